@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { type ConfigProblem, ConfigError } from './config-error.js';
+import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
+import { formatPath, valueAt } from './paths.js';
+
+/** Parses YAML text into plain data, reporting syntax errors and duplicate keys with line and column. */
+export function parseYamlFile(text: string, file: string): { data: unknown; problems: ConfigProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const problems = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { file, path: `line ${pos.line} column ${pos.col}`, message: `invalid YAML: ${firstLine(e.message)}` };
+  });
+  if (problems.length > 0) return { data: undefined, problems };
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    return { data: undefined, problems: [{ file, path: '(document root)', message: 'must be a mapping of fields' }] };
+  }
+  return { data: doc.toJS() ?? {}, problems: [] };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.charAt(0).toLowerCase() + line.slice(1);
+}
+
+/** Shows a bad value compactly: strings quoted, long values cut. */
+export function showValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
+
+/** Turns schema issues into problems that name the field path, the bad value and what is allowed. */
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown, file: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const value = valueAt(input, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeys(issue.path);
+      for (const key of issue.keys) {
+        problems.push({ file, path: formatPath([...issue.path, key]), message: `unknown field; allowed fields here: ${allowed.join(', ')}` });
+      }
+      continue;
+    }
+    let message: string;
+    if (issue.code === 'invalid_type') {
+      message = value === undefined ? `is required (${issue.expected})` : `${showValue(value)} is ${typeName(value)}, expected ${issue.expected}`;
+    } else if (issue.code === 'invalid_value') {
+      message = `${showValue(value)} ${issue.message}; allowed: ${issue.values.map((v) => showValue(v)).join(', ')}`;
+    } else {
+      message = `${showValue(value)} ${issue.message}`;
+    }
+    problems.push({ file, path: formatPath(issue.path), message });
+  }
+  return dedupe(problems);
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Field names a strict object at `path` accepts, read from the schema so the list never goes stale. */
+function allowedKeys(fieldPath: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = ClusterConfigSchema;
+  for (const part of fieldPath) {
+    schema = unwrap(schema);
+    const def = schema._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (def.type === 'object' && def.shape && typeof part === 'string' && def.shape[part]) schema = def.shape[part];
+    else if (def.type === 'array' && def.element) schema = def.element;
+    else return [];
+  }
+  const def = unwrap(schema)._zod.def as unknown as { shape?: Record<string, unknown> };
+  return Object.keys(def.shape ?? {});
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def as unknown as { type: string; innerType?: z.core.$ZodType };
+    if (def.innerType && ['default', 'prefault', 'optional', 'nullable', 'readonly'].includes(def.type)) current = def.innerType;
+    else return current;
+  }
+}
+
+/** Checks that span several fields; run on the raw input so they report alongside schema problems. */
+function crossFieldProblems(raw: unknown, file: string, folderName: string | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const name = valueAt(raw, ['name']);
+  if (folderName !== undefined && typeof name === 'string' && name !== folderName) {
+    problems.push({ file, path: 'name', message: `${showValue(name)} must equal the cluster folder name "${folderName}"` });
+  }
+  const profile = valueAt(raw, ['profile']);
+  const serviceCluster = valueAt(raw, ['serviceCluster']);
+  if (profile === 'workload' && serviceCluster === undefined) {
+    problems.push({ file, path: 'serviceCluster', message: 'is required for a workload cluster (the service cluster that receives its logs, metrics and alerts)' });
+  }
+  if (profile === 'service' && serviceCluster !== undefined) {
+    problems.push({ file, path: 'serviceCluster', message: `${showValue(serviceCluster)} is only allowed for a workload cluster` });
+  }
+  const tenants = valueAt(raw, ['tenants']);
+  if (Array.isArray(tenants)) {
+    const seen = new Map<string, number>();
+    tenants.forEach((tenant, i) => {
+      const tenantName = valueAt(tenant, ['name']);
+      if (typeof tenantName !== 'string') return;
+      if (RESERVED_NAMESPACES.includes(tenantName)) {
+        problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is a reserved namespace; not allowed: ${RESERVED_NAMESPACES.join(', ')}` });
+      }
+      const first = seen.get(tenantName);
+      if (first !== undefined) problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is already used by tenants[${first}]` });
+      else seen.set(tenantName, i);
+    });
+  }
+  return problems;
+}
+
+/**
+ * Validates parsed cluster config data. Returns the config with defaults applied, or every problem found.
+ * @param folderName when set, `name` must equal it
+ */
+export function validateClusterConfig(
+  raw: unknown,
+  file: string,
+  folderName?: string,
+): { config?: ClusterConfig; problems: ConfigProblem[] } {
+  const result = ClusterConfigSchema.safeParse(raw);
+  const problems = [...(result.success ? [] : issuesToProblems(result.error.issues, raw, file)), ...crossFieldProblems(raw, file, folderName)];
+  if (problems.length > 0 || !result.success) return { problems };
+  return { config: result.data, problems: [] };
+}
+
+/**
+ * Reads and validates one `clusters/<name>/cluster.yaml`.
+ * @param displayPath how the file is named in errors (relative to the repository root)
+ * @throws ConfigError listing every problem of the file
+ */
+export function loadClusterConfig(file: string, displayPath: string = file): ClusterConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ file: displayPath, path: '(file)', message: `cannot be read: ${(e as Error).message}` }]);
+  }
+  const parsed = parseYamlFile(text, displayPath);
+  if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+  const { config, problems } = validateClusterConfig(parsed.data, displayPath, path.basename(path.dirname(file)));
+  if (!config) throw new ConfigError(problems);
+  return config;
+}

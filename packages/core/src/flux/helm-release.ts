@@ -1,0 +1,43 @@
+import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { FLUX_API, type NamespacedObjectReference } from './common.js';
+
+export type CrdPolicy = 'Skip' | 'Create' | 'CreateReplace';
+
+export interface HelmReleaseSpec {
+  readonly interval: string;
+  readonly releaseName?: string;
+  /** Chart from a HelmRepository. Exactly one of chart and chartRef. */
+  readonly chart?: {
+    readonly spec: {
+      readonly chart: string;
+      readonly version: string;
+      readonly sourceRef: { readonly kind: 'HelmRepository'; readonly name: string; readonly namespace?: string };
+      readonly interval?: string;
+    };
+  };
+  /** Chart from an OCIRepository. Exactly one of chart and chartRef. */
+  readonly chartRef?: { readonly kind: 'OCIRepository'; readonly name: string; readonly namespace?: string };
+  readonly install?: { readonly crds?: CrdPolicy; readonly createNamespace?: boolean; readonly remediation?: { readonly retries: number } };
+  readonly upgrade?: {
+    readonly crds?: CrdPolicy;
+    readonly cleanupOnFail?: boolean;
+    readonly remediation?: { readonly retries: number; readonly remediateLastFailure?: boolean; readonly strategy?: 'rollback' | 'uninstall' };
+  };
+  readonly driftDetection?: { readonly mode: 'enabled' | 'warn' | 'disabled' };
+  readonly dependsOn?: readonly NamespacedObjectReference[];
+  readonly values?: Record<string, unknown>;
+  readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
+}
+
+export interface HelmReleaseProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: HelmReleaseSpec;
+}
+
+/** Flux `HelmRelease` (helm.toolkit.fluxcd.io/v2). */
+export class HelmRelease extends ApiObject {
+  constructor(scope: Construct, id: string, props: HelmReleaseProps) {
+    super(scope, id, { apiVersion: FLUX_API.helm, kind: 'HelmRelease', ...props });
+  }
+}

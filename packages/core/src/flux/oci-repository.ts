@@ -1,0 +1,23 @@
+import { ApiObject, type ApiObjectMetadata } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { FLUX_API } from './common.js';
+
+export interface OCIRepositorySpec {
+  readonly url: string;
+  readonly interval: string;
+  readonly ref: { readonly tag?: string; readonly semver?: string; readonly digest?: string };
+  /** @default Flux's default: the first layer, extracted */
+  readonly layerSelector?: { readonly mediaType: string; readonly operation: 'extract' | 'copy' };
+}
+
+export interface OCIRepositoryProps {
+  readonly metadata: ApiObjectMetadata;
+  readonly spec: OCIRepositorySpec;
+}
+
+/** Flux `OCIRepository` (source.toolkit.fluxcd.io/v1), used for Helm charts published to OCI registries. */
+export class OCIRepository extends ApiObject {
+  constructor(scope: Construct, id: string, props: OCIRepositoryProps) {
+    super(scope, id, { apiVersion: FLUX_API.source, kind: 'OCIRepository', ...props });
+  }
+}

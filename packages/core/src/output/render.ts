@@ -1,0 +1,46 @@
+import type { App } from 'cdk8s';
+import { Component, LAYERS, type Layer } from '../component.js';
+import { toYamlDocument, toYamlStream } from './canonical-yaml.js';
+
+/** A file added to a layer next to the components, e.g. an encrypted Secret copied verbatim. */
+export interface ExtraFile {
+  readonly layer: Layer;
+  /** Path inside the layer folder. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The generated files of one cluster, keyed by path relative to the cluster folder. */
+export type RenderedTree = Map<string, string>;
+
+/** Components of an app in construct order. */
+export function componentsOf(app: App): Component[] {
+  return app.node.findAll().filter(Component.isComponent);
+}
+
+/**
+ * Renders every component of the app into `<layer>/<component>.yaml` and each layer's
+ * `kustomization.yaml`, which lists the layer's files so Flux applies exactly these.
+ * Every layer folder exists, even when empty, so the layer Kustomizations never point at nothing.
+ */
+export function renderApp(app: App, extraFiles: readonly ExtraFile[] = []): RenderedTree {
+  const files = new Map<string, string>();
+  const byLayer = new Map<Layer, string[]>(LAYERS.map((l) => [l, []]));
+  const add = (layer: Layer, relative: string, content: string): void => {
+    const full = `${layer}/${relative}`;
+    if (files.has(full)) throw new Error(`two components write ${full}; component names must be unique within a layer`);
+    files.set(full, content);
+    byLayer.get(layer)!.push(relative);
+  };
+  for (const component of componentsOf(app)) {
+    const objects = component.toJson();
+    if (objects.length === 0) continue;
+    add(component.layer, `${component.componentName}.yaml`, toYamlStream(objects));
+  }
+  for (const extra of extraFiles) add(extra.layer, extra.path, extra.content);
+  for (const [layer, resources] of byLayer) {
+    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() };
+    files.set(`${layer}/kustomization.yaml`, toYamlDocument(kustomization));
+  }
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

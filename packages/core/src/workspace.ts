@@ -1,0 +1,96 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './config/config-error.js';
+import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
+
+/** Marks the repository root and holds repository-wide settings. */
+export const SETTINGS_FILE = 'ck8s.config.yaml';
+
+const settingsSchema = z.strictObject({
+  validation: z
+    .strictObject({
+      schemaMirror: z.string().min(1).optional(),
+      schemaLocations: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .default({}),
+});
+
+export interface WorkspaceSettings {
+  readonly validation: {
+    /**
+     * Folder laid out like a schema mirror (`kubernetes/v1.X.0/_definitions.json`, `crds/<group>/<kind>_<version>.json`),
+     * relative to the repository root. @default none: kubeconform's remote locations
+     */
+    readonly schemaMirror?: string;
+    /** kubeconform `-schema-location` values used as they are. @default kubeconform's default plus the public CRDs catalog */
+    readonly schemaLocations?: readonly string[];
+  };
+}
+
+/** The repository: where clusters, secrets and the chart catalog live. */
+export class Workspace {
+  /** Finds the repository root by walking up from `start` to the folder holding ck8s.config.yaml. */
+  static find(start: string = process.cwd()): Workspace {
+    let dir = path.resolve(start);
+    for (;;) {
+      if (existsSync(path.join(dir, SETTINGS_FILE))) return new Workspace(dir);
+      const parent = path.dirname(dir);
+      if (parent === dir) throw new Error(`no ${SETTINGS_FILE} found in ${start} or any parent folder; run ck8s inside the platform repository or pass --root`);
+      dir = parent;
+    }
+  }
+
+  public readonly settings: WorkspaceSettings;
+
+  constructor(public readonly root: string) {
+    const file = path.join(root, SETTINGS_FILE);
+    if (!existsSync(file)) {
+      this.settings = { validation: {} };
+      return;
+    }
+    const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
+    if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+    const result = settingsSchema.safeParse(parsed.data ?? {});
+    if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE));
+    this.settings = result.data;
+  }
+
+  get clustersDir(): string {
+    return path.join(this.root, 'clusters');
+  }
+
+  get secretsDir(): string {
+    return path.join(this.root, 'secrets');
+  }
+
+  get catalogFile(): string {
+    return path.join(this.root, 'charts', 'catalog.yaml');
+  }
+
+  get sopsConfigFile(): string {
+    return path.join(this.root, '.sops.yaml');
+  }
+
+  clusterDir(name: string): string {
+    return path.join(this.clustersDir, name);
+  }
+
+  clusterConfigFile(name: string): string {
+    return path.join(this.clusterDir(name), 'cluster.yaml');
+  }
+
+  /** Path relative to the root with forward slashes, for messages and generated files. */
+  relative(file: string): string {
+    return path.relative(this.root, file).split(path.sep).join('/');
+  }
+
+  /** Names of all clusters (folders under clusters/ with a cluster.yaml), sorted. */
+  clusterNames(): string[] {
+    if (!existsSync(this.clustersDir)) return [];
+    return readdirSync(this.clustersDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(path.join(this.clustersDir, e.name, 'cluster.yaml')))
+      .map((e) => e.name)
+      .sort();
+  }
+}

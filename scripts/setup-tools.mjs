@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Installs the pinned command-line tools of tools.json into .tools/bin with `go install`.
+// Idempotent: a tool is rebuilt only when its pin changes (recorded in .tools/bin/.pins.json).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, '.tools', 'bin');
+const pinsFile = path.join(bin, '.pins.json');
+const { tools } = JSON.parse(readFileSync(path.join(root, 'tools.json'), 'utf8'));
+
+try {
+  await execa('go', ['version']);
+} catch {
+  console.error('setup: go is not on PATH; install Go 1.22 or newer (https://go.dev/doc/install), then run `npm run setup` again');
+  process.exit(1);
+}
+
+mkdirSync(bin, { recursive: true });
+const installed = existsSync(pinsFile) ? JSON.parse(readFileSync(pinsFile, 'utf8')) : {};
+const started = Date.now();
+let built = 0;
+for (const [name, { module, version }] of Object.entries(tools)) {
+  const pin = `${module}@${version}`;
+  if (installed[name] === pin && existsSync(path.join(bin, name))) continue;
+  process.stdout.write(`setup: go install ${pin}\n`);
+  try {
+    await execa('go', ['install', pin], { env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false' }, stdio: 'inherit' });
+  } catch (e) {
+    console.error(`setup: go install ${pin} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`);
+    process.exit(1);
+  }
+  installed[name] = pin;
+  writeFileSync(pinsFile, `${JSON.stringify(installed, null, 2)}\n`);
+  built++;
+}
+const names = Object.keys(tools).join(', ');
+console.log(built === 0 ? `setup: ${names} up to date in .tools/bin` : `setup: built ${built} tool(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; ${names} ready in .tools/bin`);
