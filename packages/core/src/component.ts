@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { isDnsLabel, LABELS, MANAGED_BY } from './naming.js';
 
 /**
@@ -21,6 +21,9 @@ export interface ComponentProps {
  * A unit of the platform: a cdk8s Chart whose objects are written to one file,
  * `<layer>/<id>.yaml`. The construct id is the component name, so it is part of the
  * output contract: renaming it renames a file that reviewers see.
+ *
+ * Components are created with the app as scope and grouped under one construct per layer,
+ * so a name only has to be unique within its layer, like the file it becomes.
  */
 export class Component extends Chart {
   /** Returns whether a construct is a Component (works across package copies). */
@@ -33,7 +36,7 @@ export class Component extends Chart {
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
-    super(scope, id, {
+    super(layerScope(scope, props.layer), id, {
       disableResourceNameHashes: true,
       labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: id, ...props.labels },
     });
@@ -49,3 +52,9 @@ export class Component extends Chart {
 }
 
 const COMPONENT = Symbol.for('@ck8s/core.Component');
+
+/** The construct that groups the components of one layer, created on first use. */
+function layerScope(scope: Construct, layer: Layer): Construct {
+  const id = `layer-${layer}`;
+  return (scope.node.tryFindChild(id) as Construct | undefined) ?? new Construct(scope, id);
+}

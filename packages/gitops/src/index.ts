@@ -1,1 +1,2 @@
-export {};
+export * from './flux-layers.js';
+export * from './flux-sync.js';

@@ -47,7 +47,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(issue.path);
       for (const key of issue.keys) {
-        problems.push({ file, path: formatPath([...issue.path, key]), message: `unknown field; allowed fields here: ${allowed.join(', ')}` });
+        problems.push({ file, path: formatPath([...issue.path, key]), message: allowed.length > 0 ? `unknown field; allowed fields here: ${allowed.join(', ')}` : 'unknown field; this block takes no fields yet' });
       }
       continue;
     }

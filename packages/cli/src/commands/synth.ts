@@ -1,0 +1,31 @@
+import { type RenderedTree, replaceTree } from '@ck8s/core';
+import type { Command } from 'commander';
+import { loadContext, selectClusters } from '../context.js';
+import type { CliIo } from '../io.js';
+import { synthesizeCluster } from '../synth/synthesize-cluster.js';
+import { writeSopsConfig } from '../synth/sops-config.js';
+
+/** Input files of a cluster folder that synth never writes. */
+export const CLUSTER_INPUTS = ['cluster.yaml'];
+
+export function registerSynth(program: Command, io: CliIo): void {
+  program
+    .command('synth')
+    .description('generate the manifests of clusters into clusters/<name>/ (all clusters by default)')
+    .argument('[clusters...]', 'cluster names')
+    .action((names: string[]) => {
+      const context = loadContext(io.cwd, program.opts().root);
+      const selected = selectClusters(context, names);
+      // synthesize everything in memory first: an error in any cluster leaves every folder untouched
+      const trees = new Map<string, RenderedTree>(selected.map((name) => [name, synthesizeCluster({ ...context, name })]));
+      const changed: string[] = [];
+      let files = 0;
+      for (const [name, tree] of trees) {
+        files += tree.size;
+        if (replaceTree(context.workspace.clusterDir(name), tree, { keep: CLUSTER_INPUTS })) changed.push(name);
+      }
+      const sopsChanged = writeSopsConfig(context);
+      const what = changed.length === 0 ? 'no changes' : `changed: ${changed.join(', ')}`;
+      io.stdout(`synth: ${trees.size} cluster(s), ${files} files, ${what}${sopsChanged ? '; .sops.yaml updated' : ''}\n`);
+    });
+}

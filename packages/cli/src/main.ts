@@ -1,0 +1,53 @@
+import { ConfigError } from '@ck8s/core';
+import { Command, CommanderError } from 'commander';
+import { registerSchemas } from './commands/schemas.js';
+import { registerSecrets } from './commands/secrets.js';
+import { registerSynth } from './commands/synth.js';
+import { registerValidate } from './commands/validate.js';
+import { type CliIo, processIo, ReportedFailure } from './io.js';
+
+/** Exit status of a run that found problems in the repository or its input. */
+export const EXIT_FAILURE = 1;
+/** Exit status of a command line that commander could not parse. */
+export const EXIT_USAGE = 2;
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('ck8s')
+    .description('generate, encrypt and validate the manifests of a compliant Kubernetes platform')
+    .option('--root <dir>', 'repository root (default: the nearest folder with ck8s.config.yaml)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerSynth(program, io);
+  registerValidate(program, io);
+  registerSecrets(program, io);
+  registerSchemas(program, io);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return program;
+}
+
+/**
+ * Runs the CLI and returns its exit status instead of exiting, so tests can run it in-process.
+ * @param argv the arguments after the program name
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof ReportedFailure) return e.exitCode;
+    if (e instanceof CommanderError) {
+      // help and version are "errors" to commander but successes to the user
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr(`${e.message}\n`);
+      io.stderr(`ck8s: ${e.problems.length} problem(s) found; nothing was written\n`);
+      return EXIT_FAILURE;
+    }
+    io.stderr(`ck8s: ${(e as Error).message}\n`);
+    if (process.env.CK8S_DEBUG) io.stderr(`${(e as Error).stack}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,30 @@
+import { type ChartCatalog, type ClusterConfig, type Fleet, Tenant } from '@ck8s/core';
+import { FluxLayers, FluxSync } from '@ck8s/gitops';
+import type { App } from 'cdk8s';
+
+export interface ComposeClusterProps {
+  readonly cluster: ClusterConfig;
+  readonly fleet: Fleet;
+  readonly catalog: ChartCatalog;
+}
+
+/** Pod Security Standards version matching the cluster, e.g. `v1.33`, so upgrades never change policy silently. */
+export function podSecurityVersion(cluster: ClusterConfig): string {
+  const [major, minor] = cluster.kubernetesVersion.split('.');
+  return `v${major}.${minor}`;
+}
+
+/**
+ * Composes the components of one cluster according to its profile. Both profiles get the
+ * Flux bootstrap, the layer Kustomizations and their tenants; capabilities add their
+ * components here as they arrive (workload: policy, IDS, forwarders, backup; service: log
+ * store, metrics, registry, SSO).
+ */
+export function composeCluster(app: App, props: ComposeClusterProps): void {
+  const { cluster } = props;
+  new FluxSync(app, 'gotk-sync', { cluster });
+  new FluxLayers(app, 'layers', { cluster });
+  for (const tenant of cluster.tenants) {
+    new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster) });
+  }
+}

@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type ChartCatalog, type ConfigProblem, ConfigError, componentsOf, type ExtraFile, type Fleet, type Layer, parseYamlFile, renderApp, type RenderedTree, type Workspace } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { composeCluster } from './compose-cluster.js';
+
+export interface SynthesizeClusterProps {
+  readonly workspace: Workspace;
+  readonly fleet: Fleet;
+  readonly catalog: ChartCatalog;
+  readonly name: string;
+}
+
+/** Name pattern of an encrypted Secret file: `<namespace>.<name>.sops.yaml`. */
+const SECRET_FILE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-.a-z0-9]*[a-z0-9])?)\.sops\.yaml$/;
+
+/**
+ * Synthesizes one cluster in memory: composes its components, renders them, and places each
+ * encrypted Secret of `secrets/<name>/` verbatim (so the sops MAC stays valid) in the layer
+ * that creates its namespace. Nothing is written to disk here.
+ * @throws ConfigError when a Secret names a namespace the cluster does not create
+ */
+export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
+  const cluster = props.fleet.clusters.get(props.name);
+  if (!cluster) throw new Error(`unknown cluster "${props.name}"; clusters: ${[...props.fleet.clusters.keys()].join(', ') || 'none'}`);
+  const app = new App();
+  composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog });
+  return renderApp(app, placeSecrets(props.workspace, props.name, namespaceLayers(app)));
+}
+
+/** The layer that creates each namespace of the cluster; flux-system exists from bootstrap. */
+function namespaceLayers(app: App): Map<string, Layer> {
+  const layers = new Map<string, Layer>([['flux-system', 'flux-system']]);
+  for (const component of componentsOf(app)) {
+    for (const object of component.toJson() as { kind: string; metadata: { name: string } }[]) {
+      if (object.kind === 'Namespace') layers.set(object.metadata.name, component.layer);
+    }
+  }
+  return layers;
+}
+
+function placeSecrets(workspace: Workspace, cluster: string, layers: ReadonlyMap<string, Layer>): ExtraFile[] {
+  const dir = path.join(workspace.secretsDir, cluster);
+  if (!existsSync(dir)) return [];
+  const problems: ConfigProblem[] = [];
+  const files: ExtraFile[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const file = workspace.relative(path.join(dir, entry));
+    const match = SECRET_FILE.exec(entry);
+    if (!match) {
+      problems.push({ file, path: '(file name)', message: 'is not <namespace>.<name>.sops.yaml; only sops-encrypted Secrets belong in secrets/' });
+      continue;
+    }
+    const namespace = match[1]!;
+    const layer = layers.get(namespace);
+    if (!layer) {
+      problems.push({ file, path: 'metadata.namespace', message: `"${namespace}" is not a namespace of cluster ${cluster}; namespaces: ${[...layers.keys()].sort().join(', ')}` });
+      continue;
+    }
+    const content = readFileSync(path.join(dir, entry), 'utf8');
+    const parsed = parseYamlFile(content, file);
+    if (parsed.problems.length > 0) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    files.push({ layer, path: `secrets/${entry}`, content });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return files;
+}

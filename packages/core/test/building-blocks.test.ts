@@ -1,0 +1,112 @@
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { ChartCatalog, Component, HardenedNamespace, HelmChart, POD_SECURITY_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../src/index.js';
+
+const catalog = new ChartCatalog([
+  { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.17.2' },
+  { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.12.3' },
+]);
+
+function objects(build: (c: Component) => void): any[] {
+  const app = new App();
+  const component = new Component(app, 'test', { layer: 'controllers' });
+  build(component);
+  return component.toJson();
+}
+
+describe('HardenedNamespace', () => {
+  it('enforces restricted Pod Security and denies all traffic but DNS by default', () => {
+    const [ns, deny, dns] = objects((c) => new HardenedNamespace(c, 'ns', { name: 'team-a', podSecurityVersion: 'v1.33' }));
+    expect(ns.kind).toBe('Namespace');
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'app.kubernetes.io/managed-by': 'ck8s',
+    });
+    expect(deny).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'team-a' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    expect(deny.spec.ingress).toBeUndefined();
+    expect(deny.spec.egress).toBeUndefined();
+    expect(dns.spec.egress[0].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
+    expect(dns.spec.egress[0].to[0].namespaceSelector.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+  });
+
+  it('needs a written reason to run below restricted, and records it', () => {
+    expect(() => objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged' }))).toThrow('namespace "falco": pod security "privileged" needs a podSecurityException that says why');
+    const [ns] = objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged', podSecurityException: 'eBPF probes need host access' }));
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
+    expect(ns.metadata.annotations[POD_SECURITY_EXCEPTION_ANNOTATION]).toBe('eBPF probes need host access');
+  });
+
+  it('omits DNS egress when asked', () => {
+    expect(objects((c) => new HardenedNamespace(c, 'ns', { name: 'isolated', allowDns: false }))).toHaveLength(2);
+  });
+});
+
+describe('HelmChart', () => {
+  it('delivers an OCI chart through an OCIRepository and chartRef', () => {
+    const [source, release] = objects((c) => new HelmChart(c, 'cm', { catalog, chart: 'cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } } }));
+    expect(source).toMatchObject({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'OCIRepository',
+      metadata: { name: 'cert-manager', namespace: 'cert-manager' },
+      spec: { url: 'oci://quay.io/jetstack/charts/cert-manager', ref: { tag: 'v1.17.2' }, layerSelector: { operation: 'copy' } },
+    });
+    expect(release).toMatchObject({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      spec: {
+        chartRef: { kind: 'OCIRepository', name: 'cert-manager' },
+        install: { crds: 'CreateReplace', remediation: { retries: 3 } },
+        upgrade: { crds: 'CreateReplace', remediation: { retries: 3, remediateLastFailure: true } },
+        driftDetection: { mode: 'enabled' },
+        values: { crds: { enabled: true } },
+      },
+    });
+    expect(release.spec.chart).toBeUndefined();
+  });
+
+  it('delivers an HTTPS chart through a HelmRepository at the pinned version', () => {
+    const [source, release] = objects((c) => new HelmChart(c, 'ing', { catalog, chart: 'ingress-nginx', namespace: 'ingress-nginx', crds: 'Skip' }));
+    expect(source).toMatchObject({ kind: 'HelmRepository', spec: { url: 'https://kubernetes.github.io/ingress-nginx' } });
+    expect(release.spec.chart.spec).toMatchObject({ chart: 'ingress-nginx', version: '4.12.3', sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx' } });
+    expect(release.spec.install.crds).toBe('Skip');
+  });
+
+  it('fails synth for a chart missing from the catalog', () => {
+    expect(() => objects((c) => new HelmChart(c, 'x', { catalog, chart: 'falco', namespace: 'falco' }))).toThrow(
+      'chart "falco" is not in charts/catalog.yaml; add it there with repository, chart and an exact version (known: cert-manager, ingress-nginx)',
+    );
+  });
+});
+
+describe('restricted security context', () => {
+  it('matches the restricted profile plus a read-only root filesystem', () => {
+    expect(restrictedPodSecurityContext()).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(restrictedContainerSecurityContext()).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+});
+
+describe('Component', () => {
+  it('rejects names that cannot be file and label values', () => {
+    expect(() => new Component(new App(), 'Bad_Name', { layer: 'platform' })).toThrow('component name "Bad_Name" is not a DNS-1123 label');
+  });
+
+  it('lets two layers use the same component name', () => {
+    const app = new App();
+    new Component(app, 'same', { layer: 'platform' });
+    expect(() => new Component(app, 'same', { layer: 'tenants' })).not.toThrow();
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadClusterConfig, validateClusterConfig } from '../src/index.js';
+
+const valid = {
+  name: 'demo-wc',
+  profile: 'workload',
+  environment: 'demo',
+  kubernetesVersion: '1.33',
+  domain: 'demo-wc.example.com',
+  serviceCluster: 'demo-sc',
+  gitops: { repository: 'ssh://git@git.example.com/fleet.git' },
+  tenants: [{ name: 'team-a', adminGroups: ['a-admins'] }],
+};
+
+function problemsOf(raw: unknown, folder = 'demo-wc'): string[] {
+  return validateClusterConfig(raw, 'clusters/demo-wc/cluster.yaml', folder).problems.map((p) => `${p.file}: ${p.path}: ${p.message}`);
+}
+
+function writeCluster(text: string, name = 'demo-wc'): string {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ck8s-config-')), 'clusters', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'cluster.yaml'), text);
+  return path.join(dir, 'cluster.yaml');
+}
+
+describe('cluster config', () => {
+  it('applies defaults to a minimal valid config', () => {
+    const { config, problems } = validateClusterConfig(valid, 'cluster.yaml', 'demo-wc');
+    expect(problems).toEqual([]);
+    expect(config?.gitops).toEqual({ engine: 'flux', repository: 'ssh://git@git.example.com/fleet.git', branch: 'main', interval: '10m' });
+    expect(config?.tenants[0]).toEqual({ name: 'team-a', adminGroups: ['a-admins'], viewGroups: [], quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 } });
+    expect(config?.sops.ageRecipients).toEqual([]);
+    expect(config?.ingress).toEqual({});
+  });
+
+  it('names file, field path, bad value and rule', () => {
+    const raw = { ...valid, tenants: [{ name: 'team-a' }, { name: 'Team A' }] };
+    expect(problemsOf(raw)).toEqual([
+      'clusters/demo-wc/cluster.yaml: tenants[1].name: "Team A" is not a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters)',
+    ]);
+  });
+
+  it('reports every problem of a file at once', () => {
+    const raw = { ...valid, profile: 'edge', kubernetesVersion: 'latest', tenants: [{ name: 'x', quota: { pods: 0 } }], extra: true };
+    const problems = problemsOf(raw);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('profile: "edge" is not a cluster profile; allowed: "workload", "service"'),
+        expect.stringContaining('kubernetesVersion: "latest" is not a Kubernetes version'),
+        expect.stringContaining('tenants[0].quota.pods: 0 must be at least 1'),
+        expect.stringContaining('extra: unknown field; allowed fields here: name, profile, environment'),
+      ]),
+    );
+    expect(problems).toHaveLength(4);
+  });
+
+  it('rejects unknown keys in nested blocks, listing the allowed ones', () => {
+    expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, secretName',
+    ]);
+    expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; this block takes no fields yet']);
+  });
+
+  it('requires fields and says what they are', () => {
+    const { domain: _domain, ...raw } = valid;
+    expect(problemsOf(raw)).toEqual(['clusters/demo-wc/cluster.yaml: domain: is required (string)']);
+  });
+
+  it('checks fields that depend on each other', () => {
+    const { serviceCluster: _s, ...noService } = valid;
+    expect(problemsOf(noService)).toEqual([expect.stringContaining('serviceCluster: is required for a workload cluster')]);
+    expect(problemsOf({ ...valid, profile: 'service' })).toEqual([expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster')]);
+    expect(problemsOf({ ...valid, tenants: [{ name: 'a' }, { name: 'a' }, { name: 'kube-system' }] })).toEqual([
+      expect.stringContaining('tenants[1].name: "a" is already used by tenants[0]'),
+      expect.stringContaining('tenants[2].name: "kube-system" is a reserved namespace'),
+    ]);
+    expect(problemsOf(valid, 'other')).toEqual([expect.stringContaining('name: "demo-wc" must equal the cluster folder name "other"')]);
+  });
+
+  it('allows plain http only for loopback repositories', () => {
+    expect(problemsOf({ ...valid, gitops: { repository: 'http://git.example.com/fleet.git' } })).toEqual([expect.stringContaining('gitops.repository: "http://git.example.com/fleet.git" is not an allowed Git URL')]);
+    expect(problemsOf({ ...valid, gitops: { repository: 'http://127.0.0.1:9418/fleet.git' } })).toEqual([]);
+  });
+
+  it('validates age recipients', () => {
+    expect(problemsOf({ ...valid, sops: { ageRecipients: ['AGE-SECRET-KEY-1XYZ'] } })).toEqual([expect.stringContaining('sops.ageRecipients[0]: "AGE-SECRET-KEY-1XYZ" is not an age X25519 recipient')]);
+  });
+
+  it('loads a file and throws a ConfigError carrying every problem', () => {
+    const file = writeCluster('name: demo-wc\nprofile: workload\n');
+    expect(() => loadClusterConfig(file, 'clusters/demo-wc/cluster.yaml')).toThrow(ConfigError);
+    try {
+      loadClusterConfig(file, 'clusters/demo-wc/cluster.yaml');
+    } catch (e) {
+      const paths = (e as ConfigError).problems.map((p) => p.path);
+      expect(paths).toEqual(expect.arrayContaining(['environment', 'kubernetesVersion', 'domain', 'gitops', 'serviceCluster']));
+    }
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their line', () => {
+    expect(() => loadClusterConfig(writeCluster('name: demo-wc\nname: again\n'), 'c.yaml')).toThrow(/c\.yaml: line 2 column 1: invalid YAML: map keys must be unique/);
+    expect(() => loadClusterConfig(writeCluster('name: [unclosed\n'), 'c.yaml')).toThrow(/c\.yaml: line \d+ column \d+: invalid YAML/);
+    expect(() => loadClusterConfig(writeCluster('- a list\n'), 'c.yaml')).toThrow('c.yaml: (document root): must be a mapping of fields');
+  });
+});

@@ -1,0 +1,58 @@
+import { Component, GitRepository, Kustomization, type ClusterConfig } from '@ck8s/core';
+import type { Construct } from 'constructs';
+
+/** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */
+export const FLUX_NAMESPACE = 'flux-system';
+/** Secret in flux-system that holds the cluster's age private key (key ending in `.agekey`). */
+export const SOPS_AGE_SECRET = 'sops-age';
+
+export interface FluxSyncProps {
+  /** The cluster, with defaults applied. */
+  readonly cluster: ClusterConfig;
+}
+
+/** Repository path of a cluster's folder, as Flux sees it (`./clusters/<name>`). */
+export function clusterPath(cluster: ClusterConfig): string {
+  return `./clusters/${cluster.name}`;
+}
+
+/** The decryption block every Kustomization of the platform carries. */
+export function sopsDecryption(): { provider: 'sops'; secretRef: { name: string } } {
+  return { provider: 'sops', secretRef: { name: SOPS_AGE_SECRET } };
+}
+
+/**
+ * The Flux bootstrap sync (`flux-system/gotk-sync.yaml`): the `GitRepository` that follows
+ * the cluster's branch, packaging only this cluster's folder, and the root `Kustomization`
+ * that applies `flux-system/` and so, through it, the layer Kustomizations.
+ */
+export class FluxSync extends Component {
+  constructor(scope: Construct, id: string, props: FluxSyncProps) {
+    super(scope, id, { layer: 'flux-system' });
+    const { cluster } = props;
+    const secretName = cluster.gitops.secretName ?? (cluster.gitops.repository.startsWith('ssh://') ? 'flux-system' : undefined);
+
+    new GitRepository(this, 'source', {
+      metadata: { name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
+      spec: {
+        url: cluster.gitops.repository,
+        interval: cluster.gitops.interval,
+        ref: { branch: cluster.gitops.branch },
+        ...(secretName ? { secretRef: { name: secretName } } : {}),
+        // only this cluster's folder reaches the cluster: other clusters' files never leave git
+        ignore: ['/*', '!/clusters/', '/clusters/*', `!/clusters/${cluster.name}/`, `/clusters/${cluster.name}/cluster.yaml`, ''].join('\n'),
+      },
+    });
+
+    new Kustomization(this, 'root', {
+      metadata: { name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: cluster.gitops.interval,
+        path: `${clusterPath(cluster)}/flux-system`,
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: FLUX_NAMESPACE },
+        decryption: sopsDecryption(),
+      },
+    });
+  }
+}
