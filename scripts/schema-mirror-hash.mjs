@@ -16,7 +16,7 @@ if (mirror && existsSync(path.resolve(root, mirror))) {
     for (const entry of readdirSync(dir).sort()) {
       const file = path.join(dir, entry);
       if (statSync(file).isDirectory()) walk(file);
-      else hash.update(`${path.relative(root, file)}\0${statSync(file).size}\0${statSync(file).mtimeMs}\0`);
+      else hash.update(`${path.relative(root, file)}\0`).update(readFileSync(file));
     }
   };
   walk(path.resolve(root, mirror));

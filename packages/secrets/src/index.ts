@@ -1,1 +1,14 @@
-export {};
+export * from './add-age-recipient.js';
+export * from './age-key-env.js';
+export * from './age-key-pair.js';
+export * from './atomic-write.js';
+export * from './check-secrets.js';
+export * from './cluster-recipients.js';
+export * from './init-cluster-key.js';
+export * from './secret-manifest.js';
+export * from './secret-path.js';
+export * from './set-secret.js';
+export * from './sops.js';
+export * from './sops-config.js';
+export * from './sops-error.js';
+export * from './sops-metadata.js';

@@ -1,1 +1,9 @@
-export {};
+export * from './import-kubernetes-schemas.js';
+export * from './kubeconform.js';
+export * from './kubeconform-report.js';
+export * from './kubernetes-schema-converter.js';
+export * from './kubernetes-version.js';
+export * from './prepare-manifest.js';
+export * from './schema-file-name.js';
+export * from './schema-locations.js';
+export * from './validation-problem.js';

@@ -20,11 +20,11 @@ export function registerSchemas(program: Command, io: CliIo): void {
     .requiredOption('--definitions <file>', 'OpenAPI definitions of one Kubernetes release, e.g. <mirror>/kubernetes/v1.33.0/_definitions.json')
     .requiredOption('--kubernetes-version <version>', 'the release the definitions belong to, e.g. 1.33.0')
     .option('--out <dir>', 'output folder (kubeconform -schema-location)', '.ck8s/schemas/kubernetes')
-    .action(async (options: { definitions: string; kubernetesVersion: string; out: string }) => {
+    .action((options: { definitions: string; kubernetesVersion: string; out: string }) => {
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const out = path.resolve(workspace.root, options.out);
-      const result = await importKubernetesSchemas({ definitionsFile: path.resolve(io.cwd, options.definitions), outDir: out, kubernetesVersion: options.kubernetesVersion });
-      io.stdout(`schemas: ${result.schemas} kubeconform schemas for Kubernetes ${options.kubernetesVersion} written to ${workspace.relative(out) || '.'}\n`);
+      const result = importKubernetesSchemas({ definitionsFile: path.resolve(io.cwd, options.definitions), outDir: out, kubernetesVersion: options.kubernetesVersion });
+      io.stdout(`schemas: ${result.kinds} kinds of Kubernetes ${result.kubernetesVersion} (${result.files} kubeconform schema files) written to ${workspace.relative(out) || '.'}\n`);
     });
 
   schemas

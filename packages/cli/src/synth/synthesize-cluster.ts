@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ChartCatalog, type ConfigProblem, ConfigError, componentsOf, type ExtraFile, type Fleet, type Layer, parseYamlFile, renderApp, type RenderedTree, type Workspace } from '@ck8s/core';
+import { encryptionProblems, parseSecretFileName } from '@ck8s/secrets';
 import { App } from 'cdk8s';
 import { composeCluster } from './compose-cluster.js';
 
@@ -11,14 +12,11 @@ export interface SynthesizeClusterProps {
   readonly name: string;
 }
 
-/** Name pattern of an encrypted Secret file: `<namespace>.<name>.sops.yaml`. */
-const SECRET_FILE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-.a-z0-9]*[a-z0-9])?)\.sops\.yaml$/;
-
 /**
  * Synthesizes one cluster in memory: composes its components, renders them, and places each
  * encrypted Secret of `secrets/<name>/` verbatim (so the sops MAC stays valid) in the layer
  * that creates its namespace. Nothing is written to disk here.
- * @throws ConfigError when a Secret names a namespace the cluster does not create
+ * @throws ConfigError when a Secret is not sops-encrypted, or names a namespace the cluster does not create
  */
 export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   const cluster = props.fleet.clusters.get(props.name);
@@ -46,12 +44,12 @@ function placeSecrets(workspace: Workspace, cluster: string, layers: ReadonlyMap
   const files: ExtraFile[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const file = workspace.relative(path.join(dir, entry));
-    const match = SECRET_FILE.exec(entry);
-    if (!match) {
+    const ref = parseSecretFileName(entry);
+    if (!ref) {
       problems.push({ file, path: '(file name)', message: 'is not <namespace>.<name>.sops.yaml; only sops-encrypted Secrets belong in secrets/' });
       continue;
     }
-    const namespace = match[1]!;
+    const { namespace } = ref;
     const layer = layers.get(namespace);
     if (!layer) {
       problems.push({ file, path: 'metadata.namespace', message: `"${namespace}" is not a namespace of cluster ${cluster}; namespaces: ${[...layers.keys()].sort().join(', ')}` });
@@ -61,6 +59,12 @@ function placeSecrets(workspace: Workspace, cluster: string, layers: ReadonlyMap
     const parsed = parseYamlFile(content, file);
     if (parsed.problems.length > 0) {
       problems.push(...parsed.problems);
+      continue;
+    }
+    // a plaintext Secret must never be copied into the output Flux applies
+    const unencrypted = encryptionProblems(parsed.data);
+    if (unencrypted.length > 0) {
+      problems.push(...unencrypted.map((p) => ({ file, path: p.path, message: `${p.message} (not copied into the cluster output)` })));
       continue;
     }
     files.push({ layer, path: `secrets/${entry}`, content });

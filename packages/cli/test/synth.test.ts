@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { changedFiles, ck8s, copyRepo, REPO_ROOT, snapshot } from './repo-fixture.js';
+
+describe('ck8s synth', () => {
+  it('reproduces the committed fleet byte for byte, and a second run changes nothing', async () => {
+    const repo = copyRepo();
+    const before = snapshot(path.join(repo, 'clusters'));
+    const first = await ck8s(repo, ['synth']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toMatch(/^synth: 2 cluster\(s\), \d+ files, no changes\n$/);
+    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([]);
+    expect(readFileSync(path.join(repo, '.sops.yaml'), 'utf8')).toBe(readFileSync(path.join(REPO_ROOT, '.sops.yaml'), 'utf8'));
+  });
+
+  it("changes only a tenant's own file when that tenant is edited", async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('adminGroups: [team-b-admins]', 'adminGroups: [team-b-admins, team-b-leads]'));
+    const before = snapshot(path.join(repo, 'clusters'));
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('changed: demo-wc');
+    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual(['demo-wc/tenants/team-b.yaml']);
+    expect(readFileSync(path.join(repo, 'clusters/demo-wc/tenants/team-b.yaml'), 'utf8')).toContain('name: team-b-leads');
+  });
+
+  it('adds and removes a tenant through its own file and the layer list', async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}  - name: team-c\n`);
+    const before = snapshot(path.join(repo, 'clusters'));
+    expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
+    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual(['demo-wc/tenants/kustomization.yaml', 'demo-wc/tenants/team-c.yaml']);
+  });
+
+  it('rejects an invalid cluster.yaml with file and field path, and writes nothing', async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('name: team-b', 'name: Team B').replace('profile: workload', 'profile: workload\nunknownField: 1'));
+    const before = snapshot(repo);
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: tenants[1].name: "Team B" is not a DNS-1123 label');
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: unknownField: unknown field; allowed fields here: name, profile');
+    expect(result.stderr).toContain('ck8s: 2 problem(s) found; nothing was written');
+    expect(changedFiles(before, snapshot(repo))).toEqual([]);
+  });
+
+  it('rejects a workload cluster whose service cluster does not exist', async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('serviceCluster: demo-sc', 'serviceCluster: missing-sc'));
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: serviceCluster: "missing-sc" is not a cluster of this repository (clusters: demo-sc, demo-wc)');
+  });
+
+  it('refuses to copy a plaintext Secret into the output', async () => {
+    const repo = copyRepo();
+    writeFileSync(path.join(repo, 'secrets/demo-wc/team-a.leak.sops.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: leak, namespace: team-a}\nstringData: {password: hunter2}\n');
+    const before = snapshot(path.join(repo, 'clusters'));
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('secrets/demo-wc/team-a.leak.sops.yaml: stringData.password: is not encrypted');
+    expect(result.stderr).not.toContain('hunter2');
+    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([]);
+  });
+
+  it('rejects a Secret for a namespace the cluster does not create', async () => {
+    const repo = copyRepo();
+    const source = readFileSync(path.join(repo, 'secrets/demo-wc/team-a.app-database.sops.yaml'), 'utf8');
+    writeFileSync(path.join(repo, 'secrets/demo-wc/nowhere.app-database.sops.yaml'), source);
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('secrets/demo-wc/nowhere.app-database.sops.yaml: metadata.namespace: "nowhere" is not a namespace of cluster demo-wc');
+  });
+
+  it('places each encrypted Secret verbatim in the layer that creates its namespace', () => {
+    const committed = readFileSync(path.join(REPO_ROOT, 'secrets/demo-wc/team-a.app-database.sops.yaml'), 'utf8');
+    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/secrets/team-a.app-database.sops.yaml'), 'utf8')).toBe(committed);
+    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/kustomization.yaml'), 'utf8')).toContain('- secrets/team-a.app-database.sops.yaml');
+    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-sc/flux-system/kustomization.yaml'), 'utf8')).toContain('- secrets/flux-system.alert-webhook.sops.yaml');
+  });
+
+  it('fails for an unknown cluster name', async () => {
+    const result = await ck8s(copyRepo(), ['synth', 'nope']);
+    expect(result).toMatchObject({ code: 1, stderr: 'ck8s: unknown cluster "nope"; clusters: demo-sc, demo-wc\n' });
+  });
+});

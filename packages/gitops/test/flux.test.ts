@@ -1,0 +1,60 @@
+import { type ClusterConfig, validateClusterConfig } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { APPLIED_LAYERS, FluxLayers, FluxSync } from '../src/index.js';
+
+function cluster(overrides: Record<string, unknown> = {}): ClusterConfig {
+  const raw = {
+    name: 'demo-wc',
+    profile: 'workload',
+    environment: 'demo',
+    kubernetesVersion: '1.33',
+    domain: 'demo.example.com',
+    serviceCluster: 'demo-sc',
+    gitops: { repository: 'ssh://git@git.example.com/fleet.git', branch: 'release' },
+    ...overrides,
+  };
+  const { config, problems } = validateClusterConfig(raw, 'cluster.yaml');
+  if (!config) throw new Error(problems.map((p) => p.message).join('\n'));
+  return config;
+}
+
+describe('FluxSync', () => {
+  it('syncs the cluster folder from its branch with sops decryption and pruning', () => {
+    const app = new App();
+    const [repo, root] = new FluxSync(app, 'gotk-sync', { cluster: cluster() }).toJson();
+    expect(repo).toMatchObject({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'flux-system', namespace: 'flux-system' },
+      spec: { url: 'ssh://git@git.example.com/fleet.git', ref: { branch: 'release' }, secretRef: { name: 'flux-system' }, interval: '10m' },
+    });
+    // only this cluster's folder is packaged, without its input file
+    expect(repo.spec.ignore.split('\n')).toEqual(['/*', '!/clusters/', '/clusters/*', '!/clusters/demo-wc/', '/clusters/demo-wc/cluster.yaml', '']);
+    expect(root).toMatchObject({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'flux-system', namespace: 'flux-system' },
+      spec: { path: './clusters/demo-wc/flux-system', prune: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    });
+  });
+
+  it('needs no credentials for an https repository unless configured', () => {
+    const [repo] = new FluxSync(new App(), 'gotk-sync', { cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git' } }) }).toJson();
+    expect(repo.spec.secretRef).toBeUndefined();
+    const [withSecret] = new FluxSync(new App(), 'gotk-sync', { cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git', secretName: 'git-token' } }) }).toJson();
+    expect(withSecret.spec.secretRef).toEqual({ name: 'git-token' });
+  });
+});
+
+describe('FluxLayers', () => {
+  it('applies controllers, policies, platform and tenants in order', () => {
+    const layers = new FluxLayers(new App(), 'layers', { cluster: cluster() }).toJson();
+    expect(APPLIED_LAYERS).toEqual(['controllers', 'policies', 'platform', 'tenants']);
+    expect(layers.map((k: any) => k.metadata.name)).toEqual(['controllers', 'policies', 'platform', 'tenants']);
+    expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([undefined, [{ name: 'controllers' }], [{ name: 'policies' }], [{ name: 'platform' }]]);
+    for (const k of layers) {
+      expect(k.spec).toMatchObject({ prune: true, wait: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, path: `./clusters/demo-wc/${k.metadata.name}` });
+    }
+  });
+});

@@ -1,0 +1,159 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { type ConfigProblem, showValue, type Workspace } from '@ck8s/core';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { parseSecretFileName, type SecretRef } from './secret-path.js';
+import { ageRecipientsOf, encryptionProblems } from './sops-metadata.js';
+
+const YAML_FILE = /\.ya?ml$/;
+const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
+
+/**
+ * Checks that no Secret is committed in plaintext and every encrypted file is readable by its cluster only:
+ * - every `kind: Secret` document in a YAML file under secrets/ and clusters/ is completely sops-encrypted
+ *   (a `sops` block with `mac` and an age recipient, every `data`/`stringData` value `ENC[...]`);
+ * - every age recipient of a file under `secrets/<c>/` or `clusters/<c>/` is listed by cluster `<c>`;
+ * - secrets/ holds only `<cluster>/<namespace>.<name>.sops.yaml` files, each one Secret named like its file.
+ * Values are never shown in problems, only their keys.
+ * @param recipientsByCluster every cluster of the repository with its `sops.ageRecipients`
+ */
+export function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const absolute of listFiles(workspace.secretsDir)) {
+    problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster));
+  }
+  for (const absolute of listFiles(workspace.clustersDir)) {
+    problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster));
+  }
+  return problems;
+}
+
+/** Every file below a folder, sorted. Symlinked folders are not followed (they could loop or leave the repository). */
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const absolute = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...listFiles(absolute));
+    else if (entry.isFile() || (entry.isSymbolicLink() && isFile(absolute))) files.push(absolute);
+  }
+  return files;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+  const file = workspace.relative(absolute);
+  const parts = file.split('/');
+  const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
+  const layout = (message: string): ConfigProblem[] => [{ file, path: '(file name)', message }];
+  if (parts.length === 2) return layout(`must be in a cluster folder: ${LAYOUT} (clusters: ${clusters})`);
+  const cluster = parts[1]!;
+  if (!recipientsByCluster.has(cluster)) return layout(`folder "${cluster}" is not a cluster of this repository; files must be ${LAYOUT} (clusters: ${clusters})`);
+  if (parts.length > 3) return layout(`must be directly in secrets/${cluster}/ as <namespace>.<name>.sops.yaml; subfolders are not allowed`);
+  const ref = parseSecretFileName(parts[2]!);
+  if (!ref) return layout(`${JSON.stringify(parts[2])} is not <namespace>.<name>.sops.yaml; only sops-encrypted Secrets belong in secrets/`);
+
+  const parsed = parseYaml(readFileSync(absolute, 'utf8'), file);
+  if (parsed.problems.length > 0) return parsed.problems;
+  const docs = parsed.docs.filter((d) => d.data !== null && d.data !== undefined);
+  const problems: ConfigProblem[] = [];
+  if (docs.length !== 1 || kindOf(docs[0]!.data) !== 'Secret') {
+    const found = docs.length === 1 ? `kind ${showValue(kindOf(docs[0]!.data))}` : `${docs.length} documents`;
+    problems.push({ file, path: '(document root)', message: `must hold exactly one Secret; found ${found}` });
+  }
+  for (const { data, label } of docs) {
+    problems.push(...documentProblems(file, data, label, recipientsByCluster.get(cluster), cluster));
+    if (kindOf(data) === 'Secret') problems.push(...nameProblems(file, data, label, ref));
+  }
+  return problems;
+}
+
+function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+  if (!YAML_FILE.test(absolute)) return [];
+  const text = readFileSync(absolute, 'utf8');
+  // generated output is large; a document with kind Secret or a sops block must contain one of these words
+  if (!/Secret|sops/.test(text)) return [];
+  const file = workspace.relative(absolute);
+  const parts = file.split('/');
+  const cluster = parts.length >= 3 ? parts[1] : undefined;
+  const parsed = parseYaml(text, file);
+  if (parsed.problems.length > 0) return parsed.problems;
+  return parsed.docs.flatMap(({ data, label }) => documentProblems(file, data, label, cluster === undefined ? undefined : recipientsByCluster.get(cluster), cluster));
+}
+
+/** Encryption problems of a Secret, and recipients its cluster does not list (for any sops-encrypted document). */
+function documentProblems(file: string, data: unknown, label: string, listed: readonly string[] | undefined, cluster: string | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (kindOf(data) === 'Secret') {
+    for (const p of encryptionProblems(data)) problems.push({ file, path: p.path + label, message: p.message });
+  }
+  if (listed === undefined || cluster === undefined) return problems;
+  ageRecipientsOf(data).forEach((recipient, i) => {
+    if (listed.includes(recipient)) return;
+    const lists = listed.length > 0 ? `it lists ${listed.join(', ')}` : 'it lists none (run `ck8s secrets init ' + cluster + '`)';
+    problems.push({
+      file,
+      path: `sops.age[${i}].recipient${label}`,
+      message: `${recipient} is not an age recipient of cluster "${cluster}" (sops.ageRecipients in clusters/${cluster}/cluster.yaml; ${lists}); re-encrypt the file for the cluster's recipients`,
+    });
+  });
+  return problems;
+}
+
+function nameProblems(file: string, data: unknown, label: string, ref: SecretRef): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const metadata = (data as { metadata?: unknown }).metadata;
+  const actual = metadata !== null && typeof metadata === 'object' ? (metadata as Record<string, unknown>) : {};
+  const fileName = path.posix.basename(file);
+  for (const field of ['namespace', 'name'] as const) {
+    if (actual[field] !== ref[field]) {
+      problems.push({ file, path: `metadata.${field}${label}`, message: `${showValue(actual[field])} does not match the file name ${fileName}; expected "${ref[field]}"` });
+    }
+  }
+  return problems;
+}
+
+function kindOf(data: unknown): unknown {
+  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>).kind : undefined;
+}
+
+interface ParsedDoc {
+  readonly data: unknown;
+  /** Appended to field paths of multi-document files, e.g. ` (document 2)`. */
+  readonly label: string;
+}
+
+/** Parses a YAML stream; syntax errors are reported with line and column, like parseYamlFile does for single documents. */
+function parseYaml(text: string, file: string): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
+  const lineCounter = new LineCounter();
+  // an empty file gives an empty stream: no documents, nothing to check
+  const documents: Document[] = [...parseAllDocuments(text, { lineCounter, prettyErrors: false })];
+  const problems: ConfigProblem[] = [];
+  for (const doc of documents) {
+    for (const error of doc.errors) {
+      const pos = lineCounter.linePos(error.pos[0]);
+      const message = error.message.split('\n')[0] ?? error.message;
+      problems.push({ file, path: `line ${pos.line} column ${pos.col}`, message: `invalid YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}` });
+    }
+  }
+  if (problems.length > 0) return { docs: [], problems };
+  const many = documents.length > 1;
+  const docs: ParsedDoc[] = [];
+  documents.forEach((doc, i) => {
+    const label = many ? ` (document ${i + 1})` : '';
+    try {
+      docs.push({ data: doc.toJS() as unknown, label });
+    } catch (e) {
+      // e.g. an alias bomb; the document cannot be checked, so it cannot pass
+      problems.push({ file, path: `(document root)${label}`, message: `cannot be read: ${(e as Error).message}` });
+    }
+  });
+  return { docs, problems };
+}

@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execa } from 'execa';
+import { parseKubeconformReport, problemMessages } from './kubeconform-report.js';
+import { parseKubernetesVersion } from './kubernetes-version.js';
+import { prepareManifest } from './prepare-manifest.js';
+import type { ManifestFile, ValidationProblem, ValidationResult } from './validation-problem.js';
+
+export interface ValidateManifestsProps {
+  /** The YAML files to validate; a file may hold many documents. */
+  readonly files: readonly ManifestFile[];
+  /** Kubernetes release the schemas are for, e.g. `1.33.0` (`1.33` means `1.33.0`). */
+  readonly kubernetesVersion: string;
+  /** kubeconform `-schema-location` values, tried in order (see resolveSchemaLocations). */
+  readonly schemaLocations: readonly string[];
+  /** Path of the kubeconform binary, e.g. from `findTool('kubeconform', root)`. */
+  readonly kubeconform: string;
+  /** Resources validated in parallel. @default the number of CPUs */
+  readonly workers?: number;
+  /** Folder in which the files are staged (in a fresh subfolder, removed afterwards). @default the OS temp folder */
+  readonly tempDir?: string;
+}
+
+const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
+
+/** Where a file is staged: its own relative path when that is safe, so kubeconform's paths read like the caller's. */
+function stagedPath(displayPath: string, index: number, used: Set<string>): string {
+  const normalized = path.posix.normalize(displayPath.replaceAll('\\', '/'));
+  const safe = normalized !== '.' && !normalized.startsWith('../') && normalized !== '..' && !path.posix.isAbsolute(normalized) && !normalized.startsWith('.ck8s-');
+  let candidate = safe ? normalized : `.ck8s-file-${index}/${path.posix.basename(normalized) || 'manifest'}`;
+  // kubeconform only reads files named *.yaml, *.yml or *.json when walking a folder.
+  if (!MANIFEST_EXTENSION.test(candidate)) candidate += '.yaml';
+  if (used.has(candidate)) candidate = `.ck8s-file-${index}/${path.posix.basename(candidate)}`;
+  used.add(candidate);
+  return candidate;
+}
+
+// Code-point order, not localeCompare: the same problems sort the same on every machine.
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareProblems(a: ValidationProblem, b: ValidationProblem): number {
+  return compare(a.file, b.file) || compare(a.kind, b.kind) || compare(a.name, b.name) || compare(a.message, b.message);
+}
+
+/**
+ * Validates Kubernetes manifests with one kubeconform run in strict mode: unknown fields are
+ * errors, and so is a kind without a schema (never `-ignore-missing-schemas`: an unchecked
+ * resource must not pass as valid). Files are staged in a temporary folder, removed afterwards.
+ * @throws Error when kubeconform cannot run or fails without reporting resource results
+ */
+export async function validateManifests(props: ValidateManifestsProps): Promise<ValidationResult> {
+  const version = parseKubernetesVersion(props.kubernetesVersion).full;
+  if (props.schemaLocations.length === 0) throw new Error('schemaLocations is empty; pass at least one kubeconform -schema-location');
+  const workers = props.workers ?? os.availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer, got ${workers}`);
+
+  const problems: ValidationProblem[] = [];
+  const staged = new Map<string, string>();
+  const used = new Set<string>();
+  const seen = new Set<string>();
+  const contents: { file: string; content: string }[] = [];
+  props.files.forEach((file, index) => {
+    if (seen.has(file.displayPath)) throw new Error(`file ${file.displayPath} is given twice; displayPath must be unique`);
+    seen.add(file.displayPath);
+    const prepared = prepareManifest(file);
+    problems.push(...prepared.problems);
+    if (prepared.content === undefined) return;
+    const relative = stagedPath(file.displayPath, index, used);
+    staged.set(relative, file.displayPath);
+    contents.push({ file: relative, content: prepared.content });
+  });
+  if (contents.length === 0) return { resources: 0, problems: problems.sort(compareProblems) };
+
+  const dir = mkdtempSync(path.join(props.tempDir ?? os.tmpdir(), 'ck8s-kubeconform-'));
+  try {
+    for (const { file, content } of contents) {
+      const target = path.join(dir, ...file.split('/'));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    const args = ['-strict', '-summary', '-output', 'json', '-kubernetes-version', version, '-n', String(workers)];
+    for (const location of props.schemaLocations) args.push('-schema-location', location);
+    // The folder, not a file list: no command-line length limit, and reported paths are relative to it.
+    args.push('.');
+    const run = await execa(props.kubeconform, args, { cwd: dir, reject: false, stdin: 'ignore' });
+    if (run.exitCode === undefined) throw new Error(`could not run kubeconform at ${props.kubeconform}: ${run.shortMessage}`);
+    const detail = (): string => [run.stderr.trim(), run.stdout.trim()].filter(Boolean).join('\n').slice(0, 2000);
+    // Exit 0: all valid; exit 1: something invalid, or kubeconform itself failed (then it reports no resource).
+    if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`kubeconform exited with code ${run.exitCode}: ${detail()}`);
+    let report;
+    try {
+      report = parseKubeconformReport(run.stdout);
+    } catch (e) {
+      throw new Error(`kubeconform failed (exit code ${run.exitCode}): ${run.stderr.trim() || (e as Error).message}`);
+    }
+    const failed = report.resources.filter((r) => r.status === 'statusInvalid' || r.status === 'statusError');
+    if (run.exitCode === 1 && failed.length === 0) throw new Error(`kubeconform failed (exit code 1) without reporting an invalid resource: ${detail()}`);
+    if (run.exitCode === 0 && failed.length > 0) throw new Error(`kubeconform exited 0 but reported ${failed.length} invalid resources: ${detail()}`);
+    for (const resource of failed) {
+      const file = staged.get(resource.filename.split(path.sep).join('/')) ?? resource.filename;
+      for (const message of problemMessages(resource)) problems.push({ file, kind: resource.kind, name: resource.name, message });
+    }
+    const { valid, invalid, errors, skipped } = report.summary;
+    return { resources: valid + invalid + errors + skipped, problems: problems.sort(compareProblems) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

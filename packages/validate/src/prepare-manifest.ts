@@ -1,0 +1,63 @@
+import { type Document, isMap, isScalar, parseAllDocuments } from 'yaml';
+import type { ManifestFile, ValidationProblem } from './validation-problem.js';
+
+export interface PreparedManifest {
+  /** What kubeconform should read; undefined when the file holds no Kubernetes object. */
+  readonly content?: string;
+  /** Problems found before kubeconform runs (invalid YAML, documents that are not objects). */
+  readonly problems: readonly ValidationProblem[];
+}
+
+/** The metadata sops appends to each encrypted document; `mac` is always present. */
+function isSopsMetadata(value: unknown): boolean {
+  return isMap(value) && value.has('mac');
+}
+
+function isEmpty(doc: Document.Parsed): boolean {
+  return doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+}
+
+/**
+ * Turns one file into the text kubeconform should see: documents that are Kubernetes objects only,
+ * with the `sops` metadata of encrypted documents removed (it is not part of the object; the
+ * `ENC[...]` values stay, they are strings). Files that need no change are passed on byte for byte.
+ */
+export function prepareManifest(file: ManifestFile): PreparedManifest {
+  // YAML 1.1, like the Go parser kubeconform uses: `yes`, `on` and `0755` keep their meaning.
+  const docs = parseAllDocuments(file.content, { version: '1.1' });
+  const problem = (message: string): ValidationProblem => ({ file: file.displayPath, kind: '', name: '', message });
+  if (!Array.isArray(docs)) return { problems: [problem('is not a YAML stream')] };
+  const broken = docs.flatMap((doc) => doc.errors);
+  if (broken.length > 0) return { problems: broken.map((e) => problem(`invalid yaml: ${e.message.split('\n')[0]!.replace(/:$/, '')}`)) };
+
+  const problems: ValidationProblem[] = [];
+  const kept: Document.Parsed[] = [];
+  let changed = false;
+  docs.forEach((doc, index) => {
+    if (isEmpty(doc)) {
+      changed = true;
+    } else if (!isMap(doc.contents)) {
+      changed = true;
+      problems.push(problem(`document ${index + 1} is not a Kubernetes object (a YAML mapping)`));
+    } else {
+      if (isSopsMetadata(doc.contents.get('sops', true))) {
+        doc.contents.delete('sops');
+        changed = true;
+      }
+      kept.push(doc);
+    }
+  });
+
+  if (kept.length === 0) return { problems };
+  if (!changed) return { content: file.content, problems };
+  const content = kept
+    .map((doc) => {
+      // One `---` separator between documents, no markers or directives of their own.
+      doc.directives.docStart = null;
+      doc.directives.docEnd = false;
+      if (doc.directives.yaml) doc.directives.yaml.explicit = false;
+      return doc.toString({ lineWidth: 0 });
+    })
+    .join('---\n');
+  return { content, problems };
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Adds up the vitest results of every package (written by each run or restored from the Nx
+// cache) into one closing line, and fails when a package has no results or any test failed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const pkg of readdirSync(path.join(root, 'packages')).sort()) {
+  const file = path.join(root, 'packages', pkg, '.vitest', 'results.json');
+  if (!existsSync(file)) {
+    missing.push(pkg);
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+  console.log(`${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+}
+if (missing.length > 0) console.log(`no test results for: ${missing.join(', ')}`);
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || missing.length > 0 || passed === 0 ? 1 : 0);
