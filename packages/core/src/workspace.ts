@@ -43,17 +43,24 @@ export class Workspace {
 
   public readonly settings: WorkspaceSettings;
 
-  constructor(public readonly root: string) {
+  /**
+   * @param env environment that may override settings: `CK8S_SCHEMA_MIRROR` (a folder) or
+   * `CK8S_SCHEMA_LOCATIONS` (comma-separated kubeconform locations), e.g. for a CI runner whose
+   * mirror lives elsewhere. @default process.env
+   */
+  constructor(public readonly root: string, env: NodeJS.ProcessEnv = process.env) {
     const file = path.join(root, SETTINGS_FILE);
-    if (!existsSync(file)) {
-      this.settings = { validation: {} };
-      return;
+    let settings: WorkspaceSettings = { validation: {} };
+    if (existsSync(file)) {
+      const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
+      if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
+      const result = settingsSchema.safeParse(parsed.data ?? {});
+      if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE));
+      settings = result.data;
     }
-    const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
-    if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
-    const result = settingsSchema.safeParse(parsed.data ?? {});
-    if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE));
-    this.settings = result.data;
+    if (env.CK8S_SCHEMA_LOCATIONS) settings = { validation: { schemaLocations: env.CK8S_SCHEMA_LOCATIONS.split(',').map((l) => l.trim()).filter(Boolean) } };
+    else if (env.CK8S_SCHEMA_MIRROR) settings = { validation: { schemaMirror: path.resolve(env.CK8S_SCHEMA_MIRROR) } };
+    this.settings = settings;
   }
 
   get clustersDir(): string {

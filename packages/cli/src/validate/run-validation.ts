@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { findTool, readTree } from '@ck8s/core';
+import { ConfigError, findTool, readTree } from '@ck8s/core';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ManifestFile, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
 import { CLUSTER_INPUTS } from '../commands/synth.js';
@@ -9,7 +9,7 @@ import { synthesizeCluster } from '../synth/synthesize-cluster.js';
 import { compareTrees } from './drift.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */
-export type CheckName = 'schema' | 'secrets' | 'drift';
+export type CheckName = 'synth' | 'schema' | 'secrets' | 'drift';
 
 export interface ValidationReportProblem {
   readonly check: CheckName;
@@ -48,9 +48,15 @@ export async function runValidation(context: RepoContext, clusters: readonly str
 
   for (const name of clusters) {
     const config = context.fleet.clusters.get(name)!;
-    const fresh = synthesizeCluster({ ...context, name });
     const dir = context.workspace.clusterDir(name);
-    for (const p of compareTrees(dir, context.workspace.relative(dir), fresh, CLUSTER_INPUTS)) problems.push({ check: 'drift', ...p });
+    try {
+      const fresh = synthesizeCluster({ ...context, name });
+      for (const p of compareTrees(dir, context.workspace.relative(dir), fresh, CLUSTER_INPUTS)) problems.push({ check: 'drift', ...p });
+    } catch (e) {
+      // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
+      if (!(e instanceof ConfigError)) throw e;
+      for (const p of e.problems) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
+    }
     const files = byVersion.get(config.kubernetesVersion) ?? [];
     files.push(...manifestFiles(context, name));
     byVersion.set(config.kubernetesVersion, files);
