@@ -110,3 +110,16 @@ describe('Component', () => {
     expect(() => new Component(app, 'same', { layer: 'tenants' })).not.toThrow();
   });
 });
+
+describe('findTool', () => {
+  it('says which tool is missing and how to install it', async () => {
+    const { findTool } = await import('../src/index.js');
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => findTool('kubeconform', '/nonexistent-root')).toThrow('kubeconform not found in .tools/bin or on PATH; run `npm run setup` (builds the versions pinned in tools.json with go install)');
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
