@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './repo-fixture.js';
+
+interface Found {
+  readonly file: string;
+  readonly doc: any;
+}
+
+function generatedObjects(cluster: string): Found[] {
+  const found: Found[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir).sort()) {
+      const file = path.join(dir, entry);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (entry !== 'cluster.yaml' && entry !== 'kustomization.yaml') {
+        for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) found.push({ file: path.relative(REPO_ROOT, file), doc: doc.toJS() });
+      }
+    }
+  };
+  walk(path.join(REPO_ROOT, 'clusters', cluster));
+  return found;
+}
+
+describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
+  const objects = generatedObjects(cluster);
+
+  it('names every object readably, without construct hashes', () => {
+    expect(objects.length).toBeGreaterThan(5);
+    for (const { file, doc } of objects) {
+      expect(doc.metadata?.name, file).toMatch(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/);
+      expect(doc.metadata.name, file).not.toMatch(/-c8[0-9a-f]{6,}$/);
+    }
+  });
+
+  it('labels every object the platform generates as managed by ck8s', () => {
+    for (const { file, doc } of objects.filter((o) => o.doc.kind !== 'Secret')) {
+      expect(doc.metadata.labels?.['app.kubernetes.io/managed-by'], `${file} ${doc.kind}/${doc.metadata.name}`).toBe('ck8s');
+    }
+  });
+
+  it('gives every namespace a default-deny policy for ingress and egress, and restricted Pod Security unless justified', () => {
+    const namespaces = objects.filter((o) => o.doc.kind === 'Namespace');
+    for (const { doc } of namespaces) {
+      const deny = objects.find((o) => o.doc.kind === 'NetworkPolicy' && o.doc.metadata.namespace === doc.metadata.name && o.doc.metadata.name === 'default-deny');
+      expect(deny?.doc.spec, doc.metadata.name).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      if (doc.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted') {
+        expect(doc.metadata.annotations?.['platform.ck8s.io/pod-security-exception'], doc.metadata.name).toBeTruthy();
+      }
+    }
+  });
+
+  it('decrypts with sops, prunes, and orders every Flux Kustomization', () => {
+    const kustomizations = objects.filter((o) => o.doc.kind === 'Kustomization').map((o) => o.doc);
+    expect(kustomizations.map((k) => k.metadata.name)).toEqual(['flux-system', 'controllers', 'policies', 'platform', 'tenants']);
+    for (const k of kustomizations) {
+      expect(k.spec.prune).toBe(true);
+      expect(k.spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
+      expect(k.spec.path).toBe(`./clusters/${cluster}/${k.metadata.name}`);
+    }
+  });
+
+  it('commits Secrets only sops-encrypted', () => {
+    const secrets = objects.filter((o) => o.doc.kind === 'Secret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const { doc } of secrets) {
+      expect(doc.sops?.mac).toMatch(/^ENC\[AES256_GCM,/);
+      for (const value of Object.values<string>(doc.data ?? {})) expect(value).toMatch(/^ENC\[AES256_GCM,/);
+    }
+  });
+});
