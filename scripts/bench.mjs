@@ -2,7 +2,7 @@
 // Benchmark: synthesizes and validates generated fleets of 2, 10 and 50 clusters and prints wall
 // time and peak memory for each size. Each size runs in a fresh Node process, so peak RSS is its own.
 // Usage: npm run bench [-- 2 10 50]
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,12 +13,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 if (process.argv[2] === '--run') {
   // child: run synth and validate in-process on the fleet in argv[3]
   const { main } = await import(pathToFileURL(path.join(root, 'packages/cli/dist/main.js')).href);
-  const quiet = { cwd: argv3(), stdout: () => {}, stderr: (t) => process.stderr.write(t), readStdin: async () => '' };
+  // keep the commands' output for the report of a failed run, off the JSON channel
+  let log = '';
+  const quiet = { cwd: argv3(), stdout: (t) => (log += t), stderr: (t) => (log += t), readStdin: async () => '' };
   const started = performance.now();
   const synth = await main(['synth'], quiet);
   const synthMs = performance.now() - started;
   const validate = await main(['validate'], quiet);
   const totalMs = performance.now() - started;
+  if (synth !== 0 || validate !== 0) process.stderr.write(log);
   process.stdout.write(JSON.stringify({ synth, validate, synthMs, totalMs, maxRssKiB: process.resourceUsage().maxRSS }));
   process.exit(0);
 }
@@ -33,6 +36,8 @@ function makeFleet(size) {
   const settings = readFileSync(path.join(root, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p) => `schemaMirror: ${path.resolve(root, p)}`);
   writeFileSync(path.join(dir, 'ck8s.config.yaml'), settings);
   cpSync(path.join(root, 'charts'), path.join(dir, 'charts'), { recursive: true });
+  // the pinned tools of this checkout; the schema cache starts empty, so its import is measured too
+  symlinkSync(path.join(root, '.tools'), path.join(dir, '.tools'));
   const services = Math.max(1, Math.ceil(size / 10));
   for (let i = 0; i < size; i++) {
     const service = i < services;
