@@ -1,0 +1,2 @@
+export * from './admission-rule.js';
+export * from './pod-spec.js';
