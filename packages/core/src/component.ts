@@ -10,6 +10,13 @@ import { isDnsLabel, LABELS, MANAGED_BY } from './naming.js';
 export const LAYERS = ['flux-system', 'controllers', 'policies', 'platform', 'tenants'] as const;
 export type Layer = (typeof LAYERS)[number];
 
+/**
+ * Folder for node configuration (API server flags, audit policy) that the cluster's
+ * installer applies (kubeadm, Talos, ...): written next to the layers, never applied by Flux.
+ */
+export const NODE_FOLDER = 'node';
+export type OutputFolder = Layer | typeof NODE_FOLDER;
+
 export interface ComponentProps {
   /** The layer the component's objects are applied in. */
   readonly layer: Layer;

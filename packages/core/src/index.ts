@@ -14,6 +14,7 @@ export * from './flux/oci-repository.js';
 export * from './hardened-namespace.js';
 export * from './helm-chart.js';
 export * from './naming.js';
+export * from './network-allow.js';
 export * from './output/canonical-yaml.js';
 export * from './output/render.js';
 export * from './output/replace-tree.js';

@@ -30,3 +30,27 @@ export function objectName(...parts: string[]): string {
   }
   return name;
 }
+
+/**
+ * Prefix the API server puts before every OIDC group (`--oidc-groups-prefix`), so a group
+ * from the identity provider can never pose as a Kubernetes group such as system:masters.
+ */
+export const OIDC_GROUP_PREFIX = 'oidc:';
+
+/** The Kubernetes group name of an identity-provider group. */
+export function oidcGroup(group: string): string {
+  return `${OIDC_GROUP_PREFIX}${group}`;
+}
+
+/** Namespaces of the platform components, shared so allow rules and components agree. */
+export const PLATFORM_NAMESPACES = {
+  ingress: 'ingress-nginx',
+  certManager: 'cert-manager',
+  monitoring: 'monitoring',
+  logging: 'logging',
+  ids: 'falco',
+  backup: 'velero',
+} as const;
+
+/** ClusterRole with the cluster-wide reads every tenant needs (nodes, namespaces, storage classes, the policies that govern them). */
+export const TENANT_READER_ROLE = 'ck8s-tenant-reader';

@@ -3,7 +3,8 @@ import type { Construct } from 'constructs';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
 import { HardenedNamespace } from './hardened-namespace.js';
-import { LABELS } from './naming.js';
+import { LABELS, oidcGroup, PLATFORM_NAMESPACES, TENANT_READER_ROLE } from './naming.js';
+import { NetworkAllow } from './network-allow.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
@@ -14,7 +15,8 @@ export interface TenantProps {
 
 /**
  * A tenant: its namespace at the restricted Pod Security level with default-deny networking,
- * a ResourceQuota, and RoleBindings that give its OIDC groups `admin` and `view` in that
+ * allow rules for the ingress controller and Prometheus on the declared ports only, a
+ * ResourceQuota, and RoleBindings that give its OIDC groups `admin` and `view` in that
  * namespace only. Written to `tenants/<name>.yaml`, so a change to one tenant touches one file.
  */
 export class Tenant extends Component {
@@ -42,15 +44,44 @@ export class Tenant extends Component {
       },
     });
 
+    if (tenant.ingressPorts.length > 0) {
+      new NetworkAllow(this, 'from-ingress', {
+        namespace: tenant.name,
+        name: 'allow-from-ingress-controller',
+        direction: 'ingress',
+        peers: [{ namespace: PLATFORM_NAMESPACES.ingress, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }],
+        ports: tenant.ingressPorts.map((port) => ({ port })),
+      });
+    }
+    if (tenant.metricsPorts.length > 0) {
+      new NetworkAllow(this, 'from-prometheus', {
+        namespace: tenant.name,
+        name: 'allow-from-prometheus',
+        direction: 'ingress',
+        peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+        ports: tenant.metricsPorts.map((port) => ({ port })),
+      });
+    }
+
     const bind = (id: string, name: string, role: 'admin' | 'view', groups: readonly string[]): void => {
       if (groups.length === 0) return;
       new k8s.KubeRoleBinding(this, id, {
         metadata: { name, namespace: tenant.name },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subjects: [...groups].sort().map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group })),
+        subjects: [...groups].sort().map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: oidcGroup(group) })),
       });
     };
     bind('admins', 'tenant-admins', 'admin', tenant.adminGroups);
     bind('viewers', 'tenant-viewers', 'view', tenant.viewGroups);
+
+    // cluster-wide reads, bound here so that a change to this tenant's groups touches only its file
+    const groups = [...new Set([...tenant.adminGroups, ...tenant.viewGroups])].sort();
+    if (groups.length > 0) {
+      new k8s.KubeClusterRoleBinding(this, 'reader', {
+        metadata: { name: `${TENANT_READER_ROLE}-${tenant.name}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: TENANT_READER_ROLE },
+        subjects: groups.map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: oidcGroup(group) })),
+      });
+    }
   }
 }

@@ -31,7 +31,18 @@ describe('cluster config', () => {
     const { config, problems } = validateClusterConfig(valid, 'cluster.yaml', 'demo-wc');
     expect(problems).toEqual([]);
     expect(config?.gitops).toEqual({ engine: 'flux', repository: 'ssh://git@git.example.com/fleet.git', branch: 'main', interval: '10m' });
-    expect(config?.tenants[0]).toEqual({ name: 'team-a', adminGroups: ['a-admins'], viewGroups: [], quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 } });
+    expect(config?.tenants[0]).toEqual({
+      name: 'team-a',
+      adminGroups: ['a-admins'],
+      viewGroups: [],
+      quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 },
+      ingressPorts: [],
+      metricsPorts: [],
+      allowLoadBalancer: false,
+      allowNodePort: false,
+    });
+    expect(config?.policy).toEqual({ enforcement: {}, exceptions: [] });
+    expect(config?.rbac).toEqual({ operatorGroups: [] });
     expect(config?.sops.ageRecipients).toEqual([]);
     expect(config?.ingress).toEqual({});
   });
@@ -83,6 +94,29 @@ describe('cluster config', () => {
   it('allows plain http only for loopback repositories', () => {
     expect(problemsOf({ ...valid, gitops: { repository: 'http://git.example.com/fleet.git' } })).toEqual([expect.stringContaining('gitops.repository: "http://git.example.com/fleet.git" is not an allowed Git URL')]);
     expect(problemsOf({ ...valid, gitops: { repository: 'http://127.0.0.1:9418/fleet.git' } })).toEqual([]);
+  });
+
+  it('rejects system groups, which would let an identity provider grant Kubernetes system rights', () => {
+    expect(problemsOf({ ...valid, rbac: { operatorGroups: ['system:masters'] } })).toEqual([expect.stringContaining('rbac.operatorGroups[0]: "system:masters" is a Kubernetes system group')]);
+  });
+
+  it('requires policy exceptions to name a tenant, once per rule, with a reason', () => {
+    const raw = {
+      ...valid,
+      policy: {
+        exceptions: [
+          { namespace: 'team-a', rule: 'image-tag', reason: 'legacy images until Q3' },
+          { namespace: 'team-a', rule: 'image-tag', reason: 'the same again, twice' },
+          { namespace: 'nobody', rule: 'image-tag', reason: 'no such tenant here' },
+          { namespace: 'team-a', rule: 'service-type', reason: 'short' },
+        ],
+      },
+    };
+    expect(problemsOf(raw)).toEqual([
+      expect.stringContaining('policy.exceptions[3].reason: "short" must say why'),
+      expect.stringContaining('policy.exceptions[1]: repeats policy.exceptions[0] (team-a, image-tag)'),
+      expect.stringContaining('policy.exceptions[2].namespace: "nobody" is not a tenant of this cluster; tenants: team-a'),
+    ]);
   });
 
   it('validates age recipients', () => {

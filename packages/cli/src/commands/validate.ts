@@ -18,7 +18,10 @@ export function registerValidate(program: Command, io: CliIo): void {
       } else {
         for (const p of report.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
         const sources = Object.entries(report.schemaSources).map(([v, s]) => `${v} from ${s}`).join(', ');
-        io.stdout(`validate: ${report.clusters.length} cluster(s), ${report.objects} objects checked${sources ? ` (schemas ${sources})` : ''}, ${report.problems.length} problem(s)\n`);
+        const passed = report.controls.filter((c) => c.status === 'pass').length;
+        io.stdout(
+          `validate: ${report.clusters.length} cluster(s), ${report.objects} objects checked${sources ? ` (schemas ${sources})` : ''}, ${passed}/${report.controls.length} controls passed, ${report.problems.length} problem(s)\n`,
+        );
       }
       if (report.problems.length > 0) throw new ReportedFailure(1);
     });

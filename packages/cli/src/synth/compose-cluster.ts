@@ -1,5 +1,7 @@
-import { type ChartCatalog, type ClusterConfig, type Fleet, Tenant } from '@ck8s/core';
+import { nodeFiles } from '@ck8s/apiserver';
+import { type ChartCatalog, type ClusterConfig, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
+import { AdmissionPolicies, allowedRegistries, ClusterAccess, platformRules } from '@ck8s/policy';
 import type { App } from 'cdk8s';
 
 export interface ComposeClusterProps {
@@ -16,15 +18,19 @@ export function podSecurityVersion(cluster: ClusterConfig): string {
 
 /**
  * Composes the components of one cluster according to its profile. Both profiles get the
- * Flux bootstrap, the layer Kustomizations and their tenants; capabilities add their
- * components here as they arrive (workload: policy, IDS, forwarders, backup; service: log
- * store, metrics, registry, SSO).
+ * Flux bootstrap, the layer Kustomizations, admission policies, cluster access, audit and
+ * OIDC node configuration, and their tenants; capabilities add their components here as they
+ * arrive (workload: IDS, forwarders, backup; service: log store, metrics, registry, SSO).
+ * @returns files that are not components (the node configuration)
  */
-export function composeCluster(app: App, props: ComposeClusterProps): void {
-  const { cluster } = props;
+export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[] {
+  const { cluster, fleet } = props;
   new FluxSync(app, 'gotk-sync', { cluster });
   new FluxLayers(app, 'layers', { cluster });
+  new AdmissionPolicies(app, 'admission-policies', { cluster, rules: platformRules({ allowedRegistries: allowedRegistries(cluster, fleet) }) });
+  new ClusterAccess(app, 'cluster-access', { cluster });
   for (const tenant of cluster.tenants) {
     new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster) });
   }
+  return nodeFiles(cluster, fleet);
 }

@@ -22,8 +22,8 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   const cluster = props.fleet.clusters.get(props.name);
   if (!cluster) throw new Error(`unknown cluster "${props.name}"; clusters: ${[...props.fleet.clusters.keys()].join(', ') || 'none'}`);
   const app = new App();
-  composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog });
-  return renderApp(app, placeSecrets(props.workspace, props.name, namespaceLayers(app)));
+  const extra = composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog });
+  return renderApp(app, [...extra, ...placeSecrets(props.workspace, props.name, namespaceLayers(app))]);
 }
 
 /** The layer that creates each namespace of the cluster; flux-system exists from bootstrap. */

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, findTool, readTree } from '@ck8s/core';
+import { ConfigError, findTool, NODE_FOLDER, readTree } from '@ck8s/core';
+import { allowedRegistries, platformRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
-import { type ManifestFile, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
+import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
+import { parseAllDocuments } from 'yaml';
 import { CLUSTER_INPUTS } from '../commands/synth.js';
 import type { RepoContext } from '../context.js';
 import { expectedSopsConfig } from '../synth/sops-config.js';
@@ -9,7 +11,7 @@ import { synthesizeCluster } from '../synth/synthesize-cluster.js';
 import { compareTrees } from './drift.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */
-export type CheckName = 'synth' | 'schema' | 'secrets' | 'drift';
+export type CheckName = 'synth' | 'schema' | 'secrets' | 'drift' | 'control';
 
 export interface ValidationReportProblem {
   readonly check: CheckName;
@@ -26,15 +28,35 @@ export interface ValidationReport {
   /** Where schemas came from, per Kubernetes version. */
   readonly schemaSources: Record<string, string>;
   readonly problems: readonly ValidationReportProblem[];
+  /** Every control of every cluster, passed or failed, with the objects that evidence it. */
+  readonly controls: readonly (ControlResult & { readonly cluster: string })[];
 }
 
-/** Files kubeconform checks: every generated file except kustomize's own kustomization.yaml. */
+/**
+ * Files kubeconform checks: every generated file except kustomize's own kustomization.yaml and
+ * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the
+ * audit and OIDC controls check those files instead).
+ */
 function manifestFiles(context: RepoContext, name: string): ManifestFile[] {
   const dir = context.workspace.clusterDir(name);
   const display = context.workspace.relative(dir);
   return [...readTree(dir, { keep: CLUSTER_INPUTS })]
-    .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
+    .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`))
     .map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
+}
+
+/** The committed output of a cluster as parsed documents: layer objects, and node files by name. */
+function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objects: OutputObject[]; nodeFiles: Map<string, OutputObject> } {
+  const objects: OutputObject[] = [];
+  for (const f of files) {
+    for (const doc of parseAllDocuments(f.content)) {
+      const value = doc.toJS();
+      if (value && typeof value === 'object') objects.push({ file: f.displayPath, doc: value });
+    }
+  }
+  const nodeFiles = new Map<string, OutputObject>();
+  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: parseAllDocuments(content)[0]?.toJS() });
+  return { objects, nodeFiles };
 }
 
 /**
@@ -81,7 +103,30 @@ export async function runValidation(context: RepoContext, clusters: readonly str
   }
 
   const recipients = new Map([...context.fleet.clusters].map(([n, c]) => [n, c.sops.ageRecipients]));
-  for (const p of checkSecrets(context.workspace, recipients)) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
+  const secretProblems = checkSecrets(context.workspace, recipients);
+  for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
 
-  return { clusters, objects, schemaSources, problems };
+  const controls: (ControlResult & { cluster: string })[] = [];
+  for (const name of clusters) {
+    const cluster = context.fleet.clusters.get(name)!;
+    const dir = context.workspace.relative(context.workspace.clusterDir(name));
+    const { objects: parsed, nodeFiles } = outputObjects(manifestFiles(context, name), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
+    for (const node of nodeFiles.values()) Object.assign(node, { file: `${dir}/${NODE_FOLDER}/${node.file.split('/').pop()}` });
+    const results = evaluateControls({
+      cluster,
+      objects: parsed,
+      nodeFiles: new Map([...nodeFiles].map(([file, o]) => [file, o])),
+      expectedPolicies: {
+        podSecurity: [],
+        platform: platformRules({ allowedRegistries: allowedRegistries(cluster, context.fleet) }).map((r) => policyName(r.id)),
+      },
+      secretProblems: secretProblems.filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`)).map((p) => `${p.file}: ${p.path}: ${p.message}`),
+    });
+    for (const result of results) {
+      controls.push({ cluster: name, ...result });
+      for (const finding of result.findings) problems.push({ check: 'control', file: dir, object: result.id, message: finding });
+    }
+  }
+
+  return { clusters, objects, schemaSources, problems, controls };
 }

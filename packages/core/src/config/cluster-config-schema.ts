@@ -58,12 +58,77 @@ const quota = z
   })
   .describe('ResourceQuota of the tenant namespace.');
 
+const port = z.int({ error: 'is not a whole number' }).min(1, { error: 'is not a port (1-65535)' }).max(65535, { error: 'is not a port (1-65535)' });
+const group = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .refine((g) => !g.startsWith('system:'), { error: 'is a Kubernetes system group; only identity-provider groups are allowed' });
+
 const tenant = z.strictObject({
   name: dnsLabel().describe('Namespace of the tenant.'),
-  adminGroups: z.array(z.string().min(1, { error: 'must not be empty' })).default([]).describe('OIDC groups that administer the namespace.'),
-  viewGroups: z.array(z.string().min(1, { error: 'must not be empty' })).default([]).describe('OIDC groups with read-only access to the namespace.'),
+  adminGroups: z.array(group).default([]).describe('OIDC groups that administer the namespace.'),
+  viewGroups: z.array(group).default([]).describe('OIDC groups with read-only access to the namespace.'),
   quota: quota.prefault({}),
+  ingressPorts: z.array(port).default([]).describe('Ports of the tenant\'s pods that the ingress controller may reach.'),
+  metricsPorts: z.array(port).default([]).describe('Ports of the tenant\'s pods that Prometheus may scrape.'),
+  allowLoadBalancer: z.boolean().default(false).describe('Allow Services of type LoadBalancer in the namespace.'),
+  allowNodePort: z.boolean().default(false).describe('Allow Services of type NodePort in the namespace.'),
 });
+
+const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$|^[0-9a-fA-F:]+\/[0-9]{1,3}$/;
+const cidr = z.string().regex(CIDR, { error: 'is not a CIDR (e.g. 10.0.0.0/16)' });
+
+const policy = z
+  .strictObject({
+    allowedRegistries: z
+      .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._\/-]+)?$/, { error: 'is not a registry host, optionally with a port and path (e.g. registry.example.com/team-a)' }))
+      .optional()
+      .describe('Registries tenant images may come from. Default: the registry of the service cluster (registry.<service cluster domain>).'),
+    enforcement: z
+      .record(z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }), z.enum(['deny', 'warn', 'audit'], { error: 'is not an enforcement action' }))
+      .default({})
+      .describe('Enforcement action per admission rule id (default for every rule: deny).'),
+    exceptions: z
+      .array(
+        z.strictObject({
+          namespace: dnsLabel().describe('Tenant namespace the rule does not apply to.'),
+          rule: z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }).describe('Admission rule id.'),
+          reason: z.string().min(10, { error: 'must say why (at least 10 characters)' }).describe('Why the exception is needed; shown in the output.'),
+        }),
+      )
+      .default([])
+      .describe('Explicit exceptions to admission rules; each shows up in the generated binding.'),
+  })
+  .describe('Admission policies enforced in tenant namespaces.');
+
+const rbac = z
+  .strictObject({
+    operatorGroups: z.array(group).default([]).describe('OIDC groups of the platform operators; they get cluster-admin.'),
+  })
+  .describe('Cluster-wide access.');
+
+const network = z
+  .strictObject({
+    apiServer: z
+      .strictObject({
+        cidrs: z.array(cidr).min(1, { error: 'must list at least one CIDR' }).describe('Addresses of the Kubernetes API server as pods reach it.'),
+        port: port.default(6443).describe('API server port.'),
+      })
+      .optional()
+      .describe('Where components that talk to the API server may connect. Default: no API egress is allowed.'),
+    serviceClusterCidrs: z.array(cidr).default([]).describe('Addresses of the service cluster\'s ingress, for log and metric forwarding.'),
+    objectStorageCidrs: z.array(cidr).default([]).describe('Addresses of the object storage used for backups.'),
+  })
+  .describe('Addresses used to generate the allow rules of network policies.');
+
+const oidc = z
+  .strictObject({
+    issuerUrl: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' }).optional().describe('OIDC issuer. Default: https://dex.<service cluster domain> (the service cluster\'s identity provider).'),
+    clientId: z.string().min(1).optional().describe('OIDC client id of the Kubernetes API. Default: kubernetes-<cluster name>.'),
+    usernameClaim: z.string().min(1).default('email').describe('Claim used as the user name.'),
+    groupsClaim: z.string().min(1).default('groups').describe('Claim that lists the user\'s groups.'),
+  })
+  .describe('How the API server authenticates people through the identity provider.');
 
 /** Settings block of a capability that has none yet: present so later capabilities extend it, strict so typos fail. */
 const capability = (what: string) => z.strictObject({}).default({}).describe(`Settings of ${what}.`);
@@ -83,7 +148,10 @@ export const ClusterConfigSchema = z
     sops: sops.prefault({}),
     tenants: z.array(tenant).default([]).describe('Tenant namespaces.'),
     ingress: capability('ingress and certificates'),
-    policy: capability('admission policies'),
+    policy: policy.prefault({}),
+    rbac: rbac.prefault({}),
+    network: network.prefault({}),
+    oidc: oidc.prefault({}),
     ids: capability('intrusion detection'),
     observability: capability('metrics and alerting'),
     logging: capability('log shipping and storage'),

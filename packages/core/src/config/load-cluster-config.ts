@@ -126,6 +126,23 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       else seen.set(tenantName, i);
     });
   }
+  const exceptions = valueAt(raw, ['policy', 'exceptions']);
+  if (Array.isArray(exceptions)) {
+    const tenantNames = Array.isArray(tenants) ? tenants.map((t) => valueAt(t, ['name'])).filter((n): n is string => typeof n === 'string') : [];
+    const seenExceptions = new Map<string, number>();
+    exceptions.forEach((exception, i) => {
+      const namespace = valueAt(exception, ['namespace']);
+      const rule = valueAt(exception, ['rule']);
+      if (typeof namespace !== 'string' || typeof rule !== 'string') return;
+      const key = `${namespace}\u0000${rule}`;
+      const first = seenExceptions.get(key);
+      if (first !== undefined) problems.push({ file, path: `policy.exceptions[${i}]`, message: `repeats policy.exceptions[${first}] (${namespace}, ${rule})` });
+      else seenExceptions.set(key, i);
+      if (!tenantNames.includes(namespace)) {
+        problems.push({ file, path: `policy.exceptions[${i}].namespace`, message: `${showValue(namespace)} is not a tenant of this cluster; tenants: ${tenantNames.join(', ') || 'none'}` });
+      }
+    });
+  }
   return problems;
 }
 

@@ -1,11 +1,12 @@
 import type { App } from 'cdk8s';
-import { Component, LAYERS, type Layer } from '../component.js';
+import { Component, LAYERS, type Layer, type OutputFolder } from '../component.js';
 import { toYamlDocument, toYamlStream } from './canonical-yaml.js';
 
 /** A file added to a layer next to the components, e.g. an encrypted Secret copied verbatim. */
 export interface ExtraFile {
-  readonly layer: Layer;
-  /** Path inside the layer folder. */
+  /** A Flux layer (the file is listed in its kustomization.yaml) or the node folder. */
+  readonly layer: OutputFolder;
+  /** Path inside the folder. */
   readonly path: string;
   readonly content: string;
 }
@@ -26,11 +27,11 @@ export function componentsOf(app: App): Component[] {
 export function renderApp(app: App, extraFiles: readonly ExtraFile[] = []): RenderedTree {
   const files = new Map<string, string>();
   const byLayer = new Map<Layer, string[]>(LAYERS.map((l) => [l, []]));
-  const add = (layer: Layer, relative: string, content: string): void => {
-    const full = `${layer}/${relative}`;
+  const add = (folder: OutputFolder, relative: string, content: string): void => {
+    const full = `${folder}/${relative}`;
     if (files.has(full)) throw new Error(`two components write ${full}; component names must be unique within a layer`);
     files.set(full, content);
-    byLayer.get(layer)!.push(relative);
+    byLayer.get(folder as Layer)?.push(relative);
   };
   for (const component of componentsOf(app)) {
     const objects = component.toJson();

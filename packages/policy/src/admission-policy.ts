@@ -1,0 +1,87 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { AdmissionRule, Enforcement } from './admission-rule.js';
+
+/** Annotation on a binding that lists the namespaces it skips and why. */
+export const EXCEPTIONS_ANNOTATION = 'platform.ck8s.io/exceptions';
+
+/** A namespace a rule does not apply to, with the reason from cluster.yaml. */
+export interface RuleException {
+  readonly namespace: string;
+  readonly reason: string;
+}
+
+export interface AdmissionPolicyProps {
+  readonly rule: AdmissionRule;
+  /** What a failed validation does. @default 'deny' */
+  readonly enforcement?: Enforcement;
+  /** Tenant namespaces the rule skips. @default none */
+  readonly exceptions?: readonly RuleException[];
+}
+
+/** Binding actions per enforcement; Deny and Warn may not be combined, Audit adds the failure to the audit log. */
+const ACTIONS: Record<Enforcement, string[]> = { deny: ['Deny'], warn: ['Warn', 'Audit'], audit: ['Audit'] };
+
+/** Name of the policy and binding of a rule. */
+export function policyName(ruleId: string): string {
+  return `ck8s-${ruleId}`;
+}
+
+/**
+ * A rule as a Kubernetes-native ValidatingAdmissionPolicy (enforced by the API server itself,
+ * failing closed) and its binding, which selects the namespaces (tenants minus exceptions, or
+ * `default`) and the enforcement action.
+ */
+export class AdmissionPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: AdmissionPolicyProps) {
+    super(scope, id);
+    const { rule } = props;
+    const name = policyName(rule.id);
+    const exceptions = [...(props.exceptions ?? [])].sort((a, b) => a.namespace.localeCompare(b.namespace));
+
+    new ApiObject(this, 'policy', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: {
+        name,
+        annotations: {
+          'platform.ck8s.io/title': rule.title,
+          ...(rule.level ? { 'platform.ck8s.io/pod-security-level': rule.level } : {}),
+        },
+      },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: rule.match.map((m) => ({ apiGroups: m.apiGroups, apiVersions: m.apiVersions, resources: m.resources, operations: m.operations })),
+        },
+        ...(rule.matchConditions && rule.matchConditions.length > 0 ? { matchConditions: rule.matchConditions } : {}),
+        ...(rule.variables.length > 0 ? { variables: rule.variables } : {}),
+        validations: rule.validations.map((v) => ({ expression: v.expression, message: v.message, ...(v.messageExpression ? { messageExpression: v.messageExpression } : {}), reason: 'Forbidden' })),
+      },
+    });
+
+    const namespaceSelector =
+      rule.scope === 'default-namespace'
+        ? { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['default'] }] }
+        : {
+            matchExpressions: [
+              { key: 'platform.ck8s.io/tenant', operator: 'Exists' },
+              ...(exceptions.length > 0 ? [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: exceptions.map((e) => e.namespace) }] : []),
+            ],
+          };
+
+    new ApiObject(this, 'binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: {
+        name,
+        ...(exceptions.length > 0 ? { annotations: { [EXCEPTIONS_ANNOTATION]: exceptions.map((e) => `${e.namespace}: ${e.reason}`).join('\n') } } : {}),
+      },
+      spec: {
+        policyName: name,
+        validationActions: ACTIONS[props.enforcement ?? 'deny'],
+        matchResources: { namespaceSelector },
+      },
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { type ClusterConfig, Component, oidcGroup, TENANT_READER_ROLE } from '@ck8s/core';
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
+
+export interface ClusterAccessProps {
+  /** The cluster, with defaults applied: operators come from `rbac.operatorGroups`. */
+  readonly cluster: ClusterConfig;
+}
+
+const READ = ['get', 'list', 'watch'];
+
+/**
+ * Cluster-wide access (`platform/cluster-access.yaml`): the read-only ClusterRole every tenant
+ * is bound to (each tenant binds it in its own file), and cluster-admin for the platform
+ * operators' groups only. Tenants get nothing else outside their namespace.
+ */
+export class ClusterAccess extends Component {
+  constructor(scope: Construct, id: string, props: ClusterAccessProps) {
+    super(scope, id, { layer: 'platform' });
+
+    new ApiObject(this, 'tenant-reader', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: TENANT_READER_ROLE },
+      rules: [
+        { apiGroups: [''], resources: ['namespaces', 'nodes'], verbs: READ },
+        { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: READ },
+        { apiGroups: ['networking.k8s.io'], resources: ['ingressclasses'], verbs: READ },
+        { apiGroups: ['scheduling.k8s.io'], resources: ['priorityclasses'], verbs: READ },
+        { apiGroups: ['node.k8s.io'], resources: ['runtimeclasses'], verbs: READ },
+        { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'], verbs: READ },
+      ],
+    });
+
+    const operators = [...props.cluster.rbac.operatorGroups].sort();
+    if (operators.length > 0) {
+      new ApiObject(this, 'operators', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'ck8s-platform-operators' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: operators.map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: oidcGroup(group) })),
+      });
+    }
+  }
+}

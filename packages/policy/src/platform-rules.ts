@@ -1,0 +1,168 @@
+import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
+import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
+
+/**
+ * Requests made by the platform itself are exempt from the rules that guard what tenants may
+ * change: Flux applies the generated objects, and the namespace controller removes a pruned
+ * namespace with everything in it.
+ */
+export const NOT_PLATFORM: CelNamedExpression = {
+  name: 'not-platform',
+  expression: "!request.userInfo.username.startsWith('system:serviceaccount:flux-system:') && request.userInfo.username != 'system:serviceaccount:kube-system:namespace-controller'",
+};
+
+/** Regular and init containers: the ones that can declare resources (ephemeral containers cannot). */
+const WORKLOAD_CONTAINERS: CelNamedExpression = {
+  name: 'workloadContainers',
+  expression: 'variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])',
+};
+
+const HAS_RESOURCES =
+  "has(c.resources) && has(c.resources.requests) && 'cpu' in c.resources.requests && 'memory' in c.resources.requests && has(c.resources.limits) && 'memory' in c.resources.limits";
+
+/** An image is pinned when it has a digest, or a tag that is not `latest`; the tag follows the last ':' of the last path segment. */
+const PINNED_IMAGE = "c.image.contains('@sha256:') || (c.image.split('/')[size(c.image.split('/')) - 1].contains(':') && !c.image.endsWith(':latest'))";
+
+export interface PlatformRulesProps {
+  /** Registries (host, optionally with a port and path) tenant images may come from; an empty list admits no image. */
+  readonly allowedRegistries: readonly string[];
+}
+
+/** CEL list literal of strings. */
+function celList(values: readonly string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+}
+
+/** The platform's own admission rules, on top of the Pod Security Standards. */
+export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
+  const registries = celList(props.allowedRegistries.map((r) => `${r.replace(/\/$/, '')}/`));
+  return [
+    {
+      id: 'no-default-namespace',
+      title: 'no workloads in the default namespace',
+      scope: 'default-namespace',
+      match: POD_RESOURCES,
+      variables: [],
+      validations: [{ expression: 'false', message: 'workloads are not allowed in the default namespace; deploy to a tenant namespace (rule no-default-namespace)' }],
+    },
+    {
+      id: 'resource-requirements',
+      title: 'CPU and memory requests and a memory limit on every container',
+      scope: 'tenants',
+      match: POD_RESOURCES,
+      variables: [...POD_VARIABLES, WORKLOAD_CONTAINERS],
+      validations: [
+        {
+          expression: `variables.workloadContainers.all(c, ${HAS_RESOURCES})`,
+          message: 'every container needs cpu and memory requests and a memory limit (rule resource-requirements)',
+          messageExpression: `'every container needs cpu and memory requests and a memory limit (rule resource-requirements): ' + variables.workloadContainers.filter(c, !(${HAS_RESOURCES})).map(c, c.name).join(', ')`,
+        },
+      ],
+    },
+    {
+      id: 'allowed-registries',
+      title: 'images only from the allowed registries',
+      scope: 'tenants',
+      match: POD_RESOURCES,
+      variables: [...POD_VARIABLES, { name: 'registries', expression: registries }],
+      validations: [
+        {
+          expression: 'variables.containers.all(c, variables.registries.exists(r, c.image.startsWith(r)))',
+          message: `images must come from an allowed registry: ${props.allowedRegistries.join(', ') || 'none configured'} (rule allowed-registries)`,
+          messageExpression: `'images must come from an allowed registry (rule allowed-registries): ' + variables.containers.filter(c, !variables.registries.exists(r, c.image.startsWith(r))).map(c, c.name + ' uses ' + c.image).join(', ')`,
+        },
+      ],
+    },
+    {
+      id: 'image-tag',
+      title: 'no latest and no untagged images',
+      scope: 'tenants',
+      match: POD_RESOURCES,
+      variables: [...POD_VARIABLES],
+      validations: [
+        {
+          expression: `variables.containers.all(c, ${PINNED_IMAGE})`,
+          message: 'images must have a tag other than latest, or a digest (rule image-tag)',
+          messageExpression: `'images must have a tag other than latest, or a digest (rule image-tag): ' + variables.containers.filter(c, !(${PINNED_IMAGE})).map(c, c.name + ' uses ' + c.image).join(', ')`,
+        },
+      ],
+    },
+    {
+      id: 'service-load-balancer',
+      title: 'no Services of type LoadBalancer unless the tenant allows them',
+      scope: 'tenants',
+      match: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['CREATE', 'UPDATE'] }],
+      variables: [],
+      validations: [
+        {
+          expression: "!has(object.spec.type) || object.spec.type != 'LoadBalancer'",
+          message: 'Services of type LoadBalancer are not allowed in this namespace; set allowLoadBalancer for the tenant (rule service-load-balancer)',
+        },
+      ],
+    },
+    {
+      id: 'service-node-port',
+      title: 'no Services of type NodePort unless the tenant allows them',
+      scope: 'tenants',
+      match: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['CREATE', 'UPDATE'] }],
+      variables: [],
+      validations: [
+        {
+          expression: "!has(object.spec.type) || object.spec.type != 'NodePort'",
+          message: 'Services of type NodePort are not allowed in this namespace; set allowNodePort for the tenant (rule service-node-port)',
+        },
+      ],
+    },
+    {
+      id: 'protect-default-deny',
+      title: "tenants cannot delete or weaken their namespace's default-deny NetworkPolicy",
+      scope: 'tenants',
+      match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['networkpolicies'], operations: ['UPDATE', 'DELETE'] }],
+      matchConditions: [NOT_PLATFORM],
+      variables: [],
+      validations: [
+        {
+          expression: "oldObject.metadata.name != 'default-deny' || (request.operation == 'UPDATE' && object.spec == oldObject.spec)",
+          message: 'the default-deny NetworkPolicy is managed by the platform and cannot be deleted or changed (rule protect-default-deny)',
+        },
+      ],
+    },
+    {
+      id: 'network-policy-peers',
+      title: 'tenant NetworkPolicies only open flows between pods of their own namespace',
+      scope: 'tenants',
+      match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['networkpolicies'], operations: ['CREATE', 'UPDATE'] }],
+      matchConditions: [NOT_PLATFORM],
+      variables: [
+        {
+          name: 'peers',
+          expression:
+            '(has(object.spec.ingress) ? object.spec.ingress.filter(r, has(r.from)).map(r, r.from) : []) + (has(object.spec.egress) ? object.spec.egress.filter(r, has(r.to)).map(r, r.to) : [])',
+        },
+      ],
+      validations: [
+        {
+          expression: 'variables.peers.all(list, list.all(p, !has(p.ipBlock) && !has(p.namespaceSelector)))',
+          message: 'NetworkPolicies in tenant namespaces may only name pods of the same namespace (no namespaceSelector or ipBlock); ask the platform team for cross-namespace or external flows (rule network-policy-peers)',
+        },
+        {
+          expression: "(!has(object.spec.ingress) || object.spec.ingress.all(r, has(r.from))) && (!has(object.spec.egress) || object.spec.egress.all(r, has(r.to)))",
+          message: 'a rule without from/to opens the namespace to everything; name the peer pods (rule network-policy-peers)',
+        },
+      ],
+    },
+    {
+      id: 'no-cluster-admin-binding',
+      title: 'tenants cannot bind cluster-admin',
+      scope: 'tenants',
+      match: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], resources: ['rolebindings'], operations: ['CREATE', 'UPDATE'] }],
+      variables: [],
+      validations: [
+        {
+          expression: "object.roleRef.name != 'cluster-admin'",
+          message: 'binding cluster-admin in a tenant namespace is not allowed (rule no-cluster-admin-binding)',
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,84 @@
+import { oidcGroup } from '@ck8s/core';
+import { type Control, type ControlContext, describeObject, ofKind, type OutputObject } from './control.js';
+
+const FORBIDDEN_SUBJECTS = ['system:anonymous', 'system:unauthenticated'];
+
+function operators(context: ControlContext): Set<string> {
+  return new Set(context.cluster.rbac.operatorGroups.map(oidcGroup));
+}
+
+function bindings(context: ControlContext): OutputObject[] {
+  return ofKind(context.objects, 'RoleBinding', 'ClusterRoleBinding');
+}
+
+function subjectsOf(binding: OutputObject): { kind: string; name: string }[] {
+  return binding.doc.subjects ?? [];
+}
+
+/** Non-operator subjects of a binding (service accounts of the platform's own controllers included). */
+function nonOperators(binding: OutputObject, ops: Set<string>): string[] {
+  return subjectsOf(binding)
+    .filter((s) => !(s.kind === 'Group' && ops.has(s.name)))
+    .map((s) => `${s.kind} ${s.name}`);
+}
+
+function hasWildcard(rules: any[] | undefined): boolean {
+  return (rules ?? []).some((r) => [...(r.verbs ?? []), ...(r.resources ?? []), ...(r.apiGroups ?? [])].includes('*'));
+}
+
+export const RBAC_CONTROLS: readonly Control[] = [
+  {
+    id: 'CK8S-RBAC-001',
+    title: 'cluster-admin is bound only to the platform operators',
+    cis: ['5.1.1'],
+    nsa: ['Authentication and authorization'],
+    kubescape: ['C-0035'],
+    evaluate: (context) => {
+      const ops = operators(context);
+      const findings: string[] = [];
+      const evidence: string[] = [];
+      for (const b of bindings(context).filter((x) => x.doc.roleRef?.name === 'cluster-admin')) {
+        const others = nonOperators(b, ops);
+        if (others.length > 0) findings.push(`${describeObject(b)} grants cluster-admin to ${others.join(', ')}, who are not platform operators`);
+        else evidence.push(describeObject(b));
+      }
+      return { findings, objects: evidence };
+    },
+  },
+  {
+    id: 'CK8S-RBAC-002',
+    title: 'no wildcard verbs, resources or API groups for anyone but the platform operators',
+    cis: ['5.1.3'],
+    nsa: ['Authentication and authorization'],
+    kubescape: [],
+    evaluate: (context) => {
+      const ops = operators(context);
+      const roles = ofKind(context.objects, 'Role', 'ClusterRole');
+      const findings: string[] = [];
+      const evidence: string[] = [];
+      for (const b of bindings(context)) {
+        const ref = b.doc.roleRef ?? {};
+        const role = roles.find((r) => r.doc.kind === ref.kind && r.doc.metadata.name === ref.name && (r.doc.kind === 'ClusterRole' || r.doc.metadata.namespace === b.doc.metadata.namespace));
+        // cluster-admin is the built-in wildcard role; other built-in roles (admin, edit, view) have none
+        const wildcard = ref.name === 'cluster-admin' || hasWildcard(role?.doc.rules);
+        const others = nonOperators(b, ops);
+        if (wildcard && others.length > 0) findings.push(`${describeObject(b)} grants wildcard rights (${ref.kind} ${ref.name}) to ${others.join(', ')}`);
+        else evidence.push(describeObject(b));
+      }
+      return { findings, objects: evidence };
+    },
+  },
+  {
+    id: 'CK8S-RBAC-003',
+    title: 'nothing is bound to system:anonymous or system:unauthenticated',
+    cis: ['5.1.1'],
+    nsa: ['Authentication and authorization'],
+    kubescape: [],
+    evaluate: (context) => {
+      const findings = bindings(context)
+        .filter((b) => subjectsOf(b).some((s) => FORBIDDEN_SUBJECTS.includes(s.name)))
+        .map((b) => `${describeObject(b)} binds ${subjectsOf(b).filter((s) => FORBIDDEN_SUBJECTS.includes(s.name)).map((s) => s.name).join(', ')}`);
+      return { findings, objects: bindings(context).map(describeObject) };
+    },
+  },
+];
