@@ -1,0 +1,73 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ck8s, copyRepo, REPO_ROOT } from './repo-fixture.js';
+
+/** Edits one committed output file of a fresh copy of the repository and runs validate on it. */
+async function validateAfter(file: string, edit: (text: string) => string): Promise<{ code: number; stdout: string }> {
+  const repo = copyRepo();
+  const target = path.join(repo, 'clusters/demo-wc', file);
+  const before = readFileSync(target, 'utf8');
+  const after = edit(before);
+  expect(after, 'the edit must change the file').not.toBe(before);
+  writeFileSync(target, after);
+  return ck8s(repo, ['validate', 'demo-wc']);
+}
+
+describe('controls of ck8s validate', () => {
+  it('lists every control with its status, mappings and evidence in JSON', async () => {
+    const result = await ck8s(REPO_ROOT, ['validate', '--output', 'json', 'demo-wc']);
+    expect(result.code).toBe(0);
+    const { controls } = JSON.parse(result.stdout);
+    const ids = controls.map((c: any) => c.id);
+    expect(ids).toEqual(['CK8S-NET-001', 'CK8S-PSA-001', 'CK8S-ADM-001', 'CK8S-ADM-002', 'CK8S-TEN-001', 'CK8S-RBAC-001', 'CK8S-RBAC-002', 'CK8S-RBAC-003', 'CK8S-AUD-001', 'CK8S-AUTH-001', 'CK8S-SEC-001']);
+    for (const control of controls) {
+      expect(control.status, control.id).toBe('pass');
+      expect(control.cluster).toBe('demo-wc');
+      expect(control.cis.length + control.nsa.length + control.kubescape.length, control.id).toBeGreaterThan(0);
+    }
+    const net = controls.find((c: any) => c.id === 'CK8S-NET-001');
+    expect(net).toMatchObject({ cis: ['5.3.2'], kubescape: ['C-0030', 'C-0054'] });
+    expect(net.objects).toContain('clusters/demo-wc/tenants/team-a.yaml: NetworkPolicy team-a/default-deny');
+    const platform = controls.find((c: any) => c.id === 'CK8S-ADM-002');
+    expect(platform.exceptions).toEqual(expect.arrayContaining([expect.stringContaining('ck8s-image-tag: team-b: vendor chart pins'), expect.stringContaining('ck8s-service-load-balancer: team-b: tenant setting allowLoadBalancer: true')]));
+  });
+
+  it('fails CK8S-NET-001 when a namespace loses its default deny', async () => {
+    const result = await validateAfter('tenants/team-a.yaml', (t) => t.replace('name: default-deny', 'name: not-a-deny').replace('policyTypes:\n    - Ingress\n    - Egress', 'policyTypes:\n    - Ingress'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-NET-001: namespace team-a has no default-deny NetworkPolicy for ingress and egress');
+  });
+
+  it('fails CK8S-PSA-001 when a tenant namespace is relaxed below restricted', async () => {
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('pod-security.kubernetes.io/enforce: restricted', 'pod-security.kubernetes.io/enforce: baseline'));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-PSA-001: tenant namespace team-b enforces "baseline", not restricted');
+  });
+
+  it('fails CK8S-ADM-002 when an admission policy is removed', async () => {
+    const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-image-tag$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-image-tag-disabled'));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-002: admission policy ck8s-image-tag is missing');
+  });
+
+  it('fails CK8S-RBAC-001 and -002 when a tenant group gets cluster-admin', async () => {
+    const result = await validateAfter('tenants/team-a.yaml', (t) => t.replace(/roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ck8s-tenant-reader/, 'roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin'));
+    expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-001: .*ClusterRoleBinding ck8s-tenant-reader-team-a grants cluster-admin to Group oidc:team-a-admins/);
+    expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-002: .*grants wildcard rights/);
+  });
+
+  it('fails CK8S-RBAC-003 when anonymous users are bound', async () => {
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('name: oidc:team-b-admins', 'name: system:anonymous'));
+    expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-003: .* binds system:anonymous/);
+  });
+
+  it('fails CK8S-AUD-001 when the audit policy would log secret contents', async () => {
+    const result = await validateAfter('node/audit-policy.yaml', (t) => t.replace(/- level: Metadata\n    resources:\n      - group: ""\n        resources:\n          - secrets/, '- level: RequestResponse\n    resources:\n      - group: ""\n        resources:\n          - secrets'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('CK8S-AUD-001: clusters/demo-wc/node/audit-policy.yaml: reading a Secret is logged at RequestResponse, which would record its contents (at most Metadata)');
+  });
+
+  it('fails CK8S-AUTH-001 when OIDC groups are not prefixed', async () => {
+    const result = await validateAfter('node/kubeadm-patch.yaml', (t) => t.replace(/    - name: oidc-groups-prefix\n      value: "?oidc:"?\n/, ''));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-AUTH-001: node/kubeadm-patch.yaml: oidc-groups-prefix is missing');
+  });
+});
