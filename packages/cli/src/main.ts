@@ -1,5 +1,6 @@
 import { ConfigError } from '@ck8s/core';
 import { Command, CommanderError } from 'commander';
+import { registerPolicy } from './commands/policy.js';
 import { registerSchemas } from './commands/schemas.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerSynth } from './commands/synth.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   registerSynth(program, io);
   registerValidate(program, io);
   registerSecrets(program, io);
+  registerPolicy(program, io);
   registerSchemas(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

@@ -1,7 +1,7 @@
 import { type ClusterConfig, Component, type ConfigProblem, ConfigError } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { AdmissionRule } from './admission-rule.js';
-import { AdmissionPolicy, type RuleException } from './admission-policy.js';
+import { AdmissionPolicy, type BindingException } from './admission-policy.js';
 
 export interface AdmissionPoliciesProps {
   /** The cluster, with defaults applied: enforcement and exceptions come from its `policy` block. */
@@ -43,7 +43,7 @@ export class AdmissionPolicies extends Component {
       new AdmissionPolicy(this, rule.id, {
         rule,
         enforcement: cluster.policy.enforcement[rule.id] ?? 'deny',
-        exceptions: exceptions.filter((e) => e.rule === rule.id).map((e): RuleException => ({ namespace: e.namespace, reason: e.reason })),
+        exceptions: exceptions.filter((e) => e.rule === rule.id).map((e): BindingException => ({ namespace: e.namespace, reason: e.reason })),
       });
     }
   }

@@ -6,7 +6,7 @@ import type { AdmissionRule, Enforcement } from './admission-rule.js';
 export const EXCEPTIONS_ANNOTATION = 'platform.ck8s.io/exceptions';
 
 /** A namespace a rule does not apply to, with the reason from cluster.yaml. */
-export interface RuleException {
+export interface BindingException {
   readonly namespace: string;
   readonly reason: string;
 }
@@ -16,7 +16,7 @@ export interface AdmissionPolicyProps {
   /** What a failed validation does. @default 'deny' */
   readonly enforcement?: Enforcement;
   /** Tenant namespaces the rule skips. @default none */
-  readonly exceptions?: readonly RuleException[];
+  readonly exceptions?: readonly BindingException[];
 }
 
 /** Binding actions per enforcement; Deny and Warn may not be combined, Audit adds the failure to the audit log. */

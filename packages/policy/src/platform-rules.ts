@@ -1,4 +1,5 @@
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
+import { celStringList } from './cel-literal.js';
 import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
 
 /**
@@ -28,14 +29,9 @@ export interface PlatformRulesProps {
   readonly allowedRegistries: readonly string[];
 }
 
-/** CEL list literal of strings. */
-function celList(values: readonly string[]): string {
-  return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
-}
-
 /** The platform's own admission rules, on top of the Pod Security Standards. */
 export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
-  const registries = celList(props.allowedRegistries.map((r) => `${r.replace(/\/$/, '')}/`));
+  const registries = celStringList(props.allowedRegistries.map((r) => `${r.replace(/\/$/, '')}/`));
   return [
     {
       id: 'no-default-namespace',

@@ -135,6 +135,16 @@ export const PSS_APPARMOR: AdmissionRule = podSecurityRule({
     "((variables.appArmorPodForbidden ? ['pod=' + (has(variables.podSecurityContext.appArmorProfile.type) ? variables.podSecurityContext.appArmorProfile.type : '')] : []) + variables.appArmorContainers.map(c, 'container ' + c.name + '=' + (has(c.securityContext.appArmorProfile.type) ? c.securityContext.appArmorProfile.type : '')) + variables.appArmorAnnotations.map(k, 'annotation ' + k + '=' + variables.podMetadata.annotations[k])).join(', ')",
 });
 
+/** Whether SELinux options at `options` set a disallowed type, a user or a role. */
+function seLinuxForbidden(options: string): string {
+  return `((has(${options}.type) && !(${options}.type in variables.allowedSELinuxTypes)) || (has(${options}.user) && ${options}.user != '') || (has(${options}.role) && ${options}.role != ''))`;
+}
+
+/** The disallowed settings of SELinux options at `options`, e.g. `type=spc_t, user=system_u`. */
+function seLinuxDetail(options: string): string {
+  return `((has(${options}.type) && !(${options}.type in variables.allowedSELinuxTypes) ? ['type=' + ${options}.type] : []) + (has(${options}.user) && ${options}.user != '' ? ['user=' + ${options}.user] : []) + (has(${options}.role) && ${options}.role != '' ? ['role=' + ${options}.role] : [])).join(', ')`;
+}
+
 /**
  * `seLinuxOptions`: the type must be one of the allowed container types (or empty), and user and
  * role must be empty, at pod and container level.
@@ -147,25 +157,23 @@ export const PSS_SELINUX: AdmissionRule = podSecurityRule({
     POD_SECURITY_CONTEXT_VARIABLE,
     { name: 'allowedSELinuxTypes', expression: celStringList(SELINUX_ALLOWED_TYPES) },
     {
-      name: 'seLinuxSetters',
-      expression:
-        "(has(variables.podSecurityContext.seLinuxOptions) ? [{'name': 'pod', 'options': variables.podSecurityContext.seLinuxOptions}] : []) + variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.seLinuxOptions)).map(c, {'name': 'container ' + c.name, 'options': c.securityContext.seLinuxOptions})",
+      name: 'seLinuxPodForbidden',
+      expression: `has(variables.podSecurityContext.seLinuxOptions) && ${seLinuxForbidden('variables.podSecurityContext.seLinuxOptions')}`,
     },
     {
-      name: 'forbiddenSELinux',
-      expression:
-        "variables.seLinuxSetters.filter(s, (has(s.options.type) && !(s.options.type in variables.allowedSELinuxTypes)) || (has(s.options.user) && s.options.user != '') || (has(s.options.role) && s.options.role != ''))",
+      name: 'seLinuxContainers',
+      expression: `variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.seLinuxOptions) && ${seLinuxForbidden('c.securityContext.seLinuxOptions')})`,
     },
   ],
-  expression: 'size(variables.forbiddenSELinux) == 0',
+  expression: '!variables.seLinuxPodForbidden && size(variables.seLinuxContainers) == 0',
   message: 'seLinuxOptions may set only an allowed type and no user or role (pod security baseline)',
-  detail:
-    "variables.forbiddenSELinux.map(s, s.name + ' sets ' + ((has(s.options.type) && !(s.options.type in variables.allowedSELinuxTypes) ? ['type=' + s.options.type] : []) + (has(s.options.user) && s.options.user != '' ? ['user=' + s.options.user] : []) + (has(s.options.role) && s.options.role != '' ? ['role=' + s.options.role] : [])).join(', ')).join('; ')",
+  // Map literals are avoided: the API server's CEL rejects maps whose values differ in type.
+  detail: `((variables.seLinuxPodForbidden ? ['pod sets ' + ${seLinuxDetail('variables.podSecurityContext.seLinuxOptions')}] : []) + variables.seLinuxContainers.map(c, 'container ' + c.name + ' sets ' + ${seLinuxDetail('c.securityContext.seLinuxOptions')})).join('; ')`,
 });
 
 /**
- * `procMount_baseline` (policy 1.35): procMount must be unset or Default, except for pods in a user
- * namespace, where the API server itself only allows Unmasked.
+ * `procMount_baseline` (policy 1.35): procMount must be unset or Default, except in a user namespace
+ * (`hostUsers: false`), which is also the only place the API server accepts Unmasked.
  */
 export const PSS_PROC_MOUNT: AdmissionRule = podSecurityRule({
   id: 'pss-proc-mount',
@@ -267,12 +275,12 @@ export const PSS_HOST_PROBES_LIFECYCLE: AdmissionRule = podSecurityRule({
   variables: [
     {
       name: 'probeHostContainers',
-      expression: `variables.containers.map(c, {'name': c.name, 'hosts': ${containerHandlerHosts}}).filter(e, size(e.hosts) > 0)`,
+      expression: `variables.containers.filter(c, size(${containerHandlerHosts}) > 0)`,
     },
   ],
   expression: 'size(variables.probeHostContainers) == 0',
   message: 'probe and lifecycle handler hosts must be unset (pod security baseline)',
-  detail: "variables.probeHostContainers.map(e, e.name + ' uses ' + e.hosts.join(', ')).join('; ')",
+  detail: `variables.probeHostContainers.map(c, c.name + ' uses ' + (${containerHandlerHosts}).join(', ')).join('; ')`,
 });
 
 /** The baseline level of the Pod Security Standards, one rule per upstream check. */

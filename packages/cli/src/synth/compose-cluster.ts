@@ -1,7 +1,7 @@
 import { nodeFiles } from '@ck8s/apiserver';
 import { type ChartCatalog, type ClusterConfig, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
-import { AdmissionPolicies, allowedRegistries, ClusterAccess, platformRules } from '@ck8s/policy';
+import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
 import type { App } from 'cdk8s';
 
 export interface ComposeClusterProps {
@@ -27,7 +27,7 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   const { cluster, fleet } = props;
   new FluxSync(app, 'gotk-sync', { cluster });
   new FluxLayers(app, 'layers', { cluster });
-  new AdmissionPolicies(app, 'admission-policies', { cluster, rules: platformRules({ allowedRegistries: allowedRegistries(cluster, fleet) }) });
+  new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
   for (const tenant of cluster.tenants) {
     new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster) });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, findTool, NODE_FOLDER, readTree } from '@ck8s/core';
-import { allowedRegistries, platformRules, policyName } from '@ck8s/policy';
+import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
 import { parseAllDocuments } from 'yaml';
@@ -112,13 +112,14 @@ export async function runValidation(context: RepoContext, clusters: readonly str
     const dir = context.workspace.relative(context.workspace.clusterDir(name));
     const { objects: parsed, nodeFiles } = outputObjects(manifestFiles(context, name), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
     for (const node of nodeFiles.values()) Object.assign(node, { file: `${dir}/${NODE_FOLDER}/${node.file.split('/').pop()}` });
+    const rules = clusterRules(cluster, context.fleet);
     const results = evaluateControls({
       cluster,
       objects: parsed,
       nodeFiles: new Map([...nodeFiles].map(([file, o]) => [file, o])),
       expectedPolicies: {
-        podSecurity: [],
-        platform: platformRules({ allowedRegistries: allowedRegistries(cluster, context.fleet) }).map((r) => policyName(r.id)),
+        podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
+        platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
       },
       secretProblems: secretProblems.filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`)).map((p) => `${p.file}: ${p.path}: ${p.message}`),
     });

@@ -1,0 +1,61 @@
+import * as path from 'node:path';
+import { loadFleet } from '@ck8s/core';
+import { type AdmissionRule, clusterRules, evaluateManifests, loadManifests, POD_SECURITY_RULES, tenantExceptions } from '@ck8s/policy';
+import type { Command } from 'commander';
+import { openWorkspace } from '../context.js';
+import { type CliIo, ReportedFailure, UsageError } from '../io.js';
+
+interface EvalOptions {
+  readonly level?: string;
+  readonly namespace?: string;
+  readonly cluster?: string;
+  readonly output: string;
+}
+
+/** The rules and exceptions to evaluate: Pod Security checks alone with --level, else a cluster's full set. */
+function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): { rules: readonly AdmissionRule[]; exceptions: { namespace: string; rule: string }[]; source: string } {
+  if (options.level && !options.cluster) return { rules: POD_SECURITY_RULES, exceptions: [], source: `pod security ${options.level}` };
+  const workspace = openWorkspace(io.cwd, root);
+  const fleet = loadFleet(workspace);
+  const workloads = [...fleet.clusters.values()].filter((c) => c.profile === 'workload').map((c) => c.name);
+  const name = options.cluster ?? (workloads.length === 1 ? workloads[0] : undefined);
+  if (!name) throw new UsageError(`say which cluster's rules to use: --cluster ${workloads.join('|') || '<name>'} (or --level for the Pod Security Standards alone)`);
+  const cluster = fleet.clusters.get(name);
+  if (!cluster) throw new UsageError(`unknown cluster "${name}"; clusters: ${[...fleet.clusters.keys()].join(', ')}`);
+  return { rules: clusterRules(cluster, fleet), exceptions: [...cluster.policy.exceptions, ...tenantExceptions(cluster)], source: `cluster ${name}` };
+}
+
+export function registerPolicy(program: Command, io: CliIo): void {
+  const policy = program.command('policy').description('admission policies');
+  policy
+    .command('eval')
+    .description('evaluate the admission policies (the same CEL the cluster runs) against manifest files or folders; exit 1 when any object is denied')
+    .argument('<paths...>', 'YAML files or folders')
+    .option('--level <level>', 'only the Pod Security Standards checks of this level: baseline or restricted')
+    .option('--namespace <ns>', "evaluate every object in this namespace (default: each object's own)")
+    .option('--cluster <name>', 'use this cluster\'s rules, allowed registries and exceptions (default: the only workload cluster)')
+    .option('--output <format>', 'text or json', 'text')
+    .action((paths: string[], options: EvalOptions) => {
+      if (options.level && !['baseline', 'restricted'].includes(options.level)) throw new UsageError(`--level "${options.level}" is not supported; allowed: baseline, restricted`);
+      if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
+      const { rules, exceptions, source } = rulesFor(io, program.opts().root, options);
+      const documents = loadManifests(paths.map((p) => path.resolve(io.cwd, p))).map((d) => ({ ...d, file: path.relative(io.cwd, d.file) || d.file }));
+      const results = evaluateManifests(rules, documents, {
+        ...(options.level ? { level: options.level as 'baseline' | 'restricted' } : {}),
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+        exceptions,
+      });
+      const denied = results.filter((r) => !r.allowed);
+      if (options.output === 'json') {
+        io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+      } else {
+        for (const r of results) {
+          const what = `${r.file}: ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+          io.stdout(`${r.allowed ? 'admitted' : 'denied  '} ${what}\n`);
+          for (const v of r.violations) io.stdout(`    ${v.policy}: ${v.message}\n`);
+        }
+        io.stdout(`policy eval: ${results.length} object(s), ${results.length - denied.length} admitted, ${denied.length} denied (${source}, ${rules.length} rules)\n`);
+      }
+      if (denied.length > 0) throw new ReportedFailure(1);
+    });
+}

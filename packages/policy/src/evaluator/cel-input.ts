@@ -1,0 +1,40 @@
+import type { CelInput } from '@bufbuild/cel';
+
+/** A Kubernetes object as CEL reads it: maps, lists, strings, booleans, ints (bigint) and doubles. */
+export type CelObject = Map<string, CelObjectValue>;
+export type CelObjectValue = CelObject | CelObjectValue[] | string | boolean | bigint | number;
+
+/**
+ * Converts a parsed manifest into what the API server hands to CEL: it decodes into typed objects,
+ * so null fields are absent (has() is false) and integers are ints, not doubles. Maps and lists are
+ * built once, so repeated evaluations do not convert them again.
+ */
+export function toCelObject(value: unknown): CelObjectValue | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  if (Array.isArray(value)) {
+    const items: CelObjectValue[] = [];
+    for (const item of value) {
+      const converted = toCelObject(item);
+      if (converted !== undefined) items.push(converted);
+    }
+    return items;
+  }
+  if (value instanceof Map) return toCelObject(Object.fromEntries(value));
+  if (typeof value === 'object') {
+    const map: CelObject = new Map();
+    for (const [key, field] of Object.entries(value)) {
+      const converted = toCelObject(field);
+      if (converted !== undefined) map.set(key, converted);
+    }
+    return map;
+  }
+  // Dates, functions and the like never come out of a Kubernetes manifest.
+  throw new Error(`unsupported value in kubernetes object: ${String(value)}`);
+}
+
+/** The converted object as a CEL binding. */
+export function celInput(value: CelObjectValue | undefined): CelInput {
+  return (value ?? null) as CelInput;
+}

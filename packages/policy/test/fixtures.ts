@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+/** Root of the pod security fixtures (see fixtures/pod-security/README.md). */
+export const POD_SECURITY_FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'pod-security');
+/** Root of the platform rule fixtures (see fixtures/platform/README.md). */
+export const PLATFORM_FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'platform');
+
+/** One fixture file with the expectation its header declares. */
+export interface Fixture {
+  /** Path relative to POD_SECURITY_FIXTURES, e.g. `privileged/fail-privileged-container.yaml`. */
+  readonly name: string;
+  readonly file: string;
+  /** The folder: the check it is written for, or `compliant`. */
+  readonly check: string;
+  readonly verdict: 'pass' | 'fail';
+  /** Rule ids of the `# expect:` lines, sorted. */
+  readonly expect: string[];
+  /** The `# via:` line, e.g. `pods/ephemeralcontainers`. */
+  readonly via: string | undefined;
+  /** The `# namespace:` line: the namespace to evaluate in instead of a tenant namespace. */
+  readonly namespace: string | undefined;
+  readonly object: Record<string, unknown>;
+}
+
+/** Every fixture below a root, sorted by name. */
+export function readFixtures(root: string = POD_SECURITY_FIXTURES): Fixture[] {
+  const fixtures: Fixture[] = [];
+  for (const check of readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
+    for (const base of readdirSync(path.join(root, check)).filter((name) => name.endsWith('.yaml')).sort()) {
+      const file = path.join(root, check, base);
+      const text = readFileSync(file, 'utf8');
+      const header = text.split('\n').filter((line) => line.startsWith('#'));
+      const expect = header.flatMap((line) => /^# expect: (\S+)$/.exec(line)?.[1] ?? []).sort();
+      const via = header.flatMap((line) => /^# via: (\S+)$/.exec(line)?.[1] ?? [])[0];
+      const namespace = header.flatMap((line) => /^# namespace: (\S+)$/.exec(line)?.[1] ?? [])[0];
+      fixtures.push({
+        name: `${check}/${base}`,
+        file,
+        check,
+        verdict: base.startsWith('fail-') ? 'fail' : 'pass',
+        expect,
+        via,
+        namespace,
+        object: parse(text) as Record<string, unknown>,
+      });
+    }
+  }
+  return fixtures;
+}
