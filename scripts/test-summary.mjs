@@ -10,6 +10,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const brokenSuites = [];
 for (const pkg of readdirSync(path.join(root, 'packages')).sort()) {
   const file = path.join(root, 'packages', pkg, '.vitest', 'results.json');
   if (!existsSync(file)) {
@@ -20,8 +21,11 @@ for (const pkg of readdirSync(path.join(root, 'packages')).sort()) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;
-  console.log(`${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  // a file that fails to load counts no failed test, only a failed suite
+  if (r.numFailedTestSuites > 0 || r.success === false) brokenSuites.push(pkg);
+  console.log(`${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numFailedTestSuites > 0 ? `, ${r.numFailedTestSuites} test file(s) failed` : ''}`);
 }
 if (missing.length > 0) console.log(`no test results for: ${missing.join(', ')}`);
+if (brokenSuites.length > 0) console.log(`failed test files in: ${brokenSuites.join(', ')}`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || missing.length > 0 || passed === 0 ? 1 : 0);
+process.exit(failed > 0 || missing.length > 0 || brokenSuites.length > 0 || passed === 0 ? 1 : 0);

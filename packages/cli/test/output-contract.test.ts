@@ -14,7 +14,10 @@ function generatedObjects(cluster: string): Found[] {
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const file = path.join(dir, entry);
-      if (statSync(file).isDirectory()) walk(file);
+      // node/ holds installer configuration (kubeadm, Talos), not Kubernetes objects
+      if (statSync(file).isDirectory()) {
+        if (path.relative(path.join(REPO_ROOT, 'clusters', cluster), file) !== 'node') walk(file);
+      }
       else if (entry !== 'cluster.yaml' && entry !== 'kustomization.yaml') {
         for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) found.push({ file: path.relative(REPO_ROOT, file), doc: doc.toJS() });
       }

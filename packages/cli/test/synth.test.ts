@@ -23,13 +23,13 @@ describe('ck8s synth', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('changed: demo-wc');
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual(['demo-wc/tenants/team-b.yaml']);
-    expect(readFileSync(path.join(repo, 'clusters/demo-wc/tenants/team-b.yaml'), 'utf8')).toContain('name: team-b-leads');
+    expect(readFileSync(path.join(repo, 'clusters/demo-wc/tenants/team-b.yaml'), 'utf8')).toContain('name: oidc:team-b-leads');
   });
 
   it('adds and removes a tenant through its own file and the layer list', async () => {
     const repo = copyRepo();
     const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
-    writeFileSync(config, `${readFileSync(config, 'utf8')}  - name: team-c\n`);
+    writeFileSync(config, readFileSync(config, 'utf8').replace('tenants:\n', 'tenants:\n  - name: team-c\n'));
     const before = snapshot(path.join(repo, 'clusters'));
     expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual(['demo-wc/tenants/kustomization.yaml', 'demo-wc/tenants/team-c.yaml']);
@@ -45,7 +45,9 @@ describe('ck8s synth', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: tenants[1].name: "Team B" is not a DNS-1123 label');
     expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: unknownField: unknown field; allowed fields here: name, profile');
-    expect(result.stderr).toContain('ck8s: 2 problem(s) found; nothing was written');
+    // the exception for team-b no longer names a tenant, so that is reported too
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: policy.exceptions[0].namespace: "team-b" is not a tenant of this cluster');
+    expect(result.stderr).toContain('ck8s: 3 problem(s) found; nothing was written');
     expect(changedFiles(before, snapshot(repo))).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ describe('ck8s validate', () => {
   it('passes on the committed fleet: schemas, secrets and no drift', async () => {
     const result = await ck8s(REPO_ROOT, ['validate']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 0 problem\(s\)\n$/);
+    expect(result.stdout).toMatch(/^validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)\n$/);
     expect(result.code).toBe(0);
   });
 

@@ -10,7 +10,7 @@ export interface UserInfo {
 /** One admission request to evaluate a rule against, offline. */
 export interface AdmissionRequest {
   /** The object as applied (a parsed manifest). */
-  readonly object: unknown;
+  readonly object?: unknown;
   /** The object before an UPDATE. @default none (`oldObject` is null) */
   readonly oldObject?: unknown;
   /** @default 'CREATE' */
