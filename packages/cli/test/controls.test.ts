@@ -49,6 +49,22 @@ describe('controls of ck8s validate', () => {
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-002: admission policy ck8s-image-tag is missing');
   });
 
+  it('fails CK8S-ADM-001 when a Pod Security check is no longer enforced', async () => {
+    const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/(policyName: ck8s-pss-privileged\n  validationActions:\n    - )Deny/, '$1Audit').replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports-off'));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: admission policy ck8s-pss-host-ports is missing');
+  });
+
+  it('fails CK8S-TEN-001 when a tenant loses its quota', async () => {
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('kind: ResourceQuota', 'kind: LimitRange').replace(/spec:\n  hard:\n(    .*\n)+/, 'spec:\n  limits: []\n'));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: tenant namespace team-b has no ResourceQuota limiting cpu and memory');
+  });
+
+  it('fails CK8S-SEC-001 when a plaintext Secret reaches the output', async () => {
+    const result = await validateAfter('tenants/secrets/team-a.app-database.sops.yaml', () => 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-database\n  namespace: team-a\nstringData:\n  password: hunter2\n');
+    expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-SEC-001: clusters\/demo-wc\/tenants\/secrets\/team-a\.app-database\.sops\.yaml: stringData\.password: is not encrypted/);
+    expect(result.stdout).not.toContain('hunter2');
+  });
+
   it('fails CK8S-RBAC-001 and -002 when a tenant group gets cluster-admin', async () => {
     const result = await validateAfter('tenants/team-a.yaml', (t) => t.replace(/roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ck8s-tenant-reader/, 'roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin'));
     expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-001: .*ClusterRoleBinding ck8s-tenant-reader-team-a grants cluster-admin to Group oidc:team-a-admins/);
