@@ -17,6 +17,16 @@ export type Layer = (typeof LAYERS)[number];
 export const NODE_FOLDER = 'node';
 export type OutputFolder = Layer | typeof NODE_FOLDER;
 
+/** A sops-encrypted Secret a component needs, and the keys it must hold. */
+export interface RequiredSecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** Keys the Secret must have. */
+  readonly keys: readonly string[];
+  /** What it is for, shown when it is missing. */
+  readonly purpose: string;
+}
+
 export interface ComponentProps {
   /** The layer the component's objects are applied in. */
   readonly layer: Layer;
@@ -40,6 +50,7 @@ export class Component extends Chart {
 
   public readonly layer: Layer;
   public readonly componentName: string;
+  private readonly secrets: RequiredSecret[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
@@ -50,6 +61,20 @@ export class Component extends Chart {
     Object.defineProperty(this, COMPONENT, { value: true });
     this.layer = props.layer;
     this.componentName = id;
+  }
+
+  /**
+   * Declares a Secret the component's objects read (credentials of a HelmRelease, say). Synth
+   * fails when `secrets/<cluster>/<namespace>.<name>.sops.yaml` does not exist, naming the
+   * command that creates it, so a missing credential is caught before Flux applies anything.
+   */
+  requireSecret(secret: RequiredSecret): void {
+    this.secrets.push(secret);
+  }
+
+  /** The Secrets declared with requireSecret. */
+  get requiredSecrets(): readonly RequiredSecret[] {
+    return this.secrets;
   }
 
   /** File of this component relative to the cluster folder. */

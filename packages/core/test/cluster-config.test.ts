@@ -13,6 +13,7 @@ const valid = {
   serviceCluster: 'demo-sc',
   gitops: { repository: 'ssh://git@git.example.com/fleet.git' },
   tenants: [{ name: 'team-a', adminGroups: ['a-admins'] }],
+  certificates: { acmeEmail: 'ops@example.com' },
 };
 
 function problemsOf(raw: unknown, folder = 'demo-wc'): string[] {
@@ -44,7 +45,8 @@ describe('cluster config', () => {
     expect(config?.policy).toEqual({ enforcement: {}, exceptions: [] });
     expect(config?.rbac).toEqual({ operatorGroups: [] });
     expect(config?.sops.ageRecipients).toEqual([]);
-    expect(config?.ingress).toEqual({});
+    expect(config?.ingress).toEqual({ enabled: true, replicas: 2, minAvailable: 1, hstsMaxAge: 31536000 });
+    expect(config?.ids).toEqual({ enabled: true, minimumPriority: 'notice', credentialsSecret: 'falcosidekick-credentials' });
   });
 
   it('names file, field path, bad value and rule', () => {
@@ -72,7 +74,8 @@ describe('cluster config', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, secretName',
     ]);
-    expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; this block takes no fields yet']);
+    expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
+    expect(problemsOf({ ...valid, backup: { velero: true } })).toEqual(['clusters/demo-wc/cluster.yaml: backup.velero: unknown field; this block takes no fields yet']);
   });
 
   it('requires fields and says what they are', () => {
@@ -117,6 +120,14 @@ describe('cluster config', () => {
       expect.stringContaining('policy.exceptions[1]: repeats policy.exceptions[0] (team-a, image-tag)'),
       expect.stringContaining('policy.exceptions[2].namespace: "nobody" is not a tenant of this cluster; tenants: team-a'),
     ]);
+  });
+
+  it("needs a contact address for Let's Encrypt and a provider for external-dns", () => {
+    const { certificates: _c, ...raw } = valid;
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('certificates.acmeEmail: is required for issuer "letsencrypt-production"')]);
+    expect(problemsOf({ ...raw, certificates: { issuer: 'private-ca' } })).toEqual([]);
+    expect(problemsOf({ ...valid, externalDns: { enabled: true } })).toEqual([expect.stringContaining('externalDns.provider: is required when externalDns.enabled is true')]);
+    expect(problemsOf({ ...valid, ids: { minimumPriority: 'loud' } })).toEqual([expect.stringContaining('ids.minimumPriority: "loud" is not a Falco priority; allowed: "emergency"')]);
   });
 
   it('validates age recipients', () => {

@@ -1,4 +1,4 @@
-import { type RenderedTree, replaceTree } from '@ck8s/core';
+import { type ConfigProblem, ConfigError, type RenderedTree, replaceTree } from '@ck8s/core';
 import type { Command } from 'commander';
 import { loadContext, selectClusters } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -17,7 +17,17 @@ export function registerSynth(program: Command, io: CliIo): void {
       const context = loadContext(io.cwd, program.opts().root);
       const selected = selectClusters(context, names);
       // synthesize everything in memory first: an error in any cluster leaves every folder untouched
-      const trees = new Map<string, RenderedTree>(selected.map((name) => [name, synthesizeCluster({ ...context, name })]));
+      const trees = new Map<string, RenderedTree>();
+      const problems: ConfigProblem[] = [];
+      for (const name of selected) {
+        try {
+          trees.set(name, synthesizeCluster({ ...context, name }));
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          problems.push(...e.problems);
+        }
+      }
+      if (problems.length > 0) throw new ConfigError(problems);
       const changed: string[] = [];
       let files = 0;
       for (const [name, tree] of trees) {

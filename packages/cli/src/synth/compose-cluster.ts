@@ -1,6 +1,8 @@
 import { nodeFiles } from '@ck8s/apiserver';
 import { type ChartCatalog, type ClusterConfig, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
+import { Falco } from '@ck8s/ids';
+import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
 import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
 import type { App } from 'cdk8s';
 
@@ -19,8 +21,9 @@ export function podSecurityVersion(cluster: ClusterConfig): string {
 /**
  * Composes the components of one cluster according to its profile. Both profiles get the
  * Flux bootstrap, the layer Kustomizations, admission policies, cluster access, audit and
- * OIDC node configuration, and their tenants; capabilities add their components here as they
- * arrive (workload: IDS, forwarders, backup; service: log store, metrics, registry, SSO).
+ * OIDC node configuration, ingress with certificates, intrusion detection, and their tenants;
+ * capabilities add their components here as they arrive (workload: forwarders, backup;
+ * service: log store, metrics, registry, SSO). Each capability can be switched off in cluster.yaml.
  * @returns files that are not components (the node configuration)
  */
 export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[] {
@@ -29,6 +32,14 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   new FluxLayers(app, 'layers', { cluster });
   new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
+  const common = { cluster, catalog: props.catalog, podSecurityVersion: podSecurityVersion(cluster) };
+  if (cluster.ingress.enabled) new IngressController(app, 'ingress-nginx', common);
+  if (cluster.certificates.enabled) {
+    new CertManager(app, 'cert-manager', common);
+    new ClusterIssuers(app, 'cluster-issuers', { cluster });
+  }
+  if (cluster.externalDns.enabled) new ExternalDns(app, 'external-dns', common);
+  if (cluster.ids.enabled) new Falco(app, 'falco', { ...common, fleet });
   for (const tenant of cluster.tenants) {
     new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster) });
   }

@@ -23,7 +23,34 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   if (!cluster) throw new Error(`unknown cluster "${props.name}"; clusters: ${[...props.fleet.clusters.keys()].join(', ') || 'none'}`);
   const app = new App();
   const extra = composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog });
-  return renderApp(app, [...extra, ...placeSecrets(props.workspace, props.name, namespaceLayers(app))]);
+  const secrets = placeSecrets(props.workspace, props.name, namespaceLayers(app));
+  checkRequiredSecrets(app, props.name, secrets);
+  return renderApp(app, [...extra, ...secrets]);
+}
+
+/**
+ * Fails when a component needs a Secret that is not committed (or lacks a key), naming the
+ * command that creates it: better than a HelmRelease that never becomes ready.
+ */
+function checkRequiredSecrets(app: App, cluster: string, placed: readonly ExtraFile[]): void {
+  const problems: ConfigProblem[] = [];
+  for (const component of componentsOf(app)) {
+    for (const secret of component.requiredSecrets) {
+      const fileName = `${secret.namespace}.${secret.name}.sops.yaml`;
+      const file = `secrets/${cluster}/${fileName}`;
+      const found = placed.find((f) => f.path === `secrets/${fileName}`);
+      const keysArgs = secret.keys.length > 0 ? secret.keys.map((k) => ` --from-file ${k}=<file>`).join('') : ' --from-file KEY=<file>';
+      if (!found) {
+        problems.push({ file, path: '(file)', message: `is missing: ${component.componentName} needs it (${secret.purpose}); create it with \`ck8s secrets set ${cluster} ${secret.namespace}/${secret.name}${keysArgs}\`` });
+        continue;
+      }
+      const data = (parseYamlFile(found.content, file).data as { data?: Record<string, unknown>; stringData?: Record<string, unknown> }) ?? {};
+      for (const key of secret.keys) {
+        if (!(key in (data.data ?? {})) && !(key in (data.stringData ?? {}))) problems.push({ file, path: `data.${key}`, message: `is missing: ${component.componentName} reads it (${secret.purpose})` });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The layer that creates each namespace of the cluster; flux-system exists from bootstrap. */

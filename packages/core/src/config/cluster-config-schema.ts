@@ -130,6 +130,44 @@ const oidc = z
   })
   .describe('How the API server authenticates people through the identity provider.');
 
+const ingress = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy the ingress controller (ingress-nginx).'),
+    replicas: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).default(2).describe('Controller replicas.'),
+    minAvailable: z.int({ error: 'is not a whole number' }).min(0, { error: 'must be at least 0' }).default(1).describe('PodDisruptionBudget: controllers that must stay up during voluntary disruptions.'),
+    hstsMaxAge: z.int({ error: 'is not a whole number' }).min(0, { error: 'must be at least 0' }).default(31536000).describe('HSTS max-age in seconds.'),
+  })
+  .describe('The ingress controller.');
+
+const certificates = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy cert-manager and the cluster issuers.'),
+    acmeEmail: z.email({ error: 'is not an e-mail address' }).optional().describe("Contact for Let's Encrypt; required for the letsencrypt issuers."),
+    issuer: z
+      .enum(['letsencrypt-production', 'letsencrypt-staging', 'private-ca'], { error: 'is not an issuer' })
+      .default('letsencrypt-production')
+      .describe('Issuer of the certificates of platform endpoints. private-ca: a self-signed root for private environments.'),
+  })
+  .describe('Certificates for every platform endpoint.');
+
+const externalDns = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Deploy external-dns.'),
+    provider: z.enum(['aws', 'azure', 'cloudflare', 'google', 'rfc2136'], { error: 'is not a supported DNS provider' }).optional().describe('DNS provider.'),
+    credentialsSecret: dnsLabel().default('external-dns-credentials').describe('sops Secret in namespace external-dns with the provider credentials (ck8s secrets set <cluster> external-dns/<name>).'),
+  })
+  .describe('DNS records for ingresses.');
+
+const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'informational', 'debug'] as const;
+
+const ids = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy Falco (workload clusters).'),
+    minimumPriority: z.enum(PRIORITIES, { error: 'is not a Falco priority' }).default('notice').describe('Lowest priority of events forwarded to the service cluster.'),
+    credentialsSecret: dnsLabel().default('falcosidekick-credentials').describe('sops Secret in namespace falco with the log store credentials of falcosidekick (keys ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD; its Elasticsearch output speaks to OpenSearch).'),
+  })
+  .describe('Intrusion detection.');
+
 /** Settings block of a capability that has none yet: present so later capabilities extend it, strict so typos fail. */
 const capability = (what: string) => z.strictObject({}).default({}).describe(`Settings of ${what}.`);
 
@@ -147,12 +185,14 @@ export const ClusterConfigSchema = z
     gitops,
     sops: sops.prefault({}),
     tenants: z.array(tenant).default([]).describe('Tenant namespaces.'),
-    ingress: capability('ingress and certificates'),
+    ingress: ingress.prefault({}),
+    certificates: certificates.prefault({}),
+    externalDns: externalDns.prefault({}),
     policy: policy.prefault({}),
     rbac: rbac.prefault({}),
     network: network.prefault({}),
     oidc: oidc.prefault({}),
-    ids: capability('intrusion detection'),
+    ids: ids.prefault({}),
     observability: capability('metrics and alerting'),
     logging: capability('log shipping and storage'),
     backup: capability('backups'),

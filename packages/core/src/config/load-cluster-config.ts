@@ -126,6 +126,14 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       else seen.set(tenantName, i);
     });
   }
+  const certs = valueAt(raw, ['certificates']);
+  const issuer = valueAt(certs, ['issuer']) ?? 'letsencrypt-production';
+  if (valueAt(certs, ['enabled']) !== false && typeof issuer === 'string' && issuer.startsWith('letsencrypt') && valueAt(certs, ['acmeEmail']) === undefined) {
+    problems.push({ file, path: 'certificates.acmeEmail', message: `is required for issuer "${issuer}" (Let's Encrypt needs a contact address); or set certificates.issuer: private-ca` });
+  }
+  if (valueAt(raw, ['externalDns', 'enabled']) === true && valueAt(raw, ['externalDns', 'provider']) === undefined) {
+    problems.push({ file, path: 'externalDns.provider', message: 'is required when externalDns.enabled is true' });
+  }
   const exceptions = valueAt(raw, ['policy', 'exceptions']);
   if (Array.isArray(exceptions)) {
     const tenantNames = Array.isArray(tenants) ? tenants.map((t) => valueAt(t, ['name'])).filter((n): n is string => typeof n === 'string') : [];

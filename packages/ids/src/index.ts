@@ -1,0 +1,3 @@
+export * from './falco.js';
+export * from './falco-values.js';
+export * from './platform-exceptions.js';

@@ -1,0 +1,43 @@
+import type { ClusterConfig } from '@ck8s/core';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** A platform endpoint served through the ingress controller. */
+export interface EndpointProps {
+  readonly cluster: ClusterConfig;
+  /** Namespace of the backing Service (and of the Certificate and Ingress). */
+  readonly namespace: string;
+  /** Object names; also the first label of the host name. */
+  readonly name: string;
+  /** Fully qualified host, e.g. `grafana.demo-sc.example.com`. */
+  readonly host: string;
+  readonly service: { readonly name: string; readonly port: number };
+}
+
+/**
+ * A Certificate from the configured issuer and an Ingress for one platform endpoint (dashboards,
+ * registry, identity provider, log and metrics ingest): every endpoint is served over TLS with a
+ * certificate cert-manager renews.
+ */
+export class PlatformEndpoint extends Construct {
+  constructor(scope: Construct, id: string, props: EndpointProps) {
+    super(scope, id);
+    const secretName = `${props.name}-tls`;
+    new ApiObject(this, 'certificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: { secretName, dnsNames: [props.host], issuerRef: { name: props.cluster.certificates.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+    });
+    new ApiObject(this, 'ingress', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: props.name, namespace: props.namespace },
+      spec: {
+        ingressClassName: 'nginx',
+        tls: [{ hosts: [props.host], secretName }],
+        rules: [{ host: props.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service.name, port: { number: props.service.port } } } }] } }],
+      },
+    });
+  }
+}
