@@ -65,6 +65,19 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
     }
   });
 
+  it('runs every namespace restricted except Falco, the documented exception', () => {
+    const namespaces = objects.filter((o) => o.doc.kind === 'Namespace').map((o) => o.doc);
+    const below = namespaces.filter((ns) => ns.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted').map((ns) => ns.metadata.name);
+    expect(below).toEqual(['falco']);
+    expect(namespaces.map((ns) => ns.metadata.name)).toEqual(expect.arrayContaining(['ingress-nginx', 'cert-manager', 'falco']));
+  });
+
+  it("sends Falco events to demo-sc's log store and Alertmanager", () => {
+    const release = objects.find((o) => o.doc.kind === 'HelmRelease' && o.doc.metadata.name === 'falco')!.doc;
+    expect(release.spec.values.falcosidekick.config.alertmanager.hostport).toBe('https://alertmanager.demo-sc.example.com');
+    expect(release.spec.values.falcosidekick.config.elasticsearch.hostport).toBe('https://opensearch.demo-sc.example.com');
+  });
+
   it('commits Secrets only sops-encrypted', () => {
     const secrets = objects.filter((o) => o.doc.kind === 'Secret');
     expect(secrets.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changedFiles, ck8s, copyRepo, REPO_ROOT, snapshot } from './repo-fixture.js';
@@ -85,6 +85,29 @@ describe('ck8s synth', () => {
     expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/secrets/team-a.app-database.sops.yaml'), 'utf8')).toBe(committed);
     expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/kustomization.yaml'), 'utf8')).toContain('- secrets/team-a.app-database.sops.yaml');
     expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-sc/flux-system/kustomization.yaml'), 'utf8')).toContain('- secrets/flux-system.alert-webhook.sops.yaml');
+  });
+
+  it('fails when a component needs a Secret that is not committed, naming the command that creates it', async () => {
+    const repo = copyRepo();
+    rmSync(path.join(repo, 'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml'));
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: (file): is missing: falco needs it (falcosidekick\'s account on the service cluster\'s log store); create it with `ck8s secrets set demo-wc falco/falcosidekick-credentials --from-file ELASTICSEARCH_USERNAME=<file> --from-file ELASTICSEARCH_PASSWORD=<file>`',
+    );
+  });
+
+  it('switches a capability off per cluster', async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}ids:\n  enabled: false\n`);
+    // the credentials of the switched-off component have nowhere to go, and say so
+    const stale = await ck8s(repo, ['synth', 'demo-wc']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: metadata.namespace: "falco" is not a namespace of cluster demo-wc');
+    rmSync(path.join(repo, 'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml'));
+    expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
+    expect(readFileSync(path.join(repo, 'clusters/demo-wc/controllers/kustomization.yaml'), 'utf8')).not.toContain('falco.yaml');
   });
 
   it('fails for an unknown cluster name', async () => {

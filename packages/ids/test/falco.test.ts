@@ -1,0 +1,64 @@
+import { ChartCatalog, type ClusterConfig, type Fleet, validateClusterConfig } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { Falco, FALCO_POD_SECURITY_EXCEPTION, PLATFORM_EXCEPTIONS } from '../src/index.js';
+
+const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '4.21.2' }]);
+
+function config(raw: Record<string, unknown>): ClusterConfig {
+  const base = { environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, certificates: { acmeEmail: 'ops@example.com' } };
+  const { config: c, problems } = validateClusterConfig({ ...base, ...raw }, 'cluster.yaml');
+  if (!c) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  return c;
+}
+
+const sc = config({ name: 'sc', profile: 'service', domain: 'sc.example.com' });
+const wc = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', ids: { minimumPriority: 'warning' }, network: { serviceClusterCidrs: ['192.0.2.10/32'] } });
+const fleet: Fleet = { clusters: new Map([['sc', sc], ['wc', wc]]) };
+
+describe('Falco', () => {
+  const component = new Falco(new App(), 'falco', { cluster: wc, fleet, catalog });
+  const objects = component.toJson();
+  const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
+
+  it('uses the modern eBPF driver in least-privileged mode', () => {
+    expect(values.driver).toEqual({ kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } });
+  });
+
+  it('loads the stable, incubating and sandbox rule sets and the platform exceptions', () => {
+    expect(values.falco.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/falco-incubating_rules.yaml', '/etc/falco/falco-sandbox_rules.yaml', '/etc/falco/rules.d']);
+    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4']);
+    const rules = parse(values.customRules['ck8s-exceptions.yaml']);
+    expect(rules).toEqual(
+      PLATFORM_EXCEPTIONS.map((e) => ({ rule: e.rule, exceptions: [{ name: e.name, fields: e.fields, comps: e.comps, values: e.values }], override: { exceptions: 'append' } })),
+    );
+    // narrow: never a shell, privileged container, sensitive mount or sensitive read rule
+    for (const e of PLATFORM_EXCEPTIONS) expect(e.rule).not.toMatch(/shell|Privileged|Sensitive/i);
+  });
+
+  it("forwards events at or above the configured priority to the service cluster's log store and Alertmanager", () => {
+    expect(values.falcosidekick.config).toMatchObject({
+      alertmanager: { hostport: 'https://alertmanager.sc.example.com', minimumpriority: 'warning' },
+      elasticsearch: { hostport: 'https://opensearch.sc.example.com', index: 'falco', minimumpriority: 'warning' },
+      existingSecret: 'falcosidekick-credentials',
+    });
+    expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'falco', name: 'falcosidekick-credentials', keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD'] })]);
+  });
+
+  it('is the documented exception to the restricted profile', () => {
+    const ns = objects.find((o: any) => o.kind === 'Namespace');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(ns.metadata.annotations['platform.ck8s.io/pod-security-exception']).toBe(FALCO_POD_SECURITY_EXCEPTION);
+  });
+
+  it('lets falcosidekick out only to the service cluster on 443', () => {
+    const out = objects.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-falcosidekick-to-service-cluster');
+    expect(out.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '192.0.2.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+  });
+
+  it('needs the addresses of the service cluster', () => {
+    const noCidrs = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc' });
+    expect(() => new Falco(new App(), 'falco', { cluster: noCidrs, fleet, catalog })).toThrow(/network\.serviceClusterCidrs: is required/);
+  });
+});

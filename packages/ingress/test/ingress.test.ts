@@ -1,0 +1,142 @@
+import { ChartCatalog, type ClusterConfig, ConfigError, validateClusterConfig } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { CertManager, ClusterIssuers, ExternalDns, IngressController, PlatformEndpoint, PRIVATE_CA_SECRET } from '../src/index.js';
+
+const catalog = new ChartCatalog([
+  { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.12.3' },
+  { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.17.2' },
+  { name: 'external-dns', repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.15.2' },
+]);
+
+function cluster(extra: Record<string, unknown> = {}): ClusterConfig {
+  const { config, problems } = validateClusterConfig(
+    {
+      name: 'wc',
+      profile: 'workload',
+      environment: 'demo',
+      kubernetesVersion: '1.33',
+      domain: 'wc.example.com',
+      serviceCluster: 'sc',
+      gitops: { repository: 'https://git.example.com/f.git' },
+      certificates: { acmeEmail: 'ops@example.com' },
+      network: { apiServer: { cidrs: ['10.0.0.1/32'] } },
+      tenants: [{ name: 'team-a', ingressPorts: [8080, 8443] }, { name: 'team-b' }],
+      ...extra,
+    },
+    'cluster.yaml',
+  );
+  if (!config) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  return config;
+}
+
+const byKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
+
+describe('IngressController', () => {
+  const objects = new IngressController(new App(), 'ingress-nginx', { cluster: cluster({ ingress: { replicas: 3, minAvailable: 2 } }), catalog }).toJson();
+  const values = byKind(objects, 'HelmRelease')[0].spec.values;
+
+  it('disables snippet and risky annotations and turns on HTTPS redirect, HSTS and the admission webhook', () => {
+    expect(values.controller.allowSnippetAnnotations).toBe(false);
+    expect(values.controller.config).toMatchObject({
+      'allow-snippet-annotations': 'false',
+      'annotations-risk-level': 'High',
+      'force-ssl-redirect': 'true',
+      hsts: 'true',
+      'server-tokens': 'false',
+    });
+    expect(values.controller.admissionWebhooks).toEqual({ enabled: true, failurePolicy: 'Fail' });
+    expect(values.controller.metrics.enabled).toBe(true);
+  });
+
+  it('is the default IngressClass, with replicas and a disruption budget from config', () => {
+    expect(values.controller.ingressClassResource).toMatchObject({ name: 'nginx', default: true });
+    expect(values.controller.replicaCount).toBe(3);
+    expect(values.controller.minAvailable).toBe(2);
+  });
+
+  it('runs restricted, keeping only what the restricted profile allows', () => {
+    expect(values.controller.image).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } });
+    const [ns] = byKind(objects, 'Namespace');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('admits the internet on 80/443 and reaches tenants only on their declared ports', () => {
+    const policies = Object.fromEntries(byKind(objects, 'NetworkPolicy').map((p) => [p.metadata.name, p.spec]));
+    expect(policies['allow-http-https-from-anywhere'].ingress[0].ports).toEqual([
+      { protocol: 'TCP', port: 80 },
+      { protocol: 'TCP', port: 443 },
+    ]);
+    expect(policies['allow-to-team-a'].egress[0]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } } }],
+      ports: [
+        { protocol: 'TCP', port: 8080 },
+        { protocol: 'TCP', port: 8443 },
+      ],
+    });
+    expect(policies['allow-to-team-b']).toBeUndefined();
+    expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  it('needs to know where the API server is', () => {
+    expect(() => new IngressController(new App(), 'x', { cluster: cluster({ network: {} }), catalog })).toThrow(ConfigError);
+  });
+});
+
+describe('ClusterIssuers', () => {
+  it("issues from Let's Encrypt staging and production through the ingress class, and from a private CA", () => {
+    const objects = new ClusterIssuers(new App(), 'cluster-issuers', { cluster: cluster() }).toJson();
+    const issuers = Object.fromEntries(byKind(objects, 'ClusterIssuer').map((i) => [i.metadata.name, i.spec]));
+    expect(Object.keys(issuers).sort()).toEqual(['letsencrypt-production', 'letsencrypt-staging', 'private-ca', 'selfsigned']);
+    expect(issuers['letsencrypt-production'].acme).toEqual({
+      server: 'https://acme-v02.api.letsencrypt.org/directory',
+      email: 'ops@example.com',
+      privateKeySecretRef: { name: 'letsencrypt-production-account-key' },
+      solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+    });
+    expect(issuers['letsencrypt-staging'].acme.server).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
+    // the private CA issuer reads the Secret the self-signed root certificate writes
+    const [root] = byKind(objects, 'Certificate');
+    expect(root.spec).toMatchObject({ isCA: true, secretName: PRIVATE_CA_SECRET, issuerRef: { name: 'selfsigned', kind: 'ClusterIssuer' } });
+    expect(issuers['private-ca']).toEqual({ ca: { secretName: PRIVATE_CA_SECRET } });
+    expect(root.metadata.namespace).toBe('cert-manager');
+  });
+
+  it("has no Let's Encrypt issuers without a contact address", () => {
+    const objects = new ClusterIssuers(new App(), 'x', { cluster: cluster({ certificates: { issuer: 'private-ca' } }) }).toJson();
+    expect(byKind(objects, 'ClusterIssuer').map((i) => i.metadata.name)).toEqual(['selfsigned', 'private-ca']);
+  });
+});
+
+describe('CertManager', () => {
+  it('installs the CRDs and may reach ACME only when a Let\'s Encrypt issuer exists', () => {
+    const withAcme = new CertManager(new App(), 'cert-manager', { cluster: cluster(), catalog }).toJson();
+    expect(byKind(withAcme, 'HelmRelease')[0].spec.values.crds).toEqual({ enabled: true, keep: true });
+    expect(byKind(withAcme, 'NetworkPolicy').map((p) => p.metadata.name)).toContain('allow-acme-to-internet');
+    const privateOnly = new CertManager(new App(), 'cert-manager', { cluster: cluster({ certificates: { issuer: 'private-ca' } }), catalog }).toJson();
+    expect(byKind(privateOnly, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('allow-acme-to-internet');
+  });
+});
+
+describe('PlatformEndpoint', () => {
+  it('gets a Certificate from the configured issuer and serves it on its Ingress', () => {
+    const app = new App();
+    const c = new ClusterIssuers(app, 'host', { cluster: cluster() });
+    new PlatformEndpoint(c, 'grafana', { cluster: cluster(), namespace: 'monitoring', name: 'grafana', host: 'grafana.sc.example.com', service: { name: 'grafana', port: 80 } });
+    const objects = c.toJson();
+    const cert = byKind(objects, 'Certificate').find((o) => o.metadata.name === 'grafana');
+    const ingress = byKind(objects, 'Ingress')[0];
+    expect(cert.spec).toEqual({ secretName: 'grafana-tls', dnsNames: ['grafana.sc.example.com'], issuerRef: { name: 'letsencrypt-production', kind: 'ClusterIssuer', group: 'cert-manager.io' } });
+    expect(ingress.spec.tls).toEqual([{ hosts: ['grafana.sc.example.com'], secretName: 'grafana-tls' }]);
+  });
+});
+
+describe('ExternalDns', () => {
+  it('reads the provider credentials from the declared sops Secret', () => {
+    const component = new ExternalDns(new App(), 'external-dns', { cluster: cluster({ externalDns: { enabled: true, provider: 'cloudflare' } }), catalog });
+    const values = byKind(component.toJson(), 'HelmRelease')[0].spec.values;
+    expect(values.envFrom).toEqual([{ secretRef: { name: 'external-dns-credentials' } }]);
+    expect(values.domainFilters).toEqual(['wc.example.com']);
+    expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'external-dns', name: 'external-dns-credentials' })]);
+  });
+});
