@@ -168,6 +168,55 @@ const ids = z
   })
   .describe('Intrusion detection.');
 
+const DURATION = /^[0-9]+(d|h|w|y)$/;
+const SIZE = /^[0-9]+(KB|MB|GB|TB)$/;
+
+const objectStorage = z
+  .strictObject({
+    endpoint: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' }).describe('S3-compatible endpoint.'),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'is not an S3 bucket name' }).describe('Bucket.'),
+    region: z.string().min(1, { error: 'must not be empty' }).default('us-east-1').describe('Region (any value for most S3-compatible stores).'),
+  })
+  .describe('An S3-compatible bucket.');
+
+const receiver = z.strictObject({
+  name: dnsLabel().describe('Receiver name.'),
+  type: z.enum(['slack', 'email', 'pagerduty', 'webhook'], { error: 'is not a receiver type' }).describe('Where alerts go.'),
+  secret: dnsLabel().describe('sops Secret in namespace monitoring with the credentials (slack: url; email: password; pagerduty: routing-key; webhook: url).'),
+  channel: z.string().optional().describe('Slack channel.'),
+  to: z.email({ error: 'is not an e-mail address' }).optional().describe('E-mail recipient.'),
+  from: z.email({ error: 'is not an e-mail address' }).optional().describe('E-mail sender.'),
+  smarthost: z.string().regex(/^[^\s:]+:[0-9]+$/, { error: 'is not host:port' }).optional().describe('SMTP server.'),
+  username: z.string().optional().describe('SMTP user.'),
+});
+
+const observability = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy metrics and alerting.'),
+    retentionTime: z.string().regex(DURATION, { error: 'is not a retention time (e.g. 30d)' }).default('30d').describe('Service cluster: keep metrics this long ...'),
+    retentionSize: z.string().regex(SIZE, { error: 'is not a size (e.g. 50GB)' }).default('50GB').describe('... or until they take this much space, whichever comes first.'),
+    receivers: z.array(receiver).default([]).describe('Service cluster: Alertmanager receivers; the first one gets every alert.'),
+    availabilityObjective: z.number().min(90, { error: 'must be at least 90' }).max(99.999, { error: 'must be below 100' }).default(99.95).describe('Availability objective of platform endpoints in percent over 30 days.'),
+  })
+  .describe('Metrics, dashboards and alerting.');
+
+const logging = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy log shipping (and, in the service cluster, the log store).'),
+    retentionDays: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).default(30).describe('Service cluster: delete log indices after this many days ...'),
+    retentionSize: z.string().regex(/^[0-9]+(mb|gb|tb)$/, { error: 'is not a size (e.g. 50gb)' }).default('50gb').describe('... or when an index set grows past this size.'),
+    snapshots: objectStorage.optional().describe('Service cluster: object storage for snapshots of the log store.'),
+  })
+  .describe('Log shipping and storage.');
+
+const backup = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy Velero.'),
+    objectStorage: objectStorage.optional().describe('Backup storage location; required when backups are enabled.'),
+    keep: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).max(30, { error: 'must be at most 30' }).default(3).describe('Daily backups to keep.'),
+  })
+  .describe('Backups.');
+
 /** Settings block of a capability that has none yet: present so later capabilities extend it, strict so typos fail. */
 const capability = (what: string) => z.strictObject({}).default({}).describe(`Settings of ${what}.`);
 
@@ -193,9 +242,9 @@ export const ClusterConfigSchema = z
     network: network.prefault({}),
     oidc: oidc.prefault({}),
     ids: ids.prefault({}),
-    observability: capability('metrics and alerting'),
-    logging: capability('log shipping and storage'),
-    backup: capability('backups'),
+    observability: observability.prefault({}),
+    logging: logging.prefault({}),
+    backup: backup.prefault({}),
     identity: capability('single sign-on'),
     registry: capability('the container registry'),
   })

@@ -134,6 +134,9 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
   if (valueAt(raw, ['externalDns', 'enabled']) === true && valueAt(raw, ['externalDns', 'provider']) === undefined) {
     problems.push({ file, path: 'externalDns.provider', message: 'is required when externalDns.enabled is true' });
   }
+  if (valueAt(raw, ['backup', 'enabled']) !== false && valueAt(raw, ['backup', 'objectStorage']) === undefined) {
+    problems.push({ file, path: 'backup.objectStorage', message: 'is required when backups are enabled (endpoint, bucket, region); or set backup.enabled: false' });
+  }
   const exceptions = valueAt(raw, ['policy', 'exceptions']);
   if (Array.isArray(exceptions)) {
     const tenantNames = Array.isArray(tenants) ? tenants.map((t) => valueAt(t, ['name'])).filter((n): n is string => typeof n === 'string') : [];
