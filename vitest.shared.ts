@@ -2,11 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test settings shared by every package. The "source" condition resolves workspace packages to
- * their TypeScript sources, so tests never run stale builds. Results also go to
- * .vitest/results.json, which scripts/test-summary.mjs adds up for the closing line of `npm test`.
+ * their TypeScript sources (tests run in Vite's server environment, hence `ssr.resolve`), so
+ * tests never run stale builds. Results also go to .vitest/results.json, which
+ * scripts/test-summary.mjs adds up for the closing line of `npm test`.
  */
 export default defineConfig({
   resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

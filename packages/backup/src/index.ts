@@ -1,1 +1,2 @@
-export {};
+export * from './backup-schedule.js';
+export * from './velero.js';

@@ -14,6 +14,7 @@ const valid = {
   gitops: { repository: 'ssh://git@git.example.com/fleet.git' },
   tenants: [{ name: 'team-a', adminGroups: ['a-admins'] }],
   certificates: { acmeEmail: 'ops@example.com' },
+  backup: { objectStorage: { endpoint: 'https://s3.example.com', bucket: 'backups' } },
 };
 
 function problemsOf(raw: unknown, folder = 'demo-wc'): string[] {
@@ -75,7 +76,7 @@ describe('cluster config', () => {
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, secretName',
     ]);
     expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
-    expect(problemsOf({ ...valid, backup: { velero: true } })).toEqual(['clusters/demo-wc/cluster.yaml: backup.velero: unknown field; this block takes no fields yet']);
+    expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; this block takes no fields yet']);
   });
 
   it('requires fields and says what they are', () => {
@@ -128,6 +129,16 @@ describe('cluster config', () => {
     expect(problemsOf({ ...raw, certificates: { issuer: 'private-ca' } })).toEqual([]);
     expect(problemsOf({ ...valid, externalDns: { enabled: true } })).toEqual([expect.stringContaining('externalDns.provider: is required when externalDns.enabled is true')]);
     expect(problemsOf({ ...valid, ids: { minimumPriority: 'loud' } })).toEqual([expect.stringContaining('ids.minimumPriority: "loud" is not a Falco priority; allowed: "emergency"')]);
+  });
+
+  it('needs a bucket for backups unless they are switched off', () => {
+    const { backup: _b, ...raw } = valid;
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('backup.objectStorage: is required when backups are enabled')]);
+    expect(problemsOf({ ...raw, backup: { enabled: false } })).toEqual([]);
+    expect(problemsOf({ ...valid, backup: { objectStorage: { endpoint: 'http://s3.example.com', bucket: 'Backups' } } })).toEqual([
+      expect.stringContaining('backup.objectStorage.endpoint: "http://s3.example.com" is not an https URL'),
+      expect.stringContaining('backup.objectStorage.bucket: "Backups" is not an S3 bucket name'),
+    ]);
   });
 
   it('validates age recipients', () => {

@@ -12,6 +12,8 @@ function cluster(overrides: Record<string, unknown> = {}): ClusterConfig {
     domain: 'demo.example.com',
     serviceCluster: 'demo-sc',
     gitops: { repository: 'ssh://git@git.example.com/fleet.git', branch: 'release' },
+    certificates: { issuer: 'private-ca' },
+    backup: { enabled: false },
     ...overrides,
   };
   const { config, problems } = validateClusterConfig(raw, 'cluster.yaml');

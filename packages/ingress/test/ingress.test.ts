@@ -18,7 +18,7 @@ function cluster(extra: Record<string, unknown> = {}): ClusterConfig {
       kubernetesVersion: '1.33',
       domain: 'wc.example.com',
       serviceCluster: 'sc',
-      gitops: { repository: 'https://git.example.com/f.git' },
+      gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false },
       certificates: { acmeEmail: 'ops@example.com' },
       network: { apiServer: { cidrs: ['10.0.0.1/32'] } },
       tenants: [{ name: 'team-a', ingressPorts: [8080, 8443] }, { name: 'team-b' }],

@@ -1,5 +1,6 @@
 import { nodeFiles } from '@ck8s/apiserver';
 import { type ChartCatalog, type ClusterConfig, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
+import { BackupSchedule, Velero } from '@ck8s/backup';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
@@ -40,6 +41,10 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   }
   if (cluster.externalDns.enabled) new ExternalDns(app, 'external-dns', common);
   if (cluster.ids.enabled) new Falco(app, 'falco', { ...common, fleet });
+  if (cluster.backup.enabled) {
+    new Velero(app, 'velero', common);
+    new BackupSchedule(app, 'backup-schedule', { cluster });
+  }
   for (const tenant of cluster.tenants) {
     new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster) });
   }

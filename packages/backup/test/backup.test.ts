@@ -1,0 +1,88 @@
+import { ChartCatalog, type ClusterConfig, validateClusterConfig } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { BACKUP_TIME_ZONE, BackupSchedule, backupTtlHours, GC_FREQUENCY_HOURS, Velero } from '../src/index.js';
+
+const catalog = new ChartCatalog([{ name: 'velero', repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '9.2.0' }]);
+
+function cluster(extra: Record<string, unknown> = {}): ClusterConfig {
+  const { config, problems } = validateClusterConfig(
+    {
+      name: 'wc',
+      profile: 'workload',
+      environment: 'demo',
+      kubernetesVersion: '1.33',
+      domain: 'wc.example.com',
+      serviceCluster: 'sc',
+      gitops: { repository: 'https://git.example.com/f.git' },
+      certificates: { issuer: 'private-ca' },
+      backup: { objectStorage: { endpoint: 'https://s3.example.com', bucket: 'ck8s-backups', region: 'eu-north-1' } },
+      network: { apiServer: { cidrs: ['10.0.0.1/32'] }, objectStorageCidrs: ['198.51.100.0/24'] },
+      ...extra,
+    },
+    'cluster.yaml',
+  );
+  if (!config) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  return config;
+}
+
+/** Minutes after midnight of a `m h * * *` cron line. */
+function minutesOf(cron: string): number {
+  const [minute, hour, ...rest] = cron.split(' ');
+  expect(rest).toEqual(['*', '*', '*']);
+  return Number(hour) * 60 + Number(minute);
+}
+
+describe('BackupSchedule', () => {
+  const objects = new BackupSchedule(new App(), 'backup-schedule', { cluster: cluster() }).toJson();
+  const schedule = objects.find((o: any) => o.kind === 'Schedule');
+  const location = objects.find((o: any) => o.kind === 'BackupStorageLocation');
+
+  it('runs daily inside 00:00-03:00 Europe/Stockholm, clear of the daylight-saving gap', () => {
+    const [tz, ...cron] = schedule.spec.schedule.split(' ');
+    expect(tz).toBe(`CRON_TZ=${BACKUP_TIME_ZONE}`);
+    const at = minutesOf(cron.join(' '));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(3 * 60);
+    // 02:00-02:59 is skipped in March and repeated in October
+    expect(at < 2 * 60 || at >= 3 * 60).toBe(true);
+  });
+
+  it('keeps 3 backups: each expires and is collected before the fourth one is taken', () => {
+    expect(schedule.spec.template.ttl).toBe('70h0m0s');
+    const ttl = backupTtlHours(3);
+    expect(ttl + GC_FREQUENCY_HOURS).toBeLessThanOrEqual(3 * 24);
+    expect(ttl).toBeGreaterThan(2 * 24);
+    expect(new BackupSchedule(new App(), 'x', { cluster: cluster({ backup: { keep: 7, objectStorage: { endpoint: 'https://s3.example.com', bucket: 'b-1' } } }) }).toJson().find((o: any) => o.kind === 'Schedule').spec.template.ttl).toBe('166h0m0s');
+  });
+
+  it('covers tenant resources and cluster state, and skips only ephemeral and bootstrap namespaces', () => {
+    expect(schedule.spec.template).toMatchObject({ includedNamespaces: ['*'], includeClusterResources: true, excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'] });
+  });
+
+  it('stores backups in the configured S3-compatible bucket under the cluster name', () => {
+    expect(location.spec).toMatchObject({
+      provider: 'aws',
+      objectStorage: { bucket: 'ck8s-backups', prefix: 'wc' },
+      config: { region: 'eu-north-1', s3Url: 'https://s3.example.com', s3ForcePathStyle: 'true' },
+      credential: { name: 'velero-credentials', key: 'cloud' },
+    });
+  });
+});
+
+describe('Velero', () => {
+  it('runs restricted without the node agent, with credentials from a declared sops Secret', () => {
+    const component = new Velero(new App(), 'velero', { cluster: cluster(), catalog });
+    const objects = component.toJson();
+    const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
+    expect(values).toMatchObject({ deployNodeAgent: false, snapshotsEnabled: false, credentials: { existingSecret: 'velero-credentials' } });
+    expect(objects.find((o: any) => o.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'velero', name: 'velero-credentials', keys: ['cloud'] })]);
+    const storage = objects.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-object-storage');
+    expect(storage.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+  });
+
+  it('needs the addresses of the object storage', () => {
+    expect(() => new Velero(new App(), 'velero', { cluster: cluster({ network: { apiServer: { cidrs: ['10.0.0.1/32'] } } }), catalog })).toThrow(/network\.objectStorageCidrs: is required/);
+  });
+});

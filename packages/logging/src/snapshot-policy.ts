@@ -1,0 +1,69 @@
+import type { ClusterConfig } from '@ck8s/core';
+import { LOG_INDEX_PATTERNS } from './log-indices.js';
+
+/** Id of the snapshot management policy. */
+export const SNAPSHOT_POLICY_ID = 'ck8s-daily-snapshot';
+
+/** Name of the S3 snapshot repository. */
+export const SNAPSHOT_REPOSITORY = 'ck8s-logs';
+
+/** The object storage block of a cluster, when snapshots are configured. */
+type Snapshots = NonNullable<ClusterConfig['logging']['snapshots']>;
+
+/**
+ * The S3 snapshot repository (body of `PUT _snapshot/ck8s-logs`). Endpoint, region and credentials
+ * are client settings (`s3.client.default.*` in opensearch.yml and the keystore), not repository
+ * settings; the base path keeps the cluster's snapshots apart in a bucket shared with others.
+ * @returns undefined when the cluster has no `logging.snapshots`
+ */
+export function snapshotRepository(cluster: ClusterConfig): Record<string, unknown> | undefined {
+  const snapshots = cluster.logging.snapshots;
+  if (!snapshots) return undefined;
+  return { type: 's3', settings: { bucket: snapshots.bucket, base_path: `opensearch/${cluster.name}`, client: 'default' } };
+}
+
+/**
+ * The S3 client settings for opensearch.yml. Access and secret key are secure settings that only
+ * the keystore may hold, so they come from a Secret, never from here.
+ */
+export function s3ClientSettings(snapshots: Snapshots): Record<string, string | boolean> {
+  const url = new URL(snapshots.endpoint);
+  return {
+    's3.client.default.endpoint': url.host,
+    's3.client.default.protocol': 'https',
+    's3.client.default.region': snapshots.region,
+    // S3-compatible stores rarely serve virtual-hosted bucket names
+    's3.client.default.path_style_access': true,
+  };
+}
+
+/**
+ * The SM policy `ck8s-daily-snapshot` (body of `POST _plugins/_sm/policies/ck8s-daily-snapshot`):
+ * a snapshot of the log indices every day at 01:00 UTC, snapshots deleted once older than
+ * `logging.retentionDays` days (the newest one always kept), so a snapshot never outlives the
+ * retention by more than the age of the logs it holds.
+ * @returns undefined when the cluster has no `logging.snapshots`
+ */
+export function snapshotPolicy(cluster: ClusterConfig): Record<string, unknown> | undefined {
+  if (!cluster.logging.snapshots) return undefined;
+  const days = cluster.logging.retentionDays;
+  return {
+    description: `ck8s: daily snapshot of the log indices, kept ${days} days`,
+    enabled: true,
+    creation: { schedule: { cron: { expression: '0 1 * * *', timezone: 'UTC' } }, time_limit: '1h' },
+    deletion: {
+      schedule: { cron: { expression: '0 2 * * *', timezone: 'UTC' } },
+      condition: { max_age: `${days}d`, min_count: 1 },
+      time_limit: '1h',
+    },
+    snapshot_config: {
+      repository: SNAPSHOT_REPOSITORY,
+      indices: LOG_INDEX_PATTERNS.join(','),
+      date_format: 'yyyy-MM-dd',
+      timezone: 'UTC',
+      ignore_unavailable: true,
+      include_global_state: false,
+      partial: false,
+    },
+  };
+}

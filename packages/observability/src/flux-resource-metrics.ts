@@ -1,0 +1,54 @@
+import { FLUX_API } from '@ck8s/core';
+
+/**
+ * The metric kube-state-metrics derives from Flux objects: one series per object, value 1, with
+ * the labels `customresource_kind`, `name`, `exported_namespace`, `ready` (the Ready condition's
+ * status: "True", "False" or "Unknown") and `suspended`. Flux's controllers stopped exporting
+ * readiness themselves (gotk_reconcile_condition is gone), so this is what the alerts read.
+ */
+export const FLUX_RESOURCE_INFO = 'gotk_resource_info';
+
+/** The Flux kinds the platform generates, whose readiness is watched. */
+const FLUX_KINDS: readonly { readonly apiVersion: string; readonly kind: string; readonly resource: string }[] = [
+  { apiVersion: FLUX_API.source, kind: 'GitRepository', resource: 'gitrepositories' },
+  { apiVersion: FLUX_API.source, kind: 'HelmRepository', resource: 'helmrepositories' },
+  { apiVersion: FLUX_API.source, kind: 'OCIRepository', resource: 'ocirepositories' },
+  { apiVersion: FLUX_API.kustomize, kind: 'Kustomization', resource: 'kustomizations' },
+  { apiVersion: FLUX_API.helm, kind: 'HelmRelease', resource: 'helmreleases' },
+];
+
+/**
+ * kube-state-metrics' custom resource state configuration for {@link FLUX_RESOURCE_INFO}, after
+ * Flux's monitoring example (github.com/fluxcd/flux2-monitoring-example).
+ */
+export function fluxResourceStateConfig(): Record<string, unknown> {
+  return {
+    spec: {
+      resources: FLUX_KINDS.map(({ apiVersion, kind }) => {
+        const [group, version] = apiVersion.split('/');
+        return {
+          groupVersionKind: { group, version, kind },
+          metricNamePrefix: 'gotk',
+          metrics: [
+            {
+              name: 'resource_info',
+              help: `The current state of a Flux ${kind}.`,
+              each: { type: 'Info', info: { labelsFromPath: { name: ['metadata', 'name'] } } },
+              labelsFromPath: {
+                exported_namespace: ['metadata', 'namespace'],
+                ready: ['status', 'conditions', '[type=Ready]', 'status'],
+                suspended: ['spec', 'suspend'],
+              },
+            },
+          ],
+        };
+      }),
+    },
+  };
+}
+
+/** What kube-state-metrics may read for {@link fluxResourceStateConfig}: list and watch, nothing else. */
+export function fluxResourceStateRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
+  const groups = [...new Set(FLUX_KINDS.map((k) => k.apiVersion.split('/')[0]!))];
+  return groups.map((group) => ({ apiGroups: [group], resources: FLUX_KINDS.filter((k) => k.apiVersion.startsWith(`${group}/`)).map((k) => k.resource), verbs: ['list', 'watch'] }));
+}

@@ -1,0 +1,88 @@
+import { type ClusterConfig, type RequiredSecret, serviceEndpoints } from '@ck8s/core';
+import type { ContainerSecurityContextValues, GrafanaValues } from './kube-prometheus-stack-values.js';
+import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
+
+/** Client id of Grafana at the identity provider; the identity provider must register it with the redirect below. */
+export const GRAFANA_OIDC_CLIENT_ID = 'grafana';
+
+/** Path of Grafana's OAuth callback, appended to its public URL. */
+export const GRAFANA_OIDC_REDIRECT_PATH = '/login/generic_oauth';
+
+/** sops Secret with Grafana's client secret at the identity provider. */
+export const GRAFANA_OIDC_SECRET = { name: 'grafana-oidc', key: 'client-secret' } as const;
+
+/** sops Secret with Grafana's local admin account, the break-glass login when the identity provider is down. */
+export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
+
+/**
+ * The JMESPath Grafana evaluates on the identity token to pick a role: Admin for members of a
+ * platform operator group, Viewer for everyone else.
+ */
+export function grafanaRoleAttributePath(operatorGroups: readonly string[]): string {
+  if (operatorGroups.length === 0) return "'Viewer'";
+  // JMESPath raw string literals: a quote inside is escaped with a backslash
+  const checks = [...operatorGroups].sort().map((g) => `contains(groups[*], '${g.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}')`);
+  return `(${checks.join(' || ')}) && 'Admin' || 'Viewer'`;
+}
+
+export interface GrafanaSetup {
+  readonly values: Extract<GrafanaValues, { enabled: true }>;
+  readonly requiredSecrets: readonly RequiredSecret[];
+}
+
+/**
+ * Grafana with single sign-on through the service cluster's identity provider (generic OAuth with
+ * PKCE, client `grafana`), roles from the `groups` claim, the client secret and the admin account
+ * from sops Secrets (never in the values), and the dashboard sidecar watching every namespace.
+ */
+export function grafanaSetup(cluster: ClusterConfig): GrafanaSetup {
+  const endpoints = serviceEndpoints(cluster.domain);
+  const issuer = endpoints.identity;
+  const values: GrafanaSetup['values'] = {
+    enabled: true,
+    admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
+    // Grafana reads GF_<SECTION>_<KEY> over grafana.ini, so the client secret stays in its Secret
+    envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: GRAFANA_OIDC_SECRET.name, key: GRAFANA_OIDC_SECRET.key } } },
+    'grafana.ini': {
+      server: { root_url: endpoints.grafana },
+      'auth.generic_oauth': {
+        enabled: true,
+        name: 'Single sign-on',
+        client_id: GRAFANA_OIDC_CLIENT_ID,
+        scopes: 'openid profile email groups',
+        auth_url: `${issuer}/auth`,
+        token_url: `${issuer}/token`,
+        api_url: `${issuer}/userinfo`,
+        use_pkce: true,
+        allow_sign_up: true,
+        email_attribute_path: 'email',
+        groups_attribute_path: 'groups',
+        role_attribute_path: grafanaRoleAttributePath(cluster.rbac.operatorGroups),
+        // a token without groups gets the default role (Viewer) instead of being refused
+        role_attribute_strict: false,
+      },
+      // the namespace denies egress to the internet: no update checks or usage reports
+      analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false },
+    },
+    sidecar: {
+      dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: 'ALL' },
+      securityContext: containerContext(true),
+    },
+    securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472, seccompProfile: { type: 'RuntimeDefault' } },
+    // Grafana writes plugins, sessions and its database below /var/lib/grafana and /tmp
+    containerSecurityContext: containerContext(false),
+    // the chown init container runs as root; without persistence there is nothing to chown
+    initChownData: { enabled: false },
+    testFramework: { enabled: false },
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+  };
+  const requiredSecrets: RequiredSecret[] = [
+    { namespace: MONITORING_NAMESPACE, name: GRAFANA_OIDC_SECRET.name, keys: [GRAFANA_OIDC_SECRET.key], purpose: `Grafana's client secret at the identity provider (client id ${GRAFANA_OIDC_CLIENT_ID})` },
+    { namespace: MONITORING_NAMESPACE, name: GRAFANA_ADMIN_SECRET.name, keys: [GRAFANA_ADMIN_SECRET.userKey, GRAFANA_ADMIN_SECRET.passwordKey], purpose: "Grafana's local admin account (break-glass login)" },
+  ];
+  return { values, requiredSecrets };
+}
+
+function containerContext(readOnlyRootFilesystem: boolean): ContainerSecurityContextValues {
+  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+}

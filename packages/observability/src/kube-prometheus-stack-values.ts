@@ -1,0 +1,152 @@
+/**
+ * The values of the kube-prometheus-stack chart this platform sets: a typed subset of the chart's
+ * values.yaml (and of its kube-state-metrics, prometheus-node-exporter and grafana subcharts).
+ */
+export interface KubePrometheusStackValues {
+  readonly crds: { readonly enabled: boolean };
+  readonly defaultRules: { readonly create: boolean; readonly additionalAggregationLabels?: readonly string[] };
+  readonly kubeApiServer: { readonly enabled: boolean };
+  readonly kubelet: {
+    readonly enabled: boolean;
+    readonly serviceMonitor: { readonly kubelet: boolean; readonly cAdvisor: boolean; readonly probes: boolean };
+  };
+  readonly kubeControllerManager: { readonly enabled: boolean };
+  readonly kubeScheduler: { readonly enabled: boolean };
+  readonly kubeEtcd: { readonly enabled: boolean };
+  readonly kubeProxy: { readonly enabled: boolean };
+  readonly coreDns: { readonly enabled: boolean };
+  readonly kubeStateMetrics: { readonly enabled: boolean };
+  readonly 'kube-state-metrics': KubeStateMetricsValues;
+  readonly nodeExporter: { readonly enabled: boolean };
+  readonly 'prometheus-node-exporter': NodeExporterValues;
+  readonly prometheusOperator: PrometheusOperatorValues;
+  readonly prometheus: {
+    readonly enabled: boolean;
+    /** Renders a PrometheusAgent instead of a Prometheus (scrape and remote write only). */
+    readonly agentMode: boolean;
+    readonly prometheusSpec: PrometheusSpecValues;
+  };
+  readonly alertmanager: AlertmanagerValues;
+  readonly grafana: GrafanaValues;
+}
+
+export interface PodSecurityContextValues {
+  readonly runAsNonRoot: boolean;
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly fsGroup?: number;
+  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+}
+
+export interface ContainerSecurityContextValues {
+  readonly allowPrivilegeEscalation: boolean;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly capabilities: { readonly drop: readonly string[] };
+  readonly seccompProfile?: { readonly type: 'RuntimeDefault' };
+  readonly runAsNonRoot?: boolean;
+}
+
+export interface ResourcesValues {
+  readonly requests: Record<string, string>;
+  readonly limits: Record<string, string>;
+}
+
+/** `kube-state-metrics` subchart, including the custom resource state config that yields `gotk_resource_info`. */
+export interface KubeStateMetricsValues {
+  readonly securityContext: PodSecurityContextValues & { readonly enabled: boolean };
+  readonly containerSecurityContext: ContainerSecurityContextValues;
+  readonly rbac: { readonly extraRules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[] };
+  readonly customResourceState: { readonly enabled: boolean; readonly config: Record<string, unknown> };
+}
+
+/** `prometheus-node-exporter` subchart. */
+export interface NodeExporterValues {
+  readonly namespaceOverride: string;
+  readonly hostNetwork: boolean;
+  readonly hostPID: boolean;
+  readonly hostRootFsMount: { readonly enabled: boolean; readonly mountPropagation: 'HostToContainer' };
+  readonly securityContext: PodSecurityContextValues;
+  readonly containerSecurityContext: ContainerSecurityContextValues;
+  readonly resources: ResourcesValues;
+}
+
+export interface PrometheusOperatorValues {
+  readonly admissionWebhooks: { readonly enabled: boolean; readonly failurePolicy: 'Fail' | 'Ignore' };
+  readonly securityContext: PodSecurityContextValues;
+  readonly containerSecurityContext: ContainerSecurityContextValues;
+  readonly resources: ResourcesValues;
+}
+
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+export interface RemoteWriteValues {
+  readonly url: string;
+  readonly basicAuth: { readonly username: SecretKeyRef; readonly password: SecretKeyRef };
+}
+
+export interface RelabelingValues {
+  readonly action: 'replace';
+  readonly targetLabel: string;
+  readonly replacement: string;
+}
+
+/** `prometheus.prometheusSpec`; in agent mode the chart renders the applicable fields into a PrometheusAgent. */
+export interface PrometheusSpecValues {
+  readonly enableRemoteWriteReceiver?: boolean;
+  readonly retention?: string;
+  readonly retentionSize?: string;
+  readonly storageSpec?: {
+    readonly volumeClaimTemplate: { readonly spec: { readonly accessModes: readonly string[]; readonly resources: { readonly requests: { readonly storage: string } } } };
+  };
+  readonly remoteWrite?: readonly RemoteWriteValues[];
+  readonly externalLabels: Record<string, string>;
+  readonly scrapeClasses: readonly { readonly name: string; readonly default: boolean; readonly relabelings: readonly RelabelingValues[] }[];
+  readonly serviceMonitorSelectorNilUsesHelmValues: boolean;
+  readonly serviceMonitorSelector: Record<string, never>;
+  readonly serviceMonitorNamespaceSelector: Record<string, never>;
+  readonly podMonitorSelectorNilUsesHelmValues: boolean;
+  readonly podMonitorSelector: Record<string, never>;
+  readonly podMonitorNamespaceSelector: Record<string, never>;
+  readonly probeSelectorNilUsesHelmValues: boolean;
+  readonly probeSelector: Record<string, never>;
+  readonly probeNamespaceSelector: Record<string, never>;
+  readonly ruleSelectorNilUsesHelmValues?: boolean;
+  readonly ruleSelector?: Record<string, never>;
+  readonly ruleNamespaceSelector?: Record<string, never>;
+  readonly securityContext: PodSecurityContextValues;
+  readonly resources: ResourcesValues;
+}
+
+export interface AlertmanagerValues {
+  readonly enabled: boolean;
+  /** Alertmanager's configuration file; the chart writes it into the config Secret. */
+  readonly config?: Record<string, unknown>;
+  readonly alertmanagerSpec?: {
+    /** Secrets mounted at /etc/alertmanager/secrets/<name>/. */
+    readonly secrets: readonly string[];
+    readonly securityContext: PodSecurityContextValues;
+    readonly resources: ResourcesValues;
+  };
+}
+
+/** `grafana` subchart. */
+export type GrafanaValues =
+  | { readonly enabled: false }
+  | {
+      readonly enabled: true;
+      readonly admin: { readonly existingSecret: string; readonly userKey: string; readonly passwordKey: string };
+      readonly envValueFrom: Record<string, { readonly secretKeyRef: SecretKeyRef }>;
+      readonly 'grafana.ini': Record<string, Record<string, string | boolean>>;
+      readonly sidecar: {
+        readonly dashboards: { readonly enabled: boolean; readonly label: string; readonly labelValue: string; readonly searchNamespace: 'ALL' };
+        readonly securityContext: ContainerSecurityContextValues;
+      };
+      readonly securityContext: PodSecurityContextValues;
+      readonly containerSecurityContext: ContainerSecurityContextValues;
+      readonly initChownData: { readonly enabled: boolean };
+      readonly testFramework: { readonly enabled: boolean };
+      readonly resources: ResourcesValues;
+    };
