@@ -35,8 +35,29 @@ export function loadFleet(workspace: Workspace): Fleet {
       problems.push({ file, path: 'serviceCluster', message: `"${config.serviceCluster}" is not a cluster of this repository (clusters: ${names.join(', ')})` });
     } else if (service.profile !== 'service') {
       problems.push({ file, path: 'serviceCluster', message: `"${config.serviceCluster}" has profile "${service.profile}", expected a service cluster` });
+    } else {
+      problems.push(...serviceClusterProblems(config, service, file, workspace.relative(workspace.clusterConfigFile(service.name))));
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { clusters };
+}
+
+/**
+ * What a workload cluster expects of its service cluster: the same environment, and every
+ * receiving end of what it ships (log store, metrics receiver and Alertmanager).
+ */
+function serviceClusterProblems(workload: ClusterConfig, service: ClusterConfig, file: string, serviceFile: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (workload.environment !== service.environment) {
+    problems.push({ file, path: 'environment', message: `"${workload.environment}" differs from "${service.environment}" of its service cluster ${service.name} (${serviceFile}); evidence must stay within one environment` });
+  }
+  const needs = (enabled: boolean, path: string, what: string, serviceEnabled: boolean, servicePath: string): void => {
+    if (enabled && !serviceEnabled) problems.push({ file, path, message: `needs ${what} in service cluster ${service.name}, but ${serviceFile} sets ${servicePath}: false` });
+  };
+  needs(workload.logging.enabled, 'logging.enabled', 'the log store', service.logging.enabled, 'logging.enabled');
+  needs(workload.observability.enabled, 'observability.enabled', 'the metrics receiver', service.observability.enabled, 'observability.enabled');
+  needs(workload.ids.enabled, 'ids.enabled', 'the log store for Falco events', service.logging.enabled, 'logging.enabled');
+  needs(workload.ids.enabled, 'ids.enabled', 'Alertmanager for Falco alerts', service.observability.enabled, 'observability.enabled');
+  return problems;
 }
