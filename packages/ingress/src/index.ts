@@ -4,3 +4,4 @@ export * from './external-dns.js';
 export * from './ingress-controller.js';
 export * from './ingress-nginx-values.js';
 export * from './platform-endpoint.js';
+export * from './platform-endpoints.js';

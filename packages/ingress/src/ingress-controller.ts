@@ -7,6 +7,8 @@ export interface IngressControllerProps {
   readonly catalog: ChartCatalog;
   /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
   readonly podSecurityVersion?: string;
+  /** Platform backends the controller forwards to (namespace and port of each endpoint). @default none */
+  readonly backends?: readonly { readonly namespace: string; readonly port: number }[];
 }
 
 /** Name of the IngressClass every platform and tenant Ingress uses. */
@@ -88,6 +90,18 @@ export class IngressController extends Component {
       ports: [{ port: 10254 }],
     });
     new NetworkAllow(this, 'api', { namespace, name: 'allow-api-server', direction: 'egress', podLabels: CONTROLLER, ...api });
+    const backendPorts = new Map<string, Set<number>>();
+    for (const b of props.backends ?? []) backendPorts.set(b.namespace, (backendPorts.get(b.namespace) ?? new Set()).add(b.port));
+    for (const [backend, ports] of [...backendPorts].sort(([a], [b]) => a.localeCompare(b))) {
+      new NetworkAllow(this, `to-${backend}`, {
+        namespace,
+        name: `allow-to-${backend}`,
+        direction: 'egress',
+        podLabels: CONTROLLER,
+        peers: [{ namespace: backend }],
+        ports: [...ports].sort((a, b) => a - b).map((port) => ({ port })),
+      });
+    }
     for (const tenant of cluster.tenants.filter((t) => t.ingressPorts.length > 0)) {
       new NetworkAllow(this, `to-${tenant.name}`, {
         namespace,

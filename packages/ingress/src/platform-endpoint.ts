@@ -12,6 +12,8 @@ export interface EndpointProps {
   /** Fully qualified host, e.g. `grafana.demo-sc.example.com`. */
   readonly host: string;
   readonly service: { readonly name: string; readonly port: number };
+  /** Protocol the controller speaks to the backend. @default 'HTTP' */
+  readonly backendProtocol?: 'HTTP' | 'HTTPS';
 }
 
 /**
@@ -32,7 +34,11 @@ export class PlatformEndpoint extends Construct {
     new ApiObject(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        ...(props.backendProtocol === 'HTTPS' ? { annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' } } : {}),
+      },
       spec: {
         ingressClassName: 'nginx',
         tls: [{ hosts: [props.host], secretName }],

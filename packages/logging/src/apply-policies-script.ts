@@ -12,8 +12,9 @@ export const POLICY_FILES = {
 } as const;
 
 export interface ApplyPoliciesScriptProps {
-  /** HTTPS URL of the OpenSearch service as the pods reach it. */
-  readonly url: string;
+  /** Host name on the node certificate; the script connects to it over loopback, which no network policy limits. */
+  readonly host: string;
+  readonly port: number;
   /** Where the CA of the node certificates is mounted. */
   readonly caFile: string;
   /** Also apply the snapshot repository and SM policy. */
@@ -37,7 +38,7 @@ export function applyPoliciesScript(props: ApplyPoliciesScriptProps): string {
     `# It asks for the password of the internal user "${LOG_STORE_ADMIN_USER}"; nothing is stored.`,
     'set -eu',
     'dir=$(dirname "$0")',
-    `url=${props.url}`,
+    `url=https://${props.host}:${props.port}`,
     `printf 'password of OpenSearch user ${LOG_STORE_ADMIN_USER}: ' >&2`,
     'stty -echo 2>/dev/null || true',
     'read -r password',
@@ -47,7 +48,7 @@ export function applyPoliciesScript(props: ApplyPoliciesScriptProps): string {
     '# the password goes to curl on stdin, not on its command line',
     'api() {',
     `  printf 'user = "${LOG_STORE_ADMIN_USER}:%s"\\n' "$password" | curl --config - --silent --show-error --fail-with-body \\`,
-    `    --cacert ${props.caFile} --header 'Content-Type: application/json' "$@"`,
+    `    --resolve ${props.host}:${props.port}:127.0.0.1 --cacert ${props.caFile} --header 'Content-Type: application/json' "$@"`,
     '}',
     '',
     '# creates an object, or updates it with the sequence number and primary term it has now',

@@ -1,1 +1,12 @@
-export {};
+export * from './apply-policies-script.js';
+export * from './fluent-bit-pipeline.js';
+export * from './fluent-bit-values.js';
+export * from './log-forwarder.js';
+export * from './log-indices.js';
+export * from './log-store-endpoints.js';
+export * from './log-store.js';
+export * from './opensearch-dashboards-values.js';
+export * from './opensearch-values.js';
+export * from './retention-policy.js';
+export * from './security-config.js';
+export * from './snapshot-policy.js';

@@ -17,7 +17,6 @@ import { stringify } from 'yaml';
 import { applyPoliciesScript, POLICY_FILES } from './apply-policies-script.js';
 import {
   DASHBOARDS_PORT,
-  DASHBOARDS_SERVICE,
   type LogStoreEndpoint,
   logStoreEndpoints,
   OPENSEARCH_HTTP_PORT,
@@ -78,6 +77,20 @@ const INGRESS_CONTROLLER: NetworkPeer = {
   podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
 };
 
+/** Plugin indices only the security plugin's admin may touch (the chart's default list). */
+const SYSTEM_INDICES = [
+  '.opendistro-alerting-config',
+  '.opendistro-alerting-alert*',
+  '.opendistro-anomaly-results*',
+  '.opendistro-anomaly-detector*',
+  '.opendistro-anomaly-checkpoints',
+  '.opendistro-anomaly-detection-state',
+  '.opendistro-reports-*',
+  '.opendistro-notifications-*',
+  '.opendistro-notebooks',
+  '.opendistro-asynchronous-search-response*',
+];
+
 const OPENSEARCH_HOME = '/usr/share/opensearch';
 const CERTS_DIR = `${OPENSEARCH_HOME}/config/certs`;
 const POLICIES_DIR = `${OPENSEARCH_HOME}/ck8s`;
@@ -137,7 +150,7 @@ export class LogStore extends Component {
     const policyFiles: Record<string, string> = {
       [POLICY_FILES.indexTemplate]: json(logIndexTemplate()),
       [POLICY_FILES.retentionPolicy]: json(retentionPolicy(cluster)),
-      [POLICY_FILES.script]: applyPoliciesScript({ url: `https://${OPENSEARCH_SERVICE}:${OPENSEARCH_HTTP_PORT}`, caFile: `${CERTS_DIR}/ca.crt`, snapshots: snapshots !== undefined }),
+      [POLICY_FILES.script]: applyPoliciesScript({ host: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT, caFile: `${CERTS_DIR}/ca.crt`, snapshots: snapshots !== undefined }),
     };
     const repository = snapshotRepository(cluster);
     const smPolicy = snapshotPolicy(cluster);
@@ -193,6 +206,8 @@ export class LogStore extends Component {
           internalUsersSecret: secrets.internalUsers.name,
           config: { dataComplete: false, data: securityConfig({ cluster, readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP] }) },
         },
+        // chart versions before the 2.x backport of opensearch-project/helm-charts#688 give the keystore
+        // init container no securityContext: the namespace's restricted warn/audit labels then report it
         keystore: snapshots ? [{ secretName: secrets.snapshotCredentials.name }] : [],
         rbac: { create: false, automountServiceAccountToken: false },
         // Ingress and Certificate come from the caller (endpoints)
@@ -244,9 +259,6 @@ export class LogStore extends Component {
   }
 }
 
-/** Service name the Dashboards service ends up with; exported through the endpoints. */
-export const LOG_STORE_DASHBOARDS_SERVICE = DASHBOARDS_SERVICE;
-
 /** Object storage as an egress peer: the configured CIDRs on the endpoint's port. */
 function objectStoragePeer(cluster: ClusterConfig, endpoint: string): { peers: NetworkPeer[]; ports: { port: number }[] } {
   const cidrs = cluster.network.objectStorageCidrs;
@@ -280,6 +292,7 @@ function opensearchYml(cluster: ClusterConfig): string {
     'plugins.security.check_snapshot_restore_write_privileges': true,
     'plugins.security.restapi.roles_enabled': ['all_access'],
     'plugins.security.system_indices.enabled': true,
+    'plugins.security.system_indices.indices': SYSTEM_INDICES,
     ...(cluster.logging.snapshots ? s3ClientSettings(cluster.logging.snapshots) : {}),
   };
   return stringify(settings, { lineWidth: 0 });

@@ -1,9 +1,10 @@
 import { nodeFiles } from '@ck8s/apiserver';
-import { type ChartCatalog, type ClusterConfig, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
+import { type ChartCatalog, type ClusterConfig, ConfigError, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
 import { BackupSchedule, Velero } from '@ck8s/backup';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
-import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
+import { CertManager, ClusterIssuers, type EndpointSpec, ExternalDns, IngressController, PlatformEndpoints } from '@ck8s/ingress';
+import { LogForwarder, LogStore } from '@ck8s/logging';
 import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
 import type { App } from 'cdk8s';
 
@@ -34,7 +35,23 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
   const common = { cluster, catalog: props.catalog, podSecurityVersion: podSecurityVersion(cluster) };
-  if (cluster.ingress.enabled) new IngressController(app, 'ingress-nginx', common);
+  // endpoints the cluster serves through its ingress (service cluster: log store, metrics, dashboards)
+  const endpoints: EndpointSpec[] = [];
+  if (cluster.logging.enabled) {
+    new LogForwarder(app, 'fluent-bit', { ...common, fleet });
+    if (cluster.profile === 'service') endpoints.push(...new LogStore(app, 'opensearch', { ...common, fleet }).endpoints);
+  }
+  if (endpoints.length > 0 && (!cluster.ingress.enabled || !cluster.certificates.enabled)) {
+    throw new ConfigError([
+      {
+        file: `clusters/${cluster.name}/cluster.yaml`,
+        path: cluster.ingress.enabled ? 'certificates.enabled' : 'ingress.enabled',
+        message: `must be true: the cluster serves ${endpoints.map((e) => e.host).join(', ')} to its workload clusters over TLS`,
+      },
+    ]);
+  }
+  if (cluster.ingress.enabled) new IngressController(app, 'ingress-nginx', { ...common, backends: endpoints.map((e) => ({ namespace: e.namespace, port: e.port })) });
+  if (endpoints.length > 0) new PlatformEndpoints(app, 'endpoints', { cluster, endpoints });
   if (cluster.certificates.enabled) {
     new CertManager(app, 'cert-manager', common);
     new ClusterIssuers(app, 'cluster-issuers', { cluster });

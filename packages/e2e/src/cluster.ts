@@ -1,0 +1,358 @@
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  type ClusterLayout,
+  KWOK_CONFIG,
+  apiserverArgs,
+  controllerManagerArgs,
+  etcdArgs,
+  fakeNode,
+  files,
+  fluxEnv,
+  kubeconfig,
+  kustomizeControllerArgs,
+  kwokArgs,
+  schedulerArgs,
+  sourceControllerArgs,
+} from './components.js';
+import { GitServer } from './git-server.js';
+import { type KubeObject, KubeClient, toObjects } from './kube-client.js';
+import { freePorts } from './ports.js';
+import { ManagedProcess, groupAlive, processAlive } from './process.js';
+import { componentCrds, resolveBinaries } from './tools.js';
+import { type BinaryName, repositoryRoot } from './versions.js';
+import { httpOk, waitUntil } from './wait.js';
+
+export interface LocalClusterOptions {
+  /** Folder for data, certificates, keys and logs. @default a new folder under the system's temporary folder */
+  dataDir?: string;
+  /** Keep the data folder after stop(), e.g. to read the logs. @default true when the environment has CK8S_E2E_KEEP_DATA=1, else false */
+  keepDataDir?: boolean;
+  /** Number of fake (kwok) nodes. @default 1 */
+  nodes?: number;
+  /** Taint the fake nodes `kwok.x-k8s.io/node=fake:NoSchedule`, so only pods that tolerate it land there. @default false */
+  taintNodes?: boolean;
+  /** Install the Flux CRDs and run source-controller and kustomize-controller. @default true */
+  flux?: boolean;
+  /** Run the local git server (cluster.git). @default true */
+  git?: boolean;
+  /** How long each component may take to become healthy. @default 90_000 */
+  componentTimeoutMs?: number;
+  /** Service IP range. @default '10.96.0.0/16' */
+  serviceClusterIpRange?: string;
+  /** Repository root, where .tools/e2e and e2e-tools/ are. @default found from this package */
+  root?: string;
+}
+
+/** What stop() found: every process the cluster started, and any of them still alive afterwards (none, unless something is badly wrong). */
+export interface StopReport {
+  pids: number[];
+  leftovers: number[];
+  /** Milliseconds stop() took. */
+  ms: number;
+}
+
+/** The processes of a cluster; the names of the binaries that run them. */
+export type ClusterComponent = BinaryName;
+
+const CONTROLLERS: ClusterComponent[] = ['kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'];
+
+/**
+ * A Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler),
+ * kwok faking its nodes, the Flux source-controller and kustomize-controller, and a git server,
+ * all as local processes on 127.0.0.1 with random ports. Use in a test:
+ *
+ *     const cluster = new LocalCluster();
+ *     beforeAll(() => cluster.start());
+ *     afterAll(() => cluster.stop());
+ *
+ * stop() is always safe to call: after a failed or half-finished start(), twice, or before start().
+ */
+export class LocalCluster {
+  /** Folder of data, keys and logs (logs/<component>.log). */
+  readonly dataDir: string;
+  /** Milliseconds each phase of start() took, in order. */
+  readonly timings: Record<string, number> = {};
+  private readonly options: Required<Omit<LocalClusterOptions, 'dataDir'>>;
+  private readonly processes = new Map<ClusterComponent, ManagedProcess>();
+  private readonly startedPids: number[] = [];
+  private layout: ClusterLayout | undefined;
+  private kubeClient: KubeClient | undefined;
+  private gitServer: GitServer | undefined;
+  private adminToken = '';
+  private caPem = '';
+  private nodes: string[] = [];
+  private stopped: Promise<StopReport> | undefined;
+
+  constructor(options: LocalClusterOptions = {}) {
+    this.dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-'));
+    this.options = {
+      keepDataDir: options.keepDataDir ?? process.env.CK8S_E2E_KEEP_DATA === '1',
+      nodes: options.nodes ?? 1,
+      taintNodes: options.taintNodes ?? false,
+      flux: options.flux ?? true,
+      git: options.git ?? true,
+      componentTimeoutMs: options.componentTimeoutMs ?? 90_000,
+      serviceClusterIpRange: options.serviceClusterIpRange ?? '10.96.0.0/16',
+      root: options.root ?? repositoryRoot(),
+    };
+  }
+
+  /** Creates and starts a cluster; stops it again if starting fails. */
+  static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+    const cluster = new LocalCluster(options);
+    await cluster.start();
+    return cluster;
+  }
+
+  /**
+   * Starts every component and waits until each is healthy, the fake nodes are Ready and (with
+   * Flux) the Flux CRDs are established and the flux-system namespace exists.
+   * @throws Error naming the component that failed, with the tail of its log; everything started is stopped again
+   */
+  async start(): Promise<void> {
+    if (this.layout) throw new Error('the cluster was started already; use a new LocalCluster');
+    try {
+      await this.startAll();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  /** URL of the API server, e.g. `https://127.0.0.1:40123`. */
+  get server(): string {
+    return `https://127.0.0.1:${this.requireLayout().ports.apiserver}`;
+  }
+
+  /** Path of a kubeconfig for the admin user (a static token in group system:masters, verifying the API server's CA). */
+  get kubeconfigPath(): string {
+    return files(this.requireLayout()).kubeconfig;
+  }
+
+  /** The admin user's bearer token. */
+  get token(): string {
+    return this.adminToken;
+  }
+
+  /** PEM of the CA that signed the API server's serving certificate. */
+  get caCertificate(): string {
+    return this.caPem;
+  }
+
+  /** A client acting as the admin user. */
+  get client(): KubeClient {
+    if (!this.kubeClient) throw new Error('the cluster is not started');
+    return this.kubeClient;
+  }
+
+  /** The git server (when the `git` option is on). */
+  get git(): GitServer {
+    if (!this.gitServer) throw new Error('the cluster has no git server (not started, or started with git: false)');
+    return this.gitServer;
+  }
+
+  /** Names of the fake nodes. */
+  get nodeNames(): readonly string[] {
+    return this.nodes;
+  }
+
+  /** Process ids of every process the cluster started (also those that have exited). */
+  pids(): number[] {
+    return [...this.startedPids];
+  }
+
+  /** The last lines of a component's log. */
+  logs(component: ClusterComponent, lines = 40): string {
+    return this.processes.get(component)?.tail(lines) ?? '';
+  }
+
+  /** The tails of several components' logs, headed by their names, for failure messages. @default components: the controllers */
+  diagnostics(components: ClusterComponent[] = CONTROLLERS, lines = 15): string {
+    return components
+      .filter((c) => this.processes.has(c))
+      .map((c) => `--- ${c} (${this.processes.get(c)?.logFile}) ---\n${this.logs(c, lines)}`)
+      .join('\n');
+  }
+
+  /** Creates (server-side applies) a namespace and waits for its `default` ServiceAccount, without which pods are refused. */
+  async createNamespace(name: string, labels: Record<string, string> = {}): Promise<KubeObject> {
+    const [namespace] = await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+    await this.client.waitFor({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace: name }, (sa) => sa !== undefined, {
+      what: 'to be created by kube-controller-manager',
+      timeoutMs: 30_000,
+    });
+    return namespace as KubeObject;
+  }
+
+  /**
+   * Stops every process (their whole process groups: SIGTERM, SIGKILL after 5s), the git server,
+   * and removes the data folder unless kept. Never throws; safe to call at any time and repeatedly.
+   */
+  stop(): Promise<StopReport> {
+    this.stopped ??= this.stopAll();
+    return this.stopped;
+  }
+
+  private async startAll(): Promise<void> {
+    const binaries = resolveBinaries(this.options.root);
+    const p = await freePorts(11);
+    this.layout = {
+      dataDir: this.dataDir,
+      serviceClusterIpRange: this.options.serviceClusterIpRange,
+      ports: {
+        etcdClient: p[0]!,
+        etcdPeer: p[1]!,
+        apiserver: p[2]!,
+        controllerManager: p[3]!,
+        scheduler: p[4]!,
+        kwok: p[5]!,
+        sourceStorage: p[6]!,
+        sourceMetrics: p[7]!,
+        sourceHealth: p[8]!,
+        kustomizeMetrics: p[9]!,
+        kustomizeHealth: p[10]!,
+      },
+    };
+    const layout = this.layout;
+    const f = files(layout);
+
+    await this.phase('prepare', async () => {
+      for (const dir of [f.etcdData, f.apiserverCerts, path.dirname(f.ca), f.controllerManagerCerts, f.schedulerCerts, path.dirname(f.kwokConfig), f.sourceStorage, f.logs, f.home, f.tmp]) {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+      }
+      // the key pair that signs and verifies service account tokens
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      });
+      writeFileSync(f.serviceAccountKey, privateKey, { mode: 0o600 });
+      writeFileSync(f.serviceAccountPub, publicKey);
+      // a fresh admin token per cluster: token,user,uid,"groups"
+      this.adminToken = randomBytes(24).toString('hex');
+      writeFileSync(f.tokens, `${this.adminToken},admin,admin,"system:masters"\n`, { mode: 0o600 });
+      writeFileSync(f.kwokConfig, KWOK_CONFIG);
+    });
+
+    await this.phase('etcd', async () => {
+      this.spawn('etcd', binaries.etcd, etcdArgs(layout));
+      await this.waitHealthy('etcd', `http://127.0.0.1:${layout.ports.etcdClient}/health`);
+    });
+
+    await this.phase('kube-apiserver', async () => {
+      this.spawn('kube-apiserver', binaries['kube-apiserver'], apiserverArgs(layout));
+      this.caPem = await this.waitFor('kube-apiserver', 'its serving certificate', () => readServingCa(f.apiserverServingCert));
+      writeFileSync(f.ca, this.caPem);
+      writeFileSync(f.kubeconfig, kubeconfig(this.server, this.caPem, this.adminToken), { mode: 0o600 });
+      await this.waitHealthy('kube-apiserver', `${this.server}/readyz`, { ca: this.caPem, token: this.adminToken });
+      this.kubeClient = new KubeClient({ server: this.server, token: this.adminToken, ca: this.caPem, diagnostics: () => this.diagnostics() });
+    });
+
+    // everything else only needs the API server: start it side by side
+    await this.phase('controllers', async () => {
+      const env = { HOME: f.home, TMPDIR: f.tmp };
+      this.spawn('kube-controller-manager', binaries['kube-controller-manager'], controllerManagerArgs(layout), env);
+      this.spawn('kube-scheduler', binaries['kube-scheduler'], schedulerArgs(layout), env);
+      this.spawn('kwok', binaries.kwok, kwokArgs(layout), env);
+      await Promise.all([
+        this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`),
+        this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`),
+        this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`),
+        this.options.git ? GitServer.start({ root: path.join(this.dataDir, 'git') }).then((g) => (this.gitServer = g)) : undefined,
+        this.options.flux ? this.startFlux(binaries, layout) : undefined,
+      ]);
+    });
+
+    await this.phase('nodes', async () => {
+      this.nodes = Array.from({ length: this.options.nodes }, (_, i) => `kwok-node-${i}`);
+      for (const name of this.nodes) await this.client.create(fakeNode(name, { taint: this.options.taintNodes }));
+      await Promise.all(
+        this.nodes.map((name) =>
+          this.client.waitForCondition({ apiVersion: 'v1', kind: 'Node', name }, 'Ready', { timeoutMs: this.options.componentTimeoutMs, what: 'to be made Ready by kwok' }),
+        ),
+      );
+    });
+  }
+
+  private async startFlux(binaries: Record<BinaryName, string>, layout: ClusterLayout): Promise<void> {
+    const crds = [...(await componentCrds(this.options.root)).values()].flatMap((text) => toObjects(text));
+    await this.client.apply(crds);
+    await Promise.all(
+      crds.map((crd) =>
+        this.client.waitForCondition({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name }, 'Established', { timeoutMs: this.options.componentTimeoutMs }),
+      ),
+    );
+    await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
+    const env = fluxEnv(layout);
+    this.spawn('source-controller', binaries['source-controller'], sourceControllerArgs(layout), env);
+    this.spawn('kustomize-controller', binaries['kustomize-controller'], kustomizeControllerArgs(layout), env);
+    await Promise.all([
+      this.waitHealthy('source-controller', `http://127.0.0.1:${layout.ports.sourceHealth}/readyz`),
+      this.waitHealthy('kustomize-controller', `http://127.0.0.1:${layout.ports.kustomizeHealth}/readyz`),
+    ]);
+  }
+
+  private spawn(name: ClusterComponent, command: string, args: string[], env: Record<string, string> = {}): ManagedProcess {
+    const f = files(this.requireLayout());
+    const proc = ManagedProcess.start({ name, command, args, env: { HOME: f.home, TMPDIR: f.tmp, ...env }, logFile: path.join(f.logs, `${name}.log`) });
+    this.processes.set(name, proc);
+    this.startedPids.push(proc.pid);
+    return proc;
+  }
+
+  /** Waits for a probe of a component; fails at once, with its log, if the component exits. */
+  private waitFor<T>(component: ClusterComponent, what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+    const proc = this.processes.get(component);
+    return waitUntil(probe, {
+      what: `${component} (${what})`,
+      timeoutMs: this.options.componentTimeoutMs,
+      abort: () => {
+        const status = proc?.exitStatus;
+        return status ? `exited with ${status.signal ?? `code ${status.code}`} while starting` : undefined;
+      },
+      details: () => `--- last lines of ${proc?.logFile} ---\n${proc?.tail(40) ?? ''}`,
+    });
+  }
+
+  private waitHealthy(component: ClusterComponent, url: string, options: { ca?: string; token?: string } = {}): Promise<true> {
+    return this.waitFor(component, `GET ${url}`, httpOk(url, options));
+  }
+
+  private async phase(name: string, run: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    await run();
+    this.timings[name] = Date.now() - started;
+  }
+
+  private async stopAll(): Promise<StopReport> {
+    const started = Date.now();
+    this.kubeClient?.close();
+    const stopping = (names: ClusterComponent[]) => Promise.all(names.map((n) => this.processes.get(n)?.stop()));
+    // clients first, so that they do not spin on a vanished API server; etcd last
+    await Promise.all([stopping(CONTROLLERS), this.gitServer?.stop().catch(() => undefined)]);
+    await stopping(['kube-apiserver']);
+    await stopping(['etcd']);
+    const leftovers = this.startedPids.filter((pid) => processAlive(pid) || groupAlive(pid));
+    if (!this.options.keepDataDir) rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
+    return { pids: this.pids(), leftovers, ms: Date.now() - started };
+  }
+
+  private requireLayout(): ClusterLayout {
+    if (!this.layout) throw new Error('the cluster is not started');
+    return this.layout;
+  }
+}
+
+/**
+ * The CA of the serving certificate kube-apiserver wrote into --cert-dir (the file holds the
+ * certificate followed by its CA); undefined until the file is complete.
+ */
+function readServingCa(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const blocks = readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+  const ca = blocks.find((pem) => new X509Certificate(pem).ca);
+  return ca;
+}

@@ -1,0 +1,23 @@
+export { type BuildResult, type BuildToolsOptions, buildTools } from './build-tools.js';
+export { type ClusterComponent, LocalCluster, type LocalClusterOptions, type StopReport } from './cluster.js';
+export { KWOK_NODE_ANNOTATION, fakeNode } from './components.js';
+export { GitServer, type GitServerOptions, gitEnv } from './git-server.js';
+export { GitWorkTree, type GitWorkTreeOptions } from './git-worktree.js';
+export {
+  type ApplyOptions,
+  type Condition,
+  KubeApiError,
+  KubeClient,
+  type KubeClientOptions,
+  type KubeObject,
+  type ObjectRef,
+  type WaitForOptions,
+  conditionsOf,
+  toObjects,
+} from './kube-client.js';
+export { ManagedProcess, type ProcessOptions, groupAlive, liveProcesses, processAlive } from './process.js';
+export { freePort, freePorts } from './ports.js';
+export { componentCrds, resolveBinaries } from './tools.js';
+export { type BinaryName, type Versions, binaryPath, readVersions, repositoryRoot } from './versions.js';
+export { WaitTimeoutError, httpGet, sleep, waitUntil } from './wait.js';
+export { type GitRepositoryOptions, type KustomizationOptions, gitRepository, kustomization, requestReconcile, waitForRevision } from './flux.js';

@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { execa } from 'execa';
+import { type BinaryName, type ComponentName, type Versions, binaryPath, readVersions } from './versions.js';
+
+const BINARIES: BinaryName[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'];
+
+/**
+ * The cached binaries of the pinned versions.
+ * @throws Error listing the binaries that are not built and how to build them
+ */
+export function resolveBinaries(root: string, versions: Versions = readVersions(root)): Record<BinaryName, string> {
+  const found = {} as Record<BinaryName, string>;
+  const missing: string[] = [];
+  for (const binary of BINARIES) {
+    const file = binaryPath(root, versions, binary);
+    if (existsSync(file)) found[binary] = file;
+    else missing.push(path.relative(root, file));
+  }
+  if (missing.length > 0) {
+    throw new Error(`e2e binaries not built: ${missing.join(', ')}; run \`npm run test:e2e\` (or \`npm run tools -w @ck8s/e2e\`), which builds the versions pinned in e2e-tools/versions.json`);
+  }
+  return found;
+}
+
+/**
+ * The CRD manifests of the components that ship them (the Flux controllers), read from the
+ * module's folder in the Go module cache: `go mod download -json` in the component's wrapper
+ * module gives that folder for exactly the version its go.mod pins (and downloads it if needed).
+ * @returns file path to YAML text, sorted by path
+ */
+export async function componentCrds(root: string, versions: Versions = readVersions(root)): Promise<Map<string, string>> {
+  const crds = new Map<string, string>();
+  for (const [name, component] of Object.entries(versions.components) as [ComponentName, Versions['components'][ComponentName]][]) {
+    if (!component.crds) continue;
+    let dir: string;
+    try {
+      const { stdout } = await execa('go', ['mod', 'download', '-json', component.module], { cwd: path.join(root, 'e2e-tools', component.wrapper) });
+      const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
+      if (!info.Dir) throw new Error(info.Error ?? 'no Dir in the answer');
+      dir = path.join(info.Dir, component.crds);
+    } catch (e) {
+      throw new Error(`cannot locate the CRDs of ${name} (${component.module}@${component.version}) in the Go module cache: ${(e as Error).message}`);
+    }
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    if (files.length === 0) throw new Error(`no CRD manifests in ${dir}`);
+    for (const file of files) crds.set(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8'));
+  }
+  return crds;
+}

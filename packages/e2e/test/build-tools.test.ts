@@ -1,0 +1,38 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFlags, buildTools } from '../src/build-tools.js';
+import { binaryPath, readVersions, repositoryRoot } from '../src/versions.js';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-build-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('pinned tools', () => {
+  it('pins every component in the wrapper go.mod the same as in versions.json', async () => {
+    // buildTools checks the pins before building anything; with `only` naming no binary it builds nothing
+    await expect(buildTools({ only: [], log: () => undefined })).resolves.toEqual([]);
+  });
+
+  it('keys each binary by name and version', () => {
+    const root = repositoryRoot();
+    expect(binaryPath(root, readVersions(root), 'kube-apiserver')).toBe(path.join(root, '.tools', 'e2e', 'kube-apiserver-v1.33.13'));
+  });
+
+  it('stamps the Kubernetes release into the binaries, and builds reproducibly', () => {
+    const versions = readVersions();
+    const flags = buildFlags('kubernetes', versions.components.kubernetes);
+    expect(flags).toEqual(expect.arrayContaining(['-trimpath', '-buildvcs=false', '-mod=readonly']));
+    expect(flags.find((f) => f.startsWith('-ldflags='))).toContain('-X k8s.io/component-base/version.gitVersion=v1.33.13');
+    expect(buildFlags('etcd', versions.components.etcd).find((f) => f.startsWith('-ldflags='))).toBe('-ldflags=-s -w');
+  });
+
+  it('fails when versions.json and a wrapper go.mod disagree', async () => {
+    const root = path.join(scratch, 'repo');
+    const versions = readVersions();
+    mkdirSync(path.join(root, 'e2e-tools', 'kubernetes'), { recursive: true });
+    writeFileSync(path.join(root, 'e2e-tools', 'versions.json'), JSON.stringify(versions));
+    writeFileSync(path.join(root, 'e2e-tools', 'kubernetes', 'go.mod'), 'module x\n\ngo 1.24.0\n\nrequire k8s.io/kubernetes v1.33.12\n');
+    await expect(buildTools({ root, log: () => undefined })).rejects.toThrow(/kubernetes: versions.json pins k8s.io\/kubernetes v1.33.13 but .* requires v1.33.12/);
+  });
+});

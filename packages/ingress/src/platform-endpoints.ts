@@ -1,0 +1,39 @@
+import { type ClusterConfig, Component } from '@ck8s/core';
+import type { Construct } from 'constructs';
+import { PlatformEndpoint } from './platform-endpoint.js';
+
+/** An endpoint a component serves, as the component describes it. */
+export interface EndpointSpec {
+  readonly name: string;
+  readonly host: string;
+  readonly namespace: string;
+  readonly service: string;
+  readonly port: number;
+  /** @default 'HTTP' */
+  readonly backendProtocol?: 'HTTP' | 'HTTPS';
+}
+
+export interface PlatformEndpointsProps {
+  readonly cluster: ClusterConfig;
+  readonly endpoints: readonly EndpointSpec[];
+}
+
+/**
+ * Certificates and Ingresses of every platform endpoint of the cluster
+ * (`platform/endpoints.yaml`), applied after the components that serve them.
+ */
+export class PlatformEndpoints extends Component {
+  constructor(scope: Construct, id: string, props: PlatformEndpointsProps) {
+    super(scope, id, { layer: 'platform' });
+    for (const e of [...props.endpoints].sort((a, b) => a.name.localeCompare(b.name))) {
+      new PlatformEndpoint(this, e.name, {
+        cluster: props.cluster,
+        namespace: e.namespace,
+        name: e.name,
+        host: e.host,
+        service: { name: e.service, port: e.port },
+        ...(e.backendProtocol ? { backendProtocol: e.backendProtocol } : {}),
+      });
+    }
+  }
+}

@@ -1,0 +1,251 @@
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import {
+  LOG_INDEX_PATTERNS,
+  LOG_STORE_SECRETS,
+  LOG_WRITER_INDEX_ACTIONS,
+  LogForwarder,
+  LogStore,
+  type LogStoreProps,
+  logStoreEndpoints,
+  retentionPolicy,
+  snapshotPolicy,
+} from '../src/index.js';
+import { catalog, config, find, fleet, flows, type K8sObject, network, sc, wc } from './fixtures.js';
+
+const snapshots = { endpoint: 'https://s3.example.com', bucket: 'ck8s-logs-sc', region: 'eu-north-1' };
+const scWithSnapshots = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, objectStorageCidrs: ['198.51.100.0/24'] }, logging: { snapshots } });
+
+function render(cluster = sc, extra: Partial<LogStoreProps> = {}) {
+  const component = new LogStore(new App(), 'opensearch', { cluster, fleet, catalog, ...extra });
+  const objects: K8sObject[] = component.toJson();
+  const opensearch = find(objects, 'HelmRelease', 'opensearch');
+  const dashboards = find(objects, 'HelmRelease', 'opensearch-dashboards');
+  const data = opensearch.spec.values.securityConfig.config.data;
+  return {
+    component,
+    objects,
+    opensearch,
+    dashboards,
+    os: opensearch.spec.values,
+    osd: dashboards.spec.values,
+    opensearchYml: parse(opensearch.spec.values.config['opensearch.yml']),
+    dashboardsYml: parse(dashboards.spec.values.config['opensearch_dashboards.yml']),
+    roles: parse(data['roles.yml']),
+    mapping: parse(data['roles_mapping.yml']),
+    authc: parse(data['config.yml']).config.dynamic.authc,
+    policies: find(objects, 'ConfigMap', 'opensearch-policies').data as Record<string, string>,
+  };
+}
+
+describe('LogStore', () => {
+  const out = render();
+
+  it('refuses a workload cluster', () => {
+    expect(() => new LogStore(new App(), 'opensearch', { cluster: wc, fleet, catalog })).toThrow(/log store: cluster "wc" has profile "workload"; OpenSearch runs in service clusters only/);
+  });
+
+  it('deploys OpenSearch and Dashboards at the catalog versions in the logging namespace, Dashboards after OpenSearch', () => {
+    expect(out.component.outputFile).toBe('controllers/opensearch.yaml');
+    expect(out.opensearch.spec.chart.spec).toMatchObject({ chart: 'opensearch', version: '9.9.2' });
+    expect(out.dashboards.spec.chart.spec).toMatchObject({ chart: 'opensearch-dashboards', version: '9.9.3' });
+    expect(out.objects.every((o) => o.metadata.namespace === 'logging')).toBe(true);
+    expect(out.dashboards.spec.dependsOn).toEqual([{ name: 'opensearch', namespace: 'logging' }]);
+    // the namespace belongs to LogForwarder: declaring it twice would break the layer
+    expect(out.objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
+  });
+
+  it('runs the security plugin with TLS from the node certificate Secret, never the demo certificates', () => {
+    const yml = out.opensearchYml;
+    expect(yml['plugins.security.ssl.http']).toMatchObject({ enabled: true, pemcert_filepath: 'certs/tls.crt', pemkey_filepath: 'certs/tls.key', pemtrustedcas_filepath: 'certs/ca.crt' });
+    expect(yml['plugins.security.ssl.transport']).toMatchObject({ pemcert_filepath: 'certs/tls.crt', pemkey_filepath: 'certs/tls.key' });
+    expect(yml['plugins.security.allow_unsafe_democertificates']).toBe(false);
+    expect(out.os.securityConfig.enabled).toBe(true);
+    expect(out.os.extraEnvs).toContainEqual({ name: 'DISABLE_INSTALL_DEMO_CONFIG', value: 'true' });
+    expect(out.os.secretMounts).toEqual([{ name: 'node-tls', secretName: 'opensearch-node-tls', path: '/usr/share/opensearch/config/certs' }]);
+    // Dashboards verifies OpenSearch with the CA and gets nothing else of that Secret
+    expect(out.dashboardsYml['opensearch.ssl.verificationMode']).toBe('full');
+    expect(out.osd.secretMounts).toEqual([{ name: 'opensearch-ca', secretName: 'opensearch-node-tls', path: '/usr/share/opensearch-dashboards/certs/ca.crt', subPath: 'ca.crt' }]);
+  });
+
+  it('gives log_writer append-only rights on exactly the three log index patterns, and no delete', () => {
+    const writer = out.roles.log_writer;
+    expect(writer.index_permissions).toHaveLength(1);
+    expect(writer.index_permissions[0].index_patterns).toEqual(['app-*', 'audit-*', 'falco*']);
+    expect(writer.index_permissions[0].allowed_actions).toEqual(['indices:data/write/index', 'indices:data/write/bulk*', 'indices:admin/create', 'indices:admin/mapping/put']);
+    expect(writer.cluster_permissions).toEqual(['indices:data/write/bulk']);
+    const all = [...writer.cluster_permissions, ...writer.index_permissions[0].allowed_actions];
+    for (const action of all) {
+      expect(action).not.toMatch(/delete/);
+      // no action group: crud, write, manage, index, all, ... each hide a delete
+      expect(action).toMatch(/^indices:(data\/write|admin)\//);
+      expect(action).not.toMatch(/^indices:data\/write\/(delete|update)/);
+    }
+    expect(LOG_WRITER_INDEX_ACTIONS).toEqual(writer.index_permissions[0].allowed_actions);
+    expect(out.mapping.log_writer).toMatchObject({ backend_roles: ['log-writer'] });
+  });
+
+  it('gives log_reader read rights on the log indices to an identity-provider group, and operators all_access', () => {
+    const reader = out.roles.log_reader;
+    expect(reader.index_permissions).toEqual([{ index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'] }]);
+    expect(out.mapping.log_reader.backend_roles).toEqual(['log-readers']);
+    expect(out.mapping.all_access.backend_roles).toEqual(['platform-operators']);
+    const custom = render(sc, { logReaderGroups: ['auditors', 'sre'] });
+    expect(custom.mapping.log_reader.backend_roles).toEqual(['auditors', 'sre']);
+    expect(custom.mapping.kibana_user.backend_roles).toEqual(['auditors', 'sre', 'platform-operators']);
+  });
+
+  it("signs people in through the service cluster's identity provider, in OpenSearch and in Dashboards", () => {
+    expect(out.authc.openid_auth_domain.http_authenticator).toEqual({
+      type: 'openid',
+      challenge: false,
+      config: { subject_key: 'email', roles_key: 'groups', openid_connect_url: 'https://dex.sc.example.com/.well-known/openid-configuration' },
+    });
+    expect(out.authc.basic_internal_auth_domain.authentication_backend).toEqual({ type: 'intern' });
+    expect(out.dashboardsYml).toMatchObject({
+      'opensearch_security.auth.type': 'openid',
+      'opensearch_security.openid.connect_url': 'https://dex.sc.example.com/.well-known/openid-configuration',
+      'opensearch_security.openid.client_id': 'opensearch-dashboards',
+      'opensearch_security.openid.client_secret': '${OIDC_CLIENT_SECRET}',
+      'opensearch_security.openid.base_redirect_url': 'https://opensearch-dashboards.sc.example.com',
+    });
+    expect(out.osd.extraEnvs).toEqual([{ name: 'OIDC_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: 'opensearch-dashboards-oidc', key: 'client-secret' } } }]);
+  });
+
+  it('reads internal users from the sops Secret and never writes a user or hash into the output', () => {
+    expect(out.os.securityConfig.internalUsersSecret).toBe('opensearch-internal-users');
+    expect(out.os.securityConfig.config.dataComplete).toBe(false);
+    expect(Object.keys(out.os.securityConfig.config.data).sort()).toEqual(['config.yml', 'roles.yml', 'roles_mapping.yml']);
+    expect(JSON.stringify(out.objects)).not.toMatch(/"hash"|\$2[aby]\$/);
+  });
+
+  it('declares every Secret it reads', () => {
+    expect(out.component.requiredSecrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([
+      ['logging', 'opensearch-internal-users', ['internal_users.yml']],
+      ['logging', 'opensearch-node-tls', ['tls.crt', 'tls.key', 'ca.crt']],
+      ['logging', 'opensearch-dashboards-account', ['username', 'password', 'cookie']],
+      ['logging', 'opensearch-dashboards-oidc', ['client-secret']],
+    ]);
+    expect(out.osd.opensearchAccount.secret).toBe('opensearch-dashboards-account');
+    const withSnapshots = render(scWithSnapshots).component.requiredSecrets.map((s) => s.name);
+    expect(withSnapshots).toContain(LOG_STORE_SECRETS.snapshotCredentials.name);
+  });
+
+  it('retention: deletes an index after the configured days or once it holds the configured size', () => {
+    const policy = retentionPolicy(sc).policy as K8sObject;
+    expect(policy.default_state).toBe('hot');
+    const hot = policy.states.find((s: K8sObject) => s.name === 'hot');
+    expect(hot.transitions).toEqual([
+      { state_name: 'delete', conditions: { min_index_age: '30d' } },
+      { state_name: 'delete', conditions: { min_size: '50gb' } },
+    ]);
+    expect(policy.states.find((s: K8sObject) => s.name === 'delete').actions).toEqual([{ delete: {} }]);
+    expect(policy.ism_template).toEqual([{ index_patterns: ['app-*', 'audit-*', 'falco*'], priority: 100 }]);
+    // delivered as the ConfigMap the apply script reads
+    expect(JSON.parse(out.policies['ism-ck8s-retention.json']!)).toEqual(retentionPolicy(sc));
+  });
+
+  it('retention: follows non-default settings', () => {
+    const short = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, logging: { retentionDays: 7, retentionSize: '200gb' } });
+    const hot = (retentionPolicy(short).policy as K8sObject).states[0];
+    expect(hot.transitions.map((t: K8sObject) => t.conditions)).toEqual([{ min_index_age: '7d' }, { min_size: '200gb' }]);
+    expect(JSON.parse(render(short).policies['ism-ck8s-retention.json']!).policy.states[0].transitions[1].conditions).toEqual({ min_size: '200gb' });
+  });
+
+  it('without snapshots: no SM policy, repository, keystore or object storage egress', () => {
+    expect(snapshotPolicy(sc)).toBeUndefined();
+    expect(Object.keys(out.policies).sort()).toEqual(['apply-policies.sh', 'index-template.json', 'ism-ck8s-retention.json']);
+    expect(out.policies['apply-policies.sh']).not.toMatch(/_sm\/|_snapshot/);
+    expect(out.os.keystore).toEqual([]);
+    expect(Object.keys(out.opensearchYml).filter((k) => k.startsWith('s3.'))).toEqual([]);
+    expect(out.objects.find((o) => o.metadata.name === 'allow-opensearch-to-object-storage')).toBeUndefined();
+  });
+
+  it('with snapshots: a daily SM policy kept for the retention, an S3 repository with keystore credentials, egress to object storage', () => {
+    const snap = render(scWithSnapshots);
+    const sm = JSON.parse(snap.policies['sm-ck8s-daily-snapshot.json']!);
+    expect(sm).toEqual(snapshotPolicy(scWithSnapshots));
+    expect(sm.creation.schedule.cron.expression).toBe('0 1 * * *');
+    expect(sm.deletion.condition).toEqual({ max_age: '30d', min_count: 1 });
+    expect(sm.snapshot_config).toMatchObject({ repository: 'ck8s-logs', indices: 'app-*,audit-*,falco*', include_global_state: false });
+    expect(JSON.parse(snap.policies['snapshot-repository.json']!)).toEqual({ type: 's3', settings: { bucket: 'ck8s-logs-sc', base_path: 'opensearch/sc', client: 'default' } });
+    expect(snap.opensearchYml).toMatchObject({ 's3.client.default.endpoint': 's3.example.com', 's3.client.default.protocol': 'https', 's3.client.default.region': 'eu-north-1' });
+    expect(snap.os.keystore).toEqual([{ secretName: 'opensearch-snapshot-credentials' }]);
+    expect(LOG_STORE_SECRETS.snapshotCredentials.keys).toEqual(['s3.client.default.access_key', 's3.client.default.secret_key']);
+    expect(snap.policies['apply-policies.sh']).toMatch(/apply_versioned POST _plugins\/_sm\/policies\/ck8s-daily-snapshot sm-ck8s-daily-snapshot\.json/);
+    expect(flows(find(snap.objects, 'NetworkPolicy', 'allow-opensearch-to-object-storage'))).toEqual({
+      name: 'allow-opensearch-to-object-storage',
+      direction: 'egress',
+      pods: { 'app.kubernetes.io/name': 'opensearch' },
+      peers: ['198.51.100.0/24'],
+      ports: ['443/TCP'],
+    });
+    const weekly = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, objectStorageCidrs: ['198.51.100.0/24'] }, logging: { snapshots, retentionDays: 90 } });
+    expect((snapshotPolicy(weekly) as K8sObject).deletion.condition.max_age).toBe('90d');
+  });
+
+  it('needs the addresses of its own ingress, where the identity provider is served', () => {
+    const noIngress = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { apiServer: network.apiServer } });
+    expect(() => render(noIngress)).toThrow(/network\.serviceClusterCidrs: is required: opensearch \(single sign-on\)/);
+  });
+
+  it('refuses snapshots without the addresses of the object storage', () => {
+    const noCidrs = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, logging: { snapshots } });
+    expect(() => render(noCidrs)).toThrow(/clusters\/sc\/cluster\.yaml: network\.objectStorageCidrs: is required when logging\.snapshots is set/);
+  });
+
+  it('keeps the pods within the restricted profile: no sysctl or root init containers', () => {
+    expect(out.os.sysctlInit).toEqual({ enabled: false });
+    expect(out.os.sysctl).toEqual({ enabled: false });
+    expect(out.os.persistence.enableInitChown).toBe(false);
+    for (const values of [out.os, out.osd]) {
+      expect(values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(values.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+    }
+  });
+
+  it('lets exactly the described flows through', () => {
+    const policies = out.objects.filter((o) => o.kind === 'NetworkPolicy').map(flows);
+    const os = { 'app.kubernetes.io/name': 'opensearch' };
+    const osd = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
+    const ingress = { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
+    expect(policies).toEqual([
+      { name: 'allow-opensearch-from-ingress', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
+      { name: 'allow-opensearch-from-dashboards', direction: 'ingress', pods: os, peers: [{ namespace: 'logging', pods: osd }], ports: ['9200/TCP'] },
+      { name: 'allow-opensearch-transport-from-nodes', direction: 'ingress', pods: os, peers: [{ namespace: 'logging', pods: os }], ports: ['9300/TCP'] },
+      { name: 'allow-opensearch-transport-to-nodes', direction: 'egress', pods: os, peers: [{ namespace: 'logging', pods: os }], ports: ['9300/TCP'] },
+      { name: 'allow-opensearch-to-identity-provider', direction: 'egress', pods: os, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
+      { name: 'allow-dashboards-from-ingress', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },
+      { name: 'allow-dashboards-to-opensearch', direction: 'egress', pods: osd, peers: [{ namespace: 'logging', pods: os }], ports: ['9200/TCP'] },
+      { name: 'allow-dashboards-to-identity-provider', direction: 'egress', pods: osd, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
+    ]);
+  });
+
+  it('lists the endpoints it serves and creates no Ingress or Certificate itself', () => {
+    expect(out.component.endpoints).toEqual([
+      { name: 'opensearch', host: 'opensearch.sc.example.com', namespace: 'logging', service: 'opensearch-cluster-master', port: 9200, backendProtocol: 'HTTPS' },
+      { name: 'opensearch-dashboards', host: 'opensearch-dashboards.sc.example.com', namespace: 'logging', service: 'opensearch-dashboards', port: 5601, backendProtocol: 'HTTP' },
+    ]);
+    expect(logStoreEndpoints(sc)).toEqual(out.component.endpoints);
+    expect(out.objects.filter((o) => ['Ingress', 'Certificate'].includes(o.kind))).toEqual([]);
+    expect(out.os.ingress).toEqual({ enabled: false });
+    expect(out.osd.ingress).toEqual({ enabled: false });
+  });
+
+  it('serves the host the forwarders of every cluster write to', () => {
+    const forwarder = new LogForwarder(new App(), 'fluent-bit', { cluster: wc, fleet, catalog }).toJson();
+    const outputs: string = find(forwarder, 'HelmRelease', 'fluent-bit').spec.values.config.outputs;
+    expect(outputs).toContain(`Host                     ${out.component.endpoints[0]!.host}`);
+  });
+
+  it('sits beside the forwarder in a service cluster without duplicate objects', () => {
+    const app = new App();
+    const forwarder = new LogForwarder(app, 'fluent-bit', { cluster: sc, fleet, catalog });
+    const store = new LogStore(app, 'opensearch', { cluster: sc, fleet, catalog });
+    const all: K8sObject[] = [...forwarder.toJson(), ...store.toJson()];
+    const ids = all.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(all.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['logging']);
+  });
+});

@@ -1,0 +1,201 @@
+import { type ClusterConfig, type Fleet, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { FLUX_RESOURCE_INFO } from './flux-resource-metrics.js';
+import { NODE_EXPORTER_NAMESPACE, MONITORING_NAMESPACE } from './monitoring-names.js';
+import type { AlertingRule, RuleGroup } from './prometheus-rule.js';
+
+/**
+ * The metrics the platform alerts read, by exporter. A renamed metric silently disables an alert,
+ * so every name the rules use is listed here (and a test checks the rules use no other).
+ */
+export const PLATFORM_ALERT_METRICS = {
+  /** Prometheus: 1 when the last scrape of a target succeeded. */
+  up: 'up',
+  /** kube-state-metrics custom resource state (see fluxResourceStateConfig). */
+  fluxResourceInfo: FLUX_RESOURCE_INFO,
+  /** cert-manager controller (port 9402). */
+  certificateExpiry: 'certmanager_certificate_expiration_timestamp_seconds',
+  certificateReady: 'certmanager_certificate_ready_status',
+  /** Velero server (port 8085), per `schedule`. */
+  backupFailures: 'velero_backup_failure_total',
+  backupLastSuccess: 'velero_backup_last_successful_timestamp',
+  /** Falco's own Prometheus metrics (port 8765, `metrics.enabled`), per rule and numeric priority. */
+  falcoRuleMatches: 'falcosecurity_falco_rules_matches_total',
+  /** Fluent Bit (port 2020), per output `name`. */
+  logRecordsSent: 'fluentbit_output_proc_records_total',
+  logRetriesFailed: 'fluentbit_output_retries_failed_total',
+  /** node-exporter. */
+  filesystemAvailable: 'node_filesystem_avail_bytes',
+} as const;
+
+/** Namespaces whose scrape targets are platform components. */
+export const PLATFORM_TARGET_NAMESPACES: readonly string[] = [
+  'flux-system',
+  'kube-system',
+  PLATFORM_NAMESPACES.ingress,
+  PLATFORM_NAMESPACES.certManager,
+  PLATFORM_NAMESPACES.ids,
+  PLATFORM_NAMESPACES.logging,
+  PLATFORM_NAMESPACES.backup,
+  MONITORING_NAMESPACE,
+  NODE_EXPORTER_NAMESPACE,
+];
+
+/**
+ * Falco priorities as Falco numbers them in its metrics (0 emergency ... 7 debug): warning and
+ * above are 0-4; emergency, alert and critical 0-2.
+ */
+export const FALCO_PRIORITY = { critical: '[0-2]', warningOrWorse: '[0-4]', warningOrError: '[34]' } as const;
+
+/** How long the newest successful backup of a schedule may be: a daily schedule plus two hours of slack. */
+export const BACKUP_MAX_AGE_HOURS = 26;
+
+/** How far ahead certificate expiry is reported. cert-manager renews at two thirds of the lifetime (30 days before for Let's Encrypt). */
+export const CERTIFICATE_EXPIRY_DAYS = 14;
+
+/** Where the cluster is named in every description, from the `cluster` label every series carries. */
+const IN_CLUSTER = 'in cluster {{ $labels.cluster }}';
+
+function alert(name: string, severity: AlertingRule['labels']['severity'], expr: string, forDuration: string | undefined, summary: string, description: string): AlertingRule {
+  return { alert: name, expr, ...(forDuration ? { for: forDuration } : {}), labels: { severity }, annotations: { summary, description } };
+}
+
+/**
+ * The platform's alert groups, evaluated in the service cluster on its own series and on those
+ * its workload clusters write to it. Every aggregation keeps the `cluster` label, so an alert
+ * names the cluster it is about and Alertmanager groups by it.
+ */
+export function platformAlertGroups(cluster: ClusterConfig, fleet: Fleet): RuleGroup[] {
+  const m = PLATFORM_ALERT_METRICS;
+  const workloadClusters = [...fleet.clusters.values()].filter((c) => c.profile === 'workload' && c.serviceCluster === cluster.name).map((c) => c.name).sort();
+  const namespaces = PLATFORM_TARGET_NAMESPACES.join('|');
+  return [
+    {
+      name: 'platform-components',
+      rules: [
+        alert(
+          'PlatformTargetDown',
+          'warning',
+          `${m.up}{namespace=~"${namespaces}"} == 0 or ${m.up}{job="apiserver"} == 0`,
+          '10m',
+          'A platform component cannot be scraped',
+          `{{ $labels.job }} ({{ $labels.namespace }}/{{ $labels.pod }}, {{ $labels.instance }}) ${IN_CLUSTER} has been down or unreachable for 10 minutes.`,
+        ),
+        ...workloadClusters.map((name) =>
+          alert(
+            'ClusterMetricsMissing',
+            'critical',
+            `absent_over_time(${m.up}{cluster="${name}"}[10m])`,
+            undefined,
+            `No metrics from workload cluster ${name}`,
+            `The service cluster has received no series ${IN_CLUSTER} for 10 minutes: its Prometheus agent is down or cannot write to the service cluster.`,
+          ),
+        ),
+        alert(
+          'FluxResourceNotReady',
+          'warning',
+          `max by (cluster, customresource_kind, exported_namespace, name) (${m.fluxResourceInfo}{ready="False", suspended!="true"}) > 0`,
+          '15m',
+          'A Flux object is not ready',
+          `{{ $labels.customresource_kind }} {{ $labels.exported_namespace }}/{{ $labels.name }} ${IN_CLUSTER} has not been ready for 15 minutes: what is in git is not what runs.`,
+        ),
+      ],
+    },
+    {
+      name: 'certificates',
+      rules: [
+        alert(
+          'CertificateExpiresSoon',
+          'warning',
+          `min by (cluster, exported_namespace, name) (${m.certificateExpiry}) - time() < ${CERTIFICATE_EXPIRY_DAYS} * 24 * 3600`,
+          '1h',
+          `A certificate expires within ${CERTIFICATE_EXPIRY_DAYS} days`,
+          `Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} ${IN_CLUSTER} expires in {{ $value | humanizeDuration }} and has not been renewed.`,
+        ),
+        alert(
+          'CertificateNotReady',
+          'warning',
+          `max by (cluster, exported_namespace, name) (${m.certificateReady}{condition="False"}) == 1`,
+          '15m',
+          'A certificate is not ready',
+          `Certificate {{ $labels.exported_namespace }}/{{ $labels.name }} ${IN_CLUSTER} has not been ready for 15 minutes.`,
+        ),
+      ],
+    },
+    {
+      name: 'backups',
+      rules: [
+        alert(
+          'BackupFailed',
+          'critical',
+          `sum by (cluster, schedule) (increase(${m.backupFailures}[1h])) > 0`,
+          undefined,
+          'A backup failed',
+          `A backup of schedule {{ $labels.schedule }} ${IN_CLUSTER} failed in the last hour.`,
+        ),
+        alert(
+          'BackupMissing',
+          'critical',
+          `time() - max by (cluster, schedule) (${m.backupLastSuccess}{schedule!=""}) > ${BACKUP_MAX_AGE_HOURS} * 3600`,
+          undefined,
+          `No successful backup for ${BACKUP_MAX_AGE_HOURS} hours`,
+          `The last successful backup of schedule {{ $labels.schedule }} ${IN_CLUSTER} is {{ $value | humanizeDuration }} old.`,
+        ),
+      ],
+    },
+    {
+      name: 'intrusion-detection',
+      rules: [
+        alert(
+          'FalcoCriticalEvent',
+          'critical',
+          `sum by (cluster, rule_name, priority) (increase(${m.falcoRuleMatches}{priority=~"${FALCO_PRIORITY.critical}"}[5m])) > 0`,
+          undefined,
+          'Falco detected a critical event',
+          `Falco rule "{{ $labels.rule_name }}" (priority {{ $labels.priority }}: 0 emergency, 1 alert, 2 critical) matched {{ $value }} times ${IN_CLUSTER} in the last 5 minutes. Details are in the log store (index falco).`,
+        ),
+        alert(
+          'FalcoWarningEvent',
+          'warning',
+          `sum by (cluster, rule_name, priority) (increase(${m.falcoRuleMatches}{priority=~"${FALCO_PRIORITY.warningOrError}"}[5m])) > 0`,
+          undefined,
+          'Falco detected a suspicious event',
+          `Falco rule "{{ $labels.rule_name }}" (priority {{ $labels.priority }}: 3 error, 4 warning) matched {{ $value }} times ${IN_CLUSTER} in the last 5 minutes. Details are in the log store (index falco).`,
+        ),
+      ],
+    },
+    {
+      name: 'log-shipping',
+      rules: [
+        alert(
+          'LogShippingStalled',
+          'critical',
+          `sum by (cluster, pod, name) (rate(${m.logRecordsSent}[15m])) == 0`,
+          '5m',
+          'Logs are not leaving a node',
+          `Fluent Bit {{ $labels.pod }} ${IN_CLUSTER} has sent no records through output {{ $labels.name }} for 15 minutes: audit and application logs are not reaching the log store.`,
+        ),
+        alert(
+          'LogShippingRetriesFailing',
+          'warning',
+          `sum by (cluster, pod, name) (increase(${m.logRetriesFailed}[15m])) > 0`,
+          undefined,
+          'Log records are being dropped after retries',
+          `Fluent Bit {{ $labels.pod }} ${IN_CLUSTER} gave up on {{ $value }} chunks of output {{ $labels.name }} in the last 15 minutes.`,
+        ),
+      ],
+    },
+    {
+      name: 'capacity',
+      rules: [
+        alert(
+          'NodeFilesystemFillingUp',
+          'warning',
+          `predict_linear(${m.filesystemAvailable}{fstype!~"tmpfs|overlay"}[6h], 24 * 3600) < 0`,
+          '1h',
+          'A filesystem will be full within 24 hours',
+          `Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} ${IN_CLUSTER} will run out of space within 24 hours at the rate of the last 6 hours.`,
+        ),
+      ],
+    },
+  ];
+}

@@ -1,0 +1,94 @@
+import type { Fleet } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { type AlertingRule, FLUX_RESOURCE_INFO, isAlertingRule, PLATFORM_ALERT_METRICS, PlatformAlerts } from '../src/index.js';
+import { config, find, fleet, type Manifest, network, sc, wc } from './fixtures.js';
+
+/** Metric names in a PromQL expression: identifiers left after label matchers, ranges and groupings, that are not function calls. */
+function metricNames(expr: string): string[] {
+  const stripped = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\b(by|without)\s*\([^)]*\)/g, '');
+  return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((m) => m[1]!).filter((n) => !['and', 'or', 'unless'].includes(n));
+}
+
+function synth(f: Fleet = fleet): { component: PlatformAlerts; objects: Manifest[]; alerts: AlertingRule[] } {
+  const component = new PlatformAlerts(new App(), 'platform-alerts', { cluster: sc, fleet: f });
+  const objects = component.toJson() as Manifest[];
+  const spec = find(objects, 'PrometheusRule', 'platform-alerts').spec;
+  return { component, objects, alerts: spec.groups.flatMap((g: any) => g.rules).filter(isAlertingRule) };
+}
+
+describe('PlatformAlerts', () => {
+  const { component, objects, alerts } = synth();
+  const byName = (name: string): AlertingRule => alerts.find((a) => a.alert === name)!;
+
+  it('is one PrometheusRule in the monitoring namespace of the platform layer', () => {
+    expect(component.outputFile).toBe('platform/platform-alerts.yaml');
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['PrometheusRule/monitoring/platform-alerts']);
+  });
+
+  it('gives every alert a severity, a summary and a description that names the cluster', () => {
+    expect(alerts.length).toBeGreaterThanOrEqual(12);
+    for (const a of alerts) {
+      expect(['critical', 'warning', 'info'], a.alert).toContain(a.labels.severity);
+      expect(a.annotations.summary, a.alert).toMatch(/\S/);
+      expect(a.annotations.description, a.alert).toMatch(/in cluster \{\{ \$labels\.cluster \}\}/);
+    }
+  });
+
+  it('keeps the cluster label through every aggregation', () => {
+    for (const a of alerts) {
+      expect(a.expr, a.alert).not.toMatch(/\bwithout\s*\(/);
+      for (const by of a.expr.matchAll(/\bby\s*\(([^)]*)\)/g)) expect(by[1]!.split(',').map((l) => l.trim()), a.alert).toContain('cluster');
+    }
+  });
+
+  it('covers component health, Flux, certificates, backups, Falco, log shipping and disks', () => {
+    expect(alerts.map((a) => a.alert)).toEqual([
+      'PlatformTargetDown',
+      'ClusterMetricsMissing',
+      'FluxResourceNotReady',
+      'CertificateExpiresSoon',
+      'CertificateNotReady',
+      'BackupFailed',
+      'BackupMissing',
+      'FalcoCriticalEvent',
+      'FalcoWarningEvent',
+      'LogShippingStalled',
+      'LogShippingRetriesFailing',
+      'NodeFilesystemFillingUp',
+    ]);
+    expect(byName('PlatformTargetDown').expr).toContain('up{namespace=~"flux-system|kube-system|ingress-nginx|cert-manager|falco|logging|velero|monitoring|node-exporter"} == 0');
+    expect(byName('FluxResourceNotReady').expr).toContain(`${FLUX_RESOURCE_INFO}{ready="False", suspended!="true"}`);
+    expect(byName('CertificateExpiresSoon').expr).toBe('min by (cluster, exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds) - time() < 14 * 24 * 3600');
+    expect(byName('BackupFailed').expr).toBe('sum by (cluster, schedule) (increase(velero_backup_failure_total[1h])) > 0');
+    expect(byName('BackupMissing').expr).toBe('time() - max by (cluster, schedule) (velero_backup_last_successful_timestamp{schedule!=""}) > 26 * 3600');
+    // Falco numbers priorities 0 (emergency) to 7 (debug): warning and above is 0-4
+    expect(byName('FalcoCriticalEvent').expr).toContain('falcosecurity_falco_rules_matches_total{priority=~"[0-2]"}');
+    expect(byName('FalcoWarningEvent').expr).toContain('falcosecurity_falco_rules_matches_total{priority=~"[34]"}');
+    expect(byName('LogShippingStalled').expr).toBe('sum by (cluster, pod, name) (rate(fluentbit_output_proc_records_total[15m])) == 0');
+    expect(byName('LogShippingRetriesFailing').expr).toContain('fluentbit_output_retries_failed_total[15m]');
+    expect(byName('NodeFilesystemFillingUp').expr).toBe('predict_linear(node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"}[6h], 24 * 3600) < 0');
+  });
+
+  it('reads only the documented metrics', () => {
+    const documented = new Set<string>(Object.values(PLATFORM_ALERT_METRICS));
+    const used = new Set(alerts.flatMap((a) => metricNames(a.expr)));
+    expect([...used].filter((n) => !documented.has(n))).toEqual([]);
+    expect([...documented].filter((n) => !used.has(n))).toEqual([]);
+  });
+
+  it('alerts when a workload cluster reporting here stops sending metrics', () => {
+    const missing = alerts.filter((a) => a.alert === 'ClusterMetricsMissing');
+    expect(missing.map((a) => a.expr)).toEqual(['absent_over_time(up{cluster="wc"}[10m])']);
+    expect(missing[0]!.labels.severity).toBe('critical');
+    const other = config({ name: 'wc2', profile: 'workload', domain: 'wc2.example.com', serviceCluster: 'elsewhere', network });
+    const two = synth({ clusters: new Map([['sc', sc], ['wc', wc], ['wc2', other]]) }).alerts.filter((a) => a.alert === 'ClusterMetricsMissing');
+    expect(two.map((a) => a.expr)).toEqual(['absent_over_time(up{cluster="wc"}[10m])']);
+  });
+
+  it('runs only in a service cluster', () => {
+    expect(() => new PlatformAlerts(new App(), 'platform-alerts', { cluster: wc, fleet })).toThrow(
+      'platform-alerts: cluster "wc" has profile "workload"; this component runs in a service cluster, which receives every cluster\'s metrics',
+    );
+  });
+});
