@@ -48,6 +48,7 @@ export const PLATFORM_NAMESPACES = {
   certManager: 'cert-manager',
   monitoring: 'monitoring',
   logging: 'logging',
+  logStore: 'opensearch',
   ids: 'falco',
   backup: 'velero',
 } as const;

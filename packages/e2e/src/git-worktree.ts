@@ -29,6 +29,7 @@ export class GitWorkTree {
   static async init(remote: string, options: GitWorkTreeOptions = {}): Promise<GitWorkTree> {
     const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-worktree-'));
     const branch = options.branch ?? 'main';
+    mkdirSync(dir, { recursive: true });
     const tree = new GitWorkTree(dir, remote, branch);
     await tree.git('init', '--quiet', `--initial-branch=${branch}`);
     await tree.git('remote', 'add', 'origin', remote);

@@ -105,10 +105,11 @@ export class ManagedProcess {
       if ((await Promise.race([this.exited, timer])) === 'timeout') signalGroup(this.pid, 'SIGKILL');
       await this.exited;
     }
-    // members of the group that outlived its leader (none of ours fork, but be sure)
-    for (let i = 0; i < 50 && groupAlive(this.pid); i++) {
+    // members of the group that outlived its leader (none of ours fork, but be sure); killed
+    // orphans stay zombies until init reaps them, which can take a second or more in a sandbox
+    for (let i = 0; i < 100 && groupAlive(this.pid); i++) {
       signalGroup(this.pid, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManagedProcess, groupAlive, liveProcesses, processAlive } from '../src/process.js';
+import { waitUntil } from '../src/wait.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +24,8 @@ describe('ManagedProcess', () => {
   });
 
   it('kills a process that ignores SIGTERM after the grace period', async () => {
-    const p = start('stubborn', 'trap "" TERM; sleep 30 & wait');
+    const p = start('stubborn', 'trap "" TERM; echo trapped; sleep 30 & wait');
+    await waitUntil(() => (p.tail(1) === 'trapped' ? true : undefined), { what: 'the trap', timeoutMs: 5_000, intervalMs: 10 });
     const started = Date.now();
     await p.stop(300);
     expect(Date.now() - started).toBeLessThan(5_000);

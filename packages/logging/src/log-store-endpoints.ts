@@ -34,7 +34,7 @@ export const DASHBOARDS_PORT = 5601;
  */
 export function logStoreEndpoints(cluster: ClusterConfig): readonly LogStoreEndpoint[] {
   const endpoints = serviceEndpoints(cluster.domain);
-  const namespace = PLATFORM_NAMESPACES.logging;
+  const namespace = PLATFORM_NAMESPACES.logStore;
   return [
     { name: 'opensearch', host: new URL(endpoints.logs).hostname, namespace, service: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT, backendProtocol: 'HTTPS' },
     { name: 'opensearch-dashboards', host: new URL(endpoints.logDashboards).hostname, namespace, service: DASHBOARDS_SERVICE, port: DASHBOARDS_PORT, backendProtocol: 'HTTP' },

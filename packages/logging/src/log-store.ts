@@ -7,6 +7,7 @@ import {
   HelmChart,
   NetworkAllow,
   type NetworkPeer,
+  HardenedNamespace,
   PLATFORM_NAMESPACES,
   serviceClusterPeer,
   serviceEndpoints,
@@ -34,11 +35,7 @@ export interface LogStoreProps {
   readonly cluster: ClusterConfig;
   readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /**
-   * Accepted for the same signature as the other components; unused, because the `logging`
-   * namespace (and its Pod Security level) belongs to LogForwarder, which runs in every cluster.
-   * @default 'latest'
-   */
+  /** Pod Security Standards version of the `opensearch` namespace, e.g. `v1.33`. @default 'latest' */
   readonly podSecurityVersion?: string;
   /** Identity-provider groups whose members read logs (role log_reader). @default [LOG_READER_GROUP] */
   readonly logReaderGroups?: readonly string[];
@@ -99,8 +96,8 @@ const DASHBOARDS_CA = '/usr/share/opensearch-dashboards/certs/ca.crt';
 /**
  * The log store of a service cluster (`controllers/opensearch.yaml`): a three-node OpenSearch with
  * the security plugin and TLS on transport and HTTP, and OpenSearch Dashboards with single sign-on
- * through the service cluster's identity provider, both in the `logging` namespace that
- * LogForwarder creates (deploy both in a service cluster).
+ * through the service cluster's identity provider, both in their own restricted `opensearch`
+ * namespace (the forwarder's `logging` namespace needs host access, the log store does not).
  *
  * - Accounts: forwarders authenticate as internal users from a sops Secret and get `log_writer`
  *   (append only, no delete); people log in through OpenID Connect and get `log_reader` by group,
@@ -130,7 +127,9 @@ export class LogStore extends Component {
       throw new Error(`log store: cluster "${cluster.name}" has profile "${cluster.profile}"; OpenSearch runs in service clusters only, workload clusters ship their logs there`);
     }
     super(scope, id, { layer: 'controllers' });
-    const namespace = PLATFORM_NAMESPACES.logging;
+    // its own namespace: the log store needs no host access, so it stays restricted (unlike the forwarder's)
+    const namespace = PLATFORM_NAMESPACES.logStore;
+    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
     const snapshots = cluster.logging.snapshots;
     const identity = serviceEndpoints(cluster.domain).identity;
     const toIdentityProvider = serviceClusterPeer(cluster, 'opensearch (single sign-on)');

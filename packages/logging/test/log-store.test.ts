@@ -46,14 +46,15 @@ describe('LogStore', () => {
     expect(() => new LogStore(new App(), 'opensearch', { cluster: wc, fleet, catalog })).toThrow(/log store: cluster "wc" has profile "workload"; OpenSearch runs in service clusters only/);
   });
 
-  it('deploys OpenSearch and Dashboards at the catalog versions in the logging namespace, Dashboards after OpenSearch', () => {
+  it('deploys OpenSearch and Dashboards at the catalog versions in its own opensearch namespace, Dashboards after OpenSearch', () => {
     expect(out.component.outputFile).toBe('controllers/opensearch.yaml');
     expect(out.opensearch.spec.chart.spec).toMatchObject({ chart: 'opensearch', version: '9.9.2' });
     expect(out.dashboards.spec.chart.spec).toMatchObject({ chart: 'opensearch-dashboards', version: '9.9.3' });
-    expect(out.objects.every((o) => o.metadata.namespace === 'logging')).toBe(true);
-    expect(out.dashboards.spec.dependsOn).toEqual([{ name: 'opensearch', namespace: 'logging' }]);
-    // the namespace belongs to LogForwarder: declaring it twice would break the layer
-    expect(out.objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
+    expect(out.objects.every((o) => o.kind === 'Namespace' ? o.metadata.name === 'opensearch' : o.metadata.namespace === 'opensearch')).toBe(true);
+    expect(out.dashboards.spec.dependsOn).toEqual([{ name: 'opensearch', namespace: 'opensearch' }]);
+    // its own namespace, restricted: unlike the forwarder, the log store needs no host access
+    const namespaces = out.objects.filter((o) => o.kind === 'Namespace');
+    expect(namespaces.map((n) => [n.metadata.name, n.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['opensearch', 'restricted']]);
   });
 
   it('runs the security plugin with TLS from the node certificate Secret, never the demo certificates', () => {
@@ -122,10 +123,10 @@ describe('LogStore', () => {
 
   it('declares every Secret it reads', () => {
     expect(out.component.requiredSecrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([
-      ['logging', 'opensearch-internal-users', ['internal_users.yml']],
-      ['logging', 'opensearch-node-tls', ['tls.crt', 'tls.key', 'ca.crt']],
-      ['logging', 'opensearch-dashboards-account', ['username', 'password', 'cookie']],
-      ['logging', 'opensearch-dashboards-oidc', ['client-secret']],
+      ['opensearch', 'opensearch-internal-users', ['internal_users.yml']],
+      ['opensearch', 'opensearch-node-tls', ['tls.crt', 'tls.key', 'ca.crt']],
+      ['opensearch', 'opensearch-dashboards-account', ['username', 'password', 'cookie']],
+      ['opensearch', 'opensearch-dashboards-oidc', ['client-secret']],
     ]);
     expect(out.osd.opensearchAccount.secret).toBe('opensearch-dashboards-account');
     const withSnapshots = render(scWithSnapshots).component.requiredSecrets.map((s) => s.name);
@@ -206,26 +207,27 @@ describe('LogStore', () => {
   });
 
   it('lets exactly the described flows through', () => {
-    const policies = out.objects.filter((o) => o.kind === 'NetworkPolicy').map(flows);
+    // the namespace's default deny and DNS egress are HardenedNamespace's, tested in core
+    const policies = out.objects.filter((o) => o.kind === 'NetworkPolicy' && !['default-deny', 'allow-dns-egress'].includes(o.metadata.name)).map(flows);
     const os = { 'app.kubernetes.io/name': 'opensearch' };
     const osd = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
     const ingress = { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
     expect(policies).toEqual([
       { name: 'allow-opensearch-from-ingress', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
-      { name: 'allow-opensearch-from-dashboards', direction: 'ingress', pods: os, peers: [{ namespace: 'logging', pods: osd }], ports: ['9200/TCP'] },
-      { name: 'allow-opensearch-transport-from-nodes', direction: 'ingress', pods: os, peers: [{ namespace: 'logging', pods: os }], ports: ['9300/TCP'] },
-      { name: 'allow-opensearch-transport-to-nodes', direction: 'egress', pods: os, peers: [{ namespace: 'logging', pods: os }], ports: ['9300/TCP'] },
+      { name: 'allow-opensearch-from-dashboards', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: osd }], ports: ['9200/TCP'] },
+      { name: 'allow-opensearch-transport-from-nodes', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
+      { name: 'allow-opensearch-transport-to-nodes', direction: 'egress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
       { name: 'allow-opensearch-to-identity-provider', direction: 'egress', pods: os, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
       { name: 'allow-dashboards-from-ingress', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },
-      { name: 'allow-dashboards-to-opensearch', direction: 'egress', pods: osd, peers: [{ namespace: 'logging', pods: os }], ports: ['9200/TCP'] },
+      { name: 'allow-dashboards-to-opensearch', direction: 'egress', pods: osd, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9200/TCP'] },
       { name: 'allow-dashboards-to-identity-provider', direction: 'egress', pods: osd, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
     ]);
   });
 
   it('lists the endpoints it serves and creates no Ingress or Certificate itself', () => {
     expect(out.component.endpoints).toEqual([
-      { name: 'opensearch', host: 'opensearch.sc.example.com', namespace: 'logging', service: 'opensearch-cluster-master', port: 9200, backendProtocol: 'HTTPS' },
-      { name: 'opensearch-dashboards', host: 'opensearch-dashboards.sc.example.com', namespace: 'logging', service: 'opensearch-dashboards', port: 5601, backendProtocol: 'HTTP' },
+      { name: 'opensearch', host: 'opensearch.sc.example.com', namespace: 'opensearch', service: 'opensearch-cluster-master', port: 9200, backendProtocol: 'HTTPS' },
+      { name: 'opensearch-dashboards', host: 'opensearch-dashboards.sc.example.com', namespace: 'opensearch', service: 'opensearch-dashboards', port: 5601, backendProtocol: 'HTTP' },
     ]);
     expect(logStoreEndpoints(sc)).toEqual(out.component.endpoints);
     expect(out.objects.filter((o) => ['Ingress', 'Certificate'].includes(o.kind))).toEqual([]);
@@ -246,6 +248,6 @@ describe('LogStore', () => {
     const all: K8sObject[] = [...forwarder.toJson(), ...store.toJson()];
     const ids = all.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(all.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['logging']);
+    expect(all.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['logging', 'opensearch']);
   });
 });

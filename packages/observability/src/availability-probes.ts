@@ -1,4 +1,4 @@
-import { type ChartCatalog, type ClusterConfig, Component, type Fleet, HelmChart, NetworkAllow, objectName, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { type ChartCatalog, type ClusterConfig, Component, HelmChart, NetworkAllow, objectName, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AVAILABILITY_JOB, availabilityRuleGroups, ENDPOINT_LABEL } from './availability-slo.js';
@@ -19,7 +19,6 @@ export interface ProbedEndpoint {
 export interface AvailabilityProbesProps {
   /** A service cluster. */
   readonly cluster: ClusterConfig;
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
   /** The endpoints to probe. */
   readonly endpoints: readonly ProbedEndpoint[];

@@ -18,8 +18,8 @@ function p99(bucket: string, selector: string, by: string): string {
 }
 
 /** Memory of a component's containers as a share of their limit: the saturation of a component without a work queue. */
-function memorySaturation(title: string, namespace: string, container: string): PanelSpec {
-  const sel = `${C}, namespace="${namespace}", container=~"${container}"`;
+function memorySaturation(title: string, namespaces: readonly string[], container: string): PanelSpec {
+  const sel = `${C}, namespace=~"${namespaces.join('|')}", container=~"${container}"`;
   return {
     title,
     description: `Working set memory of the ${container} containers as a share of their memory limit; at 100% the kernel kills them.`,
@@ -57,7 +57,7 @@ export function platformDashboard(): DashboardSpec {
               },
             ],
           },
-          memorySaturation('Saturation (memory of limit)', PLATFORM_NAMESPACES.ingress, 'controller'),
+          memorySaturation('Saturation (memory of limit)', [PLATFORM_NAMESPACES.ingress], 'controller'),
         ],
       },
       {
@@ -146,7 +146,8 @@ export function platformDashboard(): DashboardSpec {
               { expr: `sum by (cluster, name) (rate(fluentbit_output_dropped_records_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{name}} dropped' },
             ],
           },
-          memorySaturation('Saturation (memory of limit)', PLATFORM_NAMESPACES.logging, 'fluent-bit|opensearch'),
+          // the log store may have a namespace of its own: any platform namespace
+          memorySaturation('Saturation (memory of limit)', Object.values(PLATFORM_NAMESPACES), 'fluent-bit|opensearch'),
         ],
       },
       {

@@ -13,6 +13,7 @@ export * from './monitoring-names.js';
 export * from './monitoring-network-policies.js';
 export * from './platform-alert-rules.js';
 export * from './platform-alerts.js';
+export * from './platform-monitors.js';
 export * from './prometheus-rule.js';
 export * from './require-service-cluster.js';
 export * from './retention.js';

@@ -11,13 +11,12 @@ import { INGRESS_CONTROLLER_PODS, MONITORING_NAMESPACE, MONITORING_PODS, NODE_EX
  */
 export const PLATFORM_METRICS_PORTS: readonly number[] = [2020, 8080, 8085, 8765, 9090, 9100, 9402, 10254];
 
-/** Namespaces of platform components Prometheus scrapes (the monitoring namespace has its own rule). */
+/**
+ * Namespaces of platform components Prometheus scrapes: every platform namespace (the monitoring
+ * namespace has its own rule), Flux's and node-exporter's.
+ */
 export const SCRAPED_PLATFORM_NAMESPACES: readonly string[] = [
-  PLATFORM_NAMESPACES.ingress,
-  PLATFORM_NAMESPACES.certManager,
-  PLATFORM_NAMESPACES.ids,
-  PLATFORM_NAMESPACES.logging,
-  PLATFORM_NAMESPACES.backup,
+  ...Object.values(PLATFORM_NAMESPACES).filter((ns) => ns !== PLATFORM_NAMESPACES.monitoring),
   'flux-system',
   NODE_EXPORTER_NAMESPACE,
 ];

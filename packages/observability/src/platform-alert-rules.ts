@@ -1,6 +1,6 @@
 import { type ClusterConfig, type Fleet, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { FLUX_RESOURCE_INFO } from './flux-resource-metrics.js';
-import { NODE_EXPORTER_NAMESPACE, MONITORING_NAMESPACE } from './monitoring-names.js';
+import { NODE_EXPORTER_NAMESPACE } from './monitoring-names.js';
 import type { AlertingRule, RuleGroup } from './prometheus-rule.js';
 
 /**
@@ -27,18 +27,8 @@ export const PLATFORM_ALERT_METRICS = {
   filesystemAvailable: 'node_filesystem_avail_bytes',
 } as const;
 
-/** Namespaces whose scrape targets are platform components. */
-export const PLATFORM_TARGET_NAMESPACES: readonly string[] = [
-  'flux-system',
-  'kube-system',
-  PLATFORM_NAMESPACES.ingress,
-  PLATFORM_NAMESPACES.certManager,
-  PLATFORM_NAMESPACES.ids,
-  PLATFORM_NAMESPACES.logging,
-  PLATFORM_NAMESPACES.backup,
-  MONITORING_NAMESPACE,
-  NODE_EXPORTER_NAMESPACE,
-];
+/** Namespaces whose scrape targets are platform components: Flux, kube-system and every platform namespace. */
+export const PLATFORM_TARGET_NAMESPACES: readonly string[] = ['flux-system', 'kube-system', ...Object.values(PLATFORM_NAMESPACES), NODE_EXPORTER_NAMESPACE];
 
 /**
  * Falco priorities as Falco numbers them in its metrics (0 emergency ... 7 debug): warning and

@@ -8,7 +8,7 @@ import { type Component, findTool, toYamlStream } from '@ck8s/core';
 import { importKubernetesSchemas } from '@ck8s/validate';
 import { App } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '../src/index.js';
+import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts, PlatformMonitors } from '../src/index.js';
 import { catalog, fleet, sc, wc } from './fixtures.js';
 
 /** The repository root, found from this file so the suite runs from any checkout. */
@@ -86,24 +86,26 @@ describe('kubeconform -strict on the generated objects', () => {
       endpoints: stack.endpoints.map((e) => ({ name: e.name, url: `https://${e.host}/` })),
     });
     const dashboards = new GoldenSignalDashboards(app, 'dashboards', { cluster: sc });
-    const files = outputOf(stack, alerts, probes, dashboards);
+    const monitors = new PlatformMonitors(app, 'platform-monitors', { cluster: sc });
+    const files = outputOf(stack, alerts, probes, dashboards, monitors);
     const result = await kubeconform(files);
     expect(problems(result)).toEqual([]);
     const total = Object.values(files).reduce((n, objects) => n + objects.length, 0);
     expect(result.summary).toEqual({ valid: total, invalid: 0, errors: 0, skipped: 0 });
     const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
-    for (const kind of ['monitoring.coreos.com/v1/PrometheusRule', 'monitoring.coreos.com/v1/Probe', 'v1/ConfigMap', 'helm.toolkit.fluxcd.io/v2/HelmRelease', 'networking.k8s.io/v1/NetworkPolicy', 'v1/Namespace']) {
+    for (const kind of ['monitoring.coreos.com/v1/PrometheusRule', 'monitoring.coreos.com/v1/Probe', 'monitoring.coreos.com/v1/PodMonitor', 'v1/ConfigMap', 'helm.toolkit.fluxcd.io/v2/HelmRelease', 'networking.k8s.io/v1/NetworkPolicy', 'v1/Namespace']) {
       expect(kinds).toContain(kind);
     }
     expect(result.resources.filter((r) => r.kind === 'Probe')).toHaveLength(3);
   });
 
-  it("accepts a workload cluster's metrics stack", async () => {
-    const stack = new MetricsStack(new App(), 'kube-prometheus-stack', { cluster: wc, fleet, catalog });
-    const files = outputOf(stack);
+  it("accepts a workload cluster's metrics stack and monitors", async () => {
+    const app = new App();
+    const files = outputOf(new MetricsStack(app, 'kube-prometheus-stack', { cluster: wc, fleet, catalog }), new PlatformMonitors(app, 'platform-monitors', { cluster: wc }));
     const result = await kubeconform(files);
     expect(problems(result)).toEqual([]);
-    expect(result.summary).toEqual({ valid: files['kube-prometheus-stack']!.length, invalid: 0, errors: 0, skipped: 0 });
+    const total = Object.values(files).reduce((n, objects) => n + objects.length, 0);
+    expect(result.summary).toEqual({ valid: total, invalid: 0, errors: 0, skipped: 0 });
   });
 
   it('really checks the monitoring schemas: an unknown field and a bad interval are rejected', async () => {

@@ -1,4 +1,4 @@
-import { ConfigError, type Fleet, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
+import { ConfigError, type Fleet, PLATFORM_NAMESPACES, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,7 @@ import {
   NODE_EXPORTER_POD_SECURITY_EXCEPTION,
   prometheusRetentionSize,
   prometheusVolumeSize,
+  SCRAPED_PLATFORM_NAMESPACES,
 } from '../src/index.js';
 import { catalog, config, find, fleet, flows, type Manifest, network, receivers, sc, wc } from './fixtures.js';
 
@@ -19,6 +20,9 @@ function keysOf(value: unknown): string[] {
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]);
 }
+
+/** Every platform namespace but monitoring, then Flux's and node-exporter's, as the flows show them. */
+const scraped = [...Object.values(PLATFORM_NAMESPACES).filter((ns) => ns !== 'monitoring'), 'flux-system', 'node-exporter'].map((ns) => `${ns}[*]`).join(' ');
 
 function synth(cluster = sc, f: Fleet = fleet): { stack: MetricsStack; objects: Manifest[]; values: any } {
   const stack = new MetricsStack(new App(), 'kube-prometheus-stack', { cluster, fleet: f, catalog, podSecurityVersion: 'v1.33' });
@@ -179,6 +183,8 @@ describe('MetricsStack in a service cluster', () => {
   });
 
   it('lets exactly the described flows through', () => {
+    expect(SCRAPED_PLATFORM_NAMESPACES).toEqual(expect.arrayContaining(['ingress-nginx', 'cert-manager', 'falco', 'logging', 'velero', 'flux-system', 'node-exporter']));
+    expect(SCRAPED_PLATFORM_NAMESPACES).not.toContain('monitoring');
     expect(flows(objects)).toEqual([
       'monitoring allow-admission-create-to-api-server: app=kube-prometheus-stack-admission-create -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-patch-to-api-server: app=kube-prometheus-stack-admission-patch -> 10.0.0.1/32 :6443',
@@ -199,7 +205,7 @@ describe('MetricsStack in a service cluster', () => {
       'monitoring allow-prometheus-to-coredns: name=prometheus -> kube-system[k8s-app=kube-dns] :9153',
       'monitoring allow-prometheus-to-monitoring: name=prometheus -> monitoring[*] :3000,8080,9090,9093,10250',
       'monitoring allow-prometheus-to-nodes: name=prometheus -> 0.0.0.0/0 ::/0 :9100,10250',
-      'monitoring allow-prometheus-to-platform-metrics: name=prometheus -> ingress-nginx[*] cert-manager[*] falco[*] logging[*] velero[*] flux-system[*] node-exporter[*] :2020,8080,8085,8765,9090,9100,9402,10254',
+      `monitoring allow-prometheus-to-platform-metrics: name=prometheus -> ${scraped} :2020,8080,8085,8765,9090,9100,9402,10254`,
       'monitoring allow-scrape-from-prometheus: * <- monitoring[name=prometheus] :3000,8080,9090,9093,10250',
       'monitoring default-deny: * deny ingress+egress',
       'node-exporter allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
@@ -263,7 +269,7 @@ describe('MetricsStack in a workload cluster', () => {
       'monitoring allow-prometheus-to-coredns: name=prometheus-agent -> kube-system[k8s-app=kube-dns] :9153',
       'monitoring allow-prometheus-to-monitoring: name=prometheus-agent -> monitoring[*] :3000,8080,9090,9093,10250',
       'monitoring allow-prometheus-to-nodes: name=prometheus-agent -> 0.0.0.0/0 ::/0 :9100,10250',
-      'monitoring allow-prometheus-to-platform-metrics: name=prometheus-agent -> ingress-nginx[*] cert-manager[*] falco[*] logging[*] velero[*] flux-system[*] node-exporter[*] :2020,8080,8085,8765,9090,9100,9402,10254',
+      `monitoring allow-prometheus-to-platform-metrics: name=prometheus-agent -> ${scraped} :2020,8080,8085,8765,9090,9100,9402,10254`,
       'monitoring allow-prometheus-to-service-cluster: name=prometheus-agent -> 192.0.2.10/32 :443',
       'monitoring allow-prometheus-to-team-a: name=prometheus-agent -> team-a[*] :9090,8081',
       'monitoring allow-scrape-from-prometheus: * <- monitoring[name=prometheus-agent] :3000,8080,9090,9093,10250',

@@ -57,7 +57,7 @@ describe('PlatformAlerts', () => {
       'LogShippingRetriesFailing',
       'NodeFilesystemFillingUp',
     ]);
-    expect(byName('PlatformTargetDown').expr).toContain('up{namespace=~"flux-system|kube-system|ingress-nginx|cert-manager|falco|logging|velero|monitoring|node-exporter"} == 0');
+    expect(byName('PlatformTargetDown').expr).toMatch(/^up\{namespace=~"flux-system\|kube-system\|ingress-nginx\|cert-manager\|monitoring\|logging\|(\S+\|)?falco\|velero\|node-exporter"\} == 0 or up\{job="apiserver"\} == 0$/);
     expect(byName('FluxResourceNotReady').expr).toContain(`${FLUX_RESOURCE_INFO}{ready="False", suspended!="true"}`);
     expect(byName('CertificateExpiresSoon').expr).toBe('min by (cluster, exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds) - time() < 14 * 24 * 3600');
     expect(byName('BackupFailed').expr).toBe('sum by (cluster, schedule) (increase(velero_backup_failure_total[1h])) > 0');
