@@ -1,4 +1,4 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, ConfigError, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, ConfigError, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES, PROMETHEUS_PEER } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface VeleroProps {
@@ -84,7 +84,7 @@ export class Velero extends Component {
       name: 'allow-metrics-from-prometheus',
       direction: 'ingress',
       podLabels: pods,
-      peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+      peers: [PROMETHEUS_PEER],
       ports: [{ port: 8085 }],
     });
   }

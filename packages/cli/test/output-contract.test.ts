@@ -68,8 +68,8 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
   it('runs every namespace restricted except the documented node agents, each saying why', () => {
     const namespaces = objects.filter((o) => o.doc.kind === 'Namespace').map((o) => o.doc);
     const below = namespaces.filter((ns) => ns.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted');
-    // Falco (eBPF probe) and Fluent Bit (reads /var/log on the host) need host access; nothing else does
-    expect(below.map((ns) => ns.metadata.name).sort()).toEqual(['falco', 'logging']);
+    // Falco (eBPF probe), Fluent Bit (reads /var/log) and node-exporter (node metrics) need host access; nothing else does
+    expect(below.map((ns) => ns.metadata.name).sort()).toEqual(['falco', 'logging', 'node-exporter']);
     for (const ns of below) expect(ns.metadata.annotations['platform.ck8s.io/pod-security-exception']).toMatch(/host/);
     expect(namespaces.map((ns) => ns.metadata.name)).toEqual(expect.arrayContaining(['ingress-nginx', 'cert-manager', 'falco']));
   });

@@ -7,6 +7,8 @@ export interface NetworkPeer {
   readonly namespace?: string;
   /** Labels of the peer pods in `namespace`. @default all pods of the namespace */
   readonly podLabels?: Record<string, string>;
+  /** Label expressions of the peer pods, for peers one label value cannot name. @default none */
+  readonly podExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
   /** Addresses outside the cluster. @default none (with `namespace`) */
   readonly cidrs?: readonly string[];
 }
@@ -46,7 +48,14 @@ export class NetworkAllow extends Construct {
       return [
         {
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
-          ...(peer.podLabels ? { podSelector: { matchLabels: peer.podLabels } } : {}),
+          ...(peer.podLabels || peer.podExpressions
+            ? {
+                podSelector: {
+                  ...(peer.podLabels ? { matchLabels: peer.podLabels } : {}),
+                  ...(peer.podExpressions ? { matchExpressions: peer.podExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+                },
+              }
+            : {}),
         },
       ];
     });
@@ -62,3 +71,12 @@ export class NetworkAllow extends Construct {
     });
   }
 }
+
+/**
+ * Prometheus as a scraping peer: the server in a service cluster, the agent in a workload
+ * cluster (the operator labels them `prometheus` and `prometheus-agent`).
+ */
+export const PROMETHEUS_PEER: NetworkPeer = {
+  namespace: 'monitoring',
+  podExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['prometheus', 'prometheus-agent'] }],
+};

@@ -4,7 +4,7 @@ import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
 import { HardenedNamespace } from './hardened-namespace.js';
 import { LABELS, oidcGroup, PLATFORM_NAMESPACES, TENANT_READER_ROLE } from './naming.js';
-import { NetworkAllow } from './network-allow.js';
+import { NetworkAllow, PROMETHEUS_PEER } from './network-allow.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
@@ -58,7 +58,7 @@ export class Tenant extends Component {
         namespace: tenant.name,
         name: 'allow-from-prometheus',
         direction: 'ingress',
-        peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+        peers: [PROMETHEUS_PEER],
         ports: tenant.metricsPorts.map((port) => ({ port })),
       });
     }

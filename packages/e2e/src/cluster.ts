@@ -18,10 +18,10 @@ import {
   sourceControllerArgs,
 } from './components.js';
 import { GitServer } from './git-server.js';
-import { type KubeObject, KubeClient, toObjects } from './kube-client.js';
+import { type KubeObject, KubeClient, conditionsOf, toObjects } from './kube-client.js';
 import { freePorts } from './ports.js';
 import { ManagedProcess, groupAlive, processAlive } from './process.js';
-import { componentCrds, resolveBinaries } from './tools.js';
+import { BINARIES, componentCrds, resolveBinaries } from './tools.js';
 import { type BinaryName, repositoryRoot } from './versions.js';
 import { httpOk, waitUntil } from './wait.js';
 
@@ -197,7 +197,8 @@ export class LocalCluster {
   }
 
   private async startAll(): Promise<void> {
-    const binaries = resolveBinaries(this.options.root);
+    const needed = BINARIES.filter((b) => this.options.flux || (b !== 'source-controller' && b !== 'kustomize-controller'));
+    const binaries = resolveBinaries(this.options.root, needed);
     const p = await freePorts(11);
     this.layout = {
       dataDir: this.dataDir,
@@ -261,7 +262,7 @@ export class LocalCluster {
         this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`),
         this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`),
         this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`),
-        this.options.git ? GitServer.start({ root: path.join(this.dataDir, 'git') }).then((g) => (this.gitServer = g)) : undefined,
+        this.options.git ? this.startGit() : undefined,
         this.options.flux ? this.startFlux(binaries, layout) : undefined,
       ]);
     });
@@ -269,12 +270,26 @@ export class LocalCluster {
     await this.phase('nodes', async () => {
       this.nodes = Array.from({ length: this.options.nodes }, (_, i) => `kwok-node-${i}`);
       for (const name of this.nodes) await this.client.create(fakeNode(name, { taint: this.options.taintNodes }));
+      // Ready (kwok's heartbeat), and without the not-ready taint, which the node lifecycle
+      // controller lifts a moment later: until then the scheduler leaves pods Pending
       await Promise.all(
         this.nodes.map((name) =>
-          this.client.waitForCondition({ apiVersion: 'v1', kind: 'Node', name }, 'Ready', { timeoutMs: this.options.componentTimeoutMs, what: 'to be made Ready by kwok' }),
+          this.client.waitFor({ apiVersion: 'v1', kind: 'Node', name }, (node) => conditionsOf(node).some((c) => c.type === 'Ready' && c.status === 'True') && !hasNotReadyTaint(node), {
+            timeoutMs: this.options.componentTimeoutMs,
+            what: 'to be made Ready by kwok and untainted by kube-controller-manager',
+          }),
         ),
       );
     });
+  }
+
+  private async startGit(): Promise<void> {
+    const server = await GitServer.start({ root: path.join(this.dataDir, 'git') });
+    if (this.stopped) {
+      await server.stop();
+      throw new Error('not starting the git server: the cluster is stopping');
+    }
+    this.gitServer = server;
   }
 
   private async startFlux(binaries: Record<BinaryName, string>, layout: ClusterLayout): Promise<void> {
@@ -296,6 +311,8 @@ export class LocalCluster {
   }
 
   private spawn(name: ClusterComponent, command: string, args: string[], env: Record<string, string> = {}): ManagedProcess {
+    // stop() may run while start() is still going (a test framework's hook timeout): start nothing more
+    if (this.stopped) throw new Error(`not starting ${name}: the cluster is stopping`);
     const f = files(this.requireLayout());
     const proc = ManagedProcess.start({ name, command, args, env: { HOME: f.home, TMPDIR: f.tmp, ...env }, logFile: path.join(f.logs, `${name}.log`) });
     this.processes.set(name, proc);
@@ -355,4 +372,9 @@ function readServingCa(file: string): string | undefined {
   const blocks = readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
   const ca = blocks.find((pem) => new X509Certificate(pem).ca);
   return ca;
+}
+
+function hasNotReadyTaint(node: KubeObject | undefined): boolean {
+  const taints = (node?.spec as { taints?: { key: string }[] } | undefined)?.taints ?? [];
+  return taints.some((t) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable');
 }

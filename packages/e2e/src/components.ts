@@ -60,6 +60,9 @@ export function apiserverArgs(layout: ClusterLayout): string[] {
     `--etcd-servers=http://127.0.0.1:${layout.ports.etcdClient}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
+    // the endpoints of the `kubernetes` service may not be a loopback address: without this the API
+    // server logs an error every 10s; nothing in a harness cluster reaches it through the service
+    '--endpoint-reconciler-type=none',
     `--secure-port=${layout.ports.apiserver}`,
     // kube-apiserver writes a self-signed serving certificate (and its CA) for 127.0.0.1, localhost
     // and the kubernetes service here; the harness trusts that CA (kubeconfig, --root-ca-file)
@@ -84,6 +87,8 @@ export function controllerManagerArgs(layout: ClusterLayout): string[] {
     '--bind-address=127.0.0.1',
     `--secure-port=${layout.ports.controllerManager}`,
     `--cert-dir=${f.controllerManagerCerts}`,
+    // its default, /usr/libexec/kubernetes/..., would be created on the host
+    `--flex-volume-plugin-dir=${path.join(f.controllerManagerCerts, 'flexvolume')}`,
     '--leader-elect=false',
     // every default controller: namespace deletion, garbage collection, service account tokens,
     // deployments and replica sets, node lifecycle (reacts to kwok's node heartbeats), ...

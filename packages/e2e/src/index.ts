@@ -17,7 +17,7 @@ export {
 } from './kube-client.js';
 export { ManagedProcess, type ProcessOptions, groupAlive, liveProcesses, processAlive } from './process.js';
 export { freePort, freePorts } from './ports.js';
-export { componentCrds, resolveBinaries } from './tools.js';
+export { BINARIES, componentCrds, resolveBinaries } from './tools.js';
 export { type BinaryName, type Versions, binaryPath, readVersions, repositoryRoot } from './versions.js';
 export { WaitTimeoutError, httpGet, sleep, waitUntil } from './wait.js';
 export { type GitRepositoryOptions, type KustomizationOptions, gitRepository, kustomization, requestReconcile, waitForRevision } from './flux.js';

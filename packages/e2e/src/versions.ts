@@ -16,7 +16,7 @@ export interface Component {
   crds?: string;
 }
 
-export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller';
+export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'controller-gen';
 
 /** Every binary the harness runs. */
 export type BinaryName =
@@ -26,10 +26,25 @@ export type BinaryName =
   | 'etcd'
   | 'kwok'
   | 'source-controller'
-  | 'kustomize-controller';
+  | 'kustomize-controller'
+  | 'controller-gen';
+
+/** CRDs generated with controller-gen from a module's API types (for modules that ship no CRD YAML). */
+export interface GeneratedCrds {
+  /** The module of the API types, e.g. `github.com/fluxcd/helm-controller/api`. */
+  module: string;
+  /** Its pinned release; the wrapper's go.mod requires the same. */
+  version: string;
+  /** Folder of the wrapper Go module (which also builds controller-gen), relative to e2e-tools/. */
+  wrapper: string;
+  /** The `paths=` argument of controller-gen, e.g. `github.com/fluxcd/helm-controller/api/...`. */
+  packages: string;
+}
 
 export interface Versions {
   components: Record<ComponentName, Component>;
+  /** @default none */
+  generatedCrds?: Record<string, GeneratedCrds>;
 }
 
 /**
@@ -47,11 +62,16 @@ export function repositoryRoot(from: string = path.dirname(fileURLToPath(import.
 export function readVersions(root: string = repositoryRoot()): Versions {
   const file = path.join(root, 'e2e-tools', 'versions.json');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Versions>;
-  const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller'];
+  const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller', 'controller-gen'];
   for (const name of required) {
     const c = parsed.components?.[name];
     if (!c || typeof c.module !== 'string' || typeof c.version !== 'string' || typeof c.wrapper !== 'string' || typeof c.binaries !== 'object') {
       throw new Error(`${file}: components.${name} needs module, version, wrapper and binaries`);
+    }
+  }
+  for (const [name, g] of Object.entries(parsed.generatedCrds ?? {})) {
+    if (typeof g.module !== 'string' || typeof g.version !== 'string' || typeof g.wrapper !== 'string' || typeof g.packages !== 'string') {
+      throw new Error(`${file}: generatedCrds.${name} needs module, version, wrapper and packages`);
     }
   }
   return parsed as Versions;
@@ -74,4 +94,9 @@ export function toolsCacheDir(root: string): string {
 export function binaryPath(root: string, versions: Versions, binary: BinaryName): string {
   const [, component] = componentOf(versions, binary);
   return path.join(toolsCacheDir(root), `${binary}-${component.version}`);
+}
+
+/** The cache folder of generated CRDs, keyed by name and the API module's version, e.g. `.tools/e2e/crds/helm-controller-v1.4.3`. */
+export function generatedCrdsDir(root: string, name: string, crds: GeneratedCrds): string {
+  return path.join(toolsCacheDir(root), 'crds', `${name}-${crds.version}`);
 }

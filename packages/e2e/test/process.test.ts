@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManagedProcess, groupAlive, liveProcesses, processAlive } from '../src/process.js';
 import { waitUntil } from '../src/wait.js';
@@ -47,5 +49,24 @@ describe('ManagedProcess', () => {
     await p.exited;
     delete process.env.CK8S_E2E_LEAK;
     expect(p.tail(1)).toBe('[][own]');
+  });
+});
+
+describe('a Node process that dies without cleaning up', () => {
+  // the parent-death signal comes from util-linux's setpriv; without it, only stop() and the exit hook clean up
+  it.skipIf(!existsSync('/usr/bin/setpriv'))('takes its managed processes with it', async () => {
+    // run process.ts in a separate Node process (transpiled: Node 20 runs no TypeScript), then SIGKILL that process
+    const source = readFileSync(new URL('../src/process.ts', import.meta.url), 'utf8');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(path.join(dir, 'process.mjs'), js);
+    writeFileSync(
+      path.join(dir, 'main.mjs'),
+      `import { ManagedProcess } from './process.mjs';\nconst p = ManagedProcess.start({ name: 'orphan', command: '/bin/sleep', args: ['60'], logFile: ${JSON.stringify(path.join(dir, 'orphan.log'))} });\nconsole.log(p.pid);\nsetInterval(() => {}, 1000);\n`,
+    );
+    const parent = spawn(process.execPath, [path.join(dir, 'main.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
+    expect(processAlive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    await waitUntil(() => (processAlive(pid) ? undefined : true), { what: `pid ${pid} to die with its parent`, timeoutMs: 10_000, intervalMs: 50 });
   });
 });

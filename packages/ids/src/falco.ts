@@ -11,6 +11,7 @@ import {
   serviceClusterOf,
   serviceClusterPeer,
   serviceEndpoints,
+  PROMETHEUS_PEER,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { FalcoValues } from './falco-values.js';
@@ -109,7 +110,7 @@ export class Falco extends Component {
       name: 'allow-metrics-from-prometheus',
       direction: 'ingress',
       podLabels: falcoPods,
-      peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+      peers: [PROMETHEUS_PEER],
       ports: [{ port: 8765 }],
     });
   }

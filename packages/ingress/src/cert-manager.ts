@@ -1,4 +1,4 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES, PROMETHEUS_PEER } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface CertManagerProps {
@@ -65,7 +65,7 @@ export class CertManager extends Component {
       name: 'allow-metrics-from-prometheus',
       direction: 'ingress',
       podLabels: CERT_MANAGER_PODS,
-      peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+      peers: [PROMETHEUS_PEER],
       ports: [{ port: 9402 }],
     });
     if (cluster.certificates.issuer !== 'private-ca' || cluster.certificates.acmeEmail) {

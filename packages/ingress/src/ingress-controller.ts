@@ -1,4 +1,4 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES, PROMETHEUS_PEER } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { IngressNginxValues } from './ingress-nginx-values.js';
 
@@ -86,7 +86,7 @@ export class IngressController extends Component {
       name: 'allow-metrics-from-prometheus',
       direction: 'ingress',
       podLabels: CONTROLLER,
-      peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+      peers: [PROMETHEUS_PEER],
       ports: [{ port: 10254 }],
     });
     new NetworkAllow(this, 'api', { namespace, name: 'allow-api-server', direction: 'egress', podLabels: CONTROLLER, ...api });

@@ -14,6 +14,8 @@ export interface EndpointProps {
   readonly service: { readonly name: string; readonly port: number };
   /** Protocol the controller speaks to the backend. @default 'HTTP' */
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
+  /** Secret (key `auth`, htpasswd lines) that guards an endpoint without its own login. @default none (the backend authenticates) */
+  readonly basicAuthSecret?: string;
 }
 
 /**
@@ -37,7 +39,16 @@ export class PlatformEndpoint extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...(props.backendProtocol === 'HTTPS' ? { annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' } } : {}),
+        ...(props.backendProtocol === 'HTTPS' || props.basicAuthSecret
+          ? {
+              annotations: {
+                ...(props.backendProtocol === 'HTTPS' ? { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' } : {}),
+                ...(props.basicAuthSecret
+                  ? { 'nginx.ingress.kubernetes.io/auth-type': 'basic', 'nginx.ingress.kubernetes.io/auth-secret': props.basicAuthSecret, 'nginx.ingress.kubernetes.io/auth-realm': props.name }
+                  : {}),
+              },
+            }
+          : {}),
       },
       spec: {
         ingressClassName: 'nginx',

@@ -11,6 +11,8 @@ export interface EndpointSpec {
   readonly port: number;
   /** @default 'HTTP' */
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
+  /** htpasswd Secret in the endpoint's namespace for an endpoint without its own login. @default none */
+  readonly basicAuthSecret?: string;
 }
 
 export interface PlatformEndpointsProps {
@@ -26,6 +28,9 @@ export class PlatformEndpoints extends Component {
   constructor(scope: Construct, id: string, props: PlatformEndpointsProps) {
     super(scope, id, { layer: 'platform' });
     for (const e of [...props.endpoints].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.basicAuthSecret) {
+        this.requireSecret({ namespace: e.namespace, name: e.basicAuthSecret, keys: ['auth'], purpose: `htpasswd of the clients of https://${e.host} (its backend has no login of its own)` });
+      }
       new PlatformEndpoint(this, e.name, {
         cluster: props.cluster,
         namespace: e.namespace,
@@ -33,6 +38,7 @@ export class PlatformEndpoints extends Component {
         host: e.host,
         service: { name: e.service, port: e.port },
         ...(e.backendProtocol ? { backendProtocol: e.backendProtocol } : {}),
+        ...(e.basicAuthSecret ? { basicAuthSecret: e.basicAuthSecret } : {}),
       });
     }
   }

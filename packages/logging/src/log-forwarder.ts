@@ -11,6 +11,7 @@ import {
   serviceClusterOf,
   serviceClusterPeer,
   serviceEndpoints,
+  PROMETHEUS_PEER,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { fluentBitPipeline, LOG_FORWARDER_ENV, LOG_FORWARDER_METRICS_PORT, LOG_FORWARDER_STATE_DIR } from './fluent-bit-pipeline.js';
@@ -124,7 +125,7 @@ export class LogForwarder extends Component {
       name: 'allow-fluent-bit-metrics-from-prometheus',
       direction: 'ingress',
       podLabels: pods,
-      peers: [{ namespace: PLATFORM_NAMESPACES.monitoring, podLabels: { 'app.kubernetes.io/name': 'prometheus' } }],
+      peers: [PROMETHEUS_PEER],
       ports: [{ port: LOG_FORWARDER_METRICS_PORT }],
     });
   }

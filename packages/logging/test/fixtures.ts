@@ -59,7 +59,9 @@ export function flows(policy: K8sObject): { name: string; direction: string; pod
     direction: ingress ? 'ingress' : 'egress',
     pods: policy.spec.podSelector.matchLabels ?? 'all',
     peers: (ingress ? rule.from : rule.to).map((p: K8sObject) =>
-      p.ipBlock ? p.ipBlock.cidr : { namespace: p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'], pods: p.podSelector?.matchLabels ?? 'all' },
+      p.ipBlock
+        ? p.ipBlock.cidr
+        : { namespace: p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'], pods: p.podSelector?.matchLabels ?? p.podSelector?.matchExpressions ?? 'all' },
     ),
     ports: rule.ports.map((p: K8sObject) => `${p.port}/${p.protocol}`),
   };

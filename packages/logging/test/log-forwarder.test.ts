@@ -159,7 +159,8 @@ describe('LogForwarder', () => {
       name: 'allow-fluent-bit-metrics-from-prometheus',
       direction: 'ingress',
       pods,
-      peers: [{ namespace: 'monitoring', pods: { 'app.kubernetes.io/name': 'prometheus' } }],
+      // the server in a service cluster, the agent in a workload cluster
+      peers: [{ namespace: 'monitoring', pods: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['prometheus', 'prometheus-agent'] }] }],
       ports: ['2020/TCP'],
     });
   });

@@ -20,8 +20,8 @@ export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-use
  */
 export function grafanaRoleAttributePath(operatorGroups: readonly string[]): string {
   if (operatorGroups.length === 0) return "'Viewer'";
-  // JMESPath raw string literals: a quote inside is escaped with a backslash
-  const checks = [...operatorGroups].sort().map((g) => `contains(groups[*], '${g.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}')`);
+  // in a JMESPath raw string literal only the quote is escaped (go-jmespath, which Grafana uses)
+  const checks = [...operatorGroups].sort().map((g) => `contains(groups[*], '${g.replaceAll("'", "\\'")}')`);
   return `(${checks.join(' || ')}) && 'Admin' || 'Viewer'`;
 }
 
@@ -65,7 +65,8 @@ export function grafanaSetup(cluster: ClusterConfig): GrafanaSetup {
       analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false },
     },
     sidecar: {
-      dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: 'ALL' },
+      // the chart's own dashboards get a cluster variable too: this Grafana sees every cluster
+      dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: 'ALL', multicluster: { global: { enabled: true } } },
       securityContext: containerContext(true),
     },
     securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472, seccompProfile: { type: 'RuntimeDefault' } },

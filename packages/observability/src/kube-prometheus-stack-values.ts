@@ -141,7 +141,14 @@ export type GrafanaValues =
       readonly envValueFrom: Record<string, { readonly secretKeyRef: SecretKeyRef }>;
       readonly 'grafana.ini': Record<string, Record<string, string | boolean>>;
       readonly sidecar: {
-        readonly dashboards: { readonly enabled: boolean; readonly label: string; readonly labelValue: string; readonly searchNamespace: 'ALL' };
+        readonly dashboards: {
+          readonly enabled: boolean;
+          readonly label: string;
+          readonly labelValue: string;
+          readonly searchNamespace: 'ALL';
+          /** kube-prometheus-stack's own dashboards get a `cluster` variable. */
+          readonly multicluster: { readonly global: { readonly enabled: boolean } };
+        };
         readonly securityContext: ContainerSecurityContextValues;
       };
       readonly securityContext: PodSecurityContextValues;

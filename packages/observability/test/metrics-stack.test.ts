@@ -170,7 +170,7 @@ describe('MetricsStack in a service cluster', () => {
   });
 
   it('loads dashboards from labelled ConfigMaps in every namespace', () => {
-    expect(values.grafana.sidecar.dashboards).toEqual({ enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' });
+    expect(values.grafana.sidecar.dashboards).toEqual({ enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL', multicluster: { global: { enabled: true } } });
   });
 
   it('exports the endpoints it serves without creating Ingresses', () => {

@@ -5,6 +5,7 @@ import { FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, type EndpointSpec, ExternalDns, IngressController, PlatformEndpoints } from '@ck8s/ingress';
 import { LogForwarder, LogStore } from '@ck8s/logging';
+import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts, PlatformMonitors } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
 import type { App } from 'cdk8s';
 
@@ -40,6 +41,19 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   if (cluster.logging.enabled) {
     new LogForwarder(app, 'fluent-bit', { ...common, fleet });
     if (cluster.profile === 'service') endpoints.push(...new LogStore(app, 'opensearch', { ...common, fleet }).endpoints);
+  }
+  if (cluster.observability.enabled) {
+    const metrics = new MetricsStack(app, 'kube-prometheus-stack', { ...common, fleet });
+    // Prometheus (remote write) and Alertmanager have no login of their own: the ingress asks for one
+    endpoints.push(...metrics.endpoints.map((e) => (['prometheus', 'alertmanager'].includes(e.name) ? { ...e, basicAuthSecret: `${e.name}-basic-auth` } : e)));
+    new PlatformMonitors(app, 'platform-monitors', { cluster });
+    if (cluster.profile === 'service') {
+      new PlatformAlerts(app, 'platform-alerts', { cluster, fleet });
+      new GoldenSignalDashboards(app, 'dashboards', { cluster });
+    }
+  }
+  if (cluster.observability.enabled && cluster.profile === 'service' && endpoints.length > 0) {
+    new AvailabilityProbes(app, 'availability', { cluster, catalog: props.catalog, endpoints: endpoints.map((e) => ({ name: e.name, url: `https://${e.host}` })) });
   }
   if (endpoints.length > 0 && (!cluster.ingress.enabled || !cluster.certificates.enabled)) {
     throw new ConfigError([
