@@ -80,6 +80,24 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
     expect(release.spec.values.falcosidekick.config.elasticsearch.hostport).toBe('https://opensearch.demo-sc.example.com');
   });
 
+  it('ships metrics and logs to demo-sc', () => {
+    const release = (name: string) => objects.find((o) => o.doc.kind === 'HelmRelease' && o.doc.metadata.name === name)!.doc;
+    if (cluster === 'demo-wc') {
+      const prometheus = release('kube-prometheus-stack').spec.values.prometheus;
+      expect(prometheus.agentMode).toBe(true);
+      expect(prometheus.prometheusSpec.remoteWrite[0].url).toBe('https://prometheus.demo-sc.example.com/api/v1/write');
+    } else {
+      expect(release('kube-prometheus-stack').spec.values.prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, retention: '30d', retentionSize: '50GB' });
+    }
+    expect(JSON.stringify(release('fluent-bit').spec.values)).toContain('opensearch.demo-sc.example.com');
+  });
+
+  it('backs up daily and keeps 3 backups', () => {
+    const schedule = objects.find((o) => o.doc.kind === 'Schedule')!.doc;
+    expect(schedule.spec.schedule).toBe('CRON_TZ=Europe/Stockholm 30 1 * * *');
+    expect(schedule.spec.template.ttl).toBe('70h0m0s');
+  });
+
   it('commits Secrets only sops-encrypted', () => {
     const secrets = objects.filter((o) => o.doc.kind === 'Secret');
     expect(secrets.length).toBeGreaterThan(0);
