@@ -93,7 +93,7 @@ describe('ck8s synth', () => {
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: (file): is missing: falco needs it (falcosidekick\'s account on the service cluster\'s log store); create it with `ck8s secrets set demo-wc falco/falcosidekick-credentials --from-file ELASTICSEARCH_USERNAME=<file> --from-file ELASTICSEARCH_PASSWORD=<file>`',
+      'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: (file): is missing: falco needs it (falcosidekick\'s accounts on the service cluster\'s log store and Alertmanager); create it with `ck8s secrets set demo-wc falco/falcosidekick-credentials --from-file ELASTICSEARCH_USERNAME=<file> --from-file ELASTICSEARCH_PASSWORD=<file> --from-file ALERTMANAGER_CUSTOMHEADERS=<file>`',
     );
   });
 

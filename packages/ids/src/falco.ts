@@ -55,8 +55,9 @@ export class Falco extends Component {
     this.requireSecret({
       namespace,
       name: cluster.ids.credentialsSecret,
-      keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD'],
-      purpose: "falcosidekick's account on the service cluster's log store",
+      // ALERTMANAGER_CUSTOMHEADERS: `Authorization:Basic <base64 user:password>` for the Alertmanager endpoint's basic auth
+      keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ALERTMANAGER_CUSTOMHEADERS'],
+      purpose: "falcosidekick's accounts on the service cluster's log store and Alertmanager",
     });
 
     new HardenedNamespace(this, 'namespace', {

@@ -43,7 +43,7 @@ describe('Falco', () => {
       elasticsearch: { hostport: 'https://opensearch.sc.example.com', index: 'falco', minimumpriority: 'warning' },
       existingSecret: 'falcosidekick-credentials',
     });
-    expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'falco', name: 'falcosidekick-credentials', keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD'] })]);
+    expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'falco', name: 'falcosidekick-credentials', keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ALERTMANAGER_CUSTOMHEADERS'] })]);
   });
 
   it('is the documented exception to the restricted profile', () => {

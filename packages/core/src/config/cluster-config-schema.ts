@@ -164,7 +164,7 @@ const ids = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy Falco (workload clusters).'),
     minimumPriority: z.enum(PRIORITIES, { error: 'is not a Falco priority' }).default('notice').describe('Lowest priority of events forwarded to the service cluster.'),
-    credentialsSecret: dnsLabel().default('falcosidekick-credentials').describe('sops Secret in namespace falco with the log store credentials of falcosidekick (keys ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD; its Elasticsearch output speaks to OpenSearch).'),
+    credentialsSecret: dnsLabel().default('falcosidekick-credentials').describe('sops Secret in namespace falco with the log store credentials of falcosidekick (keys ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD for the log store, whose Elasticsearch output speaks to OpenSearch, and ALERTMANAGER_CUSTOMHEADERS `Authorization:Basic <base64 user:password>` for Alertmanager).'),
   })
   .describe('Intrusion detection.');
 
