@@ -76,7 +76,7 @@ describe('cluster config', () => {
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, secretName',
     ]);
     expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
-    expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; this block takes no fields yet']);
+    expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors']);
   });
 
   it('requires fields and says what they are', () => {
@@ -87,7 +87,8 @@ describe('cluster config', () => {
   it('checks fields that depend on each other', () => {
     const { serviceCluster: _s, ...noService } = valid;
     expect(problemsOf(noService)).toEqual([expect.stringContaining('serviceCluster: is required for a workload cluster')]);
-    expect(problemsOf({ ...valid, profile: 'service' })).toEqual([expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster')]);
+    expect(problemsOf({ ...valid, profile: 'service', registry: { enabled: false } })).toEqual([expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster')]);
+    expect(problemsOf({ ...valid, profile: 'service', serviceCluster: undefined })).toEqual([expect.stringContaining('registry.storage: is required for the registry of a service cluster')]);
     expect(problemsOf({ ...valid, tenants: [{ name: 'a' }, { name: 'a' }, { name: 'kube-system' }] })).toEqual([
       expect.stringContaining('tenants[1].name: "a" is already used by tenants[0]'),
       expect.stringContaining('tenants[2].name: "kube-system" is a reserved namespace'),

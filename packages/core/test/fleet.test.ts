@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadFleet, Workspace } from '../src/index.js';
 
-const COMMON = 'kubernetesVersion: "1.33"\ngitops: { repository: https://git.example.com/f.git }\ncertificates: { issuer: private-ca }\nbackup: { enabled: false }\n';
+const COMMON = 'kubernetesVersion: "1.33"\ngitops: { repository: https://git.example.com/f.git }\ncertificates: { issuer: private-ca }\nbackup: { enabled: false }\nregistry: { enabled: false }\n';
 
 function fleet(clusters: Record<string, string>): Workspace {
   const root = mkdtempSync(path.join(tmpdir(), 'ck8s-fleet-'));

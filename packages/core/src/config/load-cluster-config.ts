@@ -137,6 +137,19 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
   if (valueAt(raw, ['backup', 'enabled']) !== false && valueAt(raw, ['backup', 'objectStorage']) === undefined) {
     problems.push({ file, path: 'backup.objectStorage', message: 'is required when backups are enabled (endpoint, bucket, region); or set backup.enabled: false' });
   }
+  if (profile === 'service' && valueAt(raw, ['registry', 'enabled']) !== false && valueAt(raw, ['registry', 'storage']) === undefined) {
+    problems.push({ file, path: 'registry.storage', message: 'is required for the registry of a service cluster (endpoint, bucket, region); or set registry.enabled: false' });
+  }
+  const connectors = valueAt(raw, ['identity', 'connectors']);
+  if (Array.isArray(connectors)) {
+    connectors.forEach((c, i) => {
+      const type = valueAt(c, ['type']);
+      const needed: Record<string, string[]> = { oidc: ['issuer'], saml: ['ssoUrl'], ldap: ['host', 'userBaseDn'] };
+      for (const field of needed[String(type)] ?? []) {
+        if (valueAt(c, [field]) === undefined) problems.push({ file, path: `identity.connectors[${i}].${field}`, message: `is required for a connector of type ${String(type)}` });
+      }
+    });
+  }
   const exceptions = valueAt(raw, ['policy', 'exceptions']);
   if (Array.isArray(exceptions)) {
     const tenantNames = Array.isArray(tenants) ? tenants.map((t) => valueAt(t, ['name'])).filter((n): n is string => typeof n === 'string') : [];
