@@ -32,7 +32,7 @@ describe('cluster config', () => {
   it('applies defaults to a minimal valid config', () => {
     const { config, problems } = validateClusterConfig(valid, 'cluster.yaml', 'demo-wc');
     expect(problems).toEqual([]);
-    expect(config?.gitops).toEqual({ engine: 'flux', repository: 'ssh://git@git.example.com/fleet.git', branch: 'main', interval: '10m' });
+    expect(config?.gitops).toEqual({ engine: 'flux', repository: 'ssh://git@git.example.com/fleet.git', branch: 'main', interval: '10m', wait: true });
     expect(config?.tenants[0]).toEqual({
       name: 'team-a',
       adminGroups: ['a-admins'],
@@ -73,7 +73,7 @@ describe('cluster config', () => {
 
   it('rejects unknown keys in nested blocks, listing the allowed ones', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
-      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, secretName',
+      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName',
     ]);
     expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
     expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors']);

@@ -252,35 +252,39 @@ export class LocalCluster {
       this.kubeClient = new KubeClient({ server: this.server, token: this.adminToken, ca: this.caPem, diagnostics: () => this.diagnostics() });
     });
 
-    // everything else only needs the API server: start it side by side
-    await this.phase('controllers', async () => {
-      const env = { HOME: f.home, TMPDIR: f.tmp };
-      this.spawn('kube-controller-manager', binaries['kube-controller-manager'], controllerManagerArgs(layout), env);
-      this.spawn('kube-scheduler', binaries['kube-scheduler'], schedulerArgs(layout), env);
-      this.spawn('kwok', binaries.kwok, kwokArgs(layout), env);
+    // everything else only needs the API server: start it side by side (the timings of these
+    // phases overlap; 'rest' is their total)
+    await this.phase('rest', async () => {
+      this.spawn('kube-controller-manager', binaries['kube-controller-manager'], controllerManagerArgs(layout));
+      this.spawn('kube-scheduler', binaries['kube-scheduler'], schedulerArgs(layout));
+      this.spawn('kwok', binaries.kwok, kwokArgs(layout));
       await Promise.all([
-        this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`),
-        this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`),
-        this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`),
-        this.options.git ? this.startGit() : undefined,
-        this.options.flux ? this.startFlux(binaries, layout) : undefined,
+        this.phase('kube-controller-manager', () => this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`)),
+        this.phase('kube-scheduler', () => this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`)),
+        this.phase('kwok and nodes', async () => {
+          await this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`);
+          await this.createNodes();
+        }),
+        this.options.git ? this.phase('git server', () => this.startGit()) : undefined,
+        this.options.flux ? this.phase('flux', () => this.startFlux(binaries, layout)) : undefined,
       ]);
     });
+  }
 
-    await this.phase('nodes', async () => {
-      this.nodes = Array.from({ length: this.options.nodes }, (_, i) => `kwok-node-${i}`);
-      for (const name of this.nodes) await this.client.create(fakeNode(name, { taint: this.options.taintNodes }));
-      // Ready (kwok's heartbeat), and without the not-ready taint, which the node lifecycle
-      // controller lifts a moment later: until then the scheduler leaves pods Pending
-      await Promise.all(
-        this.nodes.map((name) =>
-          this.client.waitFor({ apiVersion: 'v1', kind: 'Node', name }, (node) => conditionsOf(node).some((c) => c.type === 'Ready' && c.status === 'True') && !hasNotReadyTaint(node), {
-            timeoutMs: this.options.componentTimeoutMs,
-            what: 'to be made Ready by kwok and untainted by kube-controller-manager',
-          }),
-        ),
-      );
-    });
+  /** Creates the fake nodes and waits until they can take pods. */
+  private async createNodes(): Promise<void> {
+    this.nodes = Array.from({ length: this.options.nodes }, (_, i) => `kwok-node-${i}`);
+    for (const name of this.nodes) await this.client.create(fakeNode(name, { taint: this.options.taintNodes }));
+    // Ready (kwok's heartbeat), and without the not-ready taint, which the node lifecycle
+    // controller of kube-controller-manager lifts a moment later: until then pods stay Pending
+    await Promise.all(
+      this.nodes.map((name) =>
+        this.client.waitFor({ apiVersion: 'v1', kind: 'Node', name }, (node) => conditionsOf(node).some((c) => c.type === 'Ready' && c.status === 'True') && !hasNotReadyTaint(node), {
+          timeoutMs: this.options.componentTimeoutMs,
+          what: 'to be made Ready by kwok and untainted by kube-controller-manager',
+        }),
+      ),
+    );
   }
 
   private async startGit(): Promise<void> {
@@ -338,7 +342,7 @@ export class LocalCluster {
     return this.waitFor(component, `GET ${url}`, httpOk(url, options));
   }
 
-  private async phase(name: string, run: () => Promise<void>): Promise<void> {
+  private async phase(name: string, run: () => Promise<unknown>): Promise<void> {
     const started = Date.now();
     await run();
     this.timings[name] = Date.now() - started;

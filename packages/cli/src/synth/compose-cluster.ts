@@ -32,7 +32,7 @@ export function podSecurityVersion(cluster: ClusterConfig): string {
 export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[] {
   const { cluster, fleet } = props;
   new FluxSync(app, 'gotk-sync', { cluster });
-  new FluxLayers(app, 'layers', { cluster });
+  new FluxLayers(app, 'layers', { cluster, wait: cluster.gitops.wait });
   new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
   const common = { cluster, catalog: props.catalog, podSecurityVersion: podSecurityVersion(cluster) };

@@ -32,6 +32,10 @@ const gitops = z
       .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, { error: 'is not a Go duration (e.g. 1m, 10m, 1h)' })
       .default('10m')
       .describe('How often Flux reconciles.'),
+    wait: z
+      .boolean()
+      .default(true)
+      .describe('Wait for every object of a layer to be ready before the next layer is applied. Switch off only where HelmReleases cannot become ready (offline test clusters).'),
     secretName: z
       .string()
       .regex(DNS_LABEL, { error: DNS_LABEL_RULE })
