@@ -20,7 +20,7 @@ import {
 import { GitServer } from './git-server.js';
 import { type KubeObject, KubeClient, conditionsOf, toObjects } from './kube-client.js';
 import { freePorts } from './ports.js';
-import { ManagedProcess, groupAlive, processAlive } from './process.js';
+import { type ExitStatus, ManagedProcess, groupAlive, processAlive } from './process.js';
 import { BINARIES, componentCrds, resolveBinaries } from './tools.js';
 import { type BinaryName, repositoryRoot } from './versions.js';
 import { httpOk, waitUntil } from './wait.js';
@@ -50,6 +50,8 @@ export interface LocalClusterOptions {
 export interface StopReport {
   pids: number[];
   leftovers: number[];
+  /** How each component exited: after SIGTERM normally; `signal: 'SIGKILL'` means it ignored SIGTERM for 5s. */
+  exits: Partial<Record<ClusterComponent, ExitStatus>>;
   /** Milliseconds stop() took. */
   ms: number;
 }
@@ -261,10 +263,7 @@ export class LocalCluster {
       await Promise.all([
         this.phase('kube-controller-manager', () => this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`)),
         this.phase('kube-scheduler', () => this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`)),
-        this.phase('kwok and nodes', async () => {
-          await this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`);
-          await this.createNodes();
-        }),
+        this.phase('kwok', () => this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`)).then(() => this.phase('nodes', () => this.createNodes())),
         this.options.git ? this.phase('git server', () => this.startGit()) : undefined,
         this.options.flux ? this.phase('flux', () => this.startFlux(binaries, layout)) : undefined,
       ]);
@@ -358,7 +357,9 @@ export class LocalCluster {
     await stopping(['etcd']);
     const leftovers = this.startedPids.filter((pid) => processAlive(pid) || groupAlive(pid));
     if (!this.options.keepDataDir) rmSync(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
-    return { pids: this.pids(), leftovers, ms: Date.now() - started };
+    const exits: StopReport['exits'] = {};
+    for (const [name, proc] of this.processes) if (proc.exitStatus) exits[name] = proc.exitStatus;
+    return { pids: this.pids(), leftovers, exits, ms: Date.now() - started };
   }
 
   private requireLayout(): ClusterLayout {

@@ -15,7 +15,7 @@ export {
   conditionsOf,
   toObjects,
 } from './kube-client.js';
-export { ManagedProcess, type ProcessOptions, groupAlive, liveProcesses, processAlive } from './process.js';
+export { type ExitStatus, ManagedProcess, type ProcessOptions, groupAlive, liveProcesses, processAlive } from './process.js';
 export { freePort, freePorts } from './ports.js';
 export { BINARIES, componentCrds, resolveBinaries } from './tools.js';
 export { type BinaryName, type Versions, binaryPath, readVersions, repositoryRoot } from './versions.js';

@@ -56,6 +56,18 @@ describe('local cluster', () => {
     expect(nodes.map((n) => n.metadata.name)).toEqual(['kwok-node-0']);
   });
 
+  it('serves the Flux APIs, HelmRelease included, and has the flux-system namespace', async () => {
+    for (const [apiVersion, kind] of [
+      ['source.toolkit.fluxcd.io/v1', 'GitRepository'],
+      ['source.toolkit.fluxcd.io/v1', 'HelmRepository'],
+      ['kustomize.toolkit.fluxcd.io/v1', 'Kustomization'],
+      ['helm.toolkit.fluxcd.io/v2', 'HelmRelease'],
+    ] as const) {
+      await expect(cluster.client.list(apiVersion, kind), `${kind} ${apiVersion}`).resolves.toEqual([]);
+    }
+    expect(await cluster.client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flux-system' })).toBeDefined();
+  });
+
   it('schedules a pod on the fake node and kwok reports it Running', async () => {
     await timed('pod running', async () => {
       await cluster.createNamespace(NS);
@@ -127,6 +139,7 @@ spec:
       expect(denial.message).toContain('smoke: every pod needs a team label');
       expect(denial.message).toContain("ValidatingAdmissionPolicy 'smoke-team-label'");
       expect([403, 422]).toContain(denial.status);
+      console.log(`denied with ${denial.status} ${denial.reason}: ${denial.message}`);
       // a compliant pod passes the same policy
       const labelled = { ...unlabelled, metadata: { name: 'labelled', namespace: NS, labels: { team: 'smoke' } } };
       await expect(cluster.client.create(labelled, { dryRun: true })).resolves.toMatchObject({ metadata: { name: 'labelled' } });
@@ -171,10 +184,15 @@ spec:
     expect(pids.length).toBeGreaterThanOrEqual(7);
     stopReport = await timed('stop', () => cluster.stop());
     expect(stopReport.leftovers).toEqual([]);
+    // every component ended on SIGTERM within the grace period (none needed SIGKILL)
+    const killed = Object.entries(stopReport.exits).filter(([, exit]) => exit?.signal === 'SIGKILL');
+    expect(killed).toEqual([]);
+    console.log(`stopped in ${stopReport.ms}ms: ${Object.entries(stopReport.exits).map(([name, exit]) => `${name} ${exit?.signal ?? `code ${exit?.code}`}`).join(', ')}`);
     for (const pid of pids) {
       expect(processAlive(pid), `pid ${pid}`).toBe(false);
       expect(groupAlive(pid), `process group ${pid}`).toBe(false);
     }
-    expect(existsSync(cluster.dataDir)).toBe(false);
+    // the data folder goes too, unless kept for debugging
+    expect(existsSync(cluster.dataDir)).toBe(process.env.CK8S_E2E_KEEP_DATA === '1');
   });
 });

@@ -28,7 +28,7 @@ describe('a cluster that fails to start', () => {
 
   it('can be stopped before it was started', async () => {
     const cluster = new LocalCluster();
-    expect(await cluster.stop()).toMatchObject({ pids: [], leftovers: [] });
+    expect(await cluster.stop()).toMatchObject({ pids: [], leftovers: [], exits: {} });
     expect(existsSync(cluster.dataDir)).toBe(false);
   });
 });

@@ -1,16 +1,18 @@
-import { it, expect } from 'vitest';
-import { LocalCluster } from '/work/main/packages/e2e/src/index.js';
-it('starts without flux', async () => {
-  const c = new LocalCluster({ flux: false, keepDataDir: true });
+import { it } from 'vitest';
+import { LocalCluster, conditionsOf } from '../src/index.js';
+it('node timeline', async () => {
+  const c = new LocalCluster({ flux: false, git: false, nodes: 0 });
   try {
     await c.start();
-    console.log(c.timings, c.dataDir);
-    console.log(JSON.stringify(await c.client.list('v1', 'Node'), null, 1).slice(0, 3000));
-    await c.createNamespace('x');
-    await c.client.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'x' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
-    const p = await c.client.waitFor({ apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'x' }, (o) => (o?.status as any)?.phase === 'Running');
-    console.log(JSON.stringify(p?.status));
-  } finally {
-    console.log(await c.stop());
-  }
-}, 300_000);
+    const t0 = Date.now();
+    await c.client.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n', annotations: { 'kwok.x-k8s.io/node': 'fake' } }, status: { capacity: { pods: '10' }, allocatable: { pods: '10' } } } as any);
+    let last = '';
+    for (let i = 0; i < 100; i++) {
+      const n = await c.client.get({ apiVersion: 'v1', kind: 'Node', name: 'n' });
+      const s = `ready=${conditionsOf(n).find((x) => x.type === 'Ready')?.status} taints=${JSON.stringify((n?.spec as any)?.taints ?? [])}`;
+      if (s !== last) { console.log(Date.now() - t0, s); last = s; }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(c.logs('kube-controller-manager', 400).split('\n').filter((l) => /node_lifecycle|taint|Starting controller|Started controller|cidr/i.test(l)).slice(0, 40).join('\n'));
+  } finally { await c.stop(); }
+}, 120_000);

@@ -1,1 +1,5 @@
-export {};
+export * from './dex-connectors.js';
+export * from './dex-values.js';
+export * from './identity-endpoints.js';
+export * from './identity-provider.js';
+export * from './static-clients.js';

@@ -16,6 +16,8 @@ export interface EndpointProps {
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
   /** Secret (key `auth`, htpasswd lines) that guards an endpoint without its own login. @default none (the backend authenticates) */
   readonly basicAuthSecret?: string;
+  /** Extra ingress-nginx annotations. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -39,9 +41,10 @@ export class PlatformEndpoint extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        ...(props.backendProtocol === 'HTTPS' || props.basicAuthSecret
+        ...(props.backendProtocol === 'HTTPS' || props.basicAuthSecret || props.annotations
           ? {
               annotations: {
+                ...props.annotations,
                 ...(props.backendProtocol === 'HTTPS' ? { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' } : {}),
                 ...(props.basicAuthSecret
                   ? { 'nginx.ingress.kubernetes.io/auth-type': 'basic', 'nginx.ingress.kubernetes.io/auth-secret': props.basicAuthSecret, 'nginx.ingress.kubernetes.io/auth-realm': props.name }

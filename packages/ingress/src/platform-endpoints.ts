@@ -13,6 +13,10 @@ export interface EndpointSpec {
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
   /** htpasswd Secret in the endpoint's namespace for an endpoint without its own login. @default none */
   readonly basicAuthSecret?: string;
+  /** Port of the backend pods, which the controller connects to (the Service may map another). @default `port` */
+  readonly targetPort?: number;
+  /** Extra ingress-nginx annotations the backend needs (e.g. no body size limit for a registry). @default none */
+  readonly ingressAnnotations?: Readonly<Record<string, string>>;
 }
 
 export interface PlatformEndpointsProps {
@@ -39,6 +43,7 @@ export class PlatformEndpoints extends Component {
         service: { name: e.service, port: e.port },
         ...(e.backendProtocol ? { backendProtocol: e.backendProtocol } : {}),
         ...(e.basicAuthSecret ? { basicAuthSecret: e.basicAuthSecret } : {}),
+        ...(e.ingressAnnotations ? { annotations: e.ingressAnnotations } : {}),
       });
     }
   }

@@ -1,1 +1,2 @@
-export {};
+export * from './posture-scanner.js';
+export * from './trivy-operator-values.js';

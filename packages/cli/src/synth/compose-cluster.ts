@@ -4,9 +4,12 @@ import { BackupSchedule, Velero } from '@ck8s/backup';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, type EndpointSpec, ExternalDns, IngressController, PlatformEndpoints } from '@ck8s/ingress';
+import { IdentityProvider } from '@ck8s/identity';
 import { LogForwarder, LogStore } from '@ck8s/logging';
 import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts, PlatformMonitors } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
+import { PostureScanner } from '@ck8s/posture';
+import { Registry } from '@ck8s/registry';
 import type { App } from 'cdk8s';
 
 export interface ComposeClusterProps {
@@ -36,7 +39,7 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
   const common = { cluster, catalog: props.catalog, podSecurityVersion: podSecurityVersion(cluster) };
-  // endpoints the cluster serves through its ingress (service cluster: log store, metrics, dashboards)
+  // endpoints the cluster serves through its ingress (service cluster: log store, metrics, dashboards, SSO, registry)
   const endpoints: EndpointSpec[] = [];
   if (cluster.logging.enabled) {
     new LogForwarder(app, 'fluent-bit', { ...common, fleet });
@@ -45,13 +48,21 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   if (cluster.observability.enabled) {
     const metrics = new MetricsStack(app, 'kube-prometheus-stack', { ...common, fleet });
     // Prometheus (remote write) and Alertmanager have no login of their own: the ingress asks for one
-    endpoints.push(...metrics.endpoints.map((e) => (['prometheus', 'alertmanager'].includes(e.name) ? { ...e, basicAuthSecret: `${e.name}-basic-auth` } : e)));
+    endpoints.push(
+      ...metrics.endpoints.map((e) =>
+        // Prometheus (remote write) and Alertmanager have no login of their own: the ingress asks for one; Grafana's pods listen on 3000
+        e.name === 'grafana' ? { ...e, targetPort: 3000 } : { ...e, basicAuthSecret: `${e.name}-basic-auth` },
+      ),
+    );
     new PlatformMonitors(app, 'platform-monitors', { cluster });
     if (cluster.profile === 'service') {
       new PlatformAlerts(app, 'platform-alerts', { cluster, fleet });
       new GoldenSignalDashboards(app, 'dashboards', { cluster });
     }
   }
+  if (cluster.profile === 'service' && cluster.identity.enabled) endpoints.push(...new IdentityProvider(app, 'dex', { ...common, fleet }).endpoints);
+  if (cluster.profile === 'service' && cluster.registry.enabled) endpoints.push(...new Registry(app, 'harbor', { ...common, fleet }).endpoints);
+  if (cluster.posture.enabled) new PostureScanner(app, 'trivy-operator', { ...common, fleet });
   if (cluster.observability.enabled && cluster.profile === 'service' && endpoints.length > 0) {
     new AvailabilityProbes(app, 'availability', { cluster, catalog: props.catalog, endpoints: endpoints.map((e) => ({ name: e.name, url: `https://${e.host}` })) });
   }
@@ -64,7 +75,7 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
       },
     ]);
   }
-  if (cluster.ingress.enabled) new IngressController(app, 'ingress-nginx', { ...common, backends: endpoints.map((e) => ({ namespace: e.namespace, port: e.port })) });
+  if (cluster.ingress.enabled) new IngressController(app, 'ingress-nginx', { ...common, backends: endpoints.map((e) => ({ namespace: e.namespace, port: e.targetPort ?? e.port })) });
   if (endpoints.length > 0) new PlatformEndpoints(app, 'endpoints', { cluster, endpoints });
   if (cluster.certificates.enabled) {
     new CertManager(app, 'cert-manager', common);

@@ -1,0 +1,210 @@
+import { ConfigError } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEX_CLIENT_SECRETS, IdentityProvider, identityEndpoints, IDENTITY_SCRAPE_TARGET, KUBERNETES_LOGIN_REDIRECT_URIS, staticClients } from '../src/index.js';
+import { catalog, config, connectors, find, fleet, flows, type K8sObject, network, sc, sc2, wcA } from './fixtures.js';
+import { Kubeconform, problems } from './kubeconform.js';
+
+function render(cluster = sc) {
+  const component = new IdentityProvider(new App(), 'dex', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });
+  const objects: K8sObject[] = component.toJson();
+  const release = find(objects, 'HelmRelease', 'dex');
+  return { component, objects, release, values: release.spec.values, dex: release.spec.values.config };
+}
+
+describe('IdentityProvider', () => {
+  const out = render();
+
+  it('refuses a workload cluster', () => {
+    expect(() => new IdentityProvider(new App(), 'dex', { cluster: wcA, fleet, catalog })).toThrow(/identity provider: cluster "wc-a" has profile "workload"; Dex runs in service clusters only/);
+  });
+
+  it('deploys the catalog chart into its own restricted dex namespace', () => {
+    expect(out.component.outputFile).toBe('controllers/dex.yaml');
+    expect(out.release.spec.chart.spec).toMatchObject({ chart: 'dex', version: '9.9.9' });
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'dex' : o.metadata.namespace === 'dex'))).toBe(true);
+    const ns = find(out.objects, 'Namespace', 'dex');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
+    expect(out.values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(out.values.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+  });
+
+  it("is the issuer the API servers are told about, and keeps its state in Kubernetes custom resources", () => {
+    expect(out.dex.issuer).toBe('https://dex.sc.example.com');
+    expect(out.dex.storage).toEqual({ type: 'kubernetes', config: { inCluster: true } });
+    expect(out.dex.enablePasswordDB).toBe(false);
+    expect(out.values.rbac).toEqual({ create: true, createClusterScoped: true });
+  });
+
+  it('registers one public Kubernetes API client per cluster that trusts this issuer, for kubectl oidc-login', () => {
+    const kube = out.dex.staticClients.filter((c: K8sObject) => c.public);
+    // the service cluster itself and its workload clusters, sorted; wc-ext trusts another issuer, wc-other another service cluster
+    expect(kube.map((c: K8sObject) => c.id)).toEqual(['kubernetes-sc', 'kubernetes-wc-a', 'k8s-team-b']);
+    for (const c of kube) {
+      expect(c.redirectURIs).toEqual(['http://localhost:8000', 'http://localhost:18000']);
+      expect(c.secretEnv).toBeUndefined();
+    }
+    expect(out.component.clients.filter((c) => c.public).map((c) => c.cluster)).toEqual(['sc', 'wc-a', 'wc-b']);
+  });
+
+  it('registers grafana, opensearch-dashboards and harbor with the redirect URIs those components use', () => {
+    const web = staticClients(sc, fleet).filter((c) => !c.public);
+    expect(web.map((c) => [c.id, c.redirectURIs])).toEqual([
+      ['grafana', ['https://grafana.sc.example.com/login/generic_oauth']],
+      ['opensearch-dashboards', ['https://opensearch-dashboards.sc.example.com/auth/openid/login']],
+      ['harbor', ['https://registry.sc.example.com/c/oidc/callback']],
+    ]);
+    // the other service cluster's Dex knows only its own clusters
+    expect(staticClients(sc2, fleet).filter((c) => c.public).map((c) => c.id)).toEqual(['kubernetes-sc2', 'kubernetes-wc-other']);
+  });
+
+  it('reads every confidential client secret from one declared sops Secret, never from the config', () => {
+    const confidential = out.dex.staticClients.filter((c: K8sObject) => !c.public);
+    expect(confidential.map((c: K8sObject) => [c.id, c.secretEnv])).toEqual([
+      ['grafana', 'CLIENT_SECRET_GRAFANA'],
+      ['opensearch-dashboards', 'CLIENT_SECRET_OPENSEARCH_DASHBOARDS'],
+      ['harbor', 'CLIENT_SECRET_HARBOR'],
+    ]);
+    for (const c of confidential) {
+      expect(c.secret).toBeUndefined();
+      expect(out.values.envVars).toContainEqual({ name: c.secretEnv, valueFrom: { secretKeyRef: { name: DEX_CLIENT_SECRETS, key: c.id } } });
+    }
+    expect(out.component.requiredSecrets).toContainEqual(expect.objectContaining({ namespace: 'dex', name: 'dex-client-secrets', keys: ['grafana', 'opensearch-dashboards', 'harbor'] }));
+  });
+
+  it('only registers the clients of the components the cluster runs', () => {
+    const lean = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, identity: { connectors }, registry: { enabled: false }, logging: { enabled: false } });
+    const clients = staticClients(lean, { clusters: new Map([['sc', lean]]) });
+    expect(clients.map((c) => c.id)).toEqual(['kubernetes-sc', 'grafana']);
+    const component = new IdentityProvider(new App(), 'dex', { cluster: lean, fleet: { clusters: new Map([['sc', lean]]) }, catalog });
+    expect(component.requiredSecrets.find((s) => s.name === DEX_CLIENT_SECRETS)?.keys).toEqual(['grafana']);
+  });
+
+  it('federates the configured connectors with their credentials from environment variables of their declared Secrets', () => {
+    const [oidc, saml, ldap] = out.dex.connectors;
+    expect(oidc).toEqual({
+      type: 'oidc',
+      id: 'entra',
+      name: 'Microsoft Entra ID',
+      config: {
+        issuer: 'https://login.microsoftonline.com/tenant-id/v2.0',
+        clientID: '$CONNECTOR_ENTRA_CLIENT_ID',
+        clientSecret: '$CONNECTOR_ENTRA_CLIENT_SECRET',
+        redirectURI: 'https://dex.sc.example.com/callback',
+        scopes: ['openid', 'profile', 'email'],
+        insecureEnableGroups: true,
+        insecureSkipEmailVerified: false,
+      },
+    });
+    expect(saml.config).toMatchObject({ ssoURL: 'https://idp.example.com/sso', ca: '/etc/dex/saml/corp-saml/ca.crt', redirectURI: 'https://dex.sc.example.com/callback', groupsAttr: 'groups' });
+    expect(ldap.config).toMatchObject({
+      host: 'ldap.example.com:636',
+      insecureNoSSL: false,
+      startTLS: false,
+      bindDN: '$CONNECTOR_AD_BIND_DN',
+      bindPW: '$CONNECTOR_AD_BIND_PASSWORD',
+      userSearch: { baseDN: 'ou=users,dc=example,dc=com' },
+      groupSearch: { baseDN: 'ou=groups,dc=example,dc=com', userMatchers: [{ userAttr: 'DN', groupAttr: 'member' }], nameAttr: 'cn' },
+    });
+    // every $VAR of the config is an environment variable from a Secret the component declares
+    const declared = new Map(out.component.requiredSecrets.map((s) => [s.name, s.keys]));
+    const env = new Map<string, K8sObject>(out.values.envVars.map((e: K8sObject) => [e.name, e.valueFrom.secretKeyRef]));
+    const vars = [...JSON.stringify(out.dex.connectors).matchAll(/\$([A-Z0-9_]+)/g)].map((m) => m[1]!);
+    expect(vars).toEqual(['CONNECTOR_ENTRA_CLIENT_ID', 'CONNECTOR_ENTRA_CLIENT_SECRET', 'CONNECTOR_AD_BIND_DN', 'CONNECTOR_AD_BIND_PASSWORD']);
+    for (const v of vars) {
+      const ref = env.get(v);
+      expect(ref, v).toBeDefined();
+      expect(declared.get(ref.name)).toContain(ref.key);
+    }
+    // the SAML CA is a file from its Secret
+    expect(out.values.volumes).toEqual([{ name: 'saml-ca-0', secret: { secretName: 'dex-saml', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }]);
+    expect(out.values.volumeMounts).toEqual([{ name: 'saml-ca-0', mountPath: '/etc/dex/saml/corp-saml', readOnly: true }]);
+  });
+
+  it('declares each connector Secret with the keys of its type', () => {
+    const secrets = out.component.requiredSecrets.filter((s) => s.name !== DEX_CLIENT_SECRETS).map((s) => [s.namespace, s.name, s.keys]);
+    expect(secrets).toEqual([
+      ['dex', 'dex-entra', ['client-id', 'client-secret']],
+      ['dex', 'dex-saml', ['ca.crt']],
+      ['dex', 'dex-ldap', ['bind-dn', 'bind-password']],
+    ]);
+    // nothing secret in the rendered config
+    expect(JSON.stringify(out.objects)).not.toMatch(/BEGIN CERTIFICATE|password":\s*"[^$]/);
+  });
+
+  it('merges the keys of connectors that share a Secret', () => {
+    const shared = config({
+      name: 'sc',
+      profile: 'service',
+      domain: 'sc.example.com',
+      network,
+      registry: { enabled: false },
+      identity: { connectors: [{ ...connectors[1], secret: 'dex-upstream' }, { ...connectors[2], secret: 'dex-upstream' }] },
+    });
+    const component = new IdentityProvider(new App(), 'dex', { cluster: shared, fleet: { clusters: new Map([['sc', shared]]) }, catalog });
+    expect(component.requiredSecrets.filter((s) => s.name === 'dex-upstream').map((s) => s.keys)).toEqual([['ca.crt', 'bind-dn', 'bind-password']]);
+  });
+
+  it('allows only the flows Dex needs', () => {
+    expect(flows(out.objects)).toEqual([
+      'allow-dex-from-ingress: name=dex <- ingress-nginx[component=controller,name=ingress-nginx] :5556',
+      'allow-dex-metrics-from-prometheus: name=dex <- monitoring[name in (prometheus,prometheus-agent)] :5558',
+      'allow-dex-to-api-server: name=dex -> 10.0.0.1/32 :6443',
+      'allow-dex-to-upstream-identity-providers: name=dex -> 0.0.0.0/0 ::/0 :443,636',
+      'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'default-deny: * deny ingress+egress',
+    ]);
+  });
+
+  it('opens no upstream egress for SAML-only setups (the browser carries the assertion)', () => {
+    const samlOnly = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false }, identity: { connectors: [connectors[1]] } });
+    const objects = new IdentityProvider(new App(), 'dex', { cluster: samlOnly, fleet: { clusters: new Map([['sc', samlOnly]]) }, catalog }).toJson();
+    expect(flows(objects).filter((f) => f.includes('upstream'))).toEqual([]);
+  });
+
+  it('exposes dex.<domain> to the caller and its metrics port to Prometheus', () => {
+    expect(out.component.endpoints).toEqual([{ name: 'dex', host: 'dex.sc.example.com', namespace: 'dex', service: 'dex', port: 5556, targetPort: 5556, backendProtocol: 'HTTP' }]);
+    expect(identityEndpoints(sc)).toEqual(out.component.endpoints);
+    expect(out.dex.web.http).toBe('0.0.0.0:5556');
+    expect(out.dex.telemetry.http).toBe(`0.0.0.0:${IDENTITY_SCRAPE_TARGET.port}`);
+    expect(KUBERNETES_LOGIN_REDIRECT_URIS).toEqual(['http://localhost:8000', 'http://localhost:18000']);
+  });
+
+  it('explains configuration problems with the file and field', () => {
+    const none = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false } });
+    const solo = { clusters: new Map([['sc', none]]) };
+    expect(() => new IdentityProvider(new App(), 'dex', { cluster: none, fleet: solo, catalog })).toThrow(ConfigError);
+    expect(() => new IdentityProvider(new App(), 'dex', { cluster: none, fleet: solo, catalog })).toThrow(/clusters\/sc\/cluster.yaml: identity.connectors: must list at least one upstream identity provider/);
+
+    const twice = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false }, identity: { connectors: [connectors[0], { ...connectors[0], secret: DEX_CLIENT_SECRETS }] } });
+    expect(() => new IdentityProvider(new App(), 'dex', { cluster: twice, fleet: { clusters: new Map([['sc', twice]]) }, catalog })).toThrow(
+      /identity.connectors\[1\].id: "entra" is already the id of identity.connectors\[0\][\s\S]*identity.connectors\[1\].secret: "dex-client-secrets" is the Secret of the platform's client secrets/,
+    );
+
+    const noApi = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', registry: { enabled: false }, identity: { connectors } });
+    expect(() => new IdentityProvider(new App(), 'dex', { cluster: noApi, fleet: { clusters: new Map([['sc', noApi]]) }, catalog })).toThrow(/network.apiServer: is required: dex/);
+  });
+
+  it('refuses two clusters with the same client id, naming the cluster that sets it', () => {
+    const clash = config({ name: 'wc-c', profile: 'workload', domain: 'wc-c.example.com', serviceCluster: 'sc', network, oidc: { clientId: 'kubernetes-wc-a' } });
+    const grafana = config({ name: 'wc-d', profile: 'workload', domain: 'wc-d.example.com', serviceCluster: 'sc', network, oidc: { clientId: 'grafana' } });
+    const withClash = { clusters: new Map([...fleet.clusters, ['wc-c', clash], ['wc-d', grafana]]) };
+    expect(() => staticClients(sc, withClash)).toThrow(
+      /clusters\/wc-c\/cluster.yaml: oidc.clientId: "kubernetes-wc-a" is already the client id of cluster wc-a[\s\S]*clusters\/wc-d\/cluster.yaml: oidc.clientId: "grafana" is already the client id of Grafana/,
+    );
+  });
+});
+
+describe('kubeconform -strict on the identity provider', () => {
+  const kubeconform = new Kubeconform();
+  afterAll(() => kubeconform.dispose());
+
+  it('accepts every object: Namespace, NetworkPolicies, HelmRepository and HelmRelease', async () => {
+    const objects = render().objects;
+    const result = await kubeconform.run({ dex: objects });
+    expect(problems(result)).toEqual([]);
+    expect(result.summary).toEqual({ valid: objects.length, invalid: 0, errors: 0, skipped: 0 });
+    const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
+    for (const kind of ['v1/Namespace', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/HelmRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+  });
+});

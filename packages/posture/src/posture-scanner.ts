@@ -1,0 +1,155 @@
+import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, type Fleet, HardenedNamespace, HelmChart, NetworkAllow, PROMETHEUS_PEER } from '@ck8s/core';
+import type { Construct } from 'constructs';
+import type { TrivyOperatorValues } from './trivy-operator-values.js';
+
+export interface PostureScannerProps {
+  /** Any cluster: workload and service clusters are both scanned. */
+  readonly cluster: ClusterConfig;
+  readonly fleet: Fleet;
+  readonly catalog: ChartCatalog;
+  /** Pod Security Standards version of the `trivy-system` namespace, e.g. `v1.33`. @default 'latest' */
+  readonly podSecurityVersion?: string;
+  /**
+   * Run trivy-operator's node-collector, which reads the kubelet and control plane files of every
+   * node for the node checks of the CIS benchmark (infra assessment). It needs the host PID
+   * namespace and host paths, so the namespace then enforces `privileged` (with the reason written
+   * on it) instead of `restricted`. Without it the CIS report's node checks have no data.
+   * @default false
+   */
+  readonly nodeCollector?: boolean;
+}
+
+/** Namespace of the posture scanner and of its scan Jobs. */
+export const POSTURE_NAMESPACE = 'trivy-system';
+/** Port of the operator's Prometheus metrics (the chart's OPERATOR_METRICS_BIND_ADDRESS). */
+export const POSTURE_METRICS_PORT = 8080;
+/** Labels of the operator pod, as the chart sets them (scan Jobs do not carry them). */
+export const POSTURE_OPERATOR_PODS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'trivy-operator' };
+
+/**
+ * Compliance specs the operator evaluates (the ids of trivy-operator's bundled specs): the CIS
+ * Kubernetes Benchmark, the NSA-CISA Kubernetes Hardening Guide and both Pod Security Standards levels.
+ */
+export const COMPLIANCE_SPECS: readonly string[] = ['k8s-cis-1.23', 'k8s-nsa-1.0', 'k8s-pss-baseline-0.1', 'k8s-pss-restricted-0.1'];
+
+/** Why the namespace drops below restricted when the node-collector runs. */
+export const NODE_COLLECTOR_POD_SECURITY_EXCEPTION =
+  'trivy-operator node-collector Jobs read kubelet and control plane files for the CIS node checks: host PID namespace and read-only host paths; the operator and scan Jobs stay restricted';
+
+/**
+ * trivy-operator's metrics endpoint, in the shape of the observability package's scrape targets,
+ * for the caller to add to the platform's PodMonitors (the component allows Prometheus in on it).
+ */
+export const POSTURE_SCRAPE_TARGET = {
+  name: 'trivy-operator',
+  namespace: POSTURE_NAMESPACE,
+  selector: { matchLabels: POSTURE_OPERATOR_PODS },
+  port: POSTURE_METRICS_PORT,
+} as const;
+
+/**
+ * Continuous posture and vulnerability scanning in every cluster (`controllers/trivy-operator.yaml`):
+ * trivy-operator in the restricted `trivy-system` namespace scans workload images (vulnerabilities,
+ * SBOMs, exposed secrets), audits the configuration of workloads and RBAC, and evaluates the CIS
+ * Kubernetes Benchmark, the NSA-CISA hardening guide and the Pod Security Standards
+ * (COMPLIANCE_SPECS) every six hours into ClusterComplianceReports. Findings are custom resources in
+ * the cluster and Prometheus metrics: the cluster's Prometheus scrapes the operator (the chart's
+ * ServiceMonitor stays off; add POSTURE_SCRAPE_TARGET to the platform's PodMonitors) and a workload
+ * cluster's agent remote-writes them to the service cluster, where the evidence is kept and alerted on.
+ *
+ * Why trivy-operator and not the Kubescape operator: one scanner covers images, configuration,
+ * RBAC, exposed secrets and the compliance frameworks, with the same Trivy engine and database the
+ * registry (Harbor) scans with, so a CVE is judged alike at push time and at run time; and its results
+ * leave the cluster as Prometheus metrics through the metrics pipeline the platform already has,
+ * while Kubescape's results need its own backend (or storage component) to be collected and read.
+ * What this gives up: Kubescape also scores the MITRE ATT&CK and its own control frameworks; trivy
+ * has no MITRE ATT&CK report. The platform's MITRE coverage is runtime detection instead: Falco's
+ * rules carry MITRE ATT&CK tactic and technique tags, and the controls in the README map to
+ * Kubescape control ids so a Kubescape scan can still be run against a cluster on demand.
+ *
+ * Scan Jobs run in `trivy-system` (not in the tenants' namespaces) as a non-root user with the
+ * restricted security context and no service account token. Node checks need the node-collector,
+ * which the restricted profile forbids: see `nodeCollector`.
+ *
+ * Network: the operator reaches the API server; the operator and its scan Jobs reach the internet on
+ * 443 (0.0.0.0/0) for the vulnerability database (mirror.gcr.io) and the image registries they scan,
+ * whose addresses a NetworkPolicy cannot name; Prometheus reaches the metrics on 8080.
+ *
+ * @throws ConfigError when `network.apiServer` is missing
+ */
+export class PostureScanner extends Component {
+  constructor(scope: Construct, id: string, props: PostureScannerProps) {
+    super(scope, id, { layer: 'controllers' });
+    const { cluster } = props;
+    const namespace = POSTURE_NAMESPACE;
+    const nodeCollector = props.nodeCollector ?? false;
+    const toApiServer = apiServerPeer(cluster, 'trivy-operator');
+
+    new HardenedNamespace(this, 'namespace', {
+      name: namespace,
+      ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}),
+      ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
+    });
+
+    const restrictedContainer = {
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
+    new HelmChart<TrivyOperatorValues>(this, 'chart', {
+      catalog: props.catalog,
+      chart: 'trivy-operator',
+      namespace,
+      values: {
+        operator: {
+          replicas: 1,
+          vulnerabilityScannerEnabled: true,
+          sbomGenerationEnabled: true,
+          configAuditScannerEnabled: true,
+          rbacAssessmentScannerEnabled: true,
+          infraAssessmentScannerEnabled: nodeCollector,
+          exposedSecretScannerEnabled: true,
+          clusterComplianceEnabled: true,
+          metricsFindingsEnabled: true,
+          // one series per control and spec: the evidence of which control fails, not just a score
+          metricsClusterComplianceInfo: true,
+          scanJobsConcurrentLimit: 3,
+        },
+        trivyOperator: {
+          // the trivy image runs as root by default; nobody (65534) can scan images and write the emptyDir cache
+          scanJobPodTemplatePodSecurityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+          scanJobPodTemplateContainerSecurityContext: restrictedContainer,
+          scanJobAutomountServiceAccountToken: false,
+        },
+        trivy: { ignoreUnfixed: false, severity: 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL' },
+        compliance: { specs: COMPLIANCE_SPECS, reportType: 'all', cron: '0 */6 * * *' },
+        service: { metricsPort: 80 },
+        serviceMonitor: { enabled: false },
+        podSecurityContext: { runAsNonRoot: true, runAsUser: 10000, runAsGroup: 10000, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: restrictedContainer,
+        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
+      },
+    });
+
+    new NetworkAllow(this, 'to-api-server', { namespace, name: 'allow-trivy-operator-to-api-server', direction: 'egress', podLabels: POSTURE_OPERATOR_PODS, ...toApiServer });
+    // all pods: the scan Jobs the operator starts carry none of its labels
+    new NetworkAllow(this, 'downloads', {
+      namespace,
+      name: 'allow-vulnerability-db-and-registries',
+      direction: 'egress',
+      peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }],
+      ports: [{ port: 443 }],
+    });
+    new NetworkAllow(this, 'metrics', {
+      namespace,
+      name: 'allow-metrics-from-prometheus',
+      direction: 'ingress',
+      podLabels: POSTURE_OPERATOR_PODS,
+      peers: [PROMETHEUS_PEER],
+      ports: [{ port: POSTURE_METRICS_PORT }],
+    });
+  }
+}

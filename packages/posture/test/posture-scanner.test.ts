@@ -1,0 +1,93 @@
+import { ConfigError, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COMPLIANCE_SPECS, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, POSTURE_SCRAPE_TARGET, PostureScanner, type PostureScannerProps } from '../src/index.js';
+import { catalog, config, find, fleet, flows, type K8sObject, sc, wc } from './fixtures.js';
+import { Kubeconform, problems } from './kubeconform.js';
+
+function render(cluster = wc, extra: Partial<PostureScannerProps> = {}) {
+  const component = new PostureScanner(new App(), 'trivy-operator', { cluster, fleet, catalog, podSecurityVersion: 'v1.33', ...extra });
+  const objects: K8sObject[] = component.toJson();
+  const release = find(objects, 'HelmRelease', 'trivy-operator');
+  return { component, objects, release, values: release.spec.values };
+}
+
+describe('PostureScanner', () => {
+  const out = render();
+
+  it('runs in every cluster, from the catalog chart (an OCI artifact)', () => {
+    for (const cluster of [wc, sc]) expect(render(cluster).component.outputFile).toBe('controllers/trivy-operator.yaml');
+    expect(find(out.objects, 'OCIRepository', 'trivy-operator').spec).toMatchObject({ url: 'oci://ghcr.io/aquasecurity/helm-charts/trivy-operator', ref: { tag: '9.9.9' } });
+    expect(out.release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'trivy-operator' });
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'trivy-system' : o.metadata.namespace === 'trivy-system'))).toBe(true);
+  });
+
+  it('scans images, configuration, RBAC and secrets, and reports CIS, NSA and Pod Security Standards compliance', () => {
+    expect(out.values.operator).toMatchObject({
+      vulnerabilityScannerEnabled: true,
+      configAuditScannerEnabled: true,
+      rbacAssessmentScannerEnabled: true,
+      exposedSecretScannerEnabled: true,
+      clusterComplianceEnabled: true,
+    });
+    expect(out.values.compliance.specs).toEqual(COMPLIANCE_SPECS);
+    expect(COMPLIANCE_SPECS).toEqual(expect.arrayContaining([expect.stringMatching(/^k8s-cis-/), expect.stringMatching(/^k8s-nsa-/), expect.stringMatching(/^k8s-pss-baseline-/), expect.stringMatching(/^k8s-pss-restricted-/)]));
+  });
+
+  it("exposes its findings as metrics for the cluster's Prometheus, without the chart's ServiceMonitor", () => {
+    expect(out.values.serviceMonitor).toEqual({ enabled: false });
+    expect(out.values.operator).toMatchObject({ metricsFindingsEnabled: true, metricsClusterComplianceInfo: true });
+    expect(POSTURE_SCRAPE_TARGET).toEqual({ name: 'trivy-operator', namespace: 'trivy-system', selector: { matchLabels: { 'app.kubernetes.io/name': 'trivy-operator' } }, port: 8080 });
+  });
+
+  it('keeps the namespace, the operator and its scan Jobs restricted', () => {
+    const ns = find(out.objects, 'Namespace', 'trivy-system');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
+    expect(out.values.operator.infraAssessmentScannerEnabled).toBe(false);
+    const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+    expect(out.values.securityContext).toMatchObject(restricted);
+    expect(out.values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(out.values.trivyOperator.scanJobPodTemplateContainerSecurityContext).toMatchObject(restricted);
+    expect(out.values.trivyOperator.scanJobPodTemplatePodSecurityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(out.values.trivyOperator.scanJobAutomountServiceAccountToken).toBe(false);
+  });
+
+  it('runs the node-collector only when asked, with the reason written on the namespace', () => {
+    const nodes = render(wc, { nodeCollector: true });
+    expect(nodes.values.operator.infraAssessmentScannerEnabled).toBe(true);
+    const ns = find(nodes.objects, 'Namespace', 'trivy-system');
+    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(ns.metadata.annotations[POD_SECURITY_EXCEPTION_ANNOTATION]).toBe(NODE_COLLECTOR_POD_SECURITY_EXCEPTION);
+  });
+
+  it('allows only the flows the scanner needs', () => {
+    expect(flows(out.objects)).toEqual([
+      'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'allow-metrics-from-prometheus: name=trivy-operator <- monitoring[name in (prometheus,prometheus-agent)] :8080',
+      'allow-trivy-operator-to-api-server: name=trivy-operator -> 10.0.0.1/32 :443',
+      'allow-vulnerability-db-and-registries: * -> 0.0.0.0/0 ::/0 :443',
+      'default-deny: * deny ingress+egress',
+    ]);
+  });
+
+  it('needs the address of the API server', () => {
+    const noApi = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc' });
+    expect(() => render(noApi)).toThrow(ConfigError);
+    expect(() => render(noApi)).toThrow(/clusters\/wc\/cluster.yaml: network.apiServer: is required: trivy-operator must reach the Kubernetes API server/);
+  });
+});
+
+describe('kubeconform -strict on the posture scanner', () => {
+  const kubeconform = new Kubeconform();
+  afterAll(() => kubeconform.dispose());
+
+  it('accepts every object: Namespace, NetworkPolicies, OCIRepository and HelmRelease, in both namespace modes', async () => {
+    const files = { 'trivy-operator': render().objects, 'trivy-operator-nodes': render(sc, { nodeCollector: true }).objects };
+    const result = await kubeconform.run(files);
+    expect(problems(result)).toEqual([]);
+    const total = Object.values(files).reduce((n, objects) => n + objects.length, 0);
+    expect(result.summary).toEqual({ valid: total, invalid: 0, errors: 0, skipped: 0 });
+    const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
+    for (const kind of ['v1/Namespace', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/OCIRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+  });
+});

@@ -1,0 +1,192 @@
+import { ConfigError, serviceClusterOf, serviceEndpoints } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Registry, REGISTRY_SECRETS, registryConfiguration, registryEndpoints, registryHost } from '../src/index.js';
+import { catalog, config, find, fleet, flows, type K8sObject, network, sc, storage, wcA } from './fixtures.js';
+import { Kubeconform, problems } from './kubeconform.js';
+
+function render(cluster = sc) {
+  const component = new Registry(new App(), 'harbor', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });
+  const objects: K8sObject[] = component.toJson();
+  const release = find(objects, 'HelmRelease', 'harbor');
+  const configMap = find(objects, 'ConfigMap', 'harbor-projects');
+  return { component, objects, release, values: release.spec.values, configMap, projects: JSON.parse(configMap.data['harbor-projects.json']) };
+}
+
+describe('Registry', () => {
+  const out = render();
+
+  it('refuses a workload cluster', () => {
+    expect(() => new Registry(new App(), 'harbor', { cluster: wcA, fleet, catalog })).toThrow(/registry: cluster "wc-a" has profile "workload"; Harbor runs in service clusters only/);
+  });
+
+  it('deploys the catalog chart into its own restricted harbor namespace', () => {
+    expect(out.component.outputFile).toBe('controllers/harbor.yaml');
+    expect(out.release.spec.chart.spec).toMatchObject({ chart: 'harbor', version: '9.9.9' });
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'harbor' : o.metadata.namespace === 'harbor'))).toBe(true);
+    expect(find(out.objects, 'Namespace', 'harbor').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
+    expect(out.values.containerSecurityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
+  it('serves the host the workload clusters may pull tenant images from', () => {
+    // what policy's allowedRegistries derives for a workload cluster of this service cluster
+    const allowed = serviceEndpoints(serviceClusterOf(wcA, fleet).domain).registry;
+    expect(registryHost(sc)).toBe(allowed);
+    expect(allowed).toBe('registry.sc.example.com');
+    expect(out.values.externalURL).toBe(`https://${allowed}`);
+    expect(out.component.endpoints).toEqual(registryEndpoints(sc));
+    expect(out.component.endpoints).toEqual([
+      expect.objectContaining({ name: 'registry', host: allowed, namespace: 'harbor', service: 'harbor', port: 80, targetPort: 8080, backendProtocol: 'HTTP' }),
+    ]);
+    expect(out.component.endpoints[0]!.ingressAnnotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    expect(out.values.expose).toEqual({ type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor', ports: { httpPort: 80 } } });
+  });
+
+  it('stores images in the configured bucket with keys from a sops Secret, and keeps pulls going through Harbor', () => {
+    expect(out.values.persistence.imageChartStorage).toEqual({
+      type: 's3',
+      disableredirect: true,
+      s3: { region: 'eu-north-1', bucket: 'ck8s-registry', regionendpoint: 'https://s3.example.com', existingSecret: 'harbor-s3', secure: true, v4auth: true },
+    });
+    expect(out.values.existingSecretAdminPassword).toBe('harbor-admin');
+    expect(out.values.existingSecretAdminPasswordKey).toBe('HARBOR_ADMIN_PASSWORD');
+    expect(out.values.existingSecretSecretKey).toBe('harbor-secret-key');
+    expect(out.values.registry.credentials).toEqual({ existingSecret: 'harbor-registry-credentials' });
+    expect(out.release.spec.valuesFrom).toEqual([{ kind: 'Secret', name: 'harbor-database', valuesKey: 'password', targetPath: 'database.internal.password' }]);
+    // no credential in the values
+    expect(JSON.stringify(out.values)).not.toMatch(/"(harborAdminPassword|accesskey|secretkey|secretKey|password)":|Harbor12345|changeit/);
+  });
+
+  it('declares every Secret it reads with its keys', () => {
+    expect(out.component.requiredSecrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([
+      ['harbor', 'harbor-s3', ['REGISTRY_STORAGE_S3_ACCESSKEY', 'REGISTRY_STORAGE_S3_SECRETKEY']],
+      ['harbor', 'harbor-admin', ['HARBOR_ADMIN_PASSWORD']],
+      ['harbor', 'harbor-oidc', ['client-secret']],
+      ['harbor', 'harbor-secret-key', ['secretKey']],
+      ['harbor', 'harbor-registry-credentials', ['REGISTRY_PASSWD', 'REGISTRY_HTPASSWD']],
+      ['harbor', 'harbor-database', ['password']],
+    ]);
+    expect(Object.values(REGISTRY_SECRETS).map((s) => s.name)).toEqual(out.component.requiredSecrets.map((s) => s.name));
+  });
+
+  it('signs people in through the identity provider with client harbor, the secret expanded by kubelet from its Secret', () => {
+    const env = out.values.core.extraEnvVars;
+    expect(env[0]).toEqual({ name: 'HARBOR_OIDC_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: 'harbor-oidc', key: 'client-secret' } } });
+    expect(env[1].name).toBe('CONFIG_OVERWRITE_JSON');
+    expect(JSON.parse(env[1].value)).toEqual({
+      auth_mode: 'oidc_auth',
+      oidc_name: 'Single sign-on',
+      oidc_endpoint: 'https://dex.sc.example.com',
+      oidc_client_id: 'harbor',
+      oidc_client_secret: '$(HARBOR_OIDC_CLIENT_SECRET)',
+      oidc_scope: 'openid,profile,email,groups,offline_access',
+      oidc_verify_cert: true,
+      oidc_auto_onboard: true,
+      oidc_user_claim: 'email',
+      oidc_groups_claim: 'groups',
+      oidc_admin_group: 'platform-operators',
+    });
+  });
+
+  it('runs Trivy and scans every tenant project on push', () => {
+    expect(out.values.trivy).toMatchObject({ enabled: true, skipUpdate: false });
+    expect(out.projects.projects.length).toBeGreaterThan(0);
+    for (const p of out.projects.projects) expect(p.project.metadata.auto_scan).toBe('true');
+  });
+
+  it('refuses pulls of images with findings at or above the configured severity', () => {
+    for (const p of out.projects.projects) expect(p.project.metadata).toMatchObject({ prevent_vul: 'true', severity: 'critical' });
+    const byDefault = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { storage } });
+    const projects = registryConfiguration(byDefault, { clusters: new Map([...fleet.clusters, ['sc', byDefault]]) }).projects;
+    expect(projects.map((p) => p.project.metadata.severity)).toEqual(['high', 'high', 'high']);
+  });
+
+  it('creates one private project per tenant of each of its workload clusters, with the tenant groups as members', () => {
+    expect(out.projects.projects.map((p: K8sObject) => [p.cluster, p.tenant, p.project.project_name, p.project.public, p.project.metadata.public])).toEqual([
+      ['wc-a', 'team-a', 'wc-a-team-a', false, 'false'],
+      ['wc-a', 'team-b', 'wc-a-team-b', false, 'false'],
+      ['wc-b', 'team-a', 'wc-b-team-a', false, 'false'],
+    ]);
+    expect(out.projects.projects[0].members).toEqual([
+      { role_id: 1, member_group: { group_name: 'team-a-admins', group_type: 3 } },
+      { role_id: 1, member_group: { group_name: 'team-a-leads', group_type: 3 } },
+      { role_id: 3, member_group: { group_name: 'team-a-developers', group_type: 3 } },
+    ]);
+    expect(out.projects.registry).toBe('registry.sc.example.com');
+  });
+
+  it('creates one robot account per configured entry with push and pull on every project', () => {
+    expect(out.projects.robots.map((r: K8sObject) => [r.name, r.level])).toEqual([
+      ['ci', 'system'],
+      ['release', 'system'],
+    ]);
+    for (const robot of out.projects.robots) {
+      expect(robot.permissions).toEqual(
+        ['wc-a-team-a', 'wc-a-team-b', 'wc-b-team-a'].map((namespace) => ({
+          kind: 'project',
+          namespace,
+          access: [
+            { resource: 'repository', action: 'push' },
+            { resource: 'repository', action: 'pull' },
+          ],
+        })),
+      );
+    }
+  });
+
+  it('publishes the same deterministic configuration in the ConfigMap and from registryConfiguration', () => {
+    expect(out.projects).toEqual(registryConfiguration(sc, fleet));
+    expect(out.component.configuration).toEqual(registryConfiguration(sc, fleet));
+    // the order of the fleet does not matter
+    const reversed = { clusters: new Map([...fleet.clusters].reverse()) };
+    expect(JSON.stringify(registryConfiguration(sc, reversed))).toBe(JSON.stringify(registryConfiguration(sc, fleet)));
+    expect(Object.keys(out.configMap.data).sort()).toEqual(['apply-projects.sh', 'harbor-projects.json']);
+  });
+
+  it('allows only the flows Harbor needs', () => {
+    expect(flows(out.objects)).toEqual([
+      'allow-core-to-identity-provider: app=harbor,component=core -> 192.0.2.10/32 :443',
+      'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'allow-harbor-from-ingress: app=harbor,component=nginx <- ingress-nginx[component=controller,name=ingress-nginx] :8080',
+      'allow-harbor-internal-egress: * -> harbor[*] :5000,5432,6379,8080',
+      'allow-harbor-internal-ingress: * <- harbor[*] :5000,5432,6379,8080',
+      'allow-registry-to-object-storage: app=harbor,component=registry -> 198.51.100.0/24 :443',
+      'allow-trivy-db-download: app=harbor,component=trivy -> 0.0.0.0/0 ::/0 :443',
+      'default-deny: * deny ingress+egress',
+    ]);
+  });
+
+  it('uses the object storage port of the endpoint', () => {
+    const custom = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { storage: { ...storage, endpoint: 'https://minio.example.com:9000' } } });
+    const objects = new Registry(new App(), 'harbor', { cluster: custom, fleet, catalog }).toJson();
+    expect(flows(objects)).toContain('allow-registry-to-object-storage: app=harbor,component=registry -> 198.51.100.0/24 :9000');
+  });
+
+  it('explains configuration problems with the file and field', () => {
+    const noStorageCidrs = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, objectStorageCidrs: [] }, registry: { storage } });
+    expect(() => new Registry(new App(), 'harbor', { cluster: noStorageCidrs, fleet, catalog })).toThrow(ConfigError);
+    expect(() => new Registry(new App(), 'harbor', { cluster: noStorageCidrs, fleet, catalog })).toThrow(
+      /clusters\/sc\/cluster.yaml: network.objectStorageCidrs: is required: the registry stores images in https:\/\/s3.example.com/,
+    );
+    const noIngress = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, serviceClusterCidrs: [] }, registry: { storage } });
+    expect(() => new Registry(new App(), 'harbor', { cluster: noIngress, fleet, catalog })).toThrow(/network.serviceClusterCidrs: is required: harbor \(single sign-on\)/);
+    const noStorage = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false } });
+    expect(() => new Registry(new App(), 'harbor', { cluster: noStorage, fleet, catalog })).toThrow(/registry.storage: is required/);
+    const twice = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { storage, robotAccounts: ['ci', 'ci'] } });
+    expect(() => registryConfiguration(twice, fleet)).toThrow(/registry.robotAccounts\[1\]: "ci" is already registry.robotAccounts\[0\]/);
+  });
+});
+
+describe('kubeconform -strict on the registry', () => {
+  const kubeconform = new Kubeconform();
+  afterAll(() => kubeconform.dispose());
+
+  it('accepts every object: Namespace, NetworkPolicies, ConfigMap, HelmRepository and HelmRelease', async () => {
+    const objects = render().objects;
+    const result = await kubeconform.run({ harbor: objects });
+    expect(problems(result)).toEqual([]);
+    expect(result.summary).toEqual({ valid: objects.length, invalid: 0, errors: 0, skipped: 0 });
+    const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
+    for (const kind of ['v1/Namespace', 'v1/ConfigMap', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/HelmRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+  });
+});
