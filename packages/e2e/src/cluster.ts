@@ -44,6 +44,12 @@ export interface LocalClusterOptions {
   serviceClusterIpRange?: string;
   /** Repository root, where .tools/e2e and e2e-tools/ are. @default found from this package */
   root?: string;
+  /**
+   * Extra command-line flags per component, appended after the harness's own (for the Kubernetes
+   * components a repeated flag wins), e.g. `{ 'kube-apiserver': ['--audit-policy-file=...'] }`.
+   * @default none
+   */
+  extraArgs?: Partial<Record<ClusterComponent, string[]>>;
 }
 
 /** What stop() found: every process the cluster started, and any of them still alive afterwards (none, unless something is badly wrong). */
@@ -84,6 +90,7 @@ export class LocalCluster {
   private kubeClient: KubeClient | undefined;
   private gitServer: GitServer | undefined;
   private adminToken = '';
+  private fluxToken = '';
   private caPem = '';
   private nodes: string[] = [];
   private stopped: Promise<StopReport> | undefined;
@@ -99,6 +106,7 @@ export class LocalCluster {
       componentTimeoutMs: options.componentTimeoutMs ?? 90_000,
       serviceClusterIpRange: options.serviceClusterIpRange ?? '10.96.0.0/16',
       root: options.root ?? repositoryRoot(),
+      extraArgs: options.extraArgs ?? {},
     };
   }
 
@@ -236,7 +244,15 @@ export class LocalCluster {
       writeFileSync(f.serviceAccountPub, publicKey);
       // a fresh admin token per cluster: token,user,uid,"groups"
       this.adminToken = randomBytes(24).toString('hex');
-      writeFileSync(f.tokens, `${this.adminToken},admin,admin,"system:masters"\n`, { mode: 0o600 });
+      // the Flux controllers authenticate as their service accounts, as `flux install` runs them
+      // (with cluster-admin rights), so admission rules that exempt the platform see the real names
+      this.fluxToken = randomBytes(24).toString('hex');
+      writeFileSync(
+        f.tokens,
+        `${this.adminToken},admin,admin,"system:masters"\n` +
+          `${this.fluxToken},system:serviceaccount:flux-system:kustomize-controller,flux-kustomize-controller,"system:serviceaccounts,system:serviceaccounts:flux-system,system:masters"\n`,
+        { mode: 0o600 },
+      );
       writeFileSync(f.kwokConfig, KWOK_CONFIG);
     });
 
@@ -275,7 +291,8 @@ export class LocalCluster {
     this.nodes = Array.from({ length: this.options.nodes }, (_, i) => `kwok-node-${i}`);
     for (const name of this.nodes) await this.client.create(fakeNode(name, { taint: this.options.taintNodes }));
     // Ready (kwok's heartbeat), and without the not-ready taint, which the node lifecycle
-    // controller of kube-controller-manager lifts a moment later: until then pods stay Pending
+    // controller of kube-controller-manager lifts once it runs (it starts some seconds after the
+    // manager's /healthz passes, which makes this the longest phase): until then pods stay Pending
     await Promise.all(
       this.nodes.map((name) =>
         this.client.waitFor({ apiVersion: 'v1', kind: 'Node', name }, (node) => conditionsOf(node).some((c) => c.type === 'Ready' && c.status === 'True') && !hasNotReadyTaint(node), {
@@ -304,7 +321,9 @@ export class LocalCluster {
       ),
     );
     await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
-    const env = fluxEnv(layout);
+    const fluxKubeconfig = path.join(this.dataDir, 'flux.kubeconfig');
+    writeFileSync(fluxKubeconfig, kubeconfig(this.server, this.caPem, this.fluxToken), { mode: 0o600 });
+    const env = { ...fluxEnv(layout), KUBECONFIG: fluxKubeconfig };
     this.spawn('source-controller', binaries['source-controller'], sourceControllerArgs(layout), env);
     this.spawn('kustomize-controller', binaries['kustomize-controller'], kustomizeControllerArgs(layout), env);
     await Promise.all([
@@ -317,7 +336,8 @@ export class LocalCluster {
     // stop() may run while start() is still going (a test framework's hook timeout): start nothing more
     if (this.stopped) throw new Error(`not starting ${name}: the cluster is stopping`);
     const f = files(this.requireLayout());
-    const proc = ManagedProcess.start({ name, command, args, env: { HOME: f.home, TMPDIR: f.tmp, ...env }, logFile: path.join(f.logs, `${name}.log`) });
+    const allArgs = [...args, ...(this.options.extraArgs[name] ?? [])];
+    const proc = ManagedProcess.start({ name, command, args: allArgs, env: { HOME: f.home, TMPDIR: f.tmp, ...env }, logFile: path.join(f.logs, `${name}.log`) });
     this.processes.set(name, proc);
     this.startedPids.push(proc.pid);
     return proc;

@@ -96,9 +96,6 @@ export function controllerManagerArgs(layout: ClusterLayout): string[] {
     `--service-account-private-key-file=${f.serviceAccountKey}`,
     `--root-ca-file=${f.ca}`,
     '--use-service-account-credentials=true',
-    // the node lifecycle controller lifts a new node's not-ready taint on its next pass: every 1s
-    // instead of every 5s, so that fake nodes take pods sooner
-    '--node-monitor-period=1s',
     `--service-cluster-ip-range=${layout.serviceClusterIpRange}`,
     '--profiling=false',
   ];

@@ -254,7 +254,7 @@ export class KubeClient {
     let path = base;
     if (resource.namespaced) {
       if (namespace) path += `/namespaces/${encodeURIComponent(namespace)}`;
-      else if (!allNamespaces) throw new Error(`${kind} ${name ?? ''} is namespaced: give a namespace`.replace('  ', ' '));
+      else if (!allNamespaces) throw new Error(`${kind}${name ? ` ${name}` : ''} is namespaced: give a namespace`);
     }
     path += `/${resource.plural}`;
     if (name) path += `/${encodeURIComponent(name)}`;

@@ -61,12 +61,17 @@ describe('a Node process that dies without cleaning up', () => {
     writeFileSync(path.join(dir, 'process.mjs'), js);
     writeFileSync(
       path.join(dir, 'main.mjs'),
-      `import { ManagedProcess } from './process.mjs';\nconst p = ManagedProcess.start({ name: 'orphan', command: '/bin/sleep', args: ['60'], logFile: ${JSON.stringify(path.join(dir, 'orphan.log'))} });\nconsole.log(p.pid);\nsetInterval(() => {}, 1000);\n`,
+      `import { ManagedProcess } from './process.mjs';\nconst p = ManagedProcess.start({ name: 'orphan', command: '/bin/sleep', args: ['60'], logFile: ${JSON.stringify(path.join(dir, 'orphan.log'))} });\nprocess.stdout.write(p.pid + '\\n');\nsetInterval(() => {}, 1000);\n`,
     );
+    // plain stdout (not console.log, which colours numbers when FORCE_COLOR is set, as under nx)
     const parent = spawn(process.execPath, [path.join(dir, 'main.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
-    expect(processAlive(pid)).toBe(true);
-    parent.kill('SIGKILL');
-    await waitUntil(() => (processAlive(pid) ? undefined : true), { what: `pid ${pid} to die with its parent`, timeoutMs: 10_000, intervalMs: 50 });
+    try {
+      const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
+      expect(processAlive(pid)).toBe(true);
+      parent.kill('SIGKILL');
+      await waitUntil(() => (processAlive(pid) ? undefined : true), { what: `pid ${pid} to die with its parent`, timeoutMs: 10_000, intervalMs: 50 });
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
