@@ -11,8 +11,15 @@ let failed = 0;
 let skipped = 0;
 const missing = [];
 const brokenSuites = [];
+// --unit: the unit tests alone; otherwise the end-to-end results (.vitest/e2e-results.json) count too
+const files = [];
 for (const pkg of readdirSync(path.join(root, 'packages')).sort()) {
-  const file = path.join(root, 'packages', pkg, '.vitest', 'results.json');
+  files.push([pkg, path.join(root, 'packages', pkg, '.vitest', 'results.json')]);
+  if (!process.argv.includes('--unit') && existsSync(path.join(root, 'packages', pkg, 'vitest.e2e.config.ts'))) {
+    files.push([`${pkg} (end-to-end)`, path.join(root, 'packages', pkg, '.vitest', 'e2e-results.json')]);
+  }
+}
+for (const [pkg, file] of files) {
   if (!existsSync(file)) {
     missing.push(pkg);
     continue;
