@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auditPolicy, nodeFiles, oidcSettings } from '../src/index.js';
 
 function config(raw: Record<string, unknown>): ClusterConfig {
-  const { config: c, problems } = validateClusterConfig({ environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false }, certificates: { issuer: 'private-ca' }, ...raw }, 'cluster.yaml');
+  const { config: c, problems } = validateClusterConfig({ environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false }, registry: { enabled: false }, certificates: { issuer: 'private-ca' }, ...raw }, 'cluster.yaml');
   if (!c) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
   return c;
 }

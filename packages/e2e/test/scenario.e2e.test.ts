@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { main } from '@ck8s/cli';
 import { loadFleet, Workspace } from '@ck8s/core';
 import { clusterRules, evaluateManifests } from '@ck8s/policy';
+import { generateAgeKeyPair } from '@ck8s/secrets';
+import { execa } from 'execa';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conditionsOf, GitWorkTree, KubeApiError, type KubeObject, LocalCluster, requestReconcile, waitForRevision, waitUntil } from '../src/index.js';
@@ -178,6 +180,32 @@ describe('GitOps on a real control plane', () => {
     await requestReconcile(cluster.client, ks('tenants'));
     await cluster.client.waitFor(ref, (o) => (o?.spec as { hard: Record<string, string> } | undefined)?.hard.pods === '50', { timeoutMs: 120_000, what: 'Flux to revert the quota' });
     log('manual change to team-a/tenant-quota reverted by Flux');
+  });
+
+  it('fails, naming the file, when a Secret is encrypted to a key the cluster does not hold', async () => {
+    // bypasses ck8s on purpose (its secrets check refuses such a file): what would Flux do?
+    const stranger = (await generateAgeKeyPair()).recipient;
+    const plain = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: foreign\n  namespace: team-a\ndata:\n  token: aGVsbG8=\n';
+    const { stdout: encrypted } = await execa(path.join(ROOT, '.tools/bin/sops'), ['encrypt', '--age', stranger, '--encrypted-regex', '^(data|stringData)$', '--input-type', 'yaml', '--output-type', 'yaml'], { input: plain, env: { SOPS_AGE_RECIPIENTS: '' } });
+    const layer = path.join(tree.dir, 'clusters/e2e-wc/tenants');
+    const kustomizationFile = readFileSync(path.join(layer, 'kustomization.yaml'), 'utf8');
+    tree.write({ 'clusters/e2e-wc/tenants/secrets/team-a.foreign.sops.yaml': encrypted, 'clusters/e2e-wc/tenants/kustomization.yaml': kustomizationFile.replace('resources:\n', 'resources:\n  - secrets/team-a.foreign.sops.yaml\n') });
+    const broken = await tree.commitAndPush('e2e-wc: a secret for a stranger');
+    await requestReconcile(cluster.client, gitRepo);
+    const failed = await cluster.client.waitFor(
+      ks('tenants'),
+      (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False' && (c.message ?? '').includes('team-a.foreign.sops.yaml')),
+      { timeoutMs: 120_000, what: 'the tenants layer to fail on the foreign secret' },
+    );
+    const message = conditionsOf(failed).find((c) => c.type === 'Ready')!.message!;
+    log(`tenants failed at ${broken.slice(0, 12)}: ${message}`);
+    expect(message).toMatch(/decrypt/i);
+    // put it right again: the layer recovers
+    tree.remove('clusters/e2e-wc/tenants/secrets/team-a.foreign.sops.yaml');
+    tree.write({ 'clusters/e2e-wc/tenants/kustomization.yaml': kustomizationFile });
+    const fixed = await tree.commitAndPush('e2e-wc: remove the foreign secret');
+    await requestReconcile(cluster.client, gitRepo);
+    await waitForRevision(cluster.client, ks('tenants'), fixed, { timeoutMs: 180_000 });
   });
 
   it('prunes the namespace of a tenant removed from cluster.yaml', async () => {

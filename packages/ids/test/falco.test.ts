@@ -7,7 +7,7 @@ import { Falco, FALCO_POD_SECURITY_EXCEPTION, PLATFORM_EXCEPTIONS } from '../src
 const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '4.21.2' }]);
 
 function config(raw: Record<string, unknown>): ClusterConfig {
-  const base = { environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false }, certificates: { acmeEmail: 'ops@example.com' } };
+  const base = { environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false }, registry: { enabled: false }, certificates: { acmeEmail: 'ops@example.com' } };
   const { config: c, problems } = validateClusterConfig({ ...base, ...raw }, 'cluster.yaml');
   if (!c) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
   return c;

@@ -8,7 +8,7 @@ export const catalog = new ChartCatalog([
 
 /** A cluster config through the real schema, with the fields every cluster needs. */
 export function config(raw: Record<string, unknown>): ClusterConfig {
-  const base = { environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, certificates: { acmeEmail: 'ops@example.com' }, backup: { enabled: false } };
+  const base = { environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, certificates: { acmeEmail: 'ops@example.com' }, backup: { enabled: false }, registry: { enabled: false } };
   const { config: c, problems } = validateClusterConfig({ ...base, ...raw }, 'cluster.yaml');
   if (!c) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
   return c;
