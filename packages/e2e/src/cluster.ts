@@ -62,8 +62,8 @@ export interface StopReport {
   ms: number;
 }
 
-/** The processes of a cluster; the names of the binaries that run them. */
-export type ClusterComponent = BinaryName;
+/** The processes of a cluster; the names of the binaries that run them (controller-gen only builds). */
+export type ClusterComponent = Exclude<BinaryName, 'controller-gen'>;
 
 const CONTROLLERS: ClusterComponent[] = ['kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'];
 

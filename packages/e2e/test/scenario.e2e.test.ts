@@ -186,7 +186,7 @@ describe('GitOps on a real control plane', () => {
     // bypasses ck8s on purpose (its secrets check refuses such a file): what would Flux do?
     const stranger = (await generateAgeKeyPair()).recipient;
     const plain = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: foreign\n  namespace: team-a\ndata:\n  token: aGVsbG8=\n';
-    const { stdout: encrypted } = await execa(path.join(ROOT, '.tools/bin/sops'), ['encrypt', '--age', stranger, '--encrypted-regex', '^(data|stringData)$', '--input-type', 'yaml', '--output-type', 'yaml'], { input: plain, env: { SOPS_AGE_RECIPIENTS: '' } });
+    const { stdout: encrypted } = await execa(path.join(ROOT, '.tools/bin/sops'), ['encrypt', '--age', stranger, '--encrypted-regex', '^(data|stringData)$', '--input-type', 'yaml', '--output-type', 'yaml', '--filename-override', 'team-a.foreign.sops.yaml'], { input: plain, cwd: tmpdir(), env: { SOPS_AGE_RECIPIENTS: '' } });
     const layer = path.join(tree.dir, 'clusters/e2e-wc/tenants');
     const kustomizationFile = readFileSync(path.join(layer, 'kustomization.yaml'), 'utf8');
     tree.write({ 'clusters/e2e-wc/tenants/secrets/team-a.foreign.sops.yaml': encrypted, 'clusters/e2e-wc/tenants/kustomization.yaml': kustomizationFile.replace('resources:\n', 'resources:\n  - secrets/team-a.foreign.sops.yaml\n') });
@@ -194,12 +194,18 @@ describe('GitOps on a real control plane', () => {
     await requestReconcile(cluster.client, gitRepo);
     const failed = await cluster.client.waitFor(
       ks('tenants'),
-      (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False' && (c.message ?? '').includes('team-a.foreign.sops.yaml')),
-      { timeoutMs: 120_000, what: 'the tenants layer to fail on the foreign secret' },
-    );
+      (o) =>
+        String((o?.status as { lastAttemptedRevision?: string } | undefined)?.lastAttemptedRevision ?? '').includes(broken) &&
+        conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False'),
+      { timeoutMs: 180_000, what: 'the tenants layer to fail on the foreign secret' },
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await fluxState()}`);
+    });
     const message = conditionsOf(failed).find((c) => c.type === 'Ready')!.message!;
     log(`tenants failed at ${broken.slice(0, 12)}: ${message}`);
-    expect(message).toMatch(/decrypt/i);
+    // the failure says it is a decryption failure of this Secret
+    expect(message).toMatch(/decrypt|sops/i);
+    expect(message).toMatch(/foreign/);
     // put it right again: the layer recovers
     tree.remove('clusters/e2e-wc/tenants/secrets/team-a.foreign.sops.yaml');
     tree.write({ 'clusters/e2e-wc/tenants/kustomization.yaml': kustomizationFile });
