@@ -3,7 +3,7 @@
 // decrypted Secrets, the admission policies (against every policy fixture, compared with
 // `ck8s policy eval`), pruning and drift correction are checked. Everything is torn down even
 // when an assertion fails.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '@ck8s/cli';
@@ -97,6 +97,7 @@ afterAll(async () => {
   log(`stopped ${report.pids.length} processes in ${report.ms}ms; left running: ${report.leftovers.length}`);
   expect(report.leftovers).toEqual([]);
   tree?.removeTree();
+  if (keyFile) rmSync(path.dirname(keyFile), { recursive: true, force: true });
 });
 
 describe('GitOps on a real control plane', () => {
