@@ -51,6 +51,15 @@ function makeFleet(size) {
       ...(service ? [] : [`serviceCluster: sc-${i % services}`]),
       'gitops:',
       '  repository: https://git.example.com/fleet.git',
+      // components whose credentials would have to be encrypted per cluster first are off; the
+      // rest (Flux, policies, RBAC, ingress, certificates, posture, node config, tenants) is on
+      'certificates: { issuer: private-ca }',
+      'network: { apiServer: { cidrs: [10.0.0.1/32] }, serviceClusterCidrs: [192.0.2.10/32], objectStorageCidrs: [198.51.100.0/24] }',
+      'ids: { enabled: false }',
+      'logging: { enabled: false }',
+      'observability: { enabled: false }',
+      'backup: { enabled: false }',
+      ...(service ? ['registry: { enabled: false }', 'identity: { enabled: false }'] : []),
       ...(service ? [] : ['tenants:', ...[1, 2, 3].map((t) => `  - name: team-${t}\n    adminGroups: [team-${t}-admins]`)]),
     ];
     mkdirSync(path.join(dir, 'clusters', name), { recursive: true });
