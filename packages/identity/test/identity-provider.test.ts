@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEX_CLIENT_SECRETS, IdentityProvider, identityEndpoints, IDENTITY_SCRAPE_TARGET, KUBERNETES_LOGIN_REDIRECT_URIS, staticClients } from '../src/index.js';
 import { catalog, config, connectors, find, fleet, flows, type K8sObject, network, sc, sc2, wcA } from './fixtures.js';
-import { Kubeconform, problems } from './kubeconform.js';
+import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 
 function render(cluster = sc) {
   const component = new IdentityProvider(new App(), 'dex', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });

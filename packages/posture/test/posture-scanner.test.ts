@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPLIANCE_SPECS, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, POSTURE_SCRAPE_TARGET, PostureScanner, type PostureScannerProps } from '../src/index.js';
 import { catalog, config, find, fleet, flows, type K8sObject, sc, wc } from './fixtures.js';
-import { Kubeconform, problems } from './kubeconform.js';
+import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 
 function render(cluster = wc, extra: Partial<PostureScannerProps> = {}) {
   const component = new PostureScanner(new App(), 'trivy-operator', { cluster, fleet, catalog, podSecurityVersion: 'v1.33', ...extra });

@@ -3,7 +3,7 @@ import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Registry, REGISTRY_SECRETS, registryConfiguration, registryEndpoints, registryHost } from '../src/index.js';
 import { catalog, config, find, fleet, flows, type K8sObject, network, sc, storage, wcA } from './fixtures.js';
-import { Kubeconform, problems } from './kubeconform.js';
+import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 
 function render(cluster = sc) {
   const component = new Registry(new App(), 'harbor', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });

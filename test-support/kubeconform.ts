@@ -1,3 +1,4 @@
+// Shared by the packages' tests that run the real kubeconform on their output (identity, registry, posture).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -8,7 +9,7 @@ import { findTool, toYamlStream } from '@ck8s/core';
 import { importKubernetesSchemas } from '@ck8s/validate';
 
 /** The repository root, found from this file so the suite runs from any checkout. */
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The offline schema mirror (ck8s.config.yaml's validation.schemaMirror), or the one CI points at. */
 const mirror = process.env.CK8S_SCHEMA_MIRROR ?? path.resolve(repoRoot, '..', 'shared', 'schemas');
 const KUBERNETES_VERSION = '1.33.0';
