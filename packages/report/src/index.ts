@@ -1,0 +1,2 @@
+/** The fleet's compliance report: one static HTML page. */
+export {};
