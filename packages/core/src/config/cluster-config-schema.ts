@@ -260,6 +260,13 @@ export const ClusterConfigSchema = z
     name: dnsLabel().describe('Cluster name; must equal the name of its folder under clusters/.'),
     profile: z.enum(['workload', 'service'], { error: 'is not a cluster profile' }).describe('workload runs tenant apps and agents; service runs log store, metrics, registry and SSO.'),
     environment: dnsLabel().describe('Environment this cluster belongs to, e.g. production or staging.'),
+    customer: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(100, { error: 'must be at most 100 characters' })
+      .optional()
+      .describe('Customer or organisation the cluster is run for, as the onboarding form names it (shown in reports).'),
     kubernetesVersion: z
       .string()
       .regex(/^1\.[0-9]{1,2}(\.[0-9]{1,3})?$/, { error: 'is not a Kubernetes version (1.MINOR or 1.MINOR.PATCH, e.g. 1.33)' })
