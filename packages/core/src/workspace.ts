@@ -14,6 +14,16 @@ const settingsSchema = z.strictObject({
       schemaLocations: z.array(z.string().min(1)).min(1).optional(),
     })
     .default({}),
+  audit: z
+    .strictObject({
+      requireSignedCommits: z.boolean().default(false),
+      // a plain branch name, so it can be looked up as refs/heads/<name> and refs/remotes/origin/<name>
+      mainBranch: z
+        .string()
+        .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/, { message: 'is not a git branch name (letters, digits, ".", "_", "-" and "/")' })
+        .default('main'),
+    })
+    .prefault({}),
 });
 
 export interface WorkspaceSettings {
@@ -25,6 +35,13 @@ export interface WorkspaceSettings {
     readonly schemaMirror?: string;
     /** kubeconform `-schema-location` values used as they are. @default kubeconform's default plus the public CRDs catalog */
     readonly schemaLocations?: readonly string[];
+  };
+  /** What `ck8s audit` checks in the history of clusters/. */
+  readonly audit: {
+    /** Flag every change whose commit (or the merge that brought it in) has no good signature (`git log --format=%G?` is not G). @default false */
+    readonly requireSignedCommits: boolean;
+    /** The protected branch whose first-parent history is the audit trail. @default 'main' */
+    readonly mainBranch: string;
   };
 }
 
@@ -50,16 +67,17 @@ export class Workspace {
    */
   constructor(public readonly root: string, env: NodeJS.ProcessEnv = process.env) {
     const file = path.join(root, SETTINGS_FILE);
-    let settings: WorkspaceSettings = { validation: {} };
+    let settings: WorkspaceSettings = { validation: {}, audit: { requireSignedCommits: false, mainBranch: 'main' } };
     if (existsSync(file)) {
       const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
       if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
       const result = settingsSchema.safeParse(parsed.data ?? {});
-      if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE));
+      if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE, settingsSchema));
       settings = result.data;
     }
-    if (env.CK8S_SCHEMA_LOCATIONS) settings = { validation: { schemaLocations: env.CK8S_SCHEMA_LOCATIONS.split(',').map((l) => l.trim()).filter(Boolean) } };
-    else if (env.CK8S_SCHEMA_MIRROR) settings = { validation: { schemaMirror: path.resolve(env.CK8S_SCHEMA_MIRROR) } };
+    // the variables replace the schema settings only; the rest of the file still applies
+    if (env.CK8S_SCHEMA_LOCATIONS) settings = { ...settings, validation: { schemaLocations: env.CK8S_SCHEMA_LOCATIONS.split(',').map((l) => l.trim()).filter(Boolean) } };
+    else if (env.CK8S_SCHEMA_MIRROR) settings = { ...settings, validation: { schemaMirror: path.resolve(env.CK8S_SCHEMA_MIRROR) } };
     this.settings = settings;
   }
 

@@ -39,13 +39,16 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Turns schema issues into problems that name the field path, the bad value and what is allowed. */
-export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown, file: string): ConfigProblem[] {
+/**
+ * Turns schema issues into problems that name the field path, the bad value and what is allowed.
+ * @param schema the schema the issues came from, which lists the allowed fields. @default ClusterConfigSchema
+ */
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown, file: string, schema: z.core.$ZodType = ClusterConfigSchema): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const value = valueAt(input, issue.path);
     if (issue.code === 'unrecognized_keys') {
-      const allowed = allowedKeys(issue.path);
+      const allowed = allowedKeys(schema, issue.path);
       for (const key of issue.keys) {
         problems.push({ file, path: formatPath([...issue.path, key]), message: allowed.length > 0 ? `unknown field; allowed fields here: ${allowed.join(', ')}` : 'unknown field; this block takes no fields yet' });
       }
@@ -75,8 +78,8 @@ function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
 }
 
 /** Field names a strict object at `path` accepts, read from the schema so the list never goes stale. */
-function allowedKeys(fieldPath: readonly PropertyKey[]): string[] {
-  let schema: z.core.$ZodType = ClusterConfigSchema;
+function allowedKeys(root: z.core.$ZodType, fieldPath: readonly PropertyKey[]): string[] {
+  let schema = root;
   for (const part of fieldPath) {
     schema = unwrap(schema);
     const def = schema._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
