@@ -1,2 +1,5 @@
 /** The fleet's compliance report: one static HTML page. */
-export {};
+export * from './read-cluster-output.js';
+export * from './read-git-history.js';
+export * from './render-report.js';
+export * from './report-model.js';

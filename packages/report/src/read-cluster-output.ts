@@ -1,0 +1,151 @@
+import { type CatalogEntry, LAYERS, NODE_FOLDER, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
+import { parseAllDocuments } from 'yaml';
+import type { ChartReport, ComponentReport, KindCount, PolicyExceptionReport, SecretReport } from './report-model.js';
+
+export interface ReadClusterOutputOptions {
+  /** The cluster folder relative to the repository root (e.g. `clusters/demo-wc`), put in front of every file. */
+  readonly displayDir: string;
+  /** Pinned charts, to describe each chart and flag a generated version that differs from its pin. @default none */
+  readonly catalog?: readonly CatalogEntry[];
+}
+
+/** What the report shows of a cluster's committed output. */
+export interface ClusterOutput {
+  readonly components: readonly ComponentReport[];
+  readonly secrets: readonly SecretReport[];
+  /** Namespaces whose Pod Security level is lowered, with the reason written on them. */
+  readonly podSecurityExceptions: readonly PolicyExceptionReport[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Doc = any;
+
+interface ParsedFile {
+  readonly file: string;
+  readonly docs: readonly Doc[];
+}
+
+const FOLDER_ORDER: readonly string[] = [...LAYERS, NODE_FOLDER];
+
+function folderRank(folder: string): number {
+  const i = FOLDER_ORDER.indexOf(folder);
+  return i === -1 ? FOLDER_ORDER.length : i;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Documents of a YAML file; a file that does not parse yields none (validate reports it). */
+function parseDocs(content: string): Doc[] {
+  try {
+    return parseAllDocuments(content)
+      .filter((d) => d.errors.length === 0)
+      .map((d) => d.toJS())
+      .filter((d) => d !== null && typeof d === 'object');
+  } catch {
+    return [];
+  }
+}
+
+function kindCounts(docs: readonly Doc[]): KindCount[] {
+  const counts = new Map<string, number>();
+  for (const doc of docs) {
+    const kind = typeof doc.kind === 'string' ? doc.kind : 'document';
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => compare(a, b)).map(([kind, count]) => ({ kind, count }));
+}
+
+/** Finds the chart source a HelmRelease points at, anywhere in the cluster's output. */
+function findSource(all: readonly Doc[], kind: string, name: string, namespace: string | undefined): Doc | undefined {
+  return all.find((d) => d.kind === kind && d.metadata?.name === name && (d.metadata?.namespace ?? undefined) === namespace);
+}
+
+function chartOf(release: Doc, all: readonly Doc[], catalog: readonly CatalogEntry[]): ChartReport {
+  const namespace: string | undefined = release.metadata?.namespace;
+  const releaseName = `${namespace ? `${namespace}/` : ''}${release.metadata?.name ?? ''}`;
+  let chart = 'unknown';
+  let version = 'unknown';
+  let repository = 'unknown';
+  const spec = release.spec?.chart?.spec;
+  const ref = release.spec?.chartRef;
+  if (spec) {
+    // a HelmRepository (or GitRepository/Bucket) source with the chart and version on the release
+    chart = String(spec.chart ?? chart);
+    version = String(spec.version ?? '*');
+    const source = spec.sourceRef ? findSource(all, spec.sourceRef.kind, spec.sourceRef.name, spec.sourceRef.namespace ?? namespace) : undefined;
+    if (source?.spec?.url) repository = String(source.spec.url);
+  } else if (ref) {
+    // an OCIRepository names the chart in its URL and pins the version in its ref
+    const source = findSource(all, ref.kind, ref.name, ref.namespace ?? namespace);
+    const url: string | undefined = source?.spec?.url;
+    if (url) {
+      const slash = url.lastIndexOf('/');
+      repository = url.slice(0, slash);
+      chart = url.slice(slash + 1);
+    }
+    const pin = source?.spec?.ref;
+    version = String(pin?.tag ?? pin?.semver ?? pin?.digest ?? version);
+  }
+  const entry = catalog.find((e) => e.chart === chart && e.repository === repository);
+  return {
+    release: releaseName,
+    chart,
+    version,
+    repository,
+    ...(entry?.description ? { description: entry.description } : {}),
+    ...(entry && entry.version !== version ? { catalogVersion: entry.version } : {}),
+  };
+}
+
+/**
+ * Reads a cluster's committed output (relative path to content, as readTree gives it) into the
+ * report's components, Secrets and Pod Security exceptions. Only metadata of Secrets is read:
+ * their values are never looked at, so they cannot reach the report.
+ */
+export function readClusterOutput(files: ReadonlyMap<string, string>, options: ReadClusterOutputOptions): ClusterOutput {
+  const catalog = options.catalog ?? [];
+  const display = (file: string): string => `${options.displayDir}/${file}`;
+  const componentFiles: ParsedFile[] = [];
+  const secrets: SecretReport[] = [];
+  for (const [file, content] of [...files].sort(([a], [b]) => compare(a, b))) {
+    const parts = file.split('/');
+    if (!file.endsWith('.yaml') || parts.length < 2) continue;
+    if (parts.length === 3 && parts[1] === 'secrets') {
+      for (const doc of parseDocs(content)) {
+        if (doc.kind !== 'Secret') continue;
+        secrets.push({ namespace: String(doc.metadata?.namespace ?? ''), name: String(doc.metadata?.name ?? ''), file: display(file), encrypted: doc.sops !== undefined && doc.sops !== null });
+      }
+      continue;
+    }
+    if (parts.length !== 2 || parts[1] === 'kustomization.yaml') continue;
+    componentFiles.push({ file, docs: parseDocs(content) });
+  }
+
+  const all = componentFiles.flatMap((f) => f.docs);
+  const components = componentFiles
+    .map((f): ComponentReport => {
+      const [layer, name] = f.file.split('/') as [string, string];
+      return {
+        layer,
+        name: name.replace(/\.yaml$/, ''),
+        file: display(f.file),
+        kinds: kindCounts(f.docs),
+        charts: f.docs.filter((d) => d.kind === 'HelmRelease').map((d) => chartOf(d, all, catalog)),
+      };
+    })
+    .sort((a, b) => folderRank(a.layer) - folderRank(b.layer) || compare(a.layer, b.layer) || compare(a.name, b.name));
+
+  const podSecurityExceptions = componentFiles
+    .flatMap((f) => f.docs.filter((d) => d.kind === 'Namespace' && d.metadata?.annotations?.[POD_SECURITY_EXCEPTION_ANNOTATION]).map((d) => ({ f, d })))
+    .map(({ f, d }): PolicyExceptionReport => ({
+      namespace: String(d.metadata.name),
+      rule: `pod-security: ${d.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'lowered'}`,
+      reason: String(d.metadata.annotations[POD_SECURITY_EXCEPTION_ANNOTATION]),
+      source: display(f.file),
+    }))
+    .sort((a, b) => compare(a.namespace, b.namespace));
+
+  return { components, secrets: secrets.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.file, b.file)), podSecurityExceptions };
+}

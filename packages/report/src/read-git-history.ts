@@ -1,0 +1,81 @@
+import { execa, ExecaError } from 'execa';
+import type { ChangeCommit, RecentChanges, ReportRevision } from './report-model.js';
+
+export interface ReadGitHistoryOptions {
+  /** The repository root; paths are relative to it. */
+  readonly cwd: string;
+  /** Folders whose history is read. @default ['clusters/'] */
+  readonly paths?: readonly string[];
+  /** Most commits to list. @default 20 */
+  readonly limit?: number;
+}
+
+/** The commit the report is made from and the latest commits touching the reported folders. */
+export interface GitHistory {
+  /** @default none: not a git repository, or no commit yet */
+  readonly revision?: ReportRevision;
+  readonly changes: RecentChanges;
+}
+
+/** Default number of commits in the recent-changes section. */
+export const DEFAULT_CHANGE_LIMIT = 20;
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+
+class NoHistory extends Error {}
+
+/** Runs git with settings that keep its output the same whatever the user's configuration. */
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  try {
+    // optional locks off: reading must never take the index lock other git commands are waiting for
+    const result = await execa('git', ['--no-optional-locks', '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', ...args], {
+      cwd,
+      env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' },
+      stripFinalNewline: false,
+    });
+    return result.stdout;
+  } catch (e) {
+    if (e instanceof ExecaError) {
+      if (e.code === 'ENOENT') throw new NoHistory('git is not installed');
+      const stderr = String(e.stderr ?? '');
+      if (/not a git repository/i.test(stderr)) throw new NoHistory('the repository folder is not a git repository');
+      if (/does not have any commits|unknown revision|bad default revision/i.test(stderr)) throw new NoHistory('the git repository has no commits yet');
+      if (/dubious ownership/i.test(stderr)) throw new NoHistory('git refuses to read the repository (dubious ownership; see git config safe.directory)');
+      throw new Error(`git ${args[0]} failed: ${stderr.trim() || e.shortMessage}`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Reads the latest commits that touched `paths` (sha, author, author date, subject) and the HEAD
+ * commit. Outside a git repository (or without git) it says why in `changes.unavailable`
+ * instead of failing, so a report can still be made from an exported tree.
+ */
+export async function readGitHistory(options: ReadGitHistoryOptions): Promise<GitHistory> {
+  const paths = options.paths ?? ['clusters/'];
+  const limit = options.limit ?? DEFAULT_CHANGE_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`change limit ${limit} is not a positive whole number`);
+  if (paths.length === 0) throw new Error('no paths to read the history of');
+  try {
+    const [sha, date] = (await git(options.cwd, ['log', '-1', `--format=%H${FIELD}%cI`, 'HEAD'])).trim().split(FIELD) as [string, string];
+    const log = await git(options.cwd, ['log', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`, '--', ...paths]);
+    const commits = log
+      .split(RECORD)
+      .map((r) => r.replace(/^\n+/, ''))
+      .filter((r) => r.length > 0)
+      .map((r): ChangeCommit => {
+        const [commitSha, author, authorDate, subject] = r.split(FIELD) as [string, string, string, string?];
+        return { sha: commitSha, author, date: authorDate, subject: subject ?? '' };
+      });
+    const status = await git(options.cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+    return {
+      revision: { sha, date, ...(status.trim() ? { uncommittedChanges: true } : {}) },
+      changes: { paths, limit, commits },
+    };
+  } catch (e) {
+    if (e instanceof NoHistory) return { changes: { paths, limit, commits: [], unavailable: e.message } };
+    throw e;
+  }
+}

@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChartCatalog, readTree } from '@ck8s/core';
+import { describe, expect, it } from 'vitest';
+import { readClusterOutput } from '../src/index.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const catalog = ChartCatalog.load(path.join(REPO_ROOT, 'charts/catalog.yaml'));
+const entries = catalog.names.map((n) => catalog.get(n));
+const files = readTree(path.join(REPO_ROOT, 'clusters/demo-wc'), { keep: ['cluster.yaml'] });
+
+describe('readClusterOutput on the committed demo-wc output', () => {
+  const output = readClusterOutput(files, { displayDir: 'clusters/demo-wc', catalog: entries });
+  const component = (layer: string, name: string) => output.components.find((c) => c.layer === layer && c.name === name);
+
+  it('finds the chart and version of a HelmRelease from a Helm repository', () => {
+    expect(component('controllers', 'falco')?.charts).toEqual([
+      { release: 'falco/falco', chart: 'falco', version: catalog.get('falco').version, repository: 'https://falcosecurity.github.io/charts', description: 'runtime intrusion detection' },
+    ]);
+  });
+
+  it('finds the chart and version of a HelmRelease from an OCI repository', () => {
+    expect(component('controllers', 'cert-manager')?.charts).toEqual([
+      expect.objectContaining({ release: 'cert-manager/cert-manager', chart: 'cert-manager', version: catalog.get('cert-manager').version, repository: 'oci://quay.io/jetstack/charts' }),
+    ]);
+  });
+
+  it('lists every generated file as a component in layer order, plain objects too', () => {
+    const layers = [...new Set(output.components.map((c) => c.layer))];
+    expect(layers).toEqual(['flux-system', 'controllers', 'policies', 'platform', 'tenants', 'node']);
+    const tenant = component('tenants', 'team-a')!;
+    expect(tenant).toMatchObject({ file: 'clusters/demo-wc/tenants/team-a.yaml', charts: [] });
+    expect(tenant.kinds).toContainEqual({ kind: 'Namespace', count: 1 });
+    expect(output.components.some((c) => c.name === 'kustomization')).toBe(false);
+    // every catalog chart the cluster deploys matches its pin
+    expect(output.components.flatMap((c) => c.charts).filter((c) => c.catalogVersion)).toEqual([]);
+  });
+
+  it('lists committed Secrets by name without reading their values', () => {
+    expect(output.secrets).toContainEqual({ namespace: 'velero', name: 'velero-credentials', file: 'clusters/demo-wc/controllers/secrets/velero.velero-credentials.sops.yaml', encrypted: true });
+    expect(JSON.stringify(output)).not.toContain('ENC[');
+  });
+
+  it('finds namespaces whose Pod Security level is lowered, with the reason written on them', () => {
+    expect(output.podSecurityExceptions).toContainEqual(expect.objectContaining({ namespace: 'falco', rule: 'pod-security: privileged', source: 'clusters/demo-wc/controllers/falco.yaml' }));
+    expect(output.podSecurityExceptions.find((e) => e.namespace === 'falco')?.reason).toMatch(/eBPF/);
+  });
+});
+
+describe('readClusterOutput', () => {
+  it('flags a generated chart version that differs from the catalog pin', () => {
+    const pinned = entries.map((e) => (e.name === 'falco' ? { ...e, version: '9.9.9' } : e));
+    const output = readClusterOutput(files, { displayDir: 'clusters/demo-wc', catalog: pinned });
+    expect(output.components.find((c) => c.name === 'falco')?.charts[0]?.catalogVersion).toBe('9.9.9');
+  });
+
+  it('reports a component whose file does not parse, with no objects, instead of failing', () => {
+    const output = readClusterOutput(new Map([['platform/broken.yaml', 'kind: [unclosed']]), { displayDir: 'clusters/x' });
+    expect(output.components).toEqual([{ layer: 'platform', name: 'broken', file: 'clusters/x/platform/broken.yaml', kinds: [], charts: [] }]);
+  });
+
+  it('marks a Secret without sops metadata as plaintext, and still never copies its value', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  namespace: team-a\nstringData:\n  password: hunter2\n';
+    const output = readClusterOutput(new Map([['tenants/secrets/team-a.leak.sops.yaml', secret]]), { displayDir: 'clusters/x' });
+    expect(output.secrets).toEqual([{ namespace: 'team-a', name: 'leak', file: 'clusters/x/tenants/secrets/team-a.leak.sops.yaml', encrypted: false }]);
+    expect(JSON.stringify(output)).not.toContain('hunter2');
+  });
+});
