@@ -1,5 +1,6 @@
 import { ConfigError } from '@ck8s/core';
 import { Command, CommanderError } from 'commander';
+import { registerInit } from './commands/init.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerSchemas } from './commands/schemas.js';
 import { registerSecrets } from './commands/secrets.js';
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerInit(program, io);
   registerSynth(program, io);
   registerValidate(program, io);
   registerSecrets(program, io);
