@@ -2,6 +2,7 @@ import { ConfigError } from '@ck8s/core';
 import { Command, CommanderError } from 'commander';
 import { registerInit } from './commands/init.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerReport } from './commands/report.js';
 import { registerSchemas } from './commands/schemas.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerSynth } from './commands/synth.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerValidate(program, io);
   registerSecrets(program, io);
   registerPolicy(program, io);
+  registerReport(program, io);
   registerSchemas(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

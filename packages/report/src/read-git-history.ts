@@ -49,8 +49,8 @@ async function git(cwd: string, args: readonly string[]): Promise<string> {
 }
 
 /**
- * Reads the latest commits that touched `paths` (sha, author, author date, subject) and the HEAD
- * commit. Outside a git repository (or without git) it says why in `changes.unavailable`
+ * Reads the latest commits that touched `paths` (sha, author, author date, subject; merges included)
+ * and the HEAD * commit. Outside a git repository (or without git) it says why in `changes.unavailable`
  * instead of failing, so a report can still be made from an exported tree.
  */
 export async function readGitHistory(options: ReadGitHistoryOptions): Promise<GitHistory> {
@@ -60,7 +60,8 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Gi
   if (paths.length === 0) throw new Error('no paths to read the history of');
   try {
     const [sha, date] = (await git(options.cwd, ['log', '-1', `--format=%H${FIELD}%cI`, 'HEAD'])).trim().split(FIELD) as [string, string];
-    const log = await git(options.cwd, ['log', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`, '--', ...paths]);
+    // full history: the merge commits that brought a change to the branch are part of the record too
+    const log = await git(options.cwd, ['log', '--full-history', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`, '--', ...paths]);
     const commits = log
       .split(RECORD)
       .map((r) => r.replace(/^\n+/, ''))
