@@ -65,3 +65,19 @@ export function changedFiles(before: Map<string, string>, after: Map<string, str
   const all = new Set([...before.keys(), ...after.keys()]);
   return [...all].filter((f) => before.get(f) !== after.get(f)).sort();
 }
+
+/**
+ * A repository with no cluster yet: settings (schema mirror made absolute) and the chart catalog,
+ * with the built tools and schema cache shared through links, as a new customer's fleet starts.
+ */
+export function emptyRepo(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-empty-'));
+  mkdirSync(path.join(dir, 'charts'));
+  cpSync(path.join(REPO_ROOT, 'charts/catalog.yaml'), path.join(dir, 'charts/catalog.yaml'));
+  const settings = readFileSync(path.join(REPO_ROOT, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p: string) => `schemaMirror: ${path.resolve(REPO_ROOT, p)}`);
+  writeFileSync(path.join(dir, 'ck8s.config.yaml'), settings);
+  symlinkSync(path.join(REPO_ROOT, '.tools'), path.join(dir, '.tools'));
+  mkdirSync(path.join(REPO_ROOT, '.ck8s'), { recursive: true });
+  symlinkSync(path.join(REPO_ROOT, '.ck8s'), path.join(dir, '.ck8s'));
+  return dir;
+}

@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, componentsOf, isDnsLabel, validateClusterConfig } from '@ck8s/core';
-import { initClusterKey, setSecret } from '@ck8s/secrets';
+import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
 import { App } from 'cdk8s';
 import { Command, Option } from 'commander';
 import { loadContext } from '../context.js';
-import { addServiceAccounts } from '../init/add-service-accounts.js';
+import { addServiceAccounts, SERVICE_ACCOUNT_SECRETS } from '../init/add-service-accounts.js';
 import { clusterConfigFromAnswers, renderClusterDocument } from '../init/cluster-document.js';
 import { INIT_QUESTIONS, type InitAnswers } from '../init/init-questions.js';
 import { type OutsideCredentials, platformCredentials } from '../init/platform-credentials.js';
@@ -48,6 +48,8 @@ export function registerInit(program: Command, io: CliIo): void {
     if (checked.problems.length > 0) throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${flagHint(p.path)}` })));
     const outside = outsideCredentials(answers, io.cwd);
     const serviceKey = answers.profile === 'workload' ? readServiceKey(answers, io.cwd) : undefined;
+    // a wrong service cluster key fails here, before anything is written
+    if (serviceKey !== undefined) await readSecret({ workspace, cluster: answers.serviceCluster!, secret: SERVICE_ACCOUNT_SECRETS.internalUsers.secret, ageKey: serviceKey });
     const keyFile = path.resolve(io.cwd, answers.keyFile!);
 
     const snapshot = new RepositorySnapshot([workspace.clustersDir, workspace.secretsDir, workspace.sopsConfigFile]);

@@ -95,7 +95,7 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
   },
   { id: 'acmeEmail', flag: '--acme-email <email>', message: "Contact e-mail for Let's Encrypt", when: (a) => a.certificateIssuer !== 'private-ca' },
   { id: 'operatorGroups', flag: '--operator-groups <groups>', message: 'Identity provider groups of the platform operators (comma-separated)', default: () => 'platform-operators' },
-  { id: 'apiServerCidrs', flag: '--api-server-cidrs <cidrs>', message: 'Addresses of the API server as pods reach it (comma-separated CIDRs)', optional: true },
+  { id: 'apiServerCidrs', flag: '--api-server-cidrs <cidrs>', message: 'Addresses of the API server as pods reach it (comma-separated CIDRs)' },
   {
     id: 'serviceClusterCidrs',
     flag: '--service-cluster-cidrs <cidrs>',
