@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs the pinned command-line tools of tools.json into .tools/bin with `go install`.
 // Idempotent: a tool is rebuilt only when its pin changes (recorded in .tools/bin/.pins.json).
+// Also makes sure Debian's chromium is there for the report's browser test (see ensureChromium).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,3 +39,42 @@ for (const [name, { module, version }] of Object.entries(tools)) {
 }
 const names = Object.keys(tools).join(', ');
 console.log(built === 0 ? `setup: ${names} up to date in .tools/bin` : `setup: built ${built} tool(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; ${names} ready in .tools/bin`);
+
+/**
+ * The report's browser test renders the page in Debian's chromium package (npm never downloads a
+ * browser). As root with apt-get it is installed here; otherwise this says what to run, and the
+ * browser test fails with the same advice rather than being skipped.
+ */
+async function ensureChromium() {
+  const chromium = process.env.CK8S_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromium) && !process.env.CK8S_CHROMIUM) {
+    const root = process.getuid?.() === 0;
+    const apt = await execa('apt-get', ['--version']).then(() => true, () => false);
+    if (!root || !apt) {
+      console.error(`setup: ${chromium} is missing; the report's browser test needs it: install Debian's chromium (${root ? '' : 'sudo '}apt-get install -y --no-install-recommends chromium) or set CK8S_CHROMIUM to a Chromium binary`);
+      return;
+    }
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () => execa('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, stdio: 'inherit' });
+    process.stdout.write('setup: chromium is missing; apt-get install -y --no-install-recommends chromium\n');
+    try {
+      await install().catch(async () => {
+        // package lists may be missing or stale on a fresh machine
+        process.stdout.write('setup: apt-get update, then install chromium again\n');
+        await execa('apt-get', ['update'], { env, stdio: 'inherit' });
+        await install();
+      });
+    } catch (e) {
+      console.error(`setup: installing chromium failed (${e.shortMessage ?? e.message}); the report's browser test fails until ${chromium} exists`);
+      return;
+    }
+  }
+  if (!existsSync(chromium)) {
+    console.error(`setup: ${process.env.CK8S_CHROMIUM ? 'CK8S_CHROMIUM=' : ''}${chromium} does not exist; the report's browser test fails until it does`);
+    return;
+  }
+  const version = await execa(chromium, ['--version'], { reject: false });
+  console.log(`setup: ${version.stdout.trim() || 'chromium'} at ${chromium}`);
+}
+
+await ensureChromium();
