@@ -1,5 +1,7 @@
 import { ConfigError } from '@ck8s/core';
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
+import { registerDiff } from './commands/diff.js';
 import { registerInit } from './commands/init.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerReport } from './commands/report.js';
@@ -28,6 +30,8 @@ export function buildProgram(io: CliIo): Command {
   registerPolicy(program, io);
   registerReport(program, io);
   registerSchemas(program, io);
+  registerDiff(program, io);
+  registerAudit(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

@@ -14,9 +14,12 @@ export function fencedBlock(lines: readonly string[], language = ''): string {
   return [`${fence}${language}`, ...lines, fence].join('\n');
 }
 
-/** Plain text with Markdown and HTML syntax escaped (commit subjects, names), on one line. */
+/**
+ * Plain text with inline Markdown and HTML syntax escaped (commit subjects, names), on one line.
+ * Block syntax (`#`, `-`, `1.`) only counts at the start of a line, where this text never goes.
+ */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_{}[\]()#+\-.!|~<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+    .replace(/[\\`*_[\]|~<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
 }
