@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildHistory, SECRET_STRINGS, TestRepo } from '../../../test-support/git-history.js';
-import { ck8s, copyRepo } from './repo-fixture.js';
+import { DIFF_COMMENT_MARKER } from '@ck8s/review';
+import { parse } from 'yaml';
+import { ck8s, copyRepo, REPO_ROOT } from './repo-fixture.js';
 
 describe('ck8s diff', () => {
   const history = buildHistory();
@@ -47,6 +49,8 @@ describe('ck8s diff', () => {
     const repo = copyRepo();
     const git = new TestRepo(repo);
     writeFileSync(path.join(repo, '.gitignore'), '.tools\n.ck8s\n');
+    // the base is a fresh synth, so only the quota change differs even while the generator is being changed
+    expect((await ck8s(repo, ['synth'])).code).toBe(0);
     git.commit('demo fleet', 'admin', '2024-01-01T00:00:00Z');
     const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
     writeFileSync(config, readFileSync(config, 'utf8').replace('      cpu: "8"\n', '      cpu: "6"\n'));
@@ -58,5 +62,14 @@ describe('ck8s diff', () => {
       '  ~ ResourceQuota team-a/tenant-quota (tenants/team-a.yaml)\n      spec.hard["limits.cpu"]: "8" → "6"\n      spec.hard["requests.cpu"]: "8" → "6"\n',
     );
     expect(result.stdout).toMatch(/\ndiff: 1 object\(s\) differ in 1 of 2 cluster\(s\)/);
+  });
+
+  it('is what the pull-request workflow runs, and the workflow finds its comment by the same marker', () => {
+    const workflow = parse(readFileSync(path.join(REPO_ROOT, '.github/workflows/diff.yaml'), 'utf8'));
+    const steps: { run?: string; with?: { script?: string; 'fetch-depth'?: number } }[] = workflow.jobs.diff.steps;
+    expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(steps[0]!.with!['fetch-depth']).toBe(0);
+    expect(steps.some((s) => s.run === 'npx ck8s diff --base "origin/$BASE_REF" --output markdown > diff.md')).toBe(true);
+    expect(steps.find((s) => s.with?.script)!.with!.script).toContain(`const marker = '${DIFF_COMMENT_MARKER}';`);
   });
 });
