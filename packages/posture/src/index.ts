@@ -1,2 +1,3 @@
+export * from './mitre-attack-compliance.js';
 export * from './posture-scanner.js';
 export * from './trivy-operator-values.js';

@@ -62,10 +62,9 @@ export const POSTURE_SCRAPE_TARGET = {
  * registry (Harbor) scans with, so a CVE is judged alike at push time and at run time; and its results
  * leave the cluster as Prometheus metrics through the metrics pipeline the platform already has,
  * while Kubescape's results need its own backend (or storage component) to be collected and read.
- * What this gives up: Kubescape also scores the MITRE ATT&CK and its own control frameworks; trivy
- * has no MITRE ATT&CK report. The platform's MITRE coverage is runtime detection instead: Falco's
- * rules carry MITRE ATT&CK tactic and technique tags, and the controls in the README map to
- * Kubescape control ids so a Kubescape scan can still be run against a cluster on demand.
+ * What this gives up: Kubescape ships a MITRE ATT&CK framework; trivy-operator does not, so the
+ * platform adds its own ClusterComplianceReport for it (MitreAttackCompliance), and runtime
+ * detection of the same techniques is Falco's (its rules carry ATT&CK tags).
  *
  * Scan Jobs run in `trivy-system` (not in the tenants' namespaces) as a non-root user with the
  * restricted security context and no service account token. Node checks need the node-collector,

@@ -1,7 +1,7 @@
 import { ConfigError, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMPLIANCE_SPECS, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, POSTURE_SCRAPE_TARGET, PostureScanner, type PostureScannerProps } from '../src/index.js';
+import { ATTACK_TECHNIQUE_CONTROLS, COMPLIANCE_SPECS, MITRE_ATTACK_SPEC, MitreAttackCompliance, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, POSTURE_SCRAPE_TARGET, PostureScanner, type PostureScannerProps } from '../src/index.js';
 import { catalog, config, find, fleet, flows, type K8sObject, sc, wc } from './fixtures.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 
@@ -89,5 +89,30 @@ describe('kubeconform -strict on the posture scanner', () => {
     expect(result.summary).toEqual({ valid: total, invalid: 0, errors: 0, skipped: 0 });
     const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
     for (const kind of ['v1/Namespace', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/OCIRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+  });
+});
+
+describe('MitreAttackCompliance', () => {
+  const objects: K8sObject[] = new MitreAttackCompliance(new App(), 'mitre-attack-compliance').toJson();
+  const report = find(objects, 'ClusterComplianceReport', MITRE_ATTACK_SPEC);
+  const kubeconform = new Kubeconform();
+  afterAll(() => kubeconform.dispose());
+
+  it('scores ATT&CK techniques with Trivy checks, on the schedule of the other compliance reports', () => {
+    expect(report.spec.cron).toBe(render().values.compliance.cron);
+    const controls = report.spec.compliance.controls as { id: string; checks: { id: string }[] }[];
+    expect(controls.map((c) => c.id)).toEqual(ATTACK_TECHNIQUE_CONTROLS.map((c) => c.id));
+    expect(controls.map((c) => c.id)).toContain('T1611');
+    for (const c of controls) {
+      expect(c.id).toMatch(/^T\d{4}(\.\d{3})?$/);
+      expect(c.checks.length).toBeGreaterThan(0);
+      for (const check of c.checks) expect(check.id).toMatch(/^AVD-KSV-\d{4}$/);
+    }
+  });
+
+  it('is a valid ClusterComplianceReport', async () => {
+    const result = await kubeconform.run({ 'mitre-attack-compliance': objects });
+    expect(problems(result)).toEqual([]);
+    expect(result.summary).toEqual({ valid: 1, invalid: 0, errors: 0, skipped: 0 });
   });
 });

@@ -8,7 +8,7 @@ import { IdentityProvider } from '@ck8s/identity';
 import { LogForwarder, LogStore } from '@ck8s/logging';
 import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts, PlatformMonitors } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
-import { PostureScanner } from '@ck8s/posture';
+import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
 import type { App } from 'cdk8s';
 
@@ -62,7 +62,10 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   }
   if (cluster.profile === 'service' && cluster.identity.enabled) endpoints.push(...new IdentityProvider(app, 'dex', { ...common, fleet }).endpoints);
   if (cluster.profile === 'service' && cluster.registry.enabled) endpoints.push(...new Registry(app, 'harbor', { ...common, fleet }).endpoints);
-  if (cluster.posture.enabled) new PostureScanner(app, 'trivy-operator', { ...common, fleet });
+  if (cluster.posture.enabled) {
+    new PostureScanner(app, 'trivy-operator', { ...common, fleet });
+    new MitreAttackCompliance(app, 'mitre-attack-compliance');
+  }
   if (cluster.observability.enabled && cluster.profile === 'service' && endpoints.length > 0) {
     new AvailabilityProbes(app, 'availability', { cluster, catalog: props.catalog, endpoints: endpoints.map((e) => ({ name: e.name, url: `https://${e.host}` })) });
   }
