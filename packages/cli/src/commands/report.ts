@@ -89,7 +89,7 @@ export function registerReport(program: Command, io: CliIo): void {
       for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
       const passed = validation.controls.filter((c) => c.status === 'pass').length;
       io.stdout(
-        `report: ${clusters.length} cluster(s), ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s); written to ${path.relative(io.cwd, out) || out}\n`,
+        `report: ${clusters.length} cluster(s), ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s); written to ${options.out}\n`,
       );
       if (validation.problems.length > 0) throw new ReportedFailure(1);
     });
