@@ -66,7 +66,7 @@ describe('audit trail from git history', () => {
 
     const strict = await collectAudit({ root, requireSignedCommits: true });
     const flags = new Map(strict.clusters[0]!.changes.map((c) => [c.commit, c.flags]));
-    expect(flags.get(history.signed)).toEqual(['direct-push']);
+    expect(flags.get(history.signed!)).toEqual(['direct-push']);
     expect(flags.get(history.directPush)).toEqual(['direct-push', 'unsigned']);
     expect(flags.get(history.rotate)).toEqual(['unsigned', 'unsigned-merge']);
     expect(flags.get(history.squash)).toEqual(['unsigned']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffClusterFiles, diffFields, lineDiff, renderDiffMarkdown, renderDiffText } from '../src/index.js';
+import { codeSpan, diffClusterFiles, diffFields, escapeMarkdown, lineDiff, renderDiffMarkdown, renderDiffText } from '../src/index.js';
 
 const DEPLOYMENT = (image: string, extraEnv = ''): string => `apiVersion: apps/v1
 kind: Deployment
@@ -79,5 +79,13 @@ describe('field changes', () => {
     const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].join('\n');
     const after = ['a', 'b', 'c', 'D', 'e', 'f', 'g'].join('\n');
     expect(lineDiff(before, after, 1).map((l) => `${l.op}${l.text}`)).toEqual(['@...', ' c', '-d', '+D', ' e', '@...']);
+  });
+});
+
+describe('markdown text', () => {
+  it('escapes inline syntax and HTML, and code spans hold any text', () => {
+    expect(escapeMarkdown('a <b> & c &lt; *d* [e](f) `g`')).toBe('a &lt;b&gt; & c &amp;lt; \\*d\\* \\[e\\](f) \\`g\\`');
+    expect(codeSpan('x ` y')).toBe('``x ` y``');
+    expect(codeSpan('`start')).toBe('`` `start ``');
   });
 });
