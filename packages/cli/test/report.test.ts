@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ck8s, copyRepo } from './repo-fixture.js';
 
 const PLAINTEXT = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  namespace: team-a\nstringData:\n  password: hunter2-never-shown\n';
@@ -15,10 +15,17 @@ async function git(repo: string, args: readonly string[], date = '2026-03-01T12:
 describe('ck8s report', () => {
   let repo: string;
   let head: string;
+  const scratch: string[] = [];
+
+  afterAll(() => {
+    // removes the links to the shared tools and caches, never what they point at
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
     // a fleet repository with history: the fleet, a pull request adding a tenant merged with a merge commit, a docs change
     repo = copyRepo();
+    scratch.push(repo);
     writeFileSync(path.join(repo, '.gitignore'), '.tools\n.ck8s\n*.html\n');
     await git(repo, ['init', '-q', '-b', 'main']);
     await git(repo, ['add', '.']);
@@ -70,6 +77,7 @@ describe('ck8s report', () => {
 
   it('still writes the report when validation fails, shows the problem, never a secret value, and exits 1', async () => {
     const exported = copyRepo(); // not a git repository
+    scratch.push(exported);
     writeFileSync(path.join(exported, 'secrets/demo-wc/team-a.leak.sops.yaml'), PLAINTEXT);
     const result = await ck8s(exported, ['report', 'demo-wc']);
     expect(result.code).toBe(1);
