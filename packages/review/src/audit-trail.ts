@@ -139,14 +139,14 @@ export async function collectAudit(options: AuditOptions): Promise<AuditReport> 
   // which first-parent commit brought each commit in: walk the first-parent line from the oldest end,
   // giving every commit not yet reached the first-parent commit whose history first contains it
   const parents = new Map<string, string[]>();
-  for (const line of (await git.run(['rev-list', '--parents', head])).split('\n')) {
-    const [commit, ...rest] = line.trim().split(' ');
+  for (const entry of (await git.run(['rev-list', '--parents', head])).split('\n')) {
+    const [commit, ...rest] = entry.trim().split(' ');
     if (commit) parents.set(commit, rest);
   }
-  const line: string[] = [];
-  for (let c: string | undefined = head; c !== undefined && parents.has(c); c = parents.get(c)![0]) line.push(c);
+  const firstParents: string[] = [];
+  for (let c: string | undefined = head; c !== undefined && parents.has(c); c = parents.get(c)![0]) firstParents.push(c);
   const landing = new Map<string, string>();
-  for (const tip of [...line].reverse()) {
+  for (const tip of [...firstParents].reverse()) {
     const stack = [tip];
     while (stack.length > 0) {
       const c = stack.pop()!;
@@ -155,7 +155,7 @@ export async function collectAudit(options: AuditOptions): Promise<AuditReport> 
       for (const p of parents.get(c) ?? []) if (!landing.has(p)) stack.push(p);
     }
   }
-  const lineIndex = new Map(line.map((c, i) => [c, i]));
+  const lineIndex = new Map(firstParents.map((c, i) => [c, i]));
 
   const prefix = await git.prefix();
   const log = await git.run([
@@ -173,7 +173,7 @@ export async function collectAudit(options: AuditOptions): Promise<AuditReport> 
   ]);
   const changed: { info: CommitInfo; files: string[] }[] = [];
   for (const record of log.split(RECORD).slice(1)) {
-    const end = record.indexOf('\0');
+    const end = record.includes('\0') ? record.indexOf('\0') : record.length;
     const info = parseCommit(record.slice(0, end), signed);
     const files = record
       .slice(end + 1)
