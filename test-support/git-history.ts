@@ -16,12 +16,21 @@ const PEOPLE = {
 } as const;
 type Who = keyof typeof PEOPLE;
 
+/** Folders the scenarios created, removed by removeTestRepos(). */
+const created: string[] = [];
+
+/** Removes every repository (and signing key) this test file created; call it in afterAll. */
+export function removeTestRepos(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A repository whose git runs with no user or system configuration; identities and dates are given per commit. */
 export class TestRepo {
   readonly dir: string;
 
   constructor(dir?: string) {
     this.dir = dir ?? mkdtempSync(path.join(tmpdir(), 'ck8s-history-'));
+    if (!dir) created.push(this.dir);
     this.git('init', '--quiet', '--initial-branch=main');
   }
 
@@ -230,7 +239,9 @@ export function buildHistory(settings = 'validation: {}\n', options: { sign?: bo
 
   let signed: string | undefined;
   if (options.sign) {
-    const key = path.join(repo.dir, '..', `${path.basename(repo.dir)}-signing-key`);
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'ck8s-signing-'));
+    created.push(keyDir);
+    const key = path.join(keyDir, 'key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'dave', '-f', key]);
     const publicKey = execFileSync('ssh-keygen', ['-y', '-f', key], { encoding: 'utf8' }).trim();
     writeFileSync(`${key}.allowed`, `dave@example.com namespaces="git" ${publicKey}\n`);

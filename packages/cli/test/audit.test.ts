@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { buildHistory, SECRET_STRINGS } from '../../../test-support/git-history.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildHistory, removeTestRepos, SECRET_STRINGS } from '../../../test-support/git-history.js';
 import { ck8s } from './repo-fixture.js';
 
 describe('ck8s audit', () => {
+  afterAll(removeTestRepos);
   const history = buildHistory();
   const root = history.repo.dir;
   const short = (commit: string): string => commit.slice(0, 12);

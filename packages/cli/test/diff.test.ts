@@ -1,12 +1,18 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { buildHistory, SECRET_STRINGS, TestRepo } from '../../../test-support/git-history.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildHistory, removeTestRepos, SECRET_STRINGS, TestRepo } from '../../../test-support/git-history.js';
 import { DIFF_COMMENT_MARKER } from '@ck8s/review';
 import { parse } from 'yaml';
 import { ck8s, copyRepo, REPO_ROOT } from './repo-fixture.js';
 
 describe('ck8s diff', () => {
+  const copies: string[] = [];
+  afterAll(() => {
+    removeTestRepos();
+    // the links to the shared tools and caches go, not what they point to
+    for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  });
   const history = buildHistory();
   const root = history.repo.dir;
 
@@ -47,6 +53,7 @@ describe('ck8s diff', () => {
 
   it('names the ResourceQuota field a tenant quota change touches in the demo fleet', async () => {
     const repo = copyRepo();
+    copies.push(repo);
     const git = new TestRepo(repo);
     writeFileSync(path.join(repo, '.gitignore'), '.tools\n.ck8s\n');
     // the base is a fresh synth, so only the quota change differs even while the generator is being changed

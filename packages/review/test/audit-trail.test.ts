@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { buildHistory, SECRET_STRINGS } from '../../../test-support/git-history.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildHistory, removeTestRepos, SECRET_STRINGS } from '../../../test-support/git-history.js';
 import { collectAudit, renderAuditHtml, renderAuditJson, renderAuditMarkdown } from '../src/index.js';
 
 describe('audit trail from git history', () => {
+  afterAll(removeTestRepos);
   const history = buildHistory('validation: {}\n', { sign: true });
   const root = history.repo.dir;
 

@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { buildHistory, SECRET_STRINGS } from '../../../test-support/git-history.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildHistory, removeTestRepos, SECRET_STRINGS } from '../../../test-support/git-history.js';
 import { DIFF_COMMENT_MARKER, diffFleet, renderDiffMarkdown, renderDiffText } from '../src/index.js';
 
 describe('fleet diff against a git revision', () => {
+  afterAll(removeTestRepos);
   const history = buildHistory();
   const root = history.repo.dir;
 

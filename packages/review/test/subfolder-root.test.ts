@@ -1,11 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { TestRepo } from '../../../test-support/git-history.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTestRepos, TestRepo } from '../../../test-support/git-history.js';
 import { collectAudit, diffFleet } from '../src/index.js';
 
 describe('a repository root below the top of the git working tree', () => {
+  afterAll(removeTestRepos);
   it('reads files and history relative to the root', async () => {
     const repo = new TestRepo();
     const cm = (value: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  mode: ${value}\n`;
@@ -30,5 +31,6 @@ describe('a repository root below the top of the git working tree', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-no-git-'));
     await expect(diffFleet({ root: dir, base: 'HEAD' })).rejects.toThrow(`${dir} is not in a git repository; the diff and the audit read the history of clusters/`);
     await expect(collectAudit({ root: dir })).rejects.toThrow('is not in a git repository');
+    rmSync(dir, { recursive: true });
   });
 });
