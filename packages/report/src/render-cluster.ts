@@ -69,7 +69,7 @@ export function renderCluster(cluster: ClusterReport): Html {
   const id = clusterAnchor(cluster.name);
   return html`<section id="${id}" aria-labelledby="${id}-title">
 <h2 id="${id}-title">Cluster ${cluster.name}</h2>
-<dl class="facts"><dt>Profile</dt><dd>${cluster.profile}</dd><dt>Environment</dt><dd>${cluster.environment}</dd><dt>Kubernetes version</dt><dd>${cluster.kubernetesVersion}</dd><dt>Domain</dt><dd><code>${cluster.domain}</code></dd>${
+<dl class="facts">${cluster.customer ? html`<dt>Customer</dt><dd>${cluster.customer}</dd>` : ''}<dt>Profile</dt><dd>${cluster.profile}</dd><dt>Environment</dt><dd>${cluster.environment}</dd><dt>Kubernetes version</dt><dd>${cluster.kubernetesVersion}</dd><dt>Domain</dt><dd><code>${cluster.domain}</code></dd>${
     cluster.serviceCluster ? html`<dt>Service cluster</dt><dd>${cluster.serviceCluster}</dd>` : ''
   }<dt>Controls</dt><dd>${passed}/${cluster.controls.length} passed</dd></dl>
 <h3>Components</h3>

@@ -29,6 +29,8 @@ export interface ClusterReport {
   /** workload or service. */
   readonly profile: string;
   readonly environment: string;
+  /** Customer or organisation the cluster is run for (cluster.yaml `customer`). @default none */
+  readonly customer?: string;
   readonly kubernetesVersion: string;
   readonly domain: string;
   /** The service cluster a workload cluster ships its evidence to. @default none */

@@ -12,6 +12,7 @@ describe('renderReport', () => {
 
   it('shows cluster settings, chart versions, control status with evidence, exceptions and commits', () => {
     expect(page).toContain('<dt>Kubernetes version</dt><dd>1.33</dd>');
+    expect(page).toContain('<dt>Customer</dt><dd>Example &lt;Health&gt; &amp; Co</dd>');
     expect(page).toContain('<strong>falco</strong> <code>4.21.2</code>');
     expect(page).toContain('catalog pins v1.17.2');
     expect(page).toMatch(/<tr id="demo-wc-ck8s-rbac-001" class="fail"><td><code class="nowrap">CK8S-RBAC-001<\/code><\/td><td><span class="status status-fail">fail<\/span>/);

@@ -28,6 +28,7 @@ export function sampleModel(): FleetReportModel {
         name: 'demo-wc',
         profile: 'workload',
         environment: 'demo',
+        customer: 'Example <Health> & Co',
         kubernetesVersion: '1.33',
         domain: 'demo-wc.example.com',
         serviceCluster: 'demo-sc',

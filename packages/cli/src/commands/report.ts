@@ -34,6 +34,7 @@ function clusterReport(context: RepoContext, name: string, validation: Validatio
     name,
     profile: config.profile,
     environment: config.environment,
+    ...(config.customer ? { customer: config.customer } : {}),
     kubernetesVersion: config.kubernetesVersion,
     domain: config.domain,
     ...(config.serviceCluster ? { serviceCluster: config.serviceCluster } : {}),
