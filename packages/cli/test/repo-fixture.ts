@@ -36,11 +36,7 @@ export function copyRepo(): string {
   for (const entry of ['clusters', 'secrets', 'charts', '.sops.yaml']) {
     if (existsSync(path.join(REPO_ROOT, entry))) cpSync(path.join(REPO_ROOT, entry), path.join(dir, entry), { recursive: true });
   }
-  const settings = readFileSync(path.join(REPO_ROOT, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p: string) => `schemaMirror: ${path.resolve(REPO_ROOT, p)}`);
-  writeFileSync(path.join(dir, 'ck8s.config.yaml'), settings);
-  symlinkSync(path.join(REPO_ROOT, '.tools'), path.join(dir, '.tools'));
-  mkdirSync(path.join(REPO_ROOT, '.ck8s'), { recursive: true });
-  symlinkSync(path.join(REPO_ROOT, '.ck8s'), path.join(dir, '.ck8s'));
+  shareSettingsAndTools(dir);
   return dir;
 }
 
@@ -74,10 +70,15 @@ export function emptyRepo(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-empty-'));
   mkdirSync(path.join(dir, 'charts'));
   cpSync(path.join(REPO_ROOT, 'charts/catalog.yaml'), path.join(dir, 'charts/catalog.yaml'));
+  shareSettingsAndTools(dir);
+  return dir;
+}
+
+/** The repository's settings with the schema mirror made absolute, and the built tools and schema cache linked. */
+function shareSettingsAndTools(dir: string): void {
   const settings = readFileSync(path.join(REPO_ROOT, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p: string) => `schemaMirror: ${path.resolve(REPO_ROOT, p)}`);
   writeFileSync(path.join(dir, 'ck8s.config.yaml'), settings);
   symlinkSync(path.join(REPO_ROOT, '.tools'), path.join(dir, '.tools'));
   mkdirSync(path.join(REPO_ROOT, '.ck8s'), { recursive: true });
   symlinkSync(path.join(REPO_ROOT, '.ck8s'), path.join(dir, '.ck8s'));
-  return dir;
 }

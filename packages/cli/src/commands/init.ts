@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, componentsOf, isDnsLabel, validateClusterConfig } from '@ck8s/core';
+import { RECEIVER_SECRET_KEYS, type ReceiverType } from '@ck8s/observability';
 import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
 import { App } from 'cdk8s';
 import { Command, Option } from 'commander';
@@ -15,8 +16,6 @@ import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { composeCluster } from '../synth/compose-cluster.js';
 import { runValidation } from '../validate/run-validation.js';
 import { synthesizeFleet } from './synth.js';
-
-const RECEIVER_KEYS: Readonly<Record<string, string>> = { slack: 'url', email: 'password', pagerduty: 'routing-key', webhook: 'url' };
 
 export function registerInit(program: Command, io: CliIo): void {
   const command = program
@@ -61,8 +60,9 @@ export function registerInit(program: Command, io: CliIo): void {
       keyWritten = true;
       io.stderr(`init: ${name}: age key created, private key in ${key.keyFile} (keep it outside the repository; load it into the cluster with \`${key.loadCommand}\`)\n`);
 
-      // the components decide which Secrets exist: compose the new cluster and fill what they declare
+      // the fleet with the new cluster; Secrets and synth output do not change it, so it serves to the end
       const loaded = loadContext(io.cwd, program.opts().root);
+      // the components decide which Secrets exist: compose the new cluster and fill what they declare
       const cluster = loaded.fleet.clusters.get(name)!;
       const app = new App();
       composeCluster(app, { cluster, fleet: loaded.fleet, catalog: loaded.catalog });
@@ -74,10 +74,10 @@ export function registerInit(program: Command, io: CliIo): void {
         io.stderr(`init: ${cluster.serviceCluster}: accounts of ${name} added to ${files.join(', ')}\n`);
       }
 
-      const fresh = loadContext(io.cwd, program.opts().root);
-      const synth = synthesizeFleet(fresh, [...fresh.fleet.clusters.keys()]);
+      const all = [...loaded.fleet.clusters.keys()];
+      const synth = synthesizeFleet(loaded, all);
       io.stdout(`synth: ${synth.clusters} cluster(s), ${synth.files} files, changed: ${synth.changed.join(', ') || 'none'}\n`);
-      const report = await runValidation(loadContext(io.cwd, program.opts().root), [...fresh.fleet.clusters.keys()]);
+      const report = await runValidation(loaded, all);
       for (const p of report.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
       const passed = report.controls.filter((c) => c.status === 'pass').length;
       io.stdout(`validate: ${report.clusters.length} cluster(s), ${report.objects} objects checked, ${passed}/${report.controls.length} controls passed, ${report.problems.length} problem(s)\n`);
@@ -145,7 +145,7 @@ function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
     s3AccessKeyId: a.s3AccessKeyId!,
     s3SecretAccessKey: a.s3SecretAccessKey!,
     ...(connector ? { connector } : {}),
-    ...(a.receiverType ? { receiver: { key: RECEIVER_KEYS[a.receiverType]!, value: a.receiverSecret! } } : {}),
+    ...(a.receiverType ? { receiver: { key: RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType], value: a.receiverSecret! } } : {}),
   };
 }
 

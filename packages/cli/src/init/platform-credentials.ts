@@ -85,6 +85,7 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
   const prometheus: Account = { user: agentUser.prometheus(name), password: randomPassword() };
   const dashboards: Account = { user: DASHBOARDS_SERVER_USER, password: randomPassword() };
   const used = { fluentBit: false, falcosidekick: false, prometheus: false };
+  const logWriters = (): Account[] => [...(used.fluentBit ? [fluentBit] : []), ...(used.falcosidekick ? [falcosidekick] : [])];
 
   const secrets = new Map<string, Record<string, string>>();
   const unknown: string[] = [];
@@ -142,8 +143,7 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
       case 'opensearch/opensearch-internal-users':
         deferred.push(() => {
           const admin: Account = { user: LOG_STORE_ADMIN_USER, password: randomPassword() };
-          const writers = [...(used.fluentBit ? [fluentBit] : []), ...(used.falcosidekick ? [falcosidekick] : [])];
-          set({ 'internal_users.yml': internalUsersFile(admin, dashboards, writers) });
+          set({ 'internal_users.yml': internalUsersFile(admin, dashboards, logWriters()) });
           secrets.set(LOG_STORE_ADMIN_SECRET, { username: admin.user, password: admin.password });
         });
         break;
@@ -180,7 +180,7 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
   return {
     secrets,
     accounts: {
-      logWriters: [...(used.fluentBit ? [fluentBit] : []), ...(used.falcosidekick ? [falcosidekick] : [])],
+      logWriters: logWriters(),
       alertmanagerClients: used.falcosidekick ? [falcosidekick] : [],
       remoteWriters: used.prometheus ? [prometheus] : [],
     },
