@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Installs the pinned command-line tools of tools.json into .tools/bin with `go install`.
-// Idempotent: a tool is rebuilt only when its pin changes (recorded in .tools/bin/.pins.json).
+// Installs the pinned command-line tools of tools.json into .tools/bin with `go install`, and
+// builds ck8s' own Go helpers (every module folder under tools/, e.g. tools/ck8s-rename-exchange).
+// Idempotent: a tool is rebuilt only when its pin (for a helper: the hash of its files) changes
+// (recorded in .tools/bin/.pins.json).
 // Also makes sure Debian's chromium is there for the report's browser test (see ensureChromium).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -37,7 +40,27 @@ for (const [name, { module, version }] of Object.entries(tools)) {
   writeFileSync(pinsFile, `${JSON.stringify(installed, null, 2)}\n`);
   built++;
 }
-const names = Object.keys(tools).join(', ');
+// ck8s' own helpers: small Go modules of this repository, built with the same flags
+const helpersDir = path.join(root, 'tools');
+const helpers = existsSync(helpersDir) ? readdirSync(helpersDir).filter((d) => existsSync(path.join(helpersDir, d, 'go.mod'))).sort() : [];
+for (const name of helpers) {
+  const dir = path.join(helpersDir, name);
+  const hash = createHash('sha256');
+  for (const file of readdirSync(dir).sort()) hash.update(`${file}\0`).update(readFileSync(path.join(dir, file)));
+  const pin = `./tools/${name}#${hash.digest('hex').slice(0, 16)}`;
+  if (installed[name] === pin && existsSync(path.join(bin, name))) continue;
+  process.stdout.write(`setup: go build ./tools/${name}\n`);
+  try {
+    await execa('go', ['build', '-o', path.join(bin, name), '.'], { cwd: dir, env: { CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false -mod=readonly' }, stdio: 'inherit' });
+  } catch (e) {
+    console.error(`setup: go build ./tools/${name} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`);
+    process.exit(1);
+  }
+  installed[name] = pin;
+  writeFileSync(pinsFile, `${JSON.stringify(installed, null, 2)}\n`);
+  built++;
+}
+const names = [...Object.keys(tools), ...helpers].join(', ');
 console.log(built === 0 ? `setup: ${names} up to date in .tools/bin` : `setup: built ${built} tool(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; ${names} ready in .tools/bin`);
 
 /**

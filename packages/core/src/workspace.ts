@@ -110,11 +110,14 @@ export class Workspace {
     return path.relative(this.root, file).split(path.sep).join('/');
   }
 
-  /** Names of all clusters (folders under clusters/ with a cluster.yaml), sorted. */
+  /**
+   * Names of all clusters (folders under clusters/ with a cluster.yaml), sorted. Hidden folders are
+   * not clusters: they include the `.ck8s-*` scratch copy of a cluster folder a killed synth left.
+   */
   clusterNames(): string[] {
     if (!existsSync(this.clustersDir)) return [];
     return readdirSync(this.clustersDir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && existsSync(path.join(this.clustersDir, e.name, 'cluster.yaml')))
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(path.join(this.clustersDir, e.name, 'cluster.yaml')))
       .map((e) => e.name)
       .sort();
   }

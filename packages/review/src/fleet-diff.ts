@@ -79,7 +79,8 @@ function workingTreeClusters(root: string): Set<string> {
   if (!existsSync(dir)) return new Set();
   return new Set(
     readdirSync(dir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, CLUSTER_CONFIG_FILE)))
+      // hidden folders are not clusters (e.g. the `.ck8s-*` scratch copy a killed synth left)
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(path.join(dir, e.name, CLUSTER_CONFIG_FILE)))
       .map((e) => e.name),
   );
 }

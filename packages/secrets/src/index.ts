@@ -1,7 +1,6 @@
 export * from './add-age-recipient.js';
 export * from './age-key-env.js';
 export * from './age-key-pair.js';
-export * from './atomic-write.js';
 export * from './check-secrets.js';
 export * from './cluster-recipients.js';
 export * from './htpasswd.js';

@@ -1,9 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Workspace } from '@ck8s/core';
+import { type Workspace, writeFileAtomic } from '@ck8s/core';
 import { addAgeRecipient } from './add-age-recipient.js';
 import { formatAgeKeyFile, generateAgeKeyPair } from './age-key-pair.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { assertCluster, readAllAgeRecipients } from './cluster-recipients.js';
 import { renderSopsConfig } from './sops-config.js';
 

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { toYamlStream, type Workspace } from '@ck8s/core';
+import { toYamlStream, type Workspace, writeFileAtomic } from '@ck8s/core';
 import { parse } from 'yaml';
 import { ageKeyFromEnv } from './age-key-env.js';
 import { assertCluster, readAgeRecipients } from './cluster-recipients.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { secretManifest } from './secret-manifest.js';
 import { parseSecretRef, secretFilePath } from './secret-path.js';
 import { Sops } from './sops.js';

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { removeDeadScratch, scratchName, swapDirectory } from '@ck8s/core';
 import { KubernetesSchemaConverter, type SchemaVariant } from './kubernetes-schema-converter.js';
 import { parseKubernetesVersion } from './kubernetes-version.js';
-import { removeStaleScratch, SCRATCH_PREFIX, swapDirectory } from './swap-directory.js';
 
 /** Version of the output format; bump it whenever the generated files change, so caches re-import. */
 export const SCHEMA_IMPORT_FORMAT = 1;
@@ -57,9 +57,10 @@ export function importKubernetesSchemas(props: ImportKubernetesSchemasProps): Im
 
   const outDir = path.resolve(props.outDir);
   mkdirSync(outDir, { recursive: true });
-  removeStaleScratch(outDir);
-  // Staged next to the targets so the final renames stay on one filesystem.
-  const staging = mkdtempSync(path.join(outDir, `${SCRATCH_PREFIX}staging-`));
+  removeDeadScratch(outDir);
+  // Staged next to the targets so each folder is swapped in by one exchange on one filesystem.
+  const staging = path.join(outDir, scratchName('schemas'));
+  mkdirSync(staging);
   try {
     let files = 0;
     let kinds = 0;

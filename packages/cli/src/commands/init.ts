@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, componentsOf, isDnsLabel, validateClusterConfig } from '@ck8s/core';
+import { acquireRepositoryLock, ConfigError, componentsOf, isDnsLabel, validateClusterConfig } from '@ck8s/core';
 import { RECEIVER_SECRET_KEYS, type ReceiverType } from '@ck8s/observability';
 import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
 import { App } from 'cdk8s';
@@ -15,7 +15,7 @@ import { resolveAnswers } from '../init/resolve-answers.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { composeCluster } from '../synth/compose-cluster.js';
 import { runValidation } from '../validate/run-validation.js';
-import { synthesizeFleet } from './synth.js';
+import { synthesizeFleet, waitNotice } from './synth.js';
 
 export function registerInit(program: Command, io: CliIo): void {
   const command = program
@@ -51,6 +51,8 @@ export function registerInit(program: Command, io: CliIo): void {
     if (serviceKey !== undefined) await readSecret({ workspace, cluster: answers.serviceCluster!, secret: SERVICE_ACCOUNT_SECRETS.internalUsers.secret, ageKey: serviceKey });
     const keyFile = path.resolve(io.cwd, answers.keyFile!);
 
+    // init writes in many places and runs synth: one lock for all of it, taken before the snapshot
+    const lock = acquireRepositoryLock(workspace.root, { onWait: waitNotice(io) });
     const snapshot = new RepositorySnapshot([workspace.clustersDir, workspace.secretsDir, workspace.sopsConfigFile]);
     let keyWritten = false;
     try {
@@ -89,6 +91,8 @@ export function registerInit(program: Command, io: CliIo): void {
       snapshot.restore();
       if (keyWritten) rmSync(keyFile, { force: true });
       throw e;
+    } finally {
+      lock.release();
     }
     io.stdout(`init: ${name} is ready; review and commit clusters/, secrets/ and .sops.yaml\n`);
   });

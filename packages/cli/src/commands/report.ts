@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { readTree } from '@ck8s/core';
+import { readTree, writeFileAtomic } from '@ck8s/core';
 import { tenantExceptions } from '@ck8s/policy';
 import { type ClusterReport, DEFAULT_CHANGE_LIMIT, type PolicyExceptionReport, readClusterOutput, readGitHistory, renderReport } from '@ck8s/report';
-import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
 import { loadContext, type RepoContext, selectClusters } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';

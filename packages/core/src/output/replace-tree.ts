@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-
-const STAGING_PREFIX = '.ck8s-staging-';
-const PREVIOUS_PREFIX = '.ck8s-previous-';
+import { removeDeadScratch, scratchName } from './scratch.js';
+import { swapDirectory } from './swap-directory.js';
 
 export interface ReplaceTreeOptions {
-  /** Top-level entries of the folder that are inputs and never moved or written (e.g. `cluster.yaml`). */
+  /** Top-level entries of the folder that are inputs and never written (e.g. `cluster.yaml`); they are carried over as they are. */
   readonly keep: readonly string[];
 }
 
@@ -16,17 +15,13 @@ export function readTree(dir: string, options: ReplaceTreeOptions): Map<string, 
   const walk = (relative: string): void => {
     for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true })) {
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
-      if (!relative && (options.keep.includes(entry.name) || isScratch(entry.name))) continue;
+      if (!relative && options.keep.includes(entry.name)) continue;
       if (entry.isDirectory()) walk(rel);
       else files.set(rel, readFileSync(path.join(dir, rel), 'utf8'));
     }
   };
   walk('');
   return files;
-}
-
-function isScratch(name: string): boolean {
-  return name.startsWith(STAGING_PREFIX) || name.startsWith(PREVIOUS_PREFIX);
 }
 
 /** Whether a folder's generated files equal the given tree byte for byte. */
@@ -38,48 +33,75 @@ export function treeEquals(dir: string, files: ReadonlyMap<string, string>, opti
 }
 
 /**
- * Replaces the generated part of a folder with `files`, leaving the kept entries untouched.
- * The new tree is written completely into a staging folder next to the target first, then
- * swapped in by renames on the same filesystem; if a rename fails the previous tree is put
- * back. A crash leaves only `.ck8s-*` scratch folders, which the next run removes.
+ * Replaces the generated part of a folder with `files`, leaving the kept entries as they are.
+ * The complete new folder (the files plus hard links to the kept entries) is written beside the
+ * target under a scratch name, then swapped in by one atomic exchange (see {@link swapDirectory}):
+ * git, Flux's paths and readers see the old or the new tree, and a crash at any point leaves one
+ * of the two plus a gitignored `.ck8s-*` scratch folder that the next run removes. Callers that
+ * may run concurrently hold the repository lock (see acquireRepositoryLock).
  * @returns false when the folder already held exactly these files (nothing is written)
+ * @throws Error before anything is written when a path leaves the folder or names a kept entry
  */
 export function replaceTree(dir: string, files: ReadonlyMap<string, string>, options: ReplaceTreeOptions): boolean {
-  mkdirSync(dir, { recursive: true });
-  for (const entry of readdirSync(dir)) if (isScratch(entry)) rmSync(path.join(dir, entry), { recursive: true, force: true });
-  if (treeEquals(dir, files, options)) return false;
+  for (const file of files.keys()) {
+    if (file.split('/').some((part) => part === '..' || part === '' || part === '.') || path.isAbsolute(file)) throw new Error(`refusing to write outside the output folder: ${file}`);
+    if (options.keep.includes(file.split('/')[0]!)) throw new Error(`refusing to overwrite input ${file}`);
+  }
+  const parent = path.dirname(path.resolve(dir));
+  mkdirSync(parent, { recursive: true });
+  removeDeadScratch(parent);
+  if (existsSync(dir) && treeEquals(dir, files, options)) return false;
 
-  const staging = mkdtempSync(path.join(dir, STAGING_PREFIX));
-  const previous = mkdtempSync(path.join(dir, PREVIOUS_PREFIX));
+  const staging = path.join(parent, scratchName(path.basename(dir)));
   try {
+    mkdirSync(staging);
     for (const [file, content] of files) {
-      if (file.split('/').some((part) => part === '..' || part === '') || path.isAbsolute(file)) throw new Error(`refusing to write outside the output folder: ${file}`);
-      if (options.keep.includes(file.split('/')[0]!)) throw new Error(`refusing to overwrite input ${file}`);
       const target = path.join(staging, file);
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
-    const old = readdirSync(dir).filter((e) => !options.keep.includes(e) && !isScratch(e));
-    const moved: string[] = [];
-    const placed: string[] = [];
-    try {
-      for (const entry of old) {
-        renameSync(path.join(dir, entry), path.join(previous, entry));
-        moved.push(entry);
-      }
-      for (const entry of readdirSync(staging)) {
-        renameSync(path.join(staging, entry), path.join(dir, entry));
-        placed.push(entry);
-      }
-    } catch (e) {
-      for (const entry of placed) rmSync(path.join(dir, entry), { recursive: true, force: true });
-      for (const entry of moved) renameSync(path.join(previous, entry), path.join(dir, entry));
-      throw e;
-    }
-    return true;
-  } finally {
+    const kept = options.keep.filter((entry) => existsSync(path.join(dir, entry)));
+    for (const entry of kept) carryOver(path.join(dir, entry), path.join(staging, entry));
+    swapDirectory(staging, dir, { beforeRemove: (old) => keepLatest(old, dir, kept) });
+  } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    rmSync(previous, { recursive: true, force: true });
+    throw e;
+  }
+  return true;
+}
+
+/**
+ * Puts a kept input into the new folder. A file is hard-linked (same inode), so an edit saved in
+ * place before the swap is in both trees; a folder is copied. If an editor replaced the file
+ * (new inode) while the new tree was staged, the swap would lose that edit, so {@link keepLatest}
+ * checks after the swap.
+ */
+function carryOver(from: string, to: string): void {
+  if (lstatSync(from).isDirectory()) {
+    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    return;
+  }
+  try {
+    linkSync(from, to);
+  } catch {
+    // a filesystem without hard links: a copy, with keepLatest's check still applying
+    cpSync(from, to);
+  }
+}
+
+/**
+ * After a swap, moves a kept file from the old tree (now at `old`) into the new one when it is not
+ * the inode that was linked, i.e. it was replaced by an editor while the new tree was staged.
+ */
+function keepLatest(oldDir: string, newDir: string, keep: readonly string[]): void {
+  for (const entry of keep) {
+    const before = path.join(oldDir, entry);
+    const after = path.join(newDir, entry);
+    try {
+      if (statSync(before).ino !== statSync(after).ino && readFileSync(before).compare(readFileSync(after)) !== 0) renameSync(before, after);
+    } catch {
+      // not there on one side: nothing was replaced
+    }
   }
 }
 
@@ -89,4 +111,3 @@ export function treeSize(files: ReadonlyMap<string, string>): number {
   for (const content of files.values()) total += Buffer.byteLength(content);
   return total;
 }
-
