@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './config/config-error.js';
 import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
+import { urlCredentialProblems } from './config/url-credentials.js';
 
 const entry = z.strictObject({
   repository: z
@@ -33,7 +34,13 @@ export class ChartCatalog {
     const parsed = parseYamlFile(readFileSync(file, 'utf8'), displayPath);
     if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
     const result = catalogSchema.safeParse(parsed.data);
-    if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, displayPath));
+    const credentials = urlCredentialProblems(
+      parsed.data,
+      displayPath,
+      () => 'The catalog reaches every cluster through git; use a chart repository or mirror that needs no credentials.',
+    );
+    const problems = [...credentials, ...(result.success ? [] : issuesToProblems(result.error.issues, parsed.data, displayPath))];
+    if (problems.length > 0 || !result.success) throw new ConfigError(problems);
     return new ChartCatalog(
       Object.entries(result.data.charts).map(([name, e]) => ({ name, ...e })),
       displayPath,

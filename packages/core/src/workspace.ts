@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config/config-error.js';
 import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
+import { urlCredentialProblems } from './config/url-credentials.js';
 
 /** Marks the repository root and holds repository-wide settings. */
 export const SETTINGS_FILE = 'ck8s.config.yaml';
@@ -72,7 +73,13 @@ export class Workspace {
       const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
       if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
       const result = settingsSchema.safeParse(parsed.data ?? {});
-      if (!result.success) throw new ConfigError(issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE, settingsSchema));
+      const credentials = urlCredentialProblems(
+        parsed.data,
+        SETTINGS_FILE,
+        () => 'Use a schema mirror that needs no credentials, or give the locations with credentials to CI only, in the CK8S_SCHEMA_LOCATIONS variable (a CI secret).',
+      );
+      const problems = [...credentials, ...(result.success ? [] : issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE, settingsSchema))];
+      if (problems.length > 0 || !result.success) throw new ConfigError(problems);
       settings = result.data;
     }
     // the variables replace the schema settings only; the rest of the file still applies

@@ -2,10 +2,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ConfigProblem, showValue, type Workspace } from '@ck8s/core';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { findAgePrivateKeys } from './age-key-scan.js';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
 import { ageRecipientsOf, encryptionProblems } from './sops-metadata.js';
 
-const YAML_FILE = /\.ya?ml$/;
+// JSON is YAML too, and kustomize applies both
+const YAML_FILE = /\.(ya?ml|json)$/;
 const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
 
 /**
@@ -13,7 +15,10 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  * - every `kind: Secret` document in a YAML file under secrets/ and clusters/ is completely sops-encrypted
  *   (a `sops` block with `mac` and an age recipient, every `data`/`stringData` value `ENC[...]`);
  * - every age recipient of a file under `secrets/<c>/` or `clusters/<c>/` is listed by cluster `<c>`;
- * - secrets/ holds only `<cluster>/<namespace>.<name>.sops.yaml` files, each one Secret named like its file.
+ * - secrets/ holds only `<cluster>/<namespace>.<name>.sops.yaml` files, each one Secret named like its file;
+ * - a Secret carries no plaintext outside its encrypted fields beyond the allowed labels and annotations;
+ * - Secrets inside a `kind: List` (or `SecretList`, any `*List` with items) are checked like any other;
+ * - no file of the repository holds an age private key (see findAgePrivateKeys).
  * Values are never shown in problems, only their keys.
  * @param recipientsByCluster every cluster of the repository with its `sops.ageRecipients`
  */
@@ -25,6 +30,7 @@ export function checkSecrets(workspace: Workspace, recipientsByCluster: Readonly
   for (const absolute of listFiles(workspace.clustersDir)) {
     problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster));
   }
+  problems.push(...findAgePrivateKeys(workspace));
   return problems;
 }
 
@@ -72,6 +78,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
     problems.push(...documentProblems(file, data, label, recipientsByCluster.get(cluster), cluster));
     if (kindOf(data) === 'Secret') problems.push(...nameProblems(file, data, label, ref));
   }
+  for (const item of listItems(docs)) problems.push(...documentProblems(file, item.data, item.label, undefined, undefined));
   return problems;
 }
 
@@ -85,7 +92,35 @@ function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCl
   const cluster = parts.length >= 3 ? parts[1] : undefined;
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0) return parsed.problems;
-  return parsed.docs.flatMap(({ data, label }) => documentProblems(file, data, label, cluster === undefined ? undefined : recipientsByCluster.get(cluster), cluster));
+  const listed = cluster === undefined ? undefined : recipientsByCluster.get(cluster);
+  return [
+    ...parsed.docs.flatMap(({ data, label }) => documentProblems(file, data, label, listed, cluster)),
+    // the recipients of a List's items are those of the List's own sops block, checked above
+    ...listItems(parsed.docs).flatMap(({ data, label }) => documentProblems(file, data, label, undefined, undefined)),
+  ];
+}
+
+/**
+ * The items of `kind: List` documents (and `SecretList` or any other `*List` with `items`), nested
+ * lists included, so a plaintext Secret cannot hide in one. A List encrypted by sops as a whole
+ * keeps its sops block on the List: each item is checked against that block.
+ */
+function listItems(docs: readonly ParsedDoc[]): ParsedDoc[] {
+  const items: ParsedDoc[] = [];
+  const visit = (data: unknown, label: string, sops: unknown): void => {
+    const kind = kindOf(data);
+    const list = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).items : undefined;
+    if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(list)) return;
+    const outer = (data as Record<string, unknown>).sops ?? sops;
+    list.forEach((item, i) => {
+      const itemLabel = label ? `${label.slice(0, -1)}, items[${i}])` : ` (items[${i}])`;
+      const withSops = item !== null && typeof item === 'object' && !Array.isArray(item) && outer !== undefined && !('sops' in item) ? { ...item, sops: outer } : item;
+      items.push({ data: withSops, label: itemLabel });
+      visit(item, itemLabel, outer);
+    });
+  };
+  for (const { data, label } of docs) visit(data, label, undefined);
+  return items;
 }
 
 /** Encryption problems of a Secret, and recipients its cluster does not list (for any sops-encrypted document). */

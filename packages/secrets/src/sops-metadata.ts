@@ -1,4 +1,5 @@
 import { formatPath } from '@ck8s/core';
+import { secretMetadataProblems } from './secret-metadata.js';
 
 /** A value sops encrypted: `ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]` (data is empty for an empty string). */
 export const SOPS_ENCRYPTED_VALUE = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/]*={0,2},iv:[A-Za-z0-9+/]+={0,2},tag:[A-Za-z0-9+/]+={0,2},type:[a-z]+\]$/;
@@ -30,8 +31,11 @@ export function ageRecipientsOf(doc: unknown): string[] {
 }
 
 /**
- * Why a parsed document is not a complete sops encryption: no `sops` block, no `mac`, no age recipient,
- * or a value under `data`/`stringData` that is not an `ENC[...]` string. Messages never show values.
+ * Why a parsed Secret is not safe to commit: not a complete sops encryption (no `sops` block, no
+ * `mac`, no age recipient, or a value under `data`/`stringData` that is not an `ENC[...]` string),
+ * or plaintext outside the encrypted fields that the platform does not allow (annotations and
+ * labels outside the allow-list, e.g. `kubectl.kubernetes.io/last-applied-configuration`; see
+ * secretMetadataProblems). Messages never show values.
  */
 export function encryptionProblems(doc: unknown): EncryptionProblem[] {
   if (!isRecord(doc)) return [{ path: '(document root)', message: 'is not a mapping, so it cannot be a sops-encrypted manifest' }];
@@ -56,6 +60,7 @@ export function encryptionProblems(doc: unknown): EncryptionProblem[] {
       });
     }
   }
+  problems.push(...secretMetadataProblems(doc));
   for (const field of ENCRYPTED_FIELDS) {
     const values = doc[field];
     if (values === undefined || values === null) continue;

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { toYamlStream } from '@ck8s/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type AgeKeyPair, checkSecrets, generateAgeKeyPair, isSopsEncrypted, readAllAgeRecipients, secretManifest } from '../src/index.js';
+import { type AgeKeyPair, checkSecrets, encryptionProblems, findAgePrivateKeys, generateAgeKeyPair, isSopsEncrypted, readAllAgeRecipients, secretManifest } from '../src/index.js';
 import { createTempRepo, sopsCli, type TempRepo } from './helpers.js';
 
 const PASSWORD = 'hunter2-plaintext';
@@ -135,6 +136,131 @@ describe('checkSecrets', () => {
     rmSync(repo.workspace.secretsDir, { recursive: true, force: true });
     repo.write('clusters/demo/flux-system/sync.yaml', 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nspec:\n  decryption:\n    provider: sops\n    secretRef: {name: sops-age}\n');
     expect(check()).toEqual([]);
+  });
+});
+
+describe('plaintext metadata of encrypted Secrets', () => {
+  /** The encrypted Secret with metadata added after encryption (sops encrypts data and stringData only). */
+  const withMetadata = (metadata: Record<string, unknown>, extra: Record<string, unknown> = {}): string => {
+    const doc = parse(ciphertext) as { metadata: Record<string, unknown> };
+    Object.assign(doc.metadata, metadata);
+    return toYamlStream([{ ...doc, ...extra }]);
+  };
+
+  it('flags last-applied-configuration, which holds the whole Secret in plaintext, in secrets/ and in the output', () => {
+    const leaked = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', stringData: { password: PASSWORD } });
+    const text = withMetadata({ annotations: { 'kubectl.kubernetes.io/last-applied-configuration': leaked } });
+    repo.write('secrets/demo/app.db.sops.yaml', text);
+    repo.write('clusters/demo/apps/secrets/app.db.sops.yaml', text);
+    const problems = check();
+    expect(problems).toEqual(
+      ['secrets/demo/app.db.sops.yaml', 'clusters/demo/apps/secrets/app.db.sops.yaml'].map((file) => ({
+        file,
+        path: 'metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]',
+        message: expect.stringMatching(/^holds the whole Secret in plaintext \(sops leaves everything but data and stringData in plaintext\); remove it/),
+      })),
+    );
+    expectNoValueShown(problems);
+  });
+
+  it('allows only the listed labels and annotations, with values of their kind, and only the fields of a Secret', () => {
+    repo.write(
+      'secrets/demo/app.db.sops.yaml',
+      withMetadata(
+        {
+          labels: { 'app.kubernetes.io/name': 'db', team: 'a', 'app.kubernetes.io/part-of': `${PASSWORD} with spaces` },
+          annotations: { 'kubernetes.io/service-account.name': 'builder', note: PASSWORD, 'kubernetes.io/description': 'x' },
+          finalizers: ['x'],
+        },
+        { type: 'example.com/custom', password: PASSWORD },
+      ),
+    );
+    const problems = check();
+    expect(problems.map((p) => p.path)).toEqual([
+      'password',
+      'type',
+      'metadata.finalizers',
+      'metadata.labels["app.kubernetes.io/part-of"]',
+      'metadata.labels["team"]',
+      'metadata.annotations["kubernetes.io/description"]',
+      'metadata.annotations["note"]',
+    ]);
+    expect(problems.find((p) => p.path === 'metadata.annotations["note"]')?.message).toBe(
+      'is not allowed on a committed Secret (sops leaves everything but data and stringData in plaintext); allowed annotations: kubernetes.io/service-account.name',
+    );
+    expectNoValueShown(problems);
+    // the allowed ones alone pass
+    repo.write('secrets/demo/app.db.sops.yaml', withMetadata({ labels: { 'app.kubernetes.io/name': 'db' }, annotations: { 'kubernetes.io/service-account.name': 'builder' } }, { type: 'kubernetes.io/service-account-token' }));
+    expect(check()).toEqual([]);
+    // synth copies only what passes this (it refuses the rest through encryptionProblems)
+    expect(encryptionProblems(parse(withMetadata({ annotations: { note: 'x' } }))).map((p) => p.path)).toEqual(['metadata.annotations["note"]']);
+  });
+});
+
+describe('Secrets inside lists', () => {
+  it('unpacks kind: List and SecretList, nested too, so a plaintext Secret cannot hide in one', () => {
+    const secret = parse(plainSecret('app', 'db'));
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, secret, { apiVersion: 'v1', kind: 'SecretList', items: [secret] }] };
+    repo.write('clusters/demo/apps/bundle.yaml', toYamlStream([list]));
+    repo.write('clusters/demo/apps/bundle.json', JSON.stringify({ apiVersion: 'v1', kind: 'SecretList', items: [secret] }));
+    const problems = check();
+    expect(problems.map((p) => `${p.file} ${p.path}`)).toEqual([
+      'clusters/demo/apps/bundle.json sops (items[0])',
+      'clusters/demo/apps/bundle.json data.password (items[0])',
+      'clusters/demo/apps/bundle.yaml sops (items[1])',
+      'clusters/demo/apps/bundle.yaml data.password (items[1])',
+      'clusters/demo/apps/bundle.yaml sops (items[2], items[0])',
+      'clusters/demo/apps/bundle.yaml data.password (items[2], items[0])',
+    ]);
+    expectNoValueShown(problems);
+  });
+
+  it('accepts a List that sops encrypted as a whole (its items share the List\'s sops block)', async () => {
+    const file = repo.write('clusters/demo/apps/bundle.yaml', toYamlStream([{ apiVersion: 'v1', kind: 'List', items: [parse(plainSecret('app', 'db'))] }]));
+    await sopsCli(['encrypt', '--age', pair.recipient, '--encrypted-regex', '^(data|stringData)$', '--in-place', file], { cwd: repo.base });
+    const encrypted = repo.read('clusters/demo/apps/bundle.yaml');
+    expect(check()).toEqual([]);
+    expect(encrypted).not.toContain(Buffer.from(PASSWORD).toString('base64'));
+  });
+});
+
+describe('age private keys in the repository', () => {
+  const KEY_LINE = (pair: AgeKeyPair) => pair.identity;
+
+  it('finds a key in any file of a folder that is no git work tree, naming file and line, never the key', () => {
+    repo.write('clusters/demo/cluster.yaml', `${repo.read('clusters/demo/cluster.yaml')}# old key: ${KEY_LINE(pair)}\n`);
+    repo.write('notes/handover.md', `# handover\n\nkey:\n\n  ${KEY_LINE(stranger).toLowerCase()}\n`);
+    repo.write('node_modules/some-package/fixture.txt', KEY_LINE(pair));
+    repo.write('docs/keys.md', 'keys look like AGE-SECRET-KEY-1... and are never committed\n');
+    const problems = check();
+    expect(problems.map((p) => `${p.file} ${p.path}`)).toEqual(['clusters/demo/cluster.yaml line 13', 'notes/handover.md line 5']);
+    for (const p of problems) {
+      expect(p.message).toMatch(/^holds an age private key \(AGE-SECRET-KEY-\.\.\.\); private keys never belong in the repository/);
+      expect(p.message).not.toContain(pair.identity.slice(16));
+    }
+  });
+
+  it('in a git work tree: tracked and untracked files, and ignored ones under clusters/ and secrets/ and scratch at the root', () => {
+    const root = repo.workspace.root;
+    repo.write('.gitignore', '*.bak\n.ck8s-*\nbuild/\n');
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    repo.write('tracked.txt', KEY_LINE(pair));
+    execFileSync('git', ['add', 'tracked.txt'], { cwd: root });
+    repo.write('untracked.txt', `\n${KEY_LINE(pair)}`);
+    repo.write('clusters/demo.bak', KEY_LINE(pair));
+    repo.write('clusters/demo/.ck8s-previous-abc/tenants/x.yaml', KEY_LINE(pair));
+    repo.write('secrets/demo/.ck8s-app.db.sops.yaml-1-abcdefabcdef.tmp', KEY_LINE(pair));
+    repo.write('.ck8s-.sops.yaml-1-abcdefabcdef.tmp', KEY_LINE(pair));
+    // ignored elsewhere: build output git never commits is left alone (dependencies, caches)
+    repo.write('build/cache.txt', KEY_LINE(pair));
+    expect(findAgePrivateKeys(repo.workspace).map((p) => `${p.file} ${p.path}`)).toEqual([
+      '.ck8s-.sops.yaml-1-abcdefabcdef.tmp line 1',
+      'clusters/demo.bak line 1',
+      'clusters/demo/.ck8s-previous-abc/tenants/x.yaml line 1',
+      'secrets/demo/.ck8s-app.db.sops.yaml-1-abcdefabcdef.tmp line 1',
+      'tracked.txt line 1',
+      'untracked.txt line 2',
+    ]);
   });
 });
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkSecrets, initClusterKey, setSecret } from '@ck8s/secrets';
+import { ageKeyFromEnv, checkSecrets, initClusterKey, setSecret, verifyDecryption } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadContext, openWorkspace } from '../context.js';
+import { loadContext, openWorkspace, selectClusters } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -70,13 +70,30 @@ export function registerSecrets(program: Command, io: CliIo): void {
 
   secrets
     .command('check')
-    .description('fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster\'s recipients')
-    .action(() => {
+    .description(
+      "fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster's recipients or carries plaintext metadata, " +
+        'and on any age private key in the repository; with --decrypt, also decrypt every encrypted file in memory to verify its MAC',
+    )
+    .option('--decrypt', 'decrypt every sops file in memory with the key(s) in SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) to prove its ciphertext and MAC are intact')
+    .option('--cluster <name>', 'with --decrypt: only the files of this cluster (repeatable; default: every cluster)', collect, [])
+    .action(async (options: { decrypt?: boolean; cluster: string[] }) => {
+      if (options.cluster.length > 0 && !options.decrypt) throw new UsageError('--cluster only applies to --decrypt');
+      const ageKey = options.decrypt ? ageKeyFromEnv() : undefined;
+      if (options.decrypt && ageKey === undefined) {
+        throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
+      }
       const context = loadContext(io.cwd, program.opts().root);
       const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
-      const problems = checkSecrets(context.workspace, recipients);
+      const problems = [...checkSecrets(context.workspace, recipients)];
+      let verified = '';
+      if (ageKey !== undefined) {
+        const clusters = options.cluster.length > 0 ? selectClusters(context, options.cluster) : undefined;
+        const result = await verifyDecryption({ workspace: context.workspace, ageKey, ...(clusters ? { clusters } : {}) });
+        problems.push(...result.problems);
+        verified = `; ${result.verified.length} encrypted file(s) decrypted in memory with intact MAC`;
+      }
       for (const p of problems) io.stdout(`secrets: ${p.file}: ${p.path}: ${p.message}\n`);
-      io.stdout(`secrets check: ${problems.length} problem(s)\n`);
+      io.stdout(`secrets check: ${problems.length} problem(s)${verified}\n`);
       if (problems.length > 0) throw new ReportedFailure(1);
     });
 }

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { type ConfigProblem, ConfigError } from './config-error.js';
 import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
 import { formatPath, valueAt } from './paths.js';
+import { redactUrlCredentials, urlCredentialProblems } from './url-credentials.js';
 
 /** Parses YAML text into plain data, reporting syntax errors and duplicate keys with line and column. */
 export function parseYamlFile(text: string, file: string): { data: unknown; problems: ConfigProblem[] } {
@@ -26,9 +27,9 @@ function firstLine(message: string): string {
   return line.charAt(0).toLowerCase() + line.slice(1);
 }
 
-/** Shows a bad value compactly: strings quoted, long values cut. */
+/** Shows a bad value compactly: strings quoted, long values cut, credentials in URLs replaced by `***`. */
 export function showValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = redactUrlCredentials(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -173,6 +174,20 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
   return problems;
 }
 
+/** Where the credentials of a URL field of cluster.yaml belong instead. */
+function clusterCredentialAdvice(fieldPath: string): string {
+  if (fieldPath.startsWith('gitops.')) {
+    return "Git credentials belong in a Secret in flux-system that Flux's GitRepository reads through secretRef: create it when you bootstrap the cluster (`flux create secret git <name> --url=<url without credentials> ...`) and name it in gitops.secretName.";
+  }
+  if (/^(backup\.objectStorage|registry\.storage|logging\.snapshots)\./.test(fieldPath)) {
+    return 'Object storage keys belong in the component\'s sops Secret (`ck8s init` writes them from CK8S_S3_ACCESS_KEY_ID and CK8S_S3_SECRET_ACCESS_KEY; or `ck8s secrets set`).';
+  }
+  if (fieldPath.startsWith('identity.') || fieldPath.startsWith('oidc.')) {
+    return 'Identity provider credentials belong in the connector\'s sops Secret (identity.connectors[].secret, written by `ck8s secrets set`).';
+  }
+  return 'Credentials belong in a sops-encrypted Secret (`ck8s secrets set <cluster> <namespace>/<name> --stdin KEY`) that the component reads.';
+}
+
 /**
  * Validates parsed cluster config data. Returns the config with defaults applied, or every problem found.
  * @param folderName when set, `name` must equal it
@@ -183,7 +198,11 @@ export function validateClusterConfig(
   folderName?: string,
 ): { config?: ClusterConfig; problems: ConfigProblem[] } {
   const result = ClusterConfigSchema.safeParse(raw);
-  const problems = [...(result.success ? [] : issuesToProblems(result.error.issues, raw, file)), ...crossFieldProblems(raw, file, folderName)];
+  const problems = [
+    ...urlCredentialProblems(raw, file, clusterCredentialAdvice),
+    ...(result.success ? [] : issuesToProblems(result.error.issues, raw, file)),
+    ...crossFieldProblems(raw, file, folderName),
+  ];
   if (problems.length > 0 || !result.success) return { problems };
   return { config: result.data, problems: [] };
 }
