@@ -11,6 +11,8 @@ export * from './flux/git-repository.js';
 export * from './flux/helm-release.js';
 export * from './flux/helm-repository.js';
 export * from './flux/kustomization.js';
+export * from './flux/notification-alert.js';
+export * from './flux/notification-provider.js';
 export * from './flux/oci-repository.js';
 export * from './hardened-namespace.js';
 export * from './helm-chart.js';

@@ -1,7 +1,7 @@
 import { type ClusterConfig, validateClusterConfig } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { APPLIED_LAYERS, FluxLayers, FluxSync } from '../src/index.js';
+import { APPLIED_LAYERS, DECRYPTION_ERROR_MESSAGE, FluxAlerts, FluxLayers, FluxSync } from '../src/index.js';
 
 function cluster(overrides: Record<string, unknown> = {}): ClusterConfig {
   const raw = {
@@ -57,6 +57,49 @@ describe('FluxLayers', () => {
     expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([undefined, [{ name: 'controllers' }], [{ name: 'policies' }], [{ name: 'platform' }]]);
     for (const k of layers) {
       expect(k.spec).toMatchObject({ prune: true, wait: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, path: `./clusters/demo-wc/${k.metadata.name}` });
+    }
+  });
+});
+
+describe('FluxAlerts', () => {
+  it("sends Flux's decryption errors to the service cluster's Alertmanager with credentials from a sops Secret", () => {
+    const alerts = new FluxAlerts(new App(), 'flux-alerts', { clusterName: 'demo-wc', alertmanagerUrl: 'https://alertmanager.demo-sc.example.com' });
+    const [provider, alert] = alerts.toJson();
+    expect(provider).toMatchObject({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Provider',
+      metadata: { name: 'alertmanager', namespace: 'flux-system' },
+      spec: { type: 'alertmanager', address: 'https://alertmanager.demo-sc.example.com/api/v2/alerts/', secretRef: { name: 'alertmanager-credentials' } },
+    });
+    expect(alert).toMatchObject({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Alert',
+      metadata: { name: 'sops-decryption-failed', namespace: 'flux-system' },
+      spec: { providerRef: { name: 'alertmanager' }, eventSeverity: 'error', eventSources: [{ kind: 'Kustomization', name: '*' }], eventMetadata: { cluster: 'demo-wc' } },
+    });
+    expect(alerts.requiredSecrets).toEqual([{ namespace: 'flux-system', name: 'alertmanager-credentials', keys: ['username', 'password'], purpose: expect.stringContaining('Alertmanager') }]);
+    expect(alerts.outputFile).toBe('flux-system/flux-alerts.yaml');
+  });
+
+  it("matches kustomize-controller's decryption errors and nothing else", () => {
+    // Go's (?i) prefix is JavaScript's i flag
+    expect(DECRYPTION_ERROR_MESSAGE.startsWith('(?i)')).toBe(true);
+    const pattern = new RegExp(DECRYPTION_ERROR_MESSAGE.slice('(?i)'.length), 'i');
+    // messages as kustomize-controller writes them (internal/controller/kustomization_controller.go, internal/decryptor)
+    for (const message of [
+      "decryption failed for 'Secret/app-database': Error getting data key: 0 successful groups required, got 0",
+      "error decrypting sources: failed to decrypt and format 'secrets/app.env' source: MAC mismatch",
+      "cannot get sops decryption Secret 'sops-age': secrets \"sops-age\" not found",
+      'Secret/team-a/app-database is SOPS encrypted, configuring decryption is required for this secret to be reconciled',
+    ]) {
+      expect(pattern.test(message), message).toBe(true);
+    }
+    for (const message of [
+      "health check failed after 9m30s: timeout waiting for: [Deployment/team-a/app status: 'InProgress']",
+      "dependency 'flux-system/controllers' is not ready",
+      "kustomize build failed: accumulating resources: open /tmp/kustomization-1/policies/x.yaml: no such file or directory",
+    ]) {
+      expect(pattern.test(message), message).toBe(false);
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { ClusterConfig, RequiredSecret } from '@ck8s/core';
+import { FLUX_ALERTMANAGER_SECRET, FLUX_NAMESPACE } from '@ck8s/gitops';
 import { DASHBOARDS_SERVER_USER, LOG_STORE_ADMIN_USER, LOG_STORE_NODE_DN, LOG_WRITER_BACKEND_ROLE, OPENSEARCH_SERVICE } from '@ck8s/logging';
 import { bcryptHash, htpasswdLine, randomPassword, selfSignedTls } from '@ck8s/secrets';
 import { stringify } from 'yaml';
@@ -23,7 +24,7 @@ export interface Account {
 export interface ForwarderAccounts {
   /** Log store users with the log-writer backend role (Fluent Bit, falcosidekick). */
   readonly logWriters: readonly Account[];
-  /** Clients of the Alertmanager endpoint's basic auth (falcosidekick). */
+  /** Clients of the Alertmanager endpoint's basic auth (falcosidekick, Flux's notification-controller). */
   readonly alertmanagerClients: readonly Account[];
   /** Clients of the Prometheus remote-write endpoint's basic auth (the workload cluster's Prometheus agent). */
   readonly remoteWriters: readonly Account[];
@@ -46,6 +47,7 @@ export const NO_CLIENTS_YET = '# no clients yet: ck8s init adds a line for each 
 export const agentUser = {
   fluentBit: (cluster: string) => `fluent-bit-${cluster}`,
   falcosidekick: (cluster: string) => `falcosidekick-${cluster}`,
+  flux: (cluster: string) => `flux-${cluster}`,
   prometheus: (cluster: string) => `prometheus-${cluster}`,
 } as const;
 
@@ -83,9 +85,11 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
   const fluentBit: Account = { user: agentUser.fluentBit(name), password: randomPassword() };
   const falcosidekick: Account = { user: agentUser.falcosidekick(name), password: randomPassword() };
   const prometheus: Account = { user: agentUser.prometheus(name), password: randomPassword() };
+  const flux: Account = { user: agentUser.flux(name), password: randomPassword() };
   const dashboards: Account = { user: DASHBOARDS_SERVER_USER, password: randomPassword() };
-  const used = { fluentBit: false, falcosidekick: false, prometheus: false };
+  const used = { fluentBit: false, falcosidekick: false, prometheus: false, flux: false };
   const logWriters = (): Account[] => [...(used.fluentBit ? [fluentBit] : []), ...(used.falcosidekick ? [falcosidekick] : [])];
+  const alertmanagerClients = (): Account[] => [...(used.falcosidekick ? [falcosidekick] : []), ...(used.flux ? [flux] : [])];
 
   const secrets = new Map<string, Record<string, string>>();
   const unknown: string[] = [];
@@ -103,6 +107,10 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
         used.falcosidekick = true;
         set({ ELASTICSEARCH_USERNAME: falcosidekick.user, ELASTICSEARCH_PASSWORD: falcosidekick.password, ALERTMANAGER_CUSTOMHEADERS: basicAuthHeader(falcosidekick) });
         break;
+      case `${FLUX_NAMESPACE}/${FLUX_ALERTMANAGER_SECRET}`:
+        used.flux = true;
+        set({ username: flux.user, password: flux.password });
+        break;
       case 'monitoring/prometheus-remote-write':
         used.prometheus = true;
         set({ username: prometheus.user, password: prometheus.password });
@@ -114,8 +122,11 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
         set({ REGISTRY_STORAGE_S3_ACCESSKEY: outside.s3AccessKeyId, REGISTRY_STORAGE_S3_SECRETKEY: outside.s3SecretAccessKey });
         break;
       case 'monitoring/alertmanager-basic-auth':
-        // the service cluster's own falcosidekick; workload clusters add theirs when they are onboarded
-        deferred.push(() => set({ auth: used.falcosidekick ? `${htpasswdLine(falcosidekick.user, falcosidekick.password)}\n` : NO_CLIENTS_YET }));
+        // the service cluster's own falcosidekick and Flux; workload clusters add theirs when they are onboarded
+        deferred.push(() => {
+          const clients = alertmanagerClients();
+          set({ auth: clients.length > 0 ? clients.map((c) => `${htpasswdLine(c.user, c.password)}\n`).join('') : NO_CLIENTS_YET });
+        });
         break;
       case 'monitoring/prometheus-basic-auth':
         // no remote writer until a workload cluster is onboarded: nginx refuses every request until then
@@ -181,7 +192,7 @@ export async function platformCredentials(cluster: ClusterConfig, required: read
     secrets,
     accounts: {
       logWriters: logWriters(),
-      alertmanagerClients: used.falcosidekick ? [falcosidekick] : [],
+      alertmanagerClients: alertmanagerClients(),
       remoteWriters: used.prometheus ? [prometheus] : [],
     },
   };

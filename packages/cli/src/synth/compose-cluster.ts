@@ -1,7 +1,7 @@
 import { nodeFiles } from '@ck8s/apiserver';
-import { type ChartCatalog, type ClusterConfig, ConfigError, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
+import { type ChartCatalog, type ClusterConfig, ConfigError, type ExtraFile, type Fleet, serviceClusterOf, serviceEndpoints, Tenant } from '@ck8s/core';
 import { BackupSchedule, Velero } from '@ck8s/backup';
-import { FluxLayers, FluxSync } from '@ck8s/gitops';
+import { FluxAlerts, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, type EndpointSpec, ExternalDns, IngressController, PlatformEndpoints } from '@ck8s/ingress';
 import { IdentityProvider } from '@ck8s/identity';
@@ -36,6 +36,9 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
   const { cluster, fleet } = props;
   new FluxSync(app, 'gotk-sync', { cluster });
   new FluxLayers(app, 'layers', { cluster, wait: cluster.gitops.wait });
+  // Flux's decryption failures go to the Alertmanager of the service cluster (its own for a service cluster)
+  const service = serviceClusterOf(cluster, fleet);
+  if (service.observability.enabled) new FluxAlerts(app, 'flux-alerts', { clusterName: cluster.name, alertmanagerUrl: serviceEndpoints(service.domain).alertmanager });
   new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
   const common = { cluster, catalog: props.catalog, podSecurityVersion: podSecurityVersion(cluster) };

@@ -18,4 +18,6 @@ export const FLUX_API = {
   source: 'source.toolkit.fluxcd.io/v1',
   kustomize: 'kustomize.toolkit.fluxcd.io/v1',
   helm: 'helm.toolkit.fluxcd.io/v2',
+  // Alert and Provider are served as v1beta3 (notification's v1 has Receiver only)
+  notification: 'notification.toolkit.fluxcd.io/v1beta3',
 } as const;
