@@ -177,7 +177,7 @@ describe('ck8s init: a new environment from nothing', () => {
 
     const htpasswd = (text: string) => new Map(text.trim().split('\n').filter((l) => !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
     const alertmanager = htpasswd((await read('acme-sc', 'monitoring/alertmanager-basic-auth')).auth!);
-    expect([...alertmanager.keys()]).toEqual(['falcosidekick-acme-sc', 'flux-acme-sc', 'falcosidekick-acme-wc', 'flux-acme-wc']);
+    expect([...alertmanager.keys()]).toEqual(['falcosidekick-acme-sc', 'falcosidekick-acme-wc', 'flux-acme-sc', 'flux-acme-wc']);
     expect(sidekick.ALERTMANAGER_CUSTOMHEADERS).toBe(`Authorization:Basic ${Buffer.from(`falcosidekick-acme-wc:${sidekick.ELASTICSEARCH_PASSWORD}`).toString('base64')}`);
     expect(bcryptMatches(sidekick.ELASTICSEARCH_PASSWORD!, alertmanager.get('falcosidekick-acme-wc')!)).toBe(true);
     // Flux's notification-controller reports decryption failures to the same Alertmanager, with its own account

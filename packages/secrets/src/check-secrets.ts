@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, showValue, type Workspace } from '@ck8s/core';
+import { type ConfigProblem, isScratchName, showValue, type Workspace } from '@ck8s/core';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { findAgePrivateKeys } from './age-key-scan.js';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
@@ -59,6 +59,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   const parts = file.split('/');
   const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
   const layout = (message: string): ConfigProblem[] => [{ file, path: '(file name)', message }];
+  if (isScratchName(path.posix.basename(file))) return layout('is the temporary file of an interrupted ck8s command (gitignored); `ck8s synth` removes it once that command has ended');
   if (parts.length === 2) return layout(`must be in a cluster folder: ${LAYOUT} (clusters: ${clusters})`);
   const cluster = parts[1]!;
   if (!recipientsByCluster.has(cluster)) return layout(`folder "${cluster}" is not a cluster of this repository; files must be ${LAYOUT} (clusters: ${clusters})`);

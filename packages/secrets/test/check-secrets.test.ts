@@ -120,6 +120,17 @@ describe('checkSecrets', () => {
     ]);
   });
 
+  it('names the temporary file an interrupted command left in secrets/ for what it is', () => {
+    repo.write('secrets/demo/.ck8s-app.db.sops.yaml-99999-abcdefabcdef.tmp', ciphertext);
+    expect(check()).toEqual([
+      {
+        file: 'secrets/demo/.ck8s-app.db.sops.yaml-99999-abcdefabcdef.tmp',
+        path: '(file name)',
+        message: 'is the temporary file of an interrupted ck8s command (gitignored); `ck8s synth` removes it once that command has ended',
+      },
+    ]);
+  });
+
   it('requires exactly one Secret per file in secrets/ and reports invalid YAML', () => {
     repo.write('secrets/demo/app.db.sops.yaml', `${ciphertext}---\n${ciphertext}`);
     repo.write('secrets/demo/app.cfg.sops.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: app}\n');

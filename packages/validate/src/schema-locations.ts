@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, SETTINGS_FILE, type Workspace } from '@ck8s/core';
+import { ConfigError, SETTINGS_FILE, type Workspace, writeFileAtomic } from '@ck8s/core';
 import { ALL_SCHEMA_VARIANTS, importKubernetesSchemas, type ImportKubernetesSchemasResult, SCHEMA_IMPORT_FORMAT } from './import-kubernetes-schemas.js';
 import { parseKubernetesVersion } from './kubernetes-version.js';
 
@@ -73,10 +73,8 @@ function importCached(definitionsFile: string, outDir: string, version: string):
   const result = importKubernetesSchemas({ definitionsFile, outDir, kubernetesVersion: version, variants });
   const next: ImportStamp = { format: SCHEMA_IMPORT_FORMAT, sha256, variants };
   mkdirSync(outDir, { recursive: true });
-  // Written after the folders and renamed into place, so a stamp never vouches for a partial import.
-  const temporary = `${stampFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
-  renameSync(temporary, stampFile);
+  // Written after the folders, atomically, so a stamp never vouches for a partial import.
+  writeFileAtomic(stampFile, `${JSON.stringify(next, null, 2)}\n`);
   return result;
 }
 

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { clusterConfigJsonSchema } from '@ck8s/core';
+import { clusterConfigJsonSchema, writeFileAtomic } from '@ck8s/core';
 import { importKubernetesSchemas } from '@ck8s/validate';
 import type { Command } from 'commander';
 import { openWorkspace } from '../context.js';
@@ -39,8 +39,7 @@ export function registerSchemas(program: Command, io: CliIo): void {
       }
       const file = path.resolve(io.cwd, options.out);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(`${file}.tmp`, text);
-      renameSync(`${file}.tmp`, file);
+      writeFileAtomic(file, text);
       io.stdout(`schemas: cluster config schema written to ${options.out}\n`);
     });
 }

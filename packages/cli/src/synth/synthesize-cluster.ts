@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ChartCatalog, type ConfigProblem, ConfigError, componentsOf, type ExtraFile, type Fleet, type Layer, parseYamlFile, renderApp, type RenderedTree, type Workspace } from '@ck8s/core';
+import { type ChartCatalog, type ConfigProblem, ConfigError, componentsOf, type ExtraFile, type Fleet, isScratchName, type Layer, parseYamlFile, renderApp, type RenderedTree, type Workspace } from '@ck8s/core';
 import { encryptionProblems, parseSecretFileName } from '@ck8s/secrets';
 import { App } from 'cdk8s';
 import { composeCluster } from './compose-cluster.js';
@@ -70,6 +70,8 @@ function placeSecrets(workspace: Workspace, cluster: string, layers: ReadonlyMap
   const problems: ConfigProblem[] = [];
   const files: ExtraFile[] = [];
   for (const entry of readdirSync(dir).sort()) {
+    // the temporary file of a `secrets set` in progress (a dead run's is removed before synth)
+    if (isScratchName(entry)) continue;
     const file = workspace.relative(path.join(dir, entry));
     const ref = parseSecretFileName(entry);
     if (!ref) {
