@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedFiles, scratchPaths } from '../../../test-support/output-tree.js';
 import { copyRepo, REPO_ROOT } from './repo-fixture.js';
 
 /** The built CLI, run as a child process so it can be killed for real. */
@@ -23,35 +24,9 @@ function synth(repo: string, fault?: string, counts?: string): Run {
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every file of the cluster folder but cluster.yaml and scratch (`.ck8s-*`), with its content. */
+/** The generated files of the demo cluster. */
 function outputTree(repo: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const dir = path.join(repo, 'clusters', CLUSTER);
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(path.join(dir, rel))) {
-      const file = rel ? `${rel}/${entry}` : entry;
-      if (file === 'cluster.yaml' || entry.startsWith('.ck8s-')) continue;
-      if (lstatSync(path.join(dir, file)).isDirectory()) walk(file);
-      else files.set(file, readFileSync(path.join(dir, file), 'utf8'));
-    }
-  };
-  if (existsSync(dir)) walk('');
-  return files;
-}
-
-/** Paths of the repository named `.ck8s-*` (scratch and the lock), outside the shared tools and caches. */
-function scratchPaths(repo: string): string[] {
-  const found: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(path.join(repo, rel))) {
-      const file = rel ? `${rel}/${entry}` : entry;
-      if (['.git', '.tools', '.ck8s'].includes(file)) continue;
-      if (entry.startsWith('.ck8s-')) found.push(file);
-      else if (lstatSync(path.join(repo, file)).isDirectory()) walk(file);
-    }
-  };
-  walk('');
-  return found.sort();
+  return generatedFiles(path.join(repo, 'clusters', CLUSTER));
 }
 
 function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {

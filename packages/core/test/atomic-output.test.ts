@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generatedFiles, scratchPaths } from '../../../test-support/output-tree.js';
 import { acquireRepositoryLock, processStartTime, replaceTree, REPOSITORY_LOCK_FILE, RepositoryLockedError, swapDirectory, withRepositoryLock, writeFileAtomic } from '../src/index.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -12,8 +13,10 @@ const REPO_ROOT = path.resolve(HERE, '../../..');
 const INJECTOR = path.join(REPO_ROOT, 'test-support/fault-injector.mjs');
 const WRITER = path.join(HERE, 'fixtures/write-tree.mjs');
 
-const OLD = { 'controllers/a.yaml': 'a: old\n', 'controllers/kustomization.yaml': 'k: 1\n', 'node/n.yaml': 'n: 1\n', 'stale/gone.yaml': 'gone: true\n' };
-const NEW = { 'controllers/a.yaml': 'a: new\n', 'controllers/kustomization.yaml': 'k: 1\n', 'node/n.yaml': 'n: 1\n', 'tenants/t.yaml': 't: 1\n' };
+const OLD_FILES = { 'controllers/a.yaml': 'a: old\n', 'controllers/kustomization.yaml': 'k: 1\n', 'node/n.yaml': 'n: 1\n', 'stale/gone.yaml': 'gone: true\n' };
+const NEW_FILES = { 'controllers/a.yaml': 'a: new\n', 'controllers/kustomization.yaml': 'k: 1\n', 'node/n.yaml': 'n: 1\n', 'tenants/t.yaml': 't: 1\n' };
+const OLD = new Map(Object.entries(OLD_FILES));
+const NEW = new Map(Object.entries(NEW_FILES));
 const INPUT = '# cluster.yaml, the input\nname: demo\n';
 
 const temporary: string[] = [];
@@ -38,7 +41,7 @@ function repo(empty = false): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'cluster.yaml'), INPUT);
   if (!empty) {
-    for (const [file, content] of Object.entries(OLD)) {
+    for (const [file, content] of OLD) {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), content);
     }
@@ -47,41 +50,13 @@ function repo(empty = false): string {
 }
 
 function write(root: string, env: Record<string, string> = {}): { status: number | null; signal: NodeJS.Signals | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW)], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW_FILES)], { env: { ...process.env, ...env }, encoding: 'utf8' });
   return { status: r.status, signal: r.signal, stderr: r.stderr };
 }
 
-/** The generated files of clusters/demo (not cluster.yaml, not `.ck8s-*` scratch); undefined when the folder is gone. */
-function tree(root: string): Record<string, string> | undefined {
-  const dir = path.join(root, 'clusters/demo');
-  if (!existsSync(dir)) return undefined;
-  const files: Record<string, string> = {};
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(path.join(dir, rel)).sort()) {
-      const file = rel ? `${rel}/${entry}` : entry;
-      if (file === 'cluster.yaml' || entry.startsWith('.ck8s-')) continue;
-      if (lstatSync(path.join(dir, file)).isDirectory()) walk(file);
-      else files[file] = readFileSync(path.join(dir, file), 'utf8');
-    }
-  };
-  walk('');
-  return files;
-}
-
-/** Everything in the repository named `.ck8s-*`: scratch, and the lock. */
-function scratch(root: string): string[] {
-  const found: string[] = [];
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(path.join(root, rel))) {
-      const file = rel ? `${rel}/${entry}` : entry;
-      if (file === '.git') continue;
-      if (entry.startsWith('.ck8s-')) found.push(file);
-      else if (lstatSync(path.join(root, file)).isDirectory()) walk(file);
-    }
-  };
-  walk('');
-  return found;
-}
+/** The generated files of clusters/demo. */
+const tree = (root: string): Map<string, string> => generatedFiles(path.join(root, 'clusters/demo'));
+const scratch = scratchPaths;
 
 describe('replacing a cluster folder survives a crash at any point', () => {
   for (const empty of [false, true]) {
@@ -96,7 +71,7 @@ describe('replacing a cluster folder survives a crash at any point', () => {
         expect(run.signal, `change ${n}: ${run.stderr}`).toBe('SIGKILL');
         const state = tree(root);
         // the old state of a first write is a folder holding only cluster.yaml
-        const old = empty ? {} : OLD;
+        const old = empty ? new Map<string, string>() : OLD;
         expect([old, NEW], `killed at change ${n}`).toContainEqual(state);
         expect(readFileSync(path.join(root, 'clusters/demo/cluster.yaml'), 'utf8')).toBe(INPUT);
         const leftovers = scratch(root);
@@ -105,7 +80,7 @@ describe('replacing a cluster folder survives a crash at any point', () => {
           expect(ignored, `killed at change ${n}: every leftover is gitignored`).toEqual(leftovers);
         }
         // the next run (in this process: it needs no fault injection) finishes the job and cleans up
-        expect(withRepositoryLock(root, () => replaceTree(path.join(root, 'clusters/demo'), new Map(Object.entries(NEW)), { keep: ['cluster.yaml'] }))).toBe(!isDeepStrictEqual(state, NEW));
+        expect(withRepositoryLock(root, () => replaceTree(path.join(root, 'clusters/demo'), NEW, { keep: ['cluster.yaml'] }))).toBe(!isDeepStrictEqual(state, NEW));
         expect(tree(root)).toEqual(NEW);
         expect(readFileSync(path.join(root, 'clusters/demo/cluster.yaml'), 'utf8')).toBe(INPUT);
         expect(scratch(root), `after a kill at change ${n}, the next run leaves no scratch`).toEqual([]);
@@ -119,7 +94,7 @@ describe('replacing a cluster folder survives a crash at any point', () => {
     const root = repo();
     const run = (): Promise<number | null> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW)], { env: { ...process.env, CK8S_FAULT: 'delay:any:20' }, stdio: 'ignore' });
+        const child = spawn(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW_FILES)], { env: { ...process.env, CK8S_FAULT: 'delay:any:20' }, stdio: 'ignore' });
         child.on('close', resolve);
       });
     expect(await Promise.all([run(), run(), run()])).toEqual([0, 0, 0]);

@@ -7,6 +7,7 @@ import { assertCluster, readAgeRecipients } from './cluster-recipients.js';
 import { secretManifest } from './secret-manifest.js';
 import { parseSecretRef, secretFilePath } from './secret-path.js';
 import { Sops } from './sops.js';
+import { secretMetadataProblems } from './secret-metadata.js';
 import { ageRecipientsOf, isSopsEncrypted } from './sops-metadata.js';
 
 export interface SetSecretOptions {
@@ -104,6 +105,9 @@ function asRecord(value: unknown): Record<string, unknown> {
 /** Guards against a stale .sops.yaml: the file must be encrypted to exactly the cluster's recipients. */
 function assertEncryptedFor(ciphertext: string, recipients: readonly string[], file: string, cluster: string, clusterFile: string): void {
   const doc: unknown = parse(ciphertext);
+  // plaintext metadata the Secret already carried (merged from the existing file) is refused as such
+  const metadata = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? secretMetadataProblems(doc as Record<string, unknown>) : [];
+  if (metadata.length > 0) throw new Error(`${file} cannot be committed: ${metadata.map((p) => `${p.path} ${p.message}`).join('; ')}; nothing was written`);
   if (!isSopsEncrypted(doc)) throw new Error(`sops did not fully encrypt ${file} (check encrypted_regex in .sops.yaml; regenerate it with \`ck8s synth\`); nothing was written`);
   const actual = [...new Set(ageRecipientsOf(doc))].sort();
   const expected = [...new Set(recipients)].sort();

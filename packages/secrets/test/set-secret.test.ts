@@ -54,13 +54,20 @@ describe('setSecret', () => {
   it('merges with the key from SOPS_AGE_KEY and keeps labels added to the Secret', async () => {
     await set({ a: '1' });
     // someone labelled the Secret with sops: decrypt, edit, encrypt again
-    const plain = (await sopsCli(['decrypt', FILE], { cwd: repo.workspace.root, env: { SOPS_AGE_KEY_FILE: keyFile } })).stdout.replace('    name: db\n', '    name: db\n    labels:\n        team: data\n');
-    const encrypted = await sopsCli(['encrypt', '--filename-override', FILE, '--input-type', 'yaml', '--output-type', 'yaml'], { cwd: repo.workspace.root, input: plain });
-    repo.write(FILE, encrypted.stdout);
+    const edit = async (change: (plain: string) => string): Promise<void> => {
+      const plain = change((await sopsCli(['decrypt', FILE], { cwd: repo.workspace.root, env: { SOPS_AGE_KEY_FILE: keyFile } })).stdout);
+      repo.write(FILE, (await sopsCli(['encrypt', '--filename-override', FILE, '--input-type', 'yaml', '--output-type', 'yaml'], { cwd: repo.workspace.root, input: plain })).stdout);
+    };
+    await edit((plain) => plain.replace('    name: db\n', '    name: db\n    labels:\n        app.kubernetes.io/part-of: data\n'));
     await set({ b: '2' }, { env: { SOPS_AGE_KEY: pair.identity } });
     const { doc, values } = await readSecret(FILE);
     expect(values).toEqual({ a: '1', b: '2' });
-    expect(doc.metadata).toEqual({ name: 'db', namespace: 'app', labels: { team: 'data' } });
+    expect(doc.metadata).toEqual({ name: 'db', namespace: 'app', labels: { 'app.kubernetes.io/part-of': 'data' } });
+    // a label outside the allow-list is plaintext the platform does not commit
+    await edit((plain) => plain.replace('app.kubernetes.io/part-of: data', 'team: data'));
+    const before = repo.read(FILE);
+    await expect(set({ c: '3' }, { env: { SOPS_AGE_KEY: pair.identity } })).rejects.toThrow(`${FILE} cannot be committed: metadata.labels["team"] is not allowed on a committed Secret`);
+    expect(repo.read(FILE)).toBe(before);
   });
 
   it('refuses to merge without a key, names both ways out, and leaves the file alone', async () => {
