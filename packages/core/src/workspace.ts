@@ -8,6 +8,9 @@ import { urlCredentialProblems } from './config/url-credentials.js';
 /** Marks the repository root and holds repository-wide settings. */
 export const SETTINGS_FILE = 'ck8s.config.yaml';
 
+/** Entries of a cluster folder that are input: synth never writes, moves or removes them. */
+export const CLUSTER_INPUTS: readonly string[] = ['cluster.yaml'];
+
 const settingsSchema = z.strictObject({
   validation: z
     .strictObject({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ageKeyFromEnv, checkSecrets, initClusterKey, setSecret, verifyDecryption } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadContext, openWorkspace, selectClusters } from '../context.js';
+import { loadFleetContext, openWorkspace, selectClusters } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -82,7 +82,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
       if (options.decrypt && ageKey === undefined) {
         throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
       }
-      const context = loadContext(io.cwd, program.opts().root);
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
       const problems = [...checkSecrets(context.workspace, recipients)];
       let verified = '';
