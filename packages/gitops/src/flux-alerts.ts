@@ -5,6 +5,11 @@ import { FLUX_NAMESPACE } from './flux-sync.js';
 /** Secret in flux-system with the notification-controller's Alertmanager account (keys `username`, `password`). */
 export const FLUX_ALERTMANAGER_SECRET = 'alertmanager-credentials';
 
+/** The account name of a cluster's notification-controller at its service cluster's Alertmanager. */
+export function fluxAlertsUser(cluster: string): string {
+  return `flux-${cluster}`;
+}
+
 /**
  * Messages of kustomize-controller's errors about sops: "decryption failed for 'Secret/x'",
  * "error decrypting sources", "cannot get sops age decryption Secret", "... is SOPS encrypted,
@@ -38,6 +43,11 @@ export class FluxAlerts extends Component {
       name: secret,
       keys: ['username', 'password'],
       purpose: "notification-controller's account at the service cluster's Alertmanager, for alerts when decryption fails",
+      // an alert-sender account: onboarding adds it to the service cluster's Alertmanager endpoint (its htpasswd)
+      generate: (context) => {
+        const user = fluxAlertsUser(context.cluster);
+        return { username: user, password: context.account('alert-sender', user) };
+      },
     });
     new NotificationProvider(this, 'alertmanager', {
       metadata: { name: 'alertmanager', namespace: FLUX_NAMESPACE },

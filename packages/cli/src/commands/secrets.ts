@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fleetRecipients } from '@ck8s/core';
 import * as path from 'node:path';
 import { ageKeyFromEnv, checkSecrets, initClusterKey, setSecret, verifyDecryption } from '@ck8s/secrets';
 import type { Command } from 'commander';
@@ -83,8 +84,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
         throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
       }
       const context = loadFleetContext(io.cwd, program.opts().root);
-      const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
-      const problems = [...checkSecrets(context.workspace, recipients)];
+      const problems = [...checkSecrets(context.workspace, fleetRecipients(context.fleet))];
       let verified = '';
       if (ageKey !== undefined) {
         const clusters = options.cluster.length > 0 ? selectClusters(context, options.cluster) : undefined;
