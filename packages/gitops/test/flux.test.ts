@@ -1,4 +1,4 @@
-import { type ClusterConfig, validateClusterConfig } from '@ck8s/core';
+import { type ClusterConfig, type CredentialContext, validateClusterConfig } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { APPLIED_LAYERS, DECRYPTION_ERROR_MESSAGE, FluxAlerts, FluxLayers, FluxSync } from '../src/index.js';
@@ -77,7 +77,12 @@ describe('FluxAlerts', () => {
       metadata: { name: 'sops-decryption-failed', namespace: 'flux-system' },
       spec: { providerRef: { name: 'alertmanager' }, eventSeverity: 'error', eventSources: [{ kind: 'Kustomization', name: '*' }], eventMetadata: { cluster: 'demo-wc' } },
     });
-    expect(alerts.requiredSecrets).toEqual([{ namespace: 'flux-system', name: 'alertmanager-credentials', keys: ['username', 'password'], purpose: expect.stringContaining('Alertmanager') }]);
+    expect(alerts.requiredSecrets).toEqual([
+      { namespace: 'flux-system', name: 'alertmanager-credentials', keys: ['username', 'password'], purpose: expect.stringContaining('Alertmanager'), generate: expect.any(Function) },
+    ]);
+    // onboarding fills it with the cluster's alert-sender account, the user the service cluster's Alertmanager htpasswd lists
+    const context = { cluster: 'demo-wc', account: (kind: string, user: string) => `password of ${kind} ${user}` } as CredentialContext;
+    expect(alerts.requiredSecrets[0]!.generate!(context)).toEqual({ username: 'flux-demo-wc', password: 'password of alert-sender flux-demo-wc' });
     expect(alerts.outputFile).toBe('flux-system/flux-alerts.yaml');
   });
 
