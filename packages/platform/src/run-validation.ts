@@ -111,7 +111,7 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     }
   }
 
-  const secretProblems = checkSecrets(context.workspace, fleetRecipients(context.fleet));
+  const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
   for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
 
   const controls: (ControlResult & { cluster: string })[] = [];

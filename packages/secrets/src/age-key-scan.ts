@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigProblem, Workspace } from '@ck8s/core';
+import { type ConfigProblem, gitText, type Workspace } from '@ck8s/core';
 
 /**
  * An age private key: `AGE-SECRET-KEY-1` (or the post-quantum `AGE-SECRET-KEY-PQ-1`) and its
@@ -22,9 +21,9 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.tools', '.ck8s', '.nx
  * walks the repository, leaving out dependencies, tool binaries and caches. Symbolic links are not
  * followed.
  */
-export function findAgePrivateKeys(workspace: Workspace): ConfigProblem[] {
+export async function findAgePrivateKeys(workspace: Workspace): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
-  for (const file of repositoryFiles(workspace.root)) {
+  for (const file of await repositoryFiles(workspace.root)) {
     const absolute = path.join(workspace.root, file);
     let content: Buffer;
     try {
@@ -58,21 +57,18 @@ function lineOf(text: string, index: number): number {
 }
 
 /** Files of the repository relative to its root, sorted. */
-function repositoryFiles(root: string): string[] {
-  const listed = gitFiles(root);
+async function repositoryFiles(root: string): Promise<string[]> {
+  const listed = await gitFiles(root);
   return [...new Set(listed ?? walk(root))].sort();
 }
 
-function gitFiles(root: string): string[] | undefined {
-  const git = (args: string[]): string[] =>
-    execFileSync('git', ['ls-files', '-z', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] })
-      .split('\0')
-      .filter(Boolean);
+async function gitFiles(root: string): Promise<string[] | undefined> {
+  const git = async (args: string[]): Promise<string[]> => (await gitText(root, ['ls-files', '-z', ...args])).split('\0').filter(Boolean);
   try {
     // what git could commit, then what it ignores where secrets and output live, and scratch at the root
-    return [...git(['--cached', '--others', '--exclude-standard']), ...git(['--others', '--ignored', '--exclude-standard', '--', 'clusters', 'secrets', ':(glob).ck8s-*'])];
+    return [...(await git(['--cached', '--others', '--exclude-standard'])), ...(await git(['--others', '--ignored', '--exclude-standard', '--', 'clusters', 'secrets', ':(glob).ck8s-*']))];
   } catch {
-    return undefined; // not a git work tree, or no git
+    return undefined; // not a git work tree, or no git: every file is read instead
   }
 }
 

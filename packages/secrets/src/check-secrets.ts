@@ -22,7 +22,7 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  * Values are never shown in problems, only their keys.
  * @param recipientsByCluster every cluster of the repository with its `sops.ageRecipients`
  */
-export function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+export async function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   for (const absolute of listFiles(workspace.secretsDir)) {
     problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster));
@@ -30,7 +30,7 @@ export function checkSecrets(workspace: Workspace, recipientsByCluster: Readonly
   for (const absolute of listFiles(workspace.clustersDir)) {
     problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster));
   }
-  problems.push(...findAgePrivateKeys(workspace));
+  problems.push(...(await findAgePrivateKeys(workspace)));
   return problems;
 }
 

@@ -84,7 +84,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
         throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
       }
       const context = loadFleetContext(io.cwd, program.opts().root);
-      const problems = [...checkSecrets(context.workspace, fleetRecipients(context.fleet))];
+      const problems = [...(await checkSecrets(context.workspace, fleetRecipients(context.fleet)))];
       let verified = '';
       if (ageKey !== undefined) {
         const clusters = options.cluster.length > 0 ? selectClusters(context, options.cluster) : undefined;
