@@ -5,6 +5,8 @@
 //   CK8S_FAULT=kill:rename:3   SIGKILL before the 3rd rename (renameSync or the swap helper)
 //   CK8S_FAULT=kill:any:17     SIGKILL before the 17th change of any kind
 //   CK8S_FAULT=delay:rename:300  sleep 300 ms before every rename
+//   CK8S_FAULT=pause:rename:1 CK8S_FAULT_GATE=<file>  before the 1st rename, wait until <file> exists
+//     (a test holds a run at a known point, e.g. with the repository lock taken, until it opens the gate)
 // With CK8S_FAULT_COUNTS=<file>, the numbers of calls per class are written there at exit.
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import * as path from 'node:path';
@@ -25,6 +27,7 @@ function before(kind) {
   if (target !== 'any' && target !== kind) return;
   if (mode === 'kill' && counts[target] === Number(amount)) process.kill(process.pid, 'SIGKILL');
   if (mode === 'delay') Atomics.wait(sleeper, 0, 0, Number(amount));
+  if (mode === 'pause' && counts[target] === Number(amount)) while (!fs.existsSync(process.env.CK8S_FAULT_GATE)) Atomics.wait(sleeper, 0, 0, 50);
 }
 
 function wrap(object, name, kind, applies = () => true) {

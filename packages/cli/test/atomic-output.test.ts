@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { generatedFiles, scratchPaths } from '../../../test-support/output-tree.js';
 import { copyRepo, REPO_ROOT } from './repo-fixture.js';
 
@@ -27,6 +27,11 @@ function synth(repo: string, fault?: string, counts?: string): Run {
 /** The generated files of the demo cluster. */
 function outputTree(repo: string): Map<string, string> {
   return generatedFiles(path.join(repo, 'clusters', CLUSTER));
+}
+
+/** Resolves once `condition` holds, checking every 50 ms (the test's timeout bounds the wait). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
@@ -112,22 +117,35 @@ describe('the output of synth is replaced atomically under a repository lock', (
 
   it('lets two overlapping runs finish one after the other, the output whole', async () => {
     const repo = fresh_();
-    const start = (): Promise<Run> =>
-      new Promise((resolve) => {
-        // each rename is slowed down so the two runs overlap in the swap
-        const child = spawn(process.execPath, ['--import', INJECTOR, CLI, 'synth', CLUSTER], { cwd: repo, env: { ...process.env, CK8S_FAULT: 'delay:rename:400' } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
-      });
-    const [a, b] = await Promise.all([start(), start()]);
+    const gate = path.join(path.dirname(repo), 'gate');
+    const children: ChildProcess[] = [];
+    const start = (env: Record<string, string>): { run: Promise<Run>; stderr: () => string } => {
+      const child = spawn(process.execPath, ['--import', INJECTOR, CLI, 'synth', CLUSTER], { cwd: repo, env: { ...process.env, ...env } });
+      children.push(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      return { run: new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }))), stderr: () => stderr };
+    };
+    // a run held at the gate must not outlive a failed test (a timeout included)
+    onTestFinished(() => {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    // the first run takes the lock and is held before its first rename (in the swap) until the gate opens
+    const first = start({ CK8S_FAULT: 'pause:rename:1', CK8S_FAULT_GATE: gate });
+    await until(() => existsSync(path.join(repo, '.ck8s-lock')));
+    // the second finds the lock taken and says it waits; only then does the first go on
+    const second = start({});
+    await until(() => second.stderr().includes('waiting'));
+    writeFileSync(gate, '');
+    const [a, b] = await Promise.all([first.run, second.run]);
     expect(a.status, a.stderr).toBe(0);
     expect(b.status, b.stderr).toBe(0);
-    // one ran first; the other waited for the lock and said so
-    expect([a.stdout, b.stdout].sort()).toEqual([`synth: 1 cluster(s), ${after.size} files, changed: ${CLUSTER}\n`, `synth: 1 cluster(s), ${after.size} files, no changes\n`]);
-    expect(a.stderr + b.stderr).toMatch(/^ck8s: waiting for another ck8s command \(pid \d+\) to finish writing this repository \(\.ck8s-lock\)\n$/);
+    expect(a.stdout).toBe(`synth: 1 cluster(s), ${after.size} files, changed: ${CLUSTER}\n`);
+    expect(b.stdout).toBe(`synth: 1 cluster(s), ${after.size} files, no changes\n`);
+    expect(a.stderr).toBe('');
+    expect(b.stderr).toMatch(/^ck8s: waiting for another ck8s command \(pid \d+\) to finish writing this repository \(\.ck8s-lock\)\n$/);
     expect(sameTree(outputTree(repo), after)).toBe(true);
     expect(scratchPaths(repo)).toEqual([]);
   }, 300_000);
