@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ChartCatalog, type Fleet, loadFleet, Workspace } from '@ck8s/core';
+import { ChartCatalog, type Fleet, loadFleet, Workspace } from '@ck8s/core/base';
 import { UsageError } from './io.js';
 
 /** What every command that reads the repository needs, loaded and validated once. */

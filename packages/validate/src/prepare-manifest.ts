@@ -1,3 +1,4 @@
+import { loadYamlDocuments } from '@ck8s/core/base';
 import { type Document, isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { ManifestFile, ValidationProblem } from './validation-problem.js';
 
@@ -6,6 +7,11 @@ export interface PreparedManifest {
   readonly content?: string;
   /** Problems found before kubeconform runs (invalid YAML, documents that are not objects). */
   readonly problems: readonly ValidationProblem[];
+}
+
+/** A mapping without sops metadata (any `sops` key makes the slow path look at it). */
+function isPlainObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Object.hasOwn(value, 'sops');
 }
 
 /** The metadata sops appends to each encrypted document; `mac` is always present. */
@@ -23,6 +29,10 @@ function isEmpty(doc: Document.Parsed): boolean {
  * `ENC[...]` values stay, they are strings). Files that need no change are passed on byte for byte.
  */
 export function prepareManifest(file: ManifestFile): PreparedManifest {
+  // Most files need no change: when the fast reader sees only Kubernetes objects without sops
+  // metadata, the text goes to kubeconform as it is, without building yaml Documents.
+  const fast = loadYamlDocuments(file.content);
+  if (fast !== undefined && fast.length > 0 && fast.every(isPlainObject)) return { content: file.content, problems: [] };
   // YAML 1.1, like the Go parser kubeconform uses: `yes`, `on` and `0755` keep their meaning.
   const docs = parseAllDocuments(file.content, { version: '1.1' });
   const problem = (message: string): ValidationProblem => ({ file: file.displayPath, kind: '', name: '', message });

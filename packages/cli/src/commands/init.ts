@@ -1,21 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, componentsOf, isDnsLabel, validateClusterConfig } from '@ck8s/core';
-import { RECEIVER_SECRET_KEYS, type ReceiverType } from '@ck8s/observability';
-import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
-import { App } from 'cdk8s';
-import { Command, Option } from 'commander';
-import { loadContext } from '../context.js';
-import { addServiceAccounts, SERVICE_ACCOUNT_SECRETS } from '../init/add-service-accounts.js';
-import { clusterConfigFromAnswers, renderClusterDocument } from '../init/cluster-document.js';
+import type { ReceiverType } from '@ck8s/observability';
+import { type Command, Option } from 'commander';
 import { INIT_QUESTIONS, type InitAnswers } from '../init/init-questions.js';
-import { type OutsideCredentials, platformCredentials } from '../init/platform-credentials.js';
-import { RepositorySnapshot } from '../init/repository-snapshot.js';
-import { resolveAnswers } from '../init/resolve-answers.js';
+import type { OutsideCredentials } from '../init/platform-credentials.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { composeCluster } from '../synth/compose-cluster.js';
-import { runValidation } from '../validate/run-validation.js';
-import { synthesizeFleet } from './synth.js';
 
 export function registerInit(program: Command, io: CliIo): void {
   const command = program
@@ -33,6 +22,19 @@ export function registerInit(program: Command, io: CliIo): void {
     command.addOption(q.choices ? option.choices([...q.choices]) : option);
   }
   command.action(async (name: string, flags: Record<string, string | undefined>) => {
+    const { ConfigError, componentsOf, isDnsLabel, validateClusterConfig } = await import('@ck8s/core');
+    const { RECEIVER_SECRET_KEYS } = await import('@ck8s/observability');
+    const { initClusterKey, readSecret, setSecret } = await import('@ck8s/secrets');
+    const { App } = await import('cdk8s');
+    const { loadContext } = await import('../context.js');
+    const { addServiceAccounts, SERVICE_ACCOUNT_SECRETS } = await import('../init/add-service-accounts.js');
+    const { clusterConfigFromAnswers, renderClusterDocument } = await import('../init/cluster-document.js');
+    const { platformCredentials } = await import('../init/platform-credentials.js');
+    const { RepositorySnapshot } = await import('../init/repository-snapshot.js');
+    const { resolveAnswers } = await import('../init/resolve-answers.js');
+    const { composeCluster } = await import('../synth/compose-cluster.js');
+    const { synthesizeFleet } = await import('../synth/synthesize-fleet.js');
+    const { runValidation } = await import('../validate/run-validation.js');
     if (!isDnsLabel(name)) throw new UsageError(`cluster name "${name}" is not a DNS label (lowercase letters, digits and '-', at most 63 characters)`);
     const context = loadContext(io.cwd, program.opts().root);
     const { workspace, fleet } = context;
@@ -45,7 +47,7 @@ export function registerInit(program: Command, io: CliIo): void {
     // the whole config is checked before anything is written; field paths name cluster.yaml, hints name the flag
     const checked = validateClusterConfig(config, clusterFile, name);
     if (checked.problems.length > 0) throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${flagHint(p.path)}` })));
-    const outside = outsideCredentials(answers, io.cwd);
+    const outside = outsideCredentials(answers, io.cwd, RECEIVER_SECRET_KEYS);
     const serviceKey = answers.profile === 'workload' ? readServiceKey(answers, io.cwd) : undefined;
     // a wrong service cluster key fails here, before anything is written
     if (serviceKey !== undefined) await readSecret({ workspace, cluster: answers.serviceCluster!, secret: SERVICE_ACCOUNT_SECRETS.internalUsers.secret, ageKey: serviceKey });
@@ -126,7 +128,7 @@ function flagHint(fieldPath: string): string {
 }
 
 /** The outside credentials the answers hold, in the shape of the Secrets that take them. */
-function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
+function outsideCredentials(a: InitAnswers, cwd: string, receiverKeys: Readonly<Record<ReceiverType, string>>): OutsideCredentials {
   let connector: Record<string, string> | undefined;
   if (a.idpType === 'oidc') connector = { 'client-id': a.idpClientId!, 'client-secret': a.idpClientSecret! };
   if (a.idpType === 'ldap') connector = { 'bind-dn': a.idpBindDn!, 'bind-password': a.idpBindPassword! };
@@ -145,7 +147,7 @@ function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
     s3AccessKeyId: a.s3AccessKeyId!,
     s3SecretAccessKey: a.s3SecretAccessKey!,
     ...(connector ? { connector } : {}),
-    ...(a.receiverType ? { receiver: { key: RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType], value: a.receiverSecret! } } : {}),
+    ...(a.receiverType ? { receiver: { key: receiverKeys[a.receiverType as ReceiverType], value: a.receiverSecret! } } : {}),
   };
 }
 

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
-import { loadFleet } from '@ck8s/core';
-import { type AdmissionRule, clusterRules, evaluateManifests, loadManifests, POD_SECURITY_RULES, tenantExceptions } from '@ck8s/policy';
+import type { AdmissionRule } from '@ck8s/policy';
 import type { Command } from 'commander';
-import { openWorkspace } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 interface EvalOptions {
@@ -13,8 +11,11 @@ interface EvalOptions {
 }
 
 /** The rules and exceptions to evaluate: Pod Security checks alone with --level, else a cluster's full set. */
-function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): { rules: readonly AdmissionRule[]; exceptions: { namespace: string; rule: string }[]; source: string } {
+async function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): Promise<{ rules: readonly AdmissionRule[]; exceptions: { namespace: string; rule: string }[]; source: string }> {
+  const { clusterRules, POD_SECURITY_RULES, tenantExceptions } = await import('@ck8s/policy');
   if (options.level && !options.cluster) return { rules: POD_SECURITY_RULES, exceptions: [], source: `pod security ${options.level}` };
+  const { openWorkspace } = await import('../context.js');
+  const { loadFleet } = await import('@ck8s/core/base');
   const workspace = openWorkspace(io.cwd, root);
   const fleet = loadFleet(workspace);
   const workloads = [...fleet.clusters.values()].filter((c) => c.profile === 'workload').map((c) => c.name);
@@ -35,10 +36,11 @@ export function registerPolicy(program: Command, io: CliIo): void {
     .option('--namespace <ns>', "evaluate every object in this namespace (default: each object's own)")
     .option('--cluster <name>', 'use this cluster\'s rules, allowed registries and exceptions (default: the only workload cluster)')
     .option('--output <format>', 'text or json', 'text')
-    .action((paths: string[], options: EvalOptions) => {
+    .action(async (paths: string[], options: EvalOptions) => {
       if (options.level && !['baseline', 'restricted'].includes(options.level)) throw new UsageError(`--level "${options.level}" is not supported; allowed: baseline, restricted`);
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
-      const { rules, exceptions, source } = rulesFor(io, program.opts().root, options);
+      const { rules, exceptions, source } = await rulesFor(io, program.opts().root, options);
+      const { evaluateManifests, loadManifests } = await import('@ck8s/policy');
       const documents = loadManifests(paths.map((p) => path.resolve(io.cwd, p))).map((d) => ({ ...d, file: path.relative(io.cwd, d.file) || d.file }));
       const results = evaluateManifests(rules, documents, {
         ...(options.level ? { level: options.level as 'baseline' | 'restricted' } : {}),

@@ -1,21 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { readTree } from '@ck8s/core';
-import { tenantExceptions } from '@ck8s/policy';
-import { type ClusterReport, DEFAULT_CHANGE_LIMIT, type PolicyExceptionReport, readClusterOutput, readGitHistory, renderReport } from '@ck8s/report';
-import { writeFileAtomic } from '@ck8s/secrets';
+import type { ClusterReport, PolicyExceptionReport } from '@ck8s/report';
 import type { Command } from 'commander';
-import { loadContext, type RepoContext, selectClusters } from '../context.js';
+import type { RepoContext } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { runValidation, type ValidationReport } from '../validate/run-validation.js';
+import type { ValidationReport } from '../validate/run-validation.js';
 import { CLUSTER_INPUTS } from './synth.js';
+
+/** Default of --changes: DEFAULT_CHANGE_LIMIT of @ck8s/report, written out so that help loads no library (a test keeps them equal). */
+export const DEFAULT_CHANGES = '20';
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Exceptions of one cluster: declared in cluster.yaml (rules, tenant settings, weaker enforcement) or written on namespaces. */
-function clusterExceptions(context: RepoContext, name: string, podSecurity: readonly PolicyExceptionReport[]): PolicyExceptionReport[] {
+async function clusterExceptions(context: RepoContext, name: string, podSecurity: readonly PolicyExceptionReport[]): Promise<PolicyExceptionReport[]> {
+  const { tenantExceptions } = await import('@ck8s/policy');
   const config = context.fleet.clusters.get(name)!;
   const source = context.workspace.relative(context.workspace.clusterConfigFile(name));
   const declared = [...config.policy.exceptions, ...tenantExceptions(config)].map((e) => ({ ...e, source }));
@@ -25,7 +26,9 @@ function clusterExceptions(context: RepoContext, name: string, podSecurity: read
   return [...declared, ...enforcement, ...podSecurity].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
 }
 
-function clusterReport(context: RepoContext, name: string, validation: ValidationReport): ClusterReport {
+async function clusterReport(context: RepoContext, name: string, validation: ValidationReport): Promise<ClusterReport> {
+  const { readTree } = await import('@ck8s/core/base');
+  const { readClusterOutput } = await import('@ck8s/report');
   const config = context.fleet.clusters.get(name)!;
   const dir = context.workspace.clusterDir(name);
   const catalog = context.catalog.names.map((n) => context.catalog.get(n));
@@ -42,7 +45,7 @@ function clusterReport(context: RepoContext, name: string, validation: Validatio
     controls: validation.controls
       .filter((c) => c.cluster === name)
       .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions })),
-    exceptions: clusterExceptions(context, name, output.podSecurityExceptions),
+    exceptions: await clusterExceptions(context, name, output.podSecurityExceptions),
     secrets: output.secrets,
   };
 }
@@ -53,7 +56,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .description('write the fleet report: one static HTML page with each cluster, its components and chart versions, every control with its evidence, policy exceptions and recent changes')
     .argument('[clusters...]', 'cluster names (default: all)')
     .option('--out <file>', 'where to write the page (outside clusters/)', 'report.html')
-    .option('--changes <count>', 'how many recent commits touching the clusters to list', String(DEFAULT_CHANGE_LIMIT))
+    .option('--changes <count>', 'how many recent commits touching the clusters to list', DEFAULT_CHANGES)
     .addHelpText(
       'after',
       [
@@ -67,6 +70,10 @@ export function registerReport(program: Command, io: CliIo): void {
     )
     .action(async (names: string[], options: { out: string; changes: string }) => {
       if (!/^[1-9][0-9]*$/.test(options.changes)) throw new UsageError(`--changes "${options.changes}" is not supported; allowed: a whole number of 1 or more`);
+      const { loadContext, selectClusters } = await import('../context.js');
+      const { readGitHistory, renderReport } = await import('@ck8s/report');
+      const { writeFileAtomic } = await import('@ck8s/secrets');
+      const { runValidation } = await import('../validate/run-validation.js');
       const context = loadContext(io.cwd, program.opts().root);
       const out = path.resolve(io.cwd, options.out);
       const clustersDir = context.workspace.clustersDir;
@@ -80,7 +87,7 @@ export function registerReport(program: Command, io: CliIo): void {
       const history = await readGitHistory({ cwd: context.workspace.root, paths, limit: Number(options.changes) });
       const html = renderReport({
         ...(history.revision ? { revision: history.revision } : {}),
-        clusters: clusters.map((name) => clusterReport(context, name, validation)),
+        clusters: await Promise.all(clusters.map((name) => clusterReport(context, name, validation))),
         problems: validation.problems,
         changes: history.changes,
       });

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { checkSecrets, initClusterKey, setSecret } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadContext, openWorkspace } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -28,6 +26,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--force', 'overwrite an existing key file', false)
     .action(async (cluster: string, options: { keyFile?: string; stdout?: boolean; force: boolean }) => {
       if (!options.keyFile === !options.stdout) throw new UsageError('say where the private key goes: --key-file <path outside the repository> or --stdout');
+      const { openWorkspace } = await import('../context.js');
+      const { initClusterKey } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const result = await initClusterKey({
         workspace,
@@ -63,6 +63,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
       }
       if (options.stdin) add(options.stdin, await io.readStdin());
       if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
+      const { openWorkspace } = await import('../context.js');
+      const { setSecret } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
       io.stdout(`secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`);
@@ -71,7 +73,9 @@ export function registerSecrets(program: Command, io: CliIo): void {
   secrets
     .command('check')
     .description('fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster\'s recipients')
-    .action(() => {
+    .action(async () => {
+      const { loadContext } = await import('../context.js');
+      const { checkSecrets } = await import('@ck8s/secrets');
       const context = loadContext(io.cwd, program.opts().root);
       const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
       const problems = checkSecrets(context.workspace, recipients);

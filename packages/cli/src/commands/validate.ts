@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { loadContext, selectClusters } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { runValidation } from '../validate/run-validation.js';
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
@@ -11,6 +9,8 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--output <format>', 'text or json', 'text')
     .action(async (names: string[], options: { output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
+      const { loadContext, selectClusters } = await import('../context.js');
+      const { runValidation } = await import('../validate/run-validation.js');
       const context = loadContext(io.cwd, program.opts().root);
       const report = await runValidation(context, selectClusters(context, names));
       if (options.output === 'json') {

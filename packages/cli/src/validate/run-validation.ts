@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, findTool, NODE_FOLDER, readTree } from '@ck8s/core';
+import { ConfigError, findTool, loadYamlDocuments, NODE_FOLDER, readTree } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
@@ -45,17 +45,21 @@ function manifestFiles(context: RepoContext, name: string): ManifestFile[] {
     .map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
 }
 
+/** The documents of a file as data: fast, or by the yaml package when the fast reader refuses it (kubeconform reports why). */
+function readDocuments(text: string): unknown[] {
+  return loadYamlDocuments(text) ?? parseAllDocuments(text).map((doc) => doc.toJS());
+}
+
 /** The committed output of a cluster as parsed documents: layer objects, and node files by name. */
 function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objects: OutputObject[]; nodeFiles: Map<string, OutputObject> } {
   const objects: OutputObject[] = [];
   for (const f of files) {
-    for (const doc of parseAllDocuments(f.content)) {
-      const value = doc.toJS();
+    for (const value of readDocuments(f.content)) {
       if (value && typeof value === 'object') objects.push({ file: f.displayPath, doc: value });
     }
   }
   const nodeFiles = new Map<string, OutputObject>();
-  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: parseAllDocuments(content)[0]?.toJS() });
+  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: readDocuments(content)[0] });
   return { objects, nodeFiles };
 }
 

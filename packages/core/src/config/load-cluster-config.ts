@@ -5,9 +5,17 @@ import type { z } from 'zod';
 import { type ConfigProblem, ConfigError } from './config-error.js';
 import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
 import { formatPath, valueAt } from './paths.js';
+import { loadYamlDocuments } from './yaml-documents.js';
 
 /** Parses YAML text into plain data, reporting syntax errors and duplicate keys with line and column. */
 export function parseYamlFile(text: string, file: string): { data: unknown; problems: ConfigProblem[] } {
+  const fast = loadYamlDocuments(text);
+  // one document (or none) that js-yaml read: the common case, without building a yaml Document
+  if (fast !== undefined && fast.length <= 1) {
+    const data = fast[0];
+    if (data === undefined) return { data: {}, problems: [] };
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, problems: [] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems = doc.errors.map((e) => {
