@@ -11,7 +11,8 @@
 //    file of its cluster. Per size: CPU and wall seconds and peak RSS of `ck8s synth` and of
 //    `ck8s validate` (CPU includes kubeconform's; RSS is the ck8s process), objects and files.
 //
-// Usage: npm run bench [-- [--runs N] [SIZE...]]   (default: 10 100 1000, 5 runs)
+// Usage: npm run bench [-- [--runs N] [--no-ratios] [--keep] [SIZE...]]   (default: 10 100 1000, 5 runs)
+//   --no-ratios  only the fleets;  --keep  leave the fleets in the temp folder (their paths are printed)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -25,6 +26,9 @@ const usageHook = path.join(root, 'scripts/bench-usage.mjs');
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 5;
+const flag = (name) => (args.includes(name) ? (args.splice(args.indexOf(name), 1), true) : false);
+const noRatios = flag('--no-ratios');
+const keep = flag('--keep');
 const sizes = args.map(Number).filter((n) => Number.isInteger(n) && n > 0);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of 1 or more');
 
@@ -220,7 +224,8 @@ async function fleets() {
         const objects = count(/validate: \d+ cluster\(s\), (\d+) objects checked/, validate.text, 'object count');
         console.log(`| ${size} | ${fmt(synth.cpu)} | ${fmt(synth.wall)} | ${fmt(synth.maxRssMiB, 0)} | ${fmt(validate.cpu)} | ${fmt(validate.wall)} | ${fmt(validate.maxRssMiB, 0)} | ${objects} | ${files} |`);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (keep) console.log(`(kept: ${dir})`);
+        else rmSync(dir, { recursive: true, force: true });
       }
     }
   } finally {
@@ -228,5 +233,5 @@ async function fleets() {
   }
 }
 
-await ratios();
+if (!noRatios) await ratios();
 await fleets();

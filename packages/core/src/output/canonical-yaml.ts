@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
 const TOP_LEVEL_FIRST = ['apiVersion', 'kind', 'metadata'];
@@ -27,9 +28,51 @@ export function canonicalize(value: unknown, depth = 0, parentKey?: string): unk
  * keeps strings such as "on" or "0755" strings for the Go YAML parsers that read them later.
  */
 export function toYamlStream(objects: readonly unknown[]): string {
-  return objects
-    .map((o) => stringify(canonicalize(o), { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true }))
-    .join('---\n');
+  return objects.map((o) => documentText(canonicalize(o))).join('---\n');
+}
+
+const STREAM_OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true } as const;
+
+/**
+ * Texts of documents already written in this process, by the sha256 of their canonical JSON. A
+ * fleet's clusters share most objects (policies, dashboards, alert rules, CRD-heavy chart values),
+ * and writing YAML is the costliest step of a synth, so each distinct object is written once.
+ * Bounded: cleared when it holds more than CACHE_LIMIT characters.
+ */
+const written = new Map<string, string>();
+let writtenSize = 0;
+const CACHE_LIMIT = 64 * 1024 * 1024;
+
+/** The canonical JSON of a value, or undefined when JSON cannot tell it apart from another value (NaN, -0, undefined in a list...). */
+function exactJson(value: unknown): string | undefined {
+  let exact = true;
+  let json: string;
+  try {
+    json = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'number' ? !Number.isFinite(v) || Object.is(v, -0) : v === undefined || typeof v === 'function' || typeof v === 'symbol') exact = false;
+      return v;
+    });
+  } catch {
+    return undefined; // e.g. a bigint
+  }
+  return exact ? json : undefined;
+}
+
+function documentText(canonical: unknown): string {
+  const json = exactJson(canonical);
+  const key = json === undefined ? undefined : createHash('sha256').update(json).digest('base64');
+  const cached = key === undefined ? undefined : written.get(key);
+  if (cached !== undefined) return cached;
+  const text = stringify(canonical, STREAM_OPTIONS);
+  if (key !== undefined) {
+    if (writtenSize > CACHE_LIMIT) {
+      written.clear();
+      writtenSize = 0;
+    }
+    written.set(key, text);
+    writtenSize += text.length;
+  }
+  return text;
 }
 
 /** Serializes one plain data document (no Kubernetes key order), e.g. a kustomization.yaml. */
