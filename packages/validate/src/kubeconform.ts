@@ -1,7 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execa } from 'execa';
 import { parseKubeconformReport, problemMessages } from './kubeconform-report.js';
 import { parseKubernetesVersion } from './kubernetes-version.js';
 import { prepareManifest } from './prepare-manifest.js';
@@ -34,6 +34,27 @@ function stagedPath(displayPath: string, index: number, used: Set<string>): stri
   if (used.has(candidate)) candidate = `.ck8s-file-${index}/${path.posix.basename(candidate)}`;
   used.add(candidate);
   return candidate;
+}
+
+interface ToolRun {
+  /** Undefined when the tool could not be started or was killed. */
+  readonly exitCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Why it did not run to an exit code. */
+  readonly failure?: string;
+}
+
+/** Runs a tool to its end with Node's own child_process (execa takes longer to load than kubeconform takes to check the demo fleet). */
+function runTool(file: string, args: readonly string[], cwd: string): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) resolve({ exitCode: 0, stdout, stderr });
+      else if (typeof error.code === 'number') resolve({ exitCode: error.code, stdout, stderr });
+      else resolve({ exitCode: undefined, stdout, stderr, failure: error.signal ? `killed by ${error.signal}` : error.message });
+    });
+    child.stdin?.end();
+  });
 }
 
 // Code-point order, not localeCompare: the same problems sort the same on every machine.
@@ -85,8 +106,8 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
     for (const location of props.schemaLocations) args.push('-schema-location', location);
     // The folder, not a file list: no command-line length limit, and reported paths are relative to it.
     args.push('.');
-    const run = await execa(props.kubeconform, args, { cwd: dir, reject: false, stdin: 'ignore' });
-    if (run.exitCode === undefined) throw new Error(`could not run kubeconform at ${props.kubeconform}: ${run.shortMessage}`);
+    const run = await runTool(props.kubeconform, args, dir);
+    if (run.exitCode === undefined) throw new Error(`could not run kubeconform at ${props.kubeconform}: ${run.failure}`);
     const detail = (): string => [run.stderr.trim(), run.stdout.trim()].filter(Boolean).join('\n').slice(0, 2000);
     // Exit 0: all valid; exit 1: something invalid, or kubeconform itself failed (then it reports no resource).
     if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`kubeconform exited with code ${run.exitCode}: ${detail()}`);

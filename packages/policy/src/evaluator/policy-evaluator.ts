@@ -1,4 +1,5 @@
-import { isCelError, type CelInput, type CelResult } from '@bufbuild/cel';
+import type { CelInput, CelResult } from '@bufbuild/cel';
+import { celLibrary } from './cel-library.js';
 import type { AdmissionRule, CelValidation, Operation, ResourceMatch } from '../admission-rule.js';
 import type { AdmissionRequest, RuleEvaluation, RuleViolation } from './admission-request.js';
 import { celInput, toCelObject } from './cel-input.js';
@@ -87,7 +88,7 @@ export class PolicyEvaluator {
     const conditionErrors: string[] = [];
     for (const condition of rule.matchConditions ?? []) {
       const result = this.programs.get(condition.expression)(context.bindings);
-      if (isCelError(result)) conditionErrors.push(`match condition ${condition.name} failed: ${result.message}`);
+      if (celLibrary().cel.isCelError(result)) conditionErrors.push(`match condition ${condition.name} failed: ${result.message}`);
       else if (result !== true) return { applies: false, violations: [] };
     }
     if (conditionErrors.length > 0) {
@@ -101,7 +102,7 @@ export class PolicyEvaluator {
       const result = this.programs.get(validation.expression)(bindings);
       if (result === true) continue;
       const message = this.messageOf(validation, bindings);
-      if (isCelError(result)) violations.push({ rule: rule.id, message: `${message} (expression error: ${result.message})` });
+      if (celLibrary().cel.isCelError(result)) violations.push({ rule: rule.id, message: `${message} (expression error: ${result.message})` });
       else if (typeof result !== 'boolean') violations.push({ rule: rule.id, message: `${message} (expression returned a non-boolean value)` });
       else violations.push({ rule: rule.id, message });
     }
@@ -122,7 +123,7 @@ export class PolicyEvaluator {
         result = this.programs.get(variable.expression)({ ...context.bindings, variables: variables as unknown as CelInput });
         context.variables.set(key, result);
       }
-      if (!isCelError(result)) variables.set(variable.name, result);
+      if (!celLibrary().cel.isCelError(result)) variables.set(variable.name, result);
     });
     return variables;
   }
