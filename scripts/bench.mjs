@@ -11,8 +11,8 @@
 //    file of its cluster. Per size: CPU and wall seconds and peak RSS of `ck8s synth` and of
 //    `ck8s validate` (CPU includes kubeconform's; RSS is the ck8s process), objects and files.
 //
-// Usage: npm run bench [-- [--runs N] [--no-ratios] [--keep] [SIZE...]]   (default: 10 100 1000, 5 runs)
-//   --no-ratios  only the fleets;  --keep  leave the fleets in the temp folder (their paths are printed)
+// Usage: npm run bench [-- [--runs N] [--no-ratios] [--no-fleets] [--keep] [SIZE...]]   (default: 10 100 1000, 5 runs)
+//   --no-ratios / --no-fleets  leave out a part;  --keep  leave the fleets in the temp folder (paths printed)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 5;
 const flag = (name) => (args.includes(name) ? (args.splice(args.indexOf(name), 1), true) : false);
 const noRatios = flag('--no-ratios');
 const keep = flag('--keep');
+const noFleets = flag('--no-fleets');
 const sizes = args.map(Number).filter((n) => Number.isInteger(n) && n > 0);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of 1 or more');
 
@@ -234,4 +235,4 @@ async function fleets() {
 }
 
 if (!noRatios) await ratios();
-await fleets();
+if (!noFleets) await fleets();

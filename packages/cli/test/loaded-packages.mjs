@@ -1,5 +1,6 @@
-// Preloaded with `node --import` by cli.test.ts: records the package of every module the process
-// imports into the file named by CK8S_LOADED_PACKAGES (requires inside CommonJS packages are not seen).
+// Preloaded with `node --import` by cli.test.ts: records what the process imports into the file
+// named by CK8S_LOADED_PACKAGES, one line each: the package of a module (`cdk8s`, `@ck8s/core`)
+// or, for the bundled CLI, `bundle:<chunk file>`. Requires inside CommonJS packages are not seen.
 import { register } from 'node:module';
 
 const hooks = `
@@ -8,8 +9,11 @@ const out = process.env.CK8S_LOADED_PACKAGES;
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   const url = result.url;
-  const m = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(url) ?? /\\/packages\\/([^/]+)\\/(?:dist|src)\\//.exec(url);
-  if (m) appendFileSync(out, (url.includes('/node_modules/') ? m[1] : '@ck8s/' + m[1]) + '\\n');
+  const bundled = /\\/packages\\/cli\\/dist\\/bundle\\/([^/]+)$/.exec(url);
+  const dependency = /\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(url);
+  const workspace = /\\/packages\\/([^/]+)\\/(?:dist|src)\\//.exec(url);
+  const name = bundled ? 'bundle:' + bundled[1] : dependency ? dependency[1] : workspace ? '@ck8s/' + workspace[1] : undefined;
+  if (name) appendFileSync(out, name + '\\n');
   return result;
 }`;
 register(`data:text/javascript,${encodeURIComponent(hooks)}`);
