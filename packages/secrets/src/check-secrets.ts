@@ -19,11 +19,13 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  */
 export function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // synth copies every file of secrets/ into clusters/: each text is read once
+  const read: DocumentCache = new Map();
   for (const absolute of listFiles(workspace.secretsDir)) {
-    problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster));
+    problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster, read));
   }
   for (const absolute of listFiles(workspace.clustersDir)) {
-    problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster));
+    problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster, read));
   }
   return problems;
 }
@@ -48,7 +50,10 @@ function isFile(file: string): boolean {
   }
 }
 
-function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+/** Documents of the texts read so far, by text (only those the fast reader took: problems name their file). */
+type DocumentCache = Map<string, unknown[]>;
+
+function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: DocumentCache): ConfigProblem[] {
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
@@ -60,7 +65,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   const ref = parseSecretFileName(parts[2]!);
   if (!ref) return layout(`${JSON.stringify(parts[2])} is not <namespace>.<name>.sops.yaml; only sops-encrypted Secrets belong in secrets/`);
 
-  const parsed = parseYaml(readFileSync(absolute, 'utf8'), file);
+  const parsed = parseYaml(readFileSync(absolute, 'utf8'), file, read);
   if (parsed.problems.length > 0) return parsed.problems;
   const docs = parsed.docs.filter((d) => d.data !== null && d.data !== undefined);
   const problems: ConfigProblem[] = [];
@@ -75,7 +80,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   return problems;
 }
 
-function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: DocumentCache): ConfigProblem[] {
   if (!YAML_FILE.test(absolute)) return [];
   const text = readFileSync(absolute, 'utf8');
   // generated output is large; a document with kind Secret or a sops block must contain one of these words
@@ -83,7 +88,7 @@ function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCl
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const cluster = parts.length >= 3 ? parts[1] : undefined;
-  const parsed = parseYaml(text, file);
+  const parsed = parseYaml(text, file, read);
   if (parsed.problems.length > 0) return parsed.problems;
   return parsed.docs.flatMap(({ data, label }) => documentProblems(file, data, label, cluster === undefined ? undefined : recipientsByCluster.get(cluster), cluster));
 }
@@ -131,8 +136,9 @@ interface ParsedDoc {
 }
 
 /** Parses a YAML stream (fast, see loadYamlDocuments); syntax errors are reported with line and column, like parseYamlFile does for single documents. */
-function parseYaml(text: string, file: string): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
-  const fast = loadYamlDocuments(text);
+function parseYaml(text: string, file: string, read: DocumentCache): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
+  const fast = read.get(text) ?? loadYamlDocuments(text);
+  if (fast !== undefined) read.set(text, fast);
   if (fast !== undefined) return { docs: fast.map((data, i) => ({ data, label: fast.length > 1 ? ` (document ${i + 1})` : '' })), problems: [] };
   const lineCounter = new LineCounter();
   // an empty file gives an empty stream: no documents, nothing to check

@@ -37,10 +37,9 @@ export interface ValidationReport {
  * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the
  * audit and OIDC controls check those files instead).
  */
-function manifestFiles(context: RepoContext, name: string): ManifestFile[] {
-  const dir = context.workspace.clusterDir(name);
-  const display = context.workspace.relative(dir);
-  return [...readTree(dir, { keep: CLUSTER_INPUTS })]
+function manifestFiles(context: RepoContext, name: string, committed: ReadonlyMap<string, string>): ManifestFile[] {
+  const display = context.workspace.relative(context.workspace.clusterDir(name));
+  return [...committed]
     .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`))
     .map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
 }
@@ -70,22 +69,22 @@ function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objec
  */
 export async function runValidation(context: RepoContext, clusters: readonly string[]): Promise<ValidationReport> {
   const problems: ValidationReportProblem[] = [];
-  const byVersion = new Map<string, ManifestFile[]>();
+  // the committed output, read once for the schema check, the drift check and the controls
+  const committed = new Map(clusters.map((name) => [name, readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS })]));
+  // kubeconform checks the committed files while this process synthesizes and checks the rest
+  const schemaCheck = checkSchemas(context, clusters, committed);
+  schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
   for (const name of clusters) {
-    const config = context.fleet.clusters.get(name)!;
     const dir = context.workspace.clusterDir(name);
     try {
       const fresh = synthesizeCluster({ ...context, name });
-      for (const p of compareTrees(dir, context.workspace.relative(dir), fresh, CLUSTER_INPUTS)) problems.push({ check: 'drift', ...p });
+      for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) problems.push({ check: 'drift', ...p });
     } catch (e) {
       // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
       if (!(e instanceof ConfigError)) throw e;
       for (const p of e.problems) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
     }
-    const files = byVersion.get(config.kubernetesVersion) ?? [];
-    files.push(...manifestFiles(context, name));
-    byVersion.set(config.kubernetesVersion, files);
   }
 
   const sopsFile = context.workspace.sopsConfigFile;
@@ -93,28 +92,17 @@ export async function runValidation(context: RepoContext, clusters: readonly str
     problems.push({ check: 'drift', file: '.sops.yaml', message: 'does not match the recipients in cluster.yaml files; run `ck8s synth` and commit the result' });
   }
 
-  let objects = 0;
-  const schemaSources: Record<string, string> = {};
-  if (byVersion.size > 0) {
-    const kubeconform = findTool('kubeconform', context.workspace.root);
-    for (const [version, files] of [...byVersion].sort()) {
-      const locations = resolveSchemaLocations(context.workspace, version);
-      schemaSources[locations.kubernetesVersion] = locations.source;
-      const result = await validateManifests({ files, kubernetesVersion: locations.kubernetesVersion, schemaLocations: locations.locations, kubeconform });
-      objects += result.resources;
-      for (const p of result.problems) problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });
-    }
-  }
-
+  const afterDrift = problems.length;
   const recipients = new Map([...context.fleet.clusters].map(([n, c]) => [n, c.sops.ageRecipients]));
   const secretProblems = checkSecrets(context.workspace, recipients);
   for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
 
   const controls: (ControlResult & { cluster: string })[] = [];
+  const controlProblems: ValidationReportProblem[] = [];
   for (const name of clusters) {
     const cluster = context.fleet.clusters.get(name)!;
     const dir = context.workspace.relative(context.workspace.clusterDir(name));
-    const { objects: parsed, nodeFiles } = outputObjects(manifestFiles(context, name), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
+    const { objects: parsed, nodeFiles } = outputObjects(manifestFiles(context, name, committed.get(name)!), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
     for (const node of nodeFiles.values()) Object.assign(node, { file: `${dir}/${NODE_FOLDER}/${node.file.split('/').pop()}` });
     const rules = clusterRules(cluster, context.fleet);
     const results = evaluateControls({
@@ -129,9 +117,38 @@ export async function runValidation(context: RepoContext, clusters: readonly str
     });
     for (const result of results) {
       controls.push({ cluster: name, ...result });
-      for (const finding of result.findings) problems.push({ check: 'control', file: dir, object: result.id, message: finding });
+      for (const finding of result.findings) controlProblems.push({ check: 'control', file: dir, object: result.id, message: finding });
     }
   }
 
-  return { clusters, objects, schemaSources, problems, controls };
+  const { objects, schemaSources, problems: schemaProblems } = await schemaCheck;
+  // in the order of the checks: synth and drift, schemas, secrets, controls
+  problems.splice(afterDrift, 0, ...schemaProblems);
+  return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls };
+}
+
+/** kubeconform -strict on the committed files of the clusters, one run per Kubernetes version. */
+async function checkSchemas(
+  context: RepoContext,
+  clusters: readonly string[],
+  committed: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Promise<{ objects: number; schemaSources: Record<string, string>; problems: ValidationReportProblem[] }> {
+  const byVersion = new Map<string, ManifestFile[]>();
+  for (const name of clusters) {
+    const version = context.fleet.clusters.get(name)!.kubernetesVersion;
+    byVersion.set(version, [...(byVersion.get(version) ?? []), ...manifestFiles(context, name, committed.get(name)!)]);
+  }
+  let objects = 0;
+  const schemaSources: Record<string, string> = {};
+  const problems: ValidationReportProblem[] = [];
+  if (byVersion.size === 0) return { objects, schemaSources, problems };
+  const kubeconform = findTool('kubeconform', context.workspace.root);
+  for (const [version, files] of [...byVersion].sort()) {
+    const locations = resolveSchemaLocations(context.workspace, version);
+    schemaSources[locations.kubernetesVersion] = locations.source;
+    const result = await validateManifests({ files, kubernetesVersion: locations.kubernetesVersion, schemaLocations: locations.locations, kubeconform });
+    objects += result.resources;
+    for (const p of result.problems) problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });
+  }
+  return { objects, schemaSources, problems };
 }
