@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { loadYamlDocuments, parseYamlFile } from '../src/index.js';
+import { loadYamlDocuments, parseYamlFile, RepeatedYamlReader } from '../src/index.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -72,5 +72,21 @@ describe('parseYamlFile', () => {
     expect(parseYamlFile('- a\n', 'x.yaml').problems).toEqual([{ file: 'x.yaml', path: '(document root)', message: 'must be a mapping of fields' }]);
     expect(parseYamlFile('~\n', 'x.yaml').problems).toEqual([{ file: 'x.yaml', path: '(document root)', message: 'must be a mapping of fields' }]);
     expect(parseYamlFile('a: 1\n---\nb: 2\n', 'x.yaml').problems[0]!.message).toMatch(/^invalid YAML: source contains multiple documents/);
+  });
+});
+
+describe('RepeatedYamlReader', () => {
+  it('keeps the documents of a text from its second reading on, and only of repeated texts', () => {
+    const reader = new RepeatedYamlReader();
+    const once = reader.read('kind: A\n');
+    const first = reader.read('kind: B\n');
+    const second = reader.read('kind: B\n');
+    expect(once).toEqual([{ kind: 'A' }]);
+    expect(first).toEqual([{ kind: 'B' }]);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first); // read twice: the first reading was not kept
+    expect(reader.read('kind: B\n')).toBe(second); // then kept
+    expect(reader.read('kind: A\n')).not.toBe(once);
+    expect(reader.read('a: 1\na: 2\n')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, loadYamlDocuments, showValue, type Workspace } from '@ck8s/core/base';
+import { type ConfigProblem, RepeatedYamlReader, showValue, type Workspace } from '@ck8s/core/base';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
 import { ageRecipientsOf, encryptionProblems } from './sops-metadata.js';
@@ -19,8 +19,8 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  */
 export function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  // synth copies every file of secrets/ into clusters/: each text is read once
-  const read: DocumentCache = new Map();
+  // synth copies every file of secrets/ into clusters/, and clusters share most generated files
+  const read = new RepeatedYamlReader();
   for (const absolute of listFiles(workspace.secretsDir)) {
     problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster, read));
   }
@@ -50,10 +50,7 @@ function isFile(file: string): boolean {
   }
 }
 
-/** Documents of the texts read so far, by text (only those the fast reader took: problems name their file). */
-type DocumentCache = Map<string, unknown[]>;
-
-function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: DocumentCache): ConfigProblem[] {
+function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
@@ -80,7 +77,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   return problems;
 }
 
-function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: DocumentCache): ConfigProblem[] {
+function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   if (!YAML_FILE.test(absolute)) return [];
   const text = readFileSync(absolute, 'utf8');
   // generated output is large; a document with kind Secret or a sops block must contain one of these words
@@ -136,9 +133,8 @@ interface ParsedDoc {
 }
 
 /** Parses a YAML stream (fast, see loadYamlDocuments); syntax errors are reported with line and column, like parseYamlFile does for single documents. */
-function parseYaml(text: string, file: string, read: DocumentCache): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
-  const fast = read.get(text) ?? loadYamlDocuments(text);
-  if (fast !== undefined) read.set(text, fast);
+function parseYaml(text: string, file: string, read: RepeatedYamlReader): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
+  const fast = read.read(text);
   if (fast !== undefined) return { docs: fast.map((data, i) => ({ data, label: fast.length > 1 ? ` (document ${i + 1})` : '' })), problems: [] };
   const lineCounter = new LineCounter();
   // an empty file gives an empty stream: no documents, nothing to check

@@ -70,6 +70,9 @@ function compareProblems(a: ValidationProblem, b: ValidationProblem): number {
  * Validates Kubernetes manifests with one kubeconform run in strict mode: unknown fields are
  * errors, and so is a kind without a schema (never `-ignore-missing-schemas`: an unchecked
  * resource must not pass as valid). Files are staged in a temporary folder, removed afterwards.
+ * Files with the same text are read and validated once (a fleet's clusters share most of theirs):
+ * kubeconform's verdict depends on the text and the schemas alone, so each copy gets the
+ * same problems and counts its resources.
  * @throws Error when kubeconform cannot run or fails without reporting resource results
  */
 export async function validateManifests(props: ValidateManifestsProps): Promise<ValidationResult> {
@@ -79,19 +82,36 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a positive integer, got ${workers}`);
 
   const problems: ValidationProblem[] = [];
-  const staged = new Map<string, string>();
+  /** Staged path → every file with that text (the first is the one staged). */
+  const staged = new Map<string, string[]>();
+  const stagedByText = new Map<string, string>();
+  /** Files prepared without problems, by their text: a copy needs no second reading. */
+  const preparedByText = new Map<string, string | undefined>();
   const used = new Set<string>();
   const seen = new Set<string>();
   const contents: { file: string; content: string }[] = [];
   props.files.forEach((file, index) => {
     if (seen.has(file.displayPath)) throw new Error(`file ${file.displayPath} is given twice; displayPath must be unique`);
     seen.add(file.displayPath);
-    const prepared = prepareManifest(file);
-    problems.push(...prepared.problems);
-    if (prepared.content === undefined) return;
+    let content: string | undefined;
+    if (preparedByText.has(file.content)) {
+      content = preparedByText.get(file.content);
+    } else {
+      const prepared = prepareManifest(file);
+      problems.push(...prepared.problems);
+      if (prepared.problems.length === 0) preparedByText.set(file.content, prepared.content);
+      content = prepared.content;
+    }
+    if (content === undefined) return;
+    const copyOf = stagedByText.get(content);
+    if (copyOf !== undefined) {
+      staged.get(copyOf)!.push(file.displayPath);
+      return;
+    }
     const relative = stagedPath(file.displayPath, index, used);
-    staged.set(relative, file.displayPath);
-    contents.push({ file: relative, content: prepared.content });
+    staged.set(relative, [file.displayPath]);
+    stagedByText.set(content, relative);
+    contents.push({ file: relative, content });
   });
   if (contents.length === 0) return { resources: 0, problems: problems.sort(compareProblems) };
 
@@ -102,7 +122,8 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
-    const args = ['-strict', '-summary', '-output', 'json', '-kubernetes-version', version, '-n', String(workers)];
+    // -verbose lists valid resources too, so each copy of a file counts its resources
+    const args = ['-strict', '-summary', '-verbose', '-output', 'json', '-kubernetes-version', version, '-n', String(workers)];
     for (const location of props.schemaLocations) args.push('-schema-location', location);
     // The folder, not a file list: no command-line length limit, and reported paths are relative to it.
     args.push('.');
@@ -120,12 +141,17 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
     const failed = report.resources.filter((r) => r.status === 'statusInvalid' || r.status === 'statusError');
     if (run.exitCode === 1 && failed.length === 0) throw new Error(`kubeconform failed (exit code 1) without reporting an invalid resource: ${detail()}`);
     if (run.exitCode === 0 && failed.length > 0) throw new Error(`kubeconform exited 0 but reported ${failed.length} invalid resources: ${detail()}`);
-    for (const resource of failed) {
-      const file = staged.get(resource.filename.split(path.sep).join('/')) ?? resource.filename;
-      for (const message of problemMessages(resource)) problems.push({ file, kind: resource.kind, name: resource.name, message });
+    let resources = 0;
+    for (const resource of report.resources) {
+      const relative = resource.filename.split(path.sep).join('/');
+      const files = staged.get(relative) ?? [resource.filename];
+      resources += files.length;
+      if (resource.status !== 'statusInvalid' && resource.status !== 'statusError') continue;
+      for (const message of problemMessages(resource)) for (const file of files) problems.push({ file, kind: resource.kind, name: resource.name, message });
     }
     const { valid, invalid, errors, skipped } = report.summary;
-    return { resources: valid + invalid + errors + skipped, problems: problems.sort(compareProblems) };
+    if (report.resources.length !== valid + invalid + errors + skipped) throw new Error(`kubeconform listed ${report.resources.length} resources but counted ${valid + invalid + errors + skipped}: ${detail()}`);
+    return { resources, problems: problems.sort(compareProblems) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

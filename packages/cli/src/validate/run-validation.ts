@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, findTool, loadYamlDocuments, NODE_FOLDER, readTree } from '@ck8s/core';
+import { ConfigError, findTool, NODE_FOLDER, readTree, RepeatedYamlReader } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
@@ -45,20 +45,20 @@ function manifestFiles(context: RepoContext, name: string, committed: ReadonlyMa
 }
 
 /** The documents of a file as data: fast, or by the yaml package when the fast reader refuses it (kubeconform reports why). */
-function readDocuments(text: string): unknown[] {
-  return loadYamlDocuments(text) ?? parseAllDocuments(text).map((doc) => doc.toJS());
+function readDocuments(reader: RepeatedYamlReader, text: string): unknown[] {
+  return reader.read(text) ?? parseAllDocuments(text).map((doc) => doc.toJS());
 }
 
 /** The committed output of a cluster as parsed documents: layer objects, and node files by name. */
-function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objects: OutputObject[]; nodeFiles: Map<string, OutputObject> } {
+function outputObjects(reader: RepeatedYamlReader, files: readonly ManifestFile[], nodeDir: string): { objects: OutputObject[]; nodeFiles: Map<string, OutputObject> } {
   const objects: OutputObject[] = [];
   for (const f of files) {
-    for (const value of readDocuments(f.content)) {
+    for (const value of readDocuments(reader, f.content)) {
       if (value && typeof value === 'object') objects.push({ file: f.displayPath, doc: value });
     }
   }
   const nodeFiles = new Map<string, OutputObject>();
-  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: readDocuments(content)[0] });
+  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: readDocuments(reader, content)[0] });
   return { objects, nodeFiles };
 }
 
@@ -99,10 +99,12 @@ export async function runValidation(context: RepoContext, clusters: readonly str
 
   const controls: (ControlResult & { cluster: string })[] = [];
   const controlProblems: ValidationReportProblem[] = [];
+  // clusters share most of their files: a repeated text is read once more, then kept
+  const reader = new RepeatedYamlReader();
   for (const name of clusters) {
     const cluster = context.fleet.clusters.get(name)!;
     const dir = context.workspace.relative(context.workspace.clusterDir(name));
-    const { objects: parsed, nodeFiles } = outputObjects(manifestFiles(context, name, committed.get(name)!), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
+    const { objects: parsed, nodeFiles } = outputObjects(reader, manifestFiles(context, name, committed.get(name)!), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
     for (const node of nodeFiles.values()) Object.assign(node, { file: `${dir}/${NODE_FOLDER}/${node.file.split('/').pop()}` });
     const rules = clusterRules(cluster, context.fleet);
     const results = evaluateControls({

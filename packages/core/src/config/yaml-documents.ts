@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CORE_SCHEMA, loadAll, Type } from 'js-yaml';
 
 // Numbers exactly as the `yaml` package's YAML 1.2 core schema resolves them: js-yaml's own int
@@ -31,5 +32,26 @@ export function loadYamlDocuments(text: string): unknown[] | undefined {
     return documents.length === 1 && documents[0] === null && NO_CONTENT.test(text) ? [] : documents;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * loadYamlDocuments for many files of which many are copies (a fleet's clusters share most of
+ * their generated files): a text met a second time is kept read, so it is read at most twice and
+ * memory holds the documents of repeated texts only. Texts are known by their sha256. Kept
+ * documents are shared between the copies: callers must not change them.
+ */
+export class RepeatedYamlReader {
+  private readonly seen = new Set<string>();
+  private readonly kept = new Map<string, unknown[] | undefined>();
+
+  /** The documents of the text, as loadYamlDocuments gives them. */
+  read(text: string): unknown[] | undefined {
+    const key = createHash('sha256').update(text).digest('base64');
+    if (this.kept.has(key)) return this.kept.get(key);
+    const documents = loadYamlDocuments(text);
+    if (this.seen.has(key)) this.kept.set(key, documents);
+    else this.seen.add(key);
+    return documents;
   }
 }

@@ -43,24 +43,26 @@ const written = new Map<string, string>();
 let writtenSize = 0;
 const CACHE_LIMIT = 64 * 1024 * 1024;
 
-/** The canonical JSON of a value, or undefined when JSON cannot tell it apart from another value (NaN, -0, undefined in a list...). */
-function exactJson(value: unknown): string | undefined {
-  let exact = true;
-  let json: string;
-  try {
-    json = JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === 'number' ? !Number.isFinite(v) || Object.is(v, -0) : v === undefined || typeof v === 'function' || typeof v === 'symbol') exact = false;
-      return v;
-    });
-  } catch {
-    return undefined; // e.g. a bigint
+/** Whether JSON tells the value apart from every other: no NaN, infinities or -0, nothing JSON drops or nulls. */
+function jsonExact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(jsonExact);
+      for (const key in value) if (!jsonExact((value as Record<string, unknown>)[key])) return false;
+      return true;
+    default:
+      return false;
   }
-  return exact ? json : undefined;
 }
 
 function documentText(canonical: unknown): string {
-  const json = exactJson(canonical);
-  const key = json === undefined ? undefined : createHash('sha256').update(json).digest('base64');
+  const key = jsonExact(canonical) ? createHash('sha256').update(JSON.stringify(canonical)).digest('base64') : undefined;
   const cached = key === undefined ? undefined : written.get(key);
   if (cached !== undefined) return cached;
   const text = stringify(canonical, STREAM_OPTIONS);
