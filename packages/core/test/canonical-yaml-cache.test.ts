@@ -28,5 +28,10 @@ describe('toYamlStream across a fleet', () => {
     expect(text(null)).toContain('value: null\n');
     expect(text(Infinity)).toContain('value: .inf\n');
     expect(text(0)).toContain('value: 0\n');
+    // a Date's JSON is its time, but only its fields are kept (none)
+    expect(text('2024-05-01T00:00:00.000Z')).toContain('value: "2024-05-01T00:00:00.000Z"\n');
+    expect(text(new Date('2024-05-01T00:00:00.000Z'))).toContain('value: {}\n');
+    // the same object with its keys in another order is the same text
+    expect(toYamlStream([{ kind: 'A', apiVersion: 'v1' }])).toBe(toYamlStream([{ apiVersion: 'v1', kind: 'A' }]));
   });
 });

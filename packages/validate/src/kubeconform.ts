@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseKubeconformReport, problemMessages } from './kubeconform-report.js';
@@ -24,16 +24,14 @@ export interface ValidateManifestsProps {
 
 const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 
-/** Where a file is staged: its own relative path when that is safe, so kubeconform's paths read like the caller's. */
-function stagedPath(displayPath: string, index: number, used: Set<string>): string {
-  const normalized = path.posix.normalize(displayPath.replaceAll('\\', '/'));
-  const safe = normalized !== '.' && !normalized.startsWith('../') && normalized !== '..' && !path.posix.isAbsolute(normalized) && !normalized.startsWith('.ck8s-');
-  let candidate = safe ? normalized : `.ck8s-file-${index}/${path.posix.basename(normalized) || 'manifest'}`;
+/**
+ * Where a file is staged: `<index>-<its name>` in one flat folder (no folder per cluster and
+ * layer to make and remove); results are mapped back to the caller's paths.
+ */
+function stagedPath(displayPath: string, index: number): string {
+  const name = `${index}-${path.posix.basename(displayPath.replaceAll('\\', '/')) || 'manifest'}`;
   // kubeconform only reads files named *.yaml, *.yml or *.json when walking a folder.
-  if (!MANIFEST_EXTENSION.test(candidate)) candidate += '.yaml';
-  if (used.has(candidate)) candidate = `.ck8s-file-${index}/${path.posix.basename(candidate)}`;
-  used.add(candidate);
-  return candidate;
+  return MANIFEST_EXTENSION.test(name) ? name : `${name}.yaml`;
 }
 
 interface ToolRun {
@@ -87,7 +85,6 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
   const stagedByText = new Map<string, string>();
   /** Files prepared without problems, by their text: a copy needs no second reading. */
   const preparedByText = new Map<string, string | undefined>();
-  const used = new Set<string>();
   const seen = new Set<string>();
   const contents: { file: string; content: string }[] = [];
   props.files.forEach((file, index) => {
@@ -108,7 +105,7 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
       staged.get(copyOf)!.push(file.displayPath);
       return;
     }
-    const relative = stagedPath(file.displayPath, index, used);
+    const relative = stagedPath(file.displayPath, index);
     staged.set(relative, [file.displayPath]);
     stagedByText.set(content, relative);
     contents.push({ file: relative, content });
@@ -117,11 +114,7 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
 
   const dir = mkdtempSync(path.join(props.tempDir ?? os.tmpdir(), 'ck8s-kubeconform-'));
   try {
-    for (const { file, content } of contents) {
-      const target = path.join(dir, ...file.split('/'));
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(target, content);
-    }
+    for (const { file, content } of contents) writeFileSync(path.join(dir, file), content);
     // -verbose lists valid resources too, so each copy of a file counts its resources
     const args = ['-strict', '-summary', '-verbose', '-output', 'json', '-kubernetes-version', version, '-n', String(workers)];
     for (const location of props.schemaLocations) args.push('-schema-location', location);
