@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
 const TOP_LEVEL_FIRST = ['apiVersion', 'kind', 'metadata'];
@@ -34,10 +33,10 @@ export function toYamlStream(objects: readonly unknown[]): string {
 const STREAM_OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true } as const;
 
 /**
- * Texts of documents already written in this process, by the sha256 of their JSON. A
+ * Texts of documents already written in this process, by their JSON (compared whole: no hash to collide). A
  * fleet's clusters share most objects (policies, dashboards, alert rules, CRD-heavy chart values),
  * and writing YAML is the costliest step of a synth, so each distinct object is written once.
- * Bounded: cleared when it holds more than CACHE_LIMIT characters.
+ * Bounded: cleared when keys and texts hold more than CACHE_LIMIT characters.
  */
 const written = new Map<string, string>();
 let writtenSize = 0;
@@ -69,7 +68,7 @@ function jsonExact(value: unknown): boolean {
 
 /** The canonical YAML of one object; the same JSON gives the same text, so it is looked up first. */
 function documentText(object: unknown): string {
-  const key = jsonExact(object) ? createHash('sha256').update(JSON.stringify(object)).digest('base64') : undefined;
+  const key = jsonExact(object) ? JSON.stringify(object) : undefined;
   const cached = key === undefined ? undefined : written.get(key);
   if (cached !== undefined) return cached;
   const text = stringify(canonicalize(object), STREAM_OPTIONS);
@@ -79,7 +78,7 @@ function documentText(object: unknown): string {
       writtenSize = 0;
     }
     written.set(key, text);
-    writtenSize += text.length;
+    writtenSize += key.length + text.length;
   }
   return text;
 }
