@@ -1,5 +1,6 @@
 export * from './base.js';
 export * from './component.js';
+export * from './derive-network-policies.js';
 export * from './flux/git-repository.js';
 export * from './flux/helm-release.js';
 export * from './flux/helm-repository.js';

@@ -37,7 +37,7 @@ is flagged, or on an error.`,
     .action(async (options: { cluster?: string; since?: string; output: string; failOnFlags: boolean }) => {
       if (!OUTPUTS.includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: ${OUTPUTS.join(', ')}`);
       const since = options.since !== undefined ? parseSince(options.since) : undefined;
-      const { openWorkspace } = await import('../context.js');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
       const { collectAudit, renderAuditHtml, renderAuditJson, renderAuditMarkdown } = await import('@ck8s/review');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const report = await collectAudit({

@@ -20,7 +20,7 @@ or not there are differences, 1 on an error (an unknown revision or cluster, no 
     )
     .action(async (names: string[], options: { base: string; output: string }) => {
       if (!OUTPUTS.includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: ${OUTPUTS.join(', ')}`);
-      const { openWorkspace } = await import('../context.js');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
       const { diffFleet, GitRepository, renderDiffMarkdown, renderDiffText } = await import('@ck8s/review');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       if (!(await new GitRepository(workspace.root).resolveCommit(options.base))) {

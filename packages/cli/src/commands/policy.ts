@@ -14,7 +14,7 @@ interface EvalOptions {
 async function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): Promise<{ rules: readonly AdmissionRule[]; exceptions: { namespace: string; rule: string }[]; source: string }> {
   const { clusterRules, POD_SECURITY_RULES, tenantExceptions } = await import('@ck8s/policy');
   if (options.level && !options.cluster) return { rules: POD_SECURITY_RULES, exceptions: [], source: `pod security ${options.level}` };
-  const { openWorkspace } = await import('../context.js');
+  const { openWorkspace } = await import('@ck8s/platform/fleet-context');
   const { loadFleet } = await import('@ck8s/core/base');
   const workspace = openWorkspace(io.cwd, root);
   const fleet = loadFleet(workspace);

@@ -19,7 +19,7 @@ export function registerSchemas(program: Command, io: CliIo): void {
     .requiredOption('--kubernetes-version <version>', 'the release the definitions belong to, e.g. 1.33.0')
     .option('--out <dir>', 'output folder (kubeconform -schema-location)', '.ck8s/schemas/kubernetes')
     .action(async (options: { definitions: string; kubernetesVersion: string; out: string }) => {
-      const { openWorkspace } = await import('../context.js');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
       const { importKubernetesSchemas } = await import('@ck8s/validate');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const out = path.resolve(workspace.root, options.out);

@@ -26,7 +26,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--force', 'overwrite an existing key file', false)
     .action(async (cluster: string, options: { keyFile?: string; stdout?: boolean; force: boolean }) => {
       if (!options.keyFile === !options.stdout) throw new UsageError('say where the private key goes: --key-file <path outside the repository> or --stdout');
-      const { openWorkspace } = await import('../context.js');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
       const { initClusterKey } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const result = await initClusterKey({
@@ -63,7 +63,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
       }
       if (options.stdin) add(options.stdin, await io.readStdin());
       if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
-      const { openWorkspace } = await import('../context.js');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
       const { setSecret } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
@@ -74,9 +74,9 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .command('check')
     .description('fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster\'s recipients')
     .action(async () => {
-      const { loadContext } = await import('../context.js');
+      const { loadFleetContext } = await import('@ck8s/platform/fleet-context');
       const { checkSecrets } = await import('@ck8s/secrets');
-      const context = loadContext(io.cwd, program.opts().root);
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
       const problems = checkSecrets(context.workspace, recipients);
       for (const p of problems) io.stdout(`secrets: ${p.file}: ${p.path}: ${p.message}\n`);

@@ -9,9 +9,8 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--output <format>', 'text or json', 'text')
     .action(async (names: string[], options: { output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
-      const { loadContext, selectClusters } = await import('../context.js');
-      const { runValidation } = await import('../validate/run-validation.js');
-      const context = loadContext(io.cwd, program.opts().root);
+      const { loadFleetContext, runValidation, selectClusters } = await import('@ck8s/platform');
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const report = await runValidation(context, selectClusters(context, names));
       if (options.output === 'json') {
         io.stdout(`${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n`);

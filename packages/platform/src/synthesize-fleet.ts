@@ -1,6 +1,5 @@
-import { type ConfigProblem, ConfigError, type RenderedTree, replaceTree } from '@ck8s/core';
-import { CLUSTER_INPUTS } from '../commands/synth.js';
-import type { RepoContext } from '../context.js';
+import { CLUSTER_INPUTS, type ConfigProblem, ConfigError, type RenderedTree, replaceTree } from '@ck8s/core';
+import type { FleetContext } from './fleet-context.js';
 import { writeSopsConfig } from './sops-config.js';
 import { synthesizeCluster } from './synthesize-cluster.js';
 
@@ -17,7 +16,7 @@ export interface SynthesizeFleetResult {
  * first: an error in any cluster leaves every folder untouched.
  * @throws ConfigError with the problems of every cluster
  */
-export function synthesizeFleet(context: RepoContext, selected: readonly string[]): SynthesizeFleetResult {
+export function synthesizeFleet(context: FleetContext, selected: readonly string[]): SynthesizeFleetResult {
   const trees = new Map<string, RenderedTree>();
   const problems: ConfigProblem[] = [];
   for (const name of selected) {
