@@ -13,6 +13,7 @@ export * from './config/paths.js';
 export * from './config/yaml-documents.js';
 export * from './contributions.js';
 export * from './flux/common.js';
+export * from './git.js';
 export * from './naming.js';
 export * from './output/canonical-yaml.js';
 export * from './output/replace-tree.js';

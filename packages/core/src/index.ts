@@ -9,5 +9,6 @@ export * from './flux/oci-repository.js';
 export * from './hardened-namespace.js';
 export * from './helm-chart.js';
 export * from './network-allow.js';
+export * from './output/manifest-objects.js';
 export * from './output/render.js';
 export * from './tenant.js';

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CLUSTER_INPUTS, ConfigError, findTool, NODE_FOLDER, readTree, RepeatedYamlReader } from '@ck8s/core';
+import { CLUSTER_INPUTS, ConfigError, findTool, fleetRecipients, NODE_FOLDER, parseManifests, readTree, RepeatedYamlReader } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
-import { parseAllDocuments } from 'yaml';
 
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
@@ -32,34 +31,44 @@ export interface ValidationReport {
   readonly controls: readonly (ControlResult & { readonly cluster: string })[];
 }
 
+/** A cluster's committed output: its files, and their documents parsed. */
+interface CommittedOutput {
+  /** The cluster folder relative to the repository root, e.g. `clusters/demo-wc`. */
+  readonly display: string;
+  /** The documents of its manifest files, for the controls. */
+  readonly objects: OutputObject[];
+  /** The first document of each node file, by file name. */
+  readonly nodeFiles: Map<string, OutputObject>;
+}
+
+function isManifest(file: string): boolean {
+  return file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`);
+}
+
 /**
  * Files kubeconform checks: every generated file except kustomize's own kustomization.yaml and
- * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the
- * audit and OIDC controls check those files instead).
+ * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the audit and
+ * OIDC controls check those files instead).
  */
-function manifestFiles(context: FleetContext, name: string, committed: ReadonlyMap<string, string>): ManifestFile[] {
+function manifestFiles(context: FleetContext, name: string, files: ReadonlyMap<string, string>): ManifestFile[] {
   const display = context.workspace.relative(context.workspace.clusterDir(name));
-  return [...committed]
-    .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`))
-    .map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
+  return [...files].filter(([file]) => isManifest(file)).map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
 }
 
-/** The documents of a file as data: fast, or by the yaml package when the fast reader refuses it (kubeconform reports why). */
-function readDocuments(reader: RepeatedYamlReader, text: string): unknown[] {
-  return reader.read(text) ?? parseAllDocuments(text).map((doc) => doc.toJS());
-}
-
-/** The committed output of a cluster as parsed documents: layer objects, and node files by name. */
-function outputObjects(reader: RepeatedYamlReader, files: readonly ManifestFile[], nodeDir: string): { objects: OutputObject[]; nodeFiles: Map<string, OutputObject> } {
+function readCommittedOutput(context: FleetContext, name: string, files: ReadonlyMap<string, string>, reader: RepeatedYamlReader): CommittedOutput {
+  const display = context.workspace.relative(context.workspace.clusterDir(name));
   const objects: OutputObject[] = [];
-  for (const f of files) {
-    for (const value of readDocuments(reader, f.content)) {
-      if (value && typeof value === 'object') objects.push({ file: f.displayPath, doc: value });
+  const nodeFiles = new Map<string, OutputObject>();
+  for (const o of parseManifests(files, reader)) {
+    const doc = o.body;
+    if (o.file.startsWith(`${NODE_FOLDER}/`)) {
+      const file = o.file.slice(NODE_FOLDER.length + 1);
+      if (!nodeFiles.has(file)) nodeFiles.set(file, { file: `${display}/${o.file}`, doc });
+    } else if (isManifest(o.file) && doc && typeof doc === 'object') {
+      objects.push({ file: `${display}/${o.file}`, doc });
     }
   }
-  const nodeFiles = new Map<string, OutputObject>();
-  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: readDocuments(reader, content)[0] });
-  return { objects, nodeFiles };
+  return { display, objects, nodeFiles };
 }
 
 /**
@@ -69,7 +78,7 @@ function outputObjects(reader: RepeatedYamlReader, files: readonly ManifestFile[
  */
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const problems: ValidationReportProblem[] = [];
-  // the committed output, read once for the schema check, the drift check and the controls
+  // the committed files, read once for the schema check, the drift check and the controls
   const committed = new Map(clusters.map((name) => [name, readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS })]));
   // kubeconform checks the committed files while this process synthesizes and checks the rest
   const schemaCheck = checkSchemas(context, clusters, committed);
@@ -93,24 +102,22 @@ export async function runValidation(context: FleetContext, clusters: readonly st
   }
 
   const afterDrift = problems.length;
-  const recipients = new Map([...context.fleet.clusters].map(([n, c]) => [n, c.sops.ageRecipients]));
-  const secretProblems = checkSecrets(context.workspace, recipients);
+  const secretProblems = checkSecrets(context.workspace, fleetRecipients(context.fleet));
   for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
 
   const controls: (ControlResult & { cluster: string })[] = [];
   const controlProblems: ValidationReportProblem[] = [];
-  // clusters share most of their files: a repeated text is read once more, then kept
+  // clusters share most of their files: a repeated text is read once more, then kept; each
+  // cluster's documents are dropped once its controls are evaluated
   const reader = new RepeatedYamlReader();
   for (const name of clusters) {
     const cluster = context.fleet.clusters.get(name)!;
-    const dir = context.workspace.relative(context.workspace.clusterDir(name));
-    const { objects: parsed, nodeFiles } = outputObjects(reader, manifestFiles(context, name, committed.get(name)!), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
-    for (const node of nodeFiles.values()) Object.assign(node, { file: `${dir}/${NODE_FOLDER}/${node.file.split('/').pop()}` });
+    const { display: dir, objects: parsed, nodeFiles } = readCommittedOutput(context, name, committed.get(name)!, reader);
     const rules = clusterRules(cluster, context.fleet);
     const results = evaluateControls({
       cluster,
       objects: parsed,
-      nodeFiles: new Map([...nodeFiles].map(([file, o]) => [file, o])),
+      nodeFiles,
       expectedPolicies: {
         podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
         platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
