@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fleetRecipients } from '@ck8s/core';
+import { fleetRecipients } from '@ck8s/core/base';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
