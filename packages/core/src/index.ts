@@ -5,6 +5,7 @@ export * from './config/config-error.js';
 export * from './config/load-cluster-config.js';
 export * from './config/load-fleet.js';
 export * from './config/paths.js';
+export * from './config/tenant-hosts.js';
 export * from './flux/common.js';
 export * from './flux/git-repository.js';
 export * from './flux/helm-release.js';

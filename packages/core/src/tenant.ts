@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
 import { HardenedNamespace } from './hardened-namespace.js';
-import { LABELS, oidcGroup, PLATFORM_NAMESPACES, TENANT_READER_ROLE } from './naming.js';
+import { LABELS, oidcGroup, PLATFORM_NAMESPACES, TENANT_HOSTS_ANNOTATION, TENANT_READER_ROLE } from './naming.js';
 import { NetworkAllow, PROMETHEUS_PEER } from './network-allow.js';
 
 export interface TenantProps {
@@ -11,6 +11,12 @@ export interface TenantProps {
   readonly tenant: TenantConfig;
   /** Pod Security Standards version, e.g. `v1.33`. @default 'latest' */
   readonly podSecurityVersion?: string;
+  /**
+   * Host patterns the tenant's Ingresses and routes may use (see tenantHosts), written on the
+   * namespace for the ingress-hosts and route-hosts admission rules.
+   * @default none: the tenant may use no host
+   */
+  readonly hosts?: readonly string[];
 }
 
 /**
@@ -28,6 +34,7 @@ export class Tenant extends Component {
       name: tenant.name,
       podSecurity: 'restricted',
       ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
+      ...(props.hosts && props.hosts.length > 0 ? { annotations: { [TENANT_HOSTS_ANNOTATION]: props.hosts.join(',') } } : {}),
     });
 
     new k8s.KubeResourceQuota(this, 'quota', {

@@ -124,6 +124,12 @@ describe('cluster config', () => {
     ]);
   });
 
+  it('takes tenant hosts as DNS names or wildcard suffixes', () => {
+    const tenants = (hosts: unknown) => ({ ...valid, tenants: [{ name: 'team-a', hosts }] });
+    expect(problemsOf(tenants(['shop.example.com', '*.apps.example.com']))).toEqual([]);
+    expect(problemsOf(tenants(['Shop.example.com', 'a.*.example.com', 'localhost', 'a.example.com,b.example.com']))).toEqual([0, 1, 2, 3].map((i) => expect.stringContaining(`tenants[0].hosts[${i}]: `)));
+  });
+
   it("needs a contact address for Let's Encrypt and a provider for external-dns", () => {
     const { certificates: _c, ...raw } = valid;
     expect(problemsOf(raw)).toEqual([expect.stringContaining('certificates.acmeEmail: is required for issuer "letsencrypt-production"')]);

@@ -1,5 +1,5 @@
 import { nodeFiles } from '@ck8s/apiserver';
-import { type ChartCatalog, type ClusterConfig, ConfigError, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
+import { type ChartCatalog, type ClusterConfig, ConfigError, type ExtraFile, type Fleet, Tenant, tenantHosts } from '@ck8s/core';
 import { BackupSchedule, Velero } from '@ck8s/backup';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
@@ -91,7 +91,7 @@ export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[
     new BackupSchedule(app, 'backup-schedule', { cluster });
   }
   for (const tenant of cluster.tenants) {
-    new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster) });
+    new Tenant(app, { tenant, podSecurityVersion: podSecurityVersion(cluster), hosts: tenantHosts(cluster, tenant) });
   }
   return nodeFiles(cluster, fleet);
 }

@@ -62,6 +62,13 @@ const quota = z
   })
   .describe('ResourceQuota of the tenant namespace.');
 
+const HOST_PATTERN_RULE = "is not a host name or wildcard suffix (lowercase DNS labels separated by '.', optionally starting with '*.', e.g. app.example.com or *.team-a.example.com)";
+/** A DNS name, or a wildcard suffix `*.<DNS name>` that covers every name below it. */
+const hostPattern = z
+  .string()
+  .max(253, { error: HOST_PATTERN_RULE })
+  .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: HOST_PATTERN_RULE });
+
 const port = z.int({ error: 'is not a whole number' }).min(1, { error: 'is not a port (1-65535)' }).max(65535, { error: 'is not a port (1-65535)' });
 const group = z
   .string()
@@ -77,6 +84,12 @@ const tenant = z.strictObject({
   metricsPorts: z.array(port).default([]).describe('Ports of the tenant\'s pods that Prometheus may scrape.'),
   allowLoadBalancer: z.boolean().default(false).describe('Allow Services of type LoadBalancer in the namespace.'),
   allowNodePort: z.boolean().default(false).describe('Allow Services of type NodePort in the namespace.'),
+  hosts: z
+    .array(hostPattern)
+    .optional()
+    .describe(
+      'Host names the tenant\'s Ingresses and Gateway API routes may use: DNS names, or wildcard suffixes (*.apps.example.com covers every name below apps.example.com). Default: <tenant>.<cluster domain> and *.<tenant>.<cluster domain>. None may cover a platform endpoint or another tenant\'s host.',
+    ),
 });
 
 const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$|^[0-9a-fA-F:]+\/[0-9]{1,3}$/;

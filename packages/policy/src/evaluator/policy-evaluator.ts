@@ -64,14 +64,18 @@ export class PolicyEvaluator {
       userInfo: { username: request.userInfo?.username ?? '', groups: [...(request.userInfo?.groups ?? [])] },
       dryRun: false,
     };
+    // built-in kinds reach CEL as the API server re-encodes its Go types: empty lists left out
+    const conversion = { dropEmptyLists: resource !== undefined && !resource.custom };
+    const namespaceObject = request.namespaceObject ?? (namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } : undefined);
     return {
       resource,
       subResource: request.subResource ?? '',
       operation,
       bindings: {
-        object: celInput(toCelObject(request.object)),
-        oldObject: celInput(toCelObject(request.oldObject)),
+        object: celInput(toCelObject(request.object, conversion)),
+        oldObject: celInput(toCelObject(request.oldObject, conversion)),
         request: celInput(toCelObject(requestBinding)),
+        namespaceObject: celInput(toCelObject(namespaceObject, { dropEmptyLists: true })),
       },
       variables: new Map(),
     };

@@ -1,5 +1,23 @@
 import { POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
-import { type Control, type ControlContext, describeObject, ofKind, type OutputObject } from './control.js';
+import { apiServerFlags } from './audit-controls.js';
+import { type Control, type ControlContext, type ControlOutcome, describeObject, ofKind, type OutputObject } from './control.js';
+
+/** Admission plugins the API server must run beyond its defaults (see @ck8s/apiserver). */
+const REQUIRED_ADMISSION_PLUGINS = ['DenyServiceExternalIPs'];
+
+/** The API server flags of the node files turn on the admission plugins the platform relies on. */
+function admissionPluginFindings(context: ControlContext): string[] {
+  const { kubeadm, talos } = apiServerFlags(context);
+  const findings: string[] = [];
+  for (const [where, value] of [
+    ['node/kubeadm-patch.yaml', kubeadm.get('enable-admission-plugins')],
+    ['node/talos-patch.yaml', talos['enable-admission-plugins']],
+  ] as const) {
+    const enabled = String(value ?? '').split(',');
+    for (const plugin of REQUIRED_ADMISSION_PLUGINS.filter((p) => !enabled.includes(p))) findings.push(`${where}: enable-admission-plugins does not include ${plugin}`);
+  }
+  return findings;
+}
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const TENANT = 'platform.ck8s.io/tenant';
@@ -76,11 +94,14 @@ export const POD_SECURITY_CONTROLS: readonly Control[] = [
   },
   {
     id: 'CK8S-ADM-002',
-    title: 'platform admission rules: allowed registries, pinned tags, resource requests and limits, no default namespace, service types, network and RBAC guards',
+    title: 'platform admission rules: allowed registries, pinned tags, resource requests and limits, no default namespace, service types and external IPs, tenant hosts, network and RBAC guards, protected platform objects',
     cis: ['5.7.4', '5.1.1'],
     nsa: ['Kubernetes Pod security', 'Network separation and hardening'],
     kubescape: ['C-0001', 'C-0004', 'C-0009', 'C-0050', 'C-0061', 'C-0075', 'C-0078'],
-    evaluate: (context) => checkPolicies(context, context.expectedPolicies.platform),
+    evaluate: (context): ControlOutcome => {
+      const outcome = checkPolicies(context, context.expectedPolicies.platform);
+      return { ...outcome, findings: [...outcome.findings, ...admissionPluginFindings(context)] };
+    },
   },
   {
     id: 'CK8S-TEN-001',
