@@ -52,6 +52,8 @@ describe('controls of ck8s validate', () => {
   it('fails CK8S-ADM-001 when a Pod Security check is no longer enforced', async () => {
     const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/(policyName: ck8s-pss-privileged\n  validationActions:\n    - )Deny/, '$1Audit').replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports-off'));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: admission policy ck8s-pss-host-ports is missing');
+    // a binding that does not deny holds only with a reason
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: binding ck8s-pss-privileged does not deny (Audit) and gives no reason (platform.ck8s.io/enforcement-reason)');
   });
 
   it('fails CK8S-ADM-002 when the API server would admit external IPs', async () => {

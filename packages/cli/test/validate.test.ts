@@ -69,6 +69,32 @@ describe('ck8s validate', () => {
     expect(result.stdout).toContain('drift: .sops.yaml: does not match the recipients in cluster.yaml files');
   });
 
+  it('marks a control weakened, not passed, when a rule only warns, and gives the reason in text and JSON', async () => {
+    const repo = copyRepo();
+    const reason = 'vendor images move to the registry in PLAT-321';
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', `policy:\n  enforcement:\n    allowed-registries: { action: warn, reason: ${reason} }\n`));
+    expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
+    const binding = readFileSync(path.join(repo, 'clusters/demo-wc/policies/admission-policies.yaml'), 'utf8');
+    expect(binding).toContain(`  name: ck8s-allowed-registries\n  annotations:\n    platform.ck8s.io/enforcement-reason: ${reason}\n`);
+    const text = await ck8s(repo, ['validate', 'demo-wc']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`weakened: clusters/demo-wc: CK8S-ADM-002: ck8s-allowed-registries only warns (policy.enforcement): ${reason}\n`);
+    expect(text.stdout).toMatch(/, 10\/11 controls passed, 1 weakened, 0 problem\(s\)\n$/);
+    const { controls } = JSON.parse((await ck8s(repo, ['validate', '--output', 'json', 'demo-wc'])).stdout);
+    expect(controls.find((c: any) => c.id === 'CK8S-ADM-002')).toMatchObject({ status: 'weakened', weakened: [{ policy: 'ck8s-allowed-registries', enforcement: 'warn', reason }] });
+    expect(controls.filter((c: any) => c.status !== 'pass').map((c: any) => c.id)).toEqual(['CK8S-ADM-002']);
+  });
+
+  it('refuses a weaker enforcement without a reason, naming the file and the field', async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', 'policy:\n  enforcement:\n    image-tag: audit\n'));
+    const result = await ck8s(repo, ['validate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "audit" needs a reason; write image-tag: { action: audit, reason: <why the rule does not deny> }');
+  });
+
   it('rejects an unknown output format', async () => {
     expect(await ck8s(REPO_ROOT, ['validate', '--output', 'xml'])).toMatchObject({ code: 1, stderr: 'ck8s: --output "xml" is not supported; allowed: text, json\n' });
   });

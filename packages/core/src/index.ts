@@ -2,6 +2,7 @@ export * from './catalog.js';
 export * from './component.js';
 export * from './config/cluster-config-schema.js';
 export * from './config/config-error.js';
+export * from './config/enforcement.js';
 export * from './config/load-cluster-config.js';
 export * from './config/load-fleet.js';
 export * from './config/paths.js';

@@ -124,6 +124,25 @@ describe('cluster config', () => {
     ]);
   });
 
+  it('takes deny in short, and a weaker enforcement only with the reason for it', () => {
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'deny', 'allowed-registries': { action: 'audit', reason: 'mirror migration until PLAT-77 is done' } } } })).toEqual([]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'warn' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "warn" needs a reason; write image-tag: { action: warn, reason: <why the rule does not deny> }',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'audit' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.reason: is required (string)',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'later' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.reason: "later" must say why (at least 10 characters)',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'block' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "block" is not an enforcement action; allowed: "deny", "warn", "audit"',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'a good long reason', until: 'Q3' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.until: unknown field; allowed fields here: action, reason',
+    ]);
+  });
+
   it('takes tenant hosts as DNS names or wildcard suffixes', () => {
     const tenants = (hosts: unknown) => ({ ...valid, tenants: [{ name: 'team-a', hosts }] });
     expect(problemsOf(tenants(['shop.example.com', '*.apps.example.com']))).toEqual([]);

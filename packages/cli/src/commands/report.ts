@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { readTree } from '@ck8s/core';
+import { readTree, weakenedEnforcements } from '@ck8s/core';
 import { tenantExceptions } from '@ck8s/policy';
 import { type ClusterReport, DEFAULT_CHANGE_LIMIT, type PolicyExceptionReport, readClusterOutput, readGitHistory, renderReport } from '@ck8s/report';
 import { writeFileAtomic } from '@ck8s/secrets';
@@ -9,6 +9,7 @@ import { loadContext, type RepoContext, selectClusters } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { runValidation, type ValidationReport } from '../validate/run-validation.js';
 import { CLUSTER_INPUTS } from './synth.js';
+import { controlsSummary, weakenedLines } from './validate.js';
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -19,9 +20,7 @@ function clusterExceptions(context: RepoContext, name: string, podSecurity: read
   const config = context.fleet.clusters.get(name)!;
   const source = context.workspace.relative(context.workspace.clusterConfigFile(name));
   const declared = [...config.policy.exceptions, ...tenantExceptions(config)].map((e) => ({ ...e, source }));
-  const enforcement = Object.entries(config.policy.enforcement)
-    .filter(([, action]) => action !== 'deny')
-    .map(([rule, action]) => ({ namespace: '*', rule, reason: `enforcement is ${action}, not deny (policy.enforcement)`, source }));
+  const enforcement = weakenedEnforcements(config).map((w) => ({ namespace: '*', rule: w.rule, reason: `${w.action}, not deny (policy.enforcement): ${w.reason}`, source }));
   return [...declared, ...enforcement, ...podSecurity].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
 }
 
@@ -41,7 +40,7 @@ function clusterReport(context: RepoContext, name: string, validation: Validatio
     components: output.components,
     controls: validation.controls
       .filter((c) => c.cluster === name)
-      .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions })),
+      .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions, weakened: c.weakened })),
     exceptions: clusterExceptions(context, name, output.podSecurityExceptions),
     secrets: output.secrets,
   };
@@ -88,10 +87,8 @@ export function registerReport(program: Command, io: CliIo): void {
       writeFileAtomic(out, html);
 
       for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-      const passed = validation.controls.filter((c) => c.status === 'pass').length;
-      io.stdout(
-        `report: ${clusters.length} cluster(s), ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s); written to ${options.out}\n`,
-      );
+      for (const line of weakenedLines(validation.controls)) io.stdout(line);
+      io.stdout(`report: ${clusters.length} cluster(s), ${controlsSummary(validation.controls)}, ${validation.problems.length} problem(s); written to ${options.out}\n`);
       if (validation.problems.length > 0) throw new ReportedFailure(1);
     });
 }

@@ -95,6 +95,8 @@ const tenant = z.strictObject({
 const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$|^[0-9a-fA-F:]+\/[0-9]{1,3}$/;
 const cidr = z.string().regex(CIDR, { error: 'is not a CIDR (e.g. 10.0.0.0/16)' });
 
+const enforcementAction = z.enum(['deny', 'warn', 'audit'], { error: 'is not an enforcement action' });
+
 const policy = z
   .strictObject({
     allowedRegistries: z
@@ -102,9 +104,20 @@ const policy = z
       .optional()
       .describe('Registries tenant images may come from. Default: the registry of the service cluster (registry.<service cluster domain>).'),
     enforcement: z
-      .record(z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }), z.enum(['deny', 'warn', 'audit'], { error: 'is not an enforcement action' }))
+      .record(
+        z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }),
+        z.union([
+          enforcementAction.describe('deny; warn and audit need a reason, so they take the { action, reason } form.'),
+          z
+            .strictObject({
+              action: enforcementAction.describe('What a violation does: deny, warn (the client sees a warning) or audit (recorded in the audit log).'),
+              reason: z.string().trim().min(10, { error: 'must say why (at least 10 characters)' }).describe('Why the rule does not deny; written on the binding and shown by validate and the report.'),
+            })
+            .describe('An enforcement with its reason.'),
+        ]),
+      )
       .default({})
-      .describe('Enforcement action per admission rule id (default for every rule: deny).'),
+      .describe('Enforcement per admission rule id (default for every rule: deny). A weaker action needs a reason: `image-tag: { action: warn, reason: ... }`.'),
     exceptions: z
       .array(
         z.strictObject({

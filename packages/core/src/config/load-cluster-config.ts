@@ -47,6 +47,12 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const value = valueAt(input, issue.path);
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // report the alternative the value was meant as (the one its type fits), not "invalid input"
+      const branch = issue.errors.find((errors) => errors.every((e) => e.path.length > 0)) ?? issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && e.code === 'invalid_type')) ?? issue.errors[0]!;
+      problems.push(...issuesToProblems(branch.map((e) => ({ ...e, path: [...issue.path, ...e.path] })), input, file, schema));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(schema, issue.path);
       for (const key of issue.keys) {
@@ -85,10 +91,19 @@ function allowedKeys(root: z.core.$ZodType, fieldPath: readonly PropertyKey[]): 
     const def = schema._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (def.type === 'object' && def.shape && typeof part === 'string' && def.shape[part]) schema = def.shape[part];
     else if (def.type === 'array' && def.element) schema = def.element;
+    else if (def.type === 'record' && (def as { valueType?: z.core.$ZodType }).valueType) schema = (def as unknown as { valueType: z.core.$ZodType }).valueType;
+    else if (def.type === 'union') schema = objectOption(schema) ?? schema;
     else return [];
   }
-  const def = unwrap(schema)._zod.def as unknown as { shape?: Record<string, unknown> };
+  const def = (objectOption(unwrap(schema)) ?? unwrap(schema))._zod.def as unknown as { shape?: Record<string, unknown> };
   return Object.keys(def.shape ?? {});
+}
+
+/** The object alternative of a union (e.g. the `{ action, reason }` form of an enforcement). */
+function objectOption(schema: z.core.$ZodType): z.core.$ZodType | undefined {
+  const def = schema._zod.def as unknown as { type: string; options?: z.core.$ZodType[] };
+  if (def.type !== 'union') return undefined;
+  return def.options?.map(unwrap).find((o) => (o._zod.def as unknown as { type: string }).type === 'object');
 }
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
@@ -152,6 +167,15 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
         if (valueAt(c, [field]) === undefined) problems.push({ file, path: `identity.connectors[${i}].${field}`, message: `is required for a connector of type ${String(type)}` });
       }
     });
+  }
+  const enforcement = valueAt(raw, ['policy', 'enforcement']);
+  if (enforcement !== null && typeof enforcement === 'object' && !Array.isArray(enforcement)) {
+    for (const [rule, action] of Object.entries(enforcement)) {
+      // the short form is for deny only: anything weaker is an exception and says why
+      if (action === 'warn' || action === 'audit') {
+        problems.push({ file, path: `policy.enforcement.${rule}`, message: `"${action}" needs a reason; write ${rule}: { action: ${action}, reason: <why the rule does not deny> }` });
+      }
+    }
   }
   const exceptions = valueAt(raw, ['policy', 'exceptions']);
   if (Array.isArray(exceptions)) {

@@ -1,6 +1,6 @@
-import { POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
+import { ENFORCEMENT_REASON_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
 import { apiServerFlags } from './audit-controls.js';
-import { type Control, type ControlContext, type ControlOutcome, describeObject, ofKind, type OutputObject } from './control.js';
+import { type Control, type ControlContext, type ControlOutcome, describeObject, ofKind, type OutputObject, type WeakenedRule } from './control.js';
 
 /** Admission plugins the API server must run beyond its defaults (see @ck8s/apiserver). */
 const REQUIRED_ADMISSION_PLUGINS = ['DenyServiceExternalIPs'];
@@ -29,6 +29,7 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
   const findings: string[] = [];
   const evidence: string[] = [];
   const exceptions: string[] = [];
+  const weakened: WeakenedRule[] = [];
   for (const name of names) {
     const policy = policies.find((p) => p.doc.metadata.name === name);
     const binding = bindings.find((b) => b.doc.spec?.policyName === name);
@@ -41,7 +42,12 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
     if (policy) evidence.push(describeObject(policy), describeObject(binding));
     const actions: string[] = binding.doc.spec?.validationActions ?? [];
     if (actions.length === 0) findings.push(`binding ${binding.doc.metadata.name} has no validation actions`);
-    if (!actions.includes('Deny')) exceptions.push(`${name}: enforcement ${actions.join('+') || 'none'} (not Deny) by configuration`);
+    if (actions.length > 0 && !actions.includes('Deny')) {
+      // a rule that does not deny is an exception for every tenant: it holds only with a reason
+      const reason = String(binding.doc.metadata.annotations?.[ENFORCEMENT_REASON_ANNOTATION] ?? '').trim();
+      if (!reason) findings.push(`binding ${binding.doc.metadata.name} does not deny (${actions.join('+')}) and gives no reason (${ENFORCEMENT_REASON_ANNOTATION})`);
+      else weakened.push({ policy: name, enforcement: actions.includes('Warn') ? 'warn' : 'audit', reason });
+    }
     const excepted = binding.doc.metadata.annotations?.['platform.ck8s.io/exceptions'];
     if (excepted) for (const line of String(excepted).split('\n')) exceptions.push(`${name}: ${line}`);
     const selector = binding.doc.spec?.matchResources?.namespaceSelector;
@@ -50,7 +56,7 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
     );
     if (!tenantsOrDefault) findings.push(`binding ${binding.doc.metadata.name} does not select tenant namespaces`);
   }
-  return { findings, objects: evidence, exceptions };
+  return { findings, objects: evidence, exceptions, weakened };
 }
 
 function namespacesOf(objects: readonly OutputObject[]): OutputObject[] {
