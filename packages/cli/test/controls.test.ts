@@ -61,9 +61,14 @@ describe('controls of ck8s validate', () => {
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-002: node/kubeadm-patch.yaml: enable-admission-plugins does not include DenyServiceExternalIPs');
   });
 
+  it('fails CK8S-TEN-001 when a tenant quota stops capping CPU requests', async () => {
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace(/    requests\.cpu: "4"\n/, ''));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: clusters/demo-wc/tenants/team-b.yaml: ResourceQuota team-b/tenant-quota does not cap requests.cpu');
+  });
+
   it('fails CK8S-TEN-001 when a tenant loses its quota', async () => {
     const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('kind: ResourceQuota', 'kind: LimitRange').replace(/spec:\n  hard:\n(    .*\n)+/, 'spec:\n  limits: []\n'));
-    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: tenant namespace team-b has no ResourceQuota limiting cpu and memory');
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: tenant namespace team-b has no ResourceQuota capping cpu and memory');
   });
 
   it('fails CK8S-SEC-001 when a plaintext Secret reaches the output', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,11 @@ describe('ck8s report', () => {
     expect(inside.code).toBe(1);
     expect(inside.stderr).toContain('ck8s: --out "clusters/demo-wc/report.html" is inside clusters/, where every file is generated');
     expect(existsSync(path.join(repo, 'clusters/demo-wc/report.html'))).toBe(false);
+    mkdirSync(path.join(repo, 'pages'), { recursive: true });
+    const folder = await ck8s(repo, ['report', '--out', 'pages']);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toBe(`ck8s: --out "pages" is a folder; allowed: a file path, e.g. --out ${path.join('pages', 'report.html')}\n`);
+    expect(readdirSync(path.join(repo, 'pages'))).toEqual([]);
   });
 
   it('says in its help that the page is written even when validation fails', async () => {

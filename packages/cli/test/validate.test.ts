@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ck8s, copyRepo, REPO_ROOT } from './repo-fixture.js';
@@ -93,6 +94,30 @@ describe('ck8s validate', () => {
     const result = await ck8s(repo, ['validate']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "audit" needs a reason; write image-tag: { action: audit, reason: <why the rule does not deny> }');
+  });
+
+  it('names the file of a cluster.yaml whose aliases expand without bound', async () => {
+    const repo = copyRepo();
+    let bomb = 'x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 1; i < 9; i++) bomb += `x${i}: &x${i} [${Array(9).fill(`*x${i - 1}`).join(', ')}]\n`;
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8') + bomb);
+    const result = await ck8s(repo, ['validate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: (document root): cannot be read: excessive alias count indicates a resource exhaustion attack');
+  });
+
+  it('names a layer that is a symbolic link instead of a folder', async () => {
+    const repo = copyRepo();
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'ck8s-elsewhere-'));
+    renameSync(path.join(repo, 'clusters/demo-wc/controllers'), path.join(elsewhere, 'controllers'));
+    symlinkSync(path.join(elsewhere, 'controllers'), path.join(repo, 'clusters/demo-wc/controllers'));
+    for (const args of [['validate'], ['synth', 'demo-wc']]) {
+      const result = await ck8s(repo, args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toBe(`ck8s: ${path.join(repo, 'clusters/demo-wc/controllers')}: is a symbolic link; generated output holds plain files and folders only (remove it, then run ck8s synth)\n`);
+    }
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('rejects an unknown output format', async () => {

@@ -20,10 +20,11 @@ export interface TenantProps {
 }
 
 /**
- * A tenant: its namespace at the restricted Pod Security level with default-deny networking,
- * allow rules for the ingress controller and Prometheus on the declared ports only, a
- * ResourceQuota, and RoleBindings that give its OIDC groups `admin` and `view` in that
- * namespace only. Written to `tenants/<name>.yaml`, so a change to one tenant touches one file.
+ * A tenant: its namespace at the restricted Pod Security level with default-deny networking and
+ * its allowed hosts, allow rules for the ingress controller and Prometheus on the declared ports
+ * only, a ResourceQuota (CPU requests, memory requests and limits, storage, pods), and
+ * RoleBindings that give its OIDC groups `admin` and `view` in that namespace only. Written to
+ * `tenants/<name>.yaml`, so a change to one tenant touches one file.
  */
 export class Tenant extends Component {
   constructor(scope: Construct, props: TenantProps) {
@@ -40,9 +41,13 @@ export class Tenant extends Component {
     new k8s.KubeResourceQuota(this, 'quota', {
       metadata: { name: 'tenant-quota', namespace: tenant.name },
       spec: {
+        // No limits.cpu: a quota on it makes the API server reject every container without a CPU
+        // limit, while the platform's resource rule (and the README) ask for CPU and memory
+        // requests and a memory limit only. CPU limits throttle a container even when the node is
+        // idle; the CPU requests are what the quota caps and the scheduler reserves. Memory keeps
+        // its limit, since memory cannot be reclaimed without killing a process.
         hard: {
           'requests.cpu': k8s.Quantity.fromString(tenant.quota.cpu),
-          'limits.cpu': k8s.Quantity.fromString(tenant.quota.cpu),
           'requests.memory': k8s.Quantity.fromString(tenant.quota.memory),
           'limits.memory': k8s.Quantity.fromString(tenant.quota.memory),
           'requests.storage': k8s.Quantity.fromString(tenant.quota.storage),

@@ -62,6 +62,11 @@ describe('Tenant', () => {
     const [bare] = new Tenant(new App(), { tenant }).toJson();
     expect(bare.metadata.annotations).toBeUndefined();
   });
+
+  it('caps CPU by requests only, and memory by requests and limits', () => {
+    const quota = new Tenant(new App(), { tenant }).toJson().find((o: { kind: string }) => o.kind === 'ResourceQuota');
+    expect(quota.spec.hard).toEqual({ 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.memory': '8Gi', 'requests.storage': '50Gi', pods: 50 });
+  });
 });
 
 describe('HelmChart', () => {

@@ -187,4 +187,12 @@ describe('cluster config', () => {
     expect(() => loadClusterConfig(writeCluster('name: [unclosed\n'), 'c.yaml')).toThrow(/c\.yaml: line \d+ column \d+: invalid YAML/);
     expect(() => loadClusterConfig(writeCluster('- a list\n'), 'c.yaml')).toThrow('c.yaml: (document root): must be a mapping of fields');
   });
+
+  it('refuses aliases that expand without bound, naming the file', () => {
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(() => loadClusterConfig(writeCluster(`name: demo-wc\n${bomb}`), 'clusters/demo-wc/cluster.yaml')).toThrow(
+      /^clusters\/demo-wc\/cluster\.yaml: \(document root\): cannot be read: excessive alias count indicates a resource exhaustion attack$/,
+    );
+  });
 });

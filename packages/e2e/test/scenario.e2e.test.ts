@@ -174,6 +174,15 @@ describe('GitOps on a real control plane', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it("admits into a tenant namespace, under its generated quota, a pod that meets the platform's resource rule", async () => {
+    // CPU and memory requests and a memory limit, as the rule and the README ask: the quota must not ask for more (no limits.cpu)
+    const deployment = parse(readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/resource-requirements/pass-requests-and-limits.yaml'), 'utf8'));
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'within-quota', namespace: 'team-a', labels: deployment.spec.template.metadata.labels }, spec: deployment.spec.template.spec };
+    expect((await cluster.client.get({ apiVersion: 'v1', kind: 'ResourceQuota', name: 'tenant-quota', namespace: 'team-a' }))?.spec).toBeDefined();
+    await cluster.client.create(pod, { dryRun: true });
+    log('team-a admits a pod with cpu and memory requests and a memory limit under its quota');
+  });
+
   it('reverts a manual change to a generated object on the next reconcile', async () => {
     // an object outside the tenant namespaces: there, protect-platform-objects refuses manual changes to generated objects
     const ref = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'ck8s-tenant-reader' };

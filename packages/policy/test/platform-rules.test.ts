@@ -1,3 +1,5 @@
+import { Tenant } from '@ck8s/core';
+import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { evaluateManifests, evaluateRule, platformRules, POD_SECURITY_RULES } from '../src/index.js';
 import { fixtureNamespace, PLATFORM_FIXTURES, readFixtures } from './fixtures.js';
@@ -177,5 +179,19 @@ describe('ingress-hosts and route-hosts', () => {
     expect(verdict(route).violations.map((v) => v.message)).toEqual([
       'a tenant route must list its hostnames: without them it takes every host of the Gateway listeners it attaches to (rule route-hosts)',
     ]);
+  });
+});
+
+describe('the tenant quota and the resource rule', () => {
+  it('ask the same of a container: a workload that meets the rule is within what the quota requires', () => {
+    const chart = new Tenant(new App(), { tenant: { name: 'team-a', adminGroups: [], viewGroups: [], quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 }, ingressPorts: [], metricsPorts: [], allowLoadBalancer: false, allowNodePort: false } });
+    const quota = chart.toJson().find((o: { kind: string }) => o.kind === 'ResourceQuota') as { spec: { hard: Record<string, unknown> } };
+    // a quota on requests.X or limits.X makes the API server reject containers that do not set it
+    const required = Object.keys(quota.spec.hard).filter((k) => /^(requests|limits)\.(cpu|memory)$/.test(k)).sort();
+    const fixture = fixtures.find((f) => f.name === 'resource-requirements/pass-requests-and-limits.yaml')!;
+    const container = (fixture.object as any).spec.template.spec.containers[0].resources as Record<string, Record<string, string>>;
+    const declared = Object.entries(container).flatMap(([kind, values]) => Object.keys(values).map((r) => `${kind}.${r}`)).sort();
+    expect(verdict(fixture.object).violations).toEqual([]);
+    expect(required).toEqual(declared);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTree, weakenedEnforcements } from '@ck8s/core';
 import { tenantExceptions } from '@ck8s/policy';
@@ -72,6 +72,10 @@ export function registerReport(program: Command, io: CliIo): void {
       // every file under clusters/ is generated: a report there would be drift
       if (out === clustersDir || out.startsWith(`${clustersDir}${path.sep}`)) {
         throw new UsageError(`--out "${options.out}" is inside clusters/, where every file is generated; allowed: a file outside clusters/`);
+      }
+      // checked before the work: the page replaces a file, never a folder
+      if (existsSync(out) && statSync(out).isDirectory()) {
+        throw new UsageError(`--out "${options.out}" is a folder; allowed: a file path, e.g. --out ${path.join(options.out, 'report.html')}`);
       }
       const clusters = selectClusters(context, names);
       const validation = await runValidation(context, clusters);

@@ -55,7 +55,7 @@ const sops = z
 
 const quota = z
   .strictObject({
-    cpu: quantity.default('4').describe('Total CPU requests and limits of the namespace.'),
+    cpu: quantity.default('4').describe('Total CPU requests of the namespace (CPU is not limited: the platform requires no CPU limits, which only throttle).'),
     memory: quantity.default('8Gi').describe('Total memory requests and limits of the namespace.'),
     storage: quantity.default('50Gi').describe('Total storage requested by persistent volume claims.'),
     pods: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).default(50).describe('Maximum number of pods.'),

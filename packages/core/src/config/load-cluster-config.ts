@@ -18,8 +18,16 @@ export function parseYamlFile(text: string, file: string): { data: unknown; prob
   if (doc.contents !== null && !isMap(doc.contents)) {
     return { data: undefined, problems: [{ file, path: '(document root)', message: 'must be a mapping of fields' }] };
   }
-  return { data: doc.toJS() ?? {}, problems: [] };
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}, problems: [] };
+  } catch (e) {
+    // the yaml library refuses documents whose aliases expand without bound ("billion laughs")
+    return { data: undefined, problems: [{ file, path: '(document root)', message: `cannot be read: ${firstLine((e as Error).message)}` }] };
+  }
 }
+
+/** Alias expansions a document may need; a hand-written cluster.yaml needs a few at most. */
+const MAX_ALIAS_COUNT = 100;
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;

@@ -122,7 +122,10 @@ export const POD_SECURITY_CONTROLS: readonly Control[] = [
       for (const ns of namespacesOf(objects).filter((n) => n.doc.metadata.labels?.[TENANT])) {
         const quota = quotas.find((q) => q.doc.metadata.namespace === ns.doc.metadata.name);
         const hard = quota?.doc.spec?.hard ?? {};
-        if (!quota || !hard['limits.cpu'] || !hard['limits.memory']) findings.push(`tenant namespace ${ns.doc.metadata.name} has no ResourceQuota limiting cpu and memory`);
+        // CPU is capped by requests (the platform sets no CPU limits), memory by requests and limits
+        const missing = ['requests.cpu', 'requests.memory', 'limits.memory'].filter((r) => !hard[r]);
+        if (!quota) findings.push(`tenant namespace ${ns.doc.metadata.name} has no ResourceQuota capping cpu and memory`);
+        else if (missing.length > 0) findings.push(`${describeObject(quota)} does not cap ${missing.join(', ')}`);
         else evidence.push(describeObject(quota));
       }
       return { findings, objects: evidence };
