@@ -24,5 +24,6 @@ export * from './output/replace-tree.js';
 export * from './security-context.js';
 export * from './service-endpoints.js';
 export * from './tenant.js';
+export * from './tenant-namespace.js';
 export * from './tools.js';
 export * from './workspace.js';

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { type ClusterConfig, loadFleet, Tenant, tenantHosts } from '@ck8s/core';
-import { App } from 'cdk8s';
+import { type ClusterConfig, loadFleet, tenantNamespace } from '@ck8s/core';
 import { type AdmissionRule, clusterRules, evaluateManifests, loadManifests, POD_SECURITY_RULES, tenantExceptions } from '@ck8s/policy';
 import type { Command } from 'commander';
-import { openWorkspace } from '../context.js';
+import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 interface EvalOptions {
@@ -15,7 +14,7 @@ interface EvalOptions {
 
 /** The tenant namespaces of a cluster as the platform generates them (labels, allowed hosts), by name. */
 function tenantNamespaces(cluster: ClusterConfig): Map<string, unknown> {
-  return new Map(cluster.tenants.map((tenant) => [tenant.name, new Tenant(new App(), { tenant, hosts: tenantHosts(cluster, tenant) }).toJson().find((o: { kind?: string }) => o.kind === 'Namespace')]));
+  return new Map(cluster.tenants.map((tenant) => [tenant.name, tenantNamespace(cluster, tenant)]));
 }
 
 interface EvalSetup {

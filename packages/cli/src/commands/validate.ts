@@ -1,8 +1,7 @@
 import type { ControlResult } from '@ck8s/validate';
 import type { Command } from 'commander';
-import { loadContext, selectClusters } from '../context.js';
+import { loadFleetContext, runValidation, selectClusters } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { runValidation } from '../validate/run-validation.js';
 
 type ClusterControl = ControlResult & { readonly cluster: string };
 
@@ -26,7 +25,7 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--output <format>', 'text or json', 'text')
     .action(async (names: string[], options: { output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
-      const context = loadContext(io.cwd, program.opts().root);
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const report = await runValidation(context, selectClusters(context, names));
       if (options.output === 'json') {
         io.stdout(`${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n`);
