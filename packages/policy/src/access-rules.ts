@@ -30,9 +30,11 @@ function platformMarked(o: string): string {
 /**
  * Namespaced objects other than the Namespace itself. A binding's namespaceSelector never skips
  * cluster-scoped objects, so a rule on every resource must leave them out itself; tenants cannot
- * write them anyway (RBAC), and the platform keeps its own there.
+ * write them anyway (RBAC), and the platform keeps its own there. The API server leaves the
+ * namespace out of a cluster-scoped request, so it is tested with has() (reading it would fail,
+ * and a failing match condition denies).
  */
-const NAMESPACED_ONLY: CelNamedExpression = { name: 'namespaced', expression: "request.namespace != '' && request.resource.resource != 'namespaces'" };
+const NAMESPACED_ONLY: CelNamedExpression = { name: 'namespaced', expression: "has(request.namespace) && request.namespace != '' && request.resource.resource != 'namespaces'" };
 
 export interface AccessRulesProps {
   /** Requests of the platform itself, which the guard of its objects lets through. */

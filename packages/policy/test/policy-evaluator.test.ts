@@ -171,6 +171,19 @@ describe('PolicyEvaluator', () => {
     expect(create.violations).toEqual([]);
   });
 
+  it('leaves an empty namespace, name and subresource out of the request, as the API server does', () => {
+    const evaluator = new PolicyEvaluator();
+    const clusterScoped = rule({
+      match: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], resources: ['clusterroles'], operations: ALL_OPERATIONS }],
+      validations: [
+        { expression: '!has(request.namespace) && !has(request.subResource) && request.name == "reader"', message: 'omitted' },
+        { expression: "request.namespace == ''", message: 'read' },
+      ],
+    });
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] };
+    expect(evaluator.evaluateRule(clusterScoped, { object: role }).violations.map((v) => v.message)).toEqual([expect.stringMatching(/^read \(expression error: /)]);
+  });
+
   it('binds namespaceObject: the one given, or a namespace with only its name', () => {
     const evaluator = new PolicyEvaluator();
     const labelled = rule({ validations: [{ expression: "namespaceObject.metadata.name == 'team-a' && namespaceObject.metadata.labels['tier'] == 'gold'", message: 'given' }] });

@@ -54,13 +54,16 @@ export class PolicyEvaluator {
     const operation = request.operation ?? 'CREATE';
     const namespace = request.namespace ?? (typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '');
     const slash = apiVersion.indexOf('/');
+    const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+    // the API server leaves empty name, namespace and subResource out (omitempty): has() is false,
+    // and reading one is an error (e.g. request.namespace of a cluster-scoped object)
     const requestBinding = {
       operation,
-      namespace,
-      name: typeof metadata['name'] === 'string' ? metadata['name'] : '',
+      ...(namespace ? { namespace } : {}),
+      ...(name ? { name } : {}),
       kind: { group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind },
       resource: resource ?? { group: '', version: '', resource: '' },
-      subResource: request.subResource ?? '',
+      ...(request.subResource ? { subResource: request.subResource } : {}),
       userInfo: { username: request.userInfo?.username ?? '', groups: [...(request.userInfo?.groups ?? [])] },
       dryRun: false,
     };
