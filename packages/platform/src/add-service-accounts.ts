@@ -1,15 +1,6 @@
-import type { Workspace } from '@ck8s/core';
-import { LOG_WRITER_BACKEND_ROLE } from '@ck8s/logging';
-import { bcryptHash, htpasswdLine, readSecret, setSecret, upsertHtpasswd } from '@ck8s/secrets';
-import { parse, stringify } from 'yaml';
-import type { ForwarderAccounts } from './platform-credentials.js';
-
-/** The service cluster's Secrets that list the accounts of the clusters sending to it. */
-export const SERVICE_ACCOUNT_SECRETS = {
-  internalUsers: { secret: 'opensearch/opensearch-internal-users', key: 'internal_users.yml' },
-  alertmanager: { secret: 'monitoring/alertmanager-basic-auth', key: 'auth' },
-  remoteWrite: { secret: 'monitoring/prometheus-basic-auth', key: 'auth' },
-} as const;
+import type { Account, AccountKind, AccountSink, Workspace } from '@ck8s/core';
+import { readSecret, setSecret } from '@ck8s/secrets';
+import { SINK_CONTEXT } from './platform-credentials.js';
 
 export interface AddServiceAccountsProps {
   readonly workspace: Workspace;
@@ -17,40 +8,33 @@ export interface AddServiceAccountsProps {
   readonly serviceCluster: string;
   /** Its private age key: the Secrets are decrypted in memory to add entries. */
   readonly ageKey: string;
-  readonly accounts: ForwarderAccounts;
+  /** The service cluster's account sinks (from its components). */
+  readonly sinks: ReadonlyMap<AccountKind, readonly AccountSink[]>;
+  /** The new cluster's accounts, by kind. */
+  readonly accounts: ReadonlyMap<AccountKind, readonly Account[]>;
 }
 
 /**
- * Lets a new workload cluster's agents in at its service cluster: adds their bcrypt hashes to the
- * log store's internal users (role log-writer) and to the htpasswd of the Alertmanager and
- * remote-write endpoints. Each Secret is decrypted in memory, extended (an account of the same name
- * is replaced, so a re-run rotates it) and encrypted again; plaintext never reaches the disk.
- * Every Secret is read before the first is written, so a missing one changes nothing.
+ * Lets a new workload cluster's agents in at its service cluster: adds their accounts to every
+ * Secret of the service cluster that lists accounts of that kind (the log store's internal users,
+ * the htpasswd of the Alertmanager and remote-write endpoints). Each Secret is decrypted in memory,
+ * extended (an account of the same user is replaced, so a re-run rotates it) and encrypted again;
+ * plaintext never reaches the disk. Every Secret is read before the first is written, so a missing
+ * one changes nothing.
  * @returns the files that changed, relative to the repository root
  */
 export async function addServiceAccounts(props: AddServiceAccountsProps): Promise<string[]> {
-  const { workspace, serviceCluster: cluster, ageKey, accounts } = props;
-  const read = (secret: string) => readSecret({ workspace, cluster, secret, ageKey });
-  const updates: { secret: string; key: string; value: string }[] = [];
-
-  if (accounts.logWriters.length > 0) {
-    const { secret, key } = SERVICE_ACCOUNT_SECRETS.internalUsers;
-    const users = (parse((await read(secret))[key] ?? '') ?? {}) as Record<string, unknown>;
-    for (const a of accounts.logWriters) users[a.user] = { hash: bcryptHash(a.password), backend_roles: [LOG_WRITER_BACKEND_ROLE] };
-    updates.push({ secret, key, value: stringify(users) });
+  const { workspace, serviceCluster: cluster, ageKey } = props;
+  const updates = new Map<string, { secret: string; key: string; value: string }>();
+  for (const [kind, accounts] of props.accounts) {
+    for (const sink of props.sinks.get(kind) ?? []) {
+      const secret = `${sink.namespace}/${sink.secret}`;
+      const id = `${secret}:${sink.key}`;
+      const current = updates.get(id)?.value ?? (await readSecret({ workspace, cluster, secret, ageKey }))[sink.key] ?? '';
+      updates.set(id, { secret, key: sink.key, value: sink.add(current, accounts, SINK_CONTEXT) });
+    }
   }
-  for (const [which, list] of [
-    ['alertmanager', accounts.alertmanagerClients],
-    ['remoteWrite', accounts.remoteWriters],
-  ] as const) {
-    if (list.length === 0) continue;
-    const { secret, key } = SERVICE_ACCOUNT_SECRETS[which];
-    let text = (await read(secret))[key] ?? '';
-    for (const a of list) text = upsertHtpasswd(text, htpasswdLine(a.user, a.password));
-    updates.push({ secret, key, value: text });
-  }
-
   const files: string[] = [];
-  for (const u of updates) files.push(await setSecret({ workspace, cluster, secret: u.secret, entries: { [u.key]: u.value }, ageKey }));
+  for (const u of updates.values()) files.push(await setSecret({ workspace, cluster, secret: u.secret, entries: { [u.key]: u.value }, ageKey }));
   return files;
 }

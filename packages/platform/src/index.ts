@@ -1,5 +1,7 @@
 export * from './add-service-accounts.js';
+export * from './cluster-profile.js';
 export * from './compose-cluster.js';
+export * from './profile-entries.js';
 export * from './drift.js';
 export * from './fleet-context.js';
 export * from './fleet-report.js';
@@ -7,6 +9,8 @@ export * from './init-cluster.js';
 export * from './platform-credentials.js';
 export * from './repository-snapshot.js';
 export * from './run-validation.js';
+export * from './service-cluster.js';
 export * from './sops-config.js';
 export * from './synthesize-cluster.js';
 export * from './synthesize-fleet.js';
+export * from './workload-cluster.js';

@@ -1,11 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { type ClusterConfigInput, componentsOf, ConfigError, validateClusterConfig } from '@ck8s/core';
+import { type ClusterConfigInput, ConfigError, validateClusterConfig } from '@ck8s/core';
 import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
 import { App } from 'cdk8s';
-import { addServiceAccounts, SERVICE_ACCOUNT_SECRETS } from './add-service-accounts.js';
+import { addServiceAccounts } from './add-service-accounts.js';
 import { composeCluster } from './compose-cluster.js';
 import { type FleetContext, loadFleetContext } from './fleet-context.js';
-import { type OutsideCredentials, platformCredentials } from './platform-credentials.js';
+import { accountSinks, type OutsideCredentials, platformCredentials } from './platform-credentials.js';
 import { RepositorySnapshot } from './repository-snapshot.js';
 import { runValidation, type ValidationReport } from './run-validation.js';
 import { synthesizeFleet, type SynthesizeFleetResult } from './synthesize-fleet.js';
@@ -52,9 +52,12 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
   const checked = validateClusterConfig(config, clusterFile, name);
   if (checked.problems.length > 0) throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${props.hint?.(p.path) ?? ''}` })));
   const serviceCluster = config.profile === 'workload' ? config.serviceCluster : undefined;
-  // a wrong service cluster key fails here, before anything is written
+  // the service cluster's Secrets that list its clients' accounts: a wrong key fails here, before anything is written
+  const sinks = serviceCluster ? accountSinks(composeCluster(new App(), { ...context, cluster: context.fleet.clusters.get(serviceCluster)! }).components) : new Map();
   if (props.serviceClusterKey !== undefined && serviceCluster) {
-    await readSecret({ workspace, cluster: serviceCluster, secret: SERVICE_ACCOUNT_SECRETS.internalUsers.secret, ageKey: props.serviceClusterKey });
+    for (const sink of new Set([...sinks.values()].flat().map((s) => `${s.namespace}/${s.secret}`))) {
+      await readSecret({ workspace, cluster: serviceCluster, secret: sink, ageKey: props.serviceClusterKey });
+    }
   }
 
   const snapshot = new RepositorySnapshot([workspace.clustersDir, workspace.secretsDir, workspace.sopsConfigFile]);
@@ -71,12 +74,12 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
     // the components decide which Secrets exist: compose the new cluster and fill what they declare
     const cluster = loaded.fleet.clusters.get(name)!;
     const app = new App();
-    composeCluster(app, { cluster, fleet: loaded.fleet, catalog: loaded.catalog });
-    const credentials = await platformCredentials(cluster, componentsOf(app).flatMap((c) => c.requiredSecrets), outside);
+    const components = composeCluster(app, { cluster, fleet: loaded.fleet, catalog: loaded.catalog }).components;
+    const credentials = await platformCredentials(name, components, outside);
     for (const [secret, entries] of credentials.secrets) await setSecret({ workspace, cluster: name, secret, entries, replace: true });
     progress(`init: ${name}: ${credentials.secrets.size} Secret(s) encrypted into secrets/${name}/ (no plaintext written)`);
     if (props.serviceClusterKey !== undefined && serviceCluster) {
-      const files = await addServiceAccounts({ workspace, serviceCluster, ageKey: props.serviceClusterKey, accounts: credentials.accounts });
+      const files = await addServiceAccounts({ workspace, serviceCluster, ageKey: props.serviceClusterKey, sinks, accounts: credentials.accounts });
       progress(`init: ${serviceCluster}: accounts of ${name} added to ${files.join(', ')}`);
     }
 

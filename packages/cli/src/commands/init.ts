@@ -8,6 +8,7 @@ import { clusterConfigFromAnswers, renderClusterDocument } from '../init/cluster
 import { INIT_QUESTIONS, type InitAnswers } from '../init/init-questions.js';
 import { resolveAnswers } from '../init/resolve-answers.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
+import { printProblems, validationSummary } from '../validation-output.js';
 
 export function registerInit(program: Command, io: CliIo): void {
   const command = program
@@ -44,9 +45,8 @@ export function registerInit(program: Command, io: CliIo): void {
       hint: flagHint,
     });
     io.stdout(`synth: ${synth.clusters} cluster(s), ${synth.files} files, changed: ${synth.changed.join(', ') || 'none'}\n`);
-    for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-    const passed = validation.controls.filter((c) => c.status === 'pass').length;
-    io.stdout(`validate: ${validation.clusters.length} cluster(s), ${validation.objects} objects checked, ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s)\n`);
+    printProblems(io, validation);
+    io.stdout(`${validationSummary(validation)}\n`);
     if (validation.problems.length > 0) {
       io.stderr('init: validation failed; every change was undone\n');
       throw new ReportedFailure(1);
@@ -86,9 +86,9 @@ function flagHint(fieldPath: string): string {
   return found ? ` (set by ${found[1]})` : '';
 }
 
-/** The outside credentials the answers hold, in the shape of the Secrets that take them. */
+/** The outside credentials the answers hold, under the names the components' generators ask for. */
 function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
-  let connector: Record<string, string> | undefined;
+  let connector: Record<string, string> = {};
   if (a.idpType === 'oidc') connector = { 'client-id': a.idpClientId!, 'client-secret': a.idpClientSecret! };
   if (a.idpType === 'ldap') connector = { 'bind-dn': a.idpBindDn!, 'bind-password': a.idpBindPassword! };
   if (a.idpType === 'saml') {
@@ -103,10 +103,10 @@ function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
     connector = { 'ca.crt': pem };
   }
   return {
-    s3AccessKeyId: a.s3AccessKeyId!,
-    s3SecretAccessKey: a.s3SecretAccessKey!,
-    ...(connector ? { connector } : {}),
-    ...(a.receiverType ? { receiver: { key: RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType], value: a.receiverSecret! } } : {}),
+    's3-access-key-id': a.s3AccessKeyId!,
+    's3-secret-access-key': a.s3SecretAccessKey!,
+    ...Object.fromEntries(Object.entries(connector).map(([key, value]) => [`identity-connector/${key}`, value])),
+    ...(a.receiverType ? { [`alert-receiver/${RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType]}`]: a.receiverSecret! } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { DEFAULT_CHANGE_LIMIT } from '@ck8s/report';
 import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { controlsSummary, weakenedLines } from './validate.js';
+import { controlsSummary, printProblems } from '../validation-output.js';
 
 export function registerReport(program: Command, io: CliIo): void {
   program
@@ -43,9 +43,8 @@ export function registerReport(program: Command, io: CliIo): void {
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileAtomic(out, html);
 
-      for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-      for (const line of weakenedLines(validation.controls)) io.stdout(line);
-      io.stdout(`report: ${clusters.length} cluster(s), ${controlsSummary(validation.controls)}, ${validation.problems.length} problem(s); written to ${options.out}\n`);
+      printProblems(io, validation);
+      io.stdout(`report: ${clusters.length} cluster(s), ${controlsSummary(validation)}; written to ${options.out}\n`);
       if (validation.problems.length > 0) throw new ReportedFailure(1);
     });
 }
