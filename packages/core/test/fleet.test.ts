@@ -48,14 +48,14 @@ describe('fleet', () => {
   });
 
   it("defaults a tenant's hosts to its own subdomain of the cluster's domain", () => {
-    const w = fleet({ sc: 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [shop.example.org] }]\n' });
+    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [shop.example.org] }]\n' });
     const wc = loadFleet(w).clusters.get('wc')!;
     expect(wc.tenants.map((t) => tenantHosts(wc, t))).toEqual([['team-a.wc.example.com', '*.team-a.wc.example.com'], ['shop.example.org']]);
   });
 
   it('refuses tenant hosts that cover a platform endpoint of any cluster, naming the file, the field and the host', () => {
     const w = fleet({
-      sc: 'profile: service\nenvironment: prod\ntenants: [{ name: grafana }]\n',
+      sc: RECEIVERS + 'profile: service\nenvironment: prod\ntenants: [{ name: grafana }]\n',
       wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a, hosts: [team-a.wc.example.com, "*.example.com"] }, { name: team-b, hosts: [registry.sc.example.com] }]\n',
     });
     expect(problems(w)).toEqual([
@@ -69,7 +69,7 @@ describe('fleet', () => {
   });
 
   it("refuses a tenant host that overlaps another tenant's", () => {
-    const w = fleet({ sc: 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [api.team-a.wc.example.com] }]\n' });
+    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [api.team-a.wc.example.com] }]\n' });
     expect(problems(w)).toEqual([
       'clusters/wc/cluster.yaml: tenants[1].hosts[0]: "api.team-a.wc.example.com" overlaps "*.team-a.wc.example.com" of tenant team-a (the default hosts of tenants[0]); tenants may not share hosts',
     ]);
