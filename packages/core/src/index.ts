@@ -12,3 +12,4 @@ export * from './network-allow.js';
 export * from './output/manifest-objects.js';
 export * from './output/render.js';
 export * from './tenant.js';
+export * from './tenant-namespace.js';

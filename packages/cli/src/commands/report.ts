@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
@@ -35,6 +35,10 @@ export function registerReport(program: Command, io: CliIo): void {
       // every file under clusters/ is generated: a report there would be drift
       if (out === clustersDir || out.startsWith(`${clustersDir}${path.sep}`)) {
         throw new UsageError(`--out "${options.out}" is inside clusters/, where every file is generated; allowed: a file outside clusters/`);
+      }
+      // checked before the work: the page replaces a file, never a folder
+      if (existsSync(out) && statSync(out).isDirectory()) {
+        throw new UsageError(`--out "${options.out}" is a folder; allowed: a file path, e.g. --out ${path.join(options.out, 'report.html')}`);
       }
       const clusters = selectClusters(context, names);
       const { html, validation } = await fleetReport({ context, clusters, named: names.length > 0, changes: Number(options.changes) });

@@ -66,8 +66,13 @@ function readBodies(text: string, reader: RepeatedYamlReader): unknown[] | undef
   const fast = reader.read(text);
   if (fast !== undefined) return fast;
   const documents = parseAllDocuments(text, { prettyErrors: false });
-  const failed = !Array.isArray(documents) || documents.some((d) => d.errors.length > 0);
-  return failed ? undefined : documents.map((d) => d.toJS() as unknown);
+  if (!Array.isArray(documents) || documents.some((d) => d.errors.length > 0)) return undefined;
+  try {
+    return documents.map((d) => d.toJS() as unknown);
+  } catch {
+    // aliases that expand without bound ("billion laughs"): kept as text, like a file that does not parse
+    return undefined;
+  }
 }
 
 function parseFile(file: string, text: string, reader: RepeatedYamlReader): ManifestObject[] {

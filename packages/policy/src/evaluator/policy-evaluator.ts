@@ -55,24 +55,31 @@ export class PolicyEvaluator {
     const operation = request.operation ?? 'CREATE';
     const namespace = request.namespace ?? (typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '');
     const slash = apiVersion.indexOf('/');
+    const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+    // the API server leaves empty name, namespace and subResource out (omitempty): has() is false,
+    // and reading one is an error (e.g. request.namespace of a cluster-scoped object)
     const requestBinding = {
       operation,
-      namespace,
-      name: typeof metadata['name'] === 'string' ? metadata['name'] : '',
+      ...(namespace ? { namespace } : {}),
+      ...(name ? { name } : {}),
       kind: { group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind },
       resource: resource ?? { group: '', version: '', resource: '' },
-      subResource: request.subResource ?? '',
+      ...(request.subResource ? { subResource: request.subResource } : {}),
       userInfo: { username: request.userInfo?.username ?? '', groups: [...(request.userInfo?.groups ?? [])] },
       dryRun: false,
     };
+    // built-in kinds reach CEL as the API server re-encodes its Go types: empty lists left out
+    const conversion = { dropEmptyLists: resource !== undefined && !resource.custom };
+    const namespaceObject = request.namespaceObject ?? (namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } : undefined);
     return {
       resource,
       subResource: request.subResource ?? '',
       operation,
       bindings: {
-        object: celInput(toCelObject(request.object)),
-        oldObject: celInput(toCelObject(request.oldObject)),
+        object: celInput(toCelObject(request.object, conversion)),
+        oldObject: celInput(toCelObject(request.oldObject, conversion)),
         request: celInput(toCelObject(requestBinding)),
+        namespaceObject: celInput(toCelObject(namespaceObject, { dropEmptyLists: true })),
       },
       variables: new Map(),
     };
