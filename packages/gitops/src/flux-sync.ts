@@ -1,8 +1,8 @@
-import { Component, GitRepository, Kustomization, type ClusterConfig } from '@ck8s/core';
+import { Component, FLUX_NAMESPACE, FLUX_PLATFORM_APPLIER, GitRepository, Kustomization, type ClusterConfig } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 /** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */
-export const FLUX_NAMESPACE = 'flux-system';
+export { FLUX_NAMESPACE };
 /** Secret in flux-system that holds the cluster's age private key (key ending in `.agekey`). */
 export const SOPS_AGE_SECRET = 'sops-age';
 
@@ -24,7 +24,8 @@ export function sopsDecryption(): { provider: 'sops'; secretRef: { name: string 
 /**
  * The Flux bootstrap sync (`flux-system/gotk-sync.yaml`): the `GitRepository` that follows
  * the cluster's branch, packaging only this cluster's folder, and the root `Kustomization`
- * that applies `flux-system/` and so, through it, the layer Kustomizations.
+ * that applies `flux-system/` and so, through it, Flux's own installation and the layer
+ * Kustomizations, as kustomize-controller's ServiceAccount (cluster-admin).
  */
 export class FluxSync extends Component {
   constructor(scope: Construct, id: string, props: FluxSyncProps) {
@@ -50,6 +51,8 @@ export class FluxSync extends Component {
         interval: cluster.gitops.interval,
         path: `${clusterPath(cluster)}/flux-system`,
         prune: true,
+        // the lockdown's default account may do nothing: the platform's sync names Flux's own
+        serviceAccountName: FLUX_PLATFORM_APPLIER,
         sourceRef: { kind: 'GitRepository', name: FLUX_NAMESPACE },
         decryption: sopsDecryption(),
       },

@@ -1,7 +1,7 @@
 import { nodeFiles } from '@ck8s/apiserver';
 import { type ChartCatalog, type ClusterConfig, ConfigError, type ExtraFile, type Fleet, Tenant } from '@ck8s/core';
 import { BackupSchedule, Velero } from '@ck8s/backup';
-import { FluxLayers, FluxSync } from '@ck8s/gitops';
+import { FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, type EndpointSpec, ExternalDns, IngressController, PlatformEndpoints } from '@ck8s/ingress';
 import { IdentityProvider } from '@ck8s/identity';
@@ -26,7 +26,7 @@ export function podSecurityVersion(cluster: ClusterConfig): string {
 
 /**
  * Composes the components of one cluster according to its profile. Both profiles get the
- * Flux bootstrap, the layer Kustomizations, admission policies, cluster access, audit and
+ * Flux bootstrap, Flux's own installation (locked down for multi-tenancy), the layer Kustomizations, admission policies, cluster access, audit and
  * OIDC node configuration, ingress with certificates, intrusion detection, and their tenants;
  * capabilities add their components here as they arrive (workload: forwarders, backup;
  * service: log store, metrics, registry, SSO). Each capability can be switched off in cluster.yaml.
@@ -35,6 +35,7 @@ export function podSecurityVersion(cluster: ClusterConfig): string {
 export function composeCluster(app: App, props: ComposeClusterProps): ExtraFile[] {
   const { cluster, fleet } = props;
   new FluxSync(app, 'gotk-sync', { cluster });
+  new FluxInstall(app, 'flux', { repository: cluster.gitops.fluxManifests ?? props.catalog.flux.repository, version: props.catalog.flux.version, interval: cluster.gitops.interval });
   new FluxLayers(app, 'layers', { cluster, wait: cluster.gitops.wait });
   new AdmissionPolicies(app, 'admission-policies', { cluster, rules: clusterRules(cluster, fleet) });
   new ClusterAccess(app, 'cluster-access', { cluster });
