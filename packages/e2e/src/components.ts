@@ -17,6 +17,9 @@ export interface ClusterLayout {
     sourceHealth: number;
     kustomizeMetrics: number;
     kustomizeHealth: number;
+    helmMetrics: number;
+    helmHealth: number;
+    registry: number;
   };
   /** Service IP range of the cluster. */
   serviceClusterIpRange: string;
@@ -39,6 +42,8 @@ export function files(layout: ClusterLayout) {
     schedulerCerts: path.join(d, 'kube-scheduler'),
     kwokConfig: path.join(d, 'kwok', 'kwok.yaml'),
     sourceStorage: path.join(d, 'source-controller', 'storage'),
+    /** A kubeconfig per Flux controller, with a token of its ServiceAccount. */
+    controllerKubeconfig: (controller: string) => path.join(d, 'pki', `${controller}.kubeconfig`),
     logs: path.join(d, 'logs'),
     home: path.join(d, 'home'),
     tmp: path.join(d, 'tmp'),
@@ -150,6 +155,21 @@ export function kustomizeControllerArgs(layout: ClusterLayout): string[] {
   ];
 }
 
+export function helmControllerArgs(layout: ClusterLayout): string[] {
+  return [
+    '--watch-all-namespaces=true',
+    '--enable-leader-election=false',
+    '--log-encoding=console',
+    `--metrics-addr=127.0.0.1:${layout.ports.helmMetrics}`,
+    `--health-addr=127.0.0.1:${layout.ports.helmHealth}`,
+  ];
+}
+
+/** The harness's OCI registry (plain HTTP on 127.0.0.1, blobs in memory). */
+export function registryArgs(layout: ClusterLayout): string[] {
+  return ['serve', `--addr=127.0.0.1:${layout.ports.registry}`];
+}
+
 /** Environment of the Flux controllers: controller-runtime reads KUBECONFIG; Flux reads RUNTIME_NAMESPACE. */
 export function fluxEnv(layout: ClusterLayout): Record<string, string> {
   const f = files(layout);
@@ -176,7 +196,7 @@ export function fakeNode(name: string, options: { taint?: boolean } = {}) {
   };
 }
 
-/** The kubeconfig of the admin user (static token, group system:masters), trusting the API server's CA. */
+/** A kubeconfig with a bearer token (the admin user's, or a ServiceAccount's), trusting the API server's CA. */
 export function kubeconfig(server: string, caPem: string, token: string): string {
   const ca = Buffer.from(caPem).toString('base64');
   return [

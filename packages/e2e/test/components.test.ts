@@ -5,7 +5,7 @@ import { type ClusterLayout, apiserverArgs, controllerManagerArgs, fakeNode, kub
 const layout: ClusterLayout = {
   dataDir: '/data',
   serviceClusterIpRange: '10.96.0.0/16',
-  ports: { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwok: 6, sourceStorage: 7, sourceMetrics: 8, sourceHealth: 9, kustomizeMetrics: 10, kustomizeHealth: 11 },
+  ports: { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwok: 6, sourceStorage: 7, sourceMetrics: 8, sourceHealth: 9, kustomizeMetrics: 10, kustomizeHealth: 11, helmMetrics: 12, helmHealth: 13, registry: 14 },
 };
 
 describe('component command lines', () => {
