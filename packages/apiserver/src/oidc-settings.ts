@@ -1,4 +1,4 @@
-import { type ClusterConfig, type Fleet, OIDC_GROUP_PREFIX } from '@ck8s/core';
+import { type ClusterConfig, type Fleet, kubernetesOidcClient, OIDC_GROUP_PREFIX } from '@ck8s/core';
 
 /** How the API server authenticates people: the `--oidc-*` settings. */
 export interface OidcSettings {
@@ -15,15 +15,12 @@ export interface OidcSettings {
 /**
  * OIDC settings of a cluster: the issuer is the identity provider (Dex) of its service
  * cluster unless cluster.yaml says otherwise; the client id is per cluster.
- * @throws Error when neither an issuer nor a service cluster is known
  */
 export function oidcSettings(cluster: ClusterConfig, fleet: Fleet): OidcSettings {
-  const service = cluster.serviceCluster ? fleet.clusters.get(cluster.serviceCluster) : cluster.profile === 'service' ? cluster : undefined;
-  const issuerUrl = cluster.oidc.issuerUrl ?? (service ? `https://dex.${service.domain}` : undefined);
-  if (!issuerUrl) throw new Error(`cluster ${cluster.name}: no OIDC issuer; set oidc.issuerUrl or serviceCluster`);
+  const { issuer, clientId } = kubernetesOidcClient(cluster, fleet);
   return {
-    issuerUrl,
-    clientId: cluster.oidc.clientId ?? `kubernetes-${cluster.name}`,
+    issuerUrl: issuer,
+    clientId,
     usernameClaim: cluster.oidc.usernameClaim,
     groupsClaim: cluster.oidc.groupsClaim,
     usernamePrefix: 'oidc:',

@@ -1,17 +1,11 @@
-import { type ClusterConfig, type Fleet, validateClusterConfig } from '@ck8s/core';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { clusterConfig as config, fleetOf } from '../../../test-support/cluster-config.js';
 import { auditPolicy, nodeFiles, oidcSettings } from '../src/index.js';
 
-function config(raw: Record<string, unknown>): ClusterConfig {
-  const { config: c, problems } = validateClusterConfig({ environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false }, registry: { enabled: false }, certificates: { issuer: 'private-ca' }, ...raw }, 'cluster.yaml');
-  if (!c) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return c;
-}
-
-const sc = config({ name: 'demo-sc', profile: 'service', domain: 'demo-sc.example.com' });
+const sc = config({ name: 'demo-sc', profile: 'service', domain: 'demo-sc.example.com', identity: { enabled: false }, observability: { enabled: false }, registry: { enabled: false } });
 const wc = config({ name: 'demo-wc', profile: 'workload', domain: 'demo-wc.example.com', serviceCluster: 'demo-sc' });
-const fleet: Fleet = { clusters: new Map([['demo-sc', sc], ['demo-wc', wc]]) };
+const fleet = fleetOf(sc, wc);
 
 describe('OIDC settings', () => {
   it("use the service cluster's identity provider and prefix users and groups", () => {

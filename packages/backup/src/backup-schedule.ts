@@ -1,9 +1,14 @@
-import { type ClusterConfig, Component, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { Component, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 
 export interface BackupScheduleProps {
-  readonly cluster: ClusterConfig;
+  /** The S3-compatible bucket backups are written to. */
+  readonly objectStorage: { readonly endpoint: string; readonly bucket: string; readonly region: string };
+  /** Prefix of this cluster's backups in the bucket (the cluster name), so clusters can share a bucket. */
+  readonly prefix: string;
+  /** Daily backups kept. @default 3 */
+  readonly keep?: number;
 }
 
 /** Time zone of the backup window. */
@@ -36,8 +41,7 @@ export function backupTtlHours(keep: number): number {
 export class BackupSchedule extends Component {
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
     super(scope, id, { layer: 'platform' });
-    const { backup, name } = props.cluster;
-    const storage = backup.objectStorage!;
+    const storage = props.objectStorage;
     const namespace = PLATFORM_NAMESPACES.backup;
 
     new ApiObject(this, 'location', {
@@ -47,7 +51,7 @@ export class BackupSchedule extends Component {
       spec: {
         default: true,
         provider: 'aws',
-        objectStorage: { bucket: storage.bucket, prefix: name },
+        objectStorage: { bucket: storage.bucket, prefix: props.prefix },
         config: { region: storage.region, s3Url: storage.endpoint, s3ForcePathStyle: 'true', checksumAlgorithm: '' },
         credential: { name: 'velero-credentials', key: 'cloud' },
       },
@@ -61,7 +65,7 @@ export class BackupSchedule extends Component {
         schedule: `CRON_TZ=${BACKUP_TIME_ZONE} ${BACKUP_CRON}`,
         useOwnerReferencesInBackup: false,
         template: {
-          ttl: `${backupTtlHours(backup.keep)}h0m0s`,
+          ttl: `${backupTtlHours(props.keep ?? 3)}h0m0s`,
           storageLocation: 'default',
           includedNamespaces: ['*'],
           excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'],

@@ -1,11 +1,10 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, ConfigError, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES, PROMETHEUS_PEER } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface VeleroProps {
-  readonly cluster: ClusterConfig;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** The S3-compatible endpoint backups are written to (its addresses come from the cluster's network settings). */
+  readonly objectStorageEndpoint: string;
 }
 
 /** The object-store plugin, matched to the Velero release of the pinned chart. */
@@ -31,6 +30,8 @@ export interface VeleroValues {
   readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
 }
 
+const VELERO_PODS: Pods = { name: 'velero', namespace: PLATFORM_NAMESPACES.backup, labels: { 'app.kubernetes.io/name': 'velero' } };
+
 const RESTRICTED = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 65534 };
 
 /**
@@ -41,14 +42,15 @@ const RESTRICTED = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: tr
 export class Velero extends Component {
   constructor(scope: Construct, id: string, props: VeleroProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
     const namespace = PLATFORM_NAMESPACES.backup;
-    const api = apiServerPeer(cluster, 'velero');
-    if (cluster.network.objectStorageCidrs.length === 0) {
-      throw new ConfigError([{ file: `clusters/${cluster.name}/cluster.yaml`, path: 'network.objectStorageCidrs', message: 'is required: velero writes backups to the object storage (its addresses), or set backup.enabled: false' }]);
-    }
-    this.requireSecret({ namespace, name: VELERO_CREDENTIALS_SECRET, keys: ['cloud'], purpose: 'object storage credentials of Velero (an AWS credentials file)' });
-    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    this.requireSecret({
+      namespace,
+      name: VELERO_CREDENTIALS_SECRET,
+      keys: ['cloud'],
+      purpose: 'object storage credentials of Velero (an AWS credentials file)',
+      generate: (context) => ({ cloud: `[default]\naws_access_key_id=${context.outside('s3-access-key-id')}\naws_secret_access_key=${context.outside('s3-secret-access-key')}\n` }),
+    });
+    this.addNamespace({ name: namespace });
 
     new HelmChart<VeleroValues>(this, 'chart', {
       catalog: props.catalog,
@@ -76,16 +78,8 @@ export class Velero extends Component {
       },
     });
 
-    const pods = { 'app.kubernetes.io/name': 'velero' };
-    new NetworkAllow(this, 'api', { namespace, name: 'allow-api-server', direction: 'egress', podLabels: pods, ...api });
-    new NetworkAllow(this, 'storage', { namespace, name: 'allow-object-storage', direction: 'egress', podLabels: pods, peers: [{ cidrs: cluster.network.objectStorageCidrs }], ports: [{ port: 443 }] });
-    new NetworkAllow(this, 'metrics', {
-      namespace,
-      name: 'allow-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: pods,
-      peers: [PROMETHEUS_PEER],
-      ports: [{ port: 8085 }],
-    });
+    this.addFlow({ from: VELERO_PODS, to: { peer: 'api-server' }, name: 'allow-api-server' });
+    this.addFlow({ from: VELERO_PODS, to: { peer: 'object-storage', endpoint: props.objectStorageEndpoint }, name: 'allow-object-storage' });
+    this.addMetrics({ name: 'velero', pods: VELERO_PODS, port: 8085 });
   }
 }

@@ -1,30 +1,12 @@
-import { ChartCatalog, type ClusterConfig, validateClusterConfig } from '@ck8s/core';
+import { ChartCatalog } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { connect } from '../../../test-support/connect.js';
 import { BACKUP_TIME_ZONE, BackupSchedule, backupTtlHours, GC_FREQUENCY_HOURS, Velero } from '../src/index.js';
 
 const catalog = new ChartCatalog([{ name: 'velero', repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '9.2.0' }]);
 
-function cluster(extra: Record<string, unknown> = {}): ClusterConfig {
-  const { config, problems } = validateClusterConfig(
-    {
-      name: 'wc',
-      profile: 'workload',
-      environment: 'demo',
-      kubernetesVersion: '1.33',
-      domain: 'wc.example.com',
-      serviceCluster: 'sc',
-      gitops: { repository: 'https://git.example.com/f.git' },
-      certificates: { issuer: 'private-ca' },
-      backup: { objectStorage: { endpoint: 'https://s3.example.com', bucket: 'ck8s-backups', region: 'eu-north-1' } },
-      network: { apiServer: { cidrs: ['10.0.0.1/32'] }, objectStorageCidrs: ['198.51.100.0/24'] },
-      ...extra,
-    },
-    'cluster.yaml',
-  );
-  if (!config) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return config;
-}
+const objectStorage = { endpoint: 'https://s3.example.com', bucket: 'ck8s-backups', region: 'eu-north-1' };
 
 /** Minutes after midnight of a `m h * * *` cron line. */
 function minutesOf(cron: string): number {
@@ -34,7 +16,7 @@ function minutesOf(cron: string): number {
 }
 
 describe('BackupSchedule', () => {
-  const objects = new BackupSchedule(new App(), 'backup-schedule', { cluster: cluster() }).toJson();
+  const objects = new BackupSchedule(new App(), 'backup-schedule', { objectStorage, prefix: 'wc' }).toJson();
   const schedule = objects.find((o: any) => o.kind === 'Schedule');
   const location = objects.find((o: any) => o.kind === 'BackupStorageLocation');
 
@@ -53,7 +35,7 @@ describe('BackupSchedule', () => {
     const ttl = backupTtlHours(3);
     expect(ttl + GC_FREQUENCY_HOURS).toBeLessThanOrEqual(3 * 24);
     expect(ttl).toBeGreaterThan(2 * 24);
-    expect(new BackupSchedule(new App(), 'x', { cluster: cluster({ backup: { keep: 7, objectStorage: { endpoint: 'https://s3.example.com', bucket: 'b-1' } } }) }).toJson().find((o: any) => o.kind === 'Schedule').spec.template.ttl).toBe('166h0m0s');
+    expect(new BackupSchedule(new App(), 'x', { objectStorage, prefix: 'wc', keep: 7 }).toJson().find((o: any) => o.kind === 'Schedule').spec.template.ttl).toBe('166h0m0s');
   });
 
   it('covers tenant resources and cluster state, and skips only ephemeral and bootstrap namespaces', () => {
@@ -72,7 +54,9 @@ describe('BackupSchedule', () => {
 
 describe('Velero', () => {
   it('runs restricted without the node agent, with credentials from a declared sops Secret', () => {
-    const component = new Velero(new App(), 'velero', { cluster: cluster(), catalog });
+    const app = new App();
+    const component = new Velero(app, 'velero', { catalog, objectStorageEndpoint: objectStorage.endpoint });
+    connect(app);
     const objects = component.toJson();
     const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
     expect(values).toMatchObject({ deployNodeAgent: false, snapshotsEnabled: false, credentials: { existingSecret: 'velero-credentials' } });
@@ -83,6 +67,8 @@ describe('Velero', () => {
   });
 
   it('needs the addresses of the object storage', () => {
-    expect(() => new Velero(new App(), 'velero', { cluster: cluster({ network: { apiServer: { cidrs: ['10.0.0.1/32'] } } }), catalog })).toThrow(/network\.objectStorageCidrs: is required/);
+    const app = new App();
+    new Velero(app, 'velero', { catalog, objectStorageEndpoint: objectStorage.endpoint });
+    expect(() => connect(app, { network: { objectStorageCidrs: [] } })).toThrow(/network\.objectStorageCidrs: is required: velero stores data in https:\/\/s3\.example\.com/);
   });
 });

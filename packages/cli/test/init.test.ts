@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { bcryptMatches, readSecret } from '@ck8s/secrets';
@@ -238,20 +238,20 @@ describe('ck8s init: bad input', () => {
       '--api-server-cidrs', '10.0.0.1/32', '--key-file', path.join(keys, 'acme-wc.agekey'), '--service-cluster-key-file', path.join(keys, 'other-sc.agekey'),
     ]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('cannot decrypt secrets/acme-sc/opensearch.opensearch-internal-users.sops.yaml: the age key is not one of its recipients');
+    // every Secret of the service cluster that lists accounts is opened before anything is written
+    expect(run.stderr).toMatch(/cannot decrypt secrets\/acme-sc\/[a-z-]+\.[a-z-]+\.sops\.yaml: the age key is not one of its recipients/);
     expect(snapshot(repo)).toEqual(before);
     expect(readdirSync(keys).sort()).toEqual(['acme-sc.agekey', 'other-sc.agekey']);
 
-    // the same failure half-way (the key is checked first, so break a Secret the last step reads): everything is undone
-    const alertmanager = path.join(repo, 'secrets/acme-sc/monitoring.prometheus-basic-auth.sops.yaml');
-    rmSync(alertmanager);
+    // a failure half-way (the key is checked first, so break what the synth after the writes reads): everything is undone
+    writeFileSync(path.join(repo, 'secrets/acme-sc/monitoring.stray.sops.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: { name: stray, namespace: monitoring }\nstringData: { token: plain }\n');
     const halfway = snapshot(repo);
     const late = await ck8s(repo, [
       'init', 'acme-wc', '--profile', 'workload', '--customer', 'Acme Health', '--service-cluster', 'acme-sc', '--acme-email', 'ops@example.com',
       '--api-server-cidrs', '10.0.0.1/32', '--key-file', path.join(keys, 'acme-wc.agekey'), '--service-cluster-key-file', path.join(keys, 'acme-sc.agekey'),
     ]);
     expect(late.code).toBe(1);
-    expect(late.stderr).toContain('secrets/acme-sc/monitoring.prometheus-basic-auth.sops.yaml does not exist');
+    expect(late.stderr).toContain('secrets/acme-sc/monitoring.stray.sops.yaml');
     expect(snapshot(repo)).toEqual(halfway);
     expect(readdirSync(keys).sort()).toEqual(['acme-sc.agekey', 'other-sc.agekey']);
   }, 120_000);

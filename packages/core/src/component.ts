@@ -1,6 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { AccountSink, Flow, MetricsEndpoint, OidcClient, PlatformRole, RequiredSecret, ServedEndpoint } from './contributions.js';
+import { HardenedNamespace, type HardenedNamespaceProps } from './hardened-namespace.js';
 import { isDnsLabel, LABELS, MANAGED_BY } from './naming.js';
+import type { Pods } from './pods.js';
 
 /**
  * Where a component's objects are applied. Flux applies the layers in this order, each
@@ -17,16 +20,6 @@ export type Layer = (typeof LAYERS)[number];
 export const NODE_FOLDER = 'node';
 export type OutputFolder = Layer | typeof NODE_FOLDER;
 
-/** A sops-encrypted Secret a component needs, and the keys it must hold. */
-export interface RequiredSecret {
-  readonly namespace: string;
-  readonly name: string;
-  /** Keys the Secret must have. */
-  readonly keys: readonly string[];
-  /** What it is for, shown when it is missing. */
-  readonly purpose: string;
-}
-
 export interface ComponentProps {
   /** The layer the component's objects are applied in. */
   readonly layer: Layer;
@@ -36,11 +29,20 @@ export interface ComponentProps {
 
 /**
  * A unit of the platform: a cdk8s Chart whose objects are written to one file,
- * `<layer>/<id>.yaml`. The construct id is the component name, so it is part of the
- * output contract: renaming it renames a file that reviewers see.
+ * `<layer>/<id>.yaml`. The construct id is the component name, so it is part of the output
+ * contract: renaming it renames a file that reviewers see.
  *
- * Components are created with the app as scope and grouped under one construct per layer,
- * so a name only has to be unique within its layer, like the file it becomes.
+ * Components are created with the cluster's profile as scope and grouped under one construct per
+ * layer, so a name only has to be unique within its layer, like the file it becomes.
+ *
+ * A component declares what it owns and needs (projen's `Component` is the model): the namespaces
+ * it owns, the network flows of its pods, the metrics endpoints Prometheus scrapes, the endpoints
+ * it serves through the ingress controller, the roles it plays for others, the Secrets it reads
+ * (with how to generate them), the accounts it accepts from other clusters and the OIDC clients
+ * of its web applications. The cluster's
+ * profile reads these back from the construct tree and derives everything that connects
+ * components: NetworkPolicies on both sides of every flow, PodMonitors, Certificates and
+ * Ingresses, availability probes, reserved namespaces and onboarding's credentials.
  */
 export class Component extends Chart {
   /** Returns whether a construct is a Component (works across package copies). */
@@ -50,7 +52,14 @@ export class Component extends Chart {
 
   public readonly layer: Layer;
   public readonly componentName: string;
+  private readonly ownNamespaces: HardenedNamespace[] = [];
+  private readonly ownFlows: Flow[] = [];
+  private readonly ownMetrics: MetricsEndpoint[] = [];
+  private readonly ownEndpoints: ServedEndpoint[] = [];
+  private readonly ownRoles = new Map<PlatformRole, Pods>();
   private readonly secrets: RequiredSecret[] = [];
+  private readonly sinks: AccountSink[] = [];
+  private readonly clients: OidcClient[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
@@ -64,6 +73,57 @@ export class Component extends Chart {
   }
 
   /**
+   * Creates a namespace this component owns (Pod Security labels at the cluster's version, default
+   * deny, DNS): no tenant can take its name, and flows into it get their ingress side here.
+   */
+  addNamespace(props: HardenedNamespaceProps): HardenedNamespace {
+    const namespace = new HardenedNamespace(this, `namespace-${props.name}`, props);
+    this.ownNamespaces.push(namespace);
+    return namespace;
+  }
+
+  /** Declares a connection of this component's pods (or to them); see Flow. */
+  addFlow(flow: Flow): void {
+    this.ownFlows.push(flow);
+  }
+
+  /**
+   * Declares a metrics endpoint of this component's pods, which the cluster's Prometheus scrapes:
+   * a flow from the scraper on its port (`allow-metrics-from-prometheus`) and a PodMonitor.
+   */
+  addMetrics(endpoint: MetricsEndpoint): void {
+    const first = !this.ownMetrics.some((m) => m.pods.namespace === endpoint.pods.namespace);
+    this.ownMetrics.push(endpoint);
+    this.addFlow({
+      from: { role: 'scraper' },
+      to: endpoint.pods,
+      ports: [{ port: endpoint.port }],
+      name: first ? 'allow-metrics-from-prometheus' : `allow-${endpoint.name}-metrics-from-prometheus`,
+    });
+  }
+
+  /**
+   * Declares an endpoint this component serves through the ingress controller: a flow from the
+   * controller to its pods (`allow-<endpoint>-from-ingress-controller`), a Certificate and an
+   * Ingress, and an availability probe.
+   */
+  addEndpoint(endpoint: ServedEndpoint): void {
+    this.ownEndpoints.push(endpoint);
+    this.addFlow({
+      from: { role: 'ingress-controller' },
+      to: endpoint.pods,
+      ports: [{ port: endpoint.targetPort ?? endpoint.service.port }],
+      name: `allow-${endpoint.name}-from-ingress-controller`,
+    });
+  }
+
+  /** Declares that these pods play a role for the other components (the ingress controller, the scraper). */
+  provideRole(role: PlatformRole, pods: Pods): void {
+    if (this.ownRoles.has(role)) throw new Error(`component ${this.componentName}: role ${role} is provided twice`);
+    this.ownRoles.set(role, pods);
+  }
+
+  /**
    * Declares a Secret the component's objects read (credentials of a HelmRelease, say). Synth
    * fails when `secrets/<cluster>/<namespace>.<name>.sops.yaml` does not exist, naming the
    * command that creates it, so a missing credential is caught before Flux applies anything.
@@ -72,9 +132,49 @@ export class Component extends Chart {
     this.secrets.push(secret);
   }
 
+  /** Declares a Secret of this (service cluster) component that lists other clusters' accounts of a kind. */
+  acceptAccounts(sink: AccountSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Declares a web application of this component that signs people in at the identity provider. */
+  addOidcClient(client: OidcClient): void {
+    this.clients.push(client);
+  }
+
+  /** Names of the namespaces this component owns. */
+  get namespaces(): readonly string[] {
+    return this.ownNamespaces.map((n) => n.name);
+  }
+
+  get flows(): readonly Flow[] {
+    return this.ownFlows;
+  }
+
+  get metrics(): readonly MetricsEndpoint[] {
+    return this.ownMetrics;
+  }
+
+  get endpoints(): readonly ServedEndpoint[] {
+    return this.ownEndpoints;
+  }
+
+  /** The roles this component plays, with the pods that play them. */
+  get roles(): ReadonlyMap<PlatformRole, Pods> {
+    return this.ownRoles;
+  }
+
   /** The Secrets declared with requireSecret. */
   get requiredSecrets(): readonly RequiredSecret[] {
     return this.secrets;
+  }
+
+  get accountSinks(): readonly AccountSink[] {
+    return this.sinks;
+  }
+
+  get oidcClients(): readonly OidcClient[] {
+    return this.clients;
   }
 
   /** File of this component relative to the cluster folder. */

@@ -4,6 +4,12 @@ import { isDnsLabel } from './naming.js';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
+/**
+ * Construct context key of the Pod Security Standards version namespaces pin, e.g. `v1.33`: set
+ * once by the cluster's profile, so a version upgrade never changes policy silently.
+ */
+export const POD_SECURITY_VERSION_CONTEXT = 'ck8s:podSecurityVersion';
+
 /** Annotation that records why a namespace runs below the restricted Pod Security level. */
 export const POD_SECURITY_EXCEPTION_ANNOTATION = 'platform.ck8s.io/pod-security-exception';
 
@@ -18,7 +24,7 @@ export interface HardenedNamespaceProps {
   readonly podSecurity?: PodSecurityLevel;
   /** Why the namespace needs a level below restricted; required in that case and written as an annotation. @default none */
   readonly podSecurityException?: string;
-  /** Pod Security Standards version, e.g. `v1.33`. @default 'latest' */
+  /** Pod Security Standards version, e.g. `v1.33`. @default the construct context POD_SECURITY_VERSION_CONTEXT, else 'latest' */
   readonly podSecurityVersion?: string;
   /** Let pods resolve names through the cluster DNS (kube-system/kube-dns on 53/UDP and 53/TCP). @default true */
   readonly allowDns?: boolean;
@@ -42,7 +48,7 @@ export class HardenedNamespace extends Construct {
     if (this.podSecurity !== 'restricted' && !props.podSecurityException?.trim()) {
       throw new Error(`namespace "${props.name}": pod security "${this.podSecurity}" needs a podSecurityException that says why`);
     }
-    const version = props.podSecurityVersion ?? 'latest';
+    const version = props.podSecurityVersion ?? (this.node.tryGetContext(POD_SECURITY_VERSION_CONTEXT) as string | undefined) ?? 'latest';
 
     new k8s.KubeNamespace(this, 'namespace', {
       metadata: {

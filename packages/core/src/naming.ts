@@ -42,22 +42,54 @@ export function oidcGroup(group: string): string {
   return `${OIDC_GROUP_PREFIX}${group}`;
 }
 
-/** Namespaces of the platform components, shared so allow rules and components agree. */
+/**
+ * Namespaces of the platform's components, the one place their names are written. Which of them a
+ * cluster has, and so which names tenants cannot take, follows from the components each declares
+ * (Component.addNamespace), not from this list.
+ */
 export const PLATFORM_NAMESPACES = {
+  flux: 'flux-system',
   ingress: 'ingress-nginx',
   certManager: 'cert-manager',
+  externalDns: 'external-dns',
   monitoring: 'monitoring',
+  nodeExporter: 'node-exporter',
   logging: 'logging',
   logStore: 'opensearch',
   ids: 'falco',
   backup: 'velero',
+  identity: 'dex',
+  registry: 'harbor',
+  posture: 'trivy-system',
 } as const;
+
+/** Namespaces Kubernetes itself owns: never a tenant's, whatever the components. */
+export const KUBERNETES_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/** Secret in flux-system that holds the cluster's age private key (a key ending in `.agekey`), which Flux decrypts with. */
+export const SOPS_AGE_SECRET = 'sops-age';
+
+/** OIDC client id of a cluster's Kubernetes API at the identity provider (unless `oidc.clientId` says otherwise). */
+export function kubernetesClientId(cluster: string): string {
+  return `kubernetes-${cluster}`;
+}
 
 /** ClusterRole with the cluster-wide reads every tenant needs (nodes, namespaces, storage classes, the policies that govern them). */
 export const TENANT_READER_ROLE = 'ck8s-tenant-reader';
 
-/** Namespace of Flux's controllers, its sources of the platform and the cluster's age key. */
-export const FLUX_NAMESPACE = 'flux-system';
+/**
+ * The id under which onboarding generates an OIDC client's secret once (CredentialContext.shared),
+ * so the identity provider and the application hold the same value.
+ */
+export function oidcClientSecretId(clientId: string): string {
+  return `oidc-client/${clientId}`;
+}
+
+/** Secret in the identity provider's namespace with the secret of every confidential OIDC client; no connector may use its name. */
+export const DEX_CLIENT_SECRETS = 'dex-client-secrets';
+
+/** Alertmanager receiver that drops what it gets (the Watchdog heartbeat, InfoInhibitor); no configured receiver may use its name. */
+export const NULL_RECEIVER = 'null';
 
 /**
  * Flux's controllers, as `flux install` names their Deployments and ServiceAccounts. The

@@ -6,7 +6,7 @@ export interface NetworkPeer {
   /** Namespace of the peer pods. @default none (with `cidrs`) */
   readonly namespace?: string;
   /** Labels of the peer pods in `namespace`. @default all pods of the namespace */
-  readonly podLabels?: Record<string, string>;
+  readonly podLabels?: Readonly<Record<string, string>>;
   /** Label expressions of the peer pods, for peers one label value cannot name. @default none */
   readonly podExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
   /** Addresses outside the cluster. @default none (with `namespace`) */
@@ -27,7 +27,9 @@ export interface NetworkAllowProps {
   /** Whether the flow enters or leaves the selected pods. */
   readonly direction: 'ingress' | 'egress';
   /** Labels of the pods in `namespace` the rule opens. @default all pods of the namespace */
-  readonly podLabels?: Record<string, string>;
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Label expressions of the pods in `namespace` the rule opens. @default none */
+  readonly podExpressions?: NetworkPeer['podExpressions'];
   readonly peers: readonly NetworkPeer[];
   /** Ports the flow may use. An empty list is rejected: every allow rule names its ports. */
   readonly ports: readonly NetworkPort[];
@@ -51,8 +53,8 @@ export class NetworkAllow extends Construct {
           ...(peer.podLabels || peer.podExpressions
             ? {
                 podSelector: {
-                  ...(peer.podLabels ? { matchLabels: peer.podLabels } : {}),
-                  ...(peer.podExpressions ? { matchExpressions: peer.podExpressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+                  ...(peer.podLabels ? { matchLabels: { ...peer.podLabels } } : {}),
+                  ...(peer.podExpressions ? { matchExpressions: matchExpressions(peer.podExpressions) } : {}),
                 },
               }
             : {}),
@@ -64,7 +66,10 @@ export class NetworkAllow extends Construct {
     new k8s.KubeNetworkPolicy(this, 'policy', {
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
-        podSelector: props.podLabels ? { matchLabels: props.podLabels } : {},
+        podSelector: {
+          ...(props.podLabels ? { matchLabels: { ...props.podLabels } } : {}),
+          ...(props.podExpressions ? { matchExpressions: matchExpressions(props.podExpressions) } : {}),
+        },
         policyTypes: [props.direction === 'ingress' ? 'Ingress' : 'Egress'],
         ...rule,
       },
@@ -72,11 +77,6 @@ export class NetworkAllow extends Construct {
   }
 }
 
-/**
- * Prometheus as a scraping peer: the server in a service cluster, the agent in a workload
- * cluster (the operator labels them `prometheus` and `prometheus-agent`).
- */
-export const PROMETHEUS_PEER: NetworkPeer = {
-  namespace: 'monitoring',
-  podExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['prometheus', 'prometheus-agent'] }],
-};
+function matchExpressions(expressions: NonNullable<NetworkPeer['podExpressions']>): k8s.LabelSelectorRequirement[] {
+  return expressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
+}

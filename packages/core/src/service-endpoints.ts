@@ -1,5 +1,6 @@
 import type { ClusterConfig } from './config/cluster-config-schema.js';
 import type { Fleet } from './config/load-fleet.js';
+import { kubernetesClientId } from './naming.js';
 
 /**
  * The endpoints a service cluster offers its workload clusters. Every cross-cluster address is
@@ -44,4 +45,16 @@ export function serviceClusterOf(cluster: ClusterConfig, fleet: Fleet): ClusterC
   const service = cluster.serviceCluster ? fleet.clusters.get(cluster.serviceCluster) : undefined;
   if (!service) throw new Error(`cluster ${cluster.name}: service cluster "${cluster.serviceCluster ?? ''}" is not in this repository`);
   return service;
+}
+
+/**
+ * How a cluster's API server authenticates people: the issuer (its service cluster's identity
+ * provider unless `oidc.issuerUrl` says otherwise) and its client id there (`oidc.clientId`, or
+ * `kubernetes-<cluster>`). The identity provider registers the same client.
+ */
+export function kubernetesOidcClient(cluster: ClusterConfig, fleet: Fleet): { readonly issuer: string; readonly clientId: string } {
+  return {
+    issuer: cluster.oidc.issuerUrl ?? serviceEndpoints(serviceClusterOf(cluster, fleet).domain).identity,
+    clientId: cluster.oidc.clientId ?? kubernetesClientId(cluster.name),
+  };
 }

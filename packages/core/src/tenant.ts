@@ -2,9 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
-import { HardenedNamespace } from './hardened-namespace.js';
-import { LABELS, oidcGroup, PLATFORM_NAMESPACES, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
-import { NetworkAllow, PROMETHEUS_PEER } from './network-allow.js';
+import { LABELS, oidcGroup, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
@@ -25,11 +23,7 @@ export class Tenant extends Component {
     const { tenant } = props;
     super(scope, tenant.name, { layer: 'tenants', labels: { [LABELS.tenant]: tenant.name } });
 
-    new HardenedNamespace(this, 'namespace', {
-      name: tenant.name,
-      podSecurity: 'restricted',
-      ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
-    });
+    this.addNamespace({ name: tenant.name, podSecurity: 'restricted', ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
 
     new k8s.KubeResourceQuota(this, 'quota', {
       metadata: { name: 'tenant-quota', namespace: tenant.name },
@@ -45,24 +39,10 @@ export class Tenant extends Component {
       },
     });
 
-    if (tenant.ingressPorts.length > 0) {
-      new NetworkAllow(this, 'from-ingress', {
-        namespace: tenant.name,
-        name: 'allow-from-ingress-controller',
-        direction: 'ingress',
-        peers: [{ namespace: PLATFORM_NAMESPACES.ingress, podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }],
-        ports: tenant.ingressPorts.map((port) => ({ port })),
-      });
-    }
-    if (tenant.metricsPorts.length > 0) {
-      new NetworkAllow(this, 'from-prometheus', {
-        namespace: tenant.name,
-        name: 'allow-from-prometheus',
-        direction: 'ingress',
-        peers: [PROMETHEUS_PEER],
-        ports: tenant.metricsPorts.map((port) => ({ port })),
-      });
-    }
+    // the ingress controller and Prometheus reach the whole namespace, on the declared ports only
+    const namespace = { name: tenant.name, namespace: tenant.name };
+    if (tenant.ingressPorts.length > 0) this.addFlow({ from: { role: 'ingress-controller' }, to: namespace, ports: tenant.ingressPorts.map((port) => ({ port })) });
+    if (tenant.metricsPorts.length > 0) this.addFlow({ from: { role: 'scraper' }, to: namespace, ports: tenant.metricsPorts.map((port) => ({ port })) });
 
     const bind = (id: string, name: string, role: 'admin' | 'view', groups: readonly string[]): void => {
       if (groups.length === 0) return;

@@ -7,6 +7,14 @@ import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js
 /** Marks the repository root and holds repository-wide settings. */
 export const SETTINGS_FILE = 'ck8s.config.yaml';
 
+/** cluster.yaml of a cluster, relative to the repository root: how messages name it. */
+export function clusterConfigPath(cluster: string): string {
+  return `clusters/${cluster}/cluster.yaml`;
+}
+
+/** Entries of a cluster folder that are input: synth never writes, moves or removes them. */
+export const CLUSTER_INPUTS: readonly string[] = ['cluster.yaml'];
+
 const settingsSchema = z.strictObject({
   validation: z
     .strictObject({

@@ -87,8 +87,10 @@ describe('cluster config', () => {
   it('checks fields that depend on each other', () => {
     const { serviceCluster: _s, ...noService } = valid;
     expect(problemsOf(noService)).toEqual([expect.stringContaining('serviceCluster: is required for a workload cluster')]);
-    expect(problemsOf({ ...valid, profile: 'service', registry: { enabled: false } })).toEqual([expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster')]);
-    expect(problemsOf({ ...valid, profile: 'service', serviceCluster: undefined })).toEqual([expect.stringContaining('registry.storage: is required for the registry of a service cluster')]);
+    // a service cluster also needs receivers and connectors (checked below); left out here
+    const serviceBase = { ...valid, profile: 'service', identity: { enabled: false }, observability: { enabled: false } };
+    expect(problemsOf({ ...serviceBase, registry: { enabled: false } })).toEqual([expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster')]);
+    expect(problemsOf({ ...serviceBase, serviceCluster: undefined })).toEqual([expect.stringContaining('registry.storage: is required for the registry of a service cluster')]);
     expect(problemsOf({ ...valid, tenants: [{ name: 'a' }, { name: 'a' }, { name: 'kube-system' }] })).toEqual([
       expect.stringContaining('tenants[1].name: "a" is already used by tenants[0]'),
       expect.stringContaining('tenants[2].name: "kube-system" is a reserved namespace'),
@@ -139,6 +141,25 @@ describe('cluster config', () => {
     expect(problemsOf({ ...raw, certificates: { issuer: 'private-ca' } })).toEqual([]);
     expect(problemsOf({ ...valid, externalDns: { enabled: true } })).toEqual([expect.stringContaining('externalDns.provider: is required when externalDns.enabled is true')]);
     expect(problemsOf({ ...valid, ids: { minimumPriority: 'loud' } })).toEqual([expect.stringContaining('ids.minimumPriority: "loud" is not a Falco priority; allowed: "emergency"')]);
+  });
+
+  it('needs an alert receiver in a service cluster, and complete e-mail receivers with unique names', () => {
+    const service = { ...valid, profile: 'service', serviceCluster: undefined, registry: { enabled: false }, identity: { enabled: false } };
+    expect(problemsOf(service)).toEqual([
+      'clusters/demo-wc/cluster.yaml: observability.receivers: is empty; a service cluster needs at least one receiver (slack, email, pagerduty or webhook): Alertmanager sends every alert to the first one',
+    ]);
+    expect(problemsOf({ ...service, observability: { enabled: false } })).toEqual([]);
+    const receivers = [
+      { name: 'mail', type: 'email', secret: 'm', to: 'a@example.com' },
+      { name: 'mail', type: 'webhook', secret: 'w' },
+      { name: 'null', type: 'webhook', secret: 'w' },
+    ];
+    expect(problemsOf({ ...service, observability: { receivers } }).map((p) => p.replace('clusters/demo-wc/cluster.yaml: ', ''))).toEqual([
+      'observability.receivers[1].name: "mail" is already observability.receivers[0].name; receiver names must be unique',
+      'observability.receivers[0].from: is required for an email receiver ("mail")',
+      'observability.receivers[0].smarthost: is required for an email receiver ("mail")',
+      'observability.receivers[2].name: "null" is reserved for the receiver that drops the Watchdog heartbeat; choose another name',
+    ]);
   });
 
   it('needs a bucket for backups unless they are switched off', () => {

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadFleet, Workspace } from '../src/index.js';
 
-const COMMON = 'kubernetesVersion: "1.33"\ngitops: { repository: https://git.example.com/f.git }\ncertificates: { issuer: private-ca }\nbackup: { enabled: false }\nregistry: { enabled: false }\n';
+const COMMON =
+  'kubernetesVersion: "1.33"\ngitops: { repository: https://git.example.com/f.git }\ncertificates: { issuer: private-ca }\nbackup: { enabled: false }\nregistry: { enabled: false }\nidentity: { enabled: false }\n';
+/** What a service cluster with metrics needs: somewhere to send alerts. */
+const RECEIVERS = 'observability: { receivers: [{ name: ops, type: webhook, secret: ops-hook }] }\n';
 
 function fleet(clusters: Record<string, string>): Workspace {
   const root = mkdtempSync(path.join(tmpdir(), 'ck8s-fleet-'));
@@ -27,17 +30,17 @@ function problems(workspace: Workspace): string[] {
 
 describe('fleet', () => {
   it('loads a matching pair of clusters', () => {
-    const w = fleet({ sc: 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
+    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
     expect([...loadFleet(w).clusters.keys()]).toEqual(['sc', 'wc']);
   });
 
   it('keeps evidence within one environment', () => {
-    const w = fleet({ sc: 'profile: service\nenvironment: staging\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
+    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: staging\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
     expect(problems(w)).toEqual(['clusters/wc/cluster.yaml: environment: "prod" differs from "staging" of its service cluster sc (clusters/sc/cluster.yaml); evidence must stay within one environment']);
   });
 
   it('fails when the service cluster lacks a receiving end', () => {
-    const w = fleet({ sc: 'profile: service\nenvironment: prod\nlogging: { enabled: false }\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
+    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\nlogging: { enabled: false }\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
     expect(problems(w)).toEqual([
       'clusters/wc/cluster.yaml: logging.enabled: needs the log store in service cluster sc, but clusters/sc/cluster.yaml sets logging.enabled: false',
       'clusters/wc/cluster.yaml: ids.enabled: needs the log store for Falco events in service cluster sc, but clusters/sc/cluster.yaml sets logging.enabled: false',

@@ -1,5 +1,6 @@
-import { Component, FLUX_NAMESPACE, FLUX_PLATFORM_APPLIER, type FluxController, Kustomization, OCIRepository } from '@ck8s/core';
+import { Component, FLUX_PLATFORM_APPLIER, type FluxController, Kustomization, OCIRepository } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { FLUX_NAMESPACE } from './flux-sync.js';
 
 /** Name of the Flux Kustomization that installs Flux (the layers depend on it). */
 export const FLUX_INSTALL = 'flux';

@@ -1,10 +1,15 @@
-import { Component, FLUX_NAMESPACE, FLUX_PLATFORM_APPLIER, GitRepository, Kustomization, type ClusterConfig } from '@ck8s/core';
+import { Component, FLUX_CONTROLLERS, FLUX_PLATFORM_APPLIER, GitRepository, Kustomization, type ClusterConfig, PLATFORM_NAMESPACES, type Pods, SOPS_AGE_SECRET } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 /** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */
-export { FLUX_NAMESPACE };
-/** Secret in flux-system that holds the cluster's age private key (key ending in `.agekey`). */
-export const SOPS_AGE_SECRET = 'sops-age';
+export const FLUX_NAMESPACE = PLATFORM_NAMESPACES.flux;
+
+/** Flux's controllers, as its installation labels them; each serves its metrics on 8080. */
+export const FLUX_CONTROLLER_PODS: Pods = {
+  name: 'flux',
+  namespace: FLUX_NAMESPACE,
+  expressions: [{ key: 'app', operator: 'In', values: [...FLUX_CONTROLLERS].sort() }],
+};
 
 export interface FluxSyncProps {
   /** The cluster, with defaults applied. */
@@ -57,5 +62,8 @@ export class FluxSync extends Component {
         decryption: sopsDecryption(),
       },
     });
+
+    // Flux's own installation admits Prometheus (its allow-scraping policy); the platform adds the PodMonitor and the egress
+    this.addMetrics({ name: 'flux', pods: FLUX_CONTROLLER_PODS, port: 8080 });
   }
 }

@@ -1,45 +1,21 @@
-import {
-  apiServerPeer,
-  type ChartCatalog,
-  type ClusterConfig,
-  Component,
-  ConfigError,
-  type ConfigProblem,
-  type Fleet,
-  HardenedNamespace,
-  HelmChart,
-  NetworkAllow,
-  type NetworkPeer,
-  PLATFORM_NAMESPACES,
-  PROMETHEUS_PEER,
-  serviceEndpoints,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, oidcClientSecretId, HelmChart } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { CONNECTOR_SECRET_KEYS, type ConnectorConfig, connectorEnv, dexConnector, samlCaVolume, type SecretEnvVar, upstreamPorts } from './dex-connectors.js';
 import type { DexConfig, DexStaticClientConfig, DexValues } from './dex-values.js';
-import { DEX_HTTP_PORT, DEX_PODS, DEX_TELEMETRY_PORT, type IdentityEndpoint, identityEndpoints, IDENTITY_NAMESPACE } from './identity-endpoints.js';
-import { DEX_CLIENT_SECRETS, type StaticClient, staticClients } from './static-clients.js';
+import { DEX_HTTP_PORT, DEX_PODS, DEX_SERVICE, DEX_TELEMETRY_PORT, IDENTITY_NAMESPACE } from './identity-endpoints.js';
+import { DEX_CLIENT_SECRETS, type StaticClient } from './static-clients.js';
 
 export interface IdentityProviderProps {
-  /** A service cluster. */
-  readonly cluster: ClusterConfig;
-  /** The fleet: every workload cluster of this service cluster gets a Kubernetes API client. */
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the `dex` namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** The issuer, e.g. `https://dex.<domain>`: its host is the endpoint Dex serves. */
+  readonly issuer: string;
+  /** Upstream identity providers (at least one: Dex has no local accounts). */
+  readonly connectors: readonly ConnectorConfig[];
+  /** The registered clients: each Kubernetes API that trusts this issuer, and the platform's web applications. */
+  readonly clients: readonly StaticClient[];
   /** Dex replicas; they share their state through the Kubernetes storage. @default 2 */
   readonly replicas?: number;
 }
-
-/** The ingress-nginx controller pods, as that chart labels them. */
-const INGRESS_CONTROLLER: NetworkPeer = {
-  namespace: PLATFORM_NAMESPACES.ingress,
-  podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
-};
-
-/** Anywhere: upstream identity providers are SaaS or on-premises services at addresses that change. */
-const ANYWHERE: NetworkPeer = { cidrs: ['0.0.0.0/0', '::/0'] };
 
 /**
  * Single sign-on for the platform (`controllers/dex.yaml`): Dex in the restricted `dex` namespace of
@@ -47,13 +23,13 @@ const ANYWHERE: NetworkPeer = { cidrs: ['0.0.0.0/0', '::/0'] };
  * `identity.connectors` (OIDC, SAML, LDAP; see dexConnector) and passing their groups through in the
  * `groups` claim, which the API servers prefix with `oidc:` and RBAC binds.
  *
- * - Clients (see staticClients): one public client per Kubernetes API server that trusts this issuer
+ * - Clients: one public client per Kubernetes API server that trusts this issuer
  *   (`kubernetes-<cluster>` or its `oidc.clientId`, for `kubectl oidc-login` with the redirect
- *   `http://localhost:8000`/`18000`; ask for the extra scopes `email groups offline_access`), and the confidential
- *   clients `grafana`, `opensearch-dashboards` and `harbor`, whose secrets are the keys of the sops
- *   Secret `dex/dex-client-secrets`; each must equal the secret the application holds
- *   (`monitoring/grafana-oidc`, `opensearch/opensearch-dashboards-oidc`, `harbor/harbor-oidc`, key
- *   `client-secret`). Use URL-safe random values (`openssl rand -hex 32`).
+ *   `http://localhost:8000`/`18000`; ask for the extra scopes `email groups offline_access`), and a
+ *   confidential client for each web application its cluster's components declare (Grafana,
+ *   OpenSearch Dashboards, Harbor), whose secrets are the keys of the sops Secret
+ *   `dex/dex-client-secrets`; each equals the secret the application holds (onboarding generates
+ *   one value for both). By hand: URL-safe random values (`openssl rand -hex 32`).
  * - Credentials: each connector's sops Secret `dex/<secret>` (oidc: `client-id`, `client-secret`;
  *   saml: `ca.crt`; ldap: `bind-dn`, `bind-password`) reaches Dex as environment variables that Dex
  *   expands in its connector config (`$CONNECTOR_<ID>_<KEY>`) and `secretEnv` of its static
@@ -80,33 +56,18 @@ const ANYWHERE: NetworkPeer = { cidrs: ['0.0.0.0/0', '::/0'] };
  * addresses change and a NetworkPolicy cannot name a host. SAML needs no egress (the browser carries
  * the assertion).
  *
- * Certificate and Ingress of `dex.<domain>` are the caller's: see `endpoints`.
+ * It serves the issuer's host through the ingress controller (Certificate and Ingress derived).
  *
- * @throws Error when the cluster is not a service cluster
- * @throws ConfigError when no connector is configured, connector ids repeat, a connector uses the
- *   client secrets' name, two clusters share a client id, or `network.apiServer` is missing
+ * @throws Error when no connector is given, connector ids repeat, or a connector uses the client secrets' name
  */
 export class IdentityProvider extends Component {
-  /** The endpoints this component serves; the caller creates their Certificates and Ingresses. */
-  public readonly endpoints: readonly IdentityEndpoint[];
-  /** The registered clients (ids, redirect URIs, public or confidential). */
-  public readonly clients: readonly StaticClient[];
-
   constructor(scope: Construct, id: string, props: IdentityProviderProps) {
-    const { cluster } = props;
-    if (cluster.profile !== 'service') {
-      throw new Error(`identity provider: cluster "${cluster.name}" has profile "${cluster.profile}"; Dex runs in service clusters only, workload clusters use their service cluster's issuer`);
-    }
     super(scope, id, { layer: 'controllers' });
     const namespace = IDENTITY_NAMESPACE;
-    const connectors = cluster.identity.connectors;
-    checkConnectors(cluster);
-    const issuer = serviceEndpoints(cluster.domain).identity;
-    this.endpoints = identityEndpoints(cluster);
-    this.clients = staticClients(cluster, props.fleet);
-    const toApiServer = apiServerPeer(cluster, 'dex (kubernetes storage)');
+    const { connectors, issuer, clients } = props;
+    checkConnectors(connectors);
 
-    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    this.addNamespace({ name: namespace });
 
     // one declaration per Secret, with the keys of every connector that reads it
     const secretKeys = new Map<string, Set<string>>();
@@ -117,15 +78,22 @@ export class IdentityProvider extends Component {
     }
     for (const [name, keys] of secretKeys) {
       const users = connectors.filter((c) => c.secret === name).map((c) => `${c.type} connector "${c.id}"`);
-      this.requireSecret({ namespace, name, keys: [...keys], purpose: `credentials of the ${users.join(' and ')} at the upstream identity provider` });
+      this.requireSecret({
+        namespace,
+        name,
+        keys: [...keys],
+        purpose: `credentials of the ${users.join(' and ')} at the upstream identity provider`,
+        generate: (context) => Object.fromEntries([...keys].map((key) => [key, context.outside(`identity-connector/${key}`)])),
+      });
     }
-    const confidential = this.clients.filter((c) => !c.public);
+    const confidential = clients.filter((c) => !c.public);
     if (confidential.length > 0) {
       this.requireSecret({
         namespace,
         name: DEX_CLIENT_SECRETS,
         keys: confidential.map((c) => c.id),
         purpose: `client secrets of ${confidential.map((c) => c.id).join(', ')} at ${issuer} (each equal to the secret the application holds)`,
+        generate: (context) => Object.fromEntries(confidential.map((c) => [c.id, context.shared(oidcClientSecretId(c.id))])),
       });
     }
 
@@ -142,7 +110,7 @@ export class IdentityProvider extends Component {
       // no local accounts: every person comes from an upstream provider, which enforces MFA
       enablePasswordDB: false,
       connectors: connectors.map((c) => dexConnector(c, issuer)),
-      staticClients: this.clients.map((c): DexStaticClientConfig => ({
+      staticClients: clients.map((c): DexStaticClientConfig => ({
         id: c.id,
         name: c.name,
         redirectURIs: c.redirectURIs,
@@ -167,25 +135,23 @@ export class IdentityProvider extends Component {
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
         // Dex creates its custom resource definitions at start, hence the cluster-scoped role
         rbac: { create: true, createClusterScoped: true },
-        // Ingress and Certificate come from the caller (endpoints)
+        // Ingress and Certificate are derived from the endpoint declared below
         ingress: { enabled: false },
         serviceMonitor: { enabled: false },
       },
     });
 
-    new NetworkAllow(this, 'from-ingress', { namespace, name: 'allow-dex-from-ingress', direction: 'ingress', podLabels: DEX_PODS, peers: [INGRESS_CONTROLLER], ports: [{ port: DEX_HTTP_PORT }] });
-    new NetworkAllow(this, 'metrics', { namespace, name: 'allow-dex-metrics-from-prometheus', direction: 'ingress', podLabels: DEX_PODS, peers: [PROMETHEUS_PEER], ports: [{ port: DEX_TELEMETRY_PORT }] });
-    new NetworkAllow(this, 'to-api-server', { namespace, name: 'allow-dex-to-api-server', direction: 'egress', podLabels: DEX_PODS, ...toApiServer });
+    this.addEndpoint({ name: 'dex', host: new URL(issuer).hostname, pods: DEX_PODS, service: { name: DEX_SERVICE, port: DEX_HTTP_PORT } });
+    this.addMetrics({ name: 'dex', pods: DEX_PODS, port: DEX_TELEMETRY_PORT });
+    // the kubernetes storage
+    this.addFlow({ from: DEX_PODS, to: { peer: 'api-server' } });
     const ports = upstreamPorts(connectors);
     if (ports.length > 0) {
-      // token exchange and signing keys (OIDC), binds and searches (LDAP); see the class comment for 0.0.0.0/0
-      new NetworkAllow(this, 'to-upstream', {
-        namespace,
-        name: 'allow-dex-to-upstream-identity-providers',
-        direction: 'egress',
-        podLabels: DEX_PODS,
-        peers: [ANYWHERE],
+      this.addFlow({
+        from: DEX_PODS,
+        to: { peer: 'internet', reason: 'token exchange and signing keys (OIDC), binds and searches (LDAP): upstream providers are SaaS or on-premises services at addresses that change' },
         ports: ports.map((port) => ({ port })),
+        name: 'allow-dex-to-upstream-identity-providers',
       });
     }
   }
@@ -196,26 +162,13 @@ export function clientSecretEnvName(clientId: string): string {
   return `CLIENT_SECRET_${clientId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** Problems Dex would only report at start (or not at all), reported at synth instead. */
-function checkConnectors(cluster: ClusterConfig): void {
-  const file = `clusters/${cluster.name}/cluster.yaml`;
-  const connectors: readonly ConnectorConfig[] = cluster.identity.connectors;
-  const problems: ConfigProblem[] = [];
-  if (connectors.length === 0) {
-    problems.push({
-      file,
-      path: 'identity.connectors',
-      message: 'must list at least one upstream identity provider (oidc, saml or ldap): Dex has no local accounts and does not start without a connector; or set identity.enabled: false',
-    });
+/** Problems Dex would only report at start (or not at all); cluster.yaml's are caught at load already. */
+function checkConnectors(connectors: readonly ConnectorConfig[]): void {
+  if (connectors.length === 0) throw new Error('identity provider: at least one upstream identity provider is needed; Dex has no local accounts and does not start without a connector');
+  const seen = new Set<string>();
+  for (const c of connectors) {
+    if (seen.has(c.id)) throw new Error(`identity provider: connector id "${c.id}" is used twice`);
+    seen.add(c.id);
+    if (c.secret === DEX_CLIENT_SECRETS) throw new Error(`identity provider: connector "${c.id}" uses "${c.secret}", the Secret of the client secrets`);
   }
-  const seen = new Map<string, number>();
-  connectors.forEach((c, i) => {
-    const first = seen.get(c.id);
-    if (first !== undefined) problems.push({ file, path: `identity.connectors[${i}].id`, message: `"${c.id}" is already the id of identity.connectors[${first}]; connector ids must be unique` });
-    else seen.set(c.id, i);
-    if (c.secret === DEX_CLIENT_SECRETS) {
-      problems.push({ file, path: `identity.connectors[${i}].secret`, message: `"${c.secret}" is the Secret of the platform's client secrets; choose another name` });
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
 }

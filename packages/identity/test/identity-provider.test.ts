@@ -1,12 +1,15 @@
 import { ConfigError } from '@ck8s/core';
-import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEX_CLIENT_SECRETS, IdentityProvider, identityEndpoints, IDENTITY_SCRAPE_TARGET, KUBERNETES_LOGIN_REDIRECT_URIS, staticClients } from '../src/index.js';
-import { catalog, config, connectors, find, fleet, flows, type K8sObject, network, sc, sc2, wcA } from './fixtures.js';
+import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
+import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
+import { DEX_CLIENT_SECRETS, IdentityProvider, type IdentityProviderProps, KUBERNETES_LOGIN_REDIRECT_URIS } from '../src/index.js';
+import { catalog, clients, connectors, ISSUER } from './fixtures.js';
 
-function render(cluster = sc) {
-  const component = new IdentityProvider(new App(), 'dex', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });
+function render(extra: Partial<IdentityProviderProps> = {}, network = {}) {
+  const app = testApp();
+  const component = new IdentityProvider(app, 'dex', { catalog, issuer: ISSUER, connectors, clients, ...extra });
+  connect(app, { network });
   const objects: K8sObject[] = component.toJson();
   const release = find(objects, 'HelmRelease', 'dex');
   return { component, objects, release, values: release.spec.values, dex: release.spec.values.config };
@@ -14,10 +17,6 @@ function render(cluster = sc) {
 
 describe('IdentityProvider', () => {
   const out = render();
-
-  it('refuses a workload cluster', () => {
-    expect(() => new IdentityProvider(new App(), 'dex', { cluster: wcA, fleet, catalog })).toThrow(/identity provider: cluster "wc-a" has profile "workload"; Dex runs in service clusters only/);
-  });
 
   it('deploys the catalog chart into its own restricted dex namespace', () => {
     expect(out.component.outputFile).toBe('controllers/dex.yaml');
@@ -37,26 +36,18 @@ describe('IdentityProvider', () => {
     expect(out.values.rbac).toEqual({ create: true, createClusterScoped: true });
   });
 
-  it('registers one public Kubernetes API client per cluster that trusts this issuer, for kubectl oidc-login', () => {
+  it('registers the given clients: public ones for kubectl oidc-login, confidential ones for the web applications', () => {
     const kube = out.dex.staticClients.filter((c: K8sObject) => c.public);
-    // the service cluster itself and its workload clusters, sorted; wc-ext trusts another issuer, wc-other another service cluster
-    expect(kube.map((c: K8sObject) => c.id)).toEqual(['kubernetes-sc', 'kubernetes-wc-a', 'k8s-team-b']);
+    expect(kube.map((c: K8sObject) => c.id)).toEqual(['kubernetes-sc', 'k8s-team-b']);
     for (const c of kube) {
       expect(c.redirectURIs).toEqual(['http://localhost:8000', 'http://localhost:18000']);
       expect(c.secretEnv).toBeUndefined();
     }
-    expect(out.component.clients.filter((c) => c.public).map((c) => c.cluster)).toEqual(['sc', 'wc-a', 'wc-b']);
-  });
-
-  it('registers grafana, opensearch-dashboards and harbor with the redirect URIs those components use', () => {
-    const web = staticClients(sc, fleet).filter((c) => !c.public);
-    expect(web.map((c) => [c.id, c.redirectURIs])).toEqual([
+    expect(out.dex.staticClients.filter((c: K8sObject) => !c.public).map((c: K8sObject) => [c.id, c.redirectURIs])).toEqual([
       ['grafana', ['https://grafana.sc.example.com/login/generic_oauth']],
       ['opensearch-dashboards', ['https://opensearch-dashboards.sc.example.com/auth/openid/login']],
       ['harbor', ['https://registry.sc.example.com/c/oidc/callback']],
     ]);
-    // the other service cluster's Dex knows only its own clusters
-    expect(staticClients(sc2, fleet).filter((c) => c.public).map((c) => c.id)).toEqual(['kubernetes-sc2', 'kubernetes-wc-other']);
   });
 
   it('reads every confidential client secret from one declared sops Secret, never from the config', () => {
@@ -73,12 +64,17 @@ describe('IdentityProvider', () => {
     expect(out.component.requiredSecrets).toContainEqual(expect.objectContaining({ namespace: 'dex', name: 'dex-client-secrets', keys: ['grafana', 'opensearch-dashboards', 'harbor'] }));
   });
 
-  it('only registers the clients of the components the cluster runs', () => {
-    const lean = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, identity: { connectors }, registry: { enabled: false }, logging: { enabled: false } });
-    const clients = staticClients(lean, { clusters: new Map([['sc', lean]]) });
-    expect(clients.map((c) => c.id)).toEqual(['kubernetes-sc', 'grafana']);
-    const component = new IdentityProvider(new App(), 'dex', { cluster: lean, fleet: { clusters: new Map([['sc', lean]]) }, catalog });
-    expect(component.requiredSecrets.find((s) => s.name === DEX_CLIENT_SECRETS)?.keys).toEqual(['grafana']);
+  it('declares no client secrets without confidential clients', () => {
+    const lean = render({ clients: clients.filter((c) => c.public) });
+    expect(lean.component.requiredSecrets.find((s) => s.name === DEX_CLIENT_SECRETS)).toBeUndefined();
+    expect(lean.values.envVars.map((e: K8sObject) => e.name)).not.toContain('CLIENT_SECRET_GRAFANA');
+  });
+
+  it('generates each client secret as the one shared value the application holds too', async () => {
+    const secret = out.component.requiredSecrets.find((s) => s.name === DEX_CLIENT_SECRETS)!;
+    const shared = new Map<string, string>();
+    const generated = await secret.generate!({ shared: (id: string) => shared.get(id) ?? (shared.set(id, `value-of-${id}`), `value-of-${id}`) } as never);
+    expect(generated).toEqual({ grafana: 'value-of-oidc-client/grafana', 'opensearch-dashboards': 'value-of-oidc-client/opensearch-dashboards', harbor: 'value-of-oidc-client/harbor' });
   });
 
   it('federates the configured connectors with their credentials from environment variables of their declared Secrets', () => {
@@ -134,65 +130,40 @@ describe('IdentityProvider', () => {
   });
 
   it('merges the keys of connectors that share a Secret', () => {
-    const shared = config({
-      name: 'sc',
-      profile: 'service',
-      domain: 'sc.example.com',
-      network,
-      registry: { enabled: false },
-      identity: { connectors: [{ ...connectors[1], secret: 'dex-upstream' }, { ...connectors[2], secret: 'dex-upstream' }] },
-    });
-    const component = new IdentityProvider(new App(), 'dex', { cluster: shared, fleet: { clusters: new Map([['sc', shared]]) }, catalog });
+    const component = render({ connectors: [{ ...connectors[1]!, secret: 'dex-upstream' }, { ...connectors[2]!, secret: 'dex-upstream' }] }).component;
     expect(component.requiredSecrets.filter((s) => s.name === 'dex-upstream').map((s) => s.keys)).toEqual([['ca.crt', 'bind-dn', 'bind-password']]);
   });
 
   it('allows only the flows Dex needs', () => {
     expect(flows(out.objects)).toEqual([
-      'allow-dex-from-ingress: name=dex <- ingress-nginx[component=controller,name=ingress-nginx] :5556',
-      'allow-dex-metrics-from-prometheus: name=dex <- monitoring[name in (prometheus,prometheus-agent)] :5558',
+      'allow-dex-from-ingress-controller: name=dex <- ingress-nginx[component=controller,name=ingress-nginx] :5556',
       'allow-dex-to-api-server: name=dex -> 10.0.0.1/32 :6443',
       'allow-dex-to-upstream-identity-providers: name=dex -> 0.0.0.0/0 ::/0 :443,636',
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'allow-metrics-from-prometheus: name=dex <- monitoring[name=prometheus] :5558',
       'default-deny: * deny ingress+egress',
     ]);
   });
 
   it('opens no upstream egress for SAML-only setups (the browser carries the assertion)', () => {
-    const samlOnly = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false }, identity: { connectors: [connectors[1]] } });
-    const objects = new IdentityProvider(new App(), 'dex', { cluster: samlOnly, fleet: { clusters: new Map([['sc', samlOnly]]) }, catalog }).toJson();
+    const objects = render({ connectors: [connectors[1]!] }).objects;
     expect(flows(objects).filter((f) => f.includes('upstream'))).toEqual([]);
   });
 
-  it('exposes dex.<domain> to the caller and its metrics port to Prometheus', () => {
-    expect(out.component.endpoints).toEqual([{ name: 'dex', host: 'dex.sc.example.com', namespace: 'dex', service: 'dex', port: 5556, targetPort: 5556, backendProtocol: 'HTTP' }]);
-    expect(identityEndpoints(sc)).toEqual(out.component.endpoints);
+  it('serves the issuer\'s host through the ingress controller and its metrics port to Prometheus', () => {
+    expect(out.component.endpoints.map((e) => [e.name, e.host, e.pods.namespace, e.service, e.targetPort ?? e.service.port])).toEqual([['dex', 'dex.sc.example.com', 'dex', { name: 'dex', port: 5556 }, 5556]]);
     expect(out.dex.web.http).toBe('0.0.0.0:5556');
-    expect(out.dex.telemetry.http).toBe(`0.0.0.0:${IDENTITY_SCRAPE_TARGET.port}`);
+    expect(out.component.metrics.map((m) => [m.name, m.port])).toEqual([['dex', 5558]]);
+    expect(out.dex.telemetry.http).toBe('0.0.0.0:5558');
     expect(KUBERNETES_LOGIN_REDIRECT_URIS).toEqual(['http://localhost:8000', 'http://localhost:18000']);
   });
 
-  it('explains configuration problems with the file and field', () => {
-    const none = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false } });
-    const solo = { clusters: new Map([['sc', none]]) };
-    expect(() => new IdentityProvider(new App(), 'dex', { cluster: none, fleet: solo, catalog })).toThrow(ConfigError);
-    expect(() => new IdentityProvider(new App(), 'dex', { cluster: none, fleet: solo, catalog })).toThrow(/clusters\/sc\/cluster.yaml: identity.connectors: must list at least one upstream identity provider/);
-
-    const twice = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false }, identity: { connectors: [connectors[0], { ...connectors[0], secret: DEX_CLIENT_SECRETS }] } });
-    expect(() => new IdentityProvider(new App(), 'dex', { cluster: twice, fleet: { clusters: new Map([['sc', twice]]) }, catalog })).toThrow(
-      /identity.connectors\[1\].id: "entra" is already the id of identity.connectors\[0\][\s\S]*identity.connectors\[1\].secret: "dex-client-secrets" is the Secret of the platform's client secrets/,
-    );
-
-    const noApi = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', registry: { enabled: false }, identity: { connectors } });
-    expect(() => new IdentityProvider(new App(), 'dex', { cluster: noApi, fleet: { clusters: new Map([['sc', noApi]]) }, catalog })).toThrow(/network.apiServer: is required: dex/);
-  });
-
-  it('refuses two clusters with the same client id, naming the cluster that sets it', () => {
-    const clash = config({ name: 'wc-c', profile: 'workload', domain: 'wc-c.example.com', serviceCluster: 'sc', network, oidc: { clientId: 'kubernetes-wc-a' } });
-    const grafana = config({ name: 'wc-d', profile: 'workload', domain: 'wc-d.example.com', serviceCluster: 'sc', network, oidc: { clientId: 'grafana' } });
-    const withClash = { clusters: new Map([...fleet.clusters, ['wc-c', clash], ['wc-d', grafana]]) };
-    expect(() => staticClients(sc, withClash)).toThrow(
-      /clusters\/wc-c\/cluster.yaml: oidc.clientId: "kubernetes-wc-a" is already the client id of cluster wc-a[\s\S]*clusters\/wc-d\/cluster.yaml: oidc.clientId: "grafana" is already the client id of Grafana/,
-    );
+  it('refuses connectors Dex could not start with, and needs the API server', () => {
+    expect(() => render({ connectors: [] })).toThrow(/identity provider: at least one upstream identity provider is needed/);
+    expect(() => render({ connectors: [connectors[0]!, connectors[0]!] })).toThrow(/connector id "entra" is used twice/);
+    expect(() => render({ connectors: [{ ...connectors[0]!, secret: DEX_CLIENT_SECRETS }] })).toThrow(/uses "dex-client-secrets", the Secret of the client secrets/);
+    expect(() => render({}, { apiServer: undefined })).toThrow(ConfigError);
+    expect(() => render({}, { apiServer: undefined })).toThrow(/network.apiServer: is required: dex/);
   });
 });
 

@@ -1,29 +1,35 @@
-import {
-
-  type ChartCatalog,
-  type ClusterConfig,
-  Component,
-  type Fleet,
-  HardenedNamespace,
-  HelmChart,
-  NetworkAllow,
-  PLATFORM_NAMESPACES,
-  serviceClusterOf,
-  serviceClusterPeer,
-  serviceEndpoints,
-  PROMETHEUS_PEER,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { FalcoValues } from './falco-values.js';
 import { platformRulesFile } from './platform-exceptions.js';
 
+export type FalcoPriority = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'informational' | 'debug';
+
 export interface FalcoProps {
-  readonly cluster: ClusterConfig;
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** The service cluster's log store URL, e.g. `https://opensearch.<domain>`: events go to its index `falco`. */
+  readonly logStoreUrl: string;
+  /** The service cluster's Alertmanager URL. */
+  readonly alertmanagerUrl: string;
+  /** Lowest priority of events forwarded to the service cluster. @default 'notice' */
+  readonly minimumPriority?: FalcoPriority;
+  /** sops Secret in the namespace with falcosidekick's accounts at the log store and Alertmanager. @default 'falcosidekick-credentials' */
+  readonly credentialsSecret?: string;
 }
+
+/** The account name of a cluster's falcosidekick at its service cluster's log store and Alertmanager. */
+export function falcosidekickUser(cluster: string): string {
+  return `falcosidekick-${cluster}`;
+}
+
+/** The `Authorization` header falcosidekick sends to Alertmanager, in its `Name:Value` format. */
+export function basicAuthHeader(user: string, password: string): string {
+  return `Authorization:Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+const NAMESPACE = PLATFORM_NAMESPACES.ids;
+const FALCO_PODS: Pods = { name: 'falco', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falco' } };
+const SIDEKICK_PODS: Pods = { name: 'falcosidekick', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falcosidekick' } };
 
 /** The upstream rule sets, all enabled, so every detection this platform promises fires. */
 export const FALCO_RULES_FILES: readonly string[] = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco-incubating_rules.yaml', '/etc/falco/falco-sandbox_rules.yaml', '/etc/falco/rules.d'];
@@ -46,32 +52,31 @@ export const FALCO_POD_SECURITY_EXCEPTION =
 export class Falco extends Component {
   constructor(scope: Construct, id: string, props: FalcoProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
-    const namespace = PLATFORM_NAMESPACES.ids;
-    const endpoints = serviceEndpoints(serviceClusterOf(cluster, props.fleet).domain);
-    const priority = cluster.ids.minimumPriority;
-    const toServiceCluster = serviceClusterPeer(cluster, 'falcosidekick');
+    const priority = props.minimumPriority ?? 'notice';
+    const secret = props.credentialsSecret ?? 'falcosidekick-credentials';
 
     this.requireSecret({
-      namespace,
-      name: cluster.ids.credentialsSecret,
+      namespace: NAMESPACE,
+      name: secret,
       // ALERTMANAGER_CUSTOMHEADERS: `Authorization:Basic <base64 user:password>` for the Alertmanager endpoint's basic auth
       keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ALERTMANAGER_CUSTOMHEADERS'],
       purpose: "falcosidekick's accounts on the service cluster's log store and Alertmanager",
+      generate: (context) => {
+        const user = falcosidekickUser(context.cluster);
+        // one account, known to the log store (log-writer) and to Alertmanager's endpoint (alert-sender)
+        const password = context.account('log-writer', user);
+        context.account('alert-sender', user);
+        return { ELASTICSEARCH_USERNAME: user, ELASTICSEARCH_PASSWORD: password, ALERTMANAGER_CUSTOMHEADERS: basicAuthHeader(user, password) };
+      },
     });
 
-    new HardenedNamespace(this, 'namespace', {
-      name: namespace,
-      podSecurity: 'privileged',
-      podSecurityException: FALCO_POD_SECURITY_EXCEPTION,
-      ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
-    });
+    this.addNamespace({ name: NAMESPACE, podSecurity: 'privileged', podSecurityException: FALCO_POD_SECURITY_EXCEPTION });
 
     const restricted = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1234 };
     new HelmChart<FalcoValues>(this, 'chart', {
       catalog: props.catalog,
       chart: 'falco',
-      namespace,
+      namespace: NAMESPACE,
       values: {
         driver: { kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } },
         tty: false,
@@ -91,28 +96,22 @@ export class Falco extends Component {
           podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
           securityContext: restricted,
           config: {
-            existingSecret: cluster.ids.credentialsSecret,
-            alertmanager: { hostport: endpoints.alertmanager, minimumpriority: priority },
-            elasticsearch: { hostport: endpoints.logs, index: 'falco', suffix: 'daily', minimumpriority: priority },
+            existingSecret: secret,
+            alertmanager: { hostport: props.alertmanagerUrl, minimumpriority: priority },
+            elasticsearch: { hostport: props.logStoreUrl, index: 'falco', suffix: 'daily', minimumpriority: priority },
           },
         },
       },
     });
 
-    const falcoPods = { 'app.kubernetes.io/name': 'falco' };
-    const sidekickPods = { 'app.kubernetes.io/name': 'falcosidekick' };
-    new NetworkAllow(this, 'to-sidekick', { namespace, name: 'allow-falco-to-falcosidekick', direction: 'egress', podLabels: falcoPods, peers: [{ namespace, podLabels: sidekickPods }], ports: [{ port: 2801 }] });
-    new NetworkAllow(this, 'sidekick-from-falco', { namespace, name: 'allow-falcosidekick-from-falco', direction: 'ingress', podLabels: sidekickPods, peers: [{ namespace, podLabels: falcoPods }], ports: [{ port: 2801 }] });
-    new NetworkAllow(this, 'sidekick-out', { namespace, name: 'allow-falcosidekick-to-service-cluster', direction: 'egress', podLabels: sidekickPods, ...toServiceCluster });
-    // falcoctl fetches the pinned rule sets from their OCI registry when a pod starts
-    new NetworkAllow(this, 'rules', { namespace, name: 'allow-rules-download', direction: 'egress', podLabels: falcoPods, peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }], ports: [{ port: 443 }] });
-    new NetworkAllow(this, 'metrics', {
-      namespace,
-      name: 'allow-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: falcoPods,
-      peers: [PROMETHEUS_PEER],
-      ports: [{ port: 8765 }],
+    this.addFlow({ from: FALCO_PODS, to: SIDEKICK_PODS, ports: [{ port: 2801 }] });
+    this.addFlow({ from: SIDEKICK_PODS, to: { peer: 'service-cluster' } });
+    this.addFlow({
+      from: FALCO_PODS,
+      to: { peer: 'internet', reason: 'falcoctl fetches the pinned rule sets from their OCI registry when a pod starts' },
+      ports: [{ port: 443 }],
+      name: 'allow-rules-download',
     });
+    this.addMetrics({ name: 'falco', pods: FALCO_PODS, port: 8765 });
   }
 }

@@ -1,24 +1,18 @@
-import { ChartCatalog, type ClusterConfig, type Fleet, validateClusterConfig } from '@ck8s/core';
+import { ChartCatalog } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { connect } from '../../../test-support/connect.js';
 import { Falco, FALCO_POD_SECURITY_EXCEPTION, PLATFORM_EXCEPTIONS } from '../src/index.js';
 
+
 const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '4.21.2' }]);
-
-function config(raw: Record<string, unknown>): ClusterConfig {
-  const base = { environment: 'demo', kubernetesVersion: '1.33', gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false }, registry: { enabled: false }, certificates: { acmeEmail: 'ops@example.com' } };
-  const { config: c, problems } = validateClusterConfig({ ...base, ...raw }, 'cluster.yaml');
-  if (!c) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return c;
-}
-
-const sc = config({ name: 'sc', profile: 'service', domain: 'sc.example.com' });
-const wc = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', ids: { minimumPriority: 'warning' }, network: { serviceClusterCidrs: ['192.0.2.10/32'] } });
-const fleet: Fleet = { clusters: new Map([['sc', sc], ['wc', wc]]) };
+const props = { catalog, logStoreUrl: 'https://opensearch.sc.example.com', alertmanagerUrl: 'https://alertmanager.sc.example.com', minimumPriority: 'warning' as const };
 
 describe('Falco', () => {
-  const component = new Falco(new App(), 'falco', { cluster: wc, fleet, catalog });
+  const app = new App();
+  const component = new Falco(app, 'falco', props);
+  connect(app);
   const objects = component.toJson();
   const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
 
@@ -58,7 +52,8 @@ describe('Falco', () => {
   });
 
   it('needs the addresses of the service cluster', () => {
-    const noCidrs = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc' });
-    expect(() => new Falco(new App(), 'falco', { cluster: noCidrs, fleet, catalog })).toThrow(/network\.serviceClusterCidrs: is required/);
+    const app = new App();
+    new Falco(app, 'falco', props);
+    expect(() => connect(app, { network: { serviceClusterCidrs: [] } })).toThrow(/network\.serviceClusterCidrs: is required: falco sends to the service cluster's ingress/);
   });
 });

@@ -1,11 +1,10 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES, PROMETHEUS_PEER } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface CertManagerProps {
-  readonly cluster: ClusterConfig;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** Whether an ACME issuer (Let's Encrypt) is used: the controller then reaches the internet on 80 and 443. @default true */
+  readonly acme?: boolean;
 }
 
 /** The values of the cert-manager chart this platform sets. */
@@ -20,7 +19,12 @@ export interface CertManagerValues {
   readonly cainjector: { readonly replicaCount: number };
 }
 
-const CERT_MANAGER_PODS = { 'app.kubernetes.io/instance': 'cert-manager' };
+const NAMESPACE = PLATFORM_NAMESPACES.certManager;
+/** Every pod of the release (controller, webhook, cainjector): all of them talk to the API server. */
+const CERT_MANAGER_PODS: Pods = { name: 'cert-manager', namespace: NAMESPACE, labels: { 'app.kubernetes.io/instance': 'cert-manager' } };
+/** The controller: it serves the metrics and talks to ACME servers. */
+const CONTROLLER_PODS: Pods = { name: 'controller', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' } };
+const WEBHOOK_PODS: Pods = { name: 'webhook', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'webhook' } };
 
 /**
  * cert-manager (`controllers/cert-manager.yaml`) with its CRDs, in a restricted namespace (the
@@ -30,20 +34,17 @@ const CERT_MANAGER_PODS = { 'app.kubernetes.io/instance': 'cert-manager' };
 export class CertManager extends Component {
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
-    const namespace = PLATFORM_NAMESPACES.certManager;
-    const api = apiServerPeer(cluster, 'cert-manager');
-    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    this.addNamespace({ name: NAMESPACE });
 
     new HelmChart<CertManagerValues>(this, 'chart', {
       catalog: props.catalog,
       chart: 'cert-manager',
-      namespace,
+      namespace: NAMESPACE,
       values: {
         crds: { enabled: true, keep: true },
         replicaCount: 2,
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
-        global: { leaderElection: { namespace } },
+        global: { leaderElection: { namespace: NAMESPACE } },
         prometheus: { enabled: true },
         resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         webhook: { replicaCount: 2 },
@@ -51,31 +52,15 @@ export class CertManager extends Component {
       },
     });
 
-    new NetworkAllow(this, 'api', { namespace, name: 'allow-api-server', direction: 'egress', podLabels: CERT_MANAGER_PODS, ...api });
-    new NetworkAllow(this, 'webhook', {
-      namespace,
-      name: 'allow-webhook-from-api-server',
-      direction: 'ingress',
-      podLabels: { 'app.kubernetes.io/name': 'webhook' },
-      peers: api.peers,
-      ports: [{ port: 10250 }],
-    });
-    new NetworkAllow(this, 'metrics', {
-      namespace,
-      name: 'allow-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: CERT_MANAGER_PODS,
-      peers: [PROMETHEUS_PEER],
-      ports: [{ port: 9402 }],
-    });
-    if (cluster.certificates.issuer !== 'private-ca' || cluster.certificates.acmeEmail) {
-      new NetworkAllow(this, 'acme', {
-        namespace,
-        name: 'allow-acme-to-internet',
-        direction: 'egress',
-        podLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
-        peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }],
+    this.addFlow({ from: CERT_MANAGER_PODS, to: { peer: 'api-server' }, name: 'allow-api-server' });
+    this.addFlow({ from: { peer: 'api-server' }, to: WEBHOOK_PODS, ports: [{ port: 10250 }] });
+    this.addMetrics({ name: 'cert-manager', pods: CONTROLLER_PODS, port: 9402 });
+    if (props.acme ?? true) {
+      this.addFlow({
+        from: CONTROLLER_PODS,
+        to: { peer: 'internet', reason: "ACME servers (Let's Encrypt) and the HTTP-01 self-checks of the cluster's own hosts" },
         ports: [{ port: 443 }, { port: 80 }],
+        name: 'allow-acme-to-internet',
       });
     }
   }

@@ -1,10 +1,13 @@
-import { type ClusterConfig, Component, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { Component, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { INGRESS_CLASS } from './ingress-controller.js';
 
 export interface ClusterIssuersProps {
-  readonly cluster: ClusterConfig;
+  /** Contact address for Let's Encrypt; without it there are no Let's Encrypt issuers. @default none */
+  readonly acmeEmail?: string;
+  /** Common name of the private root CA, e.g. naming the cluster. @default 'ck8s root CA' */
+  readonly rootCaName?: string;
 }
 
 /** ACME directories of Let's Encrypt. */
@@ -23,11 +26,9 @@ export const PRIVATE_CA_SECRET = 'ck8s-root-ca';
  * Secret backs the `private-ca` issuer.
  */
 export class ClusterIssuers extends Component {
-  constructor(scope: Construct, id: string, props: ClusterIssuersProps) {
+  constructor(scope: Construct, id: string, props: ClusterIssuersProps = {}) {
     super(scope, id, { layer: 'platform' });
-    const { certificates } = props.cluster;
-
-    if (certificates.acmeEmail) {
+    if (props.acmeEmail) {
       for (const [name, server] of Object.entries(LETSENCRYPT)) {
         new ApiObject(this, name, {
           apiVersion: 'cert-manager.io/v1',
@@ -36,7 +37,7 @@ export class ClusterIssuers extends Component {
           spec: {
             acme: {
               server,
-              email: certificates.acmeEmail,
+              email: props.acmeEmail,
               privateKeySecretRef: { name: `${name}-account-key` },
               solvers: [{ http01: { ingress: { ingressClassName: INGRESS_CLASS } } }],
             },
@@ -52,7 +53,7 @@ export class ClusterIssuers extends Component {
       metadata: { name: PRIVATE_CA_SECRET, namespace: PLATFORM_NAMESPACES.certManager },
       spec: {
         isCA: true,
-        commonName: `ck8s root CA ${props.cluster.name}`,
+        commonName: props.rootCaName ?? 'ck8s root CA',
         secretName: PRIVATE_CA_SECRET,
         duration: '87600h',
         privateKey: { algorithm: 'ECDSA', size: 256 },

@@ -1,14 +1,21 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
+export type DnsProvider = 'aws' | 'azure' | 'cloudflare' | 'google' | 'rfc2136';
+
 export interface ExternalDnsProps {
-  readonly cluster: ClusterConfig;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  readonly provider: DnsProvider;
+  /** Records are managed only below this domain. */
+  readonly domain: string;
+  /** Owner id written in the TXT records, so two clusters never take each other's records (the cluster name). */
+  readonly owner: string;
+  /** sops Secret in the namespace with the provider credentials, read as environment variables. @default 'external-dns-credentials' */
+  readonly credentialsSecret?: string;
 }
 
-export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
+export const EXTERNAL_DNS_NAMESPACE = PLATFORM_NAMESPACES.externalDns;
+const PODS: Pods = { name: 'external-dns', namespace: EXTERNAL_DNS_NAMESPACE, labels: { 'app.kubernetes.io/name': 'external-dns' } };
 
 /**
  * external-dns (`controllers/external-dns.yaml`) for the configured provider, with its
@@ -18,34 +25,30 @@ export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
 export class ExternalDns extends Component {
   constructor(scope: Construct, id: string, props: ExternalDnsProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
-    const api = apiServerPeer(cluster, 'external-dns');
-    this.requireSecret({ namespace: EXTERNAL_DNS_NAMESPACE, name: cluster.externalDns.credentialsSecret, keys: [], purpose: `credentials of the ${cluster.externalDns.provider} DNS provider` });
-    new HardenedNamespace(this, 'namespace', { name: EXTERNAL_DNS_NAMESPACE, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    const secret = props.credentialsSecret ?? 'external-dns-credentials';
+    this.requireSecret({ namespace: EXTERNAL_DNS_NAMESPACE, name: secret, keys: [], purpose: `credentials of the ${props.provider} DNS provider` });
+    this.addNamespace({ name: EXTERNAL_DNS_NAMESPACE });
     new HelmChart(this, 'chart', {
       catalog: props.catalog,
       chart: 'external-dns',
       namespace: EXTERNAL_DNS_NAMESPACE,
       values: {
-        provider: { name: cluster.externalDns.provider },
-        domainFilters: [cluster.domain],
+        provider: { name: props.provider },
+        domainFilters: [props.domain],
         sources: ['ingress', 'service'],
         policy: 'sync',
-        txtOwnerId: cluster.name,
-        envFrom: [{ secretRef: { name: cluster.externalDns.credentialsSecret } }],
+        txtOwnerId: props.owner,
+        envFrom: [{ secretRef: { name: secret } }],
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 65534 },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       },
     });
-    const pods = { 'app.kubernetes.io/name': 'external-dns' };
-    new NetworkAllow(this, 'api', { namespace: EXTERNAL_DNS_NAMESPACE, name: 'allow-api-server', direction: 'egress', podLabels: pods, ...api });
-    new NetworkAllow(this, 'provider', {
-      namespace: EXTERNAL_DNS_NAMESPACE,
+    this.addFlow({ from: PODS, to: { peer: 'api-server' }, name: 'allow-api-server' });
+    this.addFlow({
+      from: PODS,
+      to: { peer: 'internet', reason: "the DNS provider's API (and, for rfc2136, its name server)" },
+      ports: [{ port: 443 }, ...(props.provider === 'rfc2136' ? [{ port: 53, protocol: 'UDP' as const }, { port: 53 }] : [])],
       name: 'allow-dns-provider-api',
-      direction: 'egress',
-      podLabels: pods,
-      peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }],
-      ports: [{ port: 443 }, ...(cluster.externalDns.provider === 'rfc2136' ? [{ port: 53, protocol: 'UDP' as const }, { port: 53 }] : [])],
     });
   }
 }

@@ -1,41 +1,47 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, HardenedNamespace, HelmChart, NetworkAllow, PLATFORM_NAMESPACES, PROMETHEUS_PEER } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { IngressNginxValues } from './ingress-nginx-values.js';
 
 export interface IngressControllerProps {
-  readonly cluster: ClusterConfig;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
-  /** Platform backends the controller forwards to (namespace and port of each endpoint). @default none */
-  readonly backends?: readonly { readonly namespace: string; readonly port: number }[];
+  /** Controller replicas. @default 2 */
+  readonly replicas?: number;
+  /** PodDisruptionBudget: controllers that must stay up during voluntary disruptions. @default 1 */
+  readonly minAvailable?: number;
+  /** HSTS max-age in seconds. @default 31536000 (one year) */
+  readonly hstsMaxAge?: number;
 }
 
 /** Name of the IngressClass every platform and tenant Ingress uses. */
 export const INGRESS_CLASS = 'nginx';
 
-/** Labels of the controller pods, as the chart sets them; allow rules select them. */
-const CONTROLLER = { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
+/** The controller pods, as the chart labels them: the cluster's ingress controller (role `ingress-controller`). */
+export const INGRESS_CONTROLLER_PODS: Pods = {
+  name: 'ingress-controller',
+  namespace: PLATFORM_NAMESPACES.ingress,
+  labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+};
 
 /**
  * ingress-nginx, hardened (`controllers/ingress-nginx.yaml`): HTTPS redirect and HSTS, server
  * tokens off, snippet and risky annotations off, the validating admission webhook on, the
  * restricted security context (NET_BIND_SERVICE is the one capability it keeps, which the
- * restricted profile allows), metrics, replicas and a PodDisruptionBudget from config, and the
- * default IngressClass. Its namespace admits traffic from anywhere on 80/443 and lets the
- * controller reach tenants only on the ports they declare.
+ * restricted profile allows), metrics, replicas and a PodDisruptionBudget, and the default
+ * IngressClass. It plays the cluster's `ingress-controller` role: the controller admits traffic
+ * from anywhere on 80/443, and every endpoint and tenant port it forwards to is derived from what
+ * the components and tenants declare.
  */
 export class IngressController extends Component {
   constructor(scope: Construct, id: string, props: IngressControllerProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
     const namespace = PLATFORM_NAMESPACES.ingress;
-    const api = apiServerPeer(cluster, 'ingress-nginx');
-    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    const controller = INGRESS_CONTROLLER_PODS;
+    this.addNamespace({ name: namespace });
+    this.provideRole('ingress-controller', controller);
 
     const values: IngressNginxValues = {
       controller: {
-        replicaCount: cluster.ingress.replicas,
+        replicaCount: props.replicas ?? 2,
         allowSnippetAnnotations: false,
         config: {
           'allow-snippet-annotations': 'false',
@@ -44,7 +50,7 @@ export class IngressController extends Component {
           'ssl-redirect': 'true',
           'force-ssl-redirect': 'true',
           hsts: 'true',
-          'hsts-max-age': String(cluster.ingress.hstsMaxAge),
+          'hsts-max-age': String(props.hstsMaxAge ?? 31536000),
           'hsts-include-subdomains': 'true',
           'server-tokens': 'false',
           'ssl-protocols': 'TLSv1.2 TLSv1.3',
@@ -57,7 +63,7 @@ export class IngressController extends Component {
         metrics: { enabled: true },
         podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
         image: { runAsNonRoot: true, runAsUser: 101, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' }, readOnlyRootFilesystem: false },
-        minAvailable: cluster.ingress.minAvailable,
+        minAvailable: props.minAvailable ?? 1,
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         service: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
       },
@@ -65,52 +71,14 @@ export class IngressController extends Component {
     };
     new HelmChart<IngressNginxValues>(this, 'chart', { catalog: props.catalog, chart: 'ingress-nginx', namespace, values });
 
-    new NetworkAllow(this, 'from-internet', {
-      namespace,
-      name: 'allow-http-https-from-anywhere',
-      direction: 'ingress',
-      podLabels: CONTROLLER,
-      peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }],
+    this.addFlow({
+      from: { peer: 'internet', reason: 'the ingress controller is how people and other clusters reach the platform' },
+      to: controller,
       ports: [{ port: 80 }, { port: 443 }],
+      name: 'allow-http-https-from-anywhere',
     });
-    new NetworkAllow(this, 'webhook', {
-      namespace,
-      name: 'allow-admission-webhook-from-api-server',
-      direction: 'ingress',
-      podLabels: CONTROLLER,
-      peers: api.peers,
-      ports: [{ port: 8443 }],
-    });
-    new NetworkAllow(this, 'metrics', {
-      namespace,
-      name: 'allow-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: CONTROLLER,
-      peers: [PROMETHEUS_PEER],
-      ports: [{ port: 10254 }],
-    });
-    new NetworkAllow(this, 'api', { namespace, name: 'allow-api-server', direction: 'egress', podLabels: CONTROLLER, ...api });
-    const backendPorts = new Map<string, Set<number>>();
-    for (const b of props.backends ?? []) backendPorts.set(b.namespace, (backendPorts.get(b.namespace) ?? new Set()).add(b.port));
-    for (const [backend, ports] of [...backendPorts].sort(([a], [b]) => a.localeCompare(b))) {
-      new NetworkAllow(this, `to-${backend}`, {
-        namespace,
-        name: `allow-to-${backend}`,
-        direction: 'egress',
-        podLabels: CONTROLLER,
-        peers: [{ namespace: backend }],
-        ports: [...ports].sort((a, b) => a - b).map((port) => ({ port })),
-      });
-    }
-    for (const tenant of cluster.tenants.filter((t) => t.ingressPorts.length > 0)) {
-      new NetworkAllow(this, `to-${tenant.name}`, {
-        namespace,
-        name: `allow-to-${tenant.name}`,
-        direction: 'egress',
-        podLabels: CONTROLLER,
-        peers: [{ namespace: tenant.name }],
-        ports: tenant.ingressPorts.map((port) => ({ port })),
-      });
-    }
+    this.addFlow({ from: { peer: 'api-server' }, to: controller, ports: [{ port: 8443 }], name: 'allow-admission-webhook-from-api-server' });
+    this.addMetrics({ name: 'ingress-nginx', pods: controller, port: 10254 });
+    this.addFlow({ from: controller, to: { peer: 'api-server' }, name: 'allow-api-server' });
   }
 }

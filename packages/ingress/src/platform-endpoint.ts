@@ -1,10 +1,11 @@
-import type { ClusterConfig } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { INGRESS_CLASS } from './ingress-controller.js';
 
 /** A platform endpoint served through the ingress controller. */
 export interface EndpointProps {
-  readonly cluster: ClusterConfig;
+  /** ClusterIssuer of the certificate. */
+  readonly issuer: string;
   /** Namespace of the backing Service (and of the Certificate and Ingress). */
   readonly namespace: string;
   /** Object names; also the first label of the host name. */
@@ -33,7 +34,7 @@ export class PlatformEndpoint extends Construct {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
       metadata: { name: props.name, namespace: props.namespace },
-      spec: { secretName, dnsNames: [props.host], issuerRef: { name: props.cluster.certificates.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' } },
+      spec: { secretName, dnsNames: [props.host], issuerRef: { name: props.issuer, kind: 'ClusterIssuer', group: 'cert-manager.io' } },
     });
     new ApiObject(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',
@@ -54,7 +55,7 @@ export class PlatformEndpoint extends Construct {
           : {}),
       },
       spec: {
-        ingressClassName: 'nginx',
+        ingressClassName: INGRESS_CLASS,
         tls: [{ hosts: [props.host], secretName }],
         rules: [{ host: props.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service.name, port: { number: props.service.port } } } }] } }],
       },

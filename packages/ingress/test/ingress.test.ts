@@ -1,7 +1,20 @@
-import { ChartCatalog, type ClusterConfig, ConfigError, validateClusterConfig } from '@ck8s/core';
+import { ChartCatalog, ConfigError, Tenant } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { connect, testApp } from '../../../test-support/connect.js';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController, PlatformEndpoint, PRIVATE_CA_SECRET } from '../src/index.js';
+import { clusterConfig } from '../../../test-support/cluster-config.js';
+
+const TENANTS = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a', ingressPorts: [8080, 8443] }, { name: 'team-b' }] }).tenants;
+
+/** The ingress controller with tenants, connected as in a cluster. */
+function controller(network = {}) {
+  const app = testApp();
+  const component = new IngressController(app, 'ingress-nginx', { catalog, replicas: 3, minAvailable: 2 });
+  for (const tenant of TENANTS) new Tenant(app, { tenant });
+  connect(app, { network, roles: false });
+  return component;
+}
 
 const catalog = new ChartCatalog([
   { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.12.3' },
@@ -9,31 +22,10 @@ const catalog = new ChartCatalog([
   { name: 'external-dns', repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.15.2' },
 ]);
 
-function cluster(extra: Record<string, unknown> = {}): ClusterConfig {
-  const { config, problems } = validateClusterConfig(
-    {
-      name: 'wc',
-      profile: 'workload',
-      environment: 'demo',
-      kubernetesVersion: '1.33',
-      domain: 'wc.example.com',
-      serviceCluster: 'sc',
-      gitops: { repository: 'https://git.example.com/f.git' }, backup: { enabled: false },
-      certificates: { acmeEmail: 'ops@example.com' },
-      network: { apiServer: { cidrs: ['10.0.0.1/32'] } },
-      tenants: [{ name: 'team-a', ingressPorts: [8080, 8443] }, { name: 'team-b' }],
-      ...extra,
-    },
-    'cluster.yaml',
-  );
-  if (!config) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  return config;
-}
-
 const byKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
 
 describe('IngressController', () => {
-  const objects = new IngressController(new App(), 'ingress-nginx', { cluster: cluster({ ingress: { replicas: 3, minAvailable: 2 } }), catalog }).toJson();
+  const objects = controller().toJson();
   const values = byKind(objects, 'HelmRelease')[0].spec.values;
 
   it('disables snippet and risky annotations and turns on HTTPS redirect, HSTS and the admission webhook', () => {
@@ -67,25 +59,25 @@ describe('IngressController', () => {
       { protocol: 'TCP', port: 80 },
       { protocol: 'TCP', port: 443 },
     ]);
-    expect(policies['allow-to-team-a'].egress[0]).toEqual({
+    expect(policies['allow-ingress-controller-to-team-a'].egress[0]).toEqual({
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } } }],
       ports: [
         { protocol: 'TCP', port: 8080 },
         { protocol: 'TCP', port: 8443 },
       ],
     });
-    expect(policies['allow-to-team-b']).toBeUndefined();
+    expect(policies['allow-ingress-controller-to-team-b']).toBeUndefined();
     expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
   it('needs to know where the API server is', () => {
-    expect(() => new IngressController(new App(), 'x', { cluster: cluster({ network: {} }), catalog })).toThrow(ConfigError);
+    expect(() => controller({ apiServer: undefined })).toThrow(ConfigError);
   });
 });
 
 describe('ClusterIssuers', () => {
   it("issues from Let's Encrypt staging and production through the ingress class, and from a private CA", () => {
-    const objects = new ClusterIssuers(new App(), 'cluster-issuers', { cluster: cluster() }).toJson();
+    const objects = new ClusterIssuers(new App(), 'cluster-issuers', { acmeEmail: 'ops@example.com' }).toJson();
     const issuers = Object.fromEntries(byKind(objects, 'ClusterIssuer').map((i) => [i.metadata.name, i.spec]));
     expect(Object.keys(issuers).sort()).toEqual(['letsencrypt-production', 'letsencrypt-staging', 'private-ca', 'selfsigned']);
     expect(issuers['letsencrypt-production'].acme).toEqual({
@@ -103,26 +95,30 @@ describe('ClusterIssuers', () => {
   });
 
   it("has no Let's Encrypt issuers without a contact address", () => {
-    const objects = new ClusterIssuers(new App(), 'x', { cluster: cluster({ certificates: { issuer: 'private-ca' } }) }).toJson();
+    const objects = new ClusterIssuers(new App(), 'x').toJson();
     expect(byKind(objects, 'ClusterIssuer').map((i) => i.metadata.name)).toEqual(['selfsigned', 'private-ca']);
   });
 });
 
 describe('CertManager', () => {
   it('installs the CRDs and may reach ACME only when a Let\'s Encrypt issuer exists', () => {
-    const withAcme = new CertManager(new App(), 'cert-manager', { cluster: cluster(), catalog }).toJson();
-    expect(byKind(withAcme, 'HelmRelease')[0].spec.values.crds).toEqual({ enabled: true, keep: true });
-    expect(byKind(withAcme, 'NetworkPolicy').map((p) => p.metadata.name)).toContain('allow-acme-to-internet');
-    const privateOnly = new CertManager(new App(), 'cert-manager', { cluster: cluster({ certificates: { issuer: 'private-ca' } }), catalog }).toJson();
-    expect(byKind(privateOnly, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('allow-acme-to-internet');
+    const acmeApp = testApp();
+    const withAcme = new CertManager(acmeApp, 'cert-manager', { catalog });
+    connect(acmeApp);
+    expect(byKind(withAcme.toJson(), 'HelmRelease')[0].spec.values.crds).toEqual({ enabled: true, keep: true });
+    expect(byKind(withAcme.toJson(), 'NetworkPolicy').map((p) => p.metadata.name)).toContain('allow-acme-to-internet');
+    const privateApp = testApp();
+    const privateOnly = new CertManager(privateApp, 'cert-manager', { catalog, acme: false });
+    connect(privateApp);
+    expect(byKind(privateOnly.toJson(), 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('allow-acme-to-internet');
   });
 });
 
 describe('PlatformEndpoint', () => {
   it('gets a Certificate from the configured issuer and serves it on its Ingress', () => {
     const app = new App();
-    const c = new ClusterIssuers(app, 'host', { cluster: cluster() });
-    new PlatformEndpoint(c, 'grafana', { cluster: cluster(), namespace: 'monitoring', name: 'grafana', host: 'grafana.sc.example.com', service: { name: 'grafana', port: 80 } });
+    const c = new ClusterIssuers(app, 'host', { acmeEmail: 'ops@example.com' });
+    new PlatformEndpoint(c, 'grafana', { issuer: 'letsencrypt-production', namespace: 'monitoring', name: 'grafana', host: 'grafana.sc.example.com', service: { name: 'grafana', port: 80 } });
     const objects = c.toJson();
     const cert = byKind(objects, 'Certificate').find((o) => o.metadata.name === 'grafana');
     const ingress = byKind(objects, 'Ingress')[0];
@@ -133,7 +129,7 @@ describe('PlatformEndpoint', () => {
 
 describe('ExternalDns', () => {
   it('reads the provider credentials from the declared sops Secret', () => {
-    const component = new ExternalDns(new App(), 'external-dns', { cluster: cluster({ externalDns: { enabled: true, provider: 'cloudflare' } }), catalog });
+    const component = new ExternalDns(new App(), 'external-dns', { catalog, provider: 'cloudflare', domain: 'wc.example.com', owner: 'wc' });
     const values = byKind(component.toJson(), 'HelmRelease')[0].spec.values;
     expect(values.envFrom).toEqual([{ secretRef: { name: 'external-dns-credentials' } }]);
     expect(values.domainFilters).toEqual(['wc.example.com']);

@@ -1,36 +1,26 @@
-import {
-  apiServerPeer,
-  type ChartCatalog,
-  type ClusterConfig,
-  Component,
-  type Fleet,
-  HardenedNamespace,
-  HelmChart,
-  NetworkAllow,
-  PLATFORM_NAMESPACES,
-  serviceClusterOf,
-  serviceClusterPeer,
-  serviceEndpoints,
-  PROMETHEUS_PEER,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { fluentBitPipeline, LOG_FORWARDER_ENV, LOG_FORWARDER_METRICS_PORT, LOG_FORWARDER_STATE_DIR } from './fluent-bit-pipeline.js';
 import type { FluentBitValues } from './fluent-bit-values.js';
 
 export interface LogForwarderProps {
-  readonly cluster: ClusterConfig;
-  /** The fleet, to find the service cluster that receives the logs. */
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** The cluster's name, on every record and in its index names (`app-<cluster>-*`, `audit-<cluster>-*`). */
+  readonly clusterName: string;
+  /** The service cluster's log store, e.g. `https://opensearch.<domain>`. */
+  readonly logStoreUrl: string;
+}
+
+/** The account name of a cluster's Fluent Bit at its service cluster's log store. */
+export function fluentBitUser(cluster: string): string {
+  return `fluent-bit-${cluster}`;
 }
 
 /** sops Secret in the logging namespace with the forwarder's account on the log store. */
 export const LOG_FORWARDER_CREDENTIALS_SECRET = 'fluent-bit-credentials';
 
-/** Labels of the Fluent Bit pods, as the chart sets them; allow rules select them. */
-export const LOG_FORWARDER_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'fluent-bit' };
+/** The Fluent Bit pods, as the chart labels them. */
+export const LOG_FORWARDER_PODS: Pods = { name: 'fluent-bit', namespace: PLATFORM_NAMESPACES.logging, labels: { 'app.kubernetes.io/name': 'fluent-bit' } };
 
 /**
  * Why the logging namespace runs below the restricted profile (written on the namespace).
@@ -55,26 +45,21 @@ export const LOG_FORWARDER_POD_SECURITY_EXCEPTION =
 export class LogForwarder extends Component {
   constructor(scope: Construct, id: string, props: LogForwarderProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
     const namespace = PLATFORM_NAMESPACES.logging;
-    const logs = new URL(serviceEndpoints(serviceClusterOf(cluster, props.fleet).domain).logs);
-    // both checked before anything is built, so a missing address fails synth with the field to set
-    const toServiceCluster = serviceClusterPeer(cluster, 'fluent-bit');
-    const toApiServer = apiServerPeer(cluster, 'fluent-bit (kubernetes metadata filter)');
+    const logs = new URL(props.logStoreUrl);
 
     this.requireSecret({
       namespace,
       name: LOG_FORWARDER_CREDENTIALS_SECRET,
       keys: [LOG_FORWARDER_ENV.username, LOG_FORWARDER_ENV.password],
       purpose: "Fluent Bit's write-only account (role log_writer) on the service cluster's log store",
+      generate: (context) => {
+        const user = fluentBitUser(context.cluster);
+        return { [LOG_FORWARDER_ENV.username]: user, [LOG_FORWARDER_ENV.password]: context.account('log-writer', user) };
+      },
     });
 
-    new HardenedNamespace(this, 'namespace', {
-      name: namespace,
-      podSecurity: 'privileged',
-      podSecurityException: LOG_FORWARDER_POD_SECURITY_EXCEPTION,
-      ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
-    });
+    this.addNamespace({ name: namespace, podSecurity: 'privileged', podSecurityException: LOG_FORWARDER_POD_SECURITY_EXCEPTION });
 
     const secretEnv = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: LOG_FORWARDER_CREDENTIALS_SECRET, key: name } } });
     new HelmChart<FluentBitValues>(this, 'chart', {
@@ -113,20 +98,14 @@ export class LogForwarder extends Component {
           { name: 'varlog', mountPath: '/var/log', readOnly: true },
           { name: 'state', mountPath: LOG_FORWARDER_STATE_DIR, readOnly: false },
         ],
-        config: fluentBitPipeline({ clusterName: cluster.name, host: logs.hostname, port: logs.port ? Number(logs.port) : 443 }),
+        config: fluentBitPipeline({ clusterName: props.clusterName, host: logs.hostname, port: logs.port ? Number(logs.port) : 443 }),
       },
     });
 
-    const pods = { ...LOG_FORWARDER_POD_LABELS };
-    new NetworkAllow(this, 'to-service-cluster', { namespace, name: 'allow-fluent-bit-to-service-cluster', direction: 'egress', podLabels: pods, ...toServiceCluster });
-    new NetworkAllow(this, 'to-api-server', { namespace, name: 'allow-fluent-bit-to-api-server', direction: 'egress', podLabels: pods, ...toApiServer });
-    new NetworkAllow(this, 'metrics', {
-      namespace,
-      name: 'allow-fluent-bit-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: pods,
-      peers: [PROMETHEUS_PEER],
-      ports: [{ port: LOG_FORWARDER_METRICS_PORT }],
-    });
+    const pods = LOG_FORWARDER_PODS;
+    this.addFlow({ from: pods, to: { peer: 'service-cluster' } });
+    // the kubernetes metadata filter
+    this.addFlow({ from: pods, to: { peer: 'api-server' } });
+    this.addMetrics({ name: 'fluent-bit', pods, port: LOG_FORWARDER_METRICS_PORT, path: '/api/v2/metrics/prometheus' });
   }
 }

@@ -1,44 +1,33 @@
-import {
-  type ChartCatalog,
-  type ClusterConfig,
-  Component,
-  ConfigError,
-  type Fleet,
-  HelmChart,
-  NetworkAllow,
-  type NetworkPeer,
-  HardenedNamespace,
-  PLATFORM_NAMESPACES,
-  serviceClusterPeer,
-  serviceEndpoints,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, type CredentialContext, HelmChart, oidcClientSecretId, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { applyPoliciesScript, POLICY_FILES } from './apply-policies-script.js';
-import {
-  DASHBOARDS_PORT,
-  type LogStoreEndpoint,
-  logStoreEndpoints,
-  OPENSEARCH_HTTP_PORT,
-  OPENSEARCH_SERVICE,
-  OPENSEARCH_TRANSPORT_PORT,
-} from './log-store-endpoints.js';
+import { DASHBOARDS_PORT, DASHBOARDS_SERVICE, OPENSEARCH_HTTP_PORT, OPENSEARCH_SERVICE, OPENSEARCH_TRANSPORT_PORT } from './log-store-endpoints.js';
 import type { OpenSearchDashboardsValues } from './opensearch-dashboards-values.js';
 import type { OpenSearchValues } from './opensearch-values.js';
 import { logIndexTemplate, retentionPolicy } from './retention-policy.js';
-import { LOG_READER_GROUP, securityConfig } from './security-config.js';
-import { s3ClientSettings, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
+import { DASHBOARDS_SERVER_USER, LOG_READER_GROUP, LOG_STORE_ADMIN_USER, LOG_WRITER_BACKEND_ROLE, securityConfig } from './security-config.js';
+import { type LogSnapshots, s3ClientSettings, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
 
 export interface LogStoreProps {
-  /** A service cluster. */
-  readonly cluster: ClusterConfig;
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the `opensearch` namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** Public hosts of the ingest and API (what every cluster's forwarders write to) and of Dashboards. */
+  readonly hosts: { readonly opensearch: string; readonly dashboards: string };
+  /** The OIDC issuer people sign in at, e.g. `https://dex.<domain>`. */
+  readonly issuer: string;
+  /** Claims of the identity token that hold the user name and the groups. @default { username: 'email', groups: 'groups' } */
+  readonly claims?: { readonly username: string; readonly groups: string };
+  /** Identity-provider groups of the platform operators: all_access. @default none */
+  readonly operatorGroups?: readonly string[];
   /** Identity-provider groups whose members read logs (role log_reader). @default [LOG_READER_GROUP] */
   readonly logReaderGroups?: readonly string[];
+  /** Delete a log index after this many days ... @default 30 */
+  readonly retentionDays?: number;
+  /** ... or once it holds this much primary data. @default '50gb' */
+  readonly retentionSize?: string;
+  /** Daily snapshots to object storage, kept as long as the logs. @default none */
+  readonly snapshots?: LogSnapshots;
 }
 
 /** The sops Secrets of the log store; `keys` are what each must hold. */
@@ -53,6 +42,8 @@ export const LOG_STORE_SECRETS = {
   dashboardsOidc: { name: 'opensearch-dashboards-oidc', keys: ['client-secret'] },
   /** S3 keys for snapshots, added to the OpenSearch keystore under their key names. */
   snapshotCredentials: { name: 'opensearch-snapshot-credentials', keys: ['s3.client.default.access_key', 's3.client.default.secret_key'] },
+  /** The break-glass admin's password (only its hash is in the internal users): kept for people, read by nothing in the cluster. */
+  admin: { name: 'opensearch-admin', keys: ['username', 'password'] },
 } as const;
 
 /** Subject of the node certificate; the security plugin accepts transport connections from it only. */
@@ -62,17 +53,18 @@ export const LOG_STORE_ADMIN_DN = 'CN=opensearch-admin';
 
 /** OIDC client id of Dashboards at the identity provider. */
 export const DASHBOARDS_OIDC_CLIENT_ID = 'opensearch-dashboards';
+/** Path of Dashboards' OIDC callback (the security plugin's), appended to its public URL. */
+export const DASHBOARDS_OIDC_REDIRECT_PATH = '/auth/openid/login';
 
 /** ConfigMap with the index template, the ISM/SM policies and the script that applies them. */
 export const LOG_STORE_POLICIES_CONFIGMAP = 'opensearch-policies';
 
-const OPENSEARCH_PODS = { 'app.kubernetes.io/name': 'opensearch' };
-const DASHBOARDS_PODS = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
-/** The ingress-nginx controller pods, as that chart labels them. */
-const INGRESS_CONTROLLER: NetworkPeer = {
-  namespace: PLATFORM_NAMESPACES.ingress,
-  podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
-};
+const NAMESPACE = PLATFORM_NAMESPACES.logStore;
+const OPENSEARCH_PODS: Pods = { name: 'opensearch', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'opensearch' } };
+const DASHBOARDS_PODS: Pods = { name: 'dashboards', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'opensearch-dashboards' } };
+
+/** The ids under which onboarding shares the passwords whose hashes the internal users hold. */
+const SHARED = { admin: 'opensearch/admin-password', dashboards: 'opensearch/dashboards-password' } as const;
 
 /** Plugin indices only the security plugin's admin may touch (the chart's default list). */
 const SYSTEM_INDICES = [
@@ -111,51 +103,90 @@ const DASHBOARDS_CA = '/usr/share/opensearch-dashboards/certs/ca.crt';
  *   RuntimeDefault; the chart's privileged sysctl and root chown init containers are off. Nodes must
  *   therefore come with `vm.max_map_count=262144` set by the installer (OpenSearch refuses to start
  *   below it).
- * - Certificates and Ingresses of its endpoints are the caller's: see `endpoints`.
- *
- * @throws Error when the cluster is not a service cluster
- * @throws ConfigError when snapshots are configured without `network.objectStorageCidrs`, or the
- *   identity provider is out of reach because `network.serviceClusterCidrs` is empty
+ * - It serves `opensearch.<domain>` (the ingest every cluster's forwarders write to) and
+ *   `opensearch-dashboards.<domain>`, and accepts every cluster's forwarders as log-writer accounts.
  */
 export class LogStore extends Component {
-  /** The endpoints this component serves; the caller creates their Certificates and Ingresses. */
-  public readonly endpoints: readonly LogStoreEndpoint[];
-
   constructor(scope: Construct, id: string, props: LogStoreProps) {
-    const { cluster } = props;
-    if (cluster.profile !== 'service') {
-      throw new Error(`log store: cluster "${cluster.name}" has profile "${cluster.profile}"; OpenSearch runs in service clusters only, workload clusters ship their logs there`);
-    }
     super(scope, id, { layer: 'controllers' });
     // its own namespace: the log store needs no host access, so it stays restricted (unlike the forwarder's)
-    const namespace = PLATFORM_NAMESPACES.logStore;
-    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
-    const snapshots = cluster.logging.snapshots;
-    const identity = serviceEndpoints(cluster.domain).identity;
-    const toIdentityProvider = serviceClusterPeer(cluster, 'opensearch (single sign-on)');
-    const toObjectStorage = snapshots ? objectStoragePeer(cluster, snapshots.endpoint) : undefined;
-    this.endpoints = logStoreEndpoints(cluster);
-    const dashboardsHost = this.endpoints.find((e) => e.name === 'opensearch-dashboards')!.host;
+    const namespace = NAMESPACE;
+    this.addNamespace({ name: namespace });
+    const { snapshots, issuer } = props;
+    const claims = props.claims ?? { username: 'email', groups: 'groups' };
+    const retentionDays = props.retentionDays ?? 30;
+    const password = (context: CredentialContext, id: string): string => context.shared(id, () => context.password());
 
     const secrets = LOG_STORE_SECRETS;
-    this.requireSecret({ namespace, ...secrets.internalUsers, purpose: 'OpenSearch internal users (bcrypt hashes): admin, kibanaserver and one account per forwarder with backend role log-writer' });
-    this.requireSecret({ namespace, ...secrets.nodeTls, purpose: `TLS of the OpenSearch nodes on transport and HTTP (subject ${LOG_STORE_NODE_DN}, SANs ${OPENSEARCH_SERVICE} and ${OPENSEARCH_SERVICE}-headless)` });
-    this.requireSecret({ namespace, ...secrets.dashboardsAccount, purpose: `OpenSearch Dashboards' server account (username kibanaserver) and cookie password` });
-    this.requireSecret({ namespace, ...secrets.dashboardsOidc, purpose: `client secret of the OIDC client "${DASHBOARDS_OIDC_CLIENT_ID}" at ${identity}` });
+    this.requireSecret({
+      namespace,
+      ...secrets.internalUsers,
+      purpose: 'OpenSearch internal users (bcrypt hashes): admin, kibanaserver and one account per forwarder with backend role log-writer',
+      generate: (context) => ({
+        'internal_users.yml': stringify({
+          _meta: { type: 'internalusers', config_version: 2 },
+          [LOG_STORE_ADMIN_USER]: { hash: context.bcrypt(password(context, SHARED.admin)), reserved: true, backend_roles: ['admin'] },
+          [DASHBOARDS_SERVER_USER]: { hash: context.bcrypt(password(context, SHARED.dashboards)), reserved: true },
+        }),
+      }),
+    });
+    // every cluster's forwarders (Fluent Bit, falcosidekick) get an internal user with the log-writer backend role
+    this.acceptAccounts({
+      kind: 'log-writer',
+      namespace,
+      secret: secrets.internalUsers.name,
+      key: 'internal_users.yml',
+      add: (text, accounts, context) => {
+        const users = (parse(text) ?? {}) as Record<string, unknown>;
+        for (const a of accounts) users[a.user] = { hash: context.bcrypt(a.password), backend_roles: [LOG_WRITER_BACKEND_ROLE] };
+        return stringify(users);
+      },
+    });
+    this.requireSecret({
+      namespace,
+      ...secrets.admin,
+      purpose: `the log store's break-glass admin (${LOG_STORE_ADMIN_USER}) for people; only its hash is in the internal users`,
+      optional: true,
+      generate: (context) => ({ username: LOG_STORE_ADMIN_USER, password: password(context, SHARED.admin) }),
+    });
+    this.requireSecret({
+      namespace,
+      ...secrets.nodeTls,
+      purpose: `TLS of the OpenSearch nodes on transport and HTTP (subject ${LOG_STORE_NODE_DN}, SANs ${OPENSEARCH_SERVICE} and ${OPENSEARCH_SERVICE}-headless)`,
+      generate: (context) => {
+        const names = [OPENSEARCH_SERVICE, `${OPENSEARCH_SERVICE}-headless`].flatMap((s) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`]);
+        return context.tls({ subject: LOG_STORE_NODE_DN, dnsNames: [...names, `*.${OPENSEARCH_SERVICE}-headless.${namespace}.svc.cluster.local`], caSubject: `CN=${context.cluster} log store CA` });
+      },
+    });
+    this.requireSecret({
+      namespace,
+      ...secrets.dashboardsAccount,
+      purpose: `OpenSearch Dashboards' server account (username kibanaserver) and cookie password`,
+      generate: (context) => ({ username: DASHBOARDS_SERVER_USER, password: password(context, SHARED.dashboards), cookie: context.password(48) }),
+    });
+    this.requireSecret({
+      namespace,
+      ...secrets.dashboardsOidc,
+      purpose: `client secret of the OIDC client "${DASHBOARDS_OIDC_CLIENT_ID}" at ${issuer}`,
+      generate: (context) => ({ 'client-secret': context.shared(oidcClientSecretId(DASHBOARDS_OIDC_CLIENT_ID)) }),
+    });
     if (snapshots) {
-      this.requireSecret({ namespace, ...secrets.snapshotCredentials, purpose: `S3 credentials for log store snapshots in bucket ${snapshots.bucket}` });
+      this.requireSecret({
+        namespace,
+        ...secrets.snapshotCredentials,
+        purpose: `S3 credentials for log store snapshots in bucket ${snapshots.bucket}`,
+        generate: (context) => ({ 's3.client.default.access_key': context.outside('s3-access-key-id'), 's3.client.default.secret_key': context.outside('s3-secret-access-key') }),
+      });
     }
 
     const policyFiles: Record<string, string> = {
       [POLICY_FILES.indexTemplate]: json(logIndexTemplate()),
-      [POLICY_FILES.retentionPolicy]: json(retentionPolicy(cluster)),
+      [POLICY_FILES.retentionPolicy]: json(retentionPolicy({ days: retentionDays, size: props.retentionSize ?? '50gb' })),
       [POLICY_FILES.script]: applyPoliciesScript({ host: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT, caFile: `${CERTS_DIR}/ca.crt`, snapshots: snapshots !== undefined }),
     };
-    const repository = snapshotRepository(cluster);
-    const smPolicy = snapshotPolicy(cluster);
-    if (repository && smPolicy) {
-      policyFiles[POLICY_FILES.snapshotRepository] = json(repository);
-      policyFiles[POLICY_FILES.snapshotPolicy] = json(smPolicy);
+    if (snapshots) {
+      policyFiles[POLICY_FILES.snapshotRepository] = json(snapshotRepository(snapshots));
+      policyFiles[POLICY_FILES.snapshotPolicy] = json(snapshotPolicy(retentionDays));
     }
     new ApiObject(this, 'policies', {
       apiVersion: 'v1',
@@ -189,7 +220,7 @@ export class LogStore extends Component {
         resources: { requests: { cpu: '1', memory: '4Gi' }, limits: { memory: '4Gi' } },
         // the chart's chown init container runs as root; fsGroup gives the volume to UID 1000 instead
         persistence: { enabled: true, size: '100Gi', enableInitChown: false },
-        config: { 'opensearch.yml': opensearchYml(cluster) },
+        config: { 'opensearch.yml': opensearchYml(snapshots) },
         // the demo installer would add publicly known certificates and users
         extraEnvs: [{ name: 'DISABLE_INSTALL_DEMO_CONFIG', value: 'true' }],
         secretMounts: [{ name: 'node-tls', secretName: secrets.nodeTls.name, path: CERTS_DIR }],
@@ -203,13 +234,16 @@ export class LogStore extends Component {
         securityConfig: {
           enabled: true,
           internalUsersSecret: secrets.internalUsers.name,
-          config: { dataComplete: false, data: securityConfig({ cluster, readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP] }) },
+          config: {
+            dataComplete: false,
+            data: securityConfig({ issuer, claims, operatorGroups: props.operatorGroups ?? [], readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP] }),
+          },
         },
         // chart versions before the 2.x backport of opensearch-project/helm-charts#688 give the keystore
         // init container no securityContext: the namespace's restricted warn/audit labels then report it
         keystore: snapshots ? [{ secretName: secrets.snapshotCredentials.name }] : [],
         rbac: { create: false, automountServiceAccountToken: false },
-        // Ingress and Certificate come from the caller (endpoints)
+        // Ingress and Certificate are derived from the endpoints this component declares
         ingress: { enabled: false },
         serviceMonitor: { enabled: false },
       },
@@ -224,7 +258,7 @@ export class LogStore extends Component {
         replicaCount: 2,
         opensearchHosts: `https://${OPENSEARCH_SERVICE}:${OPENSEARCH_HTTP_PORT}`,
         opensearchAccount: { secret: secrets.dashboardsAccount.name, keyPassphrase: { enabled: false } },
-        config: { 'opensearch_dashboards.yml': dashboardsYml({ identity, host: dashboardsHost }) },
+        config: { 'opensearch_dashboards.yml': dashboardsYml({ identity: issuer, host: props.hosts.dashboards }) },
         extraEnvs: [{ name: 'OIDC_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: secrets.dashboardsOidc.name, key: 'client-secret' } } }],
         // the CA only, never the node's private key
         secretMounts: [{ name: 'opensearch-ca', secretName: secrets.nodeTls.name, path: DASHBOARDS_CA, subPath: 'ca.crt' }],
@@ -237,45 +271,22 @@ export class LogStore extends Component {
       },
     });
 
-    const os = OPENSEARCH_PODS;
-    const osd = DASHBOARDS_PODS;
-    const http = [{ port: OPENSEARCH_HTTP_PORT }];
-    const transport = [{ port: OPENSEARCH_TRANSPORT_PORT }];
-    new NetworkAllow(this, 'opensearch-from-ingress', { namespace, name: 'allow-opensearch-from-ingress', direction: 'ingress', podLabels: os, peers: [INGRESS_CONTROLLER], ports: http });
-    new NetworkAllow(this, 'opensearch-from-dashboards', { namespace, name: 'allow-opensearch-from-dashboards', direction: 'ingress', podLabels: os, peers: [{ namespace, podLabels: osd }], ports: http });
+    // OpenSearch only speaks TLS (the security plugin's HTTP TLS is on), so its Ingress talks HTTPS to it
+    this.addEndpoint({ name: 'opensearch', host: props.hosts.opensearch, pods: OPENSEARCH_PODS, service: { name: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT }, backendProtocol: 'HTTPS' });
+    this.addEndpoint({ name: 'opensearch-dashboards', host: props.hosts.dashboards, pods: DASHBOARDS_PODS, service: { name: DASHBOARDS_SERVICE, port: DASHBOARDS_PORT } });
+    this.addOidcClient({ id: DASHBOARDS_OIDC_CLIENT_ID, name: 'OpenSearch Dashboards', redirectURIs: [`https://${props.hosts.dashboards}${DASHBOARDS_OIDC_REDIRECT_PATH}`] });
+    this.addFlow({ from: DASHBOARDS_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_HTTP_PORT }] });
     // the nodes form one cluster over the transport port
-    new NetworkAllow(this, 'transport-in', { namespace, name: 'allow-opensearch-transport-from-nodes', direction: 'ingress', podLabels: os, peers: [{ namespace, podLabels: os }], ports: transport });
-    new NetworkAllow(this, 'transport-out', { namespace, name: 'allow-opensearch-transport-to-nodes', direction: 'egress', podLabels: os, peers: [{ namespace, podLabels: os }], ports: transport });
-    // the openid auth domain fetches the identity provider's signing keys to verify tokens
-    new NetworkAllow(this, 'opensearch-to-idp', { namespace, name: 'allow-opensearch-to-identity-provider', direction: 'egress', podLabels: os, ...toIdentityProvider });
-    if (toObjectStorage) {
-      new NetworkAllow(this, 'opensearch-to-object-storage', { namespace, name: 'allow-opensearch-to-object-storage', direction: 'egress', podLabels: os, ...toObjectStorage });
-    }
-    new NetworkAllow(this, 'dashboards-from-ingress', { namespace, name: 'allow-dashboards-from-ingress', direction: 'ingress', podLabels: osd, peers: [INGRESS_CONTROLLER], ports: [{ port: DASHBOARDS_PORT }] });
-    new NetworkAllow(this, 'dashboards-to-opensearch', { namespace, name: 'allow-dashboards-to-opensearch', direction: 'egress', podLabels: osd, peers: [{ namespace, podLabels: os }], ports: http });
-    // the identity provider is served by this cluster's own ingress
-    new NetworkAllow(this, 'dashboards-to-idp', { namespace, name: 'allow-dashboards-to-identity-provider', direction: 'egress', podLabels: osd, ...toIdentityProvider });
+    this.addFlow({ from: OPENSEARCH_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_TRANSPORT_PORT }] });
+    // the openid auth domain fetches the identity provider's signing keys to verify tokens; Dashboards signs people in
+    this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'identity-provider' } });
+    this.addFlow({ from: DASHBOARDS_PODS, to: { peer: 'identity-provider' } });
+    if (snapshots) this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'object-storage', endpoint: snapshots.endpoint } });
   }
-}
-
-/** Object storage as an egress peer: the configured CIDRs on the endpoint's port. */
-function objectStoragePeer(cluster: ClusterConfig, endpoint: string): { peers: NetworkPeer[]; ports: { port: number }[] } {
-  const cidrs = cluster.network.objectStorageCidrs;
-  if (cidrs.length === 0) {
-    throw new ConfigError([
-      {
-        file: `clusters/${cluster.name}/cluster.yaml`,
-        path: 'network.objectStorageCidrs',
-        message: `is required when logging.snapshots is set: the log store sends snapshots to ${endpoint} (set its addresses), or remove logging.snapshots`,
-      },
-    ]);
-  }
-  const url = new URL(endpoint);
-  return { peers: [{ cidrs }], ports: [{ port: url.port ? Number(url.port) : 443 }] };
 }
 
 /** opensearch.yml: the security plugin with the node certificate on transport and HTTP, S3 client settings for snapshots. */
-function opensearchYml(cluster: ClusterConfig): string {
+function opensearchYml(snapshots: LogSnapshots | undefined): string {
   const certs = { pemcert_filepath: 'certs/tls.crt', pemkey_filepath: 'certs/tls.key', pemtrustedcas_filepath: 'certs/ca.crt' };
   const settings = {
     'network.host': '0.0.0.0',
@@ -292,7 +303,7 @@ function opensearchYml(cluster: ClusterConfig): string {
     'plugins.security.restapi.roles_enabled': ['all_access'],
     'plugins.security.system_indices.enabled': true,
     'plugins.security.system_indices.indices': SYSTEM_INDICES,
-    ...(cluster.logging.snapshots ? s3ClientSettings(cluster.logging.snapshots) : {}),
+    ...(snapshots ? s3ClientSettings(snapshots) : {}),
   };
   return stringify(settings, { lineWidth: 0 });
 }

@@ -1,4 +1,3 @@
-import type { ClusterConfig } from '@ck8s/core';
 import { LOG_INDEX_PATTERNS } from './log-indices.js';
 
 /** Id of the index state management policy that enforces log retention. */
@@ -29,8 +28,8 @@ export const LOG_INDEX_TEMPLATE = 'ck8s-logs';
  * Indices that exist before the policy is created are not attached; a changed policy applies to
  * new indices only (existing ones need `_plugins/_ism/change_policy`).
  */
-export function retentionPolicy(cluster: ClusterConfig): Record<string, unknown> {
-  const { retentionDays, retentionSize } = cluster.logging;
+export function retentionPolicy(retention: { readonly days: number; readonly size: string }): Record<string, unknown> {
+  const { days: retentionDays, size: retentionSize } = retention;
   return {
     policy: {
       description: `ck8s log retention: delete a log index ${retentionDays} days after its creation, or once it holds ${retentionSize} of primary data`,

@@ -1,4 +1,3 @@
-import { type ClusterConfig, serviceEndpoints } from '@ck8s/core';
 import { stringify } from 'yaml';
 import { LOG_INDEX_PATTERNS } from './log-indices.js';
 
@@ -34,7 +33,12 @@ export const LOG_WRITER_INDEX_ACTIONS: readonly string[] = ['indices:data/write/
 export const LOG_READER_INDEX_ACTIONS: readonly string[] = ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'];
 
 export interface SecurityConfigProps {
-  readonly cluster: ClusterConfig;
+  /** The OIDC issuer people sign in at. */
+  readonly issuer: string;
+  /** Claims of the identity token that hold the user name and the groups. */
+  readonly claims: { readonly username: string; readonly groups: string };
+  /** Identity-provider groups of the platform operators: all_access. */
+  readonly operatorGroups: readonly string[];
   /** Identity-provider groups mapped to log_reader. */
   readonly readerGroups: readonly string[];
 }
@@ -47,14 +51,14 @@ export interface SecurityConfigProps {
  */
 export function securityConfig(props: SecurityConfigProps): Record<'config.yml' | 'roles.yml' | 'roles_mapping.yml', string> {
   return {
-    'config.yml': yaml(securityConfigFile(props.cluster)),
+    'config.yml': yaml(securityConfigFile(props)),
     'roles.yml': yaml(securityRoles()),
     'roles_mapping.yml': yaml(securityRoleMappings(props)),
   };
 }
 
 /** `config.yml`: internal users with basic auth (forwarders, Dashboards' server), people through OpenID Connect. */
-export function securityConfigFile(cluster: ClusterConfig): Record<string, unknown> {
+export function securityConfigFile(props: Pick<SecurityConfigProps, 'issuer' | 'claims'>): Record<string, unknown> {
   return {
     _meta: { type: 'config', config_version: 2 },
     config: {
@@ -79,9 +83,9 @@ export function securityConfigFile(cluster: ClusterConfig): Record<string, unkno
               type: 'openid',
               challenge: false,
               config: {
-                subject_key: cluster.oidc.usernameClaim,
-                roles_key: cluster.oidc.groupsClaim,
-                openid_connect_url: `${serviceEndpoints(cluster.domain).identity}/.well-known/openid-configuration`,
+                subject_key: props.claims.username,
+                roles_key: props.claims.groups,
+                openid_connect_url: `${props.issuer}/.well-known/openid-configuration`,
               },
             },
             authentication_backend: { type: 'noop' },
@@ -111,8 +115,8 @@ export function securityRoles(): Record<string, unknown> {
 }
 
 /** `roles_mapping.yml`: operators get all_access, readers log_reader, forwarders log_writer. */
-export function securityRoleMappings(props: SecurityConfigProps): Record<string, unknown> {
-  const operators = props.cluster.rbac.operatorGroups;
+export function securityRoleMappings(props: Pick<SecurityConfigProps, 'operatorGroups' | 'readerGroups'>): Record<string, unknown> {
+  const operators = props.operatorGroups;
   return {
     _meta: { type: 'rolesmapping', config_version: 2 },
     all_access: { reserved: false, backend_roles: [...operators], users: [LOG_STORE_ADMIN_USER], description: 'platform operators and the break-glass admin' },

@@ -1,4 +1,3 @@
-import type { ClusterConfig } from '@ck8s/core';
 import { LOG_INDEX_PATTERNS } from './log-indices.js';
 
 /** Id of the snapshot management policy. */
@@ -7,26 +6,30 @@ export const SNAPSHOT_POLICY_ID = 'ck8s-daily-snapshot';
 /** Name of the S3 snapshot repository. */
 export const SNAPSHOT_REPOSITORY = 'ck8s-logs';
 
-/** The object storage block of a cluster, when snapshots are configured. */
-type Snapshots = NonNullable<ClusterConfig['logging']['snapshots']>;
+/** Where snapshots of the log store go. */
+export interface LogSnapshots {
+  /** S3-compatible endpoint. */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** Keeps this cluster's snapshots apart in a bucket shared with others (the cluster name). */
+  readonly prefix: string;
+}
 
 /**
  * The S3 snapshot repository (body of `PUT _snapshot/ck8s-logs`). Endpoint, region and credentials
  * are client settings (`s3.client.default.*` in opensearch.yml and the keystore), not repository
  * settings; the base path keeps the cluster's snapshots apart in a bucket shared with others.
- * @returns undefined when the cluster has no `logging.snapshots`
  */
-export function snapshotRepository(cluster: ClusterConfig): Record<string, unknown> | undefined {
-  const snapshots = cluster.logging.snapshots;
-  if (!snapshots) return undefined;
-  return { type: 's3', settings: { bucket: snapshots.bucket, base_path: `opensearch/${cluster.name}`, client: 'default' } };
+export function snapshotRepository(snapshots: LogSnapshots): Record<string, unknown> {
+  return { type: 's3', settings: { bucket: snapshots.bucket, base_path: `opensearch/${snapshots.prefix}`, client: 'default' } };
 }
 
 /**
  * The S3 client settings for opensearch.yml. Access and secret key are secure settings that only
  * the keystore may hold, so they come from a Secret, never from here.
  */
-export function s3ClientSettings(snapshots: Snapshots): Record<string, string | boolean> {
+export function s3ClientSettings(snapshots: Pick<LogSnapshots, 'endpoint' | 'region'>): Record<string, string | boolean> {
   const url = new URL(snapshots.endpoint);
   return {
     's3.client.default.endpoint': url.host,
@@ -40,13 +43,11 @@ export function s3ClientSettings(snapshots: Snapshots): Record<string, string | 
 /**
  * The SM policy `ck8s-daily-snapshot` (body of `POST _plugins/_sm/policies/ck8s-daily-snapshot`):
  * a snapshot of the log indices every day at 01:00 UTC, snapshots deleted once older than
- * `logging.retentionDays` days (the newest one always kept), so a snapshot never outlives the
- * retention by more than the age of the logs it holds.
- * @returns undefined when the cluster has no `logging.snapshots`
+ * `retentionDays` days (the newest one always kept), so a snapshot never outlives the retention by
+ * more than the age of the logs it holds.
  */
-export function snapshotPolicy(cluster: ClusterConfig): Record<string, unknown> | undefined {
-  if (!cluster.logging.snapshots) return undefined;
-  const days = cluster.logging.retentionDays;
+export function snapshotPolicy(retentionDays: number): Record<string, unknown> {
+  const days = retentionDays;
   return {
     description: `ck8s: daily snapshot of the log indices, kept ${days} days`,
     enabled: true,

@@ -1,4 +1,3 @@
-import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import {
   AUDIT_LOG_PATH,
@@ -7,10 +6,14 @@ import {
   LOG_FORWARDER_POD_SECURITY_EXCEPTION,
   LogForwarder,
 } from '../src/index.js';
-import { catalog, config, find, fleet, flows, type K8sObject, network, sc, sections, wc } from './fixtures.js';
+import { connect, testApp } from '../../../test-support/connect.js';
+import { find, type K8sObject } from '../../../test-support/manifests.js';
+import { catalog, policyFlow, sections } from './fixtures.js';
 
-function render(cluster = wc) {
-  const component = new LogForwarder(new App(), 'fluent-bit', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });
+function render(clusterName = 'wc', network = {}) {
+  const app = testApp();
+  const component = new LogForwarder(app, 'fluent-bit', { catalog, clusterName, logStoreUrl: 'https://opensearch.sc.example.com' });
+  connect(app, { network: { serviceClusterCidrs: ['192.0.2.20/32'], ...network } });
   const objects: K8sObject[] = component.toJson();
   const release = find(objects, 'HelmRelease', 'fluent-bit');
   const values = release.spec.values;
@@ -72,7 +75,7 @@ describe('LogForwarder', () => {
   });
 
   it('in a service cluster, ships to its own log store under its own name', () => {
-    const { outputs } = render(sc);
+    const { outputs } = render('sc');
     expect(outputs.map((o) => [o.Host, o.Logstash_Prefix])).toEqual([
       ['opensearch.sc.example.com', 'app-sc'],
       ['opensearch.sc.example.com', 'audit-sc'],
@@ -147,33 +150,27 @@ describe('LogForwarder', () => {
     const policies = wcRender.objects.filter((o) => o.kind === 'NetworkPolicy');
     expect(policies.map((p) => p.metadata.name).sort()).toEqual([
       'allow-dns-egress',
-      'allow-fluent-bit-metrics-from-prometheus',
       'allow-fluent-bit-to-api-server',
       'allow-fluent-bit-to-service-cluster',
+      'allow-metrics-from-prometheus',
       'default-deny',
     ]);
     const pods = { 'app.kubernetes.io/name': 'fluent-bit' };
-    expect(flows(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-service-cluster'))).toEqual({ name: 'allow-fluent-bit-to-service-cluster', direction: 'egress', pods, peers: ['192.0.2.20/32'], ports: ['443/TCP'] });
-    expect(flows(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-api-server'))).toEqual({ name: 'allow-fluent-bit-to-api-server', direction: 'egress', pods, peers: ['10.0.0.1/32'], ports: ['6443/TCP'] });
-    expect(flows(find(policies, 'NetworkPolicy', 'allow-fluent-bit-metrics-from-prometheus'))).toEqual({
-      name: 'allow-fluent-bit-metrics-from-prometheus',
+    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-service-cluster'))).toEqual({ name: 'allow-fluent-bit-to-service-cluster', direction: 'egress', pods, peers: ['192.0.2.20/32'], ports: ['443/TCP'] });
+    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-api-server'))).toEqual({ name: 'allow-fluent-bit-to-api-server', direction: 'egress', pods, peers: ['10.0.0.1/32'], ports: ['6443/TCP'] });
+    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-metrics-from-prometheus'))).toEqual({
+      name: 'allow-metrics-from-prometheus',
       direction: 'ingress',
       pods,
-      // the server in a service cluster, the agent in a workload cluster
-      peers: [{ namespace: 'monitoring', pods: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['prometheus', 'prometheus-agent'] }] }],
+      // whoever plays the scraper in the cluster: the server in a service cluster, the agent in a workload cluster
+      peers: [{ namespace: 'monitoring', pods: { 'app.kubernetes.io/name': 'prometheus' } }],
       ports: ['2020/TCP'],
     });
+    expect(wcRender.component.metrics).toEqual([expect.objectContaining({ name: 'fluent-bit', port: 2020, path: '/api/v2/metrics/prometheus' })]);
   });
 
   it('needs the addresses of the service cluster and of the API server', () => {
-    const noService = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', network: { apiServer: network.apiServer } });
-    expect(() => new LogForwarder(new App(), 'fluent-bit', { cluster: noService, fleet, catalog })).toThrow(/network\.serviceClusterCidrs: is required/);
-    const noApi = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', network: { serviceClusterCidrs: ['192.0.2.20/32'] } });
-    expect(() => new LogForwarder(new App(), 'fluent-bit', { cluster: noApi, fleet, catalog })).toThrow(/network\.apiServer: is required/);
-  });
-
-  it('fails when the service cluster is not in the fleet', () => {
-    const orphan = config({ name: 'wc2', profile: 'workload', domain: 'wc2.example.com', serviceCluster: 'elsewhere', network });
-    expect(() => new LogForwarder(new App(), 'fluent-bit', { cluster: orphan, fleet, catalog })).toThrow(/service cluster "elsewhere" is not in this repository/);
+    expect(() => render('wc', { serviceClusterCidrs: [] })).toThrow(/network\.serviceClusterCidrs: is required: fluent-bit sends to the service cluster's ingress/);
+    expect(() => render('wc', { apiServer: undefined })).toThrow(/network\.apiServer: is required: fluent-bit must reach the Kubernetes API server/);
   });
 });

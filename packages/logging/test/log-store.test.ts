@@ -8,17 +8,20 @@ import {
   LogForwarder,
   LogStore,
   type LogStoreProps,
-  logStoreEndpoints,
   retentionPolicy,
   snapshotPolicy,
 } from '../src/index.js';
-import { catalog, config, find, fleet, flows, type K8sObject, network, sc, wc } from './fixtures.js';
+import { connect, testApp } from '../../../test-support/connect.js';
+import { find, type K8sObject } from '../../../test-support/manifests.js';
+import { catalog, policyFlow as flows, SC_HOSTS, SC_ISSUER } from './fixtures.js';
 
-const snapshots = { endpoint: 'https://s3.example.com', bucket: 'ck8s-logs-sc', region: 'eu-north-1' };
-const scWithSnapshots = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, objectStorageCidrs: ['198.51.100.0/24'] }, logging: { snapshots } });
+const snapshots = { endpoint: 'https://s3.example.com', bucket: 'ck8s-logs-sc', region: 'eu-north-1', prefix: 'sc' };
+const withSnapshots: Partial<LogStoreProps> = { snapshots };
 
-function render(cluster = sc, extra: Partial<LogStoreProps> = {}) {
-  const component = new LogStore(new App(), 'opensearch', { cluster, fleet, catalog, ...extra });
+function render(extra: Partial<LogStoreProps> = {}, network = {}) {
+  const app = testApp();
+  const component = new LogStore(app, 'opensearch', { catalog, hosts: SC_HOSTS, issuer: SC_ISSUER, operatorGroups: ['platform-operators'], ...extra });
+  connect(app, { network });
   const objects: K8sObject[] = component.toJson();
   const opensearch = find(objects, 'HelmRelease', 'opensearch');
   const dashboards = find(objects, 'HelmRelease', 'opensearch-dashboards');
@@ -41,10 +44,6 @@ function render(cluster = sc, extra: Partial<LogStoreProps> = {}) {
 
 describe('LogStore', () => {
   const out = render();
-
-  it('refuses a workload cluster', () => {
-    expect(() => new LogStore(new App(), 'opensearch', { cluster: wc, fleet, catalog })).toThrow(/log store: cluster "wc" has profile "workload"; OpenSearch runs in service clusters only/);
-  });
 
   it('deploys OpenSearch and Dashboards at the catalog versions in its own opensearch namespace, Dashboards after OpenSearch', () => {
     expect(out.component.outputFile).toBe('controllers/opensearch.yaml');
@@ -93,7 +92,7 @@ describe('LogStore', () => {
     expect(reader.index_permissions).toEqual([{ index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'] }]);
     expect(out.mapping.log_reader.backend_roles).toEqual(['log-readers']);
     expect(out.mapping.all_access.backend_roles).toEqual(['platform-operators']);
-    const custom = render(sc, { logReaderGroups: ['auditors', 'sre'] });
+    const custom = render({ logReaderGroups: ['auditors', 'sre'] });
     expect(custom.mapping.log_reader.backend_roles).toEqual(['auditors', 'sre']);
     expect(custom.mapping.kibana_user.backend_roles).toEqual(['auditors', 'sre', 'platform-operators']);
   });
@@ -125,17 +124,19 @@ describe('LogStore', () => {
   it('declares every Secret it reads', () => {
     expect(out.component.requiredSecrets.map((s) => [s.namespace, s.name, s.keys])).toEqual([
       ['opensearch', 'opensearch-internal-users', ['internal_users.yml']],
+      ['opensearch', 'opensearch-admin', ['username', 'password']],
       ['opensearch', 'opensearch-node-tls', ['tls.crt', 'tls.key', 'ca.crt']],
       ['opensearch', 'opensearch-dashboards-account', ['username', 'password', 'cookie']],
       ['opensearch', 'opensearch-dashboards-oidc', ['client-secret']],
     ]);
     expect(out.osd.opensearchAccount.secret).toBe('opensearch-dashboards-account');
-    const withSnapshots = render(scWithSnapshots).component.requiredSecrets.map((s) => s.name);
-    expect(withSnapshots).toContain(LOG_STORE_SECRETS.snapshotCredentials.name);
+    // the break-glass password is kept for people: synth does not need it
+    expect(out.component.requiredSecrets.filter((s) => s.optional).map((s) => s.name)).toEqual(['opensearch-admin']);
+    expect(render(withSnapshots).component.requiredSecrets.map((s) => s.name)).toContain(LOG_STORE_SECRETS.snapshotCredentials.name);
   });
 
   it('retention: deletes an index after the configured days or once it holds the configured size', () => {
-    const policy = retentionPolicy(sc).policy as K8sObject;
+    const policy = retentionPolicy({ days: 30, size: '50gb' }).policy as K8sObject;
     expect(policy.default_state).toBe('hot');
     const hot = policy.states.find((s: K8sObject) => s.name === 'hot');
     expect(hot.transitions).toEqual([
@@ -145,18 +146,16 @@ describe('LogStore', () => {
     expect(policy.states.find((s: K8sObject) => s.name === 'delete').actions).toEqual([{ delete: {} }]);
     expect(policy.ism_template).toEqual([{ index_patterns: ['app-*', 'audit-*', 'falco*'], priority: 100 }]);
     // delivered as the ConfigMap the apply script reads
-    expect(JSON.parse(out.policies['ism-ck8s-retention.json']!)).toEqual(retentionPolicy(sc));
+    expect(JSON.parse(out.policies['ism-ck8s-retention.json']!)).toEqual(retentionPolicy({ days: 30, size: '50gb' }));
   });
 
   it('retention: follows non-default settings', () => {
-    const short = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, logging: { retentionDays: 7, retentionSize: '200gb' } });
-    const hot = (retentionPolicy(short).policy as K8sObject).states[0];
+    const hot = (retentionPolicy({ days: 7, size: '200gb' }).policy as K8sObject).states[0];
     expect(hot.transitions.map((t: K8sObject) => t.conditions)).toEqual([{ min_index_age: '7d' }, { min_size: '200gb' }]);
-    expect(JSON.parse(render(short).policies['ism-ck8s-retention.json']!).policy.states[0].transitions[1].conditions).toEqual({ min_size: '200gb' });
+    expect(JSON.parse(render({ retentionDays: 7, retentionSize: '200gb' }).policies['ism-ck8s-retention.json']!).policy.states[0].transitions[1].conditions).toEqual({ min_size: '200gb' });
   });
 
   it('without snapshots: no SM policy, repository, keystore or object storage egress', () => {
-    expect(snapshotPolicy(sc)).toBeUndefined();
     expect(Object.keys(out.policies).sort()).toEqual(['apply-policies.sh', 'index-template.json', 'ism-ck8s-retention.json']);
     expect(out.policies['apply-policies.sh']).not.toMatch(/_sm\/|_snapshot/);
     expect(out.os.keystore).toEqual([]);
@@ -165,9 +164,9 @@ describe('LogStore', () => {
   });
 
   it('with snapshots: a daily SM policy kept for the retention, an S3 repository with keystore credentials, egress to object storage', () => {
-    const snap = render(scWithSnapshots);
+    const snap = render(withSnapshots);
     const sm = JSON.parse(snap.policies['sm-ck8s-daily-snapshot.json']!);
-    expect(sm).toEqual(snapshotPolicy(scWithSnapshots));
+    expect(sm).toEqual(snapshotPolicy(30));
     expect(sm.creation.schedule.cron.expression).toBe('0 1 * * *');
     expect(sm.deletion.condition).toEqual({ max_age: '30d', min_count: 1 });
     expect(sm.snapshot_config).toMatchObject({ repository: 'ck8s-logs', indices: 'app-*,audit-*,falco*', include_global_state: false });
@@ -183,18 +182,15 @@ describe('LogStore', () => {
       peers: ['198.51.100.0/24'],
       ports: ['443/TCP'],
     });
-    const weekly = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, objectStorageCidrs: ['198.51.100.0/24'] }, logging: { snapshots, retentionDays: 90 } });
-    expect((snapshotPolicy(weekly) as K8sObject).deletion.condition.max_age).toBe('90d');
+    expect((snapshotPolicy(90) as K8sObject).deletion.condition.max_age).toBe('90d');
   });
 
-  it('needs the addresses of its own ingress, where the identity provider is served', () => {
-    const noIngress = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { apiServer: network.apiServer } });
-    expect(() => render(noIngress)).toThrow(/network\.serviceClusterCidrs: is required: opensearch \(single sign-on\)/);
+  it('needs the addresses of the ingress where the identity provider is served', () => {
+    expect(() => render({}, { serviceClusterCidrs: [] })).toThrow(/network\.serviceClusterCidrs: is required: opensearch signs people in at the service cluster's identity provider/);
   });
 
   it('refuses snapshots without the addresses of the object storage', () => {
-    const noCidrs = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, logging: { snapshots } });
-    expect(() => render(noCidrs)).toThrow(/clusters\/sc\/cluster\.yaml: network\.objectStorageCidrs: is required when logging\.snapshots is set/);
+    expect(() => render(withSnapshots, { objectStorageCidrs: [] })).toThrow(/clusters\/test\/cluster\.yaml: network\.objectStorageCidrs: is required: opensearch stores data in https:\/\/s3\.example\.com/);
   });
 
   it('keeps the pods within the restricted profile: no sysctl or root init containers', () => {
@@ -214,38 +210,42 @@ describe('LogStore', () => {
     const osd = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
     const ingress = { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
     expect(policies).toEqual([
-      { name: 'allow-opensearch-from-ingress', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
-      { name: 'allow-opensearch-from-dashboards', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: osd }], ports: ['9200/TCP'] },
-      { name: 'allow-opensearch-transport-from-nodes', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
-      { name: 'allow-opensearch-transport-to-nodes', direction: 'egress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
-      { name: 'allow-opensearch-to-identity-provider', direction: 'egress', pods: os, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
-      { name: 'allow-dashboards-from-ingress', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },
+      { name: 'allow-opensearch-from-ingress-controller', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
+      { name: 'allow-opensearch-dashboards-from-ingress-controller', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },
       { name: 'allow-dashboards-to-opensearch', direction: 'egress', pods: osd, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9200/TCP'] },
+      { name: 'allow-opensearch-from-dashboards', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: osd }], ports: ['9200/TCP'] },
+      { name: 'allow-opensearch-internal-egress', direction: 'egress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
+      { name: 'allow-opensearch-internal-ingress', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
+      { name: 'allow-opensearch-to-identity-provider', direction: 'egress', pods: os, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
       { name: 'allow-dashboards-to-identity-provider', direction: 'egress', pods: osd, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
     ]);
+    // inside the service cluster, the identity provider's address leads to its own ingress controller
+    const inside = render({}, { isServiceCluster: true }).objects.find((o) => o.metadata.name === 'allow-opensearch-to-identity-provider');
+    expect(flows(inside).peers).toEqual([ingress, '192.0.2.10/32']);
   });
 
-  it('lists the endpoints it serves and creates no Ingress or Certificate itself', () => {
-    expect(out.component.endpoints).toEqual([
-      { name: 'opensearch', host: 'opensearch.sc.example.com', namespace: 'opensearch', service: 'opensearch-cluster-master', port: 9200, backendProtocol: 'HTTPS' },
-      { name: 'opensearch-dashboards', host: 'opensearch-dashboards.sc.example.com', namespace: 'opensearch', service: 'opensearch-dashboards', port: 5601, backendProtocol: 'HTTP' },
+  it('declares the endpoints it serves and its client at the identity provider, and creates no Ingress or Certificate itself', () => {
+    expect(out.component.endpoints.map((e) => [e.name, e.host, e.pods.namespace, e.service.name, e.service.port, e.backendProtocol ?? 'HTTP'])).toEqual([
+      ['opensearch', 'opensearch.sc.example.com', 'opensearch', 'opensearch-cluster-master', 9200, 'HTTPS'],
+      ['opensearch-dashboards', 'opensearch-dashboards.sc.example.com', 'opensearch', 'opensearch-dashboards', 5601, 'HTTP'],
     ]);
-    expect(logStoreEndpoints(sc)).toEqual(out.component.endpoints);
+    expect(out.component.oidcClients).toEqual([{ id: 'opensearch-dashboards', name: 'OpenSearch Dashboards', redirectURIs: ['https://opensearch-dashboards.sc.example.com/auth/openid/login'] }]);
     expect(out.objects.filter((o) => ['Ingress', 'Certificate'].includes(o.kind))).toEqual([]);
     expect(out.os.ingress).toEqual({ enabled: false });
     expect(out.osd.ingress).toEqual({ enabled: false });
   });
 
-  it('serves the host the forwarders of every cluster write to', () => {
-    const forwarder = new LogForwarder(new App(), 'fluent-bit', { cluster: wc, fleet, catalog }).toJson();
-    const outputs: string = find(forwarder, 'HelmRelease', 'fluent-bit').spec.values.config.outputs;
-    expect(outputs).toContain(`Host                     ${out.component.endpoints[0]!.host}`);
+  it('accepts every cluster\'s forwarders as log writers in its internal users', () => {
+    const [sink] = out.component.accountSinks;
+    expect(sink).toMatchObject({ kind: 'log-writer', namespace: 'opensearch', secret: 'opensearch-internal-users', key: 'internal_users.yml' });
+    const text = sink!.add('_meta: { type: internalusers, config_version: 2 }\n', [{ user: 'fluent-bit-wc', password: 'pw' }], { bcrypt: (p) => `hash(${p})`, htpasswd: () => '', upsertHtpasswd: () => '' });
+    expect(parse(text)).toEqual({ _meta: { type: 'internalusers', config_version: 2 }, 'fluent-bit-wc': { hash: 'hash(pw)', backend_roles: ['log-writer'] } });
   });
 
   it('sits beside the forwarder in a service cluster without duplicate objects', () => {
     const app = new App();
-    const forwarder = new LogForwarder(app, 'fluent-bit', { cluster: sc, fleet, catalog });
-    const store = new LogStore(app, 'opensearch', { cluster: sc, fleet, catalog });
+    const forwarder = new LogForwarder(app, 'fluent-bit', { catalog, clusterName: 'sc', logStoreUrl: `https://${SC_HOSTS.opensearch}` });
+    const store = new LogStore(app, 'opensearch', { catalog, hosts: SC_HOSTS, issuer: SC_ISSUER });
     const all: K8sObject[] = [...forwarder.toJson(), ...store.toJson()];
     const ids = all.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     expect(new Set(ids).size).toBe(ids.length);

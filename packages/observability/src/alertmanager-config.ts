@@ -1,4 +1,4 @@
-import { type ClusterConfig, type ConfigProblem, ConfigError, type RequiredSecret } from '@ck8s/core';
+import { type ClusterConfig, NULL_RECEIVER, type RequiredSecret } from '@ck8s/core';
 import { MONITORING_NAMESPACE } from './monitoring-names.js';
 
 export type ReceiverConfig = ClusterConfig['observability']['receivers'][number];
@@ -19,7 +19,7 @@ export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
  * Receiver that drops what it gets: the Watchdog heartbeat (always firing, by design) and the
  * InfoInhibitor helper go here, as in the chart's default configuration, so they page nobody.
  */
-export const NULL_RECEIVER = 'null';
+export { NULL_RECEIVER };
 
 /** The file Alertmanager reads a receiver's credential from. */
 export function receiverCredentialFile(receiver: Pick<ReceiverConfig, 'type' | 'secret'>): string {
@@ -36,35 +36,14 @@ export interface AlertmanagerSetup {
 }
 
 /**
- * Alertmanager's configuration from `observability.receivers`: every alert goes to the first
- * receiver, grouped per cluster; each receiver reads its credential from its sops Secret through
- * Alertmanager's `*_file` fields, so no credential is ever part of the chart values.
- * @throws ConfigError naming every bad field: no receiver, a missing e-mail field, a duplicate or reserved name
+ * Alertmanager's configuration from the receivers (`observability.receivers`, checked at load:
+ * at least one, unique names, none called `null`, e-mail fields present): every alert goes to the
+ * first receiver, grouped per cluster; each receiver reads its credential from its sops Secret
+ * through Alertmanager's `*_file` fields, so no credential is ever part of the chart values.
+ * Onboarding places the alert receiver's credential given as `alert-receiver/<key>`.
  */
-export function alertmanagerSetup(cluster: ClusterConfig): AlertmanagerSetup {
-  const file = `clusters/${cluster.name}/cluster.yaml`;
-  const receivers = cluster.observability.receivers;
-  const problems: ConfigProblem[] = [];
-  if (receivers.length === 0) {
-    problems.push({
-      file,
-      path: 'observability.receivers',
-      message: `is empty; a service cluster needs at least one receiver (slack, email, pagerduty or webhook): Alertmanager sends every alert to the first one`,
-    });
-  }
-  const seen = new Set<string>();
-  receivers.forEach((r, i) => {
-    if (r.name === NULL_RECEIVER) problems.push({ file, path: `observability.receivers[${i}].name`, message: `"${r.name}" is reserved for the receiver that drops the Watchdog heartbeat; choose another name` });
-    else if (seen.has(r.name)) problems.push({ file, path: `observability.receivers[${i}].name`, message: `"${r.name}" is used by an earlier receiver; receiver names must be unique` });
-    seen.add(r.name);
-    if (r.type === 'email') {
-      for (const field of ['to', 'from', 'smarthost'] as const) {
-        if (!r[field]) problems.push({ file, path: `observability.receivers[${i}].${field}`, message: `is required for an email receiver ("${r.name}")` });
-      }
-    }
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
-
+export function alertmanagerSetup(receivers: readonly ReceiverConfig[]): AlertmanagerSetup {
+  if (receivers.length === 0) throw new Error('alertmanager: at least one receiver is needed; Alertmanager sends every alert to the first one');
   const secrets: string[] = [];
   const keys = new Map<string, string[]>();
   for (const r of receivers) {
@@ -73,12 +52,15 @@ export function alertmanagerSetup(cluster: ClusterConfig): AlertmanagerSetup {
     if (!list.includes(RECEIVER_SECRET_KEYS[r.type])) list.push(RECEIVER_SECRET_KEYS[r.type]);
     keys.set(r.secret, list);
   }
-  const requiredSecrets = secrets.map((name) => ({
-    namespace: MONITORING_NAMESPACE,
-    name,
-    keys: keys.get(name)!,
-    purpose: `credentials of the Alertmanager receiver(s) ${receivers.filter((r) => r.secret === name).map((r) => `${r.name} (${r.type})`).join(', ')}`,
-  }));
+  const requiredSecrets = secrets.map(
+    (name): RequiredSecret => ({
+      namespace: MONITORING_NAMESPACE,
+      name,
+      keys: keys.get(name)!,
+      purpose: `credentials of the Alertmanager receiver(s) ${receivers.filter((r) => r.secret === name).map((r) => `${r.name} (${r.type})`).join(', ')}`,
+      generate: (context) => Object.fromEntries(keys.get(name)!.map((key) => [key, context.outside(`alert-receiver/${key}`)])),
+    }),
+  );
 
   // inhibition as in the chart's defaults, but never across clusters
   const inhibitRules = [
@@ -125,9 +107,9 @@ function receiverConfig(r: ReceiverConfig): Record<string, unknown> {
 }
 
 /** Ports Alertmanager must reach its receivers on: HTTPS, plus each e-mail receiver's SMTP port. */
-export function receiverPorts(cluster: ClusterConfig): number[] {
+export function receiverPorts(receivers: readonly ReceiverConfig[]): number[] {
   const ports = new Set<number>([443]);
-  for (const r of cluster.observability.receivers) {
+  for (const r of receivers) {
     if (r.type === 'email' && r.smarthost) ports.add(Number(r.smarthost.split(':')[1]));
   }
   return [...ports].sort((a, b) => a - b);

@@ -1,12 +1,10 @@
-import { type ChartCatalog, type ClusterConfig, Component, HelmChart, NetworkAllow, objectName, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, objectName } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AVAILABILITY_JOB, availabilityRuleGroups, ENDPOINT_LABEL } from './availability-slo.js';
 import type { BlackboxExporterValues } from './blackbox-exporter-values.js';
-import { ANY_ADDRESS } from './monitoring-network-policies.js';
-import { BLACKBOX_RELEASE, INGRESS_CONTROLLER_PODS, MONITORING_NAMESPACE, MONITORING_PODS, MONITORING_SERVICES } from './monitoring-names.js';
+import { BLACKBOX_RELEASE, MONITORING_NAMESPACE, MONITORING_PODS, MONITORING_SERVICES } from './monitoring-names.js';
 import { PrometheusRule } from './prometheus-rule.js';
-import { requireServiceCluster } from './require-service-cluster.js';
 
 /** A platform endpoint whose availability is measured. */
 export interface ProbedEndpoint {
@@ -17,9 +15,9 @@ export interface ProbedEndpoint {
 }
 
 export interface AvailabilityProbesProps {
-  /** A service cluster. */
-  readonly cluster: ClusterConfig;
   readonly catalog: ChartCatalog;
+  /** Availability objective of the endpoints in percent over 30 days. @default 99.95 */
+  readonly objective?: number;
   /** The endpoints to probe. */
   readonly endpoints: readonly ProbedEndpoint[];
   /** How often each endpoint is probed. @default '1m' */
@@ -30,9 +28,9 @@ export interface AvailabilityProbesProps {
 export const PROBE_MODULE = 'http_2xx';
 
 /**
- * Availability of the platform's endpoints (`platform/availability.yaml`, usually id
+ * Availability of the platform's endpoints, in a service cluster (`platform/availability.yaml`, usually id
  * `availability`): the blackbox exporter in the monitoring namespace, one Probe per endpoint, and
- * rules that measure availability against `observability.availabilityObjective` over 30 days and
+ * rules that measure availability against the objective over 30 days and
  * alert on fast and slow error-budget burn (multi-window, multi-burn-rate).
  */
 export class AvailabilityProbes extends Component {
@@ -40,8 +38,6 @@ export class AvailabilityProbes extends Component {
 
   constructor(scope: Construct, id: string, props: AvailabilityProbesProps) {
     super(scope, id, { layer: 'platform' });
-    const { cluster } = props;
-    requireServiceCluster(cluster, id);
     const namespace = MONITORING_NAMESPACE;
     const interval = props.interval ?? '1m';
     const names = new Set<string>();
@@ -91,20 +87,11 @@ export class AvailabilityProbes extends Component {
       });
     }
 
-    this.rule = new PrometheusRule(this, 'rule', { name: 'availability', namespace, groups: availabilityRuleGroups(cluster.observability.availabilityObjective) });
+    this.rule = new PrometheusRule(this, 'rule', { name: 'availability', namespace, groups: availabilityRuleGroups(props.objective ?? 99.95) });
 
-    const port = [{ port: MONITORING_SERVICES.blackboxExporter.port }];
-    new NetworkAllow(this, 'from-prometheus', { namespace, name: 'allow-blackbox-exporter-from-prometheus', direction: 'ingress', podLabels: MONITORING_PODS.blackboxExporter, peers: [{ namespace, podLabels: MONITORING_PODS.prometheus }], ports: port });
-    new NetworkAllow(this, 'prometheus-out', { namespace, name: 'allow-prometheus-to-blackbox-exporter', direction: 'egress', podLabels: MONITORING_PODS.prometheus, peers: [{ namespace, podLabels: MONITORING_PODS.blackboxExporter }], ports: port });
-    // endpoints are probed as users reach them: through the ingress controller (inside the
-    // cluster its address leads to the controller pods) or any address outside, on 443 only
-    new NetworkAllow(this, 'probes-out', {
-      namespace,
-      name: 'allow-blackbox-exporter-to-endpoints',
-      direction: 'egress',
-      podLabels: MONITORING_PODS.blackboxExporter,
-      peers: [{ namespace: PLATFORM_NAMESPACES.ingress, podLabels: INGRESS_CONTROLLER_PODS }, { cidrs: ANY_ADDRESS }],
-      ports: [{ port: 443 }],
-    });
+    this.addFlow({ from: MONITORING_PODS.prometheus, to: MONITORING_PODS.blackboxExporter, ports: [{ port: MONITORING_SERVICES.blackboxExporter.port }] });
+    // endpoints are probed as users reach them: through the ingress controller (inside the cluster its
+    // address leads to the controller pods) or any address outside, on 443 only
+    this.addFlow({ from: MONITORING_PODS.blackboxExporter, to: { peer: 'platform-endpoints' }, name: 'allow-blackbox-exporter-to-endpoints' });
   }
 }

@@ -1,15 +1,9 @@
-import { type ClusterConfig, Component } from '@ck8s/core';
+import { Component } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { type DashboardSpec, dashboardJson } from './grafana-dashboard.js';
 import { platformDashboard, tenantDashboard } from './golden-signal-specs.js';
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
-import { requireServiceCluster } from './require-service-cluster.js';
-
-export interface GoldenSignalDashboardsProps {
-  /** A service cluster: its Grafana shows every cluster's metrics. */
-  readonly cluster: ClusterConfig;
-}
 
 /** The dashboards, by ConfigMap name. */
 export const GOLDEN_SIGNAL_DASHBOARDS: Readonly<Record<string, () => DashboardSpec>> = {
@@ -18,15 +12,15 @@ export const GOLDEN_SIGNAL_DASHBOARDS: Readonly<Record<string, () => DashboardSp
 };
 
 /**
- * Grafana dashboards as code (`platform/dashboards.yaml`, usually id `dashboards`): latency,
+ * Grafana dashboards as code for a service cluster's Grafana, which shows every cluster's metrics
+ * (`platform/dashboards.yaml`, usually id `dashboards`): latency,
  * traffic, errors and saturation of the platform's components and nodes, and of the tenants'
  * workloads per namespace, each with a `cluster` variable. One ConfigMap per dashboard, labelled
  * for Grafana's sidecar; the JSON is deterministic (stable uids and panel ids, no timestamps).
  */
 export class GoldenSignalDashboards extends Component {
-  constructor(scope: Construct, id: string, props: GoldenSignalDashboardsProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id, { layer: 'platform' });
-    requireServiceCluster(props.cluster, id);
     for (const [name, spec] of Object.entries(GOLDEN_SIGNAL_DASHBOARDS)) {
       const dashboard = spec();
       new ApiObject(this, name, {

@@ -146,8 +146,8 @@ export function platformDashboard(): DashboardSpec {
               { expr: `sum by (cluster, name) (rate(fluentbit_output_dropped_records_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{name}} dropped' },
             ],
           },
-          // the log store may have a namespace of its own: any platform namespace
-          memorySaturation('Saturation (memory of limit)', Object.values(PLATFORM_NAMESPACES), 'fluent-bit|opensearch'),
+          // the forwarder and the log store, each in its own namespace
+          memorySaturation('Saturation (memory of limit)', [PLATFORM_NAMESPACES.logging, PLATFORM_NAMESPACES.logStore], 'fluent-bit|opensearch'),
         ],
       },
       {

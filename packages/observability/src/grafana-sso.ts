@@ -1,4 +1,4 @@
-import { type ClusterConfig, type RequiredSecret, serviceEndpoints } from '@ck8s/core';
+import { oidcClientSecretId, type RequiredSecret } from '@ck8s/core';
 import type { ContainerSecurityContextValues, GrafanaValues } from './kube-prometheus-stack-values.js';
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
 
@@ -25,6 +25,15 @@ export function grafanaRoleAttributePath(operatorGroups: readonly string[]): str
   return `(${checks.join(' || ')}) && 'Admin' || 'Viewer'`;
 }
 
+export interface GrafanaSetupProps {
+  /** Grafana's public URL, e.g. `https://grafana.<domain>`. */
+  readonly url: string;
+  /** The OIDC issuer people sign in at. */
+  readonly issuer: string;
+  /** Identity-provider groups of the platform operators: Grafana Admins. */
+  readonly operatorGroups: readonly string[];
+}
+
 export interface GrafanaSetup {
   readonly values: Extract<GrafanaValues, { enabled: true }>;
   readonly requiredSecrets: readonly RequiredSecret[];
@@ -35,16 +44,15 @@ export interface GrafanaSetup {
  * PKCE, client `grafana`), roles from the `groups` claim, the client secret and the admin account
  * from sops Secrets (never in the values), and the dashboard sidecar watching every namespace.
  */
-export function grafanaSetup(cluster: ClusterConfig): GrafanaSetup {
-  const endpoints = serviceEndpoints(cluster.domain);
-  const issuer = endpoints.identity;
+export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
+  const issuer = props.issuer;
   const values: GrafanaSetup['values'] = {
     enabled: true,
     admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
     // Grafana reads GF_<SECTION>_<KEY> over grafana.ini, so the client secret stays in its Secret
     envValueFrom: { GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: GRAFANA_OIDC_SECRET.name, key: GRAFANA_OIDC_SECRET.key } } },
     'grafana.ini': {
-      server: { root_url: endpoints.grafana },
+      server: { root_url: props.url },
       'auth.generic_oauth': {
         enabled: true,
         name: 'Single sign-on',
@@ -57,7 +65,7 @@ export function grafanaSetup(cluster: ClusterConfig): GrafanaSetup {
         allow_sign_up: true,
         email_attribute_path: 'email',
         groups_attribute_path: 'groups',
-        role_attribute_path: grafanaRoleAttributePath(cluster.rbac.operatorGroups),
+        role_attribute_path: grafanaRoleAttributePath(props.operatorGroups),
         // a token without groups gets the default role (Viewer) instead of being refused
         role_attribute_strict: false,
       },
@@ -78,8 +86,20 @@ export function grafanaSetup(cluster: ClusterConfig): GrafanaSetup {
     resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
   };
   const requiredSecrets: RequiredSecret[] = [
-    { namespace: MONITORING_NAMESPACE, name: GRAFANA_OIDC_SECRET.name, keys: [GRAFANA_OIDC_SECRET.key], purpose: `Grafana's client secret at the identity provider (client id ${GRAFANA_OIDC_CLIENT_ID})` },
-    { namespace: MONITORING_NAMESPACE, name: GRAFANA_ADMIN_SECRET.name, keys: [GRAFANA_ADMIN_SECRET.userKey, GRAFANA_ADMIN_SECRET.passwordKey], purpose: "Grafana's local admin account (break-glass login)" },
+    {
+      namespace: MONITORING_NAMESPACE,
+      name: GRAFANA_OIDC_SECRET.name,
+      keys: [GRAFANA_OIDC_SECRET.key],
+      purpose: `Grafana's client secret at the identity provider (client id ${GRAFANA_OIDC_CLIENT_ID})`,
+      generate: (context) => ({ [GRAFANA_OIDC_SECRET.key]: context.shared(oidcClientSecretId(GRAFANA_OIDC_CLIENT_ID)) }),
+    },
+    {
+      namespace: MONITORING_NAMESPACE,
+      name: GRAFANA_ADMIN_SECRET.name,
+      keys: [GRAFANA_ADMIN_SECRET.userKey, GRAFANA_ADMIN_SECRET.passwordKey],
+      purpose: "Grafana's local admin account (break-glass login)",
+      generate: (context) => ({ [GRAFANA_ADMIN_SECRET.userKey]: 'admin', [GRAFANA_ADMIN_SECRET.passwordKey]: context.password() }),
+    },
   ];
   return { values, requiredSecrets };
 }

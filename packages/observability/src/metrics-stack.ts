@@ -1,55 +1,64 @@
-import {
-  type ChartCatalog,
-  type ClusterConfig,
-  Component,
-  type Fleet,
-  HardenedNamespace,
-  HelmChart,
-  NetworkAllow,
-  type RequiredSecret,
-  serviceClusterOf,
-  serviceEndpoints,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, type Pods, type RequiredSecret } from '@ck8s/core';
 import type { Construct } from 'constructs';
-import { alertmanagerSetup } from './alertmanager-config.js';
+import { alertmanagerSetup, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
-import { grafanaSetup } from './grafana-sso.js';
+import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
 import type { ContainerSecurityContextValues, KubePrometheusStackValues, PodSecurityContextValues, PrometheusSpecValues } from './kube-prometheus-stack-values.js';
-import { MonitoringNetworkPolicies } from './monitoring-network-policies.js';
 import { METRICS_RELEASE, MONITORING_NAMESPACE, MONITORING_PODS, MONITORING_SERVICES, NODE_EXPORTER_NAMESPACE } from './monitoring-names.js';
 import { prometheusRetention, prometheusRetentionSize, prometheusVolumeSize } from './retention.js';
 
-export interface MetricsStackProps {
-  readonly cluster: ClusterConfig;
-  /** Every cluster of the repository; a workload cluster's service cluster is looked up here. */
-  readonly fleet: Fleet;
+interface MetricsStackCommonProps {
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the namespaces, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** The cluster's name: the `cluster` label on every series. */
+  readonly clusterName: string;
 }
 
 /**
- * An endpoint the metrics stack serves, for the caller to expose through the ingress controller
- * (the component creates no Ingress). Prometheus and Alertmanager have no login of their own:
- * their Ingress must authenticate (the workload clusters' remote-write credentials, falcosidekick).
+ * A service cluster's stack: Prometheus keeps the metrics of every cluster reporting to it and
+ * evaluates the alerts, Alertmanager notifies, Grafana shows them.
  */
-export interface MonitoringEndpoint {
-  /** Short name, also the first label of the host. */
-  readonly name: 'grafana' | 'prometheus' | 'alertmanager';
-  /** Public host, e.g. `grafana.demo-sc.example.com` (the same host `serviceEndpoints` derives). */
-  readonly host: string;
-  /** Namespace of the Service. */
-  readonly namespace: string;
-  /** Name of the Service in {@link namespace}. */
-  readonly service: string;
-  readonly port: number;
+export interface MetricsServerProps extends MetricsStackCommonProps {
+  readonly mode: 'server';
+  /** How long metrics are kept ... @default '30d' */
+  readonly retentionTime?: string;
+  /** ... or until they take this much space, whichever comes first. @default '50GB' */
+  readonly retentionSize?: string;
+  /** Alertmanager's receivers; the first gets every alert. */
+  readonly receivers: readonly ReceiverConfig[];
+  /** Grafana's single sign-on. */
+  readonly grafana: GrafanaSetupProps;
+  /** Public hosts of the endpoints the stack serves through the ingress controller. */
+  readonly hosts: { readonly grafana: string; readonly prometheus: string; readonly alertmanager: string };
 }
+
+/** A workload cluster's stack: Prometheus in agent mode writes everything to the service cluster. */
+export interface MetricsAgentProps extends MetricsStackCommonProps {
+  readonly mode: 'agent';
+  /** The service cluster's remote-write URL. */
+  readonly remoteWriteUrl: string;
+}
+
+export type MetricsStackProps = MetricsServerProps | MetricsAgentProps;
 
 /** sops Secret a workload cluster's Prometheus agent authenticates to the service cluster with. */
 export const REMOTE_WRITE_SECRET = { name: 'prometheus-remote-write', usernameKey: 'username', passwordKey: 'password' } as const;
 
+/** htpasswd Secrets of the server's endpoints that have no login of their own, and what their clients are. */
+export const ENDPOINT_CLIENTS_SECRETS = {
+  prometheus: { name: 'prometheus-basic-auth', key: 'auth', kind: 'metrics-writer' },
+  alertmanager: { name: 'alertmanager-basic-auth', key: 'auth', kind: 'alert-sender' },
+} as const;
+
+/** htpasswd text without users: nginx reads '#' lines as comments, and refuses every request until a client is added. */
+export const NO_CLIENTS_YET = '# no clients yet: ck8s init adds a line for each cluster it onboards\n';
+
 /** The external label (and scrape label) that names the cluster a series comes from. */
 export const CLUSTER_LABEL = 'cluster';
+
+/** The account name of a cluster's Prometheus agent at its service cluster's remote-write endpoint. */
+export function remoteWriteUser(cluster: string): string {
+  return `prometheus-${cluster}`;
+}
 
 /**
  * The one documented exception to the restricted profile in the metrics stack: node-exporter reads
@@ -60,49 +69,61 @@ export const CLUSTER_LABEL = 'cluster';
 export const NODE_EXPORTER_POD_SECURITY_EXCEPTION =
   'node-exporter reads node metrics: host network and host PID, read-only host paths /proc, /sys and / (filesystem metrics); non-root, no capabilities, no privilege escalation';
 
+/**
+ * Ports Prometheus scrapes inside the monitoring namespace, through the chart's own ServiceMonitors:
+ * Grafana 3000, kube-state-metrics and the config reloaders 8080, Prometheus 9090, Alertmanager 9093
+ * (also where alerts go), and the operator's HTTPS port 10250.
+ */
+export const MONITORING_SCRAPE_PORTS: readonly number[] = [3000, 8080, 9090, 9093, 10250];
+
+/**
+ * Ports Prometheus reaches on the nodes themselves: node-exporter (host network) 9100 and the
+ * kubelet with cAdvisor 10250. Node addresses are not part of cluster.yaml, and pods on the host
+ * network cannot be selected by namespace or pod labels, so this flow admits any address on exactly
+ * these two ports. The trade-off: Prometheus could also open them elsewhere, which gains nothing
+ * (the kubelet authorizes with Prometheus's own token).
+ */
+export const NODE_SCRAPE_PORTS: readonly number[] = [9100, 10250];
+
 const POD: PodSecurityContextValues = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
 const CONTAINER: ContainerSecurityContextValues = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
 
 /**
  * Metrics and alerting (`controllers/kube-prometheus-stack.yaml`, usually id `kube-prometheus-stack`):
- * kube-prometheus-stack with kube-state-metrics, kubelet/cAdvisor and node-exporter, by profile.
+ * kube-prometheus-stack with kube-state-metrics, kubelet/cAdvisor and node-exporter, by mode.
  *
- * - service cluster: Prometheus keeps `observability.retentionTime` or `retentionSize` of metrics,
+ * - server (service cluster): Prometheus keeps `retentionTime` or `retentionSize` of metrics,
  *   whichever is reached first, and receives the workload clusters' remote writes; Alertmanager
- *   sends every alert to the first of `observability.receivers`; Grafana logs people in through
- *   the identity provider.
- * - workload cluster: Prometheus in agent mode writes everything to the service cluster with the
- *   credentials of the sops Secret `monitoring/prometheus-remote-write`; no Alertmanager, no Grafana.
+ *   sends every alert to the first receiver; Grafana logs people in through the identity provider.
+ *   It serves Grafana, Prometheus (remote write) and Alertmanager; the latter two have no login of
+ *   their own, so their endpoints ask for basic auth, and onboarding adds each cluster's account.
+ * - agent (workload cluster): Prometheus in agent mode writes everything to the service cluster with
+ *   the credentials of the sops Secret `monitoring/prometheus-remote-write`; no Alertmanager, no Grafana.
  *
- * Every series carries `cluster: <name>` (a scrape label, and the external label on what leaves the
- * cluster). Tenants may add ServiceMonitors and PodMonitors in their namespaces. node-exporter runs
- * in its own privileged namespace; everything else meets the restricted profile.
+ * Prometheus plays the cluster's `scraper` role: every metrics endpoint a component declares, and
+ * every tenant's metrics ports, are opened to it. Every series carries `cluster: <name>` (a scrape
+ * label, and the external label on what leaves the cluster). Tenants may add ServiceMonitors and
+ * PodMonitors in their namespaces. node-exporter runs in its own privileged namespace; everything
+ * else meets the restricted profile.
  */
 export class MetricsStack extends Component {
-  /** Endpoints to expose (service cluster only; empty in a workload cluster). */
-  public readonly endpoints: readonly MonitoringEndpoint[];
-
   constructor(scope: Construct, id: string, props: MetricsStackProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
-    const service = cluster.profile === 'service';
-    const psv = props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {};
+    const server = props.mode === 'server';
+    const prometheus: Pods = server ? MONITORING_PODS.prometheus : MONITORING_PODS.prometheusAgent;
 
-    new HardenedNamespace(this, 'namespace', { name: MONITORING_NAMESPACE, ...psv });
-    new HardenedNamespace(this, 'node-exporter-namespace', {
-      name: NODE_EXPORTER_NAMESPACE,
-      podSecurity: 'privileged',
-      podSecurityException: NODE_EXPORTER_POD_SECURITY_EXCEPTION,
-      ...psv,
-    });
+    this.addNamespace({ name: MONITORING_NAMESPACE });
+    this.addNamespace({ name: NODE_EXPORTER_NAMESPACE, podSecurity: 'privileged', podSecurityException: NODE_EXPORTER_POD_SECURITY_EXCEPTION });
+    this.provideRole('scraper', prometheus);
 
     const secrets: RequiredSecret[] = [];
-    const { prometheusSpec: commonSpec, ...common } = commonValues(cluster);
+    const { prometheusSpec: commonSpec, ...common } = commonValues(props.clusterName);
     let values: KubePrometheusStackValues;
-    if (service) {
-      const alertmanager = alertmanagerSetup(cluster);
-      const grafana = grafanaSetup(cluster);
+    if (props.mode === 'server') {
+      const alertmanager = alertmanagerSetup(props.receivers);
+      const grafana = grafanaSetup(props.grafana);
       secrets.push(...alertmanager.requiredSecrets, ...grafana.requiredSecrets);
+      const retentionSize = props.retentionSize ?? '50GB';
       values = {
         ...common,
         defaultRules: { create: true, additionalAggregationLabels: [CLUSTER_LABEL] },
@@ -112,10 +133,10 @@ export class MetricsStack extends Component {
           prometheusSpec: {
             ...commonSpec,
             enableRemoteWriteReceiver: true,
-            retention: prometheusRetention(cluster.observability.retentionTime),
-            retentionSize: prometheusRetentionSize(cluster.observability.retentionSize),
+            retention: prometheusRetention(props.retentionTime ?? '30d'),
+            retentionSize: prometheusRetentionSize(retentionSize),
             storageSpec: {
-              volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: prometheusVolumeSize(cluster.observability.retentionSize) } } } },
+              volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: prometheusVolumeSize(retentionSize) } } } },
             },
             // rules in any namespace: the platform's alerts live in the platform layer
             ruleSelectorNilUsesHelmValues: false,
@@ -136,12 +157,13 @@ export class MetricsStack extends Component {
         grafana: grafana.values,
       };
     } else {
-      const remoteWrite = serviceEndpoints(serviceClusterOf(cluster, props.fleet).domain).metricsRemoteWrite;
+      const user = remoteWriteUser(props.clusterName);
       secrets.push({
         namespace: MONITORING_NAMESPACE,
         name: REMOTE_WRITE_SECRET.name,
         keys: [REMOTE_WRITE_SECRET.usernameKey, REMOTE_WRITE_SECRET.passwordKey],
-        purpose: `the Prometheus agent's basic-auth account at the service cluster's remote-write endpoint (${remoteWrite})`,
+        purpose: `the Prometheus agent's basic-auth account at the service cluster's remote-write endpoint (${props.remoteWriteUrl})`,
+        generate: (context) => ({ [REMOTE_WRITE_SECRET.usernameKey]: user, [REMOTE_WRITE_SECRET.passwordKey]: context.account('metrics-writer', user) }),
       });
       values = {
         ...common,
@@ -154,7 +176,7 @@ export class MetricsStack extends Component {
             ...commonSpec,
             remoteWrite: [
               {
-                url: remoteWrite,
+                url: props.remoteWriteUrl,
                 basicAuth: {
                   username: { name: REMOTE_WRITE_SECRET.name, key: REMOTE_WRITE_SECRET.usernameKey },
                   password: { name: REMOTE_WRITE_SECRET.name, key: REMOTE_WRITE_SECRET.passwordKey },
@@ -172,38 +194,76 @@ export class MetricsStack extends Component {
 
     new HelmChart<KubePrometheusStackValues>(this, 'chart', { catalog: props.catalog, chart: METRICS_RELEASE, namespace: MONITORING_NAMESPACE, values });
 
-    new MonitoringNetworkPolicies(this, 'network', { cluster });
-    // node-exporter is on the host network, which most CNIs do not police; for those that do
-    new NetworkAllow(this, 'node-exporter-scrape', {
-      namespace: NODE_EXPORTER_NAMESPACE,
-      name: 'allow-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: MONITORING_PODS.nodeExporter,
-      peers: [{ namespace: MONITORING_NAMESPACE, podLabels: service ? MONITORING_PODS.prometheus : MONITORING_PODS.prometheusAgent }],
-      ports: [{ port: 9100 }],
+    const toApiServer = { peer: 'api-server' } as const;
+    this.addFlow({ from: prometheus, to: toApiServer });
+    this.addFlow({ from: MONITORING_PODS.operator, to: toApiServer });
+    this.addFlow({ from: MONITORING_PODS.kubeStateMetrics, to: toApiServer });
+    // the jobs that create and patch the admission webhook's certificate
+    this.addFlow({ from: MONITORING_PODS.admissionCreate, to: toApiServer });
+    this.addFlow({ from: MONITORING_PODS.admissionPatch, to: toApiServer });
+    this.addFlow({ from: toApiServer, to: MONITORING_PODS.operator, ports: [{ port: 10250 }], name: 'allow-admission-webhook-from-api-server' });
+    // the chart's own ServiceMonitors: kube-state-metrics, the operator, Prometheus, Alertmanager, Grafana
+    this.addFlow({ from: prometheus, to: MONITORING_PODS.all, ports: MONITORING_SCRAPE_PORTS.map((port) => ({ port })) });
+    this.addFlow({ from: prometheus, to: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, ports: [{ port: 9153 }] });
+    this.addFlow({
+      from: prometheus,
+      to: { peer: 'internet', reason: 'node-exporter and the kubelet listen on the node addresses, which cluster.yaml does not list' },
+      ports: NODE_SCRAPE_PORTS.map((port) => ({ port })),
+      name: 'allow-prometheus-to-nodes',
     });
+    // scraped through the chart's ServiceMonitor; on the host network, which most CNIs do not police
+    this.addMetrics({ name: 'node-exporter', pods: MONITORING_PODS.nodeExporter, port: 9100, monitor: false });
 
-    this.endpoints = service ? monitoringEndpoints(cluster) : [];
+    if (props.mode === 'agent') {
+      this.addFlow({ from: prometheus, to: { peer: 'service-cluster' } });
+      return;
+    }
+    const endpoint = (name: 'grafana' | 'prometheus' | 'alertmanager', pods: Pods, targetPort: number): void => {
+      const clients = name === 'grafana' ? undefined : ENDPOINT_CLIENTS_SECRETS[name];
+      this.addEndpoint({
+        name,
+        host: props.hosts[name],
+        pods,
+        service: MONITORING_SERVICES[name],
+        targetPort,
+        ...(clients ? { basicAuthSecret: clients.name } : {}),
+      });
+      if (!clients) return;
+      this.requireSecret({
+        namespace: MONITORING_NAMESPACE,
+        name: clients.name,
+        keys: [clients.key],
+        purpose: `htpasswd of the clients of https://${props.hosts[name]} (its backend has no login of its own)`,
+        // no client until a cluster is onboarded (a comment rather than an empty value, which sops would leave unencrypted)
+        generate: () => ({ [clients.key]: NO_CLIENTS_YET }),
+      });
+      this.acceptAccounts({ kind: clients.kind, namespace: MONITORING_NAMESPACE, secret: clients.name, key: clients.key, add: (text, accounts, context) => accounts.reduce((t, a) => context.upsertHtpasswd(t, a.user, a.password), text) });
+    };
+    // Grafana's pods listen on 3000 behind the Service's port 80
+    endpoint('grafana', MONITORING_PODS.grafana, 3000);
+    this.addOidcClient({ id: GRAFANA_OIDC_CLIENT_ID, name: 'Grafana', redirectURIs: [`${props.grafana.url}${GRAFANA_OIDC_REDIRECT_PATH}`] });
+    endpoint('prometheus', prometheus, MONITORING_SERVICES.prometheus.port);
+    endpoint('alertmanager', MONITORING_PODS.alertmanager, MONITORING_SERVICES.alertmanager.port);
+    this.addFlow({ from: MONITORING_PODS.grafana, to: prometheus, ports: [{ port: MONITORING_SERVICES.prometheus.port }] });
+    this.addFlow({ from: MONITORING_PODS.grafana, to: MONITORING_PODS.alertmanager, ports: [{ port: MONITORING_SERVICES.alertmanager.port }] });
+    // the dashboard and datasource sidecars watch ConfigMaps through the API server
+    this.addFlow({ from: MONITORING_PODS.grafana, to: toApiServer });
+    this.addFlow({ from: MONITORING_PODS.grafana, to: { peer: 'identity-provider' } });
+    this.addFlow({
+      from: MONITORING_PODS.alertmanager,
+      to: { peer: 'internet', reason: 'Slack, PagerDuty, webhooks and mail relays have no stable addresses: narrowed by port only (HTTPS, each e-mail receiver\'s SMTP port)' },
+      ports: receiverPorts(props.receivers).map((port) => ({ port })),
+      name: 'allow-alertmanager-to-receivers',
+    });
   }
-}
-
-/** The hosts of Grafana, Prometheus and Alertmanager, as `serviceEndpoints` derives them. */
-function monitoringEndpoints(cluster: ClusterConfig): MonitoringEndpoint[] {
-  const urls = serviceEndpoints(cluster.domain);
-  const host = (url: string): string => new URL(url).host;
-  return [
-    { name: 'grafana', host: host(urls.grafana), namespace: MONITORING_NAMESPACE, service: MONITORING_SERVICES.grafana.name, port: MONITORING_SERVICES.grafana.port },
-    { name: 'prometheus', host: host(urls.metricsRemoteWrite), namespace: MONITORING_NAMESPACE, service: MONITORING_SERVICES.prometheus.name, port: MONITORING_SERVICES.prometheus.port },
-    { name: 'alertmanager', host: host(urls.alertmanager), namespace: MONITORING_NAMESPACE, service: MONITORING_SERVICES.alertmanager.name, port: MONITORING_SERVICES.alertmanager.port },
-  ];
 }
 
 type CommonValues = Omit<KubePrometheusStackValues, 'defaultRules' | 'prometheus' | 'alertmanager' | 'grafana'> & {
   readonly prometheusSpec: Omit<PrometheusSpecValues, 'resources'>;
 };
 
-/** The values both profiles share. */
-function commonValues(cluster: ClusterConfig): CommonValues {
+/** The values both modes share. */
+function commonValues(clusterName: string): CommonValues {
   const everything = {} as Record<string, never>;
   return {
     crds: { enabled: true },
@@ -243,9 +303,9 @@ function commonValues(cluster: ClusterConfig): CommonValues {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
     },
     prometheusSpec: {
-      externalLabels: { [CLUSTER_LABEL]: cluster.name },
+      externalLabels: { [CLUSTER_LABEL]: clusterName },
       // the same label on every scraped series, so local series and received ones look alike
-      scrapeClasses: [{ name: 'cluster', default: true, relabelings: [{ action: 'replace', targetLabel: CLUSTER_LABEL, replacement: cluster.name }] }],
+      scrapeClasses: [{ name: 'cluster', default: true, relabelings: [{ action: 'replace', targetLabel: CLUSTER_LABEL, replacement: clusterName }] }],
       // every ServiceMonitor, PodMonitor and Probe in any namespace, including the tenants' own
       serviceMonitorSelectorNilUsesHelmValues: false,
       serviceMonitorSelector: everything,

@@ -1,6 +1,4 @@
-import { type ClusterConfig, type Fleet, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { FLUX_RESOURCE_INFO } from './flux-resource-metrics.js';
-import { NODE_EXPORTER_NAMESPACE } from './monitoring-names.js';
 import type { AlertingRule, RuleGroup } from './prometheus-rule.js';
 
 /**
@@ -27,8 +25,15 @@ export const PLATFORM_ALERT_METRICS = {
   filesystemAvailable: 'node_filesystem_avail_bytes',
 } as const;
 
-/** Namespaces whose scrape targets are platform components: Flux, kube-system and every platform namespace. */
-export const PLATFORM_TARGET_NAMESPACES: readonly string[] = ['flux-system', 'kube-system', ...Object.values(PLATFORM_NAMESPACES), NODE_EXPORTER_NAMESPACE];
+/** Namespaces whose scrape targets are platform components besides the components' own: Kubernetes' and Flux's. */
+export const SYSTEM_TARGET_NAMESPACES: readonly string[] = ['flux-system', 'kube-system'];
+
+export interface PlatformAlertGroupsProps {
+  /** The workload clusters that write their metrics to this service cluster. */
+  readonly workloadClusters: readonly string[];
+  /** Namespaces of the platform's components, whose targets must be up (Kubernetes' and Flux's are added). */
+  readonly namespaces: readonly string[];
+}
 
 /**
  * Falco priorities as Falco numbers them in its metrics (0 emergency ... 7 debug): warning and
@@ -54,10 +59,10 @@ function alert(name: string, severity: AlertingRule['labels']['severity'], expr:
  * its workload clusters write to it. Every aggregation keeps the `cluster` label, so an alert
  * names the cluster it is about and Alertmanager groups by it.
  */
-export function platformAlertGroups(cluster: ClusterConfig, fleet: Fleet): RuleGroup[] {
+export function platformAlertGroups(props: PlatformAlertGroupsProps): RuleGroup[] {
   const m = PLATFORM_ALERT_METRICS;
-  const workloadClusters = [...fleet.clusters.values()].filter((c) => c.profile === 'workload' && c.serviceCluster === cluster.name).map((c) => c.name).sort();
-  const namespaces = PLATFORM_TARGET_NAMESPACES.join('|');
+  const workloadClusters = [...props.workloadClusters].sort();
+  const namespaces = [...new Set([...SYSTEM_TARGET_NAMESPACES, ...props.namespaces])].sort().join('|');
   return [
     {
       name: 'platform-components',

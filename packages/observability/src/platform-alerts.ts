@@ -1,15 +1,14 @@
-import { type ClusterConfig, Component, type Fleet } from '@ck8s/core';
+import { Component } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { MONITORING_NAMESPACE } from './monitoring-names.js';
 import { platformAlertGroups } from './platform-alert-rules.js';
 import { PrometheusRule } from './prometheus-rule.js';
-import { requireServiceCluster } from './require-service-cluster.js';
 
 export interface PlatformAlertsProps {
-  /** A service cluster. */
-  readonly cluster: ClusterConfig;
-  /** Every cluster of the repository: each workload cluster reporting here must keep sending metrics. */
-  readonly fleet: Fleet;
+  /** The workload clusters that report to this service cluster: each must keep sending metrics. @default none */
+  readonly workloadClusters?: readonly string[];
+  /** Namespaces of the platform's components, whose scrape targets must be up. @default none (Kubernetes' and Flux's only) */
+  readonly namespaces?: readonly string[];
 }
 
 /**
@@ -23,10 +22,9 @@ export interface PlatformAlertsProps {
 export class PlatformAlerts extends Component {
   public readonly rule: PrometheusRule;
 
-  constructor(scope: Construct, id: string, props: PlatformAlertsProps) {
+  constructor(scope: Construct, id: string, props: PlatformAlertsProps = {}) {
     super(scope, id, { layer: 'platform' });
-    requireServiceCluster(props.cluster, id);
-    this.rule = new PrometheusRule(this, 'rule', { name: 'platform-alerts', namespace: MONITORING_NAMESPACE, groups: platformAlertGroups(props.cluster, props.fleet) });
+    this.rule = new PrometheusRule(this, 'rule', { name: 'platform-alerts', namespace: MONITORING_NAMESPACE, groups: platformAlertGroups({ workloadClusters: props.workloadClusters ?? [], namespaces: props.namespaces ?? [] }) });
   }
 }
 

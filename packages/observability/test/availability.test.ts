@@ -1,7 +1,8 @@
-import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AvailabilityProbes, availabilityRuleGroups, BURN_RATE_ALERTS, burnRateThreshold, errorBudget, type ProbedEndpoint } from '../src/index.js';
-import { catalog, config, find, flows, type Manifest, network, receivers, sc, wc } from './fixtures.js';
+import { connect, testApp } from '../../../test-support/connect.js';
+import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
+import { AvailabilityProbes, type AvailabilityProbesProps, availabilityRuleGroups, BURN_RATE_ALERTS, burnRateThreshold, errorBudget, MetricsStack, type ProbedEndpoint } from '../src/index.js';
+import { catalog, serverProps } from './fixtures.js';
 
 const endpoints: ProbedEndpoint[] = [
   { name: 'grafana', url: 'https://grafana.sc.example.com/api/health' },
@@ -9,15 +10,23 @@ const endpoints: ProbedEndpoint[] = [
   { name: 'registry', url: 'https://registry.sc.example.com/api/v2.0/ping' },
 ];
 
-function synth(cluster = sc, list: readonly ProbedEndpoint[] = endpoints): { component: AvailabilityProbes; objects: Manifest[] } {
-  const component = new AvailabilityProbes(new App(), 'availability', { cluster, catalog, endpoints: list });
-  return { component, objects: component.toJson() as Manifest[] };
+/**
+ * The probes beside the service cluster's metrics stack, which owns the monitoring namespace and
+ * plays the scraper, with their NetworkPolicies derived as the profile derives them (a stand-in
+ * plays the ingress controller).
+ */
+function synth(list: readonly ProbedEndpoint[] = endpoints, extra: Partial<AvailabilityProbesProps> = {}): { component: AvailabilityProbes; objects: K8sObject[] } {
+  const app = testApp();
+  new MetricsStack(app, 'kube-prometheus-stack', serverProps());
+  const component = new AvailabilityProbes(app, 'availability', { catalog, endpoints: list, ...extra });
+  connect(app, { roles: ['ingress-controller'] });
+  return { component, objects: component.toJson() };
 }
 
 describe('AvailabilityProbes', () => {
   const { component, objects } = synth();
-  const rules = find(objects, 'PrometheusRule', 'availability').spec.groups.flatMap((g: any) => g.rules);
-  const rule = (name: string): any => rules.find((r: any) => r.alert === name || r.record === name);
+  const rules = find(objects, 'PrometheusRule', 'availability').spec.groups.flatMap((g: K8sObject) => g.rules);
+  const rule = (name: string): K8sObject => rules.find((r: K8sObject) => r.alert === name || r.record === name);
 
   it('deploys the pinned blackbox exporter with a restricted security context', () => {
     expect(component.outputFile).toBe('platform/availability.yaml');
@@ -70,11 +79,10 @@ describe('AvailabilityProbes', () => {
     ]);
   });
 
-  it('follows observability.availabilityObjective', () => {
-    const strict = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, observability: { receivers, availabilityObjective: 99.9 } });
-    const strictRules = find(synth(strict).objects, 'PrometheusRule', 'availability').spec.groups.flatMap((g: any) => g.rules);
-    expect(strictRules.find((r: any) => r.alert === 'EndpointErrorBudgetBurnFast').expr).toBe('endpoint:probe_errors:ratio_rate1h > 0.0144 and endpoint:probe_errors:ratio_rate5m > 0.0144');
-    expect(strictRules.find((r: any) => r.record === 'endpoint:error_budget:remaining_ratio').expr).toContain('/ 0.001');
+  it('follows the objective it is given', () => {
+    const strictRules = find(synth(endpoints, { objective: 99.9 }).objects, 'PrometheusRule', 'availability').spec.groups.flatMap((g: K8sObject) => g.rules);
+    expect(strictRules.find((r: K8sObject) => r.alert === 'EndpointErrorBudgetBurnFast').expr).toBe('endpoint:probe_errors:ratio_rate1h > 0.0144 and endpoint:probe_errors:ratio_rate5m > 0.0144');
+    expect(strictRules.find((r: K8sObject) => r.record === 'endpoint:error_budget:remaining_ratio').expr).toContain('/ 0.001');
     expect(errorBudget(99.99)).toBe(0.0001);
     expect(burnRateThreshold(99, 6)).toBe(0.06);
     expect(() => errorBudget(100)).toThrow('availability objective 100 is not a percentage between 0 and 100');
@@ -82,8 +90,8 @@ describe('AvailabilityProbes', () => {
   });
 
   it('gives every alert a severity, a summary and a description that names the cluster', () => {
-    const alerts = rules.filter((r: any) => r.alert);
-    expect(alerts.map((a: any) => a.alert)).toEqual(['EndpointErrorBudgetBurnFast', 'EndpointErrorBudgetBurnSlow', 'EndpointErrorBudgetExhausted']);
+    const alerts = rules.filter((r: K8sObject) => r.alert);
+    expect(alerts.map((a: K8sObject) => a.alert)).toEqual(['EndpointErrorBudgetBurnFast', 'EndpointErrorBudgetBurnSlow', 'EndpointErrorBudgetExhausted']);
     for (const a of alerts) {
       expect(a.labels.severity).toMatch(/^(critical|warning)$/);
       expect(a.annotations.summary).toMatch(/\S/);
@@ -92,17 +100,16 @@ describe('AvailabilityProbes', () => {
   });
 
   it('lets Prometheus reach the exporter and the exporter reach endpoints on 443 only', () => {
-    expect(flows(objects)).toEqual([
+    expect(flows(objects, { namespaces: true })).toEqual([
       'monitoring allow-blackbox-exporter-from-prometheus: name=prometheus-blackbox-exporter <- monitoring[name=prometheus] :9115',
       'monitoring allow-blackbox-exporter-to-endpoints: name=prometheus-blackbox-exporter -> ingress-nginx[component=controller,name=ingress-nginx] 0.0.0.0/0 ::/0 :443',
       'monitoring allow-prometheus-to-blackbox-exporter: name=prometheus -> monitoring[name=prometheus-blackbox-exporter] :9115',
     ]);
   });
 
-  it('refuses endpoints it cannot probe or name, and workload clusters', () => {
-    expect(() => synth(sc, [{ name: 'grafana', url: 'http://grafana.sc.example.com' }])).toThrow('availability: endpoint "grafana" has url "http://grafana.sc.example.com", which is not an https URL');
-    expect(() => synth(sc, [{ name: 'Grafana', url: 'https://grafana.sc.example.com' }])).toThrow('"endpoint-Grafana" is not a DNS-1123 label');
-    expect(() => synth(sc, [endpoints[0]!, endpoints[0]!])).toThrow('availability: endpoint "grafana" is listed twice');
-    expect(() => synth(wc)).toThrow('availability: cluster "wc" has profile "workload"');
+  it('refuses endpoints it cannot probe or name', () => {
+    expect(() => synth([{ name: 'grafana', url: 'http://grafana.sc.example.com' }])).toThrow('availability: endpoint "grafana" has url "http://grafana.sc.example.com", which is not an https URL');
+    expect(() => synth([{ name: 'Grafana', url: 'https://grafana.sc.example.com' }])).toThrow('"endpoint-Grafana" is not a DNS-1123 label');
+    expect(() => synth([endpoints[0]!, endpoints[0]!])).toThrow('availability: endpoint "grafana" is listed twice');
   });
 });

@@ -1,21 +1,21 @@
-import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { testApp } from '../../../test-support/connect.js';
+import type { K8sObject } from '../../../test-support/manifests.js';
 import { dashboardJson, GoldenSignalDashboards, platformDashboard, tenantDashboard } from '../src/index.js';
-import { type Manifest, sc, wc } from './fixtures.js';
 
-function synth(): Manifest[] {
-  return new GoldenSignalDashboards(new App(), 'dashboards', { cluster: sc }).toJson() as Manifest[];
+function synth(): K8sObject[] {
+  return new GoldenSignalDashboards(testApp(), 'dashboards').toJson();
 }
 
 /** The dashboards of the ConfigMaps, parsed. */
-function dashboards(objects: Manifest[]): any[] {
+function dashboards(objects: K8sObject[]): K8sObject[] {
   return objects.flatMap((o) => Object.values(o.data as Record<string, string>).map((json) => JSON.parse(json)));
 }
 
 describe('GoldenSignalDashboards', () => {
   const objects = synth();
   const all = dashboards(objects);
-  const panels = all.flatMap((d) => d.panels.filter((p: any) => p.type !== 'row'));
+  const panels = all.flatMap((d) => d.panels.filter((p: K8sObject) => p.type !== 'row'));
 
   it('is one ConfigMap per dashboard in the monitoring namespace, labelled for the Grafana sidecar', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['ConfigMap/monitoring/dashboard-platform-golden-signals', 'ConfigMap/monitoring/dashboard-tenant-golden-signals']);
@@ -29,7 +29,7 @@ describe('GoldenSignalDashboards', () => {
     expect(synth()).toEqual(objects);
     expect(all.map((d) => d.uid)).toEqual(['ck8s-platform-golden-signals', 'ck8s-tenant-golden-signals']);
     for (const d of all) {
-      expect(d.panels.map((p: any) => p.id)).toEqual(d.panels.map((_: unknown, i: number) => i + 1));
+      expect(d.panels.map((p: K8sObject) => p.id)).toEqual(d.panels.map((_: unknown, i: number) => i + 1));
       expect(d.version).toBe(1);
     }
     const text = objects.map((o) => Object.values(o.data as Record<string, string>)[0]).join('');
@@ -39,7 +39,7 @@ describe('GoldenSignalDashboards', () => {
 
   it('has a cluster variable, and every query filters on it', () => {
     for (const d of all) {
-      expect(d.templating.list.map((v: any) => v.name).slice(0, 2)).toEqual(['datasource', 'cluster']);
+      expect(d.templating.list.map((v: K8sObject) => v.name).slice(0, 2)).toEqual(['datasource', 'cluster']);
       expect(d.templating.list[1].query.query).toBe('label_values(up, cluster)');
     }
     for (const p of panels) {
@@ -86,9 +86,5 @@ describe('GoldenSignalDashboards', () => {
     expect(panelsByTitle['Memory of quota']).toContain('container_memory_working_set_bytes');
     expect(panelsByTitle['Network I/O per pod']).toContain('container_network_receive_bytes_total');
     expect(panelsByTitle['Disk I/O per pod']).toContain('container_fs_writes_bytes_total');
-  });
-
-  it('runs only in a service cluster', () => {
-    expect(() => new GoldenSignalDashboards(new App(), 'dashboards', { cluster: wc })).toThrow('dashboards: cluster "wc" has profile "workload"');
   });
 });

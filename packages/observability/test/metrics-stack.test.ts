@@ -1,18 +1,22 @@
-import { ConfigError, type Fleet, PLATFORM_NAMESPACES, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
-import { App } from 'cdk8s';
+import { type ClusterNetwork, Component, ConfigError, type CredentialContext, POD_SECURITY_EXCEPTION_ANNOTATION, Tenant } from '@ck8s/core';
+import type { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { clusterConfig } from '../../../test-support/cluster-config.js';
+import { connect, testApp } from '../../../test-support/connect.js';
+import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
 import {
   ALERTMANAGER_SECRETS_DIR,
   COLLECTED_METRICS,
   FLUX_RESOURCE_INFO,
   grafanaRoleAttributePath,
   MetricsStack,
+  type MetricsStackProps,
+  NO_CLIENTS_YET,
   NODE_EXPORTER_POD_SECURITY_EXCEPTION,
   prometheusRetentionSize,
   prometheusVolumeSize,
-  SCRAPED_PLATFORM_NAMESPACES,
 } from '../src/index.js';
-import { catalog, config, find, fleet, flows, type Manifest, network, receivers, sc, wc } from './fixtures.js';
+import { agentProps, serverProps } from './fixtures.js';
 
 /** Every key of a nested object, at any depth. */
 function keysOf(value: unknown): string[] {
@@ -21,17 +25,37 @@ function keysOf(value: unknown): string[] {
   return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]);
 }
 
-/** Every platform namespace but monitoring, then Flux's and node-exporter's, as the flows show them. */
-const scraped = [...Object.values(PLATFORM_NAMESPACES).filter((ns) => ns !== 'monitoring'), 'flux-system', 'node-exporter'].map((ns) => `${ns}[*]`).join(' ');
+/** Another component of the cluster, serving metrics in its own namespace: Prometheus must reach it. */
+class Exporter extends Component {
+  constructor(scope: Construct) {
+    super(scope, 'exporter', { layer: 'controllers' });
+    const pods = { name: 'exporter', namespace: 'exporter', labels: { 'app.kubernetes.io/name': 'exporter' } };
+    this.addNamespace({ name: pods.namespace });
+    this.addMetrics({ name: 'exporter', pods, port: 9402 });
+  }
+}
 
-function synth(cluster = sc, f: Fleet = fleet): { stack: MetricsStack; objects: Manifest[]; values: any } {
-  const stack = new MetricsStack(new App(), 'kube-prometheus-stack', { cluster, fleet: f, catalog, podSecurityVersion: 'v1.33' });
-  const objects = stack.toJson() as Manifest[];
+/** The workload cluster's tenants: team-a declares metrics ports, team-b none. */
+const tenants = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a', metricsPorts: [9090, 8081] }, { name: 'team-b' }] }).tenants;
+
+/**
+ * The stack with its NetworkPolicies derived as a profile derives them, beside another component's
+ * metrics endpoint (and, in a workload cluster, the tenants). The stack plays the scraper itself; a
+ * stand-in plays the ingress controller. In a service cluster the identity provider is behind that
+ * controller.
+ */
+function synth(props: MetricsStackProps, network: Partial<ClusterNetwork> = {}): { stack: MetricsStack; objects: K8sObject[]; values: K8sObject } {
+  const app = testApp();
+  const stack = new MetricsStack(app, 'kube-prometheus-stack', props);
+  new Exporter(app);
+  if (props.mode === 'agent') for (const tenant of tenants) new Tenant(app, { tenant });
+  connect(app, { roles: ['ingress-controller'], network: { isServiceCluster: props.mode === 'server', ...network } });
+  const objects: K8sObject[] = stack.toJson();
   return { stack, objects, values: find(objects, 'HelmRelease', 'kube-prometheus-stack').spec.values };
 }
 
 describe('MetricsStack in a service cluster', () => {
-  const { stack, objects, values } = synth();
+  const { stack, objects, values } = synth(serverProps());
   const spec = values.prometheus.prometheusSpec;
 
   it('deploys the pinned kube-prometheus-stack from its OCI repository', () => {
@@ -45,9 +69,8 @@ describe('MetricsStack in a service cluster', () => {
     expect(values.prometheus.agentMode).toBe(false);
   });
 
-  it('takes retention from cluster.yaml', () => {
-    const custom = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, observability: { receivers, retentionTime: '90d', retentionSize: '200GB' } });
-    const s = synth(custom).values.prometheus.prometheusSpec;
+  it('takes retention from its props', () => {
+    const s = synth(serverProps({ retentionTime: '90d', retentionSize: '200GB' })).values.prometheus.prometheusSpec;
     expect(s).toMatchObject({ retention: '90d', retentionSize: '200GB' });
     expect(s.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe('240Gi');
   });
@@ -84,7 +107,7 @@ describe('MetricsStack in a service cluster', () => {
     expect(am.config.route.group_by).toContain('cluster');
     // only the always-firing heartbeat is dropped
     expect(am.config.route.routes).toEqual([{ receiver: 'null', matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }]);
-    const byName = Object.fromEntries(am.config.receivers.map((r: any) => [r.name, r]));
+    const byName = Object.fromEntries(am.config.receivers.map((r: K8sObject) => [r.name, r]));
     expect(byName['ops-slack'].slack_configs[0]).toMatchObject({ api_url_file: `${ALERTMANAGER_SECRETS_DIR}/alert-slack/url`, channel: '#platform-alerts' });
     expect(byName['ops-mail'].email_configs[0]).toMatchObject({
       auth_password_file: '/etc/alertmanager/secrets/alert-mail/password',
@@ -113,44 +136,32 @@ describe('MetricsStack in a service cluster', () => {
       ['monitoring/alert-webhook', ['url']],
       ['monitoring/grafana-oidc', ['client-secret']],
       ['monitoring/grafana-admin', ['admin-user', 'admin-password']],
+      ['monitoring/prometheus-basic-auth', ['auth']],
+      ['monitoring/alertmanager-basic-auth', ['auth']],
     ]);
   });
 
+  it('guards Prometheus and Alertmanager with basic auth, starting without clients, to which onboarding adds each cluster', () => {
+    const basicAuth = stack.requiredSecrets.filter((s) => s.name.endsWith('-basic-auth'));
+    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ auth: NO_CLIENTS_YET });
+    expect(stack.accountSinks.map((a) => [a.kind, `${a.namespace}/${a.secret}`, a.key])).toEqual([
+      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'auth'],
+      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'auth'],
+    ]);
+    const context = { upsertHtpasswd: (text: string, user: string, password: string) => `${text}${user}:${password}\n` } as Pick<CredentialContext, 'bcrypt' | 'htpasswd' | 'upsertHtpasswd'>;
+    expect(stack.accountSinks[0]!.add(NO_CLIENTS_YET, [{ user: 'prometheus-wc', password: 'p1' }, { user: 'prometheus-wc2', password: 'p2' }], context)).toBe(`${NO_CLIENTS_YET}prometheus-wc:p1\nprometheus-wc2:p2\n`);
+  });
+
   it('declares a Secret shared by two receivers once, with both keys', () => {
-    const shared = config({
-      name: 'sc',
-      profile: 'service',
-      domain: 'sc.example.com',
-      network,
-      observability: { receivers: [{ name: 'chat', type: 'slack', secret: 'alerting' }, { name: 'pager', type: 'pagerduty', secret: 'alerting' }] },
-    });
+    const shared = serverProps({ receivers: [{ name: 'chat', type: 'slack', secret: 'alerting' }, { name: 'pager', type: 'pagerduty', secret: 'alerting' }] });
     const { stack: s, values: v } = synth(shared);
     expect(s.requiredSecrets.filter((r) => r.name === 'alerting').map((r) => r.keys)).toEqual([['url', 'routing-key']]);
     expect(v.alertmanager.alertmanagerSpec.secrets).toEqual(['alerting']);
   });
 
-  it('needs a receiver, and complete e-mail receivers with unique names', () => {
-    const none = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network });
-    expect(() => synth(none)).toThrow(ConfigError);
-    expect(() => synth(none)).toThrow(/clusters\/sc\/cluster\.yaml: observability\.receivers: is empty; a service cluster needs at least one receiver/);
-    const bad = config({
-      name: 'sc',
-      profile: 'service',
-      domain: 'sc.example.com',
-      network,
-      observability: { receivers: [{ name: 'mail', type: 'email', secret: 'm', to: 'a@example.com' }, { name: 'mail', type: 'webhook', secret: 'w' }, { name: 'null', type: 'webhook', secret: 'w' }] },
-    });
-    try {
-      synth(bad);
-      expect.unreachable();
-    } catch (e) {
-      expect((e as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
-        'observability.receivers[0].from: is required for an email receiver ("mail")',
-        'observability.receivers[0].smarthost: is required for an email receiver ("mail")',
-        'observability.receivers[1].name: "mail" is used by an earlier receiver; receiver names must be unique',
-        'observability.receivers[2].name: "null" is reserved for the receiver that drops the Watchdog heartbeat; choose another name',
-      ]);
-    }
+  it('needs a receiver: Alertmanager sends every alert to the first one', () => {
+    // the rest of the receivers' checks (unique names, not "null", complete e-mail fields) happen when cluster.yaml is loaded
+    expect(() => synth(serverProps({ receivers: [] }))).toThrow('alertmanager: at least one receiver is needed; Alertmanager sends every alert to the first one');
   });
 
   it('logs people into Grafana through the identity provider: operators as Admin, everyone else as Viewer', () => {
@@ -173,19 +184,26 @@ describe('MetricsStack in a service cluster', () => {
     expect(values.grafana.sidecar.dashboards).toEqual({ enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL', multicluster: { global: { enabled: true } } });
   });
 
-  it('exports the endpoints it serves without creating Ingresses', () => {
+  it('declares the endpoints it serves, without creating Ingresses, and Grafana as a client of the identity provider', () => {
+    const pods = (name: string) => ({ name, namespace: 'monitoring', labels: { 'app.kubernetes.io/name': name } });
     expect(stack.endpoints).toEqual([
-      { name: 'grafana', host: 'grafana.sc.example.com', namespace: 'monitoring', service: 'kube-prometheus-stack-grafana', port: 80 },
-      { name: 'prometheus', host: 'prometheus.sc.example.com', namespace: 'monitoring', service: 'kube-prometheus-stack-prometheus', port: 9090 },
-      { name: 'alertmanager', host: 'alertmanager.sc.example.com', namespace: 'monitoring', service: 'kube-prometheus-stack-alertmanager', port: 9093 },
+      { name: 'grafana', host: 'grafana.sc.example.com', pods: pods('grafana'), service: { name: 'kube-prometheus-stack-grafana', port: 80 }, targetPort: 3000 },
+      { name: 'prometheus', host: 'prometheus.sc.example.com', pods: pods('prometheus'), service: { name: 'kube-prometheus-stack-prometheus', port: 9090 }, targetPort: 9090, basicAuthSecret: 'prometheus-basic-auth' },
+      {
+        name: 'alertmanager',
+        host: 'alertmanager.sc.example.com',
+        pods: pods('alertmanager'),
+        service: { name: 'kube-prometheus-stack-alertmanager', port: 9093 },
+        targetPort: 9093,
+        basicAuthSecret: 'alertmanager-basic-auth',
+      },
     ]);
-    expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Ingress' || o.kind === 'Certificate')).toEqual([]);
+    expect(stack.oidcClients).toEqual([{ id: 'grafana', name: 'Grafana', redirectURIs: ['https://grafana.sc.example.com/login/generic_oauth'] }]);
   });
 
   it('lets exactly the described flows through', () => {
-    expect(SCRAPED_PLATFORM_NAMESPACES).toEqual(expect.arrayContaining(['ingress-nginx', 'cert-manager', 'falco', 'logging', 'velero', 'flux-system', 'node-exporter']));
-    expect(SCRAPED_PLATFORM_NAMESPACES).not.toContain('monitoring');
-    expect(flows(objects)).toEqual([
+    expect(flows(objects, { namespaces: true })).toEqual([
       'monitoring allow-admission-create-to-api-server: app=kube-prometheus-stack-admission-create -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-patch-to-api-server: app=kube-prometheus-stack-admission-patch -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-webhook-from-api-server: app=kube-prometheus-stack-operator <- 10.0.0.1/32 :10250',
@@ -193,30 +211,42 @@ describe('MetricsStack in a service cluster', () => {
       'monitoring allow-alertmanager-from-ingress-controller: name=alertmanager <- ingress-nginx[component=controller,name=ingress-nginx] :9093',
       'monitoring allow-alertmanager-to-receivers: name=alertmanager -> 0.0.0.0/0 ::/0 :443,587',
       'monitoring allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'monitoring allow-from-prometheus: * <- monitoring[name=prometheus] :3000,8080,9090,9093,10250',
       'monitoring allow-grafana-from-ingress-controller: name=grafana <- ingress-nginx[component=controller,name=ingress-nginx] :3000',
+      'monitoring allow-grafana-to-alertmanager: name=grafana -> monitoring[name=alertmanager] :9093',
       'monitoring allow-grafana-to-api-server: name=grafana -> 10.0.0.1/32 :6443',
       'monitoring allow-grafana-to-identity-provider: name=grafana -> ingress-nginx[component=controller,name=ingress-nginx] 192.0.2.10/32 :443',
-      'monitoring allow-grafana-to-prometheus-and-alertmanager: name=grafana -> monitoring[name=prometheus] monitoring[name=alertmanager] :9090,9093',
+      'monitoring allow-grafana-to-prometheus: name=grafana -> monitoring[name=prometheus] :9090',
       'monitoring allow-kube-state-metrics-to-api-server: name=kube-state-metrics -> 10.0.0.1/32 :6443',
       'monitoring allow-operator-to-api-server: app=kube-prometheus-stack-operator -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-from-grafana: name=prometheus <- monitoring[name=grafana] :9090',
       'monitoring allow-prometheus-from-ingress-controller: name=prometheus <- ingress-nginx[component=controller,name=ingress-nginx] :9090',
       'monitoring allow-prometheus-to-api-server: name=prometheus -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-to-coredns: name=prometheus -> kube-system[k8s-app=kube-dns] :9153',
+      // every namespace with a declared metrics endpoint, on exactly the declared ports
+      'monitoring allow-prometheus-to-exporter: name=prometheus -> exporter[*] :9402',
       'monitoring allow-prometheus-to-monitoring: name=prometheus -> monitoring[*] :3000,8080,9090,9093,10250',
+      'monitoring allow-prometheus-to-node-exporter: name=prometheus -> node-exporter[*] :9100',
       'monitoring allow-prometheus-to-nodes: name=prometheus -> 0.0.0.0/0 ::/0 :9100,10250',
-      `monitoring allow-prometheus-to-platform-metrics: name=prometheus -> ${scraped} :2020,8080,8085,8765,9090,9100,9402,10254`,
-      'monitoring allow-scrape-from-prometheus: * <- monitoring[name=prometheus] :3000,8080,9090,9093,10250',
       'monitoring default-deny: * deny ingress+egress',
       'node-exporter allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
       'node-exporter allow-metrics-from-prometheus: name=prometheus-node-exporter <- monitoring[name=prometheus] :9100',
       'node-exporter default-deny: * deny ingress+egress',
     ]);
   });
+
+  it("plays the cluster's scraper: other components' metrics endpoints are opened to exactly its pods", () => {
+    expect(stack.roles.get('scraper')).toEqual({ name: 'prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } });
+    const app = testApp();
+    new MetricsStack(app, 'kube-prometheus-stack', serverProps());
+    const exporter = new Exporter(app);
+    connect(app, { roles: ['ingress-controller'] });
+    expect(flows(exporter.toJson(), { namespaces: true })).toContain('exporter allow-metrics-from-prometheus: name=exporter <- monitoring[name=prometheus] :9402');
+  });
 });
 
 describe('MetricsStack in a workload cluster', () => {
-  const { stack, objects, values } = synth(wc);
+  const { stack, objects, values } = synth(agentProps);
   const spec = values.prometheus.prometheusSpec;
 
   it('runs Prometheus in agent mode, without Alertmanager, Grafana or rules', () => {
@@ -237,6 +267,9 @@ describe('MetricsStack in a workload cluster', () => {
       },
     ]);
     expect(stack.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'monitoring', name: 'prometheus-remote-write', keys: ['username', 'password'] })]);
+    // onboarding fills it with the cluster's metrics-writer account, the user the service cluster's htpasswd lists
+    const account = (kind: string, user: string): string => `password of ${kind} ${user}`;
+    expect(stack.requiredSecrets[0]!.generate!({ account } as CredentialContext)).toEqual({ username: 'prometheus-wc', password: 'password of metrics-writer prometheus-wc' });
     expect(spec.externalLabels).toEqual({ cluster: 'wc' });
   });
 
@@ -248,31 +281,32 @@ describe('MetricsStack in a workload cluster', () => {
     }
   });
 
-  it('needs the service cluster in the fleet and its addresses', () => {
-    expect(() => synth(wc, { clusters: new Map([['wc', wc]]) })).toThrow('cluster wc: service cluster "sc" is not in this repository');
-    const noCidrs = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', network: { apiServer: { cidrs: ['10.0.0.1/32'] } } });
-    expect(() => synth(noCidrs)).toThrow(/network\.serviceClusterCidrs: is required: Prometheus remote write sends to the service cluster/);
-    const noApi = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc' });
-    expect(() => synth(noApi)).toThrow(/network\.apiServer: is required: Prometheus must reach the Kubernetes API server/);
+  it('needs the addresses of the service cluster and the API server', () => {
+    expect(() => synth(agentProps, { serviceClusterCidrs: [] })).toThrow(ConfigError);
+    expect(() => synth(agentProps, { serviceClusterCidrs: [] })).toThrow(
+      /^clusters\/test\/cluster\.yaml: network\.serviceClusterCidrs: is required: kube-prometheus-stack sends to the service cluster's ingress \(its addresses\)/,
+    );
+    expect(() => synth(agentProps, { apiServer: undefined })).toThrow(/clusters\/test\/cluster\.yaml: network\.apiServer: is required: kube-prometheus-stack must reach the Kubernetes API server/);
   });
 
   it('lets exactly the described flows through', () => {
-    const workload = flows(objects);
+    const workload = flows(objects, { namespaces: true });
     expect(workload).toEqual([
       'monitoring allow-admission-create-to-api-server: app=kube-prometheus-stack-admission-create -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-patch-to-api-server: app=kube-prometheus-stack-admission-patch -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-webhook-from-api-server: app=kube-prometheus-stack-operator <- 10.0.0.1/32 :10250',
       'monitoring allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'monitoring allow-from-prometheus: * <- monitoring[name=prometheus-agent] :3000,8080,9090,9093,10250',
       'monitoring allow-kube-state-metrics-to-api-server: name=kube-state-metrics -> 10.0.0.1/32 :6443',
       'monitoring allow-operator-to-api-server: app=kube-prometheus-stack-operator -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-to-api-server: name=prometheus-agent -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-to-coredns: name=prometheus-agent -> kube-system[k8s-app=kube-dns] :9153',
+      'monitoring allow-prometheus-to-exporter: name=prometheus-agent -> exporter[*] :9402',
       'monitoring allow-prometheus-to-monitoring: name=prometheus-agent -> monitoring[*] :3000,8080,9090,9093,10250',
+      'monitoring allow-prometheus-to-node-exporter: name=prometheus-agent -> node-exporter[*] :9100',
       'monitoring allow-prometheus-to-nodes: name=prometheus-agent -> 0.0.0.0/0 ::/0 :9100,10250',
-      `monitoring allow-prometheus-to-platform-metrics: name=prometheus-agent -> ${scraped} :2020,8080,8085,8765,9090,9100,9402,10254`,
       'monitoring allow-prometheus-to-service-cluster: name=prometheus-agent -> 192.0.2.10/32 :443',
-      'monitoring allow-prometheus-to-team-a: name=prometheus-agent -> team-a[*] :9090,8081',
-      'monitoring allow-scrape-from-prometheus: * <- monitoring[name=prometheus-agent] :3000,8080,9090,9093,10250',
+      'monitoring allow-prometheus-to-team-a: name=prometheus-agent -> team-a[*] :8081,9090',
       'monitoring default-deny: * deny ingress+egress',
       'node-exporter allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
       'node-exporter allow-metrics-from-prometheus: name=prometheus-node-exporter <- monitoring[name=prometheus-agent] :9100',
@@ -284,10 +318,11 @@ describe('MetricsStack in a workload cluster', () => {
 });
 
 describe('MetricsStack in both profiles', () => {
-  for (const cluster of [sc, wc]) {
-    const { objects, values } = synth(cluster);
+  for (const props of [serverProps(), agentProps]) {
+    const { objects, values } = synth(props);
+    const profile = props.mode === 'server' ? 'service' : 'workload';
 
-    it(`${cluster.profile}: collects CPU, memory, disk and network I/O per pod and node`, () => {
+    it(`${profile}: collects CPU, memory, disk and network I/O per pod and node`, () => {
       expect(values.kubelet).toEqual({ enabled: true, serviceMonitor: { kubelet: true, cAdvisor: true, probes: true } });
       expect(values.nodeExporter).toEqual({ enabled: true });
       expect(values.kubeStateMetrics).toEqual({ enabled: true });
@@ -296,16 +331,16 @@ describe('MetricsStack in both profiles', () => {
       expect(COLLECTED_METRICS).toMatchObject({ podCpu: 'container_cpu_usage_seconds_total', nodeDiskRead: 'node_disk_read_bytes_total', podNetworkReceive: 'container_network_receive_bytes_total' });
     });
 
-    it(`${cluster.profile}: derives Flux readiness from kube-state-metrics`, () => {
+    it(`${profile}: derives Flux readiness from kube-state-metrics`, () => {
       const ksm = values['kube-state-metrics'];
       expect(ksm.customResourceState.enabled).toBe(true);
-      const kinds = ksm.customResourceState.config.spec.resources.map((r: any) => r.groupVersionKind.kind);
+      const kinds = ksm.customResourceState.config.spec.resources.map((r: K8sObject) => r.groupVersionKind.kind);
       expect(kinds).toEqual(['GitRepository', 'HelmRepository', 'OCIRepository', 'Kustomization', 'HelmRelease']);
       for (const r of ksm.customResourceState.config.spec.resources) expect(`${r.metricNamePrefix}_${r.metrics[0].name}`).toBe(FLUX_RESOURCE_INFO);
-      expect(ksm.rbac.extraRules.flatMap((r: any) => r.verbs)).toEqual(['list', 'watch', 'list', 'watch', 'list', 'watch']);
+      expect(ksm.rbac.extraRules.flatMap((r: K8sObject) => r.verbs)).toEqual(['list', 'watch', 'list', 'watch', 'list', 'watch']);
     });
 
-    it(`${cluster.profile}: runs node-exporter in its own namespace, the documented privileged exception`, () => {
+    it(`${profile}: runs node-exporter in its own namespace, the documented privileged exception`, () => {
       expect(values['prometheus-node-exporter']).toMatchObject({ namespaceOverride: 'node-exporter', hostNetwork: true, hostPID: true, hostRootFsMount: { enabled: true } });
       const ns = find(objects, 'Namespace', 'node-exporter');
       expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'v1.33', 'pod-security.kubernetes.io/warn': 'restricted' });
@@ -315,20 +350,20 @@ describe('MetricsStack in both profiles', () => {
       expect(monitoring.metadata.annotations).toBeUndefined();
     });
 
-    it(`${cluster.profile}: gives every other workload a restricted security context`, () => {
+    it(`${profile}: gives every other workload a restricted security context`, () => {
       const contexts = [
         values.prometheus.prometheusSpec.securityContext,
         values.prometheusOperator.securityContext,
         values['kube-state-metrics'].securityContext,
         values['prometheus-node-exporter'].securityContext,
-        ...(cluster.profile === 'service' ? [values.alertmanager.alertmanagerSpec.securityContext, values.grafana.securityContext] : []),
+        ...(props.mode === 'server' ? [values.alertmanager.alertmanagerSpec.securityContext, values.grafana.securityContext] : []),
       ];
       for (const c of contexts) expect(c).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       const containers = [
         values.prometheusOperator.containerSecurityContext,
         values['kube-state-metrics'].containerSecurityContext,
         values['prometheus-node-exporter'].containerSecurityContext,
-        ...(cluster.profile === 'service' ? [values.grafana.containerSecurityContext, values.grafana.sidecar.securityContext] : []),
+        ...(props.mode === 'server' ? [values.grafana.containerSecurityContext, values.grafana.sidecar.securityContext] : []),
       ];
       for (const c of containers) expect(c).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     });

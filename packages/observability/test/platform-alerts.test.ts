@@ -1,8 +1,7 @@
-import type { Fleet } from '@ck8s/core';
-import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { type AlertingRule, FLUX_RESOURCE_INFO, isAlertingRule, PLATFORM_ALERT_METRICS, PlatformAlerts } from '../src/index.js';
-import { config, find, fleet, type Manifest, network, sc, wc } from './fixtures.js';
+import { testApp } from '../../../test-support/connect.js';
+import { find, type K8sObject } from '../../../test-support/manifests.js';
+import { type AlertingRule, FLUX_RESOURCE_INFO, isAlertingRule, PLATFORM_ALERT_METRICS, PlatformAlerts, type PlatformAlertsProps } from '../src/index.js';
 
 /** Metric names in a PromQL expression: identifiers left after label matchers, ranges and groupings, that are not function calls. */
 function metricNames(expr: string): string[] {
@@ -10,11 +9,14 @@ function metricNames(expr: string): string[] {
   return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((m) => m[1]!).filter((n) => !['and', 'or', 'unless'].includes(n));
 }
 
-function synth(f: Fleet = fleet): { component: PlatformAlerts; objects: Manifest[]; alerts: AlertingRule[] } {
-  const component = new PlatformAlerts(new App(), 'platform-alerts', { cluster: sc, fleet: f });
-  const objects = component.toJson() as Manifest[];
+/** The namespaces of a service cluster's components, as its profile collects them. */
+const namespaces = ['cert-manager', 'dex', 'falco', 'harbor', 'ingress-nginx', 'logging', 'monitoring', 'node-exporter', 'opensearch', 'trivy-system', 'velero'];
+
+function synth(props: PlatformAlertsProps = { workloadClusters: ['wc'], namespaces }): { component: PlatformAlerts; objects: K8sObject[]; alerts: AlertingRule[] } {
+  const component = new PlatformAlerts(testApp(), 'platform-alerts', props);
+  const objects: K8sObject[] = component.toJson();
   const spec = find(objects, 'PrometheusRule', 'platform-alerts').spec;
-  return { component, objects, alerts: spec.groups.flatMap((g: any) => g.rules).filter(isAlertingRule) };
+  return { component, objects, alerts: spec.groups.flatMap((g: K8sObject) => g.rules).filter(isAlertingRule) };
 }
 
 describe('PlatformAlerts', () => {
@@ -57,7 +59,9 @@ describe('PlatformAlerts', () => {
       'LogShippingRetriesFailing',
       'NodeFilesystemFillingUp',
     ]);
-    expect(byName('PlatformTargetDown').expr).toMatch(/^up\{namespace=~"flux-system\|kube-system\|ingress-nginx\|cert-manager\|monitoring\|logging\|(\S+\|)?falco\|velero\|node-exporter"\} == 0 or up\{job="apiserver"\} == 0$/);
+    expect(byName('PlatformTargetDown').expr).toBe(
+      'up{namespace=~"cert-manager|dex|falco|flux-system|harbor|ingress-nginx|kube-system|logging|monitoring|node-exporter|opensearch|trivy-system|velero"} == 0 or up{job="apiserver"} == 0',
+    );
     expect(byName('FluxResourceNotReady').expr).toContain(`${FLUX_RESOURCE_INFO}{ready="False", suspended!="true"}`);
     expect(byName('CertificateExpiresSoon').expr).toBe('min by (cluster, exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds) - time() < 14 * 24 * 3600');
     expect(byName('BackupFailed').expr).toBe('sum by (cluster, schedule) (increase(velero_backup_failure_total[1h])) > 0');
@@ -81,14 +85,16 @@ describe('PlatformAlerts', () => {
     const missing = alerts.filter((a) => a.alert === 'ClusterMetricsMissing');
     expect(missing.map((a) => a.expr)).toEqual(['absent_over_time(up{cluster="wc"}[10m])']);
     expect(missing[0]!.labels.severity).toBe('critical');
-    const other = config({ name: 'wc2', profile: 'workload', domain: 'wc2.example.com', serviceCluster: 'elsewhere', network });
-    const two = synth({ clusters: new Map([['sc', sc], ['wc', wc], ['wc2', other]]) }).alerts.filter((a) => a.alert === 'ClusterMetricsMissing');
-    expect(two.map((a) => a.expr)).toEqual(['absent_over_time(up{cluster="wc"}[10m])']);
+    const two = synth({ workloadClusters: ['wc2', 'wc'] }).alerts.filter((a) => a.alert === 'ClusterMetricsMissing');
+    expect(two.map((a) => a.expr)).toEqual(['absent_over_time(up{cluster="wc"}[10m])', 'absent_over_time(up{cluster="wc2"}[10m])']);
   });
 
-  it('runs only in a service cluster', () => {
-    expect(() => new PlatformAlerts(new App(), 'platform-alerts', { cluster: wc, fleet })).toThrow(
-      'platform-alerts: cluster "wc" has profile "workload"; this component runs in a service cluster, which receives every cluster\'s metrics',
-    );
+  it("watches Kubernetes' and Flux's targets even without components, and each namespace once", () => {
+    const alone = synth({}).alerts;
+    expect(alone.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe('up{namespace=~"flux-system|kube-system"} == 0 or up{job="apiserver"} == 0');
+    // no workload cluster reports here: nothing can go missing
+    expect(alone.filter((a) => a.alert === 'ClusterMetricsMissing')).toEqual([]);
+    const twice = synth({ namespaces: ['monitoring', 'flux-system', 'monitoring'] }).alerts;
+    expect(twice.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe('up{namespace=~"flux-system|kube-system|monitoring"} == 0 or up{job="apiserver"} == 0');
   });
 });

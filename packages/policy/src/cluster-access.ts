@@ -1,10 +1,10 @@
-import { type ClusterConfig, Component, oidcGroup, TENANT_READER_ROLE } from '@ck8s/core';
+import { Component, oidcGroup, TENANT_READER_ROLE } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 
 export interface ClusterAccessProps {
-  /** The cluster, with defaults applied: operators come from `rbac.operatorGroups`. */
-  readonly cluster: ClusterConfig;
+  /** Identity-provider groups of the platform operators: they get cluster-admin. @default none */
+  readonly operatorGroups?: readonly string[];
 }
 
 const READ = ['get', 'list', 'watch'];
@@ -15,7 +15,7 @@ const READ = ['get', 'list', 'watch'];
  * operators' groups only. Tenants get nothing else outside their namespace.
  */
 export class ClusterAccess extends Component {
-  constructor(scope: Construct, id: string, props: ClusterAccessProps) {
+  constructor(scope: Construct, id: string, props: ClusterAccessProps = {}) {
     super(scope, id, { layer: 'platform' });
 
     new ApiObject(this, 'tenant-reader', {
@@ -32,7 +32,7 @@ export class ClusterAccess extends Component {
       ],
     });
 
-    const operators = [...props.cluster.rbac.operatorGroups].sort();
+    const operators = [...(props.operatorGroups ?? [])].sort();
     if (operators.length > 0) {
       new ApiObject(this, 'operators', {
         apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -1,4 +1,4 @@
-import type { ClusterConfig, Fleet } from '@ck8s/core';
+import { type ClusterConfig, type Fleet, serviceEndpoints } from '@ck8s/core';
 
 /**
  * Registries tenant images may come from: `policy.allowedRegistries` when set, otherwise the
@@ -7,5 +7,5 @@ import type { ClusterConfig, Fleet } from '@ck8s/core';
 export function allowedRegistries(cluster: ClusterConfig, fleet: Fleet): string[] {
   if (cluster.policy.allowedRegistries) return [...cluster.policy.allowedRegistries];
   const service = cluster.serviceCluster ? fleet.clusters.get(cluster.serviceCluster) : cluster;
-  return service ? [`registry.${service.domain}`] : [];
+  return service ? [serviceEndpoints(service.domain).registry] : [];
 }

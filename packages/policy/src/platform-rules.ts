@@ -1,4 +1,4 @@
-import { FLUX_NAMESPACE, FLUX_PLATFORM_APPLIER, serviceAccountUser } from '@ck8s/core';
+import { FLUX_PLATFORM_APPLIER, PLATFORM_NAMESPACES, serviceAccountUser } from '@ck8s/core';
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
 import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
@@ -9,7 +9,7 @@ import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
  */
 export const PLATFORM_USERS: readonly { readonly user: string; readonly reason: string }[] = [
   {
-    user: serviceAccountUser(FLUX_NAMESPACE, FLUX_PLATFORM_APPLIER),
+    user: serviceAccountUser(PLATFORM_NAMESPACES.flux, FLUX_PLATFORM_APPLIER),
     reason: "Flux applies and prunes the platform's generated objects (the layers name this account; tenants' Flux objects cannot, under the lockdown)",
   },
   { user: serviceAccountUser('kube-system', 'namespace-controller'), reason: 'removes a pruned namespace with everything in it' },

@@ -1,14 +1,9 @@
-import { apiServerPeer, type ChartCatalog, type ClusterConfig, Component, type Fleet, HardenedNamespace, HelmChart, NetworkAllow, PROMETHEUS_PEER } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { TrivyOperatorValues } from './trivy-operator-values.js';
 
 export interface PostureScannerProps {
-  /** Any cluster: workload and service clusters are both scanned. */
-  readonly cluster: ClusterConfig;
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the `trivy-system` namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
   /**
    * Run trivy-operator's node-collector, which reads the kubelet and control plane files of every
    * node for the node checks of the CIS benchmark (infra assessment). It needs the host PID
@@ -20,11 +15,14 @@ export interface PostureScannerProps {
 }
 
 /** Namespace of the posture scanner and of its scan Jobs. */
-export const POSTURE_NAMESPACE = 'trivy-system';
+export const POSTURE_NAMESPACE = PLATFORM_NAMESPACES.posture;
 /** Port of the operator's Prometheus metrics (the chart's OPERATOR_METRICS_BIND_ADDRESS). */
 export const POSTURE_METRICS_PORT = 8080;
-/** Labels of the operator pod, as the chart sets them (scan Jobs do not carry them). */
-export const POSTURE_OPERATOR_PODS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'trivy-operator' };
+/** The operator pod, as the chart labels it (scan Jobs do not carry its labels). */
+export const POSTURE_OPERATOR_PODS: Pods = { name: 'trivy-operator', namespace: POSTURE_NAMESPACE, labels: { 'app.kubernetes.io/name': 'trivy-operator' } };
+
+/** Every pod of the namespace: the operator and the scan Jobs it starts. */
+const POSTURE_PODS: Pods = { name: 'trivy-system', namespace: POSTURE_NAMESPACE };
 
 /**
  * Compliance specs the operator evaluates (the ids of trivy-operator's bundled specs): the CIS
@@ -37,24 +35,13 @@ export const NODE_COLLECTOR_POD_SECURITY_EXCEPTION =
   'trivy-operator node-collector Jobs read kubelet and control plane files for the CIS node checks: host PID namespace and read-only host paths; the operator and scan Jobs stay restricted';
 
 /**
- * trivy-operator's metrics endpoint, in the shape of the observability package's scrape targets,
- * for the caller to add to the platform's PodMonitors (the component allows Prometheus in on it).
- */
-export const POSTURE_SCRAPE_TARGET = {
-  name: 'trivy-operator',
-  namespace: POSTURE_NAMESPACE,
-  selector: { matchLabels: POSTURE_OPERATOR_PODS },
-  port: POSTURE_METRICS_PORT,
-} as const;
-
-/**
  * Continuous posture and vulnerability scanning in every cluster (`controllers/trivy-operator.yaml`):
  * trivy-operator in the restricted `trivy-system` namespace scans workload images (vulnerabilities,
  * SBOMs, exposed secrets), audits the configuration of workloads and RBAC, and evaluates the CIS
  * Kubernetes Benchmark, the NSA-CISA hardening guide and the Pod Security Standards
  * (COMPLIANCE_SPECS) every six hours into ClusterComplianceReports. Findings are custom resources in
  * the cluster and Prometheus metrics: the cluster's Prometheus scrapes the operator (the chart's
- * ServiceMonitor stays off; add POSTURE_SCRAPE_TARGET to the platform's PodMonitors) and a workload
+ * ServiceMonitor stays off; the component declares its metrics endpoint) and a workload
  * cluster's agent remote-writes them to the service cluster, where the evidence is kept and alerted on.
  *
  * Why trivy-operator and not the Kubescape operator: one scanner covers images, configuration,
@@ -73,22 +60,14 @@ export const POSTURE_SCRAPE_TARGET = {
  * Network: the operator reaches the API server; the operator and its scan Jobs reach the internet on
  * 443 (0.0.0.0/0) for the vulnerability database (mirror.gcr.io) and the image registries they scan,
  * whose addresses a NetworkPolicy cannot name; Prometheus reaches the metrics on 8080.
- *
- * @throws ConfigError when `network.apiServer` is missing
  */
 export class PostureScanner extends Component {
   constructor(scope: Construct, id: string, props: PostureScannerProps) {
     super(scope, id, { layer: 'controllers' });
-    const { cluster } = props;
     const namespace = POSTURE_NAMESPACE;
     const nodeCollector = props.nodeCollector ?? false;
-    const toApiServer = apiServerPeer(cluster, 'trivy-operator');
 
-    new HardenedNamespace(this, 'namespace', {
-      name: namespace,
-      ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}),
-      ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
-    });
+    this.addNamespace({ name: namespace, ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}) });
 
     const restrictedContainer = {
       privileged: false,
@@ -133,22 +112,14 @@ export class PostureScanner extends Component {
       },
     });
 
-    new NetworkAllow(this, 'to-api-server', { namespace, name: 'allow-trivy-operator-to-api-server', direction: 'egress', podLabels: POSTURE_OPERATOR_PODS, ...toApiServer });
+    this.addFlow({ from: POSTURE_OPERATOR_PODS, to: { peer: 'api-server' } });
     // all pods: the scan Jobs the operator starts carry none of its labels
-    new NetworkAllow(this, 'downloads', {
-      namespace,
-      name: 'allow-vulnerability-db-and-registries',
-      direction: 'egress',
-      peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }],
+    this.addFlow({
+      from: POSTURE_PODS,
+      to: { peer: 'internet', reason: 'the vulnerability database (mirror.gcr.io) and the image registries the scans read, whose addresses a NetworkPolicy cannot name' },
       ports: [{ port: 443 }],
+      name: 'allow-vulnerability-db-and-registries',
     });
-    new NetworkAllow(this, 'metrics', {
-      namespace,
-      name: 'allow-metrics-from-prometheus',
-      direction: 'ingress',
-      podLabels: POSTURE_OPERATOR_PODS,
-      peers: [PROMETHEUS_PEER],
-      ports: [{ port: POSTURE_METRICS_PORT }],
-    });
+    this.addMetrics({ name: 'trivy-operator', pods: POSTURE_OPERATOR_PODS, port: POSTURE_METRICS_PORT });
   }
 }

@@ -1,12 +1,18 @@
-import { ConfigError, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
+import { ChartCatalog, ConfigError, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ATTACK_TECHNIQUE_CONTROLS, COMPLIANCE_SPECS, MITRE_ATTACK_SPEC, MitreAttackCompliance, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, POSTURE_SCRAPE_TARGET, PostureScanner, type PostureScannerProps } from '../src/index.js';
-import { catalog, config, find, fleet, flows, type K8sObject, sc, wc } from './fixtures.js';
+import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
+import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
+import { ATTACK_TECHNIQUE_CONTROLS, COMPLIANCE_SPECS, MITRE_ATTACK_SPEC, MitreAttackCompliance, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, PostureScanner, type PostureScannerProps } from '../src/index.js';
 
-function render(cluster = wc, extra: Partial<PostureScannerProps> = {}) {
-  const component = new PostureScanner(new App(), 'trivy-operator', { cluster, fleet, catalog, podSecurityVersion: 'v1.33', ...extra });
+/** The version is deliberately not the pinned one: the component must take it from the catalog. */
+const catalog = new ChartCatalog([{ name: 'trivy-operator', repository: 'oci://ghcr.io/aquasecurity/helm-charts', chart: 'trivy-operator', version: '9.9.9' }]);
+
+function render(extra: Partial<PostureScannerProps> = {}, network = {}) {
+  const app = testApp();
+  const component = new PostureScanner(app, 'trivy-operator', { catalog, ...extra });
+  connect(app, { network });
   const objects: K8sObject[] = component.toJson();
   const release = find(objects, 'HelmRelease', 'trivy-operator');
   return { component, objects, release, values: release.spec.values };
@@ -16,7 +22,7 @@ describe('PostureScanner', () => {
   const out = render();
 
   it('runs in every cluster, from the catalog chart (an OCI artifact)', () => {
-    for (const cluster of [wc, sc]) expect(render(cluster).component.outputFile).toBe('controllers/trivy-operator.yaml');
+    expect(out.component.outputFile).toBe('controllers/trivy-operator.yaml');
     expect(find(out.objects, 'OCIRepository', 'trivy-operator').spec).toMatchObject({ url: 'oci://ghcr.io/aquasecurity/helm-charts/trivy-operator', ref: { tag: '9.9.9' } });
     expect(out.release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'trivy-operator' });
     // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
@@ -38,7 +44,7 @@ describe('PostureScanner', () => {
   it("exposes its findings as metrics for the cluster's Prometheus, without the chart's ServiceMonitor", () => {
     expect(out.values.serviceMonitor).toEqual({ enabled: false });
     expect(out.values.operator).toMatchObject({ metricsFindingsEnabled: true, metricsClusterComplianceInfo: true });
-    expect(POSTURE_SCRAPE_TARGET).toEqual({ name: 'trivy-operator', namespace: 'trivy-system', selector: { matchLabels: { 'app.kubernetes.io/name': 'trivy-operator' } }, port: 8080 });
+    expect(out.component.metrics).toEqual([{ name: 'trivy-operator', pods: expect.objectContaining({ namespace: 'trivy-system', labels: { 'app.kubernetes.io/name': 'trivy-operator' } }), port: 8080 }]);
   });
 
   it('keeps the namespace, the operator and its scan Jobs restricted', () => {
@@ -54,7 +60,7 @@ describe('PostureScanner', () => {
   });
 
   it('runs the node-collector only when asked, with the reason written on the namespace', () => {
-    const nodes = render(wc, { nodeCollector: true });
+    const nodes = render({ nodeCollector: true });
     expect(nodes.values.operator.infraAssessmentScannerEnabled).toBe(true);
     const ns = find(nodes.objects, 'Namespace', 'trivy-system');
     expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
@@ -64,17 +70,16 @@ describe('PostureScanner', () => {
   it('allows only the flows the scanner needs', () => {
     expect(flows(out.objects)).toEqual([
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
-      'allow-metrics-from-prometheus: name=trivy-operator <- monitoring[name in (prometheus,prometheus-agent)] :8080',
-      'allow-trivy-operator-to-api-server: name=trivy-operator -> 10.0.0.1/32 :443',
+      'allow-metrics-from-prometheus: name=trivy-operator <- monitoring[name=prometheus] :8080',
+      'allow-trivy-operator-to-api-server: name=trivy-operator -> 10.0.0.1/32 :6443',
       'allow-vulnerability-db-and-registries: * -> 0.0.0.0/0 ::/0 :443',
       'default-deny: * deny ingress+egress',
     ]);
   });
 
   it('needs the address of the API server', () => {
-    const noApi = config({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc' });
-    expect(() => render(noApi)).toThrow(ConfigError);
-    expect(() => render(noApi)).toThrow(/clusters\/wc\/cluster.yaml: network.apiServer: is required: trivy-operator must reach the Kubernetes API server/);
+    expect(() => render({}, { apiServer: undefined })).toThrow(ConfigError);
+    expect(() => render({}, { apiServer: undefined })).toThrow(/clusters\/test\/cluster.yaml: network.apiServer: is required: trivy-operator must reach the Kubernetes API server/);
   });
 });
 
@@ -83,7 +88,7 @@ describe('kubeconform -strict on the posture scanner', () => {
   afterAll(() => kubeconform.dispose());
 
   it('accepts every object: Namespace, NetworkPolicies, OCIRepository and HelmRelease, in both namespace modes', async () => {
-    const files = { 'trivy-operator': render().objects, 'trivy-operator-nodes': render(sc, { nodeCollector: true }).objects };
+    const files = { 'trivy-operator': render().objects, 'trivy-operator-nodes': render({ nodeCollector: true }).objects };
     const result = await kubeconform.run(files);
     expect(problems(result)).toEqual([]);
     const total = Object.values(files).reduce((n, objects) => n + objects.length, 0);

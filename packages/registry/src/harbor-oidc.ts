@@ -1,4 +1,3 @@
-import { type ClusterConfig, serviceEndpoints } from '@ck8s/core';
 
 /** Client id of Harbor at the identity provider; the identity provider registers it with the redirect below. */
 export const HARBOR_OIDC_CLIENT_ID = 'harbor';
@@ -34,20 +33,28 @@ export interface HarborOidcSettings {
  * the container, so the value is in neither git nor the HelmRelease (it must therefore contain no `"`
  * or `\\`; use `openssl rand -hex 32`).
  */
-export function harborOidcSettings(cluster: ClusterConfig): HarborOidcSettings {
-  const admins = cluster.rbac.operatorGroups;
+export interface HarborOidcProps {
+  /** The OIDC issuer. */
+  readonly issuer: string;
+  /** Claims of the identity token that hold the user name and the groups. */
+  readonly claims: { readonly username: string; readonly groups: string };
+  /** Members of this identity-provider group are Harbor system administrators. @default none */
+  readonly adminGroup?: string;
+}
+
+export function harborOidcSettings(props: HarborOidcProps): HarborOidcSettings {
   return {
     auth_mode: 'oidc_auth',
     oidc_name: 'Single sign-on',
-    oidc_endpoint: serviceEndpoints(cluster.domain).identity,
+    oidc_endpoint: props.issuer,
     oidc_client_id: HARBOR_OIDC_CLIENT_ID,
     oidc_client_secret: `$(${HARBOR_OIDC_SECRET_ENV})`,
     // offline_access: Harbor refreshes the token behind a user's CLI secret instead of logging them out
     oidc_scope: 'openid,profile,email,groups,offline_access',
     oidc_verify_cert: true,
     oidc_auto_onboard: true,
-    oidc_user_claim: cluster.oidc.usernameClaim,
-    oidc_groups_claim: cluster.oidc.groupsClaim,
-    ...(admins[0] ? { oidc_admin_group: admins[0] } : {}),
+    oidc_user_claim: props.claims.username,
+    oidc_groups_claim: props.claims.groups,
+    ...(props.adminGroup ? { oidc_admin_group: props.adminGroup } : {}),
   };
 }

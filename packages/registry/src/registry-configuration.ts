@@ -1,8 +1,27 @@
-import { type ClusterConfig, ConfigError, type Fleet } from '@ck8s/core';
-import { registryHost } from './registry-endpoints.js';
-
 /** Severity at or above which Harbor refuses to serve an image (`registry.blockSeverity`). */
-export type BlockSeverity = ClusterConfig['registry']['blockSeverity'];
+export type BlockSeverity = 'critical' | 'high' | 'medium' | 'low';
+
+/** A tenant of a workload cluster that pulls from this registry: it gets a project. */
+export interface RegistryTenant {
+  readonly cluster: string;
+  readonly tenant: string;
+  /** Identity-provider groups that administer the project. */
+  readonly adminGroups: readonly string[];
+  /** Identity-provider groups that may pull. */
+  readonly viewGroups: readonly string[];
+}
+
+export interface RegistryConfigurationProps {
+  /** The registry's host. */
+  readonly host: string;
+  /** Names the registry's cluster in the robots' descriptions. */
+  readonly clusterName: string;
+  readonly tenants: readonly RegistryTenant[];
+  /** Pulls of images with findings at or above this severity are refused. @default 'high' */
+  readonly blockSeverity?: BlockSeverity;
+  /** Robot accounts for CI, allowed to push to every tenant project. @default none */
+  readonly robotAccounts?: readonly string[];
+}
 
 /** Harbor's project roles by name, as the members API numbers them. */
 export const HARBOR_ROLES = { projectAdmin: 1, developer: 2, guest: 3, maintainer: 4 } as const;
@@ -66,52 +85,37 @@ export interface RegistryConfiguration {
 
 /**
  * The projects and robot accounts of a service cluster's registry, deterministic (projects sorted by
- * name): one private project `<cluster>-<tenant>` per tenant of every workload cluster whose
- * `serviceCluster` is this cluster, scanned on push and refusing pulls of images with
- * vulnerabilities at or above `registry.blockSeverity`; one system robot per `registry.robotAccounts`
- * entry with push and pull on every one of those projects (for CI).
+ * name): one private project `<cluster>-<tenant>` per tenant of the workload clusters that pull
+ * from this registry, scanned on push and refusing pulls of images with vulnerabilities at or
+ * above `blockSeverity`; one system robot per robot account with push and pull on every one of
+ * those projects (for CI).
  *
- * @throws Error when the cluster is not a service cluster
- * @throws ConfigError when a robot account is listed twice
+ * @throws Error when a robot account is listed twice
  */
-export function registryConfiguration(cluster: ClusterConfig, fleet: Fleet): RegistryConfiguration {
-  if (cluster.profile !== 'service') {
-    throw new Error(`registry: cluster "${cluster.name}" has profile "${cluster.profile}"; the registry and its projects live in the service cluster`);
-  }
-  const severity = cluster.registry.blockSeverity;
-  const workloads = [...fleet.clusters.values()].filter((c) => c.profile === 'workload' && c.serviceCluster === cluster.name);
-  const projects = workloads
-    .flatMap((wc) =>
-      wc.tenants.map(
-        (tenant): TenantProject => ({
-          cluster: wc.name,
-          tenant: tenant.name,
-          project: {
-            project_name: `${wc.name}-${tenant.name}`,
-            public: false,
-            metadata: { public: 'false', auto_scan: 'true', prevent_vul: 'true', severity },
-          },
-          members: [
-            ...[...tenant.adminGroups].sort().map((g) => member(g, 'projectAdmin')),
-            ...[...tenant.viewGroups].sort().map((g) => member(g, 'guest')),
-          ],
-        }),
-      ),
+export function registryConfiguration(props: RegistryConfigurationProps): RegistryConfiguration {
+  const severity = props.blockSeverity ?? 'high';
+  const projects = props.tenants
+    .map(
+      (tenant): TenantProject => ({
+        cluster: tenant.cluster,
+        tenant: tenant.tenant,
+        project: {
+          project_name: `${tenant.cluster}-${tenant.tenant}`,
+          public: false,
+          metadata: { public: 'false', auto_scan: 'true', prevent_vul: 'true', severity },
+        },
+        members: [...[...tenant.adminGroups].sort().map((g) => member(g, 'projectAdmin')), ...[...tenant.viewGroups].sort().map((g) => member(g, 'guest'))],
+      }),
     )
     .sort((a, b) => a.project.project_name.localeCompare(b.project.project_name));
 
-  const seen = new Map<string, number>();
-  cluster.registry.robotAccounts.forEach((name, i) => {
-    const first = seen.get(name);
-    if (first !== undefined) {
-      throw new ConfigError([{ file: `clusters/${cluster.name}/cluster.yaml`, path: `registry.robotAccounts[${i}]`, message: `"${name}" is already registry.robotAccounts[${first}]; robot account names must be unique` }]);
-    }
-    seen.set(name, i);
-  });
-  const robots = cluster.registry.robotAccounts.map(
+  const robotAccounts = props.robotAccounts ?? [];
+  const duplicate = robotAccounts.find((name, i) => robotAccounts.indexOf(name) !== i);
+  if (duplicate) throw new Error(`registry: robot account "${duplicate}" is listed twice`);
+  const robots = robotAccounts.map(
     (name): HarborRobotRequest => ({
       name,
-      description: `ck8s: push and pull in every tenant project of ${cluster.name}`,
+      description: `ck8s: push and pull in every tenant project of ${props.clusterName}`,
       level: 'system',
       duration: -1,
       disable: false,
@@ -125,7 +129,7 @@ export function registryConfiguration(cluster: ClusterConfig, fleet: Fleet): Reg
       })),
     }),
   );
-  return { registry: registryHost(cluster), projects, robots };
+  return { registry: props.host, projects, robots };
 }
 
 function member(group: string, role: HarborRole): HarborGroupMember {

@@ -1,33 +1,32 @@
-import {
-  type ChartCatalog,
-  type ClusterConfig,
-  Component,
-  ConfigError,
-  type Fleet,
-  HardenedNamespace,
-  HelmChart,
-  NetworkAllow,
-  type NetworkPeer,
-  PLATFORM_NAMESPACES,
-  serviceClusterPeer,
-  serviceEndpoints,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, oidcClientSecretId, type Pods } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { applyProjectsScript, REGISTRY_CONFIGURATION_FILES } from './apply-projects-script.js';
-import { HARBOR_OIDC_CLIENT_ID, HARBOR_OIDC_SECRET, HARBOR_OIDC_SECRET_ENV, harborOidcSettings } from './harbor-oidc.js';
+import { HARBOR_OIDC_CLIENT_ID, HARBOR_OIDC_REDIRECT_PATH, HARBOR_OIDC_SECRET, HARBOR_OIDC_SECRET_ENV, harborOidcSettings } from './harbor-oidc.js';
 import type { HarborValues } from './harbor-values.js';
-import { type RegistryConfiguration, registryConfiguration } from './registry-configuration.js';
-import { HARBOR_NGINX_PORT, REGISTRY_NAMESPACE, type RegistryEndpoint, registryEndpoints } from './registry-endpoints.js';
+import { type BlockSeverity, type RegistryConfiguration, registryConfiguration, type RegistryTenant } from './registry-configuration.js';
+import { HARBOR_HTTP_PORT, HARBOR_NGINX_PORT, HARBOR_SERVICE, REGISTRY_INGRESS_ANNOTATIONS, REGISTRY_NAMESPACE } from './registry-endpoints.js';
 
 export interface RegistryProps {
-  /** A service cluster. */
-  readonly cluster: ClusterConfig;
-  /** The fleet: every tenant of this service cluster's workload clusters gets a project. */
-  readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** Pod Security Standards version of the `harbor` namespace, e.g. `v1.33`. @default 'latest' */
-  readonly podSecurityVersion?: string;
+  /** The registry's host, e.g. `registry.<domain>`: the prefix of every tenant image. */
+  readonly host: string;
+  /** Names the registry's cluster in generated descriptions. */
+  readonly clusterName: string;
+  /** The bucket images are stored in. */
+  readonly storage: { readonly endpoint: string; readonly bucket: string; readonly region: string };
+  /** The OIDC issuer people sign in at. */
+  readonly issuer: string;
+  /** Claims of the identity token that hold the user name and the groups. @default { username: 'email', groups: 'groups' } */
+  readonly claims?: { readonly username: string; readonly groups: string };
+  /** Members of this identity-provider group are Harbor system administrators. @default none */
+  readonly adminGroup?: string;
+  /** Tenants of the workload clusters that pull from here: one project each. @default none */
+  readonly tenants?: readonly RegistryTenant[];
+  /** Pulls of images with findings at or above this severity are refused. @default 'high' */
+  readonly blockSeverity?: BlockSeverity;
+  /** Robot accounts for CI, allowed to push to every tenant project. @default none */
+  readonly robotAccounts?: readonly string[];
   /** Replicas of Harbor's stateless parts (core, portal, registry). @default 2 */
   readonly replicas?: number;
 }
@@ -55,24 +54,21 @@ export const REGISTRY_CONFIGURATION_CONFIGMAP = 'harbor-projects';
 export const HARBOR_INTERNAL_PORTS: readonly number[] = [5000, 5432, 6379, 8080];
 
 /** Pods of one Harbor component, as the chart labels them (`app: harbor`, `component: <name>`). */
-function harborPods(component: 'nginx' | 'core' | 'registry' | 'trivy'): Record<string, string> {
-  return { app: 'harbor', component };
+function harborPods(component: 'nginx' | 'core' | 'registry' | 'trivy'): Pods {
+  return { name: component, namespace: REGISTRY_NAMESPACE, labels: { app: 'harbor', component } };
 }
 
-/** The ingress-nginx controller pods, as that chart labels them. */
-const INGRESS_CONTROLLER: NetworkPeer = {
-  namespace: PLATFORM_NAMESPACES.ingress,
-  podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
-};
+/** Every pod of the namespace: Harbor's components talk to each other on the ports they serve. */
+const HARBOR_PODS: Pods = { name: 'harbor', namespace: REGISTRY_NAMESPACE };
 
 /**
  * The private container registry of a service cluster (`controllers/harbor.yaml`): Harbor in the
  * restricted `harbor` namespace at `https://registry.<domain>`, the registry tenant images of its
- * workload clusters must come from (registryHost; the admission policies' default allowed registry).
+ * workload clusters must come from (the admission policies' default allowed registry).
  *
  * - Exposed as a ClusterIP Service (`harbor:80`, Harbor's own nginx) behind the platform's ingress,
- *   which terminates TLS: see `endpoints` (the Ingress needs the body-size and timeout annotations
- *   listed there, and the ingress controller reaches the nginx pods on 8080).
+ *   which terminates TLS (the Ingress needs the body-size and timeout annotations of
+ *   REGISTRY_INGRESS_ANNOTATIONS, and the ingress controller reaches the nginx pods on 8080).
  * - Images live in the S3 bucket of `registry.storage` (keys from `harbor/harbor-s3`); redirects are
  *   off, so every pull passes Harbor's access control and vulnerability policy and nodes need no
  *   route to the bucket.
@@ -107,49 +103,52 @@ const INGRESS_CONTROLLER: NetworkPeer = {
  * holds nothing but Harbor); the registry reaches the object storage addresses; core reaches the
  * identity provider through this cluster's ingress; Trivy reaches the internet on 443.
  *
- * @throws Error when the cluster is not a service cluster
- * @throws ConfigError when `registry.storage`, `network.objectStorageCidrs` or
- *   `network.serviceClusterCidrs` is missing, or a robot account is listed twice
+ * @throws Error when a robot account is listed twice
  */
 export class Registry extends Component {
-  /** The endpoints this component serves; the caller creates their Certificates and Ingresses. */
-  public readonly endpoints: readonly RegistryEndpoint[];
   /** The projects and robot accounts (also in the ConfigMap `harbor-projects`). */
   public readonly configuration: RegistryConfiguration;
 
   constructor(scope: Construct, id: string, props: RegistryProps) {
-    const { cluster } = props;
-    if (cluster.profile !== 'service') {
-      throw new Error(`registry: cluster "${cluster.name}" has profile "${cluster.profile}"; Harbor runs in service clusters only, workload clusters pull from their service cluster's registry`);
-    }
     super(scope, id, { layer: 'controllers' });
     const namespace = REGISTRY_NAMESPACE;
-    const file = `clusters/${cluster.name}/cluster.yaml`;
-    const storage = cluster.registry.storage;
-    if (!storage) {
-      throw new ConfigError([{ file, path: 'registry.storage', message: 'is required for the registry of a service cluster (endpoint, bucket, region); or set registry.enabled: false' }]);
-    }
-    const objectStorageCidrs = cluster.network.objectStorageCidrs;
-    if (objectStorageCidrs.length === 0) {
-      throw new ConfigError([
-        { file, path: 'network.objectStorageCidrs', message: `is required: the registry stores images in ${storage.endpoint} (set its addresses), or set registry.enabled: false` },
-      ]);
-    }
-    const toIdentityProvider = serviceClusterPeer(cluster, 'harbor (single sign-on)');
-    this.endpoints = registryEndpoints(cluster);
-    this.configuration = registryConfiguration(cluster, props.fleet);
+    const { storage, issuer } = props;
+    this.configuration = registryConfiguration({
+      host: props.host,
+      clusterName: props.clusterName,
+      tenants: props.tenants ?? [],
+      ...(props.blockSeverity ? { blockSeverity: props.blockSeverity } : {}),
+      ...(props.robotAccounts ? { robotAccounts: props.robotAccounts } : {}),
+    });
     const replicas = props.replicas ?? 2;
-    const issuer = serviceEndpoints(cluster.domain).identity;
 
-    new HardenedNamespace(this, 'namespace', { name: namespace, ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    this.addNamespace({ name: namespace });
 
     const s = REGISTRY_SECRETS;
-    this.requireSecret({ namespace, ...s.s3, purpose: `access key of the registry's bucket ${storage.bucket} at ${storage.endpoint}` });
-    this.requireSecret({ namespace, ...s.admin, purpose: "initial password of Harbor's admin account (break-glass login)" });
-    this.requireSecret({ namespace, ...s.oidc, purpose: `client secret of the OIDC client "${HARBOR_OIDC_CLIENT_ID}" at ${issuer} (equal to the key ${HARBOR_OIDC_CLIENT_ID} of dex/dex-client-secrets)` });
-    this.requireSecret({ namespace, ...s.secretKey, purpose: "Harbor's encryption key for stored credentials (exactly 16 characters)" });
-    this.requireSecret({ namespace, ...s.registryCredentials, purpose: "core's account at the registry: a password and its bcrypt htpasswd line (htpasswd -nbB harbor_registry_user <password>)" });
-    this.requireSecret({ namespace, ...s.database, purpose: "password of Harbor's internal PostgreSQL" });
+    this.requireSecret({
+      namespace,
+      ...s.s3,
+      purpose: `access key of the registry's bucket ${storage.bucket} at ${storage.endpoint}`,
+      generate: (context) => ({ REGISTRY_STORAGE_S3_ACCESSKEY: context.outside('s3-access-key-id'), REGISTRY_STORAGE_S3_SECRETKEY: context.outside('s3-secret-access-key') }),
+    });
+    this.requireSecret({ namespace, ...s.admin, purpose: "initial password of Harbor's admin account (break-glass login)", generate: (context) => ({ HARBOR_ADMIN_PASSWORD: context.password() }) });
+    this.requireSecret({
+      namespace,
+      ...s.oidc,
+      purpose: `client secret of the OIDC client "${HARBOR_OIDC_CLIENT_ID}" at ${issuer} (equal to the key ${HARBOR_OIDC_CLIENT_ID} of dex/dex-client-secrets)`,
+      generate: (context) => ({ [HARBOR_OIDC_SECRET.key]: context.shared(oidcClientSecretId(HARBOR_OIDC_CLIENT_ID)) }),
+    });
+    this.requireSecret({ namespace, ...s.secretKey, purpose: "Harbor's encryption key for stored credentials (exactly 16 characters)", generate: (context) => ({ secretKey: context.password(16) }) });
+    this.requireSecret({
+      namespace,
+      ...s.registryCredentials,
+      purpose: "core's account at the registry: a password and its bcrypt htpasswd line (htpasswd -nbB harbor_registry_user <password>)",
+      generate: (context) => {
+        const password = context.password();
+        return { REGISTRY_PASSWD: password, REGISTRY_HTPASSWD: context.htpasswd('harbor_registry_user', password) };
+      },
+    });
+    this.requireSecret({ namespace, ...s.database, purpose: "password of Harbor's internal PostgreSQL", generate: (context) => ({ password: context.password() }) });
 
     new ApiObject(this, 'projects', {
       apiVersion: 'v1',
@@ -161,15 +160,14 @@ export class Registry extends Component {
       },
     });
 
-    const endpoint = this.endpoints[0]!;
     new HelmChart<HarborValues>(this, 'chart', {
       catalog: props.catalog,
       chart: 'harbor',
       namespace,
       values: {
         // TLS ends at the platform's ingress; Harbor's nginx routes to core and portal
-        expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: endpoint.service, ports: { httpPort: endpoint.port } } },
-        externalURL: `https://${endpoint.host}`,
+        expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: HARBOR_SERVICE, ports: { httpPort: HARBOR_HTTP_PORT } } },
+        externalURL: `https://${props.host}`,
         persistence: {
           enabled: true,
           resourcePolicy: 'keep',
@@ -197,7 +195,10 @@ export class Registry extends Component {
           // the variable holding the secret must come first: kubelet expands $(...) from earlier variables only
           extraEnvVars: [
             { name: HARBOR_OIDC_SECRET_ENV, valueFrom: { secretKeyRef: { name: HARBOR_OIDC_SECRET.name, key: HARBOR_OIDC_SECRET.key } } },
-            { name: 'CONFIG_OVERWRITE_JSON', value: JSON.stringify(harborOidcSettings(cluster)) },
+            {
+              name: 'CONFIG_OVERWRITE_JSON',
+              value: JSON.stringify(harborOidcSettings({ issuer, claims: props.claims ?? { username: 'email', groups: 'groups' }, ...(props.adminGroup ? { adminGroup: props.adminGroup } : {}) })),
+            },
           ],
         },
         portal: { replicas },
@@ -208,31 +209,24 @@ export class Registry extends Component {
       valuesFrom: [{ kind: 'Secret', name: s.database.name, valuesKey: s.database.keys[0], targetPath: 'database.internal.password' }],
     });
 
-    const url = new URL(storage.endpoint);
-    const nginx = harborPods('nginx');
-    new NetworkAllow(this, 'from-ingress', { namespace, name: 'allow-harbor-from-ingress', direction: 'ingress', podLabels: nginx, peers: [INGRESS_CONTROLLER], ports: [{ port: HARBOR_NGINX_PORT }] });
-    // Harbor's components talk to each other on the ports they serve; see the class comment
-    const internal = HARBOR_INTERNAL_PORTS.map((port) => ({ port }));
-    new NetworkAllow(this, 'internal-in', { namespace, name: 'allow-harbor-internal-ingress', direction: 'ingress', peers: [{ namespace }], ports: internal });
-    new NetworkAllow(this, 'internal-out', { namespace, name: 'allow-harbor-internal-egress', direction: 'egress', peers: [{ namespace }], ports: internal });
-    new NetworkAllow(this, 'to-object-storage', {
-      namespace,
-      name: 'allow-registry-to-object-storage',
-      direction: 'egress',
-      podLabels: harborPods('registry'),
-      peers: [{ cidrs: objectStorageCidrs }],
-      ports: [{ port: url.port ? Number(url.port) : 443 }],
+    this.addEndpoint({
+      name: 'registry',
+      host: props.host,
+      pods: harborPods('nginx'),
+      service: { name: HARBOR_SERVICE, port: HARBOR_HTTP_PORT },
+      targetPort: HARBOR_NGINX_PORT,
+      ingressAnnotations: REGISTRY_INGRESS_ANNOTATIONS,
     });
-    // the identity provider is served by this cluster's own ingress
-    new NetworkAllow(this, 'to-identity-provider', { namespace, name: 'allow-core-to-identity-provider', direction: 'egress', podLabels: harborPods('core'), ...toIdentityProvider });
-    // Trivy's vulnerability database is published on public registries (see the class comment)
-    new NetworkAllow(this, 'trivy-db', {
-      namespace,
-      name: 'allow-trivy-db-download',
-      direction: 'egress',
-      podLabels: harborPods('trivy'),
-      peers: [{ cidrs: ['0.0.0.0/0', '::/0'] }],
+    this.addOidcClient({ id: HARBOR_OIDC_CLIENT_ID, name: 'Harbor', redirectURIs: [`https://${props.host}${HARBOR_OIDC_REDIRECT_PATH}`] });
+    // Harbor's components talk to each other on the ports they serve; see the class comment
+    this.addFlow({ from: HARBOR_PODS, to: HARBOR_PODS, ports: HARBOR_INTERNAL_PORTS.map((port) => ({ port })) });
+    this.addFlow({ from: harborPods('registry'), to: { peer: 'object-storage', endpoint: storage.endpoint } });
+    this.addFlow({ from: harborPods('core'), to: { peer: 'identity-provider' } });
+    this.addFlow({
+      from: harborPods('trivy'),
+      to: { peer: 'internet', reason: "Trivy's vulnerability database is published on public registries (mirror.gcr.io, ghcr.io)" },
       ports: [{ port: 443 }],
+      name: 'allow-trivy-db-download',
     });
   }
 }

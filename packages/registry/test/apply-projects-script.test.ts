@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProjectsScript, registryConfiguration } from '../src/index.js';
-import { fleet, sc } from './fixtures.js';
+import { props } from './fixtures.js';
+
+const configuration = () => registryConfiguration({ host: props.host, clusterName: props.clusterName, tenants: props.tenants!, blockSeverity: 'critical', robotAccounts: ['ci', 'release'] });
 
 interface Recorded {
   readonly method: string;
@@ -53,7 +55,7 @@ describe('apply-projects.sh', () => {
   beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'ck8s-harbor-'));
     writeFileSync(path.join(work, 'apply-projects.sh'), applyProjectsScript());
-    writeFileSync(path.join(work, 'harbor-projects.json'), JSON.stringify(registryConfiguration(sc, fleet), null, 2));
+    writeFileSync(path.join(work, 'harbor-projects.json'), JSON.stringify(configuration(), null, 2));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -83,7 +85,7 @@ describe('apply-projects.sh', () => {
       'robot ci: created as robot$ci; its secret, shown only now: generated-secret',
       'robot release: exists; its permissions are left as they are (update them in Harbor or with PUT /api/v2.0/robots/{id})',
     ]);
-    const config = registryConfiguration(sc, fleet);
+    const config = configuration();
     expect(requests.filter((r) => r.method === 'POST' && r.url === '/api/v2.0/projects').map((r) => r.body)).toEqual(config.projects.map((p) => p.project));
     expect(requests.find((r) => r.method === 'PUT')).toMatchObject({ url: '/api/v2.0/projects/wc-a-team-a', resourceName: 'true', body: { metadata: { auto_scan: 'true', prevent_vul: 'true', severity: 'critical', public: 'false' } } });
     expect(requests.filter((r) => r.url === '/api/v2.0/robots').map((r) => r.body)).toEqual(config.robots);

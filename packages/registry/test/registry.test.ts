@@ -1,12 +1,14 @@
-import { ConfigError, serviceClusterOf, serviceEndpoints } from '@ck8s/core';
-import { App } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Registry, REGISTRY_SECRETS, registryConfiguration, registryEndpoints, registryHost } from '../src/index.js';
-import { catalog, config, find, fleet, flows, type K8sObject, network, sc, storage, wcA } from './fixtures.js';
+import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
+import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
+import { Registry, type RegistryProps, REGISTRY_SECRETS, registryConfiguration } from '../src/index.js';
+import { props, storage, tenants } from './fixtures.js';
 
-function render(cluster = sc) {
-  const component = new Registry(new App(), 'harbor', { cluster, fleet, catalog, podSecurityVersion: 'v1.33' });
+function render(extra: Partial<RegistryProps> = {}, network = {}) {
+  const app = testApp();
+  const component = new Registry(app, 'harbor', { ...props, ...extra });
+  connect(app, { network });
   const objects: K8sObject[] = component.toJson();
   const release = find(objects, 'HelmRelease', 'harbor');
   const configMap = find(objects, 'ConfigMap', 'harbor-projects');
@@ -15,10 +17,6 @@ function render(cluster = sc) {
 
 describe('Registry', () => {
   const out = render();
-
-  it('refuses a workload cluster', () => {
-    expect(() => new Registry(new App(), 'harbor', { cluster: wcA, fleet, catalog })).toThrow(/registry: cluster "wc-a" has profile "workload"; Harbor runs in service clusters only/);
-  });
 
   it('deploys the catalog chart into its own restricted harbor namespace', () => {
     expect(out.component.outputFile).toBe('controllers/harbor.yaml');
@@ -29,17 +27,14 @@ describe('Registry', () => {
     expect(out.values.containerSecurityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
   });
 
-  it('serves the host the workload clusters may pull tenant images from', () => {
-    // what policy's allowedRegistries derives for a workload cluster of this service cluster
-    const allowed = serviceEndpoints(serviceClusterOf(wcA, fleet).domain).registry;
-    expect(registryHost(sc)).toBe(allowed);
-    expect(allowed).toBe('registry.sc.example.com');
+  it('serves its host through the ingress controller: the host the workload clusters pull tenant images from', () => {
+    const allowed = 'registry.sc.example.com';
     expect(out.values.externalURL).toBe(`https://${allowed}`);
-    expect(out.component.endpoints).toEqual(registryEndpoints(sc));
     expect(out.component.endpoints).toEqual([
-      expect.objectContaining({ name: 'registry', host: allowed, namespace: 'harbor', service: 'harbor', port: 80, targetPort: 8080, backendProtocol: 'HTTP' }),
+      expect.objectContaining({ name: 'registry', host: allowed, pods: expect.objectContaining({ namespace: 'harbor' }), service: { name: 'harbor', port: 80 }, targetPort: 8080 }),
     ]);
-    expect(out.component.endpoints[0]!.ingressAnnotations['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    expect(out.component.endpoints[0]!.ingressAnnotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    expect(out.component.oidcClients).toEqual([{ id: 'harbor', name: 'Harbor', redirectURIs: ['https://registry.sc.example.com/c/oidc/callback'] }]);
     expect(out.values.expose).toEqual({ type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor', ports: { httpPort: 80 } } });
   });
 
@@ -97,8 +92,7 @@ describe('Registry', () => {
 
   it('refuses pulls of images with findings at or above the configured severity', () => {
     for (const p of out.projects.projects) expect(p.project.metadata).toMatchObject({ prevent_vul: 'true', severity: 'critical' });
-    const byDefault = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { storage } });
-    const projects = registryConfiguration(byDefault, { clusters: new Map([...fleet.clusters, ['sc', byDefault]]) }).projects;
+    const projects = registryConfiguration({ host: 'registry.sc.example.com', clusterName: 'sc', tenants }).projects;
     expect(projects.map((p) => p.project.metadata.severity)).toEqual(['high', 'high', 'high']);
   });
 
@@ -136,11 +130,12 @@ describe('Registry', () => {
   });
 
   it('publishes the same deterministic configuration in the ConfigMap and from registryConfiguration', () => {
-    expect(out.projects).toEqual(registryConfiguration(sc, fleet));
-    expect(out.component.configuration).toEqual(registryConfiguration(sc, fleet));
-    // the order of the fleet does not matter
-    const reversed = { clusters: new Map([...fleet.clusters].reverse()) };
-    expect(JSON.stringify(registryConfiguration(sc, reversed))).toBe(JSON.stringify(registryConfiguration(sc, fleet)));
+    const expected = registryConfiguration({ host: props.host, clusterName: 'sc', tenants, blockSeverity: 'critical', robotAccounts: ['ci', 'release'] });
+    expect(out.projects).toEqual(expected);
+    expect(out.component.configuration).toEqual(expected);
+    // the order of the tenants does not matter
+    const reversed = registryConfiguration({ host: props.host, clusterName: 'sc', tenants: [...tenants].reverse(), blockSeverity: 'critical', robotAccounts: ['ci', 'release'] });
+    expect(JSON.stringify(reversed)).toBe(JSON.stringify(expected));
     expect(Object.keys(out.configMap.data).sort()).toEqual(['apply-projects.sh', 'harbor-projects.json']);
   });
 
@@ -148,9 +143,9 @@ describe('Registry', () => {
     expect(flows(out.objects)).toEqual([
       'allow-core-to-identity-provider: app=harbor,component=core -> 192.0.2.10/32 :443',
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
-      'allow-harbor-from-ingress: app=harbor,component=nginx <- ingress-nginx[component=controller,name=ingress-nginx] :8080',
       'allow-harbor-internal-egress: * -> harbor[*] :5000,5432,6379,8080',
       'allow-harbor-internal-ingress: * <- harbor[*] :5000,5432,6379,8080',
+      'allow-registry-from-ingress-controller: app=harbor,component=nginx <- ingress-nginx[component=controller,name=ingress-nginx] :8080',
       'allow-registry-to-object-storage: app=harbor,component=registry -> 198.51.100.0/24 :443',
       'allow-trivy-db-download: app=harbor,component=trivy -> 0.0.0.0/0 ::/0 :443',
       'default-deny: * deny ingress+egress',
@@ -158,23 +153,14 @@ describe('Registry', () => {
   });
 
   it('uses the object storage port of the endpoint', () => {
-    const custom = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { storage: { ...storage, endpoint: 'https://minio.example.com:9000' } } });
-    const objects = new Registry(new App(), 'harbor', { cluster: custom, fleet, catalog }).toJson();
+    const objects = render({ storage: { ...storage, endpoint: 'https://minio.example.com:9000' } }).objects;
     expect(flows(objects)).toContain('allow-registry-to-object-storage: app=harbor,component=registry -> 198.51.100.0/24 :9000');
   });
 
   it('explains configuration problems with the file and field', () => {
-    const noStorageCidrs = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, objectStorageCidrs: [] }, registry: { storage } });
-    expect(() => new Registry(new App(), 'harbor', { cluster: noStorageCidrs, fleet, catalog })).toThrow(ConfigError);
-    expect(() => new Registry(new App(), 'harbor', { cluster: noStorageCidrs, fleet, catalog })).toThrow(
-      /clusters\/sc\/cluster.yaml: network.objectStorageCidrs: is required: the registry stores images in https:\/\/s3.example.com/,
-    );
-    const noIngress = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network: { ...network, serviceClusterCidrs: [] }, registry: { storage } });
-    expect(() => new Registry(new App(), 'harbor', { cluster: noIngress, fleet, catalog })).toThrow(/network.serviceClusterCidrs: is required: harbor \(single sign-on\)/);
-    const noStorage = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { enabled: false } });
-    expect(() => new Registry(new App(), 'harbor', { cluster: noStorage, fleet, catalog })).toThrow(/registry.storage: is required/);
-    const twice = config({ name: 'sc', profile: 'service', domain: 'sc.example.com', network, registry: { storage, robotAccounts: ['ci', 'ci'] } });
-    expect(() => registryConfiguration(twice, fleet)).toThrow(/registry.robotAccounts\[1\]: "ci" is already registry.robotAccounts\[0\]/);
+    expect(() => render({}, { objectStorageCidrs: [] })).toThrow(/clusters\/test\/cluster.yaml: network.objectStorageCidrs: is required: harbor stores data in https:\/\/s3.example.com/);
+    expect(() => render({}, { serviceClusterCidrs: [] })).toThrow(/network.serviceClusterCidrs: is required: harbor signs people in at the service cluster's identity provider/);
+    expect(() => render({ robotAccounts: ['ci', 'ci'] })).toThrow(/registry: robot account "ci" is listed twice/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { collectAudit, renderAuditHtml, renderAuditJson, renderAuditMarkdown } from '@ck8s/review';
 import type { Command } from 'commander';
-import { openWorkspace } from '../context.js';
+import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 const OUTPUTS = ['md', 'json', 'html'];

@@ -1,6 +1,6 @@
 import { diffFleet, GitRepository, renderDiffMarkdown, renderDiffText } from '@ck8s/review';
 import type { Command } from 'commander';
-import { openWorkspace } from '../context.js';
+import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, UsageError } from '../io.js';
 
 const OUTPUTS = ['text', 'markdown', 'json'];

@@ -1,21 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, componentsOf, isDnsLabel, validateClusterConfig } from '@ck8s/core';
+import { isDnsLabel } from '@ck8s/core';
 import { RECEIVER_SECRET_KEYS, type ReceiverType } from '@ck8s/observability';
-import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
-import { App } from 'cdk8s';
+import { initCluster, loadFleetContext, type OutsideCredentials } from '@ck8s/platform';
 import { Command, Option } from 'commander';
-import { loadContext } from '../context.js';
-import { addServiceAccounts, SERVICE_ACCOUNT_SECRETS } from '../init/add-service-accounts.js';
 import { clusterConfigFromAnswers, renderClusterDocument } from '../init/cluster-document.js';
 import { INIT_QUESTIONS, type InitAnswers } from '../init/init-questions.js';
-import { type OutsideCredentials, platformCredentials } from '../init/platform-credentials.js';
-import { RepositorySnapshot } from '../init/repository-snapshot.js';
 import { resolveAnswers } from '../init/resolve-answers.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { composeCluster } from '../synth/compose-cluster.js';
-import { runValidation } from '../validate/run-validation.js';
-import { synthesizeFleet } from './synth.js';
 
 export function registerInit(program: Command, io: CliIo): void {
   const command = program
@@ -34,61 +26,30 @@ export function registerInit(program: Command, io: CliIo): void {
   }
   command.action(async (name: string, flags: Record<string, string | undefined>) => {
     if (!isDnsLabel(name)) throw new UsageError(`cluster name "${name}" is not a DNS label (lowercase letters, digits and '-', at most 63 characters)`);
-    const context = loadContext(io.cwd, program.opts().root);
+    const context = loadFleetContext(io.cwd, program.opts().root);
     const { workspace, fleet } = context;
     const clusterDir = workspace.clusterDir(name);
     if (existsSync(clusterDir)) throw new UsageError(`cluster "${name}" exists already (${workspace.relative(clusterDir)}); choose another name`);
 
     const answers = await resolveAnswers({ flags, context: { name, fleet, env: process.env }, ...(io.prompt ? { prompt: io.prompt } : {}) });
     const config = clusterConfigFromAnswers(name, answers);
-    const clusterFile = workspace.relative(workspace.clusterConfigFile(name));
-    // the whole config is checked before anything is written; field paths name cluster.yaml, hints name the flag
-    const checked = validateClusterConfig(config, clusterFile, name);
-    if (checked.problems.length > 0) throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${flagHint(p.path)}` })));
-    const outside = outsideCredentials(answers, io.cwd);
-    const serviceKey = answers.profile === 'workload' ? readServiceKey(answers, io.cwd) : undefined;
-    // a wrong service cluster key fails here, before anything is written
-    if (serviceKey !== undefined) await readSecret({ workspace, cluster: answers.serviceCluster!, secret: SERVICE_ACCOUNT_SECRETS.internalUsers.secret, ageKey: serviceKey });
-    const keyFile = path.resolve(io.cwd, answers.keyFile!);
-
-    const snapshot = new RepositorySnapshot([workspace.clustersDir, workspace.secretsDir, workspace.sopsConfigFile]);
-    let keyWritten = false;
-    try {
-      mkdirSync(clusterDir, { recursive: true });
-      writeFileSync(workspace.clusterConfigFile(name), renderClusterDocument(config));
-      const key = await initClusterKey({ workspace, cluster: name, keyFile });
-      keyWritten = true;
-      io.stderr(`init: ${name}: age key created, private key in ${key.keyFile} (keep it outside the repository; load it into the cluster with \`${key.loadCommand}\`)\n`);
-
-      // the fleet with the new cluster; Secrets and synth output do not change it, so it serves to the end
-      const loaded = loadContext(io.cwd, program.opts().root);
-      // the components decide which Secrets exist: compose the new cluster and fill what they declare
-      const cluster = loaded.fleet.clusters.get(name)!;
-      const app = new App();
-      composeCluster(app, { cluster, fleet: loaded.fleet, catalog: loaded.catalog });
-      const credentials = await platformCredentials(cluster, componentsOf(app).flatMap((c) => c.requiredSecrets), outside);
-      for (const [secret, entries] of credentials.secrets) await setSecret({ workspace, cluster: name, secret, entries, replace: true });
-      io.stderr(`init: ${name}: ${credentials.secrets.size} Secret(s) encrypted into secrets/${name}/ (no plaintext written)\n`);
-      if (serviceKey !== undefined) {
-        const files = await addServiceAccounts({ workspace, serviceCluster: cluster.serviceCluster!, ageKey: serviceKey, accounts: credentials.accounts });
-        io.stderr(`init: ${cluster.serviceCluster}: accounts of ${name} added to ${files.join(', ')}\n`);
-      }
-
-      const all = [...loaded.fleet.clusters.keys()];
-      const synth = synthesizeFleet(loaded, all);
-      io.stdout(`synth: ${synth.clusters} cluster(s), ${synth.files} files, changed: ${synth.changed.join(', ') || 'none'}\n`);
-      const report = await runValidation(loaded, all);
-      for (const p of report.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-      const passed = report.controls.filter((c) => c.status === 'pass').length;
-      io.stdout(`validate: ${report.clusters.length} cluster(s), ${report.objects} objects checked, ${passed}/${report.controls.length} controls passed, ${report.problems.length} problem(s)\n`);
-      if (report.problems.length > 0) {
-        io.stderr('init: validation failed; every change was undone\n');
-        throw new ReportedFailure(1);
-      }
-    } catch (e) {
-      snapshot.restore();
-      if (keyWritten) rmSync(keyFile, { force: true });
-      throw e;
+    const { synth, validation } = await initCluster({
+      context,
+      config: { ...config, name },
+      document: renderClusterDocument(config),
+      outside: outsideCredentials(answers, io.cwd),
+      keyFile: path.resolve(io.cwd, answers.keyFile!),
+      ...(answers.profile === 'workload' ? { serviceClusterKey: readServiceKey(answers, io.cwd) } : {}),
+      progress: (line) => io.stderr(`${line}\n`),
+      hint: flagHint,
+    });
+    io.stdout(`synth: ${synth.clusters} cluster(s), ${synth.files} files, changed: ${synth.changed.join(', ') || 'none'}\n`);
+    for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
+    const passed = validation.controls.filter((c) => c.status === 'pass').length;
+    io.stdout(`validate: ${validation.clusters.length} cluster(s), ${validation.objects} objects checked, ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s)\n`);
+    if (validation.problems.length > 0) {
+      io.stderr('init: validation failed; every change was undone\n');
+      throw new ReportedFailure(1);
     }
     io.stdout(`init: ${name} is ready; review and commit clusters/, secrets/ and .sops.yaml\n`);
   });
@@ -125,9 +86,9 @@ function flagHint(fieldPath: string): string {
   return found ? ` (set by ${found[1]})` : '';
 }
 
-/** The outside credentials the answers hold, in the shape of the Secrets that take them. */
+/** The outside credentials the answers hold, under the names the components' generators ask for. */
 function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
-  let connector: Record<string, string> | undefined;
+  let connector: Record<string, string> = {};
   if (a.idpType === 'oidc') connector = { 'client-id': a.idpClientId!, 'client-secret': a.idpClientSecret! };
   if (a.idpType === 'ldap') connector = { 'bind-dn': a.idpBindDn!, 'bind-password': a.idpBindPassword! };
   if (a.idpType === 'saml') {
@@ -142,10 +103,10 @@ function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
     connector = { 'ca.crt': pem };
   }
   return {
-    s3AccessKeyId: a.s3AccessKeyId!,
-    s3SecretAccessKey: a.s3SecretAccessKey!,
-    ...(connector ? { connector } : {}),
-    ...(a.receiverType ? { receiver: { key: RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType], value: a.receiverSecret! } } : {}),
+    's3-access-key-id': a.s3AccessKeyId!,
+    's3-secret-access-key': a.s3SecretAccessKey!,
+    ...Object.fromEntries(Object.entries(connector).map(([key, value]) => [`identity-connector/${key}`, value])),
+    ...(a.receiverType ? { [`alert-receiver/${RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType]}`]: a.receiverSecret! } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { loadFleet } from '@ck8s/core';
 import { type AdmissionRule, clusterRules, evaluateManifests, loadManifests, POD_SECURITY_RULES, tenantExceptions } from '@ck8s/policy';
 import type { Command } from 'commander';
-import { openWorkspace } from '../context.js';
+import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 interface EvalOptions {

@@ -1,51 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { readTree } from '@ck8s/core';
-import { tenantExceptions } from '@ck8s/policy';
-import { type ClusterReport, DEFAULT_CHANGE_LIMIT, type PolicyExceptionReport, readClusterOutput, readGitHistory, renderReport } from '@ck8s/report';
+import { fleetReport, loadFleetContext, selectClusters } from '@ck8s/platform';
+import { DEFAULT_CHANGE_LIMIT } from '@ck8s/report';
 import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadContext, type RepoContext, selectClusters } from '../context.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { runValidation, type ValidationReport } from '../validate/run-validation.js';
-import { CLUSTER_INPUTS } from './synth.js';
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Exceptions of one cluster: declared in cluster.yaml (rules, tenant settings, weaker enforcement) or written on namespaces. */
-function clusterExceptions(context: RepoContext, name: string, podSecurity: readonly PolicyExceptionReport[]): PolicyExceptionReport[] {
-  const config = context.fleet.clusters.get(name)!;
-  const source = context.workspace.relative(context.workspace.clusterConfigFile(name));
-  const declared = [...config.policy.exceptions, ...tenantExceptions(config)].map((e) => ({ ...e, source }));
-  const enforcement = Object.entries(config.policy.enforcement)
-    .filter(([, action]) => action !== 'deny')
-    .map(([rule, action]) => ({ namespace: '*', rule, reason: `enforcement is ${action}, not deny (policy.enforcement)`, source }));
-  return [...declared, ...enforcement, ...podSecurity].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
-}
-
-function clusterReport(context: RepoContext, name: string, validation: ValidationReport): ClusterReport {
-  const config = context.fleet.clusters.get(name)!;
-  const dir = context.workspace.clusterDir(name);
-  const catalog = context.catalog.names.map((n) => context.catalog.get(n));
-  const output = readClusterOutput(readTree(dir, { keep: CLUSTER_INPUTS }), { displayDir: context.workspace.relative(dir), catalog });
-  return {
-    name,
-    profile: config.profile,
-    environment: config.environment,
-    ...(config.customer ? { customer: config.customer } : {}),
-    kubernetesVersion: config.kubernetesVersion,
-    domain: config.domain,
-    ...(config.serviceCluster ? { serviceCluster: config.serviceCluster } : {}),
-    components: output.components,
-    controls: validation.controls
-      .filter((c) => c.cluster === name)
-      .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions })),
-    exceptions: clusterExceptions(context, name, output.podSecurityExceptions),
-    secrets: output.secrets,
-  };
-}
 
 export function registerReport(program: Command, io: CliIo): void {
   program
@@ -67,7 +26,7 @@ export function registerReport(program: Command, io: CliIo): void {
     )
     .action(async (names: string[], options: { out: string; changes: string }) => {
       if (!/^[1-9][0-9]*$/.test(options.changes)) throw new UsageError(`--changes "${options.changes}" is not supported; allowed: a whole number of 1 or more`);
-      const context = loadContext(io.cwd, program.opts().root);
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const out = path.resolve(io.cwd, options.out);
       const clustersDir = context.workspace.clustersDir;
       // every file under clusters/ is generated: a report there would be drift
@@ -75,15 +34,7 @@ export function registerReport(program: Command, io: CliIo): void {
         throw new UsageError(`--out "${options.out}" is inside clusters/, where every file is generated; allowed: a file outside clusters/`);
       }
       const clusters = selectClusters(context, names);
-      const validation = await runValidation(context, clusters);
-      const paths = names.length === 0 ? ['clusters/'] : clusters.map((n) => `${context.workspace.relative(context.workspace.clusterDir(n))}/`);
-      const history = await readGitHistory({ cwd: context.workspace.root, paths, limit: Number(options.changes) });
-      const html = renderReport({
-        ...(history.revision ? { revision: history.revision } : {}),
-        clusters: clusters.map((name) => clusterReport(context, name, validation)),
-        problems: validation.problems,
-        changes: history.changes,
-      });
+      const { html, validation } = await fleetReport({ context, clusters, named: names.length > 0, changes: Number(options.changes) });
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileAtomic(out, html);
 

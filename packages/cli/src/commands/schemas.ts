@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { clusterConfigJsonSchema } from '@ck8s/core';
 import { importKubernetesSchemas } from '@ck8s/validate';
 import type { Command } from 'commander';
-import { openWorkspace } from '../context.js';
+import { openWorkspace } from '@ck8s/platform';
 import type { CliIo } from '../io.js';
 
 /** The JSON Schema of cluster.yaml as committed text (stable key order, trailing newline). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkSecrets, initClusterKey, setSecret } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadContext, openWorkspace } from '../context.js';
+import { loadFleetContext, openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -72,7 +72,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .command('check')
     .description('fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster\'s recipients')
     .action(() => {
-      const context = loadContext(io.cwd, program.opts().root);
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
       const problems = checkSecrets(context.workspace, recipients);
       for (const p of problems) io.stdout(`secrets: ${p.file}: ${p.path}: ${p.message}\n`);

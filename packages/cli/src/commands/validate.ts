@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { loadContext, selectClusters } from '../context.js';
+import { loadFleetContext, runValidation, selectClusters } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { runValidation } from '../validate/run-validation.js';
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
@@ -11,7 +10,7 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--output <format>', 'text or json', 'text')
     .action(async (names: string[], options: { output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
-      const context = loadContext(io.cwd, program.opts().root);
+      const context = loadFleetContext(io.cwd, program.opts().root);
       const report = await runValidation(context, selectClusters(context, names));
       if (options.output === 'json') {
         io.stdout(`${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n`);

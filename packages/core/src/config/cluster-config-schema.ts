@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DNS_LABEL, DNS_SUBDOMAIN } from '../naming.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES } from '../naming.js';
 
 const DNS_LABEL_RULE = "is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
 
@@ -307,8 +307,12 @@ export type ClusterConfigInput = z.input<typeof ClusterConfigSchema>;
 export type ClusterConfig = z.output<typeof ClusterConfigSchema>;
 export type TenantConfig = ClusterConfig['tenants'][number];
 
-/** Namespaces the platform owns; a tenant cannot take one of these names. */
-export const RESERVED_NAMESPACES: readonly string[] = ['default', 'flux-system', 'kube-node-lease', 'kube-public', 'kube-system'];
+/**
+ * Namespaces no tenant can take whatever the cluster runs: Kubernetes' own and Flux's. The
+ * namespaces of the platform's components are reserved too, as each component declares them
+ * (checked when the cluster is composed).
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [...KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES.flux].sort();
 
 /** The JSON Schema of cluster.yaml, for editors (yaml-language-server) and other tools. */
 export function clusterConfigJsonSchema(): Record<string, unknown> {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ConfigProblem, ConfigError } from './config-error.js';
+import { DEX_CLIENT_SECRETS, NULL_RECEIVER } from '../naming.js';
 import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
 import { formatPath, valueAt } from './paths.js';
 
@@ -144,13 +145,53 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
     problems.push({ file, path: 'registry.storage', message: 'is required for the registry of a service cluster (endpoint, bucket, region); or set registry.enabled: false' });
   }
   const connectors = valueAt(raw, ['identity', 'connectors']);
+  if (profile === 'service' && valueAt(raw, ['identity', 'enabled']) !== false && (!Array.isArray(connectors) || connectors.length === 0)) {
+    problems.push({
+      file,
+      path: 'identity.connectors',
+      message: 'must list at least one upstream identity provider (oidc, saml or ldap): Dex has no local accounts and does not start without a connector; or set identity.enabled: false',
+    });
+  }
+  problems.push(...duplicates(raw, ['identity', 'connectors'], 'id', file, 'connector ids must be unique'));
   if (Array.isArray(connectors)) {
     connectors.forEach((c, i) => {
+      if (valueAt(c, ['secret']) === DEX_CLIENT_SECRETS) {
+        problems.push({ file, path: `identity.connectors[${i}].secret`, message: `"${DEX_CLIENT_SECRETS}" is the Secret of the platform's client secrets; choose another name` });
+      }
       const type = valueAt(c, ['type']);
       const needed: Record<string, string[]> = { oidc: ['issuer'], saml: ['ssoUrl'], ldap: ['host', 'userBaseDn'] };
       for (const field of needed[String(type)] ?? []) {
         if (valueAt(c, [field]) === undefined) problems.push({ file, path: `identity.connectors[${i}].${field}`, message: `is required for a connector of type ${String(type)}` });
       }
+    });
+  }
+  const receivers = valueAt(raw, ['observability', 'receivers']);
+  if (profile === 'service' && valueAt(raw, ['observability', 'enabled']) !== false && (!Array.isArray(receivers) || receivers.length === 0)) {
+    problems.push({
+      file,
+      path: 'observability.receivers',
+      message: 'is empty; a service cluster needs at least one receiver (slack, email, pagerduty or webhook): Alertmanager sends every alert to the first one',
+    });
+  }
+  problems.push(...duplicates(raw, ['observability', 'receivers'], 'name', file, 'receiver names must be unique'));
+  if (Array.isArray(receivers)) {
+    receivers.forEach((r, i) => {
+      if (valueAt(r, ['name']) === NULL_RECEIVER) {
+        problems.push({ file, path: `observability.receivers[${i}].name`, message: `"${NULL_RECEIVER}" is reserved for the receiver that drops the Watchdog heartbeat; choose another name` });
+      }
+      if (valueAt(r, ['type']) !== 'email') return;
+      for (const field of ['to', 'from', 'smarthost']) {
+        if (valueAt(r, [field]) === undefined) problems.push({ file, path: `observability.receivers[${i}].${field}`, message: `is required for an email receiver (${showValue(valueAt(r, ['name']))})` });
+      }
+    });
+  }
+  const robots = valueAt(raw, ['registry', 'robotAccounts']);
+  if (Array.isArray(robots)) {
+    const seenRobots = new Map<unknown, number>();
+    robots.forEach((name, i) => {
+      const first = seenRobots.get(name);
+      if (first !== undefined) problems.push({ file, path: `registry.robotAccounts[${i}]`, message: `${showValue(name)} is already registry.robotAccounts[${first}]; robot account names must be unique` });
+      else seenRobots.set(name, i);
     });
   }
   const exceptions = valueAt(raw, ['policy', 'exceptions']);
@@ -170,6 +211,22 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       }
     });
   }
+  return problems;
+}
+
+/** Problems for list entries whose `field` repeats an earlier entry's. */
+function duplicates(raw: unknown, listPath: readonly string[], field: string, file: string, rule: string): ConfigProblem[] {
+  const list = valueAt(raw, listPath);
+  if (!Array.isArray(list)) return [];
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<unknown, number>();
+  list.forEach((entry, i) => {
+    const value = valueAt(entry, [field]);
+    if (value === undefined) return;
+    const first = seen.get(value);
+    if (first !== undefined) problems.push({ file, path: `${listPath.join('.')}[${i}].${field}`, message: `${showValue(value)} is already ${listPath.join('.')}[${first}].${field}; ${rule}` });
+    else seen.set(value, i);
+  });
   return problems;
 }
 

@@ -1,4 +1,5 @@
 import type { App } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { Component, LAYERS, type Layer, type OutputFolder } from '../component.js';
 import { toYamlDocument, toYamlStream } from './canonical-yaml.js';
 
@@ -15,7 +16,7 @@ export interface ExtraFile {
 export type RenderedTree = Map<string, string>;
 
 /** Components of an app in construct order. */
-export function componentsOf(app: App): Component[] {
+export function componentsOf(app: Construct): Component[] {
   return app.node.findAll().filter(Component.isComponent);
 }
 
@@ -33,8 +34,21 @@ export function renderApp(app: App, extraFiles: readonly ExtraFile[] = []): Rend
     files.set(full, content);
     byLayer.get(folder as Layer)?.push(relative);
   };
+  const owners = new Map<string, Component>();
   for (const component of componentsOf(app)) {
-    const objects = component.toJson();
+    const objects = component.toJson() as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } }[];
+    for (const o of objects) {
+      // the API group, not the version: the same object served in two versions is still one object
+      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+      const key = `${group}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+      const first = owners.get(key);
+      if (first && first !== component) {
+        throw new Error(
+          `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is written by two components, ${first.outputFile} and ${component.outputFile}; an object belongs to one component`,
+        );
+      }
+      owners.set(key, component);
+    }
     if (objects.length === 0) continue;
     add(component.layer, `${component.componentName}.yaml`, toYamlStream(objects));
   }

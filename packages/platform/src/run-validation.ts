@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, findTool, NODE_FOLDER, readTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, ConfigError, findTool, NODE_FOLDER, readTree } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
 import { parseAllDocuments } from 'yaml';
-import { CLUSTER_INPUTS } from '../commands/synth.js';
-import type { RepoContext } from '../context.js';
-import { expectedSopsConfig } from '../synth/sops-config.js';
-import { synthesizeCluster } from '../synth/synthesize-cluster.js';
+
+import type { FleetContext } from './fleet-context.js';
+import { expectedSopsConfig } from './sops-config.js';
+import { synthesizeCluster } from './synthesize-cluster.js';
 import { compareTrees } from './drift.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */
@@ -37,7 +37,7 @@ export interface ValidationReport {
  * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the
  * audit and OIDC controls check those files instead).
  */
-function manifestFiles(context: RepoContext, name: string): ManifestFile[] {
+function manifestFiles(context: FleetContext, name: string): ManifestFile[] {
   const dir = context.workspace.clusterDir(name);
   const display = context.workspace.relative(dir);
   return [...readTree(dir, { keep: CLUSTER_INPUTS })]
@@ -64,7 +64,7 @@ function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objec
  * (kubeconform -strict), every Secret in the repository encrypted to its cluster's recipients,
  * and the committed files (and .sops.yaml) equal to a fresh synth.
  */
-export async function runValidation(context: RepoContext, clusters: readonly string[]): Promise<ValidationReport> {
+export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const problems: ValidationReportProblem[] = [];
   const byVersion = new Map<string, ManifestFile[]>();
 

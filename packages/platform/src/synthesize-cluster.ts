@@ -22,7 +22,7 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   const cluster = props.fleet.clusters.get(props.name);
   if (!cluster) throw new Error(`unknown cluster "${props.name}"; clusters: ${[...props.fleet.clusters.keys()].join(', ') || 'none'}`);
   const app = new App();
-  const extra = composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog });
+  const extra = composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog }).nodeFiles();
   const secrets = placeSecrets(props.workspace, props.name, namespaceLayers(app));
   checkRequiredSecrets(app, props.name, secrets);
   return renderApp(app, [...extra, ...secrets]);
@@ -35,7 +35,7 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
 function checkRequiredSecrets(app: App, cluster: string, placed: readonly ExtraFile[]): void {
   const problems: ConfigProblem[] = [];
   for (const component of componentsOf(app)) {
-    for (const secret of component.requiredSecrets) {
+    for (const secret of component.requiredSecrets.filter((s) => !s.optional)) {
       const fileName = `${secret.namespace}.${secret.name}.sops.yaml`;
       const file = `secrets/${cluster}/${fileName}`;
       const found = placed.find((f) => f.path === `secrets/${fileName}`);

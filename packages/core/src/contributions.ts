@@ -1,0 +1,200 @@
+import type { NetworkPort } from './network-allow.js';
+import type { Pods } from './pods.js';
+
+/**
+ * A peer outside the cluster's pods. Components name it by what it is; the cluster's profile
+ * resolves it from cluster.yaml's `network` block (and fails naming the field when it is missing).
+ */
+export type ExternalPeer =
+  /** The Kubernetes API server (`network.apiServer`, its port). */
+  | { readonly peer: 'api-server' }
+  /** The service cluster's ingress (`network.serviceClusterCidrs`, 443): where evidence is shipped. */
+  | { readonly peer: 'service-cluster' }
+  /** The service cluster's identity provider as clients reach it: its ingress, inside a service cluster also its ingress controller pods (443). */
+  | { readonly peer: 'identity-provider' }
+  /** The cluster's own endpoints as people reach them: its ingress controller pods and any address (its load balancer's), on 443. */
+  | { readonly peer: 'platform-endpoints' }
+  /** S3-compatible object storage (`network.objectStorageCidrs`, on the endpoint's port). */
+  | { readonly peer: 'object-storage'; readonly endpoint: string }
+  /** Any address (0.0.0.0/0 and ::/0): for services a NetworkPolicy cannot name by host. Always says why. */
+  | { readonly peer: 'internet'; readonly reason: string };
+
+/**
+ * A part one component plays for the others. A flow from a role ends at whichever component
+ * provides it in the cluster (none: the flow is not needed and not opened).
+ */
+export type PlatformRole =
+  /** The ingress controller: the one way in from outside, to served endpoints and tenants' ingress ports. */
+  | 'ingress-controller'
+  /** Prometheus (server or agent): scrapes every declared metrics endpoint and tenants' metrics ports. */
+  | 'scraper';
+
+export interface RolePeer {
+  readonly role: PlatformRole;
+}
+
+/**
+ * A network connection a component needs: pods of one side open connections to the other.
+ * The cluster's profile derives the NetworkPolicies of both sides from it (an egress rule where
+ * the connection starts, an ingress rule where it ends, when that namespace is the platform's),
+ * so a flow is never opened on one side only.
+ */
+export interface Flow {
+  /** Who connects: pods, a role of another component (e.g. the ingress controller), or the API server (webhooks). */
+  readonly from: Pods | RolePeer | ExternalPeer;
+  /** Who is connected to: pods (of this or another component) or a peer outside the cluster's pods. */
+  readonly to: Pods | ExternalPeer;
+  /**
+   * Ports of the connection. Required to pods and the internet.
+   * @default the peer's port: the API server's, 443 for the service cluster and the identity provider, the object storage endpoint's
+   */
+  readonly ports?: readonly NetworkPort[];
+  /** Name of the NetworkPolicy, for a flow with one side outside the cluster's pods. @default derived: `allow-<from>-to-<to>` */
+  readonly name?: string;
+}
+
+export function isRolePeer(end: Flow['from']): end is RolePeer {
+  return 'role' in end;
+}
+
+export function isExternalPeer(end: Flow['from']): end is ExternalPeer {
+  return 'peer' in end;
+}
+
+/** A metrics endpoint a component's pods serve, which the cluster's Prometheus scrapes. */
+export interface MetricsEndpoint {
+  /** Names the PodMonitor, and so the `job` label of the series. */
+  readonly name: string;
+  readonly pods: Pods;
+  /** Container port serving the metrics. */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /**
+   * Whether the platform writes a PodMonitor for it; false when the chart brings its own ServiceMonitor
+   * (the port is opened to Prometheus either way).
+   * @default true
+   */
+  readonly monitor?: boolean;
+}
+
+/** An endpoint a component serves to people or other clusters, through the ingress controller with a certificate. */
+export interface ServedEndpoint {
+  /** Endpoint name, a DNS label: the first label of its host, and the name of its Certificate and Ingress. */
+  readonly name: string;
+  /** Fully qualified host. */
+  readonly host: string;
+  /** The pods behind the Service: the ingress controller connects to them on `targetPort`. */
+  readonly pods: Pods;
+  /** Service the Ingress sends to (in the pods' namespace). */
+  readonly service: { readonly name: string; readonly port: number };
+  /** Port of the pods behind the Service. @default service.port */
+  readonly targetPort?: number;
+  /** Protocol between the ingress controller and the Service. @default 'HTTP' */
+  readonly backendProtocol?: 'HTTP' | 'HTTPS';
+  /** htpasswd Secret (key `auth`) in the pods' namespace that guards an endpoint without a login of its own. @default none */
+  readonly basicAuthSecret?: string;
+  /** Extra annotations the Ingress needs (e.g. no body size limit for a registry). @default none */
+  readonly ingressAnnotations?: Readonly<Record<string, string>>;
+  /** Whether its availability is probed (the URL must answer 2xx without a login). @default true */
+  readonly probe?: boolean;
+}
+
+/**
+ * A web application that signs people in at the service cluster's identity provider as a
+ * confidential OIDC client. The identity provider registers every client its cluster's components
+ * declare; both sides read the client secret onboarding generates once (`oidcClientSecretId`).
+ */
+export interface OidcClient {
+  /** OAuth2 client id. */
+  readonly id: string;
+  /** Name shown on the login page. */
+  readonly name: string;
+  readonly redirectURIs: readonly string[];
+}
+
+/** Accounts a cluster's agents hold at its service cluster's endpoints. */
+export type AccountKind =
+  /** Writes logs and events to the log store (append only). */
+  | 'log-writer'
+  /** Sends alerts to Alertmanager. */
+  | 'alert-sender'
+  /** Writes metrics to the remote-write receiver. */
+  | 'metrics-writer';
+
+/** A user name and its generated password. */
+export interface Account {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** Credentials of outside systems that onboarding asks for; generators place them where components read them. */
+export type OutsideCredential =
+  | 's3-access-key-id'
+  | 's3-secret-access-key'
+  /** A key of the identity provider connector's Secret, e.g. `identity-connector/client-secret`. */
+  | `identity-connector/${string}`
+  /** A key of the alert receiver's Secret, e.g. `alert-receiver/url`. */
+  | `alert-receiver/${string}`;
+
+/**
+ * What a Secret's generator can use. Values exist only in memory: `ck8s init` encrypts what the
+ * generators return straight into sops files.
+ */
+export interface CredentialContext {
+  /** The cluster being onboarded. */
+  readonly cluster: string;
+  /** A random password of URL-safe characters. @default length 32 */
+  password(length?: number): string;
+  /** The same value wherever the same id is asked for in one onboarding, e.g. an OIDC client secret that Dex and the application both hold. */
+  shared(id: string, make?: () => string): string;
+  /** A bcrypt hash of a password. */
+  bcrypt(password: string): string;
+  /** An htpasswd line (bcrypt) for a user. */
+  htpasswd(user: string, password: string): string;
+  /** An htpasswd text with the user's line added, or replaced when the user is there already. */
+  upsertHtpasswd(text: string, user: string, password: string): string;
+  /** A private CA and a server and client certificate signed by it, as the keys tls.crt, tls.key and ca.crt. */
+  tls(props: { readonly subject: string; readonly dnsNames: readonly string[]; readonly caSubject: string }): Promise<Record<string, string>>;
+  /** A credential of an outside system given at onboarding. @throws Error naming it when it was not given */
+  outside(name: OutsideCredential): string;
+  /** The password of an account this cluster holds at its service cluster's endpoints (generated once per user, whatever the kinds). */
+  account(kind: AccountKind, user: string): string;
+}
+
+/** A Secret a component reads: synth fails without it; `ck8s init` fills it when it can be generated. */
+export interface RequiredSecret {
+  readonly namespace: string;
+  readonly name: string;
+  /** Keys the Secret must have. */
+  readonly keys: readonly string[];
+  /** What it is for, shown when it is missing. */
+  readonly purpose: string;
+  /**
+   * Whether synth may go without it: a credential onboarding generates for people (a break-glass
+   * password), which nothing in the cluster reads.
+   * @default false
+   */
+  readonly optional?: boolean;
+  /**
+   * How onboarding fills it. Accounts (CredentialContext.account) are known to the generators of
+   * `AccountSink`s only after every generator ran.
+   * @default none: onboarding fails naming it, unless its component is switched off
+   */
+  readonly generate?: (context: CredentialContext) => Record<string, string> | Promise<Record<string, string>>;
+}
+
+/**
+ * A Secret of a service cluster that lists the accounts of the clusters reporting to it (the log
+ * store's users, an endpoint's htpasswd). Onboarding a cluster adds its accounts of `kind` here.
+ */
+export interface AccountSink {
+  readonly kind: AccountKind;
+  readonly namespace: string;
+  /** The Secret, which the same component requires. */
+  readonly secret: string;
+  /** The key of the Secret that lists the accounts. */
+  readonly key: string;
+  /** The new value of the key with the accounts added (an account of the same user is replaced). */
+  add(current: string, accounts: readonly Account[], context: Pick<CredentialContext, 'bcrypt' | 'htpasswd' | 'upsertHtpasswd'>): string;
+}

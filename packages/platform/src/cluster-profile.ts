@@ -1,0 +1,172 @@
+import { nodeFiles } from '@ck8s/apiserver';
+import {
+  type ChartCatalog,
+  type ClusterConfig,
+  clusterConfigPath,
+  type Component,
+  componentsOf,
+  ConfigError,
+  type ConfigProblem,
+  type ExtraFile,
+  type Fleet,
+  deriveNetworkPolicies,
+  KUBERNETES_NAMESPACES,
+  POD_SECURITY_VERSION_CONTEXT,
+  type ServedEndpoint,
+  serviceClusterOf,
+  serviceEndpoints,
+  type ServiceEndpoints,
+} from '@ck8s/core';
+import { PlatformEndpoints } from '@ck8s/ingress';
+import { AvailabilityProbes, PlatformMonitors } from '@ck8s/observability';
+import { Construct } from 'constructs';
+
+/**
+ * One line of a profile: composes a capability's components for the cluster (when cluster.yaml
+ * switches it on), mapping the cluster's config to their narrow props.
+ */
+export type ProfileEntry = (cluster: ClusterProfile) => void;
+
+/** What a kind of cluster gets: its components, in the order they are composed. */
+export interface Profile {
+  readonly name: string;
+  readonly entries: readonly ProfileEntry[];
+}
+
+export interface ClusterProfileProps {
+  /** What the cluster gets. */
+  readonly profile: Profile;
+  /** The cluster, with defaults applied. */
+  readonly cluster: ClusterConfig;
+  /** Every cluster of the repository: a workload cluster finds its service cluster here, a service cluster its workload clusters. */
+  readonly fleet: Fleet;
+  readonly catalog: ChartCatalog;
+}
+
+/** Pod Security Standards version matching the cluster, e.g. `v1.33`, so upgrades never change policy silently. */
+export function podSecurityVersion(cluster: ClusterConfig): string {
+  const [major, minor] = cluster.kubernetesVersion.split('.');
+  return `v${major}.${minor}`;
+}
+
+/**
+ * A cluster: the entries of its profile composed in order, with the cluster's config mapped once
+ * for them (its file, the service cluster's endpoints, the Pod Security version every namespace
+ * pins), then everything that connects the components derived from what they declare.
+ */
+export class ClusterProfile extends Construct {
+  public readonly cluster: ClusterConfig;
+  public readonly fleet: Fleet;
+  public readonly catalog: ChartCatalog;
+  /** cluster.yaml of the cluster, relative to the repository root. */
+  public readonly file: string;
+  /** The endpoints of the service cluster this cluster reports to (its own, for a service cluster). */
+  public readonly service: ServiceEndpoints;
+
+  constructor(scope: Construct, id: string, props: ClusterProfileProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.fleet = props.fleet;
+    this.catalog = props.catalog;
+    this.file = clusterConfigPath(props.cluster.name);
+    this.service = serviceEndpoints(serviceClusterOf(props.cluster, props.fleet).domain);
+    this.node.setContext(POD_SECURITY_VERSION_CONTEXT, podSecurityVersion(props.cluster));
+    for (const entry of props.profile.entries) entry(this);
+    this.connect();
+  }
+
+  /** Files that are not components: the node configuration the installer applies. */
+  nodeFiles(): ExtraFile[] {
+    return nodeFiles(this.cluster, this.fleet);
+  }
+
+  /** Namespaces the components composed so far own, sorted (tenants' excluded). */
+  platformNamespaces(): string[] {
+    return [...new Set(this.components.filter((c) => c.layer !== 'tenants').flatMap((c) => c.namespaces))].sort();
+  }
+
+  /** Every component of the cluster, in construct order. */
+  get components(): Component[] {
+    return componentsOf(this);
+  }
+
+  /**
+   * Derives everything that connects the components from their declarations, once they are all
+   * composed: tenants never take a namespace a component owns; endpoints get their Certificates,
+   * Ingresses and (in a service cluster) availability probes; metrics endpoints their PodMonitors;
+   * every flow its NetworkPolicies on both sides.
+   * @throws ConfigError naming the cluster.yaml field that is missing or conflicts
+   */
+  private connect(): void {
+    const { cluster } = this;
+    this.checkTenantNamespaces();
+    const components = this.components;
+    unique(components, (c) => c.metrics, 'metrics endpoint');
+    unique(components, (c) => c.endpoints, 'endpoint');
+    const endpoints = components.flatMap((c) => c.endpoints).sort((a, b) => compare(a.name, b.name));
+    if (endpoints.length > 0) {
+      if (!cluster.ingress.enabled || !cluster.certificates.enabled) {
+        throw new ConfigError([
+          {
+            file: this.file,
+            path: cluster.ingress.enabled ? 'certificates.enabled' : 'ingress.enabled',
+            message: `must be true: the cluster serves ${endpoints.map((e) => e.host).join(', ')} to its workload clusters over TLS`,
+          },
+        ]);
+      }
+      new PlatformEndpoints(this, 'endpoints', { issuer: cluster.certificates.issuer, endpoints });
+      const probed = endpoints.filter((e: ServedEndpoint) => e.probe ?? true);
+      if (cluster.profile === 'service' && cluster.observability.enabled && probed.length > 0) {
+        new AvailabilityProbes(this, 'availability', {
+          catalog: this.catalog,
+          objective: cluster.observability.availabilityObjective,
+          endpoints: probed.map((e) => ({ name: e.name, url: `https://${e.host}` })),
+        });
+      }
+    }
+    const scraped = components.some((c) => c.roles.has('scraper'));
+    const targets = components.flatMap((c) => c.metrics).filter((m) => m.monitor ?? true);
+    if (scraped && targets.length > 0) new PlatformMonitors(this, 'platform-monitors', { targets: [...targets].sort((a, b) => compare(a.name, b.name)) });
+    deriveNetworkPolicies(this.components, {
+      file: this.file,
+      ...(cluster.network.apiServer ? { apiServer: cluster.network.apiServer } : {}),
+      serviceClusterCidrs: cluster.network.serviceClusterCidrs,
+      objectStorageCidrs: cluster.network.objectStorageCidrs,
+      isServiceCluster: cluster.profile === 'service',
+    });
+  }
+
+  /** A tenant cannot take a namespace of Kubernetes or of a component of its cluster. */
+  private checkTenantNamespaces(): void {
+    const owned = new Map<string, string>();
+    for (const c of this.components) if (c.layer !== 'tenants') for (const ns of c.namespaces) owned.set(ns, c.componentName);
+    const reserved = [...new Set([...KUBERNETES_NAMESPACES, ...owned.keys()])].sort();
+    const problems: ConfigProblem[] = [];
+    this.cluster.tenants.forEach((t, i) => {
+      if (!reserved.includes(t.name)) return;
+      const owner = owned.get(t.name);
+      problems.push({
+        file: this.file,
+        path: `tenants[${i}].name`,
+        message: `"${t.name}" is a reserved namespace${owner ? ` (the platform's ${owner} runs there)` : ''}; not allowed: ${reserved.join(', ')}`,
+      });
+    });
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+}
+
+/** Declarations of one kind name what they derive (a PodMonitor, an Ingress): two of one name would collide. */
+function unique(components: readonly Component[], declared: (c: Component) => readonly { readonly name: string }[], what: string): void {
+  const seen = new Map<string, Component>();
+  for (const c of components) {
+    for (const d of declared(c)) {
+      const first = seen.get(d.name);
+      if (first) throw new Error(`${what} "${d.name}" is declared twice (components ${first.componentName} and ${c.componentName})`);
+      seen.set(d.name, c);
+    }
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

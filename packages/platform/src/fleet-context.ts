@@ -1,0 +1,35 @@
+import * as path from 'node:path';
+import { ChartCatalog, type Fleet, loadFleet, Workspace } from '@ck8s/core';
+
+/** What every operation on the repository needs, loaded and validated once. */
+export interface FleetContext {
+  readonly workspace: Workspace;
+  readonly fleet: Fleet;
+  readonly catalog: ChartCatalog;
+}
+
+/** The repository at `root` (relative to `cwd`), or the nearest one above `cwd`. */
+export function openWorkspace(cwd: string, root?: string): Workspace {
+  return root ? new Workspace(path.resolve(cwd, root)) : Workspace.find(cwd);
+}
+
+/**
+ * Loads the workspace, every cluster.yaml and the chart catalog.
+ * @throws ConfigError with every problem of every file
+ */
+export function loadFleetContext(cwd: string, root?: string): FleetContext {
+  const workspace = openWorkspace(cwd, root);
+  return { workspace, fleet: loadFleet(workspace), catalog: ChartCatalog.load(workspace.catalogFile, workspace.relative(workspace.catalogFile)) };
+}
+
+/**
+ * The clusters an operation works on: the named ones (each must exist) or all.
+ * @throws Error naming the unknown clusters and the known ones
+ */
+export function selectClusters(context: FleetContext, names: readonly string[]): string[] {
+  const all = [...context.fleet.clusters.keys()];
+  if (names.length === 0) return all;
+  const unknown = names.filter((n) => !context.fleet.clusters.has(n));
+  if (unknown.length > 0) throw new Error(`unknown cluster ${unknown.map((n) => `"${n}"`).join(', ')}; clusters: ${all.join(', ') || 'none'}`);
+  return [...new Set(names)];
+}

@@ -1,0 +1,173 @@
+import { BackupSchedule, Velero } from '@ck8s/backup';
+import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, Tenant } from '@ck8s/core';
+import { FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
+import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
+import { Falco } from '@ck8s/ids';
+import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
+import { LogForwarder, LogStore } from '@ck8s/logging';
+import { GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '@ck8s/observability';
+import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
+import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
+import { Registry } from '@ck8s/registry';
+import type { ClusterProfile } from './cluster-profile.js';
+
+// The entries profiles are made of: each composes one capability for a cluster, mapping its
+// cluster.yaml to the components' narrow props (and nothing when cluster.yaml switches it off).
+
+const host = (url: string): string => new URL(url).hostname;
+
+/** The workload clusters that report to a service cluster, sorted by name. */
+function workloadClusters(c: ClusterProfile) {
+  return [...c.fleet.clusters.values()].filter((w) => w.profile === 'workload' && w.serviceCluster === c.cluster.name).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Flux's sync of the cluster's folder, Flux's own installation (locked down for multi-tenancy) and the layers it applies in order. */
+export function gitOps(c: ClusterProfile): void {
+  new FluxSync(c, 'gotk-sync', { cluster: c.cluster });
+  new FluxInstall(c, 'flux', { repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository, version: c.catalog.flux.version, interval: c.cluster.gitops.interval });
+  new FluxLayers(c, 'layers', { cluster: c.cluster, wait: c.cluster.gitops.wait });
+}
+
+/** Admission policies (Pod Security Standards and the platform's rules) and cluster-wide access. */
+export function policies(c: ClusterProfile): void {
+  new AdmissionPolicies(c, 'admission-policies', { cluster: c.cluster, rules: clusterRules(c.cluster, c.fleet) });
+  new ClusterAccess(c, 'cluster-access', { operatorGroups: c.cluster.rbac.operatorGroups });
+}
+
+/** Fluent Bit, shipping the cluster's logs to its service cluster's log store. */
+export function logForwarder(c: ClusterProfile): void {
+  if (c.cluster.logging.enabled) new LogForwarder(c, 'fluent-bit', { catalog: c.catalog, clusterName: c.cluster.name, logStoreUrl: c.service.logs });
+}
+
+/** A workload cluster's Prometheus agent, writing everything to the service cluster. */
+export function metricsAgent(c: ClusterProfile): void {
+  if (!c.cluster.observability.enabled) return;
+  new MetricsStack(c, 'kube-prometheus-stack', { mode: 'agent', catalog: c.catalog, clusterName: c.cluster.name, remoteWriteUrl: c.service.metricsRemoteWrite });
+}
+
+/** A service cluster's Prometheus, Alertmanager and Grafana, for every cluster reporting to it. */
+export function metricsServer(c: ClusterProfile): void {
+  const { observability, rbac, name } = c.cluster;
+  if (!observability.enabled) return;
+  new MetricsStack(c, 'kube-prometheus-stack', {
+    mode: 'server',
+    catalog: c.catalog,
+    clusterName: name,
+    retentionTime: observability.retentionTime,
+    retentionSize: observability.retentionSize,
+    receivers: observability.receivers,
+    grafana: { url: c.service.grafana, issuer: c.service.identity, operatorGroups: rbac.operatorGroups },
+    hosts: { grafana: host(c.service.grafana), prometheus: host(c.service.metricsRemoteWrite), alertmanager: host(c.service.alertmanager) },
+  });
+}
+
+/** The service cluster's log store: OpenSearch and Dashboards. */
+export function logStore(c: ClusterProfile): void {
+  const { logging, oidc, rbac, name } = c.cluster;
+  if (!logging.enabled) return;
+  new LogStore(c, 'opensearch', {
+    catalog: c.catalog,
+    hosts: { opensearch: host(c.service.logs), dashboards: host(c.service.logDashboards) },
+    issuer: c.service.identity,
+    claims: { username: oidc.usernameClaim, groups: oidc.groupsClaim },
+    operatorGroups: rbac.operatorGroups,
+    retentionDays: logging.retentionDays,
+    retentionSize: logging.retentionSize,
+    ...(logging.snapshots ? { snapshots: { ...logging.snapshots, prefix: name } } : {}),
+  });
+}
+
+/** The service cluster's registry, with a project for every tenant of its workload clusters. */
+export function registry(c: ClusterProfile): void {
+  const { registry: settings, oidc, rbac, name } = c.cluster;
+  if (!settings.enabled || !settings.storage) return;
+  new Registry(c, 'harbor', {
+    catalog: c.catalog,
+    host: c.service.registry,
+    clusterName: name,
+    storage: settings.storage,
+    issuer: c.service.identity,
+    claims: { username: oidc.usernameClaim, groups: oidc.groupsClaim },
+    ...(rbac.operatorGroups[0] ? { adminGroup: rbac.operatorGroups[0] } : {}),
+    tenants: workloadClusters(c).flatMap((wc) => wc.tenants.map((t) => ({ cluster: wc.name, tenant: t.name, adminGroups: t.adminGroups, viewGroups: t.viewGroups }))),
+    blockSeverity: settings.blockSeverity,
+    robotAccounts: settings.robotAccounts,
+  });
+}
+
+/**
+ * The service cluster's identity provider: a client for every Kubernetes API that trusts it and for
+ * every web application the components composed before it declare.
+ */
+export function identityProvider(c: ClusterProfile): void {
+  const { cluster, service } = c;
+  if (!cluster.identity.enabled) return;
+  const apis = [cluster, ...workloadClusters(c)].map((w) => ({ name: w.name, ...kubernetesOidcClient(w, c.fleet) })).filter((w) => w.issuer.replace(/\/$/, '') === service.identity);
+  const clients: StaticClient[] = [...apis.map((w) => kubernetesApiClient(w.name, w.clientId)), ...c.components.flatMap((k) => k.oidcClients).map((k) => ({ ...k, public: false }))];
+  // the platform's own ids are fixed, so a clash is always some cluster's oidc.clientId
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, StaticClient>();
+  for (const client of clients) {
+    const first = seen.get(client.id);
+    if (!first) {
+      seen.set(client.id, client);
+      continue;
+    }
+    const culprit = client.cluster ? client : first;
+    const other = culprit === client ? first : client;
+    problems.push({
+      file: clusterConfigPath(culprit.cluster!),
+      path: 'oidc.clientId',
+      message: `"${client.id}" is already the client id of ${other.cluster ? `cluster ${other.cluster}` : other.name}; every client of ${service.identity} needs its own id`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  new IdentityProvider(c, 'dex', { catalog: c.catalog, issuer: service.identity, connectors: cluster.identity.connectors, clients });
+}
+
+/** trivy-operator and the MITRE ATT&CK report built on its checks. */
+export function postureScanning(c: ClusterProfile): void {
+  if (!c.cluster.posture.enabled) return;
+  new PostureScanner(c, 'trivy-operator', { catalog: c.catalog });
+  new MitreAttackCompliance(c, 'mitre-attack-compliance');
+}
+
+/** The ingress controller, cert-manager with the cluster issuers, and external-dns. */
+export function ingress(c: ClusterProfile): void {
+  const { ingress: settings, certificates, externalDns, name, domain } = c.cluster;
+  if (settings.enabled) new IngressController(c, 'ingress-nginx', { catalog: c.catalog, replicas: settings.replicas, minAvailable: settings.minAvailable, hstsMaxAge: settings.hstsMaxAge });
+  if (certificates.enabled) {
+    new CertManager(c, 'cert-manager', { catalog: c.catalog, acme: certificates.issuer !== 'private-ca' || certificates.acmeEmail !== undefined });
+    new ClusterIssuers(c, 'cluster-issuers', { ...(certificates.acmeEmail ? { acmeEmail: certificates.acmeEmail } : {}), rootCaName: `ck8s root CA ${name}` });
+  }
+  if (externalDns.enabled && externalDns.provider) {
+    new ExternalDns(c, 'external-dns', { catalog: c.catalog, provider: externalDns.provider, domain, owner: name, credentialsSecret: externalDns.credentialsSecret });
+  }
+}
+
+/** Falco, forwarding its events to the service cluster's log store and Alertmanager. */
+export function intrusionDetection(c: ClusterProfile): void {
+  const { ids } = c.cluster;
+  if (!ids.enabled) return;
+  new Falco(c, 'falco', { catalog: c.catalog, logStoreUrl: c.service.logs, alertmanagerUrl: c.service.alertmanager, minimumPriority: ids.minimumPriority, credentialsSecret: ids.credentialsSecret });
+}
+
+/** Velero and its daily schedule. */
+export function backup(c: ClusterProfile): void {
+  const { backup: settings, name } = c.cluster;
+  if (!settings.enabled || !settings.objectStorage) return;
+  new Velero(c, 'velero', { catalog: c.catalog, objectStorageEndpoint: settings.objectStorage.endpoint });
+  new BackupSchedule(c, 'backup-schedule', { objectStorage: settings.objectStorage, prefix: name, keep: settings.keep });
+}
+
+/** The platform's alerts on every cluster reporting here, and the dashboards; after every component, whose namespaces the alerts watch. */
+export function alertsAndDashboards(c: ClusterProfile): void {
+  if (!c.cluster.observability.enabled) return;
+  new PlatformAlerts(c, 'platform-alerts', { workloadClusters: workloadClusters(c).map((w) => w.name), namespaces: c.platformNamespaces() });
+  new GoldenSignalDashboards(c, 'dashboards');
+}
+
+/** One component per tenant. */
+export function tenants(c: ClusterProfile): void {
+  for (const tenant of c.cluster.tenants) new Tenant(c, { tenant });
+}

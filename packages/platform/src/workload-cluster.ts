@@ -1,0 +1,11 @@
+import type { Profile } from './cluster-profile.js';
+import { backup, gitOps, ingress, intrusionDetection, logForwarder, metricsAgent, policies, postureScanning, tenants } from './profile-entries.js';
+
+/**
+ * A workload cluster: the tenants' applications and the agents that must run beside them, each
+ * sending its evidence to the service cluster as it is produced.
+ */
+export const WORKLOAD_CLUSTER: Profile = {
+  name: 'workload',
+  entries: [gitOps, policies, logForwarder, metricsAgent, postureScanning, ingress, intrusionDetection, backup, tenants],
+};

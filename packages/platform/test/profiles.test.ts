@@ -1,0 +1,167 @@
+import { type ClusterConfig, ConfigError, type Fleet, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES, renderApp } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { clusterConfig, fleetOf } from '../../../test-support/cluster-config.js';
+import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
+import { ChartCatalog } from '@ck8s/core';
+import { type ClusterProfile, composeCluster, platformCredentials, type Profile, PROFILES } from '../src/index.js';
+import { Squatter, Widget } from './widget.js';
+
+const catalog = ChartCatalog.load(new URL('../../../charts/catalog.yaml', import.meta.url).pathname);
+
+const receivers = [{ name: 'ops', type: 'webhook', secret: 'alert-webhook' }];
+const connectors = [{ type: 'oidc', id: 'corp', name: 'Corporate', secret: 'dex-corp', issuer: 'https://login.example.com' }];
+const sc = clusterConfig({
+  name: 'sc',
+  profile: 'service',
+  domain: 'sc.example.com',
+  observability: { receivers },
+  identity: { connectors },
+  registry: { storage: { endpoint: 'https://s3.example.com', bucket: 'registry' } },
+  logging: { snapshots: { endpoint: 'https://s3.example.com', bucket: 'logs' } },
+  externalDns: { enabled: true, provider: 'cloudflare' },
+});
+const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a', ingressPorts: [8080], metricsPorts: [9090] }] });
+const fleet = fleetOf(sc, wc);
+
+function compose(cluster: ClusterConfig, f: Fleet = fleet, profile?: Profile) {
+  const app = new App();
+  const composed = composeCluster(app, { cluster, fleet: f, catalog, ...(profile ? { profile } : {}) });
+  const objects: K8sObject[] = composed.components.flatMap((c) => c.toJson());
+  return { composed, objects };
+}
+
+/** The namespaces the components of both profiles own: what no tenant may take. */
+function platformNamespaces(): string[] {
+  return [...new Set([sc, wc].flatMap((c) => compose(c).composed.platformNamespaces()))].sort();
+}
+
+describe('profiles', () => {
+  it('compose every capability of each kind of cluster', () => {
+    const components = (c: ClusterConfig) => compose(c).composed.components.map((k) => k.outputFile);
+    expect(components(wc)).toEqual(expect.arrayContaining(['controllers/fluent-bit.yaml', 'controllers/kube-prometheus-stack.yaml', 'controllers/falco.yaml', 'tenants/team-a.yaml', 'platform/platform-monitors.yaml']));
+    expect(components(sc)).toEqual(expect.arrayContaining(['controllers/opensearch.yaml', 'controllers/harbor.yaml', 'controllers/dex.yaml', 'platform/availability.yaml', 'platform/endpoints.yaml']));
+  });
+
+  it('reserve every namespace a component owns: a tenant named after one is rejected at its field, with the reserved names', () => {
+    const owned = platformNamespaces();
+    // derived from the components, not a list: the platform's namespaces of the vocabulary are all owned somewhere
+    expect(owned).toEqual(expect.arrayContaining(Object.values(PLATFORM_NAMESPACES).filter((n) => n !== PLATFORM_NAMESPACES.flux)));
+    for (const name of owned) {
+      const taken = clusterConfig({ ...wc, name: 'wc', tenants: [{ name: 'team-a' }, { name }] });
+      const cluster = [sc, wc].find((c) => compose(c).composed.platformNamespaces().includes(name))!;
+      const config = cluster.profile === 'service' ? clusterConfig({ ...sc, tenants: [{ name }] }) : taken;
+      let error: unknown;
+      try {
+        compose(config, fleetOf(cluster.profile === 'service' ? config : sc, cluster.profile === 'service' ? wc : config));
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(ConfigError);
+      const problem = (error as ConfigError).problems[0]!;
+      expect(problem.file).toBe(`clusters/${config.name}/cluster.yaml`);
+      expect(problem.path).toBe(`tenants[${cluster.profile === 'service' ? 0 : 1}].name`);
+      expect(problem.message).toMatch(new RegExp(`^"${name}" is a reserved namespace \\(the platform's [a-z-]+ runs there\\); not allowed: .*\\b${name}\\b`));
+    }
+    // Kubernetes' own and Flux's are refused at load already
+    for (const name of [...KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES.flux]) expect(() => clusterConfig({ ...wc, tenants: [{ name }] }), name).toThrow(/is a reserved namespace/);
+  });
+
+  it('refuse an object that two components write, naming both', () => {
+    const squatter = (c: ClusterProfile) => new Squatter(c, 'squatter');
+    const app = new App();
+    composeCluster(app, { cluster: wc, fleet, catalog, profile: { ...PROFILES.workload, entries: [...PROFILES.workload.entries, squatter] } });
+    expect(() => renderApp(app)).toThrow('Namespace monitoring is written by two components, controllers/kube-prometheus-stack.yaml and controllers/squatter.yaml; an object belongs to one component');
+  });
+
+  it('refuse two components that declare the same metrics endpoint or endpoint name', () => {
+    const twice: Profile = { ...PROFILES.workload, entries: [...PROFILES.workload.entries, (c) => new Widget(c, 'widget'), (c) => new Widget(c, 'widget-again')] };
+    expect(() => compose(wc, fleet, twice)).toThrow('metrics endpoint "widget" is declared twice (components widget and widget-again)');
+  });
+
+  it('open every in-cluster flow on both sides', () => {
+    for (const cluster of [sc, wc]) {
+      const { objects } = compose(cluster);
+      const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+      const owned = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+      for (const ingress of policies.filter((p) => p.spec.ingress)) {
+        for (const peer of ingress.spec.ingress[0].from.filter((f: K8sObject) => f.namespaceSelector)) {
+          const from = peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name'];
+          if (!owned.has(from)) continue;
+          const covering = policies.filter(
+            (p) =>
+              p.metadata.namespace === from &&
+              p.spec.egress &&
+              p.spec.egress[0].to.some((t: K8sObject) => t.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === ingress.metadata.namespace) &&
+              ingress.spec.ingress[0].ports.every((port: K8sObject) => p.spec.egress[0].ports.some((q: K8sObject) => q.port === port.port)),
+          );
+          expect(covering.length, `${cluster.name}: ${ingress.metadata.namespace}/${ingress.metadata.name} from ${from}`).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  it('scrape every declared metrics endpoint: dex and trivy-operator too, with their ports open to Prometheus', () => {
+    const { objects } = compose(sc);
+    for (const [name, namespace, port] of [['dex', 'dex', 5558], ['trivy-operator', 'trivy-system', 8080]] as const) {
+      expect(find(objects, 'PodMonitor', name, 'monitoring').spec.podMetricsEndpoints).toEqual([{ targetPort: port, path: '/metrics' }]);
+      expect(flows(objects, { namespaces: true })).toContain(`monitoring allow-prometheus-to-${namespace}: name=prometheus -> ${namespace}[*] :${port}`);
+      expect(flows(objects.filter((o) => o.metadata.namespace === namespace))).toContainEqual(expect.stringMatching(new RegExp(`^allow-metrics-from-prometheus: .* <- monitoring\\[name=prometheus\\] :${port}$`)));
+    }
+  });
+});
+
+describe('the identity provider', () => {
+  it('registers a public client for each API server that trusts it, then the web applications the components declare', () => {
+    const wcB = clusterConfig({ name: 'wc-b', profile: 'workload', domain: 'wc-b.example.com', serviceCluster: 'sc', oidc: { clientId: 'k8s-team-b' } });
+    const external = clusterConfig({ name: 'wc-ext', profile: 'workload', domain: 'wc-ext.example.com', serviceCluster: 'sc', oidc: { issuerUrl: 'https://login.example.org' } });
+    const dex = find(compose(sc, fleetOf(sc, wc, wcB, external)).objects, 'HelmRelease', 'dex', 'dex').spec.values.config;
+    expect(dex.staticClients.map((c: K8sObject) => [c.id, c.public === true])).toEqual([
+      ['kubernetes-sc', true],
+      ['kubernetes-wc', true],
+      ['k8s-team-b', true],
+      ['grafana', false],
+      ['opensearch-dashboards', false],
+      ['harbor', false],
+    ]);
+  });
+
+  it('refuses two clusters with the same client id, naming the cluster that sets it', () => {
+    const clash = clusterConfig({ name: 'wc-c', profile: 'workload', domain: 'wc-c.example.com', serviceCluster: 'sc', oidc: { clientId: 'kubernetes-wc' } });
+    const grafana = clusterConfig({ name: 'wc-d', profile: 'workload', domain: 'wc-d.example.com', serviceCluster: 'sc', oidc: { clientId: 'grafana' } });
+    expect(() => compose(sc, fleetOf(sc, wc, clash, grafana))).toThrow(
+      /clusters\/wc-c\/cluster.yaml: oidc.clientId: "kubernetes-wc" is already the client id of cluster wc[\s\S]*clusters\/wc-d\/cluster.yaml: oidc.clientId: "grafana" is already the client id of Grafana/,
+    );
+  });
+});
+
+describe('a new component', () => {
+  const profile: Profile = { ...PROFILES.workload, entries: [...PROFILES.workload.entries, (c) => new Widget(c, 'widget')] };
+  const { composed, objects } = compose(wc, fleet, profile);
+  const widget = objects.filter((o) => o.metadata.namespace === 'widget' || o.metadata.name === 'widget');
+
+  it('gets its PodMonitor and both NetworkPolicies from one line in a profile', () => {
+    expect(find(objects, 'PodMonitor', 'widget', 'monitoring').spec).toEqual({
+      namespaceSelector: { matchNames: ['widget'] },
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'widget' } },
+      podMetricsEndpoints: [{ targetPort: 9999, path: '/metrics' }],
+    });
+    expect(flows(widget)).toEqual([
+      'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      'allow-metrics-from-prometheus: name=widget <- monitoring[name=prometheus-agent] :9999',
+      'allow-widget-to-api-server: name=widget -> 10.0.0.1/32 :6443',
+      'default-deny: * deny ingress+egress',
+    ]);
+    expect(flows(objects, { namespaces: true })).toContain('monitoring allow-prometheus-to-widget: name=prometheus-agent -> widget[*] :9999');
+  });
+
+  it('reserves its namespace', () => {
+    expect(composed.platformNamespaces()).toContain('widget');
+    expect(() => compose(clusterConfig({ ...wc, tenants: [{ name: 'widget' }] }), fleet, profile)).toThrow(/tenants\[0\]\.name: "widget" is a reserved namespace \(the platform's widget runs there\)/);
+  });
+
+  it('gets its credential generated by onboarding', async () => {
+    const credentials = await platformCredentials('wc', composed.components, { 's3-access-key-id': 'AKIA', 's3-secret-access-key': 'secret' });
+    expect(credentials.secrets.get('widget/widget-token')!.token).toMatch(/^[A-Za-z0-9]{40}$/);
+  });
+});
