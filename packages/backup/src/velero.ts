@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface VeleroProps {
@@ -32,7 +32,7 @@ export interface VeleroValues {
 
 const VELERO_PODS: Pods = { name: 'velero', namespace: PLATFORM_NAMESPACES.backup, labels: { 'app.kubernetes.io/name': 'velero' } };
 
-const RESTRICTED = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 65534 };
+const RESTRICTED = restrictedContainerSecurityContext({ runAsUser: 65534 });
 
 /**
  * The Velero server (`controllers/velero.yaml`) in a restricted namespace: no node agent (it
@@ -72,7 +72,7 @@ export class Velero extends Component {
         snapshotsEnabled: false,
         deployNodeAgent: false,
         metrics: { enabled: true },
-        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        podSecurityContext: restrictedPodSecurityContext(),
         containerSecurityContext: RESTRICTED,
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
       },

@@ -9,11 +9,14 @@ export const SETTINGS_FILE = 'ck8s.config.yaml';
 
 /** cluster.yaml of a cluster, relative to the repository root: how messages name it. */
 export function clusterConfigPath(cluster: string): string {
-  return `clusters/${cluster}/cluster.yaml`;
+  return `clusters/${cluster}/${CLUSTER_CONFIG_FILE}`;
 }
 
+/** The input file of a cluster folder: everything else in it is generated. */
+export const CLUSTER_CONFIG_FILE = 'cluster.yaml';
+
 /** Entries of a cluster folder that are input: synth never writes, moves or removes them. */
-export const CLUSTER_INPUTS: readonly string[] = ['cluster.yaml'];
+export const CLUSTER_INPUTS: readonly string[] = [CLUSTER_CONFIG_FILE];
 
 const settingsSchema = z.strictObject({
   validation: z

@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, oidcClientSecretId, HelmChart } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, oidcClientSecretId, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { CONNECTOR_SECRET_KEYS, type ConnectorConfig, connectorEnv, dexConnector, samlCaVolume, type SecretEnvVar, upstreamPorts } from './dex-connectors.js';
 import type { DexConfig, DexStaticClientConfig, DexValues } from './dex-values.js';
@@ -129,8 +129,8 @@ export class IdentityProvider extends Component {
         volumes: samlCas.map((s) => s.volume),
         volumeMounts: samlCas.map((s) => s.mount),
         // the image's user dex (1001)
-        podSecurityContext: { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, seccompProfile: { type: 'RuntimeDefault' } },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        podSecurityContext: restrictedPodSecurityContext({ runAsUser: 1001, runAsGroup: 1001 }),
+        securityContext: restrictedContainerSecurityContext(),
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
         // Dex creates its custom resource definitions at start, hence the cluster-scoped role

@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { FalcoValues } from './falco-values.js';
 import { platformRulesFile } from './platform-exceptions.js';
@@ -72,7 +72,7 @@ export class Falco extends Component {
 
     this.addNamespace({ name: NAMESPACE, podSecurity: 'privileged', podSecurityException: FALCO_POD_SECURITY_EXCEPTION });
 
-    const restricted = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1234 };
+    const restricted = restrictedContainerSecurityContext({ runAsUser: 1234 });
     new HelmChart<FalcoValues>(this, 'chart', {
       catalog: props.catalog,
       chart: 'falco',
@@ -93,7 +93,7 @@ export class Falco extends Component {
           enabled: true,
           replicaCount: 2,
           webui: { enabled: false },
-          podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          podSecurityContext: restrictedPodSecurityContext(),
           securityContext: restricted,
           config: {
             existingSecret: secret,

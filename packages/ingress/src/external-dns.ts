@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export type DnsProvider = 'aws' | 'azure' | 'cloudflare' | 'google' | 'rfc2136';
@@ -39,8 +39,8 @@ export class ExternalDns extends Component {
         policy: 'sync',
         txtOwnerId: props.owner,
         envFrom: [{ secretRef: { name: secret } }],
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 65534 },
-        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        securityContext: restrictedContainerSecurityContext({ runAsUser: 65534 }),
+        podSecurityContext: restrictedPodSecurityContext(),
       },
     });
     this.addFlow({ from: PODS, to: { peer: 'api-server' }, name: 'allow-api-server' });

@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { IngressNginxValues } from './ingress-nginx-values.js';
 
@@ -61,7 +61,8 @@ export class IngressController extends Component {
         ingressClassResource: { name: INGRESS_CLASS, enabled: true, default: true, controllerValue: 'k8s.io/ingress-nginx' },
         admissionWebhooks: { enabled: true, failurePolicy: 'Fail' },
         metrics: { enabled: true },
-        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+        podSecurityContext: restrictedPodSecurityContext(),
+        // the chart's controller.image fields become the container's securityContext; nginx writes below its prefix at start
         image: { runAsNonRoot: true, runAsUser: 101, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' }, readOnlyRootFilesystem: false },
         minAvailable: props.minAvailable ?? 1,
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },

@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { fluentBitPipeline, LOG_FORWARDER_ENV, LOG_FORWARDER_METRICS_PORT, LOG_FORWARDER_STATE_DIR } from './fluent-bit-pipeline.js';
 import type { FluentBitValues } from './fluent-bit-values.js';
@@ -72,17 +72,9 @@ export class LogForwarder extends Component {
         // the chart's test pod pulls busybox:latest; Flux never runs helm test
         testFramework: { enabled: false },
         hostNetwork: false,
-        podSecurityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-        securityContext: {
-          // root only to read root-owned log files; no capability, no escalation, nothing writable but the state dir
-          runAsUser: 0,
-          runAsNonRoot: false,
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        // root only to read root-owned log files (the documented exception); no capability, no escalation, nothing writable but the state dir
+        podSecurityContext: restrictedPodSecurityContext({ runAsNonRoot: false }),
+        securityContext: restrictedContainerSecurityContext({ runAsUser: 0, runAsNonRoot: false }),
         // the audit log exists only on control-plane nodes
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },

@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, type CredentialContext, HelmChart, oidcClientSecretId, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, type CredentialContext, HelmChart, oidcClientSecretId, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { parse, stringify } from 'yaml';
@@ -195,17 +195,9 @@ export class LogStore extends Component {
       data: policyFiles,
     });
 
-    const podSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } };
-    const securityContext = {
-      runAsNonRoot: true,
-      runAsUser: 1000,
-      privileged: false,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-      // both write below their home (keystore, optimizer bundles) at start
-      readOnlyRootFilesystem: false,
-    };
+    const podSecurityContext = restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    // both write below their home (keystore, optimizer bundles) at start
+    const securityContext = restrictedContainerSecurityContext({ runAsUser: 1000, readOnlyRootFilesystem: false });
 
     const opensearch = new HelmChart<OpenSearchValues>(this, 'opensearch', {
       catalog: props.catalog,

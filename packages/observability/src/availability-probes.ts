@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, objectName } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, objectName, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { AVAILABILITY_JOB, availabilityRuleGroups, ENDPOINT_LABEL } from './availability-slo.js';
@@ -54,16 +54,8 @@ export class AvailabilityProbes extends Component {
       namespace,
       values: {
         replicas: 1,
-        podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 1000,
-          runAsGroup: 1000,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        podSecurityContext: restrictedPodSecurityContext(),
+        securityContext: restrictedContainerSecurityContext({ runAsUser: 1000, runAsGroup: 1000 }),
         config: {
           modules: {
             [PROBE_MODULE]: {

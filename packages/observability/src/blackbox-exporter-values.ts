@@ -16,7 +16,7 @@ export interface BlackboxModule {
 export interface BlackboxExporterValues {
   readonly replicas: number;
   readonly podSecurityContext: PodSecurityContextValues;
-  readonly securityContext: ContainerSecurityContextValues & { readonly runAsNonRoot: boolean; readonly runAsUser: number; readonly runAsGroup: number };
+  readonly securityContext: ContainerSecurityContextValues;
   readonly config: { readonly modules: Readonly<Record<string, BlackboxModule>> };
   readonly resources: ResourcesValues;
 }

@@ -1,5 +1,5 @@
-import { oidcClientSecretId, type RequiredSecret } from '@ck8s/core';
-import type { ContainerSecurityContextValues, GrafanaValues } from './kube-prometheus-stack-values.js';
+import { oidcClientSecretId, type RequiredSecret, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import type { GrafanaValues } from './kube-prometheus-stack-values.js';
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
 
 /** Client id of Grafana at the identity provider; the identity provider must register it with the redirect below. */
@@ -75,11 +75,11 @@ export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
     sidecar: {
       // the chart's own dashboards get a cluster variable too: this Grafana sees every cluster
       dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: 'ALL', multicluster: { global: { enabled: true } } },
-      securityContext: containerContext(true),
+      securityContext: restrictedContainerSecurityContext(),
     },
-    securityContext: { runAsNonRoot: true, runAsUser: 472, runAsGroup: 472, fsGroup: 472, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: restrictedPodSecurityContext({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 }),
     // Grafana writes plugins, sessions and its database below /var/lib/grafana and /tmp
-    containerSecurityContext: containerContext(false),
+    containerSecurityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: false }),
     // the chown init container runs as root; without persistence there is nothing to chown
     initChownData: { enabled: false },
     testFramework: { enabled: false },
@@ -102,8 +102,4 @@ export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
     },
   ];
   return { values, requiredSecrets };
-}
-
-function containerContext(readOnlyRootFilesystem: boolean): ContainerSecurityContextValues {
-  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
 }

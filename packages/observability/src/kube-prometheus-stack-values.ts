@@ -1,3 +1,5 @@
+import type { ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
+
 /**
  * The values of the kube-prometheus-stack chart this platform sets: a typed subset of the chart's
  * values.yaml (and of its kube-state-metrics, prometheus-node-exporter and grafana subcharts).
@@ -30,22 +32,8 @@ export interface KubePrometheusStackValues {
   readonly grafana: GrafanaValues;
 }
 
-export interface PodSecurityContextValues {
-  readonly runAsNonRoot: boolean;
-  readonly runAsUser?: number;
-  readonly runAsGroup?: number;
-  readonly fsGroup?: number;
-  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-}
-
-export interface ContainerSecurityContextValues {
-  readonly allowPrivilegeEscalation: boolean;
-  readonly readOnlyRootFilesystem: boolean;
-  readonly capabilities: { readonly drop: readonly string[] };
-  readonly seccompProfile?: { readonly type: 'RuntimeDefault' };
-  readonly runAsNonRoot?: boolean;
-}
-
+/** The security contexts as the charts take them: the platform's one restricted definition (core). */
+export type { ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
 export interface ResourcesValues {
   readonly requests: Record<string, string>;
   readonly limits: Record<string, string>;

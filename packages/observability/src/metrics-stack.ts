@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, type Pods, type RequiredSecret } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, type Pods, type RequiredSecret, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { alertmanagerSetup, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
@@ -85,8 +85,8 @@ export const MONITORING_SCRAPE_PORTS: readonly number[] = [3000, 8080, 9090, 909
  */
 export const NODE_SCRAPE_PORTS: readonly number[] = [9100, 10250];
 
-const POD: PodSecurityContextValues = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
-const CONTAINER: ContainerSecurityContextValues = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+const POD: PodSecurityContextValues = restrictedPodSecurityContext();
+const CONTAINER: ContainerSecurityContextValues = restrictedContainerSecurityContext();
 
 /**
  * Metrics and alerting (`controllers/kube-prometheus-stack.yaml`, usually id `kube-prometheus-stack`):

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CLUSTER_INPUTS, ConfigError, findTool, NODE_FOLDER, readTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, ConfigError, findTool, fleetRecipients, NODE_FOLDER, parseManifests, readTree } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
-import { parseAllDocuments } from 'yaml';
 
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
@@ -32,31 +31,40 @@ export interface ValidationReport {
   readonly controls: readonly (ControlResult & { readonly cluster: string })[];
 }
 
-/**
- * Files kubeconform checks: every generated file except kustomize's own kustomization.yaml and
- * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the
- * audit and OIDC controls check those files instead).
- */
-function manifestFiles(context: FleetContext, name: string): ManifestFile[] {
-  const dir = context.workspace.clusterDir(name);
-  const display = context.workspace.relative(dir);
-  return [...readTree(dir, { keep: CLUSTER_INPUTS })]
-    .filter(([file]) => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`))
-    .map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
+/** A cluster's committed output, read once: its files, and their documents parsed. */
+interface CommittedOutput {
+  /** The cluster folder relative to the repository root, e.g. `clusters/demo-wc`. */
+  readonly display: string;
+  /**
+   * Files kubeconform checks: every generated file except kustomize's own kustomization.yaml and
+   * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the audit and
+   * OIDC controls check those files instead).
+   */
+  readonly manifests: ManifestFile[];
+  /** The documents of those files, for the controls. */
+  readonly objects: OutputObject[];
+  /** The first document of each node file, by file name. */
+  readonly nodeFiles: Map<string, OutputObject>;
 }
 
-/** The committed output of a cluster as parsed documents: layer objects, and node files by name. */
-function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objects: OutputObject[]; nodeFiles: Map<string, OutputObject> } {
+function readCommittedOutput(context: FleetContext, name: string): CommittedOutput {
+  const dir = context.workspace.clusterDir(name);
+  const display = context.workspace.relative(dir);
+  const files = readTree(dir, { keep: CLUSTER_INPUTS });
+  const isManifest = (file: string): boolean => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`);
+  const manifests = [...files].filter(([file]) => isManifest(file)).map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
   const objects: OutputObject[] = [];
-  for (const f of files) {
-    for (const doc of parseAllDocuments(f.content)) {
-      const value = doc.toJS();
-      if (value && typeof value === 'object') objects.push({ file: f.displayPath, doc: value });
+  const nodeFiles = new Map<string, OutputObject>();
+  for (const o of parseManifests(files)) {
+    const doc = o.body;
+    if (o.file.startsWith(`${NODE_FOLDER}/`)) {
+      const file = o.file.slice(NODE_FOLDER.length + 1);
+      if (!nodeFiles.has(file)) nodeFiles.set(file, { file: `${display}/${o.file}`, doc });
+    } else if (isManifest(o.file) && doc && typeof doc === 'object') {
+      objects.push({ file: `${display}/${o.file}`, doc });
     }
   }
-  const nodeFiles = new Map<string, OutputObject>();
-  for (const [file, content] of readTree(nodeDir, { keep: [] })) nodeFiles.set(file, { file: `${nodeDir}/${file}`, doc: parseAllDocuments(content)[0]?.toJS() });
-  return { objects, nodeFiles };
+  return { display, manifests, objects, nodeFiles };
 }
 
 /**
@@ -67,6 +75,7 @@ function outputObjects(files: readonly ManifestFile[], nodeDir: string): { objec
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const problems: ValidationReportProblem[] = [];
   const byVersion = new Map<string, ManifestFile[]>();
+  const outputs = new Map(clusters.map((name) => [name, readCommittedOutput(context, name)]));
 
   for (const name of clusters) {
     const config = context.fleet.clusters.get(name)!;
@@ -80,7 +89,7 @@ export async function runValidation(context: FleetContext, clusters: readonly st
       for (const p of e.problems) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
     }
     const files = byVersion.get(config.kubernetesVersion) ?? [];
-    files.push(...manifestFiles(context, name));
+    files.push(...outputs.get(name)!.manifests);
     byVersion.set(config.kubernetesVersion, files);
   }
 
@@ -102,21 +111,18 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     }
   }
 
-  const recipients = new Map([...context.fleet.clusters].map(([n, c]) => [n, c.sops.ageRecipients]));
-  const secretProblems = checkSecrets(context.workspace, recipients);
+  const secretProblems = checkSecrets(context.workspace, fleetRecipients(context.fleet));
   for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
 
   const controls: (ControlResult & { cluster: string })[] = [];
   for (const name of clusters) {
     const cluster = context.fleet.clusters.get(name)!;
-    const dir = context.workspace.relative(context.workspace.clusterDir(name));
-    const { objects: parsed, nodeFiles } = outputObjects(manifestFiles(context, name), `${context.workspace.clusterDir(name)}/${NODE_FOLDER}`);
-    for (const node of nodeFiles.values()) Object.assign(node, { file: `${dir}/${NODE_FOLDER}/${node.file.split('/').pop()}` });
+    const { display: dir, objects: parsed, nodeFiles } = outputs.get(name)!;
     const rules = clusterRules(cluster, context.fleet);
     const results = evaluateControls({
       cluster,
       objects: parsed,
-      nodeFiles: new Map([...nodeFiles].map(([file, o]) => [file, o])),
+      nodeFiles,
       expectedPolicies: {
         podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
         platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),

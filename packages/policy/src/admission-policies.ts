@@ -1,4 +1,4 @@
-import { type ClusterConfig, Component, type ConfigProblem, ConfigError } from '@ck8s/core';
+import { type ClusterConfig, clusterConfigPath, Component, type ConfigProblem, ConfigError } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { AdmissionRule } from './admission-rule.js';
 import { AdmissionPolicy, type BindingException } from './admission-policy.js';
@@ -27,7 +27,7 @@ export class AdmissionPolicies extends Component {
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps) {
     super(scope, id, { layer: 'policies' });
     const { cluster, rules } = props;
-    const file = `clusters/${cluster.name}/cluster.yaml`;
+    const file = clusterConfigPath(cluster.name);
     const ids = rules.map((r) => r.id);
     const problems: ConfigProblem[] = [];
     for (const ruleId of Object.keys(cluster.policy.enforcement)) {

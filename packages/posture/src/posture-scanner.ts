@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { TrivyOperatorValues } from './trivy-operator-values.js';
 
@@ -69,14 +69,7 @@ export class PostureScanner extends Component {
 
     this.addNamespace({ name: namespace, ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}) });
 
-    const restrictedContainer = {
-      privileged: false,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
+    const restrictedContainer = restrictedContainerSecurityContext();
     new HelmChart<TrivyOperatorValues>(this, 'chart', {
       catalog: props.catalog,
       chart: 'trivy-operator',
@@ -98,7 +91,7 @@ export class PostureScanner extends Component {
         },
         trivyOperator: {
           // the trivy image runs as root by default; nobody (65534) can scan images and write the emptyDir cache
-          scanJobPodTemplatePodSecurityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+          scanJobPodTemplatePodSecurityContext: restrictedPodSecurityContext({ runAsUser: 65534, runAsGroup: 65534 }),
           scanJobPodTemplateContainerSecurityContext: restrictedContainer,
           scanJobAutomountServiceAccountToken: false,
         },
@@ -106,7 +99,7 @@ export class PostureScanner extends Component {
         compliance: { specs: COMPLIANCE_SPECS, reportType: 'all', cron: '0 */6 * * *' },
         service: { metricsPort: 80 },
         serviceMonitor: { enabled: false },
-        podSecurityContext: { runAsNonRoot: true, runAsUser: 10000, runAsGroup: 10000, seccompProfile: { type: 'RuntimeDefault' } },
+        podSecurityContext: restrictedPodSecurityContext({ runAsUser: 10000, runAsGroup: 10000 }),
         securityContext: restrictedContainer,
         resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
       },

@@ -1,4 +1,4 @@
-import { type ChartCatalog, Component, HelmChart, oidcClientSecretId, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, HelmChart, oidcClientSecretId, type Pods, restrictedContainerSecurityContext } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { applyProjectsScript, REGISTRY_CONFIGURATION_FILES } from './apply-projects-script.js';
@@ -183,13 +183,8 @@ export class Registry extends Component {
         existingSecretSecretKey: s.secretKey.name,
         // jobservice keeps its job logs on a ReadWriteOnce volume, which a rolling update cannot hand over
         updateStrategy: { type: 'Recreate' },
-        containerSecurityContext: {
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        // Harbor's components write below their root (nginx temp files, core's and jobservice's state)
+        containerSecurityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: false }),
         core: {
           replicas,
           // the variable holding the secret must come first: kubelet expands $(...) from earlier variables only

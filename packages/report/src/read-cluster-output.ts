@@ -1,5 +1,4 @@
-import { type CatalogEntry, LAYERS, NODE_FOLDER, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
-import { parseAllDocuments } from 'yaml';
+import { type CatalogEntry, compareFiles, parseManifests, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
 import type { ChartReport, ComponentReport, KindCount, PolicyExceptionReport, SecretReport } from './report-model.js';
 
 export interface ReadClusterOutputOptions {
@@ -25,27 +24,8 @@ interface ParsedFile {
   readonly docs: readonly Doc[];
 }
 
-const FOLDER_ORDER: readonly string[] = [...LAYERS, NODE_FOLDER];
-
-function folderRank(folder: string): number {
-  const i = FOLDER_ORDER.indexOf(folder);
-  return i === -1 ? FOLDER_ORDER.length : i;
-}
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Documents of a YAML file; a file that does not parse yields none (validate reports it). */
-function parseDocs(content: string): Doc[] {
-  try {
-    return parseAllDocuments(content)
-      .filter((d) => d.errors.length === 0)
-      .map((d) => d.toJS())
-      .filter((d) => d !== null && typeof d === 'object');
-  } catch {
-    return [];
-  }
 }
 
 function kindCounts(docs: readonly Doc[]): KindCount[] {
@@ -107,21 +87,20 @@ function chartOf(release: Doc, all: readonly Doc[], catalog: readonly CatalogEnt
 export function readClusterOutput(files: ReadonlyMap<string, string>, options: ReadClusterOutputOptions): ClusterOutput {
   const catalog = options.catalog ?? [];
   const display = (file: string): string => `${options.displayDir}/${file}`;
-  const componentFiles: ParsedFile[] = [];
-  const secrets: SecretReport[] = [];
-  for (const [file, content] of [...files].sort(([a], [b]) => compare(a, b))) {
-    const parts = file.split('/');
-    if (!file.endsWith('.yaml') || parts.length < 2) continue;
-    if (parts.length === 3 && parts[1] === 'secrets') {
-      for (const doc of parseDocs(content)) {
-        if (doc.kind !== 'Secret') continue;
-        secrets.push({ namespace: String(doc.metadata?.namespace ?? ''), name: String(doc.metadata?.name ?? ''), file: display(file), encrypted: doc.sops !== undefined && doc.sops !== null });
-      }
-      continue;
-    }
+  const parsed = parseManifests(files);
+  const objects = parsed.filter((o) => o.body !== undefined && o.body !== null && typeof o.body === 'object');
+  const secrets: SecretReport[] = objects
+    .filter((o) => o.file.split('/').length === 3 && o.file.split('/')[1] === 'secrets' && o.kind === 'Secret')
+    .map((o) => ({ namespace: o.namespace ?? '', name: o.name ?? '', file: display(o.file), encrypted: (o.body as Doc).sops !== undefined && (o.body as Doc).sops !== null }));
+  // one file per component in each layer folder; kustomize's own lists and the node folder are not components
+  const byFile = new Map<string, Doc[]>();
+  for (const o of parsed) {
+    const parts = o.file.split('/');
     if (parts.length !== 2 || parts[1] === 'kustomization.yaml') continue;
-    componentFiles.push({ file, docs: parseDocs(content) });
+    // a file that does not parse is still a component, with no objects (validate reports the file)
+    byFile.set(o.file, [...(byFile.get(o.file) ?? []), ...(objects.includes(o) ? [o.body] : [])]);
   }
+  const componentFiles: ParsedFile[] = [...byFile].map(([file, docs]) => ({ file, docs }));
 
   const all = componentFiles.flatMap((f) => f.docs);
   const components = componentFiles
@@ -135,7 +114,7 @@ export function readClusterOutput(files: ReadonlyMap<string, string>, options: R
         charts: f.docs.filter((d) => d.kind === 'HelmRelease').map((d) => chartOf(d, all, catalog)),
       };
     })
-    .sort((a, b) => folderRank(a.layer) - folderRank(b.layer) || compare(a.layer, b.layer) || compare(a.name, b.name));
+    .sort((a, b) => compareFiles(`${a.layer}/${a.name}`, `${b.layer}/${b.name}`));
 
   const podSecurityExceptions = componentFiles
     .flatMap((f) => f.docs.filter((d) => d.kind === 'Namespace' && d.metadata?.annotations?.[POD_SECURITY_EXCEPTION_ANNOTATION]).map((d) => ({ f, d })))

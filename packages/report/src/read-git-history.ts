@@ -1,4 +1,4 @@
-import { execa, ExecaError } from 'execa';
+import { gitText, GitUnavailableError } from '@ck8s/core';
 import type { ChangeCommit, RecentChanges, ReportRevision } from './report-model.js';
 
 export interface ReadGitHistoryOptions {
@@ -23,31 +23,6 @@ export const DEFAULT_CHANGE_LIMIT = 20;
 const FIELD = '\x1f';
 const RECORD = '\x1e';
 
-class NoHistory extends Error {}
-
-/** Runs git with settings that keep its output the same whatever the user's configuration. */
-async function git(cwd: string, args: readonly string[]): Promise<string> {
-  try {
-    // optional locks off: reading must never take the index lock other git commands are waiting for
-    const result = await execa('git', ['--no-optional-locks', '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', ...args], {
-      cwd,
-      env: { LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' },
-      stripFinalNewline: false,
-    });
-    return result.stdout;
-  } catch (e) {
-    if (e instanceof ExecaError) {
-      if (e.code === 'ENOENT') throw new NoHistory('git is not installed');
-      const stderr = String(e.stderr ?? '');
-      if (/not a git repository/i.test(stderr)) throw new NoHistory('the repository folder is not a git repository');
-      if (/does not have any commits|unknown revision|bad default revision/i.test(stderr)) throw new NoHistory('the git repository has no commits yet');
-      if (/dubious ownership/i.test(stderr)) throw new NoHistory('git refuses to read the repository (dubious ownership; see git config safe.directory)');
-      throw new Error(`git ${args[0]} failed: ${stderr.trim() || e.shortMessage}`);
-    }
-    throw e;
-  }
-}
-
 /**
  * Reads the latest commits that touched `paths` (sha, author, author date, subject; merges included)
  * and the HEAD * commit. Outside a git repository (or without git) it says why in `changes.unavailable`
@@ -59,9 +34,9 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Gi
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`change limit ${limit} is not a positive whole number`);
   if (paths.length === 0) throw new Error('no paths to read the history of');
   try {
-    const [sha, date] = (await git(options.cwd, ['log', '-1', `--format=%H${FIELD}%cI`, 'HEAD'])).trim().split(FIELD) as [string, string];
+    const [sha, date] = (await gitText(options.cwd, ['log', '-1', `--format=%H${FIELD}%cI`, 'HEAD'])).trim().split(FIELD) as [string, string];
     // full history: the merge commits that brought a change to the branch are part of the record too
-    const log = await git(options.cwd, ['log', '--full-history', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`, '--', ...paths]);
+    const log = await gitText(options.cwd, ['log', '--full-history', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`, '--', ...paths]);
     const commits = log
       .split(RECORD)
       .map((r) => r.replace(/^\n+/, ''))
@@ -70,13 +45,13 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Gi
         const [commitSha, author, authorDate, subject] = r.split(FIELD) as [string, string, string, string?];
         return { sha: commitSha, author, date: authorDate, subject: subject ?? '' };
       });
-    const status = await git(options.cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+    const status = await gitText(options.cwd, ['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
     return {
       revision: { sha, date, ...(status.trim() ? { uncommittedChanges: true } : {}) },
       changes: { paths, limit, commits },
     };
   } catch (e) {
-    if (e instanceof NoHistory) return { changes: { paths, limit, commits: [], unavailable: e.message } };
+    if (e instanceof GitUnavailableError) return { changes: { paths, limit, commits: [], unavailable: e.message } };
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { GitRepository } from './git-repository.js';
-import { CLUSTER_CONFIG_FILE, isOutputFile } from './manifest-objects.js';
+import { CLUSTER_CONFIG_FILE, isOutputFile } from '@ck8s/core';
 import { diffClusterFiles, type ObjectChange } from './object-changes.js';
 
 export interface AuditOptions {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitRepository } from './git-repository.js';
-import { CLUSTER_CONFIG_FILE, type ClusterFiles, isOutputFile } from './manifest-objects.js';
+import { CLUSTER_CONFIG_FILE, type ClusterFiles, isOutputFile } from '@ck8s/core';
 import { diffClusterFiles, type ObjectChange } from './object-changes.js';
 
 export interface FleetDiffOptions {

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { GitUnavailableError, runGit } from '@ck8s/core';
 
 /**
  * Read-only access to the git repository that holds a ck8s repository root. Paths given and
@@ -19,8 +19,9 @@ export class GitRepository {
   prefix(): Promise<string> {
     this.prefixPromise ??= this.run(['rev-parse', '--show-prefix']).then(
       (out) => out.trim(),
-      () => {
-        throw new Error(`${this.root} is not in a git repository; the diff and the audit read the history of clusters/`);
+      (e: unknown) => {
+        if (e instanceof GitUnavailableError) throw new Error(`${this.root} is not in a git repository; the diff and the audit read the history of clusters/`);
+        throw e;
       },
     );
     return this.prefixPromise;
@@ -81,20 +82,7 @@ export class GitRepository {
     return result;
   }
 
-  private async exec(args: readonly string[], input?: string): Promise<Buffer> {
-    // settings of the user's git config that would change the output we parse are switched off
-    const result = await execa('git', ['-c', 'log.showSignature=false', '-c', 'core.quotePath=false', '-c', 'color.ui=never', ...args], {
-      cwd: this.root,
-      encoding: 'buffer',
-      reject: false,
-      stripFinalNewline: false,
-      ...(input !== undefined ? { input } : { stdin: 'ignore' }),
-      env: { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-    });
-    if (result.exitCode !== 0) {
-      const message = Buffer.from(result.stderr).toString('utf8').trim().split('\n')[0] ?? '';
-      throw new Error(`git ${args[0]} failed: ${message || `exit status ${result.exitCode}`}`);
-    }
-    return Buffer.from(result.stdout);
+  private exec(args: readonly string[], input?: string): Promise<Buffer> {
+    return runGit(this.root, args, input !== undefined ? { input } : {});
   }
 }

@@ -8,7 +8,6 @@ export * from './field-path.js';
 export * from './fleet-diff.js';
 export * from './git-repository.js';
 export * from './line-diff.js';
-export * from './manifest-objects.js';
 export * from './markdown-text.js';
 export * from './object-changes.js';
 export * from './render-audit-html.js';

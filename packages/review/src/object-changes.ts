@@ -1,5 +1,5 @@
 import { type ChangeKind, deepEqual, diffFields, type FieldChange } from './field-changes.js';
-import { type ClusterFiles, compareFiles, type ManifestObject, parseManifests } from './manifest-objects.js';
+import { type ClusterFiles, compareFiles, type ManifestObject, parseManifests } from '@ck8s/core';
 
 /** An object of a cluster's output that was added, removed or changed. */
 export interface ObjectChange {

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Workspace } from '@ck8s/core';
+import { PLATFORM_NAMESPACES, SOPS_AGE_SECRET, type Workspace } from '@ck8s/core';
 import { addAgeRecipient } from './add-age-recipient.js';
 import { formatAgeKeyFile, generateAgeKeyPair } from './age-key-pair.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -8,7 +8,7 @@ import { assertCluster, readAllAgeRecipients } from './cluster-recipients.js';
 import { renderSopsConfig } from './sops-config.js';
 
 /** Namespace and Secret that Flux's kustomize-controller reads the age key from (`spec.decryption.secretRef`). */
-export const FLUX_SOPS_SECRET = { namespace: 'flux-system', name: 'sops-age', key: 'age.agekey' } as const;
+export const FLUX_SOPS_SECRET = { namespace: PLATFORM_NAMESPACES.flux, name: SOPS_AGE_SECRET, key: 'age.agekey' } as const;
 
 export interface InitClusterKeyOptions {
   readonly workspace: Workspace;

@@ -8,6 +8,7 @@ import { clusterConfigFromAnswers, renderClusterDocument } from '../init/cluster
 import { INIT_QUESTIONS, type InitAnswers } from '../init/init-questions.js';
 import { resolveAnswers } from '../init/resolve-answers.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
+import { printProblems, validationSummary } from '../validation-output.js';
 
 export function registerInit(program: Command, io: CliIo): void {
   const command = program
@@ -44,9 +45,8 @@ export function registerInit(program: Command, io: CliIo): void {
       hint: flagHint,
     });
     io.stdout(`synth: ${synth.clusters} cluster(s), ${synth.files} files, changed: ${synth.changed.join(', ') || 'none'}\n`);
-    for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-    const passed = validation.controls.filter((c) => c.status === 'pass').length;
-    io.stdout(`validate: ${validation.clusters.length} cluster(s), ${validation.objects} objects checked, ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s)\n`);
+    printProblems(io, validation);
+    io.stdout(`${validationSummary(validation)}\n`);
     if (validation.problems.length > 0) {
       io.stderr('init: validation failed; every change was undone\n');
       throw new ReportedFailure(1);

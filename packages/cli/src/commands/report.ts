@@ -5,6 +5,7 @@ import { DEFAULT_CHANGE_LIMIT } from '@ck8s/report';
 import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
+import { controlsSummary, printProblems } from '../validation-output.js';
 
 export function registerReport(program: Command, io: CliIo): void {
   program
@@ -38,11 +39,8 @@ export function registerReport(program: Command, io: CliIo): void {
       mkdirSync(path.dirname(out), { recursive: true });
       writeFileAtomic(out, html);
 
-      for (const p of validation.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-      const passed = validation.controls.filter((c) => c.status === 'pass').length;
-      io.stdout(
-        `report: ${clusters.length} cluster(s), ${passed}/${validation.controls.length} controls passed, ${validation.problems.length} problem(s); written to ${options.out}\n`,
-      );
+      printProblems(io, validation);
+      io.stdout(`report: ${clusters.length} cluster(s), ${controlsSummary(validation)}; written to ${options.out}\n`);
       if (validation.problems.length > 0) throw new ReportedFailure(1);
     });
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fleetRecipients } from '@ck8s/core';
 import * as path from 'node:path';
 import { checkSecrets, initClusterKey, setSecret } from '@ck8s/secrets';
 import type { Command } from 'commander';
@@ -73,8 +74,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .description('fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster\'s recipients')
     .action(() => {
       const context = loadFleetContext(io.cwd, program.opts().root);
-      const recipients = new Map([...context.fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
-      const problems = checkSecrets(context.workspace, recipients);
+      const problems = checkSecrets(context.workspace, fleetRecipients(context.fleet));
       for (const p of problems) io.stdout(`secrets: ${p.file}: ${p.path}: ${p.message}\n`);
       io.stdout(`secrets check: ${problems.length} problem(s)\n`);
       if (problems.length > 0) throw new ReportedFailure(1);

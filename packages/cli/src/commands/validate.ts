@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadFleetContext, runValidation, selectClusters } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
+import { printProblems, validationSummary } from '../validation-output.js';
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
@@ -15,12 +16,8 @@ export function registerValidate(program: Command, io: CliIo): void {
       if (options.output === 'json') {
         io.stdout(`${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n`);
       } else {
-        for (const p of report.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
-        const sources = Object.entries(report.schemaSources).map(([v, s]) => `${v} from ${s}`).join(', ');
-        const passed = report.controls.filter((c) => c.status === 'pass').length;
-        io.stdout(
-          `validate: ${report.clusters.length} cluster(s), ${report.objects} objects checked${sources ? ` (schemas ${sources})` : ''}, ${passed}/${report.controls.length} controls passed, ${report.problems.length} problem(s)\n`,
-        );
+        printProblems(io, report);
+        io.stdout(`${validationSummary(report)}\n`);
       }
       if (report.problems.length > 0) throw new ReportedFailure(1);
     });

@@ -8,6 +8,11 @@ export interface Fleet {
   readonly clusters: ReadonlyMap<string, ClusterConfig>;
 }
 
+/** The age recipients of every cluster of the fleet, by cluster name: who may decrypt its Secrets. */
+export function fleetRecipients(fleet: Fleet): Map<string, readonly string[]> {
+  return new Map([...fleet.clusters].map(([name, c]) => [name, c.sops.ageRecipients]));
+}
+
 /**
  * Loads every cluster.yaml of the workspace and checks references between clusters.
  * All problems of all files are collected before anything is thrown.

@@ -1,7 +1,12 @@
 import * as path from 'node:path';
-import { LABELS, LAYERS, NODE_FOLDER } from '@ck8s/core';
 import { parseAllDocuments } from 'yaml';
-import { isMapping } from './field-changes.js';
+import { LAYERS, NODE_FOLDER } from '../component.js';
+import { LABELS } from '../naming.js';
+import { CLUSTER_INPUTS } from '../workspace.js';
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** One document of a cluster's generated output. */
 export interface ManifestObject {
@@ -33,12 +38,9 @@ export interface ManifestObject {
 /** The output files of a cluster: path relative to the cluster folder → text. */
 export type ClusterFiles = ReadonlyMap<string, string>;
 
-/** The input file of a cluster folder; everything else in it is generated. */
-export const CLUSTER_CONFIG_FILE = 'cluster.yaml';
-
-/** Whether a file of a cluster folder is generated output that the diff compares. */
+/** Whether a file of a cluster folder is generated output (a YAML file that is not an input). */
 export function isOutputFile(file: string): boolean {
-  return /\.ya?ml$/.test(file) && file !== CLUSTER_CONFIG_FILE;
+  return /\.ya?ml$/.test(file) && !CLUSTER_INPUTS.includes(file);
 }
 
 /** Parses every file of a cluster's output into its documents, each with an identity unique in the set. */
