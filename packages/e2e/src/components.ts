@@ -98,6 +98,11 @@ export function controllerManagerArgs(layout: ClusterLayout): string[] {
     // every default controller: namespace deletion, garbage collection, service account tokens,
     // deployments and replica sets, node lifecycle (reacts to kwok's node heartbeats), ...
     '--controllers=*',
+    // kwok's heartbeats (every 20-45s) come late on a loaded machine; past the default grace
+    // period (50s) the node is marked NotReady and its pods too, and kwok never makes a running
+    // pod Ready again, so every Deployment would stay unavailable (and Flux's health checks with
+    // it). The fake nodes never fail, so they get ten minutes.
+    '--node-monitor-grace-period=10m',
     `--service-account-private-key-file=${f.serviceAccountKey}`,
     `--root-ca-file=${f.ca}`,
     '--use-service-account-credentials=true',

@@ -32,6 +32,8 @@ describe('component command lines', () => {
     expect(controllerManagerArgs(layout)).toEqual(
       expect.arrayContaining(['--leader-elect=false', '--use-service-account-credentials=true', '--root-ca-file=/data/pki/ca.crt', '--service-account-private-key-file=/data/pki/sa.key']),
     );
+    // a late heartbeat of kwok must not make the fake node and its pods NotReady for good
+    expect(controllerManagerArgs(layout)).toContain('--node-monitor-grace-period=10m');
   });
 
   it('lets kwok manage annotated nodes only and advertises source-controller storage on 127.0.0.1', () => {
