@@ -150,24 +150,17 @@ export function sourceControllerArgs(layout: ClusterLayout): string[] {
   ];
 }
 
+/** The arguments of a Flux controller that applies (kustomize- or helm-controller): its own metrics and health ports. */
+function applierArgs(metricsPort: number, healthPort: number): string[] {
+  return ['--watch-all-namespaces=true', '--enable-leader-election=false', '--log-encoding=console', `--metrics-addr=127.0.0.1:${metricsPort}`, `--health-addr=127.0.0.1:${healthPort}`];
+}
+
 export function kustomizeControllerArgs(layout: ClusterLayout): string[] {
-  return [
-    '--watch-all-namespaces=true',
-    '--enable-leader-election=false',
-    '--log-encoding=console',
-    `--metrics-addr=127.0.0.1:${layout.ports.kustomizeMetrics}`,
-    `--health-addr=127.0.0.1:${layout.ports.kustomizeHealth}`,
-  ];
+  return applierArgs(layout.ports.kustomizeMetrics, layout.ports.kustomizeHealth);
 }
 
 export function helmControllerArgs(layout: ClusterLayout): string[] {
-  return [
-    '--watch-all-namespaces=true',
-    '--enable-leader-election=false',
-    '--log-encoding=console',
-    `--metrics-addr=127.0.0.1:${layout.ports.helmMetrics}`,
-    `--health-addr=127.0.0.1:${layout.ports.helmHealth}`,
-  ];
+  return applierArgs(layout.ports.helmMetrics, layout.ports.helmHealth);
 }
 
 /** The harness's OCI registry (plain HTTP on 127.0.0.1, blobs in memory). */
