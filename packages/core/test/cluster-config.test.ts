@@ -73,7 +73,7 @@ describe('cluster config', () => {
 
   it('rejects unknown keys in nested blocks, listing the allowed ones', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
-      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName',
+      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName, fluxManifests',
     ]);
     expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
     expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors']);
@@ -103,6 +103,15 @@ describe('cluster config', () => {
     expect(problemsOf({ ...valid, gitops: { repository: 'http://127.0.0.1:9418/fleet.git' } })).toEqual([]);
   });
 
+  it('takes a mirror of Flux install manifests only as an oci:// URL without credentials', () => {
+    const flux = (fluxManifests: string) => problemsOf({ ...valid, gitops: { ...valid.gitops, fluxManifests } });
+    expect(flux('oci://registry.example.com/mirror/fluxcd/flux-manifests')).toEqual([]);
+    expect(flux('oci://127.0.0.1:5000/fluxcd/flux-manifests')).toEqual([]);
+    for (const bad of ['https://ghcr.io/fluxcd/flux-manifests', 'oci://ghcr.io', 'oci://user:token@ghcr.io/fluxcd/flux-manifests']) {
+      expect(flux(bad)).toEqual([`clusters/demo-wc/cluster.yaml: gitops.fluxManifests: "${bad}" is not an OCI repository URL without credentials (oci://<registry>/<path>)`]);
+    }
+  });
+
   it('rejects system groups, which would let an identity provider grant Kubernetes system rights', () => {
     expect(problemsOf({ ...valid, rbac: { operatorGroups: ['system:masters'] } })).toEqual([expect.stringContaining('rbac.operatorGroups[0]: "system:masters" is a Kubernetes system group')]);
   });
@@ -124,6 +133,31 @@ describe('cluster config', () => {
       expect.stringContaining('policy.exceptions[1]: repeats policy.exceptions[0] (team-a, image-tag)'),
       expect.stringContaining('policy.exceptions[2].namespace: "nobody" is not a tenant of this cluster; tenants: team-a'),
     ]);
+  });
+
+  it('takes deny in short, and a weaker enforcement only with the reason for it', () => {
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'deny', 'allowed-registries': { action: 'audit', reason: 'mirror migration until PLAT-77 is done' } } } })).toEqual([]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'warn' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "warn" needs a reason; write image-tag: { action: warn, reason: <why the rule does not deny> }',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'audit' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.reason: is required (string)',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'later' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.reason: "later" must say why (at least 10 characters)',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'block' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "block" is not an enforcement action; allowed: "deny", "warn", "audit"',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'a good long reason', until: 'Q3' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.until: unknown field; allowed fields here: action, reason',
+    ]);
+  });
+
+  it('takes tenant hosts as DNS names or wildcard suffixes', () => {
+    const tenants = (hosts: unknown) => ({ ...valid, tenants: [{ name: 'team-a', hosts }] });
+    expect(problemsOf(tenants(['shop.example.com', '*.apps.example.com']))).toEqual([]);
+    expect(problemsOf(tenants(['Shop.example.com', 'a.*.example.com', 'localhost', 'a.example.com,b.example.com']))).toEqual([0, 1, 2, 3].map((i) => expect.stringContaining(`tenants[0].hosts[${i}]: `)));
   });
 
   it("needs a contact address for Let's Encrypt and a provider for external-dns", () => {
@@ -182,6 +216,14 @@ describe('cluster config', () => {
     expect(() => loadClusterConfig(writeCluster('name: demo-wc\nname: again\n'), 'c.yaml')).toThrow(/c\.yaml: line 2 column 1: invalid YAML: map keys must be unique/);
     expect(() => loadClusterConfig(writeCluster('name: [unclosed\n'), 'c.yaml')).toThrow(/c\.yaml: line \d+ column \d+: invalid YAML/);
     expect(() => loadClusterConfig(writeCluster('- a list\n'), 'c.yaml')).toThrow('c.yaml: (document root): must be a mapping of fields');
+  });
+
+  it('refuses aliases that expand without bound, naming the file', () => {
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(() => loadClusterConfig(writeCluster(`name: demo-wc\n${bomb}`), 'clusters/demo-wc/cluster.yaml')).toThrow(
+      /^clusters\/demo-wc\/cluster\.yaml: \(document root\): cannot be read: excessive alias count indicates a resource exhaustion attack$/,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
 export * from './flux-alerts.js';
+export * from './flux-install.js';
 export * from './flux-layers.js';
 export * from './flux-sync.js';

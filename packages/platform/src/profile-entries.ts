@@ -1,6 +1,6 @@
 import { BackupSchedule, Velero } from '@ck8s/backup';
-import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, serviceClusterOf, Tenant } from '@ck8s/core';
-import { FluxAlerts, FluxLayers, FluxSync } from '@ck8s/gitops';
+import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, serviceClusterOf, Tenant, tenantHosts } from '@ck8s/core';
+import { FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
@@ -22,11 +22,13 @@ function workloadClusters(c: ClusterProfile) {
 }
 
 /**
- * Flux's sync of the cluster's folder and the layers it applies in order, and its decryption
- * failures sent to the service cluster's Alertmanager (its own, for a service cluster) when that runs one.
+ * Flux's sync of the cluster's folder, Flux's own installation (locked down for multi-tenancy), the
+ * layers it applies in order, and its decryption failures sent to the service cluster's
+ * Alertmanager (its own, for a service cluster) when that runs one.
  */
 export function gitOps(c: ClusterProfile): void {
   new FluxSync(c, 'gotk-sync', { cluster: c.cluster });
+  new FluxInstall(c, 'flux', { repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository, version: c.catalog.flux.version, interval: c.cluster.gitops.interval });
   new FluxLayers(c, 'layers', { cluster: c.cluster, wait: c.cluster.gitops.wait });
   if (serviceClusterOf(c.cluster, c.fleet).observability.enabled) new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
 }
@@ -172,5 +174,5 @@ export function alertsAndDashboards(c: ClusterProfile): void {
 
 /** One component per tenant. */
 export function tenants(c: ClusterProfile): void {
-  for (const tenant of c.cluster.tenants) new Tenant(c, { tenant });
+  for (const tenant of c.cluster.tenants) new Tenant(c, { tenant, hosts: tenantHosts(c.cluster, tenant) });
 }

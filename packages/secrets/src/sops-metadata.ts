@@ -1,4 +1,4 @@
-import { formatPath } from '@ck8s/core';
+import { formatPath } from '@ck8s/core/base';
 import { secretMetadataProblems } from './secret-metadata.js';
 
 /** A value sops encrypted: `ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]` (data is empty for an empty string). */

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fleetRecipients } from '@ck8s/core';
+import { fleetRecipients } from '@ck8s/core/base';
 import * as path from 'node:path';
-import { ageKeyFromEnv, checkSecrets, initClusterKey, setSecret, verifyDecryption } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadFleetContext, openWorkspace, selectClusters } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -29,6 +27,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--force', 'overwrite an existing key file', false)
     .action(async (cluster: string, options: { keyFile?: string; stdout?: boolean; force: boolean }) => {
       if (!options.keyFile === !options.stdout) throw new UsageError('say where the private key goes: --key-file <path outside the repository> or --stdout');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { initClusterKey } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const result = await initClusterKey({
         workspace,
@@ -64,6 +64,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
       }
       if (options.stdin) add(options.stdin, await io.readStdin());
       if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { setSecret } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
       io.stdout(`secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`);
@@ -79,10 +81,12 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--cluster <name>', 'with --decrypt: only the files of this cluster (repeatable; default: every cluster)', collect, [])
     .action(async (options: { decrypt?: boolean; cluster: string[] }) => {
       if (options.cluster.length > 0 && !options.decrypt) throw new UsageError('--cluster only applies to --decrypt');
+      const { ageKeyFromEnv, checkSecrets, verifyDecryption } = await import('@ck8s/secrets');
       const ageKey = options.decrypt ? ageKeyFromEnv() : undefined;
       if (options.decrypt && ageKey === undefined) {
         throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
       }
+      const { loadFleetContext, selectClusters } = await import('@ck8s/platform/fleet-context');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const problems = [...(await checkSecrets(context.workspace, fleetRecipients(context.fleet)))];
       let verified = '';

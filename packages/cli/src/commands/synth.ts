@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import type { RepositoryLockOptions } from '@ck8s/core';
-import { loadFleetContext, selectClusters, synthesizeFleet } from '@ck8s/platform';
+import type { RepositoryLockOptions } from '@ck8s/core/base';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 
@@ -9,7 +8,8 @@ export function registerSynth(program: Command, io: CliIo): void {
     .command('synth')
     .description('generate the manifests of clusters into clusters/<name>/ (all clusters by default)')
     .argument('[clusters...]', 'cluster names')
-    .action((names: string[]) => {
+    .action(async (names: string[]) => {
+      const { loadFleetContext, selectClusters, synthesizeFleet } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const result = synthesizeFleet(context, selectClusters(context, names), { onWait: waitNotice(io) });
       const what = result.changed.length === 0 ? 'no changes' : `changed: ${result.changed.join(', ')}`;
