@@ -80,9 +80,9 @@ describe('ck8s init: a new environment from nothing', () => {
   it('creates both clusters, runs synth and validate, and the committed result validates on its own', async () => {
     expect(serviceRun.stderr).not.toMatch(/^ck8s:/m);
     expect(serviceRun.code).toBe(0);
-    expect(serviceRun.stdout).toMatch(/validate: 1 cluster\(s\), \d+ objects checked, (\d+)\/\1 controls passed, 0 problem\(s\)/);
+    expect(serviceRun.stdout).toMatch(/validate: 1 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), (\d+)\/\1 controls passed, 0 problem\(s\)/);
     expect(workloadRun.code).toBe(0);
-    expect(workloadRun.stdout).toMatch(/validate: 2 cluster\(s\), \d+ objects checked, 22\/22 controls passed, 0 problem\(s\)/);
+    expect(workloadRun.stdout).toMatch(/validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)/);
     const validate = await ck8s(repo, ['validate']);
     expect(validate.stdout).toMatch(/0 problem\(s\)/);
     expect(validate.code).toBe(0);

@@ -28,9 +28,8 @@ describe('ManagedProcess', () => {
   it('kills a process that ignores SIGTERM after the grace period', async () => {
     const p = start('stubborn', 'trap "" TERM; echo trapped; sleep 30 & wait');
     await waitUntil(() => (p.tail(1) === 'trapped' ? true : undefined), { what: 'the trap', timeoutMs: 5_000, intervalMs: 10 });
-    const started = Date.now();
     await p.stop(300);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // killed, not waited for: its sleep would have ended it with a code and no signal
     expect(p.exitStatus?.signal).toBe('SIGKILL');
     expect(groupAlive(p.pid)).toBe(false);
   });

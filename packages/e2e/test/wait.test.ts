@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WaitTimeoutError, waitUntil } from '../src/wait.js';
 
 describe('waitUntil', () => {
@@ -27,9 +27,24 @@ describe('waitUntil', () => {
     await expect(wait).rejects.toThrow(/timed out after 0s waiting for kube-apiserver \/readyz \(last error: connection refused\)\nlog tail/);
   });
 
-  it('gives up at once when aborted', async () => {
-    const started = Date.now();
-    await expect(waitUntil(() => undefined, { what: 'etcd', timeoutMs: 10_000, abort: () => 'exited with code 1' })).rejects.toThrow('etcd: exited with code 1');
-    expect(Date.now() - started).toBeLessThan(1_000);
+  it('gives up at once when aborted, before probing or sleeping', async () => {
+    // timers that never fire: a wait that slept even once would still be pending after a turn of the event loop
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      let probes = 0;
+      const wait = waitUntil(
+        () => {
+          probes++;
+          return undefined;
+        },
+        { what: 'etcd', timeoutMs: 10_000, abort: () => 'exited with code 1' },
+      );
+      const outcome = await Promise.race([wait.then(() => 'resolved', (e: unknown) => e), new Promise((resolve) => setImmediate(resolve, 'pending'))]);
+      expect(outcome).toBeInstanceOf(WaitTimeoutError);
+      expect((outcome as Error).message).toBe('etcd: exited with code 1');
+      expect(probes).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
