@@ -23,6 +23,7 @@ export interface VeleroValues {
     readonly garbageCollectionFrequency: string;
   };
   readonly snapshotsEnabled: boolean;
+  readonly upgradeCRDs: boolean;
   readonly deployNodeAgent: boolean;
   readonly metrics: { readonly enabled: boolean };
   readonly podSecurityContext: Record<string, unknown>;
@@ -70,6 +71,9 @@ export class Velero extends Component {
         // the location and the schedule are generated as objects (platform/backup-schedule.yaml)
         configuration: { backupStorageLocation: [], volumeSnapshotLocation: [], garbageCollectionFrequency: '1h' },
         snapshotsEnabled: false,
+        // The chart's CRD upgrade hook Job runs a Bitnami kubectl image (withdrawn in 2025) without a
+        // securityContext or pod labels. Flux applies the chart's crds/ on install and upgrade instead.
+        upgradeCRDs: false,
         deployNodeAgent: false,
         metrics: { enabled: true },
         podSecurityContext: restrictedPodSecurityContext(),

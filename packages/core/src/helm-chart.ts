@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { ChartCatalog, CatalogEntry } from './catalog.js';
 import type { NamespacedObjectReference } from './flux/common.js';
-import { type CrdPolicy, HelmRelease } from './flux/helm-release.js';
+import { type CrdPolicy, HelmRelease, type PostRenderPatch } from './flux/helm-release.js';
 import { HelmRepository } from './flux/helm-repository.js';
 import { OCIRepository } from './flux/oci-repository.js';
 
@@ -27,6 +27,12 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
   readonly dependsOn?: readonly NamespacedObjectReference[];
   /** Values merged from Secrets or ConfigMaps (for credentials kept in sops files). @default none */
   readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
+  /**
+   * Patches of the rendered chart, for a defect no value reaches (Flux `postRenderers`). Each one
+   * is an exception to "values only": say in a comment why, and drop it when the chart is fixed.
+   * @default none
+   */
+  readonly patches?: readonly PostRenderPatch[];
 }
 
 /**
@@ -76,6 +82,7 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
         ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn } : {}),
         ...(props.values ? { values: props.values as Record<string, unknown> } : {}),
         ...(props.valuesFrom && props.valuesFrom.length > 0 ? { valuesFrom: props.valuesFrom } : {}),
+        ...(props.patches && props.patches.length > 0 ? { postRenderers: [{ kustomize: { patches: props.patches } }] } : {}),
       },
     });
   }

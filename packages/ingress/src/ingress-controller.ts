@@ -23,6 +23,17 @@ export const INGRESS_CONTROLLER_PODS: Pods = {
 };
 
 /**
+ * The chart's admission hook Jobs (`ingress-nginx-admission-create` before install and upgrade,
+ * `-patch` after): they create the webhook's certificate Secret, which the controller mounts, and
+ * set the webhook's caBundle, so both call the API server.
+ */
+export const INGRESS_ADMISSION_HOOK_PODS: Pods = {
+  name: 'ingress-admission-hooks',
+  namespace: PLATFORM_NAMESPACES.ingress,
+  labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' },
+};
+
+/**
  * ingress-nginx, hardened (`controllers/ingress-nginx.yaml`): HTTPS redirect and HSTS, server
  * tokens off, snippet and risky annotations off, the validating admission webhook on, the
  * restricted security context (NET_BIND_SERVICE is the one capability it keeps, which the
@@ -81,5 +92,7 @@ export class IngressController extends Component {
     this.addFlow({ from: { peer: 'api-server' }, to: controller, ports: [{ port: 8443 }], name: 'allow-admission-webhook-from-api-server' });
     this.addMetrics({ name: 'ingress-nginx', pods: controller, port: 10254 });
     this.addFlow({ from: controller, to: { peer: 'api-server' }, name: 'allow-api-server' });
+    // without it the install fails: the pre-install hook cannot create the Secret the controller mounts
+    this.addFlow({ from: INGRESS_ADMISSION_HOOK_PODS, to: { peer: 'api-server' }, name: 'allow-admission-hooks-to-api-server' });
   }
 }

@@ -28,6 +28,16 @@ export interface HelmReleaseSpec {
   readonly dependsOn?: readonly NamespacedObjectReference[];
   readonly values?: Record<string, unknown>;
   readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
+  /** Kustomize patches helm-controller applies to the rendered chart before installing it. */
+  readonly postRenderers?: readonly { readonly kustomize: { readonly patches: readonly PostRenderPatch[] } }[];
+}
+
+/** A strategic-merge patch of the objects a chart renders, for what no chart value can set. */
+export interface PostRenderPatch {
+  /** The objects to patch. */
+  readonly target: { readonly kind: string; readonly name: string; readonly group?: string; readonly version?: string };
+  /** The patch as YAML: an object of the target's kind and name with the fields to merge (lists of containers merge by name). */
+  readonly patch: string;
 }
 
 export interface HelmReleaseProps {
