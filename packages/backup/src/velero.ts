@@ -57,6 +57,8 @@ export class Velero extends Component {
       catalog: props.catalog,
       chart: 'velero',
       namespace,
+      // Velero backs up and restores every kind of object, so the chart binds it to cluster-admin
+      expects: { workloads: ['Deployment/velero'], clusterObjects: ['ClusterRoleBinding/velero-server'] },
       values: {
         initContainers: [
           {

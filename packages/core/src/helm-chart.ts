@@ -8,6 +8,19 @@ import { OCIRepository } from './flux/oci-repository.js';
 /** Media type of a Helm chart layer in an OCI artifact. */
 const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 
+/**
+ * What a component expects its chart to render; the render verification (`ck8s validate --render`)
+ * reports anything else, so a chart bump cannot add a workload or cluster-wide rights unseen.
+ */
+export interface ChartExpectations {
+  /** `Kind/name` of every workload the chart renders (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod), hook Jobs included. */
+  readonly workloads: readonly string[];
+  /** `Kind/name` of every cluster-scoped RBAC object and admission webhook it renders. @default none */
+  readonly clusterObjects?: readonly string[];
+  /** Workloads whose ServiceAccount is bound to a role but that never call the API server, each with why; they get no egress to it. @default none */
+  readonly noApiAccess?: readonly { readonly workload: string; readonly reason: string }[];
+}
+
 export interface HelmChartProps<Values extends object = Record<string, unknown>> {
   /** The catalog that pins the chart. */
   readonly catalog: ChartCatalog;
@@ -33,6 +46,8 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
    * @default none
    */
   readonly patches?: readonly PostRenderPatch[];
+  /** What the chart is expected to render. @default nothing declared: the render verification reports every workload */
+  readonly expects?: ChartExpectations;
 }
 
 /**
@@ -44,10 +59,12 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
   public readonly entry: CatalogEntry;
   public readonly release: HelmRelease;
   public readonly source: HelmRepository | OCIRepository;
+  public readonly expects: ChartExpectations | undefined;
 
   constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
     super(scope, id);
     this.entry = props.catalog.get(props.chart);
+    this.expects = props.expects;
     const name = props.releaseName ?? this.entry.name;
     const interval = props.interval ?? '30m';
     const crds = props.crds ?? 'CreateReplace';

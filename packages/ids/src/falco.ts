@@ -77,6 +77,15 @@ export class Falco extends Component {
       catalog: props.catalog,
       chart: 'falco',
       namespace: NAMESPACE,
+      expects: {
+        workloads: ['DaemonSet/falco', 'Deployment/falco-falcosidekick'],
+        noApiAccess: [
+          {
+            workload: 'Deployment/falco-falcosidekick',
+            reason: 'the chart always binds falcosidekick to a Role that reads endpoints; its outputs here (Alertmanager, OpenSearch) never call the API server',
+          },
+        ],
+      },
       values: {
         driver: { kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } },
         tty: false,

@@ -81,7 +81,16 @@ export class IngressController extends Component {
       },
       defaultBackend: { enabled: false },
     };
-    new HelmChart<IngressNginxValues>(this, 'chart', { catalog: props.catalog, chart: 'ingress-nginx', namespace, values });
+    new HelmChart<IngressNginxValues>(this, 'chart', {
+      catalog: props.catalog,
+      chart: 'ingress-nginx',
+      namespace,
+      values,
+      expects: {
+        workloads: ['Deployment/ingress-nginx-controller', 'Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'],
+        clusterObjects: ['ClusterRole/ingress-nginx', 'ClusterRoleBinding/ingress-nginx', 'ClusterRole/ingress-nginx-admission', 'ClusterRoleBinding/ingress-nginx-admission', 'ValidatingWebhookConfiguration/ingress-nginx-admission'],
+      },
+    });
 
     this.addFlow({
       from: { peer: 'internet', reason: 'the ingress controller is how people and other clusters reach the platform' },

@@ -218,6 +218,7 @@ export class LogStore extends Component {
       chart: 'opensearch',
       namespace,
       patches: [{ target: { kind: 'StatefulSet', name: statefulSet }, patch: initContainerPatch }],
+      expects: { workloads: [`StatefulSet/${statefulSet}`] },
       values: {
         clusterName,
         nodeGroup,
@@ -258,6 +259,7 @@ export class LogStore extends Component {
       catalog: props.catalog,
       chart: 'opensearch-dashboards',
       namespace,
+      expects: { workloads: ['Deployment/opensearch-dashboards'] },
       dependsOn: [{ name: opensearch.release.name, namespace }],
       values: {
         replicaCount: 2,

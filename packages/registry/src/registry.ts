@@ -164,6 +164,12 @@ export class Registry extends Component {
       catalog: props.catalog,
       chart: 'harbor',
       namespace,
+      expects: {
+        workloads: [
+          ...['core', 'jobservice', 'nginx', 'portal', 'registry'].map((c) => `Deployment/harbor-${c}`),
+          ...['database', 'redis', 'trivy'].map((c) => `StatefulSet/harbor-${c}`),
+        ],
+      },
       values: {
         // TLS ends at the platform's ingress; Harbor's nginx routes to core and portal
         expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: HARBOR_SERVICE, ports: { httpPort: HARBOR_HTTP_PORT } } },
