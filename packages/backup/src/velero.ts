@@ -67,6 +67,8 @@ export class Velero extends Component {
             imagePullPolicy: 'IfNotPresent',
             volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
             securityContext: RESTRICTED,
+            // it only copies the plugin binary into the shared volume
+            resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
           },
         ],
         credentials: { useSecret: true, existingSecret: VELERO_CREDENTIALS_SECRET },

@@ -19,6 +19,11 @@ export interface ChartExpectations {
   readonly clusterObjects?: readonly string[];
   /** Workloads whose ServiceAccount is bound to a role but that never call the API server, each with why; they get no egress to it. @default none */
   readonly noApiAccess?: readonly { readonly workload: string; readonly reason: string }[];
+  /**
+   * Workloads excepted from one of the platform's admission rules (rule id, e.g. `resource-requirements`),
+   * each with why; listed in `validate --render` output like tenants' exceptions. @default none
+   */
+  readonly admissionExceptions?: readonly { readonly workload: string; readonly rule: string; readonly reason: string }[];
 }
 
 export interface HelmChartProps<Values extends object = Record<string, unknown>> {

@@ -85,6 +85,10 @@ export class Falco extends Component {
             reason: 'the chart always binds falcosidekick to a Role that reads endpoints; its outputs here (Alertmanager, OpenSearch) never call the API server',
           },
         ],
+        admissionExceptions: [
+          { workload: 'DaemonSet/falco', rule: 'resource-requirements', reason: 'the falcoctl-artifact-install init container has no requests by default; until falcoctl.artifact.install.resources is set here' },
+          { workload: 'Deployment/falco-falcosidekick', rule: 'resource-requirements', reason: 'falcosidekick has no requests by default; until falcosidekick.resources is set here' },
+        ],
       },
       values: {
         driver: { kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } },

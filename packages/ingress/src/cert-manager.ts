@@ -51,6 +51,11 @@ export class CertManager extends Component {
           'MutatingWebhookConfiguration/cert-manager-webhook',
           'ValidatingWebhookConfiguration/cert-manager-webhook',
         ],
+        admissionExceptions: ['Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'].map((workload) => ({
+          workload,
+          rule: 'resource-requirements',
+          reason: 'the chart sets no requests for cainjector, webhook and startupapicheck; until cainjector/webhook/startupapicheck.resources are set here',
+        })),
       },
       values: {
         crds: { enabled: true, keep: true },

@@ -89,6 +89,11 @@ export class IngressController extends Component {
       expects: {
         workloads: ['Deployment/ingress-nginx-controller', 'Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'],
         clusterObjects: ['ClusterRole/ingress-nginx', 'ClusterRoleBinding/ingress-nginx', 'ClusterRole/ingress-nginx-admission', 'ClusterRoleBinding/ingress-nginx-admission', 'ValidatingWebhookConfiguration/ingress-nginx-admission'],
+        admissionExceptions: ['Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'].map((workload) => ({
+          workload,
+          rule: 'resource-requirements',
+          reason: 'short-lived certificate hook Jobs the chart runs without requests; until controller.admissionWebhooks.createSecretJob/patchWebhookJob.resources are set here',
+        })),
       },
     });
 

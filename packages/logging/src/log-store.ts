@@ -80,6 +80,9 @@ const SYSTEM_INDICES = [
   '.opendistro-asynchronous-search-response*',
 ];
 
+/** Requests and limit of an init container that only copies files. */
+const COPY_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
+
 const OPENSEARCH_HOME = '/usr/share/opensearch';
 const CERTS_DIR = `${OPENSEARCH_HOME}/config/certs`;
 const POLICIES_DIR = `${OPENSEARCH_HOME}/ck8s`;
@@ -210,7 +213,8 @@ export class LogStore extends Component {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: statefulSet },
-      spec: { template: { spec: { initContainers: initContainers.map((name) => ({ name, securityContext })) } } },
+      // they copy files at start; requests as the platform's admission rules ask of every container
+      spec: { template: { spec: { initContainers: initContainers.map((name) => ({ name, securityContext, resources: COPY_RESOURCES })) } } },
     });
 
     const opensearch = new HelmChart<OpenSearchValues>(this, 'opensearch', {

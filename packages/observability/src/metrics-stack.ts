@@ -214,6 +214,15 @@ export class MetricsStack extends Component {
           `MutatingWebhookConfiguration/${release}-admission`,
           `ValidatingWebhookConfiguration/${release}-admission`,
         ],
+        admissionExceptions: [
+          ...[`Job/${release}-admission-create`, `Job/${release}-admission-patch`].map((workload) => ({
+            workload,
+            rule: 'resource-requirements',
+            reason: 'short-lived certificate hook Jobs the chart runs without requests; until prometheusOperator.admissionWebhooks.patch.resources is set here',
+          })),
+          { workload: `Deployment/${release}-kube-state-metrics`, rule: 'resource-requirements', reason: 'kube-state-metrics has no requests by default; until kube-state-metrics.resources is set here' },
+          ...(server ? [{ workload: `Deployment/${release}-grafana`, rule: 'resource-requirements', reason: "Grafana's dashboard and datasource sidecars have no requests by default; until grafana.sidecar.resources is set here" }] : []),
+        ],
       },
     });
 

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CLUSTER_INPUTS, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
-import { evaluateManifests, POD_SECURITY_RULES } from '@ck8s/policy';
+import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
-import { type ClusterToRender, type PodSecurityCheck, type ReleaseToRender, type RenderReport, resolveSchemaLocations, verifyRenders } from '@ck8s/validate';
+import { type AdmissionCheck, type ClusterToRender, type PodSecurityCheck, type ReleaseToRender, type RenderReport, resolveSchemaLocations, verifyRenders } from '@ck8s/validate';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { composeCluster } from './compose-cluster.js';
@@ -93,7 +93,13 @@ export async function runRenderVerification(context: FleetContext, clusters: rea
 
   const podSecurity: PodSecurityCheck = (object, namespace, level) =>
     evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) => r.violations.map((v) => `${v.policy}: ${v.message}`));
+  // The platform's own rules hold for its workloads too. Registries are checked per chart against
+  // the catalog (the registry check), so the tenants' registry rule is left out here.
+  const rules = platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries');
+  const admission: AdmissionCheck = (object, namespace) =>
+    evaluateManifests(rules, [{ file: 'rendered', object }], { namespace }).flatMap((r) => r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })));
   const report = await verifyRenders({
+    admission,
     clusters: toRender,
     helm: findTool('helm', workspace.root),
     kubeconform: findTool('kubeconform', workspace.root),

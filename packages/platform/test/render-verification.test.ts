@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTool } from '@ck8s/core';
-import { evaluateManifests, POD_SECURITY_RULES } from '@ck8s/policy';
-import { importKubernetesSchemas, type PodSecurityCheck, type ReleaseToRender, type RenderedObject, type RenderReport, verifyRenders } from '@ck8s/validate';
+import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
+import { type AdmissionCheck, importKubernetesSchemas, type PodSecurityCheck, type ReleaseToRender, type RenderedObject, type RenderReport, verifyRenders } from '@ck8s/validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The fixture charts are this project's own (test/fixtures/charts), each reproducing one way a real
@@ -57,8 +57,14 @@ function release(chart: string, props: Partial<Omit<ReleaseToRender, 'chart' | '
   };
 }
 
-function verify(releases: ReleaseToRender[], extra: RenderedObject[] = []): Promise<RenderReport> {
+const admission: AdmissionCheck = (object, namespace) =>
+  evaluateManifests(platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries'), [{ file: 'rendered', object }], { namespace }).flatMap((r) =>
+    r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })),
+  );
+
+function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false): Promise<RenderReport> {
   return verifyRenders({
+    ...(withAdmission ? { admission } : {}),
     clusters: [{ name: 'fixture', kubernetesVersion: '1.33.0', schemaLocations, generated: generated(extra), apiServer: API_SERVER, releases }],
     helm,
     kubeconform,
@@ -138,6 +144,22 @@ describe('verifyRenders with the real helm on fixture charts', () => {
     expect(brief(report)).toEqual([
       'fx-refs: reference: Deployment/fx-refs: mounts (volume tls) Secret fx/fx-refs-tls, which neither the chart, the generated output nor a sops file creates',
       "fx-refs: registry: Deployment/fx-refs: image docker.io/library/busybox:1.37 (container app) comes from docker.io, which is not among the chart's registries in charts/catalog.yaml (registry.example.com)",
+    ]);
+  });
+
+  it("holds the chart's workloads to the platform's admission rules, and lists each declared exception with its reason", async () => {
+    const report = await verify([release('fx-pass', { expects: PASS_EXPECTS })], [], true);
+    expect(brief(report)).toEqual([
+      "fx-pass: admission: Deployment/fx-pass: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): app; fix it with a value, or declare an admission exception with its reason",
+      "fx-pass: admission: Job/fx-pass-setup: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): setup; fix it with a value, or declare an admission exception with its reason",
+    ]);
+    const reason = 'fixture: no requests yet';
+    const exceptions = [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-unneeded'].map((workload) => ({ workload, rule: 'resource-requirements', reason }));
+    const excepted = await verify([release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads], admissionExceptions: exceptions } })], [], true);
+    expect(brief(excepted)).toEqual(['fx-pass: missing: Deployment/fx-pass-unneeded: the admission exception for rule resource-requirements is not needed: the rendered Deployment/fx-pass-unneeded does not break it; remove the exception']);
+    expect(excepted.exceptions).toEqual([
+      { cluster: 'fixture', component: 'fx-pass', workload: 'Deployment/fx-pass', rule: 'resource-requirements', reason },
+      { cluster: 'fixture', component: 'fx-pass', workload: 'Job/fx-pass-setup', rule: 'resource-requirements', reason },
     ]);
   });
 

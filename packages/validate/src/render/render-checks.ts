@@ -4,7 +4,7 @@ import { egressDenied, type ExternalDestination } from './network-reach.js';
 import { allContainers, CLUSTER_SCOPED_KINDS, helmHook, imageRegistry, objectRef, podTemplate, WORKLOAD_KINDS } from './pod-templates.js';
 
 /** The checks of the render verification; each problem is reported under one. */
-export type RenderCheck = 'render' | 'schema' | 'pod-security' | 'api-server' | 'reference' | 'registry' | 'unexpected' | 'missing';
+export type RenderCheck = 'render' | 'schema' | 'pod-security' | 'admission' | 'api-server' | 'reference' | 'registry' | 'unexpected' | 'missing';
 
 /** One release's rendered objects (after post-render patches) and what its component declared. */
 export interface RenderedRelease {
@@ -34,6 +34,18 @@ export interface RenderProblem {
 /** A Pod Security verdict: what the namespace's enforced level rejects in an object, as messages. */
 export type PodSecurityCheck = (object: RenderedObject, namespace: string, level: 'baseline' | 'restricted') => readonly string[];
 
+/** The platform's admission rules (beyond Pod Security) an object violates in a namespace: rule id and message. */
+export type AdmissionCheck = (object: RenderedObject, namespace: string) => readonly { readonly rule: string; readonly message: string }[];
+
+/** An admission exception a component declared and the render used: listed in the report like tenants' exceptions. */
+export interface RenderException {
+  readonly cluster: string;
+  readonly component: string;
+  readonly workload: string;
+  readonly rule: string;
+  readonly reason: string;
+}
+
 export interface CheckRenderedClusterProps {
   readonly cluster: string;
   readonly releases: readonly RenderedRelease[];
@@ -41,6 +53,10 @@ export interface CheckRenderedClusterProps {
   readonly generated: readonly RenderedObject[];
   readonly apiServer: ExternalDestination;
   readonly podSecurity: PodSecurityCheck;
+  /** The platform's own admission rules, which platform workloads are held to as well. @default none */
+  readonly admission?: AdmissionCheck;
+  /** Collects the admission exceptions that applied. @default not collected */
+  readonly exceptions?: RenderException[];
 }
 
 const ALWAYS_PRESENT: Readonly<Record<string, readonly string[]>> = {
@@ -104,6 +120,8 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
     const expectedWorkloads = new Set(expects?.workloads ?? []);
     const expectedCluster = new Set(expects?.clusterObjects ?? []);
     const noApi = new Map((expects?.noApiAccess ?? []).map((e) => [e.workload, e.reason]));
+    const excepted = new Map((expects?.admissionExceptions ?? []).map((e) => [`${e.workload} ${e.rule}`, e]));
+    const usedExceptions = new Set<string>();
     const seen = new Set<string>();
 
     for (const o of release.objects) {
@@ -125,6 +143,16 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
       const level = levels.get(ns);
       if (level === undefined) problem('pod-security', o, `namespace ${ns} is not created by the platform, so its Pod Security level is unknown`);
       else if (level === 'baseline' || level === 'restricted') for (const m of props.podSecurity(o, ns, level)) problem('pod-security', o, `${level} (namespace ${ns}): ${m}`);
+
+      // the platform's admission rules, with the component's named exceptions
+      for (const v of props.admission?.(o, ns) ?? []) {
+        const exception = excepted.get(`${ref} ${v.rule}`);
+        if (!exception) problem('admission', o, `${v.message}; fix it with a value, or declare an admission exception with its reason`);
+        else if (!usedExceptions.has(`${ref} ${v.rule}`)) {
+          usedExceptions.add(`${ref} ${v.rule}`);
+          props.exceptions?.push({ cluster: props.cluster, component: release.component, workload: ref, rule: v.rule, reason: exception.reason });
+        }
+      }
 
       // the API server, for pods that call it
       const serviceAccount: string = spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
@@ -171,6 +199,9 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
       if (!seen.has(ref)) problem('missing', ref, `component ${release.component} declares ${ref}, but the chart does not render it; remove it from the HelmChart's expects`);
     }
     for (const ref of noApi.keys()) if (!expectedWorkloads.has(ref)) problem('missing', ref, `an API access exception names ${ref}, which is not a declared workload`);
+    if (props.admission) {
+      for (const [key, e] of excepted) if (!usedExceptions.has(key)) problem('missing', e.workload, `the admission exception for rule ${e.rule} is not needed: the rendered ${e.workload} does not break it; remove the exception`);
+    }
   }
   return problems;
 }

@@ -5,7 +5,7 @@ import { type ChartRef, type ObtainedChart, obtainChart } from './chart-source.j
 import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
 import type { ExternalDestination } from './network-reach.js';
 import { applyPostRenderPatches, type KustomizePatch } from './post-render.js';
-import { checkRenderedCluster, type PodSecurityCheck, type RenderedRelease, type RenderProblem } from './render-checks.js';
+import { type AdmissionCheck, checkRenderedCluster, type PodSecurityCheck, type RenderedRelease, type RenderException, type RenderProblem } from './render-checks.js';
 
 /** A HelmRelease to render, with what its component and the catalog declare. */
 export interface ReleaseToRender {
@@ -42,6 +42,8 @@ export interface VerifyRendersProps {
   readonly mirror?: string;
   readonly cacheDir: string;
   readonly podSecurity: PodSecurityCheck;
+  /** The platform's admission rules beyond Pod Security. @default none checked */
+  readonly admission?: AdmissionCheck;
 }
 
 export interface RenderedReleaseSummary {
@@ -61,6 +63,8 @@ export interface RenderedReleaseSummary {
 export interface RenderReport {
   readonly releases: readonly RenderedReleaseSummary[];
   readonly problems: readonly RenderProblem[];
+  /** Admission exceptions the components declared and the rendered objects needed, with their reasons. */
+  readonly exceptions: readonly RenderException[];
 }
 
 /**
@@ -72,6 +76,7 @@ export interface RenderReport {
 export async function verifyRenders(props: VerifyRendersProps): Promise<RenderReport> {
   const releases: RenderedReleaseSummary[] = [];
   const problems: RenderProblem[] = [];
+  const exceptions: RenderException[] = [];
   const charts = new Map<string, Promise<ObtainedChart>>();
   const obtain = (ref: ChartRef): Promise<ObtainedChart> => {
     const key = `${ref.repository} ${ref.chart} ${ref.version}`;
@@ -140,9 +145,11 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         });
       }
     }
-    problems.push(...checkRenderedCluster({ cluster: cluster.name, releases: rendered, generated: cluster.generated, apiServer: cluster.apiServer, podSecurity: props.podSecurity }));
+    problems.push(
+      ...checkRenderedCluster({ cluster: cluster.name, releases: rendered, generated: cluster.generated, apiServer: cluster.apiServer, podSecurity: props.podSecurity, exceptions, ...(props.admission ? { admission: props.admission } : {}) }),
+    );
   }
-  return { releases, problems: problems.sort(compareProblems) };
+  return { releases, problems: problems.sort(compareProblems), exceptions };
 }
 
 function compare(a: string, b: string): number {
