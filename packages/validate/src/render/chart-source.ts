@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { execa } from 'execa';
+import { runTool } from './run-tool.js';
 
 /** A chart at an exact version, as charts/catalog.yaml pins it. */
 export interface ChartRef {
@@ -70,8 +70,8 @@ export async function obtainChart(ref: ChartRef, options: ObtainChartOptions): P
   mkdirSync(options.cacheDir, { recursive: true });
   const scratch = mkdtempSync(path.join(options.cacheDir, '.pull-'));
   try {
-    const result = await execa(options.helm, [...args, '--destination', scratch], { reject: false, timeout: 300_000 });
-    if (result.exitCode !== 0) throw new Error(`helm pull of chart ${ref.chart} ${ref.version} from ${repository} failed: ${String(result.stderr).trim() || `exit ${result.exitCode}`}`);
+    const result = await runTool(options.helm, [...args, '--destination', scratch], { timeout: 300_000 });
+    if (result.exitCode !== 0) throw new Error(`helm pull of chart ${ref.chart} ${ref.version} from ${repository} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
     const pulled = readdirSync(scratch).filter((f) => f.endsWith('.tgz'));
     if (pulled.length !== 1) throw new Error(`helm pull of chart ${ref.chart} ${ref.version} from ${repository} left ${pulled.length} archives, expected 1`);
     mkdirSync(dir, { recursive: true });

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runTool } from './run-tool.js';
 import { parseAllDocuments, stringify } from 'yaml';
 
 export interface HelmTemplateProps {
@@ -26,10 +26,10 @@ export type RenderedObject = Record<string, any>;
 export async function helmTemplate(props: HelmTemplateProps): Promise<RenderedObject[]> {
   const args = ['template', props.releaseName, props.chart, '--namespace', props.namespace, '--kube-version', `v${props.kubernetesVersion}`, '--include-crds', '--skip-tests', '--values', '-'];
   for (const api of [...new Set(props.apiVersions)].sort()) args.push('--api-versions', api);
-  const result = await execa(props.helm, args, { input: stringify(props.values), reject: false, timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
-  if (result.exitCode !== 0) throw new Error(String(result.stderr).trim() || `helm template exited with ${result.exitCode}`);
+  const result = await runTool(props.helm, args, { input: stringify(props.values), timeout: 300_000 });
+  if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `helm template exited with ${result.exitCode}`);
   const objects: RenderedObject[] = [];
-  for (const doc of parseAllDocuments(String(result.stdout))) {
+  for (const doc of parseAllDocuments(result.stdout)) {
     if (doc.errors.length > 0) throw new Error(`helm template printed invalid YAML: ${doc.errors[0]!.message}`);
     const value = doc.toJSON() as unknown;
     if (value && typeof value === 'object' && !Array.isArray(value)) objects.push(value as RenderedObject);
@@ -54,9 +54,9 @@ export function crdApiVersions(objects: readonly RenderedObject[]): string[] {
 
 /** The CRDs in a chart's `crds/` folders (sub-charts included), with `helm show crds`. */
 export async function chartCrds(helm: string, chart: string): Promise<RenderedObject[]> {
-  const result = await execa(helm, ['show', 'crds', chart], { reject: false, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
-  if (result.exitCode !== 0) throw new Error(`helm show crds ${chart}: ${String(result.stderr).trim()}`);
-  return parseAllDocuments(String(result.stdout))
+  const result = await runTool(helm, ['show', 'crds', chart], { timeout: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`helm show crds ${chart}: ${result.stderr.trim()}`);
+  return parseAllDocuments(result.stdout)
     .map((d) => d.toJSON() as unknown)
     .filter((v): v is RenderedObject => !!v && typeof v === 'object' && !Array.isArray(v));
 }
