@@ -26,14 +26,17 @@ mkdirSync(bin, { recursive: true });
 const installed = existsSync(pinsFile) ? JSON.parse(readFileSync(pinsFile, 'utf8')) : {};
 const started = Date.now();
 let built = 0;
-for (const [name, { module, version }] of Object.entries(tools)) {
-  const pin = `${module}@${version}`;
+for (const [name, { module, version, versionVariable }] of Object.entries(tools)) {
+  // `go install` leaves a release's version variable at its source default (helm would say v3.22, not
+  // v3.22.0); the release build sets it with -X, and so does this. Part of the pin: a change rebuilds.
+  const ldflags = versionVariable ? `-X ${versionVariable}=${version}` : undefined;
+  const pin = `${module}@${version}${ldflags ? ` ${ldflags}` : ''}`;
   if (installed[name] === pin && existsSync(path.join(bin, name))) continue;
-  process.stdout.write(`setup: go install ${pin}\n`);
+  process.stdout.write(`setup: go install ${ldflags ? `-ldflags "${ldflags}" ` : ''}${module}@${version}\n`);
   try {
-    await execa('go', ['install', pin], { env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false' }, stdio: 'inherit' });
+    await execa('go', ['install', ...(ldflags ? ['-ldflags', ldflags] : []), `${module}@${version}`], { env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false' }, stdio: 'inherit' });
   } catch (e) {
-    console.error(`setup: go install ${pin} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`);
+    console.error(`setup: go install ${module}@${version} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`);
     process.exit(1);
   }
   installed[name] = pin;

@@ -23,6 +23,7 @@ export interface VeleroValues {
     readonly garbageCollectionFrequency: string;
   };
   readonly snapshotsEnabled: boolean;
+  readonly upgradeCRDs: boolean;
   readonly deployNodeAgent: boolean;
   readonly metrics: { readonly enabled: boolean };
   readonly podSecurityContext: Record<string, unknown>;
@@ -56,6 +57,8 @@ export class Velero extends Component {
       catalog: props.catalog,
       chart: 'velero',
       namespace,
+      // Velero backs up and restores every kind of object, so the chart binds it to cluster-admin
+      expects: { workloads: ['Deployment/velero'], clusterObjects: ['ClusterRoleBinding/velero-server'] },
       values: {
         initContainers: [
           {
@@ -64,12 +67,17 @@ export class Velero extends Component {
             imagePullPolicy: 'IfNotPresent',
             volumeMounts: [{ mountPath: '/target', name: 'plugins' }],
             securityContext: RESTRICTED,
+            // it only copies the plugin binary into the shared volume
+            resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
           },
         ],
         credentials: { useSecret: true, existingSecret: VELERO_CREDENTIALS_SECRET },
         // the location and the schedule are generated as objects (platform/backup-schedule.yaml)
         configuration: { backupStorageLocation: [], volumeSnapshotLocation: [], garbageCollectionFrequency: '1h' },
         snapshotsEnabled: false,
+        // The chart's CRD upgrade hook Job runs a Bitnami kubectl image (withdrawn in 2025) without a
+        // securityContext or pod labels. Flux applies the chart's crds/ on install and upgrade instead.
+        upgradeCRDs: false,
         deployNodeAgent: false,
         metrics: { enabled: true },
         podSecurityContext: restrictedPodSecurityContext(),

@@ -60,6 +60,8 @@ describe('Velero', () => {
     const objects = component.toJson();
     const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
     expect(values).toMatchObject({ deployNodeAgent: false, snapshotsEnabled: false, credentials: { existingSecret: 'velero-credentials' } });
+    // no CRD upgrade hook Job (Bitnami kubectl, no securityContext, no labels): Flux applies the chart's CRDs
+    expect(values.upgradeCRDs).toBe(false);
     expect(objects.find((o: any) => o.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'velero', name: 'velero-credentials', keys: ['cloud'] })]);
     const storage = objects.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-object-storage');

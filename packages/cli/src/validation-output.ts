@@ -1,4 +1,4 @@
-import type { ValidationReport } from '@ck8s/platform';
+import type { RenderVerificationReport, ValidationReport } from '@ck8s/platform';
 import type { CliIo } from './io.js';
 
 /**
@@ -28,4 +28,17 @@ export function validationSummary(report: ValidationReport): string {
     .map(([v, s]) => `${v} from ${s}`)
     .join(', ');
   return `validate: ${report.clusters.length} cluster(s), ${report.objects} objects checked${sources ? ` (schemas ${sources})` : ''}, ${controlsSummary(report)}`;
+}
+
+/** The render verification: a problem per line (`render: cluster/component: object: [check] message`), then what was rendered. */
+export function printRenderReport(io: CliIo, report: RenderVerificationReport): void {
+  for (const p of report.problems) io.stdout(`render: ${p.cluster}/${p.component} (${p.chart}): ${p.object}: [${p.check}] ${p.message}\n`);
+  for (const e of report.exceptions) io.stdout(`render: exception ${e.cluster}/${e.component}: ${e.workload}: rule ${e.rule}: ${e.reason}\n`);
+  const placeholders = report.secretValues.filter((s) => s.resolved === 'placeholder');
+  if (placeholders.length > 0) {
+    io.stdout(`render: ${placeholders.length} value(s) from sops Secrets rendered with a placeholder (no key in SOPS_AGE_KEY_FILE decrypts them): ${placeholders.map((s) => `${s.cluster} ${s.secret}:${s.key}`).join(', ')}\n`);
+  }
+  const objects = report.releases.reduce((n, r) => n + r.objects, 0);
+  const charts = [...new Set(report.releases.map((r) => r.chart))].sort();
+  io.stdout(`validate --render: ${report.releases.length} release(s) in ${report.clusters.length} cluster(s), ${objects} objects rendered from ${report.chartSource} (${charts.join(', ')}), ${report.exceptions.length} admission exception(s), ${report.problems.length} problem(s)\n`);
 }

@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ck8s, copyRepo, REPO_ROOT } from './repo-fixture.js';
@@ -118,6 +119,19 @@ describe('ck8s validate', () => {
       expect(result.stderr).toBe(`ck8s: ${path.join(repo, 'clusters/demo-wc/controllers')}: is a symbolic link; generated output holds plain files and folders only (remove it, then run ck8s synth)\n`);
     }
     rmSync(elsewhere, { recursive: true, force: true });
+  });
+
+  it('with --render, names the component, the object and the reason when a pinned chart cannot be had', async () => {
+    const emptyMirror = mkdtempSync(path.join(os.tmpdir(), 'ck8s-empty-mirror-'));
+    try {
+      const result = await ck8s(REPO_ROOT, ['validate', '--render', '--chart-mirror', emptyMirror, 'demo-wc']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(`render: demo-wc/cert-manager (cert-manager-v1.17.2): HelmRelease/cert-manager: [render] chart cert-manager v1.17.2 is not in the chart mirror ${emptyMirror}: expected cert-manager-v1.17.2.tgz\n`);
+      expect(result.stdout).toMatch(/validate --render: 7 release\(s\) in 1 cluster\(s\), 0 objects rendered from mirror .*, 0 admission exception\(s\), 7 problem\(s\)\n$/);
+    } finally {
+      rmSync(emptyMirror, { recursive: true, force: true });
+    }
+    expect(await ck8s(REPO_ROOT, ['validate', '--chart-mirror', emptyMirror])).toMatchObject({ code: 1, stderr: 'ck8s: --chart-mirror needs --render\n' });
   });
 
   it('rejects an unknown output format', async () => {

@@ -13,6 +13,7 @@ const entry = z.strictObject({
     .string()
     .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, { error: 'is not an exact chart version (ranges are not allowed: every bump is reviewed here)' }),
   description: z.string().optional(),
+  registries: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$/, { error: 'is not a registry host (e.g. quay.io, registry.k8s.io, docker.io)' })).optional(),
 });
 
 const fluxEntry = z.strictObject({
@@ -34,6 +35,8 @@ export interface CatalogEntry {
   readonly chart: string;
   readonly version: string;
   readonly description?: string;
+  /** Registries the chart's images may come from (the render verification checks every image). @default none declared */
+  readonly registries?: readonly string[];
 }
 
 /**

@@ -2,13 +2,31 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ChartCatalog, CatalogEntry } from './catalog.js';
 import type { NamespacedObjectReference } from './flux/common.js';
-import { type CrdPolicy, HelmRelease } from './flux/helm-release.js';
+import { type CrdPolicy, HelmRelease, type PostRenderPatch } from './flux/helm-release.js';
 import { HelmRepository } from './flux/helm-repository.js';
 import { OCIRepository } from './flux/oci-repository.js';
 import { objectName } from './naming.js';
 
 /** Media type of a Helm chart layer in an OCI artifact. */
 const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/**
+ * What a component expects its chart to render; the render verification (`ck8s validate --render`)
+ * reports anything else, so a chart bump cannot add a workload or cluster-wide rights unseen.
+ */
+export interface ChartExpectations {
+  /** `Kind/name` of every workload the chart renders (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod), hook Jobs included. */
+  readonly workloads: readonly string[];
+  /** `Kind/name` of every cluster-scoped RBAC object and admission webhook it renders. @default none */
+  readonly clusterObjects?: readonly string[];
+  /** Workloads whose ServiceAccount is bound to a role but that never call the API server, each with why; they get no egress to it. @default none */
+  readonly noApiAccess?: readonly { readonly workload: string; readonly reason: string }[];
+  /**
+   * Workloads excepted from one of the platform's admission rules (rule id, e.g. `resource-requirements`),
+   * each with why; listed in `validate --render` output like tenants' exceptions. @default none
+   */
+  readonly admissionExceptions?: readonly { readonly workload: string; readonly rule: string; readonly reason: string }[];
+}
 
 export interface HelmChartProps<Values extends object = Record<string, unknown>> {
   /** The catalog that pins the chart. */
@@ -29,6 +47,14 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
   readonly dependsOn?: readonly NamespacedObjectReference[];
   /** Values merged from Secrets or ConfigMaps (for credentials kept in sops files). @default none */
   readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
+  /**
+   * Patches of the rendered chart, for a defect no value reaches (Flux `postRenderers`). Each one
+   * is an exception to "values only": say in a comment why, and drop it when the chart is fixed.
+   * @default none
+   */
+  readonly patches?: readonly PostRenderPatch[];
+  /** What the chart is expected to render. @default nothing declared: the render verification reports every workload */
+  readonly expects?: ChartExpectations;
 }
 
 /** The ServiceAccount Flux installs a platform release as: `flux-<release>` in the release's namespace. */
@@ -58,10 +84,12 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
   public readonly source: HelmRepository | OCIRepository;
   /** Name of the ServiceAccount (in the release's namespace) Flux installs the release as. */
   public readonly reconciler: string;
+  public readonly expects: ChartExpectations | undefined;
 
   constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
     super(scope, id);
     this.entry = props.catalog.get(props.chart);
+    this.expects = props.expects;
     const name = props.releaseName ?? this.entry.name;
     const interval = props.interval ?? '30m';
     const crds = props.crds ?? 'CreateReplace';
@@ -99,6 +127,7 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
         ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn } : {}),
         ...(props.values ? { values: props.values as Record<string, unknown> } : {}),
         ...(props.valuesFrom && props.valuesFrom.length > 0 ? { valuesFrom: props.valuesFrom } : {}),
+        ...(props.patches && props.patches.length > 0 ? { postRenderers: [{ kustomize: { patches: props.patches } }] } : {}),
       },
     });
 

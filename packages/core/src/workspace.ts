@@ -26,6 +26,11 @@ const settingsSchema = z.strictObject({
       schemaLocations: z.array(z.string().min(1)).min(1).optional(),
     })
     .default({}),
+  charts: z
+    .strictObject({
+      mirror: z.string().min(1).optional(),
+    })
+    .default({}),
   audit: z
     .strictObject({
       requireSignedCommits: z.boolean().default(false),
@@ -47,6 +52,14 @@ export interface WorkspaceSettings {
     readonly schemaMirror?: string;
     /** kubeconform `-schema-location` values used as they are. @default kubeconform's default plus the public CRDs catalog */
     readonly schemaLocations?: readonly string[];
+  };
+  /** Where the render verification (`ck8s validate --render`) gets charts. */
+  readonly charts: {
+    /**
+     * A chart mirror for air-gapped use: a folder of `<chart>-<version>.tgz` (relative to the
+     * repository root) or a Helm repository URL serving them. @default each chart's own repository
+     */
+    readonly mirror?: string;
   };
   /** What `ck8s audit` checks in the history of clusters/. */
   readonly audit: {
@@ -73,13 +86,13 @@ export class Workspace {
   public readonly settings: WorkspaceSettings;
 
   /**
-   * @param env environment that may override settings: `CK8S_SCHEMA_MIRROR` (a folder) or
+   * @param env environment that may override settings: `CK8S_CHART_MIRROR` (charts.mirror), `CK8S_SCHEMA_MIRROR` (a folder) or
    * `CK8S_SCHEMA_LOCATIONS` (comma-separated kubeconform locations), e.g. for a CI runner whose
    * mirror lives elsewhere. @default process.env
    */
   constructor(public readonly root: string, env: NodeJS.ProcessEnv = process.env) {
     const file = path.join(root, SETTINGS_FILE);
-    let settings: WorkspaceSettings = { validation: {}, audit: { requireSignedCommits: false, mainBranch: 'main' } };
+    let settings: WorkspaceSettings = { validation: {}, charts: {}, audit: { requireSignedCommits: false, mainBranch: 'main' } };
     if (existsSync(file)) {
       const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
       if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);
@@ -96,6 +109,7 @@ export class Workspace {
     // the variables replace the schema settings only; the rest of the file still applies
     if (env.CK8S_SCHEMA_LOCATIONS) settings = { ...settings, validation: { schemaLocations: env.CK8S_SCHEMA_LOCATIONS.split(',').map((l) => l.trim()).filter(Boolean) } };
     else if (env.CK8S_SCHEMA_MIRROR) settings = { ...settings, validation: { schemaMirror: path.resolve(env.CK8S_SCHEMA_MIRROR) } };
+    if (env.CK8S_CHART_MIRROR) settings = { ...settings, charts: { mirror: /^(https?|oci):\/\//.test(env.CK8S_CHART_MIRROR) ? env.CK8S_CHART_MIRROR : path.resolve(env.CK8S_CHART_MIRROR) } };
     this.settings = settings;
   }
 

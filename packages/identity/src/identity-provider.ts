@@ -122,6 +122,8 @@ export class IdentityProvider extends Component {
       catalog: props.catalog,
       chart: 'dex',
       namespace,
+      // the ClusterRole lets Dex create its CRDs (storage type kubernetes)
+      expects: { workloads: ['Deployment/dex'], clusterObjects: ['ClusterRole/dex', 'ClusterRoleBinding/dex-cluster'] },
       values: {
         replicaCount: props.replicas ?? 2,
         config,

@@ -11,6 +11,8 @@ export interface FalcoValues {
     readonly priority: string;
     readonly metrics: { readonly enabled: boolean };
   };
+  readonly metrics: { readonly enabled: boolean };
+  readonly falcotalon: { readonly enabled: boolean };
   readonly falcoctl: {
     readonly artifact: { readonly install: { readonly enabled: boolean }; readonly follow: { readonly enabled: boolean } };
     readonly config: { readonly artifact: { readonly install: { readonly refs: readonly string[] }; readonly allowedTypes: readonly string[] } };

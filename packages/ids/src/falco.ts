@@ -77,12 +77,30 @@ export class Falco extends Component {
       catalog: props.catalog,
       chart: 'falco',
       namespace: NAMESPACE,
+      expects: {
+        workloads: ['DaemonSet/falco', 'Deployment/falco-falcosidekick'],
+        noApiAccess: [
+          {
+            workload: 'Deployment/falco-falcosidekick',
+            reason: 'the chart always binds falcosidekick to a Role that reads endpoints; its outputs here (Alertmanager, OpenSearch) never call the API server',
+          },
+        ],
+        admissionExceptions: [
+          { workload: 'DaemonSet/falco', rule: 'resource-requirements', reason: 'the falcoctl-artifact-install init container has no requests by default; until falcoctl.artifact.install.resources is set here' },
+          { workload: 'Deployment/falco-falcosidekick', rule: 'resource-requirements', reason: 'falcosidekick has no requests by default; until falcosidekick.resources is set here' },
+        ],
+      },
       values: {
         driver: { kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } },
         tty: false,
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1024Mi' } },
         falco: { rules_files: FALCO_RULES_FILES, json_output: true, json_include_output_property: true, priority: 'debug', metrics: { enabled: true } },
+        // the chart switch that serves falco.metrics on the webserver (:8765/metrics) the PodMonitor scrapes
+        metrics: { enabled: true },
+        // falco-talon (a response engine whose ClusterRole deletes workloads, Secrets and namespaces) is a
+        // dependency with `condition: falcotalon.enabled`; Helm treats a missing key as true, so say no
+        falcotalon: { enabled: false },
         falcoctl: {
           artifact: { install: { enabled: true }, follow: { enabled: false } },
           // pinned rule set majors: updates are reviewed here, not pulled at run time

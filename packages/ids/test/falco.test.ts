@@ -16,6 +16,11 @@ describe('Falco', () => {
   const objects = component.toJson();
   const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
 
+  it('never installs falco-talon, and serves the metrics its PodMonitor scrapes', () => {
+    expect(values.falcotalon).toEqual({ enabled: false });
+    expect(values.metrics).toEqual({ enabled: true });
+  });
+
   it('uses the modern eBPF driver in least-privileged mode', () => {
     expect(values.driver).toEqual({ kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } });
   });

@@ -40,6 +40,23 @@ export class CertManager extends Component {
       catalog: props.catalog,
       chart: 'cert-manager',
       namespace: NAMESPACE,
+      expects: {
+        workloads: ['Deployment/cert-manager', 'Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'],
+        clusterObjects: [
+          ...['cainjector', 'controller-approve:cert-manager-io', 'controller-certificates', 'controller-certificatesigningrequests', 'controller-challenges', 'controller-clusterissuers', 'controller-ingress-shim', 'controller-issuers', 'controller-orders', 'webhook:subjectaccessreviews'].flatMap((n) => [`ClusterRole/cert-manager-${n}`, `ClusterRoleBinding/cert-manager-${n}`]),
+          // aggregated into the built-in view/edit roles, so namespace users can read and manage their certificates
+          'ClusterRole/cert-manager-cluster-view',
+          'ClusterRole/cert-manager-edit',
+          'ClusterRole/cert-manager-view',
+          'MutatingWebhookConfiguration/cert-manager-webhook',
+          'ValidatingWebhookConfiguration/cert-manager-webhook',
+        ],
+        admissionExceptions: ['Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'].map((workload) => ({
+          workload,
+          rule: 'resource-requirements',
+          reason: 'the chart sets no requests for cainjector, webhook and startupapicheck; until cainjector/webhook/startupapicheck.resources are set here',
+        })),
+      },
       values: {
         crds: { enabled: true, keep: true },
         replicaCount: 2,

@@ -32,6 +32,8 @@ export class ExternalDns extends Component {
       catalog: props.catalog,
       chart: 'external-dns',
       namespace: EXTERNAL_DNS_NAMESPACE,
+      // the ClusterRole reads the ingresses, services and nodes it publishes records for
+      expects: { workloads: ['Deployment/external-dns'], clusterObjects: ['ClusterRole/external-dns', 'ClusterRoleBinding/external-dns-viewer'] },
       values: {
         provider: { name: props.provider },
         domainFilters: [props.domain],

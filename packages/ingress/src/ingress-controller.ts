@@ -23,6 +23,17 @@ export const INGRESS_CONTROLLER_PODS: Pods = {
 };
 
 /**
+ * The chart's admission hook Jobs (`ingress-nginx-admission-create` before install and upgrade,
+ * `-patch` after): they create the webhook's certificate Secret, which the controller mounts, and
+ * set the webhook's caBundle, so both call the API server.
+ */
+export const INGRESS_ADMISSION_HOOK_PODS: Pods = {
+  name: 'ingress-admission-hooks',
+  namespace: PLATFORM_NAMESPACES.ingress,
+  labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' },
+};
+
+/**
  * ingress-nginx, hardened (`controllers/ingress-nginx.yaml`): HTTPS redirect and HSTS, server
  * tokens off, snippet and risky annotations off, the validating admission webhook on, the
  * restricted security context (NET_BIND_SERVICE is the one capability it keeps, which the
@@ -70,7 +81,21 @@ export class IngressController extends Component {
       },
       defaultBackend: { enabled: false },
     };
-    new HelmChart<IngressNginxValues>(this, 'chart', { catalog: props.catalog, chart: 'ingress-nginx', namespace, values });
+    new HelmChart<IngressNginxValues>(this, 'chart', {
+      catalog: props.catalog,
+      chart: 'ingress-nginx',
+      namespace,
+      values,
+      expects: {
+        workloads: ['Deployment/ingress-nginx-controller', 'Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'],
+        clusterObjects: ['ClusterRole/ingress-nginx', 'ClusterRoleBinding/ingress-nginx', 'ClusterRole/ingress-nginx-admission', 'ClusterRoleBinding/ingress-nginx-admission', 'ValidatingWebhookConfiguration/ingress-nginx-admission'],
+        admissionExceptions: ['Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'].map((workload) => ({
+          workload,
+          rule: 'resource-requirements',
+          reason: 'short-lived certificate hook Jobs the chart runs without requests; until controller.admissionWebhooks.createSecretJob/patchWebhookJob.resources are set here',
+        })),
+      },
+    });
 
     this.addFlow({
       from: { peer: 'internet', reason: 'the ingress controller is how people and other clusters reach the platform' },
@@ -81,5 +106,7 @@ export class IngressController extends Component {
     this.addFlow({ from: { peer: 'api-server' }, to: controller, ports: [{ port: 8443 }], name: 'allow-admission-webhook-from-api-server' });
     this.addMetrics({ name: 'ingress-nginx', pods: controller, port: 10254 });
     this.addFlow({ from: controller, to: { peer: 'api-server' }, name: 'allow-api-server' });
+    // without it the install fails: the pre-install hook cannot create the Secret the controller mounts
+    this.addFlow({ from: INGRESS_ADMISSION_HOOK_PODS, to: { peer: 'api-server' }, name: 'allow-admission-hooks-to-api-server' });
   }
 }

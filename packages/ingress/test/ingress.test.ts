@@ -70,6 +70,12 @@ describe('IngressController', () => {
     expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
 
+  it('lets the admission hook Jobs reach the API server: they create the certificate Secret the controller mounts', () => {
+    const policy = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'allow-admission-hooks-to-api-server');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' } });
+    expect(policy.spec.policyTypes).toEqual(['Egress']);
+  });
+
   it('needs to know where the API server is', () => {
     expect(() => controller({ apiServer: undefined })).toThrow(ConfigError);
   });

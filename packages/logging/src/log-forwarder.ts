@@ -66,6 +66,8 @@ export class LogForwarder extends Component {
       catalog: props.catalog,
       chart: 'fluent-bit',
       namespace,
+      // the ClusterRole reads pods and namespaces for the kubernetes filter's metadata
+      expects: { workloads: ['DaemonSet/fluent-bit'], clusterObjects: ['ClusterRole/fluent-bit', 'ClusterRoleBinding/fluent-bit'] },
       values: {
         kind: 'DaemonSet',
         rbac: { create: true },

@@ -80,6 +80,9 @@ const SYSTEM_INDICES = [
   '.opendistro-asynchronous-search-response*',
 ];
 
+/** Requests and limit of an init container that only copies files. */
+const COPY_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
+
 const OPENSEARCH_HOME = '/usr/share/opensearch';
 const CERTS_DIR = `${OPENSEARCH_HOME}/config/certs`;
 const POLICIES_DIR = `${OPENSEARCH_HOME}/ck8s`;
@@ -199,13 +202,30 @@ export class LogStore extends Component {
     // both write below their home (keystore, optimizer bundles) at start
     const securityContext = restrictedContainerSecurityContext({ runAsUser: 1000, readOnlyRootFilesystem: false });
 
+    const clusterName = 'opensearch-cluster';
+    const nodeGroup = 'master';
+    // The chart (before 2.35.1) renders the init containers `configfile` (whenever `config` is set)
+    // and `keystore` without a securityContext and has no value for one: the restricted namespace
+    // would reject every OpenSearch pod. Patched after rendering until the chart is bumped.
+    const initContainers = ['configfile', ...(snapshots ? ['keystore'] : [])];
+    const statefulSet = `${clusterName}-${nodeGroup}`;
+    const initContainerPatch = stringify({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: statefulSet },
+      // they copy files at start; requests as the platform's admission rules ask of every container
+      spec: { template: { spec: { initContainers: initContainers.map((name) => ({ name, securityContext, resources: COPY_RESOURCES })) } } },
+    });
+
     const opensearch = new HelmChart<OpenSearchValues>(this, 'opensearch', {
       catalog: props.catalog,
       chart: 'opensearch',
       namespace,
+      patches: [{ target: { kind: 'StatefulSet', name: statefulSet }, patch: initContainerPatch }],
+      expects: { workloads: [`StatefulSet/${statefulSet}`] },
       values: {
-        clusterName: 'opensearch-cluster',
-        nodeGroup: 'master',
+        clusterName,
+        nodeGroup,
         replicas: 3,
         singleNode: false,
         opensearchJavaOpts: '-Xms2g -Xmx2g',
@@ -231,8 +251,6 @@ export class LogStore extends Component {
             data: securityConfig({ issuer, claims, operatorGroups: props.operatorGroups ?? [], readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP] }),
           },
         },
-        // chart versions before the 2.x backport of opensearch-project/helm-charts#688 give the keystore
-        // init container no securityContext: the namespace's restricted warn/audit labels then report it
         keystore: snapshots ? [{ secretName: secrets.snapshotCredentials.name }] : [],
         rbac: { create: false, automountServiceAccountToken: false },
         // Ingress and Certificate are derived from the endpoints this component declares
@@ -245,6 +263,7 @@ export class LogStore extends Component {
       catalog: props.catalog,
       chart: 'opensearch-dashboards',
       namespace,
+      expects: { workloads: ['Deployment/opensearch-dashboards'] },
       dependsOn: [{ name: opensearch.release.name, namespace }],
       values: {
         replicaCount: 2,

@@ -52,6 +52,7 @@ export class AvailabilityProbes extends Component {
       catalog: props.catalog,
       chart: BLACKBOX_RELEASE,
       namespace,
+      expects: { workloads: [`Deployment/${BLACKBOX_RELEASE}`] },
       values: {
         replicas: 1,
         podSecurityContext: restrictedPodSecurityContext(),

@@ -192,7 +192,39 @@ export class MetricsStack extends Component {
     }
     for (const secret of secrets) this.requireSecret(secret);
 
-    new HelmChart<KubePrometheusStackValues>(this, 'chart', { catalog: props.catalog, chart: METRICS_RELEASE, namespace: MONITORING_NAMESPACE, values });
+    const release = METRICS_RELEASE;
+    const clusterWide = ['admission', 'kube-state-metrics', 'operator', 'prometheus'].flatMap((n) => [`ClusterRole/${release}-${n}`, `ClusterRoleBinding/${release}-${n}`]);
+    new HelmChart<KubePrometheusStackValues>(this, 'chart', {
+      catalog: props.catalog,
+      chart: METRICS_RELEASE,
+      namespace: MONITORING_NAMESPACE,
+      values,
+      expects: {
+        workloads: [
+          ...['kube-state-metrics', 'operator', ...(server ? ['grafana'] : [])].map((n) => `Deployment/${release}-${n}`),
+          // the admission webhook's certificate: made before install, patched into the webhooks after
+          `Job/${release}-admission-create`,
+          `Job/${release}-admission-patch`,
+          `DaemonSet/${release}-prometheus-node-exporter`,
+        ],
+        clusterObjects: [
+          ...clusterWide,
+          // Grafana's dashboard and datasource sidecars read ConfigMaps and Secrets in every namespace
+          ...(server ? [`ClusterRole/${release}-grafana-clusterrole`, `ClusterRoleBinding/${release}-grafana-clusterrolebinding`] : []),
+          `MutatingWebhookConfiguration/${release}-admission`,
+          `ValidatingWebhookConfiguration/${release}-admission`,
+        ],
+        admissionExceptions: [
+          ...[`Job/${release}-admission-create`, `Job/${release}-admission-patch`].map((workload) => ({
+            workload,
+            rule: 'resource-requirements',
+            reason: 'short-lived certificate hook Jobs the chart runs without requests; until prometheusOperator.admissionWebhooks.patch.resources is set here',
+          })),
+          { workload: `Deployment/${release}-kube-state-metrics`, rule: 'resource-requirements', reason: 'kube-state-metrics has no requests by default; until kube-state-metrics.resources is set here' },
+          ...(server ? [{ workload: `Deployment/${release}-grafana`, rule: 'resource-requirements', reason: "Grafana's dashboard and datasource sidecars have no requests by default; until grafana.sidecar.resources is set here" }] : []),
+        ],
+      },
+    });
 
     const toApiServer = { peer: 'api-server' } as const;
     this.addFlow({ from: prometheus, to: toApiServer });

@@ -14,3 +14,4 @@ export * from './sops-config.js';
 export * from './synthesize-cluster.js';
 export * from './synthesize-fleet.js';
 export * from './workload-cluster.js';
+export * from './run-render-verification.js';

@@ -74,6 +74,11 @@ export class PostureScanner extends Component {
       catalog: props.catalog,
       chart: 'trivy-operator',
       namespace,
+      expects: {
+        workloads: ['Deployment/trivy-operator'],
+        // the operator reads workloads cluster-wide to scan them; the aggregate roles let namespace users view their reports
+        clusterObjects: ['ClusterRole/trivy-operator', 'ClusterRoleBinding/trivy-operator', 'ClusterRole/aggregate-config-audit-reports-view', 'ClusterRole/aggregate-exposed-secret-reports-view', 'ClusterRole/aggregate-vulnerability-reports-view'],
+      },
       values: {
         operator: {
           replicas: 1,

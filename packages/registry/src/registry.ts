@@ -164,6 +164,17 @@ export class Registry extends Component {
       catalog: props.catalog,
       chart: 'harbor',
       namespace,
+      expects: {
+        workloads: [
+          ...['core', 'jobservice', 'nginx', 'portal', 'registry'].map((c) => `Deployment/harbor-${c}`),
+          ...['database', 'redis', 'trivy'].map((c) => `StatefulSet/harbor-${c}`),
+        ],
+        admissionExceptions: ['Deployment/harbor-core', 'Deployment/harbor-jobservice', 'Deployment/harbor-nginx', 'Deployment/harbor-portal', 'Deployment/harbor-registry', 'StatefulSet/harbor-database', 'StatefulSet/harbor-redis'].map((workload) => ({
+          workload,
+          rule: 'resource-requirements',
+          reason: "the chart's components have no requests by default (only trivy's are set here); until each component's resources value is set here",
+        })),
+      },
       values: {
         // TLS ends at the platform's ingress; Harbor's nginx routes to core and portal
         expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: HARBOR_SERVICE, ports: { httpPort: HARBOR_HTTP_PORT } } },

@@ -5,7 +5,7 @@ import { KubernetesSchemaConverter, type SchemaVariant } from './kubernetes-sche
 import { parseKubernetesVersion } from './kubernetes-version.js';
 
 /** Version of the output format; bump it whenever the generated files change, so caches re-import. */
-export const SCHEMA_IMPORT_FORMAT = 1;
+export const SCHEMA_IMPORT_FORMAT = 2;
 
 /** Both folders kubeconform can look in: `-strict` runs use the strict one. */
 export const ALL_SCHEMA_VARIANTS: readonly SchemaVariant[] = ['standalone', 'standalone-strict'];

@@ -13,3 +13,4 @@ export * from './controls/controls.js';
 export * from './controls/network-controls.js';
 export * from './controls/pod-security-controls.js';
 export * from './controls/rbac-controls.js';
+export * from './render/index.js';

@@ -21,6 +21,8 @@ const GVK_EXTENSION = 'x-kubernetes-group-version-kind';
 const DEFINITIONS_PREFIX = '#/definitions/';
 // Pinned rather than left to kubeconform's default draft, so the files mean the same to any validator.
 const SCHEMA_DIALECT = 'http://json-schema.org/draft-04/schema#';
+// Suffix of the definition that is `<definition>` or null: what an optional property refers to.
+const NULLABLE_SUFFIX = '.or-null';
 // Stands in for the definitions block while the rest of a file is stringified; see render().
 const DEFINITIONS_PLACEHOLDER = '\u0000ck8s-definitions\u0000';
 
@@ -61,7 +63,10 @@ export class KubernetesSchemaConverter {
   private readonly rendered = new Map<string, string>();
   private readonly transformed = new Map<string, JsonObject>();
 
-  constructor(private readonly definitions: Readonly<Record<string, JsonObject>>) {}
+  constructor(private readonly definitions: Readonly<Record<string, JsonObject>>) {
+    const clash = Object.keys(definitions).find((name) => name.endsWith(NULLABLE_SUFFIX));
+    if (clash !== undefined) throw new Error(`definition ${clash} ends with ${NULLABLE_SUFFIX}, the suffix reserved for the nullable variants of definitions`);
+  }
 
   get definitionCount(): number {
     return Object.keys(this.definitions).length;
@@ -121,8 +126,8 @@ export class KubernetesSchemaConverter {
     const root = { ...this.transform(definition, strict) };
     const properties = isObject(root.properties) ? { ...root.properties } : {};
     // Pin apiVersion and kind to this GVK; added when missing so strict mode accepts them at all.
-    properties.apiVersion = { ...(isObject(properties.apiVersion) ? properties.apiVersion : { type: 'string' }), enum: [apiVersion] };
-    properties.kind = { ...(isObject(properties.kind) ? properties.kind : { type: 'string' }), enum: [kind] };
+    properties.apiVersion = { ...(isObject(properties.apiVersion) ? properties.apiVersion : {}), type: 'string', enum: [apiVersion] };
+    properties.kind = { ...(isObject(properties.kind) ? properties.kind : {}), type: 'string', enum: [kind] };
     root.properties = sortKeys(properties);
     root.$schema = SCHEMA_DIALECT;
     const reachable = this.reachable(definition);
@@ -149,7 +154,7 @@ export class KubernetesSchemaConverter {
     const key = `${strict}:${name}`;
     let schema = this.transformed.get(key);
     if (schema === undefined) {
-      schema = transformSchema(this.definitions[name]!, strict);
+      schema = name.endsWith(NULLABLE_SUFFIX) ? (nullable(this.transform(name.slice(0, -NULLABLE_SUFFIX.length), strict)) as JsonObject) : transformSchema(this.definitions[name]!, strict);
       this.transformed.set(key, schema);
     }
     return schema;
@@ -177,9 +182,10 @@ export class KubernetesSchemaConverter {
         if (typeof schema.$ref === 'string') found.add(this.refTarget(schema.$ref, name));
         forEachSubschema(schema, walk);
       };
-      const definition = this.definitions[name];
-      if (definition === undefined) throw new Error(`unknown definition ${name}`);
-      walk(definition);
+      const base = name.endsWith(NULLABLE_SUFFIX) ? name.slice(0, -NULLABLE_SUFFIX.length) : name;
+      if (this.definitions[base] === undefined) throw new Error(`unknown definition ${name}`);
+      // The transformed schema: optional properties refer to the nullable variants it adds.
+      walk(this.transform(name, false));
       refs = [...found];
       this.refs.set(name, refs);
     }
@@ -188,14 +194,16 @@ export class KubernetesSchemaConverter {
 
   private refTarget(ref: string, from: string): string {
     const target = ref.startsWith(DEFINITIONS_PREFIX) ? ref.slice(DEFINITIONS_PREFIX.length) : undefined;
-    if (target === undefined || this.definitions[target] === undefined) throw new Error(`definition ${from} refers to ${ref}, which is not in the definitions file; only local #/definitions/ refs can be made standalone`);
+    const base = target?.endsWith(NULLABLE_SUFFIX) ? target.slice(0, -NULLABLE_SUFFIX.length) : target;
+    if (target === undefined || base === undefined || this.definitions[base] === undefined) throw new Error(`definition ${from} refers to ${ref}, which is not in the definitions file; only local #/definitions/ refs can be made standalone`);
     return target;
   }
 }
 
 /**
- * Sorted copy of a schema with openapi2jsonschema's rewrites: int-or-string becomes a oneOf, and in
- * strict mode every object schema with `properties` and no `additionalProperties` rejects unknown fields.
+ * Sorted copy of a schema with openapi2jsonschema's rewrites: int-or-string becomes a oneOf, in
+ * strict mode every object schema with `properties` and no `additionalProperties` rejects unknown
+ * fields, and an optional property (one its object does not list as `required`) also accepts `null`.
  */
 function transformSchema(schema: JsonObject, strict: boolean): JsonObject {
   let source = schema;
@@ -204,10 +212,18 @@ function transformSchema(schema: JsonObject, strict: boolean): JsonObject {
     source = { ...rest, oneOf: [{ type: 'string' }, { type: 'integer' }] };
   }
   if (strict && isObject(source.properties) && !('additionalProperties' in source)) source = { ...source, additionalProperties: false };
+  const required = new Set(Array.isArray(source.required) ? source.required.filter((r): r is string => typeof r === 'string') : []);
   const out: JsonObject = {};
   for (const key of Object.keys(source).sort()) {
     const value = source[key]!;
-    if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
+    if (key === 'properties' && isObject(value)) {
+      const map: JsonObject = {};
+      for (const name of Object.keys(value).sort()) {
+        const property = transformSubschema(value[name]!, strict);
+        map[name] = required.has(name) ? property : nullable(property);
+      }
+      out[key] = map;
+    } else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
       const map: JsonObject = {};
       for (const name of Object.keys(value).sort()) map[name] = transformSubschema(value[name]!, strict);
       out[key] = map;
@@ -220,6 +236,24 @@ function transformSchema(schema: JsonObject, strict: boolean): JsonObject {
     }
   }
   return out;
+}
+
+/**
+ * A property schema that also accepts `null`: the API server reads a null optional field as unset
+ * (charts render `annotations: null`, `subPath: null`, `securityContext: null`), and kubeconform's
+ * public schemas accept it too. A `$ref` points to the definition's nullable variant instead of
+ * becoming an anyOf, whose failure messages would bury the one field that is wrong.
+ */
+function nullable(schema: Json): Json {
+  if (!isObject(schema)) return schema;
+  if (typeof schema.$ref === 'string') return schema.$ref.endsWith(NULLABLE_SUFFIX) ? schema : { ...schema, $ref: `${schema.$ref}${NULLABLE_SUFFIX}` };
+  if (Array.isArray(schema.oneOf)) return { ...schema, oneOf: [...schema.oneOf, { type: 'null' }] };
+  if (typeof schema.type === 'string') {
+    const out: JsonObject = { ...schema, type: [schema.type, 'null'] };
+    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) out.enum = [...schema.enum, null];
+    return out;
+  }
+  return schema;
 }
 
 function transformSubschema(value: Json, strict: boolean): Json {

@@ -116,10 +116,10 @@ describe('importKubernetesSchemas', () => {
         expect(definitions[ref.slice('#/definitions/'.length)], `${file}: ${ref}`).toBeDefined();
       }
     }
-    // Only what is reachable: a ConfigMap needs ObjectMeta and friends, not pod specs.
+    // Only what is reachable: a ConfigMap needs ObjectMeta (optional, so its variant that is also null) and friends, not pod specs.
     const configMap = read(strictDir(), 'configmap-v1.json');
-    expect(Object.keys(configMap.definitions as object)).toContain('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
-    expect(Object.keys(configMap.definitions as object)).not.toContain('io.k8s.api.core.v1.PodSpec');
+    expect(Object.keys(configMap.definitions as object)).toContain('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.or-null');
+    expect(Object.keys(configMap.definitions as object).filter((name) => name.includes('PodSpec'))).toEqual([]);
   });
 
   it('keeps recursive types (JSONSchemaProps) as local refs and leaves its property names alone', () => {
@@ -128,9 +128,9 @@ describe('importKubernetesSchemas', () => {
     const properties = props.properties as Record<string, Schema>;
     expect(props.additionalProperties).toBe(false);
     // Real fields of JSONSchemaProps, not keywords to rewrite.
-    expect(properties.properties).toEqual(expect.objectContaining({ type: 'object', additionalProperties: { $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps' } }));
-    expect(properties.$ref).toEqual(expect.objectContaining({ type: 'string' }));
-    expect(properties.additionalProperties).toEqual({ $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool' });
+    expect(properties.properties).toEqual(expect.objectContaining({ type: ['object', 'null'], additionalProperties: { $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps' } }));
+    expect(properties.$ref).toEqual(expect.objectContaining({ type: ['string', 'null'] }));
+    expect(properties.additionalProperties).toEqual({ $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool.or-null' });
   });
 
   it('rejects unknown fields only in the strict variant', () => {
@@ -142,7 +142,7 @@ describe('importKubernetesSchemas', () => {
     expect(port(strict).additionalProperties).toBe(false);
     expect(port(loose).additionalProperties).toBeUndefined();
     // Maps keep their value schema: labels stay open in strict mode.
-    const meta = (strict.definitions as Record<string, Schema>)['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']!;
+    const meta = (strict.definitions as Record<string, Schema>)['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.or-null']!;
     expect((meta.properties as Record<string, Schema>).labels!.additionalProperties).toEqual({ type: 'string' });
   });
 
@@ -210,8 +210,10 @@ describe('KubernetesSchemaConverter', () => {
     });
     const schema = JSON.parse(converter.convert('standalone-strict').get('thing-example-v1.json')!) as Schema;
     const oneOf = [{ type: 'string' }, { type: 'integer' }];
-    expect((schema.definitions as Record<string, Schema>)['io.example.IntOrString']).toEqual({ oneOf });
-    expect((schema.properties as Record<string, Schema>).inline).toEqual({ description: 'inline', oneOf });
+    // Both properties are optional, so both also accept null.
+    expect((schema.definitions as Record<string, Schema>)['io.example.IntOrString.or-null']).toEqual({ oneOf: [...oneOf, { type: 'null' }] });
+    expect((schema.properties as Record<string, Schema>).port).toEqual({ $ref: '#/definitions/io.example.IntOrString.or-null' });
+    expect((schema.properties as Record<string, Schema>).inline).toEqual({ description: 'inline', oneOf: [...oneOf, { type: 'null' }] });
   });
 
   it('adds apiVersion and kind properties a kind lacks, so strict mode accepts them', () => {
@@ -219,8 +221,30 @@ describe('KubernetesSchemaConverter', () => {
       'io.example.v1.Event': { type: 'object', properties: { type: { type: 'string' } }, 'x-kubernetes-group-version-kind': gvk('', 'v1', 'WatchEvent') as never },
     });
     const schema = JSON.parse(converter.convert('standalone-strict').get('watchevent-v1.json')!) as Schema;
-    expect(schema.properties).toEqual({ apiVersion: { type: 'string', enum: ['v1'] }, kind: { type: 'string', enum: ['WatchEvent'] }, type: { type: 'string' } });
+    expect(schema.properties).toEqual({ apiVersion: { type: 'string', enum: ['v1'] }, kind: { type: 'string', enum: ['WatchEvent'] }, type: { type: ['string', 'null'] } });
     expect(schema.definitions).toBeUndefined();
+  });
+
+  it('lets optional properties be null and keeps required ones as they are, through refs too', () => {
+    const converter = new KubernetesSchemaConverter({
+      'io.example.v1.Thing': {
+        type: 'object',
+        required: ['spec', 'name'],
+        properties: { name: { type: 'string' }, mode: { type: 'string', enum: ['a', 'b'] }, spec: { $ref: '#/definitions/io.example.v1.Spec' }, status: { $ref: '#/definitions/io.example.v1.Spec' } },
+        'x-kubernetes-group-version-kind': gvk('example.io', 'v1', 'Thing') as never,
+      },
+      'io.example.v1.Spec': { type: 'object', properties: { size: { type: 'integer' } } },
+    });
+    const schema = JSON.parse(converter.convert('standalone-strict').get('thing-example-v1.json')!) as Schema;
+    const properties = schema.properties as Record<string, Schema>;
+    expect(properties.name).toEqual({ type: 'string' });
+    expect(properties.mode).toEqual({ type: ['string', 'null'], enum: ['a', 'b', null] });
+    expect(properties.spec).toEqual({ $ref: '#/definitions/io.example.v1.Spec' });
+    expect(properties.status).toEqual({ $ref: '#/definitions/io.example.v1.Spec.or-null' });
+    const definitions = schema.definitions as Record<string, Schema>;
+    expect(definitions['io.example.v1.Spec']).toEqual({ type: 'object', additionalProperties: false, properties: { size: { type: ['integer', 'null'] } } });
+    expect(definitions['io.example.v1.Spec.or-null']).toEqual({ type: ['object', 'null'], additionalProperties: false, properties: { size: { type: ['integer', 'null'] } } });
+    expect(() => new KubernetesSchemaConverter({ 'io.example.v1.Spec.or-null': { type: 'object' } })).toThrow('definition io.example.v1.Spec.or-null ends with .or-null');
   });
 
   it('refuses refs outside the file and kinds kubeconform cannot tell apart', () => {

@@ -89,14 +89,14 @@ describe('validateManifests with the real kubeconform', () => {
 
   it('rejects a wrong type and says what was expected', async () => {
     const result = await one(deployment('', '"three"'));
-    expect(result.problems.map((p) => p.message)).toEqual(['/spec/replicas: got string, want integer']);
+    expect(result.problems.map((p) => p.message)).toEqual(['/spec/replicas: got string, want null or integer']);
   });
 
   it('reports every wrong field of a resource, not only the first', async () => {
     const result = await one(deployment('          imagePullPolicyy: Always\n', '"three"'));
     // Sorted by message, so the order does not depend on kubeconform's workers.
     expect(result.problems.map((p) => p.message)).toEqual([
-      '/spec/replicas: got string, want integer',
+      '/spec/replicas: got string, want null or integer',
       "/spec/template/spec/containers/0: additional properties 'imagePullPolicyy' not allowed",
     ]);
   });
@@ -119,7 +119,51 @@ spec:
 
     const invalid = await one(service('true', 'boolean'));
     expect(invalid.problems).toHaveLength(1);
-    expect(invalid.problems[0]!.message).toMatch(/^\/spec\/ports\/0\/targetPort: 'oneOf' failed, none matched \(got boolean, want string; got boolean, want integer\)$/);
+    expect(invalid.problems[0]!.message).toMatch(/^\/spec\/ports\/0\/targetPort: 'oneOf' failed, none matched \(got boolean, want string; got boolean, want integer; got boolean, want null\)$/);
+  });
+
+  it('accepts null in optional fields, as charts render them, and rejects null in a required field', async () => {
+    // What `helm template` prints for an unset annotations map, a subPath and a securityContext.
+    const rendered = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: search
+  namespace: apps
+  annotations: null
+spec:
+  serviceName: search
+  selector:
+    matchLabels:
+      app: search
+  template:
+    metadata:
+      labels:
+        app: search
+      annotations: null
+    spec:
+      initContainers:
+        - name: configfile
+          image: busybox:1.37
+          securityContext: null
+          volumeMounts:
+            - name: config
+              mountPath: /config
+              subPath: null
+      containers:
+        - name: search
+          image: nginx:1.27
+      volumes:
+        - name: config
+          emptyDir: {}
+`;
+    expect(await one(rendered)).toEqual({ resources: 1, problems: [] });
+
+    // `containers` and a volume mount's `mountPath` are required: null is not "unset" there.
+    const missingRequired = await one(rendered.replace('mountPath: /config', 'mountPath: null').replace(/      containers:\n(.*\n){2}/, '      containers: null\n'));
+    expect(missingRequired.problems.map((p) => p.message)).toEqual([
+      '/spec/template/spec/containers: got null, want array',
+      '/spec/template/spec/initContainers/0/volumeMounts/0/mountPath: got null, want string',
+    ]);
   });
 
   it('validates Flux HelmRelease v2 and Kustomization v1 against the mirror CRDs', async () => {
@@ -270,7 +314,7 @@ spec:
     expect(result.resources).toBe(4);
     expect(result.problems).toEqual([
       { file: '../outside/c.yml', kind: 'ConfigMap', name: 'c', message: "/: additional properties 'datum' not allowed" },
-      { file: 'clusters/dev/nested/b.yaml', kind: 'Deployment', name: 'web', message: '/spec/replicas: got string, want integer' },
+      { file: 'clusters/dev/nested/b.yaml', kind: 'Deployment', name: 'web', message: '/spec/replicas: got string, want null or integer' },
     ]);
   });
 

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
-import { printProblems, validationSummary } from '../validation-output.js';
+import { printProblems, printRenderReport, validationSummary } from '../validation-output.js';
+
+interface ValidateOptions {
+  readonly output: string;
+  readonly render?: boolean;
+  readonly chartMirror?: string;
+}
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
@@ -8,17 +14,24 @@ export function registerValidate(program: Command, io: CliIo): void {
     .description('check the committed output: schemas (kubeconform -strict), encrypted secrets, and no drift from a fresh synth')
     .argument('[clusters...]', 'cluster names (default: all)')
     .option('--output <format>', 'text or json', 'text')
-    .action(async (names: string[], options: { output: string }) => {
+    .option('--render', 'also render every HelmRelease with helm at its pinned chart version and check the objects (schemas, Pod Security, API server egress, references, registries, declared workloads)')
+    .option('--chart-mirror <folder|url>', 'with --render: take charts from this mirror (default: ck8s.config.yaml charts.mirror, else the chart repositories)')
+    .action(async (names: string[], options: ValidateOptions) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
-      const { loadFleetContext, runValidation, selectClusters } = await import('@ck8s/platform');
+      if (options.chartMirror && !options.render) throw new UsageError('--chart-mirror needs --render');
+      const { loadFleetContext, runRenderVerification, runValidation, selectClusters } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
-      const report = await runValidation(context, selectClusters(context, names));
+      const clusters = selectClusters(context, names);
+      const report = await runValidation(context, clusters);
+      const render = options.render ? await runRenderVerification(context, clusters, options.chartMirror ? { mirror: options.chartMirror } : {}) : undefined;
+      const failed = report.problems.length > 0 || (render?.problems.length ?? 0) > 0;
       if (options.output === 'json') {
-        io.stdout(`${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n`);
+        io.stdout(`${JSON.stringify({ ok: !failed, ...report, ...(render ? { render } : {}) }, null, 2)}\n`);
       } else {
         printProblems(io, report);
         io.stdout(`${validationSummary(report)}\n`);
+        if (render) printRenderReport(io, render);
       }
-      if (report.problems.length > 0) throw new ReportedFailure(1);
+      if (failed) throw new ReportedFailure(1);
     });
 }

@@ -33,6 +33,16 @@ export interface HelmReleaseSpec {
    * @default the controller's `--default-service-account` (`default` under the platform's lockdown)
    */
   readonly serviceAccountName?: string;
+  /** Kustomize patches helm-controller applies to the rendered chart before installing it. */
+  readonly postRenderers?: readonly { readonly kustomize: { readonly patches: readonly PostRenderPatch[] } }[];
+}
+
+/** A strategic-merge patch of the objects a chart renders, for what no chart value can set. */
+export interface PostRenderPatch {
+  /** The objects to patch. */
+  readonly target: { readonly kind: string; readonly name: string; readonly group?: string; readonly version?: string };
+  /** The patch as YAML: an object of the target's kind and name with the fields to merge (lists of containers merge by name). */
+  readonly patch: string;
 }
 
 export interface HelmReleaseProps {

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CLUSTER_INPUTS, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
+import { Sops } from '@ck8s/secrets';
+import { type AdmissionCheck, type ClusterToRender, type PodSecurityCheck, type ReleaseToRender, type RenderReport, resolveSchemaLocations, verifyRenders } from '@ck8s/validate';
+import { App } from 'cdk8s';
+import { parse } from 'yaml';
+import { composeCluster } from './compose-cluster.js';
+import type { FleetContext } from './fleet-context.js';
+
+export interface RenderVerificationOptions {
+  /** Chart mirror folder or Helm repository URL. @default ck8s.config.yaml `charts.mirror`, else each chart's repository */
+  readonly mirror?: string;
+  /** age key file that may decrypt the clusters' sops Secrets (valuesFrom). @default SOPS_AGE_KEY_FILE */
+  readonly ageKeyFile?: string;
+}
+
+export interface RenderVerificationReport extends RenderReport {
+  readonly clusters: readonly string[];
+  /** Where charts came from: the mirror or the repositories. */
+  readonly chartSource: string;
+  /** valuesFrom entries: decrypted, or a placeholder given to helm instead (no key). */
+  readonly secretValues: readonly { readonly cluster: string; readonly release: string; readonly secret: string; readonly key: string; readonly resolved: 'decrypted' | 'placeholder' }[];
+}
+
+// APIs every cluster serves from Flux's bootstrap, which no chart renders
+const FLUX_APIS = [...new Set(Object.values(FLUX_API))];
+
+/**
+ * Renders every HelmRelease of the selected clusters with the real helm at its pinned chart
+ * version and checks the result (see verifyRenders): what each component declared it expects,
+ * the registries of charts/catalog.yaml, the cluster's namespaces, NetworkPolicies and Secrets.
+ */
+export async function runRenderVerification(context: FleetContext, clusters: readonly string[], options: RenderVerificationOptions = {}): Promise<RenderVerificationReport> {
+  const { workspace } = context;
+  const configured = options.mirror ?? workspace.settings.charts.mirror;
+  const mirror = configured && !/^(https?|oci):\/\//.test(configured) ? path.resolve(workspace.root, configured) : configured;
+  const ageKeyFile = options.ageKeyFile ?? process.env.SOPS_AGE_KEY_FILE;
+  const ageKey = ageKeyFile && existsSync(ageKeyFile) ? readFileSync(ageKeyFile, 'utf8') : undefined;
+  const sops = new Sops({ workspace });
+  const secretValues: RenderVerificationReport['secretValues'][number][] = [];
+
+  const toRender: ClusterToRender[] = [];
+  for (const name of clusters) {
+    const cluster = context.fleet.clusters.get(name)!;
+    const dir = workspace.clusterDir(name);
+    const generated = parseManifests(readTree(dir, { keep: CLUSTER_INPUTS }))
+      .filter((o) => o.file.endsWith('.yaml') && !o.file.endsWith('kustomization.yaml') && o.body && typeof o.body === 'object')
+      .map((o) => o.body as Record<string, any>);
+    const locations = resolveSchemaLocations(workspace, cluster.kubernetesVersion);
+    const app = new App();
+    composeCluster(app, { cluster, fleet: context.fleet, catalog: context.catalog });
+
+    const releases: ReleaseToRender[] = [];
+    for (const component of componentsOf(app)) {
+      for (const chart of component.node.findAll().filter((c): c is HelmChart => c instanceof HelmChart)) {
+        const helmRelease = chart.release.toJson() as Record<string, any>;
+        const values = structuredClone(helmRelease.spec?.values ?? {}) as Record<string, unknown>;
+        for (const from of helmRelease.spec?.valuesFrom ?? []) {
+          const namespace: string = helmRelease.metadata.namespace;
+          const key: string = from.valuesKey ?? 'values.yaml';
+          let value: string | undefined;
+          if (ageKey && from.kind === 'Secret') {
+            const file = path.join(workspace.secretsDir, name, `${namespace}.${from.name}.sops.yaml`);
+            value = existsSync(file) ? await decryptedKey(sops, file, key, ageKey) : undefined;
+          }
+          secretValues.push({ cluster: name, release: helmRelease.metadata.name, secret: `${namespace}/${from.name}`, key, resolved: value === undefined ? 'placeholder' : 'decrypted' });
+          const resolved = value ?? `placeholder-${from.name}-${key}`;
+          if (from.targetPath) setPath(values, from.targetPath, resolved);
+          else if (value !== undefined) Object.assign(values, parse(value) ?? {});
+        }
+        releases.push({
+          component: component.componentName,
+          helmRelease,
+          chart: { repository: chart.entry.repository, chart: chart.entry.chart, version: chart.entry.version },
+          ...(chart.entry.registries ? { registries: chart.entry.registries } : {}),
+          ...(chart.expects ? { expects: chart.expects } : {}),
+          values,
+        });
+      }
+    }
+    toRender.push({
+      name,
+      kubernetesVersion: locations.kubernetesVersion,
+      schemaLocations: locations.locations,
+      generated,
+      extraApiVersions: FLUX_APIS,
+      apiServer: { cidrs: cluster.network.apiServer?.cidrs ?? [], port: cluster.network.apiServer?.port ?? 6443 },
+      releases,
+    });
+  }
+
+  const podSecurity: PodSecurityCheck = (object, namespace, level) =>
+    evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) => r.violations.map((v) => `${v.policy}: ${v.message}`));
+  // The platform's own rules hold for its workloads too. Registries are checked per chart against
+  // the catalog (the registry check), so the tenants' registry rule is left out here.
+  const rules = platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries');
+  const admission: AdmissionCheck = (object, namespace) =>
+    evaluateManifests(rules, [{ file: 'rendered', object }], { namespace }).flatMap((r) => r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })));
+  const report = await verifyRenders({
+    admission,
+    clusters: toRender,
+    helm: findTool('helm', workspace.root),
+    kubeconform: findTool('kubeconform', workspace.root),
+    cacheDir: path.join(workspace.root, '.ck8s', 'charts'),
+    podSecurity,
+    ...(mirror ? { mirror } : {}),
+  });
+  return { clusters, chartSource: mirror ? `mirror ${configured}` : 'chart repositories', secretValues, ...report };
+}
+
+/** One key of a sops Secret, decrypted in memory; undefined when the key cannot decrypt it. */
+async function decryptedKey(sops: Sops, file: string, key: string, ageKey: string): Promise<string | undefined> {
+  try {
+    const secret = parse(await sops.decrypt(readFileSync(file, 'utf8'), { ageKey, filename: file })) as { data?: Record<string, string>; stringData?: Record<string, string> };
+    if (secret.stringData?.[key] !== undefined) return secret.stringData[key];
+    if (secret.data?.[key] !== undefined) return Buffer.from(secret.data[key], 'base64').toString('utf8');
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets a value at a Helm `--set`-style dotted path (helm-controller's targetPath). */
+function setPath(values: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let at: Record<string, unknown> = values;
+  for (const k of keys.slice(0, -1)) {
+    if (!at[k] || typeof at[k] !== 'object') at[k] = {};
+    at = at[k] as Record<string, unknown>;
+  }
+  at[keys[keys.length - 1]!] = value;
+}

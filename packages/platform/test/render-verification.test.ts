@@ -1,0 +1,173 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findTool } from '@ck8s/core';
+import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
+import { type AdmissionCheck, importKubernetesSchemas, type PodSecurityCheck, type ReleaseToRender, type RenderedObject, type RenderReport, verifyRenders } from '@ck8s/validate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The fixture charts are this project's own (test/fixtures/charts), each reproducing one way a real
+// chart failed to install; they are packaged into a chart-mirror folder, as air-gapped users keep one.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..', '..', '..');
+const schemaMirror = process.env.CK8S_SCHEMA_MIRROR ?? path.resolve(repoRoot, '..', 'shared', 'schemas');
+const NAMESPACE = 'fx';
+const API_SERVER = { cidrs: ['10.0.0.1/32'], port: 6443 };
+
+let work: string;
+let mirror: string;
+let schemaLocations: string[];
+const helm = findTool('helm', repoRoot);
+const kubeconform = findTool('kubeconform', repoRoot);
+
+const podSecurity: PodSecurityCheck = (object, namespace, level) =>
+  evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) => r.violations.map((v) => `${v.policy}: ${v.message}`));
+
+/** What the platform would have generated for the namespace: restricted, default deny, API egress for two labelled pod sets. */
+function generated(extra: RenderedObject[] = []): RenderedObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' } } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: NAMESPACE }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'allow-api-server', namespace: NAMESPACE },
+      spec: {
+        podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['fx-pass', 'fx-pass-setup'] }] },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }],
+      },
+    },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fx-pass-credentials', namespace: NAMESPACE }, data: { token: 'RU5DW0FFUzI1Nl9HQ00sZGF0YTp4XQ==' } },
+    ...extra,
+  ];
+}
+
+function release(chart: string, props: Partial<Omit<ReleaseToRender, 'chart' | 'helmRelease'>> & { postRenderers?: unknown[] } = {}): ReleaseToRender {
+  const { postRenderers, ...rest } = props;
+  return {
+    component: chart,
+    helmRelease: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: chart, namespace: NAMESPACE }, spec: { releaseName: chart, ...(postRenderers ? { postRenderers } : {}) } },
+    chart: { repository: 'https://charts.example.com', chart, version: '1.0.0' },
+    registries: ['registry.example.com'],
+    values: {},
+    ...rest,
+  };
+}
+
+const admission: AdmissionCheck = (object, namespace) =>
+  evaluateManifests(platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries'), [{ file: 'rendered', object }], { namespace }).flatMap((r) =>
+    r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })),
+  );
+
+function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false): Promise<RenderReport> {
+  return verifyRenders({
+    ...(withAdmission ? { admission } : {}),
+    clusters: [{ name: 'fixture', kubernetesVersion: '1.33.0', schemaLocations, generated: generated(extra), apiServer: API_SERVER, releases }],
+    helm,
+    kubeconform,
+    mirror,
+    cacheDir: path.join(work, 'cache'),
+    podSecurity,
+  });
+}
+
+const brief = (report: RenderReport) => report.problems.map((p) => `${p.component}: ${p.check}: ${p.object}: ${p.message}`);
+
+beforeAll(() => {
+  work = mkdtempSync(path.join(os.tmpdir(), 'ck8s-render-'));
+  mirror = path.join(work, 'mirror');
+  for (const chart of ['fx-pass', 'fx-hook', 'fx-init', 'fx-detect', 'fx-refs']) execFileSync(helm, ['package', path.join(here, 'fixtures', 'charts', chart), '--destination', mirror]);
+  const imported = importKubernetesSchemas({
+    definitionsFile: path.join(schemaMirror, 'kubernetes', 'v1.33.0', '_definitions.json'),
+    outDir: path.join(work, 'schemas'),
+    kubernetesVersion: '1.33.0',
+    variants: ['standalone-strict'],
+  });
+  schemaLocations = [path.join(imported.directories[0]!, '{{ .ResourceKind }}{{ .KindSuffix }}.json'), `${schemaMirror}/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`];
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+const PASS_EXPECTS = { workloads: ['Deployment/fx-pass', 'Job/fx-pass-setup'] };
+
+describe('verifyRenders with the real helm on fixture charts', () => {
+  it('passes a chart that keeps every rule, null optional fields (annotations, subPath) included', async () => {
+    const report = await verify([release('fx-pass', { expects: PASS_EXPECTS })]);
+    expect(brief(report)).toEqual([]);
+    expect(report.releases).toEqual([
+      expect.objectContaining({ cluster: 'fixture', component: 'fx-pass', release: 'fx-pass', chart: 'fx-pass-1.0.0', from: `mirror ${mirror}`, objects: 5 }),
+    ]);
+  });
+
+  it('catches a hook Job whose unlabelled pods are cut off from the API server', async () => {
+    const report = await verify([release('fx-hook', { expects: { workloads: ['Job/fx-hook-upgrade'] } })]);
+    expect(brief(report)).toEqual([
+      'fx-hook: api-server: Job/fx-hook-upgrade: calls the API server (hook pre-install,pre-upgrade; ServiceAccount fx-hook-upgrade bound by RoleBinding/fx-hook-upgrade -> Role/fx-hook-upgrade) but has no egress to 10.0.0.1/32:6443; the pod (labels {}) is isolated by default-deny',
+    ]);
+    // the fix: a policy that opens the API to the hook's pods
+    const opened = await verify([release('fx-hook', { expects: { workloads: ['Job/fx-hook-upgrade'] } })], [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-hooks-to-api-server', namespace: NAMESPACE }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ port: 6443 }] }] } },
+    ]);
+    expect(brief(opened)).toEqual([]);
+  });
+
+  it('catches an init container without a securityContext in a restricted namespace, and passes it once a post-render patch gives it one', async () => {
+    const expects = { workloads: ['StatefulSet/fx-init-store'] };
+    const report = await verify([release('fx-init', { expects })]);
+    expect(brief(report)).toEqual([
+      'fx-init: pod-security: StatefulSet/fx-init-store: restricted (namespace fx): ck8s-pss-allow-privilege-escalation: containers must set securityContext.allowPrivilegeEscalation=false (pod security restricted): configfile',
+      'fx-init: pod-security: StatefulSet/fx-init-store: restricted (namespace fx): ck8s-pss-capabilities-restricted: containers must drop ALL capabilities and may add only NET_BIND_SERVICE (pod security restricted): configfile does not drop ALL',
+    ]);
+    const securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } };
+    const patch = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: fx-init-store\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: configfile\n          securityContext: ${JSON.stringify(securityContext)}\n`;
+    const patched = await verify([release('fx-init', { expects, postRenderers: [{ kustomize: { patches: [{ target: { kind: 'StatefulSet', name: 'fx-init-store' }, patch }] } }] })]);
+    expect(brief(patched)).toEqual([]);
+  });
+
+  it('catches a sub-chart enabled by an unresolvable condition: its Deployment and ClusterRole were never declared', async () => {
+    const expects = { workloads: ['DaemonSet/fx-detect'] };
+    const report = await verify([release('fx-detect', { expects })]);
+    expect(brief(report)).toEqual([
+      "fx-detect: unexpected: ClusterRole/fx-responder: the chart renders a ClusterRole (verbs delete, get) that component fx-detect does not declare; declare it in the HelmChart's expects if it belongs, or turn it off with a value",
+      "fx-detect: unexpected: Deployment/fx-responder: the chart renders workload that component fx-detect does not declare; declare it in the HelmChart's expects if it belongs, or turn it off with a value",
+    ]);
+    expect(brief(await verify([release('fx-detect', { expects, values: { responder: { enabled: false } } })]))).toEqual([]);
+  });
+
+  it('catches an image from an undeclared registry and a Secret that nobody creates', async () => {
+    const report = await verify([release('fx-refs', { expects: { workloads: ['Deployment/fx-refs'] } })]);
+    expect(brief(report)).toEqual([
+      'fx-refs: reference: Deployment/fx-refs: mounts (volume tls) Secret fx/fx-refs-tls, which neither the chart, the generated output nor a sops file creates',
+      "fx-refs: registry: Deployment/fx-refs: image docker.io/library/busybox:1.37 (container app) comes from docker.io, which is not among the chart's registries in charts/catalog.yaml (registry.example.com)",
+    ]);
+  });
+
+  it("holds the chart's workloads to the platform's admission rules, and lists each declared exception with its reason", async () => {
+    const report = await verify([release('fx-pass', { expects: PASS_EXPECTS })], [], true);
+    expect(brief(report)).toEqual([
+      "fx-pass: admission: Deployment/fx-pass: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): app; fix it with a value, or declare an admission exception with its reason",
+      "fx-pass: admission: Job/fx-pass-setup: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): setup; fix it with a value, or declare an admission exception with its reason",
+    ]);
+    const reason = 'fixture: no requests yet';
+    const exceptions = [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-unneeded'].map((workload) => ({ workload, rule: 'resource-requirements', reason }));
+    const excepted = await verify([release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads], admissionExceptions: exceptions } })], [], true);
+    expect(brief(excepted)).toEqual(['fx-pass: missing: Deployment/fx-pass-unneeded: the admission exception for rule resource-requirements is not needed: the rendered Deployment/fx-pass-unneeded does not break it; remove the exception']);
+    expect(excepted.exceptions).toEqual([
+      { cluster: 'fixture', component: 'fx-pass', workload: 'Deployment/fx-pass', rule: 'resource-requirements', reason },
+      { cluster: 'fixture', component: 'fx-pass', workload: 'Job/fx-pass-setup', rule: 'resource-requirements', reason },
+    ]);
+  });
+
+  it('reports a declared workload the chart no longer renders, and a chart missing from the mirror', async () => {
+    const report = await verify([release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-old'] } }), { ...release('fx-gone'), component: 'gone' }]);
+    expect(brief(report)).toEqual([
+      'fx-pass: missing: Deployment/fx-pass-old: component fx-pass declares Deployment/fx-pass-old, but the chart does not render it; remove it from the HelmChart\'s expects',
+      `gone: render: HelmRelease/fx-gone: chart fx-gone 1.0.0 is not in the chart mirror ${mirror}: expected fx-gone-1.0.0.tgz`,
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+import { runTool } from './run-tool.js';
+import { parseAllDocuments, stringify } from 'yaml';
+
+export interface HelmTemplateProps {
+  readonly helm: string;
+  /** Path of the chart archive. */
+  readonly chart: string;
+  readonly releaseName: string;
+  readonly namespace: string;
+  /** The release's values, merged as helm-controller merges them. Given to helm on stdin, never written to disk. */
+  readonly values: Record<string, unknown>;
+  /** e.g. `1.33.0`. */
+  readonly kubernetesVersion: string;
+  /** `group/version` and `group/version/Kind` the cluster serves beyond the built-in APIs (its CRDs). */
+  readonly apiVersions: readonly string[];
+}
+
+/** A rendered object, a plain YAML document. */
+export type RenderedObject = Record<string, any>;
+
+/**
+ * Renders a chart with the real `helm template`, hooks included and test hooks left out (Flux
+ * runs them only when asked), CRDs included, for the cluster's Kubernetes version and APIs.
+ * @throws Error with helm's message when the chart does not render
+ */
+export async function helmTemplate(props: HelmTemplateProps): Promise<RenderedObject[]> {
+  const args = ['template', props.releaseName, props.chart, '--namespace', props.namespace, '--kube-version', `v${props.kubernetesVersion}`, '--include-crds', '--skip-tests', '--values', '-'];
+  for (const api of [...new Set(props.apiVersions)].sort()) args.push('--api-versions', api);
+  const result = await runTool(props.helm, args, { input: stringify(props.values), timeout: 300_000 });
+  if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `helm template exited with ${result.exitCode}`);
+  const objects: RenderedObject[] = [];
+  for (const doc of parseAllDocuments(result.stdout)) {
+    if (doc.errors.length > 0) throw new Error(`helm template printed invalid YAML: ${doc.errors[0]!.message}`);
+    const value = doc.toJSON() as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) objects.push(value as RenderedObject);
+  }
+  return objects;
+}
+
+/** The `group/version` and `group/version/Kind` of every version a CustomResourceDefinition serves. */
+export function crdApiVersions(objects: readonly RenderedObject[]): string[] {
+  const out: string[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const group = o.spec?.group;
+    const kind = o.spec?.names?.kind;
+    for (const v of o.spec?.versions ?? []) {
+      if (v?.served === false || typeof v?.name !== 'string') continue;
+      out.push(`${group}/${v.name}`, `${group}/${v.name}/${kind}`);
+    }
+  }
+  return out;
+}
+
+/** The CRDs in a chart's `crds/` folders (sub-charts included), with `helm show crds`. */
+export async function chartCrds(helm: string, chart: string): Promise<RenderedObject[]> {
+  const result = await runTool(helm, ['show', 'crds', chart], { timeout: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`helm show crds ${chart}: ${result.stderr.trim()}`);
+  return parseAllDocuments(result.stdout)
+    .map((d) => d.toJSON() as unknown)
+    .filter((v): v is RenderedObject => !!v && typeof v === 'object' && !Array.isArray(v));
+}

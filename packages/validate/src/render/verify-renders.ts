@@ -1,0 +1,161 @@
+import type { ChartExpectations } from '@ck8s/core';
+import { stringify } from 'yaml';
+import { validateManifests } from '../kubeconform.js';
+import { type ChartRef, type ObtainedChart, obtainChart } from './chart-source.js';
+import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
+import type { ExternalDestination } from './network-reach.js';
+import { applyPostRenderPatches, type KustomizePatch } from './post-render.js';
+import { type AdmissionCheck, checkRenderedCluster, type PodSecurityCheck, type RenderedRelease, type RenderException, type RenderProblem } from './render-checks.js';
+
+/** A HelmRelease to render, with what its component and the catalog declare. */
+export interface ReleaseToRender {
+  readonly component: string;
+  /** The generated HelmRelease (its name, namespace, releaseName and postRenderers are used). */
+  readonly helmRelease: RenderedObject;
+  readonly chart: ChartRef;
+  /** Registries declared for the chart in charts/catalog.yaml. @default none declared: every image is a problem */
+  readonly registries?: readonly string[];
+  readonly expects?: ChartExpectations;
+  /** The values helm-controller would pass: spec.values with valuesFrom merged in. */
+  readonly values: Record<string, unknown>;
+}
+
+export interface ClusterToRender {
+  readonly name: string;
+  /** Full version, e.g. `1.33.0`. */
+  readonly kubernetesVersion: string;
+  /** kubeconform schema locations for that version. */
+  readonly schemaLocations: readonly string[];
+  /** The cluster's committed output, parsed. */
+  readonly generated: readonly RenderedObject[];
+  /** APIs the cluster serves that no chart or generated CRD provides (Flux's, from bootstrap). @default none */
+  readonly extraApiVersions?: readonly string[];
+  readonly apiServer: ExternalDestination;
+  readonly releases: readonly ReleaseToRender[];
+}
+
+export interface VerifyRendersProps {
+  readonly clusters: readonly ClusterToRender[];
+  readonly helm: string;
+  readonly kubeconform: string;
+  /** Chart mirror folder or repository URL. @default each chart's own repository */
+  readonly mirror?: string;
+  readonly cacheDir: string;
+  readonly podSecurity: PodSecurityCheck;
+  /** The platform's admission rules beyond Pod Security. @default none checked */
+  readonly admission?: AdmissionCheck;
+}
+
+export interface RenderedReleaseSummary {
+  readonly cluster: string;
+  readonly component: string;
+  readonly release: string;
+  readonly namespace: string;
+  /** `<chart>-<version>`. */
+  readonly chart: string;
+  /** Where the archive came from and its sha256. */
+  readonly from: string;
+  readonly digest: string;
+  /** Objects rendered (hooks and CRDs included, tests left out); 0 when it did not render. */
+  readonly objects: number;
+}
+
+export interface RenderReport {
+  readonly releases: readonly RenderedReleaseSummary[];
+  readonly problems: readonly RenderProblem[];
+  /** Admission exceptions the components declared and the rendered objects needed, with their reasons. */
+  readonly exceptions: readonly RenderException[];
+}
+
+/**
+ * The render verification: obtains every HelmRelease's chart at its pinned version, renders it with
+ * the real helm as the cluster would install it (its Kubernetes version, the APIs its CRDs provide,
+ * the release's values and post-render patches), and checks the objects: kubeconform -strict and
+ * the platform's rules (see checkRenderedCluster). Problems name the component, the object and why.
+ */
+export async function verifyRenders(props: VerifyRendersProps): Promise<RenderReport> {
+  const releases: RenderedReleaseSummary[] = [];
+  const problems: RenderProblem[] = [];
+  const exceptions: RenderException[] = [];
+  const charts = new Map<string, Promise<ObtainedChart>>();
+  const obtain = (ref: ChartRef): Promise<ObtainedChart> => {
+    const key = `${ref.repository} ${ref.chart} ${ref.version}`;
+    let found = charts.get(key);
+    if (!found) {
+      found = obtainChart(ref, { helm: props.helm, cacheDir: props.cacheDir, ...(props.mirror ? { mirror: props.mirror } : {}) });
+      charts.set(key, found);
+    }
+    return found;
+  };
+
+  for (const cluster of props.clusters) {
+    const obtained = new Map<ReleaseToRender, ObtainedChart | Error>();
+    for (const r of cluster.releases) obtained.set(r, await obtain(r.chart).catch((e: Error) => e));
+    // the APIs the cluster serves once its CRDs are installed: charts test them (e.g. monitoring.coreos.com/v1)
+    const crds: RenderedObject[] = [...cluster.generated];
+    for (const chart of new Set([...obtained.values()].filter((c): c is ObtainedChart => !(c instanceof Error)).map((c) => c.file))) crds.push(...(await chartCrds(props.helm, chart)));
+    const apiVersions = [...new Set([...crdApiVersions(crds), ...(cluster.extraApiVersions ?? [])])].sort();
+
+    const rendered: RenderedRelease[] = [];
+    const files: { displayPath: string; content: string }[] = [];
+    const byFile = new Map<string, RenderedRelease>();
+    for (const r of cluster.releases) {
+      const name: string = r.helmRelease.metadata?.name;
+      const namespace: string = r.helmRelease.metadata?.namespace;
+      const chartName = `${r.chart.chart}-${r.chart.version}`;
+      const chart = obtained.get(r)!;
+      const fail = (message: string): void =>
+        void problems.push({ cluster: cluster.name, component: r.component, release: name, chart: chartName, check: 'render', object: `HelmRelease/${name}`, message });
+      if (chart instanceof Error) {
+        fail(chart.message);
+        releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from: 'unavailable', digest: '', objects: 0 });
+        continue;
+      }
+      let objects: RenderedObject[];
+      try {
+        objects = await helmTemplate({ helm: props.helm, chart: chart.file, releaseName: r.helmRelease.spec?.releaseName ?? name, namespace, values: r.values, kubernetesVersion: cluster.kubernetesVersion, apiVersions });
+        const patches: KustomizePatch[] = (r.helmRelease.spec?.postRenderers ?? []).flatMap((p: RenderedObject) => p.kustomize?.patches ?? []);
+        objects = applyPostRenderPatches(objects, patches);
+      } catch (e) {
+        fail(`does not render: ${(e as Error).message}`);
+        releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from: chart.from, digest: chart.digest, objects: 0 });
+        continue;
+      }
+      const release: RenderedRelease = { component: r.component, release: name, namespace, chart: chartName, objects, registries: r.registries, expects: r.expects };
+      rendered.push(release);
+      releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from: chart.from, digest: chart.digest, objects: objects.length });
+      const displayPath = `rendered/${cluster.name}/${namespace}/${name}.yaml`;
+      // helm omits the release namespace on most objects; kubeconform checks them as they are
+      files.push({ displayPath, content: objects.map((o) => stringify(o)).join('---\n') });
+      byFile.set(displayPath, release);
+    }
+
+    if (files.length > 0) {
+      const result = await validateManifests({ files, kubernetesVersion: cluster.kubernetesVersion, schemaLocations: cluster.schemaLocations, kubeconform: props.kubeconform });
+      for (const p of result.problems) {
+        const release = byFile.get(p.file);
+        problems.push({
+          cluster: cluster.name,
+          component: release?.component ?? '?',
+          release: release?.release ?? p.file,
+          chart: release?.chart ?? '?',
+          check: 'schema',
+          object: p.kind ? `${p.kind}/${p.name}` : p.file,
+          message: p.message,
+        });
+      }
+    }
+    problems.push(
+      ...checkRenderedCluster({ cluster: cluster.name, releases: rendered, generated: cluster.generated, apiServer: cluster.apiServer, podSecurity: props.podSecurity, exceptions, ...(props.admission ? { admission: props.admission } : {}) }),
+    );
+  }
+  return { releases, problems: problems.sort(compareProblems), exceptions };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareProblems(a: RenderProblem, b: RenderProblem): number {
+  return compare(a.cluster, b.cluster) || compare(a.component, b.component) || compare(a.release, b.release) || compare(a.object, b.object) || compare(a.check, b.check) || compare(a.message, b.message);
+}
