@@ -107,9 +107,11 @@ describe('cluster config', () => {
     const flux = (fluxManifests: string) => problemsOf({ ...valid, gitops: { ...valid.gitops, fluxManifests } });
     expect(flux('oci://registry.example.com/mirror/fluxcd/flux-manifests')).toEqual([]);
     expect(flux('oci://127.0.0.1:5000/fluxcd/flux-manifests')).toEqual([]);
-    for (const bad of ['https://ghcr.io/fluxcd/flux-manifests', 'oci://ghcr.io', 'oci://user:token@ghcr.io/fluxcd/flux-manifests']) {
-      expect(flux(bad)).toEqual([`clusters/demo-wc/cluster.yaml: gitops.fluxManifests: "${bad}" is not an OCI repository URL without credentials (oci://<registry>/<path>)`]);
+    for (const bad of ['https://ghcr.io/fluxcd/flux-manifests', 'oci://ghcr.io']) {
+      expect(flux(bad)).toEqual([`clusters/demo-wc/cluster.yaml: gitops.fluxManifests: "${bad}" is not an OCI repository URL (oci://<registry>/<path>)`]);
     }
+    // credentials are refused once, by the check every URL field gets
+    expect(flux('oci://user:token@ghcr.io/fluxcd/flux-manifests')).toEqual([expect.stringMatching(/^clusters\/demo-wc\/cluster\.yaml: gitops\.fluxManifests: holds a URL with credentials in it/)]);
   });
 
   it('rejects system groups, which would let an identity provider grant Kubernetes system rights', () => {

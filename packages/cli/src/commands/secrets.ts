@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fleetRecipients } from '@ck8s/core/base';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
@@ -87,6 +86,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
         throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
       }
       const { loadFleetContext, selectClusters } = await import('@ck8s/platform/fleet-context');
+      const { fleetRecipients } = await import('@ck8s/core/base');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const problems = [...(await checkSecrets(context.workspace, fleetRecipients(context.fleet)))];
       let verified = '';

@@ -43,7 +43,7 @@ const gitops = z
       .describe('Secret in flux-system with Git credentials. Default: "flux-system" for ssh:// repositories, none for https://.'),
     fluxManifests: z
       .string()
-      .regex(/^oci:\/\/[^\s/@]+\/[^\s@]+$/, { error: 'is not an OCI repository URL without credentials (oci://<registry>/<path>)' })
+      .regex(/^oci:\/\/[^\s/]+\/\S+$/, { error: 'is not an OCI repository URL (oci://<registry>/<path>)' })
       .optional()
       .describe(
         'OCI repository Flux installs itself from, for a cluster that reaches a mirror instead of the one in charts/catalog.yaml (which also pins the release). ' +
