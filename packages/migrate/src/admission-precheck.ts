@@ -1,5 +1,5 @@
 import { type AdmissionRule, evaluateManifests, type RuleException } from '@ck8s/policy';
-import { compare, containersOf, type InputObject, isRecord, list, POD_SPEC_PATHS, podSpecOf, record, str } from './input-objects.js';
+import { containersOf, type InputObject, isRecord, list, POD_SPEC_PATHS, podSpecOf, record, str } from './input-objects.js';
 import type { AdmissionFinding, AdmissionFix } from './scan-model.js';
 
 /** The target cluster's admission: its rules, exceptions and allowed registries. */
@@ -46,6 +46,10 @@ export const DEFAULT_RESOURCES = { cpu: '100m', memory: '128Mi', memoryLimit: '2
 /** Collects what one object's patch sets: pod-level fields and per-container fields. */
 class PodPatch {
   readonly pod: Record<string, unknown> = {};
+
+  /** @param order the containers' `field/name` in the pod spec's order, which a strategic merge keeps only if the patch lists them so */
+  constructor(private readonly order: readonly string[]) {}
+
   private readonly containers = new Map<string, { field: string; patch: Record<string, unknown> }>();
 
   container(field: string, name: string): Record<string, unknown> {
@@ -70,7 +74,7 @@ class PodPatch {
   /** The pod spec part of the patch; containers by name, so a strategic merge patches each one. */
   spec(): Record<string, unknown> {
     const spec: Record<string, unknown> = { ...this.pod };
-    for (const [key, { field, patch }] of [...this.containers.entries()].sort((a, b) => compare(a[0], b[0]))) {
+    for (const [key, { field, patch }] of [...this.containers.entries()].sort((a, b) => this.order.indexOf(a[0]) - this.order.indexOf(b[0]))) {
       const name = key.slice(field.length + 1);
       ((spec[field] ??= []) as unknown[]).push({ name, ...patch });
     }
@@ -250,7 +254,7 @@ export function admissionPrecheck(objects: readonly InputObject[], target: Admis
     const spec = podSpecOf(object);
     const ref = { object: object.label, kind: object.kind, namespace: object.namespace, name: object.name, file: patchFile(object) };
     if (spec) {
-      const patch = new PodPatch();
+      const patch = new PodPatch(containersOf(spec).map((c) => `${c.field}/${str(c.container['name']) ?? ''}`));
       for (const rule of rules) fixes.push(podFix(rule, object, spec, patch, target));
       if (!patch.empty()) {
         const metadata = { name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) };
