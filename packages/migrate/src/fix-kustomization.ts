@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { replaceTree, toYamlDocument } from '@ck8s/core';
-import type { ManifestDocument } from '@ck8s/policy';
+import { evaluateManifests, type ManifestDocument, type ManifestResult } from '@ck8s/policy';
 import { parseAllDocuments, stringify } from 'yaml';
-import type { FixPatch } from './admission-precheck.js';
+import type { AdmissionTarget, FixPatch } from './admission-precheck.js';
 
 /** First line of the fix folder's kustomization, so a rerun knows it may replace the folder. */
 export const FIX_MARKER = '# Written by `ck8s migrate scan --fix`';
@@ -82,4 +82,14 @@ export function buildWithFixes(kustomize: string, inputFiles: readonly string[],
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The proof of the fixes: the inputs built with the fix folder by kustomize, evaluated again with
+ * the target's rules by the policy evaluator. Returns the patched objects and their verdicts.
+ */
+export function verifyFixes(kustomize: string, inputFiles: readonly string[], fixDir: string, admission: AdmissionTarget): { objects: ManifestDocument[]; results: ManifestResult[] } {
+  const objects = buildWithFixes(kustomize, inputFiles, fixDir);
+  const results = evaluateManifests(admission.rules, objects, { exceptions: admission.exceptions, ...(admission.namespace ? { namespace: admission.namespace } : {}) });
+  return { objects, results };
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { findTool, readTree } from '@ck8s/core';
 import { evaluateManifests } from '@ck8s/policy';
 import { describe, expect, it } from 'vitest';
-import { admissionPrecheck, buildWithFixes, fixFiles, scanMigration, writeFixFolder } from '../src/index.js';
+import { admissionPrecheck, fixFiles, scanMigration, verifyFixes, writeFixFolder } from '../src/index.js';
 import { inputObjects } from '../src/input-objects.js';
 import { demoTarget, plantedSecrets, REPO_ROOT, SHOP, shopDocuments } from './aks-shop.js';
 
@@ -29,9 +29,8 @@ describe('--fix: kustomize patches for the admission denials', () => {
     const inputHashes = hashes(shopFiles);
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ck8s-migrate-fix-test-')), 'fix');
     writeFixFolder(dir, fixFiles(patches, 'demo-wc'), [SHOP]);
-    const patched = buildWithFixes(findTool('kustomize', REPO_ROOT), shopFiles, dir);
+    const { objects: patched, results: after } = verifyFixes(findTool('kustomize', REPO_ROOT), shopFiles, dir, target.admission);
 
-    const after = evaluate(patched);
     expect(after.length).toBe(shopDocuments().length);
     expect(after.filter((r) => !r.allowed).map((r) => ({ object: `${r.kind} ${r.name}`, violations: r.violations }))).toEqual([]);
     expect(hashes(shopFiles)).toEqual(inputHashes);

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { findTool, loadFleet } from '@ck8s/core';
-import { buildWithFixes, fixFiles, migrationTarget, renderMigrationMarkdown, scanMigration, writeFixFolder } from '@ck8s/migrate';
+import { fixFiles, migrationTarget, renderMigrationMarkdown, scanMigration, verifyFixes, writeFixFolder } from '@ck8s/migrate';
 import { openWorkspace } from '@ck8s/platform';
-import { evaluateManifests, loadManifests } from '@ck8s/policy';
+import { loadManifests } from '@ck8s/policy';
 import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
 import { type CliIo, UsageError } from '../io.js';
@@ -47,6 +47,9 @@ export function registerMigrate(program: Command, io: CliIo): void {
       const { scan, patches } = scanMigration(shown, target, paths);
       const text = options.output === 'json' ? `${JSON.stringify(scan, null, 2)}\n` : renderMigrationMarkdown(scan);
 
+      // The fix folder first: it is the step that can refuse (a folder among the inputs), and then nothing is written.
+      const fixDir = options.fix ? path.resolve(io.cwd, options.fix) : undefined;
+      if (fixDir) writeFixFolder(fixDir, fixFiles(patches, name), absolute);
       if (options.out) {
         const file = path.join(path.resolve(io.cwd, options.out), `migration-scan.${options.output}`);
         mkdirSync(path.dirname(file), { recursive: true });
@@ -58,9 +61,7 @@ export function registerMigrate(program: Command, io: CliIo): void {
       const denied = scan.admission.filter((a) => !a.allowed).length;
       io.stderr(`migrate scan: ${scan.objects} object(s), ${scan.dependencies.length} cloud dependencies, ${scan.order.length} migration steps, ${denied} denied by ${name}'s admission, ${scan.apiVersions.findings.length} API version finding(s)\n`);
 
-      if (options.fix) {
-        const fixDir = path.resolve(io.cwd, options.fix);
-        writeFixFolder(fixDir, fixFiles(patches, name), absolute);
+      if (options.fix && fixDir) {
         let kustomize: string | undefined;
         try {
           kustomize = findTool('kustomize', workspace.root);
@@ -73,10 +74,10 @@ export function registerMigrate(program: Command, io: CliIo): void {
         }
         // The proof: the inputs built with the patches, evaluated again by the same rules.
         const files = [...new Set(documents.map((d) => d.file))];
-        const patched = buildWithFixes(kustomize, files, fixDir);
-        const results = evaluateManifests(target.admission.rules, patched, { exceptions: target.admission.exceptions, ...(options.namespace ? { namespace: options.namespace } : {}) });
+        const { results } = verifyFixes(kustomize, files, fixDir, target.admission);
         const still = results.filter((r) => !r.allowed);
-        io.stderr(`migrate scan: ${patches.length} patch(es) written to ${options.fix}; with them ${still.length} of ${results.length} object(s) denied (${still.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`).join(', ') || 'the rest need the decisions listed'})\n`);
+        const names = still.map((r) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`).join(', ');
+        io.stderr(`migrate scan: ${patches.length} patch(es) written to ${options.fix}; with them ${still.length} of ${results.length} object(s) denied${still.length > 0 ? ` (${names}: their fixes need the decisions the report lists)` : ''}\n`);
       }
     });
 }
