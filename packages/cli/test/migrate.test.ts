@@ -37,10 +37,22 @@ describe('ck8s migrate scan', () => {
     expect(first.stdout).not.toContain('PLANTED');
   });
 
+  it('writes one static HTML page with the fleet report\'s styles and no secret', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'ck8s-migrate-html-'));
+    const result = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--cluster', 'demo-wc', '--output', 'html', '--out', out]);
+    expect(result.code).toBe(0);
+    const page = readFileSync(path.join(out, 'migration-scan.html'), 'utf8');
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;');
+    expect(page).toContain('.summary li {');
+    expect(page).toContain('<h2>4. Admission pre-check against demo-wc</h2>');
+    expect(page).not.toMatch(/<script|PLANTED/);
+  });
+
   it('rejects an unknown format or cluster and a fix folder among the inputs, writing nothing', async () => {
-    const format = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--output', 'html']);
+    const format = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--output', 'pdf']);
     expect(format.code).toBe(1);
-    expect(format.stderr).toContain('--output "html" is not supported; allowed: md, json');
+    expect(format.stderr).toContain('--output "pdf" is not supported; allowed: md, json, html');
     const cluster = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--cluster', 'nope']);
     expect(cluster.code).toBe(1);
     expect(cluster.stderr).toContain('unknown cluster "nope"; clusters: demo-sc, demo-wc');

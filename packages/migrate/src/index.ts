@@ -4,6 +4,7 @@ export * from './azure-services.js';
 export * from './fix-kustomization.js';
 export * from './migration-target.js';
 export * from './redact.js';
+export * from './render-html.js';
 export * from './render-markdown.js';
 export * from './scan-migration.js';
 export * from './scan-model.js';

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { ClusterConfigSchema } from '@ck8s/core';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MIGRATION_SCAN_FORMAT, renderMigrationMarkdown, scanMigration } from '../src/index.js';
+import { MIGRATION_SCAN_FORMAT, renderMigrationHtml, renderMigrationMarkdown, scanMigration } from '../src/index.js';
 import { demoTarget, plantedSecrets, REPO_ROOT, shopDocuments } from './aks-shop.js';
 
 const INPUTS = ['packages/migrate/test/fixtures/aks-shop'];
@@ -180,8 +180,8 @@ describe('migrate scan of the AKS shop', () => {
     expect(checked.error?.issues ?? []).toEqual([]);
   });
 
-  it('never puts a planted secret into the JSON or Markdown report', () => {
-    const outputs = [JSON.stringify(scan), renderMigrationMarkdown(scan)];
+  it('never puts a planted secret into the JSON, Markdown or HTML report', () => {
+    const outputs = [JSON.stringify(scan), renderMigrationMarkdown(scan), renderMigrationHtml(scan)];
     const planted = plantedSecrets();
     expect(planted.length).toBeGreaterThan(6);
     for (const output of outputs) for (const secret of planted) expect(output.includes(secret), secret).toBe(false);
@@ -191,6 +191,7 @@ describe('migrate scan of the AKS shop', () => {
     const again = scanMigration(shopDocuments(), demoTarget(), INPUTS).scan;
     expect(JSON.stringify(again)).toBe(JSON.stringify(scan));
     expect(renderMigrationMarkdown(again)).toBe(renderMigrationMarkdown(scan));
+    expect(renderMigrationHtml(again)).toBe(renderMigrationHtml(scan));
     expect(scan.version).toBe(MIGRATION_SCAN_FORMAT);
     expect(MIGRATION_SCAN_FORMAT).toBe(1);
   });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { findTool, loadFleet } from '@ck8s/core';
-import { fixFiles, migrationTarget, renderMigrationMarkdown, scanMigration, verifyFixes, writeFixFolder } from '@ck8s/migrate';
+import { fixFiles, migrationTarget, renderMigrationHtml, renderMigrationMarkdown, scanMigration, verifyFixes, writeFixFolder } from '@ck8s/migrate';
 import { openWorkspace } from '@ck8s/platform';
 import { loadManifests } from '@ck8s/policy';
 import { writeFileAtomic } from '@ck8s/secrets';
@@ -16,7 +16,7 @@ interface ScanOptions {
   readonly namespace?: string;
 }
 
-const FORMATS = ['md', 'json'];
+const FORMATS = ['md', 'json', 'html'];
 
 export function registerMigrate(program: Command, io: CliIo): void {
   const migrate = program.command('migrate').description('move workloads from a public-cloud Kubernetes (AKS) onto the platform');
@@ -25,7 +25,7 @@ export function registerMigrate(program: Command, io: CliIo): void {
     .description('inventory manifests, find their Azure dependencies and replacements, order the migration, pre-check them against a cluster\'s admission')
     .argument('<paths...>', 'YAML files or folders: plain manifests, helm template or kustomize output, or a `kubectl get -A -o yaml` dump')
     .option('--cluster <name>', 'the target cluster (default: the only workload cluster)')
-    .option('--output <format>', 'md or json', 'md')
+    .option('--output <format>', 'md, json or html', 'md')
     .option('--out <dir>', 'write migration-scan.<format> into this folder instead of printing it')
     .option('--fix <dir>', 'write kustomize patches (a Component) that apply the admission fixes; the inputs are never changed')
     .option('--namespace <ns>', "evaluate admission as if every object were deployed into this namespace (default: each object's own)")
@@ -45,7 +45,7 @@ export function registerMigrate(program: Command, io: CliIo): void {
       const documents = loadManifests(absolute);
       const shown = documents.map((d) => ({ ...d, file: path.relative(io.cwd, d.file) || d.file }));
       const { scan, patches } = scanMigration(shown, target, paths);
-      const text = options.output === 'json' ? `${JSON.stringify(scan, null, 2)}\n` : renderMigrationMarkdown(scan);
+      const text = options.output === 'json' ? `${JSON.stringify(scan, null, 2)}\n` : options.output === 'html' ? renderMigrationHtml(scan) : renderMigrationMarkdown(scan);
 
       // The fix folder first: it is the step that can refuse (a folder among the inputs), and then nothing is written.
       const fixDir = options.fix ? path.resolve(io.cwd, options.fix) : undefined;
