@@ -23,6 +23,7 @@ export * from './output/manifest-objects.js';
 export * from './output/render.js';
 export * from './output/replace-tree.js';
 export * from './pods.js';
+export * from './schema-mirror.js';
 export * from './security-context.js';
 export * from './service-endpoints.js';
 export * from './tenant.js';

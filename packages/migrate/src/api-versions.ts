@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { schemaMirrorDefinitionsFile, schemaMirrorReleases } from '@ck8s/core';
 import * as path from 'node:path';
 import { compare, type InputObject } from './input-objects.js';
 import type { ApiVersionFinding } from './scan-model.js';
@@ -19,7 +20,7 @@ const NOT_RESOURCES = new Set(['DeleteOptions', 'WatchEvent', 'Status', 'APIGrou
 export function readServedApis(mirror: string, kubernetesVersion: string): ServedApis {
   const minor = /^(\d+)\.(\d+)/.exec(kubernetesVersion);
   if (!minor) throw new Error(`kubernetes version "${kubernetesVersion}" is not major.minor[.patch]`);
-  const file = path.join(mirror, 'kubernetes', `v${minor[1]}.${minor[2]}.0`, '_definitions.json');
+  const file = schemaMirrorDefinitionsFile(mirror, Number(minor[1]), Number(minor[2]));
   if (!existsSync(file)) throw new Error(`schema mirror ${mirror} has no definitions for kubernetes ${minor[1]}.${minor[2]} (missing ${path.relative(mirror, file)})`);
   const definitions = (JSON.parse(readFileSync(file, 'utf8')) as { definitions?: Record<string, Record<string, unknown>> }).definitions ?? {};
   const kinds = new Set<string>();
@@ -32,18 +33,6 @@ export function readServedApis(mirror: string, kubernetesVersion: string): Serve
     }
   }
   return { kubernetesVersion: `${minor[1]}.${minor[2]}`, kinds, groups };
-}
-
-/** Releases the mirror has definitions for, oldest first (`1.32`, `1.33`, ...). */
-export function mirrorReleases(mirror: string): string[] {
-  const dir = path.join(mirror, 'kubernetes');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((entry) => /^v(\d+)\.(\d+)\.0$/.exec(entry))
-    .filter((m): m is RegExpExecArray => m !== null && existsSync(path.join(dir, m[0], '_definitions.json')))
-    .map((m) => [Number(m[1]), Number(m[2])] as const)
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-    .map(([major, minor]) => `${major}.${minor}`);
 }
 
 /** Stable before beta before alpha, higher numbers first: `v2` > `v1` > `v1beta2` > `v1beta1` > `v1alpha1`. */
@@ -77,7 +66,7 @@ function servedReplacement(served: ServedApis, group: string, kind: string): str
  */
 export function apiVersionFindings(objects: readonly InputObject[], mirror: string, kubernetesVersion: string): ApiVersionFinding[] {
   const served = readServedApis(mirror, kubernetesVersion);
-  const later = mirrorReleases(mirror)
+  const later = schemaMirrorReleases(mirror)
     .filter((release) => {
       const [a, b] = release.split('.').map(Number);
       const [c, d] = served.kubernetesVersion.split('.').map(Number);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apiVersionFindings, mirrorReleases, readServedApis } from '../src/index.js';
+import { schemaMirrorReleases } from '@ck8s/core';
+import { apiVersionFindings, readServedApis } from '../src/index.js';
 import { inputObjects } from '../src/input-objects.js';
 import { REPO_ROOT } from './aks-shop.js';
 
@@ -16,7 +17,7 @@ describe('API versions from the schema mirror', () => {
     expect(served.kinds.has('policy/v1beta1/PodDisruptionBudget')).toBe(false);
     expect(served.kinds.has('extensions/v1beta1/DeleteOptions')).toBe(false);
     expect(served.groups.has('extensions')).toBe(true);
-    expect(mirrorReleases(MIRROR)).toContain('1.33');
+    expect(schemaMirrorReleases(MIRROR)).toContain('1.33');
   });
 
   it('finds removed versions with the served replacement, also across groups, and versions a later release drops', () => {
