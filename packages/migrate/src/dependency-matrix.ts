@@ -26,13 +26,13 @@ function workloadTexts(workload: WorkloadRefs, objects: readonly InputObject[]):
 /**
  * A Service's DNS names as clients write them: the qualified forms anywhere, the short name only
  * from the same namespace and only as a URL host or `name:port`, so a queue called like a
- * Service is not taken for it.
+ * Service is not taken for it (a bare host name in a variable of its own is missed instead).
  */
 function servicePatterns(name: string, namespace: string, sameNamespace: boolean): RegExp[] {
   const end = '(?=[:/\\s"\',;?]|$)';
   const qualified = new RegExp(`(?<![a-z0-9.-])${escape(name)}\\.${escape(namespace)}(?:\\.svc(?:\\.cluster\\.local)?)?${end}`, 'i');
   if (!sameNamespace) return [qualified];
-  return [qualified, new RegExp(`(?:://|^)${escape(name)}(?::\\d+)?${end}`, 'i'), new RegExp(`(?<![a-z0-9.-])${escape(name)}:\\d+${end}`, 'i')];
+  return [qualified, new RegExp(`://${escape(name)}(?::\\d+)?${end}`, 'i'), new RegExp(`(?<![a-z0-9.-])${escape(name)}:\\d+${end}`, 'i')];
 }
 
 /** Which workload uses which other workload, by the Service DNS names in its configuration. */
