@@ -11,8 +11,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    // guards against a hang, not a speed limit: a busy 2-core machine may run ten times slower
+    testTimeout: 600_000,
+    hookTimeout: 900_000,
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
   },
 });

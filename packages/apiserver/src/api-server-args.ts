@@ -9,11 +9,26 @@ export const AUDIT_PATHS = {
 } as const;
 
 /**
- * kube-apiserver flags for audit logging and OIDC, in a fixed order. The log is kept for
- * 30 days locally; the log forwarder ships it to the service cluster as it is written.
+ * Admission plugins the platform turns on beyond the API server's defaults.
+ * DenyServiceExternalIPs: a Service's externalIPs let whoever may create Services intercept
+ * traffic to any address (CVE-2020-8554); the platform needs none, and the service-external-ips
+ * admission rule refuses them in tenant namespaces, so this closes it for everyone.
+ */
+export const EXTRA_ADMISSION_PLUGINS: readonly string[] = ['DenyServiceExternalIPs'];
+
+/**
+ * `--enable-admission-plugins` for kubeadm, which replaces its own default (NodeRestriction) with
+ * the value given, so the default is repeated. Talos adds the value to its defaults instead.
+ */
+export const KUBEADM_ADMISSION_PLUGINS = ['NodeRestriction', ...EXTRA_ADMISSION_PLUGINS].join(',');
+
+/**
+ * kube-apiserver flags for admission, audit logging and OIDC, in a fixed order. The log is kept
+ * for 30 days locally; the log forwarder ships it to the service cluster as it is written.
  */
 export function apiServerArgs(oidc: OidcSettings): [string, string][] {
   return [
+    ['enable-admission-plugins', KUBEADM_ADMISSION_PLUGINS],
     ['audit-policy-file', AUDIT_PATHS.policyFile],
     ['audit-log-path', AUDIT_PATHS.logFile],
     ['audit-log-format', 'json'],

@@ -74,4 +74,12 @@ describe('node files', () => {
     expect(talos.cluster.apiServer.auditPolicy).toEqual(parse(files.get('audit-policy.yaml')!.content));
     expect(talos.cluster.apiServer.extraArgs).toMatchObject({ 'oidc-issuer-url': 'https://dex.demo-sc.example.com', 'oidc-groups-claim': 'groups' });
   });
+
+  it('turn on DenyServiceExternalIPs (CVE-2020-8554), keeping kubeadm\'s NodeRestriction; Talos adds it to its own defaults', () => {
+    const kubeadm = parse(files.get('kubeadm-patch.yaml')!.content);
+    const args = kubeadm.apiServer.extraArgs.filter((a: { name: string }) => a.name === 'enable-admission-plugins');
+    expect(args).toEqual([{ name: 'enable-admission-plugins', value: 'NodeRestriction,DenyServiceExternalIPs' }]);
+    const talos = parse(files.get('talos-patch.yaml')!.content);
+    expect(talos.cluster.apiServer.extraArgs['enable-admission-plugins']).toBe('DenyServiceExternalIPs');
+  });
 });

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Entry point of the ck8s command; the TypeScript sources are compiled by `npm run setup`.
+// Entry point of the ck8s command; the TypeScript sources are compiled and bundled by `npm run setup`.
 import { existsSync } from 'node:fs';
 
-const entry = new URL('../dist/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/main.js', import.meta.url);
 if (!existsSync(entry)) {
   console.error('ck8s: the CLI is not built; run `npm run setup` in the repository root');
   process.exit(1);

@@ -1,4 +1,3 @@
-import { ConfigError } from '@ck8s/core';
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDiff } from './commands/diff.js';
@@ -10,6 +9,7 @@ import { registerSchemas } from './commands/schemas.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerSynth } from './commands/synth.js';
 import { registerValidate } from './commands/validate.js';
+import type { ConfigError } from '@ck8s/core/base';
 import { type CliIo, processIo, ReportedFailure } from './io.js';
 
 /** Exit status of a run that found problems in the repository or its input. */
@@ -38,6 +38,11 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
+/** Recognised by name: the class lives in @ck8s/core, which a command loads only when it needs it. */
+function isConfigError(e: unknown): e is ConfigError {
+  return e instanceof Error && e.name === 'ConfigError' && Array.isArray((e as Partial<ConfigError>).problems);
+}
+
 /**
  * Runs the CLI and returns its exit status instead of exiting, so tests can run it in-process.
  * @param argv the arguments after the program name
@@ -53,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       // help and version are "errors" to commander but successes to the user
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    if (e instanceof ConfigError) {
+    if (isConfigError(e)) {
       io.stderr(`${e.message}\n`);
       io.stderr(`ck8s: ${e.problems.length} problem(s) found; nothing was written\n`);
       return EXIT_FAILURE;

@@ -52,11 +52,23 @@ describe('controls of ck8s validate', () => {
   it('fails CK8S-ADM-001 when a Pod Security check is no longer enforced', async () => {
     const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/(policyName: ck8s-pss-privileged\n  validationActions:\n    - )Deny/, '$1Audit').replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports-off'));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: admission policy ck8s-pss-host-ports is missing');
+    // a binding that does not deny holds only with a reason
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: binding ck8s-pss-privileged does not deny (Audit) and gives no reason (platform.ck8s.io/enforcement-reason)');
+  });
+
+  it('fails CK8S-ADM-002 when the API server would admit external IPs', async () => {
+    const result = await validateAfter('node/kubeadm-patch.yaml', (t) => t.replace('value: NodeRestriction,DenyServiceExternalIPs', 'value: NodeRestriction'));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-002: node/kubeadm-patch.yaml: enable-admission-plugins does not include DenyServiceExternalIPs');
+  });
+
+  it('fails CK8S-TEN-001 when a tenant quota stops capping CPU requests', async () => {
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace(/    requests\.cpu: "4"\n/, ''));
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: clusters/demo-wc/tenants/team-b.yaml: ResourceQuota team-b/tenant-quota does not cap requests.cpu');
   });
 
   it('fails CK8S-TEN-001 when a tenant loses its quota', async () => {
     const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('kind: ResourceQuota', 'kind: LimitRange').replace(/spec:\n  hard:\n(    .*\n)+/, 'spec:\n  limits: []\n'));
-    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: tenant namespace team-b has no ResourceQuota limiting cpu and memory');
+    expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: tenant namespace team-b has no ResourceQuota capping cpu and memory');
   });
 
   it('fails CK8S-SEC-001 when a plaintext Secret reaches the output', async () => {
@@ -74,6 +86,12 @@ describe('controls of ck8s validate', () => {
   it('fails CK8S-RBAC-003 when anonymous users are bound', async () => {
     const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('name: oidc:team-b-admins', 'name: system:anonymous'));
     expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-003: .* binds system:anonymous/);
+  });
+
+  it('fails CK8S-RBAC-003 when every authenticated user or a namespace of service accounts is bound', async () => {
+    const result = await validateAfter('tenants/team-a.yaml', (t) => t.replace('name: oidc:team-a-admins', 'name: system:authenticated').replace('name: oidc:team-a-developers', 'name: system:serviceaccounts:team-b'));
+    expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-003: .*RoleBinding team-a\/tenant-admins binds system:authenticated/);
+    expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-003: .*RoleBinding team-a\/tenant-viewers binds system:serviceaccounts:team-b/);
   });
 
   it('fails CK8S-AUD-001 when the audit policy would log secret contents', async () => {

@@ -66,7 +66,7 @@ describe('ck8s diff', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('demo-sc: no changes\n');
     expect(result.stdout).toContain(
-      '  ~ ResourceQuota team-a/tenant-quota (tenants/team-a.yaml)\n      spec.hard["limits.cpu"]: "8" → "6"\n      spec.hard["requests.cpu"]: "8" → "6"\n',
+      '  ~ ResourceQuota team-a/tenant-quota (tenants/team-a.yaml)\n      spec.hard["requests.cpu"]: "8" → "6"\n',
     );
     expect(result.stdout).toMatch(/\ndiff: 1 object\(s\) differ in 1 of 2 cluster\(s\)/);
   });

@@ -75,7 +75,7 @@ describe('ck8s init: a new environment from nothing', () => {
       '--key-file', path.join(keys, 'acme-wc.agekey'), '--service-cluster-key-file', path.join(keys, 'acme-sc.agekey'),
     ]);
     vi.unstubAllEnvs();
-  }, 120_000);
+  });
 
   it('creates both clusters, runs synth and validate, and the committed result validates on its own', async () => {
     expect(serviceRun.stderr).not.toMatch(/^ck8s:/m);
@@ -86,7 +86,7 @@ describe('ck8s init: a new environment from nothing', () => {
     const validate = await ck8s(repo, ['validate']);
     expect(validate.stdout).toMatch(/0 problem\(s\)/);
     expect(validate.code).toBe(0);
-  }, 120_000);
+  });
 
   it('writes cluster.yaml with the schema modeline, the answers and the new recipient; the key file stays outside with mode 0600', () => {
     const text = readFileSync(path.join(repo, 'clusters/acme-wc/cluster.yaml'), 'utf8');
@@ -254,7 +254,7 @@ describe('ck8s init: bad input', () => {
     expect(late.stderr).toContain('secrets/acme-sc/monitoring.stray.sops.yaml');
     expect(snapshot(repo)).toEqual(halfway);
     expect(readdirSync(keys).sort()).toEqual(['acme-sc.agekey', 'other-sc.agekey']);
-  }, 120_000);
+  });
 
   it('refuses an existing cluster and a key file inside the repository', async () => {
     const repo = emptyRepo();

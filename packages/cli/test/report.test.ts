@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,23 @@ describe('ck8s report', () => {
     expect(page).not.toContain('ENC[AES256_GCM,data:');
   });
 
+  it('marks a control whose rule only audits as weakened, with the reason, not as passed', async () => {
+    const exported = copyRepo();
+    scratch.push(exported);
+    const reason = 'vendor chart pins :latest until its 2.x upgrade (PLAT-123)';
+    const config = path.join(exported, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', `policy:\n  enforcement:\n    image-tag: { action: audit, reason: "${reason}" }\n`));
+    expect((await ck8s(exported, ['synth', 'demo-wc'])).code).toBe(0);
+    const result = await ck8s(exported, ['report', 'demo-wc']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`weakened: clusters/demo-wc: CK8S-ADM-002: ck8s-image-tag only audits (policy.enforcement): ${reason}\n`);
+    expect(result.stdout).toMatch(/report: 1 cluster\(s\), 10\/11 controls passed, 1 weakened, 0 problem\(s\)/);
+    const page = readFileSync(path.join(exported, 'report.html'), 'utf8');
+    expect(page).toMatch(/<tr id="demo-wc-ck8s-adm-002" class="weakened"><td><code class="nowrap">CK8S-ADM-002<\/code><\/td><td><span class="status status-weakened">weakened<\/span>/);
+    expect(page).toContain(`<strong>Not denied</strong><ul><li>ck8s-image-tag: only audits, because ${reason}</li></ul>`);
+    expect(page).toContain(`<td><code>*</code></td><td><code>image-tag</code></td><td>audit, not deny (policy.enforcement): ${reason}</td>`);
+  });
+
   it('refuses a bad --changes and an --out inside clusters/, before doing any work', async () => {
     const changes = await ck8s(repo, ['report', '--changes', '0']);
     expect(changes.code).toBe(1);
@@ -101,6 +118,11 @@ describe('ck8s report', () => {
     expect(inside.code).toBe(1);
     expect(inside.stderr).toContain('ck8s: --out "clusters/demo-wc/report.html" is inside clusters/, where every file is generated');
     expect(existsSync(path.join(repo, 'clusters/demo-wc/report.html'))).toBe(false);
+    mkdirSync(path.join(repo, 'pages'), { recursive: true });
+    const folder = await ck8s(repo, ['report', '--out', 'pages']);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toBe(`ck8s: --out "pages" is a folder; allowed: a file path, e.g. --out ${path.join('pages', 'report.html')}\n`);
+    expect(readdirSync(path.join(repo, 'pages'))).toEqual([]);
   });
 
   it('says in its help that the page is written even when validation fails', async () => {

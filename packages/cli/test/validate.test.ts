@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ck8s, copyRepo, REPO_ROOT } from './repo-fixture.js';
@@ -67,6 +68,56 @@ describe('ck8s validate', () => {
     const result = await ck8s(repo, ['validate']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('drift: .sops.yaml: does not match the recipients in cluster.yaml files');
+  });
+
+  it('marks a control weakened, not passed, when a rule only warns, and gives the reason in text and JSON', async () => {
+    const repo = copyRepo();
+    const reason = 'vendor images move to the registry in PLAT-321';
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', `policy:\n  enforcement:\n    allowed-registries: { action: warn, reason: ${reason} }\n`));
+    expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
+    const binding = readFileSync(path.join(repo, 'clusters/demo-wc/policies/admission-policies.yaml'), 'utf8');
+    expect(binding).toContain(`  name: ck8s-allowed-registries\n  annotations:\n    platform.ck8s.io/enforcement-reason: ${reason}\n`);
+    const text = await ck8s(repo, ['validate', 'demo-wc']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`weakened: clusters/demo-wc: CK8S-ADM-002: ck8s-allowed-registries only warns (policy.enforcement): ${reason}\n`);
+    expect(text.stdout).toMatch(/, 10\/11 controls passed, 1 weakened, 0 problem\(s\)\n$/);
+    const { controls } = JSON.parse((await ck8s(repo, ['validate', '--output', 'json', 'demo-wc'])).stdout);
+    expect(controls.find((c: any) => c.id === 'CK8S-ADM-002')).toMatchObject({ status: 'weakened', weakened: [{ policy: 'ck8s-allowed-registries', enforcement: 'warn', reason }] });
+    expect(controls.filter((c: any) => c.status !== 'pass').map((c: any) => c.id)).toEqual(['CK8S-ADM-002']);
+  });
+
+  it('refuses a weaker enforcement without a reason, naming the file and the field', async () => {
+    const repo = copyRepo();
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', 'policy:\n  enforcement:\n    image-tag: audit\n'));
+    const result = await ck8s(repo, ['validate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "audit" needs a reason; write image-tag: { action: audit, reason: <why the rule does not deny> }');
+  });
+
+  it('names the file of a cluster.yaml whose aliases expand without bound', async () => {
+    const repo = copyRepo();
+    let bomb = 'x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    for (let i = 1; i < 9; i++) bomb += `x${i}: &x${i} [${Array(9).fill(`*x${i - 1}`).join(', ')}]\n`;
+    const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8') + bomb);
+    const result = await ck8s(repo, ['validate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: (document root): cannot be read: excessive alias count indicates a resource exhaustion attack');
+  });
+
+  it('names a layer that is a symbolic link instead of a folder', async () => {
+    const repo = copyRepo();
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'ck8s-elsewhere-'));
+    renameSync(path.join(repo, 'clusters/demo-wc/controllers'), path.join(elsewhere, 'controllers'));
+    symlinkSync(path.join(elsewhere, 'controllers'), path.join(repo, 'clusters/demo-wc/controllers'));
+    for (const args of [['validate'], ['synth', 'demo-wc']]) {
+      const result = await ck8s(repo, args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toBe(`ck8s: ${path.join(repo, 'clusters/demo-wc/controllers')}: is a symbolic link; generated output holds plain files and folders only (remove it, then run ck8s synth)\n`);
+    }
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 
   it('rejects an unknown output format', async () => {

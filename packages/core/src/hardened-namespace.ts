@@ -30,6 +30,8 @@ export interface HardenedNamespaceProps {
   readonly allowDns?: boolean;
   /** Extra namespace labels. @default none */
   readonly labels?: Record<string, string>;
+  /** Namespace annotations. @default none */
+  readonly annotations?: Record<string, string>;
 }
 
 /**
@@ -62,7 +64,9 @@ export class HardenedNamespace extends Construct {
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/warn-version': version,
         },
-        ...(this.podSecurity !== 'restricted' ? { annotations: { [POD_SECURITY_EXCEPTION_ANNOTATION]: props.podSecurityException!.trim() } } : {}),
+        ...(this.podSecurity !== 'restricted' || props.annotations
+          ? { annotations: { ...props.annotations, ...(this.podSecurity !== 'restricted' ? { [POD_SECURITY_EXCEPTION_ANNOTATION]: props.podSecurityException!.trim() } : {}) } }
+          : {}),
       },
     });
 

@@ -15,6 +15,12 @@ export const LABELS = {
 
 export const MANAGED_BY = 'ck8s';
 
+/** Annotation on a tenant namespace: the host patterns its Ingresses and routes may use, comma-separated (read by the ingress-hosts and route-hosts rules). */
+export const TENANT_HOSTS_ANNOTATION = 'platform.ck8s.io/hosts';
+
+/** Annotation on an admission policy binding that does not deny: why (policy.enforcement.<rule>.reason). */
+export const ENFORCEMENT_REASON_ANNOTATION = 'platform.ck8s.io/enforcement-reason';
+
 export function isDnsLabel(value: string): boolean {
   return value.length <= 63 && DNS_LABEL.test(value);
 }

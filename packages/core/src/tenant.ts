@@ -2,34 +2,50 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
-import { LABELS, oidcGroup, TENANT_READER_ROLE } from './naming.js';
+import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_READER_ROLE } from './naming.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
   readonly tenant: TenantConfig;
   /** Pod Security Standards version, e.g. `v1.33`. @default 'latest' */
   readonly podSecurityVersion?: string;
+  /**
+   * Host patterns the tenant's Ingresses and routes may use (see tenantHosts), written on the
+   * namespace for the ingress-hosts and route-hosts admission rules.
+   * @default none: the tenant may use no host
+   */
+  readonly hosts?: readonly string[];
 }
 
 /**
- * A tenant: its namespace at the restricted Pod Security level with default-deny networking,
- * allow rules for the ingress controller and Prometheus on the declared ports only, a
- * ResourceQuota, and RoleBindings that give its OIDC groups `admin` and `view` in that
- * namespace only. Written to `tenants/<name>.yaml`, so a change to one tenant touches one file.
+ * A tenant: its namespace at the restricted Pod Security level with default-deny networking and
+ * its allowed hosts, allow rules for the ingress controller and Prometheus on the declared ports
+ * only, a ResourceQuota (CPU requests, memory requests and limits, storage, pods), and
+ * RoleBindings that give its OIDC groups `admin` and `view` in that namespace only. Written to
+ * `tenants/<name>.yaml`, so a change to one tenant touches one file.
  */
 export class Tenant extends Component {
   constructor(scope: Construct, props: TenantProps) {
     const { tenant } = props;
     super(scope, tenant.name, { layer: 'tenants', labels: { [LABELS.tenant]: tenant.name } });
 
-    this.addNamespace({ name: tenant.name, podSecurity: 'restricted', ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}) });
+    this.addNamespace({
+      name: tenant.name,
+      podSecurity: 'restricted',
+      ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
+      ...(props.hosts && props.hosts.length > 0 ? { annotations: { [TENANT_HOSTS_ANNOTATION]: props.hosts.join(',') } } : {}),
+    });
 
     new k8s.KubeResourceQuota(this, 'quota', {
       metadata: { name: 'tenant-quota', namespace: tenant.name },
       spec: {
+        // No limits.cpu: a quota on it makes the API server reject every container without a CPU
+        // limit, while the platform's resource rule (and the README) ask for CPU and memory
+        // requests and a memory limit only. CPU limits throttle a container even when the node is
+        // idle; the CPU requests are what the quota caps and the scheduler reserves. Memory keeps
+        // its limit, since memory cannot be reclaimed without killing a process.
         hard: {
           'requests.cpu': k8s.Quantity.fromString(tenant.quota.cpu),
-          'limits.cpu': k8s.Quantity.fromString(tenant.quota.cpu),
           'requests.memory': k8s.Quantity.fromString(tenant.quota.memory),
           'limits.memory': k8s.Quantity.fromString(tenant.quota.memory),
           'requests.storage': k8s.Quantity.fromString(tenant.quota.storage),

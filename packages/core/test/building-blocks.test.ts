@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ChartCatalog, Component, HardenedNamespace, HelmChart, POD_SECURITY_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../src/index.js';
+import { ChartCatalog, Component, HardenedNamespace, HelmChart, POD_SECURITY_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, Tenant, TENANT_HOSTS_ANNOTATION } from '../src/index.js';
 
 const catalog = new ChartCatalog([
   { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.17.2' },
@@ -45,6 +45,27 @@ describe('HardenedNamespace', () => {
 
   it('omits DNS egress when asked', () => {
     expect(objects((c) => new HardenedNamespace(c, 'ns', { name: 'isolated', allowDns: false }))).toHaveLength(2);
+  });
+
+  it('writes given annotations beside the Pod Security exception', () => {
+    const [ns] = objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged', podSecurityException: 'eBPF probes need host access', annotations: { 'example.com/owner': 'ops' } }));
+    expect(ns.metadata.annotations).toEqual({ 'example.com/owner': 'ops', [POD_SECURITY_EXCEPTION_ANNOTATION]: 'eBPF probes need host access' });
+  });
+});
+
+describe('Tenant', () => {
+  const tenant = { name: 'team-a', adminGroups: ['a-admins'], viewGroups: [], quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 }, ingressPorts: [], metricsPorts: [], allowLoadBalancer: false, allowNodePort: false };
+
+  it('writes its allowed hosts on its namespace, for the host admission rules', () => {
+    const [ns] = new Tenant(new App(), { tenant, hosts: ['team-a.example.com', '*.team-a.example.com'] }).toJson();
+    expect(ns.metadata.annotations).toEqual({ [TENANT_HOSTS_ANNOTATION]: 'team-a.example.com,*.team-a.example.com' });
+    const [bare] = new Tenant(new App(), { tenant }).toJson();
+    expect(bare.metadata.annotations).toBeUndefined();
+  });
+
+  it('caps CPU by requests only, and memory by requests and limits', () => {
+    const quota = new Tenant(new App(), { tenant }).toJson().find((o: { kind: string }) => o.kind === 'ResourceQuota');
+    expect(quota.spec.hard).toEqual({ 'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.memory': '8Gi', 'requests.storage': '50Gi', pods: 50 });
   });
 });
 

@@ -126,6 +126,31 @@ describe('cluster config', () => {
     ]);
   });
 
+  it('takes deny in short, and a weaker enforcement only with the reason for it', () => {
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'deny', 'allowed-registries': { action: 'audit', reason: 'mirror migration until PLAT-77 is done' } } } })).toEqual([]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'warn' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "warn" needs a reason; write image-tag: { action: warn, reason: <why the rule does not deny> }',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'audit' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.reason: is required (string)',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'later' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.reason: "later" must say why (at least 10 characters)',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'block' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "block" is not an enforcement action; allowed: "deny", "warn", "audit"',
+    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'a good long reason', until: 'Q3' } } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.until: unknown field; allowed fields here: action, reason',
+    ]);
+  });
+
+  it('takes tenant hosts as DNS names or wildcard suffixes', () => {
+    const tenants = (hosts: unknown) => ({ ...valid, tenants: [{ name: 'team-a', hosts }] });
+    expect(problemsOf(tenants(['shop.example.com', '*.apps.example.com']))).toEqual([]);
+    expect(problemsOf(tenants(['Shop.example.com', 'a.*.example.com', 'localhost', 'a.example.com,b.example.com']))).toEqual([0, 1, 2, 3].map((i) => expect.stringContaining(`tenants[0].hosts[${i}]: `)));
+  });
+
   it("needs a contact address for Let's Encrypt and a provider for external-dns", () => {
     const { certificates: _c, ...raw } = valid;
     expect(problemsOf(raw)).toEqual([expect.stringContaining('certificates.acmeEmail: is required for issuer "letsencrypt-production"')]);
@@ -182,5 +207,13 @@ describe('cluster config', () => {
     expect(() => loadClusterConfig(writeCluster('name: demo-wc\nname: again\n'), 'c.yaml')).toThrow(/c\.yaml: line 2 column 1: invalid YAML: map keys must be unique/);
     expect(() => loadClusterConfig(writeCluster('name: [unclosed\n'), 'c.yaml')).toThrow(/c\.yaml: line \d+ column \d+: invalid YAML/);
     expect(() => loadClusterConfig(writeCluster('- a list\n'), 'c.yaml')).toThrow('c.yaml: (document root): must be a mapping of fields');
+  });
+
+  it('refuses aliases that expand without bound, naming the file', () => {
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(() => loadClusterConfig(writeCluster(`name: demo-wc\n${bomb}`), 'clusters/demo-wc/cluster.yaml')).toThrow(
+      /^clusters\/demo-wc\/cluster\.yaml: \(document root\): cannot be read: excessive alias count indicates a resource exhaustion attack$/,
+    );
   });
 });

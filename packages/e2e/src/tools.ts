@@ -26,7 +26,7 @@ export function resolveBinaries(root: string, needed: readonly BinaryName[] = BI
 }
 
 /**
- * The CRD manifests to install: those the components ship (the Flux controllers), read from the
+ * The CRD manifests to install: those the components ship (the Flux controllers, the Gateway API), read from the
  * module's folder in the Go module cache (`go mod download -json` in the component's wrapper
  * module gives that folder for exactly the version its go.mod pins, downloading it if needed),
  * then the generated ones (helm-controller's HelmRelease, from .tools/e2e/crds).
@@ -46,9 +46,14 @@ export async function componentCrds(root: string, versions: Versions = readVersi
     } catch (e) {
       throw new Error(`cannot locate the CRDs of ${name} (${component.module}@${component.version}) in the Go module cache: ${(e as Error).message}`);
     }
-    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+    // only CRDs: a folder may also hold a kustomization.yaml or admission policies of the project's own
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => [path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')] as const)
+      .filter(([, text]) => /^kind: CustomResourceDefinition$/m.test(text));
     if (files.length === 0) throw new Error(`no CRD manifests in ${dir}`);
-    for (const file of files) crds.set(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8'));
+    for (const [file, text] of files) crds.set(file, text);
   }
   for (const [name, generated] of Object.entries(versions.generatedCrds ?? {})) {
     const dir = generatedCrdsDir(root, name, generated);

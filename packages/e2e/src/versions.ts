@@ -10,13 +10,13 @@ export interface Component {
   version: string;
   /** Folder of the wrapper Go module, relative to e2e-tools/. */
   wrapper: string;
-  /** Binary name to the Go package (a main package) it is built from. */
+  /** Binary name to the Go package (a main package) it is built from; none for a module that only ships CRDs. */
   binaries: Record<string, string>;
   /** Folder inside the module that holds CRD manifests, if the component ships CRDs. */
   crds?: string;
 }
 
-export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'controller-gen';
+export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'gateway-api' | 'controller-gen';
 
 /** Every binary the harness runs. */
 export type BinaryName =

@@ -174,13 +174,25 @@ describe('GitOps on a real control plane', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it("admits into a tenant namespace, under its generated quota, a pod that meets the platform's resource rule", async () => {
+    // CPU and memory requests and a memory limit, as the rule and the README ask: the quota must not ask for more (no limits.cpu)
+    const deployment = parse(readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/resource-requirements/pass-requests-and-limits.yaml'), 'utf8'));
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'within-quota', namespace: 'team-a', labels: deployment.spec.template.metadata.labels }, spec: deployment.spec.template.spec };
+    expect((await cluster.client.get({ apiVersion: 'v1', kind: 'ResourceQuota', name: 'tenant-quota', namespace: 'team-a' }))?.spec).toBeDefined();
+    await cluster.client.create(pod, { dryRun: true });
+    log('team-a admits a pod with cpu and memory requests and a memory limit under its quota');
+  });
+
   it('reverts a manual change to a generated object on the next reconcile', async () => {
-    const ref = { apiVersion: 'v1', kind: 'ResourceQuota', name: 'tenant-quota', namespace: 'team-a' };
-    await cluster.client.patch(ref, { spec: { hard: { pods: '500' } } });
-    expect(((await cluster.client.get(ref))?.spec as { hard: Record<string, string> }).hard.pods).toBe('500');
-    await requestReconcile(cluster.client, ks('tenants'));
-    await cluster.client.waitFor(ref, (o) => (o?.spec as { hard: Record<string, string> } | undefined)?.hard.pods === '50', { timeoutMs: 120_000, what: 'Flux to revert the quota' });
-    log('manual change to team-a/tenant-quota reverted by Flux');
+    // an object outside the tenant namespaces: there, protect-platform-objects refuses manual changes to generated objects
+    const ref = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'ck8s-tenant-reader' };
+    const rules = (await cluster.client.get(ref))?.rules as unknown[];
+    expect(rules.length).toBeGreaterThan(0);
+    await cluster.client.patch(ref, { rules: [] });
+    expect((await cluster.client.get(ref))?.rules ?? []).toEqual([]);
+    await requestReconcile(cluster.client, ks('platform'));
+    await cluster.client.waitFor(ref, (o) => JSON.stringify(o?.rules) === JSON.stringify(rules), { timeoutMs: 120_000, what: 'Flux to restore the ClusterRole' });
+    log('manual change to ClusterRole ck8s-tenant-reader reverted by Flux');
   });
 
   it('fails, naming the file, when a Secret is encrypted to a key the cluster does not hold', async () => {
@@ -312,7 +324,11 @@ async function apiVerdict(fixture: Fixture, object: KubeObject): Promise<{ polic
 }
 
 async function admissionParity(): Promise<string[]> {
+  // a tenant namespace as the platform writes one: its label, and the allowed hosts of the fixtures' namespace
+  const fixtureNamespace = parse(readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/namespace.yaml'), 'utf8')) as KubeObject;
   await cluster.createNamespace('parity', { 'platform.ck8s.io/tenant': 'parity' });
+  const parity = await cluster.client.patch({ apiVersion: 'v1', kind: 'Namespace', name: 'parity' }, { metadata: { annotations: fixtureNamespace.metadata.annotations } });
+  const namespaces = new Map([['parity', parity as unknown]]);
   const rules = clusterRules(...wcConfig());
   const fixtures = [...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/pod-security')), ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/platform'))];
   // the API server enforces a new binding once its informer has it: wait until a known violation is denied
@@ -324,7 +340,7 @@ async function admissionParity(): Promise<string[]> {
   let denied = 0;
   for (const fixture of fixtures) {
     const object = fixture.name.startsWith('pod-security/') ? withResources(fixture.object) : fixture.object;
-    const [offline] = evaluateManifests(rules, [{ file: fixture.name, object: { ...object, metadata: { ...object.metadata, namespace: fixture.namespace } } }], { namespace: fixture.namespace });
+    const [offline] = evaluateManifests(rules, [{ file: fixture.name, object: { ...object, metadata: { ...object.metadata, namespace: fixture.namespace } } }], { namespace: fixture.namespace, namespaces });
     const live = await apiVerdict(fixture, object);
     if (live) denied++;
     if (!offline!.allowed !== (live !== undefined)) {

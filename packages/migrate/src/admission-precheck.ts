@@ -10,6 +10,8 @@ export interface AdmissionTarget {
   readonly allowedRegistries: readonly string[];
   /** Evaluate every object in this namespace (where it will be deployed). @default each object's own */
   readonly namespace?: string;
+  /** The target's tenant Namespace objects by name, for rules that read a namespace's labels. @default none */
+  readonly namespaces?: ReadonlyMap<string, unknown>;
 }
 
 /** A JSON patch operation (RFC 6902), for fields a strategic merge cannot remove. */
@@ -224,6 +226,18 @@ function serviceFix(rule: string, object: InputObject, operations: JsonPatchOper
   };
 }
 
+/** Ingress hosts are the tenant's to claim in the target's cluster.yaml (the tenant stub lists them), not a manifest change. */
+function ingressHostsFix(object: InputObject): AdmissionFix {
+  const spec = record(object.raw['spec']);
+  const hosts = [...new Set(list(spec['rules']).map((r) => str(record(r)['host'])).filter((h): h is string => !!h))].sort();
+  const catchAll = 'defaultBackend' in spec || list(spec['rules']).some((r) => !str(record(r)['host']));
+  return {
+    policy: 'ck8s-ingress-hosts',
+    description: `${hosts.length > 0 ? `add ${hosts.join(', ')} to tenants[].hosts of the namespace in the target's cluster.yaml (the tenant stub lists them) and point the DNS names at the platform ingress` : ''}${catchAll ? `${hosts.length > 0 ? '; ' : ''}give every rule a host and drop spec.defaultBackend` : ''}`,
+    automatic: false,
+  };
+}
+
 function patchFile(object: InputObject): string {
   return `${[object.kind.toLowerCase(), object.namespace, object.name].filter(Boolean).join('-')}.yaml`;
 }
@@ -242,7 +256,7 @@ export function admissionPrecheck(objects: readonly InputObject[], target: Admis
   const results = evaluateManifests(
     target.rules,
     evaluated.map((o) => ({ file: o.file, object: o.raw })),
-    { exceptions: target.exceptions, ...(target.namespace ? { namespace: target.namespace } : {}) },
+    { exceptions: target.exceptions, ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.namespaces ? { namespaces: target.namespaces } : {}) },
   );
   const findings: AdmissionFinding[] = [];
   const patches: FixPatch[] = [];
@@ -267,7 +281,7 @@ export function admissionPrecheck(objects: readonly InputObject[], target: Admis
       }
       if (operations.length > 0) patches.push({ ...ref, jsonPatch: operations });
     } else {
-      for (const rule of rules) fixes.push({ policy: `ck8s-${rule}`, description: 'change the object as the policy message says', automatic: false });
+      for (const rule of rules) fixes.push(rule === 'ingress-hosts' ? ingressHostsFix(object) : { policy: `ck8s-${rule}`, description: 'change the object as the policy message says', automatic: false });
     }
     findings.push({ object: object.label, file: object.file, kind: object.kind, namespace: result.namespace, name: object.name, allowed: result.allowed, violations: result.violations, fixes });
   });

@@ -90,6 +90,6 @@ export function buildWithFixes(kustomize: string, inputFiles: readonly string[],
  */
 export function verifyFixes(kustomize: string, inputFiles: readonly string[], fixDir: string, admission: AdmissionTarget): { objects: ManifestDocument[]; results: ManifestResult[] } {
   const objects = buildWithFixes(kustomize, inputFiles, fixDir);
-  const results = evaluateManifests(admission.rules, objects, { exceptions: admission.exceptions, ...(admission.namespace ? { namespace: admission.namespace } : {}) });
+  const results = evaluateManifests(admission.rules, objects, { exceptions: admission.exceptions, ...(admission.namespace ? { namespace: admission.namespace } : {}), ...(admission.namespaces ? { namespaces: admission.namespaces } : {}) });
   return { objects, results };
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ClusterConfig, Fleet, Workspace } from '@ck8s/core';
+import { type ClusterConfig, type Fleet, tenantNamespaces, type Workspace } from '@ck8s/core';
 import { allowedRegistries, clusterRules, tenantExceptions } from '@ck8s/policy';
 import type { AdmissionTarget } from './admission-precheck.js';
 
@@ -14,7 +14,8 @@ export interface MigrationTarget {
 
 /**
  * The target as `ck8s policy eval --cluster` sees it: the cluster's rules (Pod Security Standards
- * and platform rules with its allowed registries), its configured and tenant-implied exceptions.
+ * and platform rules with its allowed registries), its configured and tenant-implied exceptions,
+ * its tenant namespaces.
  */
 export function migrationTarget(workspace: Workspace, fleet: Fleet, cluster: ClusterConfig, options: { readonly namespace?: string } = {}): MigrationTarget {
   const mirror = workspace.settings.validation.schemaMirror;
@@ -25,6 +26,7 @@ export function migrationTarget(workspace: Workspace, fleet: Fleet, cluster: Clu
       rules: clusterRules(cluster, fleet),
       exceptions: [...cluster.policy.exceptions, ...tenantExceptions(cluster)].map(({ namespace, rule }) => ({ namespace, rule })),
       allowedRegistries: allowedRegistries(cluster, fleet),
+      namespaces: tenantNamespaces(cluster),
       ...(options.namespace ? { namespace: options.namespace } : {}),
     },
     ...(mirror ? { schemaMirror: path.resolve(workspace.root, mirror) } : {}),

@@ -54,7 +54,8 @@ function ports(values: Iterable<number>): string {
  * sized from the inventory (requests and limits at the workloads' maximum replicas, claims; the
  * `--fix` defaults where a container declares none) with 50% headroom; the pods' ports behind
  * Ingresses and exposed Services as ingressPorts; metrics ports from prometheus.io/port and ports
- * named metrics; the data services the namespace needs, as comments until the schema has them.
+ * named metrics; its Ingress hosts as the tenant's hosts; the data services the namespace needs, as
+ * comments until the schema has them.
  */
 export function tenantStub(objects: readonly InputObject[], relations: Relations, dependencies: readonly CloudDependency[], cluster: string): string {
   const namespaces = [...new Set(relations.workloads.map((w) => w.namespace))].sort(compare);
@@ -112,6 +113,10 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
       }
     }
 
+    const hosts = [
+      ...new Set(objects.filter((o) => o.kind === 'Ingress' && o.namespace === ns).flatMap((o) => list(at(o.raw, ['spec', 'rules'])).map((r) => str(record(r)['host'])).filter((h): h is string => !!h))),
+    ].sort(compare);
+
     const gib = 2 ** 30;
     lines.push(
       `- name: ${ns}${ns === 'default' ? '   # default cannot be a tenant namespace: choose a name' : ''}`,
@@ -124,6 +129,7 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
       `    pods: ${Math.max(MIN_PODS, Math.ceil(pods * QUOTA_HEADROOM))}`,
       `  ingressPorts: ${ports(ingress)}`,
       `  metricsPorts: ${ports(metrics)}`,
+      ...(hosts.length > 0 ? [`  hosts: [${hosts.join(', ')}]   # the Ingress hosts; the DNS names must point at the platform ingress`] : []),
     );
     const services = new Map<string, string[]>();
     for (const d of dependencies) {

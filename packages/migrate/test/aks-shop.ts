@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFleet, Workspace } from '@ck8s/core';
+import { ClusterConfigSchema, loadFleet, Workspace } from '@ck8s/core';
+import { parse } from 'yaml';
 import { loadManifests, type ManifestDocument } from '@ck8s/policy';
 import { migrationTarget, type MigrationTarget } from '../src/index.js';
 
@@ -18,6 +19,20 @@ export function demoTarget(options: { namespace?: string } = {}): MigrationTarge
   const workspace = new Workspace(REPO_ROOT, {});
   const fleet = loadFleet(workspace);
   return migrationTarget(workspace, fleet, fleet.clusters.get('demo-wc')!, options);
+}
+
+/**
+ * demo-wc after the tenant stub is pasted into its cluster.yaml: the target once the team's
+ * tenant exists, which is where the migrated manifests are applied.
+ */
+export function demoTargetWithTenants(stub: string): MigrationTarget {
+  const workspace = new Workspace(REPO_ROOT, {});
+  const fleet = loadFleet(workspace);
+  const raw = parse(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/cluster.yaml'), 'utf8')) as Record<string, unknown>;
+  const cluster = ClusterConfigSchema.parse({ ...raw, tenants: [...(raw['tenants'] as unknown[]), ...(parse(stub) as unknown[])] });
+  const clusters = new Map(fleet.clusters);
+  clusters.set('demo-wc', cluster);
+  return migrationTarget(workspace, { ...fleet, clusters }, cluster);
 }
 
 /**

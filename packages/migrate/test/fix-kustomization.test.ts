@@ -7,10 +7,10 @@ import { evaluateManifests } from '@ck8s/policy';
 import { describe, expect, it } from 'vitest';
 import { admissionPrecheck, fixFiles, scanMigration, verifyFixes, writeFixFolder } from '../src/index.js';
 import { inputObjects } from '../src/input-objects.js';
-import { demoTarget, plantedSecrets, REPO_ROOT, SHOP, shopDocuments } from './aks-shop.js';
+import { demoTarget, demoTargetWithTenants, plantedSecrets, REPO_ROOT, SHOP, shopDocuments } from './aks-shop.js';
 
 const target = demoTarget();
-const { patches } = scanMigration(shopDocuments(), target, [SHOP]);
+const { scan, patches } = scanMigration(shopDocuments(), target, [SHOP]);
 const shopFiles = readdirSync(SHOP).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(SHOP, f));
 
 function hashes(files: readonly string[]): string[] {
@@ -18,18 +18,21 @@ function hashes(files: readonly string[]): string[] {
 }
 
 function evaluate(documents: readonly { file: string; object: unknown }[]) {
-  return evaluateManifests(target.admission.rules, documents, { exceptions: target.admission.exceptions });
+  return evaluateManifests(target.admission.rules, documents, { exceptions: target.admission.exceptions, ...(target.admission.namespaces ? { namespaces: target.admission.namespaces } : {}) });
 }
 
 describe('--fix: kustomize patches for the admission denials', () => {
-  it('gives output that policy eval admits when kustomize (the pinned binary) builds the inputs with it, and leaves the inputs alone', () => {
+  it('gives output that policy eval admits when kustomize (the pinned binary) builds the inputs with it and the tenant stub is in cluster.yaml, and leaves the inputs alone', () => {
     const before = evaluate(shopDocuments()).filter((r) => !r.allowed);
-    expect(before.map((r) => `${r.kind} ${r.name}`)).toEqual(['Deployment catalog-api', 'Service catalog-api-internal', 'Deployment orders-consumer', 'Deployment storefront']);
+    expect(before.map((r) => `${r.kind} ${r.name}`)).toEqual(['Deployment catalog-api', 'Service catalog-api-internal', 'Deployment orders-consumer', 'Deployment storefront', 'Ingress storefront']);
 
     const inputHashes = hashes(shopFiles);
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ck8s-migrate-fix-test-')), 'fix');
     writeFixFolder(dir, fixFiles(patches, 'demo-wc'), [SHOP]);
-    const { objects: patched, results: after } = verifyFixes(findTool('kustomize', REPO_ROOT), shopFiles, dir, target.admission);
+    const kustomize = findTool('kustomize', REPO_ROOT);
+    // without the tenant's hosts in cluster.yaml only the Ingress is left, the fix that is no patch
+    expect(verifyFixes(kustomize, shopFiles, dir, target.admission).results.filter((r) => !r.allowed).map((r) => `${r.kind} ${r.name}`)).toEqual(['Ingress storefront']);
+    const { objects: patched, results: after } = verifyFixes(kustomize, shopFiles, dir, demoTargetWithTenants(scan.tenantStub).admission);
 
     expect(after.length).toBe(shopDocuments().length);
     expect(after.filter((r) => !r.allowed).map((r) => ({ object: `${r.kind} ${r.name}`, violations: r.violations }))).toEqual([]);

@@ -127,16 +127,21 @@ describe('migrate scan of the AKS shop', () => {
           'ck8s-allowed-registries',
         ],
       ],
+      ['Ingress shop/storefront', ['ck8s-ingress-hosts']],
     ]);
     for (const a of denied) {
       expect(a.fixes.map((f) => f.policy)).toEqual(a.violations.map((v) => v.policy));
-      expect(a.fixes.every((f) => f.automatic)).toBe(true);
+      // the one fix that is no manifest patch: the host goes into the tenant's cluster.yaml entry
+      expect(a.fixes.every((f) => f.automatic), a.object).toBe(a.kind !== 'Ingress');
     }
     const fixes = Object.fromEntries(denied.flatMap((a) => a.fixes.map((f) => [`${a.name} ${f.policy}`, f.description])));
     expect(fixes['storefront ck8s-pss-allow-privilege-escalation']).toBe('set securityContext.allowPrivilegeEscalation: false on container(s) web, log-shipper');
     expect(fixes['storefront ck8s-pss-run-as-user']).toMatch(/^run as user 10001 instead of root \(0\) in container\(s\) log-shipper/);
     expect(fixes['storefront ck8s-resource-requirements']).toMatch(/^declare requests and a memory limit: web \(requests cpu 100m, memory 128Mi; limit memory 256Mi\)/);
     expect(fixes['catalog-api ck8s-allowed-registries']).toMatch(/shopacr\.azurecr\.io\/shop\/catalog-api:3\.4\.0 → registry\.demo-sc\.example\.com\/shop\/catalog-api:3\.4\.0$/);
+    expect(fixes['storefront ck8s-ingress-hosts']).toBe(
+      "add shop.contoso.example to tenants[].hosts of the namespace in the target's cluster.yaml (the tenant stub lists them) and point the DNS names at the platform ingress",
+    );
     expect(fixes['catalog-api-internal ck8s-service-load-balancer']).toMatch(/^make the Service ClusterIP .*tenants\[\]\.allowLoadBalancer/);
     expect(scan.admission.filter((a) => a.allowed).map((a) => a.object)).toEqual(['Service shop/catalog-api', 'Service shop/storefront']);
   });
@@ -171,7 +176,7 @@ describe('migrate scan of the AKS shop', () => {
   it('proposes a tenant that the target cluster.yaml schema accepts, sized from the inventory', () => {
     const stub = parse(scan.tenantStub) as unknown[];
     expect(stub).toEqual([
-      { name: 'shop', adminGroups: [], viewGroups: [], quota: { cpu: '10', memory: '16Gi', storage: '105Gi', pods: 29 }, ingressPorts: [8080], metricsPorts: [9090] },
+      { name: 'shop', adminGroups: [], viewGroups: [], quota: { cpu: '10', memory: '16Gi', storage: '105Gi', pods: 29 }, ingressPorts: [8080], metricsPorts: [9090], hosts: ['shop.contoso.example'] },
     ]);
     expect(scan.tenantStub).toContain('#   postgresql: replaces Azure Database for PostgreSQL shop-orders (shop/orders-consumer)');
     expect(scan.tenantStub).toContain('#   rabbitmq: replaces Azure Service Bus shop-bus (shop/orders-consumer)');

@@ -230,7 +230,8 @@ export function tenantDashboard(): DashboardSpec {
       {
         title: 'Saturation against the quota',
         panels: [
-          quotaShare('CPU of quota', 'CPU used as a share of the quota (limits.cpu).', `sum by (cluster, namespace) (rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`, 'limits.cpu'),
+          // tenant quotas cap CPU requests, not limits (see Tenant in @ck8s/core)
+          quotaShare('CPU of quota', 'CPU used as a share of the quota (requests.cpu).', `sum by (cluster, namespace) (rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`, 'requests.cpu'),
           quotaShare('Memory of quota', 'Working set memory as a share of the quota (limits.memory).', `sum by (cluster, namespace) (container_memory_working_set_bytes{${containers}})`, 'limits.memory'),
           quotaShare('Pods of quota', 'Pods as a share of the quota.', `sum by (cluster, namespace) (kube_resourcequota{${T}, resourcequota="${TENANT_QUOTA}", resource="pods", type="used"})`, 'pods'),
           quotaShare('Storage of quota', 'Requested persistent storage as a share of the quota.', `sum by (cluster, namespace) (kube_resourcequota{${T}, resourcequota="${TENANT_QUOTA}", resource="requests.storage", type="used"})`, 'requests.storage'),

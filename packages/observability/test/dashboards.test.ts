@@ -82,7 +82,7 @@ describe('GoldenSignalDashboards', () => {
     expect(panelsByTitle['Traffic']).toBe('sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{cluster=~"$cluster", exported_namespace=~"$namespace"}[$__rate_interval]))');
     expect(panelsByTitle['Errors (5xx)']).toContain('status=~"5.."');
     expect(panelsByTitle['CPU of quota']).toContain('container_cpu_usage_seconds_total');
-    expect(panelsByTitle['CPU of quota']).toContain('resource="limits.cpu", type="hard"');
+    expect(panelsByTitle['CPU of quota']).toContain('resource="requests.cpu", type="hard"');
     expect(panelsByTitle['Memory of quota']).toContain('container_memory_working_set_bytes');
     expect(panelsByTitle['Network I/O per pod']).toContain('container_network_receive_bytes_total');
     expect(panelsByTitle['Disk I/O per pod']).toContain('container_fs_writes_bytes_total');

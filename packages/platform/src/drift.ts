@@ -1,14 +1,11 @@
-import { readTree } from '@ck8s/core';
-
 /** One file that differs between the committed output and a fresh synth. */
 export interface DriftProblem {
   readonly file: string;
   readonly message: string;
 }
 
-/** Compares committed generated files with a fresh synth, file by file. */
-export function compareTrees(committedDir: string, displayDir: string, fresh: ReadonlyMap<string, string>, keep: readonly string[]): DriftProblem[] {
-  const committed = readTree(committedDir, { keep });
+/** Compares committed generated files (as readTree gives them) with a fresh synth, file by file. */
+export function compareTrees(committed: ReadonlyMap<string, string>, displayDir: string, fresh: ReadonlyMap<string, string>): DriftProblem[] {
   const problems: DriftProblem[] = [];
   for (const [file, content] of fresh) {
     const current = committed.get(file);

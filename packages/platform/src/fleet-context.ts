@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ChartCatalog, type Fleet, loadFleet, Workspace } from '@ck8s/core';
+import { ChartCatalog, type Fleet, loadFleet, Workspace } from '@ck8s/core/base';
 
 /** What every operation on the repository needs, loaded and validated once. */
 export interface FleetContext {

@@ -1,4 +1,4 @@
-import { CLUSTER_INPUTS, readTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, readTree, weakenedEnforcements } from '@ck8s/core';
 import { tenantExceptions } from '@ck8s/policy';
 import { type ClusterReport, type PolicyExceptionReport, readClusterOutput, readGitHistory, renderReport } from '@ck8s/report';
 import type { FleetContext } from './fleet-context.js';
@@ -30,9 +30,7 @@ function clusterExceptions(context: FleetContext, name: string, podSecurity: rea
   const config = context.fleet.clusters.get(name)!;
   const source = context.workspace.relative(context.workspace.clusterConfigFile(name));
   const declared = [...config.policy.exceptions, ...tenantExceptions(config)].map((e) => ({ ...e, source }));
-  const enforcement = Object.entries(config.policy.enforcement)
-    .filter(([, action]) => action !== 'deny')
-    .map(([rule, action]) => ({ namespace: '*', rule, reason: `enforcement is ${action}, not deny (policy.enforcement)`, source }));
+  const enforcement = weakenedEnforcements(config).map((w) => ({ namespace: '*', rule: w.rule, reason: `${w.action}, not deny (policy.enforcement): ${w.reason}`, source }));
   return [...declared, ...enforcement, ...podSecurity].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
 }
 
@@ -52,7 +50,7 @@ function clusterReport(context: FleetContext, name: string, validation: Validati
     components: output.components,
     controls: validation.controls
       .filter((c) => c.cluster === name)
-      .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions })),
+      .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions, weakened: c.weakened })),
     exceptions: clusterExceptions(context, name, output.podSecurityExceptions),
     secrets: output.secrets,
   };

@@ -1,5 +1,5 @@
 import { BackupSchedule, Velero } from '@ck8s/backup';
-import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, Tenant } from '@ck8s/core';
+import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, Tenant, tenantHosts } from '@ck8s/core';
 import { FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
@@ -168,5 +168,5 @@ export function alertsAndDashboards(c: ClusterProfile): void {
 
 /** One component per tenant. */
 export function tenants(c: ClusterProfile): void {
-  for (const tenant of c.cluster.tenants) new Tenant(c, { tenant });
+  for (const tenant of c.cluster.tenants) new Tenant(c, { tenant, hosts: tenantHosts(c.cluster, tenant) });
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CLUSTER_INPUTS, ConfigError, findTool, fleetRecipients, NODE_FOLDER, parseManifests, readTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, ConfigError, findTool, fleetRecipients, NODE_FOLDER, parseManifests, readTree, RepeatedYamlReader } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
@@ -31,31 +31,35 @@ export interface ValidationReport {
   readonly controls: readonly (ControlResult & { readonly cluster: string })[];
 }
 
-/** A cluster's committed output, read once: its files, and their documents parsed. */
+/** A cluster's committed output: its files, and their documents parsed. */
 interface CommittedOutput {
   /** The cluster folder relative to the repository root, e.g. `clusters/demo-wc`. */
   readonly display: string;
-  /**
-   * Files kubeconform checks: every generated file except kustomize's own kustomization.yaml and
-   * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the audit and
-   * OIDC controls check those files instead).
-   */
-  readonly manifests: ManifestFile[];
-  /** The documents of those files, for the controls. */
+  /** The documents of its manifest files, for the controls. */
   readonly objects: OutputObject[];
   /** The first document of each node file, by file name. */
   readonly nodeFiles: Map<string, OutputObject>;
 }
 
-function readCommittedOutput(context: FleetContext, name: string): CommittedOutput {
-  const dir = context.workspace.clusterDir(name);
-  const display = context.workspace.relative(dir);
-  const files = readTree(dir, { keep: CLUSTER_INPUTS });
-  const isManifest = (file: string): boolean => file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`);
-  const manifests = [...files].filter(([file]) => isManifest(file)).map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
+function isManifest(file: string): boolean {
+  return file.endsWith('.yaml') && !file.endsWith('kustomization.yaml') && !file.startsWith(`${NODE_FOLDER}/`);
+}
+
+/**
+ * Files kubeconform checks: every generated file except kustomize's own kustomization.yaml and
+ * the node folder, whose kubeadm and Talos patches are not Kubernetes API objects (the audit and
+ * OIDC controls check those files instead).
+ */
+function manifestFiles(context: FleetContext, name: string, files: ReadonlyMap<string, string>): ManifestFile[] {
+  const display = context.workspace.relative(context.workspace.clusterDir(name));
+  return [...files].filter(([file]) => isManifest(file)).map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
+}
+
+function readCommittedOutput(context: FleetContext, name: string, files: ReadonlyMap<string, string>, reader: RepeatedYamlReader): CommittedOutput {
+  const display = context.workspace.relative(context.workspace.clusterDir(name));
   const objects: OutputObject[] = [];
   const nodeFiles = new Map<string, OutputObject>();
-  for (const o of parseManifests(files)) {
+  for (const o of parseManifests(files, reader)) {
     const doc = o.body;
     if (o.file.startsWith(`${NODE_FOLDER}/`)) {
       const file = o.file.slice(NODE_FOLDER.length + 1);
@@ -64,7 +68,7 @@ function readCommittedOutput(context: FleetContext, name: string): CommittedOutp
       objects.push({ file: `${display}/${o.file}`, doc });
     }
   }
-  return { display, manifests, objects, nodeFiles };
+  return { display, objects, nodeFiles };
 }
 
 /**
@@ -74,23 +78,22 @@ function readCommittedOutput(context: FleetContext, name: string): CommittedOutp
  */
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const problems: ValidationReportProblem[] = [];
-  const byVersion = new Map<string, ManifestFile[]>();
-  const outputs = new Map(clusters.map((name) => [name, readCommittedOutput(context, name)]));
+  // the committed files, read once for the schema check, the drift check and the controls
+  const committed = new Map(clusters.map((name) => [name, readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS })]));
+  // kubeconform checks the committed files while this process synthesizes and checks the rest
+  const schemaCheck = checkSchemas(context, clusters, committed);
+  schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
   for (const name of clusters) {
-    const config = context.fleet.clusters.get(name)!;
     const dir = context.workspace.clusterDir(name);
     try {
       const fresh = synthesizeCluster({ ...context, name });
-      for (const p of compareTrees(dir, context.workspace.relative(dir), fresh, CLUSTER_INPUTS)) problems.push({ check: 'drift', ...p });
+      for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) problems.push({ check: 'drift', ...p });
     } catch (e) {
       // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
       if (!(e instanceof ConfigError)) throw e;
       for (const p of e.problems) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
     }
-    const files = byVersion.get(config.kubernetesVersion) ?? [];
-    files.push(...outputs.get(name)!.manifests);
-    byVersion.set(config.kubernetesVersion, files);
   }
 
   const sopsFile = context.workspace.sopsConfigFile;
@@ -98,26 +101,18 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     problems.push({ check: 'drift', file: '.sops.yaml', message: 'does not match the recipients in cluster.yaml files; run `ck8s synth` and commit the result' });
   }
 
-  let objects = 0;
-  const schemaSources: Record<string, string> = {};
-  if (byVersion.size > 0) {
-    const kubeconform = findTool('kubeconform', context.workspace.root);
-    for (const [version, files] of [...byVersion].sort()) {
-      const locations = resolveSchemaLocations(context.workspace, version);
-      schemaSources[locations.kubernetesVersion] = locations.source;
-      const result = await validateManifests({ files, kubernetesVersion: locations.kubernetesVersion, schemaLocations: locations.locations, kubeconform });
-      objects += result.resources;
-      for (const p of result.problems) problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });
-    }
-  }
-
+  const afterDrift = problems.length;
   const secretProblems = checkSecrets(context.workspace, fleetRecipients(context.fleet));
   for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
 
   const controls: (ControlResult & { cluster: string })[] = [];
+  const controlProblems: ValidationReportProblem[] = [];
+  // clusters share most of their files: a repeated text is read once more, then kept; each
+  // cluster's documents are dropped once its controls are evaluated
+  const reader = new RepeatedYamlReader();
   for (const name of clusters) {
     const cluster = context.fleet.clusters.get(name)!;
-    const { display: dir, objects: parsed, nodeFiles } = outputs.get(name)!;
+    const { display: dir, objects: parsed, nodeFiles } = readCommittedOutput(context, name, committed.get(name)!, reader);
     const rules = clusterRules(cluster, context.fleet);
     const results = evaluateControls({
       cluster,
@@ -131,9 +126,38 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     });
     for (const result of results) {
       controls.push({ cluster: name, ...result });
-      for (const finding of result.findings) problems.push({ check: 'control', file: dir, object: result.id, message: finding });
+      for (const finding of result.findings) controlProblems.push({ check: 'control', file: dir, object: result.id, message: finding });
     }
   }
 
-  return { clusters, objects, schemaSources, problems, controls };
+  const { objects, schemaSources, problems: schemaProblems } = await schemaCheck;
+  // in the order of the checks: synth and drift, schemas, secrets, controls
+  problems.splice(afterDrift, 0, ...schemaProblems);
+  return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls };
+}
+
+/** kubeconform -strict on the committed files of the clusters, one run per Kubernetes version. */
+async function checkSchemas(
+  context: FleetContext,
+  clusters: readonly string[],
+  committed: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Promise<{ objects: number; schemaSources: Record<string, string>; problems: ValidationReportProblem[] }> {
+  const byVersion = new Map<string, ManifestFile[]>();
+  for (const name of clusters) {
+    const version = context.fleet.clusters.get(name)!.kubernetesVersion;
+    byVersion.set(version, [...(byVersion.get(version) ?? []), ...manifestFiles(context, name, committed.get(name)!)]);
+  }
+  let objects = 0;
+  const schemaSources: Record<string, string> = {};
+  const problems: ValidationReportProblem[] = [];
+  if (byVersion.size === 0) return { objects, schemaSources, problems };
+  const kubeconform = findTool('kubeconform', context.workspace.root);
+  for (const [version, files] of [...byVersion].sort()) {
+    const locations = resolveSchemaLocations(context.workspace, version);
+    schemaSources[locations.kubernetesVersion] = locations.source;
+    const result = await validateManifests({ files, kubernetesVersion: locations.kubernetesVersion, schemaLocations: locations.locations, kubeconform });
+    objects += result.resources;
+    for (const p of result.problems) problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });
+  }
+  return { objects, schemaSources, problems };
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ChartCatalog, type ConfigProblem, ConfigError, componentsOf, type ExtraFile, type Fleet, type Layer, parseYamlFile, renderApp, type RenderedTree, type Workspace } from '@ck8s/core';
 import { encryptionProblems, parseSecretFileName } from '@ck8s/secrets';
-import { App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { composeCluster } from './compose-cluster.js';
 
 export interface SynthesizeClusterProps {
@@ -57,8 +57,9 @@ function checkRequiredSecrets(app: App, cluster: string, placed: readonly ExtraF
 function namespaceLayers(app: App): Map<string, Layer> {
   const layers = new Map<string, Layer>([['flux-system', 'flux-system']]);
   for (const component of componentsOf(app)) {
-    for (const object of component.toJson() as { kind: string; metadata: { name: string } }[]) {
-      if (object.kind === 'Namespace') layers.set(object.metadata.name, component.layer);
+    // the component's own objects, read without rendering them (toJson() resolves the whole app)
+    for (const object of component.node.findAll()) {
+      if (ApiObject.isApiObject(object) && object.kind === 'Namespace' && Chart.of(object) === component) layers.set(object.name, component.layer);
     }
   }
   return layers;

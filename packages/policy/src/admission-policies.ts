@@ -1,4 +1,4 @@
-import { type ClusterConfig, clusterConfigPath, Component, type ConfigProblem, ConfigError } from '@ck8s/core';
+import { type ClusterConfig, clusterConfigPath, Component, type ConfigProblem, ConfigError, ruleEnforcement } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { AdmissionRule } from './admission-rule.js';
 import { AdmissionPolicy, type BindingException } from './admission-policy.js';
@@ -40,9 +40,11 @@ export class AdmissionPolicies extends Component {
 
     const exceptions = [...cluster.policy.exceptions, ...tenantExceptions(cluster)];
     for (const rule of rules) {
+      const { action, reason } = ruleEnforcement(cluster, rule.id);
       new AdmissionPolicy(this, rule.id, {
         rule,
-        enforcement: cluster.policy.enforcement[rule.id] ?? 'deny',
+        enforcement: action,
+        ...(reason ? { enforcementReason: reason } : {}),
         exceptions: exceptions.filter((e) => e.rule === rule.id).map((e): BindingException => ({ namespace: e.namespace, reason: e.reason })),
       });
     }

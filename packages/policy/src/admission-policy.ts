@@ -1,3 +1,4 @@
+import { ENFORCEMENT_REASON_ANNOTATION } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { AdmissionRule, Enforcement } from './admission-rule.js';
@@ -15,6 +16,8 @@ export interface AdmissionPolicyProps {
   readonly rule: AdmissionRule;
   /** What a failed validation does. @default 'deny' */
   readonly enforcement?: Enforcement;
+  /** Why the rule does not deny; required for warn and audit, and written on the binding. @default none */
+  readonly enforcementReason?: string;
   /** Tenant namespaces the rule skips. @default none */
   readonly exceptions?: readonly BindingException[];
 }
@@ -38,6 +41,14 @@ export class AdmissionPolicy extends Construct {
     const { rule } = props;
     const name = policyName(rule.id);
     const exceptions = [...(props.exceptions ?? [])].sort((a, b) => a.namespace.localeCompare(b.namespace));
+    const enforcement = props.enforcement ?? 'deny';
+    const reason = props.enforcementReason?.trim();
+    // a rule that does not deny is an exception for every tenant: it says why, like any other
+    if (enforcement !== 'deny' && !reason) throw new Error(`admission rule ${rule.id}: enforcement "${enforcement}" needs a reason`);
+    const annotations = {
+      ...(exceptions.length > 0 ? { [EXCEPTIONS_ANNOTATION]: exceptions.map((e) => `${e.namespace}: ${e.reason}`).join('\n') } : {}),
+      ...(enforcement !== 'deny' ? { [ENFORCEMENT_REASON_ANNOTATION]: reason! } : {}),
+    };
 
     new ApiObject(this, 'policy', {
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -75,11 +86,11 @@ export class AdmissionPolicy extends Construct {
       kind: 'ValidatingAdmissionPolicyBinding',
       metadata: {
         name,
-        ...(exceptions.length > 0 ? { annotations: { [EXCEPTIONS_ANNOTATION]: exceptions.map((e) => `${e.namespace}: ${e.reason}`).join('\n') } } : {}),
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
       spec: {
         policyName: name,
-        validationActions: ACTIONS[props.enforcement ?? 'deny'],
+        validationActions: ACTIONS[enforcement],
         matchResources: { namespaceSelector },
       },
     });

@@ -1,9 +1,11 @@
+import type { EnforcementAction } from '@ck8s/core';
+
 /**
  * What happens when an admission rule fails: deny the request, return a warning to the
  * client, or record it in the audit log. Maps to a ValidatingAdmissionPolicyBinding's
  * `validationActions` (Deny, Warn, Audit).
  */
-export type Enforcement = 'deny' | 'warn' | 'audit';
+export type Enforcement = EnforcementAction;
 
 /** Pod Security Standards level of a check. */
 export type PodSecurityLevel = 'baseline' | 'restricted';

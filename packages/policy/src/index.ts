@@ -1,3 +1,4 @@
+export * from './access-rules.js';
 export * from './admission-policies.js';
 export * from './admission-policy.js';
 export * from './admission-rule.js';
@@ -6,6 +7,7 @@ export * from './cluster-access.js';
 export * from './cluster-rules.js';
 export * from './default-registries.js';
 export * from './evaluator/index.js';
+export * from './exposure-rules.js';
 export * from './platform-rules.js';
 export * from './pod-security-baseline.js';
 export * from './pod-security-lists.js';

@@ -1,5 +1,7 @@
+import { accessRules } from './access-rules.js';
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
+import { exposureRules } from './exposure-rules.js';
 import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
 
 /**
@@ -160,5 +162,7 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
         },
       ],
     },
+    ...accessRules({ notPlatform: NOT_PLATFORM }),
+    ...exposureRules(),
   ];
 }

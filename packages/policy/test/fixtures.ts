@@ -8,6 +8,12 @@ export const POD_SECURITY_FIXTURES = path.join(path.dirname(fileURLToPath(import
 /** Root of the platform rule fixtures (see fixtures/platform/README.md). */
 export const PLATFORM_FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'platform');
 
+/** The tenant namespace platform fixtures are evaluated in (see fixtures/platform/README.md), with the given name. */
+export function fixtureNamespace(name: string): Record<string, unknown> {
+  const namespace = parse(readFileSync(path.join(PLATFORM_FIXTURES, 'namespace.yaml'), 'utf8')) as { metadata: Record<string, unknown> };
+  return { ...namespace, metadata: { ...namespace.metadata, name, labels: { 'platform.ck8s.io/tenant': name } } };
+}
+
 /** One fixture file with the expectation its header declares. */
 export interface Fixture {
   /** Path relative to POD_SECURITY_FIXTURES, e.g. `privileged/fail-privileged-container.yaml`. */

@@ -58,6 +58,13 @@ describe('loadManifests', () => {
     expect(() => loadManifests([dir])).toThrow(`invalid yaml in ${broken} (document 2): `);
   });
 
+  it('names the file and document of aliases that expand without bound', () => {
+    let bomb = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++) bomb += `  a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+    const file = write('bomb.yaml', configMap('fine') + '---\n' + bomb);
+    expect(() => loadManifests([file])).toThrow(`cannot read ${file} (document 2): excessive alias count indicates a resource exhaustion attack`);
+  });
+
   it('refuses documents that are not objects', () => {
     const list = write('list.yaml', '- a\n- b\n');
     expect(() => loadManifests([list])).toThrow(`invalid manifest in ${list} (document 1): expected a kubernetes object, got a list`);

@@ -33,6 +33,11 @@ describe('resourceOfKind', () => {
     });
   });
 
+  it('marks the custom resources it knows, the Gateway API routes', () => {
+    expect(resourceOfKind('gateway.networking.k8s.io/v1', 'HTTPRoute')).toEqual({ group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes', custom: true });
+    expect(resourceOfKind('v1', 'ResourceQuota')).toEqual({ group: '', version: 'v1', resource: 'resourcequotas' });
+  });
+
   it('knows nothing of other kinds or a kind in the wrong group', () => {
     expect(resourceOfKind('example.com/v1', 'Widget')).toBeUndefined();
     expect(resourceOfKind('v1', 'Deployment')).toBeUndefined();
@@ -164,6 +169,44 @@ describe('PolicyEvaluator', () => {
       object: deployment,
     });
     expect(create.violations).toEqual([]);
+  });
+
+  it('leaves an empty namespace, name and subresource out of the request, as the API server does', () => {
+    const evaluator = new PolicyEvaluator();
+    const clusterScoped = rule({
+      match: [{ apiGroups: ['rbac.authorization.k8s.io'], apiVersions: ['v1'], resources: ['clusterroles'], operations: ALL_OPERATIONS }],
+      validations: [
+        { expression: '!has(request.namespace) && !has(request.subResource) && request.name == "reader"', message: 'omitted' },
+        { expression: "request.namespace == ''", message: 'read' },
+      ],
+    });
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] };
+    expect(evaluator.evaluateRule(clusterScoped, { object: role }).violations.map((v) => v.message)).toEqual([expect.stringMatching(/^read \(expression error: /)]);
+  });
+
+  it('binds namespaceObject: the one given, or a namespace with only its name', () => {
+    const evaluator = new PolicyEvaluator();
+    const labelled = rule({ validations: [{ expression: "namespaceObject.metadata.name == 'team-a' && namespaceObject.metadata.labels['tier'] == 'gold'", message: 'given' }] });
+    const namespaceObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { tier: 'gold' } } };
+    expect(evaluator.evaluateRule(labelled, { object: deployment, namespaceObject }).violations).toEqual([]);
+    const bare = rule({ validations: [{ expression: "namespaceObject.metadata.name == 'team-a' && !has(namespaceObject.metadata.labels)", message: 'default' }] });
+    expect(evaluator.evaluateRule(bare, { object: deployment }).violations).toEqual([]);
+  });
+
+  it('leaves out empty lists of built-in kinds, as the API server re-encodes them, and keeps those of custom resources', () => {
+    const evaluator = new PolicyEvaluator();
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'team-a' }, spec: { podSelector: {}, egress: [{ to: [], ports: [{ port: 443 }] }] } };
+    const noTo = rule({
+      match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['networkpolicies'], operations: ALL_OPERATIONS }],
+      validations: [{ expression: 'object.spec.egress.all(r, !has(r.to)) && has(object.spec.podSelector)', message: 'to: [] is dropped, podSelector: {} kept' }],
+    });
+    expect(evaluator.evaluateRule(noTo, { object: policy }).violations).toEqual([]);
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'team-a' }, spec: { hostnames: [] } };
+    const kept = rule({
+      match: [{ apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['v1'], resources: ['httproutes'], operations: ALL_OPERATIONS }],
+      validations: [{ expression: 'has(object.spec.hostnames) && size(object.spec.hostnames) == 0', message: 'hostnames: [] kept' }],
+    });
+    expect(evaluator.evaluateRule(kept, { object: route }).violations).toEqual([]);
   });
 
   it('evaluates rules sharing variables consistently', () => {

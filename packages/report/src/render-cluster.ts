@@ -44,6 +44,10 @@ function controlsTable(cluster: ClusterReport): Html {
   const row = (c: ControlReport): Html =>
     html`<tr id="${controlAnchor(cluster.name, c.id)}" class="${c.status}"><td><code class="nowrap">${c.id}</code></td><td><span class="status status-${c.status}">${c.status}</span></td><td>${c.title}${references(c)}</td><td>${
       c.findings.length > 0 ? html`<strong>Findings</strong>${list(c.findings)}` : ''
+    }${
+      (c.weakened ?? []).length > 0
+        ? html`<strong>Not denied</strong>${list((c.weakened ?? []).map((w) => `${w.policy}: ${w.enforcement === 'warn' ? 'only warns' : 'only audits'}, because ${w.reason}`))}`
+        : ''
     }${c.exceptions.length > 0 ? html`<strong>Exceptions</strong>${list(c.exceptions)}` : ''}${
       c.evidence.length > 0 ? html`<details><summary>${c.evidence.length} object(s) behind this control</summary>${list(c.evidence, 'mono')}</details>` : html`<span class="muted">no objects</span>`
     }</td></tr>`;
@@ -66,12 +70,13 @@ function secretsTable(secrets: readonly SecretReport[]): Html {
 /** The section of one cluster: settings, components, controls, exceptions and Secrets. */
 export function renderCluster(cluster: ClusterReport): Html {
   const passed = cluster.controls.filter((c) => c.status === 'pass').length;
+  const weakened = cluster.controls.filter((c) => c.status === 'weakened').length;
   const id = clusterAnchor(cluster.name);
   return html`<section id="${id}" aria-labelledby="${id}-title">
 <h2 id="${id}-title">Cluster ${cluster.name}</h2>
 <dl class="facts">${cluster.customer ? html`<dt>Customer</dt><dd>${cluster.customer}</dd>` : ''}<dt>Profile</dt><dd>${cluster.profile}</dd><dt>Environment</dt><dd>${cluster.environment}</dd><dt>Kubernetes version</dt><dd>${cluster.kubernetesVersion}</dd><dt>Domain</dt><dd><code>${cluster.domain}</code></dd>${
     cluster.serviceCluster ? html`<dt>Service cluster</dt><dd>${cluster.serviceCluster}</dd>` : ''
-  }<dt>Controls</dt><dd>${passed}/${cluster.controls.length} passed</dd></dl>
+  }<dt>Controls</dt><dd>${passed}/${cluster.controls.length} passed${weakened > 0 ? `, ${weakened} weakened` : ''}</dd></dl>
 <h3>Components</h3>
 ${componentsTable(cluster)}
 <h3>Controls</h3>

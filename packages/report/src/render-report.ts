@@ -17,7 +17,8 @@ function overview(model: FleetReportModel): Html {
   const row = (c: ClusterReport): Html => {
     const passed = c.controls.filter((x) => x.status === 'pass').length;
     const problems = problemsOf(c.name, model.problems).length;
-    const status = passed === c.controls.length && problems === 0 ? 'pass' : 'fail';
+    const failed = problems > 0 || c.controls.some((x) => x.status === 'fail');
+    const status = failed ? 'fail' : passed === c.controls.length ? 'pass' : 'weakened';
     return html`<tr><td><a href="#${clusterAnchor(c.name)}">${c.name}</a></td><td>${c.profile}</td><td>${c.environment}</td><td>${c.kubernetesVersion}</td><td><code>${c.domain}</code></td><td>${c.components.length}</td><td><span class="status status-${status}">${passed}/${c.controls.length}</span></td><td>${problems}</td><td>${c.exceptions.length}</td></tr>`;
   };
   return html`<table><thead><tr><th>Cluster</th><th>Profile</th><th>Environment</th><th>Kubernetes</th><th>Domain</th><th>Components</th><th>Controls passed</th><th>Problems</th><th>Exceptions</th></tr></thead><tbody>${model.clusters.map(row)}</tbody></table>`;
@@ -37,10 +38,10 @@ ${body}
 </section>`;
 }
 
-function failedControls(model: FleetReportModel): Html {
-  const failed = model.clusters.flatMap((c) => c.controls.filter((x) => x.status === 'fail').map((x) => ({ cluster: c.name, control: x })));
-  if (failed.length === 0) return html``;
-  return html`<p class="notice bad">Failed controls: ${failed.map(
+function controlsWith(model: FleetReportModel, status: 'fail' | 'weakened', notice: string, label: string): Html {
+  const found = model.clusters.flatMap((c) => c.controls.filter((x) => x.status === status).map((x) => ({ cluster: c.name, control: x })));
+  if (found.length === 0) return html``;
+  return html`<p class="notice ${notice}">${label}: ${found.map(
     ({ cluster, control }, i) => html`${i > 0 ? ', ' : ''}<a href="#${controlAnchor(cluster, control.id)}">${cluster} ${control.id}</a>`,
   )}</p>`;
 }
@@ -53,6 +54,7 @@ export function renderReport(model: FleetReportModel): string {
   const title = model.title ?? DEFAULT_REPORT_TITLE;
   const controls = model.clusters.flatMap((c) => c.controls);
   const passed = controls.filter((c) => c.status === 'pass').length;
+  const weakened = controls.filter((c) => c.status === 'weakened').length;
   const exceptions = model.clusters.reduce((n, c) => n + c.exceptions.length, 0);
   const revision = model.revision
     ? html`From commit <code>${model.revision.sha}</code> of ${model.revision.date}${
@@ -76,11 +78,12 @@ export function renderReport(model: FleetReportModel): string {
 <p class="muted">${revision} Clusters, components, controls and exceptions are read from the committed output; values of Secrets are never read.</p>
 <ul class="summary">
 <li><strong>${model.clusters.length}</strong> cluster(s)</li>
-<li><strong>${passed}/${controls.length}</strong> controls passed</li>
+<li><strong>${passed}/${controls.length}</strong> controls passed</li>${weakened > 0 ? html`
+<li><strong>${weakened}</strong> weakened (a rule only warns or audits)</li>` : ''}
 <li><strong>${model.problems.length}</strong> validation problem(s)</li>
 <li><strong>${exceptions}</strong> policy exception(s)</li>
 </ul>
-${failedControls(model)}
+${controlsWith(model, 'fail', 'bad', 'Failed controls')}${controlsWith(model, 'weakened', 'warn', 'Weakened controls (a rule behind them only warns or audits)')}
 </header>
 <nav aria-label="Contents"><strong>Contents</strong><ul><li><a href="#clusters">Clusters</a></li><li><a href="#validation">Validation</a></li>${model.clusters.map(
     (c) => html`<li><a href="#${clusterAnchor(c.name)}">Cluster ${c.name}</a></li>`,

@@ -83,7 +83,8 @@ export interface ControlReport {
   /** Stable id, e.g. CK8S-NET-001. */
   readonly id: string;
   readonly title: string;
-  readonly status: 'pass' | 'fail';
+  /** weakened: nothing failed, but a rule behind the control only warns or audits (see `weakened`). */
+  readonly status: 'pass' | 'weakened' | 'fail';
   /** CIS Kubernetes Benchmark recommendations. */
   readonly cis: readonly string[];
   /** NSA-CISA Kubernetes Hardening Guide sections. */
@@ -96,6 +97,17 @@ export interface ControlReport {
   readonly evidence: readonly string[];
   /** Configured exceptions that weaken the control, with their reasons. */
   readonly exceptions: readonly string[];
+  /** Rules behind the control that do not deny anywhere, with what they do instead and why. @default none */
+  readonly weakened?: readonly WeakenedRuleReport[];
+}
+
+/** An admission rule enforced below deny. */
+export interface WeakenedRuleReport {
+  /** The policy, e.g. `ck8s-image-tag`. */
+  readonly policy: string;
+  /** warn or audit. */
+  readonly enforcement: string;
+  readonly reason: string;
 }
 
 /** A documented exception to a policy. */

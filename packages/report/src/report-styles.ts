@@ -32,7 +32,9 @@ td ul { margin: 0; padding-left: 18px; }
 .status { white-space: nowrap; display: inline-block; min-width: 44px; text-align: center; font-weight: 700; border-radius: 10px; padding: 0 8px; }
 .status-pass { color: var(--pass); background: var(--pass-bg); }
 .status-fail { color: var(--fail); background: var(--fail-bg); }
+.status-weakened { color: #9a6700; background: var(--warn-bg); }
 tr.fail td { background: var(--fail-bg); }
+tr.weakened td { background: var(--warn-bg); }
 .notice { border: 1px solid var(--line); border-left: 4px solid var(--muted); padding: 8px 12px; background: var(--bg-alt); margin: 8px 0; }
 .notice.bad { border-left-color: var(--fail); background: var(--fail-bg); }
 .notice.good { border-left-color: var(--pass); background: var(--pass-bg); }

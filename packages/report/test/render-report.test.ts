@@ -50,6 +50,20 @@ describe('renderReport', () => {
     expect(quiet).toContain('No problems: every object matches its schema');
   });
 
+  it('shows a control whose rule only warns or audits as weakened, with the reason, and never counts it as passed', () => {
+    const model = sampleModel();
+    const weakened = { policy: 'ck8s-image-tag', enforcement: 'warn', reason: `images move to the registry <PLAT-9>` };
+    const wc = model.clusters[0]!;
+    const controls = wc.controls.map((c) => (c.id === 'CK8S-RBAC-001' ? { ...c, status: 'pass' as const, findings: [] } : c.id === 'CK8S-ADM-002' ? { ...c, status: 'weakened' as const, weakened: [weakened] } : c));
+    const out = renderReport({ ...model, problems: [], clusters: [{ ...wc, controls }, ...model.clusters.slice(1)] });
+    expect(out).toMatch(/<tr id="demo-wc-ck8s-adm-002" class="weakened"><td><code class="nowrap">CK8S-ADM-002<\/code><\/td><td><span class="status status-weakened">weakened<\/span>/);
+    expect(out).toContain('<strong>Not denied</strong><ul><li>ck8s-image-tag: only warns, because images move to the registry &lt;PLAT-9&gt;</li></ul>');
+    expect(out).toContain('<strong>3/4</strong> controls passed</li>\n<li><strong>1</strong> weakened (a rule only warns or audits)</li>');
+    expect(out).toContain('<dt>Controls</dt><dd>2/3 passed, 1 weakened</dd>');
+    expect(out).toContain('<p class="notice warn">Weakened controls (a rule behind them only warns or audits): <a href="#demo-wc-ck8s-adm-002">demo-wc CK8S-ADM-002</a></p>');
+    expect(out).toContain('<td><span class="status status-weakened">2/3</span></td>');
+  });
+
   it('matches the reviewed page', async () => {
     await expect(page).toMatchFileSnapshot('__snapshots__/sample-report.html');
   });

@@ -1,4 +1,4 @@
-import { ConfigError, parseYamlFile, showValue } from '@ck8s/core';
+import { ConfigError, parseYamlFile, showValue } from '@ck8s/core/base';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
 /**

@@ -1,5 +1,3 @@
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
-
 /** An age X25519 key pair. */
 export interface AgeKeyPair {
   /** The private key, `AGE-SECRET-KEY-1...`; never commit it. */
@@ -15,6 +13,8 @@ const IDENTITY_LINE = /^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/m;
 export async function generateAgeKeyPair(): Promise<AgeKeyPair> {
   // X25519 explicitly: generateIdentity() may switch to post-quantum keys, whose age1pq1
   // recipients cluster.yaml does not accept (AGE_RECIPIENT) and Flux's sops may not read.
+  // loaded here: reading and checking Secrets never needs it
+  const { generateX25519Identity, identityToRecipient } = await import('age-encryption');
   const identity = await generateX25519Identity();
   return { identity, recipient: await identityToRecipient(identity) };
 }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, showValue, type Workspace } from '@ck8s/core';
+import { type ConfigProblem, RepeatedYamlReader, showValue, type Workspace } from '@ck8s/core/base';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
 import { ageRecipientsOf, encryptionProblems } from './sops-metadata.js';
@@ -19,11 +19,13 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  */
 export function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // synth copies every file of secrets/ into clusters/, and clusters share most generated files
+  const read = new RepeatedYamlReader();
   for (const absolute of listFiles(workspace.secretsDir)) {
-    problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster));
+    problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster, read));
   }
   for (const absolute of listFiles(workspace.clustersDir)) {
-    problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster));
+    problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster, read));
   }
   return problems;
 }
@@ -48,7 +50,7 @@ function isFile(file: string): boolean {
   }
 }
 
-function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
@@ -60,7 +62,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   const ref = parseSecretFileName(parts[2]!);
   if (!ref) return layout(`${JSON.stringify(parts[2])} is not <namespace>.<name>.sops.yaml; only sops-encrypted Secrets belong in secrets/`);
 
-  const parsed = parseYaml(readFileSync(absolute, 'utf8'), file);
+  const parsed = parseYaml(readFileSync(absolute, 'utf8'), file, read);
   if (parsed.problems.length > 0) return parsed.problems;
   const docs = parsed.docs.filter((d) => d.data !== null && d.data !== undefined);
   const problems: ConfigProblem[] = [];
@@ -75,7 +77,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   return problems;
 }
 
-function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>): ConfigProblem[] {
+function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   if (!YAML_FILE.test(absolute)) return [];
   const text = readFileSync(absolute, 'utf8');
   // generated output is large; a document with kind Secret or a sops block must contain one of these words
@@ -83,7 +85,7 @@ function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCl
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const cluster = parts.length >= 3 ? parts[1] : undefined;
-  const parsed = parseYaml(text, file);
+  const parsed = parseYaml(text, file, read);
   if (parsed.problems.length > 0) return parsed.problems;
   return parsed.docs.flatMap(({ data, label }) => documentProblems(file, data, label, cluster === undefined ? undefined : recipientsByCluster.get(cluster), cluster));
 }
@@ -130,8 +132,10 @@ interface ParsedDoc {
   readonly label: string;
 }
 
-/** Parses a YAML stream; syntax errors are reported with line and column, like parseYamlFile does for single documents. */
-function parseYaml(text: string, file: string): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
+/** Parses a YAML stream (fast, see loadYamlDocuments); syntax errors are reported with line and column, like parseYamlFile does for single documents. */
+function parseYaml(text: string, file: string, read: RepeatedYamlReader): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
+  const fast = read.read(text);
+  if (fast !== undefined) return { docs: fast.map((data, i) => ({ data, label: fast.length > 1 ? ` (document ${i + 1})` : '' })), problems: [] };
   const lineCounter = new LineCounter();
   // an empty file gives an empty stream: no documents, nothing to check
   const documents: Document[] = [...parseAllDocuments(text, { lineCounter, prettyErrors: false })];

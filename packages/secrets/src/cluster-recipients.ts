@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AGE_RECIPIENT, type ConfigProblem, ConfigError, parseYamlFile, showValue, valueAt, type Workspace } from '@ck8s/core';
+import { AGE_RECIPIENT, type ConfigProblem, ConfigError, parseYamlFile, showValue, valueAt, type Workspace } from '@ck8s/core/base';
 
 /**
  * Checks that `cluster` is a cluster of the workspace.

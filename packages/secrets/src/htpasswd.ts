@@ -1,4 +1,13 @@
-import bcrypt from 'bcryptjs';
+import { createRequire } from 'node:module';
+import type Bcrypt from 'bcryptjs';
+
+let bcryptjs: typeof Bcrypt | undefined;
+
+/** bcryptjs, required on first use (these functions are synchronous): only `ck8s init` hashes passwords. */
+function bcrypt(): typeof Bcrypt {
+  bcryptjs ??= createRequire(import.meta.url)('bcryptjs') as typeof Bcrypt;
+  return bcryptjs;
+}
 
 /** bcrypt cost of generated hashes: the `htpasswd -B` default is 5; 12 is today's usual floor for stored credentials. */
 export const BCRYPT_COST = 12;
@@ -8,12 +17,12 @@ export const BCRYPT_COST = 12;
  * @param cost bcrypt cost factor @default BCRYPT_COST
  */
 export function bcryptHash(password: string, cost: number = BCRYPT_COST): string {
-  return bcrypt.hashSync(password, bcrypt.genSaltSync(cost));
+  return bcrypt().hashSync(password, bcrypt().genSaltSync(cost));
 }
 
 /** Whether `password` matches a bcrypt hash. */
 export function bcryptMatches(password: string, hash: string): boolean {
-  return bcrypt.compareSync(password, hash);
+  return bcrypt().compareSync(password, hash);
 }
 
 /**

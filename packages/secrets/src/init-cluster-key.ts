@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PLATFORM_NAMESPACES, SOPS_AGE_SECRET, type Workspace } from '@ck8s/core';
+import { PLATFORM_NAMESPACES, SOPS_AGE_SECRET, type Workspace } from '@ck8s/core/base';
 import { addAgeRecipient } from './add-age-recipient.js';
 import { formatAgeKeyFile, generateAgeKeyPair } from './age-key-pair.js';
 import { writeFileAtomic } from './atomic-write.js';

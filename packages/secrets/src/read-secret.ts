@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Workspace } from '@ck8s/core';
+import type { Workspace } from '@ck8s/core/base';
 import { parse } from 'yaml';
 import { parseSecretRef, secretFilePath } from './secret-path.js';
 import { Sops } from './sops.js';

@@ -1,4 +1,4 @@
-import { isDnsLabel } from '@ck8s/core';
+import { isDnsLabel } from '@ck8s/core/base';
 
 /** Characters Kubernetes allows in a Secret or ConfigMap key. */
 export const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;

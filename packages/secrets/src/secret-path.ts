@@ -1,4 +1,4 @@
-import { isDnsLabel } from '@ck8s/core';
+import { isDnsLabel } from '@ck8s/core/base';
 
 /** A Secret by namespace and name. */
 export interface SecretRef {

@@ -1,9 +1,19 @@
-// @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata API
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as never);
+let loaded: Promise<typeof X509> | undefined;
+
+/** @peculiar/x509 with Node's WebCrypto, loaded on first use: only `ck8s init` makes certificates. */
+function loadX509(): Promise<typeof X509> {
+  loaded ??= (async () => {
+    // @peculiar/x509 resolves its ASN.1 codecs through tsyringe, which needs the Reflect metadata API
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as never);
+    return x509;
+  })();
+  return loaded;
+}
 
 export interface SelfSignedTlsProps {
   /** Subject of the leaf certificate, e.g. `CN=opensearch-node` (it must match what the server is told to trust, such as a nodes_dn list). */
@@ -36,6 +46,7 @@ const RSA: webcrypto.RsaHashedKeyGenParams = { name: 'RSASSA-PKCS1-v1_5', hash: 
  */
 export async function selfSignedTls(props: SelfSignedTlsProps): Promise<TlsFiles> {
   if (props.dnsNames.length === 0) throw new Error('a TLS certificate needs at least one DNS name');
+  const x509 = await loadX509();
   const now = props.now ?? new Date();
   const until = (days: number): Date => new Date(now.getTime() + days * 86_400_000);
   const caKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { toYamlStream, type Workspace } from '@ck8s/core';
+import { toYamlStream, type Workspace } from '@ck8s/core/base';
 import { parse } from 'yaml';
 import { ageKeyFromEnv } from './age-key-env.js';
 import { assertCluster, readAgeRecipients } from './cluster-recipients.js';

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { AGE_RECIPIENT, isDnsLabel, toYamlDocument, type Workspace } from '@ck8s/core';
+import { AGE_RECIPIENT, isDnsLabel, toYamlDocument, type Workspace } from '@ck8s/core/base';
 import { writeFileAtomic } from './atomic-write.js';
 
 const HEADER = [

@@ -1,4 +1,4 @@
-import { formatPath } from '@ck8s/core';
+import { formatPath } from '@ck8s/core/base';
 
 /** A value sops encrypted: `ENC[AES256_GCM,data:...,iv:...,tag:...,type:...]` (data is empty for an empty string). */
 export const SOPS_ENCRYPTED_VALUE = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/]*={0,2},iv:[A-Za-z0-9+/]+={0,2},tag:[A-Za-z0-9+/]+={0,2},type:[a-z]+\]$/;

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTool, type Workspace } from '@ck8s/core';
-import { execa } from 'execa';
+import { findTool, type Workspace } from '@ck8s/core/base';
 import { parse } from 'yaml';
 import { hasAgeIdentity } from './age-key-pair.js';
 import { ageRecipientsOf } from './sops-metadata.js';
@@ -88,6 +87,8 @@ export class Sops {
   }
 
   private async run(args: string[], input: string, extraEnv: Record<string, string>, failure: (code: number | undefined, stderr: string) => string): Promise<string> {
+    // loaded here: checking Secrets runs no sops
+    const { execa } = await import('execa');
     const result = await execa(this.binary, args, {
       input,
       cwd: this.workspace.root,

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import { loadYamlDocuments } from '@ck8s/core/base';
 import { type Document, isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { ManifestFile, ValidationProblem } from './validation-problem.js';
 
@@ -6,6 +8,32 @@ export interface PreparedManifest {
   readonly content?: string;
   /** Problems found before kubeconform runs (invalid YAML, documents that are not objects). */
   readonly problems: readonly ValidationProblem[];
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Whether a document read as data carries sops metadata (see isSopsMetadata). */
+function hasSopsMetadata(doc: unknown): boolean {
+  const sops = isMapping(doc) ? doc['sops'] : undefined;
+  return isMapping(sops) && Object.hasOwn(sops, 'mac');
+}
+
+/** The text without each top-level `sops:` line and the indented (or blank) lines below it. */
+function withoutSopsBlocks(text: string): string {
+  const lines = text.split('\n');
+  const last = lines.pop()!; // '' when the text ends with a newline, which stays
+  const kept: string[] = [];
+  let inBlock = false;
+  const inside = (line: string): boolean => inBlock && (line === '' || line.startsWith(' ') || line.startsWith('\t'));
+  for (const line of lines) {
+    if (inside(line)) continue;
+    inBlock = /^sops:[ \t]*$/.test(line);
+    if (!inBlock) kept.push(line);
+  }
+  if (last === '' || !inside(last)) kept.push(last);
+  return kept.join('\n');
 }
 
 /** The metadata sops appends to each encrypted document; `mac` is always present. */
@@ -23,6 +51,17 @@ function isEmpty(doc: Document.Parsed): boolean {
  * `ENC[...]` values stay, they are strings). Files that need no change are passed on byte for byte.
  */
 export function prepareManifest(file: ManifestFile): PreparedManifest {
+  // Most files need no change: when the fast reader sees only Kubernetes objects without sops
+  // metadata, the text goes to kubeconform as it is, without building yaml Documents.
+  const fast = loadYamlDocuments(file.content);
+  if (fast !== undefined && fast.length > 0 && fast.every(isMapping)) {
+    if (!fast.some(hasSopsMetadata)) return { content: file.content, problems: [] };
+    // sops writes its metadata as the block under a top-level `sops:` line: cut those lines, and
+    // keep the cut only if the rest reads as exactly the same objects without `sops`
+    const cut = withoutSopsBlocks(file.content);
+    const expected = fast.map((doc) => (hasSopsMetadata(doc) ? Object.fromEntries(Object.entries(doc as object).filter(([key]) => key !== 'sops')) : doc));
+    if (isDeepStrictEqual(loadYamlDocuments(cut), expected)) return { content: cut, problems: [] };
+  }
   // YAML 1.1, like the Go parser kubeconform uses: `yes`, `on` and `0755` keep their meaning.
   const docs = parseAllDocuments(file.content, { version: '1.1' });
   const problem = (message: string): ValidationProblem => ({ file: file.displayPath, kind: '', name: '', message });

@@ -56,6 +56,19 @@ describe('validateManifests with the real kubeconform', () => {
     expect(result).toEqual({ resources: 1, problems: [] });
   });
 
+  it('gives every copy of a file its own problems and resource count', async () => {
+    const bad = `${deployment('          imagePullPolicyy: Always\n')}---\n${deployment().replace('name: web\n  namespace', 'name: other\n  namespace')}`;
+    const result = await validate([
+      { displayPath: 'clusters/a/apps/web.yaml', content: bad },
+      { displayPath: 'clusters/b/apps/web.yaml', content: bad },
+      { displayPath: 'clusters/c/apps/web.yaml', content: deployment() },
+      { displayPath: 'clusters/d/apps/web.yaml', content: bad },
+    ]);
+    expect(result.resources).toBe(7);
+    expect(result.problems.map((p) => `${p.file} ${p.kind}/${p.name}`)).toEqual(['clusters/a/apps/web.yaml Deployment/web', 'clusters/b/apps/web.yaml Deployment/web', 'clusters/d/apps/web.yaml Deployment/web']);
+    expect(new Set(result.problems.map((p) => p.message)).size).toBe(1);
+  });
+
   it('rejects an unknown field in strict mode and names the field', async () => {
     const result = await one(deployment('          imagePullPolicyy: Always\n'));
     expect(result.resources).toBe(1);

@@ -27,6 +27,25 @@ describe('prepareManifest', () => {
     expect(prepared.content).toContain('mode: "0755"');
   });
 
+  it('cuts the sops block out of the text as sops writes it, keeping every other byte', () => {
+    const body = 'apiVersion: v1\nkind: Secret\nmetadata:\n    name: a\n    namespace: b\ndata:\n    key: ENC[AES256_GCM,data:abc=,iv:def=,tag:ghi=,type:str]\ntype: Opaque\n';
+    const sops = 'sops:\n    age:\n        - enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n\n            -----END AGE ENCRYPTED FILE-----\n          recipient: age1abc\n    mac: ENC[AES256_GCM,data:mac]\n    version: 3.13.3\n';
+    expect(prepareManifest(file(`${body}${sops}`))).toEqual({ content: body, problems: [] });
+    // a block in the middle of a document, and one per document of a stream
+    expect(prepareManifest(file(`apiVersion: v1\n${sops}kind: Secret\n---\n${body}${sops}`))).toEqual({ content: `apiVersion: v1\nkind: Secret\n---\n${body}`, problems: [] });
+  });
+
+  it('rewrites the documents when cutting lines would not remove exactly the sops metadata', () => {
+    for (const content of [
+      'apiVersion: v1\nkind: Secret\nsops: {mac: "ENC[AES256_GCM,data:mac]", version: 3.13.3}\n',
+      'apiVersion: v1\nkind: Secret\nsops:\n# a comment at the margin\n    mac: ENC[AES256_GCM,data:mac]\n',
+    ]) {
+      const prepared = prepareManifest(file(content));
+      expect(prepared.problems).toEqual([]);
+      expect(parse(prepared.content!)).toEqual({ apiVersion: 'v1', kind: 'Secret' });
+    }
+  });
+
   it('leaves a top-level sops key that is not sops metadata, so strict validation still sees it', () => {
     const content = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nsops: oops\n';
     expect(prepareManifest(file(content)).content).toBe(content);

@@ -1,6 +1,4 @@
-import { collectAudit, renderAuditHtml, renderAuditJson, renderAuditMarkdown } from '@ck8s/review';
 import type { Command } from 'commander';
-import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 const OUTPUTS = ['md', 'json', 'html'];
@@ -39,6 +37,8 @@ is flagged, or on an error.`,
     .action(async (options: { cluster?: string; since?: string; output: string; failOnFlags: boolean }) => {
       if (!OUTPUTS.includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: ${OUTPUTS.join(', ')}`);
       const since = options.since !== undefined ? parseSince(options.since) : undefined;
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { collectAudit, renderAuditHtml, renderAuditJson, renderAuditMarkdown } = await import('@ck8s/review');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const report = await collectAudit({
         root: workspace.root,

@@ -1,6 +1,4 @@
-import { diffFleet, GitRepository, renderDiffMarkdown, renderDiffText } from '@ck8s/review';
 import type { Command } from 'commander';
-import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, UsageError } from '../io.js';
 
 const OUTPUTS = ['text', 'markdown', 'json'];
@@ -22,6 +20,8 @@ or not there are differences, 1 on an error (an unknown revision or cluster, no 
     )
     .action(async (names: string[], options: { base: string; output: string }) => {
       if (!OUTPUTS.includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: ${OUTPUTS.join(', ')}`);
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { diffFleet, GitRepository, renderDiffMarkdown, renderDiffText } = await import('@ck8s/review');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       if (!(await new GitRepository(workspace.root).resolveCommit(options.base))) {
         throw new UsageError(`--base "${options.base}" is not a commit in this repository; name a branch, tag or commit (fetch it first, e.g. git fetch origin main)`);

@@ -1,12 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isDnsLabel } from '@ck8s/core';
-import { RECEIVER_SECRET_KEYS, type ReceiverType } from '@ck8s/observability';
-import { initCluster, loadFleetContext, type OutsideCredentials } from '@ck8s/platform';
-import { Command, Option } from 'commander';
-import { clusterConfigFromAnswers, renderClusterDocument } from '../init/cluster-document.js';
+import type { ReceiverType } from '@ck8s/observability';
+import type { OutsideCredentials } from '@ck8s/platform';
+import { type Command, Option } from 'commander';
 import { INIT_QUESTIONS, type InitAnswers } from '../init/init-questions.js';
-import { resolveAnswers } from '../init/resolve-answers.js';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { printProblems, validationSummary } from '../validation-output.js';
 
@@ -26,6 +23,11 @@ export function registerInit(program: Command, io: CliIo): void {
     command.addOption(q.choices ? option.choices([...q.choices]) : option);
   }
   command.action(async (name: string, flags: Record<string, string | undefined>) => {
+    const { isDnsLabel } = await import('@ck8s/core/base');
+    const { RECEIVER_SECRET_KEYS } = await import('@ck8s/observability');
+    const { initCluster, loadFleetContext } = await import('@ck8s/platform');
+    const { clusterConfigFromAnswers, renderClusterDocument } = await import('../init/cluster-document.js');
+    const { resolveAnswers } = await import('../init/resolve-answers.js');
     if (!isDnsLabel(name)) throw new UsageError(`cluster name "${name}" is not a DNS label (lowercase letters, digits and '-', at most 63 characters)`);
     const context = loadFleetContext(io.cwd, program.opts().root);
     const { workspace, fleet } = context;
@@ -38,7 +40,7 @@ export function registerInit(program: Command, io: CliIo): void {
       context,
       config: { ...config, name },
       document: renderClusterDocument(config),
-      outside: outsideCredentials(answers, io.cwd),
+      outside: outsideCredentials(answers, io.cwd, RECEIVER_SECRET_KEYS),
       keyFile: path.resolve(io.cwd, answers.keyFile!),
       ...(answers.profile === 'workload' ? { serviceClusterKey: readServiceKey(answers, io.cwd) } : {}),
       progress: (line) => io.stderr(`${line}\n`),
@@ -87,7 +89,7 @@ function flagHint(fieldPath: string): string {
 }
 
 /** The outside credentials the answers hold, under the names the components' generators ask for. */
-function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
+function outsideCredentials(a: InitAnswers, cwd: string, receiverKeys: Readonly<Record<ReceiverType, string>>): OutsideCredentials {
   let connector: Record<string, string> = {};
   if (a.idpType === 'oidc') connector = { 'client-id': a.idpClientId!, 'client-secret': a.idpClientSecret! };
   if (a.idpType === 'ldap') connector = { 'bind-dn': a.idpBindDn!, 'bind-password': a.idpBindPassword! };
@@ -106,7 +108,7 @@ function outsideCredentials(a: InitAnswers, cwd: string): OutsideCredentials {
     's3-access-key-id': a.s3AccessKeyId!,
     's3-secret-access-key': a.s3SecretAccessKey!,
     ...Object.fromEntries(Object.entries(connector).map(([key, value]) => [`identity-connector/${key}`, value])),
-    ...(a.receiverType ? { [`alert-receiver/${RECEIVER_SECRET_KEYS[a.receiverType as ReceiverType]}`]: a.receiverSecret! } : {}),
+    ...(a.receiverType ? { [`alert-receiver/${receiverKeys[a.receiverType as ReceiverType]}`]: a.receiverSecret! } : {}),
   };
 }
 

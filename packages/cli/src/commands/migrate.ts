@@ -1,10 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { findTool, loadFleet } from '@ck8s/core';
-import { fixFiles, migrationTarget, renderMigrationHtml, renderMigrationMarkdown, scanMigration, verifyFixes, writeFixFolder } from '@ck8s/migrate';
-import { openWorkspace } from '@ck8s/platform';
-import { loadManifests } from '@ck8s/policy';
-import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
 import { type CliIo, UsageError } from '../io.js';
 
@@ -30,8 +25,14 @@ export function registerMigrate(program: Command, io: CliIo): void {
     .option('--fix <dir>', 'write kustomize patches (a Component) that apply the admission fixes; the inputs are never changed')
     .option('--namespace <ns>', "evaluate admission as if every object were deployed into this namespace (default: each object's own)")
     .addHelpText('after', '\nNo Secret value is ever read into the report: Secrets are listed by name, and an endpoint found in one is quoted alone.\n')
-    .action((paths: string[], options: ScanOptions) => {
+    .action(async (paths: string[], options: ScanOptions) => {
       if (!FORMATS.includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: ${FORMATS.join(', ')}`);
+      // loaded here, so help loads no library
+      const { findTool, loadFleet } = await import('@ck8s/core');
+      const { fixFiles, migrationTarget, renderMigrationHtml, renderMigrationMarkdown, scanMigration, verifyFixes, writeFixFolder } = await import('@ck8s/migrate');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { loadManifests } = await import('@ck8s/policy');
+      const { writeFileAtomic } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const fleet = loadFleet(workspace);
       const workloads = [...fleet.clusters.values()].filter((c) => c.profile === 'workload').map((c) => c.name);

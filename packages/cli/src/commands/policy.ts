@@ -1,8 +1,6 @@
 import * as path from 'node:path';
-import { loadFleet } from '@ck8s/core';
-import { type AdmissionRule, clusterRules, evaluateManifests, loadManifests, POD_SECURITY_RULES, tenantExceptions } from '@ck8s/policy';
+import type { AdmissionRule } from '@ck8s/policy';
 import type { Command } from 'commander';
-import { openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 interface EvalOptions {
@@ -12,9 +10,19 @@ interface EvalOptions {
   readonly output: string;
 }
 
+interface EvalSetup {
+  readonly rules: readonly AdmissionRule[];
+  readonly exceptions: { namespace: string; rule: string }[];
+  readonly namespaces: ReadonlyMap<string, unknown>;
+  readonly source: string;
+}
+
 /** The rules and exceptions to evaluate: Pod Security checks alone with --level, else a cluster's full set. */
-function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): { rules: readonly AdmissionRule[]; exceptions: { namespace: string; rule: string }[]; source: string } {
-  if (options.level && !options.cluster) return { rules: POD_SECURITY_RULES, exceptions: [], source: `pod security ${options.level}` };
+async function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): Promise<EvalSetup> {
+  const { clusterRules, POD_SECURITY_RULES, tenantExceptions } = await import('@ck8s/policy');
+  if (options.level && !options.cluster) return { rules: POD_SECURITY_RULES, exceptions: [], namespaces: new Map(), source: `pod security ${options.level}` };
+  const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+  const { loadFleet, tenantNamespaces } = await import('@ck8s/core');
   const workspace = openWorkspace(io.cwd, root);
   const fleet = loadFleet(workspace);
   const workloads = [...fleet.clusters.values()].filter((c) => c.profile === 'workload').map((c) => c.name);
@@ -22,7 +30,7 @@ function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): { 
   if (!name) throw new UsageError(`say which cluster's rules to use: --cluster ${workloads.join('|') || '<name>'} (or --level for the Pod Security Standards alone)`);
   const cluster = fleet.clusters.get(name);
   if (!cluster) throw new UsageError(`unknown cluster "${name}"; clusters: ${[...fleet.clusters.keys()].join(', ')}`);
-  return { rules: clusterRules(cluster, fleet), exceptions: [...cluster.policy.exceptions, ...tenantExceptions(cluster)], source: `cluster ${name}` };
+  return { rules: clusterRules(cluster, fleet), exceptions: [...cluster.policy.exceptions, ...tenantExceptions(cluster)], namespaces: tenantNamespaces(cluster), source: `cluster ${name}` };
 }
 
 export function registerPolicy(program: Command, io: CliIo): void {
@@ -33,17 +41,19 @@ export function registerPolicy(program: Command, io: CliIo): void {
     .argument('<paths...>', 'YAML files or folders')
     .option('--level <level>', 'only the Pod Security Standards checks of this level: baseline or restricted')
     .option('--namespace <ns>', "evaluate every object in this namespace (default: each object's own)")
-    .option('--cluster <name>', 'use this cluster\'s rules, allowed registries and exceptions (default: the only workload cluster)')
+    .option('--cluster <name>', 'use this cluster\'s rules, allowed registries, exceptions and tenant namespaces (default: the only workload cluster)')
     .option('--output <format>', 'text or json', 'text')
-    .action((paths: string[], options: EvalOptions) => {
+    .action(async (paths: string[], options: EvalOptions) => {
       if (options.level && !['baseline', 'restricted'].includes(options.level)) throw new UsageError(`--level "${options.level}" is not supported; allowed: baseline, restricted`);
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
-      const { rules, exceptions, source } = rulesFor(io, program.opts().root, options);
+      const { rules, exceptions, namespaces, source } = await rulesFor(io, program.opts().root, options);
+      const { evaluateManifests, loadManifests } = await import('@ck8s/policy');
       const documents = loadManifests(paths.map((p) => path.resolve(io.cwd, p))).map((d) => ({ ...d, file: path.relative(io.cwd, d.file) || d.file }));
       const results = evaluateManifests(rules, documents, {
         ...(options.level ? { level: options.level as 'baseline' | 'restricted' } : {}),
         ...(options.namespace ? { namespace: options.namespace } : {}),
         exceptions,
+        namespaces,
       });
       const denied = results.filter((r) => !r.allowed);
       if (options.output === 'json') {

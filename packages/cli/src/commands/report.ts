@@ -1,11 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { fleetReport, loadFleetContext, selectClusters } from '@ck8s/platform';
-import { DEFAULT_CHANGE_LIMIT } from '@ck8s/report';
-import { writeFileAtomic } from '@ck8s/secrets';
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { controlsSummary, printProblems } from '../validation-output.js';
+
+/** Default of --changes: DEFAULT_CHANGE_LIMIT of @ck8s/report, written out so that help loads no library (a test keeps them equal). */
+export const DEFAULT_CHANGES = '20';
 
 export function registerReport(program: Command, io: CliIo): void {
   program
@@ -13,7 +13,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .description('write the fleet report: one static HTML page with each cluster, its components and chart versions, every control with its evidence, policy exceptions and recent changes')
     .argument('[clusters...]', 'cluster names (default: all)')
     .option('--out <file>', 'where to write the page (outside clusters/)', 'report.html')
-    .option('--changes <count>', 'how many recent commits touching the clusters to list', String(DEFAULT_CHANGE_LIMIT))
+    .option('--changes <count>', 'how many recent commits touching the clusters to list', DEFAULT_CHANGES)
     .addHelpText(
       'after',
       [
@@ -27,12 +27,18 @@ export function registerReport(program: Command, io: CliIo): void {
     )
     .action(async (names: string[], options: { out: string; changes: string }) => {
       if (!/^[1-9][0-9]*$/.test(options.changes)) throw new UsageError(`--changes "${options.changes}" is not supported; allowed: a whole number of 1 or more`);
+      const { fleetReport, loadFleetContext, selectClusters } = await import('@ck8s/platform');
+      const { writeFileAtomic } = await import('@ck8s/secrets');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const out = path.resolve(io.cwd, options.out);
       const clustersDir = context.workspace.clustersDir;
       // every file under clusters/ is generated: a report there would be drift
       if (out === clustersDir || out.startsWith(`${clustersDir}${path.sep}`)) {
         throw new UsageError(`--out "${options.out}" is inside clusters/, where every file is generated; allowed: a file outside clusters/`);
+      }
+      // checked before the work: the page replaces a file, never a folder
+      if (existsSync(out) && statSync(out).isDirectory()) {
+        throw new UsageError(`--out "${options.out}" is a folder; allowed: a file path, e.g. --out ${path.join(options.out, 'report.html')}`);
       }
       const clusters = selectClusters(context, names);
       const { html, validation } = await fleetReport({ context, clusters, named: names.length > 0, changes: Number(options.changes) });

@@ -1,13 +1,11 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { clusterConfigJsonSchema } from '@ck8s/core';
-import { importKubernetesSchemas } from '@ck8s/validate';
 import type { Command } from 'commander';
-import { openWorkspace } from '@ck8s/platform';
 import type { CliIo } from '../io.js';
 
 /** The JSON Schema of cluster.yaml as committed text (stable key order, trailing newline). */
-export function clusterConfigSchemaText(): string {
+export async function clusterConfigSchemaText(): Promise<string> {
+  const { clusterConfigJsonSchema } = await import('@ck8s/core/base');
   return `${JSON.stringify(clusterConfigJsonSchema(), null, 2)}\n`;
 }
 
@@ -20,7 +18,9 @@ export function registerSchemas(program: Command, io: CliIo): void {
     .requiredOption('--definitions <file>', 'OpenAPI definitions of one Kubernetes release, e.g. <mirror>/kubernetes/v1.33.0/_definitions.json')
     .requiredOption('--kubernetes-version <version>', 'the release the definitions belong to, e.g. 1.33.0')
     .option('--out <dir>', 'output folder (kubeconform -schema-location)', '.ck8s/schemas/kubernetes')
-    .action((options: { definitions: string; kubernetesVersion: string; out: string }) => {
+    .action(async (options: { definitions: string; kubernetesVersion: string; out: string }) => {
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { importKubernetesSchemas } = await import('@ck8s/validate');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const out = path.resolve(workspace.root, options.out);
       const result = importKubernetesSchemas({ definitionsFile: path.resolve(io.cwd, options.definitions), outDir: out, kubernetesVersion: options.kubernetesVersion });
@@ -31,8 +31,8 @@ export function registerSchemas(program: Command, io: CliIo): void {
     .command('cluster-config')
     .description('print (or write) the JSON Schema of cluster.yaml, for yaml-language-server and other editors')
     .option('--out <file>', 'write to this file instead of standard output')
-    .action((options: { out?: string }) => {
-      const text = clusterConfigSchemaText();
+    .action(async (options: { out?: string }) => {
+      const text = await clusterConfigSchemaText();
       if (!options.out) {
         io.stdout(text);
         return;

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fleetRecipients } from '@ck8s/core';
+import { fleetRecipients } from '@ck8s/core/base';
 import * as path from 'node:path';
-import { checkSecrets, initClusterKey, setSecret } from '@ck8s/secrets';
 import type { Command } from 'commander';
-import { loadFleetContext, openWorkspace } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -29,6 +27,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--force', 'overwrite an existing key file', false)
     .action(async (cluster: string, options: { keyFile?: string; stdout?: boolean; force: boolean }) => {
       if (!options.keyFile === !options.stdout) throw new UsageError('say where the private key goes: --key-file <path outside the repository> or --stdout');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { initClusterKey } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const result = await initClusterKey({
         workspace,
@@ -64,6 +64,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
       }
       if (options.stdin) add(options.stdin, await io.readStdin());
       if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
+      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+      const { setSecret } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
       io.stdout(`secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`);
@@ -72,7 +74,9 @@ export function registerSecrets(program: Command, io: CliIo): void {
   secrets
     .command('check')
     .description('fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster\'s recipients')
-    .action(() => {
+    .action(async () => {
+      const { loadFleetContext } = await import('@ck8s/platform/fleet-context');
+      const { checkSecrets } = await import('@ck8s/secrets');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const problems = checkSecrets(context.workspace, fleetRecipients(context.fleet));
       for (const p of problems) io.stdout(`secrets: ${p.file}: ${p.path}: ${p.message}\n`);

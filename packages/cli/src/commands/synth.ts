@@ -1,4 +1,3 @@
-import { loadFleetContext, selectClusters, synthesizeFleet } from '@ck8s/platform';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 
@@ -7,7 +6,8 @@ export function registerSynth(program: Command, io: CliIo): void {
     .command('synth')
     .description('generate the manifests of clusters into clusters/<name>/ (all clusters by default)')
     .argument('[clusters...]', 'cluster names')
-    .action((names: string[]) => {
+    .action(async (names: string[]) => {
+      const { loadFleetContext, selectClusters, synthesizeFleet } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const result = synthesizeFleet(context, selectClusters(context, names));
       const what = result.changed.length === 0 ? 'no changes' : `changed: ${result.changed.join(', ')}`;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadFleetContext, runValidation, selectClusters } from '@ck8s/platform';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { printProblems, validationSummary } from '../validation-output.js';
 
@@ -11,6 +10,7 @@ export function registerValidate(program: Command, io: CliIo): void {
     .option('--output <format>', 'text or json', 'text')
     .action(async (names: string[], options: { output: string }) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
+      const { loadFleetContext, runValidation, selectClusters } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const report = await runValidation(context, selectClusters(context, names));
       if (options.output === 'json') {

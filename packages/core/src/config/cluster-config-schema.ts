@@ -55,12 +55,19 @@ const sops = z
 
 const quota = z
   .strictObject({
-    cpu: quantity.default('4').describe('Total CPU requests and limits of the namespace.'),
+    cpu: quantity.default('4').describe('Total CPU requests of the namespace (CPU is not limited: the platform requires no CPU limits, which only throttle).'),
     memory: quantity.default('8Gi').describe('Total memory requests and limits of the namespace.'),
     storage: quantity.default('50Gi').describe('Total storage requested by persistent volume claims.'),
     pods: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).default(50).describe('Maximum number of pods.'),
   })
   .describe('ResourceQuota of the tenant namespace.');
+
+const HOST_PATTERN_RULE = "is not a host name or wildcard suffix (lowercase DNS labels separated by '.', optionally starting with '*.', e.g. app.example.com or *.team-a.example.com)";
+/** A DNS name, or a wildcard suffix `*.<DNS name>` that covers every name below it. */
+const hostPattern = z
+  .string()
+  .max(253, { error: HOST_PATTERN_RULE })
+  .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, { error: HOST_PATTERN_RULE });
 
 const port = z.int({ error: 'is not a whole number' }).min(1, { error: 'is not a port (1-65535)' }).max(65535, { error: 'is not a port (1-65535)' });
 const group = z
@@ -77,10 +84,18 @@ const tenant = z.strictObject({
   metricsPorts: z.array(port).default([]).describe('Ports of the tenant\'s pods that Prometheus may scrape.'),
   allowLoadBalancer: z.boolean().default(false).describe('Allow Services of type LoadBalancer in the namespace.'),
   allowNodePort: z.boolean().default(false).describe('Allow Services of type NodePort in the namespace.'),
+  hosts: z
+    .array(hostPattern)
+    .optional()
+    .describe(
+      'Host names the tenant\'s Ingresses and Gateway API routes may use: DNS names, or wildcard suffixes (*.apps.example.com covers every name below apps.example.com). Default: <tenant>.<cluster domain> and *.<tenant>.<cluster domain>. None may cover a platform endpoint or another tenant\'s host.',
+    ),
 });
 
 const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$|^[0-9a-fA-F:]+\/[0-9]{1,3}$/;
 const cidr = z.string().regex(CIDR, { error: 'is not a CIDR (e.g. 10.0.0.0/16)' });
+
+const enforcementAction = z.enum(['deny', 'warn', 'audit'], { error: 'is not an enforcement action' });
 
 const policy = z
   .strictObject({
@@ -89,9 +104,20 @@ const policy = z
       .optional()
       .describe('Registries tenant images may come from. Default: the registry of the service cluster (registry.<service cluster domain>).'),
     enforcement: z
-      .record(z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }), z.enum(['deny', 'warn', 'audit'], { error: 'is not an enforcement action' }))
+      .record(
+        z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }),
+        z.union([
+          enforcementAction.describe('deny; warn and audit need a reason, so they take the { action, reason } form.'),
+          z
+            .strictObject({
+              action: enforcementAction.describe('What a violation does: deny, warn (the client sees a warning) or audit (recorded in the audit log).'),
+              reason: z.string().trim().min(10, { error: 'must say why (at least 10 characters)' }).describe('Why the rule does not deny; written on the binding and shown by validate and the report.'),
+            })
+            .describe('An enforcement with its reason.'),
+        ]),
+      )
       .default({})
-      .describe('Enforcement action per admission rule id (default for every rule: deny).'),
+      .describe('Enforcement per admission rule id (default for every rule: deny). A weaker action needs a reason: `image-tag: { action: warn, reason: ... }`.'),
     exceptions: z
       .array(
         z.strictObject({

@@ -6,9 +6,17 @@ import { type ConfigProblem, ConfigError } from './config-error.js';
 import { DEX_CLIENT_SECRETS, NULL_RECEIVER } from '../naming.js';
 import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
 import { formatPath, valueAt } from './paths.js';
+import { loadYamlDocuments } from './yaml-documents.js';
 
 /** Parses YAML text into plain data, reporting syntax errors and duplicate keys with line and column. */
 export function parseYamlFile(text: string, file: string): { data: unknown; problems: ConfigProblem[] } {
+  const fast = loadYamlDocuments(text);
+  // one document (or none) that js-yaml read: the common case, without building a yaml Document
+  if (fast !== undefined && fast.length <= 1) {
+    const data = fast[0];
+    if (data === undefined) return { data: {}, problems: [] };
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, problems: [] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems = doc.errors.map((e) => {
@@ -19,8 +27,16 @@ export function parseYamlFile(text: string, file: string): { data: unknown; prob
   if (doc.contents !== null && !isMap(doc.contents)) {
     return { data: undefined, problems: [{ file, path: '(document root)', message: 'must be a mapping of fields' }] };
   }
-  return { data: doc.toJS() ?? {}, problems: [] };
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}, problems: [] };
+  } catch (e) {
+    // the yaml library refuses documents whose aliases expand without bound ("billion laughs")
+    return { data: undefined, problems: [{ file, path: '(document root)', message: `cannot be read: ${firstLine((e as Error).message)}` }] };
+  }
 }
+
+/** Alias expansions a document may need; a hand-written cluster.yaml needs a few at most. */
+const MAX_ALIAS_COUNT = 100;
 
 function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? message;
@@ -48,6 +64,12 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const value = valueAt(input, issue.path);
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // report the alternative the value was meant as (the one its type fits), not "invalid input"
+      const branch = issue.errors.find((errors) => errors.every((e) => e.path.length > 0)) ?? issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && e.code === 'invalid_type')) ?? issue.errors[0]!;
+      problems.push(...issuesToProblems(branch.map((e) => ({ ...e, path: [...issue.path, ...e.path] })), input, file, schema));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(schema, issue.path);
       for (const key of issue.keys) {
@@ -86,10 +108,19 @@ function allowedKeys(root: z.core.$ZodType, fieldPath: readonly PropertyKey[]): 
     const def = schema._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (def.type === 'object' && def.shape && typeof part === 'string' && def.shape[part]) schema = def.shape[part];
     else if (def.type === 'array' && def.element) schema = def.element;
+    else if (def.type === 'record' && (def as { valueType?: z.core.$ZodType }).valueType) schema = (def as unknown as { valueType: z.core.$ZodType }).valueType;
+    else if (def.type === 'union') schema = objectOption(schema) ?? schema;
     else return [];
   }
-  const def = unwrap(schema)._zod.def as unknown as { shape?: Record<string, unknown> };
+  const def = (objectOption(unwrap(schema)) ?? unwrap(schema))._zod.def as unknown as { shape?: Record<string, unknown> };
   return Object.keys(def.shape ?? {});
+}
+
+/** The object alternative of a union (e.g. the `{ action, reason }` form of an enforcement). */
+function objectOption(schema: z.core.$ZodType): z.core.$ZodType | undefined {
+  const def = schema._zod.def as unknown as { type: string; options?: z.core.$ZodType[] };
+  if (def.type !== 'union') return undefined;
+  return def.options?.map(unwrap).find((o) => (o._zod.def as unknown as { type: string }).type === 'object');
 }
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
@@ -193,6 +224,15 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       if (first !== undefined) problems.push({ file, path: `registry.robotAccounts[${i}]`, message: `${showValue(name)} is already registry.robotAccounts[${first}]; robot account names must be unique` });
       else seenRobots.set(name, i);
     });
+  }
+  const enforcement = valueAt(raw, ['policy', 'enforcement']);
+  if (enforcement !== null && typeof enforcement === 'object' && !Array.isArray(enforcement)) {
+    for (const [rule, action] of Object.entries(enforcement)) {
+      // the short form is for deny only: anything weaker is an exception and says why
+      if (action === 'warn' || action === 'audit') {
+        problems.push({ file, path: `policy.enforcement.${rule}`, message: `"${action}" needs a reason; write ${rule}: { action: ${action}, reason: <why the rule does not deny> }` });
+      }
+    }
   }
   const exceptions = valueAt(raw, ['policy', 'exceptions']);
   if (Array.isArray(exceptions)) {

@@ -1,6 +1,7 @@
 import { type ConfigProblem, ConfigError } from './config-error.js';
 import type { ClusterConfig } from './cluster-config-schema.js';
 import { loadClusterConfig } from './load-cluster-config.js';
+import { tenantHostProblems } from './tenant-hosts.js';
 import type { Workspace } from '../workspace.js';
 
 /** Every cluster of the repository, validated together. */
@@ -44,6 +45,8 @@ export function loadFleet(workspace: Workspace): Fleet {
       problems.push(...serviceClusterProblems(config, service, file, workspace.relative(workspace.clusterConfigFile(service.name))));
     }
   }
+  // across the fleet, since a platform host may live in another cluster (of the files that are valid)
+  problems.push(...tenantHostProblems({ clusters }, (name) => workspace.relative(workspace.clusterConfigFile(name))));
   if (problems.length > 0) throw new ConfigError(problems);
   return { clusters };
 }

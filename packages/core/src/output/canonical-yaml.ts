@@ -27,9 +27,60 @@ export function canonicalize(value: unknown, depth = 0, parentKey?: string): unk
  * keeps strings such as "on" or "0755" strings for the Go YAML parsers that read them later.
  */
 export function toYamlStream(objects: readonly unknown[]): string {
-  return objects
-    .map((o) => stringify(canonicalize(o), { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true }))
-    .join('---\n');
+  return objects.map(documentText).join('---\n');
+}
+
+const STREAM_OPTIONS = { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true } as const;
+
+/**
+ * Texts of documents already written in this process, by their JSON (compared whole: no hash to collide). A
+ * fleet's clusters share most objects (policies, dashboards, alert rules, CRD-heavy chart values),
+ * and writing YAML is the costliest step of a synth, so each distinct object is written once.
+ * Bounded: cleared when keys and texts hold more than CACHE_LIMIT characters.
+ */
+const written = new Map<string, string>();
+let writtenSize = 0;
+const CACHE_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Whether JSON tells the value apart from every other value canonicalize can be given: plain
+ * objects and lists of strings, booleans, null and finite numbers other than -0 (no Dates or other
+ * class instances, whose JSON is not what canonicalize keeps of them; undefined only as a field,
+ * which both leave out).
+ */
+function jsonExact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(jsonExact);
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+      for (const field of Object.values(value)) if (field !== undefined && !jsonExact(field)) return false;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The canonical YAML of one object; the same JSON gives the same text, so it is looked up first. */
+function documentText(object: unknown): string {
+  const key = jsonExact(object) ? JSON.stringify(object) : undefined;
+  const cached = key === undefined ? undefined : written.get(key);
+  if (cached !== undefined) return cached;
+  const text = stringify(canonicalize(object), STREAM_OPTIONS);
+  if (key !== undefined) {
+    if (writtenSize > CACHE_LIMIT) {
+      written.clear();
+      writtenSize = 0;
+    }
+    written.set(key, text);
+    writtenSize += key.length + text.length;
+  }
+  return text;
 }
 
 /** Serializes one plain data document (no Kubernetes key order), e.g. a kustomization.yaml. */

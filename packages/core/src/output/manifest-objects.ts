@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { LAYERS, NODE_FOLDER } from '../component.js';
 import { LABELS } from '../naming.js';
+import { RepeatedYamlReader } from '../config/yaml-documents.js';
 import { CLUSTER_INPUTS } from '../workspace.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -43,10 +44,14 @@ export function isOutputFile(file: string): boolean {
   return /\.ya?ml$/.test(file) && !CLUSTER_INPUTS.includes(file);
 }
 
-/** Parses every file of a cluster's output into its documents, each with an identity unique in the set. */
-export function parseManifests(files: ClusterFiles): ManifestObject[] {
+/**
+ * Parses every file of a cluster's output into its documents, each with an identity unique in the set.
+ * @param reader reads the documents of a text; pass one reader for many clusters, whose files are
+ * mostly copies of each other (their bodies are then shared: do not change them) @default a new one
+ */
+export function parseManifests(files: ClusterFiles, reader: RepeatedYamlReader = new RepeatedYamlReader()): ManifestObject[] {
   const objects: ManifestObject[] = [];
-  for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) objects.push(...parseFile(file, text));
+  for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) objects.push(...parseFile(file, text, reader));
   // the same object written twice (which validate would reject) must not hide one of them
   const seen = new Map<string, number>();
   return objects.map((o) => {
@@ -56,14 +61,26 @@ export function parseManifests(files: ClusterFiles): ManifestObject[] {
   });
 }
 
-function parseFile(file: string, text: string): ManifestObject[] {
+/** The documents of a file as data: read fast, or by the yaml package when js-yaml refuses it; undefined when it is not valid YAML. */
+function readBodies(text: string, reader: RepeatedYamlReader): unknown[] | undefined {
+  const fast = reader.read(text);
+  if (fast !== undefined) return fast;
   const documents = parseAllDocuments(text, { prettyErrors: false });
-  const failed = !Array.isArray(documents) || documents.some((d) => d.errors.length > 0);
-  if (failed) return [{ id: `file:${file}`, file, component: componentOf(file, undefined), secret: false, body: undefined, unparsable: text }];
+  if (!Array.isArray(documents) || documents.some((d) => d.errors.length > 0)) return undefined;
+  try {
+    return documents.map((d) => d.toJS() as unknown);
+  } catch {
+    // aliases that expand without bound ("billion laughs"): kept as text, like a file that does not parse
+    return undefined;
+  }
+}
+
+function parseFile(file: string, text: string, reader: RepeatedYamlReader): ManifestObject[] {
+  const bodies = readBodies(text, reader);
+  if (bodies === undefined) return [{ id: `file:${file}`, file, component: componentOf(file, undefined), secret: false, body: undefined, unparsable: text }];
   const out: ManifestObject[] = [];
   let unnamed = 0;
-  for (const document of documents) {
-    const body: unknown = document.toJS();
+  for (const body of bodies) {
     if (body === null || body === undefined) continue;
     const apiVersion = stringField(body, ['apiVersion']);
     const kind = stringField(body, ['kind']);

@@ -1,4 +1,4 @@
-import type { App } from 'cdk8s';
+import { ApiObject, type App, Chart, DependencyGraph } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Component, LAYERS, type Layer, type OutputFolder } from '../component.js';
 import { toYamlDocument, toYamlStream } from './canonical-yaml.js';
@@ -21,6 +21,23 @@ export function componentsOf(app: Construct): Component[] {
 }
 
 /**
+ * The Kubernetes objects of each component, as `Chart.toJson()` gives them. That call infers the
+ * dependencies of the whole app and validates all of it every time, which makes rendering the
+ * components one by one quadratic; so it runs once, for the first component, and the others'
+ * objects are taken the way it takes them: the chart's own API objects in dependency order.
+ */
+function renderComponents(components: readonly Component[]): [Component, unknown[]][] {
+  return components.map((component, i) => {
+    if (i === 0) return [component, component.toJson()];
+    const objects = new DependencyGraph(component.node)
+      .topology()
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === component)
+      .map((o) => o.toJson());
+    return [component, objects];
+  });
+}
+
+/**
  * Renders every component of the app into `<layer>/<component>.yaml` and each layer's
  * `kustomization.yaml`, which lists the layer's files so Flux applies exactly these.
  * Every layer folder exists, even when empty, so the layer Kustomizations never point at nothing.
@@ -35,8 +52,8 @@ export function renderApp(app: App, extraFiles: readonly ExtraFile[] = []): Rend
     byLayer.get(folder as Layer)?.push(relative);
   };
   const owners = new Map<string, Component>();
-  for (const component of componentsOf(app)) {
-    const objects = component.toJson() as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } }[];
+  for (const [component, rendered] of renderComponents(componentsOf(app))) {
+    const objects = rendered as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } }[];
     for (const o of objects) {
       // the API group, not the version: the same object served in two versions is still one object
       const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';

@@ -9,7 +9,11 @@ export interface ReplaceTreeOptions {
   readonly keep: readonly string[];
 }
 
-/** Reads every generated file of a folder (all but the kept entries), keyed by relative path. */
+/**
+ * Reads every generated file of a folder (all but the kept entries), keyed by relative path.
+ * @throws Error naming the entry when one is a symbolic link or not a plain file: generated output
+ * never holds one, and following it could read outside the repository (or block, for a FIFO)
+ */
 export function readTree(dir: string, options: ReplaceTreeOptions): Map<string, string> {
   const files = new Map<string, string>();
   if (!existsSync(dir)) return files;
@@ -18,7 +22,11 @@ export function readTree(dir: string, options: ReplaceTreeOptions): Map<string, 
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
       if (!relative && (options.keep.includes(entry.name) || isScratch(entry.name))) continue;
       if (entry.isDirectory()) walk(rel);
-      else files.set(rel, readFileSync(path.join(dir, rel), 'utf8'));
+      else if (entry.isFile()) files.set(rel, readFileSync(path.join(dir, rel), 'utf8'));
+      else {
+        const what = entry.isSymbolicLink() ? 'a symbolic link' : 'not a regular file or folder';
+        throw new Error(`${path.join(dir, rel)}: is ${what}; generated output holds plain files and folders only (remove it, then run ck8s synth)`);
+      }
     }
   };
   walk('');

@@ -21,6 +21,11 @@ export interface AdmissionRequest {
   readonly namespace?: string;
   /** @default an anonymous user with no groups */
   readonly userInfo?: UserInfo;
+  /**
+   * The Namespace object of the request's namespace, as `namespaceObject` shows it.
+   * @default a namespace with only its name (no labels or annotations); none for a cluster-scoped request
+   */
+  readonly namespaceObject?: unknown;
 }
 
 /** A rule a request violates, with the message the API server would return. */

@@ -1,5 +1,5 @@
-import { celEnv, celError, parse, plan, type CelEnv, type CelInput, type CelResult } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelEnv, CelInput, CelResult } from '@bufbuild/cel';
+import { celLibrary } from './cel-library.js';
 
 /** A compiled expression: evaluates against bindings and returns errors as values, never throwing. */
 export type CelProgram = (bindings: Record<string, CelInput>) => CelResult;
@@ -10,7 +10,7 @@ export type CelProgram = (bindings: Record<string, CelInput>) => CelResult;
  * a broken expression is a violation (as under failurePolicy Fail) rather than a crash.
  */
 export class CelPrograms {
-  private readonly env: CelEnv = celEnv({ funcs: strings });
+  private celEnv: CelEnv | undefined;
   private readonly programs = new Map<string, CelProgram>();
 
   /** The program for `expression`, compiled on first use. */
@@ -26,6 +26,7 @@ export class CelPrograms {
   /** Why `expression` does not compile, or undefined when it does. */
   compileError(expression: string): string | undefined {
     try {
+      const { plan, parse } = celLibrary().cel;
       plan(this.env, parse(expression));
       return undefined;
     } catch (e) {
@@ -33,7 +34,14 @@ export class CelPrograms {
     }
   }
 
+  /** The CEL environment, made on first use (with the library). */
+  private get env(): CelEnv {
+    this.celEnv ??= celLibrary().cel.celEnv({ funcs: celLibrary().ext.strings });
+    return this.celEnv;
+  }
+
   private compile(expression: string): CelProgram {
+    const { celError, parse, plan } = celLibrary().cel;
     let evaluate: (bindings: Record<string, CelInput>) => CelResult;
     try {
       evaluate = plan(this.env, parse(expression)) as (bindings: Record<string, CelInput>) => CelResult;

@@ -25,6 +25,12 @@ export interface EvaluateManifestsOptions {
   readonly namespace?: string;
   /** Rules skipped in a namespace. @default none */
   readonly exceptions?: readonly RuleException[];
+  /**
+   * Namespace objects by name, for rules that read `namespaceObject` (e.g. a tenant's allowed hosts).
+   * Namespaces among the documents are used too, ahead of these.
+   * @default none: a namespace has only its name
+   */
+  readonly namespaces?: ReadonlyMap<string, unknown>;
   /** @default a shared evaluator */
   readonly evaluator?: PolicyEvaluator;
 }
@@ -63,6 +69,12 @@ export function evaluateManifests(
   const evaluator = options.evaluator ?? SHARED_POLICY_EVALUATOR;
   const level = options.level;
   const selected = level ? rules.filter((rule) => rule.level !== undefined && LEVEL_RANK[rule.level] <= LEVEL_RANK[level]) : rules;
+  const namespaces = new Map(options.namespaces ?? []);
+  for (const { object } of documents) {
+    const raw = isRecord(object) ? object : {};
+    const metadata = isRecord(raw['metadata']) ? raw['metadata'] : {};
+    if (raw['apiVersion'] === 'v1' && raw['kind'] === 'Namespace' && typeof metadata['name'] === 'string') namespaces.set(metadata['name'], object);
+  }
 
   return documents.map(({ file, object }) => {
     const raw = isRecord(object) ? object : {};
@@ -82,7 +94,8 @@ export function evaluateManifests(
       return inScope && !excepted;
     });
 
-    const evaluations = evaluator.evaluateRules(applicable, { object, operation: 'CREATE', namespace });
+    const namespaceObject = namespace !== undefined ? namespaces.get(namespace) : undefined;
+    const evaluations = evaluator.evaluateRules(applicable, { object, operation: 'CREATE', namespace, ...(namespaceObject !== undefined ? { namespaceObject } : {}) });
     const violations = evaluations.flatMap((evaluation) =>
       evaluation.violations.map((violation) => ({ policy: `ck8s-${violation.rule}`, message: violation.message })),
     );

@@ -46,7 +46,13 @@ function readManifestFile(file: string): ManifestDocument[] {
   parseAllDocuments(text).forEach((document, index) => {
     const error = document.errors[0];
     if (error) throw new Error(`invalid yaml in ${file} (document ${index + 1}): ${error.message}`);
-    const object: unknown = document.toJS({ maxAliasCount: 100 });
+    let object: unknown;
+    try {
+      object = document.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // e.g. aliases that expand without bound ("billion laughs")
+      throw new Error(`cannot read ${file} (document ${index + 1}): ${(e as Error).message.charAt(0).toLowerCase()}${(e as Error).message.slice(1)}`);
+    }
     if (object === null || object === undefined) return;
     if (typeof object !== 'object' || Array.isArray(object)) {
       throw new Error(`invalid manifest in ${file} (document ${index + 1}): expected a kubernetes object, got ${Array.isArray(object) ? 'a list' : typeof object}`);

@@ -1,4 +1,5 @@
-import { isCelError, type CelInput, type CelResult } from '@bufbuild/cel';
+import type { CelInput, CelResult } from '@bufbuild/cel';
+import { celLibrary } from './cel-library.js';
 import type { AdmissionRule, CelValidation, Operation, ResourceMatch } from '../admission-rule.js';
 import type { AdmissionRequest, RuleEvaluation, RuleViolation } from './admission-request.js';
 import { celInput, toCelObject } from './cel-input.js';
@@ -54,24 +55,31 @@ export class PolicyEvaluator {
     const operation = request.operation ?? 'CREATE';
     const namespace = request.namespace ?? (typeof metadata['namespace'] === 'string' ? metadata['namespace'] : '');
     const slash = apiVersion.indexOf('/');
+    const name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+    // the API server leaves empty name, namespace and subResource out (omitempty): has() is false,
+    // and reading one is an error (e.g. request.namespace of a cluster-scoped object)
     const requestBinding = {
       operation,
-      namespace,
-      name: typeof metadata['name'] === 'string' ? metadata['name'] : '',
+      ...(namespace ? { namespace } : {}),
+      ...(name ? { name } : {}),
       kind: { group: slash < 0 ? '' : apiVersion.slice(0, slash), version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1), kind },
       resource: resource ?? { group: '', version: '', resource: '' },
-      subResource: request.subResource ?? '',
+      ...(request.subResource ? { subResource: request.subResource } : {}),
       userInfo: { username: request.userInfo?.username ?? '', groups: [...(request.userInfo?.groups ?? [])] },
       dryRun: false,
     };
+    // built-in kinds reach CEL as the API server re-encodes its Go types: empty lists left out
+    const conversion = { dropEmptyLists: resource !== undefined && !resource.custom };
+    const namespaceObject = request.namespaceObject ?? (namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } : undefined);
     return {
       resource,
       subResource: request.subResource ?? '',
       operation,
       bindings: {
-        object: celInput(toCelObject(request.object)),
-        oldObject: celInput(toCelObject(request.oldObject)),
+        object: celInput(toCelObject(request.object, conversion)),
+        oldObject: celInput(toCelObject(request.oldObject, conversion)),
         request: celInput(toCelObject(requestBinding)),
+        namespaceObject: celInput(toCelObject(namespaceObject, { dropEmptyLists: true })),
       },
       variables: new Map(),
     };
@@ -87,7 +95,7 @@ export class PolicyEvaluator {
     const conditionErrors: string[] = [];
     for (const condition of rule.matchConditions ?? []) {
       const result = this.programs.get(condition.expression)(context.bindings);
-      if (isCelError(result)) conditionErrors.push(`match condition ${condition.name} failed: ${result.message}`);
+      if (celLibrary().cel.isCelError(result)) conditionErrors.push(`match condition ${condition.name} failed: ${result.message}`);
       else if (result !== true) return { applies: false, violations: [] };
     }
     if (conditionErrors.length > 0) {
@@ -101,7 +109,7 @@ export class PolicyEvaluator {
       const result = this.programs.get(validation.expression)(bindings);
       if (result === true) continue;
       const message = this.messageOf(validation, bindings);
-      if (isCelError(result)) violations.push({ rule: rule.id, message: `${message} (expression error: ${result.message})` });
+      if (celLibrary().cel.isCelError(result)) violations.push({ rule: rule.id, message: `${message} (expression error: ${result.message})` });
       else if (typeof result !== 'boolean') violations.push({ rule: rule.id, message: `${message} (expression returned a non-boolean value)` });
       else violations.push({ rule: rule.id, message });
     }
@@ -122,7 +130,7 @@ export class PolicyEvaluator {
         result = this.programs.get(variable.expression)({ ...context.bindings, variables: variables as unknown as CelInput });
         context.variables.set(key, result);
       }
-      if (!isCelError(result)) variables.set(variable.name, result);
+      if (!celLibrary().cel.isCelError(result)) variables.set(variable.name, result);
     });
     return variables;
   }

@@ -3,7 +3,12 @@ export interface GroupVersionResource {
   readonly group: string;
   readonly version: string;
   readonly resource: string;
+  /** Served by a CustomResourceDefinition rather than built into the API server. @default false */
+  readonly custom?: boolean;
 }
+
+/** Kinds of custom resources (by `<group>/<Kind>`) whose objects the API server keeps as sent. */
+const CUSTOM: ReadonlySet<string> = new Set(['gateway.networking.k8s.io/HTTPRoute', 'gateway.networking.k8s.io/GRPCRoute', 'gateway.networking.k8s.io/TLSRoute']);
 
 /** Plural resource names of the kinds offline evaluation knows, by `<group>/<Kind>` (core group empty). */
 const RESOURCES: ReadonlyMap<string, string> = new Map([
@@ -15,6 +20,8 @@ const RESOURCES: ReadonlyMap<string, string> = new Map([
   ['/Secret', 'secrets'],
   ['/ServiceAccount', 'serviceaccounts'],
   ['/PersistentVolumeClaim', 'persistentvolumeclaims'],
+  ['/ResourceQuota', 'resourcequotas'],
+  ['/LimitRange', 'limitranges'],
   ['apps/Deployment', 'deployments'],
   ['apps/StatefulSet', 'statefulsets'],
   ['apps/DaemonSet', 'daemonsets'],
@@ -27,6 +34,9 @@ const RESOURCES: ReadonlyMap<string, string> = new Map([
   ['rbac.authorization.k8s.io/ClusterRole', 'clusterroles'],
   ['rbac.authorization.k8s.io/RoleBinding', 'rolebindings'],
   ['rbac.authorization.k8s.io/ClusterRoleBinding', 'clusterrolebindings'],
+  ['gateway.networking.k8s.io/HTTPRoute', 'httproutes'],
+  ['gateway.networking.k8s.io/GRPCRoute', 'grpcroutes'],
+  ['gateway.networking.k8s.io/TLSRoute', 'tlsroutes'],
 ]);
 
 /**
@@ -40,5 +50,5 @@ export function resourceOfKind(apiVersion: string, kind: string): GroupVersionRe
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
   const resource = RESOURCES.get(`${group}/${kind}`);
   if (!resource || !version) return undefined;
-  return { group, version, resource };
+  return CUSTOM.has(`${group}/${kind}`) ? { group, version, resource, custom: true } : { group, version, resource };
 }

@@ -52,7 +52,8 @@ function rank(level: string): number {
   return LEVELS.indexOf(level);
 }
 
-function args(context: ControlContext): { kubeadm: Map<string, string>; talos: Record<string, string> } {
+/** The kube-apiserver flags of the node files: kubeadm's extraArgs list and Talos' extraArgs map. */
+export function apiServerFlags(context: ControlContext): { kubeadm: Map<string, string>; talos: Record<string, string> } {
   const kubeadm = new Map<string, string>((context.nodeFiles.get('kubeadm-patch.yaml')?.doc?.apiServer?.extraArgs ?? []).map((a: any) => [a.name, a.value]));
   const talos = context.nodeFiles.get('talos-patch.yaml')?.doc?.cluster?.apiServer?.extraArgs ?? {};
   return { kubeadm, talos };
@@ -77,7 +78,7 @@ export const AUDIT_CONTROLS: readonly Control[] = [
         if (probe.atLeast && rank(level) < rank(probe.atLeast)) findings.push(`${file.file}: ${probe.what} is logged at ${level}, needs at least ${probe.atLeast}`);
         if (probe.atMost && rank(level) > rank(probe.atMost)) findings.push(`${file.file}: ${probe.what} is logged at ${level}, which would record its contents (at most ${probe.atMost})`);
       }
-      const { kubeadm } = args(context);
+      const { kubeadm } = apiServerFlags(context);
       for (const flag of ['audit-policy-file', 'audit-log-path', 'audit-log-maxage', 'audit-log-maxbackup', 'audit-log-maxsize']) {
         if (!kubeadm.get(flag)) findings.push(`node/kubeadm-patch.yaml: kube-apiserver flag --${flag} is not set`);
       }
@@ -94,7 +95,7 @@ export const AUDIT_CONTROLS: readonly Control[] = [
     nsa: ['Authentication and authorization'],
     kubescape: [],
     evaluate: (context) => {
-      const { kubeadm, talos } = args(context);
+      const { kubeadm, talos } = apiServerFlags(context);
       const findings: string[] = [];
       for (const [where, get] of [
         ['node/kubeadm-patch.yaml', (k: string) => kubeadm.get(k)],

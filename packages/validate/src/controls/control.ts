@@ -31,6 +31,16 @@ export interface ControlMapping {
   readonly kubescape: readonly string[];
 }
 
+/** An admission rule the cluster enforces below deny, as its binding records it. */
+export interface WeakenedRule {
+  /** The policy, e.g. `ck8s-image-tag`. */
+  readonly policy: string;
+  /** What a violation does instead of being denied. */
+  readonly enforcement: 'warn' | 'audit';
+  /** Why, from the binding's platform.ck8s.io/enforcement-reason annotation. */
+  readonly reason: string;
+}
+
 export interface ControlOutcome {
   /** What was wrong; the control passes when empty. */
   readonly findings: readonly string[];
@@ -38,6 +48,8 @@ export interface ControlOutcome {
   readonly objects: readonly string[];
   /** Configured exceptions that weaken the control, with their reasons. @default none */
   readonly exceptions?: readonly string[];
+  /** Rules enforced below deny everywhere, with their reasons: the control then holds only as a warning or audit record. @default none */
+  readonly weakened?: readonly WeakenedRule[];
 }
 
 /** One platform invariant, checked on the generated output. */
@@ -51,10 +63,12 @@ export interface Control extends ControlMapping {
 export interface ControlResult extends ControlMapping {
   readonly id: string;
   readonly title: string;
-  readonly status: 'pass' | 'fail';
+  /** fail: findings; weakened: no findings, but a rule it stands on does not deny; pass: neither. */
+  readonly status: 'pass' | 'weakened' | 'fail';
   readonly findings: readonly string[];
   readonly objects: readonly string[];
   readonly exceptions: readonly string[];
+  readonly weakened: readonly WeakenedRule[];
 }
 
 /** `file: Kind namespace/name`, the way controls cite evidence. */

@@ -17,10 +17,11 @@ export function evaluateControls(context: ControlContext, controls: readonly Con
       cis: control.cis,
       nsa: control.nsa,
       kubescape: control.kubescape,
-      status: outcome.findings.length === 0 ? 'pass' : 'fail',
+      status: outcome.findings.length > 0 ? 'fail' : (outcome.weakened ?? []).length > 0 ? 'weakened' : 'pass',
       findings: outcome.findings,
       objects: outcome.objects,
       exceptions: outcome.exceptions ?? [],
+      weakened: outcome.weakened ?? [],
     };
   });
 }

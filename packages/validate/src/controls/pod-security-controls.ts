@@ -1,5 +1,23 @@
-import { POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
-import { type Control, type ControlContext, describeObject, ofKind, type OutputObject } from './control.js';
+import { ENFORCEMENT_REASON_ANNOTATION, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
+import { apiServerFlags } from './audit-controls.js';
+import { type Control, type ControlContext, type ControlOutcome, describeObject, ofKind, type OutputObject, type WeakenedRule } from './control.js';
+
+/** Admission plugins the API server must run beyond its defaults (see @ck8s/apiserver). */
+const REQUIRED_ADMISSION_PLUGINS = ['DenyServiceExternalIPs'];
+
+/** The API server flags of the node files turn on the admission plugins the platform relies on. */
+function admissionPluginFindings(context: ControlContext): string[] {
+  const { kubeadm, talos } = apiServerFlags(context);
+  const findings: string[] = [];
+  for (const [where, value] of [
+    ['node/kubeadm-patch.yaml', kubeadm.get('enable-admission-plugins')],
+    ['node/talos-patch.yaml', talos['enable-admission-plugins']],
+  ] as const) {
+    const enabled = String(value ?? '').split(',');
+    for (const plugin of REQUIRED_ADMISSION_PLUGINS.filter((p) => !enabled.includes(p))) findings.push(`${where}: enable-admission-plugins does not include ${plugin}`);
+  }
+  return findings;
+}
 
 const ENFORCE = 'pod-security.kubernetes.io/enforce';
 const TENANT = 'platform.ck8s.io/tenant';
@@ -11,6 +29,7 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
   const findings: string[] = [];
   const evidence: string[] = [];
   const exceptions: string[] = [];
+  const weakened: WeakenedRule[] = [];
   for (const name of names) {
     const policy = policies.find((p) => p.doc.metadata.name === name);
     const binding = bindings.find((b) => b.doc.spec?.policyName === name);
@@ -23,7 +42,12 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
     if (policy) evidence.push(describeObject(policy), describeObject(binding));
     const actions: string[] = binding.doc.spec?.validationActions ?? [];
     if (actions.length === 0) findings.push(`binding ${binding.doc.metadata.name} has no validation actions`);
-    if (!actions.includes('Deny')) exceptions.push(`${name}: enforcement ${actions.join('+') || 'none'} (not Deny) by configuration`);
+    if (actions.length > 0 && !actions.includes('Deny')) {
+      // a rule that does not deny is an exception for every tenant: it holds only with a reason
+      const reason = String(binding.doc.metadata.annotations?.[ENFORCEMENT_REASON_ANNOTATION] ?? '').trim();
+      if (!reason) findings.push(`binding ${binding.doc.metadata.name} does not deny (${actions.join('+')}) and gives no reason (${ENFORCEMENT_REASON_ANNOTATION})`);
+      else weakened.push({ policy: name, enforcement: actions.includes('Warn') ? 'warn' : 'audit', reason });
+    }
     const excepted = binding.doc.metadata.annotations?.['platform.ck8s.io/exceptions'];
     if (excepted) for (const line of String(excepted).split('\n')) exceptions.push(`${name}: ${line}`);
     const selector = binding.doc.spec?.matchResources?.namespaceSelector;
@@ -32,7 +56,7 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
     );
     if (!tenantsOrDefault) findings.push(`binding ${binding.doc.metadata.name} does not select tenant namespaces`);
   }
-  return { findings, objects: evidence, exceptions };
+  return { findings, objects: evidence, exceptions, weakened };
 }
 
 function namespacesOf(objects: readonly OutputObject[]): OutputObject[] {
@@ -76,11 +100,14 @@ export const POD_SECURITY_CONTROLS: readonly Control[] = [
   },
   {
     id: 'CK8S-ADM-002',
-    title: 'platform admission rules: allowed registries, pinned tags, resource requests and limits, no default namespace, service types, network and RBAC guards',
+    title: 'platform admission rules: allowed registries, pinned tags, resource requests and limits, no default namespace, service types and external IPs, tenant hosts, network and RBAC guards, protected platform objects',
     cis: ['5.7.4', '5.1.1'],
     nsa: ['Kubernetes Pod security', 'Network separation and hardening'],
     kubescape: ['C-0001', 'C-0004', 'C-0009', 'C-0050', 'C-0061', 'C-0075', 'C-0078'],
-    evaluate: (context) => checkPolicies(context, context.expectedPolicies.platform),
+    evaluate: (context): ControlOutcome => {
+      const outcome = checkPolicies(context, context.expectedPolicies.platform);
+      return { ...outcome, findings: [...outcome.findings, ...admissionPluginFindings(context)] };
+    },
   },
   {
     id: 'CK8S-TEN-001',
@@ -95,7 +122,10 @@ export const POD_SECURITY_CONTROLS: readonly Control[] = [
       for (const ns of namespacesOf(objects).filter((n) => n.doc.metadata.labels?.[TENANT])) {
         const quota = quotas.find((q) => q.doc.metadata.namespace === ns.doc.metadata.name);
         const hard = quota?.doc.spec?.hard ?? {};
-        if (!quota || !hard['limits.cpu'] || !hard['limits.memory']) findings.push(`tenant namespace ${ns.doc.metadata.name} has no ResourceQuota limiting cpu and memory`);
+        // CPU is capped by requests (the platform sets no CPU limits), memory by requests and limits
+        const missing = ['requests.cpu', 'requests.memory', 'limits.memory'].filter((r) => !hard[r]);
+        if (!quota) findings.push(`tenant namespace ${ns.doc.metadata.name} has no ResourceQuota capping cpu and memory`);
+        else if (missing.length > 0) findings.push(`${describeObject(quota)} does not cap ${missing.join(', ')}`);
         else evidence.push(describeObject(quota));
       }
       return { findings, objects: evidence };

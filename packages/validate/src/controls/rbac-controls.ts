@@ -1,7 +1,12 @@
 import { oidcGroup } from '@ck8s/core';
 import { type Control, type ControlContext, describeObject, ofKind, type OutputObject } from './control.js';
 
-const FORBIDDEN_SUBJECTS = ['system:anonymous', 'system:unauthenticated'];
+/** Subjects that stand for everyone (or every workload): binding them grants the role to all. */
+const FORBIDDEN_SUBJECTS = ['system:anonymous', 'system:unauthenticated', 'system:authenticated', 'system:serviceaccounts'];
+
+function forbidden(name: string): boolean {
+  return FORBIDDEN_SUBJECTS.includes(name) || name.startsWith('system:serviceaccounts:');
+}
 
 function operators(context: ControlContext): Set<string> {
   return new Set(context.cluster.rbac.operatorGroups.map(oidcGroup));
@@ -70,14 +75,14 @@ export const RBAC_CONTROLS: readonly Control[] = [
   },
   {
     id: 'CK8S-RBAC-003',
-    title: 'nothing is bound to system:anonymous or system:unauthenticated',
+    title: 'nothing is bound to everyone: system:anonymous, system:unauthenticated, system:authenticated or whole groups of service accounts',
     cis: ['5.1.1'],
     nsa: ['Authentication and authorization'],
     kubescape: [],
     evaluate: (context) => {
       const findings = bindings(context)
-        .filter((b) => subjectsOf(b).some((s) => FORBIDDEN_SUBJECTS.includes(s.name)))
-        .map((b) => `${describeObject(b)} binds ${subjectsOf(b).filter((s) => FORBIDDEN_SUBJECTS.includes(s.name)).map((s) => s.name).join(', ')}`);
+        .filter((b) => subjectsOf(b).some((s) => forbidden(s.name)))
+        .map((b) => `${describeObject(b)} binds ${subjectsOf(b).filter((s) => forbidden(s.name)).map((s) => s.name).join(', ')}`);
       return { findings, objects: bindings(context).map(describeObject) };
     },
   },
