@@ -39,7 +39,7 @@ export class Kubeconform {
     const dir = mkdtempSync(path.join(this.work, 'out-'));
     const paths = Object.entries(files).map(([name, objects]) => {
       const file = path.join(dir, `${name}.yaml`);
-      writeFileSync(file, toYamlStream(objects as Record<string, unknown>[]));
+      writeFileSync(file, toYamlStream(objects));
       return file;
     });
     const args = ['-strict', '-summary', '-verbose', '-output', 'json', '-kubernetes-version', KUBERNETES_VERSION, '-schema-location', this.coreSchemas, '-schema-location', `${mirror}/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`, ...paths];

@@ -45,12 +45,12 @@ describe('controls of ck8s validate', () => {
   });
 
   it('fails CK8S-ADM-002 when an admission policy is removed', async () => {
-    const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-image-tag$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-image-tag-disabled'));
+    const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n {2}name: ck8s-image-tag$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-image-tag-disabled'));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-002: admission policy ck8s-image-tag is missing');
   });
 
   it('fails CK8S-ADM-001 when a Pod Security check is no longer enforced', async () => {
-    const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/(policyName: ck8s-pss-privileged\n  validationActions:\n    - )Deny/, '$1Audit').replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports-off'));
+    const result = await validateAfter('policies/admission-policies.yaml', (t) => t.replace(/(policyName: ck8s-pss-privileged\n {2}validationActions:\n {4}- )Deny/, '$1Audit').replace(/^kind: ValidatingAdmissionPolicy\nmetadata:\n {2}name: ck8s-pss-host-ports$/m, 'kind: ValidatingAdmissionPolicy\nmetadata:\n  name: ck8s-pss-host-ports-off'));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: admission policy ck8s-pss-host-ports is missing');
     // a binding that does not deny holds only with a reason
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-ADM-001: binding ck8s-pss-privileged does not deny (Audit) and gives no reason (platform.ck8s.io/enforcement-reason)');
@@ -62,12 +62,12 @@ describe('controls of ck8s validate', () => {
   });
 
   it('fails CK8S-TEN-001 when a tenant quota stops capping CPU requests', async () => {
-    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace(/    requests\.cpu: "4"\n/, ''));
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace(/ {4}requests\.cpu: "4"\n/, ''));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: clusters/demo-wc/tenants/team-b.yaml: ResourceQuota team-b/tenant-quota does not cap requests.cpu');
   });
 
   it('fails CK8S-TEN-001 when a tenant loses its quota', async () => {
-    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('kind: ResourceQuota', 'kind: LimitRange').replace(/spec:\n  hard:\n(    .*\n)+/, 'spec:\n  limits: []\n'));
+    const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('kind: ResourceQuota', 'kind: LimitRange').replace(/spec:\n {2}hard:\n( {4}.*\n)+/, 'spec:\n  limits: []\n'));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-TEN-001: tenant namespace team-b has no ResourceQuota capping cpu and memory');
   });
 
@@ -78,7 +78,7 @@ describe('controls of ck8s validate', () => {
   });
 
   it('fails CK8S-RBAC-001 and -002 when a tenant group gets cluster-admin', async () => {
-    const result = await validateAfter('tenants/team-a.yaml', (t) => t.replace(/roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ck8s-tenant-reader/, 'roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin'));
+    const result = await validateAfter('tenants/team-a.yaml', (t) => t.replace(/roleRef:\n {2}apiGroup: rbac.authorization.k8s.io\n {2}kind: ClusterRole\n {2}name: ck8s-tenant-reader/, 'roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin'));
     expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-001: .*ClusterRoleBinding ck8s-tenant-reader-team-a grants cluster-admin to Group oidc:team-a-admins/);
     expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-002: .*grants wildcard rights/);
   });
@@ -95,13 +95,13 @@ describe('controls of ck8s validate', () => {
   });
 
   it('fails CK8S-AUD-001 when the audit policy would log secret contents', async () => {
-    const result = await validateAfter('node/audit-policy.yaml', (t) => t.replace(/- level: Metadata\n    resources:\n      - group: ""\n        resources:\n          - secrets/, '- level: RequestResponse\n    resources:\n      - group: ""\n        resources:\n          - secrets'));
+    const result = await validateAfter('node/audit-policy.yaml', (t) => t.replace(/- level: Metadata\n {4}resources:\n {6}- group: ""\n {8}resources:\n {10}- secrets/, '- level: RequestResponse\n    resources:\n      - group: ""\n        resources:\n          - secrets'));
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('CK8S-AUD-001: clusters/demo-wc/node/audit-policy.yaml: reading a Secret is logged at RequestResponse, which would record its contents (at most Metadata)');
   });
 
   it('fails CK8S-AUTH-001 when OIDC groups are not prefixed', async () => {
-    const result = await validateAfter('node/kubeadm-patch.yaml', (t) => t.replace(/    - name: oidc-groups-prefix\n      value: "?oidc:"?\n/, ''));
+    const result = await validateAfter('node/kubeadm-patch.yaml', (t) => t.replace(/ {4}- name: oidc-groups-prefix\n {6}value: "?oidc:"?\n/, ''));
     expect(result.stdout).toContain('control: clusters/demo-wc: CK8S-AUTH-001: node/kubeadm-patch.yaml: oidc-groups-prefix is missing');
   });
 });

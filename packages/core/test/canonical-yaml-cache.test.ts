@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { toYamlStream } from '../src/index.js';
+import type * as Yaml from 'yaml';
 
 // count the documents the yaml package really writes
 const yamlWrites = vi.hoisted(() => ({ count: 0 }));
 vi.mock('yaml', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('yaml')>();
+  const actual = await importOriginal<typeof Yaml>();
   return { ...actual, stringify: (...args: Parameters<typeof actual.stringify>) => (yamlWrites.count++, actual.stringify(...args)) };
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, hostCovers, loadFleet, tenantHosts, Workspace } from '../src/index.js';
+import { type ConfigError, hostCovers, loadFleet, tenantHosts, Workspace } from '../src/index.js';
 
 const COMMON =
   'kubernetesVersion: "1.33"\ngitops: { repository: https://git.example.com/f.git }\ncertificates: { issuer: private-ca }\nbackup: { enabled: false }\nregistry: { enabled: false }\nidentity: { enabled: false }\n';

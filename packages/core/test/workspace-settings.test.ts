@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, Workspace } from '../src/index.js';
+import { type ConfigError, Workspace } from '../src/index.js';
 
 function workspace(settings: string, env: NodeJS.ProcessEnv = {}): Workspace {
   const root = mkdtempSync(path.join(tmpdir(), 'ck8s-settings-'));

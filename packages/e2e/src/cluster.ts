@@ -370,7 +370,7 @@ export class LocalCluster {
   private async stopAll(): Promise<StopReport> {
     const started = Date.now();
     this.kubeClient?.close();
-    const stopping = (names: ClusterComponent[]) => Promise.all(names.map((n) => this.processes.get(n)?.stop()));
+    const stopping = (names: ClusterComponent[]) => Promise.all(names.map((n) => this.processes.get(n)?.stop() ?? Promise.resolve()));
     // clients first, so that they do not spin on a vanished API server; etcd last
     await Promise.all([stopping(CONTROLLERS), this.gitServer?.stop().catch(() => undefined)]);
     await stopping(['kube-apiserver']);

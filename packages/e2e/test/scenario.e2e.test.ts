@@ -328,7 +328,7 @@ async function admissionParity(): Promise<string[]> {
   const fixtureNamespace = parse(readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/namespace.yaml'), 'utf8')) as KubeObject;
   await cluster.createNamespace('parity', { 'platform.ck8s.io/tenant': 'parity' });
   const parity = await cluster.client.patch({ apiVersion: 'v1', kind: 'Namespace', name: 'parity' }, { metadata: { annotations: fixtureNamespace.metadata.annotations } });
-  const namespaces = new Map([['parity', parity as unknown]]);
+  const namespaces = new Map([['parity', parity]]);
   const rules = clusterRules(...wcConfig());
   const fixtures = [...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/pod-security')), ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/platform'))];
   // the API server enforces a new binding once its informer has it: wait until a known violation is denied

@@ -48,7 +48,7 @@ describe('kubeconform -strict on the generated objects', () => {
   });
 
   it('really checks the monitoring schemas: an unknown field and a bad interval are rejected', async () => {
-    const probe = (new AvailabilityProbes(testApp(), 'availability', { catalog, endpoints: [{ name: 'grafana', url: 'https://grafana.sc.example.com' }] }).toJson() as K8sObject[]).find(
+    const probe = (new AvailabilityProbes(testApp(), 'availability', { catalog, endpoints: [{ name: 'grafana', url: 'https://grafana.sc.example.com' }] }).toJson()).find(
       (o) => o.kind === 'Probe',
     );
     const result = await kubeconform.run({

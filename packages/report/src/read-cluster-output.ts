@@ -16,7 +16,7 @@ export interface ClusterOutput {
   readonly podSecurityExceptions: readonly PolicyExceptionReport[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Doc = any;
 
 interface ParsedFile {

@@ -125,7 +125,7 @@ function walkList(before: unknown[], after: unknown[], path: PathSegment[], out:
 function listKey(before: unknown[], after: unknown[]): string | undefined {
   for (const field of LIST_KEYS) {
     const keys = (list: unknown[]): string[] | undefined => {
-      const values = list.map((e) => (isMapping(e) && typeof e[field] === 'string' ? (e[field] as string) : undefined));
+      const values = list.map((e) => (isMapping(e) && typeof e[field] === 'string' ? (e[field]) : undefined));
       if (values.some((v) => v === undefined) || new Set(values).size !== values.length) return undefined;
       return values as string[];
     };

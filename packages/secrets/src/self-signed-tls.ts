@@ -49,7 +49,7 @@ export async function selfSignedTls(props: SelfSignedTlsProps): Promise<TlsFiles
   const x509 = await loadX509();
   const now = props.now ?? new Date();
   const until = (days: number): Date => new Date(now.getTime() + days * 86_400_000);
-  const caKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const caKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']));
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: props.caSubject ?? `CN=${props.dnsNames[0]} CA`,
@@ -63,7 +63,7 @@ export async function selfSignedTls(props: SelfSignedTlsProps): Promise<TlsFiles
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
     ],
   });
-  const leafKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const leafKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']));
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: props.subject,

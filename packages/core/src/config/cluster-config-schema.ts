@@ -100,7 +100,7 @@ const enforcementAction = z.enum(['deny', 'warn', 'audit'], { error: 'is not an 
 const policy = z
   .strictObject({
     allowedRegistries: z
-      .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._\/-]+)?$/, { error: 'is not a registry host, optionally with a port and path (e.g. registry.example.com/team-a)' }))
+      .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._/-]+)?$/, { error: 'is not a registry host, optionally with a port and path (e.g. registry.example.com/team-a)' }))
       .optional()
       .describe('Registries tenant images may come from. Default: the registry of the service cluster (registry.<service cluster domain>).'),
     enforcement: z

@@ -17,7 +17,7 @@ export type RenderedTree = Map<string, string>;
 
 /** Components of an app in construct order. */
 export function componentsOf(app: Construct): Component[] {
-  return app.node.findAll().filter(Component.isComponent);
+  return app.node.findAll().filter((c) => Component.isComponent(c));
 }
 
 /**

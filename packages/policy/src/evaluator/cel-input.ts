@@ -42,10 +42,10 @@ export function toCelObject(value: unknown, options: ToCelObjectOptions = {}): C
     return map;
   }
   // Dates, functions and the like never come out of a Kubernetes manifest.
-  throw new Error(`unsupported value in kubernetes object: ${String(value)}`);
+  throw new Error(`unsupported value in kubernetes object: ${Object.prototype.toString.call(value)}`);
 }
 
 /** The converted object as a CEL binding. */
 export function celInput(value: CelObjectValue | undefined): CelInput {
-  return (value ?? null) as CelInput;
+  return (value ?? null);
 }

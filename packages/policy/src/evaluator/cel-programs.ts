@@ -44,7 +44,7 @@ export class CelPrograms {
     const { celError, parse, plan } = celLibrary().cel;
     let evaluate: (bindings: Record<string, CelInput>) => CelResult;
     try {
-      evaluate = plan(this.env, parse(expression)) as (bindings: Record<string, CelInput>) => CelResult;
+      evaluate = plan(this.env, parse(expression));
     } catch (e) {
       const error = celError(`invalid cel expression "${expression}": ${e instanceof Error ? e.message : String(e)}`);
       return () => error;
