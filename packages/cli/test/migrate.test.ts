@@ -10,10 +10,26 @@ describe('ck8s migrate scan', () => {
   it('writes the versioned JSON scan and the fix folder, and proves the fixes with kustomize and the policy evaluator', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'ck8s-migrate-'));
     const inputs = snapshot(path.join(REPO_ROOT, SHOP));
-    const result = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--cluster', 'demo-wc', '--output', 'json', '--out', out, '--fix', path.join(out, 'fix')]);
-    expect(result.stderr).toContain('migrate scan: 22 object(s), 15 cloud dependencies, 11 migration steps, 5 denied by demo-wc\'s admission, 5 API version finding(s)');
+    const result = await ck8s(REPO_ROOT, [
+      'migrate',
+      'scan',
+      SHOP,
+      '--cluster',
+      'demo-wc',
+      '--output',
+      'json',
+      '--out',
+      out,
+      '--fix',
+      path.join(out, 'fix'),
+    ]);
+    expect(result.stderr).toContain(
+      "migrate scan: 22 object(s), 15 cloud dependencies, 11 migration steps, 5 denied by demo-wc's admission, 5 API version finding(s)",
+    );
     // the Ingress's fix is the host in the tenant's cluster.yaml entry, which the scan proposes and the test of @ck8s/migrate proves
-    expect(result.stderr).toContain(`migrate scan: 4 patch(es) written to ${path.join(out, 'fix')}; with them 1 of 22 object(s) denied (Ingress shop/storefront: their fixes need the decisions the report lists)`);
+    expect(result.stderr).toContain(
+      `migrate scan: 4 patch(es) written to ${path.join(out, 'fix')}; with them 1 of 22 object(s) denied (Ingress shop/storefront: their fixes need the decisions the report lists)`,
+    );
     expect(result.code).toBe(0);
     const scan = JSON.parse(readFileSync(path.join(out, 'migration-scan.json'), 'utf8'));
     expect(scan.version).toBe(1);
@@ -32,14 +48,21 @@ describe('ck8s migrate scan', () => {
     const second = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--cluster', 'demo-wc']);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe(second.stdout);
-    for (const heading of ['## 1. Inventory', '## 2. Cloud dependencies', '## 3. Dependency matrix and migration order', '## 4. Admission pre-check against demo-wc', '## 5. API versions', '## 6. Tenant stub']) {
+    for (const heading of [
+      '## 1. Inventory',
+      '## 2. Cloud dependencies',
+      '## 3. Dependency matrix and migration order',
+      '## 4. Admission pre-check against demo-wc',
+      '## 5. API versions',
+      '## 6. Tenant stub',
+    ]) {
       expect(first.stdout).toContain(heading);
     }
     expect(first.stdout).toContain('1. **service** Azure Cosmos DB shop-catalog → TiKV');
     expect(first.stdout).not.toContain('PLANTED');
   });
 
-  it('writes one static HTML page with the fleet report\'s styles and no secret', async () => {
+  it("writes one static HTML page with the fleet report's styles and no secret", async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'ck8s-migrate-html-'));
     const result = await ck8s(REPO_ROOT, ['migrate', 'scan', SHOP, '--cluster', 'demo-wc', '--output', 'html', '--out', out]);
     expect(result.code).toBe(0);

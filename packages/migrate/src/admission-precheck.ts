@@ -120,7 +120,10 @@ function podFix(rule: string, object: InputObject, spec: Record<string, unknown>
       });
       for (const c of needs) {
         const add = list(record(securityOf(c.container)['capabilities'])['add']);
-        patch.containerSecurity(c.field, str(c.container['name']) ?? '')['capabilities'] = { drop: ['ALL'], ...(add.length > 0 ? { add: add.filter((a) => a === 'NET_BIND_SERVICE') } : {}) };
+        patch.containerSecurity(c.field, str(c.container['name']) ?? '')['capabilities'] = {
+          drop: ['ALL'],
+          ...(add.length > 0 ? { add: add.filter((a) => a === 'NET_BIND_SERVICE') } : {}),
+        };
       }
       return fix(`set securityContext.capabilities.drop: [ALL] (and add at most NET_BIND_SERVICE) on container(s) ${names(needs)}`);
     }
@@ -133,21 +136,28 @@ function podFix(rule: string, object: InputObject, spec: Record<string, unknown>
       if (podSc['runAsNonRoot'] !== true) patch.podSecurity()['runAsNonRoot'] = true;
       const needs = containers.filter((c) => securityOf(c.container)['runAsNonRoot'] === false);
       for (const c of needs) patch.containerSecurity(c.field, str(c.container['name']) ?? '')['runAsNonRoot'] = true;
-      return fix(`set the pod's securityContext.runAsNonRoot: true${needs.length > 0 ? ` and on container(s) ${names(needs)}` : ''}; the image must run as a non-root USER (or set runAsUser)`);
+      return fix(
+        `set the pod's securityContext.runAsNonRoot: true${needs.length > 0 ? ` and on container(s) ${names(needs)}` : ''}; the image must run as a non-root USER (or set runAsUser)`,
+      );
     }
     case 'pss-run-as-user': {
       if (podSc['runAsUser'] === 0) patch.podSecurity()['runAsUser'] = NON_ROOT_UID;
       const needs = containers.filter((c) => securityOf(c.container)['runAsUser'] === 0);
       for (const c of needs) patch.containerSecurity(c.field, str(c.container['name']) ?? '')['runAsUser'] = NON_ROOT_UID;
-      return fix(`run as user ${NON_ROOT_UID} instead of root (0)${needs.length > 0 ? ` in container(s) ${names(needs)}` : ' in the pod'}; the files the image writes must allow that user`);
+      return fix(
+        `run as user ${NON_ROOT_UID} instead of root (0)${needs.length > 0 ? ` in container(s) ${names(needs)}` : ' in the pod'}; the files the image writes must allow that user`,
+      );
     }
     case 'pss-seccomp-restricted':
     case 'pss-seccomp-baseline': {
       const allowed = (sc: Record<string, unknown>) => ['RuntimeDefault', 'Localhost'].includes(str(record(sc['seccompProfile'])['type']) ?? '');
-      if (!allowed(podSc) && (rule === 'pss-seccomp-restricted' || str(record(podSc['seccompProfile'])['type']) === 'Unconfined')) patch.podSecurity()['seccompProfile'] = { type: 'RuntimeDefault' };
+      if (!allowed(podSc) && (rule === 'pss-seccomp-restricted' || str(record(podSc['seccompProfile'])['type']) === 'Unconfined'))
+        patch.podSecurity()['seccompProfile'] = { type: 'RuntimeDefault' };
       const needs = containers.filter((c) => str(record(securityOf(c.container)['seccompProfile'])['type']) === 'Unconfined');
       for (const c of needs) patch.containerSecurity(c.field, str(c.container['name']) ?? '')['seccompProfile'] = { type: 'RuntimeDefault' };
-      return fix(`set the pod's securityContext.seccompProfile.type: RuntimeDefault${needs.length > 0 ? ` and replace Unconfined in container(s) ${names(needs)}` : ''}`);
+      return fix(
+        `set the pod's securityContext.seccompProfile.type: RuntimeDefault${needs.length > 0 ? ` and replace Unconfined in container(s) ${names(needs)}` : ''}`,
+      );
     }
     case 'pss-host-namespaces': {
       for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[field] === true) patch.pod[field] = false;
@@ -169,13 +179,17 @@ function podFix(rule: string, object: InputObject, spec: Record<string, unknown>
       for (const c of needs) {
         const requests = record(record(c.container['resources'])['requests']);
         const limits = record(record(c.container['resources'])['limits']);
-        const cpu = requests['cpu'] ?? limits['cpu'] ?? DEFAULT_RESOURCES.cpu;
-        const memory = requests['memory'] ?? limits['memory'] ?? DEFAULT_RESOURCES.memory;
-        const memoryLimit = limits['memory'] ?? (requests['memory'] !== undefined ? requests['memory'] : DEFAULT_RESOURCES.memoryLimit);
+        // quantities are strings or numbers in a manifest
+        const quantity = (value: unknown): string | undefined => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+        const cpu = quantity(requests['cpu']) ?? quantity(limits['cpu']) ?? DEFAULT_RESOURCES.cpu;
+        const memory = quantity(requests['memory']) ?? quantity(limits['memory']) ?? DEFAULT_RESOURCES.memory;
+        const memoryLimit = quantity(limits['memory']) ?? quantity(requests['memory']) ?? DEFAULT_RESOURCES.memoryLimit;
         patch.container(c.field, str(c.container['name']) ?? '')['resources'] = { requests: { cpu, memory }, limits: { memory: memoryLimit } };
-        set.push(`${str(c.container['name']) ?? ''} (requests cpu ${String(cpu)}, memory ${String(memory)}; limit memory ${String(memoryLimit)})`);
+        set.push(`${str(c.container['name']) ?? ''} (requests cpu ${cpu}, memory ${memory}; limit memory ${memoryLimit})`);
       }
-      return fix(`declare requests and a memory limit: ${set.join(', ')}; measured values from the running pods are better than these starting points`);
+      return fix(
+        `declare requests and a memory limit: ${set.join(', ')}; measured values from the running pods are better than these starting points`,
+      );
     }
     case 'allowed-registries': {
       const registry = target.allowedRegistries[0];
@@ -193,12 +207,25 @@ function podFix(rule: string, object: InputObject, spec: Record<string, unknown>
       return fix(`push the image(s) to the platform registry and use them from there (e.g. \`crane copy SOURCE TARGET\`): ${moves.join(', ')}`);
     }
     case 'image-tag':
-      return fix(`pin every image to a version tag or a digest (no :latest, no untagged image): ${containers.map((c) => str(c.container['image']) ?? '').filter((i) => !/@sha256:|:[^/:]+$/.test(i) || i.endsWith(':latest')).join(', ')}`, false);
+      return fix(
+        `pin every image to a version tag or a digest (no :latest, no untagged image): ${containers
+          .map((c) => str(c.container['image']) ?? '')
+          .filter((i) => !/@sha256:|:[^/:]+$/.test(i) || i.endsWith(':latest'))
+          .join(', ')}`,
+        false,
+      );
     case 'no-default-namespace':
-      return fix('deploy into a tenant namespace (kustomize `namespace:`, or helm --namespace) and add it to the target\'s tenants', false);
+      return fix("deploy into a tenant namespace (kustomize `namespace:`, or helm --namespace) and add it to the target's tenants", false);
     case 'pss-host-path-volumes':
     case 'pss-restricted-volumes':
-      return fix(`replace the volumes the level forbids (hostPath and other node or cloud volumes) with persistentVolumeClaim, configMap, secret, emptyDir, projected or ephemeral volumes: ${list(spec['volumes']).map((v) => str(record(v)['name']) ?? '').join(', ')}`, false);
+      return fix(
+        `replace the volumes the level forbids (hostPath and other node or cloud volumes) with persistentVolumeClaim, configMap, secret, emptyDir, projected or ephemeral volumes: ${list(
+          spec['volumes'],
+        )
+          .map((v) => str(record(v)['name']) ?? '')
+          .join(', ')}`,
+        false,
+      );
     case 'pss-host-ports':
       return fix('remove hostPort from the container ports; expose the pods through a Service', false);
     default:
@@ -211,7 +238,15 @@ function serviceFix(rule: string, object: InputObject, operations: JsonPatchOper
   const spec = record(object.raw['spec']);
   if (!operations.some((o) => o.path === '/spec/type')) {
     operations.push({ op: 'replace', path: '/spec/type', value: 'ClusterIP' });
-    for (const field of ['externalTrafficPolicy', 'loadBalancerIP', 'loadBalancerSourceRanges', 'loadBalancerClass', 'allocateLoadBalancerNodePorts', 'healthCheckNodePort', 'externalIPs']) {
+    for (const field of [
+      'externalTrafficPolicy',
+      'loadBalancerIP',
+      'loadBalancerSourceRanges',
+      'loadBalancerClass',
+      'allocateLoadBalancerNodePorts',
+      'healthCheckNodePort',
+      'externalIPs',
+    ]) {
       if (field in spec) operations.push({ op: 'remove', path: `/spec/${field}` });
     }
     list(spec['ports']).forEach((port, index) => {
@@ -229,7 +264,13 @@ function serviceFix(rule: string, object: InputObject, operations: JsonPatchOper
 /** Ingress hosts are the tenant's to claim in the target's cluster.yaml (the tenant stub lists them), not a manifest change. */
 function ingressHostsFix(object: InputObject): AdmissionFix {
   const spec = record(object.raw['spec']);
-  const hosts = [...new Set(list(spec['rules']).map((r) => str(record(r)['host'])).filter((h): h is string => !!h))].sort();
+  const hosts = [
+    ...new Set(
+      list(spec['rules'])
+        .map((r) => str(record(r)['host']))
+        .filter((h): h is string => !!h),
+    ),
+  ].sort();
   const catchAll = 'defaultBackend' in spec || list(spec['rules']).some((r) => !str(record(r)['host']));
   return {
     policy: 'ck8s-ingress-hosts',
@@ -256,7 +297,11 @@ export function admissionPrecheck(objects: readonly InputObject[], target: Admis
   const results = evaluateManifests(
     target.rules,
     evaluated.map((o) => ({ file: o.file, object: o.raw })),
-    { exceptions: target.exceptions, ...(target.namespace ? { namespace: target.namespace } : {}), ...(target.namespaces ? { namespaces: target.namespaces } : {}) },
+    {
+      exceptions: target.exceptions,
+      ...(target.namespace ? { namespace: target.namespace } : {}),
+      ...(target.namespaces ? { namespaces: target.namespaces } : {}),
+    },
   );
   const findings: AdmissionFinding[] = [];
   const patches: FixPatch[] = [];
@@ -272,18 +317,39 @@ export function admissionPrecheck(objects: readonly InputObject[], target: Admis
       for (const rule of rules) fixes.push(podFix(rule, object, spec, patch, target));
       if (!patch.empty()) {
         const metadata = { name: object.name, ...(object.namespace ? { namespace: object.namespace } : {}) };
-        patches.push({ ...ref, strategicMerge: { apiVersion: object.apiVersion, kind: object.kind, metadata, ...nest(POD_SPEC_PATHS[object.kind]!, patch.spec()) } });
+        patches.push({
+          ...ref,
+          strategicMerge: { apiVersion: object.apiVersion, kind: object.kind, metadata, ...nest(POD_SPEC_PATHS[object.kind]!, patch.spec()) },
+        });
       }
     } else if (object.kind === 'Service') {
       const operations: JsonPatchOperation[] = [];
       for (const rule of rules) {
-        fixes.push(rule === 'service-load-balancer' || rule === 'service-node-port' ? serviceFix(rule, object, operations) : { policy: `ck8s-${rule}`, description: 'change the object as the policy message says', automatic: false });
+        fixes.push(
+          rule === 'service-load-balancer' || rule === 'service-node-port'
+            ? serviceFix(rule, object, operations)
+            : { policy: `ck8s-${rule}`, description: 'change the object as the policy message says', automatic: false },
+        );
       }
       if (operations.length > 0) patches.push({ ...ref, jsonPatch: operations });
     } else {
-      for (const rule of rules) fixes.push(rule === 'ingress-hosts' ? ingressHostsFix(object) : { policy: `ck8s-${rule}`, description: 'change the object as the policy message says', automatic: false });
+      for (const rule of rules)
+        fixes.push(
+          rule === 'ingress-hosts'
+            ? ingressHostsFix(object)
+            : { policy: `ck8s-${rule}`, description: 'change the object as the policy message says', automatic: false },
+        );
     }
-    findings.push({ object: object.label, file: object.file, kind: object.kind, namespace: result.namespace, name: object.name, allowed: result.allowed, violations: result.violations, fixes });
+    findings.push({
+      object: object.label,
+      file: object.file,
+      kind: object.kind,
+      namespace: result.namespace,
+      name: object.name,
+      allowed: result.allowed,
+      violations: result.violations,
+      fixes,
+    });
   });
   return { findings, patches };
 }

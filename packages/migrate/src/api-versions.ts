@@ -14,14 +14,26 @@ export interface ServedApis {
 }
 
 /** Pseudo-kinds every group version lists in the definitions; they are not resources. */
-const NOT_RESOURCES = new Set(['DeleteOptions', 'WatchEvent', 'Status', 'APIGroup', 'APIGroupList', 'APIResourceList', 'APIVersions', 'Eviction', 'Scale', 'TokenRequest']);
+const NOT_RESOURCES = new Set([
+  'DeleteOptions',
+  'WatchEvent',
+  'Status',
+  'APIGroup',
+  'APIGroupList',
+  'APIResourceList',
+  'APIVersions',
+  'Eviction',
+  'Scale',
+  'TokenRequest',
+]);
 
 /** Reads `kubernetes/v<major.minor>.0/_definitions.json` of a schema mirror. */
 export function readServedApis(mirror: string, kubernetesVersion: string): ServedApis {
   const minor = /^(\d+)\.(\d+)/.exec(kubernetesVersion);
   if (!minor) throw new Error(`kubernetes version "${kubernetesVersion}" is not major.minor[.patch]`);
   const file = schemaMirrorDefinitionsFile(mirror, Number(minor[1]), Number(minor[2]));
-  if (!existsSync(file)) throw new Error(`schema mirror ${mirror} has no definitions for kubernetes ${minor[1]}.${minor[2]} (missing ${path.relative(mirror, file)})`);
+  if (!existsSync(file))
+    throw new Error(`schema mirror ${mirror} has no definitions for kubernetes ${minor[1]}.${minor[2]} (missing ${path.relative(mirror, file)})`);
   const definitions = (JSON.parse(readFileSync(file, 'utf8')) as { definitions?: Record<string, Record<string, unknown>> }).definitions ?? {};
   const kinds = new Set<string>();
   const groups = new Set<string>();
@@ -54,7 +66,9 @@ function servedReplacement(served: ServedApis, group: string, kind: string): str
     .map((key) => key.split('/'))
     .filter((parts) => parts[2] === kind)
     .map(([g = '', v = '']) => ({ group: g, version: v }))
-    .sort((a, b) => Number(b.group === group) - Number(a.group === group) || versionRank(b.version) - versionRank(a.version) || compare(a.group, b.group));
+    .sort(
+      (a, b) => Number(b.group === group) - Number(a.group === group) || versionRank(b.version) - versionRank(a.version) || compare(a.group, b.group),
+    );
   const best = candidates[0];
   return best ? (best.group ? `${best.group}/${best.version}` : best.version) : null;
 }
@@ -86,12 +100,22 @@ export function apiVersionFindings(objects: readonly InputObject[], mirror: stri
         const removedIn = later.find((release) => !release.kinds.has(key));
         if (removedIn) {
           const replacement = servedReplacement(removedIn, group, object.kind);
-          findings.push({ ...base, status: 'deprecated', replacement, detail: `served by kubernetes ${served.kubernetesVersion} but no longer by ${removedIn.kubernetesVersion}` });
+          findings.push({
+            ...base,
+            status: 'deprecated',
+            replacement,
+            detail: `served by kubernetes ${served.kubernetesVersion} but no longer by ${removedIn.kubernetesVersion}`,
+          });
         }
         continue;
       }
       const replacement = servedReplacement(served, group, object.kind);
-      findings.push({ ...base, status: 'removed', replacement, detail: `not served by kubernetes ${served.kubernetesVersion}${replacement ? `; use ${replacement}` : '; the kind is gone, remove the object'}` });
+      findings.push({
+        ...base,
+        status: 'removed',
+        replacement,
+        detail: `not served by kubernetes ${served.kubernetesVersion}${replacement ? `; use ${replacement}` : '; the kind is gone, remove the object'}`,
+      });
       continue;
     }
     if (!group.includes('.')) continue;
@@ -108,7 +132,9 @@ export function apiVersionFindings(objects: readonly InputObject[], mirror: stri
         ...base,
         status: 'unknown-custom-resource',
         replacement: versions[0] ? `${group}/${versions[0]}` : null,
-        detail: versions[0] ? `the mirror's CRD schemas have ${group}/${versions.join(', ')} but not ${version}` : `no CRD schema for ${group} ${object.kind} in the mirror: the target runs no such controller unless the team installs it`,
+        detail: versions[0]
+          ? `the mirror's CRD schemas have ${group}/${versions.join(', ')} but not ${version}`
+          : `no CRD schema for ${group} ${object.kind} in the mirror: the target runs no such controller unless the team installs it`,
       });
     }
   }

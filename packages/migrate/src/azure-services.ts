@@ -117,7 +117,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         title: 'Azure Blob Storage',
         category: 'object-storage',
         replacement: 'S3-compatible object storage',
-        platformFeature: "the platform's S3-compatible object storage (a bucket per application; endpoint in cluster.yaml, egress in network.objectStorageCidrs)",
+        platformFeature:
+          "the platform's S3-compatible object storage (a bucket per application; endpoint in cluster.yaml, egress in network.objectStorageCidrs)",
         providedByPlatform: true,
         applicationChange: `use an S3 client with a custom endpoint instead of the Blob SDK, copy the containers into buckets (e.g. rclone); access keys ${SOPS_SECRET.replace('credentials ', '')}`,
       },
@@ -137,7 +138,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: 'HashiCorp Vault',
         platformFeature: 'Secrets committed sops-encrypted to the cluster (`ck8s secrets set`), delivered as Kubernetes Secrets by Flux',
         providedByPlatform: true,
-        applicationChange: 'move each Key Vault object into a sops Secret and read it from an env var or mounted Secret instead of the Secrets Store CSI driver or the Key Vault SDK',
+        applicationChange:
+          'move each Key Vault object into a sops Secret and read it from an env var or mounted Secret instead of the Secrets Store CSI driver or the Key Vault SDK',
       },
       {
         id: 'container-registry',
@@ -146,16 +148,19 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: 'Harbor',
         platformFeature: "the service cluster's Harbor registry (one project per tenant, scanned by Trivy); the only registry admission allows",
         providedByPlatform: true,
-        applicationChange: 'push the images to the tenant project (e.g. `crane copy`), change the image references and the CI pipeline; ACR pull secrets are no longer needed',
+        applicationChange:
+          'push the images to the tenant project (e.g. `crane copy`), change the image references and the CI pipeline; ACR pull secrets are no longer needed',
       },
       {
         id: 'app-insights',
         title: 'Application Insights (Azure Monitor)',
         category: 'observability',
         replacement: 'Prometheus and Grafana for metrics, OpenSearch for logs',
-        platformFeature: "the platform's observability: tenants[].metricsPorts scraped by Prometheus into the service cluster, logs from stdout collected by Fluent Bit into OpenSearch",
+        platformFeature:
+          "the platform's observability: tenants[].metricsPorts scraped by Prometheus into the service cluster, logs from stdout collected by Fluent Bit into OpenSearch",
         providedByPlatform: true,
-        applicationChange: 'expose Prometheus metrics (e.g. an OpenTelemetry Prometheus exporter) instead of the Application Insights SDK, log to stdout, drop the connection string',
+        applicationChange:
+          'expose Prometheus metrics (e.g. an OpenTelemetry Prometheus exporter) instead of the Application Insights SDK, log to stdout, drop the connection string',
       },
       {
         id: 'entra-id',
@@ -173,7 +178,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: 'no open-source equivalent service: keep the external API or serve a model as a tenant workload',
         platformFeature: 'none: an explicit egress NetworkPolicy from the tenant namespace to the endpoint',
         providedByPlatform: false,
-        applicationChange: 'decide whether the data may leave the platform; if so allow egress to the endpoint, else point the client at a self-hosted, OpenAI-compatible model server',
+        applicationChange:
+          'decide whether the data may leave the platform; if so allow egress to the endpoint, else point the client at a self-hosted, OpenAI-compatible model server',
       },
       {
         id: 'cognitive-services',
@@ -182,7 +188,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: 'no open-source equivalent service: keep the external API or run an open model as a tenant workload',
         platformFeature: 'none: an explicit egress NetworkPolicy from the tenant namespace to the endpoint',
         providedByPlatform: false,
-        applicationChange: 'decide whether the data may leave the platform; if so allow egress to the endpoint, else replace the API with a self-hosted model',
+        applicationChange:
+          'decide whether the data may leave the platform; if so allow egress to the endpoint, else replace the API with a self-hosted model',
       },
       {
         id: 'azure-disk',
@@ -197,7 +204,7 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         id: 'azure-files',
         title: 'Azure Files CSI storage',
         category: 'storage',
-        replacement: "a ReadWriteMany storage class of the target, or S3-compatible object storage",
+        replacement: 'a ReadWriteMany storage class of the target, or S3-compatible object storage',
         platformFeature: "the target cluster's storage classes",
         providedByPlatform: true,
         applicationChange: "name the target's ReadWriteMany class (or move the files to object storage) and copy the data",
@@ -209,7 +216,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: 'ingress-nginx with cert-manager certificates',
         platformFeature: "the platform's ingress controller (ingressClassName: nginx); the pods' ports listed in tenants[].ingressPorts",
         providedByPlatform: true,
-        applicationChange: 'set ingressClassName: nginx, replace appgw.ingress.kubernetes.io annotations with nginx.ingress.kubernetes.io ones, request the TLS certificate from cert-manager',
+        applicationChange:
+          'set ingressClassName: nginx, replace appgw.ingress.kubernetes.io annotations with nginx.ingress.kubernetes.io ones, request the TLS certificate from cert-manager',
       },
       {
         id: 'app-routing',
@@ -233,10 +241,11 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         id: 'workload-identity',
         title: 'Azure Workload Identity',
         category: 'identity',
-        replacement: "credentials per service in Kubernetes Secrets (HashiCorp Vault); people sign in through Dex",
+        replacement: 'credentials per service in Kubernetes Secrets (HashiCorp Vault); people sign in through Dex',
         platformFeature: 'sops-encrypted Secrets per service; Dex for people',
         providedByPlatform: true,
-        applicationChange: 'remove the azure.workload.identity labels and annotations; each replaced service authenticates with its own credentials from a Secret',
+        applicationChange:
+          'remove the azure.workload.identity labels and annotations; each replaced service authenticates with its own credentials from a Secret',
       },
       {
         id: 'aad-pod-identity',
@@ -245,7 +254,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: 'credentials per service in Kubernetes Secrets (HashiCorp Vault)',
         platformFeature: 'sops-encrypted Secrets per service',
         providedByPlatform: true,
-        applicationChange: 'remove the aadpodidbinding label and the AzureIdentity objects; each replaced service authenticates with its own credentials from a Secret',
+        applicationChange:
+          'remove the aadpodidbinding label and the AzureIdentity objects; each replaced service authenticates with its own credentials from a Secret',
       },
       {
         id: 'keda-azure-scaler',
@@ -263,7 +273,8 @@ export const AZURE_SERVICES: Readonly<Record<string, AzureService>> = Object.fro
         replacement: "the target's worker nodes",
         platformFeature: "the target cluster's workload nodes",
         providedByPlatform: true,
-        applicationChange: 'remove kubernetes.azure.com/* node selectors, affinities and tolerations (AKS pools and spot instances do not exist on the target)',
+        applicationChange:
+          'remove kubernetes.azure.com/* node selectors, affinities and tolerations (AKS pools and spot instances do not exist on the target)',
       },
     ] satisfies AzureService[]
   ).map((service) => [service.id, service]),
@@ -287,7 +298,15 @@ export const CATEGORY_RANK: Readonly<Record<string, number>> = {
 };
 
 /** Categories whose replacement is a service to stand up before the workloads move (a step of its own). */
-export const STEP_CATEGORIES: ReadonlySet<string> = new Set(['data-store', 'bus', 'object-storage', 'secrets', 'registry', 'observability', 'external-api']);
+export const STEP_CATEGORIES: ReadonlySet<string> = new Set([
+  'data-store',
+  'bus',
+  'object-storage',
+  'secrets',
+  'registry',
+  'observability',
+  'external-api',
+]);
 
 /** An endpoint in configuration text: the service it belongs to and how to find its instance name. */
 export interface EndpointPattern {
@@ -317,7 +336,10 @@ export const ENDPOINT_PATTERNS: readonly EndpointPattern[] = [
   { service: 'key-vault', pattern: new RegExp(`\\b${HOST}\\.vault\\.azure\\.net\\b`, 'gi') },
   { service: 'openai', pattern: new RegExp(`\\b${HOST}\\.openai\\.azure\\.com\\b`, 'gi') },
   { service: 'cognitive-services', pattern: new RegExp(`\\b${HOST}\\.cognitiveservices\\.azure\\.com\\b`, 'gi') },
-  { service: 'app-insights', pattern: /\bInstrumentationKey=|\b[a-z0-9-]+\.(?:in\.)?applicationinsights\.azure\.com\b|\bdc\.services\.visualstudio\.com\b/gi },
+  {
+    service: 'app-insights',
+    pattern: /\bInstrumentationKey=|\b[a-z0-9-]+\.(?:in\.)?applicationinsights\.azure\.com\b|\bdc\.services\.visualstudio\.com\b/gi,
+  },
   { service: 'container-registry', pattern: new RegExp(`\\b${HOST}\\.azurecr\\.io\\b`, 'gi') },
   { service: 'entra-id', pattern: /\blogin\.microsoftonline\.com\b/gi },
 ];

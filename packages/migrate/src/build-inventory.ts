@@ -1,6 +1,14 @@
 import { at, compare, containersOf, type InputObject, list, podSpecOf, record, str } from './input-objects.js';
 import { ingressClassOf, type Relations } from './relations.js';
-import type { ContainerInventory, IngressInventory, Inventory, NamespaceInventory, ServiceInventory, StorageInventory, WorkloadInventory } from './scan-model.js';
+import type {
+  ContainerInventory,
+  IngressInventory,
+  Inventory,
+  NamespaceInventory,
+  ServiceInventory,
+  StorageInventory,
+  WorkloadInventory,
+} from './scan-model.js';
 
 /** Registry host of an image reference, as a container runtime reads it. */
 export function registryOf(image: string): string {
@@ -39,7 +47,17 @@ export function replicasOf(object: InputObject): number {
 
 /** Workloads, Services, Ingresses, storage and config per namespace; ConfigMaps and Secrets by name only. */
 export function buildInventory(objects: readonly InputObject[], relations: Relations): Inventory {
-  const namespaces = new Map<string, { workloads: WorkloadInventory[]; services: ServiceInventory[]; ingresses: IngressInventory[]; storage: StorageInventory[]; configMaps: string[]; secrets: string[] }>();
+  const namespaces = new Map<
+    string,
+    {
+      workloads: WorkloadInventory[];
+      services: ServiceInventory[];
+      ingresses: IngressInventory[];
+      storage: StorageInventory[];
+      configMaps: string[];
+      secrets: string[];
+    }
+  >();
   const bucket = (name: string) => {
     let entry = namespaces.get(name);
     if (!entry) namespaces.set(name, (entry = { workloads: [], services: [], ingresses: [], storage: [], configMaps: [], secrets: [] }));
@@ -101,7 +119,8 @@ export function buildInventory(objects: readonly InputObject[], relations: Relat
             const nodePort = port['nodePort'];
             return {
               port: Number(port['port']),
-              targetPort: (typeof port['targetPort'] === 'number' || typeof port['targetPort'] === 'string' ? port['targetPort'] : Number(port['port'])) as string | number,
+              targetPort:
+                typeof port['targetPort'] === 'number' || typeof port['targetPort'] === 'string' ? port['targetPort'] : Number(port['port']),
               ...(typeof nodePort === 'number' ? { nodePort } : {}),
             };
           }),
@@ -109,10 +128,19 @@ export function buildInventory(objects: readonly InputObject[], relations: Relat
         });
         break;
       case 'Ingress': {
-        const hosts = [...new Set(list(spec['rules']).map((r) => str(record(r)['host'])).filter((h): h is string => h !== undefined))].sort(compare);
+        const hosts = [
+          ...new Set(
+            list(spec['rules'])
+              .map((r) => str(record(r)['host']))
+              .filter((h): h is string => h !== undefined),
+          ),
+        ].sort(compare);
         const backends = list(spec['rules'])
           .flatMap((rule) => list(at(rule, ['http', 'paths'])).map((p) => record(record(p)['backend'])))
-          .map((b) => ({ service: str(at(b, ['service', 'name'])) ?? str(b['serviceName']) ?? '', port: (at(b, ['service', 'port', 'number']) ?? at(b, ['service', 'port', 'name']) ?? b['servicePort'] ?? '') as string | number }));
+          .map((b) => ({
+            service: str(at(b, ['service', 'name'])) ?? str(b['serviceName']) ?? '',
+            port: (at(b, ['service', 'port', 'number']) ?? at(b, ['service', 'port', 'name']) ?? b['servicePort'] ?? '') as string | number,
+          }));
         bucket(ns).ingresses.push({ namespace: ns, name: object.name, className: ingressClassOf(object), hosts, backends });
         break;
       }
@@ -155,4 +183,3 @@ export function buildInventory(objects: readonly InputObject[], relations: Relat
     registries: Object.fromEntries(Object.entries(registries).sort((a, b) => compare(a[0], b[0]))),
   };
 }
-

@@ -13,12 +13,22 @@ function workloadTexts(workload: WorkloadRefs, objects: readonly InputObject[]):
   const out: { object: InputObject; path: string; text: string }[] = [];
   const walk = (object: InputObject, value: unknown, path: string) => {
     if (typeof value === 'string') out.push({ object, path, text: value });
-    else if (Array.isArray(value)) value.forEach((item, i) => walk(object, item, `${path}[${typeof record(item)['name'] === 'string' ? `name=${String(record(item)['name'])}` : i}]`));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(object, v, /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
+    else if (Array.isArray(value))
+      value.forEach((item, i) =>
+        walk(object, item, `${path}[${typeof record(item)['name'] === 'string' ? `name=${String(record(item)['name'])}` : i}]`),
+      );
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value))
+        walk(object, v, /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
   };
-  walk(workload.object, podSpecOf(workload.object), workload.object.kind === 'Pod' ? 'spec' : workload.object.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec');
+  walk(
+    workload.object,
+    podSpecOf(workload.object),
+    workload.object.kind === 'Pod' ? 'spec' : workload.object.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec',
+  );
   for (const cm of objects) {
-    if (cm.kind === 'ConfigMap' && (cm.namespace ?? 'default') === workload.namespace && workload.configMaps.has(cm.name)) walk(cm, record(cm.raw['data']), 'data');
+    if (cm.kind === 'ConfigMap' && (cm.namespace ?? 'default') === workload.namespace && workload.configMaps.has(cm.name))
+      walk(cm, record(cm.raw['data']), 'data');
   }
   return out;
 }
@@ -51,10 +61,17 @@ export function workloadLinks(objects: readonly InputObject[], relations: Relati
       if (!hit) continue;
       for (const target of targets) {
         if (found.has(target.id)) continue;
-        found.set(target.id, { workload: target.id, service: `${ns}/${service.name}`, evidence: { object: hit.object.label, file: hit.object.file, path: hit.path, text: redact(hit.text) } });
+        found.set(target.id, {
+          workload: target.id,
+          service: `${ns}/${service.name}`,
+          evidence: { object: hit.object.label, file: hit.object.file, path: hit.path, text: redact(hit.text) },
+        });
       }
     }
-    links.set(workload.id, [...found.values()].sort((a, b) => compare(a.workload, b.workload)));
+    links.set(
+      workload.id,
+      [...found.values()].sort((a, b) => compare(a.workload, b.workload)),
+    );
   }
   return links;
 }
@@ -78,12 +95,20 @@ export function migrationOrder(dependencies: readonly CloudDependency[], matrix:
   const steps: Omit<MigrationStep, 'step'>[] = [];
   for (const d of dependencies) {
     if (!STEP_CATEGORIES.has(d.category)) continue;
-    steps.push({ type: 'service', id: d.id, title: `${d.title}${d.instance ? ` ${d.instance}` : ''} → ${d.replacement}`, reason: `${d.category}${d.usedBy.length > 0 ? `, used by ${d.usedBy.join(', ')}` : ''}` });
+    steps.push({
+      type: 'service',
+      id: d.id,
+      title: `${d.title}${d.instance ? ` ${d.instance}` : ''} → ${d.replacement}`,
+      reason: `${d.category}${d.usedBy.length > 0 ? `, used by ${d.usedBy.join(', ')}` : ''}`,
+    });
   }
   const remaining = new Map(matrix.map((row) => [row.workload, new Set(row.workloads.map((l) => l.workload))]));
   const done = new Set<string>();
   while (remaining.size > 0) {
-    const ready = [...remaining.entries()].filter(([, needs]) => [...needs].every((n) => done.has(n) || !remaining.has(n))).map(([id]) => id).sort(compare);
+    const ready = [...remaining.entries()]
+      .filter(([, needs]) => [...needs].every((n) => done.has(n) || !remaining.has(n)))
+      .map(([id]) => id)
+      .sort(compare);
     const cycle = ready.length === 0;
     const next = cycle ? [...remaining.keys()].sort(compare).slice(0, 1) : ready;
     for (const id of next) {
@@ -92,7 +117,14 @@ export function migrationOrder(dependencies: readonly CloudDependency[], matrix:
       const uses = row?.dependencies ?? [];
       const reasons = [
         calls.length > 0 ? `after ${calls.join(', ')} (calls ${calls.length === 1 ? 'it' : 'them'})` : 'calls no other workload',
-        ...(cycle ? [`breaks a dependency cycle with ${[...(remaining.get(id) ?? [])].filter((n) => remaining.has(n)).sort(compare).join(', ')}`] : []),
+        ...(cycle
+          ? [
+              `breaks a dependency cycle with ${[...(remaining.get(id) ?? [])]
+                .filter((n) => remaining.has(n))
+                .sort(compare)
+                .join(', ')}`,
+            ]
+          : []),
         ...(uses.length > 0 ? [`needs ${uses.join(', ')}`] : []),
       ];
       steps.push({ type: 'workload', id, title: `${row?.kind ?? 'workload'} ${id}`, reason: reasons.join('; ') });

@@ -55,14 +55,18 @@ function strings(value: unknown, path: string, out: { path: string; text: string
 function configurationStrings(object: InputObject): { path: string; text: string; secret: boolean }[] {
   const out: { path: string; text: string }[] = [];
   const metadata = record(object.raw['metadata']);
-  const annotations = Object.fromEntries(Object.entries(record(metadata['annotations'])).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration'));
+  const annotations = Object.fromEntries(
+    Object.entries(record(metadata['annotations'])).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration'),
+  );
   strings(annotations, 'metadata.annotations', out);
   strings(record(metadata['labels']), 'metadata.labels', out);
   if (object.kind === 'Secret' && object.apiVersion === 'v1') {
     // Secret values are decoded only to find endpoints in them; what is quoted is the endpoint alone.
     const secretOut: { path: string; text: string }[] = [];
-    for (const [k, v] of Object.entries(record(object.raw['data']))) if (typeof v === 'string') secretOut.push({ path: key('data', k), text: Buffer.from(v, 'base64').toString('utf8') });
-    for (const [k, v] of Object.entries(record(object.raw['stringData']))) if (typeof v === 'string') secretOut.push({ path: key('stringData', k), text: v });
+    for (const [k, v] of Object.entries(record(object.raw['data'])))
+      if (typeof v === 'string') secretOut.push({ path: key('data', k), text: Buffer.from(v, 'base64').toString('utf8') });
+    for (const [k, v] of Object.entries(record(object.raw['stringData'])))
+      if (typeof v === 'string') secretOut.push({ path: key('stringData', k), text: v });
     return [...out.map((s) => ({ ...s, secret: false })), ...secretOut.map((s) => ({ ...s, secret: true }))];
   }
   for (const [k, v] of Object.entries(object.raw)) {
@@ -89,7 +93,8 @@ function endpointHits(object: InputObject): Hit[] {
 
 function structuralHits(object: InputObject, objects: readonly InputObject[]): Hit[] {
   const hits: Hit[] = [];
-  const hit = (service: string, instance: string | null, path: string, text: string) => hits.push({ service, instance, object, path, text: redact(text) });
+  const hit = (service: string, instance: string | null, path: string, text: string) =>
+    hits.push({ service, instance, object, path, text: redact(text) });
   const spec = record(object.raw['spec']);
   const annotations = record(at(object.raw, ['metadata', 'annotations']));
   const labels = record(at(object.raw, ['metadata', 'labels']));
@@ -118,14 +123,19 @@ function structuralHits(object: InputObject, objects: readonly InputObject[]): H
       break;
     case 'PersistentVolume': {
       const driver = str(at(spec, ['csi', 'driver']));
-      if ((driver && DISK_PROVISIONERS.has(driver)) || 'azureDisk' in spec) hit('azure-disk', str(spec['storageClassName']) ?? null, driver ? 'spec.csi.driver' : 'spec.azureDisk', driver ?? 'azureDisk');
-      if ((driver && FILE_PROVISIONERS.has(driver)) || 'azureFile' in spec) hit('azure-files', str(spec['storageClassName']) ?? null, driver ? 'spec.csi.driver' : 'spec.azureFile', driver ?? 'azureFile');
+      if ((driver && DISK_PROVISIONERS.has(driver)) || 'azureDisk' in spec)
+        hit('azure-disk', str(spec['storageClassName']) ?? null, driver ? 'spec.csi.driver' : 'spec.azureDisk', driver ?? 'azureDisk');
+      if ((driver && FILE_PROVISIONERS.has(driver)) || 'azureFile' in spec)
+        hit('azure-files', str(spec['storageClassName']) ?? null, driver ? 'spec.csi.driver' : 'spec.azureFile', driver ?? 'azureFile');
       break;
     }
     case 'Ingress': {
       const className = str(spec['ingressClassName']);
       const legacy = str(annotations['kubernetes.io/ingress.class']);
-      for (const [path, name] of [['spec.ingressClassName', className], ['metadata.annotations["kubernetes.io/ingress.class"]', legacy]] as const) {
+      for (const [path, name] of [
+        ['spec.ingressClassName', className],
+        ['metadata.annotations["kubernetes.io/ingress.class"]', legacy],
+      ] as const) {
         if (name && AGIC_CLASSES.has(name)) hit('agic', null, path, name);
         if (name && APP_ROUTING_CLASSES.has(name)) hit('app-routing', null, path, name);
       }
@@ -147,8 +157,12 @@ function structuralHits(object: InputObject, objects: readonly InputObject[]): H
       }
       break;
     case 'ServiceAccount':
-      for (const [where, values] of [['metadata.annotations', annotations], ['metadata.labels', labels]] as const) {
-        for (const [k, v] of Object.entries(values)) if (k.startsWith('azure.workload.identity/')) hit('workload-identity', null, key(where, k), `${k}: ${String(v)}`);
+      for (const [where, values] of [
+        ['metadata.annotations', annotations],
+        ['metadata.labels', labels],
+      ] as const) {
+        for (const [k, v] of Object.entries(values))
+          if (k.startsWith('azure.workload.identity/')) hit('workload-identity', null, key(where, k), `${k}: ${String(v)}`);
       }
       break;
     case 'SecretProviderClass':
@@ -168,7 +182,12 @@ function structuralHits(object: InputObject, objects: readonly InputObject[]): H
         const mapped = KEDA_TRIGGERS[type];
         if (mapped) {
           const instance = mapped.instanceKey ? str(at(trigger, ['metadata', mapped.instanceKey])) : undefined;
-          hit(mapped.service, instance?.toLowerCase() ?? null, mapped.instanceKey && instance ? `spec.triggers[${index}].metadata.${mapped.instanceKey}` : path, instance ?? type);
+          hit(
+            mapped.service,
+            instance?.toLowerCase() ?? null,
+            mapped.instanceKey && instance ? `spec.triggers[${index}].metadata.${mapped.instanceKey}` : path,
+            instance ?? type,
+          );
         }
       });
       break;
@@ -193,19 +212,28 @@ function structuralHits(object: InputObject, objects: readonly InputObject[]): H
       if (k === 'aadpodidbinding') hit('aad-pod-identity', null, key(`${templateMeta}.labels`, k), `${k}: ${v}`);
     }
     const podAnnotations = record(at(object.raw, [...templateMeta.split('.'), 'annotations']));
-    for (const [k, v] of Object.entries(podAnnotations)) if (k.startsWith('azure.workload.identity/')) hit('workload-identity', null, key(`${templateMeta}.annotations`, k), `${k}: ${String(v)}`);
+    for (const [k, v] of Object.entries(podAnnotations))
+      if (k.startsWith('azure.workload.identity/')) hit('workload-identity', null, key(`${templateMeta}.annotations`, k), `${k}: ${String(v)}`);
     for (const k of Object.keys(record(podSpec['nodeSelector']))) {
-      if (k.startsWith('kubernetes.azure.com/') || k === 'agentpool') hit('aks-node-pools', null, key(`${base}.nodeSelector`, k), `${k}: ${String(record(podSpec['nodeSelector'])[k])}`);
+      if (k.startsWith('kubernetes.azure.com/') || k === 'agentpool')
+        hit('aks-node-pools', null, key(`${base}.nodeSelector`, k), `${k}: ${String(record(podSpec['nodeSelector'])[k])}`);
     }
     list(podSpec['tolerations']).forEach((toleration, index) => {
       const k = str(record(toleration)['key']) ?? '';
-      if (k.startsWith('kubernetes.azure.com/')) hit('aks-node-pools', null, `${base}.tolerations[${index}].key`, `${k}=${str(record(toleration)['value']) ?? ''}`);
+      if (k.startsWith('kubernetes.azure.com/'))
+        hit('aks-node-pools', null, `${base}.tolerations[${index}].key`, `${k}=${str(record(toleration)['value']) ?? ''}`);
     });
     const terms = list(at(podSpec, ['affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms']));
     terms.forEach((term, t) =>
       list(record(term)['matchExpressions']).forEach((expression, e) => {
         const k = str(record(expression)['key']) ?? '';
-        if (k.startsWith('kubernetes.azure.com/') || k === 'agentpool') hit('aks-node-pools', null, `${base}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${t}].matchExpressions[${e}].key`, k);
+        if (k.startsWith('kubernetes.azure.com/') || k === 'agentpool')
+          hit(
+            'aks-node-pools',
+            null,
+            `${base}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[${t}].matchExpressions[${e}].key`,
+            k,
+          );
       }),
     );
     list(podSpec['volumes']).forEach((volume, index) => {
@@ -214,17 +242,28 @@ function structuralHits(object: InputObject, objects: readonly InputObject[]): H
       const csi = record(v['csi']);
       const driver = str(csi['driver']);
       if ('azureDisk' in v) hit('azure-disk', null, `${path}.azureDisk`, 'azureDisk');
-      if ('azureFile' in v || (driver && FILE_PROVISIONERS.has(driver))) hit('azure-files', null, driver ? `${path}.csi.driver` : `${path}.azureFile`, driver ?? 'azureFile');
+      if ('azureFile' in v || (driver && FILE_PROVISIONERS.has(driver)))
+        hit('azure-files', null, driver ? `${path}.csi.driver` : `${path}.azureFile`, driver ?? 'azureFile');
       if (driver === 'secrets-store.csi.k8s.io') {
         const name = str(record(csi['volumeAttributes'])['secretProviderClass']);
         const spc = objects.find((o) => o.kind === 'SecretProviderClass' && o.namespace === object.namespace && o.name === name);
         if (spc && str(at(spc.raw, ['spec', 'provider'])) === 'azure') {
-          hit('key-vault', str(at(spc.raw, ['spec', 'parameters', 'keyvaultName']))?.toLowerCase() ?? null, `${path}.csi.volumeAttributes.secretProviderClass`, name ?? '');
+          hit(
+            'key-vault',
+            str(at(spc.raw, ['spec', 'parameters', 'keyvaultName']))?.toLowerCase() ?? null,
+            `${path}.csi.volumeAttributes.secretProviderClass`,
+            name ?? '',
+          );
         }
       }
     });
     if (object.kind === 'StatefulSet') {
-      list(spec['volumeClaimTemplates']).forEach((template, index) => claimClass(record(record(template)['spec']), `${element('spec.volumeClaimTemplates', { name: str(at(template, ['metadata', 'name'])) }, index)}.spec.storageClassName`));
+      list(spec['volumeClaimTemplates']).forEach((template, index) =>
+        claimClass(
+          record(record(template)['spec']),
+          `${element('spec.volumeClaimTemplates', { name: str(at(template, ['metadata', 'name'])) }, index)}.spec.storageClassName`,
+        ),
+      );
     }
   }
   return hits;

@@ -45,7 +45,8 @@ export function writeFixFolder(dir: string, files: ReadonlyMap<string, string>, 
   const resolved = path.resolve(dir);
   for (const input of inputs.map((i) => path.resolve(i))) {
     const inside = (a: string, b: string) => a === b || a.startsWith(`${b}${path.sep}`);
-    if (inside(resolved, input) || inside(input, resolved)) throw new Error(`--fix ${dir}: the fix folder must be outside the inputs (it overlaps ${input}); the inputs are never changed`);
+    if (inside(resolved, input) || inside(input, resolved))
+      throw new Error(`--fix ${dir}: the fix folder must be outside the inputs (it overlaps ${input}); the inputs are never changed`);
   }
   if (existsSync(resolved) && readdirSync(resolved).length > 0) {
     const kustomization = path.join(resolved, 'kustomization.yaml');
@@ -66,14 +67,26 @@ export function buildWithFixes(kustomize: string, inputFiles: readonly string[],
   try {
     writeFileSync(
       path.join(scratch, 'kustomization.yaml'),
-      stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: inputFiles.map((f) => path.relative(scratch, path.resolve(f))), components: [path.relative(scratch, path.resolve(fixDir))] }),
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: inputFiles.map((f) => path.relative(scratch, path.resolve(f))),
+        components: [path.relative(scratch, path.resolve(fixDir))],
+      }),
     );
     let output: string;
     try {
-      output = execFileSync(kustomize, ['build', '--load-restrictor', 'LoadRestrictionsNone', scratch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+      output = execFileSync(kustomize, ['build', '--load-restrictor', 'LoadRestrictionsNone', scratch], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024,
+      });
     } catch (e) {
-      const stderr = String((e as { stderr?: unknown }).stderr ?? (e as Error).message).trim();
-      throw new Error(`kustomize build with the fixes failed: ${stderr.replace(new RegExp(scratch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), '<scratch>')}`);
+      const output = (e as { stderr?: unknown }).stderr;
+      const stderr = (typeof output === 'string' && output ? output : (e as Error).message).trim();
+      throw new Error(
+        `kustomize build with the fixes failed: ${stderr.replace(new RegExp(scratch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g'), '<scratch>')}`,
+      );
     }
     return parseAllDocuments(output)
       .map((document) => document.toJS() as unknown)
@@ -88,8 +101,17 @@ export function buildWithFixes(kustomize: string, inputFiles: readonly string[],
  * The proof of the fixes: the inputs built with the fix folder by kustomize, evaluated again with
  * the target's rules by the policy evaluator. Returns the patched objects and their verdicts.
  */
-export function verifyFixes(kustomize: string, inputFiles: readonly string[], fixDir: string, admission: AdmissionTarget): { objects: ManifestDocument[]; results: ManifestResult[] } {
+export function verifyFixes(
+  kustomize: string,
+  inputFiles: readonly string[],
+  fixDir: string,
+  admission: AdmissionTarget,
+): { objects: ManifestDocument[]; results: ManifestResult[] } {
   const objects = buildWithFixes(kustomize, inputFiles, fixDir);
-  const results = evaluateManifests(admission.rules, objects, { exceptions: admission.exceptions, ...(admission.namespace ? { namespace: admission.namespace } : {}), ...(admission.namespaces ? { namespaces: admission.namespaces } : {}) });
+  const results = evaluateManifests(admission.rules, objects, {
+    exceptions: admission.exceptions,
+    ...(admission.namespace ? { namespace: admission.namespace } : {}),
+    ...(admission.namespaces ? { namespaces: admission.namespaces } : {}),
+  });
   return { objects, results };
 }

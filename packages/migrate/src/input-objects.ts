@@ -60,7 +60,11 @@ export function inputObjects(documents: readonly ManifestDocument[]): InputObjec
     const kind = str(object['kind']) ?? '';
     const name = str(metadata['name']) ?? '';
     if (!kind || !name) continue;
-    if ((kind === 'Pod' || kind === 'ReplicaSet' || kind === 'Job') && list(metadata['ownerReferences']).some((owner) => record(owner)['controller'] === true)) continue;
+    if (
+      (kind === 'Pod' || kind === 'ReplicaSet' || kind === 'Job') &&
+      list(metadata['ownerReferences']).some((owner) => record(owner)['controller'] === true)
+    )
+      continue;
     const namespace = str(metadata['namespace']) ?? null;
     const ref = { kind, namespace, name, file };
     objects.push({ ...ref, apiVersion: str(object['apiVersion']) ?? '', raw: object, label: objectLabel(ref) });
@@ -97,7 +101,11 @@ export function workloadId(object: Pick<ObjectRef, 'namespace' | 'name'>): strin
 
 /** Containers and init containers with their field path names (`containers[name=web]`). */
 export function containersOf(spec: Record<string, unknown>): { field: 'containers' | 'initContainers'; container: Record<string, unknown> }[] {
-  return (['initContainers', 'containers'] as const).flatMap((field) => list(spec[field]).filter(isRecord).map((container) => ({ field, container })));
+  return (['initContainers', 'containers'] as const).flatMap((field) =>
+    list(spec[field])
+      .filter(isRecord)
+      .map((container) => ({ field, container })),
+  );
 }
 
 /** Byte order for stable output whatever the locale. */

@@ -17,7 +17,12 @@ export interface MigrationTarget {
  * and platform rules with its allowed registries), its configured and tenant-implied exceptions,
  * its tenant namespaces.
  */
-export function migrationTarget(workspace: Workspace, fleet: Fleet, cluster: ClusterConfig, options: { readonly namespace?: string } = {}): MigrationTarget {
+export function migrationTarget(
+  workspace: Workspace,
+  fleet: Fleet,
+  cluster: ClusterConfig,
+  options: { readonly namespace?: string } = {},
+): MigrationTarget {
   const mirror = workspace.settings.validation.schemaMirror;
   return {
     cluster: cluster.name,

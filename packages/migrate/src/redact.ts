@@ -2,7 +2,8 @@
 const MAX_TEXT = 200;
 
 /** `key=value` pairs whose key names a credential (connection strings, query strings, SAS tokens). */
-const CREDENTIAL_PAIR = /\b([A-Za-z0-9_.-]*?(?:key|secret|password|passwd|pwd|token|sig|signature|sas|credential)[A-Za-z0-9_]*)\s*=\s*("[^"]*"|'[^']*'|[^;&,\s"']+)/gi;
+const CREDENTIAL_PAIR =
+  /\b([A-Za-z0-9_.-]*?(?:key|secret|password|passwd|pwd|token|sig|signature|sas|credential)[A-Za-z0-9_]*)\s*=\s*("[^"]*"|'[^']*'|[^;&,\s"']+)/gi;
 /** The password of a URL's user info: `scheme://user:password@host`. */
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:@/\s]+):([^@/\s]+)@/gi;
 /** Long opaque runs (keys, tokens, base64 blobs) wherever they stand. */

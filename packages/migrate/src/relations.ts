@@ -143,13 +143,24 @@ export class Relations {
       }
       case 'TriggerAuthentication':
         return this.objects
-          .filter((o) => o.kind === 'ScaledObject' && (o.namespace ?? 'default') === ns && list(at(o.raw, ['spec', 'triggers'])).some((t) => str(at(t, ['authenticationRef', 'name'])) === object.name))
+          .filter(
+            (o) =>
+              o.kind === 'ScaledObject' &&
+              (o.namespace ?? 'default') === ns &&
+              list(at(o.raw, ['spec', 'triggers'])).some((t) => str(at(t, ['authenticationRef', 'name'])) === object.name),
+          )
           .flatMap((o) => this.consumerRefs(o));
       case 'StorageClass':
         return this.workloads.filter(
           (w) =>
             w.templateStorageClasses.has(object.name) ||
-            this.objects.some((o) => o.kind === 'PersistentVolumeClaim' && (o.namespace ?? 'default') === w.namespace && w.claims.has(o.name) && str(at(o.raw, ['spec', 'storageClassName'])) === object.name),
+            this.objects.some(
+              (o) =>
+                o.kind === 'PersistentVolumeClaim' &&
+                (o.namespace ?? 'default') === w.namespace &&
+                w.claims.has(o.name) &&
+                str(at(o.raw, ['spec', 'storageClassName'])) === object.name,
+            ),
         );
       case 'IngressClass':
         return this.objects.filter((o) => o.kind === 'Ingress' && ingressClassOf(o) === object.name).flatMap((o) => this.consumerRefs(o));
@@ -168,8 +179,13 @@ export class Relations {
   /** Names of the Services an Ingress routes to. */
   ingressBackends(object: InputObject): string[] {
     const spec = record(object.raw['spec']);
-    const backends = [record(spec['defaultBackend']), ...list(spec['rules']).flatMap((rule) => list(at(rule, ['http', 'paths'])).map((p) => record(record(p)['backend'])))];
-    return [...new Set(backends.map((b) => str(at(b, ['service', 'name'])) ?? str(b['serviceName'])).filter((n): n is string => n !== undefined))].sort(compare);
+    const backends = [
+      record(spec['defaultBackend']),
+      ...list(spec['rules']).flatMap((rule) => list(at(rule, ['http', 'paths'])).map((p) => record(record(p)['backend']))),
+    ];
+    return [
+      ...new Set(backends.map((b) => str(at(b, ['service', 'name'])) ?? str(b['serviceName'])).filter((n): n is string => n !== undefined)),
+    ].sort(compare);
   }
 }
 

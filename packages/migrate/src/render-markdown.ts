@@ -40,21 +40,63 @@ export function renderMigrationMarkdown(scan: MigrationScan): string {
               c.name,
               code(c.image),
               c.registry,
-              Object.entries(c.requests).map(([k, v]) => `${k} ${v}`).join(', ') || '—',
-              Object.entries(c.limits).map(([k, v]) => `${k} ${v}`).join(', ') || '—',
+              Object.entries(c.requests)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || '—',
+              Object.entries(c.limits)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || '—',
             ]),
           ),
         ),
         '',
       );
     }
-    if (ns.services.length > 0) out.push(...table(['service', 'type', 'ports', 'workloads'], ns.services.map((s) => [s.name, s.type, s.ports.map((p) => `${p.port}→${p.targetPort}${p.nodePort ? ` (node ${p.nodePort})` : ''}`).join(', '), s.workloads.join(', ') || '—'])), '');
-    if (ns.ingresses.length > 0) out.push(...table(['ingress', 'class', 'hosts', 'backends'], ns.ingresses.map((i) => [i.name, i.className ?? '—', i.hosts.join(', ') || '—', i.backends.map((b) => `${b.service}:${b.port}`).join(', ')])), '');
-    if (ns.storage.length > 0) out.push(...table(['storage', 'class', 'size', 'access', 'copies'], ns.storage.map((s) => [s.name, s.storageClass ?? '(default)', s.size ?? '—', s.accessModes.join(', '), s.copies])), '');
+    if (ns.services.length > 0)
+      out.push(
+        ...table(
+          ['service', 'type', 'ports', 'workloads'],
+          ns.services.map((s) => [
+            s.name,
+            s.type,
+            s.ports.map((p) => `${p.port}→${p.targetPort}${p.nodePort ? ` (node ${p.nodePort})` : ''}`).join(', '),
+            s.workloads.join(', ') || '—',
+          ]),
+        ),
+        '',
+      );
+    if (ns.ingresses.length > 0)
+      out.push(
+        ...table(
+          ['ingress', 'class', 'hosts', 'backends'],
+          ns.ingresses.map((i) => [
+            i.name,
+            i.className ?? '—',
+            i.hosts.join(', ') || '—',
+            i.backends.map((b) => `${b.service}:${b.port}`).join(', '),
+          ]),
+        ),
+        '',
+      );
+    if (ns.storage.length > 0)
+      out.push(
+        ...table(
+          ['storage', 'class', 'size', 'access', 'copies'],
+          ns.storage.map((s) => [s.name, s.storageClass ?? '(default)', s.size ?? '—', s.accessModes.join(', '), s.copies]),
+        ),
+        '',
+      );
     out.push(`ConfigMaps: ${ns.configMaps.join(', ') || 'none'}. Secrets (names only): ${ns.secrets.join(', ') || 'none'}.`, '');
   }
   if (scan.inventory.clusterObjects.length > 0) out.push(`Cluster-scoped: ${scan.inventory.clusterObjects.join(', ')}.`, '');
-  out.push(`Registries: ${Object.entries(scan.inventory.registries).map(([r, n]) => `${r} (${n} container${n === 1 ? '' : 's'})`).join(', ') || 'none'}.`, '');
+  out.push(
+    `Registries: ${
+      Object.entries(scan.inventory.registries)
+        .map(([r, n]) => `${r} (${n} container${n === 1 ? '' : 's'})`)
+        .join(', ') || 'none'
+    }.`,
+    '',
+  );
 
   out.push('## 2. Cloud dependencies', '');
   if (scan.dependencies.length === 0) out.push('None found.', '');
@@ -67,7 +109,10 @@ export function renderMigrationMarkdown(scan: MigrationScan): string {
       `- change: ${d.applicationChange}`,
       `- used by: ${d.usedBy.join(', ') || 'no workload in the input'}`,
       '',
-      ...table(['object', 'field', 'evidence'], d.evidence.map((e) => [`${e.object} (${e.file})`, code(e.path), code(e.text)])),
+      ...table(
+        ['object', 'field', 'evidence'],
+        d.evidence.map((e) => [`${e.object} (${e.file})`, code(e.path), code(e.text)]),
+      ),
       '',
     );
   }
@@ -79,11 +124,17 @@ export function renderMigrationMarkdown(scan: MigrationScan): string {
     out.push(
       ...table(
         ['workload', ...columns, ...workloads],
-        scan.matrix.map((row) => [row.workload, ...columns.map((c) => (row.dependencies.includes(c) ? '●' : '')), ...workloads.map((w) => (row.workloads.some((l) => l.workload === w) ? '●' : ''))]),
+        scan.matrix.map((row) => [
+          row.workload,
+          ...columns.map((c) => (row.dependencies.includes(c) ? '●' : '')),
+          ...workloads.map((w) => (row.workloads.some((l) => l.workload === w) ? '●' : '')),
+        ]),
       ),
       '',
     );
-    const links = scan.matrix.flatMap((row) => row.workloads.map((l) => [row.workload, l.workload, l.service, `${l.evidence.object} ${code(l.evidence.path)}: ${code(l.evidence.text)}`]));
+    const links = scan.matrix.flatMap((row) =>
+      row.workloads.map((l) => [row.workload, l.workload, l.service, `${l.evidence.object} ${code(l.evidence.path)}: ${code(l.evidence.text)}`]),
+    );
     if (links.length > 0) out.push(...table(['workload', 'calls', 'through service', 'evidence'], links), '');
   }
   out.push(...scan.order.map((s) => `${s.step}. **${s.type}** ${s.title}: ${s.reason}`), '');
@@ -100,7 +151,14 @@ export function renderMigrationMarkdown(scan: MigrationScan): string {
   out.push(`## 5. API versions${scan.apiVersions.source ? ` (${scan.apiVersions.source})` : ''}`, '');
   if (!scan.apiVersions.source) out.push('Not checked: the workspace has no schema mirror (validation.schemaMirror).', '');
   else if (scan.apiVersions.findings.length === 0) out.push('Every API version is served by the target.', '');
-  else out.push(...table(['object', 'apiVersion', 'status', 'use', 'detail'], scan.apiVersions.findings.map((f) => [`${f.object} (${f.file})`, f.apiVersion, f.status, f.replacement ?? '—', f.detail])), '');
+  else
+    out.push(
+      ...table(
+        ['object', 'apiVersion', 'status', 'use', 'detail'],
+        scan.apiVersions.findings.map((f) => [`${f.object} (${f.file})`, f.apiVersion, f.status, f.replacement ?? '—', f.detail]),
+      ),
+      '',
+    );
 
   out.push('## 6. Tenant stub for cluster.yaml', '', '```yaml', scan.tenantStub.trimEnd(), '```', '');
   return out.join('\n');

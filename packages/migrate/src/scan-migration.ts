@@ -33,7 +33,12 @@ export function scanMigration(documents: readonly ManifestDocument[], target: Mi
   const { findings, patches } = admissionPrecheck(objects, target.admission);
   const scan: MigrationScan = {
     version: MIGRATION_SCAN_FORMAT,
-    target: { cluster: target.cluster, kubernetesVersion: target.kubernetesVersion, allowedRegistries: [...target.admission.allowedRegistries], rules: target.admission.rules.length },
+    target: {
+      cluster: target.cluster,
+      kubernetesVersion: target.kubernetesVersion,
+      allowedRegistries: [...target.admission.allowedRegistries],
+      rules: target.admission.rules.length,
+    },
     inputs: [...inputs],
     objects: objects.length,
     inventory: buildInventory(objects, relations),
@@ -42,7 +47,10 @@ export function scanMigration(documents: readonly ManifestDocument[], target: Mi
     order: migrationOrder(dependencies, matrix),
     admission: findings,
     apiVersions: target.schemaMirror
-      ? { source: `schema mirror, kubernetes ${target.kubernetesVersion}`, findings: apiVersionFindings(objects, target.schemaMirror, target.kubernetesVersion) }
+      ? {
+          source: `schema mirror, kubernetes ${target.kubernetesVersion}`,
+          findings: apiVersionFindings(objects, target.schemaMirror, target.kubernetesVersion),
+        }
       : { source: null, findings: [] },
     tenantStub: tenantStub(objects, relations, dependencies, target.cluster),
   };

@@ -22,12 +22,26 @@ const DATA_SERVICE: Readonly<Record<string, string>> = {
   'event-hubs': 'nats',
 };
 
-const UNITS: Readonly<Record<string, number>> = { '': 1, m: 1e-3, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+};
 
 /** A Kubernetes quantity as a number (cores, bytes); 0 when unparseable. */
 export function parseQuantity(value: unknown): number {
   if (typeof value === 'number') return value;
-  const m = /^([0-9.]+(?:e[0-9]+)?)(m|k|K|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.exec(String(value ?? '').trim());
+  const m = typeof value === 'string' ? /^([0-9.]+(?:e[0-9]+)?)(m|k|K|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$/.exec(value.trim()) : null;
   return m ? Number(m[1]) * (UNITS[m[2] ?? ''] ?? 0) : 0;
 }
 
@@ -85,7 +99,11 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
           if (typeof port['containerPort'] === 'number' && (name === 'metrics' || name.endsWith('-metrics'))) metrics.add(port['containerPort']);
         }
       }
-      const annotation = Number(record(at(w.object.raw, w.object.kind === 'Pod' ? ['metadata', 'annotations'] : ['spec', 'template', 'metadata', 'annotations']))['prometheus.io/port']);
+      const annotation = Number(
+        record(at(w.object.raw, w.object.kind === 'Pod' ? ['metadata', 'annotations'] : ['spec', 'template', 'metadata', 'annotations']))[
+          'prometheus.io/port'
+        ],
+      );
       if (Number.isInteger(annotation) && annotation > 0) metrics.add(annotation);
     }
     let storage = 0;
@@ -93,11 +111,17 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
       if (o.kind === 'PersistentVolumeClaim' && o.namespace === ns) storage += parseQuantity(at(o.raw, ['spec', 'resources', 'requests', 'storage']));
     }
     for (const w of workloads.filter((x) => x.object.kind === 'StatefulSet')) {
-      for (const t of list(at(w.object.raw, ['spec', 'volumeClaimTemplates']))) storage += maxReplicas(w.object, objects) * parseQuantity(at(t, ['spec', 'resources', 'requests', 'storage']));
+      for (const t of list(at(w.object.raw, ['spec', 'volumeClaimTemplates'])))
+        storage += maxReplicas(w.object, objects) * parseQuantity(at(t, ['spec', 'resources', 'requests', 'storage']));
     }
 
     const ingress = new Set<number>();
-    const exposed = objects.filter((o) => o.kind === 'Service' && o.namespace === ns && (isExposedByIngress(o, objects) || ['LoadBalancer', 'NodePort'].includes(str(at(o.raw, ['spec', 'type'])) ?? '')));
+    const exposed = objects.filter(
+      (o) =>
+        o.kind === 'Service' &&
+        o.namespace === ns &&
+        (isExposedByIngress(o, objects) || ['LoadBalancer', 'NodePort'].includes(str(at(o.raw, ['spec', 'type'])) ?? '')),
+    );
     for (const service of exposed) {
       const selected = relations.selected(ns, at(service.raw, ['spec', 'selector']));
       for (const port of list(at(service.raw, ['spec', 'ports'])).map(record)) {
@@ -106,7 +130,8 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
         else if (typeof target === 'string') {
           for (const w of selected) {
             for (const { container } of containersOf(podSpecOf(w.object) ?? {})) {
-              for (const p of list(container['ports']).map(record)) if (p['name'] === target && typeof p['containerPort'] === 'number') ingress.add(p['containerPort']);
+              for (const p of list(container['ports']).map(record))
+                if (p['name'] === target && typeof p['containerPort'] === 'number') ingress.add(p['containerPort']);
             }
           }
         }
@@ -114,7 +139,15 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
     }
 
     const hosts = [
-      ...new Set(objects.filter((o) => o.kind === 'Ingress' && o.namespace === ns).flatMap((o) => list(at(o.raw, ['spec', 'rules'])).map((r) => str(record(r)['host'])).filter((h): h is string => !!h))),
+      ...new Set(
+        objects
+          .filter((o) => o.kind === 'Ingress' && o.namespace === ns)
+          .flatMap((o) =>
+            list(at(o.raw, ['spec', 'rules']))
+              .map((r) => str(record(r)['host']))
+              .filter((h): h is string => !!h),
+          ),
+      ),
     ].sort(compare);
 
     const gib = 2 ** 30;
@@ -140,7 +173,8 @@ export function tenantStub(objects: readonly InputObject[], relations: Relations
     }
     if (services.size > 0) {
       lines.push('  # data services the namespace needs (tenants[].services, planned in the platform):');
-      for (const [service, replaces] of [...services.entries()].sort((a, b) => compare(a[0], b[0]))) lines.push(`  #   ${service}: replaces ${replaces.join('; ')}`);
+      for (const [service, replaces] of [...services.entries()].sort((a, b) => compare(a[0], b[0])))
+        lines.push(`  #   ${service}: replaces ${replaces.join('; ')}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -151,8 +185,9 @@ function isExposedByIngress(service: InputObject, objects: readonly InputObject[
     (o) =>
       o.kind === 'Ingress' &&
       o.namespace === service.namespace &&
-      [record(at(o.raw, ['spec', 'defaultBackend'])), ...list(at(o.raw, ['spec', 'rules'])).flatMap((r) => list(at(r, ['http', 'paths'])).map((p) => record(record(p)['backend'])))].some(
-        (b) => (str(at(b, ['service', 'name'])) ?? str(b['serviceName'])) === service.name,
-      ),
+      [
+        record(at(o.raw, ['spec', 'defaultBackend'])),
+        ...list(at(o.raw, ['spec', 'rules'])).flatMap((r) => list(at(r, ['http', 'paths'])).map((p) => record(record(p)['backend']))),
+      ].some((b) => (str(at(b, ['service', 'name'])) ?? str(b['serviceName'])) === service.name),
   );
 }

@@ -6,7 +6,10 @@ import { inputObjects } from '../src/input-objects.js';
 import { REPO_ROOT } from './aks-shop.js';
 
 const MIRROR = path.resolve(REPO_ROOT, '../shared/schemas');
-const object = (apiVersion: string, kind: string, name: string) => ({ file: 'in.yaml', object: { apiVersion, kind, metadata: { name, namespace: 'shop' } } });
+const object = (apiVersion: string, kind: string, name: string) => ({
+  file: 'in.yaml',
+  object: { apiVersion, kind, metadata: { name, namespace: 'shop' } },
+});
 
 describe('API versions from the schema mirror', () => {
   it('reads the served kinds of a release, without the pseudo-kinds every group version lists', () => {

@@ -51,7 +51,10 @@ describe('migrate scan of the AKS shop', () => {
   });
 
   it('shows each dependency with the object, field path and redacted text', () => {
-    expect(evidence('service-bus:shop-bus')).toEqual(['ScaledObject shop/orders-consumer spec.triggers[0].metadata.namespace', 'Secret shop/orders-servicebus stringData.connection-string']);
+    expect(evidence('service-bus:shop-bus')).toEqual([
+      'ScaledObject shop/orders-consumer spec.triggers[0].metadata.namespace',
+      'Secret shop/orders-servicebus stringData.connection-string',
+    ]);
     expect(evidence('key-vault:shop-kv')).toEqual([
       'Deployment shop/catalog-api spec.template.spec.volumes[name=keyvault].csi.volumeAttributes.secretProviderClass',
       'SecretProviderClass shop/catalog-keyvault spec.parameters.keyvaultName',
@@ -64,16 +67,26 @@ describe('migrate scan of the AKS shop', () => {
       'TriggerAuthentication shop/orders-servicebus spec.podIdentity.provider',
     ]);
     expect(evidence('agic')).toContain('Ingress shop/storefront spec.ingressClassName');
-    expect(evidence('azure-disk:managed-csi')).toEqual(['PersistentVolumeClaim shop/catalog-images spec.storageClassName', 'StorageClass managed-csi provisioner']);
-    expect(evidence('aks-node-pools')).toEqual(['Deployment shop/storefront spec.template.spec.nodeSelector["kubernetes.azure.com/agentpool"]', 'Deployment shop/storefront spec.template.spec.tolerations[0].key']);
+    expect(evidence('azure-disk:managed-csi')).toEqual([
+      'PersistentVolumeClaim shop/catalog-images spec.storageClassName',
+      'StorageClass managed-csi provisioner',
+    ]);
+    expect(evidence('aks-node-pools')).toEqual([
+      'Deployment shop/storefront spec.template.spec.nodeSelector["kubernetes.azure.com/agentpool"]',
+      'Deployment shop/storefront spec.template.spec.tolerations[0].key',
+    ]);
     const texts = Object.fromEntries(scan.dependencies.flatMap((d) => d.evidence.map((e) => [`${d.id} ${e.path}`, e.text])));
     expect(texts['postgresql:shop-orders spec.template.spec.containers[name=consumer].env[name=DATABASE_URL].value']).toBe(
       'postgres://orders_app:***@shop-orders.postgres.database.azure.com:5432/orders?sslmode=require',
     );
-    expect(texts['blob-storage:shopassets data.ASSETS_STORAGE']).toBe('DefaultEndpointsProtocol=https;AccountName=shopassets;AccountKey=***;EndpointSuffix=core.windows.net');
+    expect(texts['blob-storage:shopassets data.ASSETS_STORAGE']).toBe(
+      'DefaultEndpointsProtocol=https;AccountName=shopassets;AccountKey=***;EndpointSuffix=core.windows.net',
+    );
     expect(texts['service-bus:shop-bus stringData.connection-string']).toBe('shop-bus.servicebus.windows.net (in a Secret value, not shown)');
     expect(texts['redis:shop-cache stringData.REDIS_CONNECTION']).toBe('shop-cache.redis.cache.windows.net (in a Secret value, not shown)');
-    expect(texts['app-insights spec.template.spec.containers[name=web].env[name=APPLICATIONINSIGHTS_CONNECTION_STRING].value']).toMatch(/^InstrumentationKey=\*\*\*;IngestionEndpoint=https:\/\/westeurope-5\.in\.applicationinsights\.azure\.com\//);
+    expect(texts['app-insights spec.template.spec.containers[name=web].env[name=APPLICATIONINSIGHTS_CONNECTION_STRING].value']).toMatch(
+      /^InstrumentationKey=\*\*\*;IngestionEndpoint=https:\/\/westeurope-5\.in\.applicationinsights\.azure\.com\//,
+    );
   });
 
   it('links workloads through the Service names in their configuration, not through look-alike words', () => {
@@ -132,13 +145,22 @@ describe('migrate scan of the AKS shop', () => {
     for (const a of denied) {
       expect(a.fixes.map((f) => f.policy)).toEqual(a.violations.map((v) => v.policy));
       // the one fix that is no manifest patch: the host goes into the tenant's cluster.yaml entry
-      expect(a.fixes.every((f) => f.automatic), a.object).toBe(a.kind !== 'Ingress');
+      expect(
+        a.fixes.every((f) => f.automatic),
+        a.object,
+      ).toBe(a.kind !== 'Ingress');
     }
     const fixes = Object.fromEntries(denied.flatMap((a) => a.fixes.map((f) => [`${a.name} ${f.policy}`, f.description])));
-    expect(fixes['storefront ck8s-pss-allow-privilege-escalation']).toBe('set securityContext.allowPrivilegeEscalation: false on container(s) web, log-shipper');
+    expect(fixes['storefront ck8s-pss-allow-privilege-escalation']).toBe(
+      'set securityContext.allowPrivilegeEscalation: false on container(s) web, log-shipper',
+    );
     expect(fixes['storefront ck8s-pss-run-as-user']).toMatch(/^run as user 10001 instead of root \(0\) in container\(s\) log-shipper/);
-    expect(fixes['storefront ck8s-resource-requirements']).toMatch(/^declare requests and a memory limit: web \(requests cpu 100m, memory 128Mi; limit memory 256Mi\)/);
-    expect(fixes['catalog-api ck8s-allowed-registries']).toMatch(/shopacr\.azurecr\.io\/shop\/catalog-api:3\.4\.0 → registry\.demo-sc\.example\.com\/shop\/catalog-api:3\.4\.0$/);
+    expect(fixes['storefront ck8s-resource-requirements']).toMatch(
+      /^declare requests and a memory limit: web \(requests cpu 100m, memory 128Mi; limit memory 256Mi\)/,
+    );
+    expect(fixes['catalog-api ck8s-allowed-registries']).toMatch(
+      /shopacr\.azurecr\.io\/shop\/catalog-api:3\.4\.0 → registry\.demo-sc\.example\.com\/shop\/catalog-api:3\.4\.0$/,
+    );
     expect(fixes['storefront ck8s-ingress-hosts']).toBe(
       "add shop.contoso.example to tenants[].hosts of the namespace in the target's cluster.yaml (the tenant stub lists them) and point the DNS names at the platform ingress",
     );
@@ -165,9 +187,24 @@ describe('migrate scan of the AKS shop', () => {
       ['orders-consumer', 2, ['consumer shopacr.azurecr.io']],
       ['storefront', 2, ['web shopacr.azurecr.io', 'log-shipper shopacr.azurecr.io']],
     ]);
-    expect(shop!.services.map((s) => `${s.name} ${s.type}`)).toEqual(['catalog-api ClusterIP', 'catalog-api-internal LoadBalancer', 'storefront ClusterIP']);
-    expect(shop!.ingresses).toEqual([{ namespace: 'shop', name: 'storefront', className: 'azure-application-gateway', hosts: ['shop.contoso.example'], backends: [{ service: 'storefront', port: 80 }] }]);
-    expect(shop!.storage.map((s) => `${s.name} ${s.storageClass} ${s.size}`)).toEqual(['catalog-images managed-csi 20Gi', 'storefront-media azurefile-csi 50Gi']);
+    expect(shop!.services.map((s) => `${s.name} ${s.type}`)).toEqual([
+      'catalog-api ClusterIP',
+      'catalog-api-internal LoadBalancer',
+      'storefront ClusterIP',
+    ]);
+    expect(shop!.ingresses).toEqual([
+      {
+        namespace: 'shop',
+        name: 'storefront',
+        className: 'azure-application-gateway',
+        hosts: ['shop.contoso.example'],
+        backends: [{ service: 'storefront', port: 80 }],
+      },
+    ]);
+    expect(shop!.storage.map((s) => `${s.name} ${s.storageClass} ${s.size}`)).toEqual([
+      'catalog-images managed-csi 20Gi',
+      'storefront-media azurefile-csi 50Gi',
+    ]);
     expect(shop!.secrets).toEqual(['catalog-cosmos', 'orders-servicebus', 'storefront-redis']);
     expect(shop!.configMaps).toEqual(['catalog-config']);
     expect(scan.inventory.registries).toEqual({ 'shopacr.azurecr.io': 4 });
@@ -176,7 +213,15 @@ describe('migrate scan of the AKS shop', () => {
   it('proposes a tenant that the target cluster.yaml schema accepts, sized from the inventory', () => {
     const stub = parse(scan.tenantStub) as unknown[];
     expect(stub).toEqual([
-      { name: 'shop', adminGroups: [], viewGroups: [], quota: { cpu: '10', memory: '16Gi', storage: '105Gi', pods: 29 }, ingressPorts: [8080], metricsPorts: [9090], hosts: ['shop.contoso.example'] },
+      {
+        name: 'shop',
+        adminGroups: [],
+        viewGroups: [],
+        quota: { cpu: '10', memory: '16Gi', storage: '105Gi', pods: 29 },
+        ingressPorts: [8080],
+        metricsPorts: [9090],
+        hosts: ['shop.contoso.example'],
+      },
     ]);
     expect(scan.tenantStub).toContain('#   postgresql: replaces Azure Database for PostgreSQL shop-orders (shop/orders-consumer)');
     expect(scan.tenantStub).toContain('#   rabbitmq: replaces Azure Service Bus shop-bus (shop/orders-consumer)');
