@@ -83,6 +83,18 @@ describe('controls of ck8s validate', () => {
     expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-002: .*grants wildcard rights/);
   });
 
+  it('counts the accounts Flux installs platform charts as, and nothing else, as allowed to hold cluster-admin', async () => {
+    const json = JSON.parse((await ck8s(REPO_ROOT, ['validate', '--output', 'json', 'demo-wc'])).stdout);
+    expect(json.controls.find((c: any) => c.id === 'CK8S-RBAC-001').objects).toContain('clusters/demo-wc/controllers/cert-manager.yaml: ClusterRoleBinding flux-cert-manager-cert-manager');
+    // an account no platform HelmRelease names
+    const stray = await validateAfter('controllers/cert-manager.yaml', (t) => t.replace('subjects:\n  - kind: ServiceAccount\n    name: flux-cert-manager\n', 'subjects:\n  - kind: ServiceAccount\n    name: cert-manager\n'));
+    expect(stray.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-001: .*ClusterRoleBinding flux-cert-manager-cert-manager grants cluster-admin to ServiceAccount cert-manager/);
+    // a tenant's own reconciler, even one a HelmRelease of the tenant names
+    const release = '---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\n  namespace: team-a\nspec:\n  interval: 10m\n  serviceAccountName: flux-reconciler\n  chartRef:\n    kind: OCIRepository\n    name: app\n';
+    const tenant = await validateAfter('tenants/team-a.yaml', (t) => t.replace(/(roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: )admin(\nsubjects:\n  - kind: ServiceAccount)/, '$1cluster-admin$2') + release);
+    expect(tenant.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-001: .*RoleBinding team-a\/flux-reconciler grants cluster-admin to ServiceAccount flux-reconciler/);
+  });
+
   it('fails CK8S-RBAC-003 when anonymous users are bound', async () => {
     const result = await validateAfter('tenants/team-b.yaml', (t) => t.replace('name: oidc:team-b-admins', 'name: system:anonymous'));
     expect(result.stdout).toMatch(/control: clusters\/demo-wc: CK8S-RBAC-003: .* binds system:anonymous/);

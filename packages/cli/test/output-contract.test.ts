@@ -55,13 +55,29 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
     }
   });
 
-  it('decrypts with sops, prunes, and orders every Flux Kustomization', () => {
+  it('decrypts with sops, prunes, and orders every Flux Kustomization of the cluster folder, each as kustomize-controller', () => {
     const kustomizations = objects.filter((o) => o.doc.kind === 'Kustomization').map((o) => o.doc);
-    expect(kustomizations.map((k) => k.metadata.name)).toEqual(['flux-system', 'controllers', 'policies', 'platform', 'tenants']);
-    for (const k of kustomizations) {
+    const ofGit = kustomizations.filter((k) => k.spec.sourceRef.kind === 'GitRepository');
+    expect(ofGit.map((k) => k.metadata.name)).toEqual(['flux-system', 'controllers', 'policies', 'platform', 'tenants']);
+    for (const k of ofGit) {
       expect(k.spec.prune).toBe(true);
       expect(k.spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
       expect(k.spec.path).toBe(`./clusters/${cluster}/${k.metadata.name}`);
+    }
+    // and Flux itself, which the first layer waits for
+    expect(kustomizations.filter((k) => !ofGit.includes(k)).map((k) => [k.metadata.name, k.spec.sourceRef])).toEqual([['flux', { kind: 'OCIRepository', name: 'flux-manifests' }]]);
+    expect(ofGit.find((k) => k.metadata.name === 'controllers').spec.dependsOn).toEqual([{ name: 'flux' }]);
+    // under Flux's lockdown one without an account would run as flux-system's default, which may do nothing
+    for (const k of kustomizations) expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
+  });
+
+  it('installs every HelmRelease as an account of its own namespace that the same file creates', () => {
+    const releases = objects.filter((o) => o.doc.kind === 'HelmRelease');
+    expect(releases.length).toBeGreaterThan(3);
+    for (const { file, doc } of releases) {
+      const account = doc.spec.serviceAccountName;
+      expect(account, `${doc.metadata.namespace}/${doc.metadata.name}`).toBe(`flux-${doc.metadata.name}`);
+      expect(objects.some((o) => o.file === file && o.doc.kind === 'ServiceAccount' && o.doc.metadata.name === account && o.doc.metadata.namespace === doc.metadata.namespace)).toBe(true);
     }
   });
 

@@ -14,7 +14,16 @@ const entry = z.strictObject({
   description: z.string().optional(),
 });
 
-const catalogSchema = z.strictObject({ charts: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a DNS-1123 label' }), entry) });
+const fluxEntry = z.strictObject({
+  repository: z.string().regex(/^oci:\/\/[^\s]+$/, { error: 'is not an OCI repository URL (oci://...)' }),
+  version: z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'is not an exact Flux release (vX.Y.Z; every bump is reviewed here)' }),
+  description: z.string().optional(),
+});
+
+const catalogSchema = z.strictObject({
+  flux: fluxEntry,
+  charts: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a DNS-1123 label' }), entry),
+});
 
 /** One pinned upstream chart. */
 export interface CatalogEntry {
@@ -26,7 +35,19 @@ export interface CatalogEntry {
   readonly description?: string;
 }
 
-/** The charts the platform may deploy: the one place a version bump is reviewed. */
+/**
+ * Flux itself: the OCI artifact of install manifests Flux publishes for each release (what
+ * `flux install` writes), at a pinned release.
+ */
+export interface FluxRelease {
+  /** e.g. `oci://ghcr.io/fluxcd/flux-manifests`; the artifact's tag is the version. */
+  readonly repository: string;
+  /** The Flux release, e.g. `v2.7.3`. */
+  readonly version: string;
+  readonly description?: string;
+}
+
+/** The charts the platform may deploy, and the Flux release: the one place a version bump is reviewed. */
 export class ChartCatalog {
   /** Reads and validates `charts/catalog.yaml`. @throws ConfigError naming every bad field */
   static load(file: string, displayPath: string = file): ChartCatalog {
@@ -37,13 +58,25 @@ export class ChartCatalog {
     return new ChartCatalog(
       Object.entries(result.data.charts).map(([name, e]) => ({ name, ...e })),
       displayPath,
+      result.data.flux,
     );
   }
 
   private readonly entries: ReadonlyMap<string, CatalogEntry>;
 
-  constructor(entries: readonly CatalogEntry[], public readonly source: string = 'charts/catalog.yaml') {
+  /** @param fluxRelease the pinned Flux release. @default none (`flux` then throws) */
+  constructor(
+    entries: readonly CatalogEntry[],
+    public readonly source: string = 'charts/catalog.yaml',
+    private readonly fluxRelease?: FluxRelease,
+  ) {
     this.entries = new Map(entries.map((e) => [e.name, e]));
+  }
+
+  /** The pinned Flux release. @throws Error when the catalog pins none */
+  get flux(): FluxRelease {
+    if (!this.fluxRelease) throw new Error(`flux is not in ${this.source}; add it there with repository (oci://...) and an exact version`);
+    return this.fluxRelease;
   }
 
   /** @throws Error when the chart is not in the catalog, so nothing unpinned reaches a cluster */

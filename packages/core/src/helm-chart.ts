@@ -1,9 +1,11 @@
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ChartCatalog, CatalogEntry } from './catalog.js';
 import type { NamespacedObjectReference } from './flux/common.js';
 import { type CrdPolicy, HelmRelease } from './flux/helm-release.js';
 import { HelmRepository } from './flux/helm-repository.js';
 import { OCIRepository } from './flux/oci-repository.js';
+import { objectName } from './naming.js';
 
 /** Media type of a Helm chart layer in an OCI artifact. */
 const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
@@ -29,15 +31,33 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
   readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
 }
 
+/** The ServiceAccount Flux installs a platform release as: `flux-<release>` in the release's namespace. */
+export function releaseReconciler(releaseName: string): string {
+  return objectName('flux', releaseName);
+}
+
 /**
  * An upstream Helm chart delivered by Flux: a `HelmRepository` or `OCIRepository` for the
  * catalog entry's repository, and a `HelmRelease` at the pinned version. Failed installs and
  * upgrades are remediated, and drift detection reverts manual changes to the release's objects.
+ *
+ * The release names the account Flux installs it as (`flux-<release>`, created here), because
+ * under Flux's multi-tenancy lockdown a HelmRelease without one runs as its namespace's `default`
+ * account, which may do nothing. Charts create cluster-scoped objects (CRDs, ClusterRoles and
+ * their bindings, webhooks), and RBAC lets an account grant only rights it holds, so the account
+ * is bound to cluster-admin, as `flux install` binds helm-controller itself; what the lockdown
+ * keeps is that nothing else (a tenant's HelmRelease above all) gets those rights by leaving the
+ * field out. The account is never mounted (helm-controller impersonates it: no token needed),
+ * and each release acts under its own name in the audit log. Flux's multi-tenancy example instead
+ * keeps platform releases in flux-system as helm-controller; that would move each release's
+ * sources and credential Secrets into flux-system, next to the cluster's age key.
  */
 export class HelmChart<Values extends object = Record<string, unknown>> extends Construct {
   public readonly entry: CatalogEntry;
   public readonly release: HelmRelease;
   public readonly source: HelmRepository | OCIRepository;
+  /** Name of the ServiceAccount (in the release's namespace) Flux installs the release as. */
+  public readonly reconciler: string;
 
   constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
     super(scope, id);
@@ -62,11 +82,14 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
           spec: { url: this.entry.repository, interval },
         });
 
+    this.reconciler = releaseReconciler(name);
+
     this.release = new HelmRelease(this, 'release', {
       metadata: { name, namespace: props.namespace },
       spec: {
         interval,
         releaseName: name,
+        serviceAccountName: this.reconciler,
         ...(isOci
           ? { chartRef: { kind: 'OCIRepository', name } }
           : { chart: { spec: { chart: this.entry.chart, version: this.entry.version, sourceRef: { kind: 'HelmRepository', name }, interval } } }),
@@ -77,6 +100,16 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
         ...(props.values ? { values: props.values as Record<string, unknown> } : {}),
         ...(props.valuesFrom && props.valuesFrom.length > 0 ? { valuesFrom: props.valuesFrom } : {}),
       },
+    });
+
+    new k8s.KubeServiceAccount(this, 'reconciler', {
+      metadata: { name: this.reconciler, namespace: props.namespace },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeClusterRoleBinding(this, 'reconciler-binding', {
+      metadata: { name: objectName('flux', props.namespace, name) },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: this.reconciler, namespace: props.namespace }],
     });
   }
 }

@@ -96,3 +96,29 @@ export const DEX_CLIENT_SECRETS = 'dex-client-secrets';
 
 /** Alertmanager receiver that drops what it gets (the Watchdog heartbeat, InfoInhibitor); no configured receiver may use its name. */
 export const NULL_RECEIVER = 'null';
+
+/**
+ * Flux's controllers, as `flux install` names their Deployments and ServiceAccounts. The
+ * platform runs these four; Flux's image automation controllers are not installed.
+ */
+export const FLUX_CONTROLLERS = ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller'] as const;
+export type FluxController = (typeof FLUX_CONTROLLERS)[number];
+
+/**
+ * The ServiceAccount in flux-system as which Flux applies the platform's own layers (every
+ * Kustomization in flux-system names it: under the multi-tenancy lockdown an object without
+ * `serviceAccountName` runs as its namespace's `default` account, which may do nothing).
+ * `flux install` binds it to cluster-admin.
+ */
+export const FLUX_PLATFORM_APPLIER = 'kustomize-controller';
+
+/**
+ * The ServiceAccount of a tenant namespace that the tenant's own Flux Kustomizations and
+ * HelmReleases name in `serviceAccountName`: it has the tenant's rights in that namespace only.
+ */
+export const TENANT_RECONCILER = 'flux-reconciler';
+
+/** The user name the API server gives a ServiceAccount (what admission rules and audit logs see). */
+export function serviceAccountUser(namespace: string, name: string): string {
+  return `system:serviceaccount:${namespace}:${name}`;
+}

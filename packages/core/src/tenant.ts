@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
-import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_READER_ROLE } from './naming.js';
+import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
@@ -20,8 +20,9 @@ export interface TenantProps {
 /**
  * A tenant: its namespace at the restricted Pod Security level with default-deny networking and
  * its allowed hosts, allow rules for the ingress controller and Prometheus on the declared ports
- * only, a ResourceQuota (CPU requests, memory requests and limits, storage, pods), and
- * RoleBindings that give its OIDC groups `admin` and `view` in that namespace only. Written to
+ * only, a ResourceQuota (CPU requests, memory requests and limits, storage, pods), RoleBindings
+ * that give its OIDC groups `admin` and `view` in that namespace only, and the ServiceAccount its
+ * own Flux objects reconcile as (`flux-reconciler`, `admin` in the namespace). Written to
  * `tenants/<name>.yaml`, so a change to one tenant touches one file.
  */
 export class Tenant extends Component {
@@ -69,6 +70,19 @@ export class Tenant extends Component {
     };
     bind('admins', 'tenant-admins', 'admin', tenant.adminGroups);
     bind('viewers', 'tenant-viewers', 'view', tenant.viewGroups);
+
+    // self-service GitOps: the tenant's own Flux Kustomizations and HelmReleases name this account
+    // and so apply with the tenant's rights in this namespace, nothing more. Flux impersonates it
+    // (no token is mounted); an object that names no account runs as `default`, which has no rights.
+    new k8s.KubeServiceAccount(this, 'reconciler', {
+      metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRoleBinding(this, 'reconciler-binding', {
+      metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name }],
+    });
 
     // cluster-wide reads, bound here so that a change to this tenant's groups touches only its file
     const groups = [...new Set([...tenant.adminGroups, ...tenant.viewGroups])].sort();

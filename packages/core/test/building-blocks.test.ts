@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ChartCatalog, Component, HardenedNamespace, HelmChart, POD_SECURITY_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, Tenant, TENANT_HOSTS_ANNOTATION } from '../src/index.js';
+import { ChartCatalog, Component, HardenedNamespace, HelmChart, POD_SECURITY_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, Tenant, TENANT_HOSTS_ANNOTATION, validateClusterConfig } from '../src/index.js';
 
 const catalog = new ChartCatalog([
   { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.17.2' },
@@ -92,6 +92,19 @@ describe('HelmChart', () => {
     expect(release.spec.chart).toBeUndefined();
   });
 
+  it('is installed as its own account, which Flux impersonates (never mounted) with the rights charts need', () => {
+    const all = objects((c) => new HelmChart(c, 'cm', { catalog, chart: 'cert-manager', namespace: 'cert-manager' }));
+    const release = all.find((o) => o.kind === 'HelmRelease');
+    // under Flux's lockdown a release that names no account runs as `default`, which may do nothing
+    expect(release.spec.serviceAccountName).toBe('flux-cert-manager');
+    expect(all.find((o) => o.kind === 'ServiceAccount')).toMatchObject({ metadata: { name: 'flux-cert-manager', namespace: 'cert-manager' }, automountServiceAccountToken: false });
+    expect(all.find((o) => o.kind === 'ClusterRoleBinding')).toMatchObject({
+      metadata: { name: 'flux-cert-manager-cert-manager' },
+      roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'flux-cert-manager', namespace: 'cert-manager' }],
+    });
+  });
+
   it('delivers an HTTPS chart through a HelmRepository at the pinned version', () => {
     const [source, release] = objects((c) => new HelmChart(c, 'ing', { catalog, chart: 'ingress-nginx', namespace: 'ingress-nginx', crds: 'Skip' }));
     expect(source).toMatchObject({ kind: 'HelmRepository', spec: { url: 'https://kubernetes.github.io/ingress-nginx' } });
@@ -142,5 +155,21 @@ describe('findTool', () => {
     } finally {
       process.env.PATH = saved;
     }
+  });
+});
+
+describe('Tenant', () => {
+  it("gives the tenant's own Flux objects an account with the tenant's rights in its namespace only", () => {
+    const { config } = validateClusterConfig(
+      { name: 'c', profile: 'workload', environment: 'e', kubernetesVersion: '1.33', domain: 'c.example.com', serviceCluster: 's', gitops: { repository: 'https://git.example.com/f.git' }, certificates: { enabled: false }, backup: { enabled: false }, tenants: [{ name: 'team-a', adminGroups: ['a'] }] },
+      'cluster.yaml',
+    );
+    const all = new Tenant(new App(), { tenant: config!.tenants[0]! }).toJson();
+    expect(all.find((o: any) => o.kind === 'ServiceAccount')).toMatchObject({ metadata: { name: 'flux-reconciler', namespace: 'team-a' }, automountServiceAccountToken: false });
+    const binding = all.find((o: any) => o.metadata.name === 'flux-reconciler' && o.kind === 'RoleBinding');
+    expect(binding).toMatchObject({ metadata: { namespace: 'team-a' }, roleRef: { kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'team-a' }] });
+    // nothing cluster-wide, and nothing for `default`
+    expect(all.filter((o: any) => o.kind === 'ClusterRoleBinding').flatMap((o: any) => o.subjects.map((s: any) => s.kind))).not.toContain('ServiceAccount');
+    expect(all.filter((o: any) => o.kind === 'RoleBinding').flatMap((o: any) => o.subjects.map((s: any) => s.name))).not.toContain('default');
   });
 });

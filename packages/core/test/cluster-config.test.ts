@@ -73,7 +73,7 @@ describe('cluster config', () => {
 
   it('rejects unknown keys in nested blocks, listing the allowed ones', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
-      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName',
+      'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName, fluxManifests',
     ]);
     expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
     expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors']);
@@ -101,6 +101,15 @@ describe('cluster config', () => {
   it('allows plain http only for loopback repositories', () => {
     expect(problemsOf({ ...valid, gitops: { repository: 'http://git.example.com/fleet.git' } })).toEqual([expect.stringContaining('gitops.repository: "http://git.example.com/fleet.git" is not an allowed Git URL')]);
     expect(problemsOf({ ...valid, gitops: { repository: 'http://127.0.0.1:9418/fleet.git' } })).toEqual([]);
+  });
+
+  it('takes a mirror of Flux install manifests only as an oci:// URL without credentials', () => {
+    const flux = (fluxManifests: string) => problemsOf({ ...valid, gitops: { ...valid.gitops, fluxManifests } });
+    expect(flux('oci://registry.example.com/mirror/fluxcd/flux-manifests')).toEqual([]);
+    expect(flux('oci://127.0.0.1:5000/fluxcd/flux-manifests')).toEqual([]);
+    for (const bad of ['https://ghcr.io/fluxcd/flux-manifests', 'oci://ghcr.io', 'oci://user:token@ghcr.io/fluxcd/flux-manifests']) {
+      expect(flux(bad)).toEqual([`clusters/demo-wc/cluster.yaml: gitops.fluxManifests: "${bad}" is not an OCI repository URL without credentials (oci://<registry>/<path>)`]);
+    }
   });
 
   it('rejects system groups, which would let an identity provider grant Kubernetes system rights', () => {

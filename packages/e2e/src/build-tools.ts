@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { type BinaryName, type Component, type ComponentName, type GeneratedCrds, binaryPath, generatedCrdsDir, readVersions, repositoryRoot, toolsCacheDir } from './versions.js';
+import { type BinaryName, type Component, type ComponentName, binaryPath, readVersions, repositoryRoot, toolsCacheDir } from './versions.js';
 
 export interface BuildToolsOptions {
   /** Repository root. @default the folder above this package that holds e2e-tools/versions.json */
@@ -81,40 +81,7 @@ export async function buildTools(options: BuildToolsOptions = {}): Promise<Build
       rmSync(staging, { recursive: true, force: true });
     }
   }
-  // CRDs generated from API types need controller-gen, so only on a full build
-  if (!options.only) {
-    for (const [name, crds] of Object.entries(versions.generatedCrds ?? {})) {
-      await generateCrds(root, name, crds, binaryPath(root, versions, 'controller-gen'), versions.components['controller-gen'].version, options.force ?? false, log);
-    }
-  }
   return results;
-}
-
-/**
- * Generates CRDs with controller-gen (`crd:crdVersions=v1`, as the Flux projects do) into
- * `.tools/e2e/crds/<name>-<version>`, unless that folder matches the inputs already.
- */
-async function generateCrds(root: string, name: string, crds: GeneratedCrds, controllerGen: string, controllerGenVersion: string, force: boolean, log: (line: string) => void): Promise<void> {
-  const wrapper = path.join(root, 'e2e-tools', crds.wrapper);
-  checkPin(name, crds, wrapper);
-  const inputs = inputsHash({ ...crds, controllerGenVersion }, wrapper, []);
-  const out = generatedCrdsDir(root, name, crds);
-  if (!force && existsSync(`${out}.inputs`) && readFileSync(`${out}.inputs`, 'utf8').trim() === inputs && existsSync(out)) return;
-  mkdirSync(path.dirname(out), { recursive: true });
-  const staging = mkdtempSync(`${out}.build-`);
-  const started = Date.now();
-  log(`e2e-tools: generating the CRDs of ${crds.module}@${crds.version} with controller-gen ${controllerGenVersion}`);
-  try {
-    await execa(controllerGen, ['crd:crdVersions=v1', `paths=${crds.packages}`, `output:crd:dir=${staging}`], { cwd: wrapper, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (!readdirSync(staging).some((f) => f.endsWith('.yaml'))) throw new Error('controller-gen wrote no CRD');
-    rmSync(out, { recursive: true, force: true });
-    renameSync(staging, out);
-    writeFileSync(`${out}.inputs`, `${inputs}\n`);
-    log(`e2e-tools: generated ${readdirSync(out).join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(`e2e-tools: generating the CRDs of ${name} (${crds.module}@${crds.version}) failed: ${(e as { shortMessage?: string }).shortMessage ?? (e as Error).message}`);
-  }
 }
 
 /** Flags of `go build` for a component: reproducible (-trimpath, no VCS stamp), stripped like upstream's release builds. */

@@ -11,16 +11,20 @@ import {
   fakeNode,
   files,
   fluxEnv,
+  helmControllerArgs,
   kubeconfig,
   kustomizeControllerArgs,
   kwokArgs,
+  registryArgs,
   schedulerArgs,
   sourceControllerArgs,
 } from './components.js';
+import { FLUX_CONTROLLERS, FLUX_SYSTEM, type FluxControllerName, fluxRbac } from './flux-install.js';
 import { GitServer } from './git-server.js';
 import { type KubeObject, KubeClient, conditionsOf, toObjects } from './kube-client.js';
 import { freePorts } from './ports.js';
 import { type ExitStatus, ManagedProcess, groupAlive, processAlive } from './process.js';
+import { execa } from 'execa';
 import { BINARIES, componentCrds, resolveBinaries } from './tools.js';
 import { type BinaryName, repositoryRoot } from './versions.js';
 import { httpOk, waitUntil } from './wait.js';
@@ -34,8 +38,13 @@ export interface LocalClusterOptions {
   nodes?: number;
   /** Taint the fake nodes `kwok.x-k8s.io/node=fake:NoSchedule`, so only pods that tolerate it land there. @default false */
   taintNodes?: boolean;
-  /** Install the Flux CRDs and run source-controller and kustomize-controller. @default true */
+  /**
+   * Install the Flux CRDs and the RBAC of `flux install`, and run source-controller,
+   * kustomize-controller and helm-controller, each as its ServiceAccount. @default true
+   */
   flux?: boolean;
+  /** Run an OCI registry on 127.0.0.1 (cluster.registry, pushArtifact()). @default false */
+  registry?: boolean;
   /** Run the local git server (cluster.git). @default true */
   git?: boolean;
   /** How long each component may take to become healthy. @default 90_000 */
@@ -62,15 +71,24 @@ export interface StopReport {
   ms: number;
 }
 
-/** The processes of a cluster; the names of the binaries that run them (controller-gen only builds). */
-export type ClusterComponent = Exclude<BinaryName, 'controller-gen'>;
+/** The processes of a cluster, named after the binaries that run them. */
+export type ClusterComponent = BinaryName;
 
-const CONTROLLERS: ClusterComponent[] = ['kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'];
+const CONTROLLERS: ClusterComponent[] = ['kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
+
+/** The harness's own arguments of each Flux controller. */
+const FLUX_ARGS: Record<FluxControllerName, (layout: ClusterLayout) => string[]> = {
+  'source-controller': sourceControllerArgs,
+  'kustomize-controller': kustomizeControllerArgs,
+  'helm-controller': helmControllerArgs,
+};
 
 /**
  * A Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler),
- * kwok faking its nodes, the Flux source-controller and kustomize-controller, and a git server,
- * all as local processes on 127.0.0.1 with random ports. Use in a test:
+ * kwok faking its nodes, the Flux source-controller, kustomize-controller and helm-controller
+ * (each authenticated as its own ServiceAccount, with the RBAC `flux install` creates), a git
+ * server and optionally an OCI registry, all as local processes on 127.0.0.1 with random ports.
+ * Use in a test:
  *
  *     const cluster = new LocalCluster();
  *     beforeAll(() => cluster.start());
@@ -90,8 +108,11 @@ export class LocalCluster {
   private kubeClient: KubeClient | undefined;
   private gitServer: GitServer | undefined;
   private adminToken = '';
-  private fluxToken = '';
   private caPem = '';
+  private binaries: Record<BinaryName, string> | undefined;
+  /** Arguments given to Flux controllers on top of the harness's own (restartFluxController). */
+  private readonly fluxExtraArgs: Partial<Record<FluxControllerName, string[]>> = {};
+  private readonly clients: KubeClient[] = [];
   private nodes: string[] = [];
   private stopped: Promise<StopReport> | undefined;
 
@@ -102,6 +123,7 @@ export class LocalCluster {
       nodes: options.nodes ?? 1,
       taintNodes: options.taintNodes ?? false,
       flux: options.flux ?? true,
+      registry: options.registry ?? false,
       git: options.git ?? true,
       componentTimeoutMs: options.componentTimeoutMs ?? 90_000,
       serviceClusterIpRange: options.serviceClusterIpRange ?? '10.96.0.0/16',
@@ -158,6 +180,57 @@ export class LocalCluster {
     return this.kubeClient;
   }
 
+  /**
+   * A client acting as another user through impersonation (the admin may impersonate anyone), e.g.
+   * a tenant admin: `clientAs('alice', ['oidc:team-a-admins'])`. `system:authenticated` is added, as the API server adds it to every authenticated user.
+   */
+  clientAs(user: string, groups: readonly string[] = []): KubeClient {
+    const client = new KubeClient({
+      server: this.server,
+      token: this.adminToken,
+      ca: this.caPem,
+      impersonate: { user, groups: [...groups, 'system:authenticated'] },
+      diagnostics: () => this.diagnostics(),
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** `host:port` of the OCI registry (when the `registry` option is on), e.g. `127.0.0.1:40125`. */
+  get registry(): string {
+    if (!this.options.registry || !this.processes.has('oci-registry')) throw new Error('the cluster has no OCI registry (not started, or started without registry: true)');
+    return `127.0.0.1:${this.requireLayout().ports.registry}`;
+  }
+
+  /**
+   * Pushes a folder to the registry as a Flux artifact (`flux push artifact`'s format, through
+   * fluxcd/pkg/oci), e.g. `pushArtifact('fluxcd/flux-manifests:v2.7.3', dir)`.
+   * @returns the pushed reference with its digest
+   */
+  async pushArtifact(reference: string, dir: string, meta: { source?: string; revision?: string } = {}): Promise<string> {
+    const binary = this.binaries?.['oci-registry'];
+    if (!binary) throw new Error('the cluster has no OCI registry (not started, or started without registry: true)');
+    const args = ['push', `--url=${this.registry}/${reference}`, `--path=${dir}`, ...(meta.source ? [`--source=${meta.source}`] : []), ...(meta.revision ? [`--revision=${meta.revision}`] : [])];
+    const { stdout } = await execa(binary, args, { env: { HOME: files(this.requireLayout()).home }, extendEnv: false });
+    return stdout.trim();
+  }
+
+  /** The arguments a running Flux controller was started with. */
+  fluxControllerArgs(controller: FluxControllerName): string[] {
+    return [...FLUX_ARGS[controller](this.requireLayout()), ...(this.fluxExtraArgs[controller] ?? []), ...(this.options.extraArgs[controller] ?? [])];
+  }
+
+  /**
+   * Restarts a Flux controller with these arguments after the harness's own, as Kubernetes
+   * restarts a controller whose Deployment changed (e.g. when Flux applies its own install
+   * manifests with new flags).
+   */
+  async restartFluxController(controller: FluxControllerName, extraArgs: readonly string[]): Promise<void> {
+    await this.processes.get(controller)?.stop();
+    this.fluxExtraArgs[controller] = [...extraArgs];
+    await this.startFluxController(controller);
+  }
+
   /** The git server (when the `git` option is on). */
   get git(): GitServer {
     if (!this.gitServer) throw new Error('the cluster has no git server (not started, or started with git: false)');
@@ -207,9 +280,10 @@ export class LocalCluster {
   }
 
   private async startAll(): Promise<void> {
-    const needed = BINARIES.filter((b) => this.options.flux || (b !== 'source-controller' && b !== 'kustomize-controller'));
+    const needed = BINARIES.filter((b) => (this.options.flux || !(FLUX_CONTROLLERS as readonly string[]).includes(b)) && (this.options.registry || b !== 'oci-registry'));
     const binaries = resolveBinaries(this.options.root, needed);
-    const p = await freePorts(11);
+    this.binaries = binaries;
+    const p = await freePorts(14);
     this.layout = {
       dataDir: this.dataDir,
       serviceClusterIpRange: this.options.serviceClusterIpRange,
@@ -225,6 +299,9 @@ export class LocalCluster {
         sourceHealth: p[8]!,
         kustomizeMetrics: p[9]!,
         kustomizeHealth: p[10]!,
+        helmMetrics: p[11]!,
+        helmHealth: p[12]!,
+        registry: p[13]!,
       },
     };
     const layout = this.layout;
@@ -242,17 +319,10 @@ export class LocalCluster {
       });
       writeFileSync(f.serviceAccountKey, privateKey, { mode: 0o600 });
       writeFileSync(f.serviceAccountPub, publicKey);
-      // a fresh admin token per cluster: token,user,uid,"groups"
+      // a fresh admin token per cluster: token,user,uid,"groups" (the Flux controllers get
+      // tokens of their ServiceAccounts once the API server runs)
       this.adminToken = randomBytes(24).toString('hex');
-      // the Flux controllers authenticate as their service accounts, as `flux install` runs them
-      // (with cluster-admin rights), so admission rules that exempt the platform see the real names
-      this.fluxToken = randomBytes(24).toString('hex');
-      writeFileSync(
-        f.tokens,
-        `${this.adminToken},admin,admin,"system:masters"\n` +
-          `${this.fluxToken},system:serviceaccount:flux-system:kustomize-controller,flux-kustomize-controller,"system:serviceaccounts,system:serviceaccounts:flux-system,system:masters"\n`,
-        { mode: 0o600 },
-      );
+      writeFileSync(f.tokens, `${this.adminToken},admin,admin,"system:masters"\n`, { mode: 0o600 });
       writeFileSync(f.kwokConfig, KWOK_CONFIG);
     });
 
@@ -281,7 +351,8 @@ export class LocalCluster {
         this.phase('kube-scheduler', () => this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`)),
         this.phase('kwok', () => this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`)).then(() => this.phase('nodes', () => this.createNodes())),
         this.options.git ? this.phase('git server', () => this.startGit()) : undefined,
-        this.options.flux ? this.phase('flux', () => this.startFlux(binaries, layout)) : undefined,
+        this.options.flux ? this.phase('flux', () => this.startFlux()) : undefined,
+        this.options.registry ? this.phase('oci-registry', () => this.startRegistry(binaries, layout)) : undefined,
       ]);
     });
   }
@@ -312,7 +383,13 @@ export class LocalCluster {
     this.gitServer = server;
   }
 
-  private async startFlux(binaries: Record<BinaryName, string>, layout: ClusterLayout): Promise<void> {
+  /**
+   * What `flux install` does, then the controllers: the CRDs, the flux-system namespace, the
+   * controllers' ServiceAccounts and RBAC, and each controller as its ServiceAccount (a token
+   * from the TokenRequest API in its own kubeconfig), so RBAC and admission see what a real
+   * cluster sees.
+   */
+  private async startFlux(): Promise<void> {
     const crds = [...(await componentCrds(this.options.root)).values()].flatMap((text) => toObjects(text));
     await this.client.apply(crds);
     await Promise.all(
@@ -320,16 +397,27 @@ export class LocalCluster {
         this.client.waitForCondition({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name }, 'Established', { timeoutMs: this.options.componentTimeoutMs }),
       ),
     );
-    await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
-    const fluxKubeconfig = path.join(this.dataDir, 'flux.kubeconfig');
-    writeFileSync(fluxKubeconfig, kubeconfig(this.server, this.caPem, this.fluxToken), { mode: 0o600 });
-    const env = { ...fluxEnv(layout), KUBECONFIG: fluxKubeconfig };
-    this.spawn('source-controller', binaries['source-controller'], sourceControllerArgs(layout), env);
-    this.spawn('kustomize-controller', binaries['kustomize-controller'], kustomizeControllerArgs(layout), env);
-    await Promise.all([
-      this.waitHealthy('source-controller', `http://127.0.0.1:${layout.ports.sourceHealth}/readyz`),
-      this.waitHealthy('kustomize-controller', `http://127.0.0.1:${layout.ports.kustomizeHealth}/readyz`),
-    ]);
+    await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX_SYSTEM } });
+    await this.client.apply(fluxRbac());
+    await Promise.all(FLUX_CONTROLLERS.map((c) => this.startFluxController(c)));
+  }
+
+  private async startFluxController(controller: FluxControllerName): Promise<void> {
+    const layout = this.requireLayout();
+    const f = files(layout);
+    const answer = await this.client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${FLUX_SYSTEM}/serviceaccounts/${controller}/token`, {
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 24 * 3600 } },
+    });
+    writeFileSync(f.controllerKubeconfig(controller), kubeconfig(this.server, this.caPem, answer.status.token), { mode: 0o600 });
+    const env = { ...fluxEnv(layout), KUBECONFIG: f.controllerKubeconfig(controller) };
+    this.spawn(controller, this.requireBinaries()[controller], [...FLUX_ARGS[controller](layout), ...(this.fluxExtraArgs[controller] ?? [])], env);
+    const health = { 'source-controller': layout.ports.sourceHealth, 'kustomize-controller': layout.ports.kustomizeHealth, 'helm-controller': layout.ports.helmHealth }[controller];
+    await this.waitHealthy(controller, `http://127.0.0.1:${health}/readyz`);
+  }
+
+  private async startRegistry(binaries: Record<BinaryName, string>, layout: ClusterLayout): Promise<void> {
+    this.spawn('oci-registry', binaries['oci-registry'], registryArgs(layout));
+    await this.waitHealthy('oci-registry', `http://127.0.0.1:${layout.ports.registry}/v2/`);
   }
 
   private spawn(name: ClusterComponent, command: string, args: string[], env: Record<string, string> = {}): ManagedProcess {
@@ -370,6 +458,7 @@ export class LocalCluster {
   private async stopAll(): Promise<StopReport> {
     const started = Date.now();
     this.kubeClient?.close();
+    for (const client of this.clients) client.close();
     const stopping = (names: ClusterComponent[]) => Promise.all(names.map((n) => this.processes.get(n)?.stop() ?? Promise.resolve()));
     // clients first, so that they do not spin on a vanished API server; etcd last
     await Promise.all([stopping(CONTROLLERS), this.gitServer?.stop().catch(() => undefined)]);
@@ -380,6 +469,11 @@ export class LocalCluster {
     const exits: StopReport['exits'] = {};
     for (const [name, proc] of this.processes) if (proc.exitStatus) exits[name] = proc.exitStatus;
     return { pids: this.pids(), leftovers, exits, ms: Date.now() - started };
+  }
+
+  private requireBinaries(): Record<BinaryName, string> {
+    if (!this.binaries) throw new Error('the cluster is not started');
+    return this.binaries;
   }
 
   private requireLayout(): ClusterLayout {

@@ -17,6 +17,9 @@ export interface ClusterLayout {
     sourceHealth: number;
     kustomizeMetrics: number;
     kustomizeHealth: number;
+    helmMetrics: number;
+    helmHealth: number;
+    registry: number;
   };
   /** Service IP range of the cluster. */
   serviceClusterIpRange: string;
@@ -39,6 +42,8 @@ export function files(layout: ClusterLayout) {
     schedulerCerts: path.join(d, 'kube-scheduler'),
     kwokConfig: path.join(d, 'kwok', 'kwok.yaml'),
     sourceStorage: path.join(d, 'source-controller', 'storage'),
+    /** A kubeconfig per Flux controller, with a token of its ServiceAccount. */
+    controllerKubeconfig: (controller: string) => path.join(d, 'pki', `${controller}.kubeconfig`),
     logs: path.join(d, 'logs'),
     home: path.join(d, 'home'),
     tmp: path.join(d, 'tmp'),
@@ -93,6 +98,11 @@ export function controllerManagerArgs(layout: ClusterLayout): string[] {
     // every default controller: namespace deletion, garbage collection, service account tokens,
     // deployments and replica sets, node lifecycle (reacts to kwok's node heartbeats), ...
     '--controllers=*',
+    // kwok's heartbeats (every 20-45s) come late on a loaded machine; past the default grace
+    // period (50s) the node is marked NotReady and its pods too, and kwok never makes a running
+    // pod Ready again, so every Deployment would stay unavailable (and Flux's health checks with
+    // it). The fake nodes never fail, so they get ten minutes.
+    '--node-monitor-grace-period=10m',
     `--service-account-private-key-file=${f.serviceAccountKey}`,
     `--root-ca-file=${f.ca}`,
     '--use-service-account-credentials=true',
@@ -140,14 +150,22 @@ export function sourceControllerArgs(layout: ClusterLayout): string[] {
   ];
 }
 
+/** The arguments of a Flux controller that applies (kustomize- or helm-controller): its own metrics and health ports. */
+function applierArgs(metricsPort: number, healthPort: number): string[] {
+  return ['--watch-all-namespaces=true', '--enable-leader-election=false', '--log-encoding=console', `--metrics-addr=127.0.0.1:${metricsPort}`, `--health-addr=127.0.0.1:${healthPort}`];
+}
+
 export function kustomizeControllerArgs(layout: ClusterLayout): string[] {
-  return [
-    '--watch-all-namespaces=true',
-    '--enable-leader-election=false',
-    '--log-encoding=console',
-    `--metrics-addr=127.0.0.1:${layout.ports.kustomizeMetrics}`,
-    `--health-addr=127.0.0.1:${layout.ports.kustomizeHealth}`,
-  ];
+  return applierArgs(layout.ports.kustomizeMetrics, layout.ports.kustomizeHealth);
+}
+
+export function helmControllerArgs(layout: ClusterLayout): string[] {
+  return applierArgs(layout.ports.helmMetrics, layout.ports.helmHealth);
+}
+
+/** The harness's OCI registry (plain HTTP on 127.0.0.1, blobs in memory). */
+export function registryArgs(layout: ClusterLayout): string[] {
+  return ['serve', `--addr=127.0.0.1:${layout.ports.registry}`];
 }
 
 /** Environment of the Flux controllers: controller-runtime reads KUBECONFIG; Flux reads RUNTIME_NAMESPACE. */
@@ -176,7 +194,7 @@ export function fakeNode(name: string, options: { taint?: boolean } = {}) {
   };
 }
 
-/** The kubeconfig of the admin user (static token, group system:masters), trusting the API server's CA. */
+/** A kubeconfig with a bearer token (the admin user's, or a ServiceAccount's), trusting the API server's CA. */
 export function kubeconfig(server: string, caPem: string, token: string): string {
   const ca = Buffer.from(caPem).toString('base64');
   return [

@@ -21,3 +21,4 @@ export { BINARIES, componentCrds, resolveBinaries } from './tools.js';
 export { type BinaryName, type Versions, binaryPath, readVersions, repositoryRoot } from './versions.js';
 export { WaitTimeoutError, httpGet, sleep, waitUntil } from './wait.js';
 export { type GitRepositoryOptions, type KustomizationOptions, gitRepository, kustomization, requestReconcile, waitForRevision } from './flux.js';
+export { FLUX_CONTROLLERS, FLUX_SYSTEM, type FluxControllerName, INSTALL_ARGS, fluxDeployment, fluxRbac } from './flux-install.js';

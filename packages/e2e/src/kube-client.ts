@@ -53,6 +53,8 @@ export interface KubeClientOptions {
   diagnostics?: () => string;
   /** Timeout of one request. @default 30_000 */
   requestTimeoutMs?: number;
+  /** Act as this user and these groups (Impersonate-User/-Group headers; the token's user must be allowed to impersonate). @default none */
+  impersonate?: { user: string; groups?: readonly string[] };
 }
 
 export interface RequestOptions {
@@ -110,7 +112,11 @@ export class KubeClient {
     const url = new URL(path, this.options.server);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.options.token}`, accept: 'application/json' };
+    const headers: Record<string, string | string[]> = { authorization: `Bearer ${this.options.token}`, accept: 'application/json' };
+    if (this.options.impersonate) {
+      headers['impersonate-user'] = this.options.impersonate.user;
+      if (this.options.impersonate.groups?.length) headers['impersonate-group'] = [...this.options.impersonate.groups];
+    }
     if (body !== undefined) {
       headers['content-type'] = options.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(body));

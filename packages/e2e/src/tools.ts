@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { type BinaryName, type ComponentName, type Versions, binaryPath, generatedCrdsDir, readVersions } from './versions.js';
+import { type BinaryName, type ComponentName, type Versions, binaryPath, readVersions } from './versions.js';
 
 /** Every binary a full cluster runs. */
-export const BINARIES: readonly BinaryName[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller'];
+export const BINARIES: readonly BinaryName[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
 
 /**
  * The cached binaries of the pinned versions.
@@ -28,8 +28,7 @@ export function resolveBinaries(root: string, needed: readonly BinaryName[] = BI
 /**
  * The CRD manifests to install: those the components ship (the Flux controllers, the Gateway API), read from the
  * module's folder in the Go module cache (`go mod download -json` in the component's wrapper
- * module gives that folder for exactly the version its go.mod pins, downloading it if needed),
- * then the generated ones (helm-controller's HelmRelease, from .tools/e2e/crds).
+ * module gives that folder for exactly the version its go.mod pins, downloading it if needed).
  * @returns file path to YAML text
  * @throws Error naming the component whose CRDs cannot be found
  */
@@ -54,12 +53,6 @@ export async function componentCrds(root: string, versions: Versions = readVersi
       .filter(([, text]) => /^kind: CustomResourceDefinition$/m.test(text));
     if (files.length === 0) throw new Error(`no CRD manifests in ${dir}`);
     for (const [file, text] of files) crds.set(file, text);
-  }
-  for (const [name, generated] of Object.entries(versions.generatedCrds ?? {})) {
-    const dir = generatedCrdsDir(root, name, generated);
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
-    if (files.length === 0) throw new Error(`the CRDs of ${name} (${generated.module}@${generated.version}) are not generated; run \`npm run test:e2e\` (or \`npm run tools -w @ck8s/e2e\`)`);
-    for (const file of files) crds.set(path.join(dir, file), readFileSync(path.join(dir, file), 'utf8'));
   }
   return crds;
 }

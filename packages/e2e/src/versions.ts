@@ -16,7 +16,7 @@ export interface Component {
   crds?: string;
 }
 
-export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'gateway-api' | 'controller-gen';
+export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'oci-registry' | 'gateway-api';
 
 /** Every binary the harness runs. */
 export type BinaryName =
@@ -27,24 +27,13 @@ export type BinaryName =
   | 'kwok'
   | 'source-controller'
   | 'kustomize-controller'
-  | 'controller-gen';
-
-/** CRDs generated with controller-gen from a module's API types (for modules that ship no CRD YAML). */
-export interface GeneratedCrds {
-  /** The module of the API types, e.g. `github.com/fluxcd/helm-controller/api`. */
-  module: string;
-  /** Its pinned release; the wrapper's go.mod requires the same. */
-  version: string;
-  /** Folder of the wrapper Go module (which also builds controller-gen), relative to e2e-tools/. */
-  wrapper: string;
-  /** The `paths=` argument of controller-gen, e.g. `github.com/fluxcd/helm-controller/api/...`. */
-  packages: string;
-}
+  | 'helm-controller'
+  | 'oci-registry';
 
 export interface Versions {
+  /** The Flux release of the Flux controllers (e.g. `v2.7.3`); charts/catalog.yaml pins the same. */
+  flux: string;
   components: Record<ComponentName, Component>;
-  /** @default none */
-  generatedCrds?: Record<string, GeneratedCrds>;
 }
 
 /**
@@ -62,16 +51,12 @@ export function repositoryRoot(from: string = path.dirname(fileURLToPath(import.
 export function readVersions(root: string = repositoryRoot()): Versions {
   const file = path.join(root, 'e2e-tools', 'versions.json');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Versions>;
-  const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller', 'controller-gen'];
+  const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
+  if (typeof parsed.flux !== 'string' || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(parsed.flux)) throw new Error(`${file}: flux needs the Flux release of the controllers, e.g. v2.7.3`);
   for (const name of required) {
     const c = parsed.components?.[name];
     if (!c || typeof c.module !== 'string' || typeof c.version !== 'string' || typeof c.wrapper !== 'string' || typeof c.binaries !== 'object') {
       throw new Error(`${file}: components.${name} needs module, version, wrapper and binaries`);
-    }
-  }
-  for (const [name, g] of Object.entries(parsed.generatedCrds ?? {})) {
-    if (typeof g.module !== 'string' || typeof g.version !== 'string' || typeof g.wrapper !== 'string' || typeof g.packages !== 'string') {
-      throw new Error(`${file}: generatedCrds.${name} needs module, version, wrapper and packages`);
     }
   }
   return parsed as Versions;
@@ -94,9 +79,4 @@ export function toolsCacheDir(root: string): string {
 export function binaryPath(root: string, versions: Versions, binary: BinaryName): string {
   const [, component] = componentOf(versions, binary);
   return path.join(toolsCacheDir(root), `${binary}-${component.version}`);
-}
-
-/** The cache folder of generated CRDs, keyed by name and the API module's version, e.g. `.tools/e2e/crds/helm-controller-v1.4.3`. */
-export function generatedCrdsDir(root: string, name: string, crds: GeneratedCrds): string {
-  return path.join(toolsCacheDir(root), 'crds', `${name}-${crds.version}`);
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildFlags, buildTools } from '../src/build-tools.js';
 import { binaryPath, readVersions, repositoryRoot } from '../src/versions.js';
 
@@ -12,6 +13,12 @@ describe('pinned tools', () => {
   it('pins every component in the wrapper go.mod the same as in versions.json', async () => {
     // buildTools checks the pins before building anything; with `only` naming no binary it builds nothing
     await expect(buildTools({ only: [], log: () => undefined })).resolves.toEqual([]);
+  });
+
+  it('runs the Flux release charts/catalog.yaml pins, so the e2e tests what clusters install', () => {
+    const root = repositoryRoot();
+    const catalog = parse(readFileSync(path.join(root, 'charts/catalog.yaml'), 'utf8')) as { flux: { version: string } };
+    expect(readVersions(root).flux).toBe(catalog.flux.version);
   });
 
   it('keys each binary by name and version', () => {

@@ -5,7 +5,7 @@ import { type ClusterLayout, apiserverArgs, controllerManagerArgs, fakeNode, kub
 const layout: ClusterLayout = {
   dataDir: '/data',
   serviceClusterIpRange: '10.96.0.0/16',
-  ports: { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwok: 6, sourceStorage: 7, sourceMetrics: 8, sourceHealth: 9, kustomizeMetrics: 10, kustomizeHealth: 11 },
+  ports: { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwok: 6, sourceStorage: 7, sourceMetrics: 8, sourceHealth: 9, kustomizeMetrics: 10, kustomizeHealth: 11, helmMetrics: 12, helmHealth: 13, registry: 14 },
 };
 
 describe('component command lines', () => {
@@ -32,6 +32,8 @@ describe('component command lines', () => {
     expect(controllerManagerArgs(layout)).toEqual(
       expect.arrayContaining(['--leader-elect=false', '--use-service-account-credentials=true', '--root-ca-file=/data/pki/ca.crt', '--service-account-private-key-file=/data/pki/sa.key']),
     );
+    // a late heartbeat of kwok must not make the fake node and its pods NotReady for good
+    expect(controllerManagerArgs(layout)).toContain('--node-monitor-grace-period=10m');
   });
 
   it('lets kwok manage annotated nodes only and advertises source-controller storage on 127.0.0.1', () => {

@@ -1,10 +1,13 @@
 // Smoke test of the harness: a real control plane, kwok nodes, admission policies and Flux syncing
 // from the local git server, then a teardown that leaves no process behind.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FLUX_CONTROLLERS,
   GitWorkTree,
   KubeApiError,
+  KubeClient,
   type KubeObject,
   LocalCluster,
   type StopReport,
@@ -66,6 +69,27 @@ describe('local cluster', () => {
       await expect(cluster.client.list(apiVersion, kind), `${kind} ${apiVersion}`).resolves.toEqual([]);
     }
     expect(await cluster.client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'flux-system' })).toBeDefined();
+  });
+
+  it("runs the Flux controllers as their ServiceAccounts with flux install's RBAC, not as system:masters", async () => {
+    for (const controller of FLUX_CONTROLLERS) {
+      const token = /token: (\S+)/.exec(readFileSync(path.join(cluster.dataDir, 'pki', `${controller}.kubeconfig`), 'utf8'))![1]!;
+      const client = new KubeClient({ server: cluster.server, token, ca: cluster.caCertificate });
+      try {
+        const review = await client.request<{ status: { userInfo: { username: string; groups: string[] } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+          body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+        });
+        expect(review.status.userInfo.username).toBe(`system:serviceaccount:flux-system:${controller}`);
+        expect(review.status.userInfo.groups).not.toContain('system:masters');
+      } finally {
+        client.close();
+      }
+    }
+    // Flux's edit and view roles are aggregated into admin, edit and view
+    await waitUntil(async () => ((await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'admin' }))?.rules as { apiGroups?: string[] }[] | undefined)?.some((r) => r.apiGroups?.includes('kustomize.toolkit.fluxcd.io')) || undefined, {
+      what: 'the admin role to aggregate flux-edit',
+      timeoutMs: 30_000,
+    });
   });
 
   it('schedules a pod on the fake node and kwok reports it Running', async () => {

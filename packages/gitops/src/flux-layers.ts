@@ -1,5 +1,6 @@
-import { Component, Kustomization, LAYERS, type ClusterConfig, type Layer } from '@ck8s/core';
+import { Component, FLUX_PLATFORM_APPLIER, Kustomization, LAYERS, type ClusterConfig, type Layer } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { FLUX_INSTALL } from './flux-install.js';
 import { clusterPath, FLUX_NAMESPACE, sopsDecryption } from './flux-sync.js';
 
 export interface FluxLayersProps {
@@ -20,13 +21,16 @@ export const APPLIED_LAYERS: readonly Exclude<Layer, 'flux-system'>[] = LAYERS.f
 
 /**
  * One Flux `Kustomization` per layer (`flux-system/layers.yaml`), each depending on the one
- * before, with pruning so that what leaves git leaves the cluster, and sops decryption.
+ * before (the first on Flux's own installation, so nothing is applied before Flux runs locked
+ * down), with pruning so that what leaves git leaves the cluster, and sops decryption. Each
+ * applies as kustomize-controller's ServiceAccount: under the lockdown, one that names no
+ * account would run as flux-system's `default`, which may do nothing.
  */
 export class FluxLayers extends Component {
   constructor(scope: Construct, id: string, props: FluxLayersProps) {
     super(scope, id, { layer: 'flux-system' });
     const { cluster } = props;
-    let previous: string | undefined;
+    let previous: string = FLUX_INSTALL;
     for (const layer of APPLIED_LAYERS) {
       new Kustomization(this, layer, {
         metadata: { name: layer, namespace: FLUX_NAMESPACE },
@@ -38,8 +42,9 @@ export class FluxLayers extends Component {
           prune: true,
           wait: props.wait ?? true,
           sourceRef: { kind: 'GitRepository', name: FLUX_NAMESPACE },
+          serviceAccountName: FLUX_PLATFORM_APPLIER,
           decryption: sopsDecryption(),
-          ...(previous ? { dependsOn: [{ name: previous }] } : {}),
+          dependsOn: [{ name: previous }],
         },
       });
       previous = layer;

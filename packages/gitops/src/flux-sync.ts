@@ -1,4 +1,4 @@
-import { Component, GitRepository, Kustomization, type ClusterConfig, PLATFORM_NAMESPACES, type Pods, SOPS_AGE_SECRET } from '@ck8s/core';
+import { Component, FLUX_CONTROLLERS, FLUX_PLATFORM_APPLIER, GitRepository, Kustomization, type ClusterConfig, PLATFORM_NAMESPACES, type Pods, SOPS_AGE_SECRET } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 /** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */
@@ -8,7 +8,7 @@ export const FLUX_NAMESPACE = PLATFORM_NAMESPACES.flux;
 export const FLUX_CONTROLLER_PODS: Pods = {
   name: 'flux',
   namespace: FLUX_NAMESPACE,
-  expressions: [{ key: 'app', operator: 'In', values: ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] }],
+  expressions: [{ key: 'app', operator: 'In', values: [...FLUX_CONTROLLERS].sort() }],
 };
 
 export interface FluxSyncProps {
@@ -29,7 +29,8 @@ export function sopsDecryption(): { provider: 'sops'; secretRef: { name: string 
 /**
  * The Flux bootstrap sync (`flux-system/gotk-sync.yaml`): the `GitRepository` that follows
  * the cluster's branch, packaging only this cluster's folder, and the root `Kustomization`
- * that applies `flux-system/` and so, through it, the layer Kustomizations.
+ * that applies `flux-system/` and so, through it, Flux's own installation and the layer
+ * Kustomizations, as kustomize-controller's ServiceAccount (cluster-admin).
  */
 export class FluxSync extends Component {
   constructor(scope: Construct, id: string, props: FluxSyncProps) {
@@ -55,6 +56,8 @@ export class FluxSync extends Component {
         interval: cluster.gitops.interval,
         path: `${clusterPath(cluster)}/flux-system`,
         prune: true,
+        // the lockdown's default account may do nothing: the platform's sync names Flux's own
+        serviceAccountName: FLUX_PLATFORM_APPLIER,
         sourceRef: { kind: 'GitRepository', name: FLUX_NAMESPACE },
         decryption: sopsDecryption(),
       },

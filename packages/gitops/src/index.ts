@@ -1,2 +1,3 @@
+export * from './flux-install.js';
 export * from './flux-layers.js';
 export * from './flux-sync.js';

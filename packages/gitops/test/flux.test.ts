@@ -1,7 +1,8 @@
 import { type ClusterConfig, validateClusterConfig } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { APPLIED_LAYERS, FluxLayers, FluxSync } from '../src/index.js';
+import { parse } from 'yaml';
+import { APPLIED_LAYERS, FLUX_LOCKDOWN_ARGS, FluxInstall, FluxLayers, FluxSync } from '../src/index.js';
 
 function cluster(overrides: Record<string, unknown> = {}): ClusterConfig {
   const raw = {
@@ -39,6 +40,8 @@ describe('FluxSync', () => {
       metadata: { name: 'flux-system', namespace: 'flux-system' },
       spec: { path: './clusters/demo-wc/flux-system', prune: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
     });
+    // under the lockdown an object without an account runs as flux-system's `default`, which may do nothing
+    expect(root.spec.serviceAccountName).toBe('kustomize-controller');
   });
 
   it('needs no credentials for an https repository unless configured', () => {
@@ -54,9 +57,72 @@ describe('FluxLayers', () => {
     const layers = new FluxLayers(new App(), 'layers', { cluster: cluster() }).toJson();
     expect(APPLIED_LAYERS).toEqual(['controllers', 'policies', 'platform', 'tenants']);
     expect(layers.map((k: any) => k.metadata.name)).toEqual(['controllers', 'policies', 'platform', 'tenants']);
-    expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([undefined, [{ name: 'controllers' }], [{ name: 'policies' }], [{ name: 'platform' }]]);
+    expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([[{ name: 'flux' }], [{ name: 'controllers' }], [{ name: 'policies' }], [{ name: 'platform' }]]);
     for (const k of layers) {
       expect(k.spec).toMatchObject({ prune: true, wait: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, path: `./clusters/demo-wc/${k.metadata.name}` });
     }
+  });
+
+  it('applies every layer as kustomize-controller, and the first only once Flux runs locked down', () => {
+    const layers = new FluxLayers(new App(), 'layers', { cluster: cluster() }).toJson();
+    for (const k of layers) expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
+    expect(layers[0].spec.dependsOn).toEqual([{ name: 'flux' }]);
+  });
+});
+
+describe('FluxInstall', () => {
+  const install = (repository = 'oci://ghcr.io/fluxcd/flux-manifests') => new FluxInstall(new App(), 'flux', { repository, version: 'v2.7.3', interval: '10m' }).toJson();
+
+  /** The arguments each Deployment gets from the Kustomization's patches, applied as kustomize does to an args list. */
+  function patchedArgs(kustomization: any, deployment: string, args: string[]): string[] | 'deleted' {
+    let out = [...args];
+    for (const { patch, target } of kustomization.spec.patches) {
+      if (target.kind !== 'Deployment' || !new RegExp(`^(?:${target.name})$`).test(deployment)) continue;
+      const doc = parse(patch);
+      if (!Array.isArray(doc)) {
+        if (doc.$patch === 'delete') return 'deleted';
+        throw new Error(`unexpected patch ${patch}`);
+      }
+      for (const op of doc) {
+        expect(op).toMatchObject({ op: 'add', path: '/spec/template/spec/containers/0/args/-' });
+        out = [...out, op.value];
+      }
+    }
+    return out;
+  }
+
+  it("applies the pinned release of Flux's own install manifests as kustomize-controller, never uninstalling on delete", () => {
+    const [source, kustomization] = install();
+    expect(source).toEqual({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'OCIRepository',
+      metadata: { name: 'flux-manifests', namespace: 'flux-system', labels: expect.any(Object) },
+      spec: { url: 'oci://ghcr.io/fluxcd/flux-manifests', ref: { tag: 'v2.7.3' }, interval: '10m' },
+    });
+    expect(kustomization).toMatchObject({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'flux', namespace: 'flux-system' },
+      spec: { sourceRef: { kind: 'OCIRepository', name: 'flux-manifests' }, path: './', prune: true, wait: true, deletionPolicy: 'Orphan', serviceAccountName: 'kustomize-controller' },
+    });
+  });
+
+  it("adds Flux's multi-tenancy lockdown to the controllers' arguments and leaves out image automation", () => {
+    const [, kustomization] = install();
+    const base = ['--events-addr=http://notification-controller.flux-system.svc.cluster.local./', '--watch-all-namespaces=true'];
+    expect(patchedArgs(kustomization, 'kustomize-controller', base)).toEqual([...base, '--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default']);
+    expect(patchedArgs(kustomization, 'helm-controller', base)).toEqual([...base, '--no-cross-namespace-refs=true', '--default-service-account=default']);
+    expect(patchedArgs(kustomization, 'notification-controller', base)).toEqual([...base, '--no-cross-namespace-refs=true']);
+    expect(patchedArgs(kustomization, 'source-controller', base)).toEqual(base);
+    expect(patchedArgs(kustomization, 'image-automation-controller', base)).toBe('deleted');
+    expect(patchedArgs(kustomization, 'image-reflector-controller', base)).toBe('deleted');
+    // the patches are what FLUX_LOCKDOWN_ARGS says, which the e2e runs the controllers with
+    expect(FLUX_LOCKDOWN_ARGS['kustomize-controller']).toEqual(['--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default']);
+  });
+
+  it('reaches a loopback test registry over plain HTTP, and no other', () => {
+    expect(install('oci://127.0.0.1:5000/fluxcd/flux-manifests')[0].spec.insecure).toBe(true);
+    expect(install('oci://registry.example.com/fluxcd/flux-manifests')[0].spec.insecure).toBeUndefined();
+    expect(install('oci://127.0.0.1.example.com/fluxcd/flux-manifests')[0].spec.insecure).toBeUndefined();
   });
 });

@@ -21,7 +21,8 @@ describe('IdentityProvider', () => {
   it('deploys the catalog chart into its own restricted dex namespace', () => {
     expect(out.component.outputFile).toBe('controllers/dex.yaml');
     expect(out.release.spec.chart.spec).toMatchObject({ chart: 'dex', version: '9.9.9' });
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'dex' : o.metadata.namespace === 'dex'))).toBe(true);
+    // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'dex' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'dex') : o.metadata.namespace === 'dex'))).toBe(true);
     const ns = find(out.objects, 'Namespace', 'dex');
     expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
     expect(out.values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });

@@ -49,7 +49,8 @@ describe('LogStore', () => {
     expect(out.component.outputFile).toBe('controllers/opensearch.yaml');
     expect(out.opensearch.spec.chart.spec).toMatchObject({ chart: 'opensearch', version: '9.9.2' });
     expect(out.dashboards.spec.chart.spec).toMatchObject({ chart: 'opensearch-dashboards', version: '9.9.3' });
-    expect(out.objects.every((o) => o.kind === 'Namespace' ? o.metadata.name === 'opensearch' : o.metadata.namespace === 'opensearch')).toBe(true);
+    // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'opensearch' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'opensearch') : o.metadata.namespace === 'opensearch'))).toBe(true);
     expect(out.dashboards.spec.dependsOn).toEqual([{ name: 'opensearch', namespace: 'opensearch' }]);
     // its own namespace, restricted: unlike the forwarder, the log store needs no host access
     const namespaces = out.objects.filter((o) => o.kind === 'Namespace');

@@ -1,6 +1,6 @@
 import { BackupSchedule, Velero } from '@ck8s/backup';
 import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, Tenant, tenantHosts } from '@ck8s/core';
-import { FluxLayers, FluxSync } from '@ck8s/gitops';
+import { FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
@@ -21,9 +21,10 @@ function workloadClusters(c: ClusterProfile) {
   return [...c.fleet.clusters.values()].filter((w) => w.profile === 'workload' && w.serviceCluster === c.cluster.name).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Flux's sync of the cluster's folder and the layers it applies in order. */
+/** Flux's sync of the cluster's folder, Flux's own installation (locked down for multi-tenancy) and the layers it applies in order. */
 export function gitOps(c: ClusterProfile): void {
   new FluxSync(c, 'gotk-sync', { cluster: c.cluster });
+  new FluxInstall(c, 'flux', { repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository, version: c.catalog.flux.version, interval: c.cluster.gitops.interval });
   new FluxLayers(c, 'layers', { cluster: c.cluster, wait: c.cluster.gitops.wait });
 }
 

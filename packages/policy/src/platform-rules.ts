@@ -1,17 +1,26 @@
 import { accessRules } from './access-rules.js';
+import { FLUX_PLATFORM_APPLIER, PLATFORM_NAMESPACES, serviceAccountUser } from '@ck8s/core';
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
 import { exposureRules } from './exposure-rules.js';
 import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
 
 /**
- * Requests made by the platform itself are exempt from the rules that guard what tenants may
- * change: Flux applies the generated objects, and the namespace controller removes a pruned
- * namespace with everything in it.
+ * The exact users whose requests the rules that guard what tenants may change let through, and
+ * why: each one only ever acts for the platform.
  */
+export const PLATFORM_USERS: readonly { readonly user: string; readonly reason: string }[] = [
+  {
+    user: serviceAccountUser(PLATFORM_NAMESPACES.flux, FLUX_PLATFORM_APPLIER),
+    reason: "Flux applies and prunes the platform's generated objects (the layers name this account; tenants' Flux objects cannot, under the lockdown)",
+  },
+  { user: serviceAccountUser('kube-system', 'namespace-controller'), reason: 'removes a pruned namespace with everything in it' },
+];
+
+/** Requests made by the platform itself (PLATFORM_USERS, no one else) are exempt from the rules that guard what tenants may change. */
 export const NOT_PLATFORM: CelNamedExpression = {
   name: 'not-platform',
-  expression: "!request.userInfo.username.startsWith('system:serviceaccount:flux-system:') && request.userInfo.username != 'system:serviceaccount:kube-system:namespace-controller'",
+  expression: `!(request.userInfo.username in ${celStringList(PLATFORM_USERS.map((p) => p.user))})`,
 };
 
 /** Regular and init containers: the ones that can declare resources (ephemeral containers cannot). */

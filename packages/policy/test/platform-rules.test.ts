@@ -67,6 +67,35 @@ describe('protect-default-deny', () => {
     expect(result.violations).toEqual([]);
     expect(result.applies).toBe(false);
   });
+
+  it("exempts exactly Flux's platform applier and the namespace controller, not every account of flux-system", () => {
+    const as = (username: string) => evaluateRule(rule, { operation: 'DELETE', oldObject: deny, namespace: 'team-a', userInfo: { username, groups: ['system:serviceaccounts'] } }).violations;
+    expect(as('system:serviceaccount:kube-system:namespace-controller')).toEqual([]);
+    // what a tenant's own Flux objects run as, and Flux accounts that never apply the platform's objects
+    for (const username of [
+      'system:serviceaccount:team-a:flux-reconciler',
+      'system:serviceaccount:team-a:default',
+      'system:serviceaccount:team-a:kustomize-controller',
+      'system:serviceaccount:flux-system:helm-controller',
+      'system:serviceaccount:flux-system:source-controller',
+      'system:serviceaccount:flux-system:default',
+      'system:serviceaccount:flux-system:kustomize-controller-2',
+    ]) {
+      expect(as(username), username).toHaveLength(1);
+    }
+  });
+});
+
+describe('network-policy-peers', () => {
+  const rule = platform.find((r) => r.id === 'network-policy-peers')!;
+  const open = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'from-ingress', namespace: 'team-a' }, spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] } };
+
+  it("lets only Flux's platform applier name other namespaces, which the platform's own allow rules do", () => {
+    const as = (username: string) => evaluateRule(rule, { operation: 'CREATE', object: open, namespace: 'team-a', userInfo: { username, groups: ['system:serviceaccounts'] } }).violations;
+    expect(as('system:serviceaccount:flux-system:kustomize-controller')).toEqual([]);
+    expect(as('system:serviceaccount:flux-system:helm-controller')).toHaveLength(1);
+    expect(as('system:serviceaccount:team-a:flux-reconciler')).toHaveLength(1);
+  });
 });
 
 describe('protect-platform-objects', () => {

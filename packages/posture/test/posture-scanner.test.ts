@@ -25,7 +25,8 @@ describe('PostureScanner', () => {
     expect(out.component.outputFile).toBe('controllers/trivy-operator.yaml');
     expect(find(out.objects, 'OCIRepository', 'trivy-operator').spec).toMatchObject({ url: 'oci://ghcr.io/aquasecurity/helm-charts/trivy-operator', ref: { tag: '9.9.9' } });
     expect(out.release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'trivy-operator' });
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'trivy-system' : o.metadata.namespace === 'trivy-system'))).toBe(true);
+    // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'trivy-system' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'trivy-system') : o.metadata.namespace === 'trivy-system'))).toBe(true);
   });
 
   it('scans images, configuration, RBAC and secrets, and reports CIS, NSA and Pod Security Standards compliance', () => {

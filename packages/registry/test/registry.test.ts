@@ -21,7 +21,8 @@ describe('Registry', () => {
   it('deploys the catalog chart into its own restricted harbor namespace', () => {
     expect(out.component.outputFile).toBe('controllers/harbor.yaml');
     expect(out.release.spec.chart.spec).toMatchObject({ chart: 'harbor', version: '9.9.9' });
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'harbor' : o.metadata.namespace === 'harbor'))).toBe(true);
+    // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
+    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'harbor' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'harbor') : o.metadata.namespace === 'harbor'))).toBe(true);
     expect(find(out.objects, 'Namespace', 'harbor').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
     expect(out.values.containerSecurityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
   });

@@ -81,6 +81,8 @@ describe('renovate.json', () => {
         : { depName: chart, currentValue: version, datasource: 'helm', registryUrl: repository };
     });
     expect(expected.length).toBeGreaterThan(10);
+    // Flux itself: its install manifests, an OCI artifact tagged with the release
+    expected.push({ depName: catalog.flux.repository.slice('oci://'.length), currentValue: catalog.flux.version, datasource: 'docker' });
     // exactly once each: a second match would propose the same bump twice
     expect(extract('charts/catalog.yaml').sort(byName)).toEqual(expected.sort(byName));
   });

@@ -41,6 +41,14 @@ const gitops = z
       .regex(DNS_LABEL, { error: DNS_LABEL_RULE })
       .optional()
       .describe('Secret in flux-system with Git credentials. Default: "flux-system" for ssh:// repositories, none for https://.'),
+    fluxManifests: z
+      .string()
+      .regex(/^oci:\/\/[^\s/@]+\/[^\s@]+$/, { error: 'is not an OCI repository URL without credentials (oci://<registry>/<path>)' })
+      .optional()
+      .describe(
+        'OCI repository Flux installs itself from, for a cluster that reaches a mirror instead of the one in charts/catalog.yaml (which also pins the release). ' +
+          'A loopback registry (oci://127.0.0.1:<port>/...) is reached over plain HTTP: test clusters only. Default: the catalog\'s repository.',
+      ),
   })
   .describe('How the cluster syncs its folder from Git.');
 

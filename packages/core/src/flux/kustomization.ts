@@ -18,6 +18,22 @@ export interface KustomizationSpec {
   readonly retryInterval?: string;
   /** @default 5m (Flux) */
   readonly timeout?: string;
+  /**
+   * ServiceAccount of the Kustomization's namespace that Flux impersonates to apply and prune.
+   * @default the controller's `--default-service-account` (`default` under the platform's lockdown)
+   */
+  readonly serviceAccountName?: string;
+  /** Kustomize patches applied to the source's manifests before they are applied. @default none */
+  readonly patches?: readonly KustomizationPatch[];
+  /** What happens to the applied objects when the Kustomization is deleted. @default 'MirrorPrune' (Flux) */
+  readonly deletionPolicy?: 'MirrorPrune' | 'Delete' | 'WaitForTermination' | 'Orphan';
+}
+
+/** A strategic merge or JSON 6902 patch (YAML text) and the objects it applies to. */
+export interface KustomizationPatch {
+  readonly patch: string;
+  /** Selects the objects; `name` is a regular expression. @default the object the patch names */
+  readonly target?: { readonly group?: string; readonly version?: string; readonly kind?: string; readonly name?: string; readonly namespace?: string };
 }
 
 export interface KustomizationProps {

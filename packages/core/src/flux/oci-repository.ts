@@ -8,6 +8,8 @@ export interface OCIRepositorySpec {
   readonly ref: { readonly tag?: string; readonly semver?: string; readonly digest?: string };
   /** @default Flux's default: the first layer, extracted */
   readonly layerSelector?: { readonly mediaType: string; readonly operation: 'extract' | 'copy' };
+  /** Plain HTTP to the registry (loopback test registries only). @default false */
+  readonly insecure?: boolean;
 }
 
 export interface OCIRepositoryProps {
@@ -15,7 +17,7 @@ export interface OCIRepositoryProps {
   readonly spec: OCIRepositorySpec;
 }
 
-/** Flux `OCIRepository` (source.toolkit.fluxcd.io/v1), used for Helm charts published to OCI registries. */
+/** Flux `OCIRepository` (source.toolkit.fluxcd.io/v1): Helm charts published to OCI registries, and Flux's own install manifests. */
 export class OCIRepository extends ApiObject {
   constructor(scope: Construct, id: string, props: OCIRepositoryProps) {
     super(scope, id, { apiVersion: FLUX_API.source, kind: 'OCIRepository', ...props });

@@ -16,15 +16,37 @@ function bindings(context: ControlContext): OutputObject[] {
   return ofKind(context.objects, 'RoleBinding', 'ClusterRoleBinding');
 }
 
-function subjectsOf(binding: OutputObject): { kind: string; name: string }[] {
+function subjectsOf(binding: OutputObject): { kind: string; name: string; namespace?: string }[] {
   return binding.doc.subjects ?? [];
 }
 
-/** Non-operator subjects of a binding (service accounts of the platform's own controllers included). */
-function nonOperators(binding: OutputObject, ops: Set<string>): string[] {
+/**
+ * The accounts Flux installs the platform's charts as (`namespace/name`): a ServiceAccount that a
+ * HelmRelease of the output names in `spec.serviceAccountName`, in a namespace that is not a
+ * tenant's. Charts create cluster-scoped objects, so each holds cluster-admin (see HelmChart in
+ * @ck8s/core), as `flux install` binds helm-controller; their bindings are evidence of the
+ * controls, like the operators'. A tenant's account, or one no platform release names, is never one.
+ */
+function releaseReconcilers(context: ControlContext): Set<string> {
+  const tenants = new Set(context.cluster.tenants.map((t) => t.name));
+  const found = new Set<string>();
+  for (const release of ofKind(context.objects, 'HelmRelease')) {
+    const namespace = release.doc.metadata?.namespace;
+    const account = release.doc.spec?.serviceAccountName;
+    if (typeof account === 'string' && typeof namespace === 'string' && !tenants.has(namespace)) found.add(`${namespace}/${account}`);
+  }
+  return found;
+}
+
+/** Non-operator subjects of a binding (service accounts of the platform's own controllers included), less Flux's release installers. */
+function nonOperators(binding: OutputObject, ops: Set<string>, reconcilers: ReadonlySet<string>): string[] {
   return subjectsOf(binding)
-    .filter((s) => !(s.kind === 'Group' && ops.has(s.name)))
+    .filter((s) => !(s.kind === 'Group' && ops.has(s.name)) && !isReconciler(s, reconcilers))
     .map((s) => `${s.kind} ${s.name}`);
+}
+
+function isReconciler(subject: { kind: string; name: string; namespace?: string }, reconcilers: ReadonlySet<string>): boolean {
+  return subject.kind === 'ServiceAccount' && reconcilers.has(`${subject.namespace}/${subject.name}`);
 }
 
 function hasWildcard(rules: any[] | undefined): boolean {
@@ -34,16 +56,17 @@ function hasWildcard(rules: any[] | undefined): boolean {
 export const RBAC_CONTROLS: readonly Control[] = [
   {
     id: 'CK8S-RBAC-001',
-    title: 'cluster-admin is bound only to the platform operators',
+    title: "cluster-admin is bound only to the platform operators and the accounts Flux installs the platform's charts as",
     cis: ['5.1.1'],
     nsa: ['Authentication and authorization'],
     kubescape: ['C-0035'],
     evaluate: (context) => {
       const ops = operators(context);
+      const reconcilers = releaseReconcilers(context);
       const findings: string[] = [];
       const evidence: string[] = [];
       for (const b of bindings(context).filter((x) => x.doc.roleRef?.name === 'cluster-admin')) {
-        const others = nonOperators(b, ops);
+        const others = nonOperators(b, ops, reconcilers);
         if (others.length > 0) findings.push(`${describeObject(b)} grants cluster-admin to ${others.join(', ')}, who are not platform operators`);
         else evidence.push(describeObject(b));
       }
@@ -52,12 +75,13 @@ export const RBAC_CONTROLS: readonly Control[] = [
   },
   {
     id: 'CK8S-RBAC-002',
-    title: 'no wildcard verbs, resources or API groups for anyone but the platform operators',
+    title: "no wildcard verbs, resources or API groups for anyone but the platform operators and Flux's chart installers",
     cis: ['5.1.3'],
     nsa: ['Authentication and authorization'],
     kubescape: [],
     evaluate: (context) => {
       const ops = operators(context);
+      const reconcilers = releaseReconcilers(context);
       const roles = ofKind(context.objects, 'Role', 'ClusterRole');
       const findings: string[] = [];
       const evidence: string[] = [];
@@ -66,7 +90,7 @@ export const RBAC_CONTROLS: readonly Control[] = [
         const role = roles.find((r) => r.doc.kind === ref.kind && r.doc.metadata.name === ref.name && (r.doc.kind === 'ClusterRole' || r.doc.metadata.namespace === b.doc.metadata.namespace));
         // cluster-admin is the built-in wildcard role; other built-in roles (admin, edit, view) have none
         const wildcard = ref.name === 'cluster-admin' || hasWildcard(role?.doc.rules);
-        const others = nonOperators(b, ops);
+        const others = nonOperators(b, ops, reconcilers);
         if (wildcard && others.length > 0) findings.push(`${describeObject(b)} grants wildcard rights (${ref.kind} ${ref.name}) to ${others.join(', ')}`);
         else evidence.push(describeObject(b));
       }
