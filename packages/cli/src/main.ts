@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './commands/audit.js';
 import { registerDiff } from './commands/diff.js';
 import { registerInit } from './commands/init.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerReport } from './commands/report.js';
 import { registerSchemas } from './commands/schemas.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerSchemas(program, io);
   registerDiff(program, io);
   registerAudit(program, io);
+  registerMigrate(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

@@ -42,8 +42,8 @@ describe('ck8s command line', () => {
   it('lists its commands, and each command has help', async () => {
     const help = await ck8s(REPO_ROOT, ['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['init', 'synth', 'validate', 'secrets', 'policy', 'schemas', 'diff', 'audit', 'report']) expect(help.stdout).toContain(command);
-    for (const command of [['init'], ['synth'], ['validate'], ['diff'], ['audit'], ['report'], ['secrets', 'init'], ['secrets', 'set'], ['secrets', 'check'], ['schemas', 'import'], ['schemas', 'cluster-config'], ['policy', 'eval']]) {
+    for (const command of ['init', 'synth', 'validate', 'secrets', 'policy', 'schemas', 'diff', 'audit', 'report', 'migrate']) expect(help.stdout).toContain(command);
+    for (const command of [['init'], ['synth'], ['validate'], ['diff'], ['audit'], ['report'], ['secrets', 'init'], ['secrets', 'set'], ['secrets', 'check'], ['schemas', 'import'], ['schemas', 'cluster-config'], ['policy', 'eval'], ['migrate', 'scan']]) {
       const result = await ck8s(REPO_ROOT, [...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout).toContain(`Usage: ck8s ${command.join(' ')}`);

@@ -25,6 +25,7 @@ export * from './output/repository-lock.js';
 export * from './output/scratch.js';
 export * from './output/swap-directory.js';
 export * from './pods.js';
+export * from './schema-mirror.js';
 export * from './security-context.js';
 export * from './service-endpoints.js';
 export * from './tools.js';

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import * as path from 'node:path';
 
 /** The command-line tools the platform relies on; pinned in tools.json at the repository root. */
-export type ToolName = 'sops' | 'age' | 'age-keygen' | 'kubeconform' | 'helm';
+export type ToolName = 'sops' | 'age' | 'age-keygen' | 'kubeconform' | 'helm' | 'kustomize';
 
 /**
  * Finds a tool in the project-local `.tools/bin` (installed by `npm run setup`), then on PATH.

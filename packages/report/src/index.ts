@@ -3,3 +3,5 @@ export * from './read-cluster-output.js';
 export * from './read-git-history.js';
 export * from './render-report.js';
 export * from './report-model.js';
+export * from './html.js';
+export * from './render-page.js';

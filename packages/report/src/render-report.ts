@@ -2,16 +2,11 @@ import { type Html, html } from './html.js';
 import { clusterAnchor, controlAnchor, renderCluster } from './render-cluster.js';
 import { renderChanges } from './render-changes.js';
 import type { ClusterReport, FleetReportModel, ReportProblem } from './report-model.js';
+import { CONTENT_SECURITY_POLICY } from './render-page.js';
 import { REPORT_STYLES } from './report-styles.js';
 
 /** Title of the page when the model does not name one. */
 export const DEFAULT_REPORT_TITLE = 'ck8s fleet report';
-
-/**
- * The policy of the page itself: no scripts, no network, nothing but the inline stylesheet, so
- * a report opened from a mail attachment or an artifact store cannot load or run anything.
- */
-const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 function problemsOf(cluster: string, problems: readonly ReportProblem[]): ReportProblem[] {
   return problems.filter((p) => p.file.startsWith(`clusters/${cluster}/`) || p.file === `clusters/${cluster}` || p.file.startsWith(`secrets/${cluster}/`));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, SETTINGS_FILE, type Workspace, writeFileAtomic } from '@ck8s/core';
+import { ConfigError, schemaMirrorDefinitionsFile, schemaMirrorReleases, SETTINGS_FILE, type Workspace, writeFileAtomic } from '@ck8s/core';
 import { ALL_SCHEMA_VARIANTS, importKubernetesSchemas, type ImportKubernetesSchemasResult, SCHEMA_IMPORT_FORMAT } from './import-kubernetes-schemas.js';
 import { parseKubernetesVersion } from './kubernetes-version.js';
 
@@ -33,18 +33,6 @@ const SETTING = 'validation.schemaMirror';
 
 function mirrorProblem(message: string): ConfigError {
   return new ConfigError([{ file: SETTINGS_FILE, path: SETTING, message }]);
-}
-
-/** Minor versions the mirror has core definitions for, oldest first, e.g. `1.32, 1.33`. */
-function availableVersions(mirror: string): string[] {
-  const dir = path.join(mirror, 'kubernetes');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((entry) => /^v(\d+)\.(\d+)\.0$/.exec(entry))
-    .filter((m): m is RegExpExecArray => m !== null && existsSync(path.join(dir, m[0], '_definitions.json')))
-    .map((m) => [Number(m[1]), Number(m[2])] as const)
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-    .map(([major, minor]) => `${major}.${minor}`);
 }
 
 function readStamp(file: string): ImportStamp | undefined {
@@ -95,9 +83,9 @@ export function resolveSchemaLocations(workspace: Workspace, kubernetesVersion: 
   if (!statSync(mirror, { throwIfNoEntry: false })?.isDirectory()) throw mirrorProblem(`schema mirror ${schemaMirror} (${mirror}) does not exist or is not a folder`);
   // A mirror holds one set of core definitions per minor release; patch releases share the API.
   const mirrorVersion = `${version.major}.${version.minor}.0`;
-  const definitionsFile = path.join(mirror, 'kubernetes', `v${mirrorVersion}`, '_definitions.json');
+  const definitionsFile = schemaMirrorDefinitionsFile(mirror, version.major, version.minor);
   if (!existsSync(definitionsFile)) {
-    const available = availableVersions(mirror);
+    const available = schemaMirrorReleases(mirror);
     throw mirrorProblem(
       `schema mirror ${schemaMirror} has no schemas for kubernetes ${version.major}.${version.minor} (missing kubernetes/v${mirrorVersion}/_definitions.json); available: ${available.length > 0 ? available.join(', ') : 'none'}`,
     );
