@@ -9,7 +9,18 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // generated, built or fetched: not ours to lint
-    ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.nx/**', '.ck8s/**', 'clusters/**', 'secrets/**', 'e2e-tools/**', '**/.vitest/**', '**/fixtures/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.tools/**',
+      '.nx/**',
+      '.ck8s/**',
+      'clusters/**',
+      'secrets/**',
+      'e2e-tools/**',
+      '**/.vitest/**',
+      '**/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -121,7 +121,16 @@ async function kubeconformReference() {
   }
   if (versions.size !== 1) throw new Error(`the demo fleet has kubernetes versions ${[...versions].join(', ')}; the reference runs one`);
   const locations = resolveSchemaLocations(workspace, [...versions][0]);
-  const kubeconformArgs = ['-strict', '-summary', '-output', 'json', '-kubernetes-version', locations.kubernetesVersion, '-n', String(availableParallelism())];
+  const kubeconformArgs = [
+    '-strict',
+    '-summary',
+    '-output',
+    'json',
+    '-kubernetes-version',
+    locations.kubernetesVersion,
+    '-n',
+    String(availableParallelism()),
+  ];
   for (const location of locations.locations) kubeconformArgs.push('-schema-location', location);
   kubeconformArgs.push('.');
   return { dir, kubeconformArgs };
@@ -142,7 +151,10 @@ async function ratios() {
     ]);
     const row = (name, cpu, ref, refName, target) => {
       const ratio = cpu.get(name).median / ref.median;
-      const raw = cpu.get(name).values.map((v) => v.toFixed(2)).join(' ');
+      const raw = cpu
+        .get(name)
+        .values.map((v) => v.toFixed(2))
+        .join(' ');
       console.log(`| \`${name}\` | ${fmt(cpu.get(name).median)} | ${refName}: ${fmt(ref.median)} | ${fmt(ratio, 1)}× | ≤ ${target}× | ${raw} |`);
     };
     console.log(`\nstart and validate on the demo fleet: CPU seconds (user + system), medians of ${runs} interleaved runs\n`);
@@ -159,7 +171,10 @@ async function ratios() {
 /** A repository with this checkout's settings, charts and tools; the schema cache starts empty. */
 function emptyRepository(prefix) {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  const settings = readFileSync(path.join(root, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p) => `schemaMirror: ${path.resolve(root, p)}`);
+  const settings = readFileSync(path.join(root, 'ck8s.config.yaml'), 'utf8').replace(
+    /schemaMirror: (.*)/,
+    (_, p) => `schemaMirror: ${path.resolve(root, p)}`,
+  );
   writeFileSync(path.join(dir, 'ck8s.config.yaml'), settings);
   cpSync(path.join(root, 'charts'), path.join(dir, 'charts'), { recursive: true });
   symlinkSync(path.join(root, '.tools'), path.join(dir, '.tools'));
@@ -172,14 +187,65 @@ function templateFleet() {
   const dir = emptyRepository('ck8s-bench-template-');
   const keys = mkdtempSync(path.join(tmpdir(), 'ck8s-bench-keys-'));
   // placeholders for the outside systems' credentials, which init takes from the environment
-  const env = { CK8S_S3_ACCESS_KEY_ID: 'bench-access-key', CK8S_S3_SECRET_ACCESS_KEY: 'bench-secret-key', CK8S_IDP_CLIENT_SECRET: 'bench-client-secret', CK8S_RECEIVER_SECRET: 'https://hooks.slack.example.com/bench' };
+  const env = {
+    CK8S_S3_ACCESS_KEY_ID: 'bench-access-key',
+    CK8S_S3_SECRET_ACCESS_KEY: 'bench-secret-key',
+    CK8S_IDP_CLIENT_SECRET: 'bench-client-secret',
+    CK8S_RECEIVER_SECRET: 'https://hooks.slack.example.com/bench',
+  };
   const common = ['--customer', 'Bench', '--acme-email', 'ops@example.com', '--base-domain', 'bench.example.com'];
   ck8sRun(
-    ['init', 'tpl-sc', '--profile', 'service', ...common, '--environment', 'bench', '--git-repository', 'https://git.example.com/fleet.git', '--s3-endpoint', 'https://s3.example.com', '--api-server-cidrs', '10.1.0.1/32', '--service-cluster-cidrs', '192.0.2.10/32', '--object-storage-cidrs', '198.51.100.0/24', '--idp-type', 'oidc', '--idp-issuer', 'https://login.example.com', '--idp-client-id', 'ck8s', '--receiver-type', 'slack', '--slack-channel', '#alerts', '--key-file', path.join(keys, 'sc.agekey')],
+    [
+      'init',
+      'tpl-sc',
+      '--profile',
+      'service',
+      ...common,
+      '--environment',
+      'bench',
+      '--git-repository',
+      'https://git.example.com/fleet.git',
+      '--s3-endpoint',
+      'https://s3.example.com',
+      '--api-server-cidrs',
+      '10.1.0.1/32',
+      '--service-cluster-cidrs',
+      '192.0.2.10/32',
+      '--object-storage-cidrs',
+      '198.51.100.0/24',
+      '--idp-type',
+      'oidc',
+      '--idp-issuer',
+      'https://login.example.com',
+      '--idp-client-id',
+      'ck8s',
+      '--receiver-type',
+      'slack',
+      '--slack-channel',
+      '#alerts',
+      '--key-file',
+      path.join(keys, 'sc.agekey'),
+    ],
     dir,
     env,
   );
-  ck8sRun(['init', 'tpl-wc', '--profile', 'workload', ...common, '--api-server-cidrs', '10.0.0.1/32', '--key-file', path.join(keys, 'wc.agekey'), '--service-cluster-key-file', path.join(keys, 'sc.agekey')], dir, env);
+  ck8sRun(
+    [
+      'init',
+      'tpl-wc',
+      '--profile',
+      'workload',
+      ...common,
+      '--api-server-cidrs',
+      '10.0.0.1/32',
+      '--key-file',
+      path.join(keys, 'wc.agekey'),
+      '--service-cluster-key-file',
+      path.join(keys, 'sc.agekey'),
+    ],
+    dir,
+    env,
+  );
   rmSync(keys, { recursive: true, force: true }); // the copies need no private key: synth and validate never decrypt
   return dir;
 }
@@ -195,8 +261,14 @@ function makeFleet(template, size) {
   for (let i = 0; i < size; i++) {
     const service = i < services;
     const name = service ? `sc-${i}` : `wc-${i}`;
-    const text = service ? sc.replaceAll('tpl-sc', name) : wc.replaceAll('tpl-wc', name).replaceAll('tpl-sc', `sc-${i % services}`).replace(/^tenants: \[\]\n/m, TENANTS);
-    if (!text.includes(`name: ${name}\n`) || (!service && !text.includes('team-3'))) throw new Error(`template cluster.yaml of ${name} has no name line or no tenants: []:\n${text}`);
+    const text = service
+      ? sc.replaceAll('tpl-sc', name)
+      : wc
+          .replaceAll('tpl-wc', name)
+          .replaceAll('tpl-sc', `sc-${i % services}`)
+          .replace(/^tenants: \[\]\n/m, TENANTS);
+    if (!text.includes(`name: ${name}\n`) || (!service && !text.includes('team-3')))
+      throw new Error(`template cluster.yaml of ${name} has no name line or no tenants: []:\n${text}`);
     mkdirSync(path.join(dir, 'clusters', name));
     writeFileSync(path.join(dir, 'clusters', name, 'cluster.yaml'), text);
     cpSync(path.join(template, 'secrets', service ? 'tpl-sc' : 'tpl-wc'), path.join(dir, 'secrets', name), { recursive: true });
@@ -223,7 +295,9 @@ async function fleets() {
         const validate = ck8sRun(['validate'], dir);
         const files = count(/synth: \d+ cluster\(s\), (\d+) files/, synth.text, 'file count');
         const objects = count(/validate: \d+ cluster\(s\), (\d+) objects checked/, validate.text, 'object count');
-        console.log(`| ${size} | ${fmt(synth.cpu)} | ${fmt(synth.wall)} | ${fmt(synth.maxRssMiB, 0)} | ${fmt(validate.cpu)} | ${fmt(validate.wall)} | ${fmt(validate.maxRssMiB, 0)} | ${objects} | ${files} |`);
+        console.log(
+          `| ${size} | ${fmt(synth.cpu)} | ${fmt(synth.wall)} | ${fmt(synth.maxRssMiB, 0)} | ${fmt(validate.cpu)} | ${fmt(validate.wall)} | ${fmt(validate.maxRssMiB, 0)} | ${objects} | ${files} |`,
+        );
       } finally {
         if (keep) console.log(`(kept: ${dir})`);
         else rmSync(dir, { recursive: true, force: true });

@@ -34,9 +34,14 @@ for (const [name, { module, version, versionVariable }] of Object.entries(tools)
   if (installed[name] === pin && existsSync(path.join(bin, name))) continue;
   process.stdout.write(`setup: go install ${ldflags ? `-ldflags "${ldflags}" ` : ''}${module}@${version}\n`);
   try {
-    await execa('go', ['install', ...(ldflags ? ['-ldflags', ldflags] : []), `${module}@${version}`], { env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false' }, stdio: 'inherit' });
+    await execa('go', ['install', ...(ldflags ? ['-ldflags', ldflags] : []), `${module}@${version}`], {
+      env: { GOBIN: bin, CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false' },
+      stdio: 'inherit',
+    });
   } catch (e) {
-    console.error(`setup: go install ${module}@${version} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`);
+    console.error(
+      `setup: go install ${module}@${version} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`,
+    );
     process.exit(1);
   }
   installed[name] = pin;
@@ -45,7 +50,11 @@ for (const [name, { module, version, versionVariable }] of Object.entries(tools)
 }
 // ck8s' own helpers: small Go modules of this repository, built with the same flags
 const helpersDir = path.join(root, 'tools');
-const helpers = existsSync(helpersDir) ? readdirSync(helpersDir).filter((d) => existsSync(path.join(helpersDir, d, 'go.mod'))).sort() : [];
+const helpers = existsSync(helpersDir)
+  ? readdirSync(helpersDir)
+      .filter((d) => existsSync(path.join(helpersDir, d, 'go.mod')))
+      .sort()
+  : [];
 for (const name of helpers) {
   const dir = path.join(helpersDir, name);
   const hash = createHash('sha256');
@@ -54,9 +63,15 @@ for (const name of helpers) {
   if (installed[name] === pin && existsSync(path.join(bin, name))) continue;
   process.stdout.write(`setup: go build ./tools/${name}\n`);
   try {
-    await execa('go', ['build', '-o', path.join(bin, name), '.'], { cwd: dir, env: { CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false -mod=readonly' }, stdio: 'inherit' });
+    await execa('go', ['build', '-o', path.join(bin, name), '.'], {
+      cwd: dir,
+      env: { CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false -mod=readonly' },
+      stdio: 'inherit',
+    });
   } catch (e) {
-    console.error(`setup: go build ./tools/${name} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`);
+    console.error(
+      `setup: go build ./tools/${name} failed (${e.shortMessage ?? e.message}); check that the Go module proxy is reachable (GOPROXY=${process.env.GOPROXY ?? 'default'})`,
+    );
     process.exit(1);
   }
   installed[name] = pin;
@@ -64,7 +79,11 @@ for (const name of helpers) {
   built++;
 }
 const names = [...Object.keys(tools), ...helpers].join(', ');
-console.log(built === 0 ? `setup: ${names} up to date in .tools/bin` : `setup: built ${built} tool(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; ${names} ready in .tools/bin`);
+console.log(
+  built === 0
+    ? `setup: ${names} up to date in .tools/bin`
+    : `setup: built ${built} tool(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; ${names} ready in .tools/bin`,
+);
 
 /**
  * The report's browser test renders the page in Debian's chromium package (npm never downloads a
@@ -75,9 +94,14 @@ async function ensureChromium() {
   const chromium = process.env.CK8S_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(chromium) && !process.env.CK8S_CHROMIUM) {
     const root = process.getuid?.() === 0;
-    const apt = await execa('apt-get', ['--version']).then(() => true, () => false);
+    const apt = await execa('apt-get', ['--version']).then(
+      () => true,
+      () => false,
+    );
     if (!root || !apt) {
-      console.error(`setup: ${chromium} is missing; the report's browser test needs it: install Debian's chromium (${root ? '' : 'sudo '}apt-get install -y --no-install-recommends chromium) or set CK8S_CHROMIUM to a Chromium binary`);
+      console.error(
+        `setup: ${chromium} is missing; the report's browser test needs it: install Debian's chromium (${root ? '' : 'sudo '}apt-get install -y --no-install-recommends chromium) or set CK8S_CHROMIUM to a Chromium binary`,
+      );
       return;
     }
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
@@ -96,7 +120,9 @@ async function ensureChromium() {
     }
   }
   if (!existsSync(chromium)) {
-    console.error(`setup: ${process.env.CK8S_CHROMIUM ? 'CK8S_CHROMIUM=' : ''}${chromium} does not exist; the report's browser test fails until it does`);
+    console.error(
+      `setup: ${process.env.CK8S_CHROMIUM ? 'CK8S_CHROMIUM=' : ''}${chromium} does not exist; the report's browser test fails until it does`,
+    );
     return;
   }
   const version = await execa(chromium, ['--version'], { reject: false });

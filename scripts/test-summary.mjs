@@ -30,7 +30,9 @@ for (const [pkg, file] of files) {
   skipped += r.numPendingTests + r.numTodoTests;
   // a file that fails to load counts no failed test, only a failed suite
   if (r.numFailedTestSuites > 0 || r.success === false) brokenSuites.push(pkg);
-  console.log(`${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numFailedTestSuites > 0 ? `, ${r.numFailedTestSuites} test file(s) failed` : ''}`);
+  console.log(
+    `${pkg}: ${r.numPassedTests} passed, ${r.numFailedTests} failed${r.numFailedTestSuites > 0 ? `, ${r.numFailedTestSuites} test file(s) failed` : ''}`,
+  );
 }
 if (missing.length > 0) console.log(`no test results for: ${missing.join(', ')}`);
 if (brokenSuites.length > 0) console.log(`failed test files in: ${brokenSuites.join(', ')}`);

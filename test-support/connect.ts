@@ -1,6 +1,14 @@
 // Shared by the packages' tests of single components: derives their NetworkPolicies the way a
 // cluster's profile does, with stand-ins for the roles other components play.
-import { type ClusterNetwork, Component, componentsOf, deriveNetworkPolicies, type PlatformRole, POD_SECURITY_VERSION_CONTEXT, type Pods } from '@ck8s/core';
+import {
+  type ClusterNetwork,
+  Component,
+  componentsOf,
+  deriveNetworkPolicies,
+  type PlatformRole,
+  POD_SECURITY_VERSION_CONTEXT,
+  type Pods,
+} from '@ck8s/core';
 import { App } from 'cdk8s';
 import type { Construct } from 'constructs';
 
@@ -44,7 +52,10 @@ export class RolePlayers extends Component {
  * composing them. Stand-ins play every role unless `roles` is false (the component under test plays
  * them itself) or lists the roles they play (the others are the component's own).
  */
-export function connect(scope: Construct, options: { readonly network?: Partial<ClusterNetwork>; readonly roles?: boolean | readonly PlatformRole[] } = {}): void {
+export function connect(
+  scope: Construct,
+  options: { readonly network?: Partial<ClusterNetwork>; readonly roles?: boolean | readonly PlatformRole[] } = {},
+): void {
   const roles = options.roles ?? true;
   if (roles !== false) new RolePlayers(scope, roles === true ? undefined : roles);
   deriveNetworkPolicies(componentsOf(scope), { ...TEST_NETWORK, ...options.network });

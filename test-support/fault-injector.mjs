@@ -41,7 +41,21 @@ function wrap(object, name, kind, applies = () => true) {
 
 const writesByFlags = (_file, flags) => typeof flags === 'string' && /[wax+]/.test(flags);
 for (const name of ['renameSync']) wrap(fs, name, 'rename');
-for (const name of ['writeFileSync', 'appendFileSync', 'mkdirSync', 'mkdtempSync', 'rmSync', 'rmdirSync', 'unlinkSync', 'linkSync', 'symlinkSync', 'copyFileSync', 'cpSync', 'writeSync']) wrap(fs, name, 'any');
+for (const name of [
+  'writeFileSync',
+  'appendFileSync',
+  'mkdirSync',
+  'mkdtempSync',
+  'rmSync',
+  'rmdirSync',
+  'unlinkSync',
+  'linkSync',
+  'symlinkSync',
+  'copyFileSync',
+  'cpSync',
+  'writeSync',
+])
+  wrap(fs, name, 'any');
 wrap(fs, 'openSync', 'any', writesByFlags);
 // the swap helper exchanges two folders: for a crash test it is a rename like any other
 const isSwapHelper = (file) => typeof file === 'string' && path.basename(file).startsWith('ck8s-rename-exchange');

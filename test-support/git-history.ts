@@ -70,13 +70,28 @@ export class TestRepo {
 
   private gitAs(who: Who, date: string, ...args: string[]): string {
     const [name, email] = PEOPLE[who];
-    const env = { ...gitEnv(), GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+    const env = {
+      ...gitEnv(),
+      GIT_AUTHOR_NAME: name,
+      GIT_AUTHOR_EMAIL: email,
+      GIT_COMMITTER_NAME: name,
+      GIT_COMMITTER_EMAIL: email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    };
     return execFileSync('git', args, { cwd: this.dir, env, encoding: 'utf8' });
   }
 }
 
 function gitEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    LC_ALL: 'C',
+  };
 }
 
 /** Ciphertexts and the plaintext they stand for: none of these may ever appear in diff or audit output. */
@@ -214,25 +229,45 @@ export function buildHistory(settings = 'validation: {}\n', options: { sign?: bo
     'clusters/demo/controllers/ingress-nginx.yaml': ingress(''),
     'clusters/demo/controllers/kustomization.yaml': kustomization(['ingress-nginx.yaml']),
     'clusters/demo/tenants/team-a.yaml': tenant('team-a', '4'),
-    'clusters/demo/tenants/secrets/team-a.app-database.sops.yaml': sopsSecret(SECRET_STRINGS.oldPassword, {}, SECRET_STRINGS.oldMac, '2024-01-02T10:00:00Z'),
+    'clusters/demo/tenants/secrets/team-a.app-database.sops.yaml': sopsSecret(
+      SECRET_STRINGS.oldPassword,
+      {},
+      SECRET_STRINGS.oldMac,
+      '2024-01-02T10:00:00Z',
+    ),
     'clusters/demo/tenants/kustomization.yaml': kustomization(['secrets/team-a.app-database.sops.yaml', 'team-a.yaml']),
   });
   const addCluster = repo.commit('add cluster demo', 'bob', '2024-01-02T10:00:00Z');
   repo.git('checkout', '--quiet', 'main');
-  const mergeAdd = repo.merge('add-demo', "Merge branch 'add-demo'\n\nReviewed-by: Alice Approver <alice@example.com>", 'alice', '2024-01-03T11:00:00Z');
+  const mergeAdd = repo.merge(
+    'add-demo',
+    "Merge branch 'add-demo'\n\nReviewed-by: Alice Approver <alice@example.com>",
+    'alice',
+    '2024-01-03T11:00:00Z',
+  );
 
   repo.write({ 'clusters/demo/tenants/team-a.yaml': tenant('team-a', '16') });
   const directPush = repo.commit('raise team-a cpu quota', 'mallory', '2024-02-01T08:00:00Z');
 
   repo.git('checkout', '--quiet', '-b', 'rotate');
   repo.write({
-    'clusters/demo/tenants/secrets/team-a.app-database.sops.yaml': sopsSecret(SECRET_STRINGS.newPassword, { host: SECRET_STRINGS.host }, SECRET_STRINGS.newMac, '2024-02-10T12:00:00Z'),
+    'clusters/demo/tenants/secrets/team-a.app-database.sops.yaml': sopsSecret(
+      SECRET_STRINGS.newPassword,
+      { host: SECRET_STRINGS.host },
+      SECRET_STRINGS.newMac,
+      '2024-02-10T12:00:00Z',
+    ),
     'clusters/demo/tenants/team-b.yaml': tenant('team-b', '2'),
     'clusters/demo/tenants/kustomization.yaml': kustomization(['secrets/team-a.app-database.sops.yaml', 'team-a.yaml', 'team-b.yaml']),
   });
   const rotate = repo.commit('rotate the database password; add tenant team-b', 'bob', '2024-02-10T12:00:00Z');
   repo.git('checkout', '--quiet', 'main');
-  const mergeRotate = repo.merge('rotate', 'Merge pull request #7 from example/rotate\n\nApproved-by: Carol Merger <carol@example.com>', 'carol', '2024-02-12T15:00:00Z');
+  const mergeRotate = repo.merge(
+    'rotate',
+    'Merge pull request #7 from example/rotate\n\nApproved-by: Carol Merger <carol@example.com>',
+    'carol',
+    '2024-02-12T15:00:00Z',
+  );
 
   repo.write({ 'clusters/demo/controllers/ingress-nginx.yaml': ingress('    Strict-Transport-Security: max-age=31536000\n') });
   const squash = repo.commit('add HSTS header (#9)\n\nReviewed-by: Alice Approver <alice@example.com>', 'dave', '2024-03-01T09:30:00Z');

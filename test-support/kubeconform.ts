@@ -15,7 +15,14 @@ const mirror = process.env.CK8S_SCHEMA_MIRROR ?? path.resolve(repoRoot, '..', 's
 const KUBERNETES_VERSION = '1.33.0';
 
 export interface KubeconformResult {
-  readonly resources: readonly { readonly filename: string; readonly kind: string; readonly name: string; readonly version: string; readonly status: string; readonly msg: string }[];
+  readonly resources: readonly {
+    readonly filename: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly version: string;
+    readonly status: string;
+    readonly msg: string;
+  }[];
   readonly summary: { readonly valid: number; readonly invalid: number; readonly errors: number; readonly skipped: number };
 }
 
@@ -42,7 +49,20 @@ export class Kubeconform {
       writeFileSync(file, toYamlStream(objects));
       return file;
     });
-    const args = ['-strict', '-summary', '-verbose', '-output', 'json', '-kubernetes-version', KUBERNETES_VERSION, '-schema-location', this.coreSchemas, '-schema-location', `${mirror}/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`, ...paths];
+    const args = [
+      '-strict',
+      '-summary',
+      '-verbose',
+      '-output',
+      'json',
+      '-kubernetes-version',
+      KUBERNETES_VERSION,
+      '-schema-location',
+      this.coreSchemas,
+      '-schema-location',
+      `${mirror}/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`,
+      ...paths,
+    ];
     try {
       const { stdout } = await promisify(execFile)(findTool('kubeconform', repoRoot), args);
       return JSON.parse(stdout) as KubeconformResult;

@@ -7,7 +7,8 @@ export type K8sObject = any;
 /** The object of a kind and name; fails listing what there is. */
 export function find(objects: readonly K8sObject[], kind: string, name: string, namespace?: string): K8sObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
-  if (!found) throw new Error(`no ${kind} ${namespace ? `${namespace}/` : ''}${name}; have ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`no ${kind} ${namespace ? `${namespace}/` : ''}${name}; have ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 }
 
@@ -25,7 +26,8 @@ export function flows(objects: readonly K8sObject[], options: { readonly namespa
     ];
     return parts.length > 0 ? parts.join(',') : '*';
   };
-  const peer = (p: K8sObject): string => (p.ipBlock ? p.ipBlock.cidr : `${p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}[${selector(p.podSelector)}]`);
+  const peer = (p: K8sObject): string =>
+    p.ipBlock ? p.ipBlock.cidr : `${p.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}[${selector(p.podSelector)}]`;
   return objects
     .filter((o) => o.kind === 'NetworkPolicy')
     .map((o) => {

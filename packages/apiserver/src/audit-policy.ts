@@ -30,20 +30,51 @@ export function auditPolicy(): AuditPolicy {
     kind: 'Policy',
     omitStages: ['RequestReceived'],
     rules: [
-      { level: 'None', users: ['system:kube-proxy'], verbs: ['watch'], resources: [{ group: '', resources: ['endpoints', 'services', 'services/status'] }, { group: 'discovery.k8s.io', resources: ['endpointslices'] }] },
-      { level: 'None', userGroups: ['system:nodes'], verbs: ['get', 'list', 'watch'], resources: [{ group: '', resources: ['nodes', 'nodes/status'] }] },
+      {
+        level: 'None',
+        users: ['system:kube-proxy'],
+        verbs: ['watch'],
+        resources: [
+          { group: '', resources: ['endpoints', 'services', 'services/status'] },
+          { group: 'discovery.k8s.io', resources: ['endpointslices'] },
+        ],
+      },
+      {
+        level: 'None',
+        userGroups: ['system:nodes'],
+        verbs: ['get', 'list', 'watch'],
+        resources: [{ group: '', resources: ['nodes', 'nodes/status'] }],
+      },
       {
         level: 'None',
         users: ['system:kube-controller-manager', 'system:kube-scheduler', 'system:apiserver'],
         verbs: ['get', 'list', 'watch', 'update'],
         namespaces: ['kube-system'],
-        resources: [{ group: '', resources: ['endpoints', 'configmaps'] }, { group: 'coordination.k8s.io', resources: ['leases'] }],
+        resources: [
+          { group: '', resources: ['endpoints', 'configmaps'] },
+          { group: 'coordination.k8s.io', resources: ['leases'] },
+        ],
       },
       { level: 'None', verbs: ['get', 'list', 'watch'], resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }] },
       { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version', '/metrics', '/openapi*', '/api', '/apis'] },
-      { level: 'None', resources: [{ group: '', resources: ['events'] }, { group: 'events.k8s.io', resources: ['events'] }] },
-      { level: 'Metadata', resources: [{ group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] }, { group: 'authentication.k8s.io', resources: ['tokenreviews'] }] },
-      { level: 'Metadata', resources: [{ group: '', resources: ['pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'services/proxy', 'nodes/proxy'] }] },
+      {
+        level: 'None',
+        resources: [
+          { group: '', resources: ['events'] },
+          { group: 'events.k8s.io', resources: ['events'] },
+        ],
+      },
+      {
+        level: 'Metadata',
+        resources: [
+          { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
+          { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
+        ],
+      },
+      {
+        level: 'Metadata',
+        resources: [{ group: '', resources: ['pods/exec', 'pods/attach', 'pods/portforward', 'pods/proxy', 'services/proxy', 'nodes/proxy'] }],
+      },
       { level: 'RequestResponse', verbs: WRITES, resources: [{ group: 'rbac.authorization.k8s.io' }] },
       { level: 'Request', verbs: WRITES },
       { level: 'Metadata' },

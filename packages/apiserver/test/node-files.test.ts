@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { clusterConfig as config, fleetOf } from '../../../test-support/cluster-config.js';
 import { auditPolicy, nodeFiles, oidcSettings } from '../src/index.js';
 
-const sc = config({ name: 'demo-sc', profile: 'service', domain: 'demo-sc.example.com', identity: { enabled: false }, observability: { enabled: false }, registry: { enabled: false } });
+const sc = config({
+  name: 'demo-sc',
+  profile: 'service',
+  domain: 'demo-sc.example.com',
+  identity: { enabled: false },
+  observability: { enabled: false },
+  registry: { enabled: false },
+});
 const wc = config({ name: 'demo-wc', profile: 'workload', domain: 'demo-wc.example.com', serviceCluster: 'demo-sc' });
 const fleet = fleetOf(sc, wc);
 
@@ -20,7 +27,13 @@ describe('OIDC settings', () => {
   });
 
   it('follow an explicit issuer and client id', () => {
-    const custom = config({ name: 'x', profile: 'workload', domain: 'x.example.com', serviceCluster: 'demo-sc', oidc: { issuerUrl: 'https://login.example.com', clientId: 'k8s' } });
+    const custom = config({
+      name: 'x',
+      profile: 'workload',
+      domain: 'x.example.com',
+      serviceCluster: 'demo-sc',
+      oidc: { issuerUrl: 'https://login.example.com', clientId: 'k8s' },
+    });
     expect(oidcSettings(custom, fleet)).toMatchObject({ issuerUrl: 'https://login.example.com', clientId: 'k8s' });
   });
 });
@@ -38,11 +51,21 @@ describe('audit policy', () => {
     const firstBodyRule = policy.rules.findIndex((r) => r.level === 'Request' || r.level === 'RequestResponse');
     expect(index).toBeGreaterThanOrEqual(0);
     expect(index).toBeLessThan(firstBodyRule);
-    expect(policy.rules[index]!.resources).toEqual(expect.arrayContaining([{ group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] }, { group: 'authentication.k8s.io', resources: ['tokenreviews'] }]));
+    expect(policy.rules[index]!.resources).toEqual(
+      expect.arrayContaining([
+        { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
+        { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
+      ]),
+    );
   });
 
   it('records exec, attach and port-forward, and RBAC changes with request and response', () => {
-    expect(policy.rules).toContainEqual(expect.objectContaining({ level: 'Metadata', resources: [{ group: '', resources: expect.arrayContaining(['pods/exec', 'pods/attach', 'pods/portforward']) }] }));
+    expect(policy.rules).toContainEqual(
+      expect.objectContaining({
+        level: 'Metadata',
+        resources: [{ group: '', resources: expect.arrayContaining(['pods/exec', 'pods/attach', 'pods/portforward']) }],
+      }),
+    );
     expect(policy.rules).toContainEqual(expect.objectContaining({ level: 'RequestResponse', resources: [{ group: 'rbac.authorization.k8s.io' }] }));
   });
 });
@@ -75,7 +98,7 @@ describe('node files', () => {
     expect(talos.cluster.apiServer.extraArgs).toMatchObject({ 'oidc-issuer-url': 'https://dex.demo-sc.example.com', 'oidc-groups-claim': 'groups' });
   });
 
-  it('turn on DenyServiceExternalIPs (CVE-2020-8554), keeping kubeadm\'s NodeRestriction; Talos adds it to its own defaults', () => {
+  it("turn on DenyServiceExternalIPs (CVE-2020-8554), keeping kubeadm's NodeRestriction; Talos adds it to its own defaults", () => {
     const kubeadm = parse(files.get('kubeadm-patch.yaml')!.content);
     const args = kubeadm.apiServer.extraArgs.filter((a: { name: string }) => a.name === 'enable-admission-plugins');
     expect(args).toEqual([{ name: 'enable-admission-plugins', value: 'NodeRestriction,DenyServiceExternalIPs' }]);

@@ -1,4 +1,12 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  HelmChart,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface VeleroProps {
@@ -49,7 +57,9 @@ export class Velero extends Component {
       name: VELERO_CREDENTIALS_SECRET,
       keys: ['cloud'],
       purpose: 'object storage credentials of Velero (an AWS credentials file)',
-      generate: (context) => ({ cloud: `[default]\naws_access_key_id=${context.outside('s3-access-key-id')}\naws_secret_access_key=${context.outside('s3-secret-access-key')}\n` }),
+      generate: (context) => ({
+        cloud: `[default]\naws_access_key_id=${context.outside('s3-access-key-id')}\naws_secret_access_key=${context.outside('s3-secret-access-key')}\n`,
+      }),
     });
     this.addNamespace({ name: namespace });
 

@@ -35,11 +35,17 @@ describe('BackupSchedule', () => {
     const ttl = backupTtlHours(3);
     expect(ttl + GC_FREQUENCY_HOURS).toBeLessThanOrEqual(3 * 24);
     expect(ttl).toBeGreaterThan(2 * 24);
-    expect(new BackupSchedule(new App(), 'x', { objectStorage, prefix: 'wc', keep: 7 }).toJson().find((o: any) => o.kind === 'Schedule').spec.template.ttl).toBe('166h0m0s');
+    expect(
+      new BackupSchedule(new App(), 'x', { objectStorage, prefix: 'wc', keep: 7 }).toJson().find((o: any) => o.kind === 'Schedule').spec.template.ttl,
+    ).toBe('166h0m0s');
   });
 
   it('covers tenant resources and cluster state, and skips only ephemeral and bootstrap namespaces', () => {
-    expect(schedule.spec.template).toMatchObject({ includedNamespaces: ['*'], includeClusterResources: true, excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'] });
+    expect(schedule.spec.template).toMatchObject({
+      includedNamespaces: ['*'],
+      includeClusterResources: true,
+      excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'],
+    });
   });
 
   it('stores backups in the configured S3-compatible bucket under the cluster name', () => {
@@ -71,6 +77,8 @@ describe('Velero', () => {
   it('needs the addresses of the object storage', () => {
     const app = new App();
     new Velero(app, 'velero', { catalog, objectStorageEndpoint: objectStorage.endpoint });
-    expect(() => connect(app, { network: { objectStorageCidrs: [] } })).toThrow(/network\.objectStorageCidrs: is required: velero stores data in https:\/\/s3\.example\.com/);
+    expect(() => connect(app, { network: { objectStorageCidrs: [] } })).toThrow(
+      /network\.objectStorageCidrs: is required: velero stores data in https:\/\/s3\.example\.com/,
+    );
   });
 });

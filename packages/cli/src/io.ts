@@ -43,7 +43,12 @@ async function terminalPrompt(question: PromptQuestion): Promise<string> {
   // loaded on demand: only interactive runs need it
   const { input, password, select } = await import('@inquirer/prompts');
   if (question.secret) return password({ message: question.message, mask: true });
-  if (question.choices) return select({ message: question.message, choices: question.choices.map((value) => ({ value })), ...(question.default ? { default: question.default } : {}) });
+  if (question.choices)
+    return select({
+      message: question.message,
+      choices: question.choices.map((value) => ({ value })),
+      ...(question.default ? { default: question.default } : {}),
+    });
   return input({ message: question.message, ...(question.default ? { default: question.default } : {}) });
 }
 

@@ -8,7 +8,10 @@ import type { CliIo } from './io.js';
 export function printProblems(io: CliIo, report: ValidationReport): void {
   for (const p of report.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
   for (const c of report.controls) {
-    for (const w of c.weakened) io.stdout(`weakened: clusters/${c.cluster}: ${c.id}: ${w.policy} ${w.enforcement === 'warn' ? 'only warns' : 'only audits'} (policy.enforcement): ${w.reason}\n`);
+    for (const w of c.weakened)
+      io.stdout(
+        `weakened: clusters/${c.cluster}: ${c.id}: ${w.policy} ${w.enforcement === 'warn' ? 'only warns' : 'only audits'} (policy.enforcement): ${w.reason}\n`,
+      );
   }
 }
 
@@ -36,9 +39,13 @@ export function printRenderReport(io: CliIo, report: RenderVerificationReport): 
   for (const e of report.exceptions) io.stdout(`render: exception ${e.cluster}/${e.component}: ${e.workload}: rule ${e.rule}: ${e.reason}\n`);
   const placeholders = report.secretValues.filter((s) => s.resolved === 'placeholder');
   if (placeholders.length > 0) {
-    io.stdout(`render: ${placeholders.length} value(s) from sops Secrets rendered with a placeholder (no key in SOPS_AGE_KEY_FILE decrypts them): ${placeholders.map((s) => `${s.cluster} ${s.secret}:${s.key}`).join(', ')}\n`);
+    io.stdout(
+      `render: ${placeholders.length} value(s) from sops Secrets rendered with a placeholder (no key in SOPS_AGE_KEY_FILE decrypts them): ${placeholders.map((s) => `${s.cluster} ${s.secret}:${s.key}`).join(', ')}\n`,
+    );
   }
   const objects = report.releases.reduce((n, r) => n + r.objects, 0);
   const charts = [...new Set(report.releases.map((r) => r.chart))].sort();
-  io.stdout(`validate --render: ${report.releases.length} release(s) in ${report.clusters.length} cluster(s), ${objects} objects rendered from ${report.chartSource} (${charts.join(', ')}), ${report.exceptions.length} admission exception(s), ${report.problems.length} problem(s)\n`);
+  io.stdout(
+    `validate --render: ${report.releases.length} release(s) in ${report.clusters.length} cluster(s), ${objects} objects rendered from ${report.chartSource} (${charts.join(', ')}), ${report.exceptions.length} admission exception(s), ${report.problems.length} problem(s)\n`,
+  );
 }

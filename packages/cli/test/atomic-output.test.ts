@@ -74,7 +74,11 @@ describe('the output of synth is replaced atomically under a repository lock', (
   /** A killed run left the old or the new tree and nothing git would see; the next run finishes the job and removes every scratch entry. */
   function expectOldOrNew(repo: string, what: string): void {
     const tree = outputTree(repo);
-    const state = sameTree(tree, before) ? 'old' : sameTree(tree, after) ? 'new' : `neither (${[...before.keys()].filter((f) => !tree.has(f)).length} file(s) of the old tree missing)`;
+    const state = sameTree(tree, before)
+      ? 'old'
+      : sameTree(tree, after)
+        ? 'new'
+        : `neither (${[...before.keys()].filter((f) => !tree.has(f)).length} file(s) of the old tree missing)`;
     expect(state, what).toMatch(/^(old|new)$/);
     expect(readFileSync(path.join(repo, 'clusters', CLUSTER, 'cluster.yaml'), 'utf8'), what).toBe(edited);
     for (const leftover of scratchPaths(repo)) {
@@ -126,7 +130,10 @@ describe('the output of synth is replaced atomically under a repository lock', (
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      return { run: new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }))), stderr: () => stderr };
+      return {
+        run: new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }))),
+        stderr: () => stderr,
+      };
     };
     // a run held at the gate must not outlive a failed test (a timeout included)
     onTestFinished(() => {

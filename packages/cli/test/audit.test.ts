@@ -13,17 +13,29 @@ describe('ck8s audit', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const md = result.stdout;
     expect(md).toContain('**4 change(s), 1 flagged: 1 direct push(es)**');
-    expect(md).toContain(`### \`${short(history.addCluster)}\` add cluster demo\n\n- **author**: Bob Builder &lt;bob@example.com&gt;, 2024-01-02T10:00:00+00:00\n`);
-    expect(md).toContain(`- **reached main**: merge on 2024-01-03T11:00:00+00:00: \`${short(history.mergeAdd)}\` Merge branch 'add-demo'\n- **approvers**: Alice Approver &lt;alice@example.com&gt;\n`);
+    expect(md).toContain(
+      `### \`${short(history.addCluster)}\` add cluster demo\n\n- **author**: Bob Builder &lt;bob@example.com&gt;, 2024-01-02T10:00:00+00:00\n`,
+    );
+    expect(md).toContain(
+      `- **reached main**: merge on 2024-01-03T11:00:00+00:00: \`${short(history.mergeAdd)}\` Merge branch 'add-demo'\n- **approvers**: Alice Approver &lt;alice@example.com&gt;\n`,
+    );
     expect(md).toContain(`### ⚠ \`${short(history.directPush)}\` raise team-a cpu quota\n`);
-    expect(md).toContain('- **flag**: direct push: reached the main branch without a merge or an approval trailer\n- **changed**:\n  - `tenants/team-a`\n    - `changed ResourceQuota team-a/tenant-quota: spec.hard["requests.cpu"]`\n');
+    expect(md).toContain(
+      '- **flag**: direct push: reached the main branch without a merge or an approval trailer\n- **changed**:\n  - `tenants/team-a`\n    - `changed ResourceQuota team-a/tenant-quota: spec.hard["requests.cpu"]`\n',
+    );
     expect(md).not.toContain('unsigned');
     for (const value of Object.values(SECRET_STRINGS)) expect(md).not.toContain(value);
   });
 
   it('writes stable JSON and a self-contained HTML page', async () => {
     const json = JSON.parse((await ck8s(root, ['audit', '--output', 'json', '--cluster', 'demo'])).stdout);
-    expect(json).toMatchObject({ version: 1, mainBranch: 'main', head: history.squash, requireSignedCommits: false, summary: { changes: 4, flagged: 1, directPushes: 1, unsigned: 0 } });
+    expect(json).toMatchObject({
+      version: 1,
+      mainBranch: 'main',
+      head: history.squash,
+      requireSignedCommits: false,
+      summary: { changes: 4, flagged: 1, directPushes: 1, unsigned: 0 },
+    });
     expect(json.clusters[0].changes.map((c: { commit: string; flags: string[] }) => [c.commit, c.flags])).toEqual([
       [history.squash, []],
       [history.rotate, []],
@@ -32,7 +44,7 @@ describe('ck8s audit', () => {
     ]);
     const html = (await ck8s(root, ['audit', '--output', 'html'])).stdout;
     expect(html).toMatch(/^<!DOCTYPE html>[\s\S]*<h2>demo<\/h2>[\s\S]*<\/html>\n$/);
-    expect(html).toContain("Merge pull request #7 from example/rotate");
+    expect(html).toContain('Merge pull request #7 from example/rotate');
     expect(html).toContain('Mallory Pusher &lt;mallory@example.com&gt;');
   });
 

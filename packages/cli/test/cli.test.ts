@@ -22,8 +22,16 @@ async function importsOf(args: string[], from: 'modules' | 'bundle'): Promise<Se
     const command =
       from === 'bundle'
         ? [path.join(REPO_ROOT, 'packages/cli/bin/ck8s.js'), ...args]
-        : ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(${JSON.stringify(args)});`];
-    const run = await execa(process.execPath, ['--import', hook, ...command], { cwd: REPO_ROOT, reject: false, env: { CK8S_LOADED_PACKAGES: record } });
+        : [
+            '--input-type=module',
+            '-e',
+            `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(${JSON.stringify(args)});`,
+          ];
+    const run = await execa(process.execPath, ['--import', hook, ...command], {
+      cwd: REPO_ROOT,
+      reject: false,
+      env: { CK8S_LOADED_PACKAGES: record },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     return new Set(readFileSync(record, 'utf8').split('\n').filter(Boolean));
   } finally {
@@ -42,8 +50,23 @@ describe('ck8s command line', () => {
   it('lists its commands, and each command has help', async () => {
     const help = await ck8s(REPO_ROOT, ['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['init', 'synth', 'validate', 'secrets', 'policy', 'schemas', 'diff', 'audit', 'report', 'migrate']) expect(help.stdout).toContain(command);
-    for (const command of [['init'], ['synth'], ['validate'], ['diff'], ['audit'], ['report'], ['secrets', 'init'], ['secrets', 'set'], ['secrets', 'check'], ['schemas', 'import'], ['schemas', 'cluster-config'], ['policy', 'eval'], ['migrate', 'scan']]) {
+    for (const command of ['init', 'synth', 'validate', 'secrets', 'policy', 'schemas', 'diff', 'audit', 'report', 'migrate'])
+      expect(help.stdout).toContain(command);
+    for (const command of [
+      ['init'],
+      ['synth'],
+      ['validate'],
+      ['diff'],
+      ['audit'],
+      ['report'],
+      ['secrets', 'init'],
+      ['secrets', 'set'],
+      ['secrets', 'check'],
+      ['schemas', 'import'],
+      ['schemas', 'cluster-config'],
+      ['policy', 'eval'],
+      ['migrate', 'scan'],
+    ]) {
       const result = await ck8s(REPO_ROOT, [...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout).toContain(`Usage: ck8s ${command.join(' ')}`);
@@ -56,7 +79,19 @@ describe('ck8s command line', () => {
     expect([...(await importsOf(['--help'], 'modules'))].sort()).toEqual(['@ck8s/cli', 'commander']);
     const check = await importsOf(['secrets', 'check'], 'modules');
     expect(check).toContain('@ck8s/secrets');
-    for (const heavy of ['cdk8s', 'cdk8s-plus-28', 'constructs', 'execa', 'age-encryption', '@peculiar/x509', 'bcryptjs', '@bufbuild/cel', '@ck8s/policy', '@ck8s/validate']) expect(check, heavy).not.toContain(heavy);
+    for (const heavy of [
+      'cdk8s',
+      'cdk8s-plus-28',
+      'constructs',
+      'execa',
+      'age-encryption',
+      '@peculiar/x509',
+      'bcryptjs',
+      '@bufbuild/cel',
+      '@ck8s/policy',
+      '@ck8s/validate',
+    ])
+      expect(check, heavy).not.toContain(heavy);
     // the bundle keeps those boundaries: of its 3 MB or so, help reads the command definitions
     // (commander included) and the check less than half of what validate reads
     const help = await bundleBytes(['--help']);
@@ -66,7 +101,7 @@ describe('ck8s command line', () => {
     expect(secrets).toBeLessThan((await bundleBytes(['validate'])) / 2);
   });
 
-  it('shows the report library\'s default for --changes without loading it', () => {
+  it("shows the report library's default for --changes without loading it", () => {
     expect(Number(DEFAULT_CHANGES)).toBe(DEFAULT_CHANGE_LIMIT);
   });
 
@@ -77,10 +112,16 @@ describe('ck8s command line', () => {
   });
 
   it('runs as the installed ck8s binary', async () => {
-    const result = await execa(process.execPath, [path.join(REPO_ROOT, 'packages/cli/bin/ck8s.js'), 'synth', '--help'], { cwd: REPO_ROOT, reject: false });
+    const result = await execa(process.execPath, [path.join(REPO_ROOT, 'packages/cli/bin/ck8s.js'), 'synth', '--help'], {
+      cwd: REPO_ROOT,
+      reject: false,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Usage: ck8s synth');
-    const bad = await execa(process.execPath, [path.join(REPO_ROOT, 'packages/cli/bin/ck8s.js'), 'validate', 'nope'], { cwd: REPO_ROOT, reject: false });
+    const bad = await execa(process.execPath, [path.join(REPO_ROOT, 'packages/cli/bin/ck8s.js'), 'validate', 'nope'], {
+      cwd: REPO_ROOT,
+      reject: false,
+    });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toBe('ck8s: unknown cluster "nope"; clusters: demo-sc, demo-wc');
   });
@@ -93,7 +134,9 @@ describe('ck8s command line', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'profile', 'environment', 'kubernetesVersion', 'domain', 'gitops']));
     expect(schema.properties.tenants.items.properties.name.pattern).toBe('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$');
     for (const cluster of ['demo-wc', 'demo-sc']) {
-      expect(readFileSync(path.join(REPO_ROOT, 'clusters', cluster, 'cluster.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/packages\/core\/schema\/cluster\.schema\.json\n/);
+      expect(readFileSync(path.join(REPO_ROOT, 'clusters', cluster, 'cluster.yaml'), 'utf8')).toMatch(
+        /^# yaml-language-server: \$schema=\.\.\/\.\.\/packages\/core\/schema\/cluster\.schema\.json\n/,
+      );
     }
   });
 });

@@ -21,7 +21,9 @@ describe('ck8s diff', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('  ~ ResourceQuota team-a/tenant-quota (tenants/team-a.yaml)\n      spec.hard["requests.cpu"]: "4" → "16"\n');
     expect(result.stdout).toContain('  + Namespace team-b (tenants/team-b.yaml)\n');
-    expect(result.stdout).toContain('  ~ Secret team-a/app-database (tenants/secrets/team-a.app-database.sops.yaml)\n      data.host: added (value not shown)\n      data.password: changed (value not shown)\n');
+    expect(result.stdout).toContain(
+      '  ~ Secret team-a/app-database (tenants/secrets/team-a.app-database.sops.yaml)\n      data.host: added (value not shown)\n      data.password: changed (value not shown)\n',
+    );
     expect(result.stdout).toMatch(/\ndiff: 6 object\(s\) differ in 1 of 1 cluster\(s\) \(2 added, 4 changed, 0 removed\)\n$/);
     for (const value of Object.values(SECRET_STRINGS)) expect(result.stdout).not.toContain(value);
   });
@@ -65,9 +67,7 @@ describe('ck8s diff', () => {
     const result = await ck8s(repo, ['diff', '--base', 'HEAD']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('demo-sc: no changes\n');
-    expect(result.stdout).toContain(
-      '  ~ ResourceQuota team-a/tenant-quota (tenants/team-a.yaml)\n      spec.hard["requests.cpu"]: "8" → "6"\n',
-    );
+    expect(result.stdout).toContain('  ~ ResourceQuota team-a/tenant-quota (tenants/team-a.yaml)\n      spec.hard["requests.cpu"]: "8" → "6"\n');
     expect(result.stdout).toMatch(/\ndiff: 1 object\(s\) differ in 1 of 2 cluster\(s\)/);
   });
 

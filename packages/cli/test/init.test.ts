@@ -19,10 +19,38 @@ const OUTSIDE = {
 };
 
 const SERVICE_FLAGS = [
-  '--profile', 'service', '--customer', 'Acme Health', '--environment', 'production', '--dns-label', 'acme-sc', '--base-domain', 'example.com',
-  '--git-repository', 'ssh://git@git.example.com/acme/fleet.git', '--acme-email', 'ops@example.com', '--s3-endpoint', 'https://s3.example.com',
-  '--api-server-cidrs', '10.1.0.1/32', '--service-cluster-cidrs', '192.0.2.10/32', '--object-storage-cidrs', '198.51.100.0/24',
-  '--idp-type', 'oidc', '--idp-issuer', 'https://login.acme.example', '--idp-client-id', 'ck8s', '--receiver-type', 'slack', '--slack-channel', '#alerts',
+  '--profile',
+  'service',
+  '--customer',
+  'Acme Health',
+  '--environment',
+  'production',
+  '--dns-label',
+  'acme-sc',
+  '--base-domain',
+  'example.com',
+  '--git-repository',
+  'ssh://git@git.example.com/acme/fleet.git',
+  '--acme-email',
+  'ops@example.com',
+  '--s3-endpoint',
+  'https://s3.example.com',
+  '--api-server-cidrs',
+  '10.1.0.1/32',
+  '--service-cluster-cidrs',
+  '192.0.2.10/32',
+  '--object-storage-cidrs',
+  '198.51.100.0/24',
+  '--idp-type',
+  'oidc',
+  '--idp-issuer',
+  'https://login.acme.example',
+  '--idp-client-id',
+  'ck8s',
+  '--receiver-type',
+  'slack',
+  '--slack-channel',
+  '#alerts',
 ];
 
 function stubOutside(): void {
@@ -71,8 +99,20 @@ describe('ck8s init: a new environment from nothing', () => {
     vi.stubEnv('CK8S_S3_ACCESS_KEY_ID', 'AKIA-workload-key-id');
     vi.stubEnv('CK8S_S3_SECRET_ACCESS_KEY', 'workload-s3-secret-0004');
     workloadRun = await ck8s(repo, [
-      'init', 'acme-wc', '--profile', 'workload', '--customer', 'Acme Health', '--acme-email', 'ops@example.com', '--api-server-cidrs', '10.0.0.1/32',
-      '--key-file', path.join(keys, 'acme-wc.agekey'), '--service-cluster-key-file', path.join(keys, 'acme-sc.agekey'),
+      'init',
+      'acme-wc',
+      '--profile',
+      'workload',
+      '--customer',
+      'Acme Health',
+      '--acme-email',
+      'ops@example.com',
+      '--api-server-cidrs',
+      '10.0.0.1/32',
+      '--key-file',
+      path.join(keys, 'acme-wc.agekey'),
+      '--service-cluster-key-file',
+      path.join(keys, 'acme-sc.agekey'),
     ]);
     vi.unstubAllEnvs();
   });
@@ -80,9 +120,13 @@ describe('ck8s init: a new environment from nothing', () => {
   it('creates both clusters, runs synth and validate, and the committed result validates on its own', async () => {
     expect(serviceRun.stderr).not.toMatch(/^ck8s:/m);
     expect(serviceRun.code).toBe(0);
-    expect(serviceRun.stdout).toMatch(/validate: 1 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), (\d+)\/\1 controls passed, 0 problem\(s\)/);
+    expect(serviceRun.stdout).toMatch(
+      /validate: 1 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), (\d+)\/\1 controls passed, 0 problem\(s\)/,
+    );
     expect(workloadRun.code).toBe(0);
-    expect(workloadRun.stdout).toMatch(/validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)/);
+    expect(workloadRun.stdout).toMatch(
+      /validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)/,
+    );
     const validate = await ck8s(repo, ['validate']);
     expect(validate.stdout).toMatch(/0 problem\(s\)/);
     expect(validate.code).toBe(0);
@@ -92,7 +136,14 @@ describe('ck8s init: a new environment from nothing', () => {
     const text = readFileSync(path.join(repo, 'clusters/acme-wc/cluster.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../packages/core/schema/cluster.schema.json');
     const config = parse(text);
-    expect(config).toMatchObject({ name: 'acme-wc', profile: 'workload', customer: 'Acme Health', environment: 'production', domain: 'acme-wc.example.com', serviceCluster: 'acme-sc' });
+    expect(config).toMatchObject({
+      name: 'acme-wc',
+      profile: 'workload',
+      customer: 'Acme Health',
+      environment: 'production',
+      domain: 'acme-wc.example.com',
+      serviceCluster: 'acme-sc',
+    });
     // derived from the service cluster: the same object storage and the addresses of its ingress
     expect(config.backup.objectStorage.endpoint).toBe('https://s3.example.com');
     expect(config.network.serviceClusterCidrs).toEqual(['192.0.2.10/32']);
@@ -107,7 +158,9 @@ describe('ck8s init: a new environment from nothing', () => {
     const sc = objects(repo, 'acme-sc');
     const dex = sc.get('HelmRelease/dex')!.spec.values.config;
     expect(dex.issuer).toBe(issuer);
-    expect(dex.connectors).toEqual([expect.objectContaining({ type: 'oidc', id: 'corporate', config: expect.objectContaining({ issuer: 'https://login.acme.example' }) })]);
+    expect(dex.connectors).toEqual([
+      expect.objectContaining({ type: 'oidc', id: 'corporate', config: expect.objectContaining({ issuer: 'https://login.acme.example' }) }),
+    ]);
     const clients = new Map<string, any>(dex.staticClients.map((c: any) => [c.id, c]));
     expect(clients.get('kubernetes-acme-wc')).toMatchObject({ public: true, redirectURIs: ['http://localhost:8000', 'http://localhost:18000'] });
     expect(clients.get('grafana').redirectURIs).toEqual(['https://grafana.acme-sc.example.com/login/generic_oauth']);
@@ -133,7 +186,10 @@ describe('ck8s init: a new environment from nothing', () => {
       const recipient = parse(readFileSync(path.join(repo, 'clusters', cluster, 'cluster.yaml'), 'utf8')).sops.ageRecipients[0];
       for (const file of readdirSync(path.join(repo, 'secrets', cluster))) {
         const doc = parse(readFileSync(path.join(repo, 'secrets', cluster, file), 'utf8'));
-        expect(doc.sops.age.map((a: any) => a.recipient), file).toEqual([recipient]);
+        expect(
+          doc.sops.age.map((a: any) => a.recipient),
+          file,
+        ).toEqual([recipient]);
         for (const value of Object.values(doc.data as Record<string, string>)) expect(value).toMatch(/^ENC\[AES256_GCM,/);
       }
     }
@@ -159,7 +215,9 @@ describe('ck8s init: a new environment from nothing', () => {
     expect(new Set([dex.grafana, dex.harbor, dex['opensearch-dashboards']]).size).toBe(3);
     expect(await read('acme-sc', 'dex/dex-corporate')).toEqual({ 'client-id': 'ck8s', 'client-secret': OUTSIDE.CK8S_IDP_CLIENT_SECRET });
     expect((await read('acme-sc', 'monitoring/alertmanager-platform-team')).url).toBe(OUTSIDE.CK8S_RECEIVER_SECRET);
-    expect((await read('acme-wc', 'velero/velero-credentials')).cloud).toBe('[default]\naws_access_key_id=AKIA-workload-key-id\naws_secret_access_key=workload-s3-secret-0004\n');
+    expect((await read('acme-wc', 'velero/velero-credentials')).cloud).toBe(
+      '[default]\naws_access_key_id=AKIA-workload-key-id\naws_secret_access_key=workload-s3-secret-0004\n',
+    );
     expect((await read('acme-sc', 'harbor/harbor-secret-key')).secretKey).toMatch(/^[A-Za-z0-9]{16}$/);
   });
 
@@ -168,17 +226,34 @@ describe('ck8s init: a new environment from nothing', () => {
     const sidekick = await read('acme-wc', 'falco/falcosidekick-credentials');
     const remoteWrite = await read('acme-wc', 'monitoring/prometheus-remote-write');
     const users = parse((await read('acme-sc', 'opensearch/opensearch-internal-users'))['internal_users.yml']!);
-    expect(Object.keys(users).sort()).toEqual(['_meta', 'admin', 'falcosidekick-acme-sc', 'falcosidekick-acme-wc', 'fluent-bit-acme-sc', 'fluent-bit-acme-wc', 'kibanaserver']);
+    expect(Object.keys(users).sort()).toEqual([
+      '_meta',
+      'admin',
+      'falcosidekick-acme-sc',
+      'falcosidekick-acme-wc',
+      'fluent-bit-acme-sc',
+      'fluent-bit-acme-wc',
+      'kibanaserver',
+    ]);
     expect(users['fluent-bit-acme-wc'].backend_roles).toEqual(['log-writer']);
     expect(bcryptMatches(fluentBit.OPENSEARCH_PASSWORD!, users[fluentBit.OPENSEARCH_USERNAME!].hash)).toBe(true);
     expect(bcryptMatches(sidekick.ELASTICSEARCH_PASSWORD!, users['falcosidekick-acme-wc'].hash)).toBe(true);
     expect(bcryptMatches((await read('acme-sc', 'opensearch/opensearch-admin')).password!, users.admin.hash)).toBe(true);
     expect(bcryptMatches((await read('acme-sc', 'opensearch/opensearch-dashboards-account')).password!, users.kibanaserver.hash)).toBe(true);
 
-    const htpasswd = (text: string) => new Map(text.trim().split('\n').filter((l) => !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]));
+    const htpasswd = (text: string) =>
+      new Map(
+        text
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('#'))
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+      );
     const alertmanager = htpasswd((await read('acme-sc', 'monitoring/alertmanager-basic-auth')).auth!);
     expect([...alertmanager.keys()]).toEqual(['falcosidekick-acme-sc', 'falcosidekick-acme-wc', 'flux-acme-sc', 'flux-acme-wc']);
-    expect(sidekick.ALERTMANAGER_CUSTOMHEADERS).toBe(`Authorization:Basic ${Buffer.from(`falcosidekick-acme-wc:${sidekick.ELASTICSEARCH_PASSWORD}`).toString('base64')}`);
+    expect(sidekick.ALERTMANAGER_CUSTOMHEADERS).toBe(
+      `Authorization:Basic ${Buffer.from(`falcosidekick-acme-wc:${sidekick.ELASTICSEARCH_PASSWORD}`).toString('base64')}`,
+    );
     expect(bcryptMatches(sidekick.ELASTICSEARCH_PASSWORD!, alertmanager.get('falcosidekick-acme-wc')!)).toBe(true);
     // Flux's notification-controller reports decryption failures to the same Alertmanager, with its own account
     for (const cluster of ['acme-sc', 'acme-wc']) {
@@ -209,7 +284,9 @@ describe('ck8s init: bad input', () => {
     const before = snapshot(repo);
     const run = await ck8s(repo, ['init', 'acme-sc', '--profile', 'service', '--idp-type', 'oidc', '--receiver-type', 'slack']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('missing answers; pass --customer, --environment, --base-domain, --git-repository, --acme-email, --api-server-cidrs, --service-cluster-cidrs, --object-storage-cidrs, --s3-endpoint');
+    expect(run.stderr).toContain(
+      'missing answers; pass --customer, --environment, --base-domain, --git-repository, --acme-email, --api-server-cidrs, --service-cluster-cidrs, --object-storage-cidrs, --s3-endpoint',
+    );
     expect(run.stderr).toContain('environment variable CK8S_S3_ACCESS_KEY_ID');
     expect(run.stderr).toContain('environment variable CK8S_IDP_CLIENT_SECRET');
     expect(run.stderr).toContain('--idp-issuer');
@@ -237,11 +314,35 @@ describe('ck8s init: bad input', () => {
     stubOutside();
     expect((await ck8s(repo, ['init', 'acme-sc', ...SERVICE_FLAGS, '--key-file', path.join(keys, 'acme-sc.agekey')])).code).toBe(0);
     // a key of another cluster cannot open the service cluster's Secrets
-    expect((await ck8s(repo, ['init', 'other-sc', ...SERVICE_FLAGS.map((f) => (f === 'acme-sc' ? 'other-sc' : f)), '--key-file', path.join(keys, 'other-sc.agekey')])).code).toBe(0);
+    expect(
+      (
+        await ck8s(repo, [
+          'init',
+          'other-sc',
+          ...SERVICE_FLAGS.map((f) => (f === 'acme-sc' ? 'other-sc' : f)),
+          '--key-file',
+          path.join(keys, 'other-sc.agekey'),
+        ])
+      ).code,
+    ).toBe(0);
     const before = snapshot(repo);
     const run = await ck8s(repo, [
-      'init', 'acme-wc', '--profile', 'workload', '--customer', 'Acme Health', '--service-cluster', 'acme-sc', '--acme-email', 'ops@example.com',
-      '--api-server-cidrs', '10.0.0.1/32', '--key-file', path.join(keys, 'acme-wc.agekey'), '--service-cluster-key-file', path.join(keys, 'other-sc.agekey'),
+      'init',
+      'acme-wc',
+      '--profile',
+      'workload',
+      '--customer',
+      'Acme Health',
+      '--service-cluster',
+      'acme-sc',
+      '--acme-email',
+      'ops@example.com',
+      '--api-server-cidrs',
+      '10.0.0.1/32',
+      '--key-file',
+      path.join(keys, 'acme-wc.agekey'),
+      '--service-cluster-key-file',
+      path.join(keys, 'other-sc.agekey'),
     ]);
     expect(run.code).toBe(1);
     // every Secret of the service cluster that lists accounts is opened before anything is written
@@ -250,11 +351,28 @@ describe('ck8s init: bad input', () => {
     expect(readdirSync(keys).sort()).toEqual(['acme-sc.agekey', 'other-sc.agekey']);
 
     // a failure half-way (the key is checked first, so break what the synth after the writes reads): everything is undone
-    writeFileSync(path.join(repo, 'secrets/acme-sc/monitoring.stray.sops.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: { name: stray, namespace: monitoring }\nstringData: { token: plain }\n');
+    writeFileSync(
+      path.join(repo, 'secrets/acme-sc/monitoring.stray.sops.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata: { name: stray, namespace: monitoring }\nstringData: { token: plain }\n',
+    );
     const halfway = snapshot(repo);
     const late = await ck8s(repo, [
-      'init', 'acme-wc', '--profile', 'workload', '--customer', 'Acme Health', '--service-cluster', 'acme-sc', '--acme-email', 'ops@example.com',
-      '--api-server-cidrs', '10.0.0.1/32', '--key-file', path.join(keys, 'acme-wc.agekey'), '--service-cluster-key-file', path.join(keys, 'acme-sc.agekey'),
+      'init',
+      'acme-wc',
+      '--profile',
+      'workload',
+      '--customer',
+      'Acme Health',
+      '--service-cluster',
+      'acme-sc',
+      '--acme-email',
+      'ops@example.com',
+      '--api-server-cidrs',
+      '10.0.0.1/32',
+      '--key-file',
+      path.join(keys, 'acme-wc.agekey'),
+      '--service-cluster-key-file',
+      path.join(keys, 'acme-sc.agekey'),
     ]);
     expect(late.code).toBe(1);
     expect(late.stderr).toContain('secrets/acme-sc/monitoring.stray.sops.yaml');
@@ -326,6 +444,13 @@ describe('the onboarding form', () => {
     ]);
     expect(asked.map((q) => q.message)).toContain('LDAP bind DN');
     expect(asked.map((q) => q.message)).not.toContain('OpenID Connect issuer URL');
-    expect(answers).toMatchObject({ profile: 'service', idpType: 'ldap', idpHost: 'ldap.acme.example:636', dnsLabel: 'acme-sc', registryBucket: 'acme-sc-registry', receiverName: 'platform-team' });
+    expect(answers).toMatchObject({
+      profile: 'service',
+      idpType: 'ldap',
+      idpHost: 'ldap.acme.example:636',
+      dnsLabel: 'acme-sc',
+      registryBucket: 'acme-sc-registry',
+      receiverName: 'platform-team',
+    });
   });
 });

@@ -17,8 +17,7 @@ function generatedObjects(cluster: string): Found[] {
       // node/ holds installer configuration (kubeadm, Talos), not Kubernetes objects
       if (statSync(file).isDirectory()) {
         if (path.relative(path.join(REPO_ROOT, 'clusters', cluster), file) !== 'node') walk(file);
-      }
-      else if (entry !== 'cluster.yaml' && entry !== 'kustomization.yaml') {
+      } else if (entry !== 'cluster.yaml' && entry !== 'kustomization.yaml') {
         for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) found.push({ file: path.relative(REPO_ROOT, file), doc: doc.toJS() });
       }
     }
@@ -47,7 +46,9 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
   it('gives every namespace a default-deny policy for ingress and egress, and restricted Pod Security unless justified', () => {
     const namespaces = objects.filter((o) => o.doc.kind === 'Namespace');
     for (const { doc } of namespaces) {
-      const deny = objects.find((o) => o.doc.kind === 'NetworkPolicy' && o.doc.metadata.namespace === doc.metadata.name && o.doc.metadata.name === 'default-deny');
+      const deny = objects.find(
+        (o) => o.doc.kind === 'NetworkPolicy' && o.doc.metadata.namespace === doc.metadata.name && o.doc.metadata.name === 'default-deny',
+      );
       expect(deny?.doc.spec, doc.metadata.name).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
       if (doc.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted') {
         expect(doc.metadata.annotations?.['platform.ck8s.io/pod-security-exception'], doc.metadata.name).toBeTruthy();
@@ -65,7 +66,9 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
       expect(k.spec.path).toBe(`./clusters/${cluster}/${k.metadata.name}`);
     }
     // and Flux itself, which the first layer waits for
-    expect(kustomizations.filter((k) => !ofGit.includes(k)).map((k) => [k.metadata.name, k.spec.sourceRef])).toEqual([['flux', { kind: 'OCIRepository', name: 'flux-manifests' }]]);
+    expect(kustomizations.filter((k) => !ofGit.includes(k)).map((k) => [k.metadata.name, k.spec.sourceRef])).toEqual([
+      ['flux', { kind: 'OCIRepository', name: 'flux-manifests' }],
+    ]);
     expect(ofGit.find((k) => k.metadata.name === 'controllers').spec.dependsOn).toEqual([{ name: 'flux' }]);
     // under Flux's lockdown one without an account would run as flux-system's default, which may do nothing
     for (const k of kustomizations) expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
@@ -77,7 +80,15 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
     for (const { file, doc } of releases) {
       const account = doc.spec.serviceAccountName;
       expect(account, `${doc.metadata.namespace}/${doc.metadata.name}`).toBe(`flux-${doc.metadata.name}`);
-      expect(objects.some((o) => o.file === file && o.doc.kind === 'ServiceAccount' && o.doc.metadata.name === account && o.doc.metadata.namespace === doc.metadata.namespace)).toBe(true);
+      expect(
+        objects.some(
+          (o) =>
+            o.file === file &&
+            o.doc.kind === 'ServiceAccount' &&
+            o.doc.metadata.name === account &&
+            o.doc.metadata.namespace === doc.metadata.namespace,
+        ),
+      ).toBe(true);
     }
   });
 
@@ -103,7 +114,11 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
       expect(prometheus.agentMode).toBe(true);
       expect(prometheus.prometheusSpec.remoteWrite[0].url).toBe('https://prometheus.demo-sc.example.com/api/v1/write');
     } else {
-      expect(release('kube-prometheus-stack').spec.values.prometheus.prometheusSpec).toMatchObject({ enableRemoteWriteReceiver: true, retention: '30d', retentionSize: '50GB' });
+      expect(release('kube-prometheus-stack').spec.values.prometheus.prometheusSpec).toMatchObject({
+        enableRemoteWriteReceiver: true,
+        retention: '30d',
+        retentionSize: '50GB',
+      });
     }
     expect(JSON.stringify(release('fluent-bit').spec.values)).toContain('opensearch.demo-sc.example.com');
   });

@@ -76,11 +76,30 @@ describe('ck8s policy eval', () => {
 
   it("judges Ingress hosts by the tenant's allowed hosts, which the cluster's tenant namespaces carry", async () => {
     const ingress = (namespace: string, host: string) =>
-      stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace }, spec: { rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] } }] } });
-    const own = await ck8s(REPO_ROOT, ['policy', 'eval', '--cluster', 'demo-wc', manifest('own', ingress('team-a', 'shop.team-a.demo-wc.example.com'))]);
+      stringify({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace },
+        spec: {
+          rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] } }],
+        },
+      });
+    const own = await ck8s(REPO_ROOT, [
+      'policy',
+      'eval',
+      '--cluster',
+      'demo-wc',
+      manifest('own', ingress('team-a', 'shop.team-a.demo-wc.example.com')),
+    ]);
     expect(own.stdout).toMatch(/admitted .*own\.yaml: Ingress team-a\/web\n/);
     expect(own.code).toBe(0);
-    const stolen = await ck8s(REPO_ROOT, ['policy', 'eval', '--cluster', 'demo-wc', manifest('stolen', ingress('team-b', 'grafana.demo-sc.example.com'))]);
+    const stolen = await ck8s(REPO_ROOT, [
+      'policy',
+      'eval',
+      '--cluster',
+      'demo-wc',
+      manifest('stolen', ingress('team-b', 'grafana.demo-sc.example.com')),
+    ]);
     expect(stolen.code).toBe(1);
     expect(stolen.stdout).toContain(
       "ck8s-ingress-hosts: Ingress hosts must be among the namespace's allowed hosts (rule ingress-hosts): grafana.demo-sc.example.com; allowed: team-b.demo-wc.example.com, *.team-b.demo-wc.example.com",
@@ -88,7 +107,10 @@ describe('ck8s policy eval', () => {
   });
 
   it('rejects a bad level and a missing path', async () => {
-    expect(await ck8s(REPO_ROOT, ['policy', 'eval', '--level', 'strict', 'x'])).toMatchObject({ code: 1, stderr: 'ck8s: --level "strict" is not supported; allowed: baseline, restricted\n' });
+    expect(await ck8s(REPO_ROOT, ['policy', 'eval', '--level', 'strict', 'x'])).toMatchObject({
+      code: 1,
+      stderr: 'ck8s: --level "strict" is not supported; allowed: baseline, restricted\n',
+    });
     const missing = await ck8s(REPO_ROOT, ['policy', 'eval', '--level', 'baseline', 'no/such/file.yaml']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no/such/file.yaml');

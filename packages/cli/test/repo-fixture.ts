@@ -76,7 +76,10 @@ export function emptyRepo(): string {
 
 /** The repository's settings with the schema mirror made absolute, and the built tools and schema cache linked. */
 function shareSettingsAndTools(dir: string): void {
-  const settings = readFileSync(path.join(REPO_ROOT, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p: string) => `schemaMirror: ${path.resolve(REPO_ROOT, p)}`);
+  const settings = readFileSync(path.join(REPO_ROOT, 'ck8s.config.yaml'), 'utf8').replace(
+    /schemaMirror: (.*)/,
+    (_, p: string) => `schemaMirror: ${path.resolve(REPO_ROOT, p)}`,
+  );
   writeFileSync(path.join(dir, 'ck8s.config.yaml'), settings);
   symlinkSync(path.join(REPO_ROOT, '.tools'), path.join(dir, '.tools'));
   mkdirSync(path.join(REPO_ROOT, '.ck8s'), { recursive: true });

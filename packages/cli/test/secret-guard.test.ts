@@ -40,7 +40,9 @@ describe('the secret guard covers every path', () => {
     for (const command of [['synth'], ['validate'], ['secrets', 'check']]) {
       const result = await ck8s(repo, command);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: gitops.repository: holds a URL with credentials in it (a user name and password before "@")');
+      expect(result.stderr).toContain(
+        'clusters/demo-wc/cluster.yaml: gitops.repository: holds a URL with credentials in it (a user name and password before "@")',
+      );
       expect(result.stderr + result.stdout).not.toContain(TOKEN);
     }
     expect(changedFiles(before, snapshot(repo))).toEqual([]);
@@ -50,21 +52,34 @@ describe('the secret guard covers every path', () => {
     const repo = copyRepo();
     const file = path.join(repo, 'secrets/demo-wc/team-a.app-database.sops.yaml');
     const leaked = JSON.stringify({ ...PLAINTEXT, metadata: { name: 'app-database', namespace: 'team-a' } });
-    writeFileSync(file, readFileSync(file, 'utf8').replace('namespace: team-a\n', `namespace: team-a\n    annotations:\n        kubectl.kubernetes.io/last-applied-configuration: '${leaked}'\n`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'namespace: team-a\n',
+        `namespace: team-a\n    annotations:\n        kubectl.kubernetes.io/last-applied-configuration: '${leaked}'\n`,
+      ),
+    );
     const synth = await ck8s(repo, ['synth']);
     expect(synth.code).toBe(1);
-    expect(synth.stderr).toContain('secrets/demo-wc/team-a.app-database.sops.yaml: metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]: holds the whole Secret in plaintext');
+    expect(synth.stderr).toContain(
+      'secrets/demo-wc/team-a.app-database.sops.yaml: metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]: holds the whole Secret in plaintext',
+    );
     expect(synth.stderr).toContain('(not copied into the cluster output)');
     expect(readFileSync(path.join(repo, 'clusters/demo-wc/tenants/secrets/team-a.app-database.sops.yaml'), 'utf8')).not.toContain('last-applied');
     const check = await ck8s(repo, ['secrets', 'check']);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('secrets: secrets/demo-wc/team-a.app-database.sops.yaml: metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]: holds the whole Secret in plaintext');
+    expect(check.stdout).toContain(
+      'secrets: secrets/demo-wc/team-a.app-database.sops.yaml: metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]: holds the whole Secret in plaintext',
+    );
     expect(check.stdout).not.toContain('hunter2');
   });
 
   it('unpacks a kind: List in the output: a plaintext Secret inside one fails secrets check and validate', async () => {
     const repo = copyRepo();
-    writeFileSync(path.join(repo, 'clusters/demo-wc/tenants/bundle.yaml'), `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [PLAINTEXT] })}\n`);
+    writeFileSync(
+      path.join(repo, 'clusters/demo-wc/tenants/bundle.yaml'),
+      `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [PLAINTEXT] })}\n`,
+    );
     for (const command of [['secrets', 'check'], ['validate']]) {
       const result = await ck8s(repo, command);
       expect(result.code).toBe(1);
@@ -86,7 +101,12 @@ describe('the secret guard covers every path', () => {
     for (const command of [['secrets', 'check'], ['validate']]) {
       const result = await ck8s(repo, command);
       expect(result.code).toBe(1);
-      for (const where of [`clusters/demo-wc.bak: line ${line}`, `clusters/demo-wc/.ck8s-previous-x1/cluster.yaml: line 1`, `clusters/demo-wc/cluster.yaml: line ${line}`, 'keys.backup: line 1']) {
+      for (const where of [
+        `clusters/demo-wc.bak: line ${line}`,
+        `clusters/demo-wc/.ck8s-previous-x1/cluster.yaml: line 1`,
+        `clusters/demo-wc/cluster.yaml: line ${line}`,
+        'keys.backup: line 1',
+      ]) {
         expect(result.stdout).toContain(`${where}: holds an age private key (AGE-SECRET-KEY-...)`);
       }
       expect(result.stdout + result.stderr).not.toContain(identity.slice('AGE-SECRET-KEY-1'.length));
@@ -99,7 +119,8 @@ describe('the secret guard covers every path', () => {
     const repo = copyRepo();
     expect(await ck8s(repo, ['secrets', 'check', '--decrypt'])).toMatchObject({
       code: 1,
-      stderr: 'ck8s: --decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked\n',
+      stderr:
+        'ck8s: --decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked\n',
     });
 
     // a second key for demo-wc, a Secret encrypted to it, its copy in the output with a changed MAC
@@ -108,13 +129,18 @@ describe('the secret guard covers every path', () => {
     expect((await ck8s(repo, ['secrets', 'set', 'demo-wc', 'team-a/probe', '--stdin', 'value', '--replace'], 'probe-value')).code).toBe(0);
     expect((await ck8s(repo, ['synth'])).code).toBe(0);
     const copy = path.join(repo, 'clusters/demo-wc/tenants/secrets/team-a.probe.sops.yaml');
-    writeFileSync(copy, readFileSync(copy, 'utf8').replace(/(mac: ENC\[AES256_GCM,data:)(.)/, (_m, head: string, c: string) => `${head}${c === 'A' ? 'B' : 'A'}`));
+    writeFileSync(
+      copy,
+      readFileSync(copy, 'utf8').replace(/(mac: ENC\[AES256_GCM,data:)(.)/, (_m, head: string, c: string) => `${head}${c === 'A' ? 'B' : 'A'}`),
+    );
     process.env.SOPS_AGE_KEY_FILE = keyFile;
     const result = await ck8s(repo, ['secrets', 'check', '--decrypt', '--cluster', 'demo-wc']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('secrets: clusters/demo-wc/tenants/secrets/team-a.probe.sops.yaml: (file): cannot be decrypted: ');
     // the demo Secrets were encrypted before this key existed: it cannot vouch for them
-    expect(result.stdout).toContain('secrets: secrets/demo-wc/team-a.app-database.sops.yaml: (file): cannot be verified: no key in SOPS_AGE_KEY_FILE opens it');
+    expect(result.stdout).toContain(
+      'secrets: secrets/demo-wc/team-a.app-database.sops.yaml: (file): cannot be verified: no key in SOPS_AGE_KEY_FILE opens it',
+    );
     expect(result.stdout).toMatch(/; 1 encrypted file\(s\) decrypted in memory with intact MAC\n$/);
     expect(result.stdout).not.toContain('probe-value');
     expect(result.stdout).not.toContain('secrets/demo-sc/');

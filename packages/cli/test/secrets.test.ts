@@ -28,7 +28,9 @@ describe('ck8s secrets', () => {
     expect((await ck8s(repo, ['synth'])).code).toBe(0);
     const output = path.join(repo, 'clusters/demo-wc/tenants/secrets/team-b.api-token.sops.yaml');
     const sops = findTool('sops', REPO_ROOT);
-    const { stdout } = await execa(sops, ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml', output], { env: { SOPS_AGE_KEY_FILE: keyFile } });
+    const { stdout } = await execa(sops, ['decrypt', '--input-type', 'yaml', '--output-type', 'yaml', output], {
+      env: { SOPS_AGE_KEY_FILE: keyFile },
+    });
     const secret = parse(stdout);
     expect(secret).toMatchObject({ kind: 'Secret', metadata: { name: 'api-token', namespace: 'team-b' } });
     expect(Buffer.from(secret.data.token, 'base64').toString()).toBe('multi\nline: value\n');

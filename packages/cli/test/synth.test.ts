@@ -33,13 +33,19 @@ describe('ck8s synth', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('tenants:\n', 'tenants:\n  - name: team-c\n'));
     const before = snapshot(path.join(repo, 'clusters'));
     expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
-    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual(['demo-wc/tenants/kustomization.yaml', 'demo-wc/tenants/team-c.yaml']);
+    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([
+      'demo-wc/tenants/kustomization.yaml',
+      'demo-wc/tenants/team-c.yaml',
+    ]);
   });
 
   it('rejects an invalid cluster.yaml with file and field path, and writes nothing', async () => {
     const repo = copyRepo();
     const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('name: team-b', 'name: Team B').replace('profile: workload', 'profile: workload\nunknownField: 1'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('name: team-b', 'name: Team B').replace('profile: workload', 'profile: workload\nunknownField: 1'),
+    );
     const before = snapshot(repo);
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(1);
@@ -58,12 +64,17 @@ describe('ck8s synth', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('serviceCluster: demo-sc', 'serviceCluster: missing-sc'));
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: serviceCluster: "missing-sc" is not a cluster of this repository (clusters: demo-sc, demo-wc)');
+    expect(result.stderr).toContain(
+      'clusters/demo-wc/cluster.yaml: serviceCluster: "missing-sc" is not a cluster of this repository (clusters: demo-sc, demo-wc)',
+    );
   });
 
   it('refuses to copy a plaintext Secret into the output', async () => {
     const repo = copyRepo();
-    writeFileSync(path.join(repo, 'secrets/demo-wc/team-a.leak.sops.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: leak, namespace: team-a}\nstringData: {password: hunter2}\n');
+    writeFileSync(
+      path.join(repo, 'secrets/demo-wc/team-a.leak.sops.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: leak, namespace: team-a}\nstringData: {password: hunter2}\n',
+    );
     const before = snapshot(path.join(repo, 'clusters'));
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(1);
@@ -78,14 +89,20 @@ describe('ck8s synth', () => {
     writeFileSync(path.join(repo, 'secrets/demo-wc/nowhere.app-database.sops.yaml'), source);
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('secrets/demo-wc/nowhere.app-database.sops.yaml: metadata.namespace: "nowhere" is not a namespace of cluster demo-wc');
+    expect(result.stderr).toContain(
+      'secrets/demo-wc/nowhere.app-database.sops.yaml: metadata.namespace: "nowhere" is not a namespace of cluster demo-wc',
+    );
   });
 
   it('places each encrypted Secret verbatim in the layer that creates its namespace', () => {
     const committed = readFileSync(path.join(REPO_ROOT, 'secrets/demo-wc/team-a.app-database.sops.yaml'), 'utf8');
     expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/secrets/team-a.app-database.sops.yaml'), 'utf8')).toBe(committed);
-    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/kustomization.yaml'), 'utf8')).toContain('- secrets/team-a.app-database.sops.yaml');
-    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-sc/flux-system/kustomization.yaml'), 'utf8')).toContain('- secrets/flux-system.alert-webhook.sops.yaml');
+    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-wc/tenants/kustomization.yaml'), 'utf8')).toContain(
+      '- secrets/team-a.app-database.sops.yaml',
+    );
+    expect(readFileSync(path.join(REPO_ROOT, 'clusters/demo-sc/flux-system/kustomization.yaml'), 'utf8')).toContain(
+      '- secrets/flux-system.alert-webhook.sops.yaml',
+    );
   });
 
   it('fails when a component needs a Secret that is not committed, naming the command that creates it', async () => {
@@ -94,7 +111,7 @@ describe('ck8s synth', () => {
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: (file): is missing: falco needs it (falcosidekick\'s accounts on the service cluster\'s log store and Alertmanager); create it with `ck8s secrets set demo-wc falco/falcosidekick-credentials --from-file ELASTICSEARCH_USERNAME=<file> --from-file ELASTICSEARCH_PASSWORD=<file> --from-file ALERTMANAGER_CUSTOMHEADERS=<file>`',
+      "secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: (file): is missing: falco needs it (falcosidekick's accounts on the service cluster's log store and Alertmanager); create it with `ck8s secrets set demo-wc falco/falcosidekick-credentials --from-file ELASTICSEARCH_USERNAME=<file> --from-file ELASTICSEARCH_PASSWORD=<file> --from-file ALERTMANAGER_CUSTOMHEADERS=<file>`",
     );
   });
 
@@ -105,7 +122,9 @@ describe('ck8s synth', () => {
     // the credentials of the switched-off component have nowhere to go, and say so
     const stale = await ck8s(repo, ['synth', 'demo-wc']);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain('secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: metadata.namespace: "falco" is not a namespace of cluster demo-wc');
+    expect(stale.stderr).toContain(
+      'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: metadata.namespace: "falco" is not a namespace of cluster demo-wc',
+    );
     rmSync(path.join(repo, 'secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml'));
     expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
     expect(readFileSync(path.join(repo, 'clusters/demo-wc/controllers/kustomization.yaml'), 'utf8')).not.toContain('falco.yaml');

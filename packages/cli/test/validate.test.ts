@@ -11,7 +11,9 @@ describe('ck8s validate', () => {
   it('passes on the committed fleet: schemas, secrets and no drift', async () => {
     const result = await ck8s(REPO_ROOT, ['validate']);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)\n$/);
+    expect(result.stdout).toMatch(
+      /^validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)\n$/,
+    );
     expect(result.code).toBe(0);
   });
 
@@ -55,7 +57,13 @@ describe('ck8s validate', () => {
   it('catches hand edits as drift and schema errors', async () => {
     const repo = copyRepo();
     const file = path.join(repo, 'clusters/demo-wc/tenants/team-a.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('podSelector: {}\n  policyTypes:\n    - Ingress', 'podSelector: {}\n  podSelectr: {}\n  policyTypes:\n    - Ingress'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'podSelector: {}\n  policyTypes:\n    - Ingress',
+        'podSelector: {}\n  podSelectr: {}\n  policyTypes:\n    - Ingress',
+      ),
+    );
     const result = await ck8s(repo, ['validate']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('drift: clusters/demo-wc/tenants/team-a.yaml: differs from a fresh synth');
@@ -75,7 +83,10 @@ describe('ck8s validate', () => {
     const repo = copyRepo();
     const reason = 'vendor images move to the registry in PLAT-321';
     const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', `policy:\n  enforcement:\n    allowed-registries: { action: warn, reason: ${reason} }\n`));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace('policy:\n', `policy:\n  enforcement:\n    allowed-registries: { action: warn, reason: ${reason} }\n`),
+    );
     expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
     const binding = readFileSync(path.join(repo, 'clusters/demo-wc/policies/admission-policies.yaml'), 'utf8');
     expect(binding).toContain(`  name: ck8s-allowed-registries\n  annotations:\n    platform.ck8s.io/enforcement-reason: ${reason}\n`);
@@ -84,7 +95,10 @@ describe('ck8s validate', () => {
     expect(text.stdout).toContain(`weakened: clusters/demo-wc: CK8S-ADM-002: ck8s-allowed-registries only warns (policy.enforcement): ${reason}\n`);
     expect(text.stdout).toMatch(/, 10\/11 controls passed, 1 weakened, 0 problem\(s\)\n$/);
     const { controls } = JSON.parse((await ck8s(repo, ['validate', '--output', 'json', 'demo-wc'])).stdout);
-    expect(controls.find((c: any) => c.id === 'CK8S-ADM-002')).toMatchObject({ status: 'weakened', weakened: [{ policy: 'ck8s-allowed-registries', enforcement: 'warn', reason }] });
+    expect(controls.find((c: any) => c.id === 'CK8S-ADM-002')).toMatchObject({
+      status: 'weakened',
+      weakened: [{ policy: 'ck8s-allowed-registries', enforcement: 'warn', reason }],
+    });
     expect(controls.filter((c: any) => c.status !== 'pass').map((c: any) => c.id)).toEqual(['CK8S-ADM-002']);
   });
 
@@ -94,18 +108,25 @@ describe('ck8s validate', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('policy:\n', 'policy:\n  enforcement:\n    image-tag: audit\n'));
     const result = await ck8s(repo, ['validate']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "audit" needs a reason; write image-tag: { action: audit, reason: <why the rule does not deny> }');
+    expect(result.stderr).toContain(
+      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "audit" needs a reason; write image-tag: { action: audit, reason: <why the rule does not deny> }',
+    );
   });
 
   it('names the file of a cluster.yaml whose aliases expand without bound', async () => {
     const repo = copyRepo();
     let bomb = 'x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
-    for (let i = 1; i < 9; i++) bomb += `x${i}: &x${i} [${Array(9).fill(`*x${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 9; i++)
+      bomb += `x${i}: &x${i} [${Array(9)
+        .fill(`*x${i - 1}`)
+        .join(', ')}]\n`;
     const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');
     writeFileSync(config, readFileSync(config, 'utf8') + bomb);
     const result = await ck8s(repo, ['validate']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('clusters/demo-wc/cluster.yaml: (document root): cannot be read: excessive alias count indicates a resource exhaustion attack');
+    expect(result.stderr).toContain(
+      'clusters/demo-wc/cluster.yaml: (document root): cannot be read: excessive alias count indicates a resource exhaustion attack',
+    );
   });
 
   it('names a layer that is a symbolic link instead of a folder', async () => {
@@ -116,7 +137,9 @@ describe('ck8s validate', () => {
     for (const args of [['validate'], ['synth', 'demo-wc']]) {
       const result = await ck8s(repo, args);
       expect(result.code, args.join(' ')).toBe(1);
-      expect(result.stderr).toBe(`ck8s: ${path.join(repo, 'clusters/demo-wc/controllers')}: is a symbolic link; generated output holds plain files and folders only (remove it, then run ck8s synth)\n`);
+      expect(result.stderr).toBe(
+        `ck8s: ${path.join(repo, 'clusters/demo-wc/controllers')}: is a symbolic link; generated output holds plain files and folders only (remove it, then run ck8s synth)\n`,
+      );
     }
     rmSync(elsewhere, { recursive: true, force: true });
   });
@@ -126,15 +149,25 @@ describe('ck8s validate', () => {
     try {
       const result = await ck8s(REPO_ROOT, ['validate', '--render', '--chart-mirror', emptyMirror, 'demo-wc']);
       expect(result.code).toBe(1);
-      expect(result.stdout).toContain(`render: demo-wc/cert-manager (cert-manager-v1.17.2): HelmRelease/cert-manager: [render] chart cert-manager v1.17.2 is not in the chart mirror ${emptyMirror}: expected cert-manager-v1.17.2.tgz\n`);
-      expect(result.stdout).toMatch(/validate --render: 7 release\(s\) in 1 cluster\(s\), 0 objects rendered from mirror .*, 0 admission exception\(s\), 7 problem\(s\)\n$/);
+      expect(result.stdout).toContain(
+        `render: demo-wc/cert-manager (cert-manager-v1.17.2): HelmRelease/cert-manager: [render] chart cert-manager v1.17.2 is not in the chart mirror ${emptyMirror}: expected cert-manager-v1.17.2.tgz\n`,
+      );
+      expect(result.stdout).toMatch(
+        /validate --render: 7 release\(s\) in 1 cluster\(s\), 0 objects rendered from mirror .*, 0 admission exception\(s\), 7 problem\(s\)\n$/,
+      );
     } finally {
       rmSync(emptyMirror, { recursive: true, force: true });
     }
-    expect(await ck8s(REPO_ROOT, ['validate', '--chart-mirror', emptyMirror])).toMatchObject({ code: 1, stderr: 'ck8s: --chart-mirror needs --render\n' });
+    expect(await ck8s(REPO_ROOT, ['validate', '--chart-mirror', emptyMirror])).toMatchObject({
+      code: 1,
+      stderr: 'ck8s: --chart-mirror needs --render\n',
+    });
   });
 
   it('rejects an unknown output format', async () => {
-    expect(await ck8s(REPO_ROOT, ['validate', '--output', 'xml'])).toMatchObject({ code: 1, stderr: 'ck8s: --output "xml" is not supported; allowed: text, json\n' });
+    expect(await ck8s(REPO_ROOT, ['validate', '--output', 'xml'])).toMatchObject({
+      code: 1,
+      stderr: 'ck8s: --output "xml" is not supported; allowed: text, json\n',
+    });
   });
 });

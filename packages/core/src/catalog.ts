@@ -9,11 +9,15 @@ const entry = z.strictObject({
     .string()
     .regex(/^(https|oci):\/\/[^\s]+$/, { error: 'is not a chart repository URL (https://... for a Helm repository, oci://... for an OCI registry)' }),
   chart: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a chart name' }),
-  version: z
-    .string()
-    .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, { error: 'is not an exact chart version (ranges are not allowed: every bump is reviewed here)' }),
+  version: z.string().regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, {
+    error: 'is not an exact chart version (ranges are not allowed: every bump is reviewed here)',
+  }),
   description: z.string().optional(),
-  registries: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$/, { error: 'is not a registry host (e.g. quay.io, registry.k8s.io, docker.io)' })).optional(),
+  registries: z
+    .array(
+      z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$/, { error: 'is not a registry host (e.g. quay.io, registry.k8s.io, docker.io)' }),
+    )
+    .optional(),
 });
 
 const fluxEntry = z.strictObject({
@@ -93,7 +97,9 @@ export class ChartCatalog {
   get(name: string): CatalogEntry {
     const found = this.entries.get(name);
     if (!found) {
-      throw new Error(`chart "${name}" is not in ${this.source}; add it there with repository, chart and an exact version (known: ${[...this.entries.keys()].sort().join(', ') || 'none'})`);
+      throw new Error(
+        `chart "${name}" is not in ${this.source}; add it there with repository, chart and an exact version (known: ${[...this.entries.keys()].sort().join(', ') || 'none'})`,
+      );
     }
     return found;
   }

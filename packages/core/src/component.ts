@@ -188,5 +188,5 @@ const COMPONENT = Symbol.for('@ck8s/core.Component');
 /** The construct that groups the components of one layer, created on first use. */
 function layerScope(scope: Construct, layer: Layer): Construct {
   const id = `layer-${layer}`;
-  return (scope.node.tryFindChild(id)) ?? new Construct(scope, id);
+  return scope.node.tryFindChild(id) ?? new Construct(scope, id);
 }

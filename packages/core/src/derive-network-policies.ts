@@ -88,9 +88,14 @@ export function deriveNetworkPolicies(components: readonly Component[], network:
       case 'identity-provider': {
         // inside the service cluster its own addresses lead to its own ingress controller pods
         const controller = network.isServiceCluster ? roles.get('ingress-controller') : undefined;
-        const peers: NetworkPeer[] = [...(controller ? [podsPeer(controller.pods)] : []), ...(network.serviceClusterCidrs.length > 0 ? [{ cidrs: network.serviceClusterCidrs }] : [])];
+        const peers: NetworkPeer[] = [
+          ...(controller ? [podsPeer(controller.pods)] : []),
+          ...(network.serviceClusterCidrs.length > 0 ? [{ cidrs: network.serviceClusterCidrs }] : []),
+        ];
         if (network.serviceClusterCidrs.length === 0 && (peer.peer === 'service-cluster' || peers.length === 0)) {
-          return require('network.serviceClusterCidrs', peer.peer === 'service-cluster' ? "sends to the service cluster's ingress (its addresses)" : "signs people in at the service cluster's identity provider (its ingress addresses)");
+          return require('network.serviceClusterCidrs', peer.peer === 'service-cluster'
+            ? "sends to the service cluster's ingress (its addresses)"
+            : "signs people in at the service cluster's identity provider (its ingress addresses)");
         }
         return { peers, ports: ports ?? [{ port: 443 }] };
       }
@@ -99,33 +104,53 @@ export function deriveNetworkPolicies(components: readonly Component[], network:
         return { peers: [...(controller ? [podsPeer(controller.pods)] : []), ANYWHERE], ports: ports ?? [{ port: 443 }] };
       }
       case 'object-storage': {
-        if (network.objectStorageCidrs.length === 0) return require('network.objectStorageCidrs', `stores data in ${peer.endpoint} (set its addresses)`);
+        if (network.objectStorageCidrs.length === 0)
+          return require('network.objectStorageCidrs', `stores data in ${peer.endpoint} (set its addresses)`);
         const url = new URL(peer.endpoint);
         return { peers: [{ cidrs: network.objectStorageCidrs }], ports: ports ?? [{ port: url.port ? Number(url.port) : 443 }] };
       }
       case 'internet':
-        if (!ports || ports.length === 0) throw new Error(`component ${component.componentName}: a flow to the internet must name its ports (${peer.reason})`);
+        if (!ports || ports.length === 0)
+          throw new Error(`component ${component.componentName}: a flow to the internet must name its ports (${peer.reason})`);
         return { peers: [ANYWHERE], ports };
     }
   };
 
   const add = (flow: Flow, component: Component): void => {
     const { from, to } = flow;
-    if (isExternalPeer(to) && (isExternalPeer(from) || isRolePeer(from))) throw new Error(`component ${component.componentName}: a flow to ${to.peer} must start at pods`);
+    if (isExternalPeer(to) && (isExternalPeer(from) || isRolePeer(from)))
+      throw new Error(`component ${component.componentName}: a flow to ${to.peer} must start at pods`);
     const needsName = (peer: ExternalPeer): string => {
-      if (peer.peer === 'internet' && !flow.name) throw new Error(`component ${component.componentName}: a flow to or from the internet must be named (${peer.reason})`);
+      if (peer.peer === 'internet' && !flow.name)
+        throw new Error(`component ${component.componentName}: a flow to or from the internet must be named (${peer.reason})`);
       return PEER_NAMES[peer.peer];
     };
     if (isExternalPeer(to)) {
       const pods = from as Pods;
       const resolved = resolve(to, component, flow.ports);
-      if (resolved) sides.push({ component, namespace: pods.namespace, name: flow.name ?? `allow-${pods.name}-to-${needsName(to)}`, direction: 'egress', pods, ...resolved });
+      if (resolved)
+        sides.push({
+          component,
+          namespace: pods.namespace,
+          name: flow.name ?? `allow-${pods.name}-to-${needsName(to)}`,
+          direction: 'egress',
+          pods,
+          ...resolved,
+        });
       else needsName(to);
       return;
     }
     if (isExternalPeer(from)) {
       const resolved = resolve(from, component, flow.ports);
-      if (resolved) sides.push({ component, namespace: to.namespace, name: flow.name ?? `allow-${to.name}-from-${needsName(from)}`, direction: 'ingress', pods: to, ...resolved });
+      if (resolved)
+        sides.push({
+          component,
+          namespace: to.namespace,
+          name: flow.name ?? `allow-${to.name}-from-${needsName(from)}`,
+          direction: 'ingress',
+          pods: to,
+          ...resolved,
+        });
       return;
     }
     const ports = flow.ports ?? [];
@@ -134,7 +159,16 @@ export function deriveNetworkPolicies(components: readonly Component[], network:
       const player = roles.get(from.role);
       // nobody plays the role in this cluster: nothing connects, nothing is opened
       if (!player) return;
-      if (owners.has(to.namespace)) sides.push({ component, namespace: to.namespace, name: flow.name ?? ingressName(to, player.pods), direction: 'ingress', pods: to, peers: [podsPeer(player.pods)], ports });
+      if (owners.has(to.namespace))
+        sides.push({
+          component,
+          namespace: to.namespace,
+          name: flow.name ?? ingressName(to, player.pods),
+          direction: 'ingress',
+          pods: to,
+          peers: [podsPeer(player.pods)],
+          ports,
+        });
       const key = `${from.role}/${to.namespace}`;
       const egress = roleEgress.get(key) ?? { ...player, namespace: to.namespace, ports: [] };
       for (const p of ports) if (!egress.ports.some((q) => samePort(p, q))) egress.ports.push(p);
@@ -142,9 +176,25 @@ export function deriveNetworkPolicies(components: readonly Component[], network:
       return;
     }
     const self = podsKey(from) === podsKey(to);
-    sides.push({ component, namespace: from.namespace, name: self ? `allow-${from.name}-internal-egress` : `allow-${from.name}-to-${to.name}`, direction: 'egress', pods: from, peers: [podsPeer(to)], ports });
+    sides.push({
+      component,
+      namespace: from.namespace,
+      name: self ? `allow-${from.name}-internal-egress` : `allow-${from.name}-to-${to.name}`,
+      direction: 'egress',
+      pods: from,
+      peers: [podsPeer(to)],
+      ports,
+    });
     if (owners.has(to.namespace)) {
-      sides.push({ component, namespace: to.namespace, name: self ? `allow-${to.name}-internal-ingress` : ingressName(to, from), direction: 'ingress', pods: to, peers: [podsPeer(from)], ports });
+      sides.push({
+        component,
+        namespace: to.namespace,
+        name: self ? `allow-${to.name}-internal-ingress` : ingressName(to, from),
+        direction: 'ingress',
+        pods: to,
+        peers: [podsPeer(from)],
+        ports,
+      });
     }
   };
 
@@ -166,7 +216,10 @@ export function deriveNetworkPolicies(components: readonly Component[], network:
   for (const side of sides) {
     const key = `${side.namespace}/${side.name}`;
     const first = seen.get(key);
-    if (first) throw new Error(`network policy ${key} is derived twice (components ${first.componentName} and ${side.component.componentName}); name the flows apart`);
+    if (first)
+      throw new Error(
+        `network policy ${key} is derived twice (components ${first.componentName} and ${side.component.componentName}); name the flows apart`,
+      );
     seen.set(key, side.component);
     new NetworkAllow(side.component, `flow-${side.namespace}-${side.name}`, {
       namespace: side.namespace,

@@ -21,7 +21,11 @@ export interface GitOptions {
 export function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<Buffer> {
   const argv = ['--no-optional-locks', '-c', 'log.showSignature=false', '-c', 'core.quotePath=false', '-c', 'color.ui=never', ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn('git', argv, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', argv, {
+      cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
@@ -31,8 +35,10 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
       if (code === 0) return resolve(Buffer.concat(out));
       const stderr = Buffer.concat(err).toString('utf8');
       if (/not a git repository/i.test(stderr)) return reject(new GitUnavailableError('the repository folder is not a git repository'));
-      if (/does not have any commits|unknown revision|bad default revision/i.test(stderr)) return reject(new GitUnavailableError('the git repository has no commits yet'));
-      if (/dubious ownership/i.test(stderr)) return reject(new GitUnavailableError('git refuses to read the repository (dubious ownership; see git config safe.directory)'));
+      if (/does not have any commits|unknown revision|bad default revision/i.test(stderr))
+        return reject(new GitUnavailableError('the git repository has no commits yet'));
+      if (/dubious ownership/i.test(stderr))
+        return reject(new GitUnavailableError('git refuses to read the repository (dubious ownership; see git config safe.directory)'));
       reject(new Error(`git ${args[0]} failed: ${stderr.trim().split('\n')[0] || `exit status ${code}`}`));
     });
     if (options.input !== undefined) child.stdin!.end(options.input);

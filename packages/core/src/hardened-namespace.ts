@@ -65,7 +65,12 @@ export class HardenedNamespace extends Construct {
           'pod-security.kubernetes.io/warn-version': version,
         },
         ...(this.podSecurity !== 'restricted' || props.annotations
-          ? { annotations: { ...props.annotations, ...(this.podSecurity !== 'restricted' ? { [POD_SECURITY_EXCEPTION_ANNOTATION]: props.podSecurityException!.trim() } : {}) } }
+          ? {
+              annotations: {
+                ...props.annotations,
+                ...(this.podSecurity !== 'restricted' ? { [POD_SECURITY_EXCEPTION_ANNOTATION]: props.podSecurityException!.trim() } : {}),
+              },
+            }
           : {}),
       },
     });

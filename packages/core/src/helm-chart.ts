@@ -46,7 +46,12 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
   /** Releases that must be ready first. @default none */
   readonly dependsOn?: readonly NamespacedObjectReference[];
   /** Values merged from Secrets or ConfigMaps (for credentials kept in sops files). @default none */
-  readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
+  readonly valuesFrom?: readonly {
+    readonly kind: 'Secret' | 'ConfigMap';
+    readonly name: string;
+    readonly valuesKey?: string;
+    readonly targetPath?: string;
+  }[];
   /**
    * Patches of the rendered chart, for a defect no value reaches (Flux `postRenderers`). Each one
    * is an exception to "values only": say in a comment why, and drop it when the chart is fixed.

@@ -8,7 +8,11 @@ export interface NetworkPeer {
   /** Labels of the peer pods in `namespace`. @default all pods of the namespace */
   readonly podLabels?: Readonly<Record<string, string>>;
   /** Label expressions of the peer pods, for peers one label value cannot name. @default none */
-  readonly podExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
+  readonly podExpressions?: readonly {
+    readonly key: string;
+    readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    readonly values?: readonly string[];
+  }[];
   /** Addresses outside the cluster. @default none (with `namespace`) */
   readonly cidrs?: readonly string[];
 }

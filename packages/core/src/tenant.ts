@@ -57,8 +57,10 @@ export class Tenant extends Component {
 
     // the ingress controller and Prometheus reach the whole namespace, on the declared ports only
     const namespace = { name: tenant.name, namespace: tenant.name };
-    if (tenant.ingressPorts.length > 0) this.addFlow({ from: { role: 'ingress-controller' }, to: namespace, ports: tenant.ingressPorts.map((port) => ({ port })) });
-    if (tenant.metricsPorts.length > 0) this.addFlow({ from: { role: 'scraper' }, to: namespace, ports: tenant.metricsPorts.map((port) => ({ port })) });
+    if (tenant.ingressPorts.length > 0)
+      this.addFlow({ from: { role: 'ingress-controller' }, to: namespace, ports: tenant.ingressPorts.map((port) => ({ port })) });
+    if (tenant.metricsPorts.length > 0)
+      this.addFlow({ from: { role: 'scraper' }, to: namespace, ports: tenant.metricsPorts.map((port) => ({ port })) });
 
     const bind = (id: string, name: string, role: 'admin' | 'view', groups: readonly string[]): void => {
       if (groups.length === 0) return;

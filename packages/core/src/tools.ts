@@ -9,7 +9,13 @@ export type ToolName = 'sops' | 'age' | 'age-keygen' | 'kubeconform' | 'helm' | 
  * @throws Error that says which tool is missing and how to install it
  */
 export function findTool(name: ToolName, root: string): string {
-  const candidates = [path.join(root, '.tools', 'bin', name), ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name))];
+  const candidates = [
+    path.join(root, '.tools', 'bin', name),
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, name)),
+  ];
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

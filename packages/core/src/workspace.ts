@@ -37,7 +37,9 @@ const settingsSchema = z.strictObject({
       // a plain branch name, so it can be looked up as refs/heads/<name> and refs/remotes/origin/<name>
       mainBranch: z
         .string()
-        .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/, { message: 'is not a git branch name (letters, digits, ".", "_", "-" and "/")' })
+        .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/, {
+          message: 'is not a git branch name (letters, digits, ".", "_", "-" and "/")',
+        })
         .default('main'),
     })
     .prefault({}),
@@ -78,7 +80,8 @@ export class Workspace {
     for (;;) {
       if (existsSync(path.join(dir, SETTINGS_FILE))) return new Workspace(dir);
       const parent = path.dirname(dir);
-      if (parent === dir) throw new Error(`no ${SETTINGS_FILE} found in ${start} or any parent folder; run ck8s inside the platform repository or pass --root`);
+      if (parent === dir)
+        throw new Error(`no ${SETTINGS_FILE} found in ${start} or any parent folder; run ck8s inside the platform repository or pass --root`);
       dir = parent;
     }
   }
@@ -90,7 +93,10 @@ export class Workspace {
    * `CK8S_SCHEMA_LOCATIONS` (comma-separated kubeconform locations), e.g. for a CI runner whose
    * mirror lives elsewhere. @default process.env
    */
-  constructor(public readonly root: string, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    public readonly root: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     const file = path.join(root, SETTINGS_FILE);
     let settings: WorkspaceSettings = { validation: {}, charts: {}, audit: { requireSignedCommits: false, mainBranch: 'main' } };
     if (existsSync(file)) {
@@ -100,16 +106,29 @@ export class Workspace {
       const credentials = urlCredentialProblems(
         parsed.data,
         SETTINGS_FILE,
-        () => 'Use a schema mirror that needs no credentials, or give the locations with credentials to CI only, in the CK8S_SCHEMA_LOCATIONS variable (a CI secret).',
+        () =>
+          'Use a schema mirror that needs no credentials, or give the locations with credentials to CI only, in the CK8S_SCHEMA_LOCATIONS variable (a CI secret).',
       );
       const problems = [...credentials, ...(result.success ? [] : issuesToProblems(result.error.issues, parsed.data, SETTINGS_FILE, settingsSchema))];
       if (problems.length > 0 || !result.success) throw new ConfigError(problems);
       settings = result.data;
     }
     // the variables replace the schema settings only; the rest of the file still applies
-    if (env.CK8S_SCHEMA_LOCATIONS) settings = { ...settings, validation: { schemaLocations: env.CK8S_SCHEMA_LOCATIONS.split(',').map((l) => l.trim()).filter(Boolean) } };
+    if (env.CK8S_SCHEMA_LOCATIONS)
+      settings = {
+        ...settings,
+        validation: {
+          schemaLocations: env.CK8S_SCHEMA_LOCATIONS.split(',')
+            .map((l) => l.trim())
+            .filter(Boolean),
+        },
+      };
     else if (env.CK8S_SCHEMA_MIRROR) settings = { ...settings, validation: { schemaMirror: path.resolve(env.CK8S_SCHEMA_MIRROR) } };
-    if (env.CK8S_CHART_MIRROR) settings = { ...settings, charts: { mirror: /^(https?|oci):\/\//.test(env.CK8S_CHART_MIRROR) ? env.CK8S_CHART_MIRROR : path.resolve(env.CK8S_CHART_MIRROR) } };
+    if (env.CK8S_CHART_MIRROR)
+      settings = {
+        ...settings,
+        charts: { mirror: /^(https?|oci):\/\//.test(env.CK8S_CHART_MIRROR) ? env.CK8S_CHART_MIRROR : path.resolve(env.CK8S_CHART_MIRROR) },
+      };
     this.settings = settings;
   }
 

@@ -6,15 +6,34 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generatedFiles, scratchPaths } from '../../../test-support/output-tree.js';
-import { acquireRepositoryLock, processStartTime, replaceTree, REPOSITORY_LOCK_FILE, RepositoryLockedError, swapDirectory, withRepositoryLock, writeFileAtomic } from '../src/index.js';
+import {
+  acquireRepositoryLock,
+  processStartTime,
+  replaceTree,
+  REPOSITORY_LOCK_FILE,
+  RepositoryLockedError,
+  swapDirectory,
+  withRepositoryLock,
+  writeFileAtomic,
+} from '../src/index.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../../..');
 const INJECTOR = path.join(REPO_ROOT, 'test-support/fault-injector.mjs');
 const WRITER = path.join(HERE, 'fixtures/write-tree.mjs');
 
-const OLD_FILES = { 'controllers/a.yaml': 'a: old\n', 'controllers/kustomization.yaml': 'k: 1\n', 'node/n.yaml': 'n: 1\n', 'stale/gone.yaml': 'gone: true\n' };
-const NEW_FILES = { 'controllers/a.yaml': 'a: new\n', 'controllers/kustomization.yaml': 'k: 1\n', 'node/n.yaml': 'n: 1\n', 'tenants/t.yaml': 't: 1\n' };
+const OLD_FILES = {
+  'controllers/a.yaml': 'a: old\n',
+  'controllers/kustomization.yaml': 'k: 1\n',
+  'node/n.yaml': 'n: 1\n',
+  'stale/gone.yaml': 'gone: true\n',
+};
+const NEW_FILES = {
+  'controllers/a.yaml': 'a: new\n',
+  'controllers/kustomization.yaml': 'k: 1\n',
+  'node/n.yaml': 'n: 1\n',
+  'tenants/t.yaml': 't: 1\n',
+};
 const OLD = new Map(Object.entries(OLD_FILES));
 const NEW = new Map(Object.entries(NEW_FILES));
 const INPUT = '# cluster.yaml, the input\nname: demo\n';
@@ -50,7 +69,10 @@ function repo(empty = false): string {
 }
 
 function write(root: string, env: Record<string, string> = {}): { status: number | null; signal: NodeJS.Signals | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW_FILES)], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW_FILES)], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   return { status: r.status, signal: r.signal, stderr: r.stderr };
 }
 
@@ -76,11 +98,15 @@ describe('replacing a cluster folder survives a crash at any point', () => {
         expect(readFileSync(path.join(root, 'clusters/demo/cluster.yaml'), 'utf8')).toBe(INPUT);
         const leftovers = scratch(root);
         if (leftovers.length > 0) {
-          const ignored = spawnSync('git', ['check-ignore', ...leftovers], { cwd: root, encoding: 'utf8' }).stdout.trim().split('\n');
+          const ignored = spawnSync('git', ['check-ignore', ...leftovers], { cwd: root, encoding: 'utf8' })
+            .stdout.trim()
+            .split('\n');
           expect(ignored, `killed at change ${n}: every leftover is gitignored`).toEqual(leftovers);
         }
         // the next run (in this process: it needs no fault injection) finishes the job and cleans up
-        expect(withRepositoryLock(root, () => replaceTree(path.join(root, 'clusters/demo'), NEW, { keep: ['cluster.yaml'] }))).toBe(!isDeepStrictEqual(state, NEW));
+        expect(withRepositoryLock(root, () => replaceTree(path.join(root, 'clusters/demo'), NEW, { keep: ['cluster.yaml'] }))).toBe(
+          !isDeepStrictEqual(state, NEW),
+        );
         expect(tree(root)).toEqual(NEW);
         expect(readFileSync(path.join(root, 'clusters/demo/cluster.yaml'), 'utf8')).toBe(INPUT);
         expect(scratch(root), `after a kill at change ${n}, the next run leaves no scratch`).toEqual([]);
@@ -94,7 +120,10 @@ describe('replacing a cluster folder survives a crash at any point', () => {
     const root = repo();
     const run = (): Promise<number | null> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW_FILES)], { env: { ...process.env, CK8S_FAULT: 'delay:any:20' }, stdio: 'ignore' });
+        const child = spawn(process.execPath, ['--import', INJECTOR, WRITER, root, 'demo', JSON.stringify(NEW_FILES)], {
+          env: { ...process.env, CK8S_FAULT: 'delay:any:20' },
+          stdio: 'ignore',
+        });
         child.on('close', resolve);
       });
     expect(await Promise.all([run(), run(), run()])).toEqual([0, 0, 0]);
@@ -142,7 +171,10 @@ describe('the repository lock', () => {
     const started = processStartTime(process.ppid);
     if (started === undefined) return; // no /proc: pids are only checked for life
     const root = lockRoot();
-    writeFileSync(path.join(root, REPOSITORY_LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), since: '2026-01-01T00:00:00.000Z', startedAt: `${started}0` }));
+    writeFileSync(
+      path.join(root, REPOSITORY_LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostname(), since: '2026-01-01T00:00:00.000Z', startedAt: `${started}0` }),
+    );
     acquireRepositoryLock(root, { timeoutMs: 500 }).release();
   });
 
@@ -159,7 +191,9 @@ describe('the repository lock', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(RepositoryLockedError);
-    expect((error as Error).message).toContain(`another ck8s command (pid ${process.ppid}, since 2026-01-01T00:00:00.000Z) is writing this repository`);
+    expect((error as Error).message).toContain(
+      `another ck8s command (pid ${process.ppid}, since 2026-01-01T00:00:00.000Z) is writing this repository`,
+    );
     expect(waits).toEqual([process.ppid]);
     // the holder's lock is untouched
     expect(JSON.parse(readFileSync(path.join(root, REPOSITORY_LOCK_FILE), 'utf8'))).toEqual(holder);

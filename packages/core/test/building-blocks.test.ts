@@ -1,6 +1,17 @@
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { ChartCatalog, Component, HardenedNamespace, HelmChart, POD_SECURITY_EXCEPTION_ANNOTATION, restrictedContainerSecurityContext, restrictedPodSecurityContext, Tenant, TENANT_HOSTS_ANNOTATION, validateClusterConfig } from '../src/index.js';
+import {
+  ChartCatalog,
+  Component,
+  HardenedNamespace,
+  HelmChart,
+  POD_SECURITY_EXCEPTION_ANNOTATION,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  Tenant,
+  TENANT_HOSTS_ANNOTATION,
+  validateClusterConfig,
+} from '../src/index.js';
 
 const catalog = new ChartCatalog([
   { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.17.2' },
@@ -25,7 +36,11 @@ describe('HardenedNamespace', () => {
       'pod-security.kubernetes.io/warn': 'restricted',
       'app.kubernetes.io/managed-by': 'ck8s',
     });
-    expect(deny).toMatchObject({ kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'team-a' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    expect(deny).toMatchObject({
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: 'team-a' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
     expect(deny.spec.ingress).toBeUndefined();
     expect(deny.spec.egress).toBeUndefined();
     expect(dns.spec.egress[0].ports).toEqual([
@@ -36,8 +51,12 @@ describe('HardenedNamespace', () => {
   });
 
   it('needs a written reason to run below restricted, and records it', () => {
-    expect(() => objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged' }))).toThrow('namespace "falco": pod security "privileged" needs a podSecurityException that says why');
-    const [ns] = objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged', podSecurityException: 'eBPF probes need host access' }));
+    expect(() => objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged' }))).toThrow(
+      'namespace "falco": pod security "privileged" needs a podSecurityException that says why',
+    );
+    const [ns] = objects(
+      (c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged', podSecurityException: 'eBPF probes need host access' }),
+    );
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
     expect(ns.metadata.annotations[POD_SECURITY_EXCEPTION_ANNOTATION]).toBe('eBPF probes need host access');
@@ -48,13 +67,30 @@ describe('HardenedNamespace', () => {
   });
 
   it('writes given annotations beside the Pod Security exception', () => {
-    const [ns] = objects((c) => new HardenedNamespace(c, 'ns', { name: 'falco', podSecurity: 'privileged', podSecurityException: 'eBPF probes need host access', annotations: { 'example.com/owner': 'ops' } }));
+    const [ns] = objects(
+      (c) =>
+        new HardenedNamespace(c, 'ns', {
+          name: 'falco',
+          podSecurity: 'privileged',
+          podSecurityException: 'eBPF probes need host access',
+          annotations: { 'example.com/owner': 'ops' },
+        }),
+    );
     expect(ns.metadata.annotations).toEqual({ 'example.com/owner': 'ops', [POD_SECURITY_EXCEPTION_ANNOTATION]: 'eBPF probes need host access' });
   });
 });
 
 describe('Tenant', () => {
-  const tenant = { name: 'team-a', adminGroups: ['a-admins'], viewGroups: [], quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 }, ingressPorts: [], metricsPorts: [], allowLoadBalancer: false, allowNodePort: false };
+  const tenant = {
+    name: 'team-a',
+    adminGroups: ['a-admins'],
+    viewGroups: [],
+    quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 },
+    ingressPorts: [],
+    metricsPorts: [],
+    allowLoadBalancer: false,
+    allowNodePort: false,
+  };
 
   it('writes its allowed hosts on its namespace, for the host admission rules', () => {
     const [ns] = new Tenant(new App(), { tenant, hosts: ['team-a.example.com', '*.team-a.example.com'] }).toJson();
@@ -71,7 +107,9 @@ describe('Tenant', () => {
 
 describe('HelmChart', () => {
   it('delivers an OCI chart through an OCIRepository and chartRef', () => {
-    const [source, release] = objects((c) => new HelmChart(c, 'cm', { catalog, chart: 'cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } } }));
+    const [source, release] = objects(
+      (c) => new HelmChart(c, 'cm', { catalog, chart: 'cert-manager', namespace: 'cert-manager', values: { crds: { enabled: true } } }),
+    );
     expect(source).toMatchObject({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'OCIRepository',
@@ -97,7 +135,10 @@ describe('HelmChart', () => {
     const release = all.find((o) => o.kind === 'HelmRelease');
     // under Flux's lockdown a release that names no account runs as `default`, which may do nothing
     expect(release.spec.serviceAccountName).toBe('flux-cert-manager');
-    expect(all.find((o) => o.kind === 'ServiceAccount')).toMatchObject({ metadata: { name: 'flux-cert-manager', namespace: 'cert-manager' }, automountServiceAccountToken: false });
+    expect(all.find((o) => o.kind === 'ServiceAccount')).toMatchObject({
+      metadata: { name: 'flux-cert-manager', namespace: 'cert-manager' },
+      automountServiceAccountToken: false,
+    });
     expect(all.find((o) => o.kind === 'ClusterRoleBinding')).toMatchObject({
       metadata: { name: 'flux-cert-manager-cert-manager' },
       roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
@@ -108,7 +149,11 @@ describe('HelmChart', () => {
   it('delivers an HTTPS chart through a HelmRepository at the pinned version', () => {
     const [source, release] = objects((c) => new HelmChart(c, 'ing', { catalog, chart: 'ingress-nginx', namespace: 'ingress-nginx', crds: 'Skip' }));
     expect(source).toMatchObject({ kind: 'HelmRepository', spec: { url: 'https://kubernetes.github.io/ingress-nginx' } });
-    expect(release.spec.chart.spec).toMatchObject({ chart: 'ingress-nginx', version: '4.12.3', sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx' } });
+    expect(release.spec.chart.spec).toMatchObject({
+      chart: 'ingress-nginx',
+      version: '4.12.3',
+      sourceRef: { kind: 'HelmRepository', name: 'ingress-nginx' },
+    });
     expect(release.spec.install.crds).toBe('Skip');
   });
 
@@ -151,7 +196,9 @@ describe('findTool', () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      expect(() => findTool('kubeconform', '/nonexistent-root')).toThrow('kubeconform not found in .tools/bin or on PATH; run `npm run setup` (builds the versions pinned in tools.json with go install)');
+      expect(() => findTool('kubeconform', '/nonexistent-root')).toThrow(
+        'kubeconform not found in .tools/bin or on PATH; run `npm run setup` (builds the versions pinned in tools.json with go install)',
+      );
     } finally {
       process.env.PATH = saved;
     }
@@ -161,15 +208,35 @@ describe('findTool', () => {
 describe('Tenant', () => {
   it("gives the tenant's own Flux objects an account with the tenant's rights in its namespace only", () => {
     const { config } = validateClusterConfig(
-      { name: 'c', profile: 'workload', environment: 'e', kubernetesVersion: '1.33', domain: 'c.example.com', serviceCluster: 's', gitops: { repository: 'https://git.example.com/f.git' }, certificates: { enabled: false }, backup: { enabled: false }, tenants: [{ name: 'team-a', adminGroups: ['a'] }] },
+      {
+        name: 'c',
+        profile: 'workload',
+        environment: 'e',
+        kubernetesVersion: '1.33',
+        domain: 'c.example.com',
+        serviceCluster: 's',
+        gitops: { repository: 'https://git.example.com/f.git' },
+        certificates: { enabled: false },
+        backup: { enabled: false },
+        tenants: [{ name: 'team-a', adminGroups: ['a'] }],
+      },
       'cluster.yaml',
     );
     const all = new Tenant(new App(), { tenant: config!.tenants[0]! }).toJson();
-    expect(all.find((o: any) => o.kind === 'ServiceAccount')).toMatchObject({ metadata: { name: 'flux-reconciler', namespace: 'team-a' }, automountServiceAccountToken: false });
+    expect(all.find((o: any) => o.kind === 'ServiceAccount')).toMatchObject({
+      metadata: { name: 'flux-reconciler', namespace: 'team-a' },
+      automountServiceAccountToken: false,
+    });
     const binding = all.find((o: any) => o.metadata.name === 'flux-reconciler' && o.kind === 'RoleBinding');
-    expect(binding).toMatchObject({ metadata: { namespace: 'team-a' }, roleRef: { kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'team-a' }] });
+    expect(binding).toMatchObject({
+      metadata: { namespace: 'team-a' },
+      roleRef: { kind: 'ClusterRole', name: 'admin' },
+      subjects: [{ kind: 'ServiceAccount', name: 'flux-reconciler', namespace: 'team-a' }],
+    });
     // nothing cluster-wide, and nothing for `default`
-    expect(all.filter((o: any) => o.kind === 'ClusterRoleBinding').flatMap((o: any) => o.subjects.map((s: any) => s.kind))).not.toContain('ServiceAccount');
+    expect(all.filter((o: any) => o.kind === 'ClusterRoleBinding').flatMap((o: any) => o.subjects.map((s: any) => s.kind))).not.toContain(
+      'ServiceAccount',
+    );
     expect(all.filter((o: any) => o.kind === 'RoleBinding').flatMap((o: any) => o.subjects.map((s: any) => s.name))).not.toContain('default');
   });
 });

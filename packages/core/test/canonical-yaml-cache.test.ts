@@ -12,7 +12,12 @@ vi.mock('yaml', async (importOriginal) => {
 describe('toYamlStream across a fleet', () => {
   it('writes each distinct object once and gives every later copy the same text', () => {
     // the same in every cluster (a fresh object each time, as every synth makes them)
-    const policy = () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: 'x' }, data: { rule: 'deny', owner: 'platform' } });
+    const policy = () => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shared', namespace: 'x' },
+      data: { rule: 'deny', owner: 'platform' },
+    });
     const own = (cluster: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cluster }, data: { cluster } });
     const before = yamlWrites.count;
     const texts = ['a', 'b', 'c', 'd'].map((c) => toYamlStream([policy(), own(c)]));

@@ -40,6 +40,8 @@ describe('ChartCatalog', () => {
   });
 
   it('says where to pin Flux when a catalog built in code has none', () => {
-    expect(() => new ChartCatalog([]).flux).toThrow('flux is not in charts/catalog.yaml; add it there with repository (oci://...) and an exact version');
+    expect(() => new ChartCatalog([]).flux).toThrow(
+      'flux is not in charts/catalog.yaml; add it there with repository (oci://...) and an exact version',
+    );
   });
 });

@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChartCatalog, ConfigError, loadClusterConfig, redactUrlCredentials, showValue, urlCredentialFinding, validateClusterConfig, Workspace } from '../src/index.js';
+import {
+  ChartCatalog,
+  ConfigError,
+  loadClusterConfig,
+  redactUrlCredentials,
+  showValue,
+  urlCredentialFinding,
+  validateClusterConfig,
+  Workspace,
+} from '../src/index.js';
 
 const valid = {
   name: 'demo-wc',
@@ -32,7 +41,13 @@ describe('cluster config', () => {
   it('applies defaults to a minimal valid config', () => {
     const { config, problems } = validateClusterConfig(valid, 'cluster.yaml', 'demo-wc');
     expect(problems).toEqual([]);
-    expect(config?.gitops).toEqual({ engine: 'flux', repository: 'ssh://git@git.example.com/fleet.git', branch: 'main', interval: '10m', wait: true });
+    expect(config?.gitops).toEqual({
+      engine: 'flux',
+      repository: 'ssh://git@git.example.com/fleet.git',
+      branch: 'main',
+      interval: '10m',
+      wait: true,
+    });
     expect(config?.tenants[0]).toEqual({
       name: 'team-a',
       adminGroups: ['a-admins'],
@@ -75,8 +90,12 @@ describe('cluster config', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName, fluxManifests',
     ]);
-    expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual(['clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret']);
-    expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual(['clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors']);
+    expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret',
+    ]);
+    expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors',
+    ]);
   });
 
   it('requires fields and says what they are', () => {
@@ -89,8 +108,12 @@ describe('cluster config', () => {
     expect(problemsOf(noService)).toEqual([expect.stringContaining('serviceCluster: is required for a workload cluster')]);
     // a service cluster also needs receivers and connectors (checked below); left out here
     const serviceBase = { ...valid, profile: 'service', identity: { enabled: false }, observability: { enabled: false } };
-    expect(problemsOf({ ...serviceBase, registry: { enabled: false } })).toEqual([expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster')]);
-    expect(problemsOf({ ...serviceBase, serviceCluster: undefined })).toEqual([expect.stringContaining('registry.storage: is required for the registry of a service cluster')]);
+    expect(problemsOf({ ...serviceBase, registry: { enabled: false } })).toEqual([
+      expect.stringContaining('serviceCluster: "demo-sc" is only allowed for a workload cluster'),
+    ]);
+    expect(problemsOf({ ...serviceBase, serviceCluster: undefined })).toEqual([
+      expect.stringContaining('registry.storage: is required for the registry of a service cluster'),
+    ]);
     expect(problemsOf({ ...valid, tenants: [{ name: 'a' }, { name: 'a' }, { name: 'kube-system' }] })).toEqual([
       expect.stringContaining('tenants[1].name: "a" is already used by tenants[0]'),
       expect.stringContaining('tenants[2].name: "kube-system" is a reserved namespace'),
@@ -99,7 +122,9 @@ describe('cluster config', () => {
   });
 
   it('allows plain http only for loopback repositories', () => {
-    expect(problemsOf({ ...valid, gitops: { repository: 'http://git.example.com/fleet.git' } })).toEqual([expect.stringContaining('gitops.repository: "http://git.example.com/fleet.git" is not an allowed Git URL')]);
+    expect(problemsOf({ ...valid, gitops: { repository: 'http://git.example.com/fleet.git' } })).toEqual([
+      expect.stringContaining('gitops.repository: "http://git.example.com/fleet.git" is not an allowed Git URL'),
+    ]);
     expect(problemsOf({ ...valid, gitops: { repository: 'http://127.0.0.1:9418/fleet.git' } })).toEqual([]);
   });
 
@@ -108,14 +133,20 @@ describe('cluster config', () => {
     expect(flux('oci://registry.example.com/mirror/fluxcd/flux-manifests')).toEqual([]);
     expect(flux('oci://127.0.0.1:5000/fluxcd/flux-manifests')).toEqual([]);
     for (const bad of ['https://ghcr.io/fluxcd/flux-manifests', 'oci://ghcr.io']) {
-      expect(flux(bad)).toEqual([`clusters/demo-wc/cluster.yaml: gitops.fluxManifests: "${bad}" is not an OCI repository URL (oci://<registry>/<path>)`]);
+      expect(flux(bad)).toEqual([
+        `clusters/demo-wc/cluster.yaml: gitops.fluxManifests: "${bad}" is not an OCI repository URL (oci://<registry>/<path>)`,
+      ]);
     }
     // credentials are refused once, by the check every URL field gets
-    expect(flux('oci://user:token@ghcr.io/fluxcd/flux-manifests')).toEqual([expect.stringMatching(/^clusters\/demo-wc\/cluster\.yaml: gitops\.fluxManifests: holds a URL with credentials in it/)]);
+    expect(flux('oci://user:token@ghcr.io/fluxcd/flux-manifests')).toEqual([
+      expect.stringMatching(/^clusters\/demo-wc\/cluster\.yaml: gitops\.fluxManifests: holds a URL with credentials in it/),
+    ]);
   });
 
   it('rejects system groups, which would let an identity provider grant Kubernetes system rights', () => {
-    expect(problemsOf({ ...valid, rbac: { operatorGroups: ['system:masters'] } })).toEqual([expect.stringContaining('rbac.operatorGroups[0]: "system:masters" is a Kubernetes system group')]);
+    expect(problemsOf({ ...valid, rbac: { operatorGroups: ['system:masters'] } })).toEqual([
+      expect.stringContaining('rbac.operatorGroups[0]: "system:masters" is a Kubernetes system group'),
+    ]);
   });
 
   it('requires policy exceptions to name a tenant, once per rule, with a reason', () => {
@@ -138,7 +169,12 @@ describe('cluster config', () => {
   });
 
   it('takes deny in short, and a weaker enforcement only with the reason for it', () => {
-    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'deny', 'allowed-registries': { action: 'audit', reason: 'mirror migration until PLAT-77 is done' } } } })).toEqual([]);
+    expect(
+      problemsOf({
+        ...valid,
+        policy: { enforcement: { 'image-tag': 'deny', 'allowed-registries': { action: 'audit', reason: 'mirror migration until PLAT-77 is done' } } },
+      }),
+    ).toEqual([]);
     expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'warn' } } })).toEqual([
       'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "warn" needs a reason; write image-tag: { action: warn, reason: <why the rule does not deny> }',
     ]);
@@ -151,23 +187,29 @@ describe('cluster config', () => {
     expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': 'block' } } })).toEqual([
       'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag: "block" is not an enforcement action; allowed: "deny", "warn", "audit"',
     ]);
-    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'a good long reason', until: 'Q3' } } } })).toEqual([
-      'clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.until: unknown field; allowed fields here: action, reason',
-    ]);
+    expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'a good long reason', until: 'Q3' } } } })).toEqual(
+      ['clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.until: unknown field; allowed fields here: action, reason'],
+    );
   });
 
   it('takes tenant hosts as DNS names or wildcard suffixes', () => {
     const tenants = (hosts: unknown) => ({ ...valid, tenants: [{ name: 'team-a', hosts }] });
     expect(problemsOf(tenants(['shop.example.com', '*.apps.example.com']))).toEqual([]);
-    expect(problemsOf(tenants(['Shop.example.com', 'a.*.example.com', 'localhost', 'a.example.com,b.example.com']))).toEqual([0, 1, 2, 3].map((i) => expect.stringContaining(`tenants[0].hosts[${i}]: `)));
+    expect(problemsOf(tenants(['Shop.example.com', 'a.*.example.com', 'localhost', 'a.example.com,b.example.com']))).toEqual(
+      [0, 1, 2, 3].map((i) => expect.stringContaining(`tenants[0].hosts[${i}]: `)),
+    );
   });
 
   it("needs a contact address for Let's Encrypt and a provider for external-dns", () => {
     const { certificates: _c, ...raw } = valid;
     expect(problemsOf(raw)).toEqual([expect.stringContaining('certificates.acmeEmail: is required for issuer "letsencrypt-production"')]);
     expect(problemsOf({ ...raw, certificates: { issuer: 'private-ca' } })).toEqual([]);
-    expect(problemsOf({ ...valid, externalDns: { enabled: true } })).toEqual([expect.stringContaining('externalDns.provider: is required when externalDns.enabled is true')]);
-    expect(problemsOf({ ...valid, ids: { minimumPriority: 'loud' } })).toEqual([expect.stringContaining('ids.minimumPriority: "loud" is not a Falco priority; allowed: "emergency"')]);
+    expect(problemsOf({ ...valid, externalDns: { enabled: true } })).toEqual([
+      expect.stringContaining('externalDns.provider: is required when externalDns.enabled is true'),
+    ]);
+    expect(problemsOf({ ...valid, ids: { minimumPriority: 'loud' } })).toEqual([
+      expect.stringContaining('ids.minimumPriority: "loud" is not a Falco priority; allowed: "emergency"'),
+    ]);
   });
 
   it('needs an alert receiver in a service cluster, and complete e-mail receivers with unique names', () => {
@@ -200,7 +242,9 @@ describe('cluster config', () => {
   });
 
   it('validates age recipients', () => {
-    expect(problemsOf({ ...valid, sops: { ageRecipients: ['AGE-SECRET-KEY-1XYZ'] } })).toEqual([expect.stringContaining('sops.ageRecipients[0]: "AGE-SECRET-KEY-1XYZ" is not an age X25519 recipient')]);
+    expect(problemsOf({ ...valid, sops: { ageRecipients: ['AGE-SECRET-KEY-1XYZ'] } })).toEqual([
+      expect.stringContaining('sops.ageRecipients[0]: "AGE-SECRET-KEY-1XYZ" is not an age X25519 recipient'),
+    ]);
   });
 
   it('loads a file and throws a ConfigError carrying every problem', () => {
@@ -215,14 +259,19 @@ describe('cluster config', () => {
   });
 
   it('reports YAML syntax errors and duplicate keys with their line', () => {
-    expect(() => loadClusterConfig(writeCluster('name: demo-wc\nname: again\n'), 'c.yaml')).toThrow(/c\.yaml: line 2 column 1: invalid YAML: map keys must be unique/);
+    expect(() => loadClusterConfig(writeCluster('name: demo-wc\nname: again\n'), 'c.yaml')).toThrow(
+      /c\.yaml: line 2 column 1: invalid YAML: map keys must be unique/,
+    );
     expect(() => loadClusterConfig(writeCluster('name: [unclosed\n'), 'c.yaml')).toThrow(/c\.yaml: line \d+ column \d+: invalid YAML/);
     expect(() => loadClusterConfig(writeCluster('- a list\n'), 'c.yaml')).toThrow('c.yaml: (document root): must be a mapping of fields');
   });
 
   it('refuses aliases that expand without bound, naming the file', () => {
     let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 9; i++)
+      bomb += `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
     expect(() => loadClusterConfig(writeCluster(`name: demo-wc\n${bomb}`), 'clusters/demo-wc/cluster.yaml')).toThrow(
       /^clusters\/demo-wc\/cluster\.yaml: \(document root\): cannot be read: excessive alias count indicates a resource exhaustion attack$/,
     );
@@ -246,7 +295,9 @@ describe('credentials in URLs of config files', () => {
       ),
     ]);
     // a token alone as the user name is a credential too (GitHub reads it as one)
-    expect(credentialProblemsOf({ ...valid, gitops: { repository: `https://${TOKEN}@github.com/acme/fleet.git` } })).toEqual([expect.stringContaining('gitops.repository: holds a URL with credentials in it (user information')]);
+    expect(credentialProblemsOf({ ...valid, gitops: { repository: `https://${TOKEN}@github.com/acme/fleet.git` } })).toEqual([
+      expect.stringContaining('gitops.repository: holds a URL with credentials in it (user information'),
+    ]);
   });
 
   it('rejects credentials in object storage endpoints, issuers and any other URL-shaped value', () => {
@@ -259,7 +310,9 @@ describe('credentials in URLs of config files', () => {
     const problems = credentialProblemsOf(raw).sort();
     expect(problems).toEqual([
       expect.stringMatching(/: backup\.objectStorage\.endpoint: holds a URL with credentials .*CK8S_S3_SECRET_ACCESS_KEY/),
-      expect.stringMatching(/: oidc\.issuerUrl: holds a URL with credentials in it \(the query parameter "client_secret"\).*identity\.connectors\[\]\.secret/),
+      expect.stringMatching(
+        /: oidc\.issuerUrl: holds a URL with credentials in it \(the query parameter "client_secret"\).*identity\.connectors\[\]\.secret/,
+      ),
       expect.stringMatching(/: tenants\[0\]\.adminGroups\[0\]: holds a URL with credentials /),
     ]);
   });
@@ -280,7 +333,10 @@ describe('credentials in URLs of config files', () => {
 
   it('checks ck8s.config.yaml and charts/catalog.yaml too', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ck8s-urls-'));
-    writeFileSync(path.join(root, 'ck8s.config.yaml'), `validation:\n  schemaLocations: ['https://ci:${TOKEN}@mirror.example.com/{{ .ResourceKind }}.json']\n`);
+    writeFileSync(
+      path.join(root, 'ck8s.config.yaml'),
+      `validation:\n  schemaLocations: ['https://ci:${TOKEN}@mirror.example.com/{{ .ResourceKind }}.json']\n`,
+    );
     let error: unknown;
     try {
       new Workspace(root, {});
@@ -288,12 +344,19 @@ describe('credentials in URLs of config files', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(/^ck8s\.config\.yaml: validation\.schemaLocations\[0\]: holds a URL with credentials in it .*CK8S_SCHEMA_LOCATIONS/);
+    expect((error as ConfigError).message).toMatch(
+      /^ck8s\.config\.yaml: validation\.schemaLocations\[0\]: holds a URL with credentials in it .*CK8S_SCHEMA_LOCATIONS/,
+    );
     expect((error as ConfigError).message).not.toContain(TOKEN);
 
     mkdirSync(path.join(root, 'charts'));
     const catalog = path.join(root, 'charts/catalog.yaml');
-    writeFileSync(catalog, `charts:\n  demo:\n    repository: oci://robot:${TOKEN}@registry.example.com/charts\n    chart: demo\n    version: 1.0.0\n`);
-    expect(() => ChartCatalog.load(catalog, 'charts/catalog.yaml')).toThrow(/^charts\/catalog\.yaml: charts\.demo\.repository: holds a URL with credentials in it \(a user name and password before "@"\)/);
+    writeFileSync(
+      catalog,
+      `charts:\n  demo:\n    repository: oci://robot:${TOKEN}@registry.example.com/charts\n    chart: demo\n    version: 1.0.0\n`,
+    );
+    expect(() => ChartCatalog.load(catalog, 'charts/catalog.yaml')).toThrow(
+      /^charts\/catalog\.yaml: charts\.demo\.repository: holds a URL with credentials in it \(a user name and password before "@"\)/,
+    );
   });
 });

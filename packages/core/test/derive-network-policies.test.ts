@@ -57,49 +57,68 @@ describe('deriveNetworkPolicies', () => {
 
   it('names a set of pods talking to itself by its name', () => {
     const out = derive((app) => new Part(app, 'data', { namespaces: ['data'], flows: [{ from: db, to: db, ports: [{ port: 9300 }] }] }));
-    expect(flows(out.data!).filter((f) => f.includes('internal'))).toEqual(['allow-db-internal-egress: app=db -> data[app=db] :9300', 'allow-db-internal-ingress: app=db <- data[app=db] :9300']);
+    expect(flows(out.data!).filter((f) => f.includes('internal'))).toEqual([
+      'allow-db-internal-egress: app=db -> data[app=db] :9300',
+      'allow-db-internal-ingress: app=db <- data[app=db] :9300',
+    ]);
   });
 
   it('starts a flow from a role at the component that plays it, one egress rule per target namespace with every port', () => {
     const out = derive((app) => {
       new Part(app, 'edge', { namespaces: ['edge'], role: controller });
       new Part(app, 'shop', { namespaces: ['shop'], flows: [{ from: { role: 'ingress-controller' }, to: web, ports: [{ port: 8080 }] }] });
-      new Part(app, 'data', { namespaces: ['data'], flows: [{ from: { role: 'ingress-controller' }, to: db, ports: [{ port: 443 }, { port: 80 }] }] });
+      new Part(app, 'data', {
+        namespaces: ['data'],
+        flows: [{ from: { role: 'ingress-controller' }, to: db, ports: [{ port: 443 }, { port: 80 }] }],
+      });
     });
-    expect(flows(out.edge!)).toEqual(['allow-ingress-controller-to-data: app=controller -> data[*] :80,443', 'allow-ingress-controller-to-shop: app=controller -> shop[*] :8080']);
+    expect(flows(out.edge!)).toEqual([
+      'allow-ingress-controller-to-data: app=controller -> data[*] :80,443',
+      'allow-ingress-controller-to-shop: app=controller -> shop[*] :8080',
+    ]);
     expect(find(out.shop!, 'NetworkPolicy', 'allow-web-from-ingress-controller').spec.ingress).toEqual([
-      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } }, podSelector: { matchLabels: { app: 'controller' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      {
+        from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } }, podSelector: { matchLabels: { app: 'controller' } } },
+        ],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
     ]);
   });
 
   it('opens nothing for a role nobody plays', () => {
-    const out = derive((app) => new Part(app, 'shop', { namespaces: ['shop'], flows: [{ from: { role: 'scraper' }, to: web, ports: [{ port: 9090 }] }] }));
+    const out = derive(
+      (app) => new Part(app, 'shop', { namespaces: ['shop'], flows: [{ from: { role: 'scraper' }, to: web, ports: [{ port: 9090 }] }] }),
+    );
     expect(flows(out.shop!)).toEqual([]);
   });
 
   it('resolves peers outside the cluster from the network block, and names what is missing', () => {
-    const out = derive((app) =>
-      new Part(app, 'shop', {
-        namespaces: ['shop'],
-        flows: [
-          { from: web, to: { peer: 'api-server' } },
-          { from: web, to: { peer: 'object-storage', endpoint: 'https://minio.example.com:9000' } },
-          { from: web, to: { peer: 'service-cluster' } },
-        ],
-      }),
+    const out = derive(
+      (app) =>
+        new Part(app, 'shop', {
+          namespaces: ['shop'],
+          flows: [
+            { from: web, to: { peer: 'api-server' } },
+            { from: web, to: { peer: 'object-storage', endpoint: 'https://minio.example.com:9000' } },
+            { from: web, to: { peer: 'service-cluster' } },
+          ],
+        }),
     );
     expect(flows(out.shop!)).toEqual([
       'allow-web-to-api-server: app=web -> 10.0.0.1/32 :6443',
       'allow-web-to-object-storage: app=web -> 198.51.100.0/24 :9000',
       'allow-web-to-service-cluster: app=web -> 192.0.2.10/32 :443',
     ]);
-    expect(() => derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'api-server' } }] }), { apiServer: undefined })).toThrow(ConfigError);
+    expect(() => derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'api-server' } }] }), { apiServer: undefined })).toThrow(
+      ConfigError,
+    );
     expect(() => derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'api-server' } }] }), { apiServer: undefined })).toThrow(
       'clusters/x/cluster.yaml: network.apiServer: is required: shop must reach the Kubernetes API server (set cidrs and port), or switch the component off',
     );
   });
 
-  it('leads the service cluster\'s own addresses to its ingress controller pods inside the service cluster', () => {
+  it("leads the service cluster's own addresses to its ingress controller pods inside the service cluster", () => {
     const out = derive(
       (app) => {
         new Part(app, 'edge', { namespaces: ['edge'], role: controller });
@@ -107,12 +126,18 @@ describe('deriveNetworkPolicies', () => {
       },
       { isServiceCluster: true },
     );
-    expect(flows(out.shop!).filter((f) => f.includes('identity'))).toEqual(['allow-web-to-identity-provider: app=web -> edge[app=controller] 192.0.2.10/32 :443']);
+    expect(flows(out.shop!).filter((f) => f.includes('identity'))).toEqual([
+      'allow-web-to-identity-provider: app=web -> edge[app=controller] 192.0.2.10/32 :443',
+    ]);
   });
 
   it('needs a name and ports for the internet, and refuses two rules of one name', () => {
-    expect(() => derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'internet', reason: 'x' }, ports: [{ port: 443 }] }] }))).toThrow('a flow to or from the internet must be named (x)');
-    expect(() => derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'internet', reason: 'x' }, name: 'allow-x' }] }))).toThrow('must name its ports (x)');
+    expect(() =>
+      derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'internet', reason: 'x' }, ports: [{ port: 443 }] }] })),
+    ).toThrow('a flow to or from the internet must be named (x)');
+    expect(() => derive((app) => new Part(app, 'shop', { flows: [{ from: web, to: { peer: 'internet', reason: 'x' }, name: 'allow-x' }] }))).toThrow(
+      'must name its ports (x)',
+    );
     expect(() =>
       derive((app) => {
         new Part(app, 'a', { flows: [{ from: web, to: { peer: 'api-server' } }] });

@@ -36,11 +36,16 @@ describe('fleet', () => {
 
   it('keeps evidence within one environment', () => {
     const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: staging\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
-    expect(problems(w)).toEqual(['clusters/wc/cluster.yaml: environment: "prod" differs from "staging" of its service cluster sc (clusters/sc/cluster.yaml); evidence must stay within one environment']);
+    expect(problems(w)).toEqual([
+      'clusters/wc/cluster.yaml: environment: "prod" differs from "staging" of its service cluster sc (clusters/sc/cluster.yaml); evidence must stay within one environment',
+    ]);
   });
 
   it('fails when the service cluster lacks a receiving end', () => {
-    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\nlogging: { enabled: false }\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n' });
+    const w = fleet({
+      sc: RECEIVERS + 'profile: service\nenvironment: prod\nlogging: { enabled: false }\n',
+      wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\n',
+    });
     expect(problems(w)).toEqual([
       'clusters/wc/cluster.yaml: logging.enabled: needs the log store in service cluster sc, but clusters/sc/cluster.yaml sets logging.enabled: false',
       'clusters/wc/cluster.yaml: ids.enabled: needs the log store for Falco events in service cluster sc, but clusters/sc/cluster.yaml sets logging.enabled: false',
@@ -48,7 +53,10 @@ describe('fleet', () => {
   });
 
   it("defaults a tenant's hosts to its own subdomain of the cluster's domain", () => {
-    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [shop.example.org] }]\n' });
+    const w = fleet({
+      sc: RECEIVERS + 'profile: service\nenvironment: prod\n',
+      wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [shop.example.org] }]\n',
+    });
     const wc = loadFleet(w).clusters.get('wc')!;
     expect(wc.tenants.map((t) => tenantHosts(wc, t))).toEqual([['team-a.wc.example.com', '*.team-a.wc.example.com'], ['shop.example.org']]);
   });
@@ -61,7 +69,8 @@ describe('fleet', () => {
     expect(problems(w)).toEqual([
       'clusters/sc/cluster.yaml: tenants[0].hosts: the default host "grafana.sc.example.com" covers grafana.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host',
       ...['alertmanager', 'dex', 'grafana', 'opensearch-dashboards', 'opensearch', 'prometheus', 'registry'].map(
-        (h) => `clusters/wc/cluster.yaml: tenants[0].hosts[1]: "*.example.com" covers ${h}.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host`,
+        (h) =>
+          `clusters/wc/cluster.yaml: tenants[0].hosts[1]: "*.example.com" covers ${h}.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host`,
       ),
       'clusters/wc/cluster.yaml: tenants[1].hosts[0]: "registry.sc.example.com" covers registry.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host',
       'clusters/wc/cluster.yaml: tenants[1].hosts[0]: "registry.sc.example.com" overlaps "*.example.com" of tenant team-a (tenants[0].hosts[1]); tenants may not share hosts',
@@ -69,14 +78,20 @@ describe('fleet', () => {
   });
 
   it("refuses a tenant host that overlaps another tenant's", () => {
-    const w = fleet({ sc: RECEIVERS + 'profile: service\nenvironment: prod\n', wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [api.team-a.wc.example.com] }]\n' });
+    const w = fleet({
+      sc: RECEIVERS + 'profile: service\nenvironment: prod\n',
+      wc: 'profile: workload\nenvironment: prod\nserviceCluster: sc\ntenants: [{ name: team-a }, { name: team-b, hosts: [api.team-a.wc.example.com] }]\n',
+    });
     expect(problems(w)).toEqual([
       'clusters/wc/cluster.yaml: tenants[1].hosts[0]: "api.team-a.wc.example.com" overlaps "*.team-a.wc.example.com" of tenant team-a (the default hosts of tenants[0]); tenants may not share hosts',
     ]);
   });
 
   it('rejects a service cluster reference to a workload cluster or to nothing', () => {
-    const w = fleet({ a: 'profile: workload\nenvironment: prod\nserviceCluster: b\n', b: 'profile: workload\nenvironment: prod\nserviceCluster: zz\n' });
+    const w = fleet({
+      a: 'profile: workload\nenvironment: prod\nserviceCluster: b\n',
+      b: 'profile: workload\nenvironment: prod\nserviceCluster: zz\n',
+    });
     expect(problems(w)).toEqual([
       'clusters/a/cluster.yaml: serviceCluster: "b" has profile "workload", expected a service cluster',
       'clusters/b/cluster.yaml: serviceCluster: "zz" is not a cluster of this repository (clusters: a, b)',

@@ -7,10 +7,16 @@ import { Component, readTree, renderApp, replaceTree, toYamlStream } from '../sr
 
 describe('canonical YAML', () => {
   it('orders keys the same way whatever the input order', () => {
-    const a = toYamlStream([{ spec: { b: 1, a: 2 }, metadata: { labels: { z: '1', a: '2' }, namespace: 'ns', name: 'demo' }, kind: 'ConfigMap', apiVersion: 'v1' }]);
-    const b = toYamlStream([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo', namespace: 'ns', labels: { a: '2', z: '1' } }, spec: { a: 2, b: 1 } }]);
+    const a = toYamlStream([
+      { spec: { b: 1, a: 2 }, metadata: { labels: { z: '1', a: '2' }, namespace: 'ns', name: 'demo' }, kind: 'ConfigMap', apiVersion: 'v1' },
+    ]);
+    const b = toYamlStream([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo', namespace: 'ns', labels: { a: '2', z: '1' } }, spec: { a: 2, b: 1 } },
+    ]);
     expect(a).toBe(b);
-    expect(a).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  namespace: ns\n  labels:\n    a: "2"\n    z: "1"\nspec:\n  a: 2\n  b: 1\n');
+    expect(a).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n  namespace: ns\n  labels:\n    a: "2"\n    z: "1"\nspec:\n  a: 2\n  b: 1\n',
+    );
   });
 
   it('quotes strings that YAML 1.1 readers would turn into booleans or numbers', () => {
@@ -43,7 +49,9 @@ describe('renderApp', () => {
       'policies/kustomization.yaml',
       'tenants/kustomization.yaml',
     ]);
-    expect(files.get('platform/kustomization.yaml')).toBe('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - demo.yaml\n  - secrets/default.s.sops.yaml\n');
+    expect(files.get('platform/kustomization.yaml')).toBe(
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - demo.yaml\n  - secrets/default.s.sops.yaml\n',
+    );
     expect(files.get('controllers/kustomization.yaml')).toContain('resources: []');
     expect(files.get('platform/secrets/default.s.sops.yaml')).toBe('verbatim: true\n');
   });

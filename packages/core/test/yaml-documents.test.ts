@@ -68,7 +68,9 @@ describe('parseYamlFile', () => {
   it('returns mappings as data and explains everything else with a position or the root', () => {
     expect(parseYamlFile(TRICKY, 'x.yaml')).toEqual({ data: yamlPackage(TRICKY)[0], problems: [] });
     expect(parseYamlFile('', 'x.yaml')).toEqual({ data: {}, problems: [] });
-    expect(parseYamlFile('a: 1\na: 2\n', 'x.yaml').problems).toEqual([{ file: 'x.yaml', path: 'line 2 column 1', message: expect.stringMatching(/^invalid YAML: map keys must be unique/) }]);
+    expect(parseYamlFile('a: 1\na: 2\n', 'x.yaml').problems).toEqual([
+      { file: 'x.yaml', path: 'line 2 column 1', message: expect.stringMatching(/^invalid YAML: map keys must be unique/) },
+    ]);
     expect(parseYamlFile('- a\n', 'x.yaml').problems).toEqual([{ file: 'x.yaml', path: '(document root)', message: 'must be a mapping of fields' }]);
     expect(parseYamlFile('~\n', 'x.yaml').problems).toEqual([{ file: 'x.yaml', path: '(document root)', message: 'must be a mapping of fields' }]);
     expect(parseYamlFile('a: 1\n---\nb: 2\n', 'x.yaml').problems[0]!.message).toMatch(/^invalid YAML: source contains multiple documents/);

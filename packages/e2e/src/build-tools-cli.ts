@@ -12,7 +12,11 @@ try {
   const results = await buildTools({ force: values.force, ...(only ? { only } : {}) });
   const built = results.filter((r) => r.built);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.error(built.length === 0 ? `e2e-tools: ${results.length} binaries up to date in .tools/e2e (${seconds}s)` : `e2e-tools: built ${built.length} of ${results.length} binaries in ${seconds}s`);
+  console.error(
+    built.length === 0
+      ? `e2e-tools: ${results.length} binaries up to date in .tools/e2e (${seconds}s)`
+      : `e2e-tools: built ${built.length} of ${results.length} binaries in ${seconds}s`,
+  );
 } catch (e) {
   console.error((e as Error).message);
   process.exit(1);

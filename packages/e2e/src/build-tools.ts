@@ -49,7 +49,8 @@ export async function buildTools(options: BuildToolsOptions = {}): Promise<Build
     const inputs = inputsHash(component, wrapper, flags);
     const wanted = (Object.keys(component.binaries) as BinaryName[]).filter((b) => !options.only || options.only.includes(b));
     const stale = wanted.filter((b) => options.force || !isCurrent(binaryPath(root, versions, b), inputs));
-    for (const b of wanted.filter((w) => !stale.includes(w))) results.push({ binary: b, path: binaryPath(root, versions, b), built: false, seconds: 0 });
+    for (const b of wanted.filter((w) => !stale.includes(w)))
+      results.push({ binary: b, path: binaryPath(root, versions, b), built: false, seconds: 0 });
     if (stale.length === 0) continue;
 
     // one `go build` per component: the binaries of k8s.io/kubernetes share most packages,
@@ -76,7 +77,9 @@ export async function buildTools(options: BuildToolsOptions = {}): Promise<Build
       }
       log(`e2e-tools: built ${stale.join(', ')} in ${seconds.toFixed(1)}s`);
     } catch (e) {
-      throw new Error(`e2e-tools: building ${name} (${component.module}@${component.version}) failed: ${(e as { shortMessage?: string }).shortMessage ?? (e as Error).message}`);
+      throw new Error(
+        `e2e-tools: building ${name} (${component.module}@${component.version}) failed: ${(e as { shortMessage?: string }).shortMessage ?? (e as Error).message}`,
+      );
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
@@ -105,7 +108,9 @@ function checkPin(name: string, component: Pick<Component, 'module' | 'version'>
   const escaped = component.module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const required = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm').exec(readFileSync(goMod, 'utf8'))?.[1];
   if (required !== component.version) {
-    throw new Error(`e2e-tools: ${name}: versions.json pins ${component.module} ${component.version} but ${path.relative(process.cwd(), goMod)} requires ${required ?? 'nothing'}; change both, then run \`go mod tidy\` there`);
+    throw new Error(
+      `e2e-tools: ${name}: versions.json pins ${component.module} ${component.version} but ${path.relative(process.cwd(), goMod)} requires ${required ?? 'nothing'}; change both, then run \`go mod tidy\` there`,
+    );
   }
 }
 
@@ -113,7 +118,9 @@ function checkPin(name: string, component: Pick<Component, 'module' | 'version'>
 function inputsHash(component: object, wrapper: string, flags: string[]): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ component, flags }));
-  for (const file of readdirSync(wrapper).filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go')).sort()) {
+  for (const file of readdirSync(wrapper)
+    .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
+    .sort()) {
     hash.update(`\0${file}\0`);
     hash.update(readFileSync(path.join(wrapper, file)));
   }

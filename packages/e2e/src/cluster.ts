@@ -74,7 +74,15 @@ export interface StopReport {
 /** The processes of a cluster, named after the binaries that run them. */
 export type ClusterComponent = BinaryName;
 
-const CONTROLLERS: ClusterComponent[] = ['kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
+const CONTROLLERS: ClusterComponent[] = [
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+  'source-controller',
+  'kustomize-controller',
+  'helm-controller',
+  'oci-registry',
+];
 
 /** The harness's own arguments of each Flux controller. */
 const FLUX_ARGS: Record<FluxControllerName, (layout: ClusterLayout) => string[]> = {
@@ -198,7 +206,8 @@ export class LocalCluster {
 
   /** `host:port` of the OCI registry (when the `registry` option is on), e.g. `127.0.0.1:40125`. */
   get registry(): string {
-    if (!this.options.registry || !this.processes.has('oci-registry')) throw new Error('the cluster has no OCI registry (not started, or started without registry: true)');
+    if (!this.options.registry || !this.processes.has('oci-registry'))
+      throw new Error('the cluster has no OCI registry (not started, or started without registry: true)');
     return `127.0.0.1:${this.requireLayout().ports.registry}`;
   }
 
@@ -210,7 +219,13 @@ export class LocalCluster {
   async pushArtifact(reference: string, dir: string, meta: { source?: string; revision?: string } = {}): Promise<string> {
     const binary = this.binaries?.['oci-registry'];
     if (!binary) throw new Error('the cluster has no OCI registry (not started, or started without registry: true)');
-    const args = ['push', `--url=${this.registry}/${reference}`, `--path=${dir}`, ...(meta.source ? [`--source=${meta.source}`] : []), ...(meta.revision ? [`--revision=${meta.revision}`] : [])];
+    const args = [
+      'push',
+      `--url=${this.registry}/${reference}`,
+      `--path=${dir}`,
+      ...(meta.source ? [`--source=${meta.source}`] : []),
+      ...(meta.revision ? [`--revision=${meta.revision}`] : []),
+    ];
     const { stdout } = await execa(binary, args, { env: { HOME: files(this.requireLayout()).home }, extendEnv: false });
     return stdout.trim();
   }
@@ -280,7 +295,9 @@ export class LocalCluster {
   }
 
   private async startAll(): Promise<void> {
-    const needed = BINARIES.filter((b) => (this.options.flux || !(FLUX_CONTROLLERS as readonly string[]).includes(b)) && (this.options.registry || b !== 'oci-registry'));
+    const needed = BINARIES.filter(
+      (b) => (this.options.flux || !(FLUX_CONTROLLERS as readonly string[]).includes(b)) && (this.options.registry || b !== 'oci-registry'),
+    );
     const binaries = resolveBinaries(this.options.root, needed);
     this.binaries = binaries;
     const p = await freePorts(14);
@@ -308,7 +325,18 @@ export class LocalCluster {
     const f = files(layout);
 
     await this.phase('prepare', async () => {
-      for (const dir of [f.etcdData, f.apiserverCerts, path.dirname(f.ca), f.controllerManagerCerts, f.schedulerCerts, path.dirname(f.kwokConfig), f.sourceStorage, f.logs, f.home, f.tmp]) {
+      for (const dir of [
+        f.etcdData,
+        f.apiserverCerts,
+        path.dirname(f.ca),
+        f.controllerManagerCerts,
+        f.schedulerCerts,
+        path.dirname(f.kwokConfig),
+        f.sourceStorage,
+        f.logs,
+        f.home,
+        f.tmp,
+      ]) {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
       }
       // the key pair that signs and verifies service account tokens
@@ -347,9 +375,13 @@ export class LocalCluster {
       this.spawn('kube-scheduler', binaries['kube-scheduler'], schedulerArgs(layout));
       this.spawn('kwok', binaries.kwok, kwokArgs(layout));
       await Promise.all([
-        this.phase('kube-controller-manager', () => this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`)),
+        this.phase('kube-controller-manager', () =>
+          this.waitHealthy('kube-controller-manager', `https://127.0.0.1:${layout.ports.controllerManager}/healthz`),
+        ),
         this.phase('kube-scheduler', () => this.waitHealthy('kube-scheduler', `https://127.0.0.1:${layout.ports.scheduler}/healthz`)),
-        this.phase('kwok', () => this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`)).then(() => this.phase('nodes', () => this.createNodes())),
+        this.phase('kwok', () => this.waitHealthy('kwok', `http://127.0.0.1:${layout.ports.kwok}/healthz`)).then(() =>
+          this.phase('nodes', () => this.createNodes()),
+        ),
         this.options.git ? this.phase('git server', () => this.startGit()) : undefined,
         this.options.flux ? this.phase('flux', () => this.startFlux()) : undefined,
         this.options.registry ? this.phase('oci-registry', () => this.startRegistry(binaries, layout)) : undefined,
@@ -366,10 +398,14 @@ export class LocalCluster {
     // manager's /healthz passes, which makes this the longest phase): until then pods stay Pending
     await Promise.all(
       this.nodes.map((name) =>
-        this.client.waitFor({ apiVersion: 'v1', kind: 'Node', name }, (node) => conditionsOf(node).some((c) => c.type === 'Ready' && c.status === 'True') && !hasNotReadyTaint(node), {
-          timeoutMs: this.options.componentTimeoutMs,
-          what: 'to be made Ready by kwok and untainted by kube-controller-manager',
-        }),
+        this.client.waitFor(
+          { apiVersion: 'v1', kind: 'Node', name },
+          (node) => conditionsOf(node).some((c) => c.type === 'Ready' && c.status === 'True') && !hasNotReadyTaint(node),
+          {
+            timeoutMs: this.options.componentTimeoutMs,
+            what: 'to be made Ready by kwok and untainted by kube-controller-manager',
+          },
+        ),
       ),
     );
   }
@@ -394,7 +430,9 @@ export class LocalCluster {
     await this.client.apply(crds);
     await Promise.all(
       crds.map((crd) =>
-        this.client.waitForCondition({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name }, 'Established', { timeoutMs: this.options.componentTimeoutMs }),
+        this.client.waitForCondition({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name }, 'Established', {
+          timeoutMs: this.options.componentTimeoutMs,
+        }),
       ),
     );
     await this.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX_SYSTEM } });
@@ -405,13 +443,21 @@ export class LocalCluster {
   private async startFluxController(controller: FluxControllerName): Promise<void> {
     const layout = this.requireLayout();
     const f = files(layout);
-    const answer = await this.client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${FLUX_SYSTEM}/serviceaccounts/${controller}/token`, {
-      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 24 * 3600 } },
-    });
+    const answer = await this.client.request<{ status: { token: string } }>(
+      'POST',
+      `/api/v1/namespaces/${FLUX_SYSTEM}/serviceaccounts/${controller}/token`,
+      {
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 24 * 3600 } },
+      },
+    );
     writeFileSync(f.controllerKubeconfig(controller), kubeconfig(this.server, this.caPem, answer.status.token), { mode: 0o600 });
     const env = { ...fluxEnv(layout), KUBECONFIG: f.controllerKubeconfig(controller) };
     this.spawn(controller, this.requireBinaries()[controller], [...FLUX_ARGS[controller](layout), ...(this.fluxExtraArgs[controller] ?? [])], env);
-    const health = { 'source-controller': layout.ports.sourceHealth, 'kustomize-controller': layout.ports.kustomizeHealth, 'helm-controller': layout.ports.helmHealth }[controller];
+    const health = {
+      'source-controller': layout.ports.sourceHealth,
+      'kustomize-controller': layout.ports.kustomizeHealth,
+      'helm-controller': layout.ports.helmHealth,
+    }[controller];
     await this.waitHealthy(controller, `http://127.0.0.1:${health}/readyz`);
   }
 
@@ -425,7 +471,13 @@ export class LocalCluster {
     if (this.stopped) throw new Error(`not starting ${name}: the cluster is stopping`);
     const f = files(this.requireLayout());
     const allArgs = [...args, ...(this.options.extraArgs[name] ?? [])];
-    const proc = ManagedProcess.start({ name, command, args: allArgs, env: { HOME: f.home, TMPDIR: f.tmp, ...env }, logFile: path.join(f.logs, `${name}.log`) });
+    const proc = ManagedProcess.start({
+      name,
+      command,
+      args: allArgs,
+      env: { HOME: f.home, TMPDIR: f.tmp, ...env },
+      logFile: path.join(f.logs, `${name}.log`),
+    });
     this.processes.set(name, proc);
     this.startedPids.push(proc.pid);
     return proc;

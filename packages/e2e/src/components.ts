@@ -113,7 +113,14 @@ export function controllerManagerArgs(layout: ClusterLayout): string[] {
 
 export function schedulerArgs(layout: ClusterLayout): string[] {
   const f = files(layout);
-  return [`--kubeconfig=${f.kubeconfig}`, '--bind-address=127.0.0.1', `--secure-port=${layout.ports.scheduler}`, `--cert-dir=${f.schedulerCerts}`, '--leader-elect=false', '--profiling=false'];
+  return [
+    `--kubeconfig=${f.kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${layout.ports.scheduler}`,
+    `--cert-dir=${f.schedulerCerts}`,
+    '--leader-elect=false',
+    '--profiling=false',
+  ];
 }
 
 /** The annotation that marks a Node as kwok's to fake. */
@@ -152,7 +159,13 @@ export function sourceControllerArgs(layout: ClusterLayout): string[] {
 
 /** The arguments of a Flux controller that applies (kustomize- or helm-controller): its own metrics and health ports. */
 function applierArgs(metricsPort: number, healthPort: number): string[] {
-  return ['--watch-all-namespaces=true', '--enable-leader-election=false', '--log-encoding=console', `--metrics-addr=127.0.0.1:${metricsPort}`, `--health-addr=127.0.0.1:${healthPort}`];
+  return [
+    '--watch-all-namespaces=true',
+    '--enable-leader-election=false',
+    '--log-encoding=console',
+    `--metrics-addr=127.0.0.1:${metricsPort}`,
+    `--health-addr=127.0.0.1:${healthPort}`,
+  ];
 }
 
 export function kustomizeControllerArgs(layout: ClusterLayout): string[] {
@@ -189,7 +202,13 @@ export function fakeNode(name: string, options: { taint?: boolean } = {}) {
     status: {
       allocatable: resources,
       capacity: resources,
-      nodeInfo: { architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: 'fake', kubeProxyVersion: 'fake', containerRuntimeVersion: 'fake' },
+      nodeInfo: {
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        kubeletVersion: 'fake',
+        kubeProxyVersion: 'fake',
+        containerRuntimeVersion: 'fake',
+      },
     },
   };
 }

@@ -18,7 +18,14 @@ export type FluxControllerName = (typeof FLUX_CONTROLLERS)[number];
 const ACCOUNTS = [...FLUX_CONTROLLERS, 'notification-controller'];
 
 const LABELS = { 'app.kubernetes.io/part-of': 'flux', 'app.kubernetes.io/instance': FLUX_SYSTEM };
-const FLUX_GROUPS = ['source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'helm.toolkit.fluxcd.io', 'notification.toolkit.fluxcd.io', 'image.toolkit.fluxcd.io', 'source.extensions.fluxcd.io'];
+const FLUX_GROUPS = [
+  'source.toolkit.fluxcd.io',
+  'kustomize.toolkit.fluxcd.io',
+  'helm.toolkit.fluxcd.io',
+  'notification.toolkit.fluxcd.io',
+  'image.toolkit.fluxcd.io',
+  'source.extensions.fluxcd.io',
+];
 
 function clusterRole(name: string, labels: Record<string, string>, rules: unknown[]): KubeObject {
   return { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { ...LABELS, ...labels } }, rules };
@@ -52,19 +59,31 @@ export function fluxRbac(): KubeObject[] {
     clusterRoleBinding(`crd-controller-${FLUX_SYSTEM}`, `crd-controller-${FLUX_SYSTEM}`, ACCOUNTS),
     // the appliers may do anything: what they apply is limited by the account they impersonate
     clusterRoleBinding(`cluster-reconciler-${FLUX_SYSTEM}`, 'cluster-admin', ['kustomize-controller', 'helm-controller']),
-    clusterRole(`flux-edit-${FLUX_SYSTEM}`, { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }, [
-      { apiGroups: FLUX_GROUPS, resources: ['*'], verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'] },
-    ]),
+    clusterRole(
+      `flux-edit-${FLUX_SYSTEM}`,
+      { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' },
+      [{ apiGroups: FLUX_GROUPS, resources: ['*'], verbs: ['create', 'delete', 'deletecollection', 'patch', 'update'] }],
+    ),
     clusterRole(
       `flux-view-${FLUX_SYSTEM}`,
-      { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true', 'rbac.authorization.k8s.io/aggregate-to-view': 'true' },
+      {
+        'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+        'rbac.authorization.k8s.io/aggregate-to-view': 'true',
+      },
       [{ apiGroups: FLUX_GROUPS, resources: ['*'], verbs: ['get', 'list', 'watch'] }],
     ),
   ];
 }
 
 /** The first arguments `flux install` gives every controller's container (the scenario checks what the platform appends). */
-export const INSTALL_ARGS = ['--events-addr=http://notification-controller.flux-system.svc.cluster.local./', '--watch-all-namespaces=true', '--log-level=info', '--log-encoding=json', '--enable-leader-election'];
+export const INSTALL_ARGS = [
+  '--events-addr=http://notification-controller.flux-system.svc.cluster.local./',
+  '--watch-all-namespaces=true',
+  '--log-level=info',
+  '--log-encoding=json',
+  '--enable-leader-election',
+];
 
 /**
  * A controller's Deployment as an install artifact carries it: one `manager` container with

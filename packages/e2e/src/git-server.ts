@@ -70,7 +70,8 @@ export class GitServer {
 
 /** `fleet` and `fleet.git` both name the folder `fleet.git`; no path separators. */
 function repositoryFolder(repository: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(repository) || repository.startsWith('.')) throw new Error(`invalid repository name ${JSON.stringify(repository)}: use letters, digits, '.', '_' and '-'`);
+  if (!/^[A-Za-z0-9._-]+$/.test(repository) || repository.startsWith('.'))
+    throw new Error(`invalid repository name ${JSON.stringify(repository)}: use letters, digits, '.', '_' and '-'`);
   return repository.endsWith('.git') ? repository : `${repository}.git`;
 }
 

@@ -143,7 +143,9 @@ export class KubeClient {
           }
         });
       });
-      request.on('timeout', () => request.destroy(new Error(`${method} ${url.pathname}: no answer within ${this.options.requestTimeoutMs ?? 30_000}ms`)));
+      request.on('timeout', () =>
+        request.destroy(new Error(`${method} ${url.pathname}: no answer within ${this.options.requestTimeoutMs ?? 30_000}ms`)),
+      );
       request.on('error', reject);
       request.end(body);
     });
@@ -176,13 +178,20 @@ export class KubeClient {
   async create(object: KubeObject, options: { dryRun?: boolean; namespace?: string } = {}): Promise<KubeObject> {
     const namespace = this.namespaceFor(object, options.namespace);
     const path = await this.objectPath(object.apiVersion, object.kind, undefined, namespace);
-    return this.request<KubeObject>('POST', path, { body: object, query: { fieldManager: this.fieldManager, dryRun: options.dryRun ? 'All' : undefined } });
+    return this.request<KubeObject>('POST', path, {
+      body: object,
+      query: { fieldManager: this.fieldManager, dryRun: options.dryRun ? 'All' : undefined },
+    });
   }
 
   /** Patches an object with a JSON merge patch (RFC 7386), e.g. to set an annotation. */
   async patch(ref: ObjectRef, patch: unknown): Promise<KubeObject> {
     const path = await this.objectPath(ref.apiVersion, ref.kind, ref.name, ref.namespace);
-    return this.request<KubeObject>('PATCH', path, { body: patch, contentType: 'application/merge-patch+json', query: { fieldManager: this.fieldManager } });
+    return this.request<KubeObject>('PATCH', path, {
+      body: patch,
+      contentType: 'application/merge-patch+json',
+      query: { fieldManager: this.fieldManager },
+    });
   }
 
   /** The object, or undefined when it does not exist. */
@@ -221,7 +230,11 @@ export class KubeClient {
    * predicate accepted its absence).
    * @throws WaitTimeoutError quoting the object's last conditions and the client's diagnostics
    */
-  async waitFor(ref: ObjectRef, predicate: (object: KubeObject | undefined) => boolean, options: WaitForOptions = {}): Promise<KubeObject | undefined> {
+  async waitFor(
+    ref: ObjectRef,
+    predicate: (object: KubeObject | undefined) => boolean,
+    options: WaitForOptions = {},
+  ): Promise<KubeObject | undefined> {
     let last: KubeObject | undefined;
     const found = await waitUntil(
       async () => {
@@ -275,7 +288,8 @@ export class KubeClient {
     try {
       list = await this.request('GET', base);
     } catch (e) {
-      if (e instanceof KubeApiError && e.status === 404) throw new KubeApiError(`the server does not serve ${apiVersion} (is its CRD installed and established?)`, 404, 'NotFound');
+      if (e instanceof KubeApiError && e.status === 404)
+        throw new KubeApiError(`the server does not serve ${apiVersion} (is its CRD installed and established?)`, 404, 'NotFound');
       throw e;
     }
     const kinds = new Map<string, ResourceInfo>();

@@ -4,14 +4,28 @@ import { execa } from 'execa';
 import { type BinaryName, type ComponentName, type Versions, binaryPath, readVersions } from './versions.js';
 
 /** Every binary a full cluster runs. */
-export const BINARIES: readonly BinaryName[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
+export const BINARIES: readonly BinaryName[] = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kwok',
+  'source-controller',
+  'kustomize-controller',
+  'helm-controller',
+  'oci-registry',
+];
 
 /**
  * The cached binaries of the pinned versions.
  * @param needed the binaries to look for. @default every binary
  * @throws Error listing the binaries that are not built and how to build them
  */
-export function resolveBinaries(root: string, needed: readonly BinaryName[] = BINARIES, versions: Versions = readVersions(root)): Record<BinaryName, string> {
+export function resolveBinaries(
+  root: string,
+  needed: readonly BinaryName[] = BINARIES,
+  versions: Versions = readVersions(root),
+): Record<BinaryName, string> {
   const found = {} as Record<BinaryName, string>;
   const missing: string[] = [];
   for (const binary of needed) {
@@ -20,7 +34,9 @@ export function resolveBinaries(root: string, needed: readonly BinaryName[] = BI
     else missing.push(path.relative(root, file));
   }
   if (missing.length > 0) {
-    throw new Error(`e2e binaries not built: ${missing.join(', ')}; run \`npm run test:e2e\` (or \`npm run tools -w @ck8s/e2e\`), which builds the versions pinned in e2e-tools/versions.json`);
+    throw new Error(
+      `e2e binaries not built: ${missing.join(', ')}; run \`npm run test:e2e\` (or \`npm run tools -w @ck8s/e2e\`), which builds the versions pinned in e2e-tools/versions.json`,
+    );
   }
   return found;
 }

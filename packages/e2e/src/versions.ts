@@ -16,7 +16,8 @@ export interface Component {
   crds?: string;
 }
 
-export type ComponentName = 'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'oci-registry' | 'gateway-api';
+export type ComponentName =
+  'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'oci-registry' | 'gateway-api';
 
 /** Every binary the harness runs. */
 export type BinaryName =
@@ -52,7 +53,8 @@ export function readVersions(root: string = repositoryRoot()): Versions {
   const file = path.join(root, 'e2e-tools', 'versions.json');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Versions>;
   const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
-  if (typeof parsed.flux !== 'string' || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(parsed.flux)) throw new Error(`${file}: flux needs the Flux release of the controllers, e.g. v2.7.3`);
+  if (typeof parsed.flux !== 'string' || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(parsed.flux))
+    throw new Error(`${file}: flux needs the Flux release of the controllers, e.g. v2.7.3`);
   for (const name of required) {
     const c = parsed.components?.[name];
     if (!c || typeof c.module !== 'string' || typeof c.version !== 'string' || typeof c.wrapper !== 'string' || typeof c.binaries !== 'object') {

@@ -40,6 +40,8 @@ describe('pinned tools', () => {
     mkdirSync(path.join(root, 'e2e-tools', 'kubernetes'), { recursive: true });
     writeFileSync(path.join(root, 'e2e-tools', 'versions.json'), JSON.stringify(versions));
     writeFileSync(path.join(root, 'e2e-tools', 'kubernetes', 'go.mod'), 'module x\n\ngo 1.24.0\n\nrequire k8s.io/kubernetes v1.33.12\n');
-    await expect(buildTools({ root, log: () => undefined })).rejects.toThrow(/kubernetes: versions.json pins k8s.io\/kubernetes v1.33.13 but .* requires v1.33.12/);
+    await expect(buildTools({ root, log: () => undefined })).rejects.toThrow(
+      /kubernetes: versions.json pins k8s.io\/kubernetes v1.33.13 but .* requires v1.33.12/,
+    );
   });
 });

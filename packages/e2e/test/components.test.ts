@@ -5,7 +5,22 @@ import { type ClusterLayout, apiserverArgs, controllerManagerArgs, fakeNode, kub
 const layout: ClusterLayout = {
   dataDir: '/data',
   serviceClusterIpRange: '10.96.0.0/16',
-  ports: { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwok: 6, sourceStorage: 7, sourceMetrics: 8, sourceHealth: 9, kustomizeMetrics: 10, kustomizeHealth: 11, helmMetrics: 12, helmHealth: 13, registry: 14 },
+  ports: {
+    etcdClient: 1,
+    etcdPeer: 2,
+    apiserver: 3,
+    controllerManager: 4,
+    scheduler: 5,
+    kwok: 6,
+    sourceStorage: 7,
+    sourceMetrics: 8,
+    sourceHealth: 9,
+    kustomizeMetrics: 10,
+    kustomizeHealth: 11,
+    helmMetrics: 12,
+    helmHealth: 13,
+    registry: 14,
+  },
 };
 
 describe('component command lines', () => {
@@ -30,7 +45,12 @@ describe('component command lines', () => {
 
   it('runs kube-controller-manager without leader election, signing service account tokens', () => {
     expect(controllerManagerArgs(layout)).toEqual(
-      expect.arrayContaining(['--leader-elect=false', '--use-service-account-credentials=true', '--root-ca-file=/data/pki/ca.crt', '--service-account-private-key-file=/data/pki/sa.key']),
+      expect.arrayContaining([
+        '--leader-elect=false',
+        '--use-service-account-credentials=true',
+        '--root-ca-file=/data/pki/ca.crt',
+        '--service-account-private-key-file=/data/pki/sa.key',
+      ]),
     );
     // a late heartbeat of kwok must not make the fake node and its pods NotReady for good
     expect(controllerManagerArgs(layout)).toContain('--node-monitor-grace-period=10m');
@@ -38,12 +58,17 @@ describe('component command lines', () => {
 
   it('lets kwok manage annotated nodes only and advertises source-controller storage on 127.0.0.1', () => {
     expect(kwokArgs(layout)).toContain('--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake');
-    expect(sourceControllerArgs(layout)).toEqual(expect.arrayContaining(['--storage-addr=127.0.0.1:7', '--storage-adv-addr=127.0.0.1:7', '--enable-leader-election=false']));
+    expect(sourceControllerArgs(layout)).toEqual(
+      expect.arrayContaining(['--storage-addr=127.0.0.1:7', '--storage-adv-addr=127.0.0.1:7', '--enable-leader-election=false']),
+    );
   });
 
   it('writes a kubeconfig with the CA and the admin token', () => {
     const config = parse(kubeconfig('https://127.0.0.1:3', 'PEM', 'secret'));
-    expect(config.clusters[0].cluster).toEqual({ server: 'https://127.0.0.1:3', 'certificate-authority-data': Buffer.from('PEM').toString('base64') });
+    expect(config.clusters[0].cluster).toEqual({
+      server: 'https://127.0.0.1:3',
+      'certificate-authority-data': Buffer.from('PEM').toString('base64'),
+    });
     expect(config.users[0].user).toEqual({ token: 'secret' });
     expect(config['current-context']).toBe('e2e');
   });

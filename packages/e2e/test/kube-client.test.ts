@@ -3,7 +3,9 @@ import { conditionsOf, toObjects } from '../src/kube-client.js';
 
 describe('toObjects', () => {
   it('reads every object of a multi-document YAML string and skips empty documents', () => {
-    const objects = toObjects('---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n# comment only\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: a\n');
+    const objects = toObjects(
+      '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n# comment only\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: a\n',
+    );
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/a', 'ConfigMap/b']);
   });
 

@@ -44,7 +44,13 @@ describe('ManagedProcess', () => {
 
   it('gives the child only the environment it is told, plus PATH', async () => {
     process.env.CK8S_E2E_LEAK = 'leaked';
-    const p = ManagedProcess.start({ name: 'env', command: '/bin/sh', args: ['-c', 'echo "[$CK8S_E2E_LEAK][$OWN]"'], env: { OWN: 'own' }, logFile: path.join(dir, 'env.log') });
+    const p = ManagedProcess.start({
+      name: 'env',
+      command: '/bin/sh',
+      args: ['-c', 'echo "[$CK8S_E2E_LEAK][$OWN]"'],
+      env: { OWN: 'own' },
+      logFile: path.join(dir, 'env.log'),
+    });
     await p.exited;
     delete process.env.CK8S_E2E_LEAK;
     expect(p.tail(1)).toBe('[][own]');
@@ -65,7 +71,9 @@ describe('a Node process that dies without cleaning up', () => {
     // plain stdout (not console.log, which colours numbers when FORCE_COLOR is set, as under nx)
     const parent = spawn(process.execPath, [path.join(dir, 'main.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
-      const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))));
+      const pid = await new Promise<number>((resolve) =>
+        parent.stdout.once('data', (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10))),
+      );
       expect(processAlive(pid)).toBe(true);
       parent.kill('SIGKILL');
       await waitUntil(() => (processAlive(pid) ? undefined : true), { what: `pid ${pid} to die with its parent`, timeoutMs: 10_000, intervalMs: 50 });

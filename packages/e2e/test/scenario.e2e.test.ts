@@ -87,9 +87,16 @@ const TENANTS = '  - name: team-a\n    adminGroups: [team-a-admins]\n  - name: t
 
 beforeAll(async () => {
   await cluster.start();
-  log(`cluster started: ${Object.entries(cluster.timings).map(([k, v]) => `${k} ${v}ms`).join(', ')}`);
+  log(
+    `cluster started: ${Object.entries(cluster.timings)
+      .map(([k, v]) => `${k} ${v}ms`)
+      .join(', ')}`,
+  );
   tree = await GitWorkTree.init(await cluster.git.createRepository('fleet'));
-  const settings = readFileSync(path.join(ROOT, 'ck8s.config.yaml'), 'utf8').replace(/schemaMirror: (.*)/, (_, p: string) => `schemaMirror: ${path.resolve(ROOT, p)}`);
+  const settings = readFileSync(path.join(ROOT, 'ck8s.config.yaml'), 'utf8').replace(
+    /schemaMirror: (.*)/,
+    (_, p: string) => `schemaMirror: ${path.resolve(ROOT, p)}`,
+  );
   tree.write({
     'ck8s.config.yaml': settings,
     'charts/catalog.yaml': readFileSync(path.join(ROOT, 'charts/catalog.yaml'), 'utf8'),
@@ -121,9 +128,15 @@ async function publishFluxInstall(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-flux-manifests-'));
   try {
     const controllers = [...FLUX_CONTROLLERS, 'notification-controller', 'image-reflector-controller', 'image-automation-controller'];
-    const objects = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX } }, ...fluxRbac(), ...controllers.map((c) => fluxDeployment(c, version))];
+    const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: FLUX } },
+      ...fluxRbac(),
+      ...controllers.map((c) => fluxDeployment(c, version)),
+    ];
     writeFileSync(path.join(dir, 'gotk-components.yaml'), objects.map((o) => stringify(o)).join('---\n'));
-    log(`published the Flux ${version} install artifact: ${await cluster.pushArtifact(`fluxcd/flux-manifests:${version}`, dir, { source: 'e2e-fixture', revision: version })}`);
+    log(
+      `published the Flux ${version} install artifact: ${await cluster.pushArtifact(`fluxcd/flux-manifests:${version}`, dir, { source: 'e2e-fixture', revision: version })}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,7 +157,12 @@ afterAll(async () => {
 describe('GitOps on a real control plane', () => {
   it('bootstraps from the generated flux-system folder and applies the layers in dependsOn order', async () => {
     const key = readFileSync(keyFile);
-    await cluster.client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sops-age', namespace: FLUX }, data: { 'age.agekey': key.toString('base64') } });
+    await cluster.client.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'sops-age', namespace: FLUX },
+      data: { 'age.agekey': key.toString('base64') },
+    });
     const bootstrap = path.join(tree.dir, 'clusters/e2e-wc/flux-system');
     const resources: string[] = parse(readFileSync(path.join(bootstrap, 'kustomization.yaml'), 'utf8')).resources;
     for (const file of resources) await cluster.client.apply(readFileSync(path.join(bootstrap, file), 'utf8'));
@@ -158,10 +176,16 @@ describe('GitOps on a real control plane', () => {
     const readyAt: Record<string, number> = {};
     for (const layer of ['flux-system', 'controllers', 'policies', 'platform', 'tenants']) {
       const object = await cluster.client
-        .waitFor(ks(layer), (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'True') && String((o?.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision ?? '').includes(sha), {
-          timeoutMs: 180_000,
-          what: `Kustomization ${layer} to be Ready at ${sha}`,
-        })
+        .waitFor(
+          ks(layer),
+          (o) =>
+            conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'True') &&
+            String((o?.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision ?? '').includes(sha),
+          {
+            timeoutMs: 180_000,
+            what: `Kustomization ${layer} to be Ready at ${sha}`,
+          },
+        )
         .catch(async (e: Error) => {
           throw new Error(`${e.message}\n${await fluxState()}`);
         });
@@ -182,11 +206,23 @@ describe('GitOps on a real control plane', () => {
       const deny = await cluster.client.get({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: 'default-deny', namespace: ns });
       expect(deny?.spec, ns).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     }
-    const binding = await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', name: 'tenant-admins', namespace: 'team-a' });
+    const binding = await cluster.client.get({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      name: 'tenant-admins',
+      namespace: 'team-a',
+    });
     expect(binding?.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:team-a-admins' }]);
     const policies = await cluster.client.list('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy');
-    const expected = clusterRules(...wcConfig()).map((r) => `ck8s-${r.id}`).sort();
-    expect(policies.map((p) => p.metadata.name).filter((n) => n.startsWith('ck8s-')).sort()).toEqual(expected);
+    const expected = clusterRules(...wcConfig())
+      .map((r) => `ck8s-${r.id}`)
+      .sort();
+    expect(
+      policies
+        .map((p) => p.metadata.name)
+        .filter((n) => n.startsWith('ck8s-'))
+        .sort(),
+    ).toEqual(expected);
     log(`${expected.length} admission policies live`);
   });
 
@@ -200,7 +236,12 @@ describe('GitOps on a real control plane', () => {
   });
 
   it('creates the HelmReleases, whose failure offline is a source error, not an apply error', async () => {
-    const release = await cluster.client.get({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'ingress-nginx', namespace: 'ingress-nginx' });
+    const release = await cluster.client.get({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      name: 'ingress-nginx',
+      namespace: 'ingress-nginx',
+    });
     expect(release?.spec).toMatchObject({ chart: { spec: { chart: 'ingress-nginx' } } });
     const source = await cluster.client.waitFor(
       { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'ingress-nginx' },
@@ -221,8 +262,12 @@ describe('GitOps on a real control plane', () => {
 
   it("runs Flux locked down for multi-tenancy, as the generated installation patches Flux's own manifests", async () => {
     // the arguments the local controllers run with came from the Deployments Flux applied
-    expect(cluster.fluxControllerArgs('kustomize-controller')).toEqual(expect.arrayContaining(['--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default']));
-    expect(cluster.fluxControllerArgs('helm-controller')).toEqual(expect.arrayContaining(['--no-cross-namespace-refs=true', '--default-service-account=default']));
+    expect(cluster.fluxControllerArgs('kustomize-controller')).toEqual(
+      expect.arrayContaining(['--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default']),
+    );
+    expect(cluster.fluxControllerArgs('helm-controller')).toEqual(
+      expect.arrayContaining(['--no-cross-namespace-refs=true', '--default-service-account=default']),
+    );
     const notification = await cluster.client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'notification-controller', namespace: FLUX });
     expect((notification?.spec as any)?.template.spec.containers[0].args).toContain('--no-cross-namespace-refs=true');
     // the image automation controllers of the artifact are left out
@@ -234,40 +279,74 @@ describe('GitOps on a real control plane', () => {
 
   it("installs a platform chart's cluster-scoped objects as the release's own account, and nothing as the namespace's default", async () => {
     const ns = 'ingress-nginx';
-    const account = (await cluster.client.get({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'ingress-nginx', namespace: ns }))?.spec as { serviceAccountName?: string } | undefined;
+    const account = (await cluster.client.get({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'ingress-nginx', namespace: ns }))
+      ?.spec as { serviceAccountName?: string } | undefined;
     const charts = await GitWorkTree.init(await cluster.git.createRepository('platform-charts'));
     try {
-      charts.write(helmChart('probe', [clusterRole('e2e-platform-probe'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e2e-platform-probe\n  namespace: ${ns}\n`]));
+      charts.write(
+        helmChart('probe', [
+          clusterRole('e2e-platform-probe'),
+          `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e2e-platform-probe\n  namespace: ${ns}\n`,
+        ]),
+      );
       const revision = await charts.commitAndPush('a chart with a ClusterRole');
       await cluster.client.apply([
-        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'platform-charts', namespace: ns }, spec: { url: cluster.git.url('platform-charts'), interval: '10m', ref: { branch: 'main' } } },
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'GitRepository',
+          metadata: { name: 'platform-charts', namespace: ns },
+          spec: { url: cluster.git.url('platform-charts'), interval: '10m', ref: { branch: 'main' } },
+        },
         // as the generated HelmRelease of this namespace installs its chart (same account)
         helmRelease('probe', ns, 'platform-charts', './charts/probe', account?.serviceAccountName),
         helmRelease('probe-default', ns, 'platform-charts', './charts/probe', undefined),
       ]);
-      await waitForRevision(cluster.client, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'platform-charts', namespace: ns }, revision, { timeoutMs: 120_000 });
-      await cluster.client.waitForCondition({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'probe', namespace: ns }, 'Ready', { timeoutMs: 180_000 }).catch(async (e: Error) => {
-        throw new Error(`${e.message}\n${await fluxState()}`);
-      });
+      await waitForRevision(
+        cluster.client,
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'platform-charts', namespace: ns },
+        revision,
+        { timeoutMs: 120_000 },
+      );
+      await cluster.client
+        .waitForCondition({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'probe', namespace: ns }, 'Ready', {
+          timeoutMs: 180_000,
+        })
+        .catch(async (e: Error) => {
+          throw new Error(`${e.message}\n${await fluxState()}`);
+        });
       expect(await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'e2e-platform-probe' })).toBeDefined();
       log(`HelmRelease ${ns}/probe installed a ClusterRole as ${account?.serviceAccountName}`);
-      const message = await waitForFailure(cluster.client, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'probe-default', namespace: ns }, /forbidden/i, 'the release without an account to fail');
+      const message = await waitForFailure(
+        cluster.client,
+        { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'probe-default', namespace: ns },
+        /forbidden/i,
+        'the release without an account to fail',
+      );
       log(`HelmRelease ${ns}/probe-default: ${message}`);
       expect(message).toContain(`system:serviceaccount:${ns}:default`);
       expect(message).toMatch(/forbidden/i);
     } finally {
       charts.removeTree();
-      for (const name of ['probe', 'probe-default']) await cluster.client.delete({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name, namespace: ns });
+      for (const name of ['probe', 'probe-default'])
+        await cluster.client.delete({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name, namespace: ns });
       await cluster.client.delete({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'platform-charts', namespace: ns });
     }
     // uninstalled as the same account
-    await cluster.client.waitForDeletion({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'e2e-platform-probe' }, { timeoutMs: 120_000 });
+    await cluster.client.waitForDeletion(
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'e2e-platform-probe' },
+      { timeoutMs: 120_000 },
+    );
   });
 
   describe("a tenant admin's self-service GitOps", () => {
     const tenant = () => cluster.clientAs(TENANT_ADMIN.user, TENANT_ADMIN.groups);
     const NS = 'team-a';
-    const flux = (kind: 'Kustomization' | 'HelmRelease', name: string): ObjectRef => ({ apiVersion: kind === 'Kustomization' ? 'kustomize.toolkit.fluxcd.io/v1' : 'helm.toolkit.fluxcd.io/v2', kind, name, namespace: NS });
+    const flux = (kind: 'Kustomization' | 'HelmRelease', name: string): ObjectRef => ({
+      apiVersion: kind === 'Kustomization' ? 'kustomize.toolkit.fluxcd.io/v1' : 'helm.toolkit.fluxcd.io/v2',
+      kind,
+      name,
+      namespace: NS,
+    });
     let apps: GitWorkTree | undefined;
     let revision = '';
     const created: ObjectRef[] = [];
@@ -278,14 +357,22 @@ describe('GitOps on a real control plane', () => {
       apps.write({
         'escape/cluster-admin.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: team-a-escape\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: Group\n    name: oidc:team-a-admins\n`,
         'escape/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a-escape\n',
-        'escape/elsewhere.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-a-escape\n  namespace: kube-system\ndata:\n  from: team-a\n',
+        'escape/elsewhere.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-a-escape\n  namespace: kube-system\ndata:\n  from: team-a\n',
         'apps/config.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n  namespace: ${NS}\ndata:\n  greeting: hello\n`,
         'apps/deployment.yaml': stringify(tenantDeployment(NS)),
-        ...helmChart('escape', [`apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: team-a-helm-escape\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: Group\n    name: oidc:team-a-admins\n`]),
+        ...helmChart('escape', [
+          `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: team-a-helm-escape\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: Group\n    name: oidc:team-a-admins\n`,
+        ]),
       });
       revision = await apps.commitAndPush('team-a: apps and escapes');
       const objects: KubeObject[] = [
-        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'apps', namespace: NS }, spec: { url: cluster.git.url('team-a-apps'), interval: '10m', ref: { branch: 'main' } } },
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'GitRepository',
+          metadata: { name: 'apps', namespace: NS },
+          spec: { url: cluster.git.url('team-a-apps'), interval: '10m', ref: { branch: 'main' } },
+        },
         tenantKustomization('apps', './apps', { serviceAccountName: 'flux-reconciler' }),
         tenantKustomization('escape', './escape', { serviceAccountName: 'flux-reconciler' }),
         tenantKustomization('escape-default', './escape', {}),
@@ -299,7 +386,12 @@ describe('GitOps on a real control plane', () => {
         await tenant().create(object);
         created.push({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: NS });
       }
-      await waitForRevision(cluster.client, { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'apps', namespace: NS }, revision, { timeoutMs: 120_000 });
+      await waitForRevision(
+        cluster.client,
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'apps', namespace: NS },
+        revision,
+        { timeoutMs: 120_000 },
+      );
     });
 
     afterAll(async () => {
@@ -311,12 +403,18 @@ describe('GitOps on a real control plane', () => {
       await waitForRevision(cluster.client, flux('Kustomization', 'apps'), revision, { timeoutMs: 180_000 }).catch(async (e: Error) => {
         throw new Error(`${e.message}\n${await fluxState()}`);
       });
-      expect((await cluster.client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'app-config', namespace: NS }))?.data).toEqual({ greeting: 'hello' });
-      // admitted by every policy and the quota, scheduled, and Running on the fake node
-      await cluster.client.waitFor({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'app', namespace: NS }, (d) => (d?.status as { readyReplicas?: number } | undefined)?.readyReplicas === 1, {
-        timeoutMs: 120_000,
-        what: 'the tenant Deployment to have a ready replica',
+      expect((await cluster.client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'app-config', namespace: NS }))?.data).toEqual({
+        greeting: 'hello',
       });
+      // admitted by every policy and the quota, scheduled, and Running on the fake node
+      await cluster.client.waitFor(
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'app', namespace: NS },
+        (d) => (d?.status as { readyReplicas?: number } | undefined)?.readyReplicas === 1,
+        {
+          timeoutMs: 120_000,
+          what: 'the tenant Deployment to have a ready replica',
+        },
+      );
       log('team-a deployed its ConfigMap and Deployment through its own Kustomization');
     });
 
@@ -334,18 +432,27 @@ describe('GitOps on a real control plane', () => {
 
     it('refuses cluster-scoped objects and objects of other namespaces from a tenant Kustomization, creating none of them', async () => {
       await expectRefused('Kustomization');
-      expect(await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'team-a-escape' })).toBeUndefined();
+      expect(
+        await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'team-a-escape' }),
+      ).toBeUndefined();
       expect(await cluster.client.get({ apiVersion: 'v1', kind: 'Namespace', name: 'team-a-escape' })).toBeUndefined();
       expect(await cluster.client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'team-a-escape', namespace: 'kube-system' })).toBeUndefined();
     });
 
     it('refuses the same through a tenant HelmRelease', async () => {
       await expectRefused('HelmRelease');
-      expect(await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'team-a-helm-escape' })).toBeUndefined();
+      expect(
+        await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'team-a-helm-escape' }),
+      ).toBeUndefined();
     });
 
     it("refuses a tenant Kustomization that uses the platform's source in flux-system", async () => {
-      const message = await waitForFailure(cluster.client, flux('Kustomization', 'cross-namespace'), /cross-namespace/i, 'the cross-namespace Kustomization to fail');
+      const message = await waitForFailure(
+        cluster.client,
+        flux('Kustomization', 'cross-namespace'),
+        /cross-namespace/i,
+        'the cross-namespace Kustomization to fail',
+      );
       log(`Kustomization team-a/cross-namespace: ${message}`);
       expect(message).toMatch(/cross-namespace references have been blocked/);
       expect((await cluster.client.get(flux('Kustomization', 'cross-namespace')))?.status).not.toHaveProperty('lastAppliedRevision');
@@ -362,7 +469,11 @@ describe('GitOps on a real control plane', () => {
       expect(await denied(() => tenant().create(tenantKustomization('mine', './escape', {}, FLUX)))).toBe(403);
       expect(await denied(() => tenant().patch(ks('tenants'), { spec: { suspend: true } }))).toBe(403);
       const review = await tenant().request<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' } } },
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings' } },
+        },
       });
       expect(review.status.allowed).toBe(false);
     });
@@ -408,7 +519,7 @@ describe('GitOps on a real control plane', () => {
       subjects: [subject],
     });
 
-    it('refuses bindings in its namespace to system groups, all service accounts or another namespace\'s account', async ({ skip }) => {
+    it("refuses bindings in its namespace to system groups, all service accounts or another namespace's account", async ({ skip }) => {
       const policy = await requireRule(skip, 'binding-subjects');
       const group = (name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name });
       const escapes = [
@@ -419,7 +530,10 @@ describe('GitOps on a real control plane', () => {
         roleBinding('team-b-account', 'admin', { kind: 'ServiceAccount', name: 'default', namespace: 'team-b' }),
       ];
       // what a tenant may bind: its own groups and its own namespace's accounts
-      const allowed = [roleBinding('app-viewers', 'view', group('oidc:team-a-admins')), roleBinding('app-account', 'view', { kind: 'ServiceAccount', name: 'default', namespace: NS })];
+      const allowed = [
+        roleBinding('app-viewers', 'view', group('oidc:team-a-admins')),
+        roleBinding('app-account', 'view', { kind: 'ServiceAccount', name: 'default', namespace: NS }),
+      ];
       expect(await tenantVerdicts(allowed)).toEqual(allowed.map(() => undefined));
       expect(await tenantVerdicts(escapes)).toEqual(escapes.map(() => policy));
     });
@@ -441,7 +555,9 @@ describe('GitOps on a real control plane', () => {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
         metadata: { name, namespace: NS },
-        spec: { rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app', port: { number: 8080 } } } }] } }] },
+        spec: {
+          rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app', port: { number: 8080 } } } }] } }],
+        },
       });
       // the default hosts of team-a are team-a.<cluster domain> and its subdomains
       const own = [ingress('own', 'team-a.e2e-wc.example.com'), ingress('own-sub', 'shop.team-a.e2e-wc.example.com')];
@@ -458,8 +574,15 @@ describe('GitOps on a real control plane', () => {
 
   it("admits into a tenant namespace, under its generated quota, a pod that meets the platform's resource rule", async () => {
     // CPU and memory requests and a memory limit, as the rule and the README ask: the quota must not ask for more (no limits.cpu)
-    const deployment = parse(readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/resource-requirements/pass-requests-and-limits.yaml'), 'utf8'));
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'within-quota', namespace: 'team-a', labels: deployment.spec.template.metadata.labels }, spec: deployment.spec.template.spec };
+    const deployment = parse(
+      readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/resource-requirements/pass-requests-and-limits.yaml'), 'utf8'),
+    );
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'within-quota', namespace: 'team-a', labels: deployment.spec.template.metadata.labels },
+      spec: deployment.spec.template.spec,
+    };
     expect((await cluster.client.get({ apiVersion: 'v1', kind: 'ResourceQuota', name: 'tenant-quota', namespace: 'team-a' }))?.spec).toBeDefined();
     await cluster.client.create(pod, { dryRun: true });
     log('team-a admits a pod with cpu and memory requests and a memory limit under its quota');
@@ -473,7 +596,10 @@ describe('GitOps on a real control plane', () => {
     await cluster.client.patch(ref, { rules: [] });
     expect((await cluster.client.get(ref))?.rules ?? []).toEqual([]);
     await requestReconcile(cluster.client, ks('platform'));
-    await cluster.client.waitFor(ref, (o) => JSON.stringify(o?.rules) === JSON.stringify(rules), { timeoutMs: 120_000, what: 'Flux to restore the ClusterRole' });
+    await cluster.client.waitFor(ref, (o) => JSON.stringify(o?.rules) === JSON.stringify(rules), {
+      timeoutMs: 120_000,
+      what: 'Flux to restore the ClusterRole',
+    });
     log('manual change to ClusterRole ck8s-tenant-reader reverted by Flux');
   });
 
@@ -481,21 +607,42 @@ describe('GitOps on a real control plane', () => {
     // bypasses ck8s on purpose (its secrets check refuses such a file): what would Flux do?
     const stranger = (await generateAgeKeyPair()).recipient;
     const plain = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: foreign\n  namespace: team-a\ndata:\n  token: aGVsbG8=\n';
-    const { stdout: encrypted } = await execa(path.join(ROOT, '.tools/bin/sops'), ['encrypt', '--age', stranger, '--encrypted-regex', '^(data|stringData)$', '--input-type', 'yaml', '--output-type', 'yaml', '--filename-override', 'team-a.foreign.sops.yaml'], { input: plain, cwd: tmpdir(), env: { SOPS_AGE_RECIPIENTS: '' } });
+    const { stdout: encrypted } = await execa(
+      path.join(ROOT, '.tools/bin/sops'),
+      [
+        'encrypt',
+        '--age',
+        stranger,
+        '--encrypted-regex',
+        '^(data|stringData)$',
+        '--input-type',
+        'yaml',
+        '--output-type',
+        'yaml',
+        '--filename-override',
+        'team-a.foreign.sops.yaml',
+      ],
+      { input: plain, cwd: tmpdir(), env: { SOPS_AGE_RECIPIENTS: '' } },
+    );
     const layer = path.join(tree.dir, 'clusters/e2e-wc/tenants');
     const kustomizationFile = readFileSync(path.join(layer, 'kustomization.yaml'), 'utf8');
-    tree.write({ 'clusters/e2e-wc/tenants/secrets/team-a.foreign.sops.yaml': encrypted, 'clusters/e2e-wc/tenants/kustomization.yaml': kustomizationFile.replace('resources:\n', 'resources:\n  - secrets/team-a.foreign.sops.yaml\n') });
+    tree.write({
+      'clusters/e2e-wc/tenants/secrets/team-a.foreign.sops.yaml': encrypted,
+      'clusters/e2e-wc/tenants/kustomization.yaml': kustomizationFile.replace('resources:\n', 'resources:\n  - secrets/team-a.foreign.sops.yaml\n'),
+    });
     const broken = await tree.commitAndPush('e2e-wc: a secret for a stranger');
     await requestReconcile(cluster.client, gitRepo);
-    const failed = await cluster.client.waitFor(
-      ks('tenants'),
-      (o) =>
-        String((o?.status as { lastAttemptedRevision?: string } | undefined)?.lastAttemptedRevision ?? '').includes(broken) &&
-        conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False'),
-      { timeoutMs: 180_000, what: 'the tenants layer to fail on the foreign secret' },
-    ).catch(async (e: Error) => {
-      throw new Error(`${e.message}\n${await fluxState()}`);
-    });
+    const failed = await cluster.client
+      .waitFor(
+        ks('tenants'),
+        (o) =>
+          String((o?.status as { lastAttemptedRevision?: string } | undefined)?.lastAttemptedRevision ?? '').includes(broken) &&
+          conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False'),
+        { timeoutMs: 180_000, what: 'the tenants layer to fail on the foreign secret' },
+      )
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await fluxState()}`);
+      });
     const message = conditionsOf(failed).find((c) => c.type === 'Ready')!.message!;
     log(`tenants failed at ${broken.slice(0, 12)}: ${message}`);
     // the failure says it is a decryption failure of this Secret
@@ -533,16 +680,24 @@ async function runFluxAsInstalled(bootstrap: string): Promise<void> {
   const generated = readdirSync(bootstrap)
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => parseAllDocuments(readFileSync(path.join(bootstrap, f), 'utf8')).map((d) => d.toJS() as KubeObject));
-  const install = generated.find((o) => o.kind === 'Kustomization' && (o.spec as { sourceRef?: { kind?: string } }).sourceRef?.kind === 'OCIRepository');
+  const install = generated.find(
+    (o) => o.kind === 'Kustomization' && (o.spec as { sourceRef?: { kind?: string } }).sourceRef?.kind === 'OCIRepository',
+  );
   if (!install) {
     log('the generated flux-system folder installs no Flux: the controllers keep the arguments of flux install');
     return;
   }
   await cluster.client
-    .waitFor(ks(install.metadata.name), (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'True') && Boolean((o?.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision), {
-      timeoutMs: 180_000,
-      what: `Kustomization ${install.metadata.name} to apply Flux's install artifact`,
-    })
+    .waitFor(
+      ks(install.metadata.name),
+      (o) =>
+        conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'True') &&
+        Boolean((o?.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision),
+      {
+        timeoutMs: 180_000,
+        what: `Kustomization ${install.metadata.name} to apply Flux's install artifact`,
+      },
+    )
     .catch(async (e: Error) => {
       throw new Error(`${e.message}\n${await fluxState()}`);
     });
@@ -563,7 +718,10 @@ async function runFluxAsInstalled(bootstrap: string): Promise<void> {
  */
 async function waitForFailure(client: KubeClient, ref: ObjectRef, expected: RegExp, what: string): Promise<string> {
   const failed = await client
-    .waitFor(ref, (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False' && expected.test(c.message ?? '')), { timeoutMs: 180_000, what: `${what} (Ready=False, message matching ${expected})` })
+    .waitFor(ref, (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False' && expected.test(c.message ?? '')), {
+      timeoutMs: 180_000,
+      what: `${what} (Ready=False, message matching ${expected})`,
+    })
     .catch(async (e: Error) => {
       throw new Error(`${e.message}\n${await fluxState()}`);
     });
@@ -581,7 +739,9 @@ async function fluxState(): Promise<string> {
   ]) {
     for (const o of await cluster.client.list(apiVersion!, kind!)) {
       const ready = conditionsOf(o).find((c) => c.type === 'Ready');
-      lines.push(`${kind} ${o.metadata.namespace}/${o.metadata.name}: ${ready?.status ?? 'no Ready condition'} ${ready?.reason ?? ''}: ${ready?.message ?? ''}`);
+      lines.push(
+        `${kind} ${o.metadata.namespace}/${o.metadata.name}: ${ready?.status ?? 'no Ready condition'} ${ready?.reason ?? ''}: ${ready?.message ?? ''}`,
+      );
     }
   }
   return lines.join('\n');
@@ -601,8 +761,13 @@ interface Fixture {
 
 function readFixtures(root: string): Fixture[] {
   const out: Fixture[] = [];
-  for (const check of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-    for (const file of readdirSync(path.join(root, check)).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const check of readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
+    for (const file of readdirSync(path.join(root, check))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()) {
       const text = readFileSync(path.join(root, check, file), 'utf8');
       const namespace = /^# namespace: (\S+)$/m.exec(text)?.[1] ?? 'parity';
       const via = /^# via: (\S+)$/m.exec(text)?.[1];
@@ -616,8 +781,14 @@ function readFixtures(root: string): Fixture[] {
 /** Containers get requests and limits, so Pod Security fixtures are judged on what they test, not on the resource rule. */
 function withResources(object: KubeObject): KubeObject {
   const copy = JSON.parse(JSON.stringify(object)) as KubeObject;
-  const spec: any = copy.kind === 'Pod' ? copy.spec : copy.kind === 'CronJob' ? (copy.spec as any)?.jobTemplate?.spec?.template?.spec : (copy.spec as any)?.template?.spec;
-  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) c.resources ??= { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } };
+  const spec: any =
+    copy.kind === 'Pod'
+      ? copy.spec
+      : copy.kind === 'CronJob'
+        ? (copy.spec as any)?.jobTemplate?.spec?.template?.spec
+        : (copy.spec as any)?.template?.spec;
+  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])])
+    c.resources ??= { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } };
   return copy;
 }
 
@@ -635,7 +806,10 @@ async function apiVerdict(fixture: Fixture, object: KubeObject): Promise<{ polic
           const stored = (await cluster.client.get({ apiVersion: 'v1', kind: 'Pod', name: base.metadata.name, namespace: fixture.namespace }))!;
           const update = { ...stored, spec: { ...(stored.spec as object), ephemeralContainers: (namespaced.spec as any).ephemeralContainers } };
           try {
-            await cluster.client.request('PUT', `/api/v1/namespaces/${fixture.namespace}/pods/${base.metadata.name}/ephemeralcontainers`, { body: update, query: { dryRun: 'All' } });
+            await cluster.client.request('PUT', `/api/v1/namespaces/${fixture.namespace}/pods/${base.metadata.name}/ephemeralcontainers`, {
+              body: update,
+              query: { dryRun: 'All' },
+            });
             break;
           } catch (e) {
             if (!(e instanceof KubeApiError) || e.status !== 409 || attempt >= 5) throw e;
@@ -660,33 +834,58 @@ async function admissionParity(): Promise<string[]> {
   // a tenant namespace as the platform writes one: its label, and the allowed hosts of the fixtures' namespace
   const fixtureNamespace = parse(readFileSync(path.join(ROOT, 'packages/policy/test/fixtures/platform/namespace.yaml'), 'utf8')) as KubeObject;
   await cluster.createNamespace('parity', { 'platform.ck8s.io/tenant': 'parity' });
-  const parity = await cluster.client.patch({ apiVersion: 'v1', kind: 'Namespace', name: 'parity' }, { metadata: { annotations: fixtureNamespace.metadata.annotations } });
+  const parity = await cluster.client.patch(
+    { apiVersion: 'v1', kind: 'Namespace', name: 'parity' },
+    { metadata: { annotations: fixtureNamespace.metadata.annotations } },
+  );
   const namespaces = new Map([['parity', parity]]);
   const rules = clusterRules(...wcConfig());
-  const fixtures = [...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/pod-security')), ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/platform'))];
+  const fixtures = [
+    ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/pod-security')),
+    ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/platform')),
+  ];
   // the API server enforces a new binding once its informer has it: wait until a known violation is denied
-  await waitUntil(async () => (await apiVerdict(fixtures.find((f) => f.name.includes('privileged/fail-privileged-container'))!, withResources(fixtures.find((f) => f.name.includes('privileged/fail-privileged-container'))!.object))) ?? undefined, {
-    what: 'the admission policies to be enforced',
-    timeoutMs: 60_000,
-  });
+  await waitUntil(
+    async () =>
+      (await apiVerdict(
+        fixtures.find((f) => f.name.includes('privileged/fail-privileged-container'))!,
+        withResources(fixtures.find((f) => f.name.includes('privileged/fail-privileged-container'))!.object),
+      )) ?? undefined,
+    {
+      what: 'the admission policies to be enforced',
+      timeoutMs: 60_000,
+    },
+  );
   const mismatches: string[] = [];
   let denied = 0;
   for (const fixture of fixtures) {
     const object = fixture.name.startsWith('pod-security/') ? withResources(fixture.object) : fixture.object;
-    const [offline] = evaluateManifests(rules, [{ file: fixture.name, object: { ...object, metadata: { ...object.metadata, namespace: fixture.namespace } } }], { namespace: fixture.namespace, namespaces });
+    const [offline] = evaluateManifests(
+      rules,
+      [{ file: fixture.name, object: { ...object, metadata: { ...object.metadata, namespace: fixture.namespace } } }],
+      { namespace: fixture.namespace, namespaces },
+    );
     const live = await apiVerdict(fixture, object);
     if (live) denied++;
     if (!offline!.allowed !== (live !== undefined)) {
-      mismatches.push(`${fixture.name}: API server ${live ? `denied (${live.policy}: ${live.message})` : 'admitted'}, ck8s policy eval ${offline!.allowed ? 'admitted' : `denied (${offline!.violations.map((v) => v.policy).join(', ')})`}`);
+      mismatches.push(
+        `${fixture.name}: API server ${live ? `denied (${live.policy}: ${live.message})` : 'admitted'}, ck8s policy eval ${offline!.allowed ? 'admitted' : `denied (${offline!.violations.map((v) => v.policy).join(', ')})`}`,
+      );
     } else if (live && !offline!.violations.some((v) => v.policy === live.policy)) {
-      mismatches.push(`${fixture.name}: API server denied with ${live.policy}: "${live.message}", a policy ck8s policy eval does not report (it reports ${offline!.violations.map((v) => `${v.policy}: "${v.message}"`).join('; ')})`);
+      mismatches.push(
+        `${fixture.name}: API server denied with ${live.policy}: "${live.message}", a policy ck8s policy eval does not report (it reports ${offline!.violations.map((v) => `${v.policy}: "${v.message}"`).join('; ')})`,
+      );
     } else if (live && !offline!.violations.some((v) => v.message === live.message)) {
       // same verdict and policy; the API server's defaulting adds fields before admission (e.g. the
       // AppArmor annotations it keeps in sync with the fields), which a message may list
-      log(`${fixture.name}: same verdict (${live.policy}); the API server's message "${live.message}" differs from eval's after server-side defaulting`);
+      log(
+        `${fixture.name}: same verdict (${live.policy}); the API server's message "${live.message}" differs from eval's after server-side defaulting`,
+      );
     }
   }
-  log(`admission parity: ${fixtures.length} fixtures, ${denied} denied and ${fixtures.length - denied} admitted by the API server, ${mismatches.length} mismatches`);
+  log(
+    `admission parity: ${fixtures.length} fixtures, ${denied} denied and ${fixtures.length - denied} admitted by the API server, ${mismatches.length} mismatches`,
+  );
   return mismatches;
 }
 
@@ -716,7 +915,12 @@ function helmRelease(name: string, namespace: string, source: string, chart: str
 }
 
 /** A Kustomization of the tenant's repository in its namespace (or another, to try). */
-function tenantKustomization(name: string, folder: string, options: { serviceAccountName?: string; sourceRef?: { kind: string; name: string; namespace?: string } }, namespace = 'team-a'): KubeObject {
+function tenantKustomization(
+  name: string,
+  folder: string,
+  options: { serviceAccountName?: string; sourceRef?: { kind: string; name: string; namespace?: string } },
+  namespace = 'team-a',
+): KubeObject {
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',

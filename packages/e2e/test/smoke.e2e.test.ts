@@ -41,14 +41,22 @@ function configMap(name: string, value: string): string {
 
 beforeAll(async () => {
   await timed('start', () => cluster.start());
-  console.log(`cluster started in ${timings.start}ms: ${Object.entries(cluster.timings).map(([k, v]) => `${k} ${v}ms`).join(', ')}`);
+  console.log(
+    `cluster started in ${timings.start}ms: ${Object.entries(cluster.timings)
+      .map(([k, v]) => `${k} ${v}ms`)
+      .join(', ')}`,
+  );
 });
 
 afterAll(async () => {
   // runs even when a test failed: nothing may outlive the suite
   stopReport ??= await cluster.stop();
   worktree?.removeTree();
-  console.log(`phases: ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(', ')}`);
+  console.log(
+    `phases: ${Object.entries(timings)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+      .join(', ')}`,
+  );
 });
 
 describe('local cluster', () => {
@@ -76,9 +84,13 @@ describe('local cluster', () => {
       const token = /token: (\S+)/.exec(readFileSync(path.join(cluster.dataDir, 'pki', `${controller}.kubeconfig`), 'utf8'))![1]!;
       const client = new KubeClient({ server: cluster.server, token, ca: cluster.caCertificate });
       try {
-        const review = await client.request<{ status: { userInfo: { username: string; groups: string[] } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-          body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
-        });
+        const review = await client.request<{ status: { userInfo: { username: string; groups: string[] } } }>(
+          'POST',
+          '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+          {
+            body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+          },
+        );
         expect(review.status.userInfo.username).toBe(`system:serviceaccount:flux-system:${controller}`);
         expect(review.status.userInfo.groups).not.toContain('system:masters');
       } finally {
@@ -86,10 +98,17 @@ describe('local cluster', () => {
       }
     }
     // Flux's edit and view roles are aggregated into admin, edit and view
-    await waitUntil(async () => ((await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'admin' }))?.rules as { apiGroups?: string[] }[] | undefined)?.some((r) => r.apiGroups?.includes('kustomize.toolkit.fluxcd.io')) || undefined, {
-      what: 'the admin role to aggregate flux-edit',
-      timeoutMs: 30_000,
-    });
+    await waitUntil(
+      async () =>
+        (
+          (await cluster.client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: 'admin' }))?.rules as
+            { apiGroups?: string[] }[] | undefined
+        )?.some((r) => r.apiGroups?.includes('kustomize.toolkit.fluxcd.io')) || undefined,
+      {
+        what: 'the admin role to aggregate flux-edit',
+        timeoutMs: 30_000,
+      },
+    );
   });
 
   it('schedules a pod on the fake node and kwok reports it Running', async () => {
@@ -184,7 +203,10 @@ spec:
     });
 
     await timed('flux sync', async () => {
-      await cluster.client.apply([gitRepository({ name: 'fleet', url: cluster.git.url('fleet') }), kustomization({ name: 'apps', path: './apps', source: 'fleet' })]);
+      await cluster.client.apply([
+        gitRepository({ name: 'fleet', url: cluster.git.url('fleet') }),
+        kustomization({ name: 'apps', path: './apps', source: 'fleet' }),
+      ]);
       await waitForRevision(cluster.client, gitRepoRef, first, { timeoutMs: 120_000 });
       await waitForRevision(cluster.client, ksRef, first, { timeoutMs: 120_000 });
       const cm = await cluster.client.get(pruned);
@@ -211,7 +233,11 @@ spec:
     // every component ended on SIGTERM within the grace period (none needed SIGKILL)
     const killed = Object.entries(stopReport.exits).filter(([, exit]) => exit?.signal === 'SIGKILL');
     expect(killed).toEqual([]);
-    console.log(`stopped in ${stopReport.ms}ms: ${Object.entries(stopReport.exits).map(([name, exit]) => `${name} ${exit?.signal ?? `code ${exit?.code}`}`).join(', ')}`);
+    console.log(
+      `stopped in ${stopReport.ms}ms: ${Object.entries(stopReport.exits)
+        .map(([name, exit]) => `${name} ${exit?.signal ?? `code ${exit?.code}`}`)
+        .join(', ')}`,
+    );
     for (const pid of pids) {
       expect(processAlive(pid), `pid ${pid}`).toBe(false);
       expect(groupAlive(pid), `process group ${pid}`).toBe(false);

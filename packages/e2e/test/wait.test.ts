@@ -39,7 +39,13 @@ describe('waitUntil', () => {
         },
         { what: 'etcd', timeoutMs: 10_000, abort: () => 'exited with code 1' },
       );
-      const outcome = await Promise.race([wait.then(() => 'resolved', (e: unknown) => e), new Promise((resolve) => setImmediate(resolve, 'pending'))]);
+      const outcome = await Promise.race([
+        wait.then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+        new Promise((resolve) => setImmediate(resolve, 'pending')),
+      ]);
       expect(outcome).toBeInstanceOf(WaitTimeoutError);
       expect((outcome as Error).message).toBe('etcd: exited with code 1');
       expect(probes).toBe(0);

@@ -38,16 +38,25 @@ describe('FluxSync', () => {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'flux-system', namespace: 'flux-system' },
-      spec: { path: './clusters/demo-wc/flux-system', prune: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+      spec: {
+        path: './clusters/demo-wc/flux-system',
+        prune: true,
+        decryption: { provider: 'sops', secretRef: { name: 'sops-age' } },
+        sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      },
     });
     // under the lockdown an object without an account runs as flux-system's `default`, which may do nothing
     expect(root.spec.serviceAccountName).toBe('kustomize-controller');
   });
 
   it('needs no credentials for an https repository unless configured', () => {
-    const [repo] = new FluxSync(new App(), 'gotk-sync', { cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git' } }) }).toJson();
+    const [repo] = new FluxSync(new App(), 'gotk-sync', {
+      cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git' } }),
+    }).toJson();
     expect(repo.spec.secretRef).toBeUndefined();
-    const [withSecret] = new FluxSync(new App(), 'gotk-sync', { cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git', secretName: 'git-token' } }) }).toJson();
+    const [withSecret] = new FluxSync(new App(), 'gotk-sync', {
+      cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git', secretName: 'git-token' } }),
+    }).toJson();
     expect(withSecret.spec.secretRef).toEqual({ name: 'git-token' });
   });
 });
@@ -57,9 +66,19 @@ describe('FluxLayers', () => {
     const layers = new FluxLayers(new App(), 'layers', { cluster: cluster() }).toJson();
     expect(APPLIED_LAYERS).toEqual(['controllers', 'policies', 'platform', 'tenants']);
     expect(layers.map((k: any) => k.metadata.name)).toEqual(['controllers', 'policies', 'platform', 'tenants']);
-    expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([[{ name: 'flux' }], [{ name: 'controllers' }], [{ name: 'policies' }], [{ name: 'platform' }]]);
+    expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([
+      [{ name: 'flux' }],
+      [{ name: 'controllers' }],
+      [{ name: 'policies' }],
+      [{ name: 'platform' }],
+    ]);
     for (const k of layers) {
-      expect(k.spec).toMatchObject({ prune: true, wait: true, decryption: { provider: 'sops', secretRef: { name: 'sops-age' } }, path: `./clusters/demo-wc/${k.metadata.name}` });
+      expect(k.spec).toMatchObject({
+        prune: true,
+        wait: true,
+        decryption: { provider: 'sops', secretRef: { name: 'sops-age' } },
+        path: `./clusters/demo-wc/${k.metadata.name}`,
+      });
     }
   });
 
@@ -71,7 +90,8 @@ describe('FluxLayers', () => {
 });
 
 describe('FluxInstall', () => {
-  const install = (repository = 'oci://ghcr.io/fluxcd/flux-manifests') => new FluxInstall(new App(), 'flux', { repository, version: 'v2.7.3', interval: '10m' }).toJson();
+  const install = (repository = 'oci://ghcr.io/fluxcd/flux-manifests') =>
+    new FluxInstall(new App(), 'flux', { repository, version: 'v2.7.3', interval: '10m' }).toJson();
 
   /** The arguments each Deployment gets from the Kustomization's patches, applied as kustomize does to an args list. */
   function patchedArgs(kustomization: any, deployment: string, args: string[]): string[] | 'deleted' {
@@ -103,21 +123,41 @@ describe('FluxInstall', () => {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'flux', namespace: 'flux-system' },
-      spec: { sourceRef: { kind: 'OCIRepository', name: 'flux-manifests' }, path: './', prune: true, wait: true, deletionPolicy: 'Orphan', serviceAccountName: 'kustomize-controller' },
+      spec: {
+        sourceRef: { kind: 'OCIRepository', name: 'flux-manifests' },
+        path: './',
+        prune: true,
+        wait: true,
+        deletionPolicy: 'Orphan',
+        serviceAccountName: 'kustomize-controller',
+      },
     });
   });
 
   it("adds Flux's multi-tenancy lockdown to the controllers' arguments and leaves out image automation", () => {
     const [, kustomization] = install();
     const base = ['--events-addr=http://notification-controller.flux-system.svc.cluster.local./', '--watch-all-namespaces=true'];
-    expect(patchedArgs(kustomization, 'kustomize-controller', base)).toEqual([...base, '--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default']);
-    expect(patchedArgs(kustomization, 'helm-controller', base)).toEqual([...base, '--no-cross-namespace-refs=true', '--default-service-account=default']);
+    expect(patchedArgs(kustomization, 'kustomize-controller', base)).toEqual([
+      ...base,
+      '--no-cross-namespace-refs=true',
+      '--no-remote-bases=true',
+      '--default-service-account=default',
+    ]);
+    expect(patchedArgs(kustomization, 'helm-controller', base)).toEqual([
+      ...base,
+      '--no-cross-namespace-refs=true',
+      '--default-service-account=default',
+    ]);
     expect(patchedArgs(kustomization, 'notification-controller', base)).toEqual([...base, '--no-cross-namespace-refs=true']);
     expect(patchedArgs(kustomization, 'source-controller', base)).toEqual(base);
     expect(patchedArgs(kustomization, 'image-automation-controller', base)).toBe('deleted');
     expect(patchedArgs(kustomization, 'image-reflector-controller', base)).toBe('deleted');
     // the patches are what FLUX_LOCKDOWN_ARGS says, which the e2e runs the controllers with
-    expect(FLUX_LOCKDOWN_ARGS['kustomize-controller']).toEqual(['--no-cross-namespace-refs=true', '--no-remote-bases=true', '--default-service-account=default']);
+    expect(FLUX_LOCKDOWN_ARGS['kustomize-controller']).toEqual([
+      '--no-cross-namespace-refs=true',
+      '--no-remote-bases=true',
+      '--default-service-account=default',
+    ]);
   });
 
   it('reaches a loopback test registry over plain HTTP, and no other', () => {
@@ -135,16 +175,31 @@ describe('FluxAlerts', () => {
       apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
       kind: 'Provider',
       metadata: { name: 'alertmanager', namespace: 'flux-system' },
-      spec: { type: 'alertmanager', address: 'https://alertmanager.demo-sc.example.com/api/v2/alerts/', secretRef: { name: 'alertmanager-credentials' } },
+      spec: {
+        type: 'alertmanager',
+        address: 'https://alertmanager.demo-sc.example.com/api/v2/alerts/',
+        secretRef: { name: 'alertmanager-credentials' },
+      },
     });
     expect(alert).toMatchObject({
       apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
       kind: 'Alert',
       metadata: { name: 'sops-decryption-failed', namespace: 'flux-system' },
-      spec: { providerRef: { name: 'alertmanager' }, eventSeverity: 'error', eventSources: [{ kind: 'Kustomization', name: '*' }], eventMetadata: { cluster: 'demo-wc' } },
+      spec: {
+        providerRef: { name: 'alertmanager' },
+        eventSeverity: 'error',
+        eventSources: [{ kind: 'Kustomization', name: '*' }],
+        eventMetadata: { cluster: 'demo-wc' },
+      },
     });
     expect(alerts.requiredSecrets).toEqual([
-      { namespace: 'flux-system', name: 'alertmanager-credentials', keys: ['username', 'password'], purpose: expect.stringContaining('Alertmanager'), generate: expect.any(Function) },
+      {
+        namespace: 'flux-system',
+        name: 'alertmanager-credentials',
+        keys: ['username', 'password'],
+        purpose: expect.stringContaining('Alertmanager'),
+        generate: expect.any(Function),
+      },
     ]);
     // onboarding fills it with the cluster's alert-sender account, the user the service cluster's Alertmanager htpasswd lists
     const context = { cluster: 'demo-wc', account: (kind: string, user: string) => `password of ${kind} ${user}` } as CredentialContext;
@@ -160,7 +215,7 @@ describe('FluxAlerts', () => {
     for (const message of [
       "decryption failed for 'Secret/app-database': Error getting data key: 0 successful groups required, got 0",
       "error decrypting sources: failed to decrypt and format 'secrets/app.env' source: MAC mismatch",
-      "cannot get sops decryption Secret 'sops-age': secrets \"sops-age\" not found",
+      'cannot get sops decryption Secret \'sops-age\': secrets "sops-age" not found',
       'Secret/team-a/app-database is SOPS encrypted, configuring decryption is required for this secret to be reconciled',
     ]) {
       expect(pattern.test(message), message).toBe(true);
@@ -168,7 +223,7 @@ describe('FluxAlerts', () => {
     for (const message of [
       "health check failed after 9m30s: timeout waiting for: [Deployment/team-a/app status: 'InProgress']",
       "dependency 'flux-system/controllers' is not ready",
-      "kustomize build failed: accumulating resources: open /tmp/kustomization-1/policies/x.yaml: no such file or directory",
+      'kustomize build failed: accumulating resources: open /tmp/kustomization-1/policies/x.yaml: no such file or directory',
     ]) {
       expect(pattern.test(message), message).toBe(false);
     }

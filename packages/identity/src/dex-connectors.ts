@@ -29,7 +29,10 @@ export interface SecretEnvVar {
 
 /** A volume of the Dex pods with the CA of a SAML connector, and where it is mounted. */
 export interface SamlCaVolume {
-  readonly volume: { readonly name: string; readonly secret: { readonly secretName: string; readonly items: readonly { readonly key: string; readonly path: string }[] } };
+  readonly volume: {
+    readonly name: string;
+    readonly secret: { readonly secretName: string; readonly items: readonly { readonly key: string; readonly path: string }[] };
+  };
   readonly mount: { readonly name: string; readonly mountPath: string; readonly readOnly: true };
 }
 
@@ -42,7 +45,10 @@ export function connectorEnvName(connector: Pick<ConnectorConfig, 'id'>, key: st
 export function connectorEnv(connector: ConnectorConfig): SecretEnvVar[] {
   // a SAML CA is a file (see samlCaVolume), not a variable
   if (connector.type === 'saml') return [];
-  return CONNECTOR_SECRET_KEYS[connector.type].map((key) => ({ name: connectorEnvName(connector, key), valueFrom: { secretKeyRef: { name: connector.secret, key } } }));
+  return CONNECTOR_SECRET_KEYS[connector.type].map((key) => ({
+    name: connectorEnvName(connector, key),
+    valueFrom: { secretKeyRef: { name: connector.secret, key } },
+  }));
 }
 
 /**
@@ -113,7 +119,14 @@ export function dexConnector(connector: ConnectorConfig, issuer: string): DexCon
           bindDN: env('bind-dn'),
           bindPW: env('bind-password'),
           usernamePrompt: 'E-mail address',
-          userSearch: { baseDN: connector.userBaseDn, filter: '(objectClass=person)', username: 'mail', idAttr: 'DN', emailAttr: 'mail', nameAttr: 'cn' },
+          userSearch: {
+            baseDN: connector.userBaseDn,
+            filter: '(objectClass=person)',
+            username: 'mail',
+            idAttr: 'DN',
+            emailAttr: 'mail',
+            nameAttr: 'cn',
+          },
           ...(connector.groupBaseDn
             ? {
                 groupSearch: {

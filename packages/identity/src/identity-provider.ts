@@ -1,6 +1,21 @@
-import { type ChartCatalog, Component, HelmChart, oidcClientSecretId, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  HelmChart,
+  oidcClientSecretId,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
-import { CONNECTOR_SECRET_KEYS, type ConnectorConfig, connectorEnv, dexConnector, samlCaVolume, type SecretEnvVar, upstreamPorts } from './dex-connectors.js';
+import {
+  CONNECTOR_SECRET_KEYS,
+  type ConnectorConfig,
+  connectorEnv,
+  dexConnector,
+  samlCaVolume,
+  type SecretEnvVar,
+  upstreamPorts,
+} from './dex-connectors.js';
 import type { DexConfig, DexStaticClientConfig, DexValues } from './dex-values.js';
 import { DEX_HTTP_PORT, DEX_PODS, DEX_SERVICE, DEX_TELEMETRY_PORT, IDENTITY_NAMESPACE } from './identity-endpoints.js';
 import { DEX_CLIENT_SECRETS, type StaticClient } from './static-clients.js';
@@ -97,7 +112,10 @@ export class IdentityProvider extends Component {
       });
     }
 
-    const clientEnv: SecretEnvVar[] = confidential.map((c) => ({ name: clientSecretEnvName(c.id), valueFrom: { secretKeyRef: { name: DEX_CLIENT_SECRETS, key: c.id } } }));
+    const clientEnv: SecretEnvVar[] = confidential.map((c) => ({
+      name: clientSecretEnvName(c.id),
+      valueFrom: { secretKeyRef: { name: DEX_CLIENT_SECRETS, key: c.id } },
+    }));
     const samlCas = connectors.filter((c) => c.type === 'saml').map((c, i) => samlCaVolume(c, i));
     const config: DexConfig = {
       issuer,
@@ -151,7 +169,11 @@ export class IdentityProvider extends Component {
     if (ports.length > 0) {
       this.addFlow({
         from: DEX_PODS,
-        to: { peer: 'internet', reason: 'token exchange and signing keys (OIDC), binds and searches (LDAP): upstream providers are SaaS or on-premises services at addresses that change' },
+        to: {
+          peer: 'internet',
+          reason:
+            'token exchange and signing keys (OIDC), binds and searches (LDAP): upstream providers are SaaS or on-premises services at addresses that change',
+        },
         ports: ports.map((port) => ({ port })),
         name: 'allow-dex-to-upstream-identity-providers',
       });
@@ -166,11 +188,15 @@ export function clientSecretEnvName(clientId: string): string {
 
 /** Problems Dex would only report at start (or not at all); cluster.yaml's are caught at load already. */
 function checkConnectors(connectors: readonly ConnectorConfig[]): void {
-  if (connectors.length === 0) throw new Error('identity provider: at least one upstream identity provider is needed; Dex has no local accounts and does not start without a connector');
+  if (connectors.length === 0)
+    throw new Error(
+      'identity provider: at least one upstream identity provider is needed; Dex has no local accounts and does not start without a connector',
+    );
   const seen = new Set<string>();
   for (const c of connectors) {
     if (seen.has(c.id)) throw new Error(`identity provider: connector id "${c.id}" is used twice`);
     seen.add(c.id);
-    if (c.secret === DEX_CLIENT_SECRETS) throw new Error(`identity provider: connector "${c.id}" uses "${c.secret}", the Secret of the client secrets`);
+    if (c.secret === DEX_CLIENT_SECRETS)
+      throw new Error(`identity provider: connector "${c.id}" uses "${c.secret}", the Secret of the client secrets`);
   }
 }

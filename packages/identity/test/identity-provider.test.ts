@@ -22,14 +22,29 @@ describe('IdentityProvider', () => {
     expect(out.component.outputFile).toBe('controllers/dex.yaml');
     expect(out.release.spec.chart.spec).toMatchObject({ chart: 'dex', version: '9.9.9' });
     // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'dex' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'dex') : o.metadata.namespace === 'dex'))).toBe(true);
+    expect(
+      out.objects.every((o) =>
+        o.kind === 'Namespace'
+          ? o.metadata.name === 'dex'
+          : o.kind === 'ClusterRoleBinding'
+            ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'dex')
+            : o.metadata.namespace === 'dex',
+      ),
+    ).toBe(true);
     const ns = find(out.objects, 'Namespace', 'dex');
-    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+    });
     expect(out.values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(out.values.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(out.values.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
-  it("is the issuer the API servers are told about, and keeps its state in Kubernetes custom resources", () => {
+  it('is the issuer the API servers are told about, and keeps its state in Kubernetes custom resources', () => {
     expect(out.dex.issuer).toBe('https://dex.sc.example.com');
     expect(out.dex.storage).toEqual({ type: 'kubernetes', config: { inCluster: true } });
     expect(out.dex.enablePasswordDB).toBe(false);
@@ -61,7 +76,9 @@ describe('IdentityProvider', () => {
       expect(c.secret).toBeUndefined();
       expect(out.values.envVars).toContainEqual({ name: c.secretEnv, valueFrom: { secretKeyRef: { name: DEX_CLIENT_SECRETS, key: c.id } } });
     }
-    expect(out.component.requiredSecrets).toContainEqual(expect.objectContaining({ namespace: 'dex', name: 'dex-client-secrets', keys: ['grafana', 'opensearch-dashboards', 'harbor'] }));
+    expect(out.component.requiredSecrets).toContainEqual(
+      expect.objectContaining({ namespace: 'dex', name: 'dex-client-secrets', keys: ['grafana', 'opensearch-dashboards', 'harbor'] }),
+    );
   });
 
   it('declares no client secrets without confidential clients', () => {
@@ -73,8 +90,14 @@ describe('IdentityProvider', () => {
   it('generates each client secret as the one shared value the application holds too', async () => {
     const secret = out.component.requiredSecrets.find((s) => s.name === DEX_CLIENT_SECRETS)!;
     const shared = new Map<string, string>();
-    const generated = await secret.generate!({ shared: (id: string) => shared.get(id) ?? (shared.set(id, `value-of-${id}`), `value-of-${id}`) } as never);
-    expect(generated).toEqual({ grafana: 'value-of-oidc-client/grafana', 'opensearch-dashboards': 'value-of-oidc-client/opensearch-dashboards', harbor: 'value-of-oidc-client/harbor' });
+    const generated = await secret.generate!({
+      shared: (id: string) => shared.get(id) ?? (shared.set(id, `value-of-${id}`), `value-of-${id}`),
+    } as never);
+    expect(generated).toEqual({
+      grafana: 'value-of-oidc-client/grafana',
+      'opensearch-dashboards': 'value-of-oidc-client/opensearch-dashboards',
+      harbor: 'value-of-oidc-client/harbor',
+    });
   });
 
   it('federates the configured connectors with their credentials from environment variables of their declared Secrets', () => {
@@ -93,7 +116,12 @@ describe('IdentityProvider', () => {
         insecureSkipEmailVerified: false,
       },
     });
-    expect(saml.config).toMatchObject({ ssoURL: 'https://idp.example.com/sso', ca: '/etc/dex/saml/corp-saml/ca.crt', redirectURI: 'https://dex.sc.example.com/callback', groupsAttr: 'groups' });
+    expect(saml.config).toMatchObject({
+      ssoURL: 'https://idp.example.com/sso',
+      ca: '/etc/dex/saml/corp-saml/ca.crt',
+      redirectURI: 'https://dex.sc.example.com/callback',
+      groupsAttr: 'groups',
+    });
     expect(ldap.config).toMatchObject({
       host: 'ldap.example.com:636',
       insecureNoSSL: false,
@@ -130,7 +158,12 @@ describe('IdentityProvider', () => {
   });
 
   it('merges the keys of connectors that share a Secret', () => {
-    const component = render({ connectors: [{ ...connectors[1]!, secret: 'dex-upstream' }, { ...connectors[2]!, secret: 'dex-upstream' }] }).component;
+    const component = render({
+      connectors: [
+        { ...connectors[1]!, secret: 'dex-upstream' },
+        { ...connectors[2]!, secret: 'dex-upstream' },
+      ],
+    }).component;
     expect(component.requiredSecrets.filter((s) => s.name === 'dex-upstream').map((s) => s.keys)).toEqual([['ca.crt', 'bind-dn', 'bind-password']]);
   });
 
@@ -150,8 +183,10 @@ describe('IdentityProvider', () => {
     expect(flows(objects).filter((f) => f.includes('upstream'))).toEqual([]);
   });
 
-  it('serves the issuer\'s host through the ingress controller and its metrics port to Prometheus', () => {
-    expect(out.component.endpoints.map((e) => [e.name, e.host, e.pods.namespace, e.service, e.targetPort ?? e.service.port])).toEqual([['dex', 'dex.sc.example.com', 'dex', { name: 'dex', port: 5556 }, 5556]]);
+  it("serves the issuer's host through the ingress controller and its metrics port to Prometheus", () => {
+    expect(out.component.endpoints.map((e) => [e.name, e.host, e.pods.namespace, e.service, e.targetPort ?? e.service.port])).toEqual([
+      ['dex', 'dex.sc.example.com', 'dex', { name: 'dex', port: 5556 }, 5556],
+    ]);
     expect(out.dex.web.http).toBe('0.0.0.0:5556');
     expect(out.component.metrics.map((m) => [m.name, m.port])).toEqual([['dex', 5558]]);
     expect(out.dex.telemetry.http).toBe('0.0.0.0:5558');
@@ -161,7 +196,9 @@ describe('IdentityProvider', () => {
   it('refuses connectors Dex could not start with, and needs the API server', () => {
     expect(() => render({ connectors: [] })).toThrow(/identity provider: at least one upstream identity provider is needed/);
     expect(() => render({ connectors: [connectors[0]!, connectors[0]!] })).toThrow(/connector id "entra" is used twice/);
-    expect(() => render({ connectors: [{ ...connectors[0]!, secret: DEX_CLIENT_SECRETS }] })).toThrow(/uses "dex-client-secrets", the Secret of the client secrets/);
+    expect(() => render({ connectors: [{ ...connectors[0]!, secret: DEX_CLIENT_SECRETS }] })).toThrow(
+      /uses "dex-client-secrets", the Secret of the client secrets/,
+    );
     expect(() => render({}, { apiServer: undefined })).toThrow(ConfigError);
     expect(() => render({}, { apiServer: undefined })).toThrow(/network.apiServer: is required: dex/);
   });
@@ -177,6 +214,12 @@ describe('kubeconform -strict on the identity provider', () => {
     expect(problems(result)).toEqual([]);
     expect(result.summary).toEqual({ valid: objects.length, invalid: 0, errors: 0, skipped: 0 });
     const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
-    for (const kind of ['v1/Namespace', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/HelmRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+    for (const kind of [
+      'v1/Namespace',
+      'networking.k8s.io/v1/NetworkPolicy',
+      'source.toolkit.fluxcd.io/v1/HelmRepository',
+      'helm.toolkit.fluxcd.io/v2/HelmRelease',
+    ])
+      expect(kinds).toContain(kind);
   });
 });

@@ -1,4 +1,12 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  HelmChart,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { FalcoValues } from './falco-values.js';
 import { platformRulesFile } from './platform-exceptions.js';
@@ -32,7 +40,12 @@ const FALCO_PODS: Pods = { name: 'falco', namespace: NAMESPACE, labels: { 'app.k
 const SIDEKICK_PODS: Pods = { name: 'falcosidekick', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falcosidekick' } };
 
 /** The upstream rule sets, all enabled, so every detection this platform promises fires. */
-export const FALCO_RULES_FILES: readonly string[] = ['/etc/falco/falco_rules.yaml', '/etc/falco/falco-incubating_rules.yaml', '/etc/falco/falco-sandbox_rules.yaml', '/etc/falco/rules.d'];
+export const FALCO_RULES_FILES: readonly string[] = [
+  '/etc/falco/falco_rules.yaml',
+  '/etc/falco/falco-incubating_rules.yaml',
+  '/etc/falco/falco-sandbox_rules.yaml',
+  '/etc/falco/rules.d',
+];
 
 /**
  * The one documented exception to the restricted profile: Falco's modern eBPF probe needs the
@@ -82,12 +95,21 @@ export class Falco extends Component {
         noApiAccess: [
           {
             workload: 'Deployment/falco-falcosidekick',
-            reason: 'the chart always binds falcosidekick to a Role that reads endpoints; its outputs here (Alertmanager, OpenSearch) never call the API server',
+            reason:
+              'the chart always binds falcosidekick to a Role that reads endpoints; its outputs here (Alertmanager, OpenSearch) never call the API server',
           },
         ],
         admissionExceptions: [
-          { workload: 'DaemonSet/falco', rule: 'resource-requirements', reason: 'the falcoctl-artifact-install init container has no requests by default; until falcoctl.artifact.install.resources is set here' },
-          { workload: 'Deployment/falco-falcosidekick', rule: 'resource-requirements', reason: 'falcosidekick has no requests by default; until falcosidekick.resources is set here' },
+          {
+            workload: 'DaemonSet/falco',
+            rule: 'resource-requirements',
+            reason: 'the falcoctl-artifact-install init container has no requests by default; until falcoctl.artifact.install.resources is set here',
+          },
+          {
+            workload: 'Deployment/falco-falcosidekick',
+            rule: 'resource-requirements',
+            reason: 'falcosidekick has no requests by default; until falcosidekick.resources is set here',
+          },
         ],
       },
       values: {
@@ -95,7 +117,13 @@ export class Falco extends Component {
         tty: false,
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1024Mi' } },
-        falco: { rules_files: FALCO_RULES_FILES, json_output: true, json_include_output_property: true, priority: 'debug', metrics: { enabled: true } },
+        falco: {
+          rules_files: FALCO_RULES_FILES,
+          json_output: true,
+          json_include_output_property: true,
+          priority: 'debug',
+          metrics: { enabled: true },
+        },
         // the chart switch that serves falco.metrics on the webserver (:8765/metrics) the PodMonitor scrapes
         metrics: { enabled: true },
         // falco-talon (a response engine whose ClusterRole deletes workloads, Secrets and namespaces) is a
@@ -104,7 +132,9 @@ export class Falco extends Component {
         falcoctl: {
           artifact: { install: { enabled: true }, follow: { enabled: false } },
           // pinned rule set majors: updates are reviewed here, not pulled at run time
-          config: { artifact: { install: { refs: ['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4'] }, allowedTypes: ['rulesfile'] } },
+          config: {
+            artifact: { install: { refs: ['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4'] }, allowedTypes: ['rulesfile'] },
+          },
         },
         customRules: { 'ck8s-exceptions.yaml': platformRulesFile() },
         falcosidekick: {

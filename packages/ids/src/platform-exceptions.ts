@@ -32,7 +32,8 @@ export const PLATFORM_EXCEPTIONS: readonly RuleException[] = [
   {
     rule: 'Contact K8S API Server From Container',
     name: 'ck8s_platform_controllers',
-    reason: 'controllers of the platform (Flux, cert-manager, ingress-nginx, external-dns, Prometheus, Fluent Bit, Velero) watch the API server by design',
+    reason:
+      'controllers of the platform (Flux, cert-manager, ingress-nginx, external-dns, Prometheus, Fluent Bit, Velero) watch the API server by design',
     fields: ['k8s.ns.name'],
     comps: ['in'],
     values: [[PLATFORM_API_CLIENT_NAMESPACES]],

@@ -5,9 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { connect } from '../../../test-support/connect.js';
 import { Falco, FALCO_POD_SECURITY_EXCEPTION, PLATFORM_EXCEPTIONS } from '../src/index.js';
 
-
 const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '4.21.2' }]);
-const props = { catalog, logStoreUrl: 'https://opensearch.sc.example.com', alertmanagerUrl: 'https://alertmanager.sc.example.com', minimumPriority: 'warning' as const };
+const props = {
+  catalog,
+  logStoreUrl: 'https://opensearch.sc.example.com',
+  alertmanagerUrl: 'https://alertmanager.sc.example.com',
+  minimumPriority: 'warning' as const,
+};
 
 describe('Falco', () => {
   const app = new App();
@@ -26,11 +30,20 @@ describe('Falco', () => {
   });
 
   it('loads the stable, incubating and sandbox rule sets and the platform exceptions', () => {
-    expect(values.falco.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/falco-incubating_rules.yaml', '/etc/falco/falco-sandbox_rules.yaml', '/etc/falco/rules.d']);
+    expect(values.falco.rules_files).toEqual([
+      '/etc/falco/falco_rules.yaml',
+      '/etc/falco/falco-incubating_rules.yaml',
+      '/etc/falco/falco-sandbox_rules.yaml',
+      '/etc/falco/rules.d',
+    ]);
     expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4']);
     const rules = parse(values.customRules['ck8s-exceptions.yaml']);
     expect(rules).toEqual(
-      PLATFORM_EXCEPTIONS.map((e) => ({ rule: e.rule, exceptions: [{ name: e.name, fields: e.fields, comps: e.comps, values: e.values }], override: { exceptions: 'append' } })),
+      PLATFORM_EXCEPTIONS.map((e) => ({
+        rule: e.rule,
+        exceptions: [{ name: e.name, fields: e.fields, comps: e.comps, values: e.values }],
+        override: { exceptions: 'append' },
+      })),
     );
     // narrow: never a shell, privileged container, sensitive mount or sensitive read rule
     for (const e of PLATFORM_EXCEPTIONS) expect(e.rule).not.toMatch(/shell|Privileged|Sensitive/i);
@@ -42,7 +55,13 @@ describe('Falco', () => {
       elasticsearch: { hostport: 'https://opensearch.sc.example.com', index: 'falco', minimumpriority: 'warning' },
       existingSecret: 'falcosidekick-credentials',
     });
-    expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'falco', name: 'falcosidekick-credentials', keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ALERTMANAGER_CUSTOMHEADERS'] })]);
+    expect(component.requiredSecrets).toEqual([
+      expect.objectContaining({
+        namespace: 'falco',
+        name: 'falcosidekick-credentials',
+        keys: ['ELASTICSEARCH_USERNAME', 'ELASTICSEARCH_PASSWORD', 'ALERTMANAGER_CUSTOMHEADERS'],
+      }),
+    ]);
   });
 
   it('is the documented exception to the restricted profile', () => {
@@ -59,6 +78,8 @@ describe('Falco', () => {
   it('needs the addresses of the service cluster', () => {
     const app = new App();
     new Falco(app, 'falco', props);
-    expect(() => connect(app, { network: { serviceClusterCidrs: [] } })).toThrow(/network\.serviceClusterCidrs: is required: falco sends to the service cluster's ingress/);
+    expect(() => connect(app, { network: { serviceClusterCidrs: [] } })).toThrow(
+      /network\.serviceClusterCidrs: is required: falco sends to the service cluster's ingress/,
+    );
   });
 });

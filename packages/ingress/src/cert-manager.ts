@@ -23,7 +23,11 @@ const NAMESPACE = PLATFORM_NAMESPACES.certManager;
 /** Every pod of the release (controller, webhook, cainjector): all of them talk to the API server. */
 const CERT_MANAGER_PODS: Pods = { name: 'cert-manager', namespace: NAMESPACE, labels: { 'app.kubernetes.io/instance': 'cert-manager' } };
 /** The controller: it serves the metrics and talks to ACME servers. */
-const CONTROLLER_PODS: Pods = { name: 'controller', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' } };
+const CONTROLLER_PODS: Pods = {
+  name: 'controller',
+  namespace: NAMESPACE,
+  labels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+};
 const WEBHOOK_PODS: Pods = { name: 'webhook', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'webhook' } };
 
 /**
@@ -41,9 +45,25 @@ export class CertManager extends Component {
       chart: 'cert-manager',
       namespace: NAMESPACE,
       expects: {
-        workloads: ['Deployment/cert-manager', 'Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'],
+        workloads: [
+          'Deployment/cert-manager',
+          'Deployment/cert-manager-cainjector',
+          'Deployment/cert-manager-webhook',
+          'Job/cert-manager-startupapicheck',
+        ],
         clusterObjects: [
-          ...['cainjector', 'controller-approve:cert-manager-io', 'controller-certificates', 'controller-certificatesigningrequests', 'controller-challenges', 'controller-clusterissuers', 'controller-ingress-shim', 'controller-issuers', 'controller-orders', 'webhook:subjectaccessreviews'].flatMap((n) => [`ClusterRole/cert-manager-${n}`, `ClusterRoleBinding/cert-manager-${n}`]),
+          ...[
+            'cainjector',
+            'controller-approve:cert-manager-io',
+            'controller-certificates',
+            'controller-certificatesigningrequests',
+            'controller-challenges',
+            'controller-clusterissuers',
+            'controller-ingress-shim',
+            'controller-issuers',
+            'controller-orders',
+            'webhook:subjectaccessreviews',
+          ].flatMap((n) => [`ClusterRole/cert-manager-${n}`, `ClusterRoleBinding/cert-manager-${n}`]),
           // aggregated into the built-in view/edit roles, so namespace users can read and manage their certificates
           'ClusterRole/cert-manager-cluster-view',
           'ClusterRole/cert-manager-edit',
@@ -51,11 +71,14 @@ export class CertManager extends Component {
           'MutatingWebhookConfiguration/cert-manager-webhook',
           'ValidatingWebhookConfiguration/cert-manager-webhook',
         ],
-        admissionExceptions: ['Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'].map((workload) => ({
-          workload,
-          rule: 'resource-requirements',
-          reason: 'the chart sets no requests for cainjector, webhook and startupapicheck; until cainjector/webhook/startupapicheck.resources are set here',
-        })),
+        admissionExceptions: ['Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'].map(
+          (workload) => ({
+            workload,
+            rule: 'resource-requirements',
+            reason:
+              'the chart sets no requests for cainjector, webhook and startupapicheck; until cainjector/webhook/startupapicheck.resources are set here',
+          }),
+        ),
       },
       values: {
         crds: { enabled: true, keep: true },

@@ -46,7 +46,12 @@ export class ClusterIssuers extends Component {
       }
     }
 
-    new ApiObject(this, 'selfsigned', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'selfsigned' }, spec: { selfSigned: {} } });
+    new ApiObject(this, 'selfsigned', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'selfsigned' },
+      spec: { selfSigned: {} },
+    });
     new ApiObject(this, 'root', {
       apiVersion: 'cert-manager.io/v1',
       kind: 'Certificate',
@@ -60,6 +65,11 @@ export class ClusterIssuers extends Component {
         issuerRef: { name: 'selfsigned', kind: 'ClusterIssuer', group: 'cert-manager.io' },
       },
     });
-    new ApiObject(this, 'private-ca', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'private-ca' }, spec: { ca: { secretName: PRIVATE_CA_SECRET } } });
+    new ApiObject(this, 'private-ca', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      metadata: { name: 'private-ca' },
+      spec: { ca: { secretName: PRIVATE_CA_SECRET } },
+    });
   }
 }

@@ -74,7 +74,13 @@ export class IngressController extends Component {
         metrics: { enabled: true },
         podSecurityContext: restrictedPodSecurityContext(),
         // the chart's controller.image fields become the container's securityContext; nginx writes below its prefix at start
-        image: { runAsNonRoot: true, runAsUser: 101, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' }, readOnlyRootFilesystem: false },
+        image: {
+          runAsNonRoot: true,
+          runAsUser: 101,
+          allowPrivilegeEscalation: false,
+          seccompProfile: { type: 'RuntimeDefault' },
+          readOnlyRootFilesystem: false,
+        },
         minAvailable: props.minAvailable ?? 1,
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
         service: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
@@ -88,11 +94,18 @@ export class IngressController extends Component {
       values,
       expects: {
         workloads: ['Deployment/ingress-nginx-controller', 'Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'],
-        clusterObjects: ['ClusterRole/ingress-nginx', 'ClusterRoleBinding/ingress-nginx', 'ClusterRole/ingress-nginx-admission', 'ClusterRoleBinding/ingress-nginx-admission', 'ValidatingWebhookConfiguration/ingress-nginx-admission'],
+        clusterObjects: [
+          'ClusterRole/ingress-nginx',
+          'ClusterRoleBinding/ingress-nginx',
+          'ClusterRole/ingress-nginx-admission',
+          'ClusterRoleBinding/ingress-nginx-admission',
+          'ValidatingWebhookConfiguration/ingress-nginx-admission',
+        ],
         admissionExceptions: ['Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'].map((workload) => ({
           workload,
           rule: 'resource-requirements',
-          reason: 'short-lived certificate hook Jobs the chart runs without requests; until controller.admissionWebhooks.createSecretJob/patchWebhookJob.resources are set here',
+          reason:
+            'short-lived certificate hook Jobs the chart runs without requests; until controller.admissionWebhooks.createSecretJob/patchWebhookJob.resources are set here',
         })),
       },
     });

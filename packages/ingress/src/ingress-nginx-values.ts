@@ -9,7 +9,13 @@ export interface IngressNginxValues {
     readonly admissionWebhooks: { readonly enabled: boolean; readonly failurePolicy: 'Fail' | 'Ignore' };
     readonly metrics: { readonly enabled: boolean };
     readonly podSecurityContext: Record<string, unknown>;
-    readonly image: { readonly runAsNonRoot: boolean; readonly runAsUser: number; readonly allowPrivilegeEscalation: boolean; readonly seccompProfile: { readonly type: string }; readonly readOnlyRootFilesystem: boolean };
+    readonly image: {
+      readonly runAsNonRoot: boolean;
+      readonly runAsUser: number;
+      readonly allowPrivilegeEscalation: boolean;
+      readonly seccompProfile: { readonly type: string };
+      readonly readOnlyRootFilesystem: boolean;
+    };
     readonly minAvailable: number;
     readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
     readonly service: { readonly type: 'LoadBalancer' | 'NodePort' | 'ClusterIP'; readonly externalTrafficPolicy: 'Local' | 'Cluster' };

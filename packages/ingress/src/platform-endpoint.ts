@@ -48,7 +48,11 @@ export class PlatformEndpoint extends Construct {
                 ...props.annotations,
                 ...(props.backendProtocol === 'HTTPS' ? { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' } : {}),
                 ...(props.basicAuthSecret
-                  ? { 'nginx.ingress.kubernetes.io/auth-type': 'basic', 'nginx.ingress.kubernetes.io/auth-secret': props.basicAuthSecret, 'nginx.ingress.kubernetes.io/auth-realm': props.name }
+                  ? {
+                      'nginx.ingress.kubernetes.io/auth-type': 'basic',
+                      'nginx.ingress.kubernetes.io/auth-secret': props.basicAuthSecret,
+                      'nginx.ingress.kubernetes.io/auth-realm': props.name,
+                    }
                   : {}),
               },
             }
@@ -57,7 +61,14 @@ export class PlatformEndpoint extends Construct {
       spec: {
         ingressClassName: INGRESS_CLASS,
         tls: [{ hosts: [props.host], secretName }],
-        rules: [{ host: props.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service.name, port: { number: props.service.port } } } }] } }],
+        rules: [
+          {
+            host: props.host,
+            http: {
+              paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: props.service.name, port: { number: props.service.port } } } }],
+            },
+          },
+        ],
       },
     });
   }

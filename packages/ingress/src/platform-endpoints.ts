@@ -20,7 +20,12 @@ export class PlatformEndpoints extends Component {
     for (const e of [...props.endpoints].sort((a, b) => a.name.localeCompare(b.name))) {
       const namespace = e.pods.namespace;
       if (e.basicAuthSecret) {
-        this.requireSecret({ namespace, name: e.basicAuthSecret, keys: ['auth'], purpose: `htpasswd of the clients of https://${e.host} (its backend has no login of its own)` });
+        this.requireSecret({
+          namespace,
+          name: e.basicAuthSecret,
+          keys: ['auth'],
+          purpose: `htpasswd of the clients of https://${e.host} (its backend has no login of its own)`,
+        });
       }
       new PlatformEndpoint(this, e.name, {
         issuer: props.issuer,

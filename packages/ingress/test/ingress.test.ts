@@ -5,7 +5,13 @@ import { connect, testApp } from '../../../test-support/connect.js';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController, PlatformEndpoint, PRIVATE_CA_SECRET } from '../src/index.js';
 import { clusterConfig } from '../../../test-support/cluster-config.js';
 
-const TENANTS = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a', ingressPorts: [8080, 8443] }, { name: 'team-b' }] }).tenants;
+const TENANTS = clusterConfig({
+  name: 'wc',
+  profile: 'workload',
+  domain: 'wc.example.com',
+  serviceCluster: 'sc',
+  tenants: [{ name: 'team-a', ingressPorts: [8080, 8443] }, { name: 'team-b' }],
+}).tenants;
 
 /** The ingress controller with tenants, connected as in a cluster. */
 function controller(network = {}) {
@@ -48,7 +54,11 @@ describe('IngressController', () => {
   });
 
   it('runs restricted, keeping only what the restricted profile allows', () => {
-    expect(values.controller.image).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(values.controller.image).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     const [ns] = byKind(objects, 'Namespace');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
@@ -72,7 +82,9 @@ describe('IngressController', () => {
 
   it('lets the admission hook Jobs reach the API server: they create the certificate Secret the controller mounts', () => {
     const policy = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'allow-admission-hooks-to-api-server');
-    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' } });
+    expect(policy.spec.podSelector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' },
+    });
     expect(policy.spec.policyTypes).toEqual(['Egress']);
   });
 
@@ -107,7 +119,7 @@ describe('ClusterIssuers', () => {
 });
 
 describe('CertManager', () => {
-  it('installs the CRDs and may reach ACME only when a Let\'s Encrypt issuer exists', () => {
+  it("installs the CRDs and may reach ACME only when a Let's Encrypt issuer exists", () => {
     const acmeApp = testApp();
     const withAcme = new CertManager(acmeApp, 'cert-manager', { catalog });
     connect(acmeApp);
@@ -124,11 +136,21 @@ describe('PlatformEndpoint', () => {
   it('gets a Certificate from the configured issuer and serves it on its Ingress', () => {
     const app = new App();
     const c = new ClusterIssuers(app, 'host', { acmeEmail: 'ops@example.com' });
-    new PlatformEndpoint(c, 'grafana', { issuer: 'letsencrypt-production', namespace: 'monitoring', name: 'grafana', host: 'grafana.sc.example.com', service: { name: 'grafana', port: 80 } });
+    new PlatformEndpoint(c, 'grafana', {
+      issuer: 'letsencrypt-production',
+      namespace: 'monitoring',
+      name: 'grafana',
+      host: 'grafana.sc.example.com',
+      service: { name: 'grafana', port: 80 },
+    });
     const objects = c.toJson();
     const cert = byKind(objects, 'Certificate').find((o) => o.metadata.name === 'grafana');
     const ingress = byKind(objects, 'Ingress')[0];
-    expect(cert.spec).toEqual({ secretName: 'grafana-tls', dnsNames: ['grafana.sc.example.com'], issuerRef: { name: 'letsencrypt-production', kind: 'ClusterIssuer', group: 'cert-manager.io' } });
+    expect(cert.spec).toEqual({
+      secretName: 'grafana-tls',
+      dnsNames: ['grafana.sc.example.com'],
+      issuerRef: { name: 'letsencrypt-production', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+    });
     expect(ingress.spec.tls).toEqual([{ hosts: ['grafana.sc.example.com'], secretName: 'grafana-tls' }]);
   });
 });

@@ -1,4 +1,12 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  HelmChart,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { fluentBitPipeline, LOG_FORWARDER_ENV, LOG_FORWARDER_METRICS_PORT, LOG_FORWARDER_STATE_DIR } from './fluent-bit-pipeline.js';
 import type { FluentBitValues } from './fluent-bit-values.js';
@@ -20,7 +28,11 @@ export function fluentBitUser(cluster: string): string {
 export const LOG_FORWARDER_CREDENTIALS_SECRET = 'fluent-bit-credentials';
 
 /** The Fluent Bit pods, as the chart labels them. */
-export const LOG_FORWARDER_PODS: Pods = { name: 'fluent-bit', namespace: PLATFORM_NAMESPACES.logging, labels: { 'app.kubernetes.io/name': 'fluent-bit' } };
+export const LOG_FORWARDER_PODS: Pods = {
+  name: 'fluent-bit',
+  namespace: PLATFORM_NAMESPACES.logging,
+  labels: { 'app.kubernetes.io/name': 'fluent-bit' },
+};
 
 /**
  * Why the logging namespace runs below the restricted profile (written on the namespace).

@@ -5,4 +5,3 @@ export const OPENSEARCH_TRANSPORT_PORT = 9300;
 /** Service of OpenSearch Dashboards, named by the chart after the release. */
 export const DASHBOARDS_SERVICE = 'opensearch-dashboards';
 export const DASHBOARDS_PORT = 5601;
-

@@ -1,4 +1,14 @@
-import { type ChartCatalog, Component, type CredentialContext, HelmChart, oidcClientSecretId, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  type CredentialContext,
+  HelmChart,
+  oidcClientSecretId,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { parse, stringify } from 'yaml';
@@ -157,8 +167,17 @@ export class LogStore extends Component {
       ...secrets.nodeTls,
       purpose: `TLS of the OpenSearch nodes on transport and HTTP (subject ${LOG_STORE_NODE_DN}, SANs ${OPENSEARCH_SERVICE} and ${OPENSEARCH_SERVICE}-headless)`,
       generate: (context) => {
-        const names = [OPENSEARCH_SERVICE, `${OPENSEARCH_SERVICE}-headless`].flatMap((s) => [s, `${s}.${namespace}`, `${s}.${namespace}.svc`, `${s}.${namespace}.svc.cluster.local`]);
-        return context.tls({ subject: LOG_STORE_NODE_DN, dnsNames: [...names, `*.${OPENSEARCH_SERVICE}-headless.${namespace}.svc.cluster.local`], caSubject: `CN=${context.cluster} log store CA` });
+        const names = [OPENSEARCH_SERVICE, `${OPENSEARCH_SERVICE}-headless`].flatMap((s) => [
+          s,
+          `${s}.${namespace}`,
+          `${s}.${namespace}.svc`,
+          `${s}.${namespace}.svc.cluster.local`,
+        ]);
+        return context.tls({
+          subject: LOG_STORE_NODE_DN,
+          dnsNames: [...names, `*.${OPENSEARCH_SERVICE}-headless.${namespace}.svc.cluster.local`],
+          caSubject: `CN=${context.cluster} log store CA`,
+        });
       },
     });
     this.requireSecret({
@@ -178,14 +197,22 @@ export class LogStore extends Component {
         namespace,
         ...secrets.snapshotCredentials,
         purpose: `S3 credentials for log store snapshots in bucket ${snapshots.bucket}`,
-        generate: (context) => ({ 's3.client.default.access_key': context.outside('s3-access-key-id'), 's3.client.default.secret_key': context.outside('s3-secret-access-key') }),
+        generate: (context) => ({
+          's3.client.default.access_key': context.outside('s3-access-key-id'),
+          's3.client.default.secret_key': context.outside('s3-secret-access-key'),
+        }),
       });
     }
 
     const policyFiles: Record<string, string> = {
       [POLICY_FILES.indexTemplate]: json(logIndexTemplate()),
       [POLICY_FILES.retentionPolicy]: json(retentionPolicy({ days: retentionDays, size: props.retentionSize ?? '50gb' })),
-      [POLICY_FILES.script]: applyPoliciesScript({ host: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT, caFile: `${CERTS_DIR}/ca.crt`, snapshots: snapshots !== undefined }),
+      [POLICY_FILES.script]: applyPoliciesScript({
+        host: OPENSEARCH_SERVICE,
+        port: OPENSEARCH_HTTP_PORT,
+        caFile: `${CERTS_DIR}/ca.crt`,
+        snapshots: snapshots !== undefined,
+      }),
     };
     if (snapshots) {
       policyFiles[POLICY_FILES.snapshotRepository] = json(snapshotRepository(snapshots));
@@ -248,7 +275,12 @@ export class LogStore extends Component {
           internalUsersSecret: secrets.internalUsers.name,
           config: {
             dataComplete: false,
-            data: securityConfig({ issuer, claims, operatorGroups: props.operatorGroups ?? [], readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP] }),
+            data: securityConfig({
+              issuer,
+              claims,
+              operatorGroups: props.operatorGroups ?? [],
+              readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP],
+            }),
           },
         },
         keystore: snapshots ? [{ secretName: secrets.snapshotCredentials.name }] : [],
@@ -283,9 +315,24 @@ export class LogStore extends Component {
     });
 
     // OpenSearch only speaks TLS (the security plugin's HTTP TLS is on), so its Ingress talks HTTPS to it
-    this.addEndpoint({ name: 'opensearch', host: props.hosts.opensearch, pods: OPENSEARCH_PODS, service: { name: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT }, backendProtocol: 'HTTPS' });
-    this.addEndpoint({ name: 'opensearch-dashboards', host: props.hosts.dashboards, pods: DASHBOARDS_PODS, service: { name: DASHBOARDS_SERVICE, port: DASHBOARDS_PORT } });
-    this.addOidcClient({ id: DASHBOARDS_OIDC_CLIENT_ID, name: 'OpenSearch Dashboards', redirectURIs: [`https://${props.hosts.dashboards}${DASHBOARDS_OIDC_REDIRECT_PATH}`] });
+    this.addEndpoint({
+      name: 'opensearch',
+      host: props.hosts.opensearch,
+      pods: OPENSEARCH_PODS,
+      service: { name: OPENSEARCH_SERVICE, port: OPENSEARCH_HTTP_PORT },
+      backendProtocol: 'HTTPS',
+    });
+    this.addEndpoint({
+      name: 'opensearch-dashboards',
+      host: props.hosts.dashboards,
+      pods: DASHBOARDS_PODS,
+      service: { name: DASHBOARDS_SERVICE, port: DASHBOARDS_PORT },
+    });
+    this.addOidcClient({
+      id: DASHBOARDS_OIDC_CLIENT_ID,
+      name: 'OpenSearch Dashboards',
+      redirectURIs: [`https://${props.hosts.dashboards}${DASHBOARDS_OIDC_REDIRECT_PATH}`],
+    });
     this.addFlow({ from: DASHBOARDS_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_HTTP_PORT }] });
     // the nodes form one cluster over the transport port
     this.addFlow({ from: OPENSEARCH_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_TRANSPORT_PORT }] });

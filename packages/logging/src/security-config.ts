@@ -27,7 +27,12 @@ export const LOG_STORE_ADMIN_USER = 'admin';
  * documents. No read, no update, no delete action and no action group (`crud`, `write`) that
  * contains one, so a stolen forwarder credential cannot erase evidence.
  */
-export const LOG_WRITER_INDEX_ACTIONS: readonly string[] = ['indices:data/write/index', 'indices:data/write/bulk*', 'indices:admin/create', 'indices:admin/mapping/put'];
+export const LOG_WRITER_INDEX_ACTIONS: readonly string[] = [
+  'indices:data/write/index',
+  'indices:data/write/bulk*',
+  'indices:admin/create',
+  'indices:admin/mapping/put',
+];
 
 /** Read actions of `log_reader`: search and the metadata Dashboards needs for index patterns. */
 export const LOG_READER_INDEX_ACTIONS: readonly string[] = ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'];
@@ -119,7 +124,12 @@ export function securityRoleMappings(props: Pick<SecurityConfigProps, 'operatorG
   const operators = props.operatorGroups;
   return {
     _meta: { type: 'rolesmapping', config_version: 2 },
-    all_access: { reserved: false, backend_roles: [...operators], users: [LOG_STORE_ADMIN_USER], description: 'platform operators and the break-glass admin' },
+    all_access: {
+      reserved: false,
+      backend_roles: [...operators],
+      users: [LOG_STORE_ADMIN_USER],
+      description: 'platform operators and the break-glass admin',
+    },
     kibana_server: { reserved: true, users: [DASHBOARDS_SERVER_USER], description: "OpenSearch Dashboards' server" },
     // kibana_user lets people use Dashboards itself (saved objects); what they see is decided by log_reader
     kibana_user: { reserved: false, backend_roles: [...new Set([...props.readerGroups, ...operators])], description: 'people who use Dashboards' },

@@ -45,7 +45,10 @@ export function policyFlow(policy: K8sObject): { name: string; direction: string
     peers: (ingress ? rule.from : rule.to).map((p: K8sObject) =>
       p.ipBlock
         ? p.ipBlock.cidr
-        : { namespace: p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'], pods: p.podSelector?.matchLabels ?? p.podSelector?.matchExpressions ?? 'all' },
+        : {
+            namespace: p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'],
+            pods: p.podSelector?.matchLabels ?? p.podSelector?.matchExpressions ?? 'all',
+          },
     ),
     ports: rule.ports.map((p: K8sObject) => `${p.port}/${p.protocol}`),
   };

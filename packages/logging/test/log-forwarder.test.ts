@@ -156,8 +156,20 @@ describe('LogForwarder', () => {
       'default-deny',
     ]);
     const pods = { 'app.kubernetes.io/name': 'fluent-bit' };
-    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-service-cluster'))).toEqual({ name: 'allow-fluent-bit-to-service-cluster', direction: 'egress', pods, peers: ['192.0.2.20/32'], ports: ['443/TCP'] });
-    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-api-server'))).toEqual({ name: 'allow-fluent-bit-to-api-server', direction: 'egress', pods, peers: ['10.0.0.1/32'], ports: ['6443/TCP'] });
+    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-service-cluster'))).toEqual({
+      name: 'allow-fluent-bit-to-service-cluster',
+      direction: 'egress',
+      pods,
+      peers: ['192.0.2.20/32'],
+      ports: ['443/TCP'],
+    });
+    expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-fluent-bit-to-api-server'))).toEqual({
+      name: 'allow-fluent-bit-to-api-server',
+      direction: 'egress',
+      pods,
+      peers: ['10.0.0.1/32'],
+      ports: ['6443/TCP'],
+    });
     expect(policyFlow(find(policies, 'NetworkPolicy', 'allow-metrics-from-prometheus'))).toEqual({
       name: 'allow-metrics-from-prometheus',
       direction: 'ingress',
@@ -170,7 +182,9 @@ describe('LogForwarder', () => {
   });
 
   it('needs the addresses of the service cluster and of the API server', () => {
-    expect(() => render('wc', { serviceClusterCidrs: [] })).toThrow(/network\.serviceClusterCidrs: is required: fluent-bit sends to the service cluster's ingress/);
+    expect(() => render('wc', { serviceClusterCidrs: [] })).toThrow(
+      /network\.serviceClusterCidrs: is required: fluent-bit sends to the service cluster's ingress/,
+    );
     expect(() => render('wc', { apiServer: undefined })).toThrow(/network\.apiServer: is required: fluent-bit must reach the Kubernetes API server/);
   });
 });

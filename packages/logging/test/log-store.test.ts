@@ -20,7 +20,13 @@ const withSnapshots: Partial<LogStoreProps> = { snapshots };
 
 function render(extra: Partial<LogStoreProps> = {}, network = {}) {
   const app = testApp();
-  const component = new LogStore(app, 'opensearch', { catalog, hosts: SC_HOSTS, issuer: SC_ISSUER, operatorGroups: ['platform-operators'], ...extra });
+  const component = new LogStore(app, 'opensearch', {
+    catalog,
+    hosts: SC_HOSTS,
+    issuer: SC_ISSUER,
+    operatorGroups: ['platform-operators'],
+    ...extra,
+  });
   connect(app, { network });
   const objects: K8sObject[] = component.toJson();
   const opensearch = find(objects, 'HelmRelease', 'opensearch');
@@ -50,7 +56,15 @@ describe('LogStore', () => {
     expect(out.opensearch.spec.chart.spec).toMatchObject({ chart: 'opensearch', version: '9.9.2' });
     expect(out.dashboards.spec.chart.spec).toMatchObject({ chart: 'opensearch-dashboards', version: '9.9.3' });
     // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'opensearch' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'opensearch') : o.metadata.namespace === 'opensearch'))).toBe(true);
+    expect(
+      out.objects.every((o) =>
+        o.kind === 'Namespace'
+          ? o.metadata.name === 'opensearch'
+          : o.kind === 'ClusterRoleBinding'
+            ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'opensearch')
+            : o.metadata.namespace === 'opensearch',
+      ),
+    ).toBe(true);
     expect(out.dashboards.spec.dependsOn).toEqual([{ name: 'opensearch', namespace: 'opensearch' }]);
     // its own namespace, restricted: unlike the forwarder, the log store needs no host access
     const namespaces = out.objects.filter((o) => o.kind === 'Namespace');
@@ -59,7 +73,12 @@ describe('LogStore', () => {
 
   it('runs the security plugin with TLS from the node certificate Secret, never the demo certificates', () => {
     const yml = out.opensearchYml;
-    expect(yml['plugins.security.ssl.http']).toMatchObject({ enabled: true, pemcert_filepath: 'certs/tls.crt', pemkey_filepath: 'certs/tls.key', pemtrustedcas_filepath: 'certs/ca.crt' });
+    expect(yml['plugins.security.ssl.http']).toMatchObject({
+      enabled: true,
+      pemcert_filepath: 'certs/tls.crt',
+      pemkey_filepath: 'certs/tls.key',
+      pemtrustedcas_filepath: 'certs/ca.crt',
+    });
     expect(yml['plugins.security.ssl.transport']).toMatchObject({ pemcert_filepath: 'certs/tls.crt', pemkey_filepath: 'certs/tls.key' });
     expect(yml['plugins.security.allow_unsafe_democertificates']).toBe(false);
     expect(out.os.securityConfig.enabled).toBe(true);
@@ -67,14 +86,21 @@ describe('LogStore', () => {
     expect(out.os.secretMounts).toEqual([{ name: 'node-tls', secretName: 'opensearch-node-tls', path: '/usr/share/opensearch/config/certs' }]);
     // Dashboards verifies OpenSearch with the CA and gets nothing else of that Secret
     expect(out.dashboardsYml['opensearch.ssl.verificationMode']).toBe('full');
-    expect(out.osd.secretMounts).toEqual([{ name: 'opensearch-ca', secretName: 'opensearch-node-tls', path: '/usr/share/opensearch-dashboards/certs/ca.crt', subPath: 'ca.crt' }]);
+    expect(out.osd.secretMounts).toEqual([
+      { name: 'opensearch-ca', secretName: 'opensearch-node-tls', path: '/usr/share/opensearch-dashboards/certs/ca.crt', subPath: 'ca.crt' },
+    ]);
   });
 
   it('gives log_writer append-only rights on exactly the three log index patterns, and no delete', () => {
     const writer = out.roles.log_writer;
     expect(writer.index_permissions).toHaveLength(1);
     expect(writer.index_permissions[0].index_patterns).toEqual(['app-*', 'audit-*', 'falco*']);
-    expect(writer.index_permissions[0].allowed_actions).toEqual(['indices:data/write/index', 'indices:data/write/bulk*', 'indices:admin/create', 'indices:admin/mapping/put']);
+    expect(writer.index_permissions[0].allowed_actions).toEqual([
+      'indices:data/write/index',
+      'indices:data/write/bulk*',
+      'indices:admin/create',
+      'indices:admin/mapping/put',
+    ]);
     expect(writer.cluster_permissions).toEqual(['indices:data/write/bulk']);
     const all = [...writer.cluster_permissions, ...writer.index_permissions[0].allowed_actions];
     for (const action of all) {
@@ -89,7 +115,9 @@ describe('LogStore', () => {
 
   it('gives log_reader read rights on the log indices to an identity-provider group, and operators all_access', () => {
     const reader = out.roles.log_reader;
-    expect(reader.index_permissions).toEqual([{ index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'] }]);
+    expect(reader.index_permissions).toEqual([
+      { index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'] },
+    ]);
     expect(out.mapping.log_reader.backend_roles).toEqual(['log-readers']);
     expect(out.mapping.all_access.backend_roles).toEqual(['platform-operators']);
     const custom = render({ logReaderGroups: ['auditors', 'sre'] });
@@ -111,7 +139,9 @@ describe('LogStore', () => {
       'opensearch_security.openid.client_secret': '${OIDC_CLIENT_SECRET}',
       'opensearch_security.openid.base_redirect_url': 'https://opensearch-dashboards.sc.example.com',
     });
-    expect(out.osd.extraEnvs).toEqual([{ name: 'OIDC_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: 'opensearch-dashboards-oidc', key: 'client-secret' } } }]);
+    expect(out.osd.extraEnvs).toEqual([
+      { name: 'OIDC_CLIENT_SECRET', valueFrom: { secretKeyRef: { name: 'opensearch-dashboards-oidc', key: 'client-secret' } } },
+    ]);
   });
 
   it('reads internal users from the sops Secret and never writes a user or hash into the output', () => {
@@ -152,7 +182,10 @@ describe('LogStore', () => {
   it('retention: follows non-default settings', () => {
     const hot = (retentionPolicy({ days: 7, size: '200gb' }).policy as K8sObject).states[0];
     expect(hot.transitions.map((t: K8sObject) => t.conditions)).toEqual([{ min_index_age: '7d' }, { min_size: '200gb' }]);
-    expect(JSON.parse(render({ retentionDays: 7, retentionSize: '200gb' }).policies['ism-ck8s-retention.json']!).policy.states[0].transitions[1].conditions).toEqual({ min_size: '200gb' });
+    expect(
+      JSON.parse(render({ retentionDays: 7, retentionSize: '200gb' }).policies['ism-ck8s-retention.json']!).policy.states[0].transitions[1]
+        .conditions,
+    ).toEqual({ min_size: '200gb' });
   });
 
   it('without snapshots: no SM policy, repository, keystore or object storage egress', () => {
@@ -170,11 +203,20 @@ describe('LogStore', () => {
     expect(sm.creation.schedule.cron.expression).toBe('0 1 * * *');
     expect(sm.deletion.condition).toEqual({ max_age: '30d', min_count: 1 });
     expect(sm.snapshot_config).toMatchObject({ repository: 'ck8s-logs', indices: 'app-*,audit-*,falco*', include_global_state: false });
-    expect(JSON.parse(snap.policies['snapshot-repository.json']!)).toEqual({ type: 's3', settings: { bucket: 'ck8s-logs-sc', base_path: 'opensearch/sc', client: 'default' } });
-    expect(snap.opensearchYml).toMatchObject({ 's3.client.default.endpoint': 's3.example.com', 's3.client.default.protocol': 'https', 's3.client.default.region': 'eu-north-1' });
+    expect(JSON.parse(snap.policies['snapshot-repository.json']!)).toEqual({
+      type: 's3',
+      settings: { bucket: 'ck8s-logs-sc', base_path: 'opensearch/sc', client: 'default' },
+    });
+    expect(snap.opensearchYml).toMatchObject({
+      's3.client.default.endpoint': 's3.example.com',
+      's3.client.default.protocol': 'https',
+      's3.client.default.region': 'eu-north-1',
+    });
     expect(snap.os.keystore).toEqual([{ secretName: 'opensearch-snapshot-credentials' }]);
     expect(LOG_STORE_SECRETS.snapshotCredentials.keys).toEqual(['s3.client.default.access_key', 's3.client.default.secret_key']);
-    expect(snap.policies['apply-policies.sh']).toMatch(/apply_versioned POST _plugins\/_sm\/policies\/ck8s-daily-snapshot sm-ck8s-daily-snapshot\.json/);
+    expect(snap.policies['apply-policies.sh']).toMatch(
+      /apply_versioned POST _plugins\/_sm\/policies\/ck8s-daily-snapshot sm-ck8s-daily-snapshot\.json/,
+    );
     expect(flows(find(snap.objects, 'NetworkPolicy', 'allow-opensearch-to-object-storage'))).toEqual({
       name: 'allow-opensearch-to-object-storage',
       direction: 'egress',
@@ -186,11 +228,15 @@ describe('LogStore', () => {
   });
 
   it('needs the addresses of the ingress where the identity provider is served', () => {
-    expect(() => render({}, { serviceClusterCidrs: [] })).toThrow(/network\.serviceClusterCidrs: is required: opensearch signs people in at the service cluster's identity provider/);
+    expect(() => render({}, { serviceClusterCidrs: [] })).toThrow(
+      /network\.serviceClusterCidrs: is required: opensearch signs people in at the service cluster's identity provider/,
+    );
   });
 
   it('refuses snapshots without the addresses of the object storage', () => {
-    expect(() => render(withSnapshots, { objectStorageCidrs: [] })).toThrow(/clusters\/test\/cluster\.yaml: network\.objectStorageCidrs: is required: opensearch stores data in https:\/\/s3\.example\.com/);
+    expect(() => render(withSnapshots, { objectStorageCidrs: [] })).toThrow(
+      /clusters\/test\/cluster\.yaml: network\.objectStorageCidrs: is required: opensearch stores data in https:\/\/s3\.example\.com/,
+    );
   });
 
   it('keeps the pods within the restricted profile: no sysctl or root init containers', () => {
@@ -203,16 +249,27 @@ describe('LogStore', () => {
     const initContainers = parse(patch.patch).spec.template.spec.initContainers;
     expect(initContainers.map((c: K8sObject) => c.name)).toEqual(['configfile']);
     expect(initContainers[0].securityContext).toEqual(out.os.securityContext);
-    expect(parse(render(withSnapshots).opensearch.spec.postRenderers[0].kustomize.patches[0].patch).spec.template.spec.initContainers.map((c: K8sObject) => c.name)).toEqual(['configfile', 'keystore']);
+    expect(
+      parse(render(withSnapshots).opensearch.spec.postRenderers[0].kustomize.patches[0].patch).spec.template.spec.initContainers.map(
+        (c: K8sObject) => c.name,
+      ),
+    ).toEqual(['configfile', 'keystore']);
     for (const values of [out.os, out.osd]) {
       expect(values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(values.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] } });
+      expect(values.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+      });
     }
   });
 
   it('lets exactly the described flows through', () => {
     // the namespace's default deny and DNS egress are HardenedNamespace's, tested in core
-    const policies = out.objects.filter((o) => o.kind === 'NetworkPolicy' && !['default-deny', 'allow-dns-egress'].includes(o.metadata.name)).map(flows);
+    const policies = out.objects
+      .filter((o) => o.kind === 'NetworkPolicy' && !['default-deny', 'allow-dns-egress'].includes(o.metadata.name))
+      .map(flows);
     const os = { 'app.kubernetes.io/name': 'opensearch' };
     const osd = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
     const ingress = { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
@@ -220,9 +277,27 @@ describe('LogStore', () => {
       { name: 'allow-opensearch-from-ingress-controller', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
       { name: 'allow-opensearch-dashboards-from-ingress-controller', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },
       { name: 'allow-dashboards-to-opensearch', direction: 'egress', pods: osd, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9200/TCP'] },
-      { name: 'allow-opensearch-from-dashboards', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: osd }], ports: ['9200/TCP'] },
-      { name: 'allow-opensearch-internal-egress', direction: 'egress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
-      { name: 'allow-opensearch-internal-ingress', direction: 'ingress', pods: os, peers: [{ namespace: 'opensearch', pods: os }], ports: ['9300/TCP'] },
+      {
+        name: 'allow-opensearch-from-dashboards',
+        direction: 'ingress',
+        pods: os,
+        peers: [{ namespace: 'opensearch', pods: osd }],
+        ports: ['9200/TCP'],
+      },
+      {
+        name: 'allow-opensearch-internal-egress',
+        direction: 'egress',
+        pods: os,
+        peers: [{ namespace: 'opensearch', pods: os }],
+        ports: ['9300/TCP'],
+      },
+      {
+        name: 'allow-opensearch-internal-ingress',
+        direction: 'ingress',
+        pods: os,
+        peers: [{ namespace: 'opensearch', pods: os }],
+        ports: ['9300/TCP'],
+      },
       { name: 'allow-opensearch-to-identity-provider', direction: 'egress', pods: os, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
       { name: 'allow-dashboards-to-identity-provider', direction: 'egress', pods: osd, peers: ['192.0.2.10/32'], ports: ['443/TCP'] },
     ]);
@@ -232,21 +307,36 @@ describe('LogStore', () => {
   });
 
   it('declares the endpoints it serves and its client at the identity provider, and creates no Ingress or Certificate itself', () => {
-    expect(out.component.endpoints.map((e) => [e.name, e.host, e.pods.namespace, e.service.name, e.service.port, e.backendProtocol ?? 'HTTP'])).toEqual([
+    expect(
+      out.component.endpoints.map((e) => [e.name, e.host, e.pods.namespace, e.service.name, e.service.port, e.backendProtocol ?? 'HTTP']),
+    ).toEqual([
       ['opensearch', 'opensearch.sc.example.com', 'opensearch', 'opensearch-cluster-master', 9200, 'HTTPS'],
       ['opensearch-dashboards', 'opensearch-dashboards.sc.example.com', 'opensearch', 'opensearch-dashboards', 5601, 'HTTP'],
     ]);
-    expect(out.component.oidcClients).toEqual([{ id: 'opensearch-dashboards', name: 'OpenSearch Dashboards', redirectURIs: ['https://opensearch-dashboards.sc.example.com/auth/openid/login'] }]);
+    expect(out.component.oidcClients).toEqual([
+      {
+        id: 'opensearch-dashboards',
+        name: 'OpenSearch Dashboards',
+        redirectURIs: ['https://opensearch-dashboards.sc.example.com/auth/openid/login'],
+      },
+    ]);
     expect(out.objects.filter((o) => ['Ingress', 'Certificate'].includes(o.kind))).toEqual([]);
     expect(out.os.ingress).toEqual({ enabled: false });
     expect(out.osd.ingress).toEqual({ enabled: false });
   });
 
-  it('accepts every cluster\'s forwarders as log writers in its internal users', () => {
+  it("accepts every cluster's forwarders as log writers in its internal users", () => {
     const [sink] = out.component.accountSinks;
     expect(sink).toMatchObject({ kind: 'log-writer', namespace: 'opensearch', secret: 'opensearch-internal-users', key: 'internal_users.yml' });
-    const text = sink!.add('_meta: { type: internalusers, config_version: 2 }\n', [{ user: 'fluent-bit-wc', password: 'pw' }], { bcrypt: (p) => `hash(${p})`, htpasswd: () => '', upsertHtpasswd: () => '' });
-    expect(parse(text)).toEqual({ _meta: { type: 'internalusers', config_version: 2 }, 'fluent-bit-wc': { hash: 'hash(pw)', backend_roles: ['log-writer'] } });
+    const text = sink!.add('_meta: { type: internalusers, config_version: 2 }\n', [{ user: 'fluent-bit-wc', password: 'pw' }], {
+      bcrypt: (p) => `hash(${p})`,
+      htpasswd: () => '',
+      upsertHtpasswd: () => '',
+    });
+    expect(parse(text)).toEqual({
+      _meta: { type: 'internalusers', config_version: 2 },
+      'fluent-bit-wc': { hash: 'hash(pw)', backend_roles: ['log-writer'] },
+    });
   });
 
   it('sits beside the forwarder in a service cluster without duplicate objects', () => {

@@ -52,15 +52,16 @@ export function alertmanagerSetup(receivers: readonly ReceiverConfig[]): Alertma
     if (!list.includes(RECEIVER_SECRET_KEYS[r.type])) list.push(RECEIVER_SECRET_KEYS[r.type]);
     keys.set(r.secret, list);
   }
-  const requiredSecrets = secrets.map(
-    (name): RequiredSecret => ({
-      namespace: MONITORING_NAMESPACE,
-      name,
-      keys: keys.get(name)!,
-      purpose: `credentials of the Alertmanager receiver(s) ${receivers.filter((r) => r.secret === name).map((r) => `${r.name} (${r.type})`).join(', ')}`,
-      generate: (context) => Object.fromEntries(keys.get(name)!.map((key) => [key, context.outside(`alert-receiver/${key}`)])),
-    }),
-  );
+  const requiredSecrets = secrets.map((name): RequiredSecret => ({
+    namespace: MONITORING_NAMESPACE,
+    name,
+    keys: keys.get(name)!,
+    purpose: `credentials of the Alertmanager receiver(s) ${receivers
+      .filter((r) => r.secret === name)
+      .map((r) => `${r.name} (${r.type})`)
+      .join(', ')}`,
+    generate: (context) => Object.fromEntries(keys.get(name)!.map((key) => [key, context.outside(`alert-receiver/${key}`)])),
+  }));
 
   // inhibition as in the chart's defaults, but never across clusters
   const inhibitRules = [
@@ -96,7 +97,15 @@ function receiverConfig(r: ReceiverConfig): Record<string, unknown> {
         name: r.name,
         email_configs: [
           // the SMTP user defaults to the sender address, which most relays expect
-          { to: r.to, from: r.from, smarthost: r.smarthost, auth_username: r.username ?? r.from, auth_password_file: credential, require_tls: true, send_resolved: true },
+          {
+            to: r.to,
+            from: r.from,
+            smarthost: r.smarthost,
+            auth_username: r.username ?? r.from,
+            auth_password_file: credential,
+            require_tls: true,
+            send_resolved: true,
+          },
         ],
       };
     case 'pagerduty':

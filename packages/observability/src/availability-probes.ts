@@ -45,7 +45,8 @@ export class AvailabilityProbes extends Component {
       objectName('endpoint', e.name);
       if (names.has(e.name)) throw new Error(`availability: endpoint "${e.name}" is listed twice`);
       names.add(e.name);
-      if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(e.url)) throw new Error(`availability: endpoint "${e.name}" has url "${e.url}", which is not an https URL`);
+      if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(e.url))
+        throw new Error(`availability: endpoint "${e.name}" has url "${e.url}", which is not an https URL`);
     }
 
     new HelmChart<BlackboxExporterValues>(this, 'chart', {
@@ -70,19 +71,33 @@ export class AvailabilityProbes extends Component {
       },
     });
 
-    const prober = { url: `${MONITORING_SERVICES.blackboxExporter.name}.${namespace}.svc:${MONITORING_SERVICES.blackboxExporter.port}`, scheme: 'http', path: '/probe' };
+    const prober = {
+      url: `${MONITORING_SERVICES.blackboxExporter.name}.${namespace}.svc:${MONITORING_SERVICES.blackboxExporter.port}`,
+      scheme: 'http',
+      path: '/probe',
+    };
     for (const e of props.endpoints) {
       new ApiObject(this, `probe-${e.name}`, {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'Probe',
         metadata: { name: objectName('endpoint', e.name), namespace },
-        spec: { jobName: AVAILABILITY_JOB, interval, module: PROBE_MODULE, prober, targets: { staticConfig: { static: [e.url], labels: { [ENDPOINT_LABEL]: e.name } } } },
+        spec: {
+          jobName: AVAILABILITY_JOB,
+          interval,
+          module: PROBE_MODULE,
+          prober,
+          targets: { staticConfig: { static: [e.url], labels: { [ENDPOINT_LABEL]: e.name } } },
+        },
       });
     }
 
     this.rule = new PrometheusRule(this, 'rule', { name: 'availability', namespace, groups: availabilityRuleGroups(props.objective ?? 99.95) });
 
-    this.addFlow({ from: MONITORING_PODS.prometheus, to: MONITORING_PODS.blackboxExporter, ports: [{ port: MONITORING_SERVICES.blackboxExporter.port }] });
+    this.addFlow({
+      from: MONITORING_PODS.prometheus,
+      to: MONITORING_PODS.blackboxExporter,
+      ports: [{ port: MONITORING_SERVICES.blackboxExporter.port }],
+    });
     // endpoints are probed as users reach them: through the ingress controller (inside the cluster its
     // address leads to the controller pods) or any address outside, on 443 only
     this.addFlow({ from: MONITORING_PODS.blackboxExporter, to: { peer: 'platform-endpoints' }, name: 'allow-blackbox-exporter-to-endpoints' });

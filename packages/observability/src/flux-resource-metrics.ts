@@ -50,5 +50,9 @@ export function fluxResourceStateConfig(): Record<string, unknown> {
 /** What kube-state-metrics may read for {@link fluxResourceStateConfig}: list and watch, nothing else. */
 export function fluxResourceStateRules(): { apiGroups: string[]; resources: string[]; verbs: string[] }[] {
   const groups = [...new Set(FLUX_KINDS.map((k) => k.apiVersion.split('/')[0]!))];
-  return groups.map((group) => ({ apiGroups: [group], resources: FLUX_KINDS.filter((k) => k.apiVersion.startsWith(`${group}/`)).map((k) => k.resource), verbs: ['list', 'watch'] }));
+  return groups.map((group) => ({
+    apiGroups: [group],
+    resources: FLUX_KINDS.filter((k) => k.apiVersion.startsWith(`${group}/`)).map((k) => k.resource),
+    verbs: ['list', 'watch'],
+  }));
 }

@@ -38,14 +38,25 @@ export function platformDashboard(): DashboardSpec {
   return {
     uid: 'ck8s-platform-golden-signals',
     title: 'Platform / Golden signals',
-    description: 'Latency, traffic, errors and saturation of the ingress controller, the API server, Prometheus, log shipping and the nodes, per cluster.',
+    description:
+      'Latency, traffic, errors and saturation of the ingress controller, the API server, Prometheus, log shipping and the nodes, per cluster.',
     tags: ['ck8s', 'platform', 'golden-signals'],
     rows: [
       {
         title: 'Ingress controller (ingress-nginx)',
         panels: [
-          { title: 'Latency (p99)', description: 'Time to answer a request, 99th percentile.', unit: 's', queries: [{ expr: p99('nginx_ingress_controller_request_duration_seconds_bucket', C, 'cluster'), legend: '{{cluster}}' }] },
-          { title: 'Traffic', description: 'Requests per second.', unit: 'reqps', queries: [{ expr: `sum by (cluster) (rate(nginx_ingress_controller_requests{${C}}[${RATE}]))`, legend: '{{cluster}}' }] },
+          {
+            title: 'Latency (p99)',
+            description: 'Time to answer a request, 99th percentile.',
+            unit: 's',
+            queries: [{ expr: p99('nginx_ingress_controller_request_duration_seconds_bucket', C, 'cluster'), legend: '{{cluster}}' }],
+          },
+          {
+            title: 'Traffic',
+            description: 'Requests per second.',
+            unit: 'reqps',
+            queries: [{ expr: `sum by (cluster) (rate(nginx_ingress_controller_requests{${C}}[${RATE}]))`, legend: '{{cluster}}' }],
+          },
           {
             title: 'Errors (5xx)',
             description: 'Share of requests answered with a 5xx status.',
@@ -63,15 +74,40 @@ export function platformDashboard(): DashboardSpec {
       {
         title: 'Kubernetes API server',
         panels: [
-          { title: 'Latency (p99)', description: 'Time to answer a request (without WATCH and CONNECT), 99th percentile, per verb.', unit: 's', queries: [{ expr: p99('apiserver_request_duration_seconds_bucket', `${C}, verb!~"WATCH|CONNECT"`, 'cluster, verb'), legend: '{{cluster}} {{verb}}' }] },
-          { title: 'Traffic', description: 'Requests per second, per verb.', unit: 'reqps', queries: [{ expr: `sum by (cluster, verb) (rate(apiserver_request_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{verb}}' }] },
+          {
+            title: 'Latency (p99)',
+            description: 'Time to answer a request (without WATCH and CONNECT), 99th percentile, per verb.',
+            unit: 's',
+            queries: [
+              {
+                expr: p99('apiserver_request_duration_seconds_bucket', `${C}, verb!~"WATCH|CONNECT"`, 'cluster, verb'),
+                legend: '{{cluster}} {{verb}}',
+              },
+            ],
+          },
+          {
+            title: 'Traffic',
+            description: 'Requests per second, per verb.',
+            unit: 'reqps',
+            queries: [{ expr: `sum by (cluster, verb) (rate(apiserver_request_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{verb}}' }],
+          },
           {
             title: 'Errors (5xx)',
             description: 'Share of requests answered with a 5xx status.',
             unit: 'percentunit',
-            queries: [{ expr: `sum by (cluster) (rate(apiserver_request_total{${C}, code=~"5.."}[${RATE}])) / sum by (cluster) (rate(apiserver_request_total{${C}}[${RATE}]))`, legend: '{{cluster}}' }],
+            queries: [
+              {
+                expr: `sum by (cluster) (rate(apiserver_request_total{${C}, code=~"5.."}[${RATE}])) / sum by (cluster) (rate(apiserver_request_total{${C}}[${RATE}]))`,
+                legend: '{{cluster}}',
+              },
+            ],
           },
-          { title: 'Saturation (requests in flight)', description: 'Requests being served, mutating and read-only; compare with --max-requests-inflight.', unit: 'short', queries: [{ expr: `sum by (cluster, request_kind) (apiserver_current_inflight_requests{${C}})`, legend: '{{cluster}} {{request_kind}}' }] },
+          {
+            title: 'Saturation (requests in flight)',
+            description: 'Requests being served, mutating and read-only; compare with --max-requests-inflight.',
+            unit: 'short',
+            queries: [{ expr: `sum by (cluster, request_kind) (apiserver_current_inflight_requests{${C}})`, legend: '{{cluster}} {{request_kind}}' }],
+          },
         ],
       },
       {
@@ -82,7 +118,10 @@ export function platformDashboard(): DashboardSpec {
             description: 'Query time (service cluster) and time to send a remote-write batch (workload clusters), 99th percentile.',
             unit: 's',
             queries: [
-              { expr: p99('prometheus_http_request_duration_seconds_bucket', `${C}, handler=~"/api/v1/query|/api/v1/query_range"`, 'cluster'), legend: '{{cluster}} query' },
+              {
+                expr: p99('prometheus_http_request_duration_seconds_bucket', `${C}, handler=~"/api/v1/query|/api/v1/query_range"`, 'cluster'),
+                legend: '{{cluster}} query',
+              },
               { expr: p99('prometheus_remote_storage_sent_batch_duration_seconds_bucket', C, 'cluster'), legend: '{{cluster}} remote write' },
             ],
           },
@@ -100,7 +139,10 @@ export function platformDashboard(): DashboardSpec {
             description: 'Failed remote-write samples and rule evaluations per second, and targets that cannot be scraped.',
             unit: 'short',
             queries: [
-              { expr: `sum by (cluster) (rate(prometheus_remote_storage_samples_failed_total{${C}}[${RATE}]))`, legend: '{{cluster}} remote write failed' },
+              {
+                expr: `sum by (cluster) (rate(prometheus_remote_storage_samples_failed_total{${C}}[${RATE}]))`,
+                legend: '{{cluster}} remote write failed',
+              },
               { expr: `sum by (cluster) (rate(prometheus_rule_evaluation_failures_total{${C}}[${RATE}]))`, legend: '{{cluster}} rule failures' },
               { expr: `count by (cluster) (up{${C}} == 0)`, legend: '{{cluster}} targets down' },
             ],
@@ -142,8 +184,14 @@ export function platformDashboard(): DashboardSpec {
             unit: 'short',
             queries: [
               { expr: `sum by (cluster, name) (rate(fluentbit_output_errors_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{name}} errors' },
-              { expr: `sum by (cluster, name) (rate(fluentbit_output_retries_failed_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{name}} retries failed' },
-              { expr: `sum by (cluster, name) (rate(fluentbit_output_dropped_records_total{${C}}[${RATE}]))`, legend: '{{cluster}} {{name}} dropped' },
+              {
+                expr: `sum by (cluster, name) (rate(fluentbit_output_retries_failed_total{${C}}[${RATE}]))`,
+                legend: '{{cluster}} {{name}} retries failed',
+              },
+              {
+                expr: `sum by (cluster, name) (rate(fluentbit_output_dropped_records_total{${C}}[${RATE}]))`,
+                legend: '{{cluster}} {{name}} dropped',
+              },
             ],
           },
           // the forwarder and the log store, each in its own namespace
@@ -153,8 +201,28 @@ export function platformDashboard(): DashboardSpec {
       {
         title: 'Nodes',
         panels: [
-          { title: 'CPU', description: 'Busy share of the CPUs per node.', unit: 'percentunit', queries: [{ expr: `1 - avg by (cluster, instance) (rate(node_cpu_seconds_total{${C}, mode="idle"}[${RATE}]))`, legend: '{{cluster}} {{instance}}' }] },
-          { title: 'Memory', description: 'Used share of memory per node.', unit: 'percentunit', queries: [{ expr: `1 - sum by (cluster, instance) (node_memory_MemAvailable_bytes{${C}}) / sum by (cluster, instance) (node_memory_MemTotal_bytes{${C}})`, legend: '{{cluster}} {{instance}}' }] },
+          {
+            title: 'CPU',
+            description: 'Busy share of the CPUs per node.',
+            unit: 'percentunit',
+            queries: [
+              {
+                expr: `1 - avg by (cluster, instance) (rate(node_cpu_seconds_total{${C}, mode="idle"}[${RATE}]))`,
+                legend: '{{cluster}} {{instance}}',
+              },
+            ],
+          },
+          {
+            title: 'Memory',
+            description: 'Used share of memory per node.',
+            unit: 'percentunit',
+            queries: [
+              {
+                expr: `1 - sum by (cluster, instance) (node_memory_MemAvailable_bytes{${C}}) / sum by (cluster, instance) (node_memory_MemTotal_bytes{${C}})`,
+                legend: '{{cluster}} {{instance}}',
+              },
+            ],
+          },
           {
             title: 'Disk I/O',
             description: 'Bytes read and written per second per node.',
@@ -169,8 +237,14 @@ export function platformDashboard(): DashboardSpec {
             description: 'Bytes received and sent per second per node (physical interfaces).',
             unit: 'Bps',
             queries: [
-              { expr: `sum by (cluster, instance) (rate(node_network_receive_bytes_total{${C}, device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|cni.*"}[${RATE}]))`, legend: '{{cluster}} {{instance}} received' },
-              { expr: `sum by (cluster, instance) (rate(node_network_transmit_bytes_total{${C}, device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|cni.*"}[${RATE}]))`, legend: '{{cluster}} {{instance}} sent' },
+              {
+                expr: `sum by (cluster, instance) (rate(node_network_receive_bytes_total{${C}, device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|cni.*"}[${RATE}]))`,
+                legend: '{{cluster}} {{instance}} received',
+              },
+              {
+                expr: `sum by (cluster, instance) (rate(node_network_transmit_bytes_total{${C}, device!~"lo|veth.*|cali.*|cilium.*|lxc.*|flannel.*|cni.*"}[${RATE}]))`,
+                legend: '{{cluster}} {{instance}} sent',
+              },
             ],
           },
         ],
@@ -199,15 +273,38 @@ export function tenantDashboard(): DashboardSpec {
   return {
     uid: 'ck8s-tenant-golden-signals',
     title: 'Tenants / Golden signals',
-    description: "Latency, traffic and errors of the tenants' Ingresses and the saturation of their namespaces against their quotas, per cluster and namespace.",
+    description:
+      "Latency, traffic and errors of the tenants' Ingresses and the saturation of their namespaces against their quotas, per cluster and namespace.",
     tags: ['ck8s', 'tenants', 'golden-signals'],
-    variables: [{ name: 'namespace', label: 'Namespace', query: `label_values(kube_resourcequota{${C}, resourcequota="${TENANT_QUOTA}"}, namespace)` }],
+    variables: [
+      { name: 'namespace', label: 'Namespace', query: `label_values(kube_resourcequota{${C}, resourcequota="${TENANT_QUOTA}"}, namespace)` },
+    ],
     rows: [
       {
         title: 'Requests through the ingress controller',
         panels: [
-          { title: 'Latency (p99)', description: 'Time to answer a request, 99th percentile, per namespace.', unit: 's', queries: [{ expr: p99('nginx_ingress_controller_request_duration_seconds_bucket', TI, 'cluster, exported_namespace'), legend: '{{cluster}} {{exported_namespace}}' }] },
-          { title: 'Traffic', description: 'Requests per second, per namespace.', unit: 'reqps', queries: [{ expr: `sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{${TI}}[${RATE}]))`, legend: '{{cluster}} {{exported_namespace}}' }] },
+          {
+            title: 'Latency (p99)',
+            description: 'Time to answer a request, 99th percentile, per namespace.',
+            unit: 's',
+            queries: [
+              {
+                expr: p99('nginx_ingress_controller_request_duration_seconds_bucket', TI, 'cluster, exported_namespace'),
+                legend: '{{cluster}} {{exported_namespace}}',
+              },
+            ],
+          },
+          {
+            title: 'Traffic',
+            description: 'Requests per second, per namespace.',
+            unit: 'reqps',
+            queries: [
+              {
+                expr: `sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{${TI}}[${RATE}]))`,
+                legend: '{{cluster}} {{exported_namespace}}',
+              },
+            ],
+          },
           {
             title: 'Errors (5xx)',
             description: 'Share of requests answered with a 5xx status, per namespace.',
@@ -223,7 +320,12 @@ export function tenantDashboard(): DashboardSpec {
             title: 'Errors (restarts)',
             description: 'Container restarts per hour, per namespace.',
             unit: 'short',
-            queries: [{ expr: `sum by (cluster, namespace) (increase(kube_pod_container_status_restarts_total{${T}}[1h]))`, legend: '{{cluster}} {{namespace}}' }],
+            queries: [
+              {
+                expr: `sum by (cluster, namespace) (increase(kube_pod_container_status_restarts_total{${T}}[1h]))`,
+                legend: '{{cluster}} {{namespace}}',
+              },
+            ],
           },
         ],
       },
@@ -231,24 +333,70 @@ export function tenantDashboard(): DashboardSpec {
         title: 'Saturation against the quota',
         panels: [
           // tenant quotas cap CPU requests, not limits (see Tenant in @ck8s/core)
-          quotaShare('CPU of quota', 'CPU used as a share of the quota (requests.cpu).', `sum by (cluster, namespace) (rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`, 'requests.cpu'),
-          quotaShare('Memory of quota', 'Working set memory as a share of the quota (limits.memory).', `sum by (cluster, namespace) (container_memory_working_set_bytes{${containers}})`, 'limits.memory'),
-          quotaShare('Pods of quota', 'Pods as a share of the quota.', `sum by (cluster, namespace) (kube_resourcequota{${T}, resourcequota="${TENANT_QUOTA}", resource="pods", type="used"})`, 'pods'),
-          quotaShare('Storage of quota', 'Requested persistent storage as a share of the quota.', `sum by (cluster, namespace) (kube_resourcequota{${T}, resourcequota="${TENANT_QUOTA}", resource="requests.storage", type="used"})`, 'requests.storage'),
+          quotaShare(
+            'CPU of quota',
+            'CPU used as a share of the quota (requests.cpu).',
+            `sum by (cluster, namespace) (rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`,
+            'requests.cpu',
+          ),
+          quotaShare(
+            'Memory of quota',
+            'Working set memory as a share of the quota (limits.memory).',
+            `sum by (cluster, namespace) (container_memory_working_set_bytes{${containers}})`,
+            'limits.memory',
+          ),
+          quotaShare(
+            'Pods of quota',
+            'Pods as a share of the quota.',
+            `sum by (cluster, namespace) (kube_resourcequota{${T}, resourcequota="${TENANT_QUOTA}", resource="pods", type="used"})`,
+            'pods',
+          ),
+          quotaShare(
+            'Storage of quota',
+            'Requested persistent storage as a share of the quota.',
+            `sum by (cluster, namespace) (kube_resourcequota{${T}, resourcequota="${TENANT_QUOTA}", resource="requests.storage", type="used"})`,
+            'requests.storage',
+          ),
         ],
       },
       {
         title: 'Pods',
         panels: [
-          { title: 'CPU per pod', description: 'CPU cores used per pod.', unit: 'short', queries: [{ expr: `sum by (cluster, namespace, pod) (rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`, legend: '{{cluster}} {{namespace}}/{{pod}}' }] },
-          { title: 'Memory per pod', description: 'Working set memory per pod.', unit: 'bytes', queries: [{ expr: `sum by (cluster, namespace, pod) (container_memory_working_set_bytes{${containers}})`, legend: '{{cluster}} {{namespace}}/{{pod}}' }] },
+          {
+            title: 'CPU per pod',
+            description: 'CPU cores used per pod.',
+            unit: 'short',
+            queries: [
+              {
+                expr: `sum by (cluster, namespace, pod) (rate(container_cpu_usage_seconds_total{${containers}}[${RATE}]))`,
+                legend: '{{cluster}} {{namespace}}/{{pod}}',
+              },
+            ],
+          },
+          {
+            title: 'Memory per pod',
+            description: 'Working set memory per pod.',
+            unit: 'bytes',
+            queries: [
+              {
+                expr: `sum by (cluster, namespace, pod) (container_memory_working_set_bytes{${containers}})`,
+                legend: '{{cluster}} {{namespace}}/{{pod}}',
+              },
+            ],
+          },
           {
             title: 'Network I/O per pod',
             description: 'Bytes received and sent per second per pod.',
             unit: 'Bps',
             queries: [
-              { expr: `sum by (cluster, namespace, pod) (rate(container_network_receive_bytes_total{${T}}[${RATE}]))`, legend: '{{cluster}} {{namespace}}/{{pod}} received' },
-              { expr: `sum by (cluster, namespace, pod) (rate(container_network_transmit_bytes_total{${T}}[${RATE}]))`, legend: '{{cluster}} {{namespace}}/{{pod}} sent' },
+              {
+                expr: `sum by (cluster, namespace, pod) (rate(container_network_receive_bytes_total{${T}}[${RATE}]))`,
+                legend: '{{cluster}} {{namespace}}/{{pod}} received',
+              },
+              {
+                expr: `sum by (cluster, namespace, pod) (rate(container_network_transmit_bytes_total{${T}}[${RATE}]))`,
+                legend: '{{cluster}} {{namespace}}/{{pod}} sent',
+              },
             ],
           },
           {
@@ -256,8 +404,14 @@ export function tenantDashboard(): DashboardSpec {
             description: 'Bytes read and written per second per pod.',
             unit: 'Bps',
             queries: [
-              { expr: `sum by (cluster, namespace, pod) (rate(container_fs_reads_bytes_total{${containers}}[${RATE}]))`, legend: '{{cluster}} {{namespace}}/{{pod}} read' },
-              { expr: `sum by (cluster, namespace, pod) (rate(container_fs_writes_bytes_total{${containers}}[${RATE}]))`, legend: '{{cluster}} {{namespace}}/{{pod}} written' },
+              {
+                expr: `sum by (cluster, namespace, pod) (rate(container_fs_reads_bytes_total{${containers}}[${RATE}]))`,
+                legend: '{{cluster}} {{namespace}}/{{pod}} read',
+              },
+              {
+                expr: `sum by (cluster, namespace, pod) (rate(container_fs_writes_bytes_total{${containers}}[${RATE}]))`,
+                legend: '{{cluster}} {{namespace}}/{{pod}} written',
+              },
             ],
           },
         ],

@@ -74,7 +74,13 @@ export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
     },
     sidecar: {
       // the chart's own dashboards get a cluster variable too: this Grafana sees every cluster
-      dashboards: { enabled: true, label: DASHBOARD_LABEL.key, labelValue: DASHBOARD_LABEL.value, searchNamespace: 'ALL', multicluster: { global: { enabled: true } } },
+      dashboards: {
+        enabled: true,
+        label: DASHBOARD_LABEL.key,
+        labelValue: DASHBOARD_LABEL.value,
+        searchNamespace: 'ALL',
+        multicluster: { global: { enabled: true } },
+      },
       securityContext: restrictedContainerSecurityContext(),
     },
     securityContext: restrictedPodSecurityContext({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 }),

@@ -43,7 +43,13 @@ export interface ResourcesValues {
 export interface KubeStateMetricsValues {
   readonly securityContext: PodSecurityContextValues & { readonly enabled: boolean };
   readonly containerSecurityContext: ContainerSecurityContextValues;
-  readonly rbac: { readonly extraRules: readonly { readonly apiGroups: readonly string[]; readonly resources: readonly string[]; readonly verbs: readonly string[] }[] };
+  readonly rbac: {
+    readonly extraRules: readonly {
+      readonly apiGroups: readonly string[];
+      readonly resources: readonly string[];
+      readonly verbs: readonly string[];
+    }[];
+  };
   readonly customResourceState: { readonly enabled: boolean; readonly config: Record<string, unknown> };
 }
 
@@ -87,7 +93,9 @@ export interface PrometheusSpecValues {
   readonly retention?: string;
   readonly retentionSize?: string;
   readonly storageSpec?: {
-    readonly volumeClaimTemplate: { readonly spec: { readonly accessModes: readonly string[]; readonly resources: { readonly requests: { readonly storage: string } } } };
+    readonly volumeClaimTemplate: {
+      readonly spec: { readonly accessModes: readonly string[]; readonly resources: { readonly requests: { readonly storage: string } } };
+    };
   };
   readonly remoteWrite?: readonly RemoteWriteValues[];
   readonly externalLabels: Record<string, string>;

@@ -1,9 +1,22 @@
-import { type ChartCatalog, Component, HelmChart, type Pods, type RequiredSecret, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  HelmChart,
+  type Pods,
+  type RequiredSecret,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { alertmanagerSetup, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
-import type { ContainerSecurityContextValues, KubePrometheusStackValues, PodSecurityContextValues, PrometheusSpecValues } from './kube-prometheus-stack-values.js';
+import type {
+  ContainerSecurityContextValues,
+  KubePrometheusStackValues,
+  PodSecurityContextValues,
+  PrometheusSpecValues,
+} from './kube-prometheus-stack-values.js';
 import { METRICS_RELEASE, MONITORING_NAMESPACE, MONITORING_PODS, MONITORING_SERVICES, NODE_EXPORTER_NAMESPACE } from './monitoring-names.js';
 import { prometheusRetention, prometheusRetentionSize, prometheusVolumeSize } from './retention.js';
 
@@ -136,7 +149,9 @@ export class MetricsStack extends Component {
             retention: prometheusRetention(props.retentionTime ?? '30d'),
             retentionSize: prometheusRetentionSize(retentionSize),
             storageSpec: {
-              volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: prometheusVolumeSize(retentionSize) } } } },
+              volumeClaimTemplate: {
+                spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: prometheusVolumeSize(retentionSize) } } },
+              },
             },
             // rules in any namespace: the platform's alerts live in the platform layer
             ruleSelectorNilUsesHelmValues: false,
@@ -163,7 +178,10 @@ export class MetricsStack extends Component {
         name: REMOTE_WRITE_SECRET.name,
         keys: [REMOTE_WRITE_SECRET.usernameKey, REMOTE_WRITE_SECRET.passwordKey],
         purpose: `the Prometheus agent's basic-auth account at the service cluster's remote-write endpoint (${props.remoteWriteUrl})`,
-        generate: (context) => ({ [REMOTE_WRITE_SECRET.usernameKey]: user, [REMOTE_WRITE_SECRET.passwordKey]: context.account('metrics-writer', user) }),
+        generate: (context) => ({
+          [REMOTE_WRITE_SECRET.usernameKey]: user,
+          [REMOTE_WRITE_SECRET.passwordKey]: context.account('metrics-writer', user),
+        }),
       });
       values = {
         ...common,
@@ -193,7 +211,10 @@ export class MetricsStack extends Component {
     for (const secret of secrets) this.requireSecret(secret);
 
     const release = METRICS_RELEASE;
-    const clusterWide = ['admission', 'kube-state-metrics', 'operator', 'prometheus'].flatMap((n) => [`ClusterRole/${release}-${n}`, `ClusterRoleBinding/${release}-${n}`]);
+    const clusterWide = ['admission', 'kube-state-metrics', 'operator', 'prometheus'].flatMap((n) => [
+      `ClusterRole/${release}-${n}`,
+      `ClusterRoleBinding/${release}-${n}`,
+    ]);
     new HelmChart<KubePrometheusStackValues>(this, 'chart', {
       catalog: props.catalog,
       chart: METRICS_RELEASE,
@@ -218,10 +239,23 @@ export class MetricsStack extends Component {
           ...[`Job/${release}-admission-create`, `Job/${release}-admission-patch`].map((workload) => ({
             workload,
             rule: 'resource-requirements',
-            reason: 'short-lived certificate hook Jobs the chart runs without requests; until prometheusOperator.admissionWebhooks.patch.resources is set here',
+            reason:
+              'short-lived certificate hook Jobs the chart runs without requests; until prometheusOperator.admissionWebhooks.patch.resources is set here',
           })),
-          { workload: `Deployment/${release}-kube-state-metrics`, rule: 'resource-requirements', reason: 'kube-state-metrics has no requests by default; until kube-state-metrics.resources is set here' },
-          ...(server ? [{ workload: `Deployment/${release}-grafana`, rule: 'resource-requirements', reason: "Grafana's dashboard and datasource sidecars have no requests by default; until grafana.sidecar.resources is set here" }] : []),
+          {
+            workload: `Deployment/${release}-kube-state-metrics`,
+            rule: 'resource-requirements',
+            reason: 'kube-state-metrics has no requests by default; until kube-state-metrics.resources is set here',
+          },
+          ...(server
+            ? [
+                {
+                  workload: `Deployment/${release}-grafana`,
+                  rule: 'resource-requirements',
+                  reason: "Grafana's dashboard and datasource sidecars have no requests by default; until grafana.sidecar.resources is set here",
+                },
+              ]
+            : []),
         ],
       },
     });
@@ -269,7 +303,13 @@ export class MetricsStack extends Component {
         // no client until a cluster is onboarded (a comment rather than an empty value, which sops would leave unencrypted)
         generate: () => ({ [clients.key]: NO_CLIENTS_YET }),
       });
-      this.acceptAccounts({ kind: clients.kind, namespace: MONITORING_NAMESPACE, secret: clients.name, key: clients.key, add: (text, accounts, context) => accounts.reduce((t, a) => context.upsertHtpasswd(t, a.user, a.password), text) });
+      this.acceptAccounts({
+        kind: clients.kind,
+        namespace: MONITORING_NAMESPACE,
+        secret: clients.name,
+        key: clients.key,
+        add: (text, accounts, context) => accounts.reduce((t, a) => context.upsertHtpasswd(t, a.user, a.password), text),
+      });
     };
     // Grafana's pods listen on 3000 behind the Service's port 80
     endpoint('grafana', MONITORING_PODS.grafana, 3000);
@@ -283,7 +323,11 @@ export class MetricsStack extends Component {
     this.addFlow({ from: MONITORING_PODS.grafana, to: { peer: 'identity-provider' } });
     this.addFlow({
       from: MONITORING_PODS.alertmanager,
-      to: { peer: 'internet', reason: 'Slack, PagerDuty, webhooks and mail relays have no stable addresses: narrowed by port only (HTTPS, each e-mail receiver\'s SMTP port)' },
+      to: {
+        peer: 'internet',
+        reason:
+          "Slack, PagerDuty, webhooks and mail relays have no stable addresses: narrowed by port only (HTTPS, each e-mail receiver's SMTP port)",
+      },
       ports: receiverPorts(props.receivers).map((port) => ({ port })),
       name: 'allow-alertmanager-to-receivers',
     });

@@ -50,7 +50,14 @@ export const CERTIFICATE_EXPIRY_DAYS = 14;
 /** Where the cluster is named in every description, from the `cluster` label every series carries. */
 const IN_CLUSTER = 'in cluster {{ $labels.cluster }}';
 
-function alert(name: string, severity: AlertingRule['labels']['severity'], expr: string, forDuration: string | undefined, summary: string, description: string): AlertingRule {
+function alert(
+  name: string,
+  severity: AlertingRule['labels']['severity'],
+  expr: string,
+  forDuration: string | undefined,
+  summary: string,
+  description: string,
+): AlertingRule {
   return { alert: name, expr, ...(forDuration ? { for: forDuration } : {}), labels: { severity }, annotations: { summary, description } };
 }
 

@@ -24,7 +24,10 @@ export class PlatformAlerts extends Component {
 
   constructor(scope: Construct, id: string, props: PlatformAlertsProps = {}) {
     super(scope, id, { layer: 'platform' });
-    this.rule = new PrometheusRule(this, 'rule', { name: 'platform-alerts', namespace: MONITORING_NAMESPACE, groups: platformAlertGroups({ workloadClusters: props.workloadClusters ?? [], namespaces: props.namespaces ?? [] }) });
+    this.rule = new PrometheusRule(this, 'rule', {
+      name: 'platform-alerts',
+      namespace: MONITORING_NAMESPACE,
+      groups: platformAlertGroups({ workloadClusters: props.workloadClusters ?? [], namespaces: props.namespaces ?? [] }),
+    });
   }
 }
-

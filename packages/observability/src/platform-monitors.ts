@@ -27,7 +27,9 @@ export class PlatformMonitors extends Component {
           namespaceSelector: { matchNames: [pods.namespace] },
           selector: {
             ...(pods.labels ? { matchLabels: { ...pods.labels } } : {}),
-            ...(pods.expressions ? { matchExpressions: pods.expressions.map((e) => ({ ...e, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+            ...(pods.expressions
+              ? { matchExpressions: pods.expressions.map((e) => ({ ...e, ...(e.values ? { values: [...e.values] } : {}) })) }
+              : {}),
           },
           // by number: the charts name their metrics ports differently
           podMetricsEndpoints: [{ targetPort: target.port, path: target.path ?? '/metrics' }],

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { AvailabilityProbes, type AvailabilityProbesProps, availabilityRuleGroups, BURN_RATE_ALERTS, burnRateThreshold, errorBudget, MetricsStack, type ProbedEndpoint } from '../src/index.js';
+import {
+  AvailabilityProbes,
+  type AvailabilityProbesProps,
+  availabilityRuleGroups,
+  BURN_RATE_ALERTS,
+  burnRateThreshold,
+  errorBudget,
+  MetricsStack,
+  type ProbedEndpoint,
+} from '../src/index.js';
 import { catalog, serverProps } from './fixtures.js';
 
 const endpoints: ProbedEndpoint[] = [
@@ -15,7 +24,10 @@ const endpoints: ProbedEndpoint[] = [
  * plays the scraper, with their NetworkPolicies derived as the profile derives them (a stand-in
  * plays the ingress controller).
  */
-function synth(list: readonly ProbedEndpoint[] = endpoints, extra: Partial<AvailabilityProbesProps> = {}): { component: AvailabilityProbes; objects: K8sObject[] } {
+function synth(
+  list: readonly ProbedEndpoint[] = endpoints,
+  extra: Partial<AvailabilityProbesProps> = {},
+): { component: AvailabilityProbes; objects: K8sObject[] } {
   const app = testApp();
   new MetricsStack(app, 'kube-prometheus-stack', serverProps());
   const component = new AvailabilityProbes(app, 'availability', { catalog, endpoints: list, ...extra });
@@ -30,10 +42,18 @@ describe('AvailabilityProbes', () => {
 
   it('deploys the pinned blackbox exporter with a restricted security context', () => {
     expect(component.outputFile).toBe('platform/availability.yaml');
-    expect(find(objects, 'OCIRepository', 'prometheus-blackbox-exporter').spec).toMatchObject({ url: 'oci://ghcr.io/prometheus-community/charts/prometheus-blackbox-exporter', ref: { tag: '9.6.0' } });
+    expect(find(objects, 'OCIRepository', 'prometheus-blackbox-exporter').spec).toMatchObject({
+      url: 'oci://ghcr.io/prometheus-community/charts/prometheus-blackbox-exporter',
+      ref: { tag: '9.6.0' },
+    });
     const values = find(objects, 'HelmRelease', 'prometheus-blackbox-exporter').spec.values;
     expect(values.podSecurityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(values.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(values.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(values.config.modules.http_2xx).toMatchObject({ prober: 'http', http: { fail_if_not_ssl: true } });
   });
 
@@ -54,9 +74,14 @@ describe('AvailabilityProbes', () => {
   });
 
   it('records availability and the remaining error budget over 30 days per endpoint', () => {
-    expect(rule('endpoint:probe_success:ratio_avg30d').expr).toBe('avg by (cluster, endpoint) (avg_over_time(probe_success{job="availability"}[30d]))');
+    expect(rule('endpoint:probe_success:ratio_avg30d').expr).toBe(
+      'avg by (cluster, endpoint) (avg_over_time(probe_success{job="availability"}[30d]))',
+    );
     expect(rule('endpoint:error_budget:remaining_ratio').expr).toBe('1 - (1 - endpoint:probe_success:ratio_avg30d) / 0.0005');
-    for (const w of ['5m', '30m', '1h', '6h']) expect(rule(`endpoint:probe_errors:ratio_rate${w}`).expr).toBe(`1 - avg by (cluster, endpoint) (avg_over_time(probe_success{job="availability"}[${w}]))`);
+    for (const w of ['5m', '30m', '1h', '6h'])
+      expect(rule(`endpoint:probe_errors:ratio_rate${w}`).expr).toBe(
+        `1 - avg by (cluster, endpoint) (avg_over_time(probe_success{job="availability"}[${w}]))`,
+      );
   });
 
   it('derives the burn-rate thresholds from the objective: 99.95 gives a budget of 0.0005, 14.4 x 0.0005 and 6 x 0.0005', () => {
@@ -80,8 +105,12 @@ describe('AvailabilityProbes', () => {
   });
 
   it('follows the objective it is given', () => {
-    const strictRules = find(synth(endpoints, { objective: 99.9 }).objects, 'PrometheusRule', 'availability').spec.groups.flatMap((g: K8sObject) => g.rules);
-    expect(strictRules.find((r: K8sObject) => r.alert === 'EndpointErrorBudgetBurnFast').expr).toBe('endpoint:probe_errors:ratio_rate1h > 0.0144 and endpoint:probe_errors:ratio_rate5m > 0.0144');
+    const strictRules = find(synth(endpoints, { objective: 99.9 }).objects, 'PrometheusRule', 'availability').spec.groups.flatMap(
+      (g: K8sObject) => g.rules,
+    );
+    expect(strictRules.find((r: K8sObject) => r.alert === 'EndpointErrorBudgetBurnFast').expr).toBe(
+      'endpoint:probe_errors:ratio_rate1h > 0.0144 and endpoint:probe_errors:ratio_rate5m > 0.0144',
+    );
     expect(strictRules.find((r: K8sObject) => r.record === 'endpoint:error_budget:remaining_ratio').expr).toContain('/ 0.001');
     expect(errorBudget(99.99)).toBe(0.0001);
     expect(burnRateThreshold(99, 6)).toBe(0.06);
@@ -91,7 +120,11 @@ describe('AvailabilityProbes', () => {
 
   it('gives every alert a severity, a summary and a description that names the cluster', () => {
     const alerts = rules.filter((r: K8sObject) => r.alert);
-    expect(alerts.map((a: K8sObject) => a.alert)).toEqual(['EndpointErrorBudgetBurnFast', 'EndpointErrorBudgetBurnSlow', 'EndpointErrorBudgetExhausted']);
+    expect(alerts.map((a: K8sObject) => a.alert)).toEqual([
+      'EndpointErrorBudgetBurnFast',
+      'EndpointErrorBudgetBurnSlow',
+      'EndpointErrorBudgetExhausted',
+    ]);
     for (const a of alerts) {
       expect(a.labels.severity).toMatch(/^(critical|warning)$/);
       expect(a.annotations.summary).toMatch(/\S/);
@@ -108,7 +141,9 @@ describe('AvailabilityProbes', () => {
   });
 
   it('refuses endpoints it cannot probe or name', () => {
-    expect(() => synth([{ name: 'grafana', url: 'http://grafana.sc.example.com' }])).toThrow('availability: endpoint "grafana" has url "http://grafana.sc.example.com", which is not an https URL');
+    expect(() => synth([{ name: 'grafana', url: 'http://grafana.sc.example.com' }])).toThrow(
+      'availability: endpoint "grafana" has url "http://grafana.sc.example.com", which is not an https URL',
+    );
     expect(() => synth([{ name: 'Grafana', url: 'https://grafana.sc.example.com' }])).toThrow('"endpoint-Grafana" is not a DNS-1123 label');
     expect(() => synth([endpoints[0]!, endpoints[0]!])).toThrow('availability: endpoint "grafana" is listed twice');
   });

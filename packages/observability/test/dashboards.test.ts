@@ -18,7 +18,10 @@ describe('GoldenSignalDashboards', () => {
   const panels = all.flatMap((d) => d.panels.filter((p: K8sObject) => p.type !== 'row'));
 
   it('is one ConfigMap per dashboard in the monitoring namespace, labelled for the Grafana sidecar', () => {
-    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['ConfigMap/monitoring/dashboard-platform-golden-signals', 'ConfigMap/monitoring/dashboard-tenant-golden-signals']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'ConfigMap/monitoring/dashboard-platform-golden-signals',
+      'ConfigMap/monitoring/dashboard-tenant-golden-signals',
+    ]);
     for (const o of objects) {
       expect(o.metadata.labels!.grafana_dashboard).toBe('1');
       expect(Object.keys(o.data)).toEqual([`${JSON.parse(Object.values(o.data as Record<string, string>)[0]!).uid}.json`]);
@@ -52,8 +55,15 @@ describe('GoldenSignalDashboards', () => {
 
   it('shows latency, traffic, errors and saturation of the platform components and the nodes', () => {
     const d = platformDashboard();
-    expect(d.rows.map((r) => r.title)).toEqual(['Ingress controller (ingress-nginx)', 'Kubernetes API server', 'Prometheus', 'Log shipping (Fluent Bit to OpenSearch)', 'Nodes']);
-    for (const row of d.rows.slice(0, 4)) expect(row.panels.map((p) => p.title.split(' ')[0])).toEqual(['Latency', 'Traffic', 'Errors', 'Saturation']);
+    expect(d.rows.map((r) => r.title)).toEqual([
+      'Ingress controller (ingress-nginx)',
+      'Kubernetes API server',
+      'Prometheus',
+      'Log shipping (Fluent Bit to OpenSearch)',
+      'Nodes',
+    ]);
+    for (const row of d.rows.slice(0, 4))
+      expect(row.panels.map((p) => p.title.split(' ')[0])).toEqual(['Latency', 'Traffic', 'Errors', 'Saturation']);
     const exprs = d.rows.flatMap((r) => r.panels.flatMap((p) => p.queries.map((q) => q.expr))).join('\n');
     for (const metric of [
       'nginx_ingress_controller_request_duration_seconds_bucket',
@@ -76,10 +86,20 @@ describe('GoldenSignalDashboards', () => {
 
   it('shows latency, traffic, errors and saturation of the tenants per namespace', () => {
     const d = tenantDashboard();
-    expect(d.variables).toEqual([{ name: 'namespace', label: 'Namespace', query: 'label_values(kube_resourcequota{cluster=~"$cluster", resourcequota="tenant-quota"}, namespace)' }]);
+    expect(d.variables).toEqual([
+      {
+        name: 'namespace',
+        label: 'Namespace',
+        query: 'label_values(kube_resourcequota{cluster=~"$cluster", resourcequota="tenant-quota"}, namespace)',
+      },
+    ]);
     const panelsByTitle = Object.fromEntries(d.rows.flatMap((r) => r.panels).map((p) => [p.title, p.queries.map((q) => q.expr).join('\n')]));
-    expect(panelsByTitle['Latency (p99)']).toContain('sum by (cluster, exported_namespace, le) (rate(nginx_ingress_controller_request_duration_seconds_bucket');
-    expect(panelsByTitle['Traffic']).toBe('sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{cluster=~"$cluster", exported_namespace=~"$namespace"}[$__rate_interval]))');
+    expect(panelsByTitle['Latency (p99)']).toContain(
+      'sum by (cluster, exported_namespace, le) (rate(nginx_ingress_controller_request_duration_seconds_bucket',
+    );
+    expect(panelsByTitle['Traffic']).toBe(
+      'sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{cluster=~"$cluster", exported_namespace=~"$namespace"}[$__rate_interval]))',
+    );
     expect(panelsByTitle['Errors (5xx)']).toContain('status=~"5.."');
     expect(panelsByTitle['CPU of quota']).toContain('container_cpu_usage_seconds_total');
     expect(panelsByTitle['CPU of quota']).toContain('resource="requests.cpu", type="hard"');

@@ -4,13 +4,26 @@ import type { MetricsAgentProps, MetricsServerProps, ReceiverConfig } from '../s
 /** The two charts this package deploys, pinned as in charts/catalog.yaml. */
 export const catalog = new ChartCatalog([
   { name: 'kube-prometheus-stack', repository: 'oci://ghcr.io/prometheus-community/charts', chart: 'kube-prometheus-stack', version: '72.6.2' },
-  { name: 'prometheus-blackbox-exporter', repository: 'oci://ghcr.io/prometheus-community/charts', chart: 'prometheus-blackbox-exporter', version: '9.6.0' },
+  {
+    name: 'prometheus-blackbox-exporter',
+    repository: 'oci://ghcr.io/prometheus-community/charts',
+    chart: 'prometheus-blackbox-exporter',
+    version: '9.6.0',
+  },
 ]);
 
 /** One receiver of each type; the first gets every alert. */
 export const receivers: readonly ReceiverConfig[] = [
   { name: 'ops-slack', type: 'slack', secret: 'alert-slack', channel: '#platform-alerts' },
-  { name: 'ops-mail', type: 'email', secret: 'alert-mail', to: 'oncall@example.com', from: 'alertmanager@example.com', smarthost: 'smtp.example.com:587', username: 'alerts' },
+  {
+    name: 'ops-mail',
+    type: 'email',
+    secret: 'alert-mail',
+    to: 'oncall@example.com',
+    from: 'alertmanager@example.com',
+    smarthost: 'smtp.example.com:587',
+    username: 'alerts',
+  },
   { name: 'ops-pager', type: 'pagerduty', secret: 'alert-pagerduty' },
   { name: 'ops-hook', type: 'webhook', secret: 'alert-webhook' },
 ];
@@ -39,13 +52,28 @@ export const agentProps: MetricsAgentProps = { mode: 'agent', catalog, clusterNa
 export const scrapeTargets: readonly MetricsEndpoint[] = [
   {
     name: 'cert-manager',
-    pods: { name: 'cert-manager', namespace: 'cert-manager', labels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' } },
+    pods: {
+      name: 'cert-manager',
+      namespace: 'cert-manager',
+      labels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' },
+    },
     port: 9402,
   },
-  { name: 'fluent-bit', pods: { name: 'fluent-bit', namespace: 'logging', labels: { 'app.kubernetes.io/name': 'fluent-bit' } }, port: 2020, path: '/api/v2/metrics/prometheus' },
+  {
+    name: 'fluent-bit',
+    pods: { name: 'fluent-bit', namespace: 'logging', labels: { 'app.kubernetes.io/name': 'fluent-bit' } },
+    port: 2020,
+    path: '/api/v2/metrics/prometheus',
+  },
   {
     name: 'flux',
-    pods: { name: 'flux', namespace: 'flux-system', expressions: [{ key: 'app', operator: 'In', values: ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] }] },
+    pods: {
+      name: 'flux',
+      namespace: 'flux-system',
+      expressions: [
+        { key: 'app', operator: 'In', values: ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] },
+      ],
+    },
     port: 8080,
   },
 ];

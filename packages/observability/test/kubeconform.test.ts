@@ -18,7 +18,10 @@ describe('kubeconform -strict on the generated objects', () => {
     const app = testApp();
     const stack = new MetricsStack(app, 'kube-prometheus-stack', serverProps());
     const alerts = new PlatformAlerts(app, 'platform-alerts', { workloadClusters: ['wc'], namespaces: stack.namespaces });
-    const probes = new AvailabilityProbes(app, 'availability', { catalog, endpoints: stack.endpoints.map((e) => ({ name: e.name, url: `https://${e.host}/` })) });
+    const probes = new AvailabilityProbes(app, 'availability', {
+      catalog,
+      endpoints: stack.endpoints.map((e) => ({ name: e.name, url: `https://${e.host}/` })),
+    });
     const dashboards = new GoldenSignalDashboards(app, 'dashboards');
     const monitors = new PlatformMonitors(app, 'platform-monitors', { targets: scrapeTargets });
     connect(app, { roles: ['ingress-controller'], network: { isServiceCluster: true } });
@@ -28,7 +31,15 @@ describe('kubeconform -strict on the generated objects', () => {
     const total = Object.values(files).reduce((n, objects) => n + objects.length, 0);
     expect(result.summary).toEqual({ valid: total, invalid: 0, errors: 0, skipped: 0 });
     const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
-    for (const kind of ['monitoring.coreos.com/v1/PrometheusRule', 'monitoring.coreos.com/v1/Probe', 'monitoring.coreos.com/v1/PodMonitor', 'v1/ConfigMap', 'helm.toolkit.fluxcd.io/v2/HelmRelease', 'networking.k8s.io/v1/NetworkPolicy', 'v1/Namespace']) {
+    for (const kind of [
+      'monitoring.coreos.com/v1/PrometheusRule',
+      'monitoring.coreos.com/v1/Probe',
+      'monitoring.coreos.com/v1/PodMonitor',
+      'v1/ConfigMap',
+      'helm.toolkit.fluxcd.io/v2/HelmRelease',
+      'networking.k8s.io/v1/NetworkPolicy',
+      'v1/Namespace',
+    ]) {
       expect(kinds).toContain(kind);
     }
     expect(result.resources.filter((r) => r.kind === 'Probe')).toHaveLength(3);
@@ -48,9 +59,12 @@ describe('kubeconform -strict on the generated objects', () => {
   });
 
   it('really checks the monitoring schemas: an unknown field and a bad interval are rejected', async () => {
-    const probe = (new AvailabilityProbes(testApp(), 'availability', { catalog, endpoints: [{ name: 'grafana', url: 'https://grafana.sc.example.com' }] }).toJson()).find(
-      (o) => o.kind === 'Probe',
-    );
+    const probe = new AvailabilityProbes(testApp(), 'availability', {
+      catalog,
+      endpoints: [{ name: 'grafana', url: 'https://grafana.sc.example.com' }],
+    })
+      .toJson()
+      .find((o) => o.kind === 'Probe');
     const result = await kubeconform.run({
       broken: [
         { ...probe, spec: { ...probe.spec, interval: 'every minute' } },

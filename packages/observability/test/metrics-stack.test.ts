@@ -36,7 +36,13 @@ class Exporter extends Component {
 }
 
 /** The workload cluster's tenants: team-a declares metrics ports, team-b none. */
-const tenants = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a', metricsPorts: [9090, 8081] }, { name: 'team-b' }] }).tenants;
+const tenants = clusterConfig({
+  name: 'wc',
+  profile: 'workload',
+  domain: 'wc.example.com',
+  serviceCluster: 'sc',
+  tenants: [{ name: 'team-a', metricsPorts: [9090, 8081] }, { name: 'team-b' }],
+}).tenants;
 
 /**
  * The stack with its NetworkPolicies derived as a profile derives them, beside another component's
@@ -59,7 +65,10 @@ describe('MetricsStack in a service cluster', () => {
   const spec = values.prometheus.prometheusSpec;
 
   it('deploys the pinned kube-prometheus-stack from its OCI repository', () => {
-    expect(find(objects, 'OCIRepository', 'kube-prometheus-stack').spec).toMatchObject({ url: 'oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack', ref: { tag: '72.6.2' } });
+    expect(find(objects, 'OCIRepository', 'kube-prometheus-stack').spec).toMatchObject({
+      url: 'oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack',
+      ref: { tag: '72.6.2' },
+    });
     expect(stack.outputFile).toBe('controllers/kube-prometheus-stack.yaml');
   });
 
@@ -84,11 +93,13 @@ describe('MetricsStack in a service cluster', () => {
     expect(() => prometheusRetentionSize('50GiB')).toThrow('"50GiB"');
   });
 
-  it('receives the workload clusters\' remote writes and labels every series with the cluster', () => {
+  it("receives the workload clusters' remote writes and labels every series with the cluster", () => {
     expect(spec.enableRemoteWriteReceiver).toBe(true);
     expect(spec.remoteWrite).toBeUndefined();
     expect(spec.externalLabels).toEqual({ cluster: 'sc' });
-    expect(spec.scrapeClasses).toEqual([{ name: 'cluster', default: true, relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'sc' }] }]);
+    expect(spec.scrapeClasses).toEqual([
+      { name: 'cluster', default: true, relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'sc' }] },
+    ]);
     expect(values.defaultRules).toEqual({ create: true, additionalAggregationLabels: ['cluster'] });
   });
 
@@ -108,7 +119,10 @@ describe('MetricsStack in a service cluster', () => {
     // only the always-firing heartbeat is dropped
     expect(am.config.route.routes).toEqual([{ receiver: 'null', matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }]);
     const byName = Object.fromEntries(am.config.receivers.map((r: K8sObject) => [r.name, r]));
-    expect(byName['ops-slack'].slack_configs[0]).toMatchObject({ api_url_file: `${ALERTMANAGER_SECRETS_DIR}/alert-slack/url`, channel: '#platform-alerts' });
+    expect(byName['ops-slack'].slack_configs[0]).toMatchObject({
+      api_url_file: `${ALERTMANAGER_SECRETS_DIR}/alert-slack/url`,
+      channel: '#platform-alerts',
+    });
     expect(byName['ops-mail'].email_configs[0]).toMatchObject({
       auth_password_file: '/etc/alertmanager/secrets/alert-mail/password',
       auth_username: 'alerts',
@@ -122,10 +136,14 @@ describe('MetricsStack in a service cluster', () => {
   });
 
   it('never puts a credential into the values', () => {
-    expect(keysOf(values.alertmanager.config).filter((k) => ['api_url', 'auth_password', 'auth_secret', 'routing_key', 'service_key', 'url'].includes(k))).toEqual([]);
+    expect(
+      keysOf(values.alertmanager.config).filter((k) => ['api_url', 'auth_password', 'auth_secret', 'routing_key', 'service_key', 'url'].includes(k)),
+    ).toEqual([]);
     expect(keysOf(values.grafana).filter((k) => ['client_secret', 'adminPassword', 'password'].includes(k))).toEqual([]);
     expect(values.grafana.admin).toEqual({ existingSecret: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' });
-    expect(values.grafana.envValueFrom).toEqual({ GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: 'grafana-oidc', key: 'client-secret' } } });
+    expect(values.grafana.envValueFrom).toEqual({
+      GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: 'grafana-oidc', key: 'client-secret' } },
+    });
   });
 
   it('declares every Secret it reads with the keys it needs', () => {
@@ -148,12 +166,29 @@ describe('MetricsStack in a service cluster', () => {
       ['metrics-writer', 'monitoring/prometheus-basic-auth', 'auth'],
       ['alert-sender', 'monitoring/alertmanager-basic-auth', 'auth'],
     ]);
-    const context = { upsertHtpasswd: (text: string, user: string, password: string) => `${text}${user}:${password}\n` } as Pick<CredentialContext, 'bcrypt' | 'htpasswd' | 'upsertHtpasswd'>;
-    expect(stack.accountSinks[0]!.add(NO_CLIENTS_YET, [{ user: 'prometheus-wc', password: 'p1' }, { user: 'prometheus-wc2', password: 'p2' }], context)).toBe(`${NO_CLIENTS_YET}prometheus-wc:p1\nprometheus-wc2:p2\n`);
+    const context = { upsertHtpasswd: (text: string, user: string, password: string) => `${text}${user}:${password}\n` } as Pick<
+      CredentialContext,
+      'bcrypt' | 'htpasswd' | 'upsertHtpasswd'
+    >;
+    expect(
+      stack.accountSinks[0]!.add(
+        NO_CLIENTS_YET,
+        [
+          { user: 'prometheus-wc', password: 'p1' },
+          { user: 'prometheus-wc2', password: 'p2' },
+        ],
+        context,
+      ),
+    ).toBe(`${NO_CLIENTS_YET}prometheus-wc:p1\nprometheus-wc2:p2\n`);
   });
 
   it('declares a Secret shared by two receivers once, with both keys', () => {
-    const shared = serverProps({ receivers: [{ name: 'chat', type: 'slack', secret: 'alerting' }, { name: 'pager', type: 'pagerduty', secret: 'alerting' }] });
+    const shared = serverProps({
+      receivers: [
+        { name: 'chat', type: 'slack', secret: 'alerting' },
+        { name: 'pager', type: 'pagerduty', secret: 'alerting' },
+      ],
+    });
     const { stack: s, values: v } = synth(shared);
     expect(s.requiredSecrets.filter((r) => r.name === 'alerting').map((r) => r.keys)).toEqual([['url', 'routing-key']]);
     expect(v.alertmanager.alertmanagerSpec.secrets).toEqual(['alerting']);
@@ -161,7 +196,9 @@ describe('MetricsStack in a service cluster', () => {
 
   it('needs a receiver: Alertmanager sends every alert to the first one', () => {
     // the rest of the receivers' checks (unique names, not "null", complete e-mail fields) happen when cluster.yaml is loaded
-    expect(() => synth(serverProps({ receivers: [] }))).toThrow('alertmanager: at least one receiver is needed; Alertmanager sends every alert to the first one');
+    expect(() => synth(serverProps({ receivers: [] }))).toThrow(
+      'alertmanager: at least one receiver is needed; Alertmanager sends every alert to the first one',
+    );
   });
 
   it('logs people into Grafana through the identity provider: operators as Admin, everyone else as Viewer', () => {
@@ -181,14 +218,33 @@ describe('MetricsStack in a service cluster', () => {
   });
 
   it('loads dashboards from labelled ConfigMaps in every namespace', () => {
-    expect(values.grafana.sidecar.dashboards).toEqual({ enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL', multicluster: { global: { enabled: true } } });
+    expect(values.grafana.sidecar.dashboards).toEqual({
+      enabled: true,
+      label: 'grafana_dashboard',
+      labelValue: '1',
+      searchNamespace: 'ALL',
+      multicluster: { global: { enabled: true } },
+    });
   });
 
   it('declares the endpoints it serves, without creating Ingresses, and Grafana as a client of the identity provider', () => {
     const pods = (name: string) => ({ name, namespace: 'monitoring', labels: { 'app.kubernetes.io/name': name } });
     expect(stack.endpoints).toEqual([
-      { name: 'grafana', host: 'grafana.sc.example.com', pods: pods('grafana'), service: { name: 'kube-prometheus-stack-grafana', port: 80 }, targetPort: 3000 },
-      { name: 'prometheus', host: 'prometheus.sc.example.com', pods: pods('prometheus'), service: { name: 'kube-prometheus-stack-prometheus', port: 9090 }, targetPort: 9090, basicAuthSecret: 'prometheus-basic-auth' },
+      {
+        name: 'grafana',
+        host: 'grafana.sc.example.com',
+        pods: pods('grafana'),
+        service: { name: 'kube-prometheus-stack-grafana', port: 80 },
+        targetPort: 3000,
+      },
+      {
+        name: 'prometheus',
+        host: 'prometheus.sc.example.com',
+        pods: pods('prometheus'),
+        service: { name: 'kube-prometheus-stack-prometheus', port: 9090 },
+        targetPort: 9090,
+        basicAuthSecret: 'prometheus-basic-auth',
+      },
       {
         name: 'alertmanager',
         host: 'alertmanager.sc.example.com',
@@ -241,7 +297,9 @@ describe('MetricsStack in a service cluster', () => {
     new MetricsStack(app, 'kube-prometheus-stack', serverProps());
     const exporter = new Exporter(app);
     connect(app, { roles: ['ingress-controller'] });
-    expect(flows(exporter.toJson(), { namespaces: true })).toContain('exporter allow-metrics-from-prometheus: name=exporter <- monitoring[name=prometheus] :9402');
+    expect(flows(exporter.toJson(), { namespaces: true })).toContain(
+      'exporter allow-metrics-from-prometheus: name=exporter <- monitoring[name=prometheus] :9402',
+    );
   });
 });
 
@@ -266,10 +324,15 @@ describe('MetricsStack in a workload cluster', () => {
         basicAuth: { username: { name: 'prometheus-remote-write', key: 'username' }, password: { name: 'prometheus-remote-write', key: 'password' } },
       },
     ]);
-    expect(stack.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'monitoring', name: 'prometheus-remote-write', keys: ['username', 'password'] })]);
+    expect(stack.requiredSecrets).toEqual([
+      expect.objectContaining({ namespace: 'monitoring', name: 'prometheus-remote-write', keys: ['username', 'password'] }),
+    ]);
     // onboarding fills it with the cluster's metrics-writer account, the user the service cluster's htpasswd lists
     const account = (kind: string, user: string): string => `password of ${kind} ${user}`;
-    expect(stack.requiredSecrets[0]!.generate!({ account } as CredentialContext)).toEqual({ username: 'prometheus-wc', password: 'password of metrics-writer prometheus-wc' });
+    expect(stack.requiredSecrets[0]!.generate!({ account } as CredentialContext)).toEqual({
+      username: 'prometheus-wc',
+      password: 'password of metrics-writer prometheus-wc',
+    });
     expect(spec.externalLabels).toEqual({ cluster: 'wc' });
   });
 
@@ -286,7 +349,9 @@ describe('MetricsStack in a workload cluster', () => {
     expect(() => synth(agentProps, { serviceClusterCidrs: [] })).toThrow(
       /^clusters\/test\/cluster\.yaml: network\.serviceClusterCidrs: is required: kube-prometheus-stack sends to the service cluster's ingress \(its addresses\)/,
     );
-    expect(() => synth(agentProps, { apiServer: undefined })).toThrow(/clusters\/test\/cluster\.yaml: network\.apiServer: is required: kube-prometheus-stack must reach the Kubernetes API server/);
+    expect(() => synth(agentProps, { apiServer: undefined })).toThrow(
+      /clusters\/test\/cluster\.yaml: network\.apiServer: is required: kube-prometheus-stack must reach the Kubernetes API server/,
+    );
   });
 
   it('lets exactly the described flows through', () => {
@@ -328,7 +393,11 @@ describe('MetricsStack in both profiles', () => {
       expect(values.kubeStateMetrics).toEqual({ enabled: true });
       // node-exporter's default collectors (cpu, meminfo, diskstats, netdev, filesystem) stay on
       expect(JSON.stringify(values['prometheus-node-exporter'])).not.toContain('--no-collector');
-      expect(COLLECTED_METRICS).toMatchObject({ podCpu: 'container_cpu_usage_seconds_total', nodeDiskRead: 'node_disk_read_bytes_total', podNetworkReceive: 'container_network_receive_bytes_total' });
+      expect(COLLECTED_METRICS).toMatchObject({
+        podCpu: 'container_cpu_usage_seconds_total',
+        nodeDiskRead: 'node_disk_read_bytes_total',
+        podNetworkReceive: 'container_network_receive_bytes_total',
+      });
     });
 
     it(`${profile}: derives Flux readiness from kube-state-metrics`, () => {
@@ -341,9 +410,18 @@ describe('MetricsStack in both profiles', () => {
     });
 
     it(`${profile}: runs node-exporter in its own namespace, the documented privileged exception`, () => {
-      expect(values['prometheus-node-exporter']).toMatchObject({ namespaceOverride: 'node-exporter', hostNetwork: true, hostPID: true, hostRootFsMount: { enabled: true } });
+      expect(values['prometheus-node-exporter']).toMatchObject({
+        namespaceOverride: 'node-exporter',
+        hostNetwork: true,
+        hostPID: true,
+        hostRootFsMount: { enabled: true },
+      });
       const ns = find(objects, 'Namespace', 'node-exporter');
-      expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'v1.33', 'pod-security.kubernetes.io/warn': 'restricted' });
+      expect(ns.metadata.labels).toMatchObject({
+        'pod-security.kubernetes.io/enforce': 'privileged',
+        'pod-security.kubernetes.io/enforce-version': 'v1.33',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      });
       expect(ns.metadata.annotations![POD_SECURITY_EXCEPTION_ANNOTATION]).toBe(NODE_EXPORTER_POD_SECURITY_EXCEPTION);
       const monitoring = find(objects, 'Namespace', 'monitoring');
       expect(monitoring.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');

@@ -1,18 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../../test-support/connect.js';
 import { find, type K8sObject } from '../../../test-support/manifests.js';
-import { type AlertingRule, FLUX_RESOURCE_INFO, isAlertingRule, PLATFORM_ALERT_METRICS, PlatformAlerts, type PlatformAlertsProps } from '../src/index.js';
+import {
+  type AlertingRule,
+  FLUX_RESOURCE_INFO,
+  isAlertingRule,
+  PLATFORM_ALERT_METRICS,
+  PlatformAlerts,
+  type PlatformAlertsProps,
+} from '../src/index.js';
 
 /** Metric names in a PromQL expression: identifiers left after label matchers, ranges and groupings, that are not function calls. */
 function metricNames(expr: string): string[] {
-  const stripped = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\b(by|without)\s*\([^)]*\)/g, '');
+  const stripped = expr
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\b(by|without)\s*\([^)]*\)/g, '');
   return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((m) => m[1]!).filter((n) => !['and', 'or', 'unless'].includes(n));
 }
 
 /** The namespaces of a service cluster's components, as its profile collects them. */
-const namespaces = ['cert-manager', 'dex', 'falco', 'harbor', 'ingress-nginx', 'logging', 'monitoring', 'node-exporter', 'opensearch', 'trivy-system', 'velero'];
+const namespaces = [
+  'cert-manager',
+  'dex',
+  'falco',
+  'harbor',
+  'ingress-nginx',
+  'logging',
+  'monitoring',
+  'node-exporter',
+  'opensearch',
+  'trivy-system',
+  'velero',
+];
 
-function synth(props: PlatformAlertsProps = { workloadClusters: ['wc'], namespaces }): { component: PlatformAlerts; objects: K8sObject[]; alerts: AlertingRule[] } {
+function synth(props: PlatformAlertsProps = { workloadClusters: ['wc'], namespaces }): {
+  component: PlatformAlerts;
+  objects: K8sObject[];
+  alerts: AlertingRule[];
+} {
   const component = new PlatformAlerts(testApp(), 'platform-alerts', props);
   const objects: K8sObject[] = component.toJson();
   const spec = find(objects, 'PrometheusRule', 'platform-alerts').spec;
@@ -40,7 +66,11 @@ describe('PlatformAlerts', () => {
   it('keeps the cluster label through every aggregation', () => {
     for (const a of alerts) {
       expect(a.expr, a.alert).not.toMatch(/\bwithout\s*\(/);
-      for (const by of a.expr.matchAll(/\bby\s*\(([^)]*)\)/g)) expect(by[1]!.split(',').map((l) => l.trim()), a.alert).toContain('cluster');
+      for (const by of a.expr.matchAll(/\bby\s*\(([^)]*)\)/g))
+        expect(
+          by[1]!.split(',').map((l) => l.trim()),
+          a.alert,
+        ).toContain('cluster');
     }
   });
 
@@ -63,9 +93,13 @@ describe('PlatformAlerts', () => {
       'up{namespace=~"cert-manager|dex|falco|flux-system|harbor|ingress-nginx|kube-system|logging|monitoring|node-exporter|opensearch|trivy-system|velero"} == 0 or up{job="apiserver"} == 0',
     );
     expect(byName('FluxResourceNotReady').expr).toContain(`${FLUX_RESOURCE_INFO}{ready="False", suspended!="true"}`);
-    expect(byName('CertificateExpiresSoon').expr).toBe('min by (cluster, exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds) - time() < 14 * 24 * 3600');
+    expect(byName('CertificateExpiresSoon').expr).toBe(
+      'min by (cluster, exported_namespace, name) (certmanager_certificate_expiration_timestamp_seconds) - time() < 14 * 24 * 3600',
+    );
     expect(byName('BackupFailed').expr).toBe('sum by (cluster, schedule) (increase(velero_backup_failure_total[1h])) > 0');
-    expect(byName('BackupMissing').expr).toBe('time() - max by (cluster, schedule) (velero_backup_last_successful_timestamp{schedule!=""}) > 26 * 3600');
+    expect(byName('BackupMissing').expr).toBe(
+      'time() - max by (cluster, schedule) (velero_backup_last_successful_timestamp{schedule!=""}) > 26 * 3600',
+    );
     // Falco numbers priorities 0 (emergency) to 7 (debug): warning and above is 0-4
     expect(byName('FalcoCriticalEvent').expr).toContain('falcosecurity_falco_rules_matches_total{priority=~"[0-2]"}');
     expect(byName('FalcoWarningEvent').expr).toContain('falcosecurity_falco_rules_matches_total{priority=~"[34]"}');
@@ -91,10 +125,14 @@ describe('PlatformAlerts', () => {
 
   it("watches Kubernetes' and Flux's targets even without components, and each namespace once", () => {
     const alone = synth({}).alerts;
-    expect(alone.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe('up{namespace=~"flux-system|kube-system"} == 0 or up{job="apiserver"} == 0');
+    expect(alone.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe(
+      'up{namespace=~"flux-system|kube-system"} == 0 or up{job="apiserver"} == 0',
+    );
     // no workload cluster reports here: nothing can go missing
     expect(alone.filter((a) => a.alert === 'ClusterMetricsMissing')).toEqual([]);
     const twice = synth({ namespaces: ['monitoring', 'flux-system', 'monitoring'] }).alerts;
-    expect(twice.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe('up{namespace=~"flux-system|kube-system|monitoring"} == 0 or up{job="apiserver"} == 0');
+    expect(twice.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe(
+      'up{namespace=~"flux-system|kube-system|monitoring"} == 0 or up{job="apiserver"} == 0',
+    );
   });
 });

@@ -37,7 +37,11 @@ describe('PlatformMonitors', () => {
       selector: { matchLabels: { 'app.kubernetes.io/name': 'fluent-bit' } },
       podMetricsEndpoints: [{ targetPort: 2020, path: '/api/v2/metrics/prometheus' }],
     });
-    expect(byName['flux'].selector).toEqual({ matchExpressions: [{ key: 'app', operator: 'In', values: ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] }] });
+    expect(byName['flux'].selector).toEqual({
+      matchExpressions: [
+        { key: 'app', operator: 'In', values: ['helm-controller', 'kustomize-controller', 'notification-controller', 'source-controller'] },
+      ],
+    });
   });
 
   it("scrapes only ports Prometheus's egress rules open and the components' ingress rules admit", () => {
@@ -45,7 +49,9 @@ describe('PlatformMonitors', () => {
     const stack = new MetricsStack(app, 'kube-prometheus-stack', agentProps);
     const declarer = new Declarer(app, scrapeTargets);
     // as a profile collects them: node-exporter's (monitor: false) is scraped through the chart's ServiceMonitor
-    const targets = componentsOf(app).flatMap((c) => c.metrics).filter((m) => m.monitor ?? true);
+    const targets = componentsOf(app)
+      .flatMap((c) => c.metrics)
+      .filter((m) => m.monitor ?? true);
     const monitors = new PlatformMonitors(app, 'platform-monitors', { targets });
     connect(app, { roles: ['ingress-controller'] });
     const egress: K8sObject[] = stack.toJson().filter((o: K8sObject) => o.kind === 'NetworkPolicy' && o.spec.egress);
@@ -56,10 +62,15 @@ describe('PlatformMonitors', () => {
       const port = m.spec.podMetricsEndpoints[0].targetPort;
       const open = egress.filter((p) =>
         p.spec.egress.some(
-          (r: K8sObject) => r.to.some((peer: K8sObject) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === namespace) && r.ports.some((p: K8sObject) => p.port === port),
+          (r: K8sObject) =>
+            r.to.some((peer: K8sObject) => peer.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === namespace) &&
+            r.ports.some((p: K8sObject) => p.port === port),
         ),
       );
-      expect(open.map((p) => p.metadata.name), m.metadata.name).toEqual([`allow-prometheus-to-${namespace}`]);
+      expect(
+        open.map((p) => p.metadata.name),
+        m.metadata.name,
+      ).toEqual([`allow-prometheus-to-${namespace}`]);
     }
     expect(flows(declarer.toJson(), { namespaces: true }).filter((f) => f.includes('prometheus'))).toEqual([
       'cert-manager allow-metrics-from-prometheus: component=controller,name=cert-manager <- monitoring[name=prometheus-agent] :9402',

@@ -126,7 +126,8 @@ export class ClusterProfile extends Construct {
     }
     const scraped = components.some((c) => c.roles.has('scraper'));
     const targets = components.flatMap((c) => c.metrics).filter((m) => m.monitor ?? true);
-    if (scraped && targets.length > 0) new PlatformMonitors(this, 'platform-monitors', { targets: [...targets].sort((a, b) => compare(a.name, b.name)) });
+    if (scraped && targets.length > 0)
+      new PlatformMonitors(this, 'platform-monitors', { targets: [...targets].sort((a, b) => compare(a.name, b.name)) });
     deriveNetworkPolicies(this.components, {
       file: this.file,
       ...(cluster.network.apiServer ? { apiServer: cluster.network.apiServer } : {}),

@@ -30,7 +30,12 @@ function clusterExceptions(context: FleetContext, name: string, podSecurity: rea
   const config = context.fleet.clusters.get(name)!;
   const source = context.workspace.relative(context.workspace.clusterConfigFile(name));
   const declared = [...config.policy.exceptions, ...tenantExceptions(config)].map((e) => ({ ...e, source }));
-  const enforcement = weakenedEnforcements(config).map((w) => ({ namespace: '*', rule: w.rule, reason: `${w.action}, not deny (policy.enforcement): ${w.reason}`, source }));
+  const enforcement = weakenedEnforcements(config).map((w) => ({
+    namespace: '*',
+    rule: w.rule,
+    reason: `${w.action}, not deny (policy.enforcement): ${w.reason}`,
+    source,
+  }));
   return [...declared, ...enforcement, ...podSecurity].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
 }
 
@@ -50,7 +55,18 @@ function clusterReport(context: FleetContext, name: string, validation: Validati
     components: output.components,
     controls: validation.controls
       .filter((c) => c.cluster === name)
-      .map((c) => ({ id: c.id, title: c.title, status: c.status, cis: c.cis, nsa: c.nsa, kubescape: c.kubescape, findings: c.findings, evidence: c.objects, exceptions: c.exceptions, weakened: c.weakened })),
+      .map((c) => ({
+        id: c.id,
+        title: c.title,
+        status: c.status,
+        cis: c.cis,
+        nsa: c.nsa,
+        kubescape: c.kubescape,
+        findings: c.findings,
+        evidence: c.objects,
+        exceptions: c.exceptions,
+        weakened: c.weakened,
+      })),
     exceptions: clusterExceptions(context, name, output.podSecurityExceptions),
     secrets: output.secrets,
   };

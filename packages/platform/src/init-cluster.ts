@@ -52,10 +52,13 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
   const clusterFile = workspace.relative(workspace.clusterConfigFile(name));
   // the whole config is checked before anything is written
   const checked = validateClusterConfig(config, clusterFile, name);
-  if (checked.problems.length > 0) throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${props.hint?.(p.path) ?? ''}` })));
+  if (checked.problems.length > 0)
+    throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${props.hint?.(p.path) ?? ''}` })));
   const serviceCluster = config.profile === 'workload' ? config.serviceCluster : undefined;
   // the service cluster's Secrets that list its clients' accounts: a wrong key fails here, before anything is written
-  const sinks = serviceCluster ? accountSinks(composeCluster(new App(), { ...context, cluster: context.fleet.clusters.get(serviceCluster)! }).components) : new Map();
+  const sinks = serviceCluster
+    ? accountSinks(composeCluster(new App(), { ...context, cluster: context.fleet.clusters.get(serviceCluster)! }).components)
+    : new Map();
   if (props.serviceClusterKey !== undefined && serviceCluster) {
     for (const sink of new Set([...sinks.values()].flat().map((s) => `${s.namespace}/${s.secret}`))) {
       await readSecret({ workspace, cluster: serviceCluster, secret: sink, ageKey: props.serviceClusterKey });
@@ -71,7 +74,9 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
     writeFileSync(workspace.clusterConfigFile(name), props.document);
     const key = await initClusterKey({ workspace, cluster: name, keyFile: props.keyFile });
     keyWritten = true;
-    progress(`init: ${name}: age key created, private key in ${key.keyFile} (keep it outside the repository; load it into the cluster with \`${key.loadCommand}\`)`);
+    progress(
+      `init: ${name}: age key created, private key in ${key.keyFile} (keep it outside the repository; load it into the cluster with \`${key.loadCommand}\`)`,
+    );
 
     // the fleet with the new cluster; Secrets and synth output do not change it, so it serves to the end
     const loaded = loadFleetContext(workspace.root);

@@ -30,7 +30,11 @@ function ref(secret: Pick<RequiredSecret, 'namespace' | 'name'>): string {
  * account sinks (its log store's users, its endpoints' htpasswd). Nothing is written here.
  * @throws Error naming each Secret no component can generate (a component added one without a generator), or an outside credential that was not given
  */
-export async function platformCredentials(cluster: string, components: readonly Component[], outside: OutsideCredentials): Promise<PlatformCredentials> {
+export async function platformCredentials(
+  cluster: string,
+  components: readonly Component[],
+  outside: OutsideCredentials,
+): Promise<PlatformCredentials> {
   const shared = new Map<string, string>();
   const passwords = new Map<string, string>();
   const accounts = new Map<AccountKind, Account[]>();
@@ -65,7 +69,9 @@ export async function platformCredentials(cluster: string, components: readonly 
   }
   const unknown = [...required.values()].filter((s) => !s.generate).map((s) => `${ref(s)} (${s.purpose})`);
   if (unknown.length > 0) {
-    throw new Error(`init cannot fill these Secrets of cluster ${cluster}: ${unknown.join('; ')}; switch the component off in cluster.yaml or create them with \`ck8s secrets set\` after init`);
+    throw new Error(
+      `init cannot fill these Secrets of cluster ${cluster}: ${unknown.join('; ')}; switch the component off in cluster.yaml or create them with \`ck8s secrets set\` after init`,
+    );
   }
   const secrets = new Map<string, Record<string, string>>();
   for (const [name, secret] of [...required].sort(([a], [b]) => a.localeCompare(b))) secrets.set(name, await secret.generate!(context));

@@ -18,7 +18,9 @@ const host = (url: string): string => new URL(url).hostname;
 
 /** The workload clusters that report to a service cluster, sorted by name. */
 function workloadClusters(c: ClusterProfile) {
-  return [...c.fleet.clusters.values()].filter((w) => w.profile === 'workload' && w.serviceCluster === c.cluster.name).sort((a, b) => a.name.localeCompare(b.name));
+  return [...c.fleet.clusters.values()]
+    .filter((w) => w.profile === 'workload' && w.serviceCluster === c.cluster.name)
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -28,9 +30,14 @@ function workloadClusters(c: ClusterProfile) {
  */
 export function gitOps(c: ClusterProfile): void {
   new FluxSync(c, 'gotk-sync', { cluster: c.cluster });
-  new FluxInstall(c, 'flux', { repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository, version: c.catalog.flux.version, interval: c.cluster.gitops.interval });
+  new FluxInstall(c, 'flux', {
+    repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository,
+    version: c.catalog.flux.version,
+    interval: c.cluster.gitops.interval,
+  });
   new FluxLayers(c, 'layers', { cluster: c.cluster, wait: c.cluster.gitops.wait });
-  if (serviceClusterOf(c.cluster, c.fleet).observability.enabled) new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
+  if (serviceClusterOf(c.cluster, c.fleet).observability.enabled)
+    new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
 }
 
 /** Admission policies (Pod Security Standards and the platform's rules) and cluster-wide access. */
@@ -47,7 +54,12 @@ export function logForwarder(c: ClusterProfile): void {
 /** A workload cluster's Prometheus agent, writing everything to the service cluster. */
 export function metricsAgent(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
-  new MetricsStack(c, 'kube-prometheus-stack', { mode: 'agent', catalog: c.catalog, clusterName: c.cluster.name, remoteWriteUrl: c.service.metricsRemoteWrite });
+  new MetricsStack(c, 'kube-prometheus-stack', {
+    mode: 'agent',
+    catalog: c.catalog,
+    clusterName: c.cluster.name,
+    remoteWriteUrl: c.service.metricsRemoteWrite,
+  });
 }
 
 /** A service cluster's Prometheus, Alertmanager and Grafana, for every cluster reporting to it. */
@@ -94,7 +106,9 @@ export function registry(c: ClusterProfile): void {
     issuer: c.service.identity,
     claims: { username: oidc.usernameClaim, groups: oidc.groupsClaim },
     ...(rbac.operatorGroups[0] ? { adminGroup: rbac.operatorGroups[0] } : {}),
-    tenants: workloadClusters(c).flatMap((wc) => wc.tenants.map((t) => ({ cluster: wc.name, tenant: t.name, adminGroups: t.adminGroups, viewGroups: t.viewGroups }))),
+    tenants: workloadClusters(c).flatMap((wc) =>
+      wc.tenants.map((t) => ({ cluster: wc.name, tenant: t.name, adminGroups: t.adminGroups, viewGroups: t.viewGroups })),
+    ),
     blockSeverity: settings.blockSeverity,
     robotAccounts: settings.robotAccounts,
   });
@@ -107,8 +121,13 @@ export function registry(c: ClusterProfile): void {
 export function identityProvider(c: ClusterProfile): void {
   const { cluster, service } = c;
   if (!cluster.identity.enabled) return;
-  const apis = [cluster, ...workloadClusters(c)].map((w) => ({ name: w.name, ...kubernetesOidcClient(w, c.fleet) })).filter((w) => w.issuer.replace(/\/$/, '') === service.identity);
-  const clients: StaticClient[] = [...apis.map((w) => kubernetesApiClient(w.name, w.clientId)), ...c.components.flatMap((k) => k.oidcClients).map((k) => ({ ...k, public: false }))];
+  const apis = [cluster, ...workloadClusters(c)]
+    .map((w) => ({ name: w.name, ...kubernetesOidcClient(w, c.fleet) }))
+    .filter((w) => w.issuer.replace(/\/$/, '') === service.identity);
+  const clients: StaticClient[] = [
+    ...apis.map((w) => kubernetesApiClient(w.name, w.clientId)),
+    ...c.components.flatMap((k) => k.oidcClients).map((k) => ({ ...k, public: false })),
+  ];
   // the platform's own ids are fixed, so a clash is always some cluster's oidc.clientId
   const problems: ConfigProblem[] = [];
   const seen = new Map<string, StaticClient>();
@@ -140,13 +159,28 @@ export function postureScanning(c: ClusterProfile): void {
 /** The ingress controller, cert-manager with the cluster issuers, and external-dns. */
 export function ingress(c: ClusterProfile): void {
   const { ingress: settings, certificates, externalDns, name, domain } = c.cluster;
-  if (settings.enabled) new IngressController(c, 'ingress-nginx', { catalog: c.catalog, replicas: settings.replicas, minAvailable: settings.minAvailable, hstsMaxAge: settings.hstsMaxAge });
+  if (settings.enabled)
+    new IngressController(c, 'ingress-nginx', {
+      catalog: c.catalog,
+      replicas: settings.replicas,
+      minAvailable: settings.minAvailable,
+      hstsMaxAge: settings.hstsMaxAge,
+    });
   if (certificates.enabled) {
     new CertManager(c, 'cert-manager', { catalog: c.catalog, acme: certificates.issuer !== 'private-ca' || certificates.acmeEmail !== undefined });
-    new ClusterIssuers(c, 'cluster-issuers', { ...(certificates.acmeEmail ? { acmeEmail: certificates.acmeEmail } : {}), rootCaName: `ck8s root CA ${name}` });
+    new ClusterIssuers(c, 'cluster-issuers', {
+      ...(certificates.acmeEmail ? { acmeEmail: certificates.acmeEmail } : {}),
+      rootCaName: `ck8s root CA ${name}`,
+    });
   }
   if (externalDns.enabled && externalDns.provider) {
-    new ExternalDns(c, 'external-dns', { catalog: c.catalog, provider: externalDns.provider, domain, owner: name, credentialsSecret: externalDns.credentialsSecret });
+    new ExternalDns(c, 'external-dns', {
+      catalog: c.catalog,
+      provider: externalDns.provider,
+      domain,
+      owner: name,
+      credentialsSecret: externalDns.credentialsSecret,
+    });
   }
 }
 
@@ -154,7 +188,13 @@ export function ingress(c: ClusterProfile): void {
 export function intrusionDetection(c: ClusterProfile): void {
   const { ids } = c.cluster;
   if (!ids.enabled) return;
-  new Falco(c, 'falco', { catalog: c.catalog, logStoreUrl: c.service.logs, alertmanagerUrl: c.service.alertmanager, minimumPriority: ids.minimumPriority, credentialsSecret: ids.credentialsSecret });
+  new Falco(c, 'falco', {
+    catalog: c.catalog,
+    logStoreUrl: c.service.logs,
+    alertmanagerUrl: c.service.alertmanager,
+    minimumPriority: ids.minimumPriority,
+    credentialsSecret: ids.credentialsSecret,
+  });
 }
 
 /** Velero and its daily schedule. */

@@ -3,7 +3,15 @@ import * as path from 'node:path';
 import { CLUSTER_INPUTS, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
 import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
-import { type AdmissionCheck, type ClusterToRender, type PodSecurityCheck, type ReleaseToRender, type RenderReport, resolveSchemaLocations, verifyRenders } from '@ck8s/validate';
+import {
+  type AdmissionCheck,
+  type ClusterToRender,
+  type PodSecurityCheck,
+  type ReleaseToRender,
+  type RenderReport,
+  resolveSchemaLocations,
+  verifyRenders,
+} from '@ck8s/validate';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { composeCluster } from './compose-cluster.js';
@@ -21,7 +29,13 @@ export interface RenderVerificationReport extends RenderReport {
   /** Where charts came from: the mirror or the repositories. */
   readonly chartSource: string;
   /** valuesFrom entries: decrypted, or a placeholder given to helm instead (no key). */
-  readonly secretValues: readonly { readonly cluster: string; readonly release: string; readonly secret: string; readonly key: string; readonly resolved: 'decrypted' | 'placeholder' }[];
+  readonly secretValues: readonly {
+    readonly cluster: string;
+    readonly release: string;
+    readonly secret: string;
+    readonly key: string;
+    readonly resolved: 'decrypted' | 'placeholder';
+  }[];
 }
 
 // APIs every cluster serves from Flux's bootstrap, which no chart renders
@@ -32,7 +46,11 @@ const FLUX_APIS = [...new Set(Object.values(FLUX_API))];
  * version and checks the result (see verifyRenders): what each component declared it expects,
  * the registries of charts/catalog.yaml, the cluster's namespaces, NetworkPolicies and Secrets.
  */
-export async function runRenderVerification(context: FleetContext, clusters: readonly string[], options: RenderVerificationOptions = {}): Promise<RenderVerificationReport> {
+export async function runRenderVerification(
+  context: FleetContext,
+  clusters: readonly string[],
+  options: RenderVerificationOptions = {},
+): Promise<RenderVerificationReport> {
   const { workspace } = context;
   const configured = options.mirror ?? workspace.settings.charts.mirror;
   const mirror = configured && !/^(https?|oci):\/\//.test(configured) ? path.resolve(workspace.root, configured) : configured;
@@ -65,7 +83,13 @@ export async function runRenderVerification(context: FleetContext, clusters: rea
             const file = path.join(workspace.secretsDir, name, `${namespace}.${from.name}.sops.yaml`);
             value = existsSync(file) ? await decryptedKey(sops, file, key, ageKey) : undefined;
           }
-          secretValues.push({ cluster: name, release: helmRelease.metadata.name, secret: `${namespace}/${from.name}`, key, resolved: value === undefined ? 'placeholder' : 'decrypted' });
+          secretValues.push({
+            cluster: name,
+            release: helmRelease.metadata.name,
+            secret: `${namespace}/${from.name}`,
+            key,
+            resolved: value === undefined ? 'placeholder' : 'decrypted',
+          });
           const resolved = value ?? `placeholder-${from.name}-${key}`;
           if (from.targetPath) setPath(values, from.targetPath, resolved);
           else if (value !== undefined) Object.assign(values, parse(value) ?? {});
@@ -92,12 +116,16 @@ export async function runRenderVerification(context: FleetContext, clusters: rea
   }
 
   const podSecurity: PodSecurityCheck = (object, namespace, level) =>
-    evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) => r.violations.map((v) => `${v.policy}: ${v.message}`));
+    evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) =>
+      r.violations.map((v) => `${v.policy}: ${v.message}`),
+    );
   // The platform's own rules hold for its workloads too. Registries are checked per chart against
   // the catalog (the registry check), so the tenants' registry rule is left out here.
   const rules = platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries');
   const admission: AdmissionCheck = (object, namespace) =>
-    evaluateManifests(rules, [{ file: 'rendered', object }], { namespace }).flatMap((r) => r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })));
+    evaluateManifests(rules, [{ file: 'rendered', object }], { namespace }).flatMap((r) =>
+      r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })),
+    );
   const report = await verifyRenders({
     admission,
     clusters: toRender,
@@ -113,7 +141,10 @@ export async function runRenderVerification(context: FleetContext, clusters: rea
 /** One key of a sops Secret, decrypted in memory; undefined when the key cannot decrypt it. */
 async function decryptedKey(sops: Sops, file: string, key: string, ageKey: string): Promise<string | undefined> {
   try {
-    const secret = parse(await sops.decrypt(readFileSync(file, 'utf8'), { ageKey, filename: file })) as { data?: Record<string, string>; stringData?: Record<string, string> };
+    const secret = parse(await sops.decrypt(readFileSync(file, 'utf8'), { ageKey, filename: file })) as {
+      data?: Record<string, string>;
+      stringData?: Record<string, string>;
+    };
     if (secret.stringData?.[key] !== undefined) return secret.stringData[key];
     if (secret.data?.[key] !== undefined) return Buffer.from(secret.data[key], 'base64').toString('utf8');
     return undefined;

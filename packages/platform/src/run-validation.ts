@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CLUSTER_INPUTS, ConfigError, findTool, fleetRecipients, NODE_FOLDER, parseManifests, readTree, RepeatedYamlReader } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
-import { type ControlResult, evaluateControls, type ManifestFile, type OutputObject, resolveSchemaLocations, validateManifests } from '@ck8s/validate';
+import {
+  type ControlResult,
+  evaluateControls,
+  type ManifestFile,
+  type OutputObject,
+  resolveSchemaLocations,
+  validateManifests,
+} from '@ck8s/validate';
 
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
@@ -98,7 +105,11 @@ export async function runValidation(context: FleetContext, clusters: readonly st
 
   const sopsFile = context.workspace.sopsConfigFile;
   if (!existsSync(sopsFile) || readFileSync(sopsFile, 'utf8') !== expectedSopsConfig(context)) {
-    problems.push({ check: 'drift', file: '.sops.yaml', message: 'does not match the recipients in cluster.yaml files; run `ck8s synth` and commit the result' });
+    problems.push({
+      check: 'drift',
+      file: '.sops.yaml',
+      message: 'does not match the recipients in cluster.yaml files; run `ck8s synth` and commit the result',
+    });
   }
 
   const afterDrift = problems.length;
@@ -122,7 +133,9 @@ export async function runValidation(context: FleetContext, clusters: readonly st
         podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
         platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
       },
-      secretProblems: secretProblems.filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`)).map((p) => `${p.file}: ${p.path}: ${p.message}`),
+      secretProblems: secretProblems
+        .filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`))
+        .map((p) => `${p.file}: ${p.path}: ${p.message}`),
     });
     for (const result of results) {
       controls.push({ cluster: name, ...result });
@@ -155,9 +168,15 @@ async function checkSchemas(
   for (const [version, files] of [...byVersion].sort()) {
     const locations = resolveSchemaLocations(context.workspace, version);
     schemaSources[locations.kubernetesVersion] = locations.source;
-    const result = await validateManifests({ files, kubernetesVersion: locations.kubernetesVersion, schemaLocations: locations.locations, kubeconform });
+    const result = await validateManifests({
+      files,
+      kubernetesVersion: locations.kubernetesVersion,
+      schemaLocations: locations.locations,
+      kubeconform,
+    });
     objects += result.resources;
-    for (const p of result.problems) problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });
+    for (const p of result.problems)
+      problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });
   }
   return { objects, schemaSources, problems };
 }

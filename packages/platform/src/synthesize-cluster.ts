@@ -1,6 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ChartCatalog, type ConfigProblem, ConfigError, componentsOf, type ExtraFile, type Fleet, isScratchName, type Layer, parseYamlFile, renderApp, type RenderedTree, type Workspace } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  type ConfigProblem,
+  ConfigError,
+  componentsOf,
+  type ExtraFile,
+  type Fleet,
+  isScratchName,
+  type Layer,
+  parseYamlFile,
+  renderApp,
+  type RenderedTree,
+  type Workspace,
+} from '@ck8s/core';
 import { encryptionProblems, parseSecretFileName } from '@ck8s/secrets';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { composeCluster } from './compose-cluster.js';
@@ -41,12 +54,17 @@ function checkRequiredSecrets(app: App, cluster: string, placed: readonly ExtraF
       const found = placed.find((f) => f.path === `secrets/${fileName}`);
       const keysArgs = secret.keys.length > 0 ? secret.keys.map((k) => ` --from-file ${k}=<file>`).join('') : ' --from-file KEY=<file>';
       if (!found) {
-        problems.push({ file, path: '(file)', message: `is missing: ${component.componentName} needs it (${secret.purpose}); create it with \`ck8s secrets set ${cluster} ${secret.namespace}/${secret.name}${keysArgs}\`` });
+        problems.push({
+          file,
+          path: '(file)',
+          message: `is missing: ${component.componentName} needs it (${secret.purpose}); create it with \`ck8s secrets set ${cluster} ${secret.namespace}/${secret.name}${keysArgs}\``,
+        });
         continue;
       }
       const data = (parseYamlFile(found.content, file).data as { data?: Record<string, unknown>; stringData?: Record<string, unknown> }) ?? {};
       for (const key of secret.keys) {
-        if (!(key in (data.data ?? {})) && !(key in (data.stringData ?? {}))) problems.push({ file, path: `data.${key}`, message: `is missing: ${component.componentName} reads it (${secret.purpose})` });
+        if (!(key in (data.data ?? {})) && !(key in (data.stringData ?? {})))
+          problems.push({ file, path: `data.${key}`, message: `is missing: ${component.componentName} reads it (${secret.purpose})` });
       }
     }
   }
@@ -82,7 +100,11 @@ function placeSecrets(workspace: Workspace, cluster: string, layers: ReadonlyMap
     const { namespace } = ref;
     const layer = layers.get(namespace);
     if (!layer) {
-      problems.push({ file, path: 'metadata.namespace', message: `"${namespace}" is not a namespace of cluster ${cluster}; namespaces: ${[...layers.keys()].sort().join(', ')}` });
+      problems.push({
+        file,
+        path: 'metadata.namespace',
+        message: `"${namespace}" is not a namespace of cluster ${cluster}; namespaces: ${[...layers.keys()].sort().join(', ')}`,
+      });
       continue;
     }
     const content = readFileSync(path.join(dir, entry), 'utf8');

@@ -1,5 +1,14 @@
 import * as path from 'node:path';
-import { CLUSTER_INPUTS, type ConfigProblem, ConfigError, removeDeadScratch, type RenderedTree, replaceTree, type RepositoryLockOptions, withRepositoryLock } from '@ck8s/core';
+import {
+  CLUSTER_INPUTS,
+  type ConfigProblem,
+  ConfigError,
+  removeDeadScratch,
+  type RenderedTree,
+  replaceTree,
+  type RepositoryLockOptions,
+  withRepositoryLock,
+} from '@ck8s/core';
 import type { FleetContext } from './fleet-context.js';
 import { writeSopsConfig } from './sops-config.js';
 import { synthesizeCluster } from './synthesize-cluster.js';

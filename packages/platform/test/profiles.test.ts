@@ -21,7 +21,13 @@ const sc = clusterConfig({
   logging: { snapshots: { endpoint: 'https://s3.example.com', bucket: 'logs' } },
   externalDns: { enabled: true, provider: 'cloudflare' },
 });
-const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a', ingressPorts: [8080], metricsPorts: [9090] }] });
+const wc = clusterConfig({
+  name: 'wc',
+  profile: 'workload',
+  domain: 'wc.example.com',
+  serviceCluster: 'sc',
+  tenants: [{ name: 'team-a', ingressPorts: [8080], metricsPorts: [9090] }],
+});
 const fleet = fleetOf(sc, wc);
 
 function compose(cluster: ClusterConfig, f: Fleet = fleet, profile?: Profile) {
@@ -39,8 +45,24 @@ function platformNamespaces(): string[] {
 describe('profiles', () => {
   it('compose every capability of each kind of cluster', () => {
     const components = (c: ClusterConfig) => compose(c).composed.components.map((k) => k.outputFile);
-    expect(components(wc)).toEqual(expect.arrayContaining(['controllers/fluent-bit.yaml', 'controllers/kube-prometheus-stack.yaml', 'controllers/falco.yaml', 'tenants/team-a.yaml', 'platform/platform-monitors.yaml']));
-    expect(components(sc)).toEqual(expect.arrayContaining(['controllers/opensearch.yaml', 'controllers/harbor.yaml', 'controllers/dex.yaml', 'platform/availability.yaml', 'platform/endpoints.yaml']));
+    expect(components(wc)).toEqual(
+      expect.arrayContaining([
+        'controllers/fluent-bit.yaml',
+        'controllers/kube-prometheus-stack.yaml',
+        'controllers/falco.yaml',
+        'tenants/team-a.yaml',
+        'platform/platform-monitors.yaml',
+      ]),
+    );
+    expect(components(sc)).toEqual(
+      expect.arrayContaining([
+        'controllers/opensearch.yaml',
+        'controllers/harbor.yaml',
+        'controllers/dex.yaml',
+        'platform/availability.yaml',
+        'platform/endpoints.yaml',
+      ]),
+    );
   });
 
   it('reserve every namespace a component owns: a tenant named after one is rejected at its field, with the reserved names', () => {
@@ -61,21 +83,29 @@ describe('profiles', () => {
       const problem = (error as ConfigError).problems[0]!;
       expect(problem.file).toBe(`clusters/${config.name}/cluster.yaml`);
       expect(problem.path).toBe(`tenants[${cluster.profile === 'service' ? 0 : 1}].name`);
-      expect(problem.message).toMatch(new RegExp(`^"${name}" is a reserved namespace \\(the platform's [a-z-]+ runs there\\); not allowed: .*\\b${name}\\b`));
+      expect(problem.message).toMatch(
+        new RegExp(`^"${name}" is a reserved namespace \\(the platform's [a-z-]+ runs there\\); not allowed: .*\\b${name}\\b`),
+      );
     }
     // Kubernetes' own and Flux's are refused at load already
-    for (const name of [...KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES.flux]) expect(() => clusterConfig({ ...wc, tenants: [{ name }] }), name).toThrow(/is a reserved namespace/);
+    for (const name of [...KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES.flux])
+      expect(() => clusterConfig({ ...wc, tenants: [{ name }] }), name).toThrow(/is a reserved namespace/);
   });
 
   it('refuse an object that two components write, naming both', () => {
     const squatter = (c: ClusterProfile) => new Squatter(c, 'squatter');
     const app = new App();
     composeCluster(app, { cluster: wc, fleet, catalog, profile: { ...PROFILES.workload, entries: [...PROFILES.workload.entries, squatter] } });
-    expect(() => renderApp(app)).toThrow('Namespace monitoring is written by two components, controllers/kube-prometheus-stack.yaml and controllers/squatter.yaml; an object belongs to one component');
+    expect(() => renderApp(app)).toThrow(
+      'Namespace monitoring is written by two components, controllers/kube-prometheus-stack.yaml and controllers/squatter.yaml; an object belongs to one component',
+    );
   });
 
   it('refuse two components that declare the same metrics endpoint or endpoint name', () => {
-    const twice: Profile = { ...PROFILES.workload, entries: [...PROFILES.workload.entries, (c) => new Widget(c, 'widget'), (c) => new Widget(c, 'widget-again')] };
+    const twice: Profile = {
+      ...PROFILES.workload,
+      entries: [...PROFILES.workload.entries, (c) => new Widget(c, 'widget'), (c) => new Widget(c, 'widget-again')],
+    };
     expect(() => compose(wc, fleet, twice)).toThrow('metrics endpoint "widget" is declared twice (components widget and widget-again)');
   });
 
@@ -92,7 +122,9 @@ describe('profiles', () => {
             (p) =>
               p.metadata.namespace === from &&
               p.spec.egress &&
-              p.spec.egress[0].to.some((t: K8sObject) => t.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === ingress.metadata.namespace) &&
+              p.spec.egress[0].to.some(
+                (t: K8sObject) => t.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] === ingress.metadata.namespace,
+              ) &&
               ingress.spec.ingress[0].ports.every((port: K8sObject) => p.spec.egress[0].ports.some((q: K8sObject) => q.port === port.port)),
           );
           expect(covering.length, `${cluster.name}: ${ingress.metadata.namespace}/${ingress.metadata.name} from ${from}`).toBeGreaterThan(0);
@@ -103,18 +135,37 @@ describe('profiles', () => {
 
   it('scrape every declared metrics endpoint: dex and trivy-operator too, with their ports open to Prometheus', () => {
     const { objects } = compose(sc);
-    for (const [name, namespace, port] of [['dex', 'dex', 5558], ['trivy-operator', 'trivy-system', 8080]] as const) {
+    for (const [name, namespace, port] of [
+      ['dex', 'dex', 5558],
+      ['trivy-operator', 'trivy-system', 8080],
+    ] as const) {
       expect(find(objects, 'PodMonitor', name, 'monitoring').spec.podMetricsEndpoints).toEqual([{ targetPort: port, path: '/metrics' }]);
-      expect(flows(objects, { namespaces: true })).toContain(`monitoring allow-prometheus-to-${namespace}: name=prometheus -> ${namespace}[*] :${port}`);
-      expect(flows(objects.filter((o) => o.metadata.namespace === namespace))).toContainEqual(expect.stringMatching(new RegExp(`^allow-metrics-from-prometheus: .* <- monitoring\\[name=prometheus\\] :${port}$`)));
+      expect(flows(objects, { namespaces: true })).toContain(
+        `monitoring allow-prometheus-to-${namespace}: name=prometheus -> ${namespace}[*] :${port}`,
+      );
+      expect(flows(objects.filter((o) => o.metadata.namespace === namespace))).toContainEqual(
+        expect.stringMatching(new RegExp(`^allow-metrics-from-prometheus: .* <- monitoring\\[name=prometheus\\] :${port}$`)),
+      );
     }
   });
 });
 
 describe('the identity provider', () => {
   it('registers a public client for each API server that trusts it, then the web applications the components declare', () => {
-    const wcB = clusterConfig({ name: 'wc-b', profile: 'workload', domain: 'wc-b.example.com', serviceCluster: 'sc', oidc: { clientId: 'k8s-team-b' } });
-    const external = clusterConfig({ name: 'wc-ext', profile: 'workload', domain: 'wc-ext.example.com', serviceCluster: 'sc', oidc: { issuerUrl: 'https://login.example.org' } });
+    const wcB = clusterConfig({
+      name: 'wc-b',
+      profile: 'workload',
+      domain: 'wc-b.example.com',
+      serviceCluster: 'sc',
+      oidc: { clientId: 'k8s-team-b' },
+    });
+    const external = clusterConfig({
+      name: 'wc-ext',
+      profile: 'workload',
+      domain: 'wc-ext.example.com',
+      serviceCluster: 'sc',
+      oidc: { issuerUrl: 'https://login.example.org' },
+    });
     const dex = find(compose(sc, fleetOf(sc, wc, wcB, external)).objects, 'HelmRelease', 'dex', 'dex').spec.values.config;
     expect(dex.staticClients.map((c: K8sObject) => [c.id, c.public === true])).toEqual([
       ['kubernetes-sc', true],
@@ -127,8 +178,20 @@ describe('the identity provider', () => {
   });
 
   it('refuses two clusters with the same client id, naming the cluster that sets it', () => {
-    const clash = clusterConfig({ name: 'wc-c', profile: 'workload', domain: 'wc-c.example.com', serviceCluster: 'sc', oidc: { clientId: 'kubernetes-wc' } });
-    const grafana = clusterConfig({ name: 'wc-d', profile: 'workload', domain: 'wc-d.example.com', serviceCluster: 'sc', oidc: { clientId: 'grafana' } });
+    const clash = clusterConfig({
+      name: 'wc-c',
+      profile: 'workload',
+      domain: 'wc-c.example.com',
+      serviceCluster: 'sc',
+      oidc: { clientId: 'kubernetes-wc' },
+    });
+    const grafana = clusterConfig({
+      name: 'wc-d',
+      profile: 'workload',
+      domain: 'wc-d.example.com',
+      serviceCluster: 'sc',
+      oidc: { clientId: 'grafana' },
+    });
     expect(() => compose(sc, fleetOf(sc, wc, clash, grafana))).toThrow(
       /clusters\/wc-c\/cluster.yaml: oidc.clientId: "kubernetes-wc" is already the client id of cluster wc[\s\S]*clusters\/wc-d\/cluster.yaml: oidc.clientId: "grafana" is already the client id of Grafana/,
     );
@@ -157,7 +220,9 @@ describe('a new component', () => {
 
   it('reserves its namespace', () => {
     expect(composed.platformNamespaces()).toContain('widget');
-    expect(() => compose(clusterConfig({ ...wc, tenants: [{ name: 'widget' }] }), fleet, profile)).toThrow(/tenants\[0\]\.name: "widget" is a reserved namespace \(the platform's widget runs there\)/);
+    expect(() => compose(clusterConfig({ ...wc, tenants: [{ name: 'widget' }] }), fleet, profile)).toThrow(
+      /tenants\[0\]\.name: "widget" is a reserved namespace \(the platform's widget runs there\)/,
+    );
   });
 
   it('gets its credential generated by onboarding', async () => {

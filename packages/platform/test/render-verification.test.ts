@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTool } from '@ck8s/core';
 import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
-import { type AdmissionCheck, importKubernetesSchemas, type PodSecurityCheck, type ReleaseToRender, type RenderedObject, type RenderReport, verifyRenders } from '@ck8s/validate';
+import {
+  type AdmissionCheck,
+  importKubernetesSchemas,
+  type PodSecurityCheck,
+  type ReleaseToRender,
+  type RenderedObject,
+  type RenderReport,
+  verifyRenders,
+} from '@ck8s/validate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The fixture charts are this project's own (test/fixtures/charts), each reproducing one way a real
@@ -23,13 +31,27 @@ const helm = findTool('helm', repoRoot);
 const kubeconform = findTool('kubeconform', repoRoot);
 
 const podSecurity: PodSecurityCheck = (object, namespace, level) =>
-  evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) => r.violations.map((v) => `${v.policy}: ${v.message}`));
+  evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) =>
+    r.violations.map((v) => `${v.policy}: ${v.message}`),
+  );
 
 /** What the platform would have generated for the namespace: restricted, default deny, API egress for two labelled pod sets. */
 function generated(extra: RenderedObject[] = []): RenderedObject[] {
   return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' } } },
-    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: NAMESPACE }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: NAMESPACE,
+        labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' },
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny', namespace: NAMESPACE },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -40,16 +62,29 @@ function generated(extra: RenderedObject[] = []): RenderedObject[] {
         egress: [{ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }],
       },
     },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fx-pass-credentials', namespace: NAMESPACE }, data: { token: 'RU5DW0FFUzI1Nl9HQ00sZGF0YTp4XQ==' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'fx-pass-credentials', namespace: NAMESPACE },
+      data: { token: 'RU5DW0FFUzI1Nl9HQ00sZGF0YTp4XQ==' },
+    },
     ...extra,
   ];
 }
 
-function release(chart: string, props: Partial<Omit<ReleaseToRender, 'chart' | 'helmRelease'>> & { postRenderers?: unknown[] } = {}): ReleaseToRender {
+function release(
+  chart: string,
+  props: Partial<Omit<ReleaseToRender, 'chart' | 'helmRelease'>> & { postRenderers?: unknown[] } = {},
+): ReleaseToRender {
   const { postRenderers, ...rest } = props;
   return {
     component: chart,
-    helmRelease: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: chart, namespace: NAMESPACE }, spec: { releaseName: chart, ...(postRenderers ? { postRenderers } : {}) } },
+    helmRelease: {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: chart, namespace: NAMESPACE },
+      spec: { releaseName: chart, ...(postRenderers ? { postRenderers } : {}) },
+    },
     chart: { repository: 'https://charts.example.com', chart, version: '1.0.0' },
     registries: ['registry.example.com'],
     values: {},
@@ -58,9 +93,11 @@ function release(chart: string, props: Partial<Omit<ReleaseToRender, 'chart' | '
 }
 
 const admission: AdmissionCheck = (object, namespace) =>
-  evaluateManifests(platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries'), [{ file: 'rendered', object }], { namespace }).flatMap((r) =>
-    r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })),
-  );
+  evaluateManifests(
+    platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries'),
+    [{ file: 'rendered', object }],
+    { namespace },
+  ).flatMap((r) => r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })));
 
 function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false): Promise<RenderReport> {
   return verifyRenders({
@@ -79,14 +116,18 @@ const brief = (report: RenderReport) => report.problems.map((p) => `${p.componen
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'ck8s-render-'));
   mirror = path.join(work, 'mirror');
-  for (const chart of ['fx-pass', 'fx-hook', 'fx-init', 'fx-detect', 'fx-refs']) execFileSync(helm, ['package', path.join(here, 'fixtures', 'charts', chart), '--destination', mirror]);
+  for (const chart of ['fx-pass', 'fx-hook', 'fx-init', 'fx-detect', 'fx-refs'])
+    execFileSync(helm, ['package', path.join(here, 'fixtures', 'charts', chart), '--destination', mirror]);
   const imported = importKubernetesSchemas({
     definitionsFile: path.join(schemaMirror, 'kubernetes', 'v1.33.0', '_definitions.json'),
     outDir: path.join(work, 'schemas'),
     kubernetesVersion: '1.33.0',
     variants: ['standalone-strict'],
   });
-  schemaLocations = [path.join(imported.directories[0]!, '{{ .ResourceKind }}{{ .KindSuffix }}.json'), `${schemaMirror}/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`];
+  schemaLocations = [
+    path.join(imported.directories[0]!, '{{ .ResourceKind }}{{ .KindSuffix }}.json'),
+    `${schemaMirror}/crds/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json`,
+  ];
 });
 
 afterAll(() => {
@@ -100,7 +141,14 @@ describe('verifyRenders with the real helm on fixture charts', () => {
     const report = await verify([release('fx-pass', { expects: PASS_EXPECTS })]);
     expect(brief(report)).toEqual([]);
     expect(report.releases).toEqual([
-      expect.objectContaining({ cluster: 'fixture', component: 'fx-pass', release: 'fx-pass', chart: 'fx-pass-1.0.0', from: `mirror ${mirror}`, objects: 5 }),
+      expect.objectContaining({
+        cluster: 'fixture',
+        component: 'fx-pass',
+        release: 'fx-pass',
+        chart: 'fx-pass-1.0.0',
+        from: `mirror ${mirror}`,
+        objects: 5,
+      }),
     ]);
   });
 
@@ -110,9 +158,17 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       'fx-hook: api-server: Job/fx-hook-upgrade: calls the API server (hook pre-install,pre-upgrade; ServiceAccount fx-hook-upgrade bound by RoleBinding/fx-hook-upgrade -> Role/fx-hook-upgrade) but has no egress to 10.0.0.1/32:6443; the pod (labels {}) is isolated by default-deny',
     ]);
     // the fix: a policy that opens the API to the hook's pods
-    const opened = await verify([release('fx-hook', { expects: { workloads: ['Job/fx-hook-upgrade'] } })], [
-      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-hooks-to-api-server', namespace: NAMESPACE }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ port: 6443 }] }] } },
-    ]);
+    const opened = await verify(
+      [release('fx-hook', { expects: { workloads: ['Job/fx-hook-upgrade'] } })],
+      [
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'allow-hooks-to-api-server', namespace: NAMESPACE },
+          spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }], ports: [{ port: 6443 }] }] },
+        },
+      ],
+    );
     expect(brief(opened)).toEqual([]);
   });
 
@@ -123,9 +179,20 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       'fx-init: pod-security: StatefulSet/fx-init-store: restricted (namespace fx): ck8s-pss-allow-privilege-escalation: containers must set securityContext.allowPrivilegeEscalation=false (pod security restricted): configfile',
       'fx-init: pod-security: StatefulSet/fx-init-store: restricted (namespace fx): ck8s-pss-capabilities-restricted: containers must drop ALL capabilities and may add only NET_BIND_SERVICE (pod security restricted): configfile does not drop ALL',
     ]);
-    const securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } };
+    const securityContext = {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
     const patch = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: fx-init-store\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: configfile\n          securityContext: ${JSON.stringify(securityContext)}\n`;
-    const patched = await verify([release('fx-init', { expects, postRenderers: [{ kustomize: { patches: [{ target: { kind: 'StatefulSet', name: 'fx-init-store' }, patch }] } }] })]);
+    const patched = await verify([
+      release('fx-init', {
+        expects,
+        postRenderers: [{ kustomize: { patches: [{ target: { kind: 'StatefulSet', name: 'fx-init-store' }, patch }] } }],
+      }),
+    ]);
     expect(brief(patched)).toEqual([]);
   });
 
@@ -150,13 +217,23 @@ describe('verifyRenders with the real helm on fixture charts', () => {
   it("holds the chart's workloads to the platform's admission rules, and lists each declared exception with its reason", async () => {
     const report = await verify([release('fx-pass', { expects: PASS_EXPECTS })], [], true);
     expect(brief(report)).toEqual([
-      "fx-pass: admission: Deployment/fx-pass: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): app; fix it with a value, or declare an admission exception with its reason",
-      "fx-pass: admission: Job/fx-pass-setup: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): setup; fix it with a value, or declare an admission exception with its reason",
+      'fx-pass: admission: Deployment/fx-pass: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): app; fix it with a value, or declare an admission exception with its reason',
+      'fx-pass: admission: Job/fx-pass-setup: ck8s-resource-requirements: every container needs cpu and memory requests and a memory limit (rule resource-requirements): setup; fix it with a value, or declare an admission exception with its reason',
     ]);
     const reason = 'fixture: no requests yet';
-    const exceptions = [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-unneeded'].map((workload) => ({ workload, rule: 'resource-requirements', reason }));
-    const excepted = await verify([release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads], admissionExceptions: exceptions } })], [], true);
-    expect(brief(excepted)).toEqual(['fx-pass: missing: Deployment/fx-pass-unneeded: the admission exception for rule resource-requirements is not needed: the rendered Deployment/fx-pass-unneeded does not break it; remove the exception']);
+    const exceptions = [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-unneeded'].map((workload) => ({
+      workload,
+      rule: 'resource-requirements',
+      reason,
+    }));
+    const excepted = await verify(
+      [release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads], admissionExceptions: exceptions } })],
+      [],
+      true,
+    );
+    expect(brief(excepted)).toEqual([
+      'fx-pass: missing: Deployment/fx-pass-unneeded: the admission exception for rule resource-requirements is not needed: the rendered Deployment/fx-pass-unneeded does not break it; remove the exception',
+    ]);
     expect(excepted.exceptions).toEqual([
       { cluster: 'fixture', component: 'fx-pass', workload: 'Deployment/fx-pass', rule: 'resource-requirements', reason },
       { cluster: 'fixture', component: 'fx-pass', workload: 'Job/fx-pass-setup', rule: 'resource-requirements', reason },
@@ -164,9 +241,12 @@ describe('verifyRenders with the real helm on fixture charts', () => {
   });
 
   it('reports a declared workload the chart no longer renders, and a chart missing from the mirror', async () => {
-    const report = await verify([release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-old'] } }), { ...release('fx-gone'), component: 'gone' }]);
+    const report = await verify([
+      release('fx-pass', { expects: { workloads: [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-old'] } }),
+      { ...release('fx-gone'), component: 'gone' },
+    ]);
     expect(brief(report)).toEqual([
-      'fx-pass: missing: Deployment/fx-pass-old: component fx-pass declares Deployment/fx-pass-old, but the chart does not render it; remove it from the HelmChart\'s expects',
+      "fx-pass: missing: Deployment/fx-pass-old: component fx-pass declares Deployment/fx-pass-old, but the chart does not render it; remove it from the HelmChart's expects",
       `gone: render: HelmRelease/fx-gone: chart fx-gone 1.0.0 is not in the chart mirror ${mirror}: expected fx-gone-1.0.0.tgz`,
     ]);
   });

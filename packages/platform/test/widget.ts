@@ -16,7 +16,13 @@ export class Widget extends Component {
     this.addNamespace({ name: WIDGET_PODS.namespace });
     this.addMetrics({ name: 'widget', pods: WIDGET_PODS, port: 9999 });
     this.addFlow({ from: WIDGET_PODS, to: { peer: 'api-server' } });
-    this.requireSecret({ namespace: 'widget', name: 'widget-token', keys: ['token'], purpose: "the widget's token", generate: (context) => ({ token: context.password(40) }) });
+    this.requireSecret({
+      namespace: 'widget',
+      name: 'widget-token',
+      keys: ['token'],
+      purpose: "the widget's token",
+      generate: (context) => ({ token: context.password(40) }),
+    });
   }
 }
 

@@ -34,7 +34,10 @@ function platformMarked(o: string): string {
  * namespace out of a cluster-scoped request, so it is tested with has() (reading it would fail,
  * and a failing match condition denies).
  */
-const NAMESPACED_ONLY: CelNamedExpression = { name: 'namespaced', expression: "has(request.namespace) && request.namespace != '' && request.resource.resource != 'namespaces'" };
+const NAMESPACED_ONLY: CelNamedExpression = {
+  name: 'namespaced',
+  expression: "has(request.namespace) && request.namespace != '' && request.resource.resource != 'namespaces'",
+};
 
 export interface AccessRulesProps {
   /** Requests of the platform itself, which the guard of its objects lets through. */
@@ -73,7 +76,8 @@ export function accessRules(props: AccessRulesProps): AdmissionRule[] {
       validations: [
         {
           expression: '!variables.oldMarked',
-          message: 'this object is managed by the platform: tenants cannot change, relabel, annotate or delete it; change it through cluster.yaml (rule protect-platform-objects)',
+          message:
+            'this object is managed by the platform: tenants cannot change, relabel, annotate or delete it; change it through cluster.yaml (rule protect-platform-objects)',
           messageExpression:
             "request.resource.resource + ' ' + request.namespace + '/' + request.name + ' is managed by the platform: tenants cannot change, relabel, annotate or delete it; change it through cluster.yaml (rule protect-platform-objects)'",
         },

@@ -63,11 +63,21 @@ export class AdmissionPolicy extends Construct {
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
-          resourceRules: rule.match.map((m) => ({ apiGroups: m.apiGroups, apiVersions: m.apiVersions, resources: m.resources, operations: m.operations })),
+          resourceRules: rule.match.map((m) => ({
+            apiGroups: m.apiGroups,
+            apiVersions: m.apiVersions,
+            resources: m.resources,
+            operations: m.operations,
+          })),
         },
         ...(rule.matchConditions && rule.matchConditions.length > 0 ? { matchConditions: rule.matchConditions } : {}),
         ...(rule.variables.length > 0 ? { variables: rule.variables } : {}),
-        validations: rule.validations.map((v) => ({ expression: v.expression, message: v.message, ...(v.messageExpression ? { messageExpression: v.messageExpression } : {}), reason: 'Forbidden' })),
+        validations: rule.validations.map((v) => ({
+          expression: v.expression,
+          message: v.message,
+          ...(v.messageExpression ? { messageExpression: v.messageExpression } : {}),
+          reason: 'Forbidden',
+        })),
       },
     });
 
@@ -77,7 +87,9 @@ export class AdmissionPolicy extends Construct {
         : {
             matchExpressions: [
               { key: 'platform.ck8s.io/tenant', operator: 'Exists' },
-              ...(exceptions.length > 0 ? [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: exceptions.map((e) => e.namespace) }] : []),
+              ...(exceptions.length > 0
+                ? [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: exceptions.map((e) => e.namespace) }]
+                : []),
             ],
           };
 

@@ -25,7 +25,8 @@ export function exposureRules(): AdmissionRule[] {
       validations: [
         {
           expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
-          message: 'Services with externalIPs are not allowed: they would intercept cluster traffic to those addresses (CVE-2020-8554); use an Ingress (rule service-external-ips)',
+          message:
+            'Services with externalIPs are not allowed: they would intercept cluster traffic to those addresses (CVE-2020-8554); use an Ingress (rule service-external-ips)',
         },
       ],
     },
@@ -38,7 +39,8 @@ export function exposureRules(): AdmissionRule[] {
       validations: [
         {
           expression: "!has(object.spec.type) || object.spec.type != 'ExternalName'",
-          message: 'Services of type ExternalName are not allowed in tenant namespaces: they would let the ingress controller and cluster DNS reach any host; ask the platform team for an egress rule instead (rule service-external-name)',
+          message:
+            'Services of type ExternalName are not allowed in tenant namespaces: they would let the ingress controller and cluster DNS reach any host; ask the platform team for an egress rule instead (rule service-external-name)',
         },
       ],
     },
@@ -51,7 +53,8 @@ export function exposureRules(): AdmissionRule[] {
       validations: [
         {
           expression: '!has(object.spec.defaultBackend)',
-          message: "a tenant Ingress may not set spec.defaultBackend: it would answer for every host the ingress controller does not know (rule ingress-hosts)",
+          message:
+            'a tenant Ingress may not set spec.defaultBackend: it would answer for every host the ingress controller does not know (rule ingress-hosts)',
         },
         {
           expression: "!has(object.spec.rules) || object.spec.rules.all(r, has(r.host) && r.host != '')",
@@ -74,12 +77,20 @@ export function exposureRules(): AdmissionRule[] {
       title: "tenant Gateway API routes (HTTPRoute, GRPCRoute, TLSRoute) name only the tenant's own hostnames",
       scope: 'tenants',
       // served only where the Gateway API CRDs are installed; elsewhere the rule matches nothing
-      match: [{ apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['*'], resources: ['httproutes', 'grpcroutes', 'tlsroutes'], operations: ['CREATE', 'UPDATE'] }],
+      match: [
+        {
+          apiGroups: ['gateway.networking.k8s.io'],
+          apiVersions: ['*'],
+          resources: ['httproutes', 'grpcroutes', 'tlsroutes'],
+          operations: ['CREATE', 'UPDATE'],
+        },
+      ],
       variables: [ALLOWED_HOSTS],
       validations: [
         {
           expression: 'has(object.spec.hostnames) && size(object.spec.hostnames) > 0',
-          message: 'a tenant route must list its hostnames: without them it takes every host of the Gateway listeners it attaches to (rule route-hosts)',
+          message:
+            'a tenant route must list its hostnames: without them it takes every host of the Gateway listeners it attaches to (rule route-hosts)',
         },
         {
           expression: `!has(object.spec.hostnames) || object.spec.hostnames.all(h, ${ALLOWED('h')})`,

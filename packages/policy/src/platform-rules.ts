@@ -12,7 +12,8 @@ import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
 export const PLATFORM_USERS: readonly { readonly user: string; readonly reason: string }[] = [
   {
     user: serviceAccountUser(PLATFORM_NAMESPACES.flux, FLUX_PLATFORM_APPLIER),
-    reason: "Flux applies and prunes the platform's generated objects (the layers name this account; tenants' Flux objects cannot, under the lockdown)",
+    reason:
+      "Flux applies and prunes the platform's generated objects (the layers name this account; tenants' Flux objects cannot, under the lockdown)",
   },
   { user: serviceAccountUser('kube-system', 'namespace-controller'), reason: 'removes a pruned namespace with everything in it' },
 ];
@@ -33,7 +34,8 @@ const HAS_RESOURCES =
   "has(c.resources) && has(c.resources.requests) && 'cpu' in c.resources.requests && 'memory' in c.resources.requests && has(c.resources.limits) && 'memory' in c.resources.limits";
 
 /** An image is pinned when it has a digest, or a tag that is not `latest`; the tag follows the last ':' of the last path segment. */
-const PINNED_IMAGE = "c.image.contains('@sha256:') || (c.image.split('/')[size(c.image.split('/')) - 1].contains(':') && !c.image.endsWith(':latest'))";
+const PINNED_IMAGE =
+  "c.image.contains('@sha256:') || (c.image.split('/')[size(c.image.split('/')) - 1].contains(':') && !c.image.endsWith(':latest'))";
 
 export interface PlatformRulesProps {
   /** Registries (host, optionally with a port and path) tenant images may come from; an empty list admits no image. */
@@ -50,7 +52,12 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
       scope: 'default-namespace',
       match: POD_RESOURCES,
       variables: [],
-      validations: [{ expression: 'false', message: 'workloads are not allowed in the default namespace; deploy to a tenant namespace (rule no-default-namespace)' }],
+      validations: [
+        {
+          expression: 'false',
+          message: 'workloads are not allowed in the default namespace; deploy to a tenant namespace (rule no-default-namespace)',
+        },
+      ],
     },
     {
       id: 'resource-requirements',
@@ -103,7 +110,8 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
       validations: [
         {
           expression: "!has(object.spec.type) || object.spec.type != 'LoadBalancer'",
-          message: 'Services of type LoadBalancer are not allowed in this namespace; set allowLoadBalancer for the tenant (rule service-load-balancer)',
+          message:
+            'Services of type LoadBalancer are not allowed in this namespace; set allowLoadBalancer for the tenant (rule service-load-balancer)',
         },
       ],
     },
@@ -150,10 +158,12 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
       validations: [
         {
           expression: 'variables.peers.all(list, list.all(p, !has(p.ipBlock) && !has(p.namespaceSelector)))',
-          message: 'NetworkPolicies in tenant namespaces may only name pods of the same namespace (no namespaceSelector or ipBlock); ask the platform team for cross-namespace or external flows (rule network-policy-peers)',
+          message:
+            'NetworkPolicies in tenant namespaces may only name pods of the same namespace (no namespaceSelector or ipBlock); ask the platform team for cross-namespace or external flows (rule network-policy-peers)',
         },
         {
-          expression: "(!has(object.spec.ingress) || object.spec.ingress.all(r, has(r.from))) && (!has(object.spec.egress) || object.spec.egress.all(r, has(r.to)))",
+          expression:
+            '(!has(object.spec.ingress) || object.spec.ingress.all(r, has(r.from))) && (!has(object.spec.egress) || object.spec.egress.all(r, has(r.to)))',
           message: 'a rule without from/to opens the namespace to everything; name the peer pods (rule network-policy-peers)',
         },
       ],

@@ -252,7 +252,10 @@ export const PSS_WINDOWS_HOST_PROCESS: AdmissionRule = podSecurityRule({
 /** The non-empty hosts of one probe or lifecycle handler at `handler`, present when `guard` holds. */
 function handlerHosts(guard: string, handler: string): string {
   return ['httpGet', 'tcpSocket']
-    .map((action) => `(${guard} && has(${handler}.${action}) && has(${handler}.${action}.host) && ${handler}.${action}.host != '' ? [${handler}.${action}.host] : [])`)
+    .map(
+      (action) =>
+        `(${guard} && has(${handler}.${action}) && has(${handler}.${action}.host) && ${handler}.${action}.host != '' ? [${handler}.${action}.host] : [])`,
+    )
     .join(' + ');
 }
 

@@ -93,7 +93,8 @@ export const PSS_RUN_AS_USER: AdmissionRule = podSecurityRule({
     },
     {
       name: 'rootUserContainers',
-      expression: 'variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.runAsUser) && c.securityContext.runAsUser == 0).map(c, c.name)',
+      expression:
+        'variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.runAsUser) && c.securityContext.runAsUser == 0).map(c, c.name)',
     },
   ],
   expression: 'variables.userNamespace || (!variables.podRunAsRootUser && size(variables.rootUserContainers) == 0)',

@@ -24,7 +24,8 @@ export interface PodSecurityCheckProps {
  */
 export function podSecurityRule(props: PodSecurityCheckProps): AdmissionRule {
   // The message is embedded in a CEL string literal.
-  if (/['\\\n]/.test(props.message)) throw new Error(`invalid message for ${props.id} "${props.message}": quotes, backslashes and line breaks are not allowed`);
+  if (/['\\\n]/.test(props.message))
+    throw new Error(`invalid message for ${props.id} "${props.message}": quotes, backslashes and line breaks are not allowed`);
   return {
     id: props.id,
     title: props.title,

@@ -17,5 +17,6 @@ export const USER_NAMESPACE_VARIABLE: CelNamedExpression = {
 /** Containers that set a procMount other than Default; shared by the baseline and restricted checks. */
 export const PROC_MOUNT_CONTAINERS_VARIABLE: CelNamedExpression = {
   name: 'procMountContainers',
-  expression: "variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.procMount) && c.securityContext.procMount != 'Default')",
+  expression:
+    "variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.procMount) && c.securityContext.procMount != 'Default')",
 };

@@ -5,8 +5,18 @@ import type { CelNamedExpression, ResourceMatch } from './admission-rule.js';
  * when applying the Deployment, not when its ReplicaSet later fails to create pods.
  */
 export const POD_RESOURCES: readonly ResourceMatch[] = [
-  { apiGroups: [''], apiVersions: ['v1'], resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'], operations: ['CREATE', 'UPDATE'] },
-  { apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'], operations: ['CREATE', 'UPDATE'] },
+  {
+    apiGroups: [''],
+    apiVersions: ['v1'],
+    resources: ['pods', 'pods/ephemeralcontainers', 'replicationcontrollers'],
+    operations: ['CREATE', 'UPDATE'],
+  },
+  {
+    apiGroups: ['apps'],
+    apiVersions: ['v1'],
+    resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+    operations: ['CREATE', 'UPDATE'],
+  },
   { apiGroups: ['batch'], apiVersions: ['v1'], resources: ['jobs', 'cronjobs'], operations: ['CREATE', 'UPDATE'] },
 ];
 
@@ -17,7 +27,8 @@ export const POD_RESOURCES: readonly ResourceMatch[] = [
 export const POD_VARIABLES: readonly CelNamedExpression[] = [
   {
     name: 'podSpec',
-    expression: "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)",
+    expression:
+      "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)",
   },
   {
     name: 'podMetadata',

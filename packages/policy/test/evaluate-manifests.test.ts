@@ -41,10 +41,14 @@ function policies(result: { violations: { policy: string }[] }): string[] {
 describe('evaluateManifests', () => {
   it('returns one result per object in exactly the documented shape', () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'team-a' }, spec: { ports: [{ port: 80 }] } };
-    const results = evaluateManifests(POD_SECURITY_RULES, [
-      { file: 'a.yaml', object: privilegedPod },
-      { file: 'b.yaml', object: service },
-    ], { level: 'baseline' });
+    const results = evaluateManifests(
+      POD_SECURITY_RULES,
+      [
+        { file: 'a.yaml', object: privilegedPod },
+        { file: 'b.yaml', object: service },
+      ],
+      { level: 'baseline' },
+    );
     expect(JSON.parse(JSON.stringify(results))).toEqual([
       {
         file: 'a.yaml',
@@ -97,7 +101,10 @@ describe('evaluateManifests', () => {
   });
 
   it('matches a Namespace object by its own name', () => {
-    const namespaceRule: AdmissionRule = { ...defaultNamespaceRule, match: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE'] }] };
+    const namespaceRule: AdmissionRule = {
+      ...defaultNamespaceRule,
+      match: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['namespaces'], operations: ['CREATE'] }],
+    };
     const namespace = (name: string) => ({ file: 'ns.yaml', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
     expect(evaluateManifests([namespaceRule], [namespace('default')])[0]!.allowed).toBe(false);
     expect(evaluateManifests([namespaceRule], [namespace('team-a')])[0]!.allowed).toBe(true);
@@ -105,9 +112,18 @@ describe('evaluateManifests', () => {
 
   it('skips rules excepted for the namespace, by rule id or policy name', () => {
     const documents = [{ file: 'p.yaml', object: privilegedPod }];
-    const [byId] = evaluateManifests(POD_SECURITY_RULES, documents, { level: 'baseline', exceptions: [{ namespace: 'team-a', rule: 'pss-privileged' }] });
-    const [byPolicy] = evaluateManifests(POD_SECURITY_RULES, documents, { level: 'baseline', exceptions: [{ namespace: 'team-a', rule: 'ck8s-pss-privileged' }] });
-    const [elsewhere] = evaluateManifests(POD_SECURITY_RULES, documents, { level: 'baseline', exceptions: [{ namespace: 'team-b', rule: 'pss-privileged' }] });
+    const [byId] = evaluateManifests(POD_SECURITY_RULES, documents, {
+      level: 'baseline',
+      exceptions: [{ namespace: 'team-a', rule: 'pss-privileged' }],
+    });
+    const [byPolicy] = evaluateManifests(POD_SECURITY_RULES, documents, {
+      level: 'baseline',
+      exceptions: [{ namespace: 'team-a', rule: 'ck8s-pss-privileged' }],
+    });
+    const [elsewhere] = evaluateManifests(POD_SECURITY_RULES, documents, {
+      level: 'baseline',
+      exceptions: [{ namespace: 'team-b', rule: 'pss-privileged' }],
+    });
     expect(byId!.allowed).toBe(true);
     expect(byPolicy!.allowed).toBe(true);
     expect(elsewhere!.allowed).toBe(false);
@@ -128,7 +144,11 @@ describe('evaluateManifests', () => {
         mkdirSync(path.join(dir, `team-${file % 4}`), { recursive: true });
         writeFileSync(path.join(dir, `team-${file % 4}`, `f${file}.yaml`), documents.join('---\n'));
       }
-      const results = evaluateManifests(POD_SECURITY_RULES, loadManifests([dir]), { level: 'restricted', namespace: 'tenant-a', evaluator: new PolicyEvaluator() });
+      const results = evaluateManifests(POD_SECURITY_RULES, loadManifests([dir]), {
+        level: 'restricted',
+        namespace: 'tenant-a',
+        evaluator: new PolicyEvaluator(),
+      });
       expect(results).toHaveLength(400);
       expect(results.filter((r) => !r.allowed).length).toBeGreaterThan(150);
       // the work does not grow with the objects: every distinct expression is compiled at most once

@@ -34,8 +34,13 @@ export interface Fixture {
 /** Every fixture below a root, sorted by name. */
 export function readFixtures(root: string = POD_SECURITY_FIXTURES): Fixture[] {
   const fixtures: Fixture[] = [];
-  for (const check of readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()) {
-    for (const base of readdirSync(path.join(root, check)).filter((name) => name.endsWith('.yaml')).sort()) {
+  for (const check of readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()) {
+    for (const base of readdirSync(path.join(root, check))
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()) {
       const file = path.join(root, check, base);
       const text = readFileSync(file, 'utf8');
       const header = text.split('\n').filter((line) => line.startsWith('#'));

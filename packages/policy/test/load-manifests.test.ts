@@ -49,7 +49,10 @@ describe('loadManifests', () => {
   });
 
   it('expands a v1 List into its items', () => {
-    write('list.yaml', `apiVersion: v1\nkind: List\nitems:\n  - ${configMap('one').replace(/\n(?=.)/g, '\n    ')}  - ${configMap('two').replace(/\n(?=.)/g, '\n    ')}`);
+    write(
+      'list.yaml',
+      `apiVersion: v1\nkind: List\nitems:\n  - ${configMap('one').replace(/\n(?=.)/g, '\n    ')}  - ${configMap('two').replace(/\n(?=.)/g, '\n    ')}`,
+    );
     expect(loadManifests([dir]).map((d) => (d.object as { metadata: { name: string } }).metadata.name)).toEqual(['one', 'two']);
   });
 
@@ -60,7 +63,10 @@ describe('loadManifests', () => {
 
   it('names the file and document of aliases that expand without bound', () => {
     let bomb = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 9; i++) bomb += `  a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 9; i++)
+      bomb += `  a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
     const file = write('bomb.yaml', configMap('fine') + '---\n' + bomb);
     expect(() => loadManifests([file])).toThrow(`cannot read ${file} (document 2): excessive alias count indicates a resource exhaustion attack`);
   });

@@ -9,7 +9,10 @@ const rules = [...POD_SECURITY_RULES, ...platform];
 const fixtures = readFixtures(PLATFORM_FIXTURES);
 
 function verdict(object: Record<string, unknown>, namespace = 'team-a') {
-  return evaluateManifests(rules, [{ file: 'fixture.yaml', object }], { namespace, namespaces: new Map([[namespace, fixtureNamespace(namespace)]]) })[0]!;
+  return evaluateManifests(rules, [{ file: 'fixture.yaml', object }], {
+    namespace,
+    namespaces: new Map([[namespace, fixtureNamespace(namespace)]]),
+  })[0]!;
 }
 
 describe('platform rule fixtures', () => {
@@ -17,7 +20,10 @@ describe('platform rule fixtures', () => {
     const covered = new Set(fixtures.map((f) => f.check));
     expect(platform.map((r) => r.id).filter((id) => !covered.has(id))).toEqual(['protect-default-deny']);
     for (const id of platform.map((r) => r.id).filter((i) => covered.has(i))) {
-      expect(fixtures.some((f) => f.check === id && f.verdict === 'fail'), `a fail fixture for ${id}`).toBe(true);
+      expect(
+        fixtures.some((f) => f.check === id && f.verdict === 'fail'),
+        `a fail fixture for ${id}`,
+      ).toBe(true);
     }
   });
 
@@ -30,12 +36,17 @@ describe('platform rule fixtures', () => {
 
   it('names the offending containers and images', () => {
     const fixture = fixtures.find((f) => f.name === 'allowed-registries/fail-public-registry.yaml')!;
-    expect(verdict(fixture.object).violations[0]!.message).toBe('images must come from an allowed registry (rule allowed-registries): app uses docker.io/library/nginx:1.27.0');
+    expect(verdict(fixture.object).violations[0]!.message).toBe(
+      'images must come from an allowed registry (rule allowed-registries): app uses docker.io/library/nginx:1.27.0',
+    );
   });
 
   it('skips a rule in a namespace with an exception', () => {
     const fixture = fixtures.find((f) => f.name === 'image-tag/fail-latest.yaml')!;
-    const [result] = evaluateManifests(rules, [{ file: 'x.yaml', object: fixture.object }], { namespace: 'team-b', exceptions: [{ namespace: 'team-b', rule: 'image-tag' }] });
+    const [result] = evaluateManifests(rules, [{ file: 'x.yaml', object: fixture.object }], {
+      namespace: 'team-b',
+      exceptions: [{ namespace: 'team-b', rule: 'image-tag' }],
+    });
     expect(result!.allowed).toBe(true);
   });
 
@@ -49,13 +60,20 @@ describe('platform rule fixtures', () => {
 
 describe('protect-default-deny', () => {
   const rule = platform.find((r) => r.id === 'protect-default-deny')!;
-  const deny = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'team-a' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const deny = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace: 'team-a' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  };
   const weakened = { ...deny, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
   const tenant = { username: 'alice', groups: ['oidc:team-a-admins'] };
 
   it('denies a tenant deleting or weakening the default deny', () => {
     expect(evaluateRule(rule, { operation: 'DELETE', oldObject: deny, namespace: 'team-a', userInfo: tenant }).violations).toHaveLength(1);
-    expect(evaluateRule(rule, { operation: 'UPDATE', object: weakened, oldObject: deny, namespace: 'team-a', userInfo: tenant }).violations[0]!.message).toContain('rule protect-default-deny');
+    expect(
+      evaluateRule(rule, { operation: 'UPDATE', object: weakened, oldObject: deny, namespace: 'team-a', userInfo: tenant }).violations[0]!.message,
+    ).toContain('rule protect-default-deny');
   });
 
   it('admits an unchanged update, other policies, and the platform itself', () => {
@@ -69,7 +87,9 @@ describe('protect-default-deny', () => {
   });
 
   it("exempts exactly Flux's platform applier and the namespace controller, not every account of flux-system", () => {
-    const as = (username: string) => evaluateRule(rule, { operation: 'DELETE', oldObject: deny, namespace: 'team-a', userInfo: { username, groups: ['system:serviceaccounts'] } }).violations;
+    const as = (username: string) =>
+      evaluateRule(rule, { operation: 'DELETE', oldObject: deny, namespace: 'team-a', userInfo: { username, groups: ['system:serviceaccounts'] } })
+        .violations;
     expect(as('system:serviceaccount:kube-system:namespace-controller')).toEqual([]);
     // what a tenant's own Flux objects run as, and Flux accounts that never apply the platform's objects
     for (const username of [
@@ -88,10 +108,17 @@ describe('protect-default-deny', () => {
 
 describe('network-policy-peers', () => {
   const rule = platform.find((r) => r.id === 'network-policy-peers')!;
-  const open = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'from-ingress', namespace: 'team-a' }, spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] } };
+  const open = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'from-ingress', namespace: 'team-a' },
+    spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }] }] },
+  };
 
   it("lets only Flux's platform applier name other namespaces, which the platform's own allow rules do", () => {
-    const as = (username: string) => evaluateRule(rule, { operation: 'CREATE', object: open, namespace: 'team-a', userInfo: { username, groups: ['system:serviceaccounts'] } }).violations;
+    const as = (username: string) =>
+      evaluateRule(rule, { operation: 'CREATE', object: open, namespace: 'team-a', userInfo: { username, groups: ['system:serviceaccounts'] } })
+        .violations;
     expect(as('system:serviceaccount:flux-system:kustomize-controller')).toEqual([]);
     expect(as('system:serviceaccount:flux-system:helm-controller')).toHaveLength(1);
     expect(as('system:serviceaccount:team-a:flux-reconciler')).toHaveLength(1);
@@ -104,11 +131,21 @@ describe('protect-platform-objects', () => {
   const generated = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: { name: 'tenant-admins', namespace: 'team-a', labels: { 'app.kubernetes.io/managed-by': 'ck8s', 'platform.ck8s.io/component': 'team-a', 'kustomize.toolkit.fluxcd.io/name': 'tenants', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } },
+    metadata: {
+      name: 'tenant-admins',
+      namespace: 'team-a',
+      labels: {
+        'app.kubernetes.io/managed-by': 'ck8s',
+        'platform.ck8s.io/component': 'team-a',
+        'kustomize.toolkit.fluxcd.io/name': 'tenants',
+        'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+      },
+    },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:team-a-admins' }],
   };
-  const update = (object: object, oldObject: object = generated, userInfo = tenant) => evaluateRule(rule, { operation: 'UPDATE', object, oldObject, namespace: 'team-a', userInfo });
+  const update = (object: object, oldObject: object = generated, userInfo = tenant) =>
+    evaluateRule(rule, { operation: 'UPDATE', object, oldObject, namespace: 'team-a', userInfo });
 
   it("denies a tenant taking a generated object out of Flux's control, changing or deleting it", () => {
     const disabled = { ...generated, metadata: { ...generated.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } };
@@ -117,20 +154,38 @@ describe('protect-platform-objects', () => {
     ]);
     const relabelled = { ...generated, metadata: { ...generated.metadata, labels: {} } };
     expect(update(relabelled).violations).toHaveLength(1);
-    expect(update({ ...generated, subjects: [...generated.subjects, { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'oidc:mallory@example.com' }] }).violations).toHaveLength(1);
+    expect(
+      update({
+        ...generated,
+        subjects: [...generated.subjects, { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'oidc:mallory@example.com' }],
+      }).violations,
+    ).toHaveLength(1);
     expect(evaluateRule(rule, { operation: 'DELETE', oldObject: generated, namespace: 'team-a', userInfo: tenant }).violations).toHaveLength(1);
   });
 
   it('protects objects Flux applied for the platform that carry no generated label (the sops Secrets)', () => {
-    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app-database', namespace: 'team-a', labels: { 'kustomize.toolkit.fluxcd.io/name': 'tenants', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' } }, data: { password: 'aGVsbG8=' } };
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'app-database',
+        namespace: 'team-a',
+        labels: { 'kustomize.toolkit.fluxcd.io/name': 'tenants', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' },
+      },
+      data: { password: 'aGVsbG8=' },
+    };
     expect(evaluateRule(rule, { operation: 'DELETE', oldObject: secret, namespace: 'team-a', userInfo: tenant }).violations).toHaveLength(1);
   });
 
   it("denies marking a tenant's own object as the platform's, and admits its own labels", () => {
     const own = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'team-a', labels: { app: 'web' } }, data: {} };
     const forged = { ...own, metadata: { ...own.metadata, labels: { 'app.kubernetes.io/managed-by': 'ck8s' } } };
-    expect(update(forged, own).violations.map((v) => v.message)[0]).toContain("mark the platform's objects; tenants cannot set them (rule protect-platform-objects)");
-    expect(update({ ...own, metadata: { ...own.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } }, own).violations).toEqual([]);
+    expect(update(forged, own).violations.map((v) => v.message)[0]).toContain(
+      "mark the platform's objects; tenants cannot set them (rule protect-platform-objects)",
+    );
+    expect(
+      update({ ...own, metadata: { ...own.metadata, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } }, own).violations,
+    ).toEqual([]);
     expect(evaluateRule(rule, { operation: 'DELETE', oldObject: own, namespace: 'team-a', userInfo: tenant }).violations).toEqual([]);
   });
 
@@ -138,23 +193,46 @@ describe('protect-platform-objects', () => {
     const flux = { username: 'system:serviceaccount:flux-system:kustomize-controller', groups: ['system:serviceaccounts'] };
     const result = update({ ...generated, subjects: [] }, generated, flux);
     expect(result.applies).toBe(false);
-    expect(evaluateRule(rule, { operation: 'DELETE', oldObject: generated, namespace: 'team-a', userInfo: { username: 'system:serviceaccount:kube-system:namespace-controller' } }).applies).toBe(false);
+    expect(
+      evaluateRule(rule, {
+        operation: 'DELETE',
+        oldObject: generated,
+        namespace: 'team-a',
+        userInfo: { username: 'system:serviceaccount:kube-system:namespace-controller' },
+      }).applies,
+    ).toBe(false);
   });
 
   it('leaves cluster-scoped objects and namespaces alone, which a namespace selector cannot skip', () => {
-    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'ck8s-tenant-reader', labels: { 'app.kubernetes.io/managed-by': 'ck8s' } }, rules: [] };
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'ck8s-tenant-reader', labels: { 'app.kubernetes.io/managed-by': 'ck8s' } },
+      rules: [],
+    };
     expect(evaluateRule(rule, { operation: 'UPDATE', object: role, oldObject: role, userInfo: tenant }).applies).toBe(false);
     const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'app.kubernetes.io/managed-by': 'ck8s' } } };
-    expect(evaluateRule(rule, { operation: 'UPDATE', object: namespace, oldObject: namespace, namespace: 'team-a', userInfo: tenant }).applies).toBe(false);
+    expect(evaluateRule(rule, { operation: 'UPDATE', object: namespace, oldObject: namespace, namespace: 'team-a', userInfo: tenant }).applies).toBe(
+      false,
+    );
   });
 });
 
 describe('binding-subjects', () => {
   const rule = platform.find((r) => r.id === 'binding-subjects')!;
-  const binding = (subjects: object[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: 'team-a' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects });
+  const binding = (subjects: object[]) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'b', namespace: 'team-a' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+    subjects,
+  });
 
   it("admits the namespace's own service accounts, by subject or by user name", () => {
-    const own = binding([{ kind: 'ServiceAccount', name: 'deployer', namespace: 'team-a' }, { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:team-a:deployer' }]);
+    const own = binding([
+      { kind: 'ServiceAccount', name: 'deployer', namespace: 'team-a' },
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:serviceaccount:team-a:deployer' },
+    ]);
     expect(evaluateRule(rule, { object: own, namespace: 'team-a' }).violations).toEqual([]);
   });
 
@@ -183,7 +261,12 @@ describe('ingress-hosts and route-hosts', () => {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: 'web' },
-    spec: { rules: hosts.map((host) => ({ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } })) },
+    spec: {
+      rules: hosts.map((host) => ({
+        host,
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] },
+      })),
+    },
   });
 
   it('names the hosts outside the allowed ones, and the allowed ones', () => {
@@ -194,12 +277,17 @@ describe('ingress-hosts and route-hosts', () => {
 
   it('allows no host in a namespace that has no allowed hosts', () => {
     const [result] = evaluateManifests(rules, [{ file: 'x.yaml', object: ingress(['web.team.example.com']) }], { namespace: 'team-z' });
-    expect(result!.violations.map((v) => v.message)).toEqual(["Ingress hosts must be among the namespace's allowed hosts (rule ingress-hosts): web.team.example.com; allowed: none"]);
+    expect(result!.violations.map((v) => v.message)).toEqual([
+      "Ingress hosts must be among the namespace's allowed hosts (rule ingress-hosts): web.team.example.com; allowed: none",
+    ]);
   });
 
   it('reads the allowed hosts from a Namespace among the evaluated documents', () => {
     const namespace = fixtureNamespace('team-c');
-    const [, result] = evaluateManifests(rules, [{ file: 'ns.yaml', object: namespace }, { file: 'x.yaml', object: { ...ingress(['web.team.example.com']), metadata: { name: 'web', namespace: 'team-c' } } }]);
+    const [, result] = evaluateManifests(rules, [
+      { file: 'ns.yaml', object: namespace },
+      { file: 'x.yaml', object: { ...ingress(['web.team.example.com']), metadata: { name: 'web', namespace: 'team-c' } } },
+    ]);
     expect(result!.violations).toEqual([]);
   });
 
@@ -213,13 +301,28 @@ describe('ingress-hosts and route-hosts', () => {
 
 describe('the tenant quota and the resource rule', () => {
   it('ask the same of a container: a workload that meets the rule is within what the quota requires', () => {
-    const chart = new Tenant(new App(), { tenant: { name: 'team-a', adminGroups: [], viewGroups: [], quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 }, ingressPorts: [], metricsPorts: [], allowLoadBalancer: false, allowNodePort: false } });
+    const chart = new Tenant(new App(), {
+      tenant: {
+        name: 'team-a',
+        adminGroups: [],
+        viewGroups: [],
+        quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 },
+        ingressPorts: [],
+        metricsPorts: [],
+        allowLoadBalancer: false,
+        allowNodePort: false,
+      },
+    });
     const quota = chart.toJson().find((o: { kind: string }) => o.kind === 'ResourceQuota') as { spec: { hard: Record<string, unknown> } };
     // a quota on requests.X or limits.X makes the API server reject containers that do not set it
-    const required = Object.keys(quota.spec.hard).filter((k) => /^(requests|limits)\.(cpu|memory)$/.test(k)).sort();
+    const required = Object.keys(quota.spec.hard)
+      .filter((k) => /^(requests|limits)\.(cpu|memory)$/.test(k))
+      .sort();
     const fixture = fixtures.find((f) => f.name === 'resource-requirements/pass-requests-and-limits.yaml')!;
     const container = (fixture.object as any).spec.template.spec.containers[0].resources as Record<string, Record<string, string>>;
-    const declared = Object.entries(container).flatMap(([kind, values]) => Object.keys(values).map((r) => `${kind}.${r}`)).sort();
+    const declared = Object.entries(container)
+      .flatMap(([kind, values]) => Object.keys(values).map((r) => `${kind}.${r}`))
+      .sort();
     expect(verdict(fixture.object).violations).toEqual([]);
     expect(required).toEqual(declared);
   });

@@ -21,9 +21,15 @@ describe('pod security fixtures', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(70);
     for (const rule of POD_SECURITY_RULES) {
       const check = rule.id.replace(/^pss-/, '');
-      expect(fixtures.some((f) => f.check === check && f.verdict === 'pass'), `pass fixture for ${rule.id}`).toBe(true);
+      expect(
+        fixtures.some((f) => f.check === check && f.verdict === 'pass'),
+        `pass fixture for ${rule.id}`,
+      ).toBe(true);
       if (rule.id === 'pss-proc-mount') continue; // no valid object violates it, see the README
-      expect(fixtures.some((f) => f.check === check && f.verdict === 'fail' && f.expect.includes(rule.id)), `fail fixture for ${rule.id}`).toBe(true);
+      expect(
+        fixtures.some((f) => f.check === check && f.verdict === 'fail' && f.expect.includes(rule.id)),
+        `fail fixture for ${rule.id}`,
+      ).toBe(true);
     }
   });
 
@@ -50,7 +56,8 @@ describe('pod security fixtures', () => {
     expect(failing.filter((f) => f.via === 'pods/ephemeralcontainers').length).toBeGreaterThanOrEqual(5);
     expect(failing.filter((f) => text(f).includes('"initContainers"') && f.name.includes('init')).length).toBeGreaterThanOrEqual(5);
     const kinds = new Set(failing.map((f) => f.object['kind']));
-    for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']) expect(kinds, kind).toContain(kind);
+    for (const kind of ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'])
+      expect(kinds, kind).toContain(kind);
     expect(fixtures.filter((f) => text(f).includes('"os":{"name":"windows"}')).length).toBeGreaterThanOrEqual(6);
   });
 
@@ -112,14 +119,26 @@ describe('pod security fixtures', () => {
   it('admit a fully compliant restricted deployment under every rule', () => {
     const deployment = fixtures.find((f) => f.name === 'compliant/pass-restricted-deployment.yaml')!;
     const [result] = evaluateManifests(POD_SECURITY_RULES, [{ file: deployment.file, object: deployment.object }], { namespace: 'tenant-a' });
-    expect(result).toEqual({ file: deployment.file, apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tenant-a', name: 'web', allowed: true, violations: [] });
+    expect(result).toEqual({
+      file: deployment.file,
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'tenant-a',
+      name: 'web',
+      allowed: true,
+      violations: [],
+    });
   });
 
   it('admit windows pods under the restricted exemptions that fail as linux pods', () => {
     const windows = fixtures.find((f) => f.name === 'allow-privilege-escalation/pass-windows-pod.yaml')!;
     const linux = fixtures.find((f) => f.name === 'allow-privilege-escalation/fail-linux-counterpart.yaml')!;
     expect(evaluate(windows, 'restricted').allowed).toBe(true);
-    expect(rulesOf(evaluate(linux, 'restricted'))).toEqual(['pss-allow-privilege-escalation', 'pss-capabilities-restricted', 'pss-seccomp-restricted']);
+    expect(rulesOf(evaluate(linux, 'restricted'))).toEqual([
+      'pss-allow-privilege-escalation',
+      'pss-capabilities-restricted',
+      'pss-seccomp-restricted',
+    ]);
     // Same containers: only spec.os differs.
     expect((windows.object['spec'] as { os: unknown }).os).toEqual({ name: 'windows' });
   });

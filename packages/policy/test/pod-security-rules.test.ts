@@ -107,7 +107,9 @@ describe('POD_SECURITY_RULES', () => {
       const [validation] = rule.validations;
       expect(validation!.message, rule.id).toMatch(/^[a-z]/);
       expect(validation!.message, rule.id).toContain(`(pod security ${rule.level})`);
-      expect(validation!.messageExpression, rule.id).toBe(`'${validation!.message}: ' + ${validation!.messageExpression!.slice(validation!.message.length + 7)}`);
+      expect(validation!.messageExpression, rule.id).toBe(
+        `'${validation!.message}: ' + ${validation!.messageExpression!.slice(validation!.message.length + 7)}`,
+      );
     }
   });
 
@@ -117,7 +119,15 @@ describe('POD_SECURITY_RULES', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'empty' },
-      spec: { template: { spec: { securityContext: {}, containers: [{ name: 'app', image: 'app', securityContext: {}, ports: [{ containerPort: 80 }], livenessProbe: {} }], volumes: [] } } },
+      spec: {
+        template: {
+          spec: {
+            securityContext: {},
+            containers: [{ name: 'app', image: 'app', securityContext: {}, ports: [{ containerPort: 80 }], livenessProbe: {} }],
+            volumes: [],
+          },
+        },
+      },
     };
     for (const object of [minimal, empty]) {
       for (const rule of POD_SECURITY_BASELINE_RULES) {
@@ -139,7 +149,17 @@ describe('pod security lists', () => {
     expect(SELINUX_ALLOWED_TYPES).toEqual(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
     expect(SAFE_SYSCTLS).toHaveLength(14);
     expect(SAFE_SYSCTLS).toEqual(expect.arrayContaining(['net.ipv4.tcp_rmem', 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat']));
-    expect([...RESTRICTED_ALLOWED_VOLUME_TYPES].sort()).toEqual(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret']);
+    expect([...RESTRICTED_ALLOWED_VOLUME_TYPES].sort()).toEqual([
+      'configMap',
+      'csi',
+      'downwardAPI',
+      'emptyDir',
+      'ephemeral',
+      'image',
+      'persistentVolumeClaim',
+      'projected',
+      'secret',
+    ]);
   });
 
   it('render as CEL list literals and refuse values that would break the literal', () => {
@@ -149,8 +169,8 @@ describe('pod security lists', () => {
   });
 
   it('refuse a rule message that would break its message expression', () => {
-    expect(() =>
-      podSecurityRule({ id: 'pss-x', title: 'x', level: 'baseline', expression: 'true', message: "don't", detail: "''" }),
-    ).toThrow(/invalid message for pss-x "don't"/);
+    expect(() => podSecurityRule({ id: 'pss-x', title: 'x', level: 'baseline', expression: 'true', message: "don't", detail: "''" })).toThrow(
+      /invalid message for pss-x "don't"/,
+    );
   });
 });

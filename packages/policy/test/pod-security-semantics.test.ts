@@ -75,7 +75,10 @@ describe('pod security semantics', () => {
   it('resolves seccomp per container against the pod level', () => {
     const spec = (podType: string | undefined, containerType: string | undefined) =>
       pod({
-        securityContext: { runAsNonRoot: true, ...(podType ? { seccompProfile: { type: podType, ...(podType === 'Localhost' ? { localhostProfile: 'p.json' } : {}) } } : {}) },
+        securityContext: {
+          runAsNonRoot: true,
+          ...(podType ? { seccompProfile: { type: podType, ...(podType === 'Localhost' ? { localhostProfile: 'p.json' } : {}) } } : {}),
+        },
         containers: [container('app', containerType ? { seccompProfile: { type: containerType } } : {})],
       });
     expect(violations(spec('Localhost', undefined))).toEqual([]);
@@ -94,7 +97,7 @@ describe('pod security semantics', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'd', annotations: objectAnnotations },
-      spec: { template: { metadata: { annotations: templateAnnotations }, spec: (pod({})['spec'] as object) } },
+      spec: { template: { metadata: { annotations: templateAnnotations }, spec: pod({})['spec'] as object } },
     });
     const key = 'container.apparmor.security.beta.kubernetes.io/app';
     expect(violations(deployment({ [key]: 'unconfined' }, {}))).toEqual([]);
@@ -154,10 +157,34 @@ spec:
 
   it('names every offending container and value in the messages', () => {
     const object = pod({
-      initContainers: [container('init-a', { privileged: true }), container('init-b', { capabilities: { drop: ['ALL'], add: ['SYS_TIME', 'NET_RAW'] } })],
-      containers: [container('app', { privileged: true }, { ports: [{ containerPort: 80, hostPort: 80 }, { containerPort: 81, hostPort: 8081 }] })],
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'kernel.msgmax', value: '1' }, { name: 'kernel.sem', value: '1' }] },
-      volumes: [{ name: 'a', hostPath: { path: '/a' } }, { name: 'b', nfs: { server: 's', path: '/' } }],
+      initContainers: [
+        container('init-a', { privileged: true }),
+        container('init-b', { capabilities: { drop: ['ALL'], add: ['SYS_TIME', 'NET_RAW'] } }),
+      ],
+      containers: [
+        container(
+          'app',
+          { privileged: true },
+          {
+            ports: [
+              { containerPort: 80, hostPort: 80 },
+              { containerPort: 81, hostPort: 8081 },
+            ],
+          },
+        ),
+      ],
+      securityContext: {
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+        sysctls: [
+          { name: 'kernel.msgmax', value: '1' },
+          { name: 'kernel.sem', value: '1' },
+        ],
+      },
+      volumes: [
+        { name: 'a', hostPath: { path: '/a' } },
+        { name: 'b', nfs: { server: 's', path: '/' } },
+      ],
     });
     const text = messages(object);
     expect(text).toContain('privileged containers are not allowed (pod security baseline): app, init-a');

@@ -15,7 +15,12 @@ function rule(overrides: Partial<AdmissionRule>): AdmissionRule {
   };
 }
 
-const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-a', labels: { app: 'web' } }, spec: { replicas: 3 } };
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'team-a', labels: { app: 'web' } },
+  spec: { replicas: 3 },
+};
 
 describe('resourceOfKind', () => {
   it('maps the kinds offline evaluation knows to their resources', () => {
@@ -25,7 +30,11 @@ describe('resourceOfKind', () => {
     expect(resourceOfKind('v1', 'Namespace')).toEqual({ group: '', version: 'v1', resource: 'namespaces' });
     expect(resourceOfKind('apps/v1', 'StatefulSet')).toEqual({ group: 'apps', version: 'v1', resource: 'statefulsets' });
     expect(resourceOfKind('batch/v1', 'CronJob')).toEqual({ group: 'batch', version: 'v1', resource: 'cronjobs' });
-    expect(resourceOfKind('networking.k8s.io/v1', 'NetworkPolicy')).toEqual({ group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies' });
+    expect(resourceOfKind('networking.k8s.io/v1', 'NetworkPolicy')).toEqual({
+      group: 'networking.k8s.io',
+      version: 'v1',
+      resource: 'networkpolicies',
+    });
     expect(resourceOfKind('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')).toEqual({
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
@@ -34,7 +43,12 @@ describe('resourceOfKind', () => {
   });
 
   it('marks the custom resources it knows, the Gateway API routes', () => {
-    expect(resourceOfKind('gateway.networking.k8s.io/v1', 'HTTPRoute')).toEqual({ group: 'gateway.networking.k8s.io', version: 'v1', resource: 'httproutes', custom: true });
+    expect(resourceOfKind('gateway.networking.k8s.io/v1', 'HTTPRoute')).toEqual({
+      group: 'gateway.networking.k8s.io',
+      version: 'v1',
+      resource: 'httproutes',
+      custom: true,
+    });
     expect(resourceOfKind('v1', 'ResourceQuota')).toEqual({ group: '', version: 'v1', resource: 'resourcequotas' });
   });
 
@@ -49,13 +63,19 @@ describe('PolicyEvaluator', () => {
   it('applies a rule only to matching resources and operations', () => {
     const evaluator = new PolicyEvaluator();
     const denyAll = rule({ validations: [{ expression: 'false', message: 'denied' }] });
-    expect(evaluator.evaluateRule(denyAll, { object: deployment })).toEqual({ applies: true, violations: [{ rule: 'test-rule', message: 'denied' }] });
+    expect(evaluator.evaluateRule(denyAll, { object: deployment })).toEqual({
+      applies: true,
+      violations: [{ rule: 'test-rule', message: 'denied' }],
+    });
     expect(evaluator.evaluateRule(denyAll, { object: deployment, operation: 'DELETE' })).toEqual({ applies: false, violations: [] });
     expect(evaluator.evaluateRule(denyAll, { object: { ...deployment, apiVersion: 'apps/v1beta1' } }).applies).toBe(false);
     expect(evaluator.evaluateRule(denyAll, { object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } } }).applies).toBe(false);
     expect(evaluator.evaluateRule(denyAll, { object: { apiVersion: 'example.com/v1', kind: 'Widget' } }).applies).toBe(false);
     expect(evaluator.evaluateRule(denyAll, { object: 'not an object' }).applies).toBe(false);
-    const wildcard = rule({ match: [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE'] }], validations: [{ expression: 'false', message: 'denied' }] });
+    const wildcard = rule({
+      match: [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE'] }],
+      validations: [{ expression: 'false', message: 'denied' }],
+    });
     expect(evaluator.evaluateRule(wildcard, { object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } } }).applies).toBe(true);
   });
 
@@ -63,8 +83,11 @@ describe('PolicyEvaluator', () => {
     const evaluator = new PolicyEvaluator();
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [] } };
     const matching = (resources: string[], subResource?: string) =>
-      evaluator.evaluateRule(rule({ match: [{ apiGroups: [''], apiVersions: ['v1'], resources, operations: ['UPDATE'] }] }), { object: pod, operation: 'UPDATE', subResource })
-        .applies;
+      evaluator.evaluateRule(rule({ match: [{ apiGroups: [''], apiVersions: ['v1'], resources, operations: ['UPDATE'] }] }), {
+        object: pod,
+        operation: 'UPDATE',
+        subResource,
+      }).applies;
     expect(matching(['pods'])).toBe(true);
     expect(matching(['pods'], 'ephemeralcontainers')).toBe(false);
     expect(matching(['pods/ephemeralcontainers'], 'ephemeralcontainers')).toBe(true);
@@ -95,7 +118,9 @@ describe('PolicyEvaluator', () => {
         { name: 'replicas', expression: 'object.spec.replicas' },
         { name: 'doubled', expression: 'variables.replicas * 2' },
       ],
-      validations: [{ expression: 'variables.doubled <= 4', message: 'too many', messageExpression: "'too many replicas: ' + string(variables.doubled)" }],
+      validations: [
+        { expression: 'variables.doubled <= 4', message: 'too many', messageExpression: "'too many replicas: ' + string(variables.doubled)" },
+      ],
     });
     expect(evaluator.evaluateRule(chained, { object: deployment }).violations).toEqual([{ rule: 'test-rule', message: 'too many replicas: 6' }]);
     expect(evaluator.evaluateRule(chained, { object: { ...deployment, spec: { replicas: 2 } } }).violations).toEqual([]);
@@ -103,7 +128,9 @@ describe('PolicyEvaluator', () => {
 
   it('reads integers as ints, as the API server does', () => {
     const evaluator = new PolicyEvaluator();
-    const typed = rule({ validations: [{ expression: 'type(object.spec.replicas) == int && object.spec.replicas / 2 == 1', message: 'not an int' }] });
+    const typed = rule({
+      validations: [{ expression: 'type(object.spec.replicas) == int && object.spec.replicas / 2 == 1', message: 'not an int' }],
+    });
     expect(evaluator.evaluateRule(typed, { object: deployment }).violations).toEqual([]);
   });
 
@@ -137,7 +164,8 @@ describe('PolicyEvaluator', () => {
   it('uses the message expression when it yields a usable string, else the static message', () => {
     const evaluator = new PolicyEvaluator();
     const withMessage = (messageExpression: string, message = 'static') =>
-      evaluator.evaluateRule(rule({ validations: [{ expression: 'false', message, messageExpression }] }), { object: deployment }).violations[0]!.message;
+      evaluator.evaluateRule(rule({ validations: [{ expression: 'false', message, messageExpression }] }), { object: deployment }).violations[0]!
+        .message;
     expect(withMessage("'dynamic ' + object.metadata.name")).toBe('dynamic web');
     expect(withMessage('42')).toBe('static');
     expect(withMessage("'   '")).toBe('static');
@@ -165,9 +193,19 @@ describe('PolicyEvaluator', () => {
       userInfo: { username: 'alice', groups: ['devs'] },
     });
     expect(update.violations).toEqual([]);
-    const create = evaluator.evaluateRule(rule({ validations: [{ expression: "oldObject == null && request.operation == 'CREATE' && request.namespace == 'team-a' && request.userInfo.username == ''", message: 'defaults' }] }), {
-      object: deployment,
-    });
+    const create = evaluator.evaluateRule(
+      rule({
+        validations: [
+          {
+            expression: "oldObject == null && request.operation == 'CREATE' && request.namespace == 'team-a' && request.userInfo.username == ''",
+            message: 'defaults',
+          },
+        ],
+      }),
+      {
+        object: deployment,
+      },
+    );
     expect(create.violations).toEqual([]);
   });
 
@@ -181,27 +219,47 @@ describe('PolicyEvaluator', () => {
       ],
     });
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] };
-    expect(evaluator.evaluateRule(clusterScoped, { object: role }).violations.map((v) => v.message)).toEqual([expect.stringMatching(/^read \(expression error: /)]);
+    expect(evaluator.evaluateRule(clusterScoped, { object: role }).violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(/^read \(expression error: /),
+    ]);
   });
 
   it('binds namespaceObject: the one given, or a namespace with only its name', () => {
     const evaluator = new PolicyEvaluator();
-    const labelled = rule({ validations: [{ expression: "namespaceObject.metadata.name == 'team-a' && namespaceObject.metadata.labels['tier'] == 'gold'", message: 'given' }] });
+    const labelled = rule({
+      validations: [
+        { expression: "namespaceObject.metadata.name == 'team-a' && namespaceObject.metadata.labels['tier'] == 'gold'", message: 'given' },
+      ],
+    });
     const namespaceObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { tier: 'gold' } } };
     expect(evaluator.evaluateRule(labelled, { object: deployment, namespaceObject }).violations).toEqual([]);
-    const bare = rule({ validations: [{ expression: "namespaceObject.metadata.name == 'team-a' && !has(namespaceObject.metadata.labels)", message: 'default' }] });
+    const bare = rule({
+      validations: [{ expression: "namespaceObject.metadata.name == 'team-a' && !has(namespaceObject.metadata.labels)", message: 'default' }],
+    });
     expect(evaluator.evaluateRule(bare, { object: deployment }).violations).toEqual([]);
   });
 
   it('leaves out empty lists of built-in kinds, as the API server re-encodes them, and keeps those of custom resources', () => {
     const evaluator = new PolicyEvaluator();
-    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'team-a' }, spec: { podSelector: {}, egress: [{ to: [], ports: [{ port: 443 }] }] } };
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p', namespace: 'team-a' },
+      spec: { podSelector: {}, egress: [{ to: [], ports: [{ port: 443 }] }] },
+    };
     const noTo = rule({
       match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['networkpolicies'], operations: ALL_OPERATIONS }],
-      validations: [{ expression: 'object.spec.egress.all(r, !has(r.to)) && has(object.spec.podSelector)', message: 'to: [] is dropped, podSelector: {} kept' }],
+      validations: [
+        { expression: 'object.spec.egress.all(r, !has(r.to)) && has(object.spec.podSelector)', message: 'to: [] is dropped, podSelector: {} kept' },
+      ],
     });
     expect(evaluator.evaluateRule(noTo, { object: policy }).violations).toEqual([]);
-    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'team-a' }, spec: { hostnames: [] } };
+    const route = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r', namespace: 'team-a' },
+      spec: { hostnames: [] },
+    };
     const kept = rule({
       match: [{ apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['v1'], resources: ['httproutes'], operations: ALL_OPERATIONS }],
       validations: [{ expression: 'has(object.spec.hostnames) && size(object.spec.hostnames) == 0', message: 'hostnames: [] kept' }],
@@ -214,8 +272,16 @@ describe('PolicyEvaluator', () => {
     const shared = [{ name: 'replicas', expression: 'object.spec.replicas' }];
     const rules = [
       rule({ id: 'a', variables: shared, validations: [{ expression: 'variables.replicas == 3', message: 'a' }] }),
-      rule({ id: 'b', variables: [...shared, { name: 'more', expression: 'variables.replicas + 1' }], validations: [{ expression: 'variables.more == 4', message: 'b' }] }),
-      rule({ id: 'c', variables: [{ name: 'replicas', expression: 'object.spec.replicas + 10' }], validations: [{ expression: 'variables.replicas == 13', message: 'c' }] }),
+      rule({
+        id: 'b',
+        variables: [...shared, { name: 'more', expression: 'variables.replicas + 1' }],
+        validations: [{ expression: 'variables.more == 4', message: 'b' }],
+      }),
+      rule({
+        id: 'c',
+        variables: [{ name: 'replicas', expression: 'object.spec.replicas + 10' }],
+        validations: [{ expression: 'variables.replicas == 13', message: 'c' }],
+      }),
     ];
     expect(evaluator.evaluateRules(rules, { object: deployment })).toEqual([
       { applies: true, violations: [] },

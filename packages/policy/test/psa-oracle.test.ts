@@ -47,7 +47,10 @@ describe('agreement with upstream Pod Security Admission 1.37', () => {
       for (const id of ours.filter((id) => id in REPLACED_BY)) {
         if (c.object.spec.os?.name !== 'windows') expect(ours, `${c.object.metadata.name}: ${id}`).toContain(REPLACED_BY[id]);
       }
-      expect(ours.filter((id) => !(id in REPLACED_BY)), c.object.metadata.name).toEqual([...c.restricted].sort());
+      expect(
+        ours.filter((id) => !(id in REPLACED_BY)),
+        c.object.metadata.name,
+      ).toEqual([...c.restricted].sort());
     });
   });
 });

@@ -1,4 +1,12 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  HelmChart,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { TrivyOperatorValues } from './trivy-operator-values.js';
 
@@ -19,7 +27,11 @@ export const POSTURE_NAMESPACE = PLATFORM_NAMESPACES.posture;
 /** Port of the operator's Prometheus metrics (the chart's OPERATOR_METRICS_BIND_ADDRESS). */
 export const POSTURE_METRICS_PORT = 8080;
 /** The operator pod, as the chart labels it (scan Jobs do not carry its labels). */
-export const POSTURE_OPERATOR_PODS: Pods = { name: 'trivy-operator', namespace: POSTURE_NAMESPACE, labels: { 'app.kubernetes.io/name': 'trivy-operator' } };
+export const POSTURE_OPERATOR_PODS: Pods = {
+  name: 'trivy-operator',
+  namespace: POSTURE_NAMESPACE,
+  labels: { 'app.kubernetes.io/name': 'trivy-operator' },
+};
 
 /** Every pod of the namespace: the operator and the scan Jobs it starts. */
 const POSTURE_PODS: Pods = { name: 'trivy-system', namespace: POSTURE_NAMESPACE };
@@ -67,7 +79,10 @@ export class PostureScanner extends Component {
     const namespace = POSTURE_NAMESPACE;
     const nodeCollector = props.nodeCollector ?? false;
 
-    this.addNamespace({ name: namespace, ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}) });
+    this.addNamespace({
+      name: namespace,
+      ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}),
+    });
 
     const restrictedContainer = restrictedContainerSecurityContext();
     new HelmChart<TrivyOperatorValues>(this, 'chart', {
@@ -77,7 +92,13 @@ export class PostureScanner extends Component {
       expects: {
         workloads: ['Deployment/trivy-operator'],
         // the operator reads workloads cluster-wide to scan them; the aggregate roles let namespace users view their reports
-        clusterObjects: ['ClusterRole/trivy-operator', 'ClusterRoleBinding/trivy-operator', 'ClusterRole/aggregate-config-audit-reports-view', 'ClusterRole/aggregate-exposed-secret-reports-view', 'ClusterRole/aggregate-vulnerability-reports-view'],
+        clusterObjects: [
+          'ClusterRole/trivy-operator',
+          'ClusterRoleBinding/trivy-operator',
+          'ClusterRole/aggregate-config-audit-reports-view',
+          'ClusterRole/aggregate-exposed-secret-reports-view',
+          'ClusterRole/aggregate-vulnerability-reports-view',
+        ],
       },
       values: {
         operator: {
@@ -114,7 +135,10 @@ export class PostureScanner extends Component {
     // all pods: the scan Jobs the operator starts carry none of its labels
     this.addFlow({
       from: POSTURE_PODS,
-      to: { peer: 'internet', reason: 'the vulnerability database (mirror.gcr.io) and the image registries the scans read, whose addresses a NetworkPolicy cannot name' },
+      to: {
+        peer: 'internet',
+        reason: 'the vulnerability database (mirror.gcr.io) and the image registries the scans read, whose addresses a NetworkPolicy cannot name',
+      },
       ports: [{ port: 443 }],
       name: 'allow-vulnerability-db-and-registries',
     });

@@ -4,10 +4,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { ATTACK_TECHNIQUE_CONTROLS, COMPLIANCE_SPECS, MITRE_ATTACK_SPEC, MitreAttackCompliance, NODE_COLLECTOR_POD_SECURITY_EXCEPTION, PostureScanner, type PostureScannerProps } from '../src/index.js';
+import {
+  ATTACK_TECHNIQUE_CONTROLS,
+  COMPLIANCE_SPECS,
+  MITRE_ATTACK_SPEC,
+  MitreAttackCompliance,
+  NODE_COLLECTOR_POD_SECURITY_EXCEPTION,
+  PostureScanner,
+  type PostureScannerProps,
+} from '../src/index.js';
 
 /** The version is deliberately not the pinned one: the component must take it from the catalog. */
-const catalog = new ChartCatalog([{ name: 'trivy-operator', repository: 'oci://ghcr.io/aquasecurity/helm-charts', chart: 'trivy-operator', version: '9.9.9' }]);
+const catalog = new ChartCatalog([
+  { name: 'trivy-operator', repository: 'oci://ghcr.io/aquasecurity/helm-charts', chart: 'trivy-operator', version: '9.9.9' },
+]);
 
 function render(extra: Partial<PostureScannerProps> = {}, network = {}) {
   const app = testApp();
@@ -23,10 +33,21 @@ describe('PostureScanner', () => {
 
   it('runs in every cluster, from the catalog chart (an OCI artifact)', () => {
     expect(out.component.outputFile).toBe('controllers/trivy-operator.yaml');
-    expect(find(out.objects, 'OCIRepository', 'trivy-operator').spec).toMatchObject({ url: 'oci://ghcr.io/aquasecurity/helm-charts/trivy-operator', ref: { tag: '9.9.9' } });
+    expect(find(out.objects, 'OCIRepository', 'trivy-operator').spec).toMatchObject({
+      url: 'oci://ghcr.io/aquasecurity/helm-charts/trivy-operator',
+      ref: { tag: '9.9.9' },
+    });
     expect(out.release.spec.chartRef).toEqual({ kind: 'OCIRepository', name: 'trivy-operator' });
     // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'trivy-system' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'trivy-system') : o.metadata.namespace === 'trivy-system'))).toBe(true);
+    expect(
+      out.objects.every((o) =>
+        o.kind === 'Namespace'
+          ? o.metadata.name === 'trivy-system'
+          : o.kind === 'ClusterRoleBinding'
+            ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'trivy-system')
+            : o.metadata.namespace === 'trivy-system',
+      ),
+    ).toBe(true);
   });
 
   it('scans images, configuration, RBAC and secrets, and reports CIS, NSA and Pod Security Standards compliance', () => {
@@ -38,24 +59,49 @@ describe('PostureScanner', () => {
       clusterComplianceEnabled: true,
     });
     expect(out.values.compliance.specs).toEqual(COMPLIANCE_SPECS);
-    expect(COMPLIANCE_SPECS).toEqual(expect.arrayContaining([expect.stringMatching(/^k8s-cis-/), expect.stringMatching(/^k8s-nsa-/), expect.stringMatching(/^k8s-pss-baseline-/), expect.stringMatching(/^k8s-pss-restricted-/)]));
+    expect(COMPLIANCE_SPECS).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^k8s-cis-/),
+        expect.stringMatching(/^k8s-nsa-/),
+        expect.stringMatching(/^k8s-pss-baseline-/),
+        expect.stringMatching(/^k8s-pss-restricted-/),
+      ]),
+    );
   });
 
   it("exposes its findings as metrics for the cluster's Prometheus, without the chart's ServiceMonitor", () => {
     expect(out.values.serviceMonitor).toEqual({ enabled: false });
     expect(out.values.operator).toMatchObject({ metricsFindingsEnabled: true, metricsClusterComplianceInfo: true });
-    expect(out.component.metrics).toEqual([{ name: 'trivy-operator', pods: expect.objectContaining({ namespace: 'trivy-system', labels: { 'app.kubernetes.io/name': 'trivy-operator' } }), port: 8080 }]);
+    expect(out.component.metrics).toEqual([
+      {
+        name: 'trivy-operator',
+        pods: expect.objectContaining({ namespace: 'trivy-system', labels: { 'app.kubernetes.io/name': 'trivy-operator' } }),
+        port: 8080,
+      },
+    ]);
   });
 
   it('keeps the namespace, the operator and its scan Jobs restricted', () => {
     const ns = find(out.objects, 'Namespace', 'trivy-system');
-    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+    });
     expect(out.values.operator.infraAssessmentScannerEnabled).toBe(false);
-    const restricted = { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+    const restricted = {
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    };
     expect(out.values.securityContext).toMatchObject(restricted);
     expect(out.values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(out.values.trivyOperator.scanJobPodTemplateContainerSecurityContext).toMatchObject(restricted);
-    expect(out.values.trivyOperator.scanJobPodTemplatePodSecurityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(out.values.trivyOperator.scanJobPodTemplatePodSecurityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(out.values.trivyOperator.scanJobAutomountServiceAccountToken).toBe(false);
   });
 
@@ -63,7 +109,11 @@ describe('PostureScanner', () => {
     const nodes = render({ nodeCollector: true });
     expect(nodes.values.operator.infraAssessmentScannerEnabled).toBe(true);
     const ns = find(nodes.objects, 'Namespace', 'trivy-system');
-    expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'privileged',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
     expect(ns.metadata.annotations[POD_SECURITY_EXCEPTION_ANNOTATION]).toBe(NODE_COLLECTOR_POD_SECURITY_EXCEPTION);
   });
 
@@ -79,7 +129,9 @@ describe('PostureScanner', () => {
 
   it('needs the address of the API server', () => {
     expect(() => render({}, { apiServer: undefined })).toThrow(ConfigError);
-    expect(() => render({}, { apiServer: undefined })).toThrow(/clusters\/test\/cluster.yaml: network.apiServer: is required: trivy-operator must reach the Kubernetes API server/);
+    expect(() => render({}, { apiServer: undefined })).toThrow(
+      /clusters\/test\/cluster.yaml: network.apiServer: is required: trivy-operator must reach the Kubernetes API server/,
+    );
   });
 });
 
@@ -94,7 +146,13 @@ describe('kubeconform -strict on the posture scanner', () => {
     const total = Object.values(files).reduce((n, objects) => n + objects.length, 0);
     expect(result.summary).toEqual({ valid: total, invalid: 0, errors: 0, skipped: 0 });
     const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
-    for (const kind of ['v1/Namespace', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/OCIRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+    for (const kind of [
+      'v1/Namespace',
+      'networking.k8s.io/v1/NetworkPolicy',
+      'source.toolkit.fluxcd.io/v1/OCIRepository',
+      'helm.toolkit.fluxcd.io/v2/HelmRelease',
+    ])
+      expect(kinds).toContain(kind);
   });
 });
 

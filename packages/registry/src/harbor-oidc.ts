@@ -1,4 +1,3 @@
-
 /** Client id of Harbor at the identity provider; the identity provider registers it with the redirect below. */
 export const HARBOR_OIDC_CLIENT_ID = 'harbor';
 /** Path of Harbor's OIDC callback, appended to its external URL. */

@@ -95,40 +95,39 @@ export interface RegistryConfiguration {
 export function registryConfiguration(props: RegistryConfigurationProps): RegistryConfiguration {
   const severity = props.blockSeverity ?? 'high';
   const projects = props.tenants
-    .map(
-      (tenant): TenantProject => ({
-        cluster: tenant.cluster,
-        tenant: tenant.tenant,
-        project: {
-          project_name: `${tenant.cluster}-${tenant.tenant}`,
-          public: false,
-          metadata: { public: 'false', auto_scan: 'true', prevent_vul: 'true', severity },
-        },
-        members: [...[...tenant.adminGroups].sort().map((g) => member(g, 'projectAdmin')), ...[...tenant.viewGroups].sort().map((g) => member(g, 'guest'))],
-      }),
-    )
+    .map((tenant): TenantProject => ({
+      cluster: tenant.cluster,
+      tenant: tenant.tenant,
+      project: {
+        project_name: `${tenant.cluster}-${tenant.tenant}`,
+        public: false,
+        metadata: { public: 'false', auto_scan: 'true', prevent_vul: 'true', severity },
+      },
+      members: [
+        ...[...tenant.adminGroups].sort().map((g) => member(g, 'projectAdmin')),
+        ...[...tenant.viewGroups].sort().map((g) => member(g, 'guest')),
+      ],
+    }))
     .sort((a, b) => a.project.project_name.localeCompare(b.project.project_name));
 
   const robotAccounts = props.robotAccounts ?? [];
   const duplicate = robotAccounts.find((name, i) => robotAccounts.indexOf(name) !== i);
   if (duplicate) throw new Error(`registry: robot account "${duplicate}" is listed twice`);
-  const robots = robotAccounts.map(
-    (name): HarborRobotRequest => ({
-      name,
-      description: `ck8s: push and pull in every tenant project of ${props.clusterName}`,
-      level: 'system',
-      duration: -1,
-      disable: false,
-      permissions: projects.map((p) => ({
-        kind: 'project',
-        namespace: p.project.project_name,
-        access: [
-          { resource: 'repository', action: 'push' },
-          { resource: 'repository', action: 'pull' },
-        ],
-      })),
-    }),
-  );
+  const robots = robotAccounts.map((name): HarborRobotRequest => ({
+    name,
+    description: `ck8s: push and pull in every tenant project of ${props.clusterName}`,
+    level: 'system',
+    duration: -1,
+    disable: false,
+    permissions: projects.map((p) => ({
+      kind: 'project',
+      namespace: p.project.project_name,
+      access: [
+        { resource: 'repository', action: 'push' },
+        { resource: 'repository', action: 'pull' },
+      ],
+    })),
+  }));
   return { registry: props.host, projects, robots };
 }
 

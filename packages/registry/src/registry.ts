@@ -129,16 +129,29 @@ export class Registry extends Component {
       namespace,
       ...s.s3,
       purpose: `access key of the registry's bucket ${storage.bucket} at ${storage.endpoint}`,
-      generate: (context) => ({ REGISTRY_STORAGE_S3_ACCESSKEY: context.outside('s3-access-key-id'), REGISTRY_STORAGE_S3_SECRETKEY: context.outside('s3-secret-access-key') }),
+      generate: (context) => ({
+        REGISTRY_STORAGE_S3_ACCESSKEY: context.outside('s3-access-key-id'),
+        REGISTRY_STORAGE_S3_SECRETKEY: context.outside('s3-secret-access-key'),
+      }),
     });
-    this.requireSecret({ namespace, ...s.admin, purpose: "initial password of Harbor's admin account (break-glass login)", generate: (context) => ({ HARBOR_ADMIN_PASSWORD: context.password() }) });
+    this.requireSecret({
+      namespace,
+      ...s.admin,
+      purpose: "initial password of Harbor's admin account (break-glass login)",
+      generate: (context) => ({ HARBOR_ADMIN_PASSWORD: context.password() }),
+    });
     this.requireSecret({
       namespace,
       ...s.oidc,
       purpose: `client secret of the OIDC client "${HARBOR_OIDC_CLIENT_ID}" at ${issuer} (equal to the key ${HARBOR_OIDC_CLIENT_ID} of dex/dex-client-secrets)`,
       generate: (context) => ({ [HARBOR_OIDC_SECRET.key]: context.shared(oidcClientSecretId(HARBOR_OIDC_CLIENT_ID)) }),
     });
-    this.requireSecret({ namespace, ...s.secretKey, purpose: "Harbor's encryption key for stored credentials (exactly 16 characters)", generate: (context) => ({ secretKey: context.password(16) }) });
+    this.requireSecret({
+      namespace,
+      ...s.secretKey,
+      purpose: "Harbor's encryption key for stored credentials (exactly 16 characters)",
+      generate: (context) => ({ secretKey: context.password(16) }),
+    });
     this.requireSecret({
       namespace,
       ...s.registryCredentials,
@@ -148,7 +161,12 @@ export class Registry extends Component {
         return { REGISTRY_PASSWD: password, REGISTRY_HTPASSWD: context.htpasswd('harbor_registry_user', password) };
       },
     });
-    this.requireSecret({ namespace, ...s.database, purpose: "password of Harbor's internal PostgreSQL", generate: (context) => ({ password: context.password() }) });
+    this.requireSecret({
+      namespace,
+      ...s.database,
+      purpose: "password of Harbor's internal PostgreSQL",
+      generate: (context) => ({ password: context.password() }),
+    });
 
     new ApiObject(this, 'projects', {
       apiVersion: 'v1',
@@ -169,10 +187,19 @@ export class Registry extends Component {
           ...['core', 'jobservice', 'nginx', 'portal', 'registry'].map((c) => `Deployment/harbor-${c}`),
           ...['database', 'redis', 'trivy'].map((c) => `StatefulSet/harbor-${c}`),
         ],
-        admissionExceptions: ['Deployment/harbor-core', 'Deployment/harbor-jobservice', 'Deployment/harbor-nginx', 'Deployment/harbor-portal', 'Deployment/harbor-registry', 'StatefulSet/harbor-database', 'StatefulSet/harbor-redis'].map((workload) => ({
+        admissionExceptions: [
+          'Deployment/harbor-core',
+          'Deployment/harbor-jobservice',
+          'Deployment/harbor-nginx',
+          'Deployment/harbor-portal',
+          'Deployment/harbor-registry',
+          'StatefulSet/harbor-database',
+          'StatefulSet/harbor-redis',
+        ].map((workload) => ({
           workload,
           rule: 'resource-requirements',
-          reason: "the chart's components have no requests by default (only trivy's are set here); until each component's resources value is set here",
+          reason:
+            "the chart's components have no requests by default (only trivy's are set here); until each component's resources value is set here",
         })),
       },
       values: {
@@ -186,7 +213,14 @@ export class Registry extends Component {
             type: 's3',
             // pulls go through Harbor (its access control and vulnerability policy), never straight to the bucket
             disableredirect: true,
-            s3: { region: storage.region, bucket: storage.bucket, regionendpoint: storage.endpoint, existingSecret: s.s3.name, secure: true, v4auth: true },
+            s3: {
+              region: storage.region,
+              bucket: storage.bucket,
+              regionendpoint: storage.endpoint,
+              existingSecret: s.s3.name,
+              secure: true,
+              v4auth: true,
+            },
           },
         },
         existingSecretAdminPassword: s.admin.name,
@@ -203,7 +237,13 @@ export class Registry extends Component {
             { name: HARBOR_OIDC_SECRET_ENV, valueFrom: { secretKeyRef: { name: HARBOR_OIDC_SECRET.name, key: HARBOR_OIDC_SECRET.key } } },
             {
               name: 'CONFIG_OVERWRITE_JSON',
-              value: JSON.stringify(harborOidcSettings({ issuer, claims: props.claims ?? { username: 'email', groups: 'groups' }, ...(props.adminGroup ? { adminGroup: props.adminGroup } : {}) })),
+              value: JSON.stringify(
+                harborOidcSettings({
+                  issuer,
+                  claims: props.claims ?? { username: 'email', groups: 'groups' },
+                  ...(props.adminGroup ? { adminGroup: props.adminGroup } : {}),
+                }),
+              ),
             },
           ],
         },

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProjectsScript, registryConfiguration } from '../src/index.js';
 import { props } from './fixtures.js';
 
-const configuration = () => registryConfiguration({ host: props.host, clusterName: props.clusterName, tenants: props.tenants!, blockSeverity: 'critical', robotAccounts: ['ci', 'release'] });
+const configuration = () =>
+  registryConfiguration({
+    host: props.host,
+    clusterName: props.clusterName,
+    tenants: props.tenants!,
+    blockSeverity: 'critical',
+    robotAccounts: ['ci', 'release'],
+  });
 
 interface Recorded {
   readonly method: string;
@@ -29,9 +36,17 @@ function fakeHarbor(requests: Recorded[]) {
     req.on('data', (chunk) => (data += chunk));
     req.on('end', () => {
       const body = data ? JSON.parse(data) : undefined;
-      requests.push({ method: req.method!, url: req.url!, auth: req.headers.authorization ?? '', resourceName: req.headers['x-is-resource-name'] as string | undefined, body });
-      const reply = (status: number, payload: unknown = {}) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(payload));
-      if (req.headers.authorization !== `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`) return reply(401, { errors: [{ code: 'UNAUTHORIZED' }] });
+      requests.push({
+        method: req.method!,
+        url: req.url!,
+        auth: req.headers.authorization ?? '',
+        resourceName: req.headers['x-is-resource-name'] as string | undefined,
+        body,
+      });
+      const reply = (status: number, payload: unknown = {}) =>
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(payload));
+      if (req.headers.authorization !== `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`)
+        return reply(401, { errors: [{ code: 'UNAUTHORIZED' }] });
       const members = /^\/api\/v2.0\/projects\/([^/]+)\/members$/.exec(req.url!);
       let key: string | undefined;
       if (req.method === 'POST' && req.url === '/api/v2.0/projects') key = `project ${body.project_name}`;
@@ -86,14 +101,20 @@ describe('apply-projects.sh', () => {
       'robot release: exists; its permissions are left as they are (update them in Harbor or with PUT /api/v2.0/robots/{id})',
     ]);
     const config = configuration();
-    expect(requests.filter((r) => r.method === 'POST' && r.url === '/api/v2.0/projects').map((r) => r.body)).toEqual(config.projects.map((p) => p.project));
-    expect(requests.find((r) => r.method === 'PUT')).toMatchObject({ url: '/api/v2.0/projects/wc-a-team-a', resourceName: 'true', body: { metadata: { auto_scan: 'true', prevent_vul: 'true', severity: 'critical', public: 'false' } } });
+    expect(requests.filter((r) => r.method === 'POST' && r.url === '/api/v2.0/projects').map((r) => r.body)).toEqual(
+      config.projects.map((p) => p.project),
+    );
+    expect(requests.find((r) => r.method === 'PUT')).toMatchObject({
+      url: '/api/v2.0/projects/wc-a-team-a',
+      resourceName: 'true',
+      body: { metadata: { auto_scan: 'true', prevent_vul: 'true', severity: 'critical', public: 'false' } },
+    });
     expect(requests.filter((r) => r.url === '/api/v2.0/robots').map((r) => r.body)).toEqual(config.robots);
     // the password reached the API (quotes and backslashes intact) without being on curl's command line
     expect(requests.every((r) => r.auth === `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`)).toBe(true);
   });
 
-  it('stops with the HTTP status and Harbor\'s answer on an error', async () => {
+  it("stops with the HTTP status and Harbor's answer on an error", async () => {
     await expect(run('wrong')).rejects.toMatchObject({ stderr: expect.stringMatching(/project wc-a-team-a: HTTP 401: .*UNAUTHORIZED/) });
   });
 });

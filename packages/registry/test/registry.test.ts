@@ -22,16 +22,38 @@ describe('Registry', () => {
     expect(out.component.outputFile).toBe('controllers/harbor.yaml');
     expect(out.release.spec.chart.spec).toMatchObject({ chart: 'harbor', version: '9.9.9' });
     // cluster-scoped: the namespace, and the binding of the account Flux installs the chart as
-    expect(out.objects.every((o) => (o.kind === 'Namespace' ? o.metadata.name === 'harbor' : o.kind === 'ClusterRoleBinding' ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'harbor') : o.metadata.namespace === 'harbor'))).toBe(true);
-    expect(find(out.objects, 'Namespace', 'harbor').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.33' });
-    expect(out.values.containerSecurityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(
+      out.objects.every((o) =>
+        o.kind === 'Namespace'
+          ? o.metadata.name === 'harbor'
+          : o.kind === 'ClusterRoleBinding'
+            ? o.subjects.every((s: { namespace?: string }) => s.namespace === 'harbor')
+            : o.metadata.namespace === 'harbor',
+      ),
+    ).toBe(true);
+    expect(find(out.objects, 'Namespace', 'harbor').metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.33',
+    });
+    expect(out.values.containerSecurityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
   });
 
   it('serves its host through the ingress controller: the host the workload clusters pull tenant images from', () => {
     const allowed = 'registry.sc.example.com';
     expect(out.values.externalURL).toBe(`https://${allowed}`);
     expect(out.component.endpoints).toEqual([
-      expect.objectContaining({ name: 'registry', host: allowed, pods: expect.objectContaining({ namespace: 'harbor' }), service: { name: 'harbor', port: 80 }, targetPort: 8080 }),
+      expect.objectContaining({
+        name: 'registry',
+        host: allowed,
+        pods: expect.objectContaining({ namespace: 'harbor' }),
+        service: { name: 'harbor', port: 80 },
+        targetPort: 8080,
+      }),
     ]);
     expect(out.component.endpoints[0]!.ingressAnnotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
     expect(out.component.oidcClients).toEqual([{ id: 'harbor', name: 'Harbor', redirectURIs: ['https://registry.sc.example.com/c/oidc/callback'] }]);
@@ -42,13 +64,22 @@ describe('Registry', () => {
     expect(out.values.persistence.imageChartStorage).toEqual({
       type: 's3',
       disableredirect: true,
-      s3: { region: 'eu-north-1', bucket: 'ck8s-registry', regionendpoint: 'https://s3.example.com', existingSecret: 'harbor-s3', secure: true, v4auth: true },
+      s3: {
+        region: 'eu-north-1',
+        bucket: 'ck8s-registry',
+        regionendpoint: 'https://s3.example.com',
+        existingSecret: 'harbor-s3',
+        secure: true,
+        v4auth: true,
+      },
     });
     expect(out.values.existingSecretAdminPassword).toBe('harbor-admin');
     expect(out.values.existingSecretAdminPasswordKey).toBe('HARBOR_ADMIN_PASSWORD');
     expect(out.values.existingSecretSecretKey).toBe('harbor-secret-key');
     expect(out.values.registry.credentials).toEqual({ existingSecret: 'harbor-registry-credentials' });
-    expect(out.release.spec.valuesFrom).toEqual([{ kind: 'Secret', name: 'harbor-database', valuesKey: 'password', targetPath: 'database.internal.password' }]);
+    expect(out.release.spec.valuesFrom).toEqual([
+      { kind: 'Secret', name: 'harbor-database', valuesKey: 'password', targetPath: 'database.internal.password' },
+    ]);
     // no credential in the values
     expect(JSON.stringify(out.values)).not.toMatch(/"(harborAdminPassword|accesskey|secretkey|secretKey|password)":|Harbor12345|changeit/);
   });
@@ -97,7 +128,9 @@ describe('Registry', () => {
   });
 
   it('creates one private project per tenant of each of its workload clusters, with the tenant groups as members', () => {
-    expect(out.projects.projects.map((p: K8sObject) => [p.cluster, p.tenant, p.project.project_name, p.project.public, p.project.metadata.public])).toEqual([
+    expect(
+      out.projects.projects.map((p: K8sObject) => [p.cluster, p.tenant, p.project.project_name, p.project.public, p.project.metadata.public]),
+    ).toEqual([
       ['wc-a', 'team-a', 'wc-a-team-a', false, 'false'],
       ['wc-a', 'team-b', 'wc-a-team-b', false, 'false'],
       ['wc-b', 'team-a', 'wc-b-team-a', false, 'false'],
@@ -130,11 +163,23 @@ describe('Registry', () => {
   });
 
   it('publishes the same deterministic configuration in the ConfigMap and from registryConfiguration', () => {
-    const expected = registryConfiguration({ host: props.host, clusterName: 'sc', tenants, blockSeverity: 'critical', robotAccounts: ['ci', 'release'] });
+    const expected = registryConfiguration({
+      host: props.host,
+      clusterName: 'sc',
+      tenants,
+      blockSeverity: 'critical',
+      robotAccounts: ['ci', 'release'],
+    });
     expect(out.projects).toEqual(expected);
     expect(out.component.configuration).toEqual(expected);
     // the order of the tenants does not matter
-    const reversed = registryConfiguration({ host: props.host, clusterName: 'sc', tenants: [...tenants].reverse(), blockSeverity: 'critical', robotAccounts: ['ci', 'release'] });
+    const reversed = registryConfiguration({
+      host: props.host,
+      clusterName: 'sc',
+      tenants: [...tenants].reverse(),
+      blockSeverity: 'critical',
+      robotAccounts: ['ci', 'release'],
+    });
     expect(JSON.stringify(reversed)).toBe(JSON.stringify(expected));
     expect(Object.keys(out.configMap.data).sort()).toEqual(['apply-projects.sh', 'harbor-projects.json']);
   });
@@ -158,8 +203,12 @@ describe('Registry', () => {
   });
 
   it('explains configuration problems with the file and field', () => {
-    expect(() => render({}, { objectStorageCidrs: [] })).toThrow(/clusters\/test\/cluster.yaml: network.objectStorageCidrs: is required: harbor stores data in https:\/\/s3.example.com/);
-    expect(() => render({}, { serviceClusterCidrs: [] })).toThrow(/network.serviceClusterCidrs: is required: harbor signs people in at the service cluster's identity provider/);
+    expect(() => render({}, { objectStorageCidrs: [] })).toThrow(
+      /clusters\/test\/cluster.yaml: network.objectStorageCidrs: is required: harbor stores data in https:\/\/s3.example.com/,
+    );
+    expect(() => render({}, { serviceClusterCidrs: [] })).toThrow(
+      /network.serviceClusterCidrs: is required: harbor signs people in at the service cluster's identity provider/,
+    );
     expect(() => render({ robotAccounts: ['ci', 'ci'] })).toThrow(/registry: robot account "ci" is listed twice/);
   });
 });
@@ -174,6 +223,13 @@ describe('kubeconform -strict on the registry', () => {
     expect(problems(result)).toEqual([]);
     expect(result.summary).toEqual({ valid: objects.length, invalid: 0, errors: 0, skipped: 0 });
     const kinds = new Set(result.resources.map((r) => `${r.version}/${r.kind}`));
-    for (const kind of ['v1/Namespace', 'v1/ConfigMap', 'networking.k8s.io/v1/NetworkPolicy', 'source.toolkit.fluxcd.io/v1/HelmRepository', 'helm.toolkit.fluxcd.io/v2/HelmRelease']) expect(kinds).toContain(kind);
+    for (const kind of [
+      'v1/Namespace',
+      'v1/ConfigMap',
+      'networking.k8s.io/v1/NetworkPolicy',
+      'source.toolkit.fluxcd.io/v1/HelmRepository',
+      'helm.toolkit.fluxcd.io/v2/HelmRelease',
+    ])
+      expect(kinds).toContain(kind);
   });
 });

@@ -16,7 +16,6 @@ export interface ClusterOutput {
   readonly podSecurityExceptions: readonly PolicyExceptionReport[];
 }
 
- 
 type Doc = any;
 
 interface ParsedFile {
@@ -91,7 +90,12 @@ export function readClusterOutput(files: ReadonlyMap<string, string>, options: R
   const objects = parsed.filter((o) => o.body !== undefined && o.body !== null && typeof o.body === 'object');
   const secrets: SecretReport[] = objects
     .filter((o) => o.file.split('/').length === 3 && o.file.split('/')[1] === 'secrets' && o.kind === 'Secret')
-    .map((o) => ({ namespace: o.namespace ?? '', name: o.name ?? '', file: display(o.file), encrypted: (o.body as Doc).sops !== undefined && (o.body as Doc).sops !== null }));
+    .map((o) => ({
+      namespace: o.namespace ?? '',
+      name: o.name ?? '',
+      file: display(o.file),
+      encrypted: (o.body as Doc).sops !== undefined && (o.body as Doc).sops !== null,
+    }));
   // one file per component in each layer folder; kustomize's own lists and the node folder are not components
   const byFile = new Map<string, Doc[]>();
   for (const o of parsed) {
@@ -117,7 +121,9 @@ export function readClusterOutput(files: ReadonlyMap<string, string>, options: R
     .sort((a, b) => compareFiles(`${a.layer}/${a.name}`, `${b.layer}/${b.name}`));
 
   const podSecurityExceptions = componentFiles
-    .flatMap((f) => f.docs.filter((d) => d.kind === 'Namespace' && d.metadata?.annotations?.[POD_SECURITY_EXCEPTION_ANNOTATION]).map((d) => ({ f, d })))
+    .flatMap((f) =>
+      f.docs.filter((d) => d.kind === 'Namespace' && d.metadata?.annotations?.[POD_SECURITY_EXCEPTION_ANNOTATION]).map((d) => ({ f, d })),
+    )
     .map(({ f, d }): PolicyExceptionReport => ({
       namespace: String(d.metadata.name),
       rule: `pod-security: ${d.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? 'lowered'}`,
@@ -126,5 +132,9 @@ export function readClusterOutput(files: ReadonlyMap<string, string>, options: R
     }))
     .sort((a, b) => compare(a.namespace, b.namespace));
 
-  return { components, secrets: secrets.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.file, b.file)), podSecurityExceptions };
+  return {
+    components,
+    secrets: secrets.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.file, b.file)),
+    podSecurityExceptions,
+  };
 }

@@ -36,7 +36,14 @@ export async function readGitHistory(options: ReadGitHistoryOptions): Promise<Gi
   try {
     const [sha, date] = (await gitText(options.cwd, ['log', '-1', `--format=%H${FIELD}%cI`, 'HEAD'])).trim().split(FIELD) as [string, string];
     // full history: the merge commits that brought a change to the branch are part of the record too
-    const log = await gitText(options.cwd, ['log', '--full-history', `--max-count=${limit}`, `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`, '--', ...paths]);
+    const log = await gitText(options.cwd, [
+      'log',
+      '--full-history',
+      `--max-count=${limit}`,
+      `--format=%H${FIELD}%an${FIELD}%aI${FIELD}%s${RECORD}`,
+      '--',
+      ...paths,
+    ]);
     const commits = log
       .split(RECORD)
       .map((r) => r.replace(/^\n+/, ''))

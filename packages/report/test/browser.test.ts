@@ -10,7 +10,16 @@ import { EXCEPTION_REASON, sampleModel } from './sample-model.js';
 /** Debian's chromium package; CK8S_CHROMIUM points elsewhere on other systems. */
 const CHROMIUM = process.env.CK8S_CHROMIUM ?? '/usr/bin/chromium';
 // the machines that run this have no internet: nothing in the background may try to reach it
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const WIDTH = 1280;
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */

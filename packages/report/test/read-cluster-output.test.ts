@@ -15,13 +15,24 @@ describe('readClusterOutput on the committed demo-wc output', () => {
 
   it('finds the chart and version of a HelmRelease from a Helm repository', () => {
     expect(component('controllers', 'falco')?.charts).toEqual([
-      { release: 'falco/falco', chart: 'falco', version: catalog.get('falco').version, repository: 'https://falcosecurity.github.io/charts', description: 'runtime intrusion detection' },
+      {
+        release: 'falco/falco',
+        chart: 'falco',
+        version: catalog.get('falco').version,
+        repository: 'https://falcosecurity.github.io/charts',
+        description: 'runtime intrusion detection',
+      },
     ]);
   });
 
   it('finds the chart and version of a HelmRelease from an OCI repository', () => {
     expect(component('controllers', 'cert-manager')?.charts).toEqual([
-      expect.objectContaining({ release: 'cert-manager/cert-manager', chart: 'cert-manager', version: catalog.get('cert-manager').version, repository: 'oci://quay.io/jetstack/charts' }),
+      expect.objectContaining({
+        release: 'cert-manager/cert-manager',
+        chart: 'cert-manager',
+        version: catalog.get('cert-manager').version,
+        repository: 'oci://quay.io/jetstack/charts',
+      }),
     ]);
   });
 
@@ -37,12 +48,19 @@ describe('readClusterOutput on the committed demo-wc output', () => {
   });
 
   it('lists committed Secrets by name without reading their values', () => {
-    expect(output.secrets).toContainEqual({ namespace: 'velero', name: 'velero-credentials', file: 'clusters/demo-wc/controllers/secrets/velero.velero-credentials.sops.yaml', encrypted: true });
+    expect(output.secrets).toContainEqual({
+      namespace: 'velero',
+      name: 'velero-credentials',
+      file: 'clusters/demo-wc/controllers/secrets/velero.velero-credentials.sops.yaml',
+      encrypted: true,
+    });
     expect(JSON.stringify(output)).not.toContain('ENC[');
   });
 
   it('finds namespaces whose Pod Security level is lowered, with the reason written on them', () => {
-    expect(output.podSecurityExceptions).toContainEqual(expect.objectContaining({ namespace: 'falco', rule: 'pod-security: privileged', source: 'clusters/demo-wc/controllers/falco.yaml' }));
+    expect(output.podSecurityExceptions).toContainEqual(
+      expect.objectContaining({ namespace: 'falco', rule: 'pod-security: privileged', source: 'clusters/demo-wc/controllers/falco.yaml' }),
+    );
     expect(output.podSecurityExceptions.find((e) => e.namespace === 'falco')?.reason).toMatch(/eBPF/);
   });
 });
@@ -62,7 +80,9 @@ describe('readClusterOutput', () => {
   it('marks a Secret without sops metadata as plaintext, and still never copies its value', () => {
     const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\n  namespace: team-a\nstringData:\n  password: hunter2\n';
     const output = readClusterOutput(new Map([['tenants/secrets/team-a.leak.sops.yaml', secret]]), { displayDir: 'clusters/x' });
-    expect(output.secrets).toEqual([{ namespace: 'team-a', name: 'leak', file: 'clusters/x/tenants/secrets/team-a.leak.sops.yaml', encrypted: false }]);
+    expect(output.secrets).toEqual([
+      { namespace: 'team-a', name: 'leak', file: 'clusters/x/tenants/secrets/team-a.leak.sops.yaml', encrypted: false },
+    ]);
     expect(JSON.stringify(output)).not.toContain('hunter2');
   });
 });

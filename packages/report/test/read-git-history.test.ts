@@ -17,7 +17,14 @@ function tempDir(): string {
 async function commit(repo: string, file: string, subject: string, author: string, date: string): Promise<string> {
   mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
   writeFileSync(path.join(repo, file), `${subject}\n`);
-  const env = { GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  const env = {
+    GIT_AUTHOR_NAME: author,
+    GIT_AUTHOR_EMAIL: 'a@example.com',
+    GIT_COMMITTER_NAME: author,
+    GIT_COMMITTER_EMAIL: 'a@example.com',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
   await execa('git', ['add', file], { cwd: repo });
   await execa('git', ['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', subject], { cwd: repo, env });
   return (await execa('git', ['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
@@ -67,7 +74,9 @@ describe('readGitHistory', () => {
 
   it('says why there is no history outside a git repository instead of failing', async () => {
     const history = await readGitHistory({ cwd: tempDir() });
-    expect(history).toEqual({ changes: { paths: ['clusters/'], limit: 20, commits: [], unavailable: 'the repository folder is not a git repository' } });
+    expect(history).toEqual({
+      changes: { paths: ['clusters/'], limit: 20, commits: [], unavailable: 'the repository folder is not a git repository' },
+    });
   });
 
   it('says so for a repository without commits', async () => {

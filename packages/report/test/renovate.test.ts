@@ -29,7 +29,10 @@ interface Dependency {
   readonly registryUrl?: string;
 }
 
-const config = JSON.parse(readFileSync(path.join(REPO_ROOT, 'renovate.json'), 'utf8')) as { customManagers: CustomManager[]; packageRules: Record<string, unknown>[] };
+const config = JSON.parse(readFileSync(path.join(REPO_ROOT, 'renovate.json'), 'utf8')) as {
+  customManagers: CustomManager[];
+  packageRules: Record<string, unknown>[];
+};
 
 /** Renovate's managerFilePatterns: `/regex/` or a glob; only the regex form is used here. */
 function managesFile(manager: CustomManager, file: string): boolean {
@@ -88,8 +91,14 @@ describe('renovate.json', () => {
   });
 
   it('finds every Go tool of tools.json by its module', () => {
-    const { tools } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tools.json'), 'utf8')) as { tools: Record<string, { module: string; version: string }> };
-    const expected = Object.values(tools).map((t): Dependency => ({ depName: t.module.replace(/\/cmd\/.*$/, ''), currentValue: t.version, datasource: 'go' }));
+    const { tools } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tools.json'), 'utf8')) as {
+      tools: Record<string, { module: string; version: string }>;
+    };
+    const expected = Object.values(tools).map((t): Dependency => ({
+      depName: t.module.replace(/\/cmd\/.*$/, ''),
+      currentValue: t.version,
+      datasource: 'go',
+    }));
     expect(expected.length).toBeGreaterThan(0);
     expect(extract('tools.json').sort(byName)).toEqual(expected.sort(byName));
   });

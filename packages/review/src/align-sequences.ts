@@ -1,5 +1,8 @@
 /** One step of an alignment: an element kept in both, removed from the first or added in the second. */
-export type AlignStep = { readonly op: 'same'; readonly a: number; readonly b: number } | { readonly op: 'removed'; readonly a: number } | { readonly op: 'added'; readonly b: number };
+export type AlignStep =
+  | { readonly op: 'same'; readonly a: number; readonly b: number }
+  | { readonly op: 'removed'; readonly a: number }
+  | { readonly op: 'added'; readonly b: number };
 
 /** Above this many table cells the alignment pairs elements by position instead (bounded time and memory). */
 const MAX_CELLS = 4_000_000;
@@ -29,7 +32,9 @@ export function alignSequences<T>(a: readonly T[], b: readonly T[], equal: (x: T
     const lengths: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
     for (let i = n - 1; i >= 0; i--) {
       for (let j = m - 1; j >= 0; j--) {
-        lengths[i]![j] = equal(a[start + i] as T, b[start + j] as T) ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+        lengths[i]![j] = equal(a[start + i] as T, b[start + j] as T)
+          ? lengths[i + 1]![j + 1]! + 1
+          : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
       }
     }
     let i = 0;

@@ -26,7 +26,8 @@ export function landingText(l: LandingCommit): string {
 
 /** `changed ResourceQuota team-a/quota: spec.hard.cpu` */
 export function objectText(o: AuditObject): string {
-  const label = o.name !== undefined ? `${o.kind ?? 'object'} ${o.namespace ? `${o.namespace}/` : ''}${o.name}` : `${o.kind ?? 'document'} in ${o.file}`;
+  const label =
+    o.name !== undefined ? `${o.kind ?? 'object'} ${o.namespace ? `${o.namespace}/` : ''}${o.name}` : `${o.kind ?? 'document'} in ${o.file}`;
   const fields = o.fields.length > FIELDS_SHOWN ? [...o.fields.slice(0, FIELDS_SHOWN), `and ${o.fields.length - FIELDS_SHOWN} more`] : o.fields;
   return `${o.change} ${label}${fields.length > 0 ? `: ${fields.join(', ')}` : ''}`;
 }

@@ -184,11 +184,26 @@ export async function collectAudit(options: AuditOptions): Promise<AuditReport> 
     changed.push({ info, files });
   }
 
-  const atHead = new Set((await git.listFiles(head, 'clusters/')).filter((f) => f.split('/').length === 3 && f.endsWith(`/${CLUSTER_CONFIG_FILE}`)).map((f) => f.split('/')[1]!));
-  const known = new Set([...atHead, ...changed.flatMap((c) => c.files.map((f) => f.split('/')).filter((p) => p.length >= 3).map((p) => p[1]!))]);
+  const atHead = new Set(
+    (await git.listFiles(head, 'clusters/'))
+      .filter((f) => f.split('/').length === 3 && f.endsWith(`/${CLUSTER_CONFIG_FILE}`))
+      .map((f) => f.split('/')[1]!),
+  );
+  const known = new Set([
+    ...atHead,
+    ...changed.flatMap((c) =>
+      c.files
+        .map((f) => f.split('/'))
+        .filter((p) => p.length >= 3)
+        .map((p) => p[1]!),
+    ),
+  ]);
   const selected = options.clusters && options.clusters.length > 0 ? [...new Set(options.clusters)].sort() : [...known].sort();
   const unknown = selected.filter((c) => !known.has(c));
-  if (unknown.length > 0) throw new Error(`unknown cluster ${unknown.map((c) => `"${c}"`).join(', ')}; clusters on ${mainBranch} or in its history: ${[...known].sort().join(', ') || 'none'}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown cluster ${unknown.map((c) => `"${c}"`).join(', ')}; clusters on ${mainBranch} or in its history: ${[...known].sort().join(', ') || 'none'}`,
+    );
 
   const landingCommits = await readCommits(git, [...new Set(changed.map((c) => landing.get(c.info.commit)!))], signed);
   const entries: { cluster: string; info: CommitInfo; landed: CommitInfo; order: number; files: string[] }[] = [];
@@ -233,7 +248,14 @@ export async function collectAudit(options: AuditOptions): Promise<AuditReport> 
   };
 }
 
-function auditChange(cluster: string, info: CommitInfo, landed: CommitInfo, files: string[], texts: Map<string, string | undefined>, signed: boolean): AuditChange {
+function auditChange(
+  cluster: string,
+  info: CommitInfo,
+  landed: CommitInfo,
+  files: string[],
+  texts: Map<string, string | undefined>,
+  signed: boolean,
+): AuditChange {
   const folder = `clusters/${cluster}/`;
   const before = new Map<string, string>();
   const after = new Map<string, string>();
@@ -299,7 +321,9 @@ async function resolveBranch(git: GitRepository, branch: string): Promise<string
     const commit = await git.resolveCommit(ref);
     if (commit) return commit;
   }
-  throw new Error(`main branch "${branch}" not found (looked for ${candidates.join(' and ')}); set audit.mainBranch in ck8s.config.yaml or fetch the branch`);
+  throw new Error(
+    `main branch "${branch}" not found (looked for ${candidates.join(' and ')}); set audit.mainBranch in ck8s.config.yaml or fetch the branch`,
+  );
 }
 
 async function readCommits(git: GitRepository, commits: readonly string[], signed: boolean): Promise<Map<string, CommitInfo>> {

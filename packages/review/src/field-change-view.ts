@@ -26,7 +26,13 @@ export function viewFieldChange(c: FieldChange): FieldChangeView {
   const before = inline(c.before);
   const after = inline(c.after);
   const fits = (c.change === 'added' || before !== undefined) && (c.change === 'removed' || after !== undefined);
-  if (fits) return { path: c.path, change: c.change, ...(c.change !== 'added' ? { before: before! } : {}), ...(c.change !== 'removed' ? { after: after! } : {}) };
+  if (fits)
+    return {
+      path: c.path,
+      change: c.change,
+      ...(c.change !== 'added' ? { before: before! } : {}),
+      ...(c.change !== 'removed' ? { after: after! } : {}),
+    };
   const old = c.change === 'added' ? [] : valueLines(c.before);
   const current = c.change === 'removed' ? [] : valueLines(c.after);
   const lines =

@@ -81,7 +81,13 @@ function secretKeys(before: unknown, after: unknown, path: PathSegment[], out: F
     return;
   }
   for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-    const change: ChangeKind | undefined = !Object.hasOwn(a, key) ? 'added' : !Object.hasOwn(b, key) ? 'removed' : deepEqual(a[key], b[key]) ? undefined : 'changed';
+    const change: ChangeKind | undefined = !Object.hasOwn(a, key)
+      ? 'added'
+      : !Object.hasOwn(b, key)
+        ? 'removed'
+        : deepEqual(a[key], b[key])
+          ? undefined
+          : 'changed';
     if (change) out.push({ path: formatFieldPath([...path, key]), change, redacted: true });
   }
 }
@@ -125,7 +131,7 @@ function walkList(before: unknown[], after: unknown[], path: PathSegment[], out:
 function listKey(before: unknown[], after: unknown[]): string | undefined {
   for (const field of LIST_KEYS) {
     const keys = (list: unknown[]): string[] | undefined => {
-      const values = list.map((e) => (isMapping(e) && typeof e[field] === 'string' ? (e[field]) : undefined));
+      const values = list.map((e) => (isMapping(e) && typeof e[field] === 'string' ? e[field] : undefined));
       if (values.some((v) => v === undefined) || new Set(values).size !== values.length) return undefined;
       return values as string[];
     };
@@ -166,7 +172,8 @@ function isRedacted(path: PathSegment[], before: unknown, after: unknown): boole
 
 /** Whether a value holds sops or age ciphertext anywhere. */
 export function looksEncrypted(value: unknown): boolean {
-  if (typeof value === 'string') return /ENC\[[A-Za-z0-9_]+,data:/.test(value) || value.includes('BEGIN AGE ENCRYPTED FILE') || value.includes('BEGIN PGP MESSAGE');
+  if (typeof value === 'string')
+    return /ENC\[[A-Za-z0-9_]+,data:/.test(value) || value.includes('BEGIN AGE ENCRYPTED FILE') || value.includes('BEGIN PGP MESSAGE');
   if (Array.isArray(value)) return value.some(looksEncrypted);
   if (isMapping(value)) return Object.values(value).some(looksEncrypted);
   return false;

@@ -47,7 +47,10 @@ export async function diffFleet(options: FleetDiffOptions): Promise<FleetDiff> {
   const all = [...new Set([...baseClusters, ...currentClusters])].sort();
   const selected = options.clusters && options.clusters.length > 0 ? [...new Set(options.clusters)].sort() : all;
   const unknown = selected.filter((c) => !all.includes(c));
-  if (unknown.length > 0) throw new Error(`unknown cluster ${unknown.map((c) => `"${c}"`).join(', ')}; clusters at the base or in the working tree: ${all.join(', ') || 'none'}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown cluster ${unknown.map((c) => `"${c}"`).join(', ')}; clusters at the base or in the working tree: ${all.join(', ') || 'none'}`,
+    );
 
   const requests = baseFiles
     .filter((f) => selected.includes(f.split('/')[1]!) && baseClusters.has(f.split('/')[1]!))

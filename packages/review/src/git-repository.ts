@@ -20,7 +20,8 @@ export class GitRepository {
     this.prefixPromise ??= this.run(['rev-parse', '--show-prefix']).then(
       (out) => out.trim(),
       (e: unknown) => {
-        if (e instanceof GitUnavailableError) throw new Error(`${this.root} is not in a git repository; the diff and the audit read the history of clusters/`);
+        if (e instanceof GitUnavailableError)
+          throw new Error(`${this.root} is not in a git repository; the diff and the audit read the history of clusters/`);
         throw e;
       },
     );

@@ -11,7 +11,9 @@ export function lineDiff(before: string, after: string, context = 2): DiffLine[]
   const a = lines(before);
   const b = lines(after);
   const steps = alignSequences(a, b, (x, y) => x === y);
-  const all: DiffLine[] = steps.map((s) => (s.op === 'same' ? { op: ' ', text: a[s.a]! } : s.op === 'removed' ? { op: '-', text: a[s.a]! } : { op: '+', text: b[s.b]! }));
+  const all: DiffLine[] = steps.map((s) =>
+    s.op === 'same' ? { op: ' ', text: a[s.a]! } : s.op === 'removed' ? { op: '-', text: a[s.a]! } : { op: '+', text: b[s.b]! },
+  );
   const keep = all.map(() => false);
   all.forEach((line, i) => {
     if (line.op === ' ') return;

@@ -19,9 +19,11 @@ export function fencedBlock(lines: readonly string[], language = ''): string {
  * Block syntax (`#`, `-`, `1.`) only counts at the start of a line, where this text never goes.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ')
-    // an ampersand only needs escaping where it would start an entity such as &lt;
-    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
-    .replace(/[\\`*_[\]|~<>]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+  return (
+    text
+      .replace(/\r?\n/g, ' ')
+      // an ampersand only needs escaping where it would start an entity such as &lt;
+      .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+      .replace(/[\\`*_[\]|~<>]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
+  );
 }

@@ -52,7 +52,9 @@ export function diffClusterFiles(before: ClusterFiles, after: ClusterFiles): Obj
 function compare(before: ManifestObject, after: ManifestObject): FieldChange[] {
   if (before.unparsable !== undefined || after.unparsable !== undefined) {
     // not YAML: its text could be anything, so only the fact of a change is reported
-    return before.unparsable === after.unparsable && deepEqual(before.body, after.body) ? [] : [{ path: '(document root)', change: 'changed', redacted: true }];
+    return before.unparsable === after.unparsable && deepEqual(before.body, after.body)
+      ? []
+      : [{ path: '(document root)', change: 'changed', redacted: true }];
   }
   return diffFields(before.body, after.body, { secret: before.secret || after.secret });
 }

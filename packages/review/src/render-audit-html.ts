@@ -40,7 +40,11 @@ export function renderAuditHtml(report: AuditReport): string {
       parts.push('<p>No changes.</p>');
       continue;
     }
-    parts.push('<table>', '<thead><tr><th>commit</th><th>author</th><th>reached main</th><th>approvers</th><th>flags</th><th>changed</th></tr></thead>', '<tbody>');
+    parts.push(
+      '<table>',
+      '<thead><tr><th>commit</th><th>author</th><th>reached main</th><th>approvers</th><th>flags</th><th>changed</th></tr></thead>',
+      '<tbody>',
+    );
     for (const change of cluster.changes) parts.push(row(change, report.requireSignedCommits));
     parts.push('</tbody>', '</table>');
   }
@@ -51,9 +55,13 @@ export function renderAuditHtml(report: AuditReport): string {
 function row(c: AuditChange, signed: boolean): string {
   const e = escapeHtml;
   const merge = c.landedBy.commit !== c.commit ? `<br><code>${e(shortCommit(c.landedBy.commit))}</code> ${e(c.landedBy.subject)}` : '';
-  const signature = signed ? `<br>signature: ${e(c.signature ?? '?')}${c.landedBy.commit !== c.commit ? `, merge ${e(c.landedBy.signature ?? '?')}` : ''}` : '';
+  const signature = signed
+    ? `<br>signature: ${e(c.signature ?? '?')}${c.landedBy.commit !== c.commit ? `, merge ${e(c.landedBy.signature ?? '?')}` : ''}`
+    : '';
   const flags = c.flags.map((f) => `<div class="flag">${e(FLAG_TEXT[f])}</div>`).join('');
-  const objects = c.components.map((comp) => `<li><code>${e(comp.component)}</code><ul>${comp.objects.map((o) => `<li>${e(objectText(o))}</li>`).join('')}</ul></li>`);
+  const objects = c.components.map(
+    (comp) => `<li><code>${e(comp.component)}</code><ul>${comp.objects.map((o) => `<li>${e(objectText(o))}</li>`).join('')}</ul></li>`,
+  );
   const inputs = inputFiles(c).map((f) => `<li><code>${e(f)}</code></li>`);
   return [
     `<tr${c.flags.length > 0 ? ' class="flagged"' : ''}>`,

@@ -6,9 +6,12 @@ import { codeSpan, escapeMarkdown } from './markdown-text.js';
 export function renderAuditMarkdown(report: AuditReport): string {
   const out = ['# ck8s audit', ''];
   const since = report.since ? ` Changes that reached it since ${report.since}.` : '';
-  out.push(`Main branch ${codeSpan(report.mainBranch)} at ${codeSpan(shortCommit(report.head))}. Signed commits required: ${report.requireSignedCommits ? 'yes' : 'no'}.${since}`);
+  out.push(
+    `Main branch ${codeSpan(report.mainBranch)} at ${codeSpan(shortCommit(report.head))}. Signed commits required: ${report.requireSignedCommits ? 'yes' : 'no'}.${since}`,
+  );
   out.push('', `**${summaryText(report)}**`);
-  if (report.shallow) out.push('', '> ⚠ This clone is shallow: older history is missing. Fetch the whole history (`git fetch --unshallow`) for a complete audit.');
+  if (report.shallow)
+    out.push('', '> ⚠ This clone is shallow: older history is missing. Fetch the whole history (`git fetch --unshallow`) for a complete audit.');
   for (const cluster of report.clusters) {
     out.push('', `## ${escapeMarkdown(cluster.cluster)}`);
     if (cluster.changes.length === 0) out.push('', 'No changes.');

@@ -35,7 +35,10 @@ function render(diff: FleetDiff, detail: 'fields' | 'objects' | 'clusters'): str
     `Generated output compared with ${codeSpan(diff.base)} (${codeSpan(diff.baseCommit.slice(0, 12))}): ${totals(diff)}.`,
   ];
   if (detail !== 'fields') {
-    out.push('', `> The full diff is too long for a comment; run ${codeSpan(`npx ck8s diff --base ${diff.base}`)} to see ${detail === 'objects' ? 'the field changes' : 'every object'}.`);
+    out.push(
+      '',
+      `> The full diff is too long for a comment; run ${codeSpan(`npx ck8s diff --base ${diff.base}`)} to see ${detail === 'objects' ? 'the field changes' : 'every object'}.`,
+    );
   }
   for (const cluster of diff.clusters) {
     out.push('', `#### ${cluster.cluster}: ${clusterSummary(cluster)}`);
@@ -63,7 +66,12 @@ function objectItem(o: ObjectChange, withFields: boolean): string[] {
     else if (v.change === 'removed') text = `${codeSpan(v.path)}: removed (was ${codeSpan(v.before!)})`;
     else text = `${codeSpan(v.path)}: ${codeSpan(v.before!)} → ${codeSpan(v.after!)}`;
     lines.push(`  - ${text}`);
-    if (v.lines) lines.push(...fencedBlock(v.lines, 'diff').split('\n').map((l) => `    ${l}`));
+    if (v.lines)
+      lines.push(
+        ...fencedBlock(v.lines, 'diff')
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
   }
   return lines;
 }

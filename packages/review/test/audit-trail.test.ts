@@ -20,7 +20,13 @@ describe('audit trail from git history', () => {
       author: { name: 'Bob Builder', email: 'bob@example.com' },
       authorDate: '2024-01-02T10:00:00+00:00',
       subject: 'add cluster demo',
-      landedBy: { commit: history.mergeAdd, subject: "Merge branch 'add-demo'", via: 'merge', date: '2024-01-03T11:00:00+00:00', committer: { name: 'Alice Approver' } },
+      landedBy: {
+        commit: history.mergeAdd,
+        subject: "Merge branch 'add-demo'",
+        via: 'merge',
+        date: '2024-01-03T11:00:00+00:00',
+        committer: { name: 'Alice Approver' },
+      },
       approvers: ['Alice Approver <alice@example.com>'],
       flags: [],
     });
@@ -31,11 +37,21 @@ describe('audit trail from git history', () => {
     expect(rotate.approvers).toEqual(['Carol Merger <carol@example.com>']);
     expect(rotate.flags).toEqual([]);
     expect(rotate.components).toEqual([
-      { component: 'tenants/kustomization', objects: [{ change: 'changed', kind: 'Kustomization', file: 'tenants/kustomization.yaml', fields: ['resources[2]'] }] },
+      {
+        component: 'tenants/kustomization',
+        objects: [{ change: 'changed', kind: 'Kustomization', file: 'tenants/kustomization.yaml', fields: ['resources[2]'] }],
+      },
       {
         component: 'tenants/secrets',
         objects: [
-          { change: 'changed', kind: 'Secret', namespace: 'team-a', name: 'app-database', file: 'tenants/secrets/team-a.app-database.sops.yaml', fields: ['data.host', 'data.password', 'sops.lastmodified', 'sops.mac'] },
+          {
+            change: 'changed',
+            kind: 'Secret',
+            namespace: 'team-a',
+            name: 'app-database',
+            file: 'tenants/secrets/team-a.app-database.sops.yaml',
+            fields: ['data.host', 'data.password', 'sops.lastmodified', 'sops.mac'],
+          },
         ],
       },
       {
@@ -52,8 +68,27 @@ describe('audit trail from git history', () => {
     const report = await collectAudit({ root });
     const changes = report.clusters[0]!.changes;
     const direct = changes.find((c) => c.commit === history.directPush)!;
-    expect(direct).toMatchObject({ author: { name: 'Mallory Pusher' }, landedBy: { commit: history.directPush, via: 'direct' }, approvers: [], flags: ['direct-push'] });
-    expect(direct.components).toEqual([{ component: 'tenants/team-a', objects: [{ change: 'changed', kind: 'ResourceQuota', namespace: 'team-a', name: 'tenant-quota', file: 'tenants/team-a.yaml', fields: ['spec.hard["requests.cpu"]'] }] }]);
+    expect(direct).toMatchObject({
+      author: { name: 'Mallory Pusher' },
+      landedBy: { commit: history.directPush, via: 'direct' },
+      approvers: [],
+      flags: ['direct-push'],
+    });
+    expect(direct.components).toEqual([
+      {
+        component: 'tenants/team-a',
+        objects: [
+          {
+            change: 'changed',
+            kind: 'ResourceQuota',
+            namespace: 'team-a',
+            name: 'tenant-quota',
+            file: 'tenants/team-a.yaml',
+            fields: ['spec.hard["requests.cpu"]'],
+          },
+        ],
+      },
+    ]);
     const squash = changes.find((c) => c.commit === history.squash)!;
     expect(squash).toMatchObject({ landedBy: { via: 'squash', pullRequest: 9 }, approvers: ['Alice Approver <alice@example.com>'], flags: [] });
     // the signed commit went straight to main too
@@ -93,7 +128,9 @@ describe('audit trail from git history', () => {
     expect(markdown).toContain('- **flag**: direct push: reached the main branch without a merge or an approval trailer');
     expect(markdown).toContain(`- **reached main**: merge (pull request #7) on 2024-02-12T15:00:00+00:00: \`${history.mergeRotate.slice(0, 12)}\``);
     expect(markdown).toContain('- **approvers**: Carol Merger &lt;carol@example.com&gt;');
-    expect(markdown).toContain('  - `tenants/secrets`\n    - `changed Secret team-a/app-database: data.host, data.password, sops.lastmodified, sops.mac`');
+    expect(markdown).toContain(
+      '  - `tenants/secrets`\n    - `changed Secret team-a/app-database: data.host, data.password, sops.lastmodified, sops.mac`',
+    );
     expect(markdown).toContain('  - files without generated objects: `cluster.yaml`');
 
     const json = JSON.parse(renderAuditJson(report));
@@ -114,6 +151,8 @@ describe('audit trail from git history', () => {
   it('audits one cluster, and refuses an unknown cluster or main branch', async () => {
     expect((await collectAudit({ root, clusters: ['demo'] })).clusters).toHaveLength(1);
     await expect(collectAudit({ root, clusters: ['prod'] })).rejects.toThrow('unknown cluster "prod"; clusters on main or in its history: demo');
-    await expect(collectAudit({ root, mainBranch: 'trunk' })).rejects.toThrow('main branch "trunk" not found (looked for refs/heads/trunk and refs/remotes/origin/trunk)');
+    await expect(collectAudit({ root, mainBranch: 'trunk' })).rejects.toThrow(
+      'main branch "trunk" not found (looked for refs/heads/trunk and refs/remotes/origin/trunk)',
+    );
   });
 });

@@ -14,9 +14,12 @@ describe('fleet diff against a git revision', () => {
     expect(diff.baseCommit).toBe(history.mergeAdd);
     expect(diff.clusters.map((c) => [c.cluster, c.status])).toEqual([['demo', 'changed']]);
     const objects = diff.clusters[0]!.objects;
-    const byName = (kind: string, name: string, namespace?: string) => objects.find((o) => o.kind === kind && o.name === name && o.namespace === namespace);
+    const byName = (kind: string, name: string, namespace?: string) =>
+      objects.find((o) => o.kind === kind && o.name === name && o.namespace === namespace);
 
-    expect(byName('ResourceQuota', 'tenant-quota', 'team-a')!.fields).toEqual([{ path: 'spec.hard["requests.cpu"]', change: 'changed', before: '4', after: '16' }]);
+    expect(byName('ResourceQuota', 'tenant-quota', 'team-a')!.fields).toEqual([
+      { path: 'spec.hard["requests.cpu"]', change: 'changed', before: '4', after: '16' },
+    ]);
     expect(byName('Namespace', 'team-b')).toMatchObject({ change: 'added', file: 'tenants/team-b.yaml', component: 'tenants/team-b', fields: [] });
     expect(byName('ResourceQuota', 'tenant-quota', 'team-b')).toMatchObject({ change: 'added' });
 
@@ -44,12 +47,16 @@ describe('fleet diff against a git revision', () => {
     expect(text).toContain('  + Namespace team-b (tenants/team-b.yaml)\n');
     expect(text).toContain('      data.password: changed (value not shown)\n');
     expect(text).toContain('      data.host: added (value not shown)\n');
-    expect(text).toContain('      data["headers.conf"]: changed\n         X-Frame-Options: DENY\n         X-Content-Type-Options: nosniff\n        +Strict-Transport-Security: max-age=31536000\n         Referrer-Policy: same-origin\n');
+    expect(text).toContain(
+      '      data["headers.conf"]: changed\n         X-Frame-Options: DENY\n         X-Content-Type-Options: nosniff\n        +Strict-Transport-Security: max-age=31536000\n         Referrer-Policy: same-origin\n',
+    );
     expect(text).toContain('  ~ Kustomization (tenants/kustomization.yaml)\n      resources[2]: added "team-b.yaml"\n');
     expect(text.endsWith('diff: 6 object(s) differ in 1 of 1 cluster(s) (2 added, 4 changed, 0 removed)\n')).toBe(true);
 
     expect(markdown.startsWith(`${DIFF_COMMENT_MARKER}\n`)).toBe(true);
-    expect(markdown).toContain('- ✏️ changed `ResourceQuota team-a/tenant-quota` in `tenants/team-a.yaml`\n  - `spec.hard["requests.cpu"]`: `"4"` → `"16"`');
+    expect(markdown).toContain(
+      '- ✏️ changed `ResourceQuota team-a/tenant-quota` in `tenants/team-a.yaml`\n  - `spec.hard["requests.cpu"]`: `"4"` → `"16"`',
+    );
     expect(markdown).toContain('  - `data.password`: changed (value not shown)');
     expect(markdown).toContain('```diff\n');
 
@@ -87,6 +94,8 @@ describe('fleet diff against a git revision', () => {
 
   it('refuses an unknown base or cluster', async () => {
     await expect(diffFleet({ root, base: 'no-such-ref' })).rejects.toThrow('base "no-such-ref" is not a commit in this repository');
-    await expect(diffFleet({ root, base: 'HEAD', clusters: ['nope'] })).rejects.toThrow('unknown cluster "nope"; clusters at the base or in the working tree: demo');
+    await expect(diffFleet({ root, base: 'HEAD', clusters: ['nope'] })).rejects.toThrow(
+      'unknown cluster "nope"; clusters at the base or in the working tree: demo',
+    );
   });
 });

@@ -9,8 +9,13 @@ describe('a repository root below the top of the git working tree', () => {
   afterAll(removeTestRepos);
   it('reads files and history relative to the root', async () => {
     const repo = new TestRepo();
-    const cm = (value: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  mode: ${value}\n`;
-    repo.write({ 'platform/ck8s.config.yaml': 'validation: {}\n', 'platform/clusters/edge/cluster.yaml': 'name: edge\n', 'platform/clusters/edge/platform/settings.yaml': cm('a') });
+    const cm = (value: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\ndata:\n  mode: ${value}\n`;
+    repo.write({
+      'platform/ck8s.config.yaml': 'validation: {}\n',
+      'platform/clusters/edge/cluster.yaml': 'name: edge\n',
+      'platform/clusters/edge/platform/settings.yaml': cm('a'),
+    });
     const first = repo.commit('add edge', 'bob', '2024-01-01T00:00:00Z');
     repo.write({ 'platform/clusters/edge/platform/settings.yaml': cm('b') });
 
@@ -19,7 +24,14 @@ describe('a repository root below the top of the git working tree', () => {
       {
         cluster: 'edge',
         status: 'changed',
-        objects: [expect.objectContaining({ kind: 'ConfigMap', file: 'platform/settings.yaml', component: 'platform/settings', fields: [{ path: 'data.mode', change: 'changed', before: 'a', after: 'b' }] })],
+        objects: [
+          expect.objectContaining({
+            kind: 'ConfigMap',
+            file: 'platform/settings.yaml',
+            component: 'platform/settings',
+            fields: [{ path: 'data.mode', change: 'changed', before: 'a', after: 'b' }],
+          }),
+        ],
       },
     ]);
 
@@ -29,7 +41,9 @@ describe('a repository root below the top of the git working tree', () => {
 
   it('says so outside a git repository', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-no-git-'));
-    await expect(diffFleet({ root: dir, base: 'HEAD' })).rejects.toThrow(`${dir} is not in a git repository; the diff and the audit read the history of clusters/`);
+    await expect(diffFleet({ root: dir, base: 'HEAD' })).rejects.toThrow(
+      `${dir} is not in a git repository; the diff and the audit read the history of clusters/`,
+    );
     await expect(collectAudit({ root: dir })).rejects.toThrow('is not in a git repository');
     rmSync(dir, { recursive: true });
   });

@@ -45,7 +45,8 @@ export function importKubernetesSchemas(props: ImportKubernetesSchemasProps): Im
   const version = parseKubernetesVersion(props.kubernetesVersion).full;
   const variants = props.variants ?? ALL_SCHEMA_VARIANTS;
   if (variants.length === 0) throw new Error('variants is empty; pass standalone, standalone-strict or both');
-  for (const variant of variants) if (!ALL_SCHEMA_VARIANTS.includes(variant)) throw new Error(`unknown schema variant "${variant}"; expected standalone or standalone-strict`);
+  for (const variant of variants)
+    if (!ALL_SCHEMA_VARIANTS.includes(variant)) throw new Error(`unknown schema variant "${variant}"; expected standalone or standalone-strict`);
 
   let text: string;
   try {

@@ -92,7 +92,11 @@ function describe(node: ErrorNode): string[] {
 export function problemMessages(resource: KubeconformResource): string[] {
   if (resource.status === 'statusError') {
     // "could not find schema for Widget" does not say which apiVersion was looked up.
-    return [resource.version && resource.msg.startsWith('could not find schema') ? `${resource.msg} (${resource.version}) in any schema location` : resource.msg];
+    return [
+      resource.version && resource.msg.startsWith('could not find schema')
+        ? `${resource.msg} (${resource.version}) in any schema location`
+        : resource.msg,
+    ];
   }
   const fromTree = parseErrorTree(resource.msg).flatMap(describe);
   if (fromTree.length > 0) return fromTree;

@@ -132,7 +132,8 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
       throw new Error(`kubeconform failed (exit code ${run.exitCode}): ${run.stderr.trim() || (e as Error).message}`);
     }
     const failed = report.resources.filter((r) => r.status === 'statusInvalid' || r.status === 'statusError');
-    if (run.exitCode === 1 && failed.length === 0) throw new Error(`kubeconform failed (exit code 1) without reporting an invalid resource: ${detail()}`);
+    if (run.exitCode === 1 && failed.length === 0)
+      throw new Error(`kubeconform failed (exit code 1) without reporting an invalid resource: ${detail()}`);
     if (run.exitCode === 0 && failed.length > 0) throw new Error(`kubeconform exited 0 but reported ${failed.length} invalid resources: ${detail()}`);
     let resources = 0;
     for (const resource of report.resources) {
@@ -140,10 +141,12 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
       const files = staged.get(relative) ?? [resource.filename];
       resources += files.length;
       if (resource.status !== 'statusInvalid' && resource.status !== 'statusError') continue;
-      for (const message of problemMessages(resource)) for (const file of files) problems.push({ file, kind: resource.kind, name: resource.name, message });
+      for (const message of problemMessages(resource))
+        for (const file of files) problems.push({ file, kind: resource.kind, name: resource.name, message });
     }
     const { valid, invalid, errors, skipped } = report.summary;
-    if (report.resources.length !== valid + invalid + errors + skipped) throw new Error(`kubeconform listed ${report.resources.length} resources but counted ${valid + invalid + errors + skipped}: ${detail()}`);
+    if (report.resources.length !== valid + invalid + errors + skipped)
+      throw new Error(`kubeconform listed ${report.resources.length} resources but counted ${valid + invalid + errors + skipped}: ${detail()}`);
     return { resources, problems: problems.sort(compareProblems) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -65,7 +65,8 @@ export class KubernetesSchemaConverter {
 
   constructor(private readonly definitions: Readonly<Record<string, JsonObject>>) {
     const clash = Object.keys(definitions).find((name) => name.endsWith(NULLABLE_SUFFIX));
-    if (clash !== undefined) throw new Error(`definition ${clash} ends with ${NULLABLE_SUFFIX}, the suffix reserved for the nullable variants of definitions`);
+    if (clash !== undefined)
+      throw new Error(`definition ${clash} ends with ${NULLABLE_SUFFIX}, the suffix reserved for the nullable variants of definitions`);
   }
 
   get definitionCount(): number {
@@ -83,7 +84,8 @@ export class KubernetesSchemaConverter {
     } catch (e) {
       throw new Error(`${displayPath} is not valid JSON: ${(e as Error).message}`);
     }
-    if (!isObject(parsed) || !isObject(parsed.definitions)) throw new Error(`${displayPath} has no "definitions" object; expected OpenAPI v2 definitions of the Kubernetes API`);
+    if (!isObject(parsed) || !isObject(parsed.definitions))
+      throw new Error(`${displayPath} has no "definitions" object; expected OpenAPI v2 definitions of the Kubernetes API`);
     const definitions: Record<string, JsonObject> = {};
     for (const [name, schema] of Object.entries(parsed.definitions)) if (isObject(schema)) definitions[name] = schema;
     return new KubernetesSchemaConverter(definitions);
@@ -115,7 +117,8 @@ export class KubernetesSchemaConverter {
       const file = schemaFileName(gvk.kind, apiVersion);
       const owner = `${apiVersion} ${gvk.kind} (${definition})`;
       const previous = owners.get(file);
-      if (previous !== undefined) throw new Error(`kinds ${previous} and ${owner} both map to schema file ${file}; kubeconform cannot tell them apart`);
+      if (previous !== undefined)
+        throw new Error(`kinds ${previous} and ${owner} both map to schema file ${file}; kubeconform cannot tell them apart`);
       owners.set(file, owner);
       files.set(file, this.render(definition, apiVersion, gvk.kind, variant === 'standalone-strict'));
     }
@@ -154,7 +157,9 @@ export class KubernetesSchemaConverter {
     const key = `${strict}:${name}`;
     let schema = this.transformed.get(key);
     if (schema === undefined) {
-      schema = name.endsWith(NULLABLE_SUFFIX) ? (nullable(this.transform(name.slice(0, -NULLABLE_SUFFIX.length), strict)) as JsonObject) : transformSchema(this.definitions[name]!, strict);
+      schema = name.endsWith(NULLABLE_SUFFIX)
+        ? (nullable(this.transform(name.slice(0, -NULLABLE_SUFFIX.length), strict)) as JsonObject)
+        : transformSchema(this.definitions[name]!, strict);
       this.transformed.set(key, schema);
     }
     return schema;
@@ -195,7 +200,10 @@ export class KubernetesSchemaConverter {
   private refTarget(ref: string, from: string): string {
     const target = ref.startsWith(DEFINITIONS_PREFIX) ? ref.slice(DEFINITIONS_PREFIX.length) : undefined;
     const base = target?.endsWith(NULLABLE_SUFFIX) ? target.slice(0, -NULLABLE_SUFFIX.length) : target;
-    if (target === undefined || base === undefined || this.definitions[base] === undefined) throw new Error(`definition ${from} refers to ${ref}, which is not in the definitions file; only local #/definitions/ refs can be made standalone`);
+    if (target === undefined || base === undefined || this.definitions[base] === undefined)
+      throw new Error(
+        `definition ${from} refers to ${ref}, which is not in the definitions file; only local #/definitions/ refs can be made standalone`,
+      );
     return target;
   }
 }
@@ -246,7 +254,8 @@ function transformSchema(schema: JsonObject, strict: boolean): JsonObject {
  */
 function nullable(schema: Json): Json {
   if (!isObject(schema)) return schema;
-  if (typeof schema.$ref === 'string') return schema.$ref.endsWith(NULLABLE_SUFFIX) ? schema : { ...schema, $ref: `${schema.$ref}${NULLABLE_SUFFIX}` };
+  if (typeof schema.$ref === 'string')
+    return schema.$ref.endsWith(NULLABLE_SUFFIX) ? schema : { ...schema, $ref: `${schema.$ref}${NULLABLE_SUFFIX}` };
   if (Array.isArray(schema.oneOf)) return { ...schema, oneOf: [...schema.oneOf, { type: 'null' }] };
   if (typeof schema.type === 'string') {
     const out: JsonObject = { ...schema, type: [schema.type, 'null'] };

@@ -59,7 +59,9 @@ export function prepareManifest(file: ManifestFile): PreparedManifest {
     // sops writes its metadata as the block under a top-level `sops:` line: cut those lines, and
     // keep the cut only if the rest reads as exactly the same objects without `sops`
     const cut = withoutSopsBlocks(file.content);
-    const expected = fast.map((doc) => (hasSopsMetadata(doc) ? Object.fromEntries(Object.entries(doc as object).filter(([key]) => key !== 'sops')) : doc));
+    const expected = fast.map((doc) =>
+      hasSopsMetadata(doc) ? Object.fromEntries(Object.entries(doc as object).filter(([key]) => key !== 'sops')) : doc,
+    );
     if (isDeepStrictEqual(loadYamlDocuments(cut), expected)) return { content: cut, problems: [] };
   }
   // YAML 1.1, like the Go parser kubeconform uses: `yes`, `on` and `0755` keep their meaning.

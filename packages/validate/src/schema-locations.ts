@@ -2,11 +2,19 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, schemaMirrorDefinitionsFile, schemaMirrorReleases, SETTINGS_FILE, type Workspace, writeFileAtomic } from '@ck8s/core';
-import { ALL_SCHEMA_VARIANTS, importKubernetesSchemas, type ImportKubernetesSchemasResult, SCHEMA_IMPORT_FORMAT } from './import-kubernetes-schemas.js';
+import {
+  ALL_SCHEMA_VARIANTS,
+  importKubernetesSchemas,
+  type ImportKubernetesSchemasResult,
+  SCHEMA_IMPORT_FORMAT,
+} from './import-kubernetes-schemas.js';
 import { parseKubernetesVersion } from './kubernetes-version.js';
 
 /** kubeconform's own default plus the public CRDs catalog: what online users get with no settings. */
-export const REMOTE_SCHEMA_LOCATIONS: readonly string[] = ['default', 'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'];
+export const REMOTE_SCHEMA_LOCATIONS: readonly string[] = [
+  'default',
+  'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
+];
 
 /** Where the core Kubernetes schemas imported from a mirror are kept, under the repository root. */
 export const IMPORTED_SCHEMAS_DIR = path.join('.ck8s', 'schemas', 'kubernetes');
@@ -80,7 +88,8 @@ export function resolveSchemaLocations(workspace: Workspace, kubernetesVersion: 
   if (!schemaMirror) return { kubernetesVersion: version.full, locations: REMOTE_SCHEMA_LOCATIONS, source: 'remote' };
 
   const mirror = path.resolve(workspace.root, schemaMirror);
-  if (!statSync(mirror, { throwIfNoEntry: false })?.isDirectory()) throw mirrorProblem(`schema mirror ${schemaMirror} (${mirror}) does not exist or is not a folder`);
+  if (!statSync(mirror, { throwIfNoEntry: false })?.isDirectory())
+    throw mirrorProblem(`schema mirror ${schemaMirror} (${mirror}) does not exist or is not a folder`);
   // A mirror holds one set of core definitions per minor release; patch releases share the API.
   const mirrorVersion = `${version.major}.${version.minor}.0`;
   const definitionsFile = schemaMirrorDefinitionsFile(mirror, version.major, version.minor);

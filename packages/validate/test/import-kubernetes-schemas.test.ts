@@ -16,7 +16,12 @@ const read = (dir: string, file: string): Schema => JSON.parse(readFileSync(path
 
 function treeHash(dir: string): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).sort()) hash.update(file).update('\0').update(readFileSync(path.join(dir, file))).update('\0');
+  for (const file of readdirSync(dir).sort())
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(dir, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 
@@ -106,7 +111,12 @@ describe('importKubernetesSchemas', () => {
   });
 
   it('makes every file standalone: all refs point into its own definitions', () => {
-    for (const file of ['deployment-apps-v1.json', 'customresourcedefinition-apiextensions-v1.json', 'pod-v1.json', 'validatingadmissionpolicy-admissionregistration-v1.json']) {
+    for (const file of [
+      'deployment-apps-v1.json',
+      'customresourcedefinition-apiextensions-v1.json',
+      'pod-v1.json',
+      'validatingadmissionpolicy-admissionregistration-v1.json',
+    ]) {
       const schema = read(strictDir(), file);
       const definitions = (schema.definitions ?? {}) as Record<string, unknown>;
       const found = refs(schema);
@@ -128,9 +138,16 @@ describe('importKubernetesSchemas', () => {
     const properties = props.properties as Record<string, Schema>;
     expect(props.additionalProperties).toBe(false);
     // Real fields of JSONSchemaProps, not keywords to rewrite.
-    expect(properties.properties).toEqual(expect.objectContaining({ type: ['object', 'null'], additionalProperties: { $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps' } }));
+    expect(properties.properties).toEqual(
+      expect.objectContaining({
+        type: ['object', 'null'],
+        additionalProperties: { $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps' },
+      }),
+    );
     expect(properties.$ref).toEqual(expect.objectContaining({ type: ['string', 'null'] }));
-    expect(properties.additionalProperties).toEqual({ $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool.or-null' });
+    expect(properties.additionalProperties).toEqual({
+      $ref: '#/definitions/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool.or-null',
+    });
   });
 
   it('rejects unknown fields only in the strict variant', () => {
@@ -151,7 +168,11 @@ describe('importKubernetesSchemas', () => {
       Array.isArray(value)
         ? value.map(sortKeys)
         : value && typeof value === 'object'
-          ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]))
+          ? Object.fromEntries(
+              Object.keys(value)
+                .sort()
+                .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+            )
           : value;
     for (const file of ['pod-v1.json', 'service-v1.json']) {
       const text = readFileSync(path.join(strictDir(), file), 'utf8');
@@ -173,7 +194,12 @@ describe('importKubernetesSchemas', () => {
       mkdirSync(path.join(dir, 'v1.33.0-standalone-strict'), { recursive: true });
       writeFileSync(path.join(dir, 'v1.33.0-standalone-strict', 'stale-v1.json'), '{}');
       writeFileSync(path.join(dir, 'keep.txt'), 'mine');
-      const only = importKubernetesSchemas({ definitionsFile: definitions133, outDir: dir, kubernetesVersion: '1.33.0', variants: ['standalone-strict'] });
+      const only = importKubernetesSchemas({
+        definitionsFile: definitions133,
+        outDir: dir,
+        kubernetesVersion: '1.33.0',
+        variants: ['standalone-strict'],
+      });
       expect(only.files).toBe(301);
       expect(readdirSync(dir).sort()).toEqual(['keep.txt', 'v1.33.0-standalone-strict']);
       expect(existsSync(path.join(dir, 'v1.33.0-standalone-strict', 'stale-v1.json'))).toBe(false);
@@ -185,10 +211,16 @@ describe('importKubernetesSchemas', () => {
   it('fails clearly on a missing or malformed definitions file, leaving the output alone', () => {
     const dir = tempDir('import-bad');
     try {
-      expect(() => importKubernetesSchemas({ definitionsFile: path.join(dir, 'missing.json'), outDir: dir, kubernetesVersion: '1.33.0' })).toThrow(/cannot read kubernetes definitions .*missing\.json/);
+      expect(() => importKubernetesSchemas({ definitionsFile: path.join(dir, 'missing.json'), outDir: dir, kubernetesVersion: '1.33.0' })).toThrow(
+        /cannot read kubernetes definitions .*missing\.json/,
+      );
       writeFileSync(path.join(dir, 'swagger.json'), '{"paths": {}}');
-      expect(() => importKubernetesSchemas({ definitionsFile: path.join(dir, 'swagger.json'), outDir: dir, kubernetesVersion: '1.33.0' })).toThrow('has no "definitions" object');
-      expect(() => importKubernetesSchemas({ definitionsFile: definitions133, outDir: dir, kubernetesVersion: 'v1' })).toThrow('invalid kubernetes version "v1"');
+      expect(() => importKubernetesSchemas({ definitionsFile: path.join(dir, 'swagger.json'), outDir: dir, kubernetesVersion: '1.33.0' })).toThrow(
+        'has no "definitions" object',
+      );
+      expect(() => importKubernetesSchemas({ definitionsFile: definitions133, outDir: dir, kubernetesVersion: 'v1' })).toThrow(
+        'invalid kubernetes version "v1"',
+      );
       expect(readdirSync(dir)).toEqual(['swagger.json']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -203,7 +235,12 @@ describe('KubernetesSchemaConverter', () => {
     const converter = new KubernetesSchemaConverter({
       'io.example.v1.Thing': {
         type: 'object',
-        properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, port: { $ref: '#/definitions/io.example.IntOrString' }, inline: { type: 'string', format: 'int-or-string', description: 'inline' } },
+        properties: {
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          port: { $ref: '#/definitions/io.example.IntOrString' },
+          inline: { type: 'string', format: 'int-or-string', description: 'inline' },
+        },
         'x-kubernetes-group-version-kind': gvk('example.io', 'v1', 'Thing') as never,
       },
       'io.example.IntOrString': { type: 'string', format: 'int-or-string' },
@@ -218,10 +255,18 @@ describe('KubernetesSchemaConverter', () => {
 
   it('adds apiVersion and kind properties a kind lacks, so strict mode accepts them', () => {
     const converter = new KubernetesSchemaConverter({
-      'io.example.v1.Event': { type: 'object', properties: { type: { type: 'string' } }, 'x-kubernetes-group-version-kind': gvk('', 'v1', 'WatchEvent') as never },
+      'io.example.v1.Event': {
+        type: 'object',
+        properties: { type: { type: 'string' } },
+        'x-kubernetes-group-version-kind': gvk('', 'v1', 'WatchEvent') as never,
+      },
     });
     const schema = JSON.parse(converter.convert('standalone-strict').get('watchevent-v1.json')!) as Schema;
-    expect(schema.properties).toEqual({ apiVersion: { type: 'string', enum: ['v1'] }, kind: { type: 'string', enum: ['WatchEvent'] }, type: { type: ['string', 'null'] } });
+    expect(schema.properties).toEqual({
+      apiVersion: { type: 'string', enum: ['v1'] },
+      kind: { type: 'string', enum: ['WatchEvent'] },
+      type: { type: ['string', 'null'] },
+    });
     expect(schema.definitions).toBeUndefined();
   });
 
@@ -230,7 +275,12 @@ describe('KubernetesSchemaConverter', () => {
       'io.example.v1.Thing': {
         type: 'object',
         required: ['spec', 'name'],
-        properties: { name: { type: 'string' }, mode: { type: 'string', enum: ['a', 'b'] }, spec: { $ref: '#/definitions/io.example.v1.Spec' }, status: { $ref: '#/definitions/io.example.v1.Spec' } },
+        properties: {
+          name: { type: 'string' },
+          mode: { type: 'string', enum: ['a', 'b'] },
+          spec: { $ref: '#/definitions/io.example.v1.Spec' },
+          status: { $ref: '#/definitions/io.example.v1.Spec' },
+        },
         'x-kubernetes-group-version-kind': gvk('example.io', 'v1', 'Thing') as never,
       },
       'io.example.v1.Spec': { type: 'object', properties: { size: { type: 'integer' } } },
@@ -242,14 +292,28 @@ describe('KubernetesSchemaConverter', () => {
     expect(properties.spec).toEqual({ $ref: '#/definitions/io.example.v1.Spec' });
     expect(properties.status).toEqual({ $ref: '#/definitions/io.example.v1.Spec.or-null' });
     const definitions = schema.definitions as Record<string, Schema>;
-    expect(definitions['io.example.v1.Spec']).toEqual({ type: 'object', additionalProperties: false, properties: { size: { type: ['integer', 'null'] } } });
-    expect(definitions['io.example.v1.Spec.or-null']).toEqual({ type: ['object', 'null'], additionalProperties: false, properties: { size: { type: ['integer', 'null'] } } });
-    expect(() => new KubernetesSchemaConverter({ 'io.example.v1.Spec.or-null': { type: 'object' } })).toThrow('definition io.example.v1.Spec.or-null ends with .or-null');
+    expect(definitions['io.example.v1.Spec']).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      properties: { size: { type: ['integer', 'null'] } },
+    });
+    expect(definitions['io.example.v1.Spec.or-null']).toEqual({
+      type: ['object', 'null'],
+      additionalProperties: false,
+      properties: { size: { type: ['integer', 'null'] } },
+    });
+    expect(() => new KubernetesSchemaConverter({ 'io.example.v1.Spec.or-null': { type: 'object' } })).toThrow(
+      'definition io.example.v1.Spec.or-null ends with .or-null',
+    );
   });
 
   it('refuses refs outside the file and kinds kubeconform cannot tell apart', () => {
     const external = new KubernetesSchemaConverter({
-      'io.example.v1.Thing': { type: 'object', properties: { spec: { $ref: 'other.json#/definitions/Spec' } }, 'x-kubernetes-group-version-kind': gvk('example.io', 'v1', 'Thing') as never },
+      'io.example.v1.Thing': {
+        type: 'object',
+        properties: { spec: { $ref: 'other.json#/definitions/Spec' } },
+        'x-kubernetes-group-version-kind': gvk('example.io', 'v1', 'Thing') as never,
+      },
     });
     expect(() => external.convert('standalone')).toThrow('definition io.example.v1.Thing refers to other.json#/definitions/Spec');
 

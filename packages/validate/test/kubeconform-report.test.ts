@@ -23,14 +23,16 @@ describe('problemMessages', () => {
   });
 
   it('falls back to validationErrors, then to msg', () => {
-    expect(problemMessages({ ...base, status: 'statusInvalid', msg: 'something else', validationErrors: [{ path: '/a', msg: 'bad' }] })).toEqual(['/a: bad']);
+    expect(problemMessages({ ...base, status: 'statusInvalid', msg: 'something else', validationErrors: [{ path: '/a', msg: 'bad' }] })).toEqual([
+      '/a: bad',
+    ]);
     expect(problemMessages({ ...base, status: 'statusError', msg: 'error unmarshalling resource: x' })).toEqual(['error unmarshalling resource: x']);
   });
 
   it('says which apiVersion had no schema', () => {
-    expect(problemMessages({ ...base, kind: 'Widget', version: 'example.com/v1', status: 'statusError', msg: 'could not find schema for Widget' })).toEqual([
-      'could not find schema for Widget (example.com/v1) in any schema location',
-    ]);
+    expect(
+      problemMessages({ ...base, kind: 'Widget', version: 'example.com/v1', status: 'statusError', msg: 'could not find schema for Widget' }),
+    ).toEqual(['could not find schema for Widget (example.com/v1) in any schema location']);
   });
 });
 

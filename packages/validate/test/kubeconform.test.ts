@@ -65,7 +65,11 @@ describe('validateManifests with the real kubeconform', () => {
       { displayPath: 'clusters/d/apps/web.yaml', content: bad },
     ]);
     expect(result.resources).toBe(7);
-    expect(result.problems.map((p) => `${p.file} ${p.kind}/${p.name}`)).toEqual(['clusters/a/apps/web.yaml Deployment/web', 'clusters/b/apps/web.yaml Deployment/web', 'clusters/d/apps/web.yaml Deployment/web']);
+    expect(result.problems.map((p) => `${p.file} ${p.kind}/${p.name}`)).toEqual([
+      'clusters/a/apps/web.yaml Deployment/web',
+      'clusters/b/apps/web.yaml Deployment/web',
+      'clusters/d/apps/web.yaml Deployment/web',
+    ]);
     expect(new Set(result.problems.map((p) => p.message)).size).toBe(1);
   });
 
@@ -119,7 +123,9 @@ spec:
 
     const invalid = await one(service('true', 'boolean'));
     expect(invalid.problems).toHaveLength(1);
-    expect(invalid.problems[0]!.message).toMatch(/^\/spec\/ports\/0\/targetPort: 'oneOf' failed, none matched \(got boolean, want string; got boolean, want integer; got boolean, want null\)$/);
+    expect(invalid.problems[0]!.message).toMatch(
+      /^\/spec\/ports\/0\/targetPort: 'oneOf' failed, none matched \(got boolean, want string; got boolean, want integer; got boolean, want null\)$/,
+    );
   });
 
   it('accepts null in optional fields, as charts render them, and rejects null in a required field', async () => {
@@ -159,7 +165,9 @@ spec:
     expect(await one(rendered)).toEqual({ resources: 1, problems: [] });
 
     // `containers` and a volume mount's `mountPath` are required: null is not "unset" there.
-    const missingRequired = await one(rendered.replace('mountPath: /config', 'mountPath: null').replace(/      containers:\n(.*\n){2}/, '      containers: null\n'));
+    const missingRequired = await one(
+      rendered.replace('mountPath: /config', 'mountPath: null').replace(/      containers:\n(.*\n){2}/, '      containers: null\n'),
+    );
     expect(missingRequired.problems.map((p) => p.message)).toEqual([
       '/spec/template/spec/containers: got null, want array',
       '/spec/template/spec/initContainers/0/volumeMounts/0/mountPath: got null, want string',
@@ -209,7 +217,14 @@ spec:
 
     // The CRD schemas are really applied: a typo in a Flux field is caught.
     const typo = await one(flux.replace('prune: true', 'prune: true\n  prunee: true'));
-    expect(typo.problems).toEqual([{ file: 'clusters/dev/apps/manifest.yaml', kind: 'Kustomization', name: 'platform', message: "/spec: additional properties 'prunee' not allowed" }]);
+    expect(typo.problems).toEqual([
+      {
+        file: 'clusters/dev/apps/manifest.yaml',
+        kind: 'Kustomization',
+        name: 'platform',
+        message: "/spec: additional properties 'prunee' not allowed",
+      },
+    ]);
   });
 
   it('reports a kind without a schema as an error instead of skipping it', async () => {
@@ -222,7 +237,12 @@ spec:
 `);
     expect(result.resources).toBe(1);
     expect(result.problems).toEqual([
-      { file: 'clusters/dev/apps/manifest.yaml', kind: 'Widget', name: 'gadget', message: 'could not find schema for Widget (example.com/v1) in any schema location' },
+      {
+        file: 'clusters/dev/apps/manifest.yaml',
+        kind: 'Widget',
+        name: 'gadget',
+        message: 'could not find schema for Widget (example.com/v1) in any schema location',
+      },
     ]);
   });
 
@@ -322,7 +342,9 @@ spec:
     // Documents: 1 empty (only a comment), 2 the Deployment, 3 a list, 4 empty.
     const result = await one(`---\n# just a comment\n---\n${deployment()}---\n- not\n- an object\n---\n`);
     expect(result.resources).toBe(1);
-    expect(result.problems).toEqual([{ file: 'clusters/dev/apps/manifest.yaml', kind: '', name: '', message: 'document 3 is not a Kubernetes object (a YAML mapping)' }]);
+    expect(result.problems).toEqual([
+      { file: 'clusters/dev/apps/manifest.yaml', kind: '', name: '', message: 'document 3 is not a Kubernetes object (a YAML mapping)' },
+    ]);
   });
 
   it('reports invalid YAML without running kubeconform on it', async () => {
@@ -341,9 +363,9 @@ spec:
       const files = [{ displayPath: 'a.yaml', content: deployment() }];
       await validateManifests({ files, kubernetesVersion: '1.33', schemaLocations: mirrorLocations(schemasDir), kubeconform, tempDir: parent });
       expect(readdirSync(parent)).toEqual([]);
-      await expect(validateManifests({ files, kubernetesVersion: '1.33', schemaLocations: ['{{ .Broken'], kubeconform, tempDir: parent })).rejects.toThrow(
-        /kubeconform failed \(exit code 1\).*failed initialising schema location registry/,
-      );
+      await expect(
+        validateManifests({ files, kubernetesVersion: '1.33', schemaLocations: ['{{ .Broken'], kubeconform, tempDir: parent }),
+      ).rejects.toThrow(/kubeconform failed \(exit code 1\).*failed initialising schema location registry/);
       expect(readdirSync(parent)).toEqual([]);
     } finally {
       rmSync(parent, { recursive: true, force: true });
@@ -353,14 +375,21 @@ spec:
   it('throws a clear error when the kubeconform binary is missing', async () => {
     const missing = path.join(schemasDir, 'no-such-kubeconform');
     expect(existsSync(missing)).toBe(false);
-    await expect(validateManifests({ files: [{ displayPath: 'a.yaml', content: deployment() }], kubernetesVersion: '1.33.0', schemaLocations: ['default'], kubeconform: missing })).rejects.toThrow(
-      `could not run kubeconform at ${missing}`,
-    );
+    await expect(
+      validateManifests({
+        files: [{ displayPath: 'a.yaml', content: deployment() }],
+        kubernetesVersion: '1.33.0',
+        schemaLocations: ['default'],
+        kubeconform: missing,
+      }),
+    ).rejects.toThrow(`could not run kubeconform at ${missing}`);
   });
 
   it('rejects duplicate display paths and a bad kubernetes version', async () => {
     const file = { displayPath: 'a.yaml', content: deployment() };
     await expect(validate([file, file])).rejects.toThrow('file a.yaml is given twice');
-    await expect(validateManifests({ files: [file], kubernetesVersion: 'latest', schemaLocations: ['default'], kubeconform })).rejects.toThrow('invalid kubernetes version "latest"');
+    await expect(validateManifests({ files: [file], kubernetesVersion: 'latest', schemaLocations: ['default'], kubeconform })).rejects.toThrow(
+      'invalid kubernetes version "latest"',
+    );
   });
 });

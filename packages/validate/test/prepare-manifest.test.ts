@@ -6,7 +6,8 @@ const file = (content: string) => ({ displayPath: 'clusters/dev/x.yaml', content
 
 describe('prepareManifest', () => {
   it('passes a file that needs no change on byte for byte', () => {
-    const content = '# comment\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  flag: yes\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n';
+    const content =
+      '# comment\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  flag: yes\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n';
     expect(prepareManifest(file(content))).toEqual({ content, problems: [] });
   });
 
@@ -28,11 +29,16 @@ describe('prepareManifest', () => {
   });
 
   it('cuts the sops block out of the text as sops writes it, keeping every other byte', () => {
-    const body = 'apiVersion: v1\nkind: Secret\nmetadata:\n    name: a\n    namespace: b\ndata:\n    key: ENC[AES256_GCM,data:abc=,iv:def=,tag:ghi=,type:str]\ntype: Opaque\n';
-    const sops = 'sops:\n    age:\n        - enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n\n            -----END AGE ENCRYPTED FILE-----\n          recipient: age1abc\n    mac: ENC[AES256_GCM,data:mac]\n    version: 3.13.3\n';
+    const body =
+      'apiVersion: v1\nkind: Secret\nmetadata:\n    name: a\n    namespace: b\ndata:\n    key: ENC[AES256_GCM,data:abc=,iv:def=,tag:ghi=,type:str]\ntype: Opaque\n';
+    const sops =
+      'sops:\n    age:\n        - enc: |\n            -----BEGIN AGE ENCRYPTED FILE-----\n\n            -----END AGE ENCRYPTED FILE-----\n          recipient: age1abc\n    mac: ENC[AES256_GCM,data:mac]\n    version: 3.13.3\n';
     expect(prepareManifest(file(`${body}${sops}`))).toEqual({ content: body, problems: [] });
     // a block in the middle of a document, and one per document of a stream
-    expect(prepareManifest(file(`apiVersion: v1\n${sops}kind: Secret\n---\n${body}${sops}`))).toEqual({ content: `apiVersion: v1\nkind: Secret\n---\n${body}`, problems: [] });
+    expect(prepareManifest(file(`apiVersion: v1\n${sops}kind: Secret\n---\n${body}${sops}`))).toEqual({
+      content: `apiVersion: v1\nkind: Secret\n---\n${body}`,
+      problems: [],
+    });
   });
 
   it('rewrites the documents when cutting lines would not remove exactly the sops metadata', () => {
@@ -53,7 +59,9 @@ describe('prepareManifest', () => {
 
   it('drops empty documents and reports documents that are not objects', () => {
     const prepared = prepareManifest(file('---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\njust a string\n---\nnull\n'));
-    expect(prepared.problems).toEqual([{ file: 'clusters/dev/x.yaml', kind: '', name: '', message: 'document 3 is not a Kubernetes object (a YAML mapping)' }]);
+    expect(prepared.problems).toEqual([
+      { file: 'clusters/dev/x.yaml', kind: '', name: '', message: 'document 3 is not a Kubernetes object (a YAML mapping)' },
+    ]);
     expect(parse(prepared.content!)).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } });
   });
 
@@ -65,6 +73,8 @@ describe('prepareManifest', () => {
   it('reports invalid YAML with its position', () => {
     const prepared = prepareManifest(file('apiVersion: v1\nkind: [Secret\n'));
     expect(prepared.content).toBeUndefined();
-    expect(prepared.problems[0]).toEqual(expect.objectContaining({ file: 'clusters/dev/x.yaml', message: expect.stringMatching(/^invalid yaml: .*line \d+, column \d+$/) }));
+    expect(prepared.problems[0]).toEqual(
+      expect.objectContaining({ file: 'clusters/dev/x.yaml', message: expect.stringMatching(/^invalid yaml: .*line \d+, column \d+$/) }),
+    );
   });
 });

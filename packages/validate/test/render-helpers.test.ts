@@ -14,18 +14,28 @@ describe('imageRegistry', () => {
 });
 
 describe('egressDenied', () => {
-  const deny = { kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'ns' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+  const deny = {
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace: 'ns' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  };
   const allow = (cidr: string, port?: number, except?: string[]) => ({
     kind: 'NetworkPolicy',
     metadata: { name: 'allow', namespace: 'ns' },
-    spec: { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr, ...(except ? { except } : {}) } }], ...(port ? { ports: [{ port }] } : {}) }] },
+    spec: {
+      podSelector: { matchLabels: { app: 'a' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr, ...(except ? { except } : {}) } }], ...(port ? { ports: [{ port }] } : {}) }],
+    },
   });
   const api = { cidrs: ['10.0.0.1/32'], port: 6443 };
 
   it('allows a pod no egress policy selects, and denies one isolated without a matching rule', () => {
     expect(egressDenied([], 'ns', { app: 'a' }, api)).toBeUndefined();
     expect(egressDenied([deny], 'other', { app: 'a' }, api)).toBeUndefined();
-    expect(egressDenied([deny], 'ns', { app: 'a' }, api)).toBe('no egress to 10.0.0.1/32:6443; the pod (labels {"app":"a"}) is isolated by default-deny');
+    expect(egressDenied([deny], 'ns', { app: 'a' }, api)).toBe(
+      'no egress to 10.0.0.1/32:6443; the pod (labels {"app":"a"}) is isolated by default-deny',
+    );
   });
 
   it('matches addresses by CIDR, ports, except blocks and the pod selector', () => {
@@ -40,23 +50,57 @@ describe('egressDenied', () => {
 });
 
 describe('applyPostRenderPatches', () => {
-  const sts = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' }, spec: { template: { spec: { initContainers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y' }], containers: [{ name: 'c' }] } } } };
+  const sts = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 's' },
+    spec: {
+      template: {
+        spec: {
+          initContainers: [
+            { name: 'a', image: 'x' },
+            { name: 'b', image: 'y' },
+          ],
+          containers: [{ name: 'c' }],
+        },
+      },
+    },
+  };
 
   it('merges pod template lists by name, as a strategic-merge patch does', () => {
-    const patch = 'kind: StatefulSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: b\n          securityContext: {runAsNonRoot: true}\n';
+    const patch =
+      'kind: StatefulSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: b\n          securityContext: {runAsNonRoot: true}\n';
     const [patched] = applyPostRenderPatches([sts], [{ target: { kind: 'StatefulSet', name: 's' }, patch }]);
-    expect(patched!.spec.template.spec).toEqual({ initContainers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y', securityContext: { runAsNonRoot: true } }], containers: [{ name: 'c' }] });
+    expect(patched!.spec.template.spec).toEqual({
+      initContainers: [
+        { name: 'a', image: 'x' },
+        { name: 'b', image: 'y', securityContext: { runAsNonRoot: true } },
+      ],
+      containers: [{ name: 'c' }],
+    });
     expect(sts.spec.template.spec.initContainers[1]).toEqual({ name: 'b', image: 'y' });
   });
 
   it('fails when a patch no longer matches what the chart renders', () => {
-    expect(() => applyPostRenderPatches([sts], [{ target: { kind: 'StatefulSet', name: 'gone' }, patch: 'kind: StatefulSet\n' }])).toThrow('post-render patch for StatefulSet/gone matches no rendered object');
+    expect(() => applyPostRenderPatches([sts], [{ target: { kind: 'StatefulSet', name: 'gone' }, patch: 'kind: StatefulSet\n' }])).toThrow(
+      'post-render patch for StatefulSet/gone matches no rendered object',
+    );
   });
 });
 
 describe('crdApiVersions', () => {
   it('lists the served versions of each CRD, with and without the kind', () => {
-    const crd = { kind: 'CustomResourceDefinition', spec: { group: 'monitoring.coreos.com', names: { kind: 'ServiceMonitor' }, versions: [{ name: 'v1', served: true }, { name: 'v1beta1', served: false }] } };
+    const crd = {
+      kind: 'CustomResourceDefinition',
+      spec: {
+        group: 'monitoring.coreos.com',
+        names: { kind: 'ServiceMonitor' },
+        versions: [
+          { name: 'v1', served: true },
+          { name: 'v1beta1', served: false },
+        ],
+      },
+    };
     expect(crdApiVersions([crd])).toEqual(['monitoring.coreos.com/v1', 'monitoring.coreos.com/v1/ServiceMonitor']);
   });
 });

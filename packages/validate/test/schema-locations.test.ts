@@ -26,12 +26,19 @@ describe('resolveSchemaLocations', () => {
   it('uses kubeconform’s remote defaults when nothing is configured', () => {
     const resolved = resolveSchemaLocations(workspace('{}\n'), '1.33');
     expect(resolved).toEqual({ kubernetesVersion: '1.33.0', locations: REMOTE_SCHEMA_LOCATIONS, source: 'remote' });
-    expect(resolved.locations).toEqual(['default', 'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json']);
+    expect(resolved.locations).toEqual([
+      'default',
+      'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json',
+    ]);
   });
 
   it('uses configured schemaLocations as they are, even next to a mirror', () => {
     const ws = workspace('validation:\n  schemaMirror: does-not-exist\n  schemaLocations:\n    - https://mirror.example/{{ .ResourceKind }}.json\n');
-    expect(resolveSchemaLocations(ws, '1.33.2')).toEqual({ kubernetesVersion: '1.33.2', locations: ['https://mirror.example/{{ .ResourceKind }}.json'], source: 'settings' });
+    expect(resolveSchemaLocations(ws, '1.33.2')).toEqual({
+      kubernetesVersion: '1.33.2',
+      locations: ['https://mirror.example/{{ .ResourceKind }}.json'],
+      source: 'settings',
+    });
     expect(existsSync(path.join(ws.root, '.ck8s'))).toBe(false);
   });
 
@@ -78,7 +85,9 @@ describe('resolveSchemaLocations', () => {
     const ws = workspace('validation:\n  schemaMirror: ../no-such-mirror\n');
     const expected = path.resolve(ws.root, '../no-such-mirror');
     expect(() => resolveSchemaLocations(ws, '1.33')).toThrow(ConfigError);
-    expect(() => resolveSchemaLocations(ws, '1.33')).toThrow(`ck8s.config.yaml: validation.schemaMirror: schema mirror ../no-such-mirror (${expected}) does not exist or is not a folder`);
+    expect(() => resolveSchemaLocations(ws, '1.33')).toThrow(
+      `ck8s.config.yaml: validation.schemaMirror: schema mirror ../no-such-mirror (${expected}) does not exist or is not a folder`,
+    );
   });
 
   it('lists the available versions when the mirror lacks the requested one', () => {
@@ -97,7 +106,11 @@ describe('resolveSchemaLocations', () => {
     const result = await validateManifests({
       files: [
         { displayPath: 'ns.yaml', content: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n' },
-        { displayPath: 'source.yaml', content: 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@example.com/platform.git\n  ref:\n    branch: main\n' },
+        {
+          displayPath: 'source.yaml',
+          content:
+            'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m\n  url: ssh://git@example.com/platform.git\n  ref:\n    branch: main\n',
+        },
       ],
       kubernetesVersion: resolved.kubernetesVersion,
       schemaLocations: resolved.locations,

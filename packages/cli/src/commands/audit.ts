@@ -10,14 +10,19 @@ function parseSince(value: string): Date {
   const time = ISO_TIME.test(value) ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) : Number.NaN;
   // Date.parse rolls 2024-02-30 over into March: the day must read back as given
   const valid = !Number.isNaN(time) && (value.length !== 10 || new Date(time).toISOString().startsWith(value));
-  if (!valid) throw new UsageError(`--since "${value}" is not a date; use YYYY-MM-DD (midnight UTC) or an ISO 8601 time with offset such as 2024-05-01T12:00:00Z`);
+  if (!valid)
+    throw new UsageError(
+      `--since "${value}" is not a date; use YYYY-MM-DD (midnight UTC) or an ISO 8601 time with offset such as 2024-05-01T12:00:00Z`,
+    );
   return new Date(time);
 }
 
 export function registerAudit(program: Command, io: CliIo): void {
   program
     .command('audit')
-    .description('the audit trail of clusters/ from the main branch: every change, its author and date, the merge that brought it in, its approvers, the objects it changed')
+    .description(
+      'the audit trail of clusters/ from the main branch: every change, its author and date, the merge that brought it in, its approvers, the objects it changed',
+    )
     .option('--cluster <name>', 'only this cluster (default: every cluster on the main branch or in its history)')
     .option('--since <date>', 'only changes that reached the main branch at or after this date (YYYY-MM-DD, UTC) or ISO 8601 time')
     .option('--output <format>', 'md, json or html (one self-contained page)', 'md')

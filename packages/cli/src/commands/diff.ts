@@ -6,7 +6,9 @@ const OUTPUTS = ['text', 'markdown', 'json'];
 export function registerDiff(program: Command, io: CliIo): void {
   program
     .command('diff')
-    .description('object-level difference of the generated output between a git revision and the working tree (Secrets: key names only, never values)')
+    .description(
+      'object-level difference of the generated output between a git revision and the working tree (Secrets: key names only, never values)',
+    )
     .argument('[clusters...]', 'cluster names (default: every cluster at the base or in the working tree)')
     .requiredOption('--base <ref>', 'git revision to compare with, e.g. origin/main')
     .option('--output <format>', 'text, markdown (a pull-request comment) or json', 'text')
@@ -24,7 +26,9 @@ or not there are differences, 1 on an error (an unknown revision or cluster, no 
       const { diffFleet, GitRepository, renderDiffMarkdown, renderDiffText } = await import('@ck8s/review');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       if (!(await new GitRepository(workspace.root).resolveCommit(options.base))) {
-        throw new UsageError(`--base "${options.base}" is not a commit in this repository; name a branch, tag or commit (fetch it first, e.g. git fetch origin main)`);
+        throw new UsageError(
+          `--base "${options.base}" is not a commit in this repository; name a branch, tag or commit (fetch it first, e.g. git fetch origin main)`,
+        );
       }
       const diff = await diffFleet({ root: workspace.root, base: options.base, clusters: names });
       if (options.output === 'json') io.stdout(`${JSON.stringify(diff, null, 2)}\n`);

@@ -15,7 +15,9 @@ export function registerInit(program: Command, io: CliIo): void {
       'onboard a cluster: write clusters/<name>/cluster.yaml from the onboarding form, create its age key pair, generate the ' +
         "platform's own passwords straight into sops Secrets, and run synth and validate. Missing answers are asked for in a " +
         'terminal; elsewhere every required flag must be given. Outside credentials come from environment variables ' +
-        `(${INIT_QUESTIONS.filter((q) => q.env).map((q) => q.env).join(', ')}) or hidden prompts, never from flags.`,
+        `(${INIT_QUESTIONS.filter((q) => q.env)
+          .map((q) => q.env)
+          .join(', ')}) or hidden prompts, never from flags.`,
     )
     .argument('<name>', 'cluster name (the folder under clusters/)');
   for (const q of INIT_QUESTIONS) {
@@ -29,7 +31,8 @@ export function registerInit(program: Command, io: CliIo): void {
     const { initCluster, loadFleetContext } = await import('@ck8s/platform');
     const { clusterConfigFromAnswers, renderClusterDocument } = await import('../init/cluster-document.js');
     const { resolveAnswers } = await import('../init/resolve-answers.js');
-    if (!isDnsLabel(name)) throw new UsageError(`cluster name "${name}" is not a DNS label (lowercase letters, digits and '-', at most 63 characters)`);
+    if (!isDnsLabel(name))
+      throw new UsageError(`cluster name "${name}" is not a DNS label (lowercase letters, digits and '-', at most 63 characters)`);
     const context = loadFleetContext(io.cwd, program.opts().root);
     const { workspace, fleet } = context;
     const clusterDir = workspace.clusterDir(name);
@@ -121,8 +124,11 @@ function readServiceKey(a: InitAnswers, cwd: string): string {
   try {
     key = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--service-cluster-key-file ${a.serviceClusterKeyFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `--service-cluster-key-file ${a.serviceClusterKeyFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
-  if (!key.includes('AGE-SECRET-KEY-1')) throw new UsageError(`--service-cluster-key-file ${a.serviceClusterKeyFile} holds no age private key (AGE-SECRET-KEY-1...)`);
+  if (!key.includes('AGE-SECRET-KEY-1'))
+    throw new UsageError(`--service-cluster-key-file ${a.serviceClusterKeyFile} holds no age private key (AGE-SECRET-KEY-1...)`);
   return key;
 }

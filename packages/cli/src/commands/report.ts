@@ -10,7 +10,9 @@ export const DEFAULT_CHANGES = '20';
 export function registerReport(program: Command, io: CliIo): void {
   program
     .command('report')
-    .description('write the fleet report: one static HTML page with each cluster, its components and chart versions, every control with its evidence, policy exceptions and recent changes')
+    .description(
+      'write the fleet report: one static HTML page with each cluster, its components and chart versions, every control with its evidence, policy exceptions and recent changes',
+    )
     .argument('[clusters...]', 'cluster names (default: all)')
     .option('--out <file>', 'where to write the page (outside clusters/)', 'report.html')
     .option('--changes <count>', 'how many recent commits touching the clusters to list', DEFAULT_CHANGES)
@@ -21,12 +23,13 @@ export function registerReport(program: Command, io: CliIo): void {
         'The report runs the checks of `ck8s validate` and shows their problems. It is written even when',
         'validation finds problems; the exit status is then 1, so CI can publish the page and still fail.',
         'Secrets appear by name only: their values are never read. The page has no date of its own (only',
-        "that of the HEAD commit), so the same repository always gives the same bytes.",
+        'that of the HEAD commit), so the same repository always gives the same bytes.',
         '',
       ].join('\n'),
     )
     .action(async (names: string[], options: { out: string; changes: string }) => {
-      if (!/^[1-9][0-9]*$/.test(options.changes)) throw new UsageError(`--changes "${options.changes}" is not supported; allowed: a whole number of 1 or more`);
+      if (!/^[1-9][0-9]*$/.test(options.changes))
+        throw new UsageError(`--changes "${options.changes}" is not supported; allowed: a whole number of 1 or more`);
       const { fleetReport, loadFleetContext, selectClusters } = await import('@ck8s/platform');
       const { writeFileAtomic } = await import('@ck8s/core/base');
       const context = loadFleetContext(io.cwd, program.opts().root);

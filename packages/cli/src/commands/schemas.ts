@@ -23,8 +23,14 @@ export function registerSchemas(program: Command, io: CliIo): void {
       const { importKubernetesSchemas } = await import('@ck8s/validate');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const out = path.resolve(workspace.root, options.out);
-      const result = importKubernetesSchemas({ definitionsFile: path.resolve(io.cwd, options.definitions), outDir: out, kubernetesVersion: options.kubernetesVersion });
-      io.stdout(`schemas: ${result.kinds} kinds of Kubernetes ${result.kubernetesVersion} (${result.files} kubeconform schema files) written to ${workspace.relative(out) || '.'}\n`);
+      const result = importKubernetesSchemas({
+        definitionsFile: path.resolve(io.cwd, options.definitions),
+        outDir: out,
+        kubernetesVersion: options.kubernetesVersion,
+      });
+      io.stdout(
+        `schemas: ${result.kinds} kinds of Kubernetes ${result.kubernetesVersion} (${result.files} kubeconform schema files) written to ${workspace.relative(out) || '.'}\n`,
+      );
     });
 
   schemas

@@ -25,7 +25,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--stdout', 'print the private key to standard output instead')
     .option('--force', 'overwrite an existing key file', false)
     .action(async (cluster: string, options: { keyFile?: string; stdout?: boolean; force: boolean }) => {
-      if (!options.keyFile === !options.stdout) throw new UsageError('say where the private key goes: --key-file <path outside the repository> or --stdout');
+      if (!options.keyFile === !options.stdout)
+        throw new UsageError('say where the private key goes: --key-file <path outside the repository> or --stdout');
       const { openWorkspace } = await import('@ck8s/platform/fleet-context');
       const { initClusterKey } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
@@ -67,7 +68,9 @@ export function registerSecrets(program: Command, io: CliIo): void {
       const { setSecret } = await import('@ck8s/secrets');
       const workspace = openWorkspace(io.cwd, program.opts().root);
       const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
-      io.stdout(`secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`);
+      io.stdout(
+        `secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`,
+      );
     });
 
   secrets
@@ -76,14 +79,19 @@ export function registerSecrets(program: Command, io: CliIo): void {
       "fail on any Secret under secrets/ or clusters/ that is not sops-encrypted to its cluster's recipients or carries plaintext metadata, " +
         'and on any age private key in the repository; with --decrypt, also decrypt every encrypted file in memory to verify its MAC',
     )
-    .option('--decrypt', 'decrypt every sops file in memory with the key(s) in SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) to prove its ciphertext and MAC are intact')
+    .option(
+      '--decrypt',
+      'decrypt every sops file in memory with the key(s) in SOPS_AGE_KEY_FILE (or SOPS_AGE_KEY) to prove its ciphertext and MAC are intact',
+    )
     .option('--cluster <name>', 'with --decrypt: only the files of this cluster (repeatable; default: every cluster)', collect, [])
     .action(async (options: { decrypt?: boolean; cluster: string[] }) => {
       if (options.cluster.length > 0 && !options.decrypt) throw new UsageError('--cluster only applies to --decrypt');
       const { ageKeyFromEnv, checkSecrets, verifyDecryption } = await import('@ck8s/secrets');
       const ageKey = options.decrypt ? ageKeyFromEnv() : undefined;
       if (options.decrypt && ageKey === undefined) {
-        throw new UsageError('--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked');
+        throw new UsageError(
+          '--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked',
+        );
       }
       const { loadFleetContext, selectClusters } = await import('@ck8s/platform/fleet-context');
       const { fleetRecipients } = await import('@ck8s/core/base');

@@ -19,5 +19,6 @@ export function registerSynth(program: Command, io: CliIo): void {
 
 /** Tells the person at the terminal why a command that writes the repository does not start yet. */
 export function waitNotice(io: CliIo): RepositoryLockOptions['onWait'] {
-  return (holder, file) => io.stderr(`ck8s: waiting for another ck8s command (pid ${holder.pid}) to finish writing this repository (${path.basename(file)})\n`);
+  return (holder, file) =>
+    io.stderr(`ck8s: waiting for another ck8s command (pid ${holder.pid}) to finish writing this repository (${path.basename(file)})\n`);
 }

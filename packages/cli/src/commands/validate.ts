@@ -14,8 +14,14 @@ export function registerValidate(program: Command, io: CliIo): void {
     .description('check the committed output: schemas (kubeconform -strict), encrypted secrets, and no drift from a fresh synth')
     .argument('[clusters...]', 'cluster names (default: all)')
     .option('--output <format>', 'text or json', 'text')
-    .option('--render', 'also render every HelmRelease with helm at its pinned chart version and check the objects (schemas, Pod Security, API server egress, references, registries, declared workloads)')
-    .option('--chart-mirror <folder|url>', 'with --render: take charts from this mirror (default: ck8s.config.yaml charts.mirror, else the chart repositories)')
+    .option(
+      '--render',
+      'also render every HelmRelease with helm at its pinned chart version and check the objects (schemas, Pod Security, API server egress, references, registries, declared workloads)',
+    )
+    .option(
+      '--chart-mirror <folder|url>',
+      'with --render: take charts from this mirror (default: ck8s.config.yaml charts.mirror, else the chart repositories)',
+    )
     .action(async (names: string[], options: ValidateOptions) => {
       if (!['text', 'json'].includes(options.output)) throw new UsageError(`--output "${options.output}" is not supported; allowed: text, json`);
       if (options.chartMirror && !options.render) throw new UsageError('--chart-mirror needs --render');
@@ -23,7 +29,9 @@ export function registerValidate(program: Command, io: CliIo): void {
       const context = loadFleetContext(io.cwd, program.opts().root);
       const clusters = selectClusters(context, names);
       const report = await runValidation(context, clusters);
-      const render = options.render ? await runRenderVerification(context, clusters, options.chartMirror ? { mirror: options.chartMirror } : {}) : undefined;
+      const render = options.render
+        ? await runRenderVerification(context, clusters, options.chartMirror ? { mirror: options.chartMirror } : {})
+        : undefined;
       const failed = report.problems.length > 0 || (render?.problems.length ?? 0) > 0;
       if (options.output === 'json') {
         io.stdout(`${JSON.stringify({ ok: !failed, ...report, ...(render ? { render } : {}) }, null, 2)}\n`);

@@ -45,7 +45,8 @@ export function clusterConfigFromAnswers(name: string, a: InitAnswers): ClusterC
   if (profile === 'service') {
     const receiver: Record<string, unknown> = { name: a.receiverName, type: a.receiverType, secret: INIT_SECRETS.receiver(a.receiverName!) };
     if (a.receiverType === 'slack') receiver.channel = a.slackChannel;
-    if (a.receiverType === 'email') Object.assign(receiver, { to: a.emailTo, from: a.emailFrom, smarthost: a.smarthost, ...(a.smtpUsername ? { username: a.smtpUsername } : {}) });
+    if (a.receiverType === 'email')
+      Object.assign(receiver, { to: a.emailTo, from: a.emailFrom, smarthost: a.smarthost, ...(a.smtpUsername ? { username: a.smtpUsername } : {}) });
     const connector: Record<string, unknown> = { type: a.idpType, id: a.idpId, name: a.idpName, secret: INIT_SECRETS.connector(a.idpId!) };
     if (a.idpType === 'oidc') connector.issuer = a.idpIssuer;
     if (a.idpType === 'saml') connector.ssoUrl = a.idpSsoUrl;

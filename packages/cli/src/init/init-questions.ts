@@ -42,7 +42,10 @@ export interface QuestionContext {
 
 const isProfile = (p: Profile) => (a: InitAnswers) => a.profile === p;
 const isIdp = (t: IdpType) => (a: InitAnswers) => a.profile === 'service' && a.idpType === t;
-const isReceiver = (...t: ReceiverType[]) => (a: InitAnswers) => a.profile === 'service' && t.includes(a.receiverType as ReceiverType);
+const isReceiver =
+  (...t: ReceiverType[]) =>
+  (a: InitAnswers) =>
+    a.profile === 'service' && t.includes(a.receiverType as ReceiverType);
 
 /** The single service cluster of the fleet, when there is exactly one. */
 function onlyServiceCluster(fleet: Fleet): string | undefined {
@@ -77,7 +80,12 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
     default: (a, c) => (a.serviceCluster ? c.fleet.clusters.get(a.serviceCluster)?.environment : undefined),
   },
   { id: 'dnsLabel', flag: '--dns-label <label>', message: 'DNS label of the cluster', default: (_, c) => c.name },
-  { id: 'baseDomain', flag: '--base-domain <domain>', message: 'Base domain (platform endpoints live at <service>.<dns label>.<base domain>)', default: (_, c) => fleetBaseDomain(c.fleet) },
+  {
+    id: 'baseDomain',
+    flag: '--base-domain <domain>',
+    message: 'Base domain (platform endpoints live at <service>.<dns label>.<base domain>)',
+    default: (_, c) => fleetBaseDomain(c.fleet),
+  },
   { id: 'kubernetesVersion', flag: '--kubernetes-version <version>', message: 'Kubernetes version', default: () => '1.33' },
   {
     id: 'gitRepository',
@@ -94,7 +102,12 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
     default: () => 'letsencrypt-production',
   },
   { id: 'acmeEmail', flag: '--acme-email <email>', message: "Contact e-mail for Let's Encrypt", when: (a) => a.certificateIssuer !== 'private-ca' },
-  { id: 'operatorGroups', flag: '--operator-groups <groups>', message: 'Identity provider groups of the platform operators (comma-separated)', default: () => 'platform-operators' },
+  {
+    id: 'operatorGroups',
+    flag: '--operator-groups <groups>',
+    message: 'Identity provider groups of the platform operators (comma-separated)',
+    default: () => 'platform-operators',
+  },
   { id: 'apiServerCidrs', flag: '--api-server-cidrs <cidrs>', message: 'Addresses of the API server as pods reach it (comma-separated CIDRs)' },
   {
     id: 'serviceClusterCidrs',
@@ -108,10 +121,21 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
     message: 'Addresses of the object storage, where backups go (comma-separated CIDRs)',
     default: (a, c) => (a.serviceCluster ? c.fleet.clusters.get(a.serviceCluster)?.network.objectStorageCidrs.join(',') || undefined : undefined),
   },
-  { id: 's3Endpoint', flag: '--s3-endpoint <url>', message: 'S3-compatible object storage endpoint (https://...)', default: (a, c) => (a.serviceCluster ? c.fleet.clusters.get(a.serviceCluster)?.backup.objectStorage?.endpoint : undefined) },
+  {
+    id: 's3Endpoint',
+    flag: '--s3-endpoint <url>',
+    message: 'S3-compatible object storage endpoint (https://...)',
+    default: (a, c) => (a.serviceCluster ? c.fleet.clusters.get(a.serviceCluster)?.backup.objectStorage?.endpoint : undefined),
+  },
   { id: 's3Region', flag: '--s3-region <region>', message: 'Object storage region', default: () => 'us-east-1' },
   { id: 'backupBucket', flag: '--backup-bucket <bucket>', message: 'Bucket for backups', default: (_, c) => `${c.name}-backups` },
-  { id: 'registryBucket', flag: '--registry-bucket <bucket>', message: 'Bucket of the container registry', when: isProfile('service'), default: (_, c) => `${c.name}-registry` },
+  {
+    id: 'registryBucket',
+    flag: '--registry-bucket <bucket>',
+    message: 'Bucket of the container registry',
+    when: isProfile('service'),
+    default: (_, c) => `${c.name}-registry`,
+  },
   { id: 's3AccessKeyId', env: 'CK8S_S3_ACCESS_KEY_ID', message: 'Object storage access key id', secret: true },
   { id: 's3SecretAccessKey', env: 'CK8S_S3_SECRET_ACCESS_KEY', message: 'Object storage secret access key', secret: true },
   { id: 'idpType', flag: '--idp-type <type>', message: 'Identity provider protocol', choices: ['oidc', 'saml', 'ldap'], when: isProfile('service') },
@@ -127,7 +151,13 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
   { id: 'idpUserBaseDn', flag: '--idp-user-base-dn <dn>', message: 'LDAP base DN of users', when: isIdp('ldap') },
   { id: 'idpGroupBaseDn', flag: '--idp-group-base-dn <dn>', message: 'LDAP base DN of groups', when: isIdp('ldap') },
   { id: 'idpBindPassword', env: 'CK8S_IDP_BIND_PASSWORD', message: 'LDAP bind password', secret: true, when: isIdp('ldap') },
-  { id: 'receiverType', flag: '--receiver-type <type>', message: 'Where alerts go', choices: ['slack', 'email', 'pagerduty', 'webhook'], when: isProfile('service') },
+  {
+    id: 'receiverType',
+    flag: '--receiver-type <type>',
+    message: 'Where alerts go',
+    choices: ['slack', 'email', 'pagerduty', 'webhook'],
+    when: isProfile('service'),
+  },
   { id: 'receiverName', flag: '--receiver-name <name>', message: 'Alert receiver name', when: isProfile('service'), default: () => 'platform-team' },
   { id: 'slackChannel', flag: '--slack-channel <channel>', message: 'Slack channel', when: isReceiver('slack') },
   { id: 'emailTo', flag: '--email-to <address>', message: 'Alert e-mail recipient', when: isReceiver('email') },

@@ -28,7 +28,14 @@ export async function resolveAnswers(props: ResolveAnswersProps): Promise<InitAn
     let value = given?.trim();
     if (value === undefined || value === '') {
       if (props.prompt && (!q.secret || !given)) {
-        value = (await props.prompt({ message: q.message, ...(suggested ? { default: suggested } : {}), ...(q.choices ? { choices: q.choices } : {}), ...(q.secret ? { secret: true } : {}) })).trim();
+        value = (
+          await props.prompt({
+            message: q.message,
+            ...(suggested ? { default: suggested } : {}),
+            ...(q.choices ? { choices: q.choices } : {}),
+            ...(q.secret ? { secret: true } : {}),
+          })
+        ).trim();
         if (value === '' && suggested) value = suggested;
       } else {
         value = suggested;

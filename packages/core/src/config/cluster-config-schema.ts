@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DNS_LABEL, DNS_SUBDOMAIN, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES } from '../naming.js';
 
-const DNS_LABEL_RULE = "is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
+const DNS_LABEL_RULE =
+  "is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
 
 /** A DNS-1123 label; regex and length both show up in the exported JSON Schema. */
 export const dnsLabel = () => z.string().max(63, { error: DNS_LABEL_RULE }).regex(DNS_LABEL, { error: DNS_LABEL_RULE });
@@ -35,7 +36,9 @@ const gitops = z
     wait: z
       .boolean()
       .default(true)
-      .describe('Wait for every object of a layer to be ready before the next layer is applied. Switch off only where HelmReleases cannot become ready (offline test clusters).'),
+      .describe(
+        'Wait for every object of a layer to be ready before the next layer is applied. Switch off only where HelmReleases cannot become ready (offline test clusters).',
+      ),
     secretName: z
       .string()
       .regex(DNS_LABEL, { error: DNS_LABEL_RULE })
@@ -47,7 +50,7 @@ const gitops = z
       .optional()
       .describe(
         'OCI repository Flux installs itself from, for a cluster that reaches a mirror instead of the one in charts/catalog.yaml (which also pins the release). ' +
-          'A loopback registry (oci://127.0.0.1:<port>/...) is reached over plain HTTP: test clusters only. Default: the catalog\'s repository.',
+          "A loopback registry (oci://127.0.0.1:<port>/...) is reached over plain HTTP: test clusters only. Default: the catalog's repository.",
       ),
   })
   .describe('How the cluster syncs its folder from Git.');
@@ -63,14 +66,17 @@ const sops = z
 
 const quota = z
   .strictObject({
-    cpu: quantity.default('4').describe('Total CPU requests of the namespace (CPU is not limited: the platform requires no CPU limits, which only throttle).'),
+    cpu: quantity
+      .default('4')
+      .describe('Total CPU requests of the namespace (CPU is not limited: the platform requires no CPU limits, which only throttle).'),
     memory: quantity.default('8Gi').describe('Total memory requests and limits of the namespace.'),
     storage: quantity.default('50Gi').describe('Total storage requested by persistent volume claims.'),
     pods: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).default(50).describe('Maximum number of pods.'),
   })
   .describe('ResourceQuota of the tenant namespace.');
 
-const HOST_PATTERN_RULE = "is not a host name or wildcard suffix (lowercase DNS labels separated by '.', optionally starting with '*.', e.g. app.example.com or *.team-a.example.com)";
+const HOST_PATTERN_RULE =
+  "is not a host name or wildcard suffix (lowercase DNS labels separated by '.', optionally starting with '*.', e.g. app.example.com or *.team-a.example.com)";
 /** A DNS name, or a wildcard suffix `*.<DNS name>` that covers every name below it. */
 const hostPattern = z
   .string()
@@ -88,15 +94,15 @@ const tenant = z.strictObject({
   adminGroups: z.array(group).default([]).describe('OIDC groups that administer the namespace.'),
   viewGroups: z.array(group).default([]).describe('OIDC groups with read-only access to the namespace.'),
   quota: quota.prefault({}),
-  ingressPorts: z.array(port).default([]).describe('Ports of the tenant\'s pods that the ingress controller may reach.'),
-  metricsPorts: z.array(port).default([]).describe('Ports of the tenant\'s pods that Prometheus may scrape.'),
+  ingressPorts: z.array(port).default([]).describe("Ports of the tenant's pods that the ingress controller may reach."),
+  metricsPorts: z.array(port).default([]).describe("Ports of the tenant's pods that Prometheus may scrape."),
   allowLoadBalancer: z.boolean().default(false).describe('Allow Services of type LoadBalancer in the namespace.'),
   allowNodePort: z.boolean().default(false).describe('Allow Services of type NodePort in the namespace.'),
   hosts: z
     .array(hostPattern)
     .optional()
     .describe(
-      'Host names the tenant\'s Ingresses and Gateway API routes may use: DNS names, or wildcard suffixes (*.apps.example.com covers every name below apps.example.com). Default: <tenant>.<cluster domain> and *.<tenant>.<cluster domain>. None may cover a platform endpoint or another tenant\'s host.',
+      "Host names the tenant's Ingresses and Gateway API routes may use: DNS names, or wildcard suffixes (*.apps.example.com covers every name below apps.example.com). Default: <tenant>.<cluster domain> and *.<tenant>.<cluster domain>. None may cover a platform endpoint or another tenant's host.",
     ),
 });
 
@@ -108,7 +114,11 @@ const enforcementAction = z.enum(['deny', 'warn', 'audit'], { error: 'is not an 
 const policy = z
   .strictObject({
     allowedRegistries: z
-      .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._/-]+)?$/, { error: 'is not a registry host, optionally with a port and path (e.g. registry.example.com/team-a)' }))
+      .array(
+        z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._/-]+)?$/, {
+          error: 'is not a registry host, optionally with a port and path (e.g. registry.example.com/team-a)',
+        }),
+      )
       .optional()
       .describe('Registries tenant images may come from. Default: the registry of the service cluster (registry.<service cluster domain>).'),
     enforcement: z
@@ -118,20 +128,34 @@ const policy = z
           enforcementAction.describe('deny; warn and audit need a reason, so they take the { action, reason } form.'),
           z
             .strictObject({
-              action: enforcementAction.describe('What a violation does: deny, warn (the client sees a warning) or audit (recorded in the audit log).'),
-              reason: z.string().trim().min(10, { error: 'must say why (at least 10 characters)' }).describe('Why the rule does not deny; written on the binding and shown by validate and the report.'),
+              action: enforcementAction.describe(
+                'What a violation does: deny, warn (the client sees a warning) or audit (recorded in the audit log).',
+              ),
+              reason: z
+                .string()
+                .trim()
+                .min(10, { error: 'must say why (at least 10 characters)' })
+                .describe('Why the rule does not deny; written on the binding and shown by validate and the report.'),
             })
             .describe('An enforcement with its reason.'),
         ]),
       )
       .default({})
-      .describe('Enforcement per admission rule id (default for every rule: deny). A weaker action needs a reason: `image-tag: { action: warn, reason: ... }`.'),
+      .describe(
+        'Enforcement per admission rule id (default for every rule: deny). A weaker action needs a reason: `image-tag: { action: warn, reason: ... }`.',
+      ),
     exceptions: z
       .array(
         z.strictObject({
           namespace: dnsLabel().describe('Tenant namespace the rule does not apply to.'),
-          rule: z.string().regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' }).describe('Admission rule id.'),
-          reason: z.string().min(10, { error: 'must say why (at least 10 characters)' }).describe('Why the exception is needed; shown in the output.'),
+          rule: z
+            .string()
+            .regex(/^[a-z0-9-]+$/, { error: 'is not a rule id' })
+            .describe('Admission rule id.'),
+          reason: z
+            .string()
+            .min(10, { error: 'must say why (at least 10 characters)' })
+            .describe('Why the exception is needed; shown in the output.'),
         }),
       )
       .default([])
@@ -154,26 +178,43 @@ const network = z
       })
       .optional()
       .describe('Where components that talk to the API server may connect. Default: no API egress is allowed.'),
-    serviceClusterCidrs: z.array(cidr).default([]).describe('Addresses of the service cluster\'s ingress, for log and metric forwarding.'),
+    serviceClusterCidrs: z.array(cidr).default([]).describe("Addresses of the service cluster's ingress, for log and metric forwarding."),
     objectStorageCidrs: z.array(cidr).default([]).describe('Addresses of the object storage used for backups.'),
   })
   .describe('Addresses used to generate the allow rules of network policies.');
 
 const oidc = z
   .strictObject({
-    issuerUrl: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' }).optional().describe('OIDC issuer. Default: https://dex.<service cluster domain> (the service cluster\'s identity provider).'),
+    issuerUrl: z
+      .string()
+      .regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' })
+      .optional()
+      .describe("OIDC issuer. Default: https://dex.<service cluster domain> (the service cluster's identity provider)."),
     clientId: z.string().min(1).optional().describe('OIDC client id of the Kubernetes API. Default: kubernetes-<cluster name>.'),
     usernameClaim: z.string().min(1).default('email').describe('Claim used as the user name.'),
-    groupsClaim: z.string().min(1).default('groups').describe('Claim that lists the user\'s groups.'),
+    groupsClaim: z.string().min(1).default('groups').describe("Claim that lists the user's groups."),
   })
   .describe('How the API server authenticates people through the identity provider.');
 
 const ingress = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy the ingress controller (ingress-nginx).'),
-    replicas: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).max(20, { error: 'must be at most 20' }).default(2).describe('Controller replicas.'),
-    minAvailable: z.int({ error: 'is not a whole number' }).min(0, { error: 'must be at least 0' }).default(1).describe('PodDisruptionBudget: controllers that must stay up during voluntary disruptions.'),
-    hstsMaxAge: z.int({ error: 'is not a whole number' }).min(0, { error: 'must be at least 0' }).default(31536000).describe('HSTS max-age in seconds.'),
+    replicas: z
+      .int({ error: 'is not a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(20, { error: 'must be at most 20' })
+      .default(2)
+      .describe('Controller replicas.'),
+    minAvailable: z
+      .int({ error: 'is not a whole number' })
+      .min(0, { error: 'must be at least 0' })
+      .default(1)
+      .describe('PodDisruptionBudget: controllers that must stay up during voluntary disruptions.'),
+    hstsMaxAge: z
+      .int({ error: 'is not a whole number' })
+      .min(0, { error: 'must be at least 0' })
+      .default(31536000)
+      .describe('HSTS max-age in seconds.'),
   })
   .describe('The ingress controller.');
 
@@ -191,8 +232,13 @@ const certificates = z
 const externalDns = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Deploy external-dns.'),
-    provider: z.enum(['aws', 'azure', 'cloudflare', 'google', 'rfc2136'], { error: 'is not a supported DNS provider' }).optional().describe('DNS provider.'),
-    credentialsSecret: dnsLabel().default('external-dns-credentials').describe('sops Secret in namespace external-dns with the provider credentials (ck8s secrets set <cluster> external-dns/<name>).'),
+    provider: z
+      .enum(['aws', 'azure', 'cloudflare', 'google', 'rfc2136'], { error: 'is not a supported DNS provider' })
+      .optional()
+      .describe('DNS provider.'),
+    credentialsSecret: dnsLabel()
+      .default('external-dns-credentials')
+      .describe('sops Secret in namespace external-dns with the provider credentials (ck8s secrets set <cluster> external-dns/<name>).'),
   })
   .describe('DNS records for ingresses.');
 
@@ -201,8 +247,15 @@ const PRIORITIES = ['emergency', 'alert', 'critical', 'error', 'warning', 'notic
 const ids = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy Falco (workload clusters).'),
-    minimumPriority: z.enum(PRIORITIES, { error: 'is not a Falco priority' }).default('notice').describe('Lowest priority of events forwarded to the service cluster.'),
-    credentialsSecret: dnsLabel().default('falcosidekick-credentials').describe('sops Secret in namespace falco with the log store credentials of falcosidekick (keys ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD for the log store, whose Elasticsearch output speaks to OpenSearch, and ALERTMANAGER_CUSTOMHEADERS `Authorization:Basic <base64 user:password>` for Alertmanager).'),
+    minimumPriority: z
+      .enum(PRIORITIES, { error: 'is not a Falco priority' })
+      .default('notice')
+      .describe('Lowest priority of events forwarded to the service cluster.'),
+    credentialsSecret: dnsLabel()
+      .default('falcosidekick-credentials')
+      .describe(
+        'sops Secret in namespace falco with the log store credentials of falcosidekick (keys ELASTICSEARCH_USERNAME, ELASTICSEARCH_PASSWORD for the log store, whose Elasticsearch output speaks to OpenSearch, and ALERTMANAGER_CUSTOMHEADERS `Authorization:Basic <base64 user:password>` for Alertmanager).',
+      ),
   })
   .describe('Intrusion detection.');
 
@@ -211,8 +264,14 @@ const SIZE = /^[0-9]+(KB|MB|GB|TB)$/;
 
 const objectStorage = z
   .strictObject({
-    endpoint: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' }).describe('S3-compatible endpoint.'),
-    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'is not an S3 bucket name' }).describe('Bucket.'),
+    endpoint: z
+      .string()
+      .regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' })
+      .describe('S3-compatible endpoint.'),
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'is not an S3 bucket name' })
+      .describe('Bucket.'),
     region: z.string().min(1, { error: 'must not be empty' }).default('us-east-1').describe('Region (any value for most S3-compatible stores).'),
   })
   .describe('An S3-compatible bucket.');
@@ -220,29 +279,56 @@ const objectStorage = z
 const receiver = z.strictObject({
   name: dnsLabel().describe('Receiver name.'),
   type: z.enum(['slack', 'email', 'pagerduty', 'webhook'], { error: 'is not a receiver type' }).describe('Where alerts go.'),
-  secret: dnsLabel().describe('sops Secret in namespace monitoring with the credentials (slack: url; email: password; pagerduty: routing-key; webhook: url).'),
+  secret: dnsLabel().describe(
+    'sops Secret in namespace monitoring with the credentials (slack: url; email: password; pagerduty: routing-key; webhook: url).',
+  ),
   channel: z.string().optional().describe('Slack channel.'),
   to: z.email({ error: 'is not an e-mail address' }).optional().describe('E-mail recipient.'),
   from: z.email({ error: 'is not an e-mail address' }).optional().describe('E-mail sender.'),
-  smarthost: z.string().regex(/^[^\s:]+:[0-9]+$/, { error: 'is not host:port' }).optional().describe('SMTP server.'),
+  smarthost: z
+    .string()
+    .regex(/^[^\s:]+:[0-9]+$/, { error: 'is not host:port' })
+    .optional()
+    .describe('SMTP server.'),
   username: z.string().optional().describe('SMTP user.'),
 });
 
 const observability = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy metrics and alerting.'),
-    retentionTime: z.string().regex(DURATION, { error: 'is not a retention time (e.g. 30d)' }).default('30d').describe('Service cluster: keep metrics this long ...'),
-    retentionSize: z.string().regex(SIZE, { error: 'is not a size (e.g. 50GB)' }).default('50GB').describe('... or until they take this much space, whichever comes first.'),
+    retentionTime: z
+      .string()
+      .regex(DURATION, { error: 'is not a retention time (e.g. 30d)' })
+      .default('30d')
+      .describe('Service cluster: keep metrics this long ...'),
+    retentionSize: z
+      .string()
+      .regex(SIZE, { error: 'is not a size (e.g. 50GB)' })
+      .default('50GB')
+      .describe('... or until they take this much space, whichever comes first.'),
     receivers: z.array(receiver).default([]).describe('Service cluster: Alertmanager receivers; the first one gets every alert.'),
-    availabilityObjective: z.number().min(90, { error: 'must be at least 90' }).max(99.999, { error: 'must be below 100' }).default(99.95).describe('Availability objective of platform endpoints in percent over 30 days.'),
+    availabilityObjective: z
+      .number()
+      .min(90, { error: 'must be at least 90' })
+      .max(99.999, { error: 'must be below 100' })
+      .default(99.95)
+      .describe('Availability objective of platform endpoints in percent over 30 days.'),
   })
   .describe('Metrics, dashboards and alerting.');
 
 const logging = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy log shipping (and, in the service cluster, the log store).'),
-    retentionDays: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).default(30).describe('Service cluster: delete log indices after this many days ...'),
-    retentionSize: z.string().regex(/^[0-9]+(mb|gb|tb)$/, { error: 'is not a size (e.g. 50gb)' }).default('50gb').describe('... or when an index set grows past this size.'),
+    retentionDays: z
+      .int({ error: 'is not a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .default(30)
+      .describe('Service cluster: delete log indices after this many days ...'),
+    retentionSize: z
+      .string()
+      .regex(/^[0-9]+(mb|gb|tb)$/, { error: 'is not a size (e.g. 50gb)' })
+      .default('50gb')
+      .describe('... or when an index set grows past this size.'),
     snapshots: objectStorage.optional().describe('Service cluster: object storage for snapshots of the log store.'),
   })
   .describe('Log shipping and storage.');
@@ -251,7 +337,12 @@ const backup = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy Velero.'),
     objectStorage: objectStorage.optional().describe('Backup storage location; required when backups are enabled.'),
-    keep: z.int({ error: 'is not a whole number' }).min(1, { error: 'must be at least 1' }).max(30, { error: 'must be at most 30' }).default(3).describe('Daily backups to keep.'),
+    keep: z
+      .int({ error: 'is not a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(30, { error: 'must be at most 30' })
+      .default(3)
+      .describe('Daily backups to keep.'),
   })
   .describe('Backups.');
 
@@ -259,10 +350,24 @@ const connector = z.strictObject({
   type: z.enum(['oidc', 'saml', 'ldap'], { error: 'is not a connector type' }).describe('Upstream identity provider protocol.'),
   id: dnsLabel().describe('Connector id.'),
   name: z.string().min(1, { error: 'must not be empty' }).describe('Name shown on the login page.'),
-  secret: dnsLabel().describe('sops Secret in namespace dex with the credentials (oidc: client-id, client-secret; saml: ca.crt; ldap: bind-dn, bind-password).'),
-  issuer: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' }).optional().describe('oidc: issuer URL.'),
-  ssoUrl: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' }).optional().describe('saml: single sign-on URL.'),
-  host: z.string().regex(/^[^\s:]+:[0-9]+$/, { error: 'is not host:port' }).optional().describe('ldap: server host:port (LDAPS).'),
+  secret: dnsLabel().describe(
+    'sops Secret in namespace dex with the credentials (oidc: client-id, client-secret; saml: ca.crt; ldap: bind-dn, bind-password).',
+  ),
+  issuer: z
+    .string()
+    .regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' })
+    .optional()
+    .describe('oidc: issuer URL.'),
+  ssoUrl: z
+    .string()
+    .regex(/^https:\/\/[^\s]+$/, { error: 'is not an https URL' })
+    .optional()
+    .describe('saml: single sign-on URL.'),
+  host: z
+    .string()
+    .regex(/^[^\s:]+:[0-9]+$/, { error: 'is not host:port' })
+    .optional()
+    .describe('ldap: server host:port (LDAPS).'),
   userBaseDn: z.string().optional().describe('ldap: base DN of users.'),
   groupBaseDn: z.string().optional().describe('ldap: base DN of groups.'),
 });
@@ -278,7 +383,10 @@ const registry = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Service cluster: deploy Harbor.'),
     storage: objectStorage.optional().describe('Object storage of the registry; required when the registry is enabled in a service cluster.'),
-    blockSeverity: z.enum(['critical', 'high', 'medium', 'low'], { error: 'is not a severity' }).default('high').describe('Images with vulnerabilities at or above this severity cannot be pulled.'),
+    blockSeverity: z
+      .enum(['critical', 'high', 'medium', 'low'], { error: 'is not a severity' })
+      .default('high')
+      .describe('Images with vulnerabilities at or above this severity cannot be pulled.'),
     robotAccounts: z.array(dnsLabel()).default([]).describe('Robot accounts for CI, allowed to push to every tenant project.'),
   })
   .describe('The private container registry (service cluster).');
@@ -292,7 +400,9 @@ const posture = z
 export const ClusterConfigSchema = z
   .strictObject({
     name: dnsLabel().describe('Cluster name; must equal the name of its folder under clusters/.'),
-    profile: z.enum(['workload', 'service'], { error: 'is not a cluster profile' }).describe('workload runs tenant apps and agents; service runs log store, metrics, registry and SSO.'),
+    profile: z
+      .enum(['workload', 'service'], { error: 'is not a cluster profile' })
+      .describe('workload runs tenant apps and agents; service runs log store, metrics, registry and SSO.'),
     environment: dnsLabel().describe('Environment this cluster belongs to, e.g. production or staging.'),
     customer: z
       .string()

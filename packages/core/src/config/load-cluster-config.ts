@@ -61,20 +61,39 @@ function typeName(value: unknown): string {
  * Turns schema issues into problems that name the field path, the bad value and what is allowed.
  * @param schema the schema the issues came from, which lists the allowed fields. @default ClusterConfigSchema
  */
-export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown, file: string, schema: z.core.$ZodType = ClusterConfigSchema): ConfigProblem[] {
+export function issuesToProblems(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  file: string,
+  schema: z.core.$ZodType = ClusterConfigSchema,
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const value = valueAt(input, issue.path);
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // report the alternative the value was meant as (the one its type fits), not "invalid input"
-      const branch = issue.errors.find((errors) => errors.every((e) => e.path.length > 0)) ?? issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && e.code === 'invalid_type')) ?? issue.errors[0]!;
-      problems.push(...issuesToProblems(branch.map((e) => ({ ...e, path: [...issue.path, ...e.path] })), input, file, schema));
+      const branch =
+        issue.errors.find((errors) => errors.every((e) => e.path.length > 0)) ??
+        issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && e.code === 'invalid_type')) ??
+        issue.errors[0]!;
+      problems.push(
+        ...issuesToProblems(
+          branch.map((e) => ({ ...e, path: [...issue.path, ...e.path] })),
+          input,
+          file,
+          schema,
+        ),
+      );
       continue;
     }
     if (issue.code === 'unrecognized_keys') {
       const allowed = allowedKeys(schema, issue.path);
       for (const key of issue.keys) {
-        problems.push({ file, path: formatPath([...issue.path, key]), message: allowed.length > 0 ? `unknown field; allowed fields here: ${allowed.join(', ')}` : 'unknown field; this block takes no fields yet' });
+        problems.push({
+          file,
+          path: formatPath([...issue.path, key]),
+          message: allowed.length > 0 ? `unknown field; allowed fields here: ${allowed.join(', ')}` : 'unknown field; this block takes no fields yet',
+        });
       }
       continue;
     }
@@ -109,7 +128,8 @@ function allowedKeys(root: z.core.$ZodType, fieldPath: readonly PropertyKey[]): 
     const def = schema._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
     if (def.type === 'object' && def.shape && typeof part === 'string' && def.shape[part]) schema = def.shape[part];
     else if (def.type === 'array' && def.element) schema = def.element;
-    else if (def.type === 'record' && (def as { valueType?: z.core.$ZodType }).valueType) schema = (def as unknown as { valueType: z.core.$ZodType }).valueType;
+    else if (def.type === 'record' && (def as { valueType?: z.core.$ZodType }).valueType)
+      schema = (def as unknown as { valueType: z.core.$ZodType }).valueType;
     else if (def.type === 'union') schema = objectOption(schema) ?? schema;
     else return [];
   }
@@ -143,7 +163,11 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
   const profile = valueAt(raw, ['profile']);
   const serviceCluster = valueAt(raw, ['serviceCluster']);
   if (profile === 'workload' && serviceCluster === undefined) {
-    problems.push({ file, path: 'serviceCluster', message: 'is required for a workload cluster (the service cluster that receives its logs, metrics and alerts)' });
+    problems.push({
+      file,
+      path: 'serviceCluster',
+      message: 'is required for a workload cluster (the service cluster that receives its logs, metrics and alerts)',
+    });
   }
   if (profile === 'service' && serviceCluster !== undefined) {
     problems.push({ file, path: 'serviceCluster', message: `${showValue(serviceCluster)} is only allowed for a workload cluster` });
@@ -155,45 +179,73 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       const tenantName = valueAt(tenant, ['name']);
       if (typeof tenantName !== 'string') return;
       if (RESERVED_NAMESPACES.includes(tenantName)) {
-        problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is a reserved namespace; not allowed: ${RESERVED_NAMESPACES.join(', ')}` });
+        problems.push({
+          file,
+          path: `tenants[${i}].name`,
+          message: `${showValue(tenantName)} is a reserved namespace; not allowed: ${RESERVED_NAMESPACES.join(', ')}`,
+        });
       }
       const first = seen.get(tenantName);
-      if (first !== undefined) problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is already used by tenants[${first}]` });
+      if (first !== undefined)
+        problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is already used by tenants[${first}]` });
       else seen.set(tenantName, i);
     });
   }
   const certs = valueAt(raw, ['certificates']);
   const issuer = valueAt(certs, ['issuer']) ?? 'letsencrypt-production';
-  if (valueAt(certs, ['enabled']) !== false && typeof issuer === 'string' && issuer.startsWith('letsencrypt') && valueAt(certs, ['acmeEmail']) === undefined) {
-    problems.push({ file, path: 'certificates.acmeEmail', message: `is required for issuer "${issuer}" (Let's Encrypt needs a contact address); or set certificates.issuer: private-ca` });
+  if (
+    valueAt(certs, ['enabled']) !== false &&
+    typeof issuer === 'string' &&
+    issuer.startsWith('letsencrypt') &&
+    valueAt(certs, ['acmeEmail']) === undefined
+  ) {
+    problems.push({
+      file,
+      path: 'certificates.acmeEmail',
+      message: `is required for issuer "${issuer}" (Let's Encrypt needs a contact address); or set certificates.issuer: private-ca`,
+    });
   }
   if (valueAt(raw, ['externalDns', 'enabled']) === true && valueAt(raw, ['externalDns', 'provider']) === undefined) {
     problems.push({ file, path: 'externalDns.provider', message: 'is required when externalDns.enabled is true' });
   }
   if (valueAt(raw, ['backup', 'enabled']) !== false && valueAt(raw, ['backup', 'objectStorage']) === undefined) {
-    problems.push({ file, path: 'backup.objectStorage', message: 'is required when backups are enabled (endpoint, bucket, region); or set backup.enabled: false' });
+    problems.push({
+      file,
+      path: 'backup.objectStorage',
+      message: 'is required when backups are enabled (endpoint, bucket, region); or set backup.enabled: false',
+    });
   }
   if (profile === 'service' && valueAt(raw, ['registry', 'enabled']) !== false && valueAt(raw, ['registry', 'storage']) === undefined) {
-    problems.push({ file, path: 'registry.storage', message: 'is required for the registry of a service cluster (endpoint, bucket, region); or set registry.enabled: false' });
+    problems.push({
+      file,
+      path: 'registry.storage',
+      message: 'is required for the registry of a service cluster (endpoint, bucket, region); or set registry.enabled: false',
+    });
   }
   const connectors = valueAt(raw, ['identity', 'connectors']);
   if (profile === 'service' && valueAt(raw, ['identity', 'enabled']) !== false && (!Array.isArray(connectors) || connectors.length === 0)) {
     problems.push({
       file,
       path: 'identity.connectors',
-      message: 'must list at least one upstream identity provider (oidc, saml or ldap): Dex has no local accounts and does not start without a connector; or set identity.enabled: false',
+      message:
+        'must list at least one upstream identity provider (oidc, saml or ldap): Dex has no local accounts and does not start without a connector; or set identity.enabled: false',
     });
   }
   problems.push(...duplicates(raw, ['identity', 'connectors'], 'id', file, 'connector ids must be unique'));
   if (Array.isArray(connectors)) {
     connectors.forEach((c, i) => {
       if (valueAt(c, ['secret']) === DEX_CLIENT_SECRETS) {
-        problems.push({ file, path: `identity.connectors[${i}].secret`, message: `"${DEX_CLIENT_SECRETS}" is the Secret of the platform's client secrets; choose another name` });
+        problems.push({
+          file,
+          path: `identity.connectors[${i}].secret`,
+          message: `"${DEX_CLIENT_SECRETS}" is the Secret of the platform's client secrets; choose another name`,
+        });
       }
       const type = valueAt(c, ['type']);
       const needed: Record<string, string[]> = { oidc: ['issuer'], saml: ['ssoUrl'], ldap: ['host', 'userBaseDn'] };
       for (const field of needed[String(type)] ?? []) {
-        if (valueAt(c, [field]) === undefined) problems.push({ file, path: `identity.connectors[${i}].${field}`, message: `is required for a connector of type ${String(type)}` });
+        if (valueAt(c, [field]) === undefined)
+          problems.push({ file, path: `identity.connectors[${i}].${field}`, message: `is required for a connector of type ${String(type)}` });
       }
     });
   }
@@ -202,18 +254,28 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
     problems.push({
       file,
       path: 'observability.receivers',
-      message: 'is empty; a service cluster needs at least one receiver (slack, email, pagerduty or webhook): Alertmanager sends every alert to the first one',
+      message:
+        'is empty; a service cluster needs at least one receiver (slack, email, pagerduty or webhook): Alertmanager sends every alert to the first one',
     });
   }
   problems.push(...duplicates(raw, ['observability', 'receivers'], 'name', file, 'receiver names must be unique'));
   if (Array.isArray(receivers)) {
     receivers.forEach((r, i) => {
       if (valueAt(r, ['name']) === NULL_RECEIVER) {
-        problems.push({ file, path: `observability.receivers[${i}].name`, message: `"${NULL_RECEIVER}" is reserved for the receiver that drops the Watchdog heartbeat; choose another name` });
+        problems.push({
+          file,
+          path: `observability.receivers[${i}].name`,
+          message: `"${NULL_RECEIVER}" is reserved for the receiver that drops the Watchdog heartbeat; choose another name`,
+        });
       }
       if (valueAt(r, ['type']) !== 'email') return;
       for (const field of ['to', 'from', 'smarthost']) {
-        if (valueAt(r, [field]) === undefined) problems.push({ file, path: `observability.receivers[${i}].${field}`, message: `is required for an email receiver (${showValue(valueAt(r, ['name']))})` });
+        if (valueAt(r, [field]) === undefined)
+          problems.push({
+            file,
+            path: `observability.receivers[${i}].${field}`,
+            message: `is required for an email receiver (${showValue(valueAt(r, ['name']))})`,
+          });
       }
     });
   }
@@ -222,7 +284,12 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
     const seenRobots = new Map<unknown, number>();
     robots.forEach((name, i) => {
       const first = seenRobots.get(name);
-      if (first !== undefined) problems.push({ file, path: `registry.robotAccounts[${i}]`, message: `${showValue(name)} is already registry.robotAccounts[${first}]; robot account names must be unique` });
+      if (first !== undefined)
+        problems.push({
+          file,
+          path: `registry.robotAccounts[${i}]`,
+          message: `${showValue(name)} is already registry.robotAccounts[${first}]; robot account names must be unique`,
+        });
       else seenRobots.set(name, i);
     });
   }
@@ -231,7 +298,11 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
     for (const [rule, action] of Object.entries(enforcement)) {
       // the short form is for deny only: anything weaker is an exception and says why
       if (action === 'warn' || action === 'audit') {
-        problems.push({ file, path: `policy.enforcement.${rule}`, message: `"${action}" needs a reason; write ${rule}: { action: ${action}, reason: <why the rule does not deny> }` });
+        problems.push({
+          file,
+          path: `policy.enforcement.${rule}`,
+          message: `"${action}" needs a reason; write ${rule}: { action: ${action}, reason: <why the rule does not deny> }`,
+        });
       }
     }
   }
@@ -245,10 +316,15 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       if (typeof namespace !== 'string' || typeof rule !== 'string') return;
       const key = `${namespace}\u0000${rule}`;
       const first = seenExceptions.get(key);
-      if (first !== undefined) problems.push({ file, path: `policy.exceptions[${i}]`, message: `repeats policy.exceptions[${first}] (${namespace}, ${rule})` });
+      if (first !== undefined)
+        problems.push({ file, path: `policy.exceptions[${i}]`, message: `repeats policy.exceptions[${first}] (${namespace}, ${rule})` });
       else seenExceptions.set(key, i);
       if (!tenantNames.includes(namespace)) {
-        problems.push({ file, path: `policy.exceptions[${i}].namespace`, message: `${showValue(namespace)} is not a tenant of this cluster; tenants: ${tenantNames.join(', ') || 'none'}` });
+        problems.push({
+          file,
+          path: `policy.exceptions[${i}].namespace`,
+          message: `${showValue(namespace)} is not a tenant of this cluster; tenants: ${tenantNames.join(', ') || 'none'}`,
+        });
       }
     });
   }
@@ -261,10 +337,10 @@ function clusterCredentialAdvice(fieldPath: string): string {
     return "Git credentials belong in a Secret in flux-system that Flux's GitRepository reads through secretRef: create it when you bootstrap the cluster (`flux create secret git <name> --url=<url without credentials> ...`) and name it in gitops.secretName.";
   }
   if (/^(backup\.objectStorage|registry\.storage|logging\.snapshots)\./.test(fieldPath)) {
-    return 'Object storage keys belong in the component\'s sops Secret (`ck8s init` writes them from CK8S_S3_ACCESS_KEY_ID and CK8S_S3_SECRET_ACCESS_KEY; or `ck8s secrets set`).';
+    return "Object storage keys belong in the component's sops Secret (`ck8s init` writes them from CK8S_S3_ACCESS_KEY_ID and CK8S_S3_SECRET_ACCESS_KEY; or `ck8s secrets set`).";
   }
   if (fieldPath.startsWith('identity.') || fieldPath.startsWith('oidc.')) {
-    return 'Identity provider credentials belong in the connector\'s sops Secret (identity.connectors[].secret, written by `ck8s secrets set`).';
+    return "Identity provider credentials belong in the connector's sops Secret (identity.connectors[].secret, written by `ck8s secrets set`).";
   }
   return 'Credentials belong in a sops-encrypted Secret (`ck8s secrets set <cluster> <namespace>/<name> --stdin KEY`) that the component reads.';
 }
@@ -279,7 +355,12 @@ function duplicates(raw: unknown, listPath: readonly string[], field: string, fi
     const value = valueAt(entry, [field]);
     if (value === undefined) return;
     const first = seen.get(value);
-    if (first !== undefined) problems.push({ file, path: `${listPath.join('.')}[${i}].${field}`, message: `${showValue(value)} is already ${listPath.join('.')}[${first}].${field}; ${rule}` });
+    if (first !== undefined)
+      problems.push({
+        file,
+        path: `${listPath.join('.')}[${i}].${field}`,
+        message: `${showValue(value)} is already ${listPath.join('.')}[${first}].${field}; ${rule}`,
+      });
     else seen.set(value, i);
   });
   return problems;
@@ -289,11 +370,7 @@ function duplicates(raw: unknown, listPath: readonly string[], field: string, fi
  * Validates parsed cluster config data. Returns the config with defaults applied, or every problem found.
  * @param folderName when set, `name` must equal it
  */
-export function validateClusterConfig(
-  raw: unknown,
-  file: string,
-  folderName?: string,
-): { config?: ClusterConfig; problems: ConfigProblem[] } {
+export function validateClusterConfig(raw: unknown, file: string, folderName?: string): { config?: ClusterConfig; problems: ConfigProblem[] } {
   const result = ClusterConfigSchema.safeParse(raw);
   const problems = [
     ...urlCredentialProblems(raw, file, clusterCredentialAdvice),

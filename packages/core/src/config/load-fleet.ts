@@ -38,9 +38,17 @@ export function loadFleet(workspace: Workspace): Fleet {
     const service = clusters.get(config.serviceCluster);
     const file = workspace.relative(workspace.clusterConfigFile(name));
     if (!service) {
-      problems.push({ file, path: 'serviceCluster', message: `"${config.serviceCluster}" is not a cluster of this repository (clusters: ${names.join(', ')})` });
+      problems.push({
+        file,
+        path: 'serviceCluster',
+        message: `"${config.serviceCluster}" is not a cluster of this repository (clusters: ${names.join(', ')})`,
+      });
     } else if (service.profile !== 'service') {
-      problems.push({ file, path: 'serviceCluster', message: `"${config.serviceCluster}" has profile "${service.profile}", expected a service cluster` });
+      problems.push({
+        file,
+        path: 'serviceCluster',
+        message: `"${config.serviceCluster}" has profile "${service.profile}", expected a service cluster`,
+      });
     } else {
       problems.push(...serviceClusterProblems(config, service, file, workspace.relative(workspace.clusterConfigFile(service.name))));
     }
@@ -58,10 +66,15 @@ export function loadFleet(workspace: Workspace): Fleet {
 function serviceClusterProblems(workload: ClusterConfig, service: ClusterConfig, file: string, serviceFile: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (workload.environment !== service.environment) {
-    problems.push({ file, path: 'environment', message: `"${workload.environment}" differs from "${service.environment}" of its service cluster ${service.name} (${serviceFile}); evidence must stay within one environment` });
+    problems.push({
+      file,
+      path: 'environment',
+      message: `"${workload.environment}" differs from "${service.environment}" of its service cluster ${service.name} (${serviceFile}); evidence must stay within one environment`,
+    });
   }
   const needs = (enabled: boolean, path: string, what: string, serviceEnabled: boolean, servicePath: string): void => {
-    if (enabled && !serviceEnabled) problems.push({ file, path, message: `needs ${what} in service cluster ${service.name}, but ${serviceFile} sets ${servicePath}: false` });
+    if (enabled && !serviceEnabled)
+      problems.push({ file, path, message: `needs ${what} in service cluster ${service.name}, but ${serviceFile} sets ${servicePath}: false` });
   };
   needs(workload.logging.enabled, 'logging.enabled', 'the log store', service.logging.enabled, 'logging.enabled');
   needs(workload.observability.enabled, 'observability.enabled', 'the metrics receiver', service.observability.enabled, 'observability.enabled');

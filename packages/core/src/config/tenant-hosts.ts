@@ -38,7 +38,12 @@ export interface PlatformHost {
 export function platformHosts(fleet: Fleet): PlatformHost[] {
   return [...fleet.clusters.values()]
     .filter((c) => c.profile === 'service')
-    .flatMap((c) => Object.values(serviceEndpoints(c.domain)).map((endpoint) => ({ host: endpoint.includes('://') ? new URL(endpoint).hostname : endpoint, cluster: c.name })))
+    .flatMap((c) =>
+      Object.values(serviceEndpoints(c.domain)).map((endpoint) => ({
+        host: endpoint.includes('://') ? new URL(endpoint).hostname : endpoint,
+        cluster: c.name,
+      })),
+    )
     .filter((h, i, all) => all.findIndex((o) => o.host === h.host) === i)
     .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
 }
@@ -60,13 +65,21 @@ export function tenantHostProblems(fleet: Fleet, fileOf: (cluster: string) => st
         const where = tenant.hosts ? `tenants[${t}].hosts[${index}]` : `tenants[${t}].hosts`;
         const what = tenant.hosts ? `"${pattern}"` : `the default host "${pattern}"`;
         for (const p of platform.filter((h) => hostCovers(pattern, h.host))) {
-          problems.push({ file, path: where, message: `${what} covers ${p.host}, a platform endpoint of cluster ${p.cluster}; a tenant may not serve a platform host` });
+          problems.push({
+            file,
+            path: where,
+            message: `${what} covers ${p.host}, a platform endpoint of cluster ${p.cluster}; a tenant may not serve a platform host`,
+          });
         }
         const other = claimed.find((c) => c.tenant !== t && hostsOverlap(c.pattern, pattern));
         if (other) {
           const otherTenant = cluster.tenants[other.tenant]!;
           const otherWhere = otherTenant.hosts ? `tenants[${other.tenant}].hosts[${other.index}]` : `the default hosts of tenants[${other.tenant}]`;
-          problems.push({ file, path: where, message: `${what} overlaps "${other.pattern}" of tenant ${otherTenant.name} (${otherWhere}); tenants may not share hosts` });
+          problems.push({
+            file,
+            path: where,
+            message: `${what} overlaps "${other.pattern}" of tenant ${otherTenant.name} (${otherWhere}); tenants may not share hosts`,
+          });
         }
         claimed.push({ tenant: t, index, pattern });
       });

@@ -8,7 +8,8 @@ const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>`]+/g;
  * Query parameters that carry credentials by their name (tokens, passwords, signed URLs such as
  * S3's X-Amz-Signature and Azure's sig, API keys).
  */
-const CREDENTIAL_PARAMETER = /^(.*[-_.]?)?(token|passw(or)?d|pwd|secret|signature|sig|credentials?|api[-_]?key|access[-_]?key|auth(orization)?|private[-_]?key)$/i;
+const CREDENTIAL_PARAMETER =
+  /^(.*[-_.]?)?(token|passw(or)?d|pwd|secret|signature|sig|credentials?|api[-_]?key|access[-_]?key|auth(orization)?|private[-_]?key)$/i;
 
 /**
  * Schemes whose user name alone is no credential: `ssh://git@host/...` names the account the key
@@ -39,7 +40,9 @@ export function urlCredentialFinding(url: string): string | undefined {
 export function redactUrlCredentials(text: string): string {
   return text.replace(URL_IN_TEXT, (url) => {
     let out = url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1***@');
-    out = out.replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, sep: string, name: string) => (CREDENTIAL_PARAMETER.test(decodeSafe(name)) ? `${sep}${name}=***` : whole));
+    out = out.replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, sep: string, name: string) =>
+      CREDENTIAL_PARAMETER.test(decodeSafe(name)) ? `${sep}${name}=***` : whole,
+    );
     return out;
   });
 }
@@ -66,7 +69,11 @@ export function urlCredentialProblems(data: unknown, file: string, advice: (path
         const finding = urlCredentialFinding(url);
         if (!finding) continue;
         const fieldPath = formatPath(at);
-        problems.push({ file, path: fieldPath, message: `holds a URL with credentials in it (${finding}); config files are committed in plaintext: remove them from the URL. ${advice(fieldPath)}` });
+        problems.push({
+          file,
+          path: fieldPath,
+          message: `holds a URL with credentials in it (${finding}); config files are committed in plaintext: remove them from the URL. ${advice(fieldPath)}`,
+        });
         return;
       }
     } else if (Array.isArray(value)) {

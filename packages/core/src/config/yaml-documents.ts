@@ -6,7 +6,8 @@ import { CORE_SCHEMA, loadAll, Type } from 'js-yaml';
 const int = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: string) => /^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$/.test(data),
-  construct: (data: string) => (data.startsWith('0o') ? parseInt(data.slice(2), 8) : data.startsWith('0x') ? parseInt(data.slice(2), 16) : Number(data)),
+  construct: (data: string) =>
+    data.startsWith('0o') ? parseInt(data.slice(2), 8) : data.startsWith('0x') ? parseInt(data.slice(2), 16) : Number(data),
 });
 const float = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',

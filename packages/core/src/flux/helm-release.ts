@@ -27,7 +27,12 @@ export interface HelmReleaseSpec {
   readonly driftDetection?: { readonly mode: 'enabled' | 'warn' | 'disabled' };
   readonly dependsOn?: readonly NamespacedObjectReference[];
   readonly values?: Record<string, unknown>;
-  readonly valuesFrom?: readonly { readonly kind: 'Secret' | 'ConfigMap'; readonly name: string; readonly valuesKey?: string; readonly targetPath?: string }[];
+  readonly valuesFrom?: readonly {
+    readonly kind: 'Secret' | 'ConfigMap';
+    readonly name: string;
+    readonly valuesKey?: string;
+    readonly targetPath?: string;
+  }[];
   /**
    * ServiceAccount of the release's namespace that Flux impersonates to install, upgrade and uninstall.
    * @default the controller's `--default-service-account` (`default` under the platform's lockdown)

@@ -33,7 +33,13 @@ export interface KustomizationSpec {
 export interface KustomizationPatch {
   readonly patch: string;
   /** Selects the objects; `name` is a regular expression. @default the object the patch names */
-  readonly target?: { readonly group?: string; readonly version?: string; readonly kind?: string; readonly name?: string; readonly namespace?: string };
+  readonly target?: {
+    readonly group?: string;
+    readonly version?: string;
+    readonly kind?: string;
+    readonly name?: string;
+    readonly namespace?: string;
+  };
 }
 
 export interface KustomizationProps {

@@ -77,7 +77,8 @@ function readBodies(text: string, reader: RepeatedYamlReader): unknown[] | undef
 
 function parseFile(file: string, text: string, reader: RepeatedYamlReader): ManifestObject[] {
   const bodies = readBodies(text, reader);
-  if (bodies === undefined) return [{ id: `file:${file}`, file, component: componentOf(file, undefined), secret: false, body: undefined, unparsable: text }];
+  if (bodies === undefined)
+    return [{ id: `file:${file}`, file, component: componentOf(file, undefined), secret: false, body: undefined, unparsable: text }];
   const out: ManifestObject[] = [];
   let unnamed = 0;
   for (const body of bodies) {

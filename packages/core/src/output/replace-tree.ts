@@ -52,7 +52,8 @@ export function treeEquals(dir: string, files: ReadonlyMap<string, string>, opti
  */
 export function replaceTree(dir: string, files: ReadonlyMap<string, string>, options: ReplaceTreeOptions): boolean {
   for (const file of files.keys()) {
-    if (file.split('/').some((part) => part === '..' || part === '' || part === '.') || path.isAbsolute(file)) throw new Error(`refusing to write outside the output folder: ${file}`);
+    if (file.split('/').some((part) => part === '..' || part === '' || part === '.') || path.isAbsolute(file))
+      throw new Error(`refusing to write outside the output folder: ${file}`);
     if (options.keep.includes(file.split('/')[0]!)) throw new Error(`refusing to overwrite input ${file}`);
   }
   const parent = path.dirname(path.resolve(dir));

@@ -80,7 +80,10 @@ export function acquireRepositoryLock(root: string, options: RepositoryLockOptio
     const shown: LockHolder = holder ?? { pid: 0, host: 'unknown', since: 'unknown' };
     if (Date.now() >= deadline) {
       const where = shown.host === me.host ? `pid ${shown.pid}` : `pid ${shown.pid} on ${shown.host}; if that process is gone, delete the file`;
-      throw new RepositoryLockedError(`another ck8s command (${where}, since ${shown.since}) is writing this repository and holds ${file}; run again when it has finished`, shown);
+      throw new RepositoryLockedError(
+        `another ck8s command (${where}, since ${shown.since}) is writing this repository and holds ${file}; run again when it has finished`,
+        shown,
+      );
     }
     if (!waited) options.onWait?.(shown, file);
     waited = true;

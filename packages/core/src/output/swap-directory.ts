@@ -56,12 +56,18 @@ export function swapDirectory(staged: string, target: string, options: SwapDirec
 export function exchangePaths(a: string, b: string): void {
   const helper = findRenameExchange(path.dirname(b));
   const result = spawnSync(helper, [a, b], { encoding: 'utf8' });
-  if (result.error) throw new SwapError(`cannot swap ${b}: ${helper} could not be started (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}); run \`npm run setup\``);
+  if (result.error)
+    throw new SwapError(
+      `cannot swap ${b}: ${helper} could not be started (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}); run \`npm run setup\``,
+    );
   if (result.status === 0) return;
   const [code, ...rest] = result.stderr.trim().split(': ');
   const why = rest.join(': ') || result.stderr.trim() || `exit ${result.status}`;
   if (result.status === 3) {
-    throw new SwapError(`cannot swap ${b} in one step: the filesystem does not support it (${why}); keep the repository on a local filesystem such as ext4, xfs, btrfs, tmpfs or APFS`, code);
+    throw new SwapError(
+      `cannot swap ${b} in one step: the filesystem does not support it (${why}); keep the repository on a local filesystem such as ext4, xfs, btrfs, tmpfs or APFS`,
+      code,
+    );
   }
   throw new SwapError(`cannot swap ${a} and ${b}: ${why}`, code);
 }
@@ -88,5 +94,7 @@ export function findRenameExchange(start: string): string {
       // not here; try the next place
     }
   }
-  throw new SwapError(`${RENAME_EXCHANGE_TOOL} not found in .tools/bin or on PATH; run \`npm run setup\` (it builds the helper from tools/${RENAME_EXCHANGE_TOOL} with go build)`);
+  throw new SwapError(
+    `${RENAME_EXCHANGE_TOOL} not found in .tools/bin or on PATH; run \`npm run setup\` (it builds the helper from tools/${RENAME_EXCHANGE_TOOL} with go build)`,
+  );
 }

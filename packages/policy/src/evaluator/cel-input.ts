@@ -47,5 +47,5 @@ export function toCelObject(value: unknown, options: ToCelObjectOptions = {}): C
 
 /** The converted object as a CEL binding. */
 export function celInput(value: CelObjectValue | undefined): CelInput {
-  return (value ?? null);
+  return value ?? null;
 }

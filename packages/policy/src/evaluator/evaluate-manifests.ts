@@ -95,7 +95,12 @@ export function evaluateManifests(
     });
 
     const namespaceObject = namespace !== undefined ? namespaces.get(namespace) : undefined;
-    const evaluations = evaluator.evaluateRules(applicable, { object, operation: 'CREATE', namespace, ...(namespaceObject !== undefined ? { namespaceObject } : {}) });
+    const evaluations = evaluator.evaluateRules(applicable, {
+      object,
+      operation: 'CREATE',
+      namespace,
+      ...(namespaceObject !== undefined ? { namespaceObject } : {}),
+    });
     const violations = evaluations.flatMap((evaluation) =>
       evaluation.violations.map((violation) => ({ policy: `ck8s-${violation.rule}`, message: violation.message })),
     );

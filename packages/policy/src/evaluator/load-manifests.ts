@@ -55,7 +55,9 @@ function readManifestFile(file: string): ManifestDocument[] {
     }
     if (object === null || object === undefined) return;
     if (typeof object !== 'object' || Array.isArray(object)) {
-      throw new Error(`invalid manifest in ${file} (document ${index + 1}): expected a kubernetes object, got ${Array.isArray(object) ? 'a list' : typeof object}`);
+      throw new Error(
+        `invalid manifest in ${file} (document ${index + 1}): expected a kubernetes object, got ${Array.isArray(object) ? 'a list' : typeof object}`,
+      );
     }
     const record = object as Record<string, unknown>;
     if (record['apiVersion'] === 'v1' && record['kind'] === 'List' && Array.isArray(record['items'])) {

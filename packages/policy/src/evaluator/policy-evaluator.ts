@@ -70,7 +70,8 @@ export class PolicyEvaluator {
     };
     // built-in kinds reach CEL as the API server re-encodes its Go types: empty lists left out
     const conversion = { dropEmptyLists: resource !== undefined && !resource.custom };
-    const namespaceObject = request.namespaceObject ?? (namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } : undefined);
+    const namespaceObject =
+      request.namespaceObject ?? (namespace ? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } : undefined);
     return {
       resource,
       subResource: request.subResource ?? '',

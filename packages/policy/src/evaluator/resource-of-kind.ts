@@ -8,7 +8,11 @@ export interface GroupVersionResource {
 }
 
 /** Kinds of custom resources (by `<group>/<Kind>`) whose objects the API server keeps as sent. */
-const CUSTOM: ReadonlySet<string> = new Set(['gateway.networking.k8s.io/HTTPRoute', 'gateway.networking.k8s.io/GRPCRoute', 'gateway.networking.k8s.io/TLSRoute']);
+const CUSTOM: ReadonlySet<string> = new Set([
+  'gateway.networking.k8s.io/HTTPRoute',
+  'gateway.networking.k8s.io/GRPCRoute',
+  'gateway.networking.k8s.io/TLSRoute',
+]);
 
 /** Plural resource names of the kinds offline evaluation knows, by `<group>/<Kind>` (core group empty). */
 const RESOURCES: ReadonlyMap<string, string> = new Map([

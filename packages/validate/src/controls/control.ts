@@ -4,7 +4,7 @@ import type { ClusterConfig } from '@ck8s/core';
 export interface OutputObject {
   /** File it was read from, relative to the repository root. */
   readonly file: string;
-   
+
   readonly doc: any;
 }
 

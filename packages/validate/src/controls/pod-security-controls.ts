@@ -14,7 +14,8 @@ function admissionPluginFindings(context: ControlContext): string[] {
     ['node/talos-patch.yaml', talos['enable-admission-plugins']],
   ] as const) {
     const enabled = String(value ?? '').split(',');
-    for (const plugin of REQUIRED_ADMISSION_PLUGINS.filter((p) => !enabled.includes(p))) findings.push(`${where}: enable-admission-plugins does not include ${plugin}`);
+    for (const plugin of REQUIRED_ADMISSION_PLUGINS.filter((p) => !enabled.includes(p)))
+      findings.push(`${where}: enable-admission-plugins does not include ${plugin}`);
   }
   return findings;
 }
@@ -34,7 +35,8 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
     const policy = policies.find((p) => p.doc.metadata.name === name);
     const binding = bindings.find((b) => b.doc.spec?.policyName === name);
     if (!policy) findings.push(`admission policy ${name} is missing`);
-    else if (policy.doc.spec?.failurePolicy !== 'Fail') findings.push(`admission policy ${name} does not fail closed (failurePolicy: ${policy.doc.spec?.failurePolicy})`);
+    else if (policy.doc.spec?.failurePolicy !== 'Fail')
+      findings.push(`admission policy ${name} does not fail closed (failurePolicy: ${policy.doc.spec?.failurePolicy})`);
     if (!binding) {
       findings.push(`admission policy ${name} has no binding`);
       continue;
@@ -45,7 +47,10 @@ function checkPolicies(context: ControlContext, names: readonly string[]) {
     if (actions.length > 0 && !actions.includes('Deny')) {
       // a rule that does not deny is an exception for every tenant: it holds only with a reason
       const reason = String(binding.doc.metadata.annotations?.[ENFORCEMENT_REASON_ANNOTATION] ?? '').trim();
-      if (!reason) findings.push(`binding ${binding.doc.metadata.name} does not deny (${actions.join('+')}) and gives no reason (${ENFORCEMENT_REASON_ANNOTATION})`);
+      if (!reason)
+        findings.push(
+          `binding ${binding.doc.metadata.name} does not deny (${actions.join('+')}) and gives no reason (${ENFORCEMENT_REASON_ANNOTATION})`,
+        );
       else weakened.push({ policy: name, enforcement: actions.includes('Warn') ? 'warn' : 'audit', reason });
     }
     const excepted = binding.doc.metadata.annotations?.['platform.ck8s.io/exceptions'];
@@ -100,7 +105,8 @@ export const POD_SECURITY_CONTROLS: readonly Control[] = [
   },
   {
     id: 'CK8S-ADM-002',
-    title: 'platform admission rules: allowed registries, pinned tags, resource requests and limits, no default namespace, service types and external IPs, tenant hosts, network and RBAC guards, protected platform objects',
+    title:
+      'platform admission rules: allowed registries, pinned tags, resource requests and limits, no default namespace, service types and external IPs, tenant hosts, network and RBAC guards, protected platform objects',
     cis: ['5.7.4', '5.1.1'],
     nsa: ['Kubernetes Pod security', 'Network separation and hardening'],
     kubescape: ['C-0001', 'C-0004', 'C-0009', 'C-0050', 'C-0061', 'C-0075', 'C-0078'],

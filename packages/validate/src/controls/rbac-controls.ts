@@ -87,11 +87,17 @@ export const RBAC_CONTROLS: readonly Control[] = [
       const evidence: string[] = [];
       for (const b of bindings(context)) {
         const ref = b.doc.roleRef ?? {};
-        const role = roles.find((r) => r.doc.kind === ref.kind && r.doc.metadata.name === ref.name && (r.doc.kind === 'ClusterRole' || r.doc.metadata.namespace === b.doc.metadata.namespace));
+        const role = roles.find(
+          (r) =>
+            r.doc.kind === ref.kind &&
+            r.doc.metadata.name === ref.name &&
+            (r.doc.kind === 'ClusterRole' || r.doc.metadata.namespace === b.doc.metadata.namespace),
+        );
         // cluster-admin is the built-in wildcard role; other built-in roles (admin, edit, view) have none
         const wildcard = ref.name === 'cluster-admin' || hasWildcard(role?.doc.rules);
         const others = nonOperators(b, ops, reconcilers);
-        if (wildcard && others.length > 0) findings.push(`${describeObject(b)} grants wildcard rights (${ref.kind} ${ref.name}) to ${others.join(', ')}`);
+        if (wildcard && others.length > 0)
+          findings.push(`${describeObject(b)} grants wildcard rights (${ref.kind} ${ref.name}) to ${others.join(', ')}`);
         else evidence.push(describeObject(b));
       }
       return { findings, objects: evidence };
@@ -106,7 +112,13 @@ export const RBAC_CONTROLS: readonly Control[] = [
     evaluate: (context) => {
       const findings = bindings(context)
         .filter((b) => subjectsOf(b).some((s) => forbidden(s.name)))
-        .map((b) => `${describeObject(b)} binds ${subjectsOf(b).filter((s) => forbidden(s.name)).map((s) => s.name).join(', ')}`);
+        .map(
+          (b) =>
+            `${describeObject(b)} binds ${subjectsOf(b)
+              .filter((s) => forbidden(s.name))
+              .map((s) => s.name)
+              .join(', ')}`,
+        );
       return { findings, objects: bindings(context).map(describeObject) };
     },
   },

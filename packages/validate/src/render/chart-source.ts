@@ -50,7 +50,9 @@ export async function obtainChart(ref: ChartRef, options: ObtainChartOptions): P
     const file = path.join(mirror, fileName);
     if (!existsSync(file)) {
       const near = existsSync(mirror) ? readdirSync(mirror).filter((f) => f.startsWith(`${ref.chart}-`)) : [];
-      throw new Error(`chart ${ref.chart} ${ref.version} is not in the chart mirror ${mirror}: expected ${fileName}${near.length > 0 ? ` (found ${near.join(', ')})` : ''}`);
+      throw new Error(
+        `chart ${ref.chart} ${ref.version} is not in the chart mirror ${mirror}: expected ${fileName}${near.length > 0 ? ` (found ${near.join(', ')})` : ''}`,
+      );
     }
     return { file, from: `mirror ${mirror}`, digest: sha256(file) };
   }
@@ -71,9 +73,13 @@ export async function obtainChart(ref: ChartRef, options: ObtainChartOptions): P
   const scratch = mkdtempSync(path.join(options.cacheDir, '.pull-'));
   try {
     const result = await runTool(options.helm, [...args, '--destination', scratch], { timeout: 300_000 });
-    if (result.exitCode !== 0) throw new Error(`helm pull of chart ${ref.chart} ${ref.version} from ${repository} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+    if (result.exitCode !== 0)
+      throw new Error(
+        `helm pull of chart ${ref.chart} ${ref.version} from ${repository} failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`,
+      );
     const pulled = readdirSync(scratch).filter((f) => f.endsWith('.tgz'));
-    if (pulled.length !== 1) throw new Error(`helm pull of chart ${ref.chart} ${ref.version} from ${repository} left ${pulled.length} archives, expected 1`);
+    if (pulled.length !== 1)
+      throw new Error(`helm pull of chart ${ref.chart} ${ref.version} from ${repository} left ${pulled.length} archives, expected 1`);
     mkdirSync(dir, { recursive: true });
     renameSync(path.join(scratch, pulled[0]!), cached);
     const digest = sha256(cached);

@@ -24,7 +24,19 @@ export type RenderedObject = Record<string, any>;
  * @throws Error with helm's message when the chart does not render
  */
 export async function helmTemplate(props: HelmTemplateProps): Promise<RenderedObject[]> {
-  const args = ['template', props.releaseName, props.chart, '--namespace', props.namespace, '--kube-version', `v${props.kubernetesVersion}`, '--include-crds', '--skip-tests', '--values', '-'];
+  const args = [
+    'template',
+    props.releaseName,
+    props.chart,
+    '--namespace',
+    props.namespace,
+    '--kube-version',
+    `v${props.kubernetesVersion}`,
+    '--include-crds',
+    '--skip-tests',
+    '--values',
+    '-',
+  ];
   for (const api of [...new Set(props.apiVersions)].sort()) args.push('--api-versions', api);
   const result = await runTool(props.helm, args, { input: stringify(props.values), timeout: 300_000 });
   if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `helm template exited with ${result.exitCode}`);

@@ -59,10 +59,24 @@ export function egressDenied(policies: readonly RenderedObject[], namespace: str
   const allowed = (cidr: string): boolean =>
     selecting.some((p) =>
       (p.spec?.egress ?? []).some((rule: RenderedObject) => {
-        const portOk = !rule.ports || rule.ports.length === 0 || rule.ports.some((port: RenderedObject) => (port.protocol ?? 'TCP') === 'TCP' && (port.port === undefined || port.port === to.port || (typeof port.endPort === 'number' && typeof port.port === 'number' && port.port <= to.port && to.port <= port.endPort)));
+        const portOk =
+          !rule.ports ||
+          rule.ports.length === 0 ||
+          rule.ports.some(
+            (port: RenderedObject) =>
+              (port.protocol ?? 'TCP') === 'TCP' &&
+              (port.port === undefined ||
+                port.port === to.port ||
+                (typeof port.endPort === 'number' && typeof port.port === 'number' && port.port <= to.port && to.port <= port.endPort)),
+          );
         if (!portOk) return false;
         if (!rule.to || rule.to.length === 0) return true;
-        return rule.to.some((peer: RenderedObject) => peer.ipBlock && cidrContains(peer.ipBlock.cidr, cidr) && !(peer.ipBlock.except ?? []).some((e: string) => cidrContains(e, cidr) || cidrContains(cidr, e)));
+        return rule.to.some(
+          (peer: RenderedObject) =>
+            peer.ipBlock &&
+            cidrContains(peer.ipBlock.cidr, cidr) &&
+            !(peer.ipBlock.except ?? []).some((e: string) => cidrContains(e, cidr) || cidrContains(cidr, e)),
+        );
       }),
     );
   const blocked = to.cidrs.filter((c) => !allowed(c));

@@ -54,6 +54,7 @@ export function imageRegistry(image: string): string {
   const slash = image.indexOf('/');
   if (slash < 0) return 'docker.io';
   const first = image.slice(0, slash);
-  if (first === 'localhost' || first.includes('.') || first.includes(':')) return first === 'index.docker.io' || first === 'registry-1.docker.io' ? 'docker.io' : first;
+  if (first === 'localhost' || first.includes('.') || first.includes(':'))
+    return first === 'index.docker.io' || first === 'registry-1.docker.io' ? 'docker.io' : first;
   return 'docker.io';
 }

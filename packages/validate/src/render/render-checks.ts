@@ -77,7 +77,8 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
   const everything = [...props.generated, ...props.releases.flatMap((r) => r.objects)];
   const namespaceOf = (o: RenderedObject, release: RenderedRelease): string => o.metadata?.namespace ?? release.namespace;
   const levels = new Map<string, string>();
-  for (const o of props.generated) if (o.kind === 'Namespace') levels.set(o.metadata?.name, o.metadata?.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged');
+  for (const o of props.generated)
+    if (o.kind === 'Namespace') levels.set(o.metadata?.name, o.metadata?.labels?.['pod-security.kubernetes.io/enforce'] ?? 'privileged');
 
   // what exists in each namespace once the charts are installed
   const exists = new Set<string>();
@@ -113,7 +114,12 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
 
   for (const release of props.releases) {
     const problem = (check: RenderCheck, o: RenderedObject | string, message: string): void => {
-      const object = typeof o === 'string' ? o : o.metadata?.namespace && o.metadata.namespace !== release.namespace ? `${o.metadata.namespace}/${objectRef(o)}` : objectRef(o);
+      const object =
+        typeof o === 'string'
+          ? o
+          : o.metadata?.namespace && o.metadata.namespace !== release.namespace
+            ? `${o.metadata.namespace}/${objectRef(o)}`
+            : objectRef(o);
       problems.push({ cluster: props.cluster, component: release.component, release: release.release, chart: release.chart, check, object, message });
     };
     const expects = release.expects;
@@ -132,7 +138,11 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
         const expected = WORKLOAD_KINDS.has(o.kind) ? expectedWorkloads.has(ref) : expectedCluster.has(ref);
         if (!expected) {
           const what = WORKLOAD_KINDS.has(o.kind) ? `workload${helmHook(o) ? ` (hook ${helmHook(o)})` : ''}` : describeClusterObject(o);
-          problem('unexpected', o, `the chart renders ${what} that component ${release.component} does not declare; declare it in the HelmChart's expects if it belongs, or turn it off with a value`);
+          problem(
+            'unexpected',
+            o,
+            `the chart renders ${what} that component ${release.component} does not declare; declare it in the HelmChart's expects if it belongs, or turn it off with a value`,
+          );
         }
       }
       const template = podTemplate(o);
@@ -142,7 +152,8 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
       // Pod Security at the level the namespace enforces
       const level = levels.get(ns);
       if (level === undefined) problem('pod-security', o, `namespace ${ns} is not created by the platform, so its Pod Security level is unknown`);
-      else if (level === 'baseline' || level === 'restricted') for (const m of props.podSecurity(o, ns, level)) problem('pod-security', o, `${level} (namespace ${ns}): ${m}`);
+      else if (level === 'baseline' || level === 'restricted')
+        for (const m of props.podSecurity(o, ns, level)) problem('pod-security', o, `${level} (namespace ${ns}): ${m}`);
 
       // the platform's admission rules, with the component's named exceptions
       for (const v of props.admission?.(o, ns) ?? []) {
@@ -160,7 +171,12 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
       const hook = helmHook(o);
       if ((binding || hook) && !noApi.has(ref)) {
         const denied = egressDenied(policies, ns, labels, props.apiServer);
-        if (denied) problem('api-server', o, `calls the API server (${[hook ? `hook ${hook}` : '', binding ? `ServiceAccount ${serviceAccount} bound by ${binding}` : ''].filter(Boolean).join('; ')}) but has ${denied}`);
+        if (denied)
+          problem(
+            'api-server',
+            o,
+            `calls the API server (${[hook ? `hook ${hook}` : '', binding ? `ServiceAccount ${serviceAccount} bound by ${binding}` : ''].filter(Boolean).join('; ')}) but has ${denied}`,
+          );
       }
 
       // references
@@ -180,8 +196,10 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
       }
       for (const c of allContainers(spec)) {
         for (const e of c.env ?? []) {
-          if (e?.valueFrom?.secretKeyRef) need('Secret', e.valueFrom.secretKeyRef.name, `reads (container ${c.name}, env ${e.name})`, e.valueFrom.secretKeyRef.optional);
-          if (e?.valueFrom?.configMapKeyRef) need('ConfigMap', e.valueFrom.configMapKeyRef.name, `reads (container ${c.name}, env ${e.name})`, e.valueFrom.configMapKeyRef.optional);
+          if (e?.valueFrom?.secretKeyRef)
+            need('Secret', e.valueFrom.secretKeyRef.name, `reads (container ${c.name}, env ${e.name})`, e.valueFrom.secretKeyRef.optional);
+          if (e?.valueFrom?.configMapKeyRef)
+            need('ConfigMap', e.valueFrom.configMapKeyRef.name, `reads (container ${c.name}, env ${e.name})`, e.valueFrom.configMapKeyRef.optional);
         }
         for (const e of c.envFrom ?? []) {
           if (e?.secretRef) need('Secret', e.secretRef.name, `reads (container ${c.name}, envFrom)`, e.secretRef.optional);
@@ -190,17 +208,39 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
         // images
         if (typeof c.image !== 'string') continue;
         const registry = imageRegistry(c.image);
-        if (!release.registries) problem('registry', o, `image ${c.image} (container ${c.name}): no registries are declared for chart ${release.chart.replace(/-v?[0-9][^-]*$/, '')} in charts/catalog.yaml`);
-        else if (!release.registries.includes(registry)) problem('registry', o, `image ${c.image} (container ${c.name}) comes from ${registry}, which is not among the chart's registries in charts/catalog.yaml (${release.registries.join(', ')})`);
+        if (!release.registries)
+          problem(
+            'registry',
+            o,
+            `image ${c.image} (container ${c.name}): no registries are declared for chart ${release.chart.replace(/-v?[0-9][^-]*$/, '')} in charts/catalog.yaml`,
+          );
+        else if (!release.registries.includes(registry))
+          problem(
+            'registry',
+            o,
+            `image ${c.image} (container ${c.name}) comes from ${registry}, which is not among the chart's registries in charts/catalog.yaml (${release.registries.join(', ')})`,
+          );
       }
     }
 
     for (const ref of [...expectedWorkloads, ...expectedCluster]) {
-      if (!seen.has(ref)) problem('missing', ref, `component ${release.component} declares ${ref}, but the chart does not render it; remove it from the HelmChart's expects`);
+      if (!seen.has(ref))
+        problem(
+          'missing',
+          ref,
+          `component ${release.component} declares ${ref}, but the chart does not render it; remove it from the HelmChart's expects`,
+        );
     }
-    for (const ref of noApi.keys()) if (!expectedWorkloads.has(ref)) problem('missing', ref, `an API access exception names ${ref}, which is not a declared workload`);
+    for (const ref of noApi.keys())
+      if (!expectedWorkloads.has(ref)) problem('missing', ref, `an API access exception names ${ref}, which is not a declared workload`);
     if (props.admission) {
-      for (const [key, e] of excepted) if (!usedExceptions.has(key)) problem('missing', e.workload, `the admission exception for rule ${e.rule} is not needed: the rendered ${e.workload} does not break it; remove the exception`);
+      for (const [key, e] of excepted)
+        if (!usedExceptions.has(key))
+          problem(
+            'missing',
+            e.workload,
+            `the admission exception for rule ${e.rule} is not needed: the rendered ${e.workload} does not break it; remove the exception`,
+          );
     }
   }
   return problems;

@@ -5,7 +5,14 @@ import { type ChartRef, type ObtainedChart, obtainChart } from './chart-source.j
 import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
 import type { ExternalDestination } from './network-reach.js';
 import { applyPostRenderPatches, type KustomizePatch } from './post-render.js';
-import { type AdmissionCheck, checkRenderedCluster, type PodSecurityCheck, type RenderedRelease, type RenderException, type RenderProblem } from './render-checks.js';
+import {
+  type AdmissionCheck,
+  checkRenderedCluster,
+  type PodSecurityCheck,
+  type RenderedRelease,
+  type RenderException,
+  type RenderProblem,
+} from './render-checks.js';
 
 /** A HelmRelease to render, with what its component and the catalog declare. */
 export interface ReleaseToRender {
@@ -93,7 +100,8 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
     for (const r of cluster.releases) obtained.set(r, await obtain(r.chart).catch((e: Error) => e));
     // the APIs the cluster serves once its CRDs are installed: charts test them (e.g. monitoring.coreos.com/v1)
     const crds: RenderedObject[] = [...cluster.generated];
-    for (const chart of new Set([...obtained.values()].filter((c): c is ObtainedChart => !(c instanceof Error)).map((c) => c.file))) crds.push(...(await chartCrds(props.helm, chart)));
+    for (const chart of new Set([...obtained.values()].filter((c): c is ObtainedChart => !(c instanceof Error)).map((c) => c.file)))
+      crds.push(...(await chartCrds(props.helm, chart)));
     const apiVersions = [...new Set([...crdApiVersions(crds), ...(cluster.extraApiVersions ?? [])])].sort();
 
     const rendered: RenderedRelease[] = [];
@@ -105,25 +113,76 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
       const chartName = `${r.chart.chart}-${r.chart.version}`;
       const chart = obtained.get(r)!;
       const fail = (message: string): void =>
-        void problems.push({ cluster: cluster.name, component: r.component, release: name, chart: chartName, check: 'render', object: `HelmRelease/${name}`, message });
+        void problems.push({
+          cluster: cluster.name,
+          component: r.component,
+          release: name,
+          chart: chartName,
+          check: 'render',
+          object: `HelmRelease/${name}`,
+          message,
+        });
       if (chart instanceof Error) {
         fail(chart.message);
-        releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from: 'unavailable', digest: '', objects: 0 });
+        releases.push({
+          cluster: cluster.name,
+          component: r.component,
+          release: name,
+          namespace,
+          chart: chartName,
+          from: 'unavailable',
+          digest: '',
+          objects: 0,
+        });
         continue;
       }
       let objects: RenderedObject[];
       try {
-        objects = await helmTemplate({ helm: props.helm, chart: chart.file, releaseName: r.helmRelease.spec?.releaseName ?? name, namespace, values: r.values, kubernetesVersion: cluster.kubernetesVersion, apiVersions });
+        objects = await helmTemplate({
+          helm: props.helm,
+          chart: chart.file,
+          releaseName: r.helmRelease.spec?.releaseName ?? name,
+          namespace,
+          values: r.values,
+          kubernetesVersion: cluster.kubernetesVersion,
+          apiVersions,
+        });
         const patches: KustomizePatch[] = (r.helmRelease.spec?.postRenderers ?? []).flatMap((p: RenderedObject) => p.kustomize?.patches ?? []);
         objects = applyPostRenderPatches(objects, patches);
       } catch (e) {
         fail(`does not render: ${(e as Error).message}`);
-        releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from: chart.from, digest: chart.digest, objects: 0 });
+        releases.push({
+          cluster: cluster.name,
+          component: r.component,
+          release: name,
+          namespace,
+          chart: chartName,
+          from: chart.from,
+          digest: chart.digest,
+          objects: 0,
+        });
         continue;
       }
-      const release: RenderedRelease = { component: r.component, release: name, namespace, chart: chartName, objects, registries: r.registries, expects: r.expects };
+      const release: RenderedRelease = {
+        component: r.component,
+        release: name,
+        namespace,
+        chart: chartName,
+        objects,
+        registries: r.registries,
+        expects: r.expects,
+      };
       rendered.push(release);
-      releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from: chart.from, digest: chart.digest, objects: objects.length });
+      releases.push({
+        cluster: cluster.name,
+        component: r.component,
+        release: name,
+        namespace,
+        chart: chartName,
+        from: chart.from,
+        digest: chart.digest,
+        objects: objects.length,
+      });
       const displayPath = `rendered/${cluster.name}/${namespace}/${name}.yaml`;
       // helm omits the release namespace on most objects; kubeconform checks them as they are
       files.push({ displayPath, content: objects.map((o) => stringify(o)).join('---\n') });
@@ -131,7 +190,12 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
     }
 
     if (files.length > 0) {
-      const result = await validateManifests({ files, kubernetesVersion: cluster.kubernetesVersion, schemaLocations: cluster.schemaLocations, kubeconform: props.kubeconform });
+      const result = await validateManifests({
+        files,
+        kubernetesVersion: cluster.kubernetesVersion,
+        schemaLocations: cluster.schemaLocations,
+        kubeconform: props.kubeconform,
+      });
       for (const p of result.problems) {
         const release = byFile.get(p.file);
         problems.push({
@@ -146,7 +210,15 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
       }
     }
     problems.push(
-      ...checkRenderedCluster({ cluster: cluster.name, releases: rendered, generated: cluster.generated, apiServer: cluster.apiServer, podSecurity: props.podSecurity, exceptions, ...(props.admission ? { admission: props.admission } : {}) }),
+      ...checkRenderedCluster({
+        cluster: cluster.name,
+        releases: rendered,
+        generated: cluster.generated,
+        apiServer: cluster.apiServer,
+        podSecurity: props.podSecurity,
+        exceptions,
+        ...(props.admission ? { admission: props.admission } : {}),
+      }),
     );
   }
   return { releases, problems: problems.sort(compareProblems), exceptions };
@@ -157,5 +229,12 @@ function compare(a: string, b: string): number {
 }
 
 function compareProblems(a: RenderProblem, b: RenderProblem): number {
-  return compare(a.cluster, b.cluster) || compare(a.component, b.component) || compare(a.release, b.release) || compare(a.object, b.object) || compare(a.check, b.check) || compare(a.message, b.message);
+  return (
+    compare(a.cluster, b.cluster) ||
+    compare(a.component, b.component) ||
+    compare(a.release, b.release) ||
+    compare(a.object, b.object) ||
+    compare(a.check, b.check) ||
+    compare(a.message, b.message)
+  );
 }
