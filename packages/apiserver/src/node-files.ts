@@ -1,10 +1,15 @@
-import { type ClusterConfig, type ExtraFile, type Fleet, NODE_FOLDER, toYamlDocument } from '@ck8s/core';
+import { type ExtraFile, NODE_FOLDER, toYamlDocument } from '@ck8s/core';
 import { AUDIT_PATHS, apiServerArgs, EXTRA_ADMISSION_PLUGINS } from './api-server-args.js';
 import { auditPolicy } from './audit-policy.js';
-import { oidcSettings } from './oidc-settings.js';
+import { type OidcClientProps, oidcSettings } from './oidc-settings.js';
 
 function withHeader(lines: readonly string[], data: unknown): string {
   return `${lines.map((l) => `# ${l}`).join('\n')}\n${toYamlDocument(data)}`;
+}
+
+export interface NodeFilesProps {
+  /** How the API server authenticates people. */
+  readonly oidc: OidcClientProps;
 }
 
 /**
@@ -12,8 +17,8 @@ function withHeader(lines: readonly string[], data: unknown): string {
  * audit and OIDC settings as a kubeadm ClusterConfiguration patch and a Talos machine config
  * patch. Installers apply these; Flux never does (the API server must start with them).
  */
-export function nodeFiles(cluster: ClusterConfig, fleet: Fleet): ExtraFile[] {
-  const oidc = oidcSettings(cluster, fleet);
+export function nodeFiles(props: NodeFilesProps): ExtraFile[] {
+  const oidc = oidcSettings(props.oidc);
   const args = apiServerArgs(oidc);
   const policy = auditPolicy();
   return [

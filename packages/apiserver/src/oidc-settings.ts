@@ -1,4 +1,4 @@
-import { type ClusterConfig, type Fleet, kubernetesOidcClient, OIDC_GROUP_PREFIX } from '@ck8s/core';
+import { OIDC_GROUP_PREFIX } from '@ck8s/core';
 
 /** How the API server authenticates people: the `--oidc-*` settings. */
 export interface OidcSettings {
@@ -12,17 +12,25 @@ export interface OidcSettings {
   readonly groupsPrefix: string;
 }
 
-/**
- * OIDC settings of a cluster: the issuer is the identity provider (Dex) of its service
- * cluster unless cluster.yaml says otherwise; the client id is per cluster.
- */
-export function oidcSettings(cluster: ClusterConfig, fleet: Fleet): OidcSettings {
-  const { issuer, clientId } = kubernetesOidcClient(cluster, fleet);
+/** The API server's OIDC client: the identity provider it trusts and the claims it reads. */
+export interface OidcClientProps {
+  /** URL of the identity provider (for the platform, the service cluster's Dex unless cluster.yaml names another). */
+  readonly issuerUrl: string;
+  /** Client id tokens must be issued for (for the platform, one per cluster). */
+  readonly clientId: string;
+  /** Claim used as the user name. @default 'email' */
+  readonly usernameClaim?: string;
+  /** Claim that lists the user's groups. @default 'groups' */
+  readonly groupsClaim?: string;
+}
+
+/** The API server's OIDC settings for a client, with the prefixes the platform always sets. */
+export function oidcSettings(props: OidcClientProps): OidcSettings {
   return {
-    issuerUrl: issuer,
-    clientId,
-    usernameClaim: cluster.oidc.usernameClaim,
-    groupsClaim: cluster.oidc.groupsClaim,
+    issuerUrl: props.issuerUrl,
+    clientId: props.clientId,
+    usernameClaim: props.usernameClaim ?? 'email',
+    groupsClaim: props.groupsClaim ?? 'groups',
     usernamePrefix: 'oidc:',
     groupsPrefix: OIDC_GROUP_PREFIX,
   };

@@ -1,22 +1,12 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { clusterConfig as config, fleetOf } from '../../../test-support/cluster-config.js';
 import { auditPolicy, nodeFiles, oidcSettings } from '../src/index.js';
 
-const sc = config({
-  name: 'demo-sc',
-  profile: 'service',
-  domain: 'demo-sc.example.com',
-  identity: { enabled: false },
-  observability: { enabled: false },
-  registry: { enabled: false },
-});
-const wc = config({ name: 'demo-wc', profile: 'workload', domain: 'demo-wc.example.com', serviceCluster: 'demo-sc' });
-const fleet = fleetOf(sc, wc);
+const oidc = { issuerUrl: 'https://dex.demo-sc.example.com', clientId: 'kubernetes-demo-wc' };
 
 describe('OIDC settings', () => {
-  it("use the service cluster's identity provider and prefix users and groups", () => {
-    expect(oidcSettings(wc, fleet)).toEqual({
+  it('read the email and groups claims by default and prefix users and groups', () => {
+    expect(oidcSettings(oidc)).toEqual({
       issuerUrl: 'https://dex.demo-sc.example.com',
       clientId: 'kubernetes-demo-wc',
       usernameClaim: 'email',
@@ -26,15 +16,8 @@ describe('OIDC settings', () => {
     });
   });
 
-  it('follow an explicit issuer and client id', () => {
-    const custom = config({
-      name: 'x',
-      profile: 'workload',
-      domain: 'x.example.com',
-      serviceCluster: 'demo-sc',
-      oidc: { issuerUrl: 'https://login.example.com', clientId: 'k8s' },
-    });
-    expect(oidcSettings(custom, fleet)).toMatchObject({ issuerUrl: 'https://login.example.com', clientId: 'k8s' });
+  it('follow the claims given', () => {
+    expect(oidcSettings({ ...oidc, usernameClaim: 'sub', groupsClaim: 'roles' })).toMatchObject({ usernameClaim: 'sub', groupsClaim: 'roles', usernamePrefix: 'oidc:' });
   });
 });
 
@@ -71,7 +54,7 @@ describe('audit policy', () => {
 });
 
 describe('node files', () => {
-  const files = new Map(nodeFiles(wc, fleet).map((f) => [f.path, f]));
+  const files = new Map(nodeFiles({ oidc }).map((f) => [f.path, f]));
 
   it('go to the node folder, outside the Flux layers', () => {
     expect([...files.keys()]).toEqual(['audit-policy.yaml', 'kubeadm-patch.yaml', 'talos-patch.yaml']);

@@ -1,11 +1,13 @@
-import { Component, FLUX_PLATFORM_APPLIER, Kustomization, LAYERS, type ClusterConfig, type Layer } from '@ck8s/core';
+import { Component, FLUX_PLATFORM_APPLIER, Kustomization, LAYERS, type Layer } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { FLUX_INSTALL } from './flux-install.js';
 import { clusterPath, FLUX_NAMESPACE, sopsDecryption } from './flux-sync.js';
 
 export interface FluxLayersProps {
-  /** The cluster, with defaults applied. */
-  readonly cluster: ClusterConfig;
+  /** The cluster's name: each layer applies `clusters/<name>/<layer>/`. */
+  readonly clusterName: string;
+  /** How often Flux reapplies each layer. @default '10m' */
+  readonly interval?: string;
   /**
    * Wait for every object of a layer to be ready before the next layer starts, so CRDs and
    * controllers exist before the policies and configuration that use them.
@@ -29,16 +31,16 @@ export const APPLIED_LAYERS: readonly Exclude<Layer, 'flux-system'>[] = LAYERS.f
 export class FluxLayers extends Component {
   constructor(scope: Construct, id: string, props: FluxLayersProps) {
     super(scope, id, { layer: 'flux-system' });
-    const { cluster } = props;
+    const { clusterName } = props;
     let previous: string = FLUX_INSTALL;
     for (const layer of APPLIED_LAYERS) {
       new Kustomization(this, layer, {
         metadata: { name: layer, namespace: FLUX_NAMESPACE },
         spec: {
-          interval: cluster.gitops.interval,
+          interval: props.interval ?? '10m',
           retryInterval: '2m',
           timeout: props.timeout ?? '10m',
-          path: `${clusterPath(cluster)}/${layer}`,
+          path: `${clusterPath(clusterName)}/${layer}`,
           prune: true,
           wait: props.wait ?? true,
           sourceRef: { kind: 'GitRepository', name: FLUX_NAMESPACE },

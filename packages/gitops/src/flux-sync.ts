@@ -1,14 +1,4 @@
-import {
-  Component,
-  FLUX_CONTROLLERS,
-  FLUX_PLATFORM_APPLIER,
-  GitRepository,
-  Kustomization,
-  type ClusterConfig,
-  PLATFORM_NAMESPACES,
-  type Pods,
-  SOPS_AGE_SECRET,
-} from '@ck8s/core';
+import { Component, FLUX_CONTROLLERS, FLUX_PLATFORM_APPLIER, GitRepository, Kustomization, PLATFORM_NAMESPACES, type Pods, SOPS_AGE_SECRET } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 /** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */
@@ -22,13 +12,24 @@ export const FLUX_CONTROLLER_PODS: Pods = {
 };
 
 export interface FluxSyncProps {
-  /** The cluster, with defaults applied. */
-  readonly cluster: ClusterConfig;
+  /** The cluster's name: Flux syncs only its folder, `clusters/<name>/`. */
+  readonly clusterName: string;
+  /** URL of the git repository holding the fleet (`ssh://` or `https://`). */
+  readonly repository: string;
+  /** Branch the cluster follows. @default 'main' */
+  readonly branch?: string;
+  /** How often Flux fetches the repository and reapplies the cluster's folder. @default '10m' */
+  readonly interval?: string;
+  /**
+   * Secret in flux-system holding the repository's credentials.
+   * @default 'flux-system' for an `ssh://` repository (the deploy key `flux bootstrap` creates), none otherwise
+   */
+  readonly secretName?: string;
 }
 
 /** Repository path of a cluster's folder, as Flux sees it (`./clusters/<name>`). */
-export function clusterPath(cluster: ClusterConfig): string {
-  return `./clusters/${cluster.name}`;
+export function clusterPath(clusterName: string): string {
+  return `./clusters/${clusterName}`;
 }
 
 /** The decryption block every Kustomization of the platform carries. */
@@ -45,26 +46,27 @@ export function sopsDecryption(): { provider: 'sops'; secretRef: { name: string 
 export class FluxSync extends Component {
   constructor(scope: Construct, id: string, props: FluxSyncProps) {
     super(scope, id, { layer: 'flux-system' });
-    const { cluster } = props;
-    const secretName = cluster.gitops.secretName ?? (cluster.gitops.repository.startsWith('ssh://') ? 'flux-system' : undefined);
+    const { clusterName, repository } = props;
+    const interval = props.interval ?? '10m';
+    const secretName = props.secretName ?? (repository.startsWith('ssh://') ? 'flux-system' : undefined);
 
     new GitRepository(this, 'source', {
       metadata: { name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
       spec: {
-        url: cluster.gitops.repository,
-        interval: cluster.gitops.interval,
-        ref: { branch: cluster.gitops.branch },
+        url: repository,
+        interval,
+        ref: { branch: props.branch ?? 'main' },
         ...(secretName ? { secretRef: { name: secretName } } : {}),
         // only this cluster's folder reaches the cluster: other clusters' files never leave git
-        ignore: ['/*', '!/clusters/', '/clusters/*', `!/clusters/${cluster.name}/`, `/clusters/${cluster.name}/cluster.yaml`, ''].join('\n'),
+        ignore: ['/*', '!/clusters/', '/clusters/*', `!/clusters/${clusterName}/`, `/clusters/${clusterName}/cluster.yaml`, ''].join('\n'),
       },
     });
 
     new Kustomization(this, 'root', {
       metadata: { name: FLUX_NAMESPACE, namespace: FLUX_NAMESPACE },
       spec: {
-        interval: cluster.gitops.interval,
-        path: `${clusterPath(cluster)}/flux-system`,
+        interval,
+        path: `${clusterPath(clusterName)}/flux-system`,
         prune: true,
         // the lockdown's default account may do nothing: the platform's sync names Flux's own
         serviceAccountName: FLUX_PLATFORM_APPLIER,

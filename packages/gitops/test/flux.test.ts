@@ -1,31 +1,13 @@
-import { type ClusterConfig, type CredentialContext, validateClusterConfig } from '@ck8s/core';
+import { type CredentialContext } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { APPLIED_LAYERS, DECRYPTION_ERROR_MESSAGE, FLUX_LOCKDOWN_ARGS, FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '../src/index.js';
 
-function cluster(overrides: Record<string, unknown> = {}): ClusterConfig {
-  const raw = {
-    name: 'demo-wc',
-    profile: 'workload',
-    environment: 'demo',
-    kubernetesVersion: '1.33',
-    domain: 'demo.example.com',
-    serviceCluster: 'demo-sc',
-    gitops: { repository: 'ssh://git@git.example.com/fleet.git', branch: 'release' },
-    certificates: { issuer: 'private-ca' },
-    backup: { enabled: false },
-    ...overrides,
-  };
-  const { config, problems } = validateClusterConfig(raw, 'cluster.yaml');
-  if (!config) throw new Error(problems.map((p) => p.message).join('\n'));
-  return config;
-}
-
 describe('FluxSync', () => {
   it('syncs the cluster folder from its branch with sops decryption and pruning', () => {
     const app = new App();
-    const [repo, root] = new FluxSync(app, 'gotk-sync', { cluster: cluster() }).toJson();
+    const [repo, root] = new FluxSync(app, 'gotk-sync', { clusterName: 'demo-wc', repository: 'ssh://git@git.example.com/fleet.git', branch: 'release' }).toJson();
     expect(repo).toMatchObject({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
@@ -50,20 +32,18 @@ describe('FluxSync', () => {
   });
 
   it('needs no credentials for an https repository unless configured', () => {
-    const [repo] = new FluxSync(new App(), 'gotk-sync', {
-      cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git' } }),
-    }).toJson();
+    const [repo] = new FluxSync(new App(), 'gotk-sync', { clusterName: 'demo-wc', repository: 'https://git.example.com/fleet.git' }).toJson();
     expect(repo.spec.secretRef).toBeUndefined();
-    const [withSecret] = new FluxSync(new App(), 'gotk-sync', {
-      cluster: cluster({ gitops: { repository: 'https://git.example.com/fleet.git', secretName: 'git-token' } }),
-    }).toJson();
+    // the defaults match cluster.yaml's
+    expect(repo.spec).toMatchObject({ ref: { branch: 'main' }, interval: '10m' });
+    const [withSecret] = new FluxSync(new App(), 'gotk-sync', { clusterName: 'demo-wc', repository: 'https://git.example.com/fleet.git', secretName: 'git-token' }).toJson();
     expect(withSecret.spec.secretRef).toEqual({ name: 'git-token' });
   });
 });
 
 describe('FluxLayers', () => {
   it('applies controllers, policies, platform and tenants in order', () => {
-    const layers = new FluxLayers(new App(), 'layers', { cluster: cluster() }).toJson();
+    const layers = new FluxLayers(new App(), 'layers', { clusterName: 'demo-wc' }).toJson();
     expect(APPLIED_LAYERS).toEqual(['controllers', 'policies', 'platform', 'tenants']);
     expect(layers.map((k: any) => k.metadata.name)).toEqual(['controllers', 'policies', 'platform', 'tenants']);
     expect(layers.map((k: any) => k.spec.dependsOn)).toEqual([
@@ -83,7 +63,7 @@ describe('FluxLayers', () => {
   });
 
   it('applies every layer as kustomize-controller, and the first only once Flux runs locked down', () => {
-    const layers = new FluxLayers(new App(), 'layers', { cluster: cluster() }).toJson();
+    const layers = new FluxLayers(new App(), 'layers', { clusterName: 'demo-wc' }).toJson();
     for (const k of layers) expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
     expect(layers[0].spec.dependsOn).toEqual([{ name: 'flux' }]);
   });

@@ -11,6 +11,7 @@ import {
   type Fleet,
   deriveNetworkPolicies,
   KUBERNETES_NAMESPACES,
+  kubernetesOidcClient,
   POD_SECURITY_VERSION_CONTEXT,
   type ServedEndpoint,
   serviceClusterOf,
@@ -77,7 +78,9 @@ export class ClusterProfile extends Construct {
 
   /** Files that are not components: the node configuration the installer applies. */
   nodeFiles(): ExtraFile[] {
-    return nodeFiles(this.cluster, this.fleet);
+    const { issuer, clientId } = kubernetesOidcClient(this.cluster, this.fleet);
+    const { usernameClaim, groupsClaim } = this.cluster.oidc;
+    return nodeFiles({ oidc: { issuerUrl: issuer, clientId, usernameClaim, groupsClaim } });
   }
 
   /** Namespaces the components composed so far own, sorted (tenants' excluded). */

@@ -1,12 +1,12 @@
 import { BackupSchedule, Velero } from '@ck8s/backup';
-import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, serviceClusterOf, Tenant, tenantHosts } from '@ck8s/core';
+import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, ruleEnforcement, serviceClusterOf, Tenant, tenantHosts } from '@ck8s/core';
 import { FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
 import { LogForwarder, LogStore } from '@ck8s/logging';
 import { GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '@ck8s/observability';
-import { AdmissionPolicies, ClusterAccess, clusterRules } from '@ck8s/policy';
+import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
 import type { ClusterProfile } from './cluster-profile.js';
@@ -29,20 +29,28 @@ function workloadClusters(c: ClusterProfile) {
  * Alertmanager (its own, for a service cluster) when that runs one.
  */
 export function gitOps(c: ClusterProfile): void {
-  new FluxSync(c, 'gotk-sync', { cluster: c.cluster });
-  new FluxInstall(c, 'flux', {
-    repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository,
-    version: c.catalog.flux.version,
-    interval: c.cluster.gitops.interval,
+  const { gitops } = c.cluster;
+  new FluxSync(c, 'gotk-sync', {
+    clusterName: c.cluster.name,
+    repository: gitops.repository,
+    branch: gitops.branch,
+    interval: gitops.interval,
+    ...(gitops.secretName ? { secretName: gitops.secretName } : {}),
   });
-  new FluxLayers(c, 'layers', { cluster: c.cluster, wait: c.cluster.gitops.wait });
-  if (serviceClusterOf(c.cluster, c.fleet).observability.enabled)
-    new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
+  new FluxInstall(c, 'flux', { repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository, version: c.catalog.flux.version, interval: c.cluster.gitops.interval });
+  new FluxLayers(c, 'layers', { clusterName: c.cluster.name, interval: gitops.interval, wait: gitops.wait });
+  if (serviceClusterOf(c.cluster, c.fleet).observability.enabled) new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
 }
 
 /** Admission policies (Pod Security Standards and the platform's rules) and cluster-wide access. */
 export function policies(c: ClusterProfile): void {
-  new AdmissionPolicies(c, 'admission-policies', { cluster: c.cluster, rules: clusterRules(c.cluster, c.fleet) });
+  const { cluster } = c;
+  new AdmissionPolicies(c, 'admission-policies', {
+    rules: clusterRules(cluster, c.fleet),
+    enforcement: Object.fromEntries(Object.keys(cluster.policy.enforcement).map((rule) => [rule, ruleEnforcement(cluster, rule)])),
+    exceptions: [...cluster.policy.exceptions, ...tenantExceptions(cluster)],
+    configFile: clusterConfigPath(cluster.name),
+  });
   new ClusterAccess(c, 'cluster-access', { operatorGroups: c.cluster.rbac.operatorGroups });
 }
 
