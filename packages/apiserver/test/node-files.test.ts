@@ -17,7 +17,11 @@ describe('OIDC settings', () => {
   });
 
   it('follow the claims given', () => {
-    expect(oidcSettings({ ...oidc, usernameClaim: 'sub', groupsClaim: 'roles' })).toMatchObject({ usernameClaim: 'sub', groupsClaim: 'roles', usernamePrefix: 'oidc:' });
+    expect(oidcSettings({ ...oidc, usernameClaim: 'sub', groupsClaim: 'roles' })).toMatchObject({
+      usernameClaim: 'sub',
+      groupsClaim: 'roles',
+      usernamePrefix: 'oidc:',
+    });
   });
 });
 

@@ -1,4 +1,13 @@
-import { Component, FLUX_CONTROLLERS, FLUX_PLATFORM_APPLIER, GitRepository, Kustomization, PLATFORM_NAMESPACES, type Pods, SOPS_AGE_SECRET } from '@ck8s/core';
+import {
+  Component,
+  FLUX_CONTROLLERS,
+  FLUX_PLATFORM_APPLIER,
+  GitRepository,
+  Kustomization,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  SOPS_AGE_SECRET,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 /** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */

@@ -7,7 +7,11 @@ import { APPLIED_LAYERS, DECRYPTION_ERROR_MESSAGE, FLUX_LOCKDOWN_ARGS, FluxAlert
 describe('FluxSync', () => {
   it('syncs the cluster folder from its branch with sops decryption and pruning', () => {
     const app = new App();
-    const [repo, root] = new FluxSync(app, 'gotk-sync', { clusterName: 'demo-wc', repository: 'ssh://git@git.example.com/fleet.git', branch: 'release' }).toJson();
+    const [repo, root] = new FluxSync(app, 'gotk-sync', {
+      clusterName: 'demo-wc',
+      repository: 'ssh://git@git.example.com/fleet.git',
+      branch: 'release',
+    }).toJson();
     expect(repo).toMatchObject({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
@@ -36,7 +40,11 @@ describe('FluxSync', () => {
     expect(repo.spec.secretRef).toBeUndefined();
     // the defaults match cluster.yaml's
     expect(repo.spec).toMatchObject({ ref: { branch: 'main' }, interval: '10m' });
-    const [withSecret] = new FluxSync(new App(), 'gotk-sync', { clusterName: 'demo-wc', repository: 'https://git.example.com/fleet.git', secretName: 'git-token' }).toJson();
+    const [withSecret] = new FluxSync(new App(), 'gotk-sync', {
+      clusterName: 'demo-wc',
+      repository: 'https://git.example.com/fleet.git',
+      secretName: 'git-token',
+    }).toJson();
     expect(withSecret.spec.secretRef).toEqual({ name: 'git-token' });
   });
 });

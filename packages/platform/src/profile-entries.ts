@@ -1,5 +1,14 @@
 import { BackupSchedule, Velero } from '@ck8s/backup';
-import { clusterConfigPath, ConfigError, type ConfigProblem, kubernetesOidcClient, ruleEnforcement, serviceClusterOf, Tenant, tenantHosts } from '@ck8s/core';
+import {
+  clusterConfigPath,
+  ConfigError,
+  type ConfigProblem,
+  kubernetesOidcClient,
+  ruleEnforcement,
+  serviceClusterOf,
+  Tenant,
+  tenantHosts,
+} from '@ck8s/core';
 import { FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
@@ -37,9 +46,14 @@ export function gitOps(c: ClusterProfile): void {
     interval: gitops.interval,
     ...(gitops.secretName ? { secretName: gitops.secretName } : {}),
   });
-  new FluxInstall(c, 'flux', { repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository, version: c.catalog.flux.version, interval: c.cluster.gitops.interval });
+  new FluxInstall(c, 'flux', {
+    repository: c.cluster.gitops.fluxManifests ?? c.catalog.flux.repository,
+    version: c.catalog.flux.version,
+    interval: c.cluster.gitops.interval,
+  });
   new FluxLayers(c, 'layers', { clusterName: c.cluster.name, interval: gitops.interval, wait: gitops.wait });
-  if (serviceClusterOf(c.cluster, c.fleet).observability.enabled) new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
+  if (serviceClusterOf(c.cluster, c.fleet).observability.enabled)
+    new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
 }
 
 /** Admission policies (Pod Security Standards and the platform's rules) and cluster-wide access. */

@@ -236,16 +236,32 @@ describe("cluster.yaml mapped to the components' props", () => {
   it("points the API server at the service cluster's identity provider, or at the issuer cluster.yaml names, with its claims", () => {
     const files = (c: ClusterConfig, f: Fleet = fleet) => composeCluster(new App(), { cluster: c, fleet: f, catalog }).nodeFiles();
     const talosArgs = (c: ClusterConfig, f?: Fleet) => renderTalos(files(c, f)).cluster.apiServer.extraArgs;
-    expect(talosArgs(wc)).toMatchObject({ 'oidc-issuer-url': 'https://dex.sc.example.com', 'oidc-client-id': 'kubernetes-wc', 'oidc-username-claim': 'email' });
+    expect(talosArgs(wc)).toMatchObject({
+      'oidc-issuer-url': 'https://dex.sc.example.com',
+      'oidc-client-id': 'kubernetes-wc',
+      'oidc-username-claim': 'email',
+    });
     const custom = clusterConfig({ ...wc, oidc: { issuerUrl: 'https://login.example.com', clientId: 'k8s', usernameClaim: 'sub' } });
-    expect(talosArgs(custom, fleetOf(sc, custom))).toMatchObject({ 'oidc-issuer-url': 'https://login.example.com', 'oidc-client-id': 'k8s', 'oidc-username-claim': 'sub' });
+    expect(talosArgs(custom, fleetOf(sc, custom))).toMatchObject({
+      'oidc-issuer-url': 'https://login.example.com',
+      'oidc-client-id': 'k8s',
+      'oidc-username-claim': 'sub',
+    });
   });
 
   it("syncs the cluster's folder from its repository, branch and interval", () => {
-    const custom = clusterConfig({ ...wc, gitops: { repository: 'https://git.example.com/fleet.git', branch: 'release', interval: '5m', secretName: 'git-token', wait: false } });
+    const custom = clusterConfig({
+      ...wc,
+      gitops: { repository: 'https://git.example.com/fleet.git', branch: 'release', interval: '5m', secretName: 'git-token', wait: false },
+    });
     const { objects } = compose(custom, fleetOf(sc, custom));
     const repo = objects.find((o) => o.kind === 'GitRepository' && o.metadata.name === 'flux-system')!;
-    expect(repo.spec).toMatchObject({ url: 'https://git.example.com/fleet.git', ref: { branch: 'release' }, interval: '5m', secretRef: { name: 'git-token' } });
+    expect(repo.spec).toMatchObject({
+      url: 'https://git.example.com/fleet.git',
+      ref: { branch: 'release' },
+      interval: '5m',
+      secretRef: { name: 'git-token' },
+    });
     const layers = objects.filter((o) => o.kind === 'Kustomization' && o.metadata.name !== 'flux-system' && o.metadata.name !== 'flux');
     expect(layers.map((k) => k.metadata.name)).toEqual(['controllers', 'policies', 'platform', 'tenants']);
     for (const k of layers) expect(k.spec, k.metadata.name).toMatchObject({ interval: '5m', wait: false, path: `./clusters/wc/${k.metadata.name}` });
@@ -255,12 +271,16 @@ describe("cluster.yaml mapped to the components' props", () => {
     const custom = clusterConfig({
       ...wc,
       tenants: [{ name: 'team-a', allowNodePort: true }],
-      policy: { enforcement: { 'service-load-balancer': { action: 'audit', reason: 'migrating services to the gateway' } }, exceptions: [{ namespace: 'team-a', rule: 'pss-run-as-non-root', reason: 'legacy image runs as root' }] },
+      policy: {
+        enforcement: { 'service-load-balancer': { action: 'audit', reason: 'migrating services to the gateway' } },
+        exceptions: [{ namespace: 'team-a', rule: 'pss-run-as-non-root', reason: 'legacy image runs as root' }],
+      },
     });
     const { objects } = compose(custom, fleetOf(sc, custom));
     const binding = (rule: string) => objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === `ck8s-${rule}`)!;
     expect(binding('service-load-balancer').spec.validationActions).toEqual(['Audit']);
-    for (const rule of ['service-node-port', 'pss-run-as-non-root']) expect(JSON.stringify(binding(rule).spec.matchResources), rule).toContain('"NotIn","values":["team-a"]');
+    for (const rule of ['service-node-port', 'pss-run-as-non-root'])
+      expect(JSON.stringify(binding(rule).spec.matchResources), rule).toContain('"NotIn","values":["team-a"]');
     const typo = clusterConfig({ ...wc, policy: { exceptions: [{ namespace: 'team-a', rule: 'no-such-rule', reason: 'a typo in the rule id' }] } });
     expect(() => compose(typo, fleetOf(sc, typo))).toThrow(/clusters\/wc\/cluster\.yaml.*policy\.exceptions\[0\]\.rule/);
   });

@@ -49,7 +49,8 @@ export class AdmissionPolicies extends Component {
       if (!ids.includes(ruleId)) problems.push({ file, path: `policy.enforcement.${ruleId}`, message: `unknown rule; rules: ${ids.join(', ')}` });
     }
     exceptions.forEach((e, i) => {
-      if (!ids.includes(e.rule)) problems.push({ file, path: `policy.exceptions[${i}].rule`, message: `"${e.rule}" is not a rule; rules: ${ids.join(', ')}` });
+      if (!ids.includes(e.rule))
+        problems.push({ file, path: `policy.exceptions[${i}].rule`, message: `"${e.rule}" is not a rule; rules: ${ids.join(', ')}` });
     });
     if (problems.length > 0) throw new ConfigError(problems);
 

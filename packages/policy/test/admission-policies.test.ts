@@ -7,7 +7,12 @@ const rules = platformRules({ allowedRegistries: ['registry.example.com'] });
 
 function bindings(props: Omit<ConstructorParameters<typeof AdmissionPolicies>[2], 'rules'> = {}) {
   const policies = new AdmissionPolicies(new App(), 'admission-policies', { rules, ...props });
-  return new Map<string, any>(policies.toJson().filter((o: any) => o.kind === 'ValidatingAdmissionPolicyBinding').map((o: any) => [o.metadata.name, o]));
+  return new Map<string, any>(
+    policies
+      .toJson()
+      .filter((o: any) => o.kind === 'ValidatingAdmissionPolicyBinding')
+      .map((o: any) => [o.metadata.name, o]),
+  );
 }
 
 describe('AdmissionPolicies', () => {
