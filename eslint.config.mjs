@@ -47,8 +47,15 @@ export default tseslint.config(
     },
   },
   {
-    // where manifests of any kind are walked: tests, the validation controls, the report's reader
-    files: ['packages/*/test/**', 'test-support/**', 'packages/validate/src/controls/**', 'packages/report/src/read-cluster-output.ts'],
+    // where manifests of any kind are walked: tests, the validation controls, the render checks, the report's reader
+    files: [
+      'packages/*/test/**',
+      'test-support/**',
+      'packages/validate/src/controls/**',
+      'packages/validate/src/render/**',
+      'packages/platform/src/run-render-verification.ts',
+      'packages/report/src/read-cluster-output.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-redundant-type-constituents': 'off' },
   },
   {

@@ -1,7 +1,6 @@
 // Shared by the packages' tests that read rendered objects: find one, and list NetworkPolicies readably.
 
 /** A rendered object; tests read it by path. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
 
 /** The object of a kind and name; fails listing what there is. */

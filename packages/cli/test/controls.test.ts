@@ -162,7 +162,7 @@ describe('controls of ck8s validate', () => {
       'tenants/team-a.yaml',
       (t) =>
         t.replace(
-          /(roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: )admin(\nsubjects:\n  - kind: ServiceAccount)/,
+          /(roleRef:\n {2}apiGroup: rbac.authorization.k8s.io\n {2}kind: ClusterRole\n {2}name: )admin(\nsubjects:\n {2}- kind: ServiceAccount)/,
           '$1cluster-admin$2',
         ) + release,
     );

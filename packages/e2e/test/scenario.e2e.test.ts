@@ -462,7 +462,10 @@ describe('GitOps on a real control plane', () => {
       const denied = async (run: () => Promise<unknown>): Promise<number> =>
         run().then(
           () => 0,
-          (e: unknown) => (e instanceof KubeApiError ? e.status : Promise.reject(e)),
+          (e: unknown) => {
+            if (e instanceof KubeApiError) return e.status;
+            throw e;
+          },
         );
       expect(await denied(() => tenant().get({ apiVersion: 'v1', kind: 'Secret', name: 'sops-age', namespace: FLUX }))).toBe(403);
       expect(await denied(() => tenant().list('v1', 'Secret', { namespace: FLUX }))).toBe(403);

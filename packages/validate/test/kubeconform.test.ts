@@ -166,7 +166,7 @@ spec:
 
     // `containers` and a volume mount's `mountPath` are required: null is not "unset" there.
     const missingRequired = await one(
-      rendered.replace('mountPath: /config', 'mountPath: null').replace(/      containers:\n(.*\n){2}/, '      containers: null\n'),
+      rendered.replace('mountPath: /config', 'mountPath: null').replace(/ {6}containers:\n(.*\n){2}/, '      containers: null\n'),
     );
     expect(missingRequired.problems.map((p) => p.message)).toEqual([
       '/spec/template/spec/containers: got null, want array',

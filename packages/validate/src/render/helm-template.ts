@@ -44,7 +44,7 @@ export async function helmTemplate(props: HelmTemplateProps): Promise<RenderedOb
   for (const doc of parseAllDocuments(result.stdout)) {
     if (doc.errors.length > 0) throw new Error(`helm template printed invalid YAML: ${doc.errors[0]!.message}`);
     const value = doc.toJSON() as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) objects.push(value as RenderedObject);
+    if (value && typeof value === 'object' && !Array.isArray(value)) objects.push(value);
   }
   return objects;
 }
