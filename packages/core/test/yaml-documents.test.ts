@@ -26,8 +26,6 @@ numbers: [0755, 0o755, 0x1F, 1e3, 1_000, +12, -0, .5, 1., .inf, -.Inf, .NaN, 12:
 dates: [2024-05-01, 2024-05-01T12:00:00Z]
 keys: { 1: a, true: b, 1.5: c }
 "<<": { merged: false }
-base: &base { a: 1 }
-alias: *base
 block: |
   line one
     indented
@@ -61,6 +59,10 @@ describe('loadYamlDocuments', () => {
     expect(loadYamlDocuments('a: 1\na: 2\n')).toBeUndefined();
     expect(loadYamlDocuments('a: [1, 2\n')).toBeUndefined();
     expect(loadYamlDocuments('a: !custom 1\n')).toBeUndefined();
+    // anchors: js-yaml would expand their aliases without limit; the yaml package's limit applies instead
+    expect(loadYamlDocuments('base: &base { a: 1 }\nalias: *base\n')).toBeUndefined();
+    expect(loadYamlDocuments('- &x [a]\n- *x\n')).toBeUndefined();
+    expect(loadYamlDocuments('rule: a && b\nurl: https://x/?a=1&b=2\n')).toEqual([{ rule: 'a && b', url: 'https://x/?a=1&b=2' }]);
   });
 });
 

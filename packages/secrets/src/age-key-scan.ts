@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, gitText, type Workspace } from '@ck8s/core';
+import { type ConfigProblem, gitText, type Workspace } from '@ck8s/core/base';
 
 /**
  * An age private key: `AGE-SECRET-KEY-1` (or the post-quantum `AGE-SECRET-KEY-PQ-1`) and its

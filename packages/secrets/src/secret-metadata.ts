@@ -1,4 +1,4 @@
-import { DNS_SUBDOMAIN } from '@ck8s/core';
+import { DNS_SUBDOMAIN } from '@ck8s/core/base';
 
 /**
  * The only labels a committed Secret may carry. sops encrypts `data` and `stringData` only, so

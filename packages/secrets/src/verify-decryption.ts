@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigProblem, Workspace } from '@ck8s/core';
-import { identityToRecipient } from 'age-encryption';
+import type { ConfigProblem, Workspace } from '@ck8s/core/base';
 import { parseAllDocuments } from 'yaml';
 import { ageRecipientsOf } from './sops-metadata.js';
 import { SopsError } from './sops-error.js';
@@ -39,6 +38,8 @@ export async function verifyDecryption(options: VerifyDecryptionOptions): Promis
   const { workspace } = options;
   const sops = options.sops ?? new Sops({ workspace });
   const keys = new Set<string>();
+  // loaded here: `secrets check` without --decrypt must not pay for the age library
+  const { identityToRecipient } = await import('age-encryption');
   for (const identity of options.ageKey.replace(/\r/g, '').match(AGE_IDENTITY) ?? []) keys.add(await identityToRecipient(identity));
   const files = encryptedFiles(workspace, options.clusters);
   const verified: string[] = [];

@@ -17,11 +17,12 @@ const float = new Type('tag:yaml.org,2002:float', {
 const CORE = CORE_SCHEMA.extend({ implicit: [int, float] });
 
 /**
- * An alias (`*name`) anywhere in the text. js-yaml expands aliases into shared references with no
- * limit, so a "billion laughs" text reads fast and then costs minutes to walk; such texts go to the
- * yaml package, whose alias limit refuses them with a message. A false match only costs speed.
+ * An anchor (`&name`) anywhere in the text: only then can an alias (`*name`) follow. js-yaml
+ * expands aliases into shared references with no limit, so a "billion laughs" text reads fast and
+ * then costs minutes to walk; such texts go to the yaml package, whose alias limit refuses them
+ * with a message. A false match (such a word in a plain scalar) only costs speed.
  */
-const ALIAS = /(?:^|[\s[\]{},:-])\*[^\s[\]{},]/m;
+const ANCHOR = /(?:^|[\s[\]{},:-])&[\w.-]+(?=[\s[\]{},]|$)/m;
 
 /** Text without a document: only blank and comment lines. */
 const NO_CONTENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*$/;
@@ -30,11 +31,11 @@ const NO_CONTENT = /^(?:[ \t]*(?:#.*)?(?:\r?\n|$))*$/;
  * The documents of a YAML stream as plain data, read by js-yaml with the YAML 1.2 core schema: the
  * same data the `yaml` package's default gives (no merge keys, timestamps or binary; duplicate keys
  * refused), about ten times faster, which matters for the thousands of generated files `ck8s
- * validate` reads. Undefined when js-yaml refuses the text or it holds an alias: callers then read it with `yaml`, whose
+ * validate` reads. Undefined when js-yaml refuses the text or it holds an anchor: callers then read it with `yaml`, whose
  * errors name line and column. An empty document is `null`, a stream without documents `[]`.
  */
 export function loadYamlDocuments(text: string): unknown[] | undefined {
-  if (ALIAS.test(text)) return undefined;
+  if (ANCHOR.test(text)) return undefined;
   try {
     const documents = loadAll(text, undefined, { schema: CORE });
     // js-yaml reads a stream of comments as one empty document; YAML (and the yaml package) as none
