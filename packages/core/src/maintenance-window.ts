@@ -39,7 +39,7 @@ function isTimeZone(value: string): boolean {
 /** The `maintenance` block of ck8s.config.yaml. */
 export const maintenanceSettingsSchema = z
   .strictObject({
-    day: z.enum(WEEKDAYS, { error: `is not a day of the week (allowed: ${WEEKDAYS.join(', ')})` }).default('wednesday'),
+    day: z.enum(WEEKDAYS, { error: 'is not a day of the week' }).default('wednesday'),
     start: z.string().regex(HOUR, { error: 'is not a whole hour such as "07:00" (Renovate schedules by the hour)' }).default('07:00'),
     end: z.string().regex(HOUR, { error: 'is not a whole hour such as "12:00" (Renovate schedules by the hour)' }).default('12:00'),
     timeZone: z
@@ -49,7 +49,7 @@ export const maintenanceSettingsSchema = z
     majorUpdateWeek: z.number().int().min(1, { error: 'must be 1 to 4' }).max(4, { error: 'must be 1 to 4' }).default(1),
     environments: z.array(z.string().min(1)).min(1).default(['production']),
   })
-  .refine((m) => m.start < m.end, { error: 'end must be later than start on the same day', path: ['end'] });
+  .refine((m) => m.start < m.end, { error: 'must be later than start, on the same day', path: ['end'] });
 
 export const DEFAULT_MAINTENANCE: MaintenanceSettings = maintenanceSettingsSchema.parse({});
 
