@@ -17,7 +17,7 @@ export interface WindowCheckOptions {
 
 /** A version a change moved in one cluster. */
 export interface VersionChange {
-  /** `kubernetes`, or the chart's release as `<namespace>/<name>` (Flux HelmRelease, Argo CD Application). */
+  /** `kubernetes`, or the object that pins a chart as `<namespace>/<name>` (Flux HelmRelease or OCIRepository, Argo CD Application). */
   readonly subject: string;
   readonly from: string;
   readonly to: string;
@@ -170,7 +170,7 @@ async function clusterVersions(git: GitRepository, commit: string, cluster: stri
   const output = new Map<string, string>();
   for (const file of files) if (file !== `${folder}${CLUSTER_CONFIG_FILE}`) output.set(file.slice(folder.length), texts.get(`${commit}:${file}`) ?? '');
   for (const object of parseManifests(output)) {
-    const release = chartRelease(object.kind, object.apiVersion, object.body);
+    const release = pinnedVersion(object.kind, object.apiVersion, object.body);
     if (release) versions.set(`${object.namespace ?? ''}/${object.name ?? ''}`, release);
   }
   return {
@@ -180,13 +180,22 @@ async function clusterVersions(git: GitRepository, commit: string, cluster: stri
   };
 }
 
-/** The chart version a Flux HelmRelease or an Argo CD Helm-source Application installs. */
-function chartRelease(kind: string | undefined, apiVersion: string | undefined, body: unknown): string | undefined {
+/**
+ * The version an object pins: a Flux HelmRelease's chart version, an OCIRepository's tag or semver range
+ * (the chart of a HelmRelease's chartRef, and Flux's own install manifests), an Argo CD Helm-source
+ * Application's targetRevision.
+ */
+function pinnedVersion(kind: string | undefined, apiVersion: string | undefined, body: unknown): string | undefined {
   const spec = (body as { spec?: Record<string, unknown> } | undefined)?.spec;
   if (!spec) return undefined;
   if (kind === 'HelmRelease' && apiVersion?.startsWith('helm.toolkit.fluxcd.io/')) {
     const chart = (spec.chart as { spec?: { version?: unknown } } | undefined)?.spec;
     return chart?.version !== undefined ? String(chart.version) : undefined;
+  }
+  if (kind === 'OCIRepository' && apiVersion?.startsWith('source.toolkit.fluxcd.io/')) {
+    const ref = spec.ref as { tag?: unknown; semver?: unknown; digest?: unknown } | undefined;
+    const version = ref?.tag ?? ref?.semver ?? ref?.digest;
+    return version !== undefined ? String(version) : undefined;
   }
   if (kind === 'Application' && apiVersion?.startsWith('argoproj.io/')) {
     const source = spec.source as { chart?: unknown; targetRevision?: unknown } | undefined;
