@@ -56,7 +56,8 @@ export function printWindowReport(io: CliIo, report: WindowCheckReport): void {
   for (const f of report.findings) {
     const changes = f.changes.map((c) => `${c.subject} ${c.from} → ${c.to} (${c.level})`).join(', ');
     const where = `${f.cluster} at ${f.commit.slice(0, 12)} "${f.subject}", landed ${f.localTime}`;
-    if (f.verdict === 'outside-window') io.stdout(`window: ${where}: ${changes}: ${f.reason}; add an Emergency-Change: <reason> trailer only for a critical fix\n`);
+    if (f.verdict === 'outside-window')
+      io.stdout(`window: ${where}: ${changes}: ${f.reason}; add an Emergency-Change: <reason> trailer only for a critical fix\n`);
     else if (f.verdict === 'emergency') io.stdout(`window: ${where}: ${changes}: emergency change (${f.emergency?.join('; ')}): ${f.reason}\n`);
     else io.stdout(`window: ${where}: ${changes}: in the window\n`);
   }

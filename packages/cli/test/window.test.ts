@@ -35,7 +35,9 @@ describe('ck8s validate --window and ck8s audit on a fleet repository', () => {
     expect(refused.stdout).toContain(
       `window: demo-sc at ${repo.head().slice(0, 12)} "cert-manager ${to}", landed 2026-04-10 16:00 GMT+2: cert-manager/cert-manager ${from} → ${to} (minor): outside the maintenance window (wednesday 07:00–12:00 Europe/Stockholm)`,
     );
-    expect(refused.stdout).toMatch(/validate --window: 2 version change\(s\) of production clusters from \w+ to \w+, 0 emergency change\(s\), 2 outside the window\n$/);
+    expect(refused.stdout).toMatch(
+      /validate --window: 2 version change\(s\) of production clusters from \w+ to \w+, 0 emergency change\(s\), 2 outside the window\n$/,
+    );
 
     repo.git('reset', '--quiet', '--soft', base);
     repo.commit(

@@ -106,7 +106,10 @@ export class Workspace {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const file = path.join(root, SETTINGS_FILE);
-    let settings: WorkspaceSettings = { validation: {}, charts: {}, audit: { requireSignedCommits: false, mainBranch: 'main' },
+    let settings: WorkspaceSettings = {
+      validation: {},
+      charts: {},
+      audit: { requireSignedCommits: false, mainBranch: 'main' },
       maintenance: DEFAULT_MAINTENANCE,
     };
     if (existsSync(file)) {

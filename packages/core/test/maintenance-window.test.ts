@@ -2,15 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type ConfigError,
-  DEFAULT_MAINTENANCE,
-  loadFleet,
-  postponementProblem,
-  renovateSchedule,
-  windowPosition,
-  Workspace,
-} from '../src/index.js';
+import { type ConfigError, DEFAULT_MAINTENANCE, loadFleet, postponementProblem, renovateSchedule, windowPosition, Workspace } from '../src/index.js';
 
 const at = (iso: string) => new Date(iso);
 

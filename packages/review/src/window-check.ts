@@ -125,7 +125,8 @@ export async function emergencyTrailers(git: GitRepository, parent: string, comm
   return [
     ...new Set(
       out
-        .split(/[\n\x1f]/)
+        .split('\n')
+        .flatMap((line) => line.split(FIELD))
         .map((v) => v.trim())
         .filter(Boolean),
     ),
@@ -166,15 +167,17 @@ async function clusterVersions(git: GitRepository, commit: string, cluster: stri
   }
   const c = (config ?? {}) as { environment?: unknown; kubernetesVersion?: unknown; maintenance?: { postponeMajorUntil?: unknown } };
   const versions = new Map<string, string>();
-  if (c.kubernetesVersion !== undefined) versions.set('kubernetes', String(c.kubernetesVersion));
+  const kubernetes = scalar(c.kubernetesVersion);
+  if (kubernetes !== undefined) versions.set('kubernetes', kubernetes);
   const output = new Map<string, string>();
-  for (const file of files) if (file !== `${folder}${CLUSTER_CONFIG_FILE}`) output.set(file.slice(folder.length), texts.get(`${commit}:${file}`) ?? '');
+  for (const file of files)
+    if (file !== `${folder}${CLUSTER_CONFIG_FILE}`) output.set(file.slice(folder.length), texts.get(`${commit}:${file}`) ?? '');
   for (const object of parseManifests(output)) {
     const release = pinnedVersion(object.kind, object.apiVersion, object.body);
     if (release) versions.set(`${object.namespace ?? ''}/${object.name ?? ''}`, release);
   }
   return {
-    environment: String(c.environment ?? ''),
+    environment: scalar(c.environment) ?? '',
     ...(typeof c.maintenance?.postponeMajorUntil === 'string' ? { postponeMajorUntil: c.maintenance.postponeMajorUntil } : {}),
     versions,
   };
@@ -190,18 +193,22 @@ function pinnedVersion(kind: string | undefined, apiVersion: string | undefined,
   if (!spec) return undefined;
   if (kind === 'HelmRelease' && apiVersion?.startsWith('helm.toolkit.fluxcd.io/')) {
     const chart = (spec.chart as { spec?: { version?: unknown } } | undefined)?.spec;
-    return chart?.version !== undefined ? String(chart.version) : undefined;
+    return scalar(chart?.version);
   }
   if (kind === 'OCIRepository' && apiVersion?.startsWith('source.toolkit.fluxcd.io/')) {
     const ref = spec.ref as { tag?: unknown; semver?: unknown; digest?: unknown } | undefined;
-    const version = ref?.tag ?? ref?.semver ?? ref?.digest;
-    return version !== undefined ? String(version) : undefined;
+    return scalar(ref?.tag ?? ref?.semver ?? ref?.digest);
   }
   if (kind === 'Application' && apiVersion?.startsWith('argoproj.io/')) {
     const source = spec.source as { chart?: unknown; targetRevision?: unknown } | undefined;
-    return source?.chart !== undefined && source.targetRevision !== undefined ? String(source.targetRevision) : undefined;
+    return source?.chart !== undefined ? scalar(source.targetRevision) : undefined;
   }
   return undefined;
+}
+
+/** A YAML scalar as text (a version may be written as a number, 1.36); anything else is no version. */
+function scalar(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 function versionChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): VersionChange[] {

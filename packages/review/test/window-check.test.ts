@@ -110,8 +110,7 @@ describe('maintenance window check', () => {
   afterAll(removeTestRepos);
   const h = buildWindowHistory();
   const root = h.repo.dir;
-  const check = (base: string, head?: string) =>
-    checkMaintenanceWindow({ root, base, maintenance: DEFAULT_MAINTENANCE, ...(head ? { head } : {}) });
+  const check = (base: string, head?: string) => checkMaintenanceWindow({ root, base, maintenance: DEFAULT_MAINTENANCE, ...(head ? { head } : {}) });
   const byCommit = (findings: readonly WindowFinding[], commit: string) => findings.filter((f) => f.commit === commit);
 
   it('refuses a production bump outside the window and leaves the non-production cluster alone', async () => {
@@ -161,9 +160,14 @@ describe('maintenance window check', () => {
   it("moves the major update to the cluster's postponed day", async () => {
     const report = await check(h.emergencyMerge, h.majorOnNewDay);
     expect(byCommit(report.findings, h.majorOnPostponedDay)).toMatchObject([
-      { verdict: 'outside-window', reason: 'a major update on a day without major updates: the cluster postpones this major-update day to 2026-05-20' },
+      {
+        verdict: 'outside-window',
+        reason: 'a major update on a day without major updates: the cluster postpones this major-update day to 2026-05-20',
+      },
     ]);
-    expect(byCommit(report.findings, h.majorOnNewDay)).toMatchObject([{ verdict: 'in-window', changes: [{ subject: 'kubernetes', level: 'major' }] }]);
+    expect(byCommit(report.findings, h.majorOnNewDay)).toMatchObject([
+      { verdict: 'in-window', changes: [{ subject: 'kubernetes', level: 'major' }] },
+    ]);
   });
 
   it('reads the window on the local clock on both sides of a daylight saving time switch', async () => {

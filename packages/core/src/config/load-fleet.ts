@@ -58,8 +58,7 @@ export function loadFleet(workspace: Workspace): Fleet {
   for (const [name, config] of clusters) {
     const until = config.maintenance.postponeMajorUntil;
     const message = until !== undefined ? postponementProblem(workspace.settings.maintenance, until) : undefined;
-    if (message)
-      problems.push({ file: workspace.relative(workspace.clusterConfigFile(name)), path: 'maintenance.postponeMajorUntil', message });
+    if (message) problems.push({ file: workspace.relative(workspace.clusterConfigFile(name)), path: 'maintenance.postponeMajorUntil', message });
   }
   // across the fleet, since a platform host may live in another cluster (of the files that are valid)
   problems.push(...tenantHostProblems({ clusters }, (name) => workspace.relative(workspace.clusterConfigFile(name))));
