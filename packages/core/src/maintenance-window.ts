@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './config/zod.js';
 
 /** Days of the week as the settings spell them, in the order of `Date.getUTCDay()`. */
 export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
