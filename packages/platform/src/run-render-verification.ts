@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTER_INPUTS, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, type Component, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import { type Flow, isExternalPeer, isRolePeer, type Pods } from '@ck8s/core/base';
 import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
 import {
   type AdmissionCheck,
   type ClusterToRender,
+  type DeclaredFlow,
+  type FlowEnd,
   type PodSecurityCheck,
   type ReleaseToRender,
   type RenderReport,
@@ -112,6 +115,7 @@ export async function runRenderVerification(
       extraApiVersions: FLUX_APIS,
       apiServer: { cidrs: cluster.network.apiServer?.cidrs ?? [], port: cluster.network.apiServer?.port ?? 6443 },
       releases,
+      flows: declaredFlows(componentsOf(app)),
     });
   }
 
@@ -162,4 +166,19 @@ function setPath(values: Record<string, unknown>, dotted: string, value: unknown
     at = at[k] as Record<string, unknown>;
   }
   at[keys[keys.length - 1]!] = value;
+}
+
+/** The flows the components declare, each role resolved to the pods that play it in this cluster. */
+function declaredFlows(components: readonly Component[]): DeclaredFlow[] {
+  const roles = new Map<string, Pods>();
+  for (const c of components) for (const [role, pods] of c.roles) roles.set(role, pods);
+  const end = (e: Flow['from']): FlowEnd => {
+    if (isExternalPeer(e)) return { outside: `peer ${e.peer}, outside the cluster's pods` };
+    if (isRolePeer(e)) {
+      const pods = roles.get(e.role);
+      return pods ? { pods } : { outside: `role ${e.role}, which no component plays here` };
+    }
+    return { pods: e };
+  };
+  return components.flatMap((c) => c.flows.map((f) => ({ component: c.componentName, from: end(f.from), to: end(f.to), ports: f.ports ?? [] })));
 }
