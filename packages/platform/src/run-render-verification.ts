@@ -13,6 +13,7 @@ import {
   type ReleaseToRender,
   type RenderReport,
   resolveSchemaLocations,
+  setValuePath,
   verifyRenders,
 } from '@ck8s/validate';
 import { App } from 'cdk8s';
@@ -94,7 +95,7 @@ export async function runRenderVerification(
             resolved: value === undefined ? 'placeholder' : 'decrypted',
           });
           const resolved = value ?? `placeholder-${from.name}-${key}`;
-          if (from.targetPath) setPath(values, from.targetPath, resolved);
+          if (from.targetPath) setValuePath(values, from.targetPath, resolved);
           else if (value !== undefined) Object.assign(values, parse(value) ?? {});
         }
         releases.push({
@@ -156,18 +157,6 @@ async function decryptedKey(sops: Sops, file: string, key: string, ageKey: strin
     return undefined;
   }
 }
-
-/** Sets a value at a Helm `--set`-style dotted path (helm-controller's targetPath). */
-function setPath(values: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
-  let at: Record<string, unknown> = values;
-  for (const k of keys.slice(0, -1)) {
-    if (!at[k] || typeof at[k] !== 'object') at[k] = {};
-    at = at[k] as Record<string, unknown>;
-  }
-  at[keys[keys.length - 1]!] = value;
-}
-
 /** The flows the components declare, each role resolved to the pods that play it in this cluster. */
 function declaredFlows(components: readonly Component[]): DeclaredFlow[] {
   const roles = new Map<string, Pods>();
