@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import { z } from './config/zod.js';
 import { ConfigError } from './config/config-error.js';
 import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
 import { urlCredentialProblems } from './config/url-credentials.js';
