@@ -272,40 +272,34 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       to: { pods: to },
       ports: [{ port }],
     });
-    // the two sides the platform derives from the flow client -> server:8080
+    // one side of a flow, as the platform derives it: the pods it opens, the peer pods, the port
+    const side = (
+      name: string,
+      type: 'Ingress' | 'Egress',
+      pods: Record<string, string>,
+      peer: Record<string, string>,
+      port: number,
+    ): RenderedObject => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        podSelector: { matchLabels: pods },
+        policyTypes: [type],
+        [type === 'Ingress' ? 'ingress' : 'egress']: [
+          {
+            [type === 'Ingress' ? 'from' : 'to']: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } }, podSelector: { matchLabels: peer } },
+            ],
+            ports: [{ protocol: 'TCP', port }],
+          },
+        ],
+      },
+    });
+    // both sides of the flow client -> server
     const opened = (port = 8080): RenderedObject[] => [
-      {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: 'allow-client-to-server', namespace: NAMESPACE },
-        spec: {
-          podSelector: { matchLabels: client.labels },
-          policyTypes: ['Egress'],
-          egress: [
-            {
-              to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } }, podSelector: { matchLabels: server.labels } }],
-              ports: [{ protocol: 'TCP', port }],
-            },
-          ],
-        },
-      },
-      {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: 'allow-server-from-client', namespace: NAMESPACE },
-        spec: {
-          podSelector: { matchLabels: server.labels },
-          policyTypes: ['Ingress'],
-          ingress: [
-            {
-              from: [
-                { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } }, podSelector: { matchLabels: client.labels } },
-              ],
-              ports: [{ protocol: 'TCP', port }],
-            },
-          ],
-        },
-      },
+      side('allow-client-to-server', 'Egress', client.labels, server.labels, port),
+      side('allow-server-from-client', 'Ingress', server.labels, client.labels, port),
     ];
 
     it('passes a flow that lands on a rendered pod and container port, open on both sides, and counts the flows it skips', async () => {

@@ -6,8 +6,7 @@ import {
   crdApiVersions,
   helmTemplate,
   type KustomizePatch,
-  type ObtainedChart,
-  obtainChart,
+  chartObtainer,
   type RenderedObject,
   setValuePath,
 } from '@ck8s/validate';
@@ -107,17 +106,8 @@ const CLUSTER_SCOPED = new Set([
  * given to helm as the same placeholder at both sides, so no secret is decrypted and none shows.
  */
 export async function diffRenderedReleases(options: RenderedDiffOptions): Promise<RenderedDiff> {
-  const charts = new Map<string, Promise<ObtainedChart>>();
+  const obtain = chartObtainer({ helm: options.helm, cacheDir: options.cacheDir, ...(options.mirror ? { mirror: options.mirror } : {}) });
   const crds = new Map<string, Promise<RenderedObject[]>>();
-  const obtain = (ref: ChartRef): Promise<ObtainedChart> => {
-    const key = `${ref.repository} ${ref.chart} ${ref.version}`;
-    let found = charts.get(key);
-    if (!found) {
-      found = obtainChart(ref, { helm: options.helm, cacheDir: options.cacheDir, ...(options.mirror ? { mirror: options.mirror } : {}) });
-      charts.set(key, found);
-    }
-    return found;
-  };
   const crdsOf = (file: string): Promise<RenderedObject[]> => {
     let found = crds.get(file);
     if (!found) {

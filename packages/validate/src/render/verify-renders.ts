@@ -1,7 +1,7 @@
 import type { ChartExpectations } from '@ck8s/core';
 import { stringify } from 'yaml';
 import { validateManifests } from '../kubeconform.js';
-import { type ChartRef, type ObtainedChart, obtainChart } from './chart-source.js';
+import { type ChartRef, chartObtainer, type ObtainedChart } from './chart-source.js';
 import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
 import { checkDeclaredFlows, type DeclaredFlow, type FlowSummary } from './flow-checks.js';
 import type { ExternalDestination } from './network-reach.js';
@@ -91,16 +91,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
   const exceptions: RenderException[] = [];
   let flowsChecked = 0;
   const flowsSkipped = new Map<string, number>();
-  const charts = new Map<string, Promise<ObtainedChart>>();
-  const obtain = (ref: ChartRef): Promise<ObtainedChart> => {
-    const key = `${ref.repository} ${ref.chart} ${ref.version}`;
-    let found = charts.get(key);
-    if (!found) {
-      found = obtainChart(ref, { helm: props.helm, cacheDir: props.cacheDir, ...(props.mirror ? { mirror: props.mirror } : {}) });
-      charts.set(key, found);
-    }
-    return found;
-  };
+  const obtain = chartObtainer({ helm: props.helm, cacheDir: props.cacheDir, ...(props.mirror ? { mirror: props.mirror } : {}) });
 
   for (const cluster of props.clusters) {
     const obtained = new Map<ReleaseToRender, ObtainedChart | Error>();
