@@ -44,6 +44,10 @@ export function printRenderReport(io: CliIo, report: RenderVerificationReport): 
       `render: ${placeholders.length} value(s) from sops Secrets rendered with a placeholder (no key in SOPS_AGE_KEY_FILE decrypts them): ${placeholders.map((s) => `${s.cluster} ${s.secret}:${s.key}`).join(', ')}\n`,
     );
   }
+  const skipped = report.flows.skipped.reduce((n, s) => n + s.count, 0);
+  io.stdout(
+    `render: ${report.flows.checked} declared flow(s) checked against the rendered pods, ${skipped} skipped${skipped > 0 ? ` (${report.flows.skipped.map((s) => `${s.count} ${s.reason}`).join('; ')})` : ''}\n`,
+  );
   const objects = report.releases.reduce((n, r) => n + r.objects, 0);
   const charts = [...new Set(report.releases.map((r) => r.chart))].sort();
   io.stdout(
