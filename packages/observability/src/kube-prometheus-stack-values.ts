@@ -73,6 +73,8 @@ export interface PrometheusOperatorValues {
   readonly securityContext: PodSecurityContextValues;
   readonly containerSecurityContext: ContainerSecurityContextValues;
   readonly resources: ResourcesValues;
+  /** The config reloader the operator adds to the pods it creates; the chart turns empty resources into none. */
+  readonly prometheusConfigReloader: { readonly resources: ResourcesValues };
 }
 
 export interface SecretKeyRef {

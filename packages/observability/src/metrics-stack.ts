@@ -44,6 +44,11 @@ export interface MetricsStackResources {
   readonly grafanaSidecars?: ContainerResources;
   /** The Prometheus operator. @default 100m CPU, 128Mi memory, 512Mi limit */
   readonly operator?: ContainerResources;
+  /**
+   * The config reloaders the operator adds to the Prometheus and Alertmanager pods it creates (the
+   * chart passes none, i.e. no requests, unless set). @default 10m CPU, 32Mi memory, 64Mi limit
+   */
+  readonly configReloader?: ContainerResources;
   /** The operator's admission hook Jobs (create the webhook certificate, patch it in). @default 10m CPU, 32Mi memory, 64Mi limit */
   readonly admissionJobs?: ContainerResources;
   /** kube-state-metrics, with the custom resource state of Flux's objects. @default 50m CPU, 128Mi memory, 512Mi limit */
@@ -60,6 +65,7 @@ export const METRICS_STACK_RESOURCES: Required<MetricsStackResources> = {
   grafana: containerResources('100m', '256Mi', '512Mi'),
   grafanaSidecars: containerResources('10m', '64Mi', '256Mi'),
   operator: containerResources('100m', '128Mi', '512Mi'),
+  configReloader: containerResources('10m', '32Mi', '64Mi'),
   admissionJobs: containerResources('10m', '32Mi', '64Mi'),
   kubeStateMetrics: containerResources('50m', '128Mi', '512Mi'),
   nodeExporter: containerResources('50m', '64Mi', '128Mi'),
@@ -396,6 +402,7 @@ function commonValues(clusterName: string, resources: Required<MetricsStackResou
       securityContext: { ...POD, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
       containerSecurityContext: CONTAINER,
       resources: resources.operator,
+      prometheusConfigReloader: { resources: resources.configReloader },
     },
     prometheusSpec: {
       externalLabels: { [CLUSTER_LABEL]: clusterName },
