@@ -160,7 +160,9 @@ export class Component extends Chart {
    */
   addAdmissionException(exception: PlatformAdmissionException): void {
     if (!(PLATFORM_ADMISSION_RULES as readonly string[]).includes(exception.rule))
-      throw new Error(`component ${this.componentName}: admission exception ${exception.name}: rule "${exception.rule}" is not one of ${PLATFORM_ADMISSION_RULES.join(', ')}`);
+      throw new Error(
+        `component ${this.componentName}: admission exception ${exception.name}: rule "${exception.rule}" is not one of ${PLATFORM_ADMISSION_RULES.join(', ')}`,
+      );
     if (!exception.reason.trim()) throw new Error(`component ${this.componentName}: admission exception ${exception.name} needs a reason`);
     this.exceptions.push(exception);
   }
@@ -174,15 +176,13 @@ export class Component extends Chart {
       .findAll()
       .filter((c): c is HelmChart => c instanceof HelmChart)
       .flatMap((chart) =>
-        (chart.expects?.admissionExceptions ?? []).map(
-          (e): PlatformAdmissionException => ({
-            name: `${this.componentName}-${e.workload.split('/')[1]!}-${e.rule}`,
-            namespace: chart.release.metadata.namespace!,
-            rule: e.rule,
-            object: e.workload,
-            reason: e.reason,
-          }),
-        ),
+        (chart.expects?.admissionExceptions ?? []).map((e): PlatformAdmissionException => ({
+          name: `${this.componentName}-${e.workload.split('/')[1]!}-${e.rule}`,
+          namespace: chart.release.metadata.namespace!,
+          rule: e.rule,
+          object: e.workload,
+          reason: e.reason,
+        })),
       );
     return [...this.exceptions, ...fromCharts];
   }

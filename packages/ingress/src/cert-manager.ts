@@ -1,12 +1,4 @@
-import {
-  type ChartCatalog,
-  Component,
-  type ContainerResources,
-  containerResources,
-  HelmChart,
-  PLATFORM_NAMESPACES,
-  type Pods,
-} from '@ck8s/core';
+import { type ChartCatalog, Component, type ContainerResources, containerResources, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface CertManagerProps {

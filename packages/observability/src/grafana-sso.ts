@@ -1,4 +1,10 @@
-import { type ContainerResources, oidcClientSecretId, type RequiredSecret, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ContainerResources,
+  oidcClientSecretId,
+  type RequiredSecret,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { GrafanaValues } from './kube-prometheus-stack-values.js';
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
 

@@ -290,10 +290,17 @@ describe("the platform's namespaces under its own admission rules", () => {
   it('binds every platform namespace, with its catalog registries (and cert-manager where ACME solvers run), and lists the exceptions the components declare', () => {
     const exempt = (c: ClusterProfile) => {
       const widget = new Widget(c, 'widget');
-      widget.addAdmissionException({ name: 'widget-probe-tag', namespace: 'widget', rule: 'image-tag', object: 'Job/probe', reason: 'the probe image has only latest' });
+      widget.addAdmissionException({
+        name: 'widget-probe-tag',
+        namespace: 'widget',
+        rule: 'image-tag',
+        object: 'Job/probe',
+        reason: 'the probe image has only latest',
+      });
     };
     const { composed, objects } = compose(sc, fleet, { ...PROFILES.service, entries: [...PROFILES.service.entries, exempt] });
-    const binding = (name: string) => find(objects, 'ValidatingAdmissionPolicyBinding', name).spec.matchResources.namespaceSelector.matchExpressions[0].values;
+    const binding = (name: string) =>
+      find(objects, 'ValidatingAdmissionPolicyBinding', name).spec.matchResources.namespaceSelector.matchExpressions[0].values;
     const namespaces = composed.platformNamespaces();
     expect(binding('ck8s-resource-requirements-platform')).toEqual(namespaces);
     expect(binding('ck8s-platform-registries-platform')).toEqual(namespaces);
@@ -302,13 +309,23 @@ describe("the platform's namespaces under its own admission rules", () => {
     expect(find(objects, 'ValidatingAdmissionPolicyBinding', 'ck8s-image-tag-platform').metadata.annotations['platform.ck8s.io/exceptions']).toBe(
       'widget: the probe image has only latest (exception widget-probe-tag of component widget, Job/probe)',
     );
-    const allowed = find(objects, 'ValidatingAdmissionPolicy', 'ck8s-platform-registries').spec.variables.find((v: any) => v.name === 'allowed').expression;
+    const allowed = find(objects, 'ValidatingAdmissionPolicy', 'ck8s-platform-registries').spec.variables.find(
+      (v: any) => v.name === 'allowed',
+    ).expression;
     // node-exporter runs the metrics stack's chart in a second namespace; dex serves an ACME-certified endpoint
     expect(allowed).toContain("'node-exporter': ['docker.io', 'quay.io', 'registry.k8s.io']");
     expect(allowed).toContain("'dex': ['ghcr.io', 'quay.io']");
     expect(allowed).toContain("'widget': []");
     expect(platformExceptionsOf(composed, 'sc')).toEqual([
-      { cluster: 'sc', name: 'widget-probe-tag', component: 'widget', namespace: 'widget', object: 'Job/probe', rule: 'image-tag', reason: 'the probe image has only latest' },
+      {
+        cluster: 'sc',
+        name: 'widget-probe-tag',
+        component: 'widget',
+        namespace: 'widget',
+        object: 'Job/probe',
+        rule: 'image-tag',
+        reason: 'the probe image has only latest',
+      },
     ]);
   });
 });

@@ -116,7 +116,10 @@ export class AdmissionPolicies extends Component {
         props.namespaces,
         exceptions
           .filter((e) => e.rule === rule)
-          .map((e) => ({ namespace: e.namespace, reason: `${e.reason} (exception ${e.name} of component ${e.component}, ${e.object ?? `Namespace/${e.namespace}`})` })),
+          .map((e) => ({
+            namespace: e.namespace,
+            reason: `${e.reason} (exception ${e.name} of component ${e.component}, ${e.object ?? `Namespace/${e.namespace}`})`,
+          })),
       );
     }
   }

@@ -2,8 +2,6 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AdmissionPolicies, BoundPolicies, platformRules, POD_SECURITY_RULES, selectorMatches } from '../src/index.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- generated manifests */
-
 const rules = [...POD_SECURITY_RULES, ...platformRules({ allowedRegistries: ['registry.example.com'] })];
 const sized = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
 
@@ -39,7 +37,9 @@ describe("the platform's namespaces under its own rules", () => {
     for (const b of bindings.filter((b: any) => b.metadata.name.endsWith('-platform')))
       expect(b.spec).toMatchObject({
         validationActions: ['Deny'],
-        matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['agents', 'tools'] }] } },
+        matchResources: {
+          namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['agents', 'tools'] }] },
+        },
       });
     // no tenant binding for the platform's registry rule, no platform binding for Pod Security
     expect(bindings.map((b: any) => b.metadata.name)).not.toContain('ck8s-platform-registries');

@@ -120,7 +120,12 @@ describe('PostureScanner', () => {
   it("declares the node-collector's registry as an exception from the platform's admission rules only when it runs", () => {
     expect(out.component.admissionExceptions).toEqual([]);
     expect(render({ nodeCollector: true }).component.admissionExceptions).toEqual([
-      expect.objectContaining({ name: 'trivy-operator-node-collector-registry', namespace: 'trivy-system', rule: 'platform-registries', object: 'Job/node-collector' }),
+      expect.objectContaining({
+        name: 'trivy-operator-node-collector-registry',
+        namespace: 'trivy-system',
+        rule: 'platform-registries',
+        object: 'Job/node-collector',
+      }),
     ]);
   });
 

@@ -54,18 +54,16 @@ export class BoundPolicies {
       .sort()
       .map((name) => this.policies.get(name))
       .filter((p) => p !== undefined)
-      .map(
-        (p): AdmissionRule => ({
-          id: String(p.metadata.name).replace(/^ck8s-/, ''),
-          title: p.metadata.annotations?.['platform.ck8s.io/title'] ?? p.metadata.name,
-          // any namespace but default: the bindings already chose the namespace
-          scope: 'tenants',
-          match: (p.spec?.matchConstraints?.resourceRules ?? []) as ResourceMatch[],
-          ...(p.spec?.matchConditions ? { matchConditions: p.spec.matchConditions as CelNamedExpression[] } : {}),
-          variables: (p.spec?.variables ?? []) as CelNamedExpression[],
-          validations: (p.spec?.validations ?? []) as CelValidation[],
-        }),
-      );
+      .map((p): AdmissionRule => ({
+        id: String(p.metadata.name).replace(/^ck8s-/, ''),
+        title: p.metadata.annotations?.['platform.ck8s.io/title'] ?? p.metadata.name,
+        // any namespace but default: the bindings already chose the namespace
+        scope: 'tenants',
+        match: (p.spec?.matchConstraints?.resourceRules ?? []) as ResourceMatch[],
+        ...(p.spec?.matchConditions ? { matchConditions: p.spec.matchConditions as CelNamedExpression[] } : {}),
+        variables: (p.spec?.variables ?? []) as CelNamedExpression[],
+        validations: (p.spec?.validations ?? []) as CelValidation[],
+      }));
     this.rules.set(namespace, rules);
     return rules;
   }
