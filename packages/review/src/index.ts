@@ -15,3 +15,4 @@ export * from './render-audit-json.js';
 export * from './render-audit-markdown.js';
 export * from './render-diff-markdown.js';
 export * from './render-diff-text.js';
+export * from './window-check.js';
