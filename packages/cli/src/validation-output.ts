@@ -4,7 +4,8 @@ import type { CliIo } from './io.js';
 
 /**
  * Prints each problem of a validation on a line of its own (`check: file: object: message`), then
- * each rule that does not deny, under the control it weakens, with the reason given.
+ * each rule that does not deny, under the control it weakens, with the reason given, then each
+ * exception of a platform namespace from the platform's admission rules, with its reason.
  */
 export function printProblems(io: CliIo, report: ValidationReport): void {
   for (const p of report.problems) io.stdout(`${p.check}: ${p.file}: ${p.object ? `${p.object}: ` : ''}${p.message}\n`);
@@ -14,6 +15,8 @@ export function printProblems(io: CliIo, report: ValidationReport): void {
         `weakened: clusters/${c.cluster}: ${c.id}: ${w.policy} ${w.enforcement === 'warn' ? 'only warns' : 'only audits'} (policy.enforcement): ${w.reason}\n`,
       );
   }
+  for (const e of report.platformExceptions)
+    io.stdout(`exception: clusters/${e.cluster}: ${e.name} (component ${e.component}): ${e.namespace}/${e.object}: rule ${e.rule}: ${e.reason}\n`);
 }
 
 /**

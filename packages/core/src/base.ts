@@ -14,6 +14,7 @@ export * from './config/paths.js';
 export * from './config/tenant-hosts.js';
 export * from './config/url-credentials.js';
 export * from './config/yaml-documents.js';
+export * from './container-resources.js';
 export * from './contributions.js';
 export * from './flux/common.js';
 export * from './git.js';

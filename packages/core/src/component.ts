@@ -1,7 +1,18 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { AccountSink, Flow, MetricsEndpoint, OidcClient, PlatformRole, RequiredSecret, ServedEndpoint } from './contributions.js';
+import {
+  type AccountSink,
+  type Flow,
+  type MetricsEndpoint,
+  type OidcClient,
+  PLATFORM_ADMISSION_RULES,
+  type PlatformAdmissionException,
+  type PlatformRole,
+  type RequiredSecret,
+  type ServedEndpoint,
+} from './contributions.js';
 import { HardenedNamespace, type HardenedNamespaceProps } from './hardened-namespace.js';
+import { HelmChart } from './helm-chart.js';
 import { isDnsLabel, LABELS, MANAGED_BY } from './naming.js';
 import type { Pods } from './pods.js';
 
@@ -60,6 +71,7 @@ export class Component extends Chart {
   private readonly secrets: RequiredSecret[] = [];
   private readonly sinks: AccountSink[] = [];
   private readonly clients: OidcClient[] = [];
+  private readonly exceptions: PlatformAdmissionException[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
@@ -140,6 +152,39 @@ export class Component extends Chart {
   /** Declares a web application of this component that signs people in at the identity provider. */
   addOidcClient(client: OidcClient): void {
     this.clients.push(client);
+  }
+
+  /**
+   * Declares that one of this component's namespaces is exempt from one of the platform's admission
+   * rules (PLATFORM_ADMISSION_RULES), with why: its binding leaves the namespace out.
+   */
+  addAdmissionException(exception: PlatformAdmissionException): void {
+    if (!(PLATFORM_ADMISSION_RULES as readonly string[]).includes(exception.rule))
+      throw new Error(
+        `component ${this.componentName}: admission exception ${exception.name}: rule "${exception.rule}" is not one of ${PLATFORM_ADMISSION_RULES.join(', ')}`,
+      );
+    if (!exception.reason.trim()) throw new Error(`component ${this.componentName}: admission exception ${exception.name} needs a reason`);
+    this.exceptions.push(exception);
+  }
+
+  /**
+   * The exceptions of this component's namespaces from the platform's admission rules: those declared
+   * with addAdmissionException and those its charts declare for a workload (`expects.admissionExceptions`).
+   */
+  get admissionExceptions(): readonly PlatformAdmissionException[] {
+    const fromCharts = this.node
+      .findAll()
+      .filter((c): c is HelmChart => c instanceof HelmChart)
+      .flatMap((chart) =>
+        (chart.expects?.admissionExceptions ?? []).map((e): PlatformAdmissionException => ({
+          name: `${this.componentName}-${e.workload.split('/')[1]!}-${e.rule}`,
+          namespace: chart.release.metadata.namespace!,
+          rule: e.rule,
+          object: e.workload,
+          reason: e.reason,
+        })),
+      );
+    return [...this.exceptions, ...fromCharts];
   }
 
   /** Names of the namespaces this component owns. */

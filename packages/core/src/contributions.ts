@@ -198,3 +198,24 @@ export interface AccountSink {
   /** The new value of the key with the accounts added (an account of the same user is replaced). */
   add(current: string, accounts: readonly Account[], context: Pick<CredentialContext, 'bcrypt' | 'htpasswd' | 'upsertHtpasswd'>): string;
 }
+
+/** The admission rules the platform's own namespaces are held to, besides Pod Security (which their namespace labels enforce). */
+export const PLATFORM_ADMISSION_RULES = ['resource-requirements', 'image-tag', 'platform-registries'] as const;
+export type PlatformAdmissionRule = (typeof PLATFORM_ADMISSION_RULES)[number];
+
+/**
+ * A platform namespace exempt from one of PLATFORM_ADMISSION_RULES, declared by the component that
+ * needs it (Component.addAdmissionException, or a HelmChart's `expects.admissionExceptions`), with
+ * why. In the cluster the exception is the namespace's: the binding of the rule leaves it out, as a
+ * binding cannot follow the pods a workload creates. Listed by `ck8s validate --output json` and
+ * the fleet report.
+ */
+export interface PlatformAdmissionException {
+  /** Stable, readable name, unique in the cluster, e.g. `posture-scanner-node-collector-registries`. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly rule: PlatformAdmissionRule;
+  /** `Kind/name` of the workload that needs it. @default the whole namespace (`Namespace/<namespace>`) */
+  readonly object?: string;
+  readonly reason: string;
+}

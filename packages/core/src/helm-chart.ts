@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ChartCatalog, CatalogEntry } from './catalog.js';
+import type { PlatformAdmissionRule } from './contributions.js';
 import type { NamespacedObjectReference } from './flux/common.js';
 import { type CrdPolicy, HelmRelease, type PostRenderPatch } from './flux/helm-release.js';
 import { HelmRepository } from './flux/helm-repository.js';
@@ -22,10 +23,12 @@ export interface ChartExpectations {
   /** Workloads whose ServiceAccount is bound to a role but that never call the API server, each with why; they get no egress to it. @default none */
   readonly noApiAccess?: readonly { readonly workload: string; readonly reason: string }[];
   /**
-   * Workloads excepted from one of the platform's admission rules (rule id, e.g. `resource-requirements`),
-   * each with why; listed in `validate --render` output like tenants' exceptions. @default none
+   * Workloads excepted from one of the platform's admission rules (PLATFORM_ADMISSION_RULES), each with
+   * why; in the cluster the rule's binding leaves the release's namespace out (see
+   * PlatformAdmissionException). Listed by `validate --output json` and the report like tenants' exceptions.
+   * @default none
    */
-  readonly admissionExceptions?: readonly { readonly workload: string; readonly rule: string; readonly reason: string }[];
+  readonly admissionExceptions?: readonly { readonly workload: string; readonly rule: PlatformAdmissionRule; readonly reason: string }[];
   /**
    * Pods an operator makes from a custom resource the chart renders (`Prometheus/<name>`), which no
    * chart renders: their labels and container ports, so declared flows to and from them are checked.

@@ -214,9 +214,8 @@ describe('GitOps on a real control plane', () => {
     });
     expect(binding?.subjects).toEqual([{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'oidc:team-a-admins' }]);
     const policies = await cluster.client.list('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy');
-    const expected = clusterRules(...wcConfig())
-      .map((r) => `ck8s-${r.id}`)
-      .sort();
+    // the cluster's rules, and the registry allow-list of the platform's own namespaces
+    const expected = [...clusterRules(...wcConfig()).map((r) => `ck8s-${r.id}`), 'ck8s-platform-registries'].sort();
     expect(
       policies
         .map((p) => p.metadata.name)
@@ -224,6 +223,40 @@ describe('GitOps on a real control plane', () => {
         .sort(),
     ).toEqual(expected);
     log(`${expected.length} admission policies live`);
+  });
+
+  it("holds the platform's own namespaces to its rules for workloads: requests, tags and the namespace's registries", async () => {
+    const sized = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
+    const deployment = (name: string, image: string, resources?: object): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'ingress-nginx' },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image, ...(resources ? { resources } : {}) }] } },
+      },
+    });
+    /** The policy and binding that refused a dry-run create (as the cluster's admin, as Flux's installers are), or undefined when admitted. */
+    const refusal = async (object: KubeObject): Promise<string | undefined> => {
+      try {
+        await cluster.client.create(object, { dryRun: true });
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof KubeApiError)) throw e;
+        const found = /ValidatingAdmissionPolicy '([^']+)' with binding '([^']+)'/.exec(e.message);
+        if (!found) throw new Error(`${object.metadata.name}: refused for another reason than an admission policy: ${e.message}`);
+        log(`Deployment ingress-nginx/${object.metadata.name} refused: ${e.message}`);
+        return `${found[1]} (${found[2]})`;
+      }
+    };
+    const controller = 'registry.k8s.io/ingress-nginx/controller:v1.12.3';
+    expect(await refusal(deployment('sized', controller, sized))).toBeUndefined();
+    expect(await refusal(deployment('unsized', controller))).toBe('ck8s-resource-requirements (ck8s-resource-requirements-platform)');
+    expect(await refusal(deployment('latest', 'registry.k8s.io/ingress-nginx/controller:latest', sized))).toBe(
+      'ck8s-image-tag (ck8s-image-tag-platform)',
+    );
+    // Docker Hub is not among ingress-nginx's registries in charts/catalog.yaml
+    expect(await refusal(deployment('elsewhere', 'nginx:1.27.0', sized))).toBe('ck8s-platform-registries (ck8s-platform-registries-platform)');
   });
 
   it('decrypts each sops Secret to its exact original values', async () => {

@@ -1,6 +1,8 @@
 import {
   type ChartCatalog,
   Component,
+  type ContainerResources,
+  containerResources,
   HelmChart,
   PLATFORM_NAMESPACES,
   type Pods,
@@ -23,7 +25,26 @@ export interface FalcoProps {
   readonly minimumPriority?: FalcoPriority;
   /** sops Secret in the namespace with falcosidekick's accounts at the log store and Alertmanager. @default 'falcosidekick-credentials' */
   readonly credentialsSecret?: string;
+  /** Requests and memory limits of its containers, by container. @default FALCO_RESOURCES */
+  readonly resources?: FalcoResources;
 }
+
+/** Requests and memory limits of Falco's containers (the `resource-requirements` rule holds for the platform too). */
+export interface FalcoResources {
+  /** Falco itself, on every node: the eBPF probe's ring buffers and the rule engine. @default 100m CPU, 512Mi memory, 1024Mi limit */
+  readonly falco?: ContainerResources;
+  /** The falcoctl-artifact-install init container: downloads the pinned rule sets when a pod starts. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly falcoctlInstall?: ContainerResources;
+  /** falcosidekick: forwards events to the service cluster. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly falcosidekick?: ContainerResources;
+}
+
+/** The sizes Falco's containers get unless the props say otherwise: the one place they are written. */
+export const FALCO_RESOURCES: Required<FalcoResources> = {
+  falco: containerResources('100m', '512Mi', '1024Mi'),
+  falcoctlInstall: containerResources('10m', '32Mi', '128Mi'),
+  falcosidekick: containerResources('10m', '32Mi', '128Mi'),
+};
 
 /** The account name of a cluster's falcosidekick at its service cluster's log store and Alertmanager. */
 export function falcosidekickUser(cluster: string): string {
@@ -67,6 +88,7 @@ export class Falco extends Component {
     super(scope, id, { layer: 'controllers' });
     const priority = props.minimumPriority ?? 'notice';
     const secret = props.credentialsSecret ?? 'falcosidekick-credentials';
+    const resources = { ...FALCO_RESOURCES, ...props.resources };
 
     this.requireSecret({
       namespace: NAMESPACE,
@@ -99,24 +121,12 @@ export class Falco extends Component {
               'the chart always binds falcosidekick to a Role that reads endpoints; its outputs here (Alertmanager, OpenSearch) never call the API server',
           },
         ],
-        admissionExceptions: [
-          {
-            workload: 'DaemonSet/falco',
-            rule: 'resource-requirements',
-            reason: 'the falcoctl-artifact-install init container has no requests by default; until falcoctl.artifact.install.resources is set here',
-          },
-          {
-            workload: 'Deployment/falco-falcosidekick',
-            rule: 'resource-requirements',
-            reason: 'falcosidekick has no requests by default; until falcosidekick.resources is set here',
-          },
-        ],
       },
       values: {
         driver: { kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } },
         tty: false,
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
-        resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1024Mi' } },
+        resources: resources.falco,
         falco: {
           rules_files: FALCO_RULES_FILES,
           json_output: true,
@@ -130,7 +140,7 @@ export class Falco extends Component {
         // dependency with `condition: falcotalon.enabled`; Helm treats a missing key as true, so say no
         falcotalon: { enabled: false },
         falcoctl: {
-          artifact: { install: { enabled: true }, follow: { enabled: false } },
+          artifact: { install: { enabled: true, resources: resources.falcoctlInstall }, follow: { enabled: false } },
           // pinned rule set majors: updates are reviewed here, not pulled at run time
           config: {
             artifact: { install: { refs: ['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4'] }, allowedTypes: ['rulesfile'] },
@@ -140,6 +150,7 @@ export class Falco extends Component {
         falcosidekick: {
           enabled: true,
           replicaCount: 2,
+          resources: resources.falcosidekick,
           webui: { enabled: false },
           podSecurityContext: restrictedPodSecurityContext(),
           securityContext: restricted,

@@ -1,11 +1,33 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
+import { type ChartCatalog, Component, type ContainerResources, containerResources, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
 
 export interface CertManagerProps {
   readonly catalog: ChartCatalog;
   /** Whether an ACME issuer (Let's Encrypt) is used: the controller then reaches the internet on 80 and 443. @default true */
   readonly acme?: boolean;
+  /** Requests and memory limits of its containers, by container. @default CERT_MANAGER_RESOURCES */
+  readonly resources?: CertManagerResources;
 }
+
+/** Requests and memory limits of cert-manager's containers (the `resource-requirements` rule holds for the platform too). */
+export interface CertManagerResources {
+  /** The controller: issues and renews every certificate. @default 50m CPU, 128Mi memory, 512Mi limit */
+  readonly controller?: ContainerResources;
+  /** The admission webhook: validates and converts cert-manager's resources. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly webhook?: ContainerResources;
+  /** The CA injector: watches webhooks, CRDs and API services to patch their caBundles. @default 10m CPU, 64Mi memory, 256Mi limit */
+  readonly cainjector?: ContainerResources;
+  /** The post-install hook Job that waits until the webhook answers. @default 10m CPU, 32Mi memory, 64Mi limit */
+  readonly startupapicheck?: ContainerResources;
+}
+
+/** The sizes cert-manager's containers get unless the props say otherwise: the one place they are written. */
+export const CERT_MANAGER_RESOURCES: Required<CertManagerResources> = {
+  controller: containerResources('50m', '128Mi', '512Mi'),
+  webhook: containerResources('10m', '32Mi', '128Mi'),
+  cainjector: containerResources('10m', '64Mi', '256Mi'),
+  startupapicheck: containerResources('10m', '32Mi', '64Mi'),
+};
 
 /** The values of the cert-manager chart this platform sets. */
 export interface CertManagerValues {
@@ -14,9 +36,10 @@ export interface CertManagerValues {
   readonly podDisruptionBudget: { readonly enabled: boolean; readonly minAvailable: number };
   readonly global: { readonly leaderElection: { readonly namespace: string } };
   readonly prometheus: { readonly enabled: boolean };
-  readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
-  readonly webhook: { readonly replicaCount: number };
-  readonly cainjector: { readonly replicaCount: number };
+  readonly resources: ContainerResources;
+  readonly webhook: { readonly replicaCount: number; readonly resources: ContainerResources };
+  readonly cainjector: { readonly replicaCount: number; readonly resources: ContainerResources };
+  readonly startupapicheck: { readonly resources: ContainerResources };
 }
 
 const NAMESPACE = PLATFORM_NAMESPACES.certManager;
@@ -39,6 +62,7 @@ export class CertManager extends Component {
   constructor(scope: Construct, id: string, props: CertManagerProps) {
     super(scope, id, { layer: 'controllers' });
     this.addNamespace({ name: NAMESPACE });
+    const resources = { ...CERT_MANAGER_RESOURCES, ...props.resources };
 
     new HelmChart<CertManagerValues>(this, 'chart', {
       catalog: props.catalog,
@@ -71,14 +95,6 @@ export class CertManager extends Component {
           'MutatingWebhookConfiguration/cert-manager-webhook',
           'ValidatingWebhookConfiguration/cert-manager-webhook',
         ],
-        admissionExceptions: ['Deployment/cert-manager-cainjector', 'Deployment/cert-manager-webhook', 'Job/cert-manager-startupapicheck'].map(
-          (workload) => ({
-            workload,
-            rule: 'resource-requirements',
-            reason:
-              'the chart sets no requests for cainjector, webhook and startupapicheck; until cainjector/webhook/startupapicheck.resources are set here',
-          }),
-        ),
       },
       values: {
         crds: { enabled: true, keep: true },
@@ -86,9 +102,10 @@ export class CertManager extends Component {
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
         global: { leaderElection: { namespace: NAMESPACE } },
         prometheus: { enabled: true },
-        resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-        webhook: { replicaCount: 2 },
-        cainjector: { replicaCount: 1 },
+        resources: resources.controller,
+        webhook: { replicaCount: 2, resources: resources.webhook },
+        cainjector: { replicaCount: 1, resources: resources.cainjector },
+        startupapicheck: { resources: resources.startupapicheck },
       },
     });
 

@@ -1,4 +1,13 @@
-import { type ChartCatalog, Component, HelmChart, PLATFORM_NAMESPACES, type Pods, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  type ContainerResources,
+  containerResources,
+  HelmChart,
+  PLATFORM_NAMESPACES,
+  type Pods,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { IngressNginxValues } from './ingress-nginx-values.js';
 
@@ -10,7 +19,26 @@ export interface IngressControllerProps {
   readonly minAvailable?: number;
   /** HSTS max-age in seconds. @default 31536000 (one year) */
   readonly hstsMaxAge?: number;
+  /** Requests and memory limits of its containers, by container. @default INGRESS_NGINX_RESOURCES */
+  readonly resources?: IngressNginxResources;
 }
+
+/** Requests and memory limits of ingress-nginx's containers (the `resource-requirements` rule holds for the platform too). */
+export interface IngressNginxResources {
+  /** The controller (nginx and its Go process). @default 100m CPU, 128Mi memory, 512Mi limit */
+  readonly controller?: ContainerResources;
+  /** The hook Job that creates the admission webhook's certificate Secret (pre-install, pre-upgrade). @default 10m CPU, 20Mi memory, 64Mi limit */
+  readonly createSecretJob?: ContainerResources;
+  /** The hook Job that writes the certificate's CA into the webhook (post-install, post-upgrade). @default 10m CPU, 20Mi memory, 64Mi limit */
+  readonly patchWebhookJob?: ContainerResources;
+}
+
+/** The sizes ingress-nginx's containers get unless the props say otherwise: the one place they are written. */
+export const INGRESS_NGINX_RESOURCES: Required<IngressNginxResources> = {
+  controller: containerResources('100m', '128Mi', '512Mi'),
+  createSecretJob: containerResources('10m', '20Mi', '64Mi'),
+  patchWebhookJob: containerResources('10m', '20Mi', '64Mi'),
+};
 
 /** Name of the IngressClass every platform and tenant Ingress uses. */
 export const INGRESS_CLASS = 'nginx';
@@ -47,6 +75,7 @@ export class IngressController extends Component {
     super(scope, id, { layer: 'controllers' });
     const namespace = PLATFORM_NAMESPACES.ingress;
     const controller = INGRESS_CONTROLLER_PODS;
+    const resources = { ...INGRESS_NGINX_RESOURCES, ...props.resources };
     this.addNamespace({ name: namespace });
     this.provideRole('ingress-controller', controller);
 
@@ -70,7 +99,12 @@ export class IngressController extends Component {
         },
         ingressClass: INGRESS_CLASS,
         ingressClassResource: { name: INGRESS_CLASS, enabled: true, default: true, controllerValue: 'k8s.io/ingress-nginx' },
-        admissionWebhooks: { enabled: true, failurePolicy: 'Fail' },
+        admissionWebhooks: {
+          enabled: true,
+          failurePolicy: 'Fail',
+          createSecretJob: { resources: resources.createSecretJob },
+          patchWebhookJob: { resources: resources.patchWebhookJob },
+        },
         metrics: { enabled: true },
         podSecurityContext: restrictedPodSecurityContext(),
         // the chart's controller.image fields become the container's securityContext; nginx writes below its prefix at start
@@ -82,7 +116,7 @@ export class IngressController extends Component {
           readOnlyRootFilesystem: false,
         },
         minAvailable: props.minAvailable ?? 1,
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+        resources: resources.controller,
         service: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' },
       },
       defaultBackend: { enabled: false },
@@ -101,12 +135,6 @@ export class IngressController extends Component {
           'ClusterRoleBinding/ingress-nginx-admission',
           'ValidatingWebhookConfiguration/ingress-nginx-admission',
         ],
-        admissionExceptions: ['Job/ingress-nginx-admission-create', 'Job/ingress-nginx-admission-patch'].map((workload) => ({
-          workload,
-          rule: 'resource-requirements',
-          reason:
-            'short-lived certificate hook Jobs the chart runs without requests; until controller.admissionWebhooks.createSecretJob/patchWebhookJob.resources are set here',
-        })),
       },
     });
 

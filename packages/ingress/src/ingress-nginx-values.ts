@@ -1,3 +1,5 @@
+import type { ContainerResources } from '@ck8s/core';
+
 /** The values of the ingress-nginx chart this platform sets (a typed subset of the chart's values.yaml). */
 export interface IngressNginxValues {
   readonly controller: {
@@ -6,7 +8,12 @@ export interface IngressNginxValues {
     readonly config: Record<string, string>;
     readonly ingressClass: string;
     readonly ingressClassResource: { readonly name: string; readonly enabled: boolean; readonly default: boolean; readonly controllerValue: string };
-    readonly admissionWebhooks: { readonly enabled: boolean; readonly failurePolicy: 'Fail' | 'Ignore' };
+    readonly admissionWebhooks: {
+      readonly enabled: boolean;
+      readonly failurePolicy: 'Fail' | 'Ignore';
+      readonly createSecretJob: { readonly resources: ContainerResources };
+      readonly patchWebhookJob: { readonly resources: ContainerResources };
+    };
     readonly metrics: { readonly enabled: boolean };
     readonly podSecurityContext: Record<string, unknown>;
     readonly image: {
@@ -17,7 +24,7 @@ export interface IngressNginxValues {
       readonly readOnlyRootFilesystem: boolean;
     };
     readonly minAvailable: number;
-    readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
+    readonly resources: ContainerResources;
     readonly service: { readonly type: 'LoadBalancer' | 'NodePort' | 'ClusterIP'; readonly externalTrafficPolicy: 'Local' | 'Cluster' };
   };
   readonly defaultBackend: { readonly enabled: boolean };

@@ -1,8 +1,17 @@
-import { ChartCatalog, ConfigError, Tenant } from '@ck8s/core';
+import { ChartCatalog, ConfigError, containerResources, Tenant } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
-import { CertManager, ClusterIssuers, ExternalDns, IngressController, PlatformEndpoint, PRIVATE_CA_SECRET } from '../src/index.js';
+import {
+  CERT_MANAGER_RESOURCES,
+  CertManager,
+  ClusterIssuers,
+  ExternalDns,
+  INGRESS_NGINX_RESOURCES,
+  IngressController,
+  PlatformEndpoint,
+  PRIVATE_CA_SECRET,
+} from '../src/index.js';
 import { clusterConfig } from '../../../test-support/cluster-config.js';
 
 const TENANTS = clusterConfig({
@@ -43,7 +52,11 @@ describe('IngressController', () => {
       hsts: 'true',
       'server-tokens': 'false',
     });
-    expect(values.controller.admissionWebhooks).toEqual({ enabled: true, failurePolicy: 'Fail' });
+    expect(values.controller.admissionWebhooks).toMatchObject({ enabled: true, failurePolicy: 'Fail' });
+    // the admission hook Jobs too: the platform's resource-requirements rule holds for its own namespaces
+    expect(values.controller.admissionWebhooks.createSecretJob.resources).toEqual(INGRESS_NGINX_RESOURCES.createSecretJob);
+    expect(values.controller.admissionWebhooks.patchWebhookJob.resources).toEqual(INGRESS_NGINX_RESOURCES.patchWebhookJob);
+    expect(values.controller.resources).toEqual(INGRESS_NGINX_RESOURCES.controller);
     expect(values.controller.metrics.enabled).toBe(true);
   });
 
@@ -129,6 +142,15 @@ describe('CertManager', () => {
     const privateOnly = new CertManager(privateApp, 'cert-manager', { catalog, acme: false });
     connect(privateApp);
     expect(byKind(privateOnly.toJson(), 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('allow-acme-to-internet');
+  });
+
+  it('sizes every container the chart runs, hooks included, and takes a size per container from the props', () => {
+    const webhook = containerResources('20m', '64Mi', '256Mi');
+    const values = byKind(new CertManager(new App(), 'cert-manager', { catalog, resources: { webhook } }).toJson(), 'HelmRelease')[0].spec.values;
+    expect(values.resources).toEqual(CERT_MANAGER_RESOURCES.controller);
+    expect(values.webhook.resources).toEqual(webhook);
+    expect(values.cainjector.resources).toEqual(CERT_MANAGER_RESOURCES.cainjector);
+    expect(values.startupapicheck.resources).toEqual(CERT_MANAGER_RESOURCES.startupapicheck);
   });
 });
 

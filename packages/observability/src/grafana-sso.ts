@@ -1,4 +1,10 @@
-import { oidcClientSecretId, type RequiredSecret, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '@ck8s/core';
+import {
+  type ContainerResources,
+  oidcClientSecretId,
+  type RequiredSecret,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '@ck8s/core';
 import type { GrafanaValues } from './kube-prometheus-stack-values.js';
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
 
@@ -44,7 +50,14 @@ export interface GrafanaSetup {
  * PKCE, client `grafana`), roles from the `groups` claim, the client secret and the admin account
  * from sops Secrets (never in the values), and the dashboard sidecar watching every namespace.
  */
-export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
+/** Requests and memory limits of Grafana's containers. */
+export interface GrafanaResources {
+  readonly grafana: ContainerResources;
+  /** The dashboard and datasource sidecars (one size for both, as the chart takes it). */
+  readonly sidecars: ContainerResources;
+}
+
+export function grafanaSetup(props: GrafanaSetupProps, resources: GrafanaResources): GrafanaSetup {
   const issuer = props.issuer;
   const values: GrafanaSetup['values'] = {
     enabled: true,
@@ -82,6 +95,7 @@ export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
         multicluster: { global: { enabled: true } },
       },
       securityContext: restrictedContainerSecurityContext(),
+      resources: resources.sidecars,
     },
     securityContext: restrictedPodSecurityContext({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 }),
     // Grafana writes plugins, sessions and its database below /var/lib/grafana and /tmp
@@ -89,7 +103,7 @@ export function grafanaSetup(props: GrafanaSetupProps): GrafanaSetup {
     // the chown init container runs as root; without persistence there is nothing to chown
     initChownData: { enabled: false },
     testFramework: { enabled: false },
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+    resources: resources.grafana,
   };
   const requiredSecrets: RequiredSecret[] = [
     {

@@ -1,4 +1,4 @@
-import type { ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
+import type { ContainerResources, ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
 
 /**
  * The values of the kube-prometheus-stack chart this platform sets: a typed subset of the chart's
@@ -34,10 +34,8 @@ export interface KubePrometheusStackValues {
 
 /** The security contexts as the charts take them: the platform's one restricted definition (core). */
 export type { ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
-export interface ResourcesValues {
-  readonly requests: Record<string, string>;
-  readonly limits: Record<string, string>;
-}
+/** Requests and a memory limit, as every container of the platform has them. */
+export type ResourcesValues = ContainerResources;
 
 /** `kube-state-metrics` subchart, including the custom resource state config that yields `gotk_resource_info`. */
 export interface KubeStateMetricsValues {
@@ -51,6 +49,7 @@ export interface KubeStateMetricsValues {
     }[];
   };
   readonly customResourceState: { readonly enabled: boolean; readonly config: Record<string, unknown> };
+  readonly resources: ResourcesValues;
 }
 
 /** `prometheus-node-exporter` subchart. */
@@ -65,10 +64,17 @@ export interface NodeExporterValues {
 }
 
 export interface PrometheusOperatorValues {
-  readonly admissionWebhooks: { readonly enabled: boolean; readonly failurePolicy: 'Fail' | 'Ignore' };
+  readonly admissionWebhooks: {
+    readonly enabled: boolean;
+    readonly failurePolicy: 'Fail' | 'Ignore';
+    /** The hook Jobs that create the webhook's certificate and patch it into the webhooks (one size for both). */
+    readonly patch: { readonly resources: ResourcesValues };
+  };
   readonly securityContext: PodSecurityContextValues;
   readonly containerSecurityContext: ContainerSecurityContextValues;
   readonly resources: ResourcesValues;
+  /** The config reloader the operator adds to the pods it creates; the chart turns empty resources into none. */
+  readonly prometheusConfigReloader: { readonly resources: ResourcesValues };
 }
 
 export interface SecretKeyRef {
@@ -146,6 +152,7 @@ export type GrafanaValues =
           readonly multicluster: { readonly global: { readonly enabled: boolean } };
         };
         readonly securityContext: ContainerSecurityContextValues;
+        readonly resources: ResourcesValues;
       };
       readonly securityContext: PodSecurityContextValues;
       readonly containerSecurityContext: ContainerSecurityContextValues;

@@ -1,6 +1,8 @@
 import {
   type ChartCatalog,
   Component,
+  type ContainerResources,
+  containerResources,
   HelmChart,
   type Pods,
   type RequiredSecret,
@@ -24,7 +26,50 @@ interface MetricsStackCommonProps {
   readonly catalog: ChartCatalog;
   /** The cluster's name: the `cluster` label on every series. */
   readonly clusterName: string;
+  /** Requests and memory limits of the stack's containers, by container. @default METRICS_STACK_RESOURCES */
+  readonly resources?: MetricsStackResources;
 }
+
+/** Requests and memory limits of the stack's containers (the `resource-requirements` rule holds for the platform too). */
+export interface MetricsStackResources {
+  /** Prometheus of a service cluster: every cluster's series and the alert rules. @default 500m CPU, 2Gi memory, 6Gi limit */
+  readonly prometheus?: ContainerResources;
+  /** Prometheus in agent mode (workload cluster): scrapes and writes to the service cluster. @default 200m CPU, 512Mi memory, 2Gi limit */
+  readonly prometheusAgent?: ContainerResources;
+  /** Alertmanager (service cluster). @default 50m CPU, 128Mi memory, 256Mi limit */
+  readonly alertmanager?: ContainerResources;
+  /** Grafana (service cluster). @default 100m CPU, 256Mi memory, 512Mi limit */
+  readonly grafana?: ContainerResources;
+  /** Grafana's dashboard and datasource sidecars, which watch ConfigMaps and Secrets. @default 10m CPU, 64Mi memory, 256Mi limit */
+  readonly grafanaSidecars?: ContainerResources;
+  /** The Prometheus operator. @default 100m CPU, 128Mi memory, 512Mi limit */
+  readonly operator?: ContainerResources;
+  /**
+   * The config reloaders the operator adds to the Prometheus and Alertmanager pods it creates (the
+   * chart passes none, i.e. no requests, unless set). @default 10m CPU, 32Mi memory, 64Mi limit
+   */
+  readonly configReloader?: ContainerResources;
+  /** The operator's admission hook Jobs (create the webhook certificate, patch it in). @default 10m CPU, 32Mi memory, 64Mi limit */
+  readonly admissionJobs?: ContainerResources;
+  /** kube-state-metrics, with the custom resource state of Flux's objects. @default 50m CPU, 128Mi memory, 512Mi limit */
+  readonly kubeStateMetrics?: ContainerResources;
+  /** node-exporter, on every node. @default 50m CPU, 64Mi memory, 128Mi limit */
+  readonly nodeExporter?: ContainerResources;
+}
+
+/** The sizes the stack's containers get unless the props say otherwise: the one place they are written. */
+export const METRICS_STACK_RESOURCES: Required<MetricsStackResources> = {
+  prometheus: containerResources('500m', '2Gi', '6Gi'),
+  prometheusAgent: containerResources('200m', '512Mi', '2Gi'),
+  alertmanager: containerResources('50m', '128Mi', '256Mi'),
+  grafana: containerResources('100m', '256Mi', '512Mi'),
+  grafanaSidecars: containerResources('10m', '64Mi', '256Mi'),
+  operator: containerResources('100m', '128Mi', '512Mi'),
+  configReloader: containerResources('10m', '32Mi', '64Mi'),
+  admissionJobs: containerResources('10m', '32Mi', '64Mi'),
+  kubeStateMetrics: containerResources('50m', '128Mi', '512Mi'),
+  nodeExporter: containerResources('50m', '64Mi', '128Mi'),
+};
 
 /**
  * A service cluster's stack: Prometheus keeps the metrics of every cluster reporting to it and
@@ -134,11 +179,12 @@ export class MetricsStack extends Component {
     this.provideRole('scraper', prometheus);
 
     const secrets: RequiredSecret[] = [];
-    const { prometheusSpec: commonSpec, ...common } = commonValues(props.clusterName);
+    const resources = { ...METRICS_STACK_RESOURCES, ...props.resources };
+    const { prometheusSpec: commonSpec, ...common } = commonValues(props.clusterName, resources);
     let values: KubePrometheusStackValues;
     if (props.mode === 'server') {
       const alertmanager = alertmanagerSetup(props.receivers);
-      const grafana = grafanaSetup(props.grafana);
+      const grafana = grafanaSetup(props.grafana, { grafana: resources.grafana, sidecars: resources.grafanaSidecars });
       secrets.push(...alertmanager.requiredSecrets, ...grafana.requiredSecrets);
       const retentionSize = props.retentionSize ?? '50GB';
       values = {
@@ -161,7 +207,7 @@ export class MetricsStack extends Component {
             ruleSelectorNilUsesHelmValues: false,
             ruleSelector: {},
             ruleNamespaceSelector: {},
-            resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '6Gi' } },
+            resources: resources.prometheus,
           },
         },
         alertmanager: {
@@ -170,7 +216,7 @@ export class MetricsStack extends Component {
           alertmanagerSpec: {
             secrets: alertmanager.secrets,
             securityContext: { ...POD, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 },
-            resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+            resources: resources.alertmanager,
           },
         },
         grafana: grafana.values,
@@ -205,7 +251,7 @@ export class MetricsStack extends Component {
                 },
               },
             ],
-            resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '2Gi' } },
+            resources: resources.prometheusAgent,
           },
         },
         alertmanager: { enabled: false },
@@ -246,28 +292,6 @@ export class MetricsStack extends Component {
               { resource: `Alertmanager/${release}-alertmanager`, labels: { ...MONITORING_PODS.alertmanager.labels }, ports: [9093, 9094, 8080] },
             ]
           : [{ resource: `PrometheusAgent/${release}-prometheus`, labels: { ...MONITORING_PODS.prometheusAgent.labels }, ports: [9090, 8080] }],
-        admissionExceptions: [
-          ...[`Job/${release}-admission-create`, `Job/${release}-admission-patch`].map((workload) => ({
-            workload,
-            rule: 'resource-requirements',
-            reason:
-              'short-lived certificate hook Jobs the chart runs without requests; until prometheusOperator.admissionWebhooks.patch.resources is set here',
-          })),
-          {
-            workload: `Deployment/${release}-kube-state-metrics`,
-            rule: 'resource-requirements',
-            reason: 'kube-state-metrics has no requests by default; until kube-state-metrics.resources is set here',
-          },
-          ...(server
-            ? [
-                {
-                  workload: `Deployment/${release}-grafana`,
-                  rule: 'resource-requirements',
-                  reason: "Grafana's dashboard and datasource sidecars have no requests by default; until grafana.sidecar.resources is set here",
-                },
-              ]
-            : []),
-        ],
       },
     });
 
@@ -350,7 +374,7 @@ type CommonValues = Omit<KubePrometheusStackValues, 'defaultRules' | 'prometheus
 };
 
 /** The values both modes share. */
-function commonValues(clusterName: string): CommonValues {
+function commonValues(clusterName: string, resources: Required<MetricsStackResources>): CommonValues {
   const everything = {} as Record<string, never>;
   return {
     crds: { enabled: true },
@@ -371,6 +395,7 @@ function commonValues(clusterName: string): CommonValues {
       // readiness of Flux's objects as FLUX_RESOURCE_INFO, for the alerts
       rbac: { extraRules: fluxResourceStateRules() },
       customResourceState: { enabled: true, config: fluxResourceStateConfig() },
+      resources: resources.kubeStateMetrics,
     },
     // node metrics: CPU, memory, disk and network I/O and filesystems of every node
     nodeExporter: { enabled: true },
@@ -381,13 +406,14 @@ function commonValues(clusterName: string): CommonValues {
       hostRootFsMount: { enabled: true, mountPropagation: 'HostToContainer' },
       securityContext: { ...POD, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
       containerSecurityContext: CONTAINER,
-      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      resources: resources.nodeExporter,
     },
     prometheusOperator: {
-      admissionWebhooks: { enabled: true, failurePolicy: 'Fail' },
+      admissionWebhooks: { enabled: true, failurePolicy: 'Fail', patch: { resources: resources.admissionJobs } },
       securityContext: { ...POD, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
       containerSecurityContext: CONTAINER,
-      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+      resources: resources.operator,
+      prometheusConfigReloader: { resources: resources.configReloader },
     },
     prometheusSpec: {
       externalLabels: { [CLUSTER_LABEL]: clusterName },

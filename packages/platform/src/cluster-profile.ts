@@ -10,6 +10,7 @@ import {
   type ExtraFile,
   type Fleet,
   deriveNetworkPolicies,
+  HelmChart,
   KUBERNETES_NAMESPACES,
   kubernetesOidcClient,
   POD_SECURITY_VERSION_CONTEXT,
@@ -19,6 +20,7 @@ import {
   type ServiceEndpoints,
 } from '@ck8s/core';
 import { PlatformEndpoints } from '@ck8s/ingress';
+import type { AdmissionPolicies } from '@ck8s/policy';
 import { AvailabilityProbes, PlatformMonitors } from '@ck8s/observability';
 import { Construct } from 'constructs';
 
@@ -137,6 +139,44 @@ export class ClusterProfile extends Construct {
       serviceClusterCidrs: cluster.network.serviceClusterCidrs,
       objectStorageCidrs: cluster.network.objectStorageCidrs,
       isServiceCluster: cluster.profile === 'service',
+    });
+    this.holdPlatform(endpoints.map((e) => e.pods.namespace));
+  }
+
+  /**
+   * Holds the platform's own namespaces to its admission rules for workloads (see
+   * AdmissionPolicies.holdPlatform), with the exceptions the components declare. A namespace may pull
+   * from the catalog's registries of every chart installed in it and of every chart of the component
+   * that owns it (a chart may put a workload in a second namespace of its component, as
+   * kube-prometheus-stack does with node-exporter), and, where an ACME issuer is used, of
+   * cert-manager, whose HTTP-01 solver pods run in the namespace of each endpoint's Certificate.
+   */
+  private holdPlatform(endpointNamespaces: readonly string[]): void {
+    const components = this.components;
+    // by its method: every Component is an instance of every Component class (Component's Symbol.hasInstance)
+    const policies = components.find((c): c is AdmissionPolicies => typeof (c as Partial<AdmissionPolicies>).holdPlatform === 'function');
+    if (!policies) return;
+    const registries = new Map<string, Set<string>>();
+    const allow = (namespace: string, list: readonly string[] | undefined): void => {
+      const set = registries.get(namespace) ?? new Set<string>();
+      for (const r of list ?? []) set.add(r);
+      registries.set(namespace, set);
+    };
+    for (const c of components) {
+      const charts = c.node.findAll().filter((x): x is HelmChart => x instanceof HelmChart);
+      for (const chart of charts) {
+        allow(chart.release.metadata.namespace!, chart.entry.registries);
+        for (const namespace of c.namespaces) allow(namespace, chart.entry.registries);
+      }
+    }
+    if (this.cluster.certificates.issuer.startsWith('letsencrypt') && this.catalog.names.includes('cert-manager')) {
+      for (const namespace of endpointNamespaces) allow(namespace, this.catalog.get('cert-manager').registries);
+    }
+    const namespaces = this.platformNamespaces();
+    policies.holdPlatform({
+      namespaces,
+      registries: new Map(namespaces.map((n) => [n, [...(registries.get(n) ?? [])].sort()])),
+      exceptions: components.flatMap((c) => c.admissionExceptions.map((e) => ({ ...e, component: c.componentName }))),
     });
   }
 

@@ -25,8 +25,16 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Exceptions of one cluster: declared in cluster.yaml (rules, tenant settings, weaker enforcement) or written on namespaces. */
-function clusterExceptions(context: FleetContext, name: string, podSecurity: readonly PolicyExceptionReport[]): PolicyExceptionReport[] {
+/**
+ * Exceptions of one cluster: declared in cluster.yaml (rules, tenant settings, weaker enforcement),
+ * written on namespaces, or declared by the platform's components for their own namespaces.
+ */
+function clusterExceptions(
+  context: FleetContext,
+  name: string,
+  podSecurity: readonly PolicyExceptionReport[],
+  validation: ValidationReport,
+): PolicyExceptionReport[] {
   const config = context.fleet.clusters.get(name)!;
   const source = context.workspace.relative(context.workspace.clusterConfigFile(name));
   const declared = [...config.policy.exceptions, ...tenantExceptions(config)].map((e) => ({ ...e, source }));
@@ -36,7 +44,15 @@ function clusterExceptions(context: FleetContext, name: string, podSecurity: rea
     reason: `${w.action}, not deny (policy.enforcement): ${w.reason}`,
     source,
   }));
-  return [...declared, ...enforcement, ...podSecurity].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
+  const platform = validation.platformExceptions
+    .filter((e) => e.cluster === name)
+    .map((e) => ({
+      namespace: e.namespace,
+      rule: e.rule,
+      reason: `${e.object}: ${e.reason}`,
+      source: `component ${e.component} (exception ${e.name}; the platform's binding of the rule leaves the namespace out)`,
+    }));
+  return [...declared, ...enforcement, ...podSecurity, ...platform].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.rule, b.rule));
 }
 
 function clusterReport(context: FleetContext, name: string, validation: ValidationReport): ClusterReport {
@@ -67,7 +83,7 @@ function clusterReport(context: FleetContext, name: string, validation: Validati
         exceptions: c.exceptions,
         weakened: c.weakened,
       })),
-    exceptions: clusterExceptions(context, name, output.podSecurityExceptions),
+    exceptions: clusterExceptions(context, name, output.podSecurityExceptions, validation),
     secrets: output.secrets,
   };
 }

@@ -15,3 +15,4 @@ export * from './synthesize-cluster.js';
 export * from './synthesize-fleet.js';
 export * from './workload-cluster.js';
 export * from './run-render-verification.js';
+export * from './platform-exceptions.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CLUSTER_INPUTS, type Component, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
 import { type Flow, isExternalPeer, isRolePeer, type Pods } from '@ck8s/core/base';
-import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
+import { BoundPolicies, evaluateManifests, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
 import {
   type AdmissionCheck,
@@ -108,8 +108,14 @@ export async function runRenderVerification(
         });
       }
     }
+    // the cluster's own generated admission policies and bindings, as the API server will apply them
+    // to what Flux installs: the platform's namespaces are bound to its rules for workloads
+    const bound = new BoundPolicies(generated);
+    const admission: AdmissionCheck = (object, namespace) =>
+      bound.evaluate(object, namespace).map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` }));
     toRender.push({
       name,
+      admission,
       kubernetesVersion: locations.kubernetesVersion,
       schemaLocations: locations.locations,
       generated,
@@ -124,15 +130,7 @@ export async function runRenderVerification(
     evaluateManifests(POD_SECURITY_RULES, [{ file: 'rendered', object }], { level, namespace }).flatMap((r) =>
       r.violations.map((v) => `${v.policy}: ${v.message}`),
     );
-  // The platform's own rules hold for its workloads too. Registries are checked per chart against
-  // the catalog (the registry check), so the tenants' registry rule is left out here.
-  const rules = platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries');
-  const admission: AdmissionCheck = (object, namespace) =>
-    evaluateManifests(rules, [{ file: 'rendered', object }], { namespace }).flatMap((r) =>
-      r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })),
-    );
   const report = await verifyRenders({
-    admission,
     clusters: toRender,
     helm: findTool('helm', workspace.root),
     kubeconform: findTool('kubeconform', workspace.root),

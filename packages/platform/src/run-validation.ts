@@ -11,6 +11,7 @@ import {
   validateManifests,
 } from '@ck8s/validate';
 
+import type { PlatformExceptionReport } from './platform-exceptions.js';
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
 import { synthesizeCluster } from './synthesize-cluster.js';
@@ -36,6 +37,11 @@ export interface ValidationReport {
   readonly problems: readonly ValidationReportProblem[];
   /** Every control of every cluster, passed or failed, with the objects that evidence it. */
   readonly controls: readonly (ControlResult & { readonly cluster: string })[];
+  /**
+   * Every exception of the platform's own namespaces from its admission rules, as the components
+   * declare them (and the generated bindings leave the namespace out), with its reason.
+   */
+  readonly platformExceptions: readonly PlatformExceptionReport[];
 }
 
 /** A cluster's committed output: its files, and their documents parsed. */
@@ -85,6 +91,7 @@ function readCommittedOutput(context: FleetContext, name: string, files: Readonl
  */
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const problems: ValidationReportProblem[] = [];
+  const platformExceptions: PlatformExceptionReport[] = [];
   // the committed files, read once for the schema check, the drift check and the controls
   const committed = new Map(clusters.map((name) => [name, readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS })]));
   // kubeconform checks the committed files while this process synthesizes and checks the rest
@@ -94,7 +101,7 @@ export async function runValidation(context: FleetContext, clusters: readonly st
   for (const name of clusters) {
     const dir = context.workspace.clusterDir(name);
     try {
-      const fresh = synthesizeCluster({ ...context, name });
+      const fresh = synthesizeCluster({ ...context, name, exceptions: platformExceptions });
       for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) problems.push({ check: 'drift', ...p });
     } catch (e) {
       // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
@@ -146,7 +153,7 @@ export async function runValidation(context: FleetContext, clusters: readonly st
   const { objects, schemaSources, problems: schemaProblems } = await schemaCheck;
   // in the order of the checks: synth and drift, schemas, secrets, controls
   problems.splice(afterDrift, 0, ...schemaProblems);
-  return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls };
+  return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls, platformExceptions };
 }
 
 /** kubeconform -strict on the committed files of the clusters, one run per Kubernetes version. */

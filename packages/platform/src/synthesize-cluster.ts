@@ -17,12 +17,15 @@ import {
 import { encryptionProblems, parseSecretFileName } from '@ck8s/secrets';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { composeCluster } from './compose-cluster.js';
+import { type PlatformExceptionReport, platformExceptionsOf } from './platform-exceptions.js';
 
 export interface SynthesizeClusterProps {
   readonly workspace: Workspace;
   readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
   readonly name: string;
+  /** Collects the exceptions of the platform's namespaces from its admission rules that the components declare. @default not collected */
+  readonly exceptions?: PlatformExceptionReport[];
 }
 
 /**
@@ -36,6 +39,7 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   if (!cluster) throw new Error(`unknown cluster "${props.name}"; clusters: ${[...props.fleet.clusters.keys()].join(', ') || 'none'}`);
   const app = new App();
   const extra = composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog }).nodeFiles();
+  props.exceptions?.push(...platformExceptionsOf(app, props.name));
   const secrets = placeSecrets(props.workspace, props.name, namespaceLayers(app));
   checkRequiredSecrets(app, props.name, secrets);
   return renderApp(app, [...extra, ...secrets]);

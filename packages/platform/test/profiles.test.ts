@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { clusterConfig, fleetOf } from '../../../test-support/cluster-config.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
 import { ChartCatalog } from '@ck8s/core';
-import { type ClusterProfile, composeCluster, platformCredentials, type Profile, PROFILES } from '../src/index.js';
+import { type ClusterProfile, composeCluster, platformCredentials, platformExceptionsOf, type Profile, PROFILES } from '../src/index.js';
 import { Squatter, Widget } from './widget.js';
 
 const catalog = ChartCatalog.load(new URL('../../../charts/catalog.yaml', import.meta.url).pathname);
@@ -283,6 +283,50 @@ describe("cluster.yaml mapped to the components' props", () => {
       expect(JSON.stringify(binding(rule).spec.matchResources), rule).toContain('"NotIn","values":["team-a"]');
     const typo = clusterConfig({ ...wc, policy: { exceptions: [{ namespace: 'team-a', rule: 'no-such-rule', reason: 'a typo in the rule id' }] } });
     expect(() => compose(typo, fleetOf(sc, typo))).toThrow(/clusters\/wc\/cluster\.yaml.*policy\.exceptions\[0\]\.rule/);
+  });
+});
+
+describe("the platform's namespaces under its own admission rules", () => {
+  it('binds every platform namespace, with its catalog registries (and cert-manager where ACME solvers run), and lists the exceptions the components declare', () => {
+    const exempt = (c: ClusterProfile) => {
+      const widget = new Widget(c, 'widget');
+      widget.addAdmissionException({
+        name: 'widget-probe-tag',
+        namespace: 'widget',
+        rule: 'image-tag',
+        object: 'Job/probe',
+        reason: 'the probe image has only latest',
+      });
+    };
+    const { composed, objects } = compose(sc, fleet, { ...PROFILES.service, entries: [...PROFILES.service.entries, exempt] });
+    const binding = (name: string) =>
+      find(objects, 'ValidatingAdmissionPolicyBinding', name).spec.matchResources.namespaceSelector.matchExpressions[0].values;
+    const namespaces = composed.platformNamespaces();
+    expect(binding('ck8s-resource-requirements-platform')).toEqual(namespaces);
+    expect(binding('ck8s-platform-registries-platform')).toEqual(namespaces);
+    // the exception leaves exactly its namespace out of exactly its rule
+    expect(binding('ck8s-image-tag-platform')).toEqual(namespaces.filter((n) => n !== 'widget'));
+    expect(find(objects, 'ValidatingAdmissionPolicyBinding', 'ck8s-image-tag-platform').metadata.annotations['platform.ck8s.io/exceptions']).toBe(
+      'widget: the probe image has only latest (exception widget-probe-tag of component widget, Job/probe)',
+    );
+    const allowed = find(objects, 'ValidatingAdmissionPolicy', 'ck8s-platform-registries').spec.variables.find(
+      (v: any) => v.name === 'allowed',
+    ).expression;
+    // node-exporter runs the metrics stack's chart in a second namespace; dex serves an ACME-certified endpoint
+    expect(allowed).toContain("'node-exporter': ['docker.io', 'quay.io', 'registry.k8s.io']");
+    expect(allowed).toContain("'dex': ['ghcr.io', 'quay.io']");
+    expect(allowed).toContain("'widget': []");
+    expect(platformExceptionsOf(composed, 'sc')).toEqual([
+      {
+        cluster: 'sc',
+        name: 'widget-probe-tag',
+        component: 'widget',
+        namespace: 'widget',
+        object: 'Job/probe',
+        rule: 'image-tag',
+        reason: 'the probe image has only latest',
+      },
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTool } from '@ck8s/core';
-import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
+import { AdmissionPolicies, BoundPolicies, evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
+import { App } from 'cdk8s';
 import {
   type AdmissionCheck,
   type DeclaredFlow,
@@ -93,16 +94,22 @@ function release(
   };
 }
 
-const admission: AdmissionCheck = (object, namespace) =>
-  evaluateManifests(
-    platformRules({ allowedRegistries: [] }).filter((r) => r.id !== 'allowed-registries'),
-    [{ file: 'rendered', object }],
-    { namespace },
-  ).flatMap((r) => r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })));
+/**
+ * The admission the cluster would apply: the generated policies, with the fixture's namespace bound
+ * as a platform namespace (holdPlatform), evaluated as the API server matches their bindings.
+ */
+function generatedAdmission(extra: RenderedObject[]): AdmissionCheck {
+  const policies = new AdmissionPolicies(new App(), 'admission-policies', {
+    rules: [...POD_SECURITY_RULES, ...platformRules({ allowedRegistries: ['registry.example.com'] })],
+  });
+  policies.holdPlatform({ namespaces: [NAMESPACE], registries: new Map([[NAMESPACE, ['registry.example.com']]]) });
+  const bound = new BoundPolicies([...policies.toJson(), ...generated(extra)]);
+  return (object, namespace) =>
+    bound.evaluate(object, namespace).map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` }));
+}
 
 function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false, flows?: DeclaredFlow[]): Promise<RenderReport> {
   return verifyRenders({
-    ...(withAdmission ? { admission } : {}),
     clusters: [
       {
         name: 'fixture',
@@ -112,6 +119,7 @@ function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withA
         apiServer: API_SERVER,
         releases,
         ...(flows ? { flows } : {}),
+        ...(withAdmission ? { admission: generatedAdmission(extra) } : {}),
       },
     ],
     helm,

@@ -1,7 +1,31 @@
-import { type ClusterConfig, Component, type ConfigProblem, ConfigError, type RuleEnforcement } from '@ck8s/core';
+import {
+  type ClusterConfig,
+  Component,
+  type ConfigProblem,
+  ConfigError,
+  PLATFORM_ADMISSION_RULES,
+  type PlatformAdmissionException,
+  type RuleEnforcement,
+} from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { AdmissionRule } from './admission-rule.js';
 import { AdmissionPolicy, type BindingException } from './admission-policy.js';
+import { platformRegistriesRule } from './platform-rules.js';
+
+/** An exception of a platform namespace from a platform rule, as a component declared it. */
+export interface PlatformException extends PlatformAdmissionException {
+  /** The component that declared it. */
+  readonly component: string;
+}
+
+export interface HoldPlatformProps {
+  /** The platform's own namespaces (every namespace a component owns). */
+  readonly namespaces: readonly string[];
+  /** Registries each platform namespace may pull from (see platformRegistriesRule). */
+  readonly registries: ReadonlyMap<string, readonly string[]>;
+  /** Exceptions the components declared. @default none */
+  readonly exceptions?: readonly PlatformException[];
+}
 
 /** One namespace exempt from one rule, with why. */
 export interface AdmissionException {
@@ -39,6 +63,8 @@ export function tenantExceptions(cluster: ClusterConfig): AdmissionException[] {
  * cluster.yaml. Unknown rule ids in the config are errors, so a typo never disables nothing.
  */
 export class AdmissionPolicies extends Component {
+  private readonly policies = new Map<string, AdmissionPolicy>();
+
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps) {
     super(scope, id, { layer: 'policies' });
     const { rules, enforcement = {}, exceptions = [] } = props;
@@ -56,12 +82,45 @@ export class AdmissionPolicies extends Component {
 
     for (const rule of rules) {
       const { action, reason } = enforcement[rule.id] ?? { action: 'deny' };
-      new AdmissionPolicy(this, rule.id, {
+      const policy = new AdmissionPolicy(this, rule.id, {
         rule,
         enforcement: action,
         ...(reason ? { enforcementReason: reason } : {}),
         exceptions: exceptions.filter((e) => e.rule === rule.id).map((e): BindingException => ({ namespace: e.namespace, reason: e.reason })),
       });
+      this.policies.set(rule.id, policy);
+    }
+  }
+
+  /**
+   * Holds the platform's own namespaces to the platform's rules for workloads (PLATFORM_ADMISSION_RULES):
+   * resource requests, pinned image tags, and images only from the registries of the charts each
+   * namespace installs. Pod Security stays with the namespaces' labels. Each namespace a component
+   * declared an exception for is left out of that rule's binding, and the exception is written on it.
+   * Called once every component is composed, since the namespaces and registries come from them.
+   */
+  holdPlatform(props: HoldPlatformProps): void {
+    const exceptions = props.exceptions ?? [];
+    const owned = new Set(props.namespaces);
+    for (const e of exceptions)
+      if (!owned.has(e.namespace))
+        throw new Error(`admission exception ${e.name} (component ${e.component}): namespace ${e.namespace} is not a platform namespace`);
+    const names = exceptions.map((e) => e.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw new Error(`admission exception ${twice} is declared twice`);
+    const registries = new AdmissionPolicy(this, 'platform-registries', { rule: platformRegistriesRule(props.registries), bindTenants: false });
+    for (const rule of PLATFORM_ADMISSION_RULES) {
+      const policy = rule === 'platform-registries' ? registries : this.policies.get(rule);
+      if (!policy) throw new Error(`admission rule ${rule} is not among the cluster's rules`);
+      policy.bindPlatform(
+        props.namespaces,
+        exceptions
+          .filter((e) => e.rule === rule)
+          .map((e) => ({
+            namespace: e.namespace,
+            reason: `${e.reason} (exception ${e.name} of component ${e.component}, ${e.object ?? `Namespace/${e.namespace}`})`,
+          })),
+      );
     }
   }
 }

@@ -20,6 +20,13 @@ export interface AdmissionPolicyProps {
   readonly enforcementReason?: string;
   /** Tenant namespaces the rule skips. @default none */
   readonly exceptions?: readonly BindingException[];
+  /** Whether the rule is bound to the tenants' namespaces (or `default`, by its scope); false for a rule of the platform's namespaces only. @default true */
+  readonly bindTenants?: boolean;
+}
+
+/** Name of the binding that holds the platform's own namespaces to a rule. */
+export function platformBindingName(ruleId: string): string {
+  return `${policyName(ruleId)}-platform`;
 }
 
 /** Binding actions per enforcement; Deny and Warn may not be combined, Audit adds the failure to the audit log. */
@@ -36,9 +43,12 @@ export function policyName(ruleId: string): string {
  * `default`) and the enforcement action.
  */
 export class AdmissionPolicy extends Construct {
+  private readonly ruleId: string;
+
   constructor(scope: Construct, id: string, props: AdmissionPolicyProps) {
     super(scope, id);
     const { rule } = props;
+    this.ruleId = rule.id;
     const name = policyName(rule.id);
     const exceptions = [...(props.exceptions ?? [])].sort((a, b) => a.namespace.localeCompare(b.namespace));
     const enforcement = props.enforcement ?? 'deny';
@@ -93,6 +103,7 @@ export class AdmissionPolicy extends Construct {
             ],
           };
 
+    if (props.bindTenants === false) return;
     new ApiObject(this, 'binding', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicyBinding',
@@ -104,6 +115,31 @@ export class AdmissionPolicy extends Construct {
         policyName: name,
         validationActions: ACTIONS[enforcement],
         matchResources: { namespaceSelector },
+      },
+    });
+  }
+
+  /**
+   * Binds the rule to the platform's own namespaces, by name (`ck8s-<rule>-platform`), denying; the
+   * namespaces of `exceptions` are left out and listed on the binding with their reasons.
+   */
+  bindPlatform(namespaces: readonly string[], exceptions: readonly BindingException[]): void {
+    const excepted = new Set(exceptions.map((e) => e.namespace));
+    const bound = [...new Set(namespaces)].filter((n) => !excepted.has(n)).sort();
+    if (bound.length === 0) return;
+    const name = platformBindingName(this.ruleId);
+    const lines = [...exceptions].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.reason.localeCompare(b.reason));
+    new ApiObject(this, 'platform-binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: {
+        name,
+        ...(lines.length > 0 ? { annotations: { [EXCEPTIONS_ANNOTATION]: lines.map((e) => `${e.namespace}: ${e.reason}`).join('\n') } } : {}),
+      },
+      spec: {
+        policyName: policyName(this.ruleId),
+        validationActions: ACTIONS.deny,
+        matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: bound }] } },
       },
     });
   }

@@ -185,3 +185,37 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
     ...exposureRules(),
   ];
 }
+
+/** Registry host of an image, as the catalog names it: the first path segment when it is a host (has a dot or a port, or is localhost), else docker.io. */
+const IMAGE_REGISTRY =
+  "c.image.split('/').size() > 1 && (c.image.split('/')[0].contains('.') || c.image.split('/')[0].contains(':') || c.image.split('/')[0] == 'localhost') ? c.image.split('/')[0] : 'docker.io'";
+
+/**
+ * The registry allow-list of the platform's own namespaces: in each one, images only from the
+ * registries given for it (the catalog's `registries` of the charts installed there, and of what
+ * they start at run time). A namespace not in the map admits no image. Bound to the platform's
+ * namespaces only (AdmissionPolicies.holdPlatform); tenants have `allowed-registries`.
+ */
+export function platformRegistriesRule(registries: ReadonlyMap<string, readonly string[]>): AdmissionRule {
+  const entries = [...registries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // celStringList checks that each value can be embedded; a one-element list without its brackets is the quoted key
+  const map = `{${entries.map(([namespace, list]) => `${celStringList([namespace]).slice(1, -1)}: ${celStringList([...new Set(list)].sort())}`).join(', ')}}`;
+  return {
+    id: 'platform-registries',
+    title: "images in the platform's namespaces only from the registries of the charts installed there",
+    scope: 'tenants',
+    match: POD_RESOURCES,
+    variables: [
+      ...POD_VARIABLES,
+      { name: 'allowed', expression: map },
+      { name: 'registries', expression: 'request.namespace in variables.allowed ? variables.allowed[request.namespace] : []' },
+    ],
+    validations: [
+      {
+        expression: `variables.containers.all(c, (${IMAGE_REGISTRY}) in variables.registries)`,
+        message: 'images must come from the registries charts/catalog.yaml declares for the charts of this namespace (rule platform-registries)',
+        messageExpression: `'images must come from the registries charts/catalog.yaml declares for the charts of this namespace: ' + variables.registries.join(', ') + ' (rule platform-registries): ' + variables.containers.filter(c, !((${IMAGE_REGISTRY}) in variables.registries)).map(c, c.name + ' uses ' + c.image).join(', ')`,
+      },
+    ],
+  };
+}

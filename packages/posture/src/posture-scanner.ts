@@ -83,6 +83,15 @@ export class PostureScanner extends Component {
       name: namespace,
       ...(nodeCollector ? { podSecurity: 'privileged' as const, podSecurityException: NODE_COLLECTOR_POD_SECURITY_EXCEPTION } : {}),
     });
+    if (nodeCollector)
+      this.addAdmissionException({
+        name: 'trivy-operator-node-collector-registry',
+        namespace,
+        rule: 'platform-registries',
+        object: 'Job/node-collector',
+        reason:
+          "the operator starts node-collector Jobs from ghcr.io/aquasecurity/node-collector (the chart's nodeCollector.registry), outside the chart's registries in charts/catalog.yaml, and only when the node checks are on",
+      });
 
     const restrictedContainer = restrictedContainerSecurityContext();
     new HelmChart<TrivyOperatorValues>(this, 'chart', {

@@ -117,6 +117,18 @@ describe('PostureScanner', () => {
     expect(ns.metadata.annotations[POD_SECURITY_EXCEPTION_ANNOTATION]).toBe(NODE_COLLECTOR_POD_SECURITY_EXCEPTION);
   });
 
+  it("declares the node-collector's registry as an exception from the platform's admission rules only when it runs", () => {
+    expect(out.component.admissionExceptions).toEqual([]);
+    expect(render({ nodeCollector: true }).component.admissionExceptions).toEqual([
+      expect.objectContaining({
+        name: 'trivy-operator-node-collector-registry',
+        namespace: 'trivy-system',
+        rule: 'platform-registries',
+        object: 'Job/node-collector',
+      }),
+    ]);
+  });
+
   it('allows only the flows the scanner needs', () => {
     expect(flows(out.objects)).toEqual([
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',

@@ -1,3 +1,5 @@
+import type { ContainerResources } from '@ck8s/core';
+
 /** A container environment variable, plain or from a Secret key. */
 export type HarborEnvVar =
   | { readonly name: string; readonly value: string }
@@ -35,13 +37,24 @@ export interface HarborValues {
   readonly existingSecretSecretKey: string;
   readonly updateStrategy: { readonly type: 'Recreate' | 'RollingUpdate' };
   readonly containerSecurityContext: Record<string, unknown>;
-  readonly core: { readonly replicas: number; readonly extraEnvVars: readonly HarborEnvVar[] };
-  readonly portal: { readonly replicas: number };
+  readonly core: { readonly replicas: number; readonly resources: ContainerResources; readonly extraEnvVars: readonly HarborEnvVar[] };
+  readonly portal: { readonly replicas: number; readonly resources: ContainerResources };
+  readonly jobservice: { readonly resources: ContainerResources };
+  readonly nginx: { readonly resources: ContainerResources };
   readonly registry: {
     readonly replicas: number;
+    readonly registry: { readonly resources: ContainerResources };
+    readonly controller: { readonly resources: ContainerResources };
     /** Secret with REGISTRY_PASSWD and REGISTRY_HTPASSWD (core's account at the registry). */
     readonly credentials: { readonly existingSecret: string };
   };
+  readonly database: {
+    readonly internal: {
+      readonly resources: ContainerResources;
+      readonly initContainer: { readonly permissions: { readonly resources: ContainerResources } };
+    };
+  };
+  readonly redis: { readonly internal: { readonly resources: ContainerResources } };
   readonly trivy: { readonly enabled: true; readonly skipUpdate: boolean; readonly offlineScan: boolean; readonly ignoreUnfixed: boolean };
   readonly metrics: { readonly enabled: boolean };
 }

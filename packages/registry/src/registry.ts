@@ -1,4 +1,13 @@
-import { type ChartCatalog, Component, HelmChart, oidcClientSecretId, type Pods, restrictedContainerSecurityContext } from '@ck8s/core';
+import {
+  type ChartCatalog,
+  Component,
+  type ContainerResources,
+  containerResources,
+  HelmChart,
+  oidcClientSecretId,
+  type Pods,
+  restrictedContainerSecurityContext,
+} from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { applyProjectsScript, REGISTRY_CONFIGURATION_FILES } from './apply-projects-script.js';
@@ -29,7 +38,48 @@ export interface RegistryProps {
   readonly robotAccounts?: readonly string[];
   /** Replicas of Harbor's stateless parts (core, portal, registry). @default 2 */
   readonly replicas?: number;
+  /** Requests and memory limits of Harbor's containers, by container. @default HARBOR_RESOURCES */
+  readonly resources?: HarborResources;
 }
+
+/**
+ * Requests and memory limits of Harbor's containers (the `resource-requirements` rule holds for the
+ * platform too). Trivy keeps the chart's own (200m CPU, 512Mi memory, 1Gi limit): Helm merges
+ * values into the chart's, so setting them here could not remove the chart's CPU limit anyway.
+ */
+export interface HarborResources {
+  /** core: the API, authentication and the projects' policies. @default 100m CPU, 256Mi memory, 1Gi limit */
+  readonly core?: ContainerResources;
+  /** jobservice: replication, scans and garbage collection jobs. @default 50m CPU, 128Mi memory, 512Mi limit */
+  readonly jobservice?: ContainerResources;
+  /** Harbor's nginx, which routes the ingress's traffic to core, portal and the registry. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly nginx?: ContainerResources;
+  /** portal: the static web UI. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly portal?: ContainerResources;
+  /** The registry (distribution), streaming image layers from and to the bucket. @default 100m CPU, 128Mi memory, 1Gi limit */
+  readonly registry?: ContainerResources;
+  /** registryctl, beside the registry in its pods. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly registryController?: ContainerResources;
+  /** The internal PostgreSQL (its shared memory, up to the chart's 512Mi shmSizeLimit, counts against the limit). @default 100m CPU, 256Mi memory, 1Gi limit */
+  readonly database?: ContainerResources;
+  /** The database's init container that fixes the data directory's permissions. @default 10m CPU, 32Mi memory, 64Mi limit */
+  readonly databaseInit?: ContainerResources;
+  /** The internal Redis: sessions and the job queue. @default 50m CPU, 64Mi memory, 256Mi limit */
+  readonly redis?: ContainerResources;
+}
+
+/** The sizes Harbor's containers get unless the props say otherwise: the one place they are written. */
+export const HARBOR_RESOURCES: Required<HarborResources> = {
+  core: containerResources('100m', '256Mi', '1Gi'),
+  jobservice: containerResources('50m', '128Mi', '512Mi'),
+  nginx: containerResources('10m', '32Mi', '128Mi'),
+  portal: containerResources('10m', '32Mi', '128Mi'),
+  registry: containerResources('100m', '128Mi', '1Gi'),
+  registryController: containerResources('10m', '32Mi', '128Mi'),
+  database: containerResources('100m', '256Mi', '1Gi'),
+  databaseInit: containerResources('10m', '32Mi', '64Mi'),
+  redis: containerResources('50m', '64Mi', '256Mi'),
+};
 
 /** The sops Secrets of the registry in namespace harbor; `keys` are what each must hold. */
 export const REGISTRY_SECRETS = {
@@ -121,6 +171,7 @@ export class Registry extends Component {
       ...(props.robotAccounts ? { robotAccounts: props.robotAccounts } : {}),
     });
     const replicas = props.replicas ?? 2;
+    const resources = { ...HARBOR_RESOURCES, ...props.resources };
 
     this.addNamespace({ name: namespace });
 
@@ -187,20 +238,6 @@ export class Registry extends Component {
           ...['core', 'jobservice', 'nginx', 'portal', 'registry'].map((c) => `Deployment/harbor-${c}`),
           ...['database', 'redis', 'trivy'].map((c) => `StatefulSet/harbor-${c}`),
         ],
-        admissionExceptions: [
-          'Deployment/harbor-core',
-          'Deployment/harbor-jobservice',
-          'Deployment/harbor-nginx',
-          'Deployment/harbor-portal',
-          'Deployment/harbor-registry',
-          'StatefulSet/harbor-database',
-          'StatefulSet/harbor-redis',
-        ].map((workload) => ({
-          workload,
-          rule: 'resource-requirements',
-          reason:
-            "the chart's components have no requests by default (only trivy's are set here); until each component's resources value is set here",
-        })),
       },
       values: {
         // TLS ends at the platform's ingress; Harbor's nginx routes to core and portal
@@ -232,6 +269,7 @@ export class Registry extends Component {
         containerSecurityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: false }),
         core: {
           replicas,
+          resources: resources.core,
           // the variable holding the secret must come first: kubelet expands $(...) from earlier variables only
           extraEnvVars: [
             { name: HARBOR_OIDC_SECRET_ENV, valueFrom: { secretKeyRef: { name: HARBOR_OIDC_SECRET.name, key: HARBOR_OIDC_SECRET.key } } },
@@ -247,8 +285,17 @@ export class Registry extends Component {
             },
           ],
         },
-        portal: { replicas },
-        registry: { replicas, credentials: { existingSecret: s.registryCredentials.name } },
+        portal: { replicas, resources: resources.portal },
+        jobservice: { resources: resources.jobservice },
+        nginx: { resources: resources.nginx },
+        registry: {
+          replicas,
+          credentials: { existingSecret: s.registryCredentials.name },
+          registry: { resources: resources.registry },
+          controller: { resources: resources.registryController },
+        },
+        database: { internal: { resources: resources.database, initContainer: { permissions: { resources: resources.databaseInit } } } },
+        redis: { internal: { resources: resources.redis } },
         trivy: { enabled: true, skipUpdate: false, offlineScan: false, ignoreUnfixed: false },
         metrics: { enabled: false },
       },

@@ -7,3 +7,4 @@ export * from './shared-evaluator.js';
 export * from './evaluate-rule.js';
 export * from './evaluate-manifests.js';
 export * from './load-manifests.js';
+export * from './bound-policies.js';

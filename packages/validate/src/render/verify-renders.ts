@@ -36,6 +36,8 @@ export interface ClusterToRender {
   readonly schemaLocations: readonly string[];
   /** The cluster's committed output, parsed. */
   readonly generated: readonly RenderedObject[];
+  /** The cluster's own admission rules beyond Pod Security, ahead of VerifyRendersProps.admission. @default VerifyRendersProps.admission */
+  readonly admission?: AdmissionCheck;
   /** APIs the cluster serves that no chart or generated CRD provides (Flux's, from bootstrap). @default none */
   readonly extraApiVersions?: readonly string[];
   readonly apiServer: ExternalDestination;
@@ -190,7 +192,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         apiServer: cluster.apiServer,
         podSecurity: props.podSecurity,
         exceptions,
-        ...(props.admission ? { admission: props.admission } : {}),
+        ...(cluster.admission || props.admission ? { admission: (cluster.admission ?? props.admission)! } : {}),
       }),
     );
     const flows = checkDeclaredFlows({ cluster: cluster.name, flows: cluster.flows ?? [], releases: rendered, generated: cluster.generated });
