@@ -17,6 +17,7 @@ export * from './config/yaml-documents.js';
 export * from './contributions.js';
 export * from './flux/common.js';
 export * from './git.js';
+export * from './kubernetes-versions.js';
 export * from './naming.js';
 export * from './output/atomic-write.js';
 export * from './output/canonical-yaml.js';
