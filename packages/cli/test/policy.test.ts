@@ -80,7 +80,10 @@ describe('ck8s policy eval', () => {
     expect(current.code).toBe(0);
     expect(current.stdout).toMatch(/\(pod security baseline:v1\.35, \d+ rules\)\n$/);
     const unsupported = await at('1.31');
-    expect(unsupported).toMatchObject({ code: 1, stderr: 'ck8s: --kubernetes-version "1.31" is not supported; allowed: 1.32, 1.33, 1.34, 1.35, 1.36\n' });
+    expect(unsupported).toMatchObject({
+      code: 1,
+      stderr: 'ck8s: --kubernetes-version "1.31" is not supported; allowed: 1.32, 1.33, 1.34, 1.35, 1.36\n',
+    });
   });
 
   it('honours the exceptions of the cluster', async () => {
