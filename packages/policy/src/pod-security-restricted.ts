@@ -1,7 +1,7 @@
 import type { AdmissionRule } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
 import { ALLOWED_SECCOMP_PROFILE_TYPES, RESTRICTED_ALLOWED_CAPABILITIES, RESTRICTED_ALLOWED_VOLUME_TYPES } from './pod-security-lists.js';
-import { podSecurityRule } from './pod-security-rule.js';
+import { type PodSecurityCheckProps, podSecurityRule } from './pod-security-rule.js';
 import { NEWEST_POD_SECURITY_VERSION, type PodSecurityVersion } from './pod-security-versions.js';
 import { POD_SECURITY_CONTEXT_VARIABLE, PROC_MOUNT_CONTAINERS_VARIABLE, USER_NAMESPACE_VARIABLE } from './pod-security-variables.js';
 
@@ -15,6 +15,19 @@ import { POD_SECURITY_CONTEXT_VARIABLE, PROC_MOUNT_CONTAINERS_VARIABLE, USER_NAM
 
 const seccompTypes = celStringList(ALLOWED_SECCOMP_PROFILE_TYPES);
 const restrictedCapabilities = celStringList(RESTRICTED_ALLOWED_CAPABILITIES);
+
+/**
+ * A restricted check that upstream skips for pods in a user namespace (`hostUsers: false`,
+ * `relaxPolicyForUserNamespacePod`) from policy 1.35 on, and applies to every pod before.
+ */
+function exemptUserNamespaceFrom1Dot35(policy: PodSecurityVersion, check: PodSecurityCheckProps): AdmissionRule {
+  if (!policy.userNamespaceRelaxation) return podSecurityRule(check);
+  return podSecurityRule({
+    ...check,
+    variables: [USER_NAMESPACE_VARIABLE, ...(check.variables ?? [])],
+    expression: `variables.userNamespace || (${check.expression})`,
+  });
+}
 
 /** `restrictedVolumes`: only the allowed inline volume sources (replaces baseline's hostPath check upstream). */
 export const PSS_RESTRICTED_VOLUMES: AdmissionRule = podSecurityRule({
@@ -55,14 +68,12 @@ export const PSS_ALLOW_PRIVILEGE_ESCALATION: AdmissionRule = podSecurityRule({
  * from policy 1.35 skipped for pods in a user namespace.
  */
 export function pssRunAsNonRoot(policy: PodSecurityVersion): AdmissionRule {
-  const relaxed = policy.userNamespaceRelaxation;
-  return podSecurityRule({
+  return exemptUserNamespaceFrom1Dot35(policy, {
     id: 'pss-run-as-non-root',
     title: 'Pods must run as non-root',
     level: 'restricted',
     variables: [
       POD_SECURITY_CONTEXT_VARIABLE,
-      ...(relaxed ? [USER_NAMESPACE_VARIABLE] : []),
       {
         name: 'podRunAsNonRoot',
         expression: 'has(variables.podSecurityContext.runAsNonRoot) && variables.podSecurityContext.runAsNonRoot == true',
@@ -78,7 +89,7 @@ export function pssRunAsNonRoot(policy: PodSecurityVersion): AdmissionRule {
           'variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.runAsNonRoot) ? c.securityContext.runAsNonRoot == false : !variables.podRunAsNonRoot).map(c, c.name)',
       },
     ],
-    expression: `${relaxed ? 'variables.userNamespace || ' : ''}(!variables.podRunAsRoot && size(variables.runAsRootContainers) == 0)`,
+    expression: '!variables.podRunAsRoot && size(variables.runAsRootContainers) == 0',
     message: 'pod or containers must set securityContext.runAsNonRoot=true (pod security restricted)',
     detail: "((variables.podRunAsRoot ? ['pod'] : []) + variables.runAsRootContainers.map(n, 'container ' + n)).join(', ')",
   });
@@ -86,14 +97,12 @@ export function pssRunAsNonRoot(policy: PodSecurityVersion): AdmissionRule {
 
 /** `runAsUser`: runAsUser must not be 0 at pod or container level; from policy 1.35 skipped for pods in a user namespace. */
 export function pssRunAsUser(policy: PodSecurityVersion): AdmissionRule {
-  const relaxed = policy.userNamespaceRelaxation;
-  return podSecurityRule({
+  return exemptUserNamespaceFrom1Dot35(policy, {
     id: 'pss-run-as-user',
     title: 'Pods must not set runAsUser to 0',
     level: 'restricted',
     variables: [
       POD_SECURITY_CONTEXT_VARIABLE,
-      ...(relaxed ? [USER_NAMESPACE_VARIABLE] : []),
       {
         name: 'podRunAsRootUser',
         expression: 'has(variables.podSecurityContext.runAsUser) && variables.podSecurityContext.runAsUser == 0',
@@ -104,7 +113,7 @@ export function pssRunAsUser(policy: PodSecurityVersion): AdmissionRule {
           'variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.runAsUser) && c.securityContext.runAsUser == 0).map(c, c.name)',
       },
     ],
-    expression: `${relaxed ? 'variables.userNamespace || ' : ''}(!variables.podRunAsRootUser && size(variables.rootUserContainers) == 0)`,
+    expression: '!variables.podRunAsRootUser && size(variables.rootUserContainers) == 0',
     message: 'runAsUser must not be 0 (pod security restricted)',
     detail: "((variables.podRunAsRootUser ? ['pod'] : []) + variables.rootUserContainers.map(n, 'container ' + n)).join(', ')",
   });
