@@ -1,4 +1,5 @@
 import type { RenderVerificationReport, ValidationReport } from '@ck8s/platform';
+import type { WindowCheckReport } from '@ck8s/review';
 import type { CliIo } from './io.js';
 
 /**
@@ -43,9 +44,29 @@ export function printRenderReport(io: CliIo, report: RenderVerificationReport): 
       `render: ${placeholders.length} value(s) from sops Secrets rendered with a placeholder (no key in SOPS_AGE_KEY_FILE decrypts them): ${placeholders.map((s) => `${s.cluster} ${s.secret}:${s.key}`).join(', ')}\n`,
     );
   }
+  const skipped = report.flows.skipped.reduce((n, s) => n + s.count, 0);
+  io.stdout(
+    `render: ${report.flows.checked} declared flow(s) checked against the rendered pods, ${skipped} skipped${skipped > 0 ? ` (${report.flows.skipped.map((s) => `${s.count} ${s.reason}`).join('; ')})` : ''}\n`,
+  );
   const objects = report.releases.reduce((n, r) => n + r.objects, 0);
   const charts = [...new Set(report.releases.map((r) => r.chart))].sort();
   io.stdout(
     `validate --render: ${report.releases.length} release(s) in ${report.clusters.length} cluster(s), ${objects} objects rendered from ${report.chartSource} (${charts.join(', ')}), ${report.exceptions.length} admission exception(s), ${report.problems.length} problem(s)\n`,
+  );
+}
+
+/** The maintenance window check: a line per production cluster change (refused, emergency or in the window), then the count. */
+export function printWindowReport(io: CliIo, report: WindowCheckReport): void {
+  for (const f of report.findings) {
+    const changes = f.changes.map((c) => `${c.subject} ${c.from} → ${c.to} (${c.level})`).join(', ');
+    const where = `${f.cluster} at ${f.commit.slice(0, 12)} "${f.subject}", landed ${f.localTime}`;
+    if (f.verdict === 'outside-window')
+      io.stdout(`window: ${where}: ${changes}: ${f.reason}; add an Emergency-Change: <reason> trailer only for a critical fix\n`);
+    else if (f.verdict === 'emergency') io.stdout(`window: ${where}: ${changes}: emergency change (${f.emergency?.join('; ')}): ${f.reason}\n`);
+    else io.stdout(`window: ${where}: ${changes}: in the window\n`);
+  }
+  const emergencies = report.findings.filter((f) => f.verdict === 'emergency').length;
+  io.stdout(
+    `validate --window: ${report.findings.length} version change(s) of production clusters from ${report.base.slice(0, 12)} to ${report.head.slice(0, 12)}, ${emergencies} emergency change(s), ${report.violations.length} outside the window\n`,
   );
 }

@@ -58,7 +58,7 @@ describe('ck8s audit', () => {
     const strict = buildHistory('validation: {}\naudit:\n  requireSignedCommits: true\n');
     const json = JSON.parse((await ck8s(strict.repo.dir, ['audit', '--output', 'json'])).stdout);
     expect(json.requireSignedCommits).toBe(true);
-    expect(json.summary).toEqual({ changes: 4, flagged: 4, directPushes: 1, unsigned: 4 });
+    expect(json.summary).toEqual({ changes: 4, flagged: 4, directPushes: 1, unsigned: 4, emergencyChanges: 0 });
     expect(json.clusters[0].changes[1]).toMatchObject({ commit: strict.rotate, signature: 'N', flags: ['unsigned', 'unsigned-merge'] });
 
     const failing = await ck8s(root, ['audit', '--fail-on-flags']);

@@ -48,6 +48,8 @@ describe('ck8s diff', () => {
     const base = await ck8s(root, ['diff', '--base', 'no-such-branch']);
     expect(base.code).toBe(1);
     expect(base.stderr).toContain('--base "no-such-branch" is not a commit in this repository');
+    const mirror = await ck8s(root, ['diff', '--base', 'HEAD', '--chart-mirror', 'charts']);
+    expect(mirror).toMatchObject({ code: 1, stdout: '', stderr: 'ck8s: --chart-mirror needs --render\n' });
     const cluster = await ck8s(root, ['diff', '--base', 'HEAD', 'prod']);
     expect(cluster.code).toBe(1);
     expect(cluster.stderr).toContain('unknown cluster "prod"');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { z } from './config/zod.js';
 import { ConfigError } from './config/config-error.js';
 import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
 import { urlCredentialProblems } from './config/url-credentials.js';

@@ -8,6 +8,8 @@ export class GitUnavailableError extends Error {
 export interface GitOptions {
   /** Text for git's standard input. @default none (stdin closed) */
   readonly input?: string;
+  /** Exit statuses that mean success, e.g. `[0, 1]` for `git grep`, whose 1 means "no match". @default [0] */
+  readonly successExitCodes?: readonly number[];
 }
 
 /**
@@ -32,7 +34,7 @@ export function runGit(cwd: string, args: readonly string[], options: GitOptions
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new GitUnavailableError('git is not installed') : e));
     child.on('close', (code) => {
-      if (code === 0) return resolve(Buffer.concat(out));
+      if ((options.successExitCodes ?? [0]).includes(code ?? -1)) return resolve(Buffer.concat(out));
       const stderr = Buffer.concat(err).toString('utf8');
       if (/not a git repository/i.test(stderr)) return reject(new GitUnavailableError('the repository folder is not a git repository'));
       if (/does not have any commits|unknown revision|bad default revision/i.test(stderr))

@@ -26,6 +26,16 @@ export interface ChartExpectations {
    * each with why; listed in `validate --render` output like tenants' exceptions. @default none
    */
   readonly admissionExceptions?: readonly { readonly workload: string; readonly rule: string; readonly reason: string }[];
+  /**
+   * Pods an operator makes from a custom resource the chart renders (`Prometheus/<name>`), which no
+   * chart renders: their labels and container ports, so declared flows to and from them are checked.
+   * The render verification reports one whose resource the chart does not render. @default none
+   */
+  readonly operatorPods?: readonly {
+    readonly resource: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly ports: readonly number[];
+  }[];
 }
 
 export interface HelmChartProps<Values extends object = Record<string, unknown>> {

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
+import { z } from './config/zod.js';
 import { ConfigError } from './config/config-error.js';
 import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
 import { urlCredentialProblems } from './config/url-credentials.js';
+import { DEFAULT_MAINTENANCE, type MaintenanceSettings, maintenanceSettingsSchema } from './maintenance-window.js';
 
 /** Marks the repository root and holds repository-wide settings. */
 export const SETTINGS_FILE = 'ck8s.config.yaml';
@@ -43,6 +44,7 @@ const settingsSchema = z.strictObject({
         .default('main'),
     })
     .prefault({}),
+  maintenance: maintenanceSettingsSchema.prefault({}),
 });
 
 export interface WorkspaceSettings {
@@ -70,6 +72,12 @@ export interface WorkspaceSettings {
     /** The protected branch whose first-parent history is the audit trail. @default 'main' */
     readonly mainBranch: string;
   };
+  /**
+   * The maintenance window of production clusters: `ck8s validate --window` refuses chart and Kubernetes
+   * version changes that land outside it, renovate.json's schedule follows it. @default Wednesday 07:00–12:00
+   * Europe/Stockholm, major updates on the first Wednesday, environment production
+   */
+  readonly maintenance: MaintenanceSettings;
 }
 
 /** The repository: where clusters, secrets and the chart catalog live. */
@@ -98,7 +106,12 @@ export class Workspace {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     const file = path.join(root, SETTINGS_FILE);
-    let settings: WorkspaceSettings = { validation: {}, charts: {}, audit: { requireSignedCommits: false, mainBranch: 'main' } };
+    let settings: WorkspaceSettings = {
+      validation: {},
+      charts: {},
+      audit: { requireSignedCommits: false, mainBranch: 'main' },
+      maintenance: DEFAULT_MAINTENANCE,
+    };
     if (existsSync(file)) {
       const parsed = parseYamlFile(readFileSync(file, 'utf8'), SETTINGS_FILE);
       if (parsed.problems.length > 0) throw new ConfigError(parsed.problems);

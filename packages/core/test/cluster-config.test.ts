@@ -371,3 +371,11 @@ describe('credentials in URLs of config files', () => {
     );
   });
 });
+
+describe('zod set-up', () => {
+  it('parses interpreted: no parser is compiled with new Function', async () => {
+    const { z } = await import('zod');
+    await import('../src/base.js');
+    expect(z.config().jitless).toBe(true);
+  });
+});

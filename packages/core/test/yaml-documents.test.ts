@@ -93,4 +93,11 @@ describe('RepeatedYamlReader', () => {
     expect(reader.read('kind: A\n')).not.toBe(once);
     expect(reader.read('a: 1\na: 2\n')).toBeUndefined();
   });
+
+  it('keeps every text from its first reading when told to keep all', () => {
+    const reader = new RepeatedYamlReader(true);
+    const first = reader.read('kind: A\n');
+    expect(first).toEqual([{ kind: 'A' }]);
+    expect(reader.read('kind: A\n')).toBe(first);
+  });
 });

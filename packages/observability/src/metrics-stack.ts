@@ -85,9 +85,13 @@ export const NODE_EXPORTER_POD_SECURITY_EXCEPTION =
 /**
  * Ports Prometheus scrapes inside the monitoring namespace, through the chart's own ServiceMonitors:
  * Grafana 3000, kube-state-metrics and the config reloaders 8080, Prometheus 9090, Alertmanager 9093
- * (also where alerts go), and the operator's HTTPS port 10250.
+ * (also where alerts go), and the operator's HTTPS port 10250. An agent runs neither Grafana nor
+ * Alertmanager, so nothing listens on their ports there and they stay closed.
  */
-export const MONITORING_SCRAPE_PORTS: readonly number[] = [3000, 8080, 9090, 9093, 10250];
+export const MONITORING_SCRAPE_PORTS: Readonly<Record<MetricsStackProps['mode'], readonly number[]>> = {
+  server: [3000, 8080, 9090, 9093, 10250],
+  agent: [8080, 9090, 10250],
+};
 
 /**
  * Ports Prometheus reaches on the nodes themselves: node-exporter (host network) 9100 and the
@@ -235,6 +239,13 @@ export class MetricsStack extends Component {
           `MutatingWebhookConfiguration/${release}-admission`,
           `ValidatingWebhookConfiguration/${release}-admission`,
         ],
+        // the operator runs these from the chart's custom resources: web 9090/9093, Alertmanager's mesh 9094, the config reloader 8080
+        operatorPods: server
+          ? [
+              { resource: `Prometheus/${release}-prometheus`, labels: { ...MONITORING_PODS.prometheus.labels }, ports: [9090, 8080] },
+              { resource: `Alertmanager/${release}-alertmanager`, labels: { ...MONITORING_PODS.alertmanager.labels }, ports: [9093, 9094, 8080] },
+            ]
+          : [{ resource: `PrometheusAgent/${release}-prometheus`, labels: { ...MONITORING_PODS.prometheusAgent.labels }, ports: [9090, 8080] }],
         admissionExceptions: [
           ...[`Job/${release}-admission-create`, `Job/${release}-admission-patch`].map((workload) => ({
             workload,
@@ -269,7 +280,7 @@ export class MetricsStack extends Component {
     this.addFlow({ from: MONITORING_PODS.admissionPatch, to: toApiServer });
     this.addFlow({ from: toApiServer, to: MONITORING_PODS.operator, ports: [{ port: 10250 }], name: 'allow-admission-webhook-from-api-server' });
     // the chart's own ServiceMonitors: kube-state-metrics, the operator, Prometheus, Alertmanager, Grafana
-    this.addFlow({ from: prometheus, to: MONITORING_PODS.all, ports: MONITORING_SCRAPE_PORTS.map((port) => ({ port })) });
+    this.addFlow({ from: prometheus, to: MONITORING_PODS.all, ports: MONITORING_SCRAPE_PORTS[props.mode].map((port) => ({ port })) });
     this.addFlow({ from: prometheus, to: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, ports: [{ port: 9153 }] });
     this.addFlow({
       from: prometheus,

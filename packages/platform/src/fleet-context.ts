@@ -26,7 +26,7 @@ export function loadFleetContext(cwd: string, root?: string): FleetContext {
  * The clusters an operation works on: the named ones (each must exist) or all.
  * @throws Error naming the unknown clusters and the known ones
  */
-export function selectClusters(context: FleetContext, names: readonly string[]): string[] {
+export function selectClusters(context: Pick<FleetContext, 'fleet'>, names: readonly string[]): string[] {
   const all = [...context.fleet.clusters.keys()];
   if (names.length === 0) return all;
   const unknown = names.filter((n) => !context.fleet.clusters.has(n));

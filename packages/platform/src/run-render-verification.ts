@@ -1,15 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTER_INPUTS, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, type Component, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import { type Flow, isExternalPeer, isRolePeer, type Pods } from '@ck8s/core/base';
 import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
 import {
   type AdmissionCheck,
   type ClusterToRender,
+  type DeclaredFlow,
+  type FlowEnd,
   type PodSecurityCheck,
   type ReleaseToRender,
   type RenderReport,
   resolveSchemaLocations,
+  setValuePath,
   verifyRenders,
 } from '@ck8s/validate';
 import { App } from 'cdk8s';
@@ -91,7 +95,7 @@ export async function runRenderVerification(
             resolved: value === undefined ? 'placeholder' : 'decrypted',
           });
           const resolved = value ?? `placeholder-${from.name}-${key}`;
-          if (from.targetPath) setPath(values, from.targetPath, resolved);
+          if (from.targetPath) setValuePath(values, from.targetPath, resolved);
           else if (value !== undefined) Object.assign(values, parse(value) ?? {});
         }
         releases.push({
@@ -112,6 +116,7 @@ export async function runRenderVerification(
       extraApiVersions: FLUX_APIS,
       apiServer: { cidrs: cluster.network.apiServer?.cidrs ?? [], port: cluster.network.apiServer?.port ?? 6443 },
       releases,
+      flows: declaredFlows(componentsOf(app)),
     });
   }
 
@@ -152,14 +157,17 @@ async function decryptedKey(sops: Sops, file: string, key: string, ageKey: strin
     return undefined;
   }
 }
-
-/** Sets a value at a Helm `--set`-style dotted path (helm-controller's targetPath). */
-function setPath(values: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
-  let at: Record<string, unknown> = values;
-  for (const k of keys.slice(0, -1)) {
-    if (!at[k] || typeof at[k] !== 'object') at[k] = {};
-    at = at[k] as Record<string, unknown>;
-  }
-  at[keys[keys.length - 1]!] = value;
+/** The flows the components declare, each role resolved to the pods that play it in this cluster. */
+function declaredFlows(components: readonly Component[]): DeclaredFlow[] {
+  const roles = new Map<string, Pods>();
+  for (const c of components) for (const [role, pods] of c.roles) roles.set(role, pods);
+  const end = (e: Flow['from']): FlowEnd => {
+    if (isExternalPeer(e)) return { outside: `peer ${e.peer}, outside the cluster's pods` };
+    if (isRolePeer(e)) {
+      const pods = roles.get(e.role);
+      return pods ? { pods } : { outside: `role ${e.role}, which no component plays here` };
+    }
+    return { pods: e };
+  };
+  return components.flatMap((c) => c.flows.map((f) => ({ component: c.componentName, from: end(f.from), to: end(f.to), ports: f.ports ?? [] })));
 }

@@ -7,6 +7,7 @@ import { findTool } from '@ck8s/core';
 import { evaluateManifests, platformRules, POD_SECURITY_RULES } from '@ck8s/policy';
 import {
   type AdmissionCheck,
+  type DeclaredFlow,
   importKubernetesSchemas,
   type PodSecurityCheck,
   type ReleaseToRender,
@@ -99,10 +100,20 @@ const admission: AdmissionCheck = (object, namespace) =>
     { namespace },
   ).flatMap((r) => r.violations.map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` })));
 
-function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false): Promise<RenderReport> {
+function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false, flows?: DeclaredFlow[]): Promise<RenderReport> {
   return verifyRenders({
     ...(withAdmission ? { admission } : {}),
-    clusters: [{ name: 'fixture', kubernetesVersion: '1.33.0', schemaLocations, generated: generated(extra), apiServer: API_SERVER, releases }],
+    clusters: [
+      {
+        name: 'fixture',
+        kubernetesVersion: '1.33.0',
+        schemaLocations,
+        generated: generated(extra),
+        apiServer: API_SERVER,
+        releases,
+        ...(flows ? { flows } : {}),
+      },
+    ],
     helm,
     kubeconform,
     mirror,
@@ -116,7 +127,7 @@ const brief = (report: RenderReport) => report.problems.map((p) => `${p.componen
 beforeAll(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'ck8s-render-'));
   mirror = path.join(work, 'mirror');
-  for (const chart of ['fx-pass', 'fx-hook', 'fx-init', 'fx-detect', 'fx-refs'])
+  for (const chart of ['fx-pass', 'fx-hook', 'fx-init', 'fx-detect', 'fx-refs', 'fx-flow'])
     execFileSync(helm, ['package', path.join(here, 'fixtures', 'charts', chart), '--destination', mirror]);
   const imported = importKubernetesSchemas({
     definitionsFile: path.join(schemaMirror, 'kubernetes', 'v1.33.0', '_definitions.json'),
@@ -249,5 +260,82 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       "fx-pass: missing: Deployment/fx-pass-old: component fx-pass declares Deployment/fx-pass-old, but the chart does not render it; remove it from the HelmChart's expects",
       `gone: render: HelmRelease/fx-gone: chart fx-gone 1.0.0 is not in the chart mirror ${mirror}: expected fx-gone-1.0.0.tgz`,
     ]);
+  });
+
+  describe('declared flows', () => {
+    const FLOW_EXPECTS = { workloads: ['Deployment/fx-flow-server', 'Deployment/fx-flow-client'] };
+    const client = { name: 'client', namespace: NAMESPACE, labels: { app: 'fx-flow-client' } };
+    const server = { name: 'server', namespace: NAMESPACE, labels: { app: 'fx-flow-server' } };
+    const flow = (to: typeof server, port: number): DeclaredFlow => ({
+      component: 'fx-flow',
+      from: { pods: client },
+      to: { pods: to },
+      ports: [{ port }],
+    });
+    // one side of a flow, as the platform derives it: the pods it opens, the peer pods, the port
+    const side = (
+      name: string,
+      type: 'Ingress' | 'Egress',
+      pods: Record<string, string>,
+      peer: Record<string, string>,
+      port: number,
+    ): RenderedObject => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        podSelector: { matchLabels: pods },
+        policyTypes: [type],
+        [type === 'Ingress' ? 'ingress' : 'egress']: [
+          {
+            [type === 'Ingress' ? 'from' : 'to']: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } }, podSelector: { matchLabels: peer } },
+            ],
+            ports: [{ protocol: 'TCP', port }],
+          },
+        ],
+      },
+    });
+    // both sides of the flow client -> server
+    const opened = (port = 8080): RenderedObject[] => [
+      side('allow-client-to-server', 'Egress', client.labels, server.labels, port),
+      side('allow-server-from-client', 'Ingress', server.labels, client.labels, port),
+    ];
+
+    it('passes a flow that lands on a rendered pod and container port, open on both sides, and counts the flows it skips', async () => {
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened(), false, [
+        flow(server, 8080),
+        { component: 'fx-flow', from: { pods: server }, to: { outside: "peer api-server, outside the cluster's pods" }, ports: [] },
+      ]);
+      expect(brief(report)).toEqual([]);
+      expect(report.flows).toEqual({ checked: 1, skipped: [{ reason: "peer api-server, outside the cluster's pods", count: 1 }] });
+    });
+
+    it('catches a flow whose selector matches no rendered pod', async () => {
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened(), false, [
+        flow({ name: 'store', namespace: NAMESPACE, labels: { app: 'fx-flow-store' } }, 8080),
+      ]);
+      expect(brief(report)).toEqual([
+        'fx-flow: flow: flow client -> store:8080: lands on no rendered pod: selector app=fx-flow-store matches nothing in fx',
+      ]);
+    });
+
+    it('catches a flow on a port no container exposes, and a Service port whose pods receive on another', async () => {
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened(9999), false, [flow(server, 9999)]);
+      expect(brief(report)).toEqual([
+        'fx-flow: flow: flow client -> server:9999: no container of the pods it lands on (Deployment/fx-flow-server) exposes port 9999, and no Service of theirs has port 9999',
+      ]);
+      const servicePort = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened(80), false, [flow(server, 80)]);
+      expect(brief(servicePort)).toEqual([
+        "fx-flow: flow: flow client -> server:80: port 80 is Service fx-flow-server's port; its pods (Deployment/fx-flow-server) receive on 8080, which NetworkPolicies must name",
+      ]);
+    });
+
+    it('catches a flow the NetworkPolicies leave closed on one side', async () => {
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened().slice(0, 1), false, [flow(server, 8080)]);
+      expect(brief(report)).toEqual([
+        'fx-flow: flow: flow client -> server:8080: is not open on both sides: ingress to Deployment/fx-flow-server in fx from Deployment/fx-flow-client on 8080 is denied: no ingress rule of default-deny lets it through',
+      ]);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChartCatalog } from '@ck8s/core';
+import { ChartCatalog, renovateSchedule, Workspace } from '@ck8s/core';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -30,6 +30,8 @@ interface Dependency {
 }
 
 const config = JSON.parse(readFileSync(path.join(REPO_ROOT, 'renovate.json'), 'utf8')) as {
+  timezone?: string;
+  schedule?: string[];
   customManagers: CustomManager[];
   packageRules: Record<string, unknown>[];
 };
@@ -109,5 +111,15 @@ describe('renovate.json', () => {
 
   it('never automerges: every update is reviewed like any other change', () => {
     expect(JSON.stringify(config)).not.toMatch(/"automerge":\s*true/);
+  });
+
+  it('proposes updates in the maintenance window of ck8s.config.yaml, major ones on its major-update day', () => {
+    const expected = renovateSchedule(new Workspace(REPO_ROOT, {}).settings.maintenance);
+    expect(config.timezone).toBe(expected.timezone);
+    expect(config.schedule).toEqual(expected.schedule);
+    const majors = config.packageRules.filter((r) => JSON.stringify(r.matchUpdateTypes) === '["major"]');
+    expect(majors.map((r) => r.schedule)).toEqual([expected.majorSchedule]);
+    // no other rule moves updates out of the window
+    expect(config.packageRules.filter((r) => r.schedule !== undefined)).toHaveLength(1);
   });
 });

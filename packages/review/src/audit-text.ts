@@ -5,7 +5,13 @@ export const FLAG_TEXT: Record<AuditFlag, string> = {
   'direct-push': 'direct push: reached the main branch without a merge or an approval trailer',
   unsigned: 'unsigned: the commit has no good signature',
   'unsigned-merge': 'unsigned merge: the merge that brought it in has no good signature',
+  'emergency-change': 'emergency change: carries an Emergency-Change trailer, so it may land outside the maintenance window',
 };
+
+/** The flag's text; an emergency change also names the reasons its trailers give. */
+export function flagText(change: AuditChange, flag: AuditFlag): string {
+  return flag === 'emergency-change' && change.emergency ? `${FLAG_TEXT[flag]} (${change.emergency.join('; ')})` : FLAG_TEXT[flag];
+}
 
 /** Fields named per object before the rest are counted. */
 const FIELDS_SHOWN = 5;
@@ -36,7 +42,9 @@ export function objectText(o: AuditObject): string {
 export function summaryText(report: AuditReport): string {
   const s = report.summary;
   const signing = report.requireSignedCommits ? `, ${s.unsigned} without a good signature` : '';
-  return `${s.changes} change(s), ${s.flagged} flagged: ${s.directPushes} direct push(es)${signing}`;
+  // emergency changes are counted only when there are any, so the line of a fleet without them stays as it was
+  const emergency = s.emergencyChanges > 0 ? `, ${s.emergencyChanges} emergency change(s)` : '';
+  return `${s.changes} change(s), ${s.flagged} flagged: ${s.directPushes} direct push(es)${signing}${emergency}`;
 }
 
 /** The files a change touched that hold no generated object (the input cluster.yaml). */

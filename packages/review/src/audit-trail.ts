@@ -1,6 +1,7 @@
 import { GitRepository } from './git-repository.js';
 import { CLUSTER_CONFIG_FILE, isOutputFile } from '@ck8s/core';
 import { diffClusterFiles, type ObjectChange } from './object-changes.js';
+import { EMERGENCY_TRAILER } from './window-check.js';
 
 export interface AuditOptions {
   /** The repository root (the folder of ck8s.config.yaml), inside a git working tree. */
@@ -19,9 +20,11 @@ export interface AuditOptions {
  * Why a change needs an auditor's attention:
  * - `direct-push`: it is on the main branch's first-parent line without a merge and without an approval trailer;
  * - `unsigned`: signing is required and the commit's signature is not good;
- * - `unsigned-merge`: signing is required and the merge that brought it in is not signed well.
+ * - `unsigned-merge`: signing is required and the merge that brought it in is not signed well;
+ * - `emergency-change`: the commit or the merge that brought it in carries an `Emergency-Change:` trailer,
+ *   which lets it land outside the maintenance window (`ck8s validate --window`).
  */
-export type AuditFlag = 'direct-push' | 'unsigned' | 'unsigned-merge';
+export type AuditFlag = 'direct-push' | 'unsigned' | 'unsigned-merge' | 'emergency-change';
 
 export interface AuditPerson {
   readonly name: string;
@@ -79,6 +82,8 @@ export interface AuditChange {
   /** `%G?` of the commit when signatures are checked. @default none */
   readonly signature?: string;
   readonly flags: readonly AuditFlag[];
+  /** The reasons of the `Emergency-Change:` trailers of the commit and of the merge that brought it in. @default none */
+  readonly emergency?: readonly string[];
   /** Files it changed, relative to the cluster folder (including cluster.yaml). */
   readonly files: readonly string[];
   /** The generated objects it changed, by component. */
@@ -101,7 +106,14 @@ export interface AuditReport {
   /** The clone is shallow, so older history is missing. */
   readonly shallow: boolean;
   readonly clusters: readonly ClusterAudit[];
-  readonly summary: { readonly changes: number; readonly flagged: number; readonly directPushes: number; readonly unsigned: number };
+  readonly summary: {
+    readonly changes: number;
+    readonly flagged: number;
+    readonly directPushes: number;
+    readonly unsigned: number;
+    /** Changes flagged `emergency-change`. */
+    readonly emergencyChanges: number;
+  };
 }
 
 const APPROVAL_TRAILERS = new Set(['reviewed-by', 'approved-by']);
@@ -117,10 +129,25 @@ interface CommitInfo {
   readonly committerDate: string;
   readonly subject: string;
   readonly trailers: readonly { readonly key: string; readonly value: string }[];
+  /** Values of `Emergency-Change:` trailers, as git's trailer parser reads them. */
+  readonly emergency: readonly string[];
   readonly signature?: string;
 }
 
-const FORMAT = ['%H', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%s', '%(trailers:only,unfold)'];
+const FORMAT = [
+  '%H',
+  '%P',
+  '%an',
+  '%ae',
+  '%aI',
+  '%cn',
+  '%ce',
+  '%cI',
+  '%s',
+  '%(trailers:only,unfold)',
+  // git parses the trailer block itself; values separated by a byte no trailer holds
+  `%(trailers:key=${EMERGENCY_TRAILER},valueonly,unfold,separator=%x1d)`,
+];
 
 /**
  * The audit trail of `clusters/` from the main branch's history: every non-merge commit that changed a
@@ -244,6 +271,7 @@ export async function collectAudit(options: AuditOptions): Promise<AuditReport> 
       flagged: all.filter((c) => c.flags.length > 0).length,
       directPushes: all.filter((c) => c.flags.includes('direct-push')).length,
       unsigned: all.filter((c) => c.flags.includes('unsigned') || c.flags.includes('unsigned-merge')).length,
+      emergencyChanges: all.filter((c) => c.flags.includes('emergency-change')).length,
     },
   };
 }
@@ -288,6 +316,8 @@ function auditChange(
   if (via === 'direct') flags.push('direct-push');
   if (signed && info.signature !== 'G') flags.push('unsigned');
   if (signed && !direct && landed.signature !== 'G') flags.push('unsigned-merge');
+  const emergency = [...new Set([...info.emergency, ...(direct ? [] : landed.emergency)])];
+  if (emergency.length > 0) flags.push('emergency-change');
   const pullRequest = /^Merge pull request #(\d+)\b/.exec(landed.subject)?.[1] ?? /\(#(\d+)\)\s*$/.exec(landed.subject)?.[1];
   return {
     commit: info.commit,
@@ -306,6 +336,7 @@ function auditChange(
     approvers,
     ...(signed && info.signature !== undefined ? { signature: info.signature } : {}),
     flags,
+    ...(emergency.length > 0 ? { emergency } : {}),
     files: files.map((f) => f.slice(folder.length)).sort(),
     components: [...byComponent].map(([component, objects]) => ({ component, objects })),
   };
@@ -339,7 +370,7 @@ async function readCommits(git: GitRepository, commits: readonly string[], signe
 }
 
 function parseCommit(record: string, signed: boolean): CommitInfo {
-  const [commit, parentList, an, ae, aI, cn, ce, cI, subject, trailers, signature] = record.split(FIELD);
+  const [commit, parentList, an, ae, aI, cn, ce, cI, subject, trailers, emergency, signature] = record.split(FIELD);
   return {
     commit: commit!,
     parents: parentList ? parentList.split(' ').filter(Boolean) : [],
@@ -353,6 +384,10 @@ function parseCommit(record: string, signed: boolean): CommitInfo {
       .map((l) => /^([A-Za-z0-9-]+):\s*(.*)$/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ key: m[1]!, value: m[2]!.trim() })),
+    emergency: (emergency ?? '')
+      .split('\x1d')
+      .map((v) => v.trim())
+      .filter(Boolean),
     ...(signed ? { signature: (signature ?? '').trim() } : {}),
   };
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { GitRepository } from './git-repository.js';
 import { CLUSTER_CONFIG_FILE, type ClusterFiles, isOutputFile } from '@ck8s/core';
 import { diffClusterFiles, type ObjectChange } from './object-changes.js';
+import type { RenderedDiff } from './rendered-diff.js';
 
 export interface FleetDiffOptions {
   /** The repository root (the folder of ck8s.config.yaml), inside a git working tree. */
@@ -28,6 +29,8 @@ export interface FleetDiff {
   readonly baseCommit: string;
   /** Every compared cluster, sorted by name. */
   readonly clusters: readonly ClusterDiff[];
+  /** The rendered objects of the HelmReleases that changed (`ck8s diff --render`). @default absent: not rendered */
+  readonly rendered?: RenderedDiff;
 }
 
 /**
@@ -37,6 +40,27 @@ export interface FleetDiff {
  * not output: its changes show through the objects they change.
  */
 export async function diffFleet(options: FleetDiffOptions): Promise<FleetDiff> {
+  const outputs = await fleetOutputs(options);
+  const clusters = outputs.clusters.map((c): ClusterDiff => {
+    const objects = diffClusterFiles(c.before ?? new Map(), c.after ?? new Map());
+    const status = !c.before ? 'added' : !c.after ? 'removed' : objects.length > 0 ? 'changed' : 'unchanged';
+    return { cluster: c.cluster, status, objects };
+  });
+  return { base: options.base, baseCommit: outputs.baseCommit, clusters };
+}
+
+/** Each selected cluster's generated files at the base and in the working tree (absent where the cluster is not). */
+export interface FleetOutputs {
+  readonly baseCommit: string;
+  readonly clusters: readonly { readonly cluster: string; readonly before?: ClusterFiles; readonly after?: ClusterFiles }[];
+}
+
+/**
+ * The generated files of every selected cluster at a git revision and on disk, what diffFleet and
+ * the rendered diff compare.
+ * @throws Error naming an unknown revision or cluster
+ */
+export async function fleetOutputs(options: FleetDiffOptions): Promise<FleetOutputs> {
   const git = new GitRepository(options.root);
   const baseCommit = await git.resolveCommit(options.base);
   if (!baseCommit) throw new Error(`base "${options.base}" is not a commit in this repository; fetch it first (e.g. git fetch origin main)`);
@@ -58,18 +82,19 @@ export async function diffFleet(options: FleetDiffOptions): Promise<FleetDiff> {
     .map((file) => ({ commit: baseCommit, file }));
   const texts = await git.readFiles(requests);
 
-  const clusters = selected.map((cluster): ClusterDiff => {
+  const clusters = selected.map((cluster) => {
     const before = new Map<string, string>();
     for (const { file } of requests) {
       if (file.split('/')[1] !== cluster) continue;
       before.set(file.split('/').slice(2).join('/'), texts.get(`${baseCommit}:${file}`) ?? '');
     }
-    const after: ClusterFiles = currentClusters.has(cluster) ? readOutputFiles(path.join(options.root, 'clusters', cluster)) : new Map();
-    const objects = diffClusterFiles(before, after);
-    const status = !baseClusters.has(cluster) ? 'added' : !currentClusters.has(cluster) ? 'removed' : objects.length > 0 ? 'changed' : 'unchanged';
-    return { cluster, status, objects };
+    return {
+      cluster,
+      ...(baseClusters.has(cluster) ? { before } : {}),
+      ...(currentClusters.has(cluster) ? { after: readOutputFiles(path.join(options.root, 'clusters', cluster)) } : {}),
+    };
   });
-  return { base: options.base, baseCommit, clusters };
+  return { baseCommit, clusters };
 }
 
 /** Names of the clusters among paths `clusters/<name>/...`: folders holding a cluster.yaml. */

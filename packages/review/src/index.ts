@@ -15,3 +15,5 @@ export * from './render-audit-json.js';
 export * from './render-audit-markdown.js';
 export * from './render-diff-markdown.js';
 export * from './render-diff-text.js';
+export * from './rendered-diff.js';
+export * from './window-check.js';

@@ -1,4 +1,4 @@
-import { FLAG_TEXT, inputFiles, landingText, objectText, person, shortCommit, summaryText } from './audit-text.js';
+import { flagText, inputFiles, landingText, objectText, person, shortCommit, summaryText } from './audit-text.js';
 import type { AuditChange, AuditReport } from './audit-trail.js';
 
 /** HTML text with every markup character escaped. */
@@ -58,7 +58,7 @@ function row(c: AuditChange, signed: boolean): string {
   const signature = signed
     ? `<br>signature: ${e(c.signature ?? '?')}${c.landedBy.commit !== c.commit ? `, merge ${e(c.landedBy.signature ?? '?')}` : ''}`
     : '';
-  const flags = c.flags.map((f) => `<div class="flag">${e(FLAG_TEXT[f])}</div>`).join('');
+  const flags = c.flags.map((f) => `<div class="flag">${e(flagText(c, f))}</div>`).join('');
   const objects = c.components.map(
     (comp) => `<li><code>${e(comp.component)}</code><ul>${comp.objects.map((o) => `<li>${e(objectText(o))}</li>`).join('')}</ul></li>`,
   );

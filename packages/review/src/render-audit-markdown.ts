@@ -1,4 +1,4 @@
-import { FLAG_TEXT, inputFiles, landingText, objectText, person, shortCommit, summaryText } from './audit-text.js';
+import { flagText, inputFiles, landingText, objectText, person, shortCommit, summaryText } from './audit-text.js';
 import type { AuditChange, AuditReport } from './audit-trail.js';
 import { codeSpan, escapeMarkdown } from './markdown-text.js';
 
@@ -31,7 +31,7 @@ function changeSection(c: AuditChange, signed: boolean): string[] {
     const merge = c.landedBy.commit !== c.commit ? `, merge ${c.landedBy.signature ?? '?'}` : '';
     lines.push(`- **signature**: commit ${c.signature ?? '?'}${merge}`);
   }
-  for (const flag of c.flags) lines.push(`- **flag**: ${FLAG_TEXT[flag]}`);
+  for (const flag of c.flags) lines.push(`- **flag**: ${escapeMarkdown(flagText(c, flag))}`);
   lines.push('- **changed**:');
   for (const component of c.components) {
     lines.push(`  - ${codeSpan(component.component)}`);

@@ -2,7 +2,7 @@ import { viewFieldChange } from './field-change-view.js';
 import type { FleetDiff } from './fleet-diff.js';
 import { codeSpan, fencedBlock } from './markdown-text.js';
 import { objectLabel, type ObjectChange } from './object-changes.js';
-import { clusterSummary, totals } from './render-diff-text.js';
+import { clusterSummary, releaseLabel, releaseSummary, renderedTotals, totals } from './render-diff-text.js';
 
 /** Marks the pull-request comment that carries the diff, so the workflow finds and updates its own comment. */
 export const DIFF_COMMENT_MARKER = '<!-- ck8s-diff -->';
@@ -49,6 +49,17 @@ function render(diff: FleetDiff, detail: 'fields' | 'objects' | 'clusters'): str
     if (folded) out.push('<details><summary>objects</summary>', '');
     for (const o of cluster.objects) out.push(...objectItem(o, detail === 'fields'));
     if (folded) out.push('', '</details>');
+  }
+  if (diff.rendered) {
+    out.push('', '### ck8s diff --render', '', `Rendered with helm at the pinned chart versions: ${renderedTotals(diff.rendered)}.`);
+    for (const cluster of diff.rendered.clusters) {
+      for (const r of cluster.releases.filter((r) => r.status !== 'unchanged')) {
+        out.push('', `#### ${cluster.cluster}: ${codeSpan(releaseLabel(r))}: ${releaseSummary(r)}`);
+        if (detail === 'clusters' || r.objects.length === 0) continue;
+        out.push('');
+        for (const o of r.objects) out.push(...objectItem(o, detail === 'fields'));
+      }
+    }
   }
   return `${out.join('\n')}\n`;
 }

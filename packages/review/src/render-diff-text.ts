@@ -1,6 +1,7 @@
 import { fieldLine, viewFieldChange } from './field-change-view.js';
 import type { ClusterDiff, FleetDiff } from './fleet-diff.js';
 import { objectLabel, type ObjectChange } from './object-changes.js';
+import type { ReleaseRenderDiff, RenderedDiff } from './rendered-diff.js';
 
 const SIGN = { added: '+', removed: '-', changed: '~' } as const;
 
@@ -12,7 +13,39 @@ export function renderDiffText(diff: FleetDiff): string {
     for (const o of cluster.objects) lines.push(...objectLines(o));
   }
   lines.push(`diff: ${totals(diff)}`);
+  if (diff.rendered) {
+    for (const cluster of diff.rendered.clusters) {
+      for (const r of cluster.releases.filter((r) => r.status !== 'unchanged')) {
+        lines.push(`render: ${cluster.cluster} ${releaseLabel(r)}: ${releaseSummary(r)}`);
+        for (const o of r.objects) lines.push(...objectLines(o));
+      }
+    }
+    lines.push(`diff --render: ${renderedTotals(diff.rendered)}`);
+  }
   return `${lines.join('\n')}\n`;
+}
+
+/** `HelmRelease monitoring/kube-prometheus-stack (kube-prometheus-stack-72.6.2 → 72.7.0)`. */
+export function releaseLabel(r: ReleaseRenderDiff): string {
+  const charts =
+    r.chartBefore && r.chartAfter && r.chartBefore !== r.chartAfter
+      ? `${r.chartBefore} → ${r.chartAfter}`
+      : (r.chartAfter ?? r.chartBefore ?? 'chart unknown');
+  return `HelmRelease ${r.namespace}/${r.release} (${charts})`;
+}
+
+/** `release added: 4 added, 0 changed, 0 removed`, `no rendered changes`, with the render error if any. */
+export function releaseSummary(r: ReleaseRenderDiff): string {
+  const head = r.status === 'added' || r.status === 'removed' ? `release ${r.status}: ` : '';
+  const counts = r.objects.length === 0 ? 'no rendered changes' : countChanges(r.objects);
+  return `${head}${counts}${r.error ? ` (${r.error})` : ''}`;
+}
+
+/** `2 release(s) rendered at both sides, 17 identical not rendered; 3 rendered object(s) differ (...)`. */
+export function renderedTotals(rendered: RenderedDiff): string {
+  const objects = rendered.clusters.flatMap((c) => c.releases.flatMap((r) => r.objects));
+  const placeholders = rendered.placeholders > 0 ? `; ${rendered.placeholders} value(s) from sops Secrets given as placeholders` : '';
+  return `${rendered.rendered} release(s) rendered, ${rendered.identical} identical at both sides not rendered; ${objects.length} rendered object(s) differ (${countChanges(objects)})${placeholders}`;
 }
 
 function objectLines(o: ObjectChange): string[] {

@@ -93,7 +93,7 @@ describe('audit trail from git history', () => {
     expect(squash).toMatchObject({ landedBy: { via: 'squash', pullRequest: 9 }, approvers: ['Alice Approver <alice@example.com>'], flags: [] });
     // the signed commit went straight to main too
     expect(changes.find((c) => c.commit === history.signed)!.flags).toEqual(['direct-push']);
-    expect(report.summary).toEqual({ changes: 5, flagged: 2, directPushes: 2, unsigned: 0 });
+    expect(report.summary).toEqual({ changes: 5, flagged: 2, directPushes: 2, unsigned: 0, emergencyChanges: 0 });
   });
 
   it('flags commits and merges without a good signature only when signing is required', async () => {

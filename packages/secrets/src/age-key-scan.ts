@@ -23,7 +23,7 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.tools', '.ck8s', '.nx
  */
 export async function findAgePrivateKeys(workspace: Workspace): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
-  for (const file of await repositoryFiles(workspace.root)) {
+  for (const file of await candidateFiles(workspace.root)) {
     const absolute = path.join(workspace.root, file);
     let content: Buffer;
     try {
@@ -56,17 +56,25 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-/** Files of the repository relative to its root, sorted. */
-async function repositoryFiles(root: string): Promise<string[]> {
-  const listed = await gitFiles(root);
+/**
+ * Files that may hold a key, relative to the repository root, sorted: in a git work tree those in
+ * which `git grep` finds the marker (git reads the files, multi-threaded, instead of this process
+ * reading every file of the repository); elsewhere every file, checked here.
+ */
+async function candidateFiles(root: string): Promise<string[]> {
+  const listed = await gitGrepFiles(root);
   return [...new Set(listed ?? walk(root))].sort();
 }
 
-async function gitFiles(root: string): Promise<string[] | undefined> {
-  const git = async (args: string[]): Promise<string[]> => (await gitText(root, ['ls-files', '-z', ...args])).split('\0').filter(Boolean);
+async function gitGrepFiles(root: string): Promise<string[] | undefined> {
+  // -a: binary files too; -i -F: the marker in any case, as a plain string; exit status 1 is "no match"
+  const grep = async (args: string[]): Promise<string[]> =>
+    (await gitText(root, ['grep', '-z', '-l', '-a', '-i', '-F', '-e', 'AGE-SECRET-KEY-', '--untracked', ...args], { successExitCodes: [0, 1] }))
+      .split('\0')
+      .filter(Boolean);
   try {
     // what git could commit, then what it ignores where secrets and output live, and scratch at the root
-    return [...(await git(['--cached', '--others', '--exclude-standard'])), ...(await git(['--others', '--ignored', '--exclude-standard', '--', 'clusters', 'secrets', ':(glob).ck8s-*']))];
+    return [...(await grep([])), ...(await grep(['--no-exclude-standard', '--', 'clusters', 'secrets', ':(glob).ck8s-*']))];
   } catch {
     return undefined; // not a git work tree, or no git: every file is read instead
   }

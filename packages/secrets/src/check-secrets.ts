@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { type ConfigProblem, isScratchName, RepeatedYamlReader, showValue, type Workspace } from '@ck8s/core/base';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { findAgePrivateKeys } from './age-key-scan.js';
+import { mayHoldSecret } from './may-hold-secret.js';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
 import { ageRecipientsOf, encryptionProblems } from './sops-metadata.js';
 
@@ -24,8 +25,9 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  */
 export async function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
-  // synth copies every file of secrets/ into clusters/, and clusters share most generated files
-  const read = new RepeatedYamlReader();
+  // synth copies every file of secrets/ into clusters/: each is read once; only Secrets and sops
+  // files are parsed (mayHoldSecret), so keeping them all stays small
+  const read = new RepeatedYamlReader(true);
   for (const absolute of listFiles(workspace.secretsDir)) {
     problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster, read));
   }
@@ -88,8 +90,8 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
 function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   if (!YAML_FILE.test(absolute)) return [];
   const text = readFileSync(absolute, 'utf8');
-  // generated output is large; a document with kind Secret or a sops block must contain one of these words
-  if (!/Secret|sops/.test(text)) return [];
+  // generated output is large; most of it is provably neither a Secret nor sops-encrypted
+  if (!mayHoldSecret(text)) return [];
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const cluster = parts.length >= 3 ? parts[1] : undefined;

@@ -93,14 +93,16 @@ export function registerSecrets(program: Command, io: CliIo): void {
           '--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked',
         );
       }
-      const { loadFleetContext, selectClusters } = await import('@ck8s/platform/fleet-context');
-      const { fleetRecipients } = await import('@ck8s/core/base');
-      const context = loadFleetContext(io.cwd, program.opts().root);
-      const problems = [...(await checkSecrets(context.workspace, fleetRecipients(context.fleet)))];
+      const { openWorkspace, selectClusters } = await import('@ck8s/platform/fleet-context');
+      const { fleetRecipients, loadFleet } = await import('@ck8s/core/base');
+      // the clusters' recipients are all it needs: no chart catalog
+      const workspace = openWorkspace(io.cwd, program.opts().root);
+      const fleet = loadFleet(workspace);
+      const problems = [...(await checkSecrets(workspace, fleetRecipients(fleet)))];
       let verified = '';
       if (ageKey !== undefined) {
-        const clusters = options.cluster.length > 0 ? selectClusters(context, options.cluster) : undefined;
-        const result = await verifyDecryption({ workspace: context.workspace, ageKey, ...(clusters ? { clusters } : {}) });
+        const clusters = options.cluster.length > 0 ? selectClusters({ fleet }, options.cluster) : undefined;
+        const result = await verifyDecryption({ workspace, ageKey, ...(clusters ? { clusters } : {}) });
         problems.push(...result.problems);
         verified = `; ${result.verified.length} encrypted file(s) decrypted in memory with intact MAC`;
       }

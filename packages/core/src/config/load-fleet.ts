@@ -3,6 +3,7 @@ import type { ClusterConfig } from './cluster-config-schema.js';
 import { loadClusterConfig } from './load-cluster-config.js';
 import { tenantHostProblems } from './tenant-hosts.js';
 import type { Workspace } from '../workspace.js';
+import { postponementProblem } from '../maintenance-window.js';
 
 /** Every cluster of the repository, validated together. */
 export interface Fleet {
@@ -52,6 +53,12 @@ export function loadFleet(workspace: Workspace): Fleet {
     } else {
       problems.push(...serviceClusterProblems(config, service, file, workspace.relative(workspace.clusterConfigFile(service.name))));
     }
+  }
+  // a postponement is read against the fleet's window (ck8s.config.yaml)
+  for (const [name, config] of clusters) {
+    const until = config.maintenance.postponeMajorUntil;
+    const message = until !== undefined ? postponementProblem(workspace.settings.maintenance, until) : undefined;
+    if (message) problems.push({ file: workspace.relative(workspace.clusterConfigFile(name)), path: 'maintenance.postponeMajorUntil', message });
   }
   // across the fleet, since a platform host may live in another cluster (of the files that are valid)
   problems.push(...tenantHostProblems({ clusters }, (name) => workspace.relative(workspace.clusterConfigFile(name))));

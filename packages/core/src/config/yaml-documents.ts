@@ -55,12 +55,18 @@ export class RepeatedYamlReader {
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, unknown[] | undefined>();
 
+  /**
+   * @param keepAll keep every text's documents from its first read, for a set of small files read
+   *   twice in one pass (sops files under secrets/ and their copies in clusters/) @default false
+   */
+  constructor(private readonly keepAll = false) {}
+
   /** The documents of the text, as loadYamlDocuments gives them. */
   read(text: string): unknown[] | undefined {
     const key = createHash('sha256').update(text).digest('base64');
     if (this.kept.has(key)) return this.kept.get(key);
     const documents = loadYamlDocuments(text);
-    if (this.seen.has(key)) this.kept.set(key, documents);
+    if (this.keepAll || this.seen.has(key)) this.kept.set(key, documents);
     else this.seen.add(key);
     return documents;
   }

@@ -89,3 +89,17 @@ export async function obtainChart(ref: ChartRef, options: ObtainChartOptions): P
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** obtainChart with each chart obtained once per run, however many releases and clusters use it. */
+export function chartObtainer(options: ObtainChartOptions): (ref: ChartRef) => Promise<ObtainedChart> {
+  const charts = new Map<string, Promise<ObtainedChart>>();
+  return (ref) => {
+    const key = `${ref.repository} ${ref.chart} ${ref.version}`;
+    let found = charts.get(key);
+    if (!found) {
+      found = obtainChart(ref, options);
+      charts.set(key, found);
+    }
+    return found;
+  };
+}

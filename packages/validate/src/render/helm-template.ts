@@ -72,3 +72,14 @@ export async function chartCrds(helm: string, chart: string): Promise<RenderedOb
     .map((d) => d.toJSON() as unknown)
     .filter((v): v is RenderedObject => !!v && typeof v === 'object' && !Array.isArray(v));
 }
+
+/** Sets a value at a Helm `--set`-style dotted path, as helm-controller applies a valuesFrom `targetPath`. */
+export function setValuePath(values: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let at: Record<string, unknown> = values;
+  for (const k of keys.slice(0, -1)) {
+    if (!at[k] || typeof at[k] !== 'object') at[k] = {};
+    at = at[k] as Record<string, unknown>;
+  }
+  at[keys[keys.length - 1]!] = value;
+}

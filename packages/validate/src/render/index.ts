@@ -1,4 +1,5 @@
 export * from './chart-source.js';
+export * from './flow-checks.js';
 export * from './helm-template.js';
 export * from './network-reach.js';
 export * from './pod-templates.js';

@@ -4,7 +4,8 @@ import { egressDenied, type ExternalDestination } from './network-reach.js';
 import { allContainers, CLUSTER_SCOPED_KINDS, helmHook, imageRegistry, objectRef, podTemplate, WORKLOAD_KINDS } from './pod-templates.js';
 
 /** The checks of the render verification; each problem is reported under one. */
-export type RenderCheck = 'render' | 'schema' | 'pod-security' | 'admission' | 'api-server' | 'reference' | 'registry' | 'unexpected' | 'missing';
+export type RenderCheck =
+  'render' | 'schema' | 'pod-security' | 'admission' | 'api-server' | 'reference' | 'registry' | 'unexpected' | 'missing' | 'flow';
 
 /** One release's rendered objects (after post-render patches) and what its component declared. */
 export interface RenderedRelease {
@@ -231,6 +232,13 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
           `component ${release.component} declares ${ref}, but the chart does not render it; remove it from the HelmChart's expects`,
         );
     }
+    for (const p of expects?.operatorPods ?? [])
+      if (!release.objects.some((o) => objectRef(o) === p.resource))
+        problem(
+          'missing',
+          p.resource,
+          `component ${release.component} declares pods an operator makes from ${p.resource}, but the chart does not render it`,
+        );
     for (const ref of noApi.keys())
       if (!expectedWorkloads.has(ref)) problem('missing', ref, `an API access exception names ${ref}, which is not a declared workload`);
     if (props.admission) {

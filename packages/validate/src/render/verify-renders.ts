@@ -1,8 +1,9 @@
 import type { ChartExpectations } from '@ck8s/core';
 import { stringify } from 'yaml';
 import { validateManifests } from '../kubeconform.js';
-import { type ChartRef, type ObtainedChart, obtainChart } from './chart-source.js';
+import { type ChartRef, chartObtainer, type ObtainedChart } from './chart-source.js';
 import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
+import { checkDeclaredFlows, type DeclaredFlow, type FlowSummary } from './flow-checks.js';
 import type { ExternalDestination } from './network-reach.js';
 import { applyPostRenderPatches, type KustomizePatch } from './post-render.js';
 import {
@@ -39,6 +40,8 @@ export interface ClusterToRender {
   readonly extraApiVersions?: readonly string[];
   readonly apiServer: ExternalDestination;
   readonly releases: readonly ReleaseToRender[];
+  /** The flows the cluster's components declare, checked against the rendered pods. @default none */
+  readonly flows?: readonly DeclaredFlow[];
 }
 
 export interface VerifyRendersProps {
@@ -72,6 +75,8 @@ export interface RenderReport {
   readonly problems: readonly RenderProblem[];
   /** Admission exceptions the components declared and the rendered objects needed, with their reasons. */
   readonly exceptions: readonly RenderException[];
+  /** Declared flows checked against the rendered pods, and those skipped with why, over all clusters. */
+  readonly flows: FlowSummary;
 }
 
 /**
@@ -84,16 +89,9 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
   const releases: RenderedReleaseSummary[] = [];
   const problems: RenderProblem[] = [];
   const exceptions: RenderException[] = [];
-  const charts = new Map<string, Promise<ObtainedChart>>();
-  const obtain = (ref: ChartRef): Promise<ObtainedChart> => {
-    const key = `${ref.repository} ${ref.chart} ${ref.version}`;
-    let found = charts.get(key);
-    if (!found) {
-      found = obtainChart(ref, { helm: props.helm, cacheDir: props.cacheDir, ...(props.mirror ? { mirror: props.mirror } : {}) });
-      charts.set(key, found);
-    }
-    return found;
-  };
+  let flowsChecked = 0;
+  const flowsSkipped = new Map<string, number>();
+  const obtain = chartObtainer({ helm: props.helm, cacheDir: props.cacheDir, ...(props.mirror ? { mirror: props.mirror } : {}) });
 
   for (const cluster of props.clusters) {
     const obtained = new Map<ReleaseToRender, ObtainedChart | Error>();
@@ -112,6 +110,8 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
       const namespace: string = r.helmRelease.metadata?.namespace;
       const chartName = `${r.chart.chart}-${r.chart.version}`;
       const chart = obtained.get(r)!;
+      const summarize = (from: string, digest: string, objects: number): void =>
+        void releases.push({ cluster: cluster.name, component: r.component, release: name, namespace, chart: chartName, from, digest, objects });
       const fail = (message: string): void =>
         void problems.push({
           cluster: cluster.name,
@@ -124,16 +124,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         });
       if (chart instanceof Error) {
         fail(chart.message);
-        releases.push({
-          cluster: cluster.name,
-          component: r.component,
-          release: name,
-          namespace,
-          chart: chartName,
-          from: 'unavailable',
-          digest: '',
-          objects: 0,
-        });
+        summarize('unavailable', '', 0);
         continue;
       }
       let objects: RenderedObject[];
@@ -151,16 +142,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         objects = applyPostRenderPatches(objects, patches);
       } catch (e) {
         fail(`does not render: ${(e as Error).message}`);
-        releases.push({
-          cluster: cluster.name,
-          component: r.component,
-          release: name,
-          namespace,
-          chart: chartName,
-          from: chart.from,
-          digest: chart.digest,
-          objects: 0,
-        });
+        summarize(chart.from, chart.digest, 0);
         continue;
       }
       const release: RenderedRelease = {
@@ -173,16 +155,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         expects: r.expects,
       };
       rendered.push(release);
-      releases.push({
-        cluster: cluster.name,
-        component: r.component,
-        release: name,
-        namespace,
-        chart: chartName,
-        from: chart.from,
-        digest: chart.digest,
-        objects: objects.length,
-      });
+      summarize(chart.from, chart.digest, objects.length);
       const displayPath = `rendered/${cluster.name}/${namespace}/${name}.yaml`;
       // helm omits the release namespace on most objects; kubeconform checks them as they are
       files.push({ displayPath, content: objects.map((o) => stringify(o)).join('---\n') });
@@ -220,8 +193,13 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         ...(props.admission ? { admission: props.admission } : {}),
       }),
     );
+    const flows = checkDeclaredFlows({ cluster: cluster.name, flows: cluster.flows ?? [], releases: rendered, generated: cluster.generated });
+    problems.push(...flows.problems);
+    flowsChecked += flows.summary.checked;
+    for (const s of flows.summary.skipped) flowsSkipped.set(s.reason, (flowsSkipped.get(s.reason) ?? 0) + s.count);
   }
-  return { releases, problems: problems.sort(compareProblems), exceptions };
+  const skipped = [...flowsSkipped].sort(([a], [b]) => compare(a, b)).map(([reason, count]) => ({ reason, count }));
+  return { releases, problems: problems.sort(compareProblems), exceptions, flows: { checked: flowsChecked, skipped } };
 }
 
 function compare(a: string, b: string): number {
