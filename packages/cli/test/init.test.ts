@@ -121,11 +121,11 @@ describe('ck8s init: a new environment from nothing', () => {
     expect(serviceRun.stderr).not.toMatch(/^ck8s:/m);
     expect(serviceRun.code).toBe(0);
     expect(serviceRun.stdout).toMatch(
-      /validate: 1 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), (\d+)\/\1 controls passed, 0 problem\(s\)/,
+      /validate: 1 cluster\(s\), \d+ objects checked \(schemas 1\.36\.0 from mirror\), (\d+)\/\1 controls passed, 0 problem\(s\)/,
     );
     expect(workloadRun.code).toBe(0);
     expect(workloadRun.stdout).toMatch(
-      /validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)/,
+      /validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.36\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)/,
     );
     const validate = await ck8s(repo, ['validate']);
     expect(validate.stdout).toMatch(/0 problem\(s\)/);

@@ -33,7 +33,7 @@ describe('ck8s migrate scan', () => {
     expect(result.code).toBe(0);
     const scan = JSON.parse(readFileSync(path.join(out, 'migration-scan.json'), 'utf8'));
     expect(scan.version).toBe(1);
-    expect(scan.target).toMatchObject({ cluster: 'demo-wc', kubernetesVersion: '1.33', allowedRegistries: ['registry.demo-sc.example.com'] });
+    expect(scan.target).toMatchObject({ cluster: 'demo-wc', kubernetesVersion: '1.36', allowedRegistries: ['registry.demo-sc.example.com'] });
     expect(scan.target.rules).toBeGreaterThan(20);
     expect(scan.inputs).toEqual([SHOP]);
     expect(scan.dependencies[0].evidence[0].file).toBe(`${SHOP}/catalog-api.yaml`);

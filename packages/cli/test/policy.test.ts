@@ -37,7 +37,7 @@ describe('ck8s policy eval', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/admitted .*ok\.yaml: Deployment team-a\/web\n/);
-    expect(result.stdout).toMatch(/policy eval: 1 object\(s\), 1 admitted, 0 denied \(cluster demo-wc, \d+ rules\)\n$/);
+    expect(result.stdout).toMatch(/policy eval: 1 object\(s\), 1 admitted, 0 denied \(cluster demo-wc, pod security v1\.36, \d+ rules\)\n$/);
   });
 
   it.each([
@@ -66,6 +66,24 @@ describe('ck8s policy eval', () => {
     expect(results.filter((r: any) => r.file.includes('/fail-')).every((r: any) => !r.allowed)).toBe(true);
     expect(results.filter((r: any) => r.file.includes('/pass-')).every((r: any) => r.allowed)).toBe(true);
     expect(results.flatMap((r: any) => r.violations.map((v: any) => v.policy))).toContain('ck8s-pss-run-as-user');
+  });
+
+  it("judges by the Pod Security policy of --kubernetes-version, as a namespace's enforce-version", async () => {
+    const pod = path.join(FIXTURES, 'pod-security-versions/unmasked-proc-mount-user-namespace.yaml');
+    const at = (version: string) =>
+      ck8s(REPO_ROOT, ['policy', 'eval', '--level', 'baseline', '--kubernetes-version', version, '--namespace', 'team-a', pod]);
+    const old = await at('1.33');
+    expect(old.code).toBe(1);
+    expect(old.stdout).toContain('ck8s-pss-proc-mount: procMount must be Default (pod security baseline): app=Unmasked');
+    expect(old.stdout).toMatch(/\(pod security baseline:v1\.33, \d+ rules\)\n$/);
+    const current = await at('1.35');
+    expect(current.code).toBe(0);
+    expect(current.stdout).toMatch(/\(pod security baseline:v1\.35, \d+ rules\)\n$/);
+    const unsupported = await at('1.31');
+    expect(unsupported).toMatchObject({
+      code: 1,
+      stderr: 'ck8s: --kubernetes-version "1.31" is not supported; allowed: 1.32, 1.33, 1.34, 1.35, 1.36\n',
+    });
   });
 
   it('honours the exceptions of the cluster', async () => {

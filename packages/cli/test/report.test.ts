@@ -65,7 +65,7 @@ describe('ck8s report', () => {
     for (const heading of ['Clusters', 'Validation', 'Cluster demo-sc', 'Cluster demo-wc', 'Recent changes'])
       expect(page).toMatch(new RegExp(`<h2 id="[a-z0-9-]+">${heading}</h2>`));
     expect(page).toContain(
-      '<dt>Profile</dt><dd>workload</dd><dt>Environment</dt><dd>demo</dd><dt>Kubernetes version</dt><dd>1.33</dd><dt>Domain</dt><dd><code>demo-wc.example.com</code></dd>',
+      '<dt>Profile</dt><dd>workload</dd><dt>Environment</dt><dd>demo</dd><dt>Kubernetes version</dt><dd>1.36</dd><dt>Domain</dt><dd><code>demo-wc.example.com</code></dd>',
     );
     // chart versions as pinned in charts/catalog.yaml, plain components too
     const catalog = readFileSync(path.join(repo, 'charts/catalog.yaml'), 'utf8');

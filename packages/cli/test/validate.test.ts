@@ -12,7 +12,7 @@ describe('ck8s validate', () => {
     const result = await ck8s(REPO_ROOT, ['validate']);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(
-      /^validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.33\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)\n$/,
+      /^validate: 2 cluster\(s\), \d+ objects checked \(schemas 1\.36\.0 from mirror\), 22\/22 controls passed, 0 problem\(s\)\n$/,
     );
     expect(result.code).toBe(0);
   });

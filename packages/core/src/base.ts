@@ -18,6 +18,7 @@ export * from './container-resources.js';
 export * from './contributions.js';
 export * from './flux/common.js';
 export * from './git.js';
+export * from './kubernetes-versions.js';
 export * from './maintenance-window.js';
 export * from './naming.js';
 export * from './output/atomic-write.js';

@@ -86,6 +86,17 @@ describe('cluster config', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('accepts the supported Kubernetes minors, with or without a patch, and names them for any other', () => {
+    for (const version of ['1.32', '1.34.2', '1.36', '1.36.3']) expect(problemsOf({ ...valid, kubernetesVersion: version }), version).toEqual([]);
+    for (const version of ['1.31', '1.31.14', '1.37', '1.37.2'])
+      expect(problemsOf({ ...valid, kubernetesVersion: version }), version).toEqual([
+        `clusters/demo-wc/cluster.yaml: kubernetesVersion: "${version}" is not a supported Kubernetes version; supported: 1.32, 1.33, 1.34, 1.35, 1.36 (optionally with a patch, e.g. 1.36.0)`,
+      ]);
+    expect(problemsOf({ ...valid, kubernetesVersion: 'v1.36' })).toEqual([
+      'clusters/demo-wc/cluster.yaml: kubernetesVersion: "v1.36" is not a Kubernetes version (1.MINOR or 1.MINOR.PATCH, e.g. 1.36)',
+    ]);
+  });
+
   it('rejects unknown keys in nested blocks, listing the allowed ones', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName, fluxManifests',

@@ -136,6 +136,6 @@ async function checkGo(): Promise<void> {
   try {
     await execa('go', ['version']);
   } catch {
-    throw new Error('e2e-tools: go is not on PATH; install Go 1.25 or newer (the Flux controllers need it)');
+    throw new Error('e2e-tools: go is not on PATH; install Go 1.26 or newer (Kubernetes 1.36 needs it)');
   }
 }

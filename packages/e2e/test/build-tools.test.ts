@@ -23,14 +23,14 @@ describe('pinned tools', () => {
 
   it('keys each binary by name and version', () => {
     const root = repositoryRoot();
-    expect(binaryPath(root, readVersions(root), 'kube-apiserver')).toBe(path.join(root, '.tools', 'e2e', 'kube-apiserver-v1.33.13'));
+    expect(binaryPath(root, readVersions(root), 'kube-apiserver')).toBe(path.join(root, '.tools', 'e2e', 'kube-apiserver-v1.36.3'));
   });
 
   it('stamps the Kubernetes release into the binaries, and builds reproducibly', () => {
     const versions = readVersions();
     const flags = buildFlags('kubernetes', versions.components.kubernetes);
     expect(flags).toEqual(expect.arrayContaining(['-trimpath', '-buildvcs=false', '-mod=readonly']));
-    expect(flags.find((f) => f.startsWith('-ldflags='))).toContain('-X k8s.io/component-base/version.gitVersion=v1.33.13');
+    expect(flags.find((f) => f.startsWith('-ldflags='))).toContain('-X k8s.io/component-base/version.gitVersion=v1.36.3');
     expect(buildFlags('etcd', versions.components.etcd).find((f) => f.startsWith('-ldflags='))).toBe('-ldflags=-s -w');
   });
 
@@ -39,9 +39,9 @@ describe('pinned tools', () => {
     const versions = readVersions();
     mkdirSync(path.join(root, 'e2e-tools', 'kubernetes'), { recursive: true });
     writeFileSync(path.join(root, 'e2e-tools', 'versions.json'), JSON.stringify(versions));
-    writeFileSync(path.join(root, 'e2e-tools', 'kubernetes', 'go.mod'), 'module x\n\ngo 1.24.0\n\nrequire k8s.io/kubernetes v1.33.12\n');
+    writeFileSync(path.join(root, 'e2e-tools', 'kubernetes', 'go.mod'), 'module x\n\ngo 1.24.0\n\nrequire k8s.io/kubernetes v1.36.2\n');
     await expect(buildTools({ root, log: () => undefined })).rejects.toThrow(
-      /kubernetes: versions.json pins k8s.io\/kubernetes v1.33.13 but .* requires v1.33.12/,
+      /kubernetes: versions.json pins k8s.io\/kubernetes v1.36.3 but .* requires v1.36.2/,
     );
   });
 });

@@ -9,8 +9,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '@ck8s/cli';
-import { loadFleet, Workspace } from '@ck8s/core';
-import { clusterRules, evaluateManifests } from '@ck8s/policy';
+import { loadFleet, SUPPORTED_KUBERNETES_MINORS, Workspace } from '@ck8s/core';
+import { clusterRules, evaluateManifests, podSecurityRules } from '@ck8s/policy';
 import { generateAgeKeyPair } from '@ck8s/secrets';
 import { execa } from 'execa';
 import { parse, parseAllDocuments, stringify } from 'yaml';
@@ -59,7 +59,7 @@ function clusterYaml(tenants: string): string {
   return `name: e2e-wc
 profile: workload
 environment: e2e
-kubernetesVersion: "1.33"
+kubernetesVersion: "1.36"
 domain: e2e-wc.example.com
 serviceCluster: e2e-sc
 gitops:
@@ -102,7 +102,7 @@ beforeAll(async () => {
     'charts/catalog.yaml': readFileSync(path.join(ROOT, 'charts/catalog.yaml'), 'utf8'),
     'clusters/e2e-wc/cluster.yaml': clusterYaml(TENANTS),
     'clusters/e2e-sc/cluster.yaml':
-      'name: e2e-sc\nprofile: service\nenvironment: e2e\nkubernetesVersion: "1.33"\ndomain: e2e-sc.example.com\ngitops: { repository: https://git.invalid/fleet.git }\n' +
+      'name: e2e-sc\nprofile: service\nenvironment: e2e\nkubernetesVersion: "1.36"\ndomain: e2e-sc.example.com\ngitops: { repository: https://git.invalid/fleet.git }\n' +
       'certificates: { enabled: false }\nids: { enabled: false }\nlogging: { enabled: false }\nobservability: { enabled: false }\nbackup: { enabled: false }\nposture: { enabled: false }\nregistry: { enabled: false }\nidentity: { enabled: false }\ningress: { enabled: false }\n',
   });
   // tools and the schema cache of the real repository, as a developer's clone would have them
@@ -608,6 +608,11 @@ describe('GitOps on a real control plane', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it("judges every pod fixture as the API server's Pod Security Admission does at each supported enforce-version and level", async () => {
+    const mismatches = await podSecurityParity();
+    expect(mismatches).toEqual([]);
+  });
+
   it("admits into a tenant namespace, under its generated quota, a pod that meets the platform's resource rule", async () => {
     // CPU and memory requests and a memory limit, as the rule and the README ask: the quota must not ask for more (no limits.cpu)
     const deployment = parse(
@@ -814,6 +819,19 @@ function readFixtures(root: string): Fixture[] {
   return out;
 }
 
+/** The Pod Security by version fixtures (one Pod a file, see their README): the pods whose verdict depends on the policy version. */
+function readVersionFixtures(): Fixture[] {
+  const root = path.join(ROOT, 'packages/policy/test/fixtures/pod-security-versions');
+  return readdirSync(root)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({
+      name: `pod-security-versions/${f}`,
+      object: parse(readFileSync(path.join(root, f), 'utf8')) as KubeObject,
+      namespace: 'parity',
+    }));
+}
+
 /** Containers get requests and limits, so Pod Security fixtures are judged on what they test, not on the resource rule. */
 function withResources(object: KubeObject): KubeObject {
   const copy = JSON.parse(JSON.stringify(object)) as KubeObject;
@@ -879,6 +897,7 @@ async function admissionParity(): Promise<string[]> {
   const fixtures = [
     ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/pod-security')),
     ...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/platform')),
+    ...readVersionFixtures(),
   ];
   // the API server enforces a new binding once its informer has it: wait until a known violation is denied
   await waitUntil(
@@ -922,6 +941,67 @@ async function admissionParity(): Promise<string[]> {
   log(
     `admission parity: ${fixtures.length} fixtures, ${denied} denied and ${fixtures.length - denied} admitted by the API server, ${mismatches.length} mismatches`,
   );
+  return mismatches;
+}
+
+/**
+ * Pod Security Admission against ck8s policy eval at every supported policy version: one namespace
+ * per level and minor, labelled `pod-security.kubernetes.io/enforce` and `enforce-version` (and no
+ * tenant label, so the platform's admission policies stay out), then every Pod fixture created
+ * there with dryRun and judged offline by the rules of that version. Pods only: Pod Security
+ * Admission enforces on pods, and only warns for their controllers.
+ */
+async function podSecurityParity(): Promise<string[]> {
+  const fixtures = [...readFixtures(path.join(ROOT, 'packages/policy/test/fixtures/pod-security')), ...readVersionFixtures()].filter(
+    (f) => f.object.kind === 'Pod' && f.via === undefined,
+  );
+  const mismatches: string[] = [];
+  // fixture name to the live verdicts (denied or not) by level and version, to see the versions differ
+  const verdicts = new Map<string, string[]>();
+  let denied = 0;
+  let checked = 0;
+  for (const level of ['baseline', 'restricted'] as const) {
+    for (const minor of SUPPORTED_KUBERNETES_MINORS) {
+      const version = `v${minor}`;
+      const namespace = `psa-${level}-${version.replace('.', '-')}`;
+      await cluster.createNamespace(namespace, {
+        'pod-security.kubernetes.io/enforce': level,
+        'pod-security.kubernetes.io/enforce-version': version,
+      });
+      const rules = podSecurityRules(minor);
+      for (const fixture of fixtures) {
+        const object = { ...fixture.object, metadata: { ...fixture.object.metadata, namespace } } as KubeObject;
+        const [offline] = evaluateManifests(rules, [{ file: fixture.name, object }], { level, namespace });
+        let live: string | undefined;
+        try {
+          await cluster.client.create(object, { dryRun: true });
+        } catch (e) {
+          if (!(e instanceof KubeApiError)) throw e;
+          const match = /violates PodSecurity "([a-z]+):(v[0-9.]+)": (.*)$/s.exec(e.message);
+          if (!match)
+            throw new Error(`${fixture.name} in ${namespace}: the API server refused it for another reason than Pod Security: ${e.message}`);
+          if (match[1] !== level || match[2] !== version)
+            throw new Error(`${fixture.name} in ${namespace}: judged as ${match[1]}:${match[2]}, not ${level}:${version}`);
+          live = match[3]!.trim();
+        }
+        checked++;
+        if (live !== undefined) denied++;
+        verdicts.set(fixture.name, [...(verdicts.get(fixture.name) ?? []), live === undefined ? 'admitted' : 'denied']);
+        if (offline!.allowed !== (live === undefined))
+          mismatches.push(
+            `${fixture.name} at ${level}:${version}: Pod Security Admission ${live === undefined ? 'admitted' : `denied (${live})`}, ck8s policy eval ${offline!.allowed ? 'admitted' : `denied (${offline!.violations.map((v) => v.policy).join(', ')})`}`,
+          );
+      }
+    }
+  }
+  const differing = [...verdicts.entries()].filter(
+    ([, v]) => new Set(v.slice(0, SUPPORTED_KUBERNETES_MINORS.length)).size > 1 || new Set(v.slice(SUPPORTED_KUBERNETES_MINORS.length)).size > 1,
+  );
+  log(
+    `pod security parity: ${fixtures.length} pods x ${SUPPORTED_KUBERNETES_MINORS.length} versions x 2 levels = ${checked} verdicts, ${denied} denied by Pod Security Admission, ${differing.length} pods judged differently across versions (${differing.map(([n]) => n).join(', ')}), ${mismatches.length} mismatches`,
+  );
+  // the labels must matter: the version fixtures change verdict between versions on the live API server too
+  if (differing.length < 3) mismatches.push(`only ${differing.length} pods were judged differently across versions by the API server`);
   return mismatches;
 }
 

@@ -15,6 +15,7 @@ import {
   groupAlive,
   kustomization,
   processAlive,
+  readVersions,
   requestReconcile,
   waitForRevision,
   waitUntil,
@@ -62,7 +63,7 @@ afterAll(async () => {
 describe('local cluster', () => {
   it('serves the pinned Kubernetes version and has a Ready fake node', async () => {
     const version = await cluster.client.request<{ gitVersion: string }>('GET', '/version');
-    expect(version.gitVersion).toBe('v1.33.13');
+    expect(version.gitVersion).toBe(readVersions().components.kubernetes.version);
     const nodes = await cluster.client.list('v1', 'Node');
     expect(nodes.map((n) => n.metadata.name)).toEqual(['kwok-node-0']);
   });

@@ -168,8 +168,8 @@ describe('migrate scan of the AKS shop', () => {
     expect(scan.admission.filter((a) => a.allowed).map((a) => a.object)).toEqual(['Service shop/catalog-api', 'Service shop/storefront']);
   });
 
-  it('finds the API versions Kubernetes 1.33 no longer serves, with their replacements, and custom resources the target lacks', () => {
-    expect(scan.apiVersions.source).toBe('schema mirror, kubernetes 1.33');
+  it('finds the API versions Kubernetes 1.36 no longer serves, with their replacements, and custom resources the target lacks', () => {
+    expect(scan.apiVersions.source).toBe('schema mirror, kubernetes 1.36');
     expect(scan.apiVersions.findings.map((f) => [f.object, f.apiVersion, f.status, f.replacement])).toEqual([
       ['HorizontalPodAutoscaler shop/storefront', 'autoscaling/v2beta2', 'removed', 'autoscaling/v2'],
       ['PodDisruptionBudget shop/catalog-api', 'policy/v1beta1', 'removed', 'policy/v1'],

@@ -68,6 +68,7 @@ export class AdmissionPolicy extends Construct {
         annotations: {
           'platform.ck8s.io/title': rule.title,
           ...(rule.level ? { 'platform.ck8s.io/pod-security-level': rule.level } : {}),
+          ...(rule.podSecurityVersion ? { 'platform.ck8s.io/pod-security-version': rule.podSecurityVersion } : {}),
         },
       },
       spec: {

@@ -54,6 +54,8 @@ export interface AdmissionRule {
   readonly title: string;
   /** Pod Security Standards level, for the checks of the standard. @default none (a platform rule) */
   readonly level?: PodSecurityLevel;
+  /** Pod Security policy version the check implements, e.g. `v1.33`. @default none (a platform rule) */
+  readonly podSecurityVersion?: string;
   readonly scope: RuleScope;
   readonly match: readonly ResourceMatch[];
   /** Requests the rule does not look at (e.g. Flux's own service account). @default none */

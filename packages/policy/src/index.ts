@@ -15,4 +15,5 @@ export * from './pod-security-restricted.js';
 export * from './pod-security-rule.js';
 export * from './pod-security-rules.js';
 export * from './pod-security-variables.js';
+export * from './pod-security-versions.js';
 export * from './pod-spec.js';

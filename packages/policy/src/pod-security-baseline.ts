@@ -5,16 +5,16 @@ import {
   ALLOWED_SECCOMP_PROFILE_TYPES,
   APPARMOR_ANNOTATION_PREFIX,
   BASELINE_ALLOWED_CAPABILITIES,
-  SAFE_SYSCTLS,
   SELINUX_ALLOWED_TYPES,
 } from './pod-security-lists.js';
 import { podSecurityRule } from './pod-security-rule.js';
+import { NEWEST_POD_SECURITY_VERSION, type PodSecurityVersion } from './pod-security-versions.js';
 import { POD_SECURITY_CONTEXT_VARIABLE, PROC_MOUNT_CONTAINERS_VARIABLE, USER_NAMESPACE_VARIABLE } from './pod-security-variables.js';
 
 /*
  * The baseline checks of the Pod Security Standards, one rule per upstream check
- * (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy/check_*.go, newest policy
- * version). Every expression guards optional fields with has(), so an absent field never errors: an
+ * (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy/check_*.go); the checks
+ * whose upstream versions differ between supported minors take the policy version. Every expression guards optional fields with has(), so an absent field never errors: an
  * error would deny the request under failurePolicy Fail.
  */
 
@@ -172,18 +172,26 @@ export const PSS_SELINUX: AdmissionRule = podSecurityRule({
 });
 
 /**
- * `procMount_baseline` (policy 1.35): procMount must be unset or Default, except in a user namespace
- * (`hostUsers: false`), which is also the only place the API server accepts Unmasked.
+ * `procMount` (baseline): procMount must be unset or Default; from policy 1.35 any procMount is
+ * allowed in a user namespace (`hostUsers: false`), which is also the only place the API server
+ * accepts Unmasked. Before 1.35 this check also guards restricted (see PSS_PROC_MOUNT_RESTRICTED).
  */
-export const PSS_PROC_MOUNT: AdmissionRule = podSecurityRule({
-  id: 'pss-proc-mount',
-  title: 'Containers must keep the default /proc masks unless the pod runs in a user namespace',
-  level: 'baseline',
-  variables: [USER_NAMESPACE_VARIABLE, PROC_MOUNT_CONTAINERS_VARIABLE],
-  expression: 'variables.userNamespace || size(variables.procMountContainers) == 0',
-  message: 'procMount must be Default unless the pod sets hostUsers=false (pod security baseline)',
-  detail: "variables.procMountContainers.map(c, c.name + '=' + c.securityContext.procMount).join(', ')",
-});
+export function pssProcMount(policy: PodSecurityVersion): AdmissionRule {
+  const relaxed = policy.userNamespaceRelaxation;
+  return podSecurityRule({
+    id: 'pss-proc-mount',
+    title: relaxed
+      ? 'Containers must keep the default /proc masks unless the pod runs in a user namespace'
+      : 'Containers must keep the default /proc masks',
+    level: 'baseline',
+    variables: relaxed ? [USER_NAMESPACE_VARIABLE, PROC_MOUNT_CONTAINERS_VARIABLE] : [PROC_MOUNT_CONTAINERS_VARIABLE],
+    expression: relaxed ? 'variables.userNamespace || size(variables.procMountContainers) == 0' : 'size(variables.procMountContainers) == 0',
+    message: relaxed
+      ? 'procMount must be Default unless the pod sets hostUsers=false (pod security baseline)'
+      : 'procMount must be Default (pod security baseline)',
+    detail: "variables.procMountContainers.map(c, c.name + '=' + c.securityContext.procMount).join(', ')",
+  });
+}
 
 /** `seccompProfile_baseline`: a seccomp profile, where set, must be RuntimeDefault or Localhost. */
 export const PSS_SECCOMP_BASELINE: AdmissionRule = podSecurityRule({
@@ -207,24 +215,26 @@ export const PSS_SECCOMP_BASELINE: AdmissionRule = podSecurityRule({
     "((variables.seccompPodForbidden ? ['pod=' + (has(variables.podSecurityContext.seccompProfile.type) ? variables.podSecurityContext.seccompProfile.type : '')] : []) + variables.seccompForbiddenContainers.map(c, 'container ' + c.name + '=' + (has(c.securityContext.seccompProfile.type) ? c.securityContext.seccompProfile.type : ''))).join(', ')",
 });
 
-/** `sysctls`: only the safe sysctls. */
-export const PSS_SYSCTLS: AdmissionRule = podSecurityRule({
-  id: 'pss-sysctls',
-  title: 'Pods may set only safe sysctls',
-  level: 'baseline',
-  variables: [
-    POD_SECURITY_CONTEXT_VARIABLE,
-    { name: 'safeSysctls', expression: celStringList(SAFE_SYSCTLS) },
-    {
-      name: 'forbiddenSysctls',
-      expression:
-        'has(variables.podSecurityContext.sysctls) ? variables.podSecurityContext.sysctls.filter(s, !(s.name in variables.safeSysctls)).map(s, s.name) : []',
-    },
-  ],
-  expression: 'size(variables.forbiddenSysctls) == 0',
-  message: 'only safe sysctls are allowed (pod security baseline)',
-  detail: "variables.forbiddenSysctls.join(', ')",
-});
+/** `sysctls`: only the safe sysctls of the policy version (upstream adds to the list over versions). */
+export function pssSysctls(policy: PodSecurityVersion): AdmissionRule {
+  return podSecurityRule({
+    id: 'pss-sysctls',
+    title: 'Pods may set only safe sysctls',
+    level: 'baseline',
+    variables: [
+      POD_SECURITY_CONTEXT_VARIABLE,
+      { name: 'safeSysctls', expression: celStringList(policy.safeSysctls) },
+      {
+        name: 'forbiddenSysctls',
+        expression:
+          'has(variables.podSecurityContext.sysctls) ? variables.podSecurityContext.sysctls.filter(s, !(s.name in variables.safeSysctls)).map(s, s.name) : []',
+      },
+    ],
+    expression: 'size(variables.forbiddenSysctls) == 0',
+    message: 'only safe sysctls are allowed (pod security baseline)',
+    detail: "variables.forbiddenSysctls.join(', ')",
+  });
+}
 
 /** `windowsHostProcess`: no Windows HostProcess pod or container. */
 export const PSS_WINDOWS_HOST_PROCESS: AdmissionRule = podSecurityRule({
@@ -268,7 +278,7 @@ const containerHandlerHosts = [
 ].join(' + ');
 
 /**
- * `hostProbesAndHostLifecycle` (policy 1.34): the host of httpGet and tcpSocket probes and
+ * `hostProbesAndHostLifecycle` (policy 1.34 and later; absent before): the host of httpGet and tcpSocket probes and
  * lifecycle handlers must be unset or empty, so a pod cannot make the kubelet reach other hosts.
  */
 export const PSS_HOST_PROBES_LIFECYCLE: AdmissionRule = podSecurityRule({
@@ -286,18 +296,23 @@ export const PSS_HOST_PROBES_LIFECYCLE: AdmissionRule = podSecurityRule({
   detail: `variables.probeHostContainers.map(c, c.name + ' uses ' + (${containerHandlerHosts}).join(', ')).join('; ')`,
 });
 
-/** The baseline level of the Pod Security Standards, one rule per upstream check. */
-export const POD_SECURITY_BASELINE_RULES: readonly AdmissionRule[] = [
-  PSS_HOST_NAMESPACES,
-  PSS_PRIVILEGED,
-  PSS_CAPABILITIES_BASELINE,
-  PSS_HOST_PATH_VOLUMES,
-  PSS_HOST_PORTS,
-  PSS_APPARMOR,
-  PSS_SELINUX,
-  PSS_PROC_MOUNT,
-  PSS_SECCOMP_BASELINE,
-  PSS_SYSCTLS,
-  PSS_WINDOWS_HOST_PROCESS,
-  PSS_HOST_PROBES_LIFECYCLE,
-];
+/** The baseline level of the Pod Security Standards at a policy version, one rule per upstream check. */
+export function podSecurityBaselineRules(policy: PodSecurityVersion): AdmissionRule[] {
+  return [
+    PSS_HOST_NAMESPACES,
+    PSS_PRIVILEGED,
+    PSS_CAPABILITIES_BASELINE,
+    PSS_HOST_PATH_VOLUMES,
+    PSS_HOST_PORTS,
+    PSS_APPARMOR,
+    PSS_SELINUX,
+    pssProcMount(policy),
+    PSS_SECCOMP_BASELINE,
+    pssSysctls(policy),
+    PSS_WINDOWS_HOST_PROCESS,
+    ...(policy.hostProbes ? [PSS_HOST_PROBES_LIFECYCLE] : []),
+  ];
+}
+
+/** The baseline rules of the newest supported policy version. */
+export const POD_SECURITY_BASELINE_RULES: readonly AdmissionRule[] = podSecurityBaselineRules(NEWEST_POD_SECURITY_VERSION);

@@ -61,3 +61,40 @@ export function readFixtures(root: string = POD_SECURITY_FIXTURES): Fixture[] {
   }
   return fixtures;
 }
+
+/** Root of the Pod Security by version fixtures (see fixtures/pod-security-versions/README.md). */
+export const POD_SECURITY_VERSION_FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'pod-security-versions');
+
+/** One `# expect <level> <from>-<to>: ...` line of a version fixture. */
+export interface VersionExpectation {
+  readonly level: 'baseline' | 'restricted';
+  /** First and last minor number the line covers, e.g. 32 and 34. */
+  readonly from: number;
+  readonly to: number;
+  /** Rule ids that deny the pod, sorted; empty when it is admitted. */
+  readonly rules: string[];
+}
+
+/** A Pod Security by version fixture: the pod and its verdicts by level and minor. */
+export interface VersionFixture {
+  readonly name: string;
+  readonly object: Record<string, unknown>;
+  readonly expectations: VersionExpectation[];
+}
+
+/** Every version fixture, sorted by name. */
+export function readVersionFixtures(root: string = POD_SECURITY_VERSION_FIXTURES): VersionFixture[] {
+  return readdirSync(root)
+    .filter((name) => name.endsWith('.yaml'))
+    .sort()
+    .map((name) => {
+      const text = readFileSync(path.join(root, name), 'utf8');
+      const expectations = text.split('\n').flatMap((line): VersionExpectation[] => {
+        const m = /^# expect (baseline|restricted) 1\.(\d+)-1\.(\d+): (.+)$/.exec(line);
+        if (!m) return [];
+        const rules = m[4] === 'admitted' ? [] : m[4]!.split(', ').sort();
+        return [{ level: m[1] as 'baseline' | 'restricted', from: Number(m[2]), to: Number(m[3]), rules }];
+      });
+      return { name, object: parse(text) as Record<string, unknown>, expectations };
+    });
+}

@@ -7,6 +7,7 @@ interface EvalOptions {
   readonly level?: string;
   readonly namespace?: string;
   readonly cluster?: string;
+  readonly kubernetesVersion?: string;
   readonly output: string;
 }
 
@@ -17,11 +18,27 @@ interface EvalSetup {
   readonly source: string;
 }
 
-/** The rules and exceptions to evaluate: Pod Security checks alone with --level, else a cluster's full set. */
+/**
+ * The rules and exceptions to evaluate: Pod Security checks alone with --level (of --kubernetes-version,
+ * default the newest supported), else a cluster's full set, its Pod Security checks those of its kubernetesVersion.
+ */
 async function rulesFor(io: CliIo, root: string | undefined, options: EvalOptions): Promise<EvalSetup> {
-  const { clusterRules, POD_SECURITY_RULES, tenantExceptions } = await import('@ck8s/policy');
-  if (options.level && !options.cluster)
-    return { rules: POD_SECURITY_RULES, exceptions: [], namespaces: new Map(), source: `pod security ${options.level}` };
+  const { clusterRules, podSecurityPolicyVersion, podSecurityRules, tenantExceptions } = await import('@ck8s/policy');
+  if (options.kubernetesVersion && options.cluster)
+    throw new UsageError("--kubernetes-version and --cluster exclude each other: a cluster's rules follow its kubernetesVersion");
+  if (options.level && !options.cluster) {
+    const { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } = await import('@ck8s/core/base');
+    const version = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    if (!isSupportedKubernetesVersion(version.replace(/^v/, '')))
+      throw new UsageError(`--kubernetes-version "${version}" is not supported; allowed: ${SUPPORTED_KUBERNETES_MINORS.join(', ')}`);
+    return {
+      rules: podSecurityRules(version),
+      exceptions: [],
+      namespaces: new Map(),
+      source: `pod security ${options.level}:${podSecurityPolicyVersion(version).version}`,
+    };
+  }
+  if (options.kubernetesVersion) throw new UsageError("--kubernetes-version needs --level (without it, the rules are a cluster's)");
   const { openWorkspace } = await import('@ck8s/platform/fleet-context');
   const { loadFleet, tenantNamespaces } = await import('@ck8s/core');
   const workspace = openWorkspace(io.cwd, root);
@@ -38,7 +55,7 @@ async function rulesFor(io: CliIo, root: string | undefined, options: EvalOption
     rules: clusterRules(cluster, fleet),
     exceptions: [...cluster.policy.exceptions, ...tenantExceptions(cluster)],
     namespaces: tenantNamespaces(cluster),
-    source: `cluster ${name}`,
+    source: `cluster ${name}, pod security ${podSecurityPolicyVersion(cluster.kubernetesVersion).version}`,
   };
 }
 
@@ -52,6 +69,10 @@ export function registerPolicy(program: Command, io: CliIo): void {
     .argument('<paths...>', 'YAML files or folders')
     .option('--level <level>', 'only the Pod Security Standards checks of this level: baseline or restricted')
     .option('--namespace <ns>', "evaluate every object in this namespace (default: each object's own)")
+    .option(
+      '--kubernetes-version <version>',
+      'with --level: judge by the Pod Security policy of this supported Kubernetes minor, as a namespace enforce-version does (default: the newest supported)',
+    )
     .option('--cluster <name>', "use this cluster's rules, allowed registries, exceptions and tenant namespaces (default: the only workload cluster)")
     .option('--output <format>', 'text or json', 'text')
     .action(async (paths: string[], options: EvalOptions) => {

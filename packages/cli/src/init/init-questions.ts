@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { Fleet } from '@ck8s/core';
+import { DEFAULT_KUBERNETES_VERSION } from '@ck8s/core/base';
 
 export type Profile = 'workload' | 'service';
 export type IdpType = 'oidc' | 'saml' | 'ldap';
@@ -86,7 +87,7 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
     message: 'Base domain (platform endpoints live at <service>.<dns label>.<base domain>)',
     default: (_, c) => fleetBaseDomain(c.fleet),
   },
-  { id: 'kubernetesVersion', flag: '--kubernetes-version <version>', message: 'Kubernetes version', default: () => '1.33' },
+  { id: 'kubernetesVersion', flag: '--kubernetes-version <version>', message: 'Kubernetes version', default: () => DEFAULT_KUBERNETES_VERSION },
   {
     id: 'gitRepository',
     flag: '--git-repository <url>',

@@ -1,4 +1,5 @@
 import { z } from './zod.js';
+import { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } from '../kubernetes-versions.js';
 import { DNS_LABEL, DNS_SUBDOMAIN, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES } from '../naming.js';
 
 const DNS_LABEL_RULE =
@@ -425,8 +426,16 @@ export const ClusterConfigSchema = z
       .describe('Customer or organisation the cluster is run for, as the onboarding form names it (shown in reports).'),
     kubernetesVersion: z
       .string()
-      .regex(/^1\.[0-9]{1,2}(\.[0-9]{1,3})?$/, { error: 'is not a Kubernetes version (1.MINOR or 1.MINOR.PATCH, e.g. 1.33)' })
-      .describe('Kubernetes version of the cluster; selects the schemas used for validation.'),
+      .regex(/^1\.[0-9]{1,2}(\.[0-9]{1,3})?$/, {
+        error: `is not a Kubernetes version (1.MINOR or 1.MINOR.PATCH, e.g. ${DEFAULT_KUBERNETES_VERSION})`,
+        abort: true,
+      })
+      .refine(isSupportedKubernetesVersion, {
+        error: `is not a supported Kubernetes version; supported: ${SUPPORTED_KUBERNETES_MINORS.join(', ')} (optionally with a patch, e.g. ${DEFAULT_KUBERNETES_VERSION}.0)`,
+      })
+      .describe(
+        `Kubernetes version of the cluster (${SUPPORTED_KUBERNETES_MINORS.join(', ')}); selects the schemas used for validation and the Pod Security rules the admission policies implement.`,
+      ),
     domain: domain.describe('Base DNS domain of the cluster; platform endpoints live below it.'),
     serviceCluster: dnsLabel().optional().describe('For a workload cluster: the service cluster that receives its logs, metrics and alerts.'),
     gitops,
