@@ -428,7 +428,7 @@ describe('the onboarding form', () => {
         serviceClusterCidrs: '192.0.2.10/32',
         objectStorageCidrs: '198.51.100.0/24',
       },
-      context: { name: 'acme-sc', fleet: { clusters: new Map() }, env: {} },
+      context: { name: 'acme-sc', fleet: { clusters: new Map() }, env: {}, defaultKubernetesVersion: '1.36' },
       prompt: async (q) => {
         asked.push(q);
         return replies[q.message] ?? (q.secret ? `typed-${q.message.length}` : '');

@@ -26,7 +26,7 @@ export function registerInit(program: Command, io: CliIo): void {
     command.addOption(q.choices ? option.choices([...q.choices]) : option);
   }
   command.action(async (name: string, flags: Record<string, string | undefined>) => {
-    const { isDnsLabel } = await import('@ck8s/core/base');
+    const { DEFAULT_KUBERNETES_VERSION, isDnsLabel } = await import('@ck8s/core/base');
     const { RECEIVER_SECRET_KEYS } = await import('@ck8s/observability');
     const { initCluster, loadFleetContext } = await import('@ck8s/platform');
     const { clusterConfigFromAnswers, renderClusterDocument } = await import('../init/cluster-document.js');
@@ -38,7 +38,7 @@ export function registerInit(program: Command, io: CliIo): void {
     const clusterDir = workspace.clusterDir(name);
     if (existsSync(clusterDir)) throw new UsageError(`cluster "${name}" exists already (${workspace.relative(clusterDir)}); choose another name`);
 
-    const answers = await resolveAnswers({ flags, context: { name, fleet, env: process.env }, ...(io.prompt ? { prompt: io.prompt } : {}) });
+    const answers = await resolveAnswers({ flags, context: { name, fleet, env: process.env, defaultKubernetesVersion: DEFAULT_KUBERNETES_VERSION }, ...(io.prompt ? { prompt: io.prompt } : {}) });
     const config = clusterConfigFromAnswers(name, answers);
     const { synth, validation } = await initCluster({
       context,

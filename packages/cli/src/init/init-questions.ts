@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { Fleet } from '@ck8s/core';
-import { DEFAULT_KUBERNETES_VERSION } from '@ck8s/core/base';
 
 export type Profile = 'workload' | 'service';
 export type IdpType = 'oidc' | 'saml' | 'ldap';
@@ -39,6 +38,8 @@ export interface QuestionContext {
   readonly name: string;
   readonly fleet: Fleet;
   readonly env: NodeJS.ProcessEnv;
+  /** The Kubernetes minor proposed (core's DEFAULT_KUBERNETES_VERSION, passed in so `--help` loads no core). */
+  readonly defaultKubernetesVersion: string;
 }
 
 const isProfile = (p: Profile) => (a: InitAnswers) => a.profile === p;
@@ -87,7 +88,7 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
     message: 'Base domain (platform endpoints live at <service>.<dns label>.<base domain>)',
     default: (_, c) => fleetBaseDomain(c.fleet),
   },
-  { id: 'kubernetesVersion', flag: '--kubernetes-version <version>', message: 'Kubernetes version', default: () => DEFAULT_KUBERNETES_VERSION },
+  { id: 'kubernetesVersion', flag: '--kubernetes-version <version>', message: 'Kubernetes version', default: (_answers, context) => context.defaultKubernetesVersion },
   {
     id: 'gitRepository',
     flag: '--git-repository <url>',
