@@ -9,9 +9,11 @@ export interface CertManagerProps {
   readonly resources?: CertManagerResources;
   /**
    * Whether the Ingresses of ACME HTTP-01 solvers use `pathType: Exact` (cert-manager's default since
-   * 1.18). ingress-nginx with `strict-validate-path-type` (the platform's setting) rejects an Exact
-   * path with the token's characters, so HTTP-01 challenges would never be served (cert-manager
-   * issue 7791): off while ingress-nginx is the ingress controller. @default false
+   * 1.18). ingress-nginx before controller 1.14 with `strict-validate-path-type` (the platform's
+   * setting) rejects the Exact path `/.well-known/acme-challenge/<token>` (its `.`), so HTTP-01
+   * challenges were never served (cert-manager issue 7791); 1.14+ accepts `.`. Off while ingress-nginx
+   * is the ingress controller, so no cluster still running an older controller during the rollout
+   * refuses a solver Ingress; the Prefix path works with every controller. @default false
    */
   readonly acmeHttp01PathTypeExact?: boolean;
 }
