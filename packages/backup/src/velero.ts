@@ -15,8 +15,11 @@ export interface VeleroProps {
   readonly objectStorageEndpoint: string;
 }
 
-/** The object-store plugin, matched to the Velero release of the pinned chart. */
-export const VELERO_AWS_PLUGIN_IMAGE = 'velero/velero-plugin-for-aws:v1.12.1';
+/**
+ * The object-store plugin, matched to the Velero release of the pinned chart: plugin v1.14.x is
+ * built against Velero 1.18 (velero chart 12.x); bump it together with the chart.
+ */
+export const VELERO_AWS_PLUGIN_IMAGE = 'velero/velero-plugin-for-aws:v1.14.2';
 
 /** sops Secret with the object storage credentials, as an AWS credentials file under key `cloud`. */
 export const VELERO_CREDENTIALS_SECRET = 'velero-credentials';
@@ -85,8 +88,9 @@ export class Velero extends Component {
         // the location and the schedule are generated as objects (platform/backup-schedule.yaml)
         configuration: { backupStorageLocation: [], volumeSnapshotLocation: [], garbageCollectionFrequency: '1h' },
         snapshotsEnabled: false,
-        // The chart's CRD upgrade hook Job runs a Bitnami kubectl image (withdrawn in 2025) without a
-        // securityContext or pod labels. Flux applies the chart's crds/ on install and upgrade instead.
+        // The chart's CRD upgrade hook Job has no pod labels (so no NetworkPolicy lets it reach the API
+        // server; chart 12 moved it to registry.k8s.io/kubectl). Flux applies the chart's crds/ on
+        // install and upgrade instead.
         upgradeCRDs: false,
         deployNodeAgent: false,
         metrics: { enabled: true },

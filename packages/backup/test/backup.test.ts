@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connect } from '../../../test-support/connect.js';
 import { BACKUP_TIME_ZONE, BackupSchedule, backupTtlHours, GC_FREQUENCY_HOURS, Velero } from '../src/index.js';
 
-const catalog = new ChartCatalog([{ name: 'velero', repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '9.2.0' }]);
+const catalog = new ChartCatalog([{ name: 'velero', repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '12.1.0' }]);
 
 const objectStorage = { endpoint: 'https://s3.example.com', bucket: 'ck8s-backups', region: 'eu-north-1' };
 

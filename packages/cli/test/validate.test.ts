@@ -150,7 +150,7 @@ describe('ck8s validate', () => {
       const result = await ck8s(REPO_ROOT, ['validate', '--render', '--chart-mirror', emptyMirror, 'demo-wc']);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain(
-        `render: demo-wc/cert-manager (cert-manager-v1.17.2): HelmRelease/cert-manager: [render] chart cert-manager v1.17.2 is not in the chart mirror ${emptyMirror}: expected cert-manager-v1.17.2.tgz\n`,
+        `render: demo-wc/cert-manager (cert-manager-v1.21.1): HelmRelease/cert-manager: [render] chart cert-manager v1.21.1 is not in the chart mirror ${emptyMirror}: expected cert-manager-v1.21.1.tgz\n`,
       );
       expect(result.stdout).toMatch(
         /validate --render: 7 release\(s\) in 1 cluster\(s\), 0 objects rendered from mirror .*, 0 admission exception\(s\), 7 problem\(s\)\n$/,

@@ -14,7 +14,7 @@ export interface FalcoValues {
     readonly metrics: { readonly enabled: boolean };
   };
   readonly metrics: { readonly enabled: boolean };
-  readonly falcotalon: { readonly enabled: boolean };
+  readonly responseActions: { readonly enabled: boolean };
   readonly falcoctl: {
     readonly artifact: {
       readonly install: { readonly enabled: boolean; readonly resources: ContainerResources };

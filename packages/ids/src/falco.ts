@@ -68,6 +68,9 @@ export const FALCO_RULES_FILES: readonly string[] = [
   '/etc/falco/rules.d',
 ];
 
+/** The rule sets falcoctl installs, at the majors the pinned Falco (0.44) is released with. */
+export const FALCO_RULES_REFS: readonly string[] = ['falco-rules:5', 'falco-incubating-rules:6', 'falco-sandbox-rules:6'];
+
 /**
  * The one documented exception to the restricted profile: Falco's modern eBPF probe needs the
  * host PID namespace, host paths (/proc, /etc, /dev, the container runtime socket) and
@@ -137,13 +140,16 @@ export class Falco extends Component {
         // the chart switch that serves falco.metrics on the webserver (:8765/metrics) the PodMonitor scrapes
         metrics: { enabled: true },
         // falco-talon (a response engine whose ClusterRole deletes workloads, Secrets and namespaces) is a
-        // dependency with `condition: falcotalon.enabled`; Helm treats a missing key as true, so say no
-        falcotalon: { enabled: false },
+        // dependency with `condition: responseActions.enabled` (chart 6+); said explicitly, so a chart whose
+        // default flips cannot install it unseen
+        responseActions: { enabled: false },
         falcoctl: {
           artifact: { install: { enabled: true, resources: resources.falcoctlInstall }, follow: { enabled: false } },
-          // pinned rule set majors: updates are reviewed here, not pulled at run time
+          // pinned rule set majors: updates are reviewed here, not pulled at run time. These majors need
+          // Falco's engine 0.57 (Falco 0.42+) and the container plugin, which the chart adds to the refs
+          // (collectors.containerEngine, plugin type allowed) and Falco loads.
           config: {
-            artifact: { install: { refs: ['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4'] }, allowedTypes: ['rulesfile'] },
+            artifact: { install: { refs: FALCO_RULES_REFS }, allowedTypes: ['rulesfile'] },
           },
         },
         customRules: { 'ck8s-exceptions.yaml': platformRulesFile() },

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { connect } from '../../../test-support/connect.js';
 import { Falco, FALCO_POD_SECURITY_EXCEPTION, PLATFORM_EXCEPTIONS } from '../src/index.js';
 
-const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '4.21.2' }]);
+const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '9.1.0' }]);
 const props = {
   catalog,
   logStoreUrl: 'https://opensearch.sc.example.com',
@@ -21,7 +21,8 @@ describe('Falco', () => {
   const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
 
   it('never installs falco-talon, and serves the metrics its PodMonitor scrapes', () => {
-    expect(values.falcotalon).toEqual({ enabled: false });
+    expect(values.responseActions).toEqual({ enabled: false });
+    expect(values).not.toHaveProperty('falcotalon');
     expect(values.metrics).toEqual({ enabled: true });
   });
 
@@ -36,7 +37,7 @@ describe('Falco', () => {
       '/etc/falco/falco-sandbox_rules.yaml',
       '/etc/falco/rules.d',
     ]);
-    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:4', 'falco-incubating-rules:4', 'falco-sandbox-rules:4']);
+    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5', 'falco-incubating-rules:6', 'falco-sandbox-rules:6']);
     const rules = parse(values.customRules['ck8s-exceptions.yaml']);
     expect(rules).toEqual(
       PLATFORM_EXCEPTIONS.map((e) => ({

@@ -7,6 +7,15 @@ export interface CertManagerProps {
   readonly acme?: boolean;
   /** Requests and memory limits of its containers, by container. @default CERT_MANAGER_RESOURCES */
   readonly resources?: CertManagerResources;
+  /**
+   * Whether the Ingresses of ACME HTTP-01 solvers use `pathType: Exact` (cert-manager's default since
+   * 1.18). ingress-nginx before controller 1.14 with `strict-validate-path-type` (the platform's
+   * setting) rejects the Exact path `/.well-known/acme-challenge/<token>` (its `.`), so HTTP-01
+   * challenges were never served (cert-manager issue 7791); 1.14+ accepts `.`. Off while ingress-nginx
+   * is the ingress controller, so no cluster still running an older controller during the rollout
+   * refuses a solver Ingress; the Prefix path works with every controller. @default false
+   */
+  readonly acmeHttp01PathTypeExact?: boolean;
 }
 
 /** Requests and memory limits of cert-manager's containers (the `resource-requirements` rule holds for the platform too). */
@@ -40,6 +49,8 @@ export interface CertManagerValues {
   readonly webhook: { readonly replicaCount: number; readonly resources: ContainerResources };
   readonly cainjector: { readonly replicaCount: number; readonly resources: ContainerResources };
   readonly startupapicheck: { readonly resources: ContainerResources };
+  /** The controller's ControllerConfiguration (apiVersion and kind default to the chart's). */
+  readonly config: { readonly featureGates: { readonly ACMEHTTP01IngressPathTypeExact: boolean } };
 }
 
 const NAMESPACE = PLATFORM_NAMESPACES.certManager;
@@ -106,6 +117,7 @@ export class CertManager extends Component {
         webhook: { replicaCount: 2, resources: resources.webhook },
         cainjector: { replicaCount: 1, resources: resources.cainjector },
         startupapicheck: { resources: resources.startupapicheck },
+        config: { featureGates: { ACMEHTTP01IngressPathTypeExact: props.acmeHttp01PathTypeExact ?? false } },
       },
     });
 

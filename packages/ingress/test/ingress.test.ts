@@ -32,9 +32,9 @@ function controller(network = {}) {
 }
 
 const catalog = new ChartCatalog([
-  { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.12.3' },
-  { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.17.2' },
-  { name: 'external-dns', repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.15.2' },
+  { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.15.1' },
+  { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.21.1' },
+  { name: 'external-dns', repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
 ]);
 
 const byKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -151,6 +151,13 @@ describe('CertManager', () => {
     expect(values.webhook.resources).toEqual(webhook);
     expect(values.cainjector.resources).toEqual(CERT_MANAGER_RESOURCES.cainjector);
     expect(values.startupapicheck.resources).toEqual(CERT_MANAGER_RESOURCES.startupapicheck);
+  });
+
+  it('keeps HTTP-01 solver Ingresses off pathType Exact unless asked, since ingress-nginx rejects it', () => {
+    const gates = (props: { acmeHttp01PathTypeExact?: boolean }) =>
+      byKind(new CertManager(new App(), 'cert-manager', { catalog, ...props }).toJson(), 'HelmRelease')[0].spec.values.config.featureGates;
+    expect(gates({})).toEqual({ ACMEHTTP01IngressPathTypeExact: false });
+    expect(gates({ acmeHttp01PathTypeExact: true })).toEqual({ ACMEHTTP01IngressPathTypeExact: true });
   });
 });
 

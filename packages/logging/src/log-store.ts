@@ -231,24 +231,12 @@ export class LogStore extends Component {
 
     const clusterName = 'opensearch-cluster';
     const nodeGroup = 'master';
-    // The chart (before 2.35.1) renders the init containers `configfile` (whenever `config` is set)
-    // and `keystore` without a securityContext and has no value for one: the restricted namespace
-    // would reject every OpenSearch pod. Patched after rendering until the chart is bumped.
-    const initContainers = ['configfile', ...(snapshots ? ['keystore'] : [])];
     const statefulSet = `${clusterName}-${nodeGroup}`;
-    const initContainerPatch = stringify({
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: { name: statefulSet },
-      // they copy files at start; requests as the platform's admission rules ask of every container
-      spec: { template: { spec: { initContainers: initContainers.map((name) => ({ name, securityContext, resources: COPY_RESOURCES })) } } },
-    });
 
     const opensearch = new HelmChart<OpenSearchValues>(this, 'opensearch', {
       catalog: props.catalog,
       chart: 'opensearch',
       namespace,
-      patches: [{ target: { kind: 'StatefulSet', name: statefulSet }, patch: initContainerPatch }],
       expects: { workloads: [`StatefulSet/${statefulSet}`] },
       values: {
         clusterName,
@@ -267,6 +255,9 @@ export class LogStore extends Component {
         extraVolumeMounts: [{ name: 'policies', mountPath: POLICIES_DIR, readOnly: true }],
         podSecurityContext,
         securityContext,
+        // the init containers that copy the config files and build the keystore (the chart gives them
+        // the securityContext above since 2.35.1); requests as the platform's admission rules ask of every container
+        initResources: COPY_RESOURCES,
         // both need privileges; the installer sets vm.max_map_count on the nodes instead
         sysctl: { enabled: false },
         sysctlInit: { enabled: false },

@@ -24,6 +24,8 @@ export interface OpenSearchValues {
   readonly extraVolumeMounts: readonly Record<string, unknown>[];
   readonly podSecurityContext: Record<string, unknown>;
   readonly securityContext: Record<string, unknown>;
+  /** Requests and limits of the chart's init containers (configfile, keystore). */
+  readonly initResources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
   readonly sysctl: { readonly enabled: boolean };
   readonly sysctlInit: { readonly enabled: boolean };
   readonly securityConfig: {

@@ -243,17 +243,11 @@ describe('LogStore', () => {
     expect(out.os.sysctlInit).toEqual({ enabled: false });
     expect(out.os.sysctl).toEqual({ enabled: false });
     expect(out.os.persistence.enableInitChown).toBe(false);
-    // the chart's configfile init container has no securityContext value: patched after rendering
-    const [patch] = out.opensearch.spec.postRenderers[0].kustomize.patches;
-    expect(patch.target).toEqual({ kind: 'StatefulSet', name: 'opensearch-cluster-master' });
-    const initContainers = parse(patch.patch).spec.template.spec.initContainers;
-    expect(initContainers.map((c: K8sObject) => c.name)).toEqual(['configfile']);
-    expect(initContainers[0].securityContext).toEqual(out.os.securityContext);
-    expect(
-      parse(render(withSnapshots).opensearch.spec.postRenderers[0].kustomize.patches[0].patch).spec.template.spec.initContainers.map(
-        (c: K8sObject) => c.name,
-      ),
-    ).toEqual(['configfile', 'keystore']);
+    // the chart (2.35.1+) gives its configfile and keystore init containers the securityContext
+    // value and initResources: no post-render patch any more
+    expect(out.opensearch.spec.postRenderers).toBeUndefined();
+    expect(render(withSnapshots).opensearch.spec.postRenderers).toBeUndefined();
+    expect(out.os.initResources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
     for (const values of [out.os, out.osd]) {
       expect(values.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(values.securityContext).toMatchObject({

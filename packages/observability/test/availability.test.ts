@@ -44,7 +44,7 @@ describe('AvailabilityProbes', () => {
     expect(component.outputFile).toBe('platform/availability.yaml');
     expect(find(objects, 'OCIRepository', 'prometheus-blackbox-exporter').spec).toMatchObject({
       url: 'oci://ghcr.io/prometheus-community/charts/prometheus-blackbox-exporter',
-      ref: { tag: '9.6.0' },
+      ref: { tag: '11.17.2' },
     });
     const values = find(objects, 'HelmRelease', 'prometheus-blackbox-exporter').spec.values;
     expect(values.podSecurityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });

@@ -3,12 +3,12 @@ import type { MetricsAgentProps, MetricsServerProps, ReceiverConfig } from '../s
 
 /** The two charts this package deploys, pinned as in charts/catalog.yaml. */
 export const catalog = new ChartCatalog([
-  { name: 'kube-prometheus-stack', repository: 'oci://ghcr.io/prometheus-community/charts', chart: 'kube-prometheus-stack', version: '72.6.2' },
+  { name: 'kube-prometheus-stack', repository: 'oci://ghcr.io/prometheus-community/charts', chart: 'kube-prometheus-stack', version: '88.5.3' },
   {
     name: 'prometheus-blackbox-exporter',
     repository: 'oci://ghcr.io/prometheus-community/charts',
     chart: 'prometheus-blackbox-exporter',
-    version: '9.6.0',
+    version: '11.17.2',
   },
 ]);
 

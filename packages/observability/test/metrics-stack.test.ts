@@ -67,7 +67,7 @@ describe('MetricsStack in a service cluster', () => {
   it('deploys the pinned kube-prometheus-stack from its OCI repository', () => {
     expect(find(objects, 'OCIRepository', 'kube-prometheus-stack').spec).toMatchObject({
       url: 'oci://ghcr.io/prometheus-community/charts/kube-prometheus-stack',
-      ref: { tag: '72.6.2' },
+      ref: { tag: '88.5.3' },
     });
     expect(stack.outputFile).toBe('controllers/kube-prometheus-stack.yaml');
   });

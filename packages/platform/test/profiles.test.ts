@@ -313,7 +313,7 @@ describe("the platform's namespaces under its own admission rules", () => {
       (v: any) => v.name === 'allowed',
     ).expression;
     // node-exporter runs the metrics stack's chart in a second namespace; dex serves an ACME-certified endpoint
-    expect(allowed).toContain("'node-exporter': ['docker.io', 'quay.io', 'registry.k8s.io']");
+    expect(allowed).toContain("'node-exporter': ['docker.io', 'ghcr.io', 'quay.io', 'registry.k8s.io']");
     expect(allowed).toContain("'dex': ['ghcr.io', 'quay.io']");
     expect(allowed).toContain("'widget': []");
     expect(platformExceptionsOf(composed, 'sc')).toEqual([
