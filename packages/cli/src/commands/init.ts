@@ -38,7 +38,11 @@ export function registerInit(program: Command, io: CliIo): void {
     const clusterDir = workspace.clusterDir(name);
     if (existsSync(clusterDir)) throw new UsageError(`cluster "${name}" exists already (${workspace.relative(clusterDir)}); choose another name`);
 
-    const answers = await resolveAnswers({ flags, context: { name, fleet, env: process.env, defaultKubernetesVersion: DEFAULT_KUBERNETES_VERSION }, ...(io.prompt ? { prompt: io.prompt } : {}) });
+    const answers = await resolveAnswers({
+      flags,
+      context: { name, fleet, env: process.env, defaultKubernetesVersion: DEFAULT_KUBERNETES_VERSION },
+      ...(io.prompt ? { prompt: io.prompt } : {}),
+    });
     const config = clusterConfigFromAnswers(name, answers);
     const { synth, validation } = await initCluster({
       context,

@@ -88,7 +88,12 @@ export const INIT_QUESTIONS: readonly InitQuestion[] = [
     message: 'Base domain (platform endpoints live at <service>.<dns label>.<base domain>)',
     default: (_, c) => fleetBaseDomain(c.fleet),
   },
-  { id: 'kubernetesVersion', flag: '--kubernetes-version <version>', message: 'Kubernetes version', default: (_answers, context) => context.defaultKubernetesVersion },
+  {
+    id: 'kubernetesVersion',
+    flag: '--kubernetes-version <version>',
+    message: 'Kubernetes version',
+    default: (_answers, context) => context.defaultKubernetesVersion,
+  },
   {
     id: 'gitRepository',
     flag: '--git-repository <url>',
