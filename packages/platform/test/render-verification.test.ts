@@ -242,7 +242,7 @@ describe('verifyRenders with the real helm on fixture charts', () => {
     const reason = 'fixture: no requests yet';
     const exceptions = [...PASS_EXPECTS.workloads, 'Deployment/fx-pass-unneeded'].map((workload) => ({
       workload,
-      rule: 'resource-requirements',
+      rule: 'resource-requirements' as const,
       reason,
     }));
     const excepted = await verify(
