@@ -1,4 +1,4 @@
-import { BackupSchedule, Velero } from '@ck8s/backup';
+import { BackupSchedule, Velero, type VolumeBackup } from '@ck8s/backup';
 import {
   clusterConfigPath,
   ConfigError,
@@ -223,8 +223,18 @@ export function intrusionDetection(c: ClusterProfile): void {
 export function backup(c: ClusterProfile): void {
   const { backup: settings, name } = c.cluster;
   if (!settings.enabled || !settings.objectStorage) return;
-  new Velero(c, 'velero', { catalog: c.catalog, objectStorageEndpoint: settings.objectStorage.endpoint });
-  new BackupSchedule(c, 'backup-schedule', { objectStorage: settings.objectStorage, prefix: name, keep: settings.keep });
+  const { method, csiDriver, volumeSnapshotClass } = settings.volumes;
+  // the loader has checked that CSI snapshots name their driver and class
+  const volumes: VolumeBackup =
+    method === 'csi-snapshot-data-movement' ? { method, csiDriver: csiDriver!, volumeSnapshotClass: volumeSnapshotClass! } : { method };
+  new Velero(c, 'velero', { catalog: c.catalog, objectStorageEndpoint: settings.objectStorage.endpoint, volumeBackup: method });
+  new BackupSchedule(c, 'backup-schedule', {
+    objectStorage: settings.objectStorage,
+    prefix: name,
+    keep: settings.keep,
+    time: settings.time,
+    volumes,
+  });
 }
 
 /** The platform's alerts on every cluster reporting here, and the dashboards; after every component, whose namespaces the alerts watch. */
