@@ -1,4 +1,4 @@
-import { BackupSchedule, Velero, type VolumeBackup } from '@ck8s/backup';
+import { BACKUP_TIME_ZONE, BackupSchedule, dailyCron, Velero, type VolumeBackup } from '@ck8s/backup';
 import {
   clusterConfigPath,
   ConfigError,
@@ -100,10 +100,25 @@ export function metricsServer(c: ClusterProfile): void {
   });
 }
 
-/** The service cluster's log store: OpenSearch and Dashboards. */
+/**
+ * The object storage of a cluster's application-consistent backups (log store snapshots, registry
+ * database dumps) and when they run: the backups' own bucket and daily time, unless the cluster
+ * switched backups off.
+ */
+function dailyBackupTarget(c: ClusterProfile) {
+  const { backup: settings } = c.cluster;
+  return {
+    objectStorage: settings.enabled ? settings.objectStorage : undefined,
+    schedule: { cron: dailyCron(settings.time), timeZone: BACKUP_TIME_ZONE },
+  };
+}
+
+/** The service cluster's log store: OpenSearch and Dashboards, with daily snapshots (to the backup bucket unless logging.snapshots names another). */
 export function logStore(c: ClusterProfile): void {
   const { logging, oidc, rbac, name } = c.cluster;
   if (!logging.enabled) return;
+  const target = dailyBackupTarget(c);
+  const snapshotStorage = logging.snapshots ?? target.objectStorage;
   new LogStore(c, 'opensearch', {
     catalog: c.catalog,
     hosts: { opensearch: host(c.service.logs), dashboards: host(c.service.logDashboards) },
@@ -112,7 +127,7 @@ export function logStore(c: ClusterProfile): void {
     operatorGroups: rbac.operatorGroups,
     retentionDays: logging.retentionDays,
     retentionSize: logging.retentionSize,
-    ...(logging.snapshots ? { snapshots: { ...logging.snapshots, prefix: name } } : {}),
+    ...(snapshotStorage ? { snapshots: { ...snapshotStorage, prefix: name, schedule: target.schedule } } : {}),
   });
 }
 

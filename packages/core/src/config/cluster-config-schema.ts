@@ -330,7 +330,11 @@ const logging = z
       .regex(/^[0-9]+(mb|gb|tb)$/, { error: 'is not a size (e.g. 50gb)' })
       .default('50gb')
       .describe('... or when an index set grows past this size.'),
-    snapshots: objectStorage.optional().describe('Service cluster: object storage for snapshots of the log store.'),
+    snapshots: objectStorage
+      .optional()
+      .describe(
+        "Service cluster: object storage for the daily snapshots of the log store (kept as long as the logs). Default: the backup's object storage (backup.objectStorage); none when backups are off.",
+      ),
   })
   .describe('Log shipping and storage.');
 
