@@ -135,6 +135,7 @@ export function logStore(c: ClusterProfile): void {
 export function registry(c: ClusterProfile): void {
   const { registry: settings, oidc, rbac, name } = c.cluster;
   if (!settings.enabled || !settings.storage) return;
+  const target = dailyBackupTarget(c);
   new Registry(c, 'harbor', {
     catalog: c.catalog,
     host: c.service.registry,
@@ -148,6 +149,9 @@ export function registry(c: ClusterProfile): void {
     ),
     blockSeverity: settings.blockSeverity,
     robotAccounts: settings.robotAccounts,
+    ...(target.objectStorage
+      ? { databaseDump: { objectStorage: target.objectStorage, prefix: name, schedule: target.schedule, keep: c.cluster.backup.keep } }
+      : {}),
   });
 }
 
