@@ -73,11 +73,11 @@ export function logForwarder(c: ClusterProfile): void {
   if (c.cluster.logging.enabled) new LogForwarder(c, 'fluent-bit', { catalog: c.catalog, clusterName: c.cluster.name, logStoreUrl: c.service.logs });
 }
 
-/** A workload cluster's Prometheus agent, writing everything to the service cluster. */
-export function metricsAgent(c: ClusterProfile): void {
+/** A workload cluster's Prometheus, writing everything to the service cluster, with the tenants' rules and alerts. */
+export function workloadMetrics(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
   new MetricsStack(c, 'kube-prometheus-stack', {
-    mode: 'agent',
+    mode: 'workload',
     catalog: c.catalog,
     clusterName: c.cluster.name,
     remoteWriteUrl: c.service.metricsRemoteWrite,
