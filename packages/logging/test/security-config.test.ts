@@ -26,14 +26,15 @@ const tenants: LogTenant[] = [
   { cluster: 'demo-wc-2', namespace: 'team-a', groups: ['other-team-a'] },
 ];
 
-const files = securityConfig({
+const props = {
   issuer: 'https://dex.sc.example.com',
   claims: { username: 'email', groups: 'groups' },
   operatorGroups: ['platform-operators'],
   readerGroups: ['log-readers'],
   auditorGroups: ['auditors'],
   tenants,
-});
+};
+const files = securityConfig(props);
 const roles = parse(files['roles.yml']) as Record<string, Role>;
 const mappings = parse(files['roles_mapping.yml']) as Record<string, Mapping>;
 
@@ -122,14 +123,7 @@ describe('log access with two tenants (team-a, team-b) in demo-wc', () => {
     expect(mappings['kibana_user']!.backend_roles).toEqual(
       expect.arrayContaining(['team-a-admins', 'team-a-developers', 'team-b-admins', 'auditors', 'log-readers', 'platform-operators']),
     );
-    const reversed = securityConfig({
-      issuer: 'https://dex.sc.example.com',
-      claims: { username: 'email', groups: 'groups' },
-      operatorGroups: ['platform-operators'],
-      readerGroups: ['log-readers'],
-      auditorGroups: ['auditors'],
-      tenants: [...tenants].reverse(),
-    });
+    const reversed = securityConfig({ ...props, tenants: [...tenants].reverse() });
     expect(reversed).toEqual(files);
   });
 });
