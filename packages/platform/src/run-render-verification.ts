@@ -77,7 +77,8 @@ export async function runRenderVerification(
     const releases: ReleaseToRender[] = [];
     for (const component of componentsOf(app)) {
       for (const chart of component.node.findAll().filter((c): c is HelmChart => c instanceof HelmChart)) {
-        const helmRelease = chart.release.toJson() as Record<string, any>;
+        // an Argo CD cluster's Application carries the same chart, release and values: rendered the same way
+        const helmRelease = (chart.release?.toJson() ?? argoReleaseView(chart)) as Record<string, any>;
         const values = structuredClone(helmRelease.spec?.values ?? {}) as Record<string, unknown>;
         for (const from of helmRelease.spec?.valuesFrom ?? []) {
           const namespace: string = helmRelease.metadata.namespace;
@@ -168,4 +169,14 @@ function declaredFlows(components: readonly Component[]): DeclaredFlow[] {
     return { pods: e };
   };
   return components.flatMap((c) => c.flows.map((f) => ({ component: c.componentName, from: end(f.from), to: end(f.to), ports: f.ports ?? [] })));
+}
+
+/** What the render verification reads of a HelmRelease, for a chart an Argo CD Application deploys. */
+function argoReleaseView(chart: HelmChart): Record<string, unknown> {
+  return {
+    apiVersion: chart.application!.apiVersion,
+    kind: chart.application!.kind,
+    metadata: { name: chart.releaseName, namespace: chart.namespace },
+    spec: { releaseName: chart.releaseName, ...(chart.values ? { values: chart.values } : {}) },
+  };
 }
