@@ -1,4 +1,4 @@
-import type { ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
+import type { ContainerResources, ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
 
 /** The values of the argo-cd chart (argoproj/argo-helm) the platform sets; the chart's own defaults stand for the rest. */
 export interface ArgoCdValues {
@@ -13,24 +13,22 @@ export interface ArgoCdValues {
   };
   readonly controller: ArgoCdWorkloadValues;
   readonly repoServer: ArgoCdWorkloadValues & {
+    readonly copyutil: { readonly resources: ContainerResources };
     readonly extraContainers: readonly Record<string, unknown>[];
     readonly volumes: readonly Record<string, unknown>[];
   };
   readonly server: ArgoCdWorkloadValues & { readonly replicas: number };
-  readonly redis: ArgoCdWorkloadValues & { readonly exporter?: { readonly enabled: boolean } };
-  readonly redisSecretInit: {
-    readonly enabled: boolean;
-    readonly containerSecurityContext: ContainerSecurityContextValues;
-    readonly securityContext: PodSecurityContextValues;
-  };
+  readonly redis: ArgoCdWorkloadValues & { readonly exporter: { readonly enabled: boolean; readonly resources: ContainerResources } };
+  readonly redisSecretInit: { readonly enabled: boolean };
   readonly dex: { readonly enabled: boolean };
   readonly notifications: { readonly enabled: boolean };
-  readonly applicationSet: { readonly replicas: number };
+  readonly applicationSet: ArgoCdWorkloadValues & { readonly replicas: number };
 }
 
 /** What every Argo CD workload of the chart gets. */
 export interface ArgoCdWorkloadValues {
   readonly containerSecurityContext: ContainerSecurityContextValues;
+  readonly resources: ContainerResources;
   readonly metrics?: { readonly enabled: boolean; readonly serviceMonitor?: { readonly enabled: boolean } };
 }
 

@@ -2,6 +2,7 @@ import {
   ARGOCD_NAMESPACE,
   type ChartCatalog,
   Component,
+  containerResources,
   HelmChart,
   type Pods,
   restrictedContainerSecurityContext,
@@ -22,7 +23,10 @@ export const ARGOCD_CONTROLLER_PODS = pods('application-controller');
 export const ARGOCD_REPO_SERVER_PODS = pods('repo-server');
 export const ARGOCD_REDIS_PODS = pods('redis');
 export const ARGOCD_APPLICATIONSET_PODS = pods('applicationset-controller');
-const REDIS_SECRET_INIT_PODS = pods('redis-secret-init');
+const ARGOCD_SERVER_PODS = pods('server');
+
+/** The Secret holding Redis's password (key `auth`), as the chart reads it; kept in sops. */
+export const ARGOCD_REDIS_SECRET = 'argocd-redis';
 
 /** Key of the `sops-age` Secret holding the cluster's age private key (as for Flux). */
 const AGE_KEY = 'age.agekey';
@@ -62,9 +66,10 @@ export interface ArgoCdProps {
  * once). Hardened:
  * - core mode: no API server replicas, no Dex, no notifications; operators use `argocd --core`
  *   (their own Kubernetes rights), so nothing but the application-controller talks to the repo-server;
- * - Redis requires a password (the chart's redis-secret-init Job generates `argocd-redis` in the
- *   cluster; it never touches git) and is reachable only from the controller and the repo-server,
- *   the only Argo CD processes that read the manifest cache;
+ * - Redis requires a password, kept like every other credential in a sops file
+ *   (`argocd.argocd-redis.sops.yaml`, key `auth`; the chart's Job that would generate it in the
+ *   cluster needs rights to write Secrets next to the age key and is off), and is reachable only
+ *   from the controller and the repo-server, the Argo CD processes that use the manifest cache;
  * - the repo-server is reachable only from the application-controller; its sops sidecar alone
  *   mounts the `sops-age` key; the chart's own NetworkPolicies are replaced by the platform's,
  *   derived from the flows declared here;
@@ -75,6 +80,12 @@ export class ArgoCd extends Component {
   constructor(scope: Construct, id: string, props: ArgoCdProps) {
     super(scope, id, { layer: 'flux-system' });
     this.addNamespace({ name: ARGOCD_NAMESPACE });
+    this.requireSecret({
+      namespace: ARGOCD_NAMESPACE,
+      name: ARGOCD_REDIS_SECRET,
+      keys: ['auth'],
+      purpose: "password of Argo CD's Redis, which caches the decrypted manifests (a long random string)",
+    });
     const container = restrictedContainerSecurityContext({ runAsUser: 999, runAsGroup: 999 });
     const values: ArgoCdValues = {
       global: { networkPolicy: { create: false }, securityContext: restrictedPodSecurityContext({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }) },
@@ -88,9 +99,11 @@ export class ArgoCd extends Component {
         params: { 'server.insecure': false },
         cmp: { create: true, plugins: { [SOPS_PLUGIN]: SOPS_PLUGIN_SPEC } },
       },
-      controller: { containerSecurityContext: container, metrics: { enabled: true } },
+      controller: { containerSecurityContext: container, resources: containerResources('250m', '512Mi', '1Gi'), metrics: { enabled: true } },
       repoServer: {
         containerSecurityContext: container,
+        resources: containerResources('100m', '256Mi', '1Gi'),
+        copyutil: { resources: containerResources('10m', '32Mi', '64Mi') },
         metrics: { enabled: true },
         extraContainers: [
           {
@@ -99,6 +112,7 @@ export class ArgoCd extends Component {
             command: ['/var/run/argocd/argocd-cmp-server'],
             env: [{ name: 'SOPS_AGE_KEY_FILE', value: `${AGE_KEY_DIR}/${AGE_KEY}` }],
             securityContext: container,
+            resources: containerResources('50m', '64Mi', '256Mi'),
             volumeMounts: [
               { name: 'var-files', mountPath: '/var/run/argocd' },
               { name: 'plugins', mountPath: '/home/argocd/cmp-server/plugins' },
@@ -115,12 +129,17 @@ export class ArgoCd extends Component {
         ],
       },
       // core mode: the API server and UI stay off (see above)
-      server: { replicas: 0, containerSecurityContext: container },
-      redis: { containerSecurityContext: container, exporter: { enabled: true } },
-      redisSecretInit: { enabled: true, containerSecurityContext: container, securityContext: restrictedPodSecurityContext({ runAsUser: 999 }) },
+      server: { replicas: 0, containerSecurityContext: container, resources: containerResources('50m', '128Mi', '256Mi') },
+      redis: {
+        containerSecurityContext: container,
+        resources: containerResources('50m', '128Mi', '512Mi'),
+        exporter: { enabled: true, resources: containerResources('10m', '32Mi', '64Mi') },
+      },
+      redisSecretInit: { enabled: false },
       dex: { enabled: false },
       notifications: { enabled: false },
-      applicationSet: { replicas: 0 },
+      // no ApplicationSets: the platform's Applications are generated; the chart has no switch
+      applicationSet: { replicas: 0, containerSecurityContext: container, resources: containerResources('10m', '64Mi', '128Mi') },
     };
     new HelmChart(this, 'chart', {
       catalog: props.catalog,
@@ -135,15 +154,12 @@ export class ArgoCd extends Component {
           'Deployment/argocd-server',
           'Deployment/argocd-redis',
           'Deployment/argocd-applicationset-controller',
-          'Job/argocd-redis-secret-init',
         ],
         clusterObjects: [
           'ClusterRole/argocd-application-controller',
           'ClusterRoleBinding/argocd-application-controller',
           'ClusterRole/argocd-server',
           'ClusterRoleBinding/argocd-server',
-          'ClusterRole/argocd-applicationset-controller',
-          'ClusterRoleBinding/argocd-applicationset-controller',
         ],
       },
     });
@@ -159,7 +175,10 @@ export class ArgoCd extends Component {
       ports: [{ port: 443 }, ...(ssh ? [{ port: 22 }] : [])],
       name: 'allow-repo-server-to-repositories',
     });
-    this.addFlow({ from: REDIS_SECRET_INIT_PODS, to: { peer: 'api-server' }, name: 'allow-redis-secret-init-to-api-server' });
+    // the repo-server reads its Role's Secrets and ConfigMaps; the server and the ApplicationSet controller (no replicas) would watch Applications
+    this.addFlow({ from: ARGOCD_REPO_SERVER_PODS, to: { peer: 'api-server' }, name: 'allow-repo-server-to-api-server' });
+    this.addFlow({ from: ARGOCD_SERVER_PODS, to: { peer: 'api-server' }, name: 'allow-server-to-api-server' });
+    this.addFlow({ from: ARGOCD_APPLICATIONSET_PODS, to: { peer: 'api-server' }, name: 'allow-applicationset-to-api-server' });
     this.addMetrics({ name: 'argocd-application-controller', pods: ARGOCD_CONTROLLER_PODS, port: 8082 });
     this.addMetrics({ name: 'argocd-repo-server', pods: ARGOCD_REPO_SERVER_PODS, port: 8084 });
     this.addMetrics({ name: 'argocd-redis', pods: ARGOCD_REDIS_PODS, port: 9121 });

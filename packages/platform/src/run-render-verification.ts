@@ -1,6 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTER_INPUTS, type Component, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import {
+  ARGOCD_NAMESPACE,
+  CLUSTER_INPUTS,
+  type Component,
+  componentsOf,
+  findTool,
+  FLUX_API,
+  HelmChart,
+  parseManifests,
+  readTree,
+  SOPS_AGE_SECRET,
+} from '@ck8s/core';
 import { type Flow, isExternalPeer, isRolePeer, type Pods } from '@ck8s/core/base';
 import { BoundPolicies, evaluateManifests, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
@@ -120,7 +131,10 @@ export async function runRenderVerification(
       kubernetesVersion: locations.kubernetesVersion,
       schemaLocations: locations.locations,
       generated,
-      extraApiVersions: FLUX_APIS,
+      // Flux's APIs exist from bootstrap; Argo CD's come with its chart, and its age key is loaded by hand
+      ...(cluster.gitops.engine === 'argocd'
+        ? { bootstrapObjects: [`Secret/${ARGOCD_NAMESPACE}/${SOPS_AGE_SECRET}`] }
+        : { extraApiVersions: FLUX_APIS }),
       apiServer: { cidrs: cluster.network.apiServer?.cidrs ?? [], port: cluster.network.apiServer?.port ?? 6443 },
       releases,
       flows: declaredFlows(componentsOf(app)),

@@ -231,9 +231,11 @@ describe('gitops.engine argocd', () => {
       expect(values.configs.cm['resource.customizations.health.argoproj.io_Application']).toContain('obj.status.health.status');
     });
 
-    it('protects Redis with a password generated in the cluster and lets only the controller and the repo-server reach it', () => {
-      expect(values.redisSecretInit.enabled).toBe(true);
-      expect(values.redis.auth ?? true).toBe(true);
+    it('protects Redis with a password kept in sops and lets only the controller and the repo-server reach it', () => {
+      // the chart reads the password from argocd-redis (key auth): synth requires it as a sops Secret
+      const component = out.composed.components.find((c) => c.componentName === 'argocd')!;
+      expect(component.requiredSecrets).toContainEqual(expect.objectContaining({ namespace: 'argocd', name: 'argocd-redis', keys: ['auth'] }));
+      expect(values.redisSecretInit.enabled).toBe(false);
       const redis = ingress('redis');
       expect(redis.get(6379)).toEqual(['argocd/argocd-application-controller', 'argocd/argocd-repo-server']);
       // the only other port open is the exporter's, to Prometheus
