@@ -178,7 +178,7 @@ export class Component extends Chart {
       .flatMap((chart) =>
         (chart.expects?.admissionExceptions ?? []).map((e): PlatformAdmissionException => ({
           name: `${this.componentName}-${e.workload.split('/')[1]!}-${e.rule}`,
-          namespace: chart.release.metadata.namespace!,
+          namespace: chart.namespace,
           rule: e.rule,
           object: e.workload,
           reason: e.reason,

@@ -6,6 +6,17 @@ import type { NamespacedObjectReference } from './flux/common.js';
 import { type CrdPolicy, HelmRelease, type PostRenderPatch } from './flux/helm-release.js';
 import { HelmRepository } from './flux/helm-repository.js';
 import { OCIRepository } from './flux/oci-repository.js';
+import { Application } from './argocd/application.js';
+import {
+  ARGOCD_NAMESPACE,
+  ARGOCD_PROJECT,
+  GITOPS_ENGINE_CONTEXT,
+  type GitOpsEngine,
+  IN_CLUSTER,
+  platformSyncPolicy,
+  RESOURCES_FINALIZER,
+  SYNC_WAVE,
+} from './argocd/common.js';
 import { objectName } from './naming.js';
 
 /** Media type of a Helm chart layer in an OCI artifact. */
@@ -98,11 +109,23 @@ export function releaseReconciler(releaseName: string): string {
  */
 export class HelmChart<Values extends object = Record<string, unknown>> extends Construct {
   public readonly entry: CatalogEntry;
-  public readonly release: HelmRelease;
-  public readonly source: HelmRepository | OCIRepository;
+  /** Namespace of the release. */
+  public readonly namespace: string;
+  /** Helm release name. */
+  public readonly releaseName: string;
+  /** The chart's values, as both engines pass them to Helm. */
+  public readonly values: Record<string, unknown> | undefined;
+  /** The Flux source of the chart (a Flux cluster), or undefined. */
+  public readonly source: HelmRepository | OCIRepository | undefined;
+  /** The Flux HelmRelease (a Flux cluster), or undefined. */
+  public readonly release: HelmRelease | undefined;
+  /** The Argo CD Application with the chart as its Helm source (an Argo CD cluster), or undefined. */
+  public readonly application: Application | undefined;
   /** Name of the ServiceAccount (in the release's namespace) Flux installs the release as. */
   public readonly reconciler: string;
   public readonly expects: ChartExpectations | undefined;
+  /** Releases this one waits for. */
+  public readonly dependsOn: readonly NamespacedObjectReference[];
 
   constructor(scope: Construct, id: string, props: HelmChartProps<Values>) {
     super(scope, id);
@@ -112,6 +135,20 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
     const interval = props.interval ?? '30m';
     const crds = props.crds ?? 'CreateReplace';
     const isOci = this.entry.repository.startsWith('oci://');
+
+    this.namespace = props.namespace;
+    this.releaseName = name;
+    this.values = props.values as Record<string, unknown> | undefined;
+    this.dependsOn = props.dependsOn ?? [];
+    this.reconciler = releaseReconciler(name);
+    const engine = (this.node.tryGetContext(GITOPS_ENGINE_CONTEXT) as GitOpsEngine | undefined) ?? 'flux';
+    if (engine === 'argocd') {
+      this.release = undefined;
+      this.source = undefined;
+      this.application = this.argoApplication(props, name, isOci);
+      return;
+    }
+    this.application = undefined;
 
     this.source = isOci
       ? new OCIRepository(this, 'source', {
@@ -127,8 +164,6 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
           metadata: { name, namespace: props.namespace },
           spec: { url: this.entry.repository, interval },
         });
-
-    this.reconciler = releaseReconciler(name);
 
     this.release = new HelmRelease(this, 'release', {
       metadata: { name, namespace: props.namespace },
@@ -157,6 +192,49 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
       metadata: { name: objectName('flux', props.namespace, name) },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: [{ kind: 'ServiceAccount', name: this.reconciler, namespace: props.namespace }],
+    });
+  }
+
+  /**
+   * The release as an Argo CD Application in Argo CD's namespace, deploying the same chart, version
+   * and values into the release's namespace; the application-controller applies it (no account per
+   * release: Argo CD does not impersonate). A release's dependencies become a later sync wave of
+   * its layer's Application, so it is applied only once they are healthy, as Flux's dependsOn waits.
+   * @throws Error for what Argo CD's Helm source cannot do: values from in-cluster Secrets, post-render patches
+   */
+  private argoApplication(props: HelmChartProps<Values>, name: string, isOci: boolean): Application {
+    const where = `chart ${props.chart} (release ${props.namespace}/${name})`;
+    if (props.valuesFrom && props.valuesFrom.length > 0)
+      throw new Error(
+        `${where} reads values from in-cluster Secrets (valuesFrom), which an Argo CD Helm source cannot; not supported with gitops.engine argocd yet`,
+      );
+    if (props.patches && props.patches.length > 0)
+      throw new Error(`${where} has post-render patches, which an Argo CD Helm source cannot apply; not supported with gitops.engine argocd yet`);
+    const wave = (props.dependsOn?.length ?? 0) > 0 ? 2 : 1;
+    return new Application(this, 'application', {
+      metadata: {
+        name: objectName(props.namespace, name).replace(/^(.+)-\1$/, '$1'),
+        namespace: ARGOCD_NAMESPACE,
+        // after the layer's namespaces, Secrets and NetworkPolicies (wave 0), and after the releases it depends on
+        annotations: { [SYNC_WAVE]: String(wave) },
+        finalizers: [RESOURCES_FINALIZER],
+      },
+      spec: {
+        project: ARGOCD_PROJECT,
+        source: {
+          // Argo CD names an OCI Helm registry without its scheme
+          repoURL: isOci ? this.entry.repository.replace(/^oci:\/\//, '').replace(/\/$/, '') : this.entry.repository,
+          chart: this.entry.chart,
+          targetRevision: this.entry.version,
+          helm: {
+            releaseName: name,
+            ...(props.values ? { valuesObject: props.values as Record<string, unknown> } : {}),
+            ...((props.crds ?? 'CreateReplace') === 'Skip' ? { skipCrds: true } : {}),
+          },
+        },
+        destination: { server: IN_CLUSTER, namespace: props.namespace },
+        syncPolicy: platformSyncPolicy(['CreateNamespace=false']),
+      },
     });
   }
 }

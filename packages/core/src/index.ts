@@ -1,3 +1,6 @@
+export * from './argocd/app-project.js';
+export * from './argocd/application.js';
+export * from './argocd/common.js';
 export * from './base.js';
 export * from './component.js';
 export * from './derive-network-policies.js';

@@ -302,7 +302,7 @@ export class LogStore extends Component {
       chart: 'opensearch-dashboards',
       namespace,
       expects: { workloads: ['Deployment/opensearch-dashboards'] },
-      dependsOn: [{ name: opensearch.release.name, namespace }],
+      dependsOn: [{ name: opensearch.releaseName, namespace }],
       values: {
         replicaCount: 2,
         opensearchHosts: `https://${OPENSEARCH_SERVICE}:${OPENSEARCH_HTTP_PORT}`,

@@ -10,6 +10,7 @@ import {
   type ExtraFile,
   type Fleet,
   deriveNetworkPolicies,
+  GITOPS_ENGINE_CONTEXT,
   HelmChart,
   KUBERNETES_NAMESPACES,
   kubernetesOidcClient,
@@ -74,6 +75,7 @@ export class ClusterProfile extends Construct {
     this.file = clusterConfigPath(props.cluster.name);
     this.service = serviceEndpoints(serviceClusterOf(props.cluster, props.fleet).domain);
     this.node.setContext(POD_SECURITY_VERSION_CONTEXT, podSecurityVersion(props.cluster));
+    this.node.setContext(GITOPS_ENGINE_CONTEXT, props.cluster.gitops.engine);
     for (const entry of props.profile.entries) entry(this);
     this.connect();
   }
@@ -165,7 +167,7 @@ export class ClusterProfile extends Construct {
     for (const c of components) {
       const charts = c.node.findAll().filter((x): x is HelmChart => x instanceof HelmChart);
       for (const chart of charts) {
-        allow(chart.release.metadata.namespace!, chart.entry.registries);
+        allow(chart.namespace, chart.entry.registries);
         for (const namespace of c.namespaces) allow(namespace, chart.entry.registries);
       }
     }

@@ -9,7 +9,7 @@ import {
   Tenant,
   tenantHosts,
 } from '@ck8s/core';
-import { FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
+import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
@@ -39,6 +39,10 @@ function workloadClusters(c: ClusterProfile) {
  */
 export function gitOps(c: ClusterProfile): void {
   const { gitops } = c.cluster;
+  if (gitops.engine === 'argocd') {
+    argoCd(c);
+    return;
+  }
   new FluxSync(c, 'gotk-sync', {
     clusterName: c.cluster.name,
     repository: gitops.repository,
@@ -54,6 +58,17 @@ export function gitOps(c: ClusterProfile): void {
   new FluxLayers(c, 'layers', { clusterName: c.cluster.name, interval: gitops.interval, wait: gitops.wait });
   if (serviceClusterOf(c.cluster, c.fleet).observability.enabled)
     new FluxAlerts(c, 'flux-alerts', { clusterName: c.cluster.name, alertmanagerUrl: c.service.alertmanager });
+}
+
+/**
+ * Argo CD itself and its sync of the cluster's folder (`argocd/`): the project restricted to the fleet repository
+ * and this cluster, the root Application and one Application per layer.
+ */
+function argoCd(c: ClusterProfile): void {
+  const { gitops } = c.cluster;
+  new ArgoCd(c, 'argocd', { catalog: c.catalog, repository: gitops.repository });
+  new ArgoCdProject(c, 'project', { repository: gitops.repository });
+  new ArgoCdLayers(c, 'layers', { clusterName: c.cluster.name, repository: gitops.repository, branch: gitops.branch });
 }
 
 /** Admission policies (Pod Security Standards and the platform's rules) and cluster-wide access. */

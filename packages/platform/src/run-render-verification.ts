@@ -1,6 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { CLUSTER_INPUTS, type Component, componentsOf, findTool, FLUX_API, HelmChart, parseManifests, readTree } from '@ck8s/core';
+import {
+  ARGOCD_NAMESPACE,
+  CLUSTER_INPUTS,
+  type Component,
+  componentsOf,
+  findTool,
+  FLUX_API,
+  HelmChart,
+  parseManifests,
+  readTree,
+  SOPS_AGE_SECRET,
+} from '@ck8s/core';
 import { type Flow, isExternalPeer, isRolePeer, type Pods } from '@ck8s/core/base';
 import { BoundPolicies, evaluateManifests, POD_SECURITY_RULES } from '@ck8s/policy';
 import { Sops } from '@ck8s/secrets';
@@ -77,7 +88,8 @@ export async function runRenderVerification(
     const releases: ReleaseToRender[] = [];
     for (const component of componentsOf(app)) {
       for (const chart of component.node.findAll().filter((c): c is HelmChart => c instanceof HelmChart)) {
-        const helmRelease = chart.release.toJson() as Record<string, any>;
+        // an Argo CD cluster's Application carries the same chart, release and values: rendered the same way
+        const helmRelease = (chart.release?.toJson() ?? argoReleaseView(chart)) as Record<string, any>;
         const values = structuredClone(helmRelease.spec?.values ?? {}) as Record<string, unknown>;
         for (const from of helmRelease.spec?.valuesFrom ?? []) {
           const namespace: string = helmRelease.metadata.namespace;
@@ -119,7 +131,10 @@ export async function runRenderVerification(
       kubernetesVersion: locations.kubernetesVersion,
       schemaLocations: locations.locations,
       generated,
-      extraApiVersions: FLUX_APIS,
+      // Flux's APIs exist from bootstrap; Argo CD's come with its chart, and its age key is loaded by hand
+      ...(cluster.gitops.engine === 'argocd'
+        ? { bootstrapObjects: [`Secret/${ARGOCD_NAMESPACE}/${SOPS_AGE_SECRET}`] }
+        : { extraApiVersions: FLUX_APIS }),
       apiServer: { cidrs: cluster.network.apiServer?.cidrs ?? [], port: cluster.network.apiServer?.port ?? 6443 },
       releases,
       flows: declaredFlows(componentsOf(app)),
@@ -168,4 +183,14 @@ function declaredFlows(components: readonly Component[]): DeclaredFlow[] {
     return { pods: e };
   };
   return components.flatMap((c) => c.flows.map((f) => ({ component: c.componentName, from: end(f.from), to: end(f.to), ports: f.ports ?? [] })));
+}
+
+/** What the render verification reads of a HelmRelease, for a chart an Argo CD Application deploys. */
+function argoReleaseView(chart: HelmChart): Record<string, unknown> {
+  return {
+    apiVersion: chart.application!.apiVersion,
+    kind: chart.application!.kind,
+    metadata: { name: chart.releaseName, namespace: chart.namespace },
+    spec: { releaseName: chart.releaseName, ...(chart.values ? { values: chart.values } : {}) },
+  };
 }

@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ARGOCD_FOLDER } from '@ck8s/gitops';
 import {
+  ARGOCD_NAMESPACE,
   type ChartCatalog,
   type ConfigProblem,
   ConfigError,
@@ -40,9 +42,10 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   const app = new App();
   const extra = composeCluster(app, { cluster, fleet: props.fleet, catalog: props.catalog }).nodeFiles();
   props.exceptions?.push(...platformExceptionsOf(app, props.name));
-  const secrets = placeSecrets(props.workspace, props.name, namespaceLayers(app));
+  const argocd = cluster.gitops.engine === 'argocd';
+  const secrets = placeSecrets(props.workspace, props.name, namespaceLayers(app, argocd ? ARGOCD_NAMESPACE : 'flux-system'));
   checkRequiredSecrets(app, props.name, secrets);
-  return renderApp(app, [...extra, ...secrets]);
+  return renderApp(app, [...extra, ...secrets], argocd ? { bootstrapFolder: ARGOCD_FOLDER } : {});
 }
 
 /**
@@ -75,9 +78,9 @@ function checkRequiredSecrets(app: App, cluster: string, placed: readonly ExtraF
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
-/** The layer that creates each namespace of the cluster; flux-system exists from bootstrap. */
-function namespaceLayers(app: App): Map<string, Layer> {
-  const layers = new Map<string, Layer>([['flux-system', 'flux-system']]);
+/** The layer that creates each namespace of the cluster; the GitOps engine's namespace exists from bootstrap. */
+function namespaceLayers(app: App, engineNamespace: string): Map<string, Layer> {
+  const layers = new Map<string, Layer>([[engineNamespace, 'flux-system']]);
   for (const component of componentsOf(app)) {
     // the component's own objects, read without rendering them (toJson() resolves the whole app)
     for (const object of component.node.findAll()) {

@@ -1,4 +1,5 @@
 import { z } from './zod.js';
+import { GITOPS_ENGINES } from '../argocd/common.js';
 import { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } from '../kubernetes-versions.js';
 import { DNS_LABEL, DNS_SUBDOMAIN, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES } from '../naming.js';
 
@@ -23,7 +24,10 @@ const GIT_URL = /^(https|ssh):\/\/.+$|^http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+
 
 const gitops = z
   .strictObject({
-    engine: z.enum(['flux'], { error: 'is not a supported GitOps engine' }).default('flux').describe('GitOps engine that syncs the cluster.'),
+    engine: z
+      .enum(GITOPS_ENGINES, { error: 'is not a supported GitOps engine' })
+      .default('flux')
+      .describe('GitOps engine that syncs the cluster: flux (the layers as Flux Kustomizations) or argocd (the layers as Argo CD Applications).'),
     repository: z
       .string()
       .regex(GIT_URL, { error: 'is not an allowed Git URL (https:// or ssh://; plain http:// only for a loopback test repository)' })

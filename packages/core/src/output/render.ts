@@ -37,16 +37,22 @@ function renderComponents(components: readonly Component[]): [Component, unknown
   });
 }
 
+export interface RenderOptions {
+  /** Folder of the bootstrap layer (`flux-system`), e.g. `argocd` for a cluster Argo CD syncs. @default 'flux-system' */
+  readonly bootstrapFolder?: string;
+}
+
 /**
  * Renders every component of the app into `<layer>/<component>.yaml` and each layer's
  * `kustomization.yaml`, which lists the layer's files so Flux applies exactly these.
  * Every layer folder exists, even when empty, so the layer Kustomizations never point at nothing.
  */
-export function renderApp(app: App, extraFiles: readonly ExtraFile[] = []): RenderedTree {
+export function renderApp(app: App, extraFiles: readonly ExtraFile[] = [], options: RenderOptions = {}): RenderedTree {
   const files = new Map<string, string>();
   const byLayer = new Map<Layer, string[]>(LAYERS.map((l) => [l, []]));
+  const folderOf = (folder: OutputFolder): string => (folder === 'flux-system' ? (options.bootstrapFolder ?? folder) : folder);
   const add = (folder: OutputFolder, relative: string, content: string): void => {
-    const full = `${folder}/${relative}`;
+    const full = `${folderOf(folder)}/${relative}`;
     if (files.has(full)) throw new Error(`two components write ${full}; component names must be unique within a layer`);
     files.set(full, content);
     byLayer.get(folder as Layer)?.push(relative);
@@ -72,7 +78,7 @@ export function renderApp(app: App, extraFiles: readonly ExtraFile[] = []): Rend
   for (const extra of extraFiles) add(extra.layer, extra.path, extra.content);
   for (const [layer, resources] of byLayer) {
     const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources].sort() };
-    files.set(`${layer}/kustomization.yaml`, toYamlDocument(kustomization));
+    files.set(`${folderOf(layer)}/kustomization.yaml`, toYamlDocument(kustomization));
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

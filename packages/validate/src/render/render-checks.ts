@@ -52,6 +52,8 @@ export interface CheckRenderedClusterProps {
   readonly releases: readonly RenderedRelease[];
   /** The cluster's committed output: Namespaces, NetworkPolicies, Secrets (sops), ServiceAccounts, RoleBindings, ... */
   readonly generated: readonly RenderedObject[];
+  /** `Kind/namespace/name` of objects an operator creates at bootstrap, never in git. @default none */
+  readonly bootstrapObjects?: readonly string[];
   readonly apiServer: ExternalDestination;
   readonly podSecurity: PodSecurityCheck;
   /** The platform's own admission rules, which platform workloads are held to as well. @default none */
@@ -84,6 +86,7 @@ export function checkRenderedCluster(props: CheckRenderedClusterProps): RenderPr
   // what exists in each namespace once the charts are installed
   const exists = new Set<string>();
   const add = (kind: string, namespace: string, name: string): void => void exists.add(`${kind}/${namespace}/${name}`);
+  for (const ref of props.bootstrapObjects ?? []) exists.add(ref);
   for (const o of everything) {
     const ns = o.metadata?.namespace ?? props.releases.find((r) => r.objects.includes(o))?.namespace ?? '';
     if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'ServiceAccount') add(o.kind, ns, o.metadata?.name);

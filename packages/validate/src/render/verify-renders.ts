@@ -40,6 +40,8 @@ export interface ClusterToRender {
   readonly admission?: AdmissionCheck;
   /** APIs the cluster serves that no chart or generated CRD provides (Flux's, from bootstrap). @default none */
   readonly extraApiVersions?: readonly string[];
+  /** Objects an operator creates at bootstrap, never in git (`Secret/argocd/sops-age`: the age key). @default none */
+  readonly bootstrapObjects?: readonly string[];
   readonly apiServer: ExternalDestination;
   readonly releases: readonly ReleaseToRender[];
   /** The flows the cluster's components declare, checked against the rendered pods. @default none */
@@ -160,7 +162,8 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
       summarize(chart.from, chart.digest, objects.length);
       const displayPath = `rendered/${cluster.name}/${namespace}/${name}.yaml`;
       // helm omits the release namespace on most objects; kubeconform checks them as they are
-      files.push({ displayPath, content: objects.map((o) => stringify(o)).join('---\n') });
+      // YAML 1.1 quoting: kubeconform reads `no`, `on`, `yes` unquoted as booleans
+      files.push({ displayPath, content: objects.map((o) => stringify(o, { version: '1.1' })).join('---\n') });
       byFile.set(displayPath, release);
     }
 
@@ -189,6 +192,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         cluster: cluster.name,
         releases: rendered,
         generated: cluster.generated,
+        ...(cluster.bootstrapObjects ? { bootstrapObjects: cluster.bootstrapObjects } : {}),
         apiServer: cluster.apiServer,
         podSecurity: props.podSecurity,
         exceptions,
