@@ -25,7 +25,7 @@ import {
   type LogTenant,
   securityConfig,
 } from './security-config.js';
-import { type LogSnapshots, s3ClientSettings, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
+import { type LogSnapshots, s3ClientSettings, SNAPSHOT_PLUGIN, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
 
 export interface LogStoreProps {
   readonly catalog: ChartCatalog;
@@ -227,7 +227,7 @@ export class LogStore extends Component {
     };
     if (snapshots) {
       policyFiles[POLICY_FILES.snapshotRepository] = json(snapshotRepository(snapshots));
-      policyFiles[POLICY_FILES.snapshotPolicy] = json(snapshotPolicy(retentionDays));
+      policyFiles[POLICY_FILES.snapshotPolicy] = json(snapshotPolicy(retentionDays, snapshots.schedule));
     }
     new ApiObject(this, 'policies', {
       apiVersion: 'v1',
@@ -288,6 +288,8 @@ export class LogStore extends Component {
           },
         },
         keystore: snapshots ? [{ secretName: secrets.snapshotCredentials.name }] : [],
+        // the image does not bundle the S3 repository type the snapshots need
+        plugins: { enabled: snapshots !== undefined, installList: snapshots ? [SNAPSHOT_PLUGIN] : [] },
         rbac: { create: false, automountServiceAccountToken: false },
         // Ingress and Certificate are derived from the endpoints this component declares
         ingress: { enabled: false },
@@ -343,7 +345,18 @@ export class LogStore extends Component {
     // the openid auth domain fetches the identity provider's signing keys to verify tokens; Dashboards signs people in
     this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'identity-provider' } });
     this.addFlow({ from: DASHBOARDS_PODS, to: { peer: 'identity-provider' } });
-    if (snapshots) this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'object-storage', endpoint: snapshots.endpoint } });
+    if (snapshots) {
+      this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'object-storage', endpoint: snapshots.endpoint } });
+      this.addFlow({
+        from: OPENSEARCH_PODS,
+        to: {
+          peer: 'internet',
+          reason: `opensearch-plugin installs ${SNAPSHOT_PLUGIN} from artifacts.opensearch.org at every start (the image does not bundle it)`,
+        },
+        ports: [{ port: 443 }],
+        name: 'allow-plugin-download',
+      });
+    }
   }
 }
 
