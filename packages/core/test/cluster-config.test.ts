@@ -251,12 +251,14 @@ describe('cluster config', () => {
       { name: 'mail', type: 'email', secret: 'm', to: 'a@example.com' },
       { name: 'mail', type: 'webhook', secret: 'w' },
       { name: 'null', type: 'webhook', secret: 'w' },
+      { name: 'heartbeat', type: 'webhook', secret: 'w' },
     ];
     expect(problemsOf({ ...service, observability: { receivers } }).map((p) => p.replace('clusters/demo-wc/cluster.yaml: ', ''))).toEqual([
       'observability.receivers[1].name: "mail" is already observability.receivers[0].name; receiver names must be unique',
       'observability.receivers[0].from: is required for an email receiver ("mail")',
       'observability.receivers[0].smarthost: is required for an email receiver ("mail")',
-      'observability.receivers[2].name: "null" is reserved for the receiver that drops the Watchdog heartbeat; choose another name',
+      'observability.receivers[2].name: "null" is reserved for the receiver that drops the InfoInhibitor helper alert; choose another name',
+      'observability.receivers[3].name: "heartbeat" is reserved for the receiver of the Watchdog heartbeat (the dead man\'s switch); choose another name',
     ]);
   });
 
