@@ -1,6 +1,7 @@
 import { Component, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { VOLUME_SNAPSHOT_CLASS_ANNOTATION_PREFIX, type VolumeBackup } from './volume-backup.js';
 
 export interface BackupScheduleProps {
   /** The S3-compatible bucket backups are written to. */
@@ -9,6 +10,10 @@ export interface BackupScheduleProps {
   readonly prefix: string;
   /** Daily backups kept. @default 3 */
   readonly keep?: number;
+  /** Local time (BACKUP_TIME_ZONE) of the daily backup, `HH:MM` inside BACKUP_WINDOW. @default BACKUP_TIME */
+  readonly time?: string;
+  /** How volume data is backed up. @default { method: 'file-system' } */
+  readonly volumes?: VolumeBackup;
 }
 
 /** Time zone of the backup window. */
@@ -18,6 +23,27 @@ export const BACKUP_TIME_ZONE = 'Europe/Stockholm';
  * (02:00-03:00 does not exist on the last Sunday of March and happens twice in October).
  */
 export const BACKUP_CRON = '30 1 * * *';
+/** The default local time of the daily backups (BACKUP_CRON). */
+export const BACKUP_TIME = '01:30';
+/**
+ * Where a backup may start, in minutes after local midnight: the service description's 00:00-03:00,
+ * less the hour the daylight-saving changes skip (last Sunday of March) or repeat (last of October).
+ */
+export const BACKUP_WINDOW = { from: 0, to: 2 * 60 } as const;
+
+/**
+ * The `m h * * *` line of a daily job at local time `HH:MM`; throws unless the time is inside BACKUP_WINDOW,
+ * so a backup never starts twice or not at all on the days the clocks change.
+ */
+export function dailyCron(time: string): string {
+  const match = /^([0-9]{2}):([0-9]{2})$/.exec(time);
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  if (!match || Number(match[2]) > 59 || !(minutes >= BACKUP_WINDOW.from && minutes < BACKUP_WINDOW.to))
+    throw new Error(
+      `backup time "${time}" is not HH:MM between 00:00 and 01:59 (the 00:00-03:00 window without the hour daylight saving skips or repeats)`,
+    );
+  return `${Number(match[2])} ${Number(match[1])} * * *`;
+}
 /** Velero's garbage collection runs this often (the chart's configuration.garbageCollectionFrequency). */
 export const GC_FREQUENCY_HOURS = 1;
 
@@ -36,7 +62,14 @@ export function backupTtlHours(keep: number): number {
  * The backup storage location and the daily Schedule (`platform/backup-schedule.yaml`):
  * every namespace with its resources and the cluster-scoped state, except the ephemeral
  * system namespaces and flux-system (Flux is bootstrapped again from git, and its decryption
- * key belongs in the secret manager, not in a backup).
+ * key belongs in the secret manager, not in a backup), and the data of every pod volume:
+ *
+ * - `file-system`: every volume of every running pod goes through the node agent (kopia), except
+ *   those a pod lists in its VOLUME_OPT_OUT_ANNOTATION (and host paths, Secrets, ConfigMaps and
+ *   projected volumes, which Velero never copies);
+ * - `csi-snapshot-data-movement`: persistent volumes are snapshotted with the named
+ *   VolumeSnapshotClass and the node agent moves the snapshot data to object storage; a volume
+ *   stays out through its PersistentVolumeClaim's BACKUP_OPT_OUT_LABEL.
  */
 export class BackupSchedule extends Component {
   constructor(scope: Construct, id: string, props: BackupScheduleProps) {
@@ -57,12 +90,19 @@ export class BackupSchedule extends Component {
       },
     });
 
+    const volumes = props.volumes ?? { method: 'file-system' };
+    const csi = volumes.method === 'csi-snapshot-data-movement';
     new ApiObject(this, 'daily', {
       apiVersion: 'velero.io/v1',
       kind: 'Schedule',
-      metadata: { name: 'daily', namespace },
+      // Velero copies a Schedule's annotations to each Backup it creates
+      metadata: {
+        name: 'daily',
+        namespace,
+        ...(csi ? { annotations: { [`${VOLUME_SNAPSHOT_CLASS_ANNOTATION_PREFIX}${volumes.csiDriver}`]: volumes.volumeSnapshotClass } } : {}),
+      },
       spec: {
-        schedule: `CRON_TZ=${BACKUP_TIME_ZONE} ${BACKUP_CRON}`,
+        schedule: `CRON_TZ=${BACKUP_TIME_ZONE} ${dailyCron(props.time ?? BACKUP_TIME)}`,
         useOwnerReferencesInBackup: false,
         template: {
           ttl: `${backupTtlHours(props.keep ?? 3)}h0m0s`,
@@ -71,7 +111,9 @@ export class BackupSchedule extends Component {
           excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'],
           includeClusterResources: true,
           // resources labelled velero.io/exclude-from-backup=true are skipped by Velero itself
-          snapshotVolumes: false,
+          snapshotVolumes: csi,
+          snapshotMoveData: csi,
+          defaultVolumesToFsBackup: !csi,
         },
       },
     });

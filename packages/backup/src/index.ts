@@ -1,2 +1,3 @@
 export * from './backup-schedule.js';
 export * from './velero.js';
+export * from './volume-backup.js';

@@ -2,7 +2,16 @@ import { ChartCatalog } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../../test-support/connect.js';
-import { BACKUP_TIME_ZONE, BackupSchedule, backupTtlHours, GC_FREQUENCY_HOURS, Velero } from '../src/index.js';
+import {
+  BACKUP_TIME_ZONE,
+  BackupSchedule,
+  backupTtlHours,
+  dailyCron,
+  GC_FREQUENCY_HOURS,
+  KUBELET_PODS_PATH,
+  NODE_AGENT_CONFIGMAP,
+  Velero,
+} from '../src/index.js';
 
 const catalog = new ChartCatalog([{ name: 'velero', repository: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '12.1.0' }]);
 
@@ -28,6 +37,33 @@ describe('BackupSchedule', () => {
     expect(at).toBeLessThan(3 * 60);
     // 02:00-02:59 is skipped in March and repeated in October
     expect(at < 2 * 60 || at >= 3 * 60).toBe(true);
+  });
+
+  it('takes the daily time from the settings, and refuses one outside 00:00-01:59 local time', () => {
+    expect(dailyCron('00:05')).toBe('5 0 * * *');
+    expect(dailyCron('01:59')).toBe('59 1 * * *');
+    for (const time of ['02:00', '02:30', '03:00', '23:30', '1:30', '01:60'])
+      expect(() => dailyCron(time), time).toThrow(/is not HH:MM between 00:00 and 01:59/);
+    const at = new BackupSchedule(new App(), 'x', { objectStorage, prefix: 'wc', time: '00:45' }).toJson().find((o: any) => o.kind === 'Schedule');
+    expect(at.spec.schedule).toBe(`CRON_TZ=${BACKUP_TIME_ZONE} 45 0 * * *`);
+  });
+
+  it('copies every pod volume with the node agent by default (opt-out per volume), without CSI snapshots', () => {
+    expect(schedule.spec.template).toMatchObject({ defaultVolumesToFsBackup: true, snapshotVolumes: false, snapshotMoveData: false });
+    expect(schedule.metadata.annotations).toBeUndefined();
+  });
+
+  it('with CSI snapshot data movement, snapshots with the named class and moves the data, and copies no file systems', () => {
+    const csi = new BackupSchedule(new App(), 'x', {
+      objectStorage,
+      prefix: 'wc',
+      volumes: { method: 'csi-snapshot-data-movement', csiDriver: 'ebs.csi.aws.com', volumeSnapshotClass: 'ebs-snapshots' },
+    })
+      .toJson()
+      .find((o: any) => o.kind === 'Schedule');
+    expect(csi.spec.template).toMatchObject({ defaultVolumesToFsBackup: false, snapshotVolumes: true, snapshotMoveData: true });
+    // Velero copies the Schedule's annotations to each Backup, where it picks the class per driver
+    expect(csi.metadata.annotations).toEqual({ 'velero.io/csi-volumesnapshot-class_ebs.csi.aws.com': 'ebs-snapshots' });
   });
 
   it('keeps 3 backups: each expires and is collected before the fourth one is taken', () => {
@@ -59,19 +95,62 @@ describe('BackupSchedule', () => {
 });
 
 describe('Velero', () => {
-  it('runs restricted without the node agent, with credentials from a declared sops Secret', () => {
+  function velero(props: Partial<ConstructorParameters<typeof Velero>[2]> = {}) {
     const app = new App();
-    const component = new Velero(app, 'velero', { catalog, objectStorageEndpoint: objectStorage.endpoint });
+    const component = new Velero(app, 'velero', { catalog, objectStorageEndpoint: objectStorage.endpoint, ...props });
     connect(app);
     const objects = component.toJson();
-    const values = objects.find((o: any) => o.kind === 'HelmRelease').spec.values;
-    expect(values).toMatchObject({ deployNodeAgent: false, snapshotsEnabled: false, credentials: { existingSecret: 'velero-credentials' } });
+    return { component, objects, values: objects.find((o: any) => o.kind === 'HelmRelease').spec.values };
+  }
+
+  it('runs the server restricted, with credentials from a declared sops Secret', () => {
+    const { component, objects, values } = velero();
+    expect(values).toMatchObject({ snapshotsEnabled: false, credentials: { existingSecret: 'velero-credentials' } });
+    expect(values.containerSecurityContext).toMatchObject({ runAsNonRoot: true, privileged: false, capabilities: { drop: ['ALL'] } });
     // no CRD upgrade hook Job (Bitnami kubectl, no securityContext, no labels): Flux applies the chart's CRDs
     expect(values.upgradeCRDs).toBe(false);
-    expect(objects.find((o: any) => o.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(component.requiredSecrets).toEqual([expect.objectContaining({ namespace: 'velero', name: 'velero-credentials', keys: ['cloud'] })]);
     const storage = objects.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-object-storage');
     expect(storage.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
+  });
+
+  it("runs the node agent with the kubelet's pod directory as its only host path, and says why in the namespace", () => {
+    const { objects, values } = velero();
+    expect(values.deployNodeAgent).toBe(true);
+    const agent = values.nodeAgent;
+    // the chart's own host paths (pods and /var/lib/kubelet/plugins) are off; the one it needs is added by name
+    expect(agent.disableHostPath).toBe(true);
+    const hostPaths = agent.extraVolumes.filter((v: any) => v.hostPath);
+    expect(hostPaths).toEqual([{ name: 'host-pods', hostPath: { path: KUBELET_PODS_PATH, type: 'Directory' } }]);
+    expect(agent.extraVolumeMounts).toContainEqual({ name: 'host-pods', mountPath: '/host_pods', mountPropagation: 'HostToContainer' });
+    expect(agent.containerSecurityContext).toMatchObject({
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+    });
+    expect(agent.containerSecurityContext.capabilities.add).toBeUndefined();
+    expect(agent.podSecurityContext).not.toHaveProperty('hostNetwork');
+    const namespace = objects.find((o: any) => o.kind === 'Namespace');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(namespace.metadata.annotations['platform.ck8s.io/pod-security-exception']).toMatch(/node agent .*\/var\/lib\/kubelet\/pods/);
+  });
+
+  it('gives the pods Velero starts itself (data movers, repository maintenance) resources, and lets them reach the API server and the bucket', () => {
+    const { objects, values } = velero();
+    expect(values.nodeAgent.extraArgs).toEqual([`--node-agent-configmap=${NODE_AGENT_CONFIGMAP}`]);
+    const config = JSON.parse(values.configMaps['node-agent-config'].data['node-agent-config.json']);
+    expect(config.podResources).toMatchObject({ cpuRequest: expect.any(String), memoryRequest: expect.any(String), memoryLimit: expect.any(String) });
+    expect(config.privilegedFsBackup).toBe(false);
+    expect(values.configuration.repositoryMaintenanceJob.repositoryConfigData.global.podResources).toEqual(config.podResources);
+    for (const name of ['allow-api-server', 'allow-object-storage'])
+      expect(objects.find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === name).spec.podSelector, name).toEqual({});
+  });
+
+  it('turns on CSI support only for CSI snapshot data movement', () => {
+    expect(velero().values.configuration.features).toBeUndefined();
+    expect(velero({ volumeBackup: 'csi-snapshot-data-movement' }).values.configuration.features).toBe('EnableCSI');
   });
 
   it('needs the addresses of the object storage', () => {

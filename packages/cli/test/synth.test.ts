@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { changedFiles, ck8s, copyRepo, REPO_ROOT, snapshot } from './repo-fixture.js';
 
 describe('ck8s synth', () => {
@@ -12,6 +13,19 @@ describe('ck8s synth', () => {
     expect(first.stdout).toMatch(/^synth: 2 cluster\(s\), \d+ files, no changes\n$/);
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([]);
     expect(readFileSync(path.join(repo, '.sops.yaml'), 'utf8')).toBe(readFileSync(path.join(REPO_ROOT, '.sops.yaml'), 'utf8'));
+  });
+
+  it('writes every document so that YAML 1.1 readers (Go) and YAML 1.2 readers see the same values', () => {
+    let documents = 0;
+    for (const [file, base64] of snapshot(path.join(REPO_ROOT, 'clusters'))) {
+      if (!file.endsWith('.yaml')) continue;
+      const text = Buffer.from(base64, 'base64').toString('utf8');
+      const asYaml11 = parseAllDocuments(text, { version: '1.1' }).map((doc) => doc.toJS());
+      const asYaml12 = parseAllDocuments(text, { version: '1.2' }).map((doc) => doc.toJS());
+      expect(asYaml11, file).toEqual(asYaml12);
+      documents += asYaml11.length;
+    }
+    expect(documents).toBeGreaterThan(400);
   });
 
   it("changes only a tenant's own file when that tenant is edited", async () => {

@@ -28,6 +28,9 @@ export interface MaintenanceSettings {
 const HOUR = /^([01][0-9]|2[0-3]):00$/;
 
 function isTimeZone(value: string): boolean {
+  // the canonical list is a cheap lookup; building a formatter loads ICU's time-zone data (tens of
+  // milliseconds at every start), so only aliases such as Etc/UTC take that path
+  if (Intl.supportedValuesOf('timeZone').includes(value)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
     return true;

@@ -272,6 +272,33 @@ describe('cluster config', () => {
     ]);
   });
 
+  it('takes the backup time inside 00:00-01:59 and checks the CSI snapshot settings of the volume backup', () => {
+    const storage = valid.backup.objectStorage;
+    const volumes = (v: unknown) =>
+      problemsOf({ ...valid, backup: { objectStorage: storage, volumes: v } }).map((p) => p.replace('clusters/demo-wc/cluster.yaml: ', ''));
+    expect(problemsOf({ ...valid, backup: { objectStorage: storage, time: '00:15' } })).toEqual([]);
+    expect(problemsOf({ ...valid, backup: { objectStorage: storage, time: '02:30' } })).toEqual([
+      expect.stringContaining('backup.time: "02:30" is not a time between 00:00 and 01:59'),
+    ]);
+    expect(volumes({ method: 'file-system' })).toEqual([]);
+    expect(volumes({ method: 'csi-snapshot-data-movement', csiDriver: 'ebs.csi.aws.com', volumeSnapshotClass: 'ebs-snapshots' })).toEqual([]);
+    expect(volumes({ method: 'csi-snapshot-data-movement', csiDriver: 'ebs.csi.aws.com' })).toEqual([
+      'backup.volumes.volumeSnapshotClass: is required for method csi-snapshot-data-movement (the CSI driver of the volumes and its VolumeSnapshotClass in the cluster); or use method file-system',
+    ]);
+    expect(volumes({ volumeSnapshotClass: 'ebs-snapshots' })).toEqual([
+      'backup.volumes.volumeSnapshotClass: is only allowed with method csi-snapshot-data-movement',
+    ]);
+    expect(volumes({ method: 'snapshots' })).toEqual([
+      expect.stringContaining('backup.volumes.method: "snapshots" is not a volume backup method (file-system, csi-snapshot-data-movement)'),
+    ]);
+    expect(volumes({ method: 'csi-snapshot-data-movement', csiDriver: 'EBS', volumeSnapshotClass: 'x_y' })).toEqual([
+      expect.stringContaining('backup.volumes.csiDriver: "EBS" is not a CSI driver name'),
+      expect.stringContaining('backup.volumes.volumeSnapshotClass: "x_y" is not a VolumeSnapshotClass name'),
+    ]);
+    const loaded = validateClusterConfig({ ...valid }, 'clusters/demo-wc/cluster.yaml', 'demo-wc');
+    expect(loaded.config?.backup).toMatchObject({ time: '01:30', volumes: { method: 'file-system' } });
+  });
+
   it('validates age recipients', () => {
     expect(problemsOf({ ...valid, sops: { ageRecipients: ['AGE-SECRET-KEY-1XYZ'] } })).toEqual([
       expect.stringContaining('sops.ageRecipients[0]: "AGE-SECRET-KEY-1XYZ" is not an age X25519 recipient'),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { Component, readTree, renderApp, replaceTree, toYamlStream } from '../src/index.js';
 
 describe('canonical YAML', () => {
@@ -22,6 +23,24 @@ describe('canonical YAML', () => {
   it('quotes strings that YAML 1.1 readers would turn into booleans or numbers', () => {
     const text = toYamlStream([{ data: { a: 'on', b: 'yes', c: '0755', d: 'true', e: '1.0' } }]);
     for (const value of ['on', 'yes', '0755', 'true', '1.0']) expect(text).toContain(`"${value}"`);
+  });
+
+  it('keeps every string a YAML 1.1 reader would take for another type a string', () => {
+    // strings that a plain scalar of YAML 1.1 reads as a bool, int, float, null, timestamp or merge key
+    const tricky = [
+      ...['y', 'N', 'yes', 'No', 'on', 'OFF', 'True', 'FALSE', '~', 'null', 'NULL', ''],
+      ...['0755', '-0755', '0o17', '0x1F', '+0x1F', '0b101', '0b1_0', '1_000', '0_7', '1__0', '+12', '-0'],
+      ...['1:20', '1:20.5', '190:20:30', '1e3', '1E3', '1.', '.5', '+.5', '-.inf', '.Inf', '.NaN', '1.0'],
+      ...['2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '<<', '='],
+    ];
+    const object = { data: Object.fromEntries(tricky.map((value, i) => [`k${i}`, value])), keys: Object.fromEntries(tricky.map((v) => [v, v])) };
+    expect(parse(toYamlStream([object]), { version: '1.1' })).toEqual(object);
+  });
+
+  it('writes plain what YAML 1.1 reads as a string, and double quotes the rest', () => {
+    expect(toYamlStream([{ data: { a: 'plain text', b: '::/0', c: "it's", d: 'say "hi"' } }])).toBe(
+      'data:\n  a: plain text\n  b: "::/0"\n  c: it\'s\n  d: say "hi"\n',
+    );
   });
 
   it('never folds long lines', () => {

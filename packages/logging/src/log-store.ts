@@ -18,7 +18,7 @@ import type { OpenSearchDashboardsValues } from './opensearch-dashboards-values.
 import type { OpenSearchValues } from './opensearch-values.js';
 import { logIndexTemplate, retentionPolicy } from './retention-policy.js';
 import { DASHBOARDS_SERVER_USER, LOG_READER_GROUP, LOG_STORE_ADMIN_USER, LOG_WRITER_BACKEND_ROLE, securityConfig } from './security-config.js';
-import { type LogSnapshots, s3ClientSettings, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
+import { type LogSnapshots, s3ClientSettings, SNAPSHOT_PLUGIN, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
 
 export interface LogStoreProps {
   readonly catalog: ChartCatalog;
@@ -216,7 +216,7 @@ export class LogStore extends Component {
     };
     if (snapshots) {
       policyFiles[POLICY_FILES.snapshotRepository] = json(snapshotRepository(snapshots));
-      policyFiles[POLICY_FILES.snapshotPolicy] = json(snapshotPolicy(retentionDays));
+      policyFiles[POLICY_FILES.snapshotPolicy] = json(snapshotPolicy(retentionDays, snapshots.schedule));
     }
     new ApiObject(this, 'policies', {
       apiVersion: 'v1',
@@ -275,6 +275,8 @@ export class LogStore extends Component {
           },
         },
         keystore: snapshots ? [{ secretName: secrets.snapshotCredentials.name }] : [],
+        // the image does not bundle the S3 repository type the snapshots need
+        plugins: { enabled: snapshots !== undefined, installList: snapshots ? [SNAPSHOT_PLUGIN] : [] },
         rbac: { create: false, automountServiceAccountToken: false },
         // Ingress and Certificate are derived from the endpoints this component declares
         ingress: { enabled: false },
@@ -331,7 +333,18 @@ export class LogStore extends Component {
     // the openid auth domain fetches the identity provider's signing keys to verify tokens; Dashboards signs people in
     this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'identity-provider' } });
     this.addFlow({ from: DASHBOARDS_PODS, to: { peer: 'identity-provider' } });
-    if (snapshots) this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'object-storage', endpoint: snapshots.endpoint } });
+    if (snapshots) {
+      this.addFlow({ from: OPENSEARCH_PODS, to: { peer: 'object-storage', endpoint: snapshots.endpoint } });
+      this.addFlow({
+        from: OPENSEARCH_PODS,
+        to: {
+          peer: 'internet',
+          reason: `opensearch-plugin installs ${SNAPSHOT_PLUGIN} from artifacts.opensearch.org at every start (the image does not bundle it)`,
+        },
+        ports: [{ port: 443 }],
+        name: 'allow-plugin-download',
+      });
+    }
   }
 }
 

@@ -40,6 +40,8 @@ export interface OpenSearchValues {
   };
   /** Secrets whose keys become keystore entries (file name = setting name). */
   readonly keystore: readonly { readonly secretName: string }[];
+  /** Plugins `opensearch-plugin install` adds at every start, before OpenSearch runs. */
+  readonly plugins: { readonly enabled: boolean; readonly installList: readonly string[] };
   readonly rbac: { readonly create: boolean; readonly automountServiceAccountToken: boolean };
   readonly ingress: { readonly enabled: boolean };
   readonly serviceMonitor: { readonly enabled: boolean };

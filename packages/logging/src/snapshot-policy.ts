@@ -3,6 +3,9 @@ import { LOG_INDEX_PATTERNS } from './log-indices.js';
 /** Id of the snapshot management policy. */
 export const SNAPSHOT_POLICY_ID = 'ck8s-daily-snapshot';
 
+/** The OpenSearch plugin that provides the `s3` repository type. */
+export const SNAPSHOT_PLUGIN = 'repository-s3';
+
 /** Name of the S3 snapshot repository. */
 export const SNAPSHOT_REPOSITORY = 'ck8s-logs';
 
@@ -14,7 +17,18 @@ export interface LogSnapshots {
   readonly region: string;
   /** Keeps this cluster's snapshots apart in a bucket shared with others (the cluster name). */
   readonly prefix: string;
+  /** When the daily snapshot is taken: a `m h * * *` line in an IANA time zone. @default DEFAULT_SNAPSHOT_SCHEDULE */
+  readonly schedule?: SnapshotSchedule;
 }
+
+/** A daily cron line and the time zone it is read in (OpenSearch's SM cron applies the zone's daylight saving). */
+export interface SnapshotSchedule {
+  readonly cron: string;
+  readonly timeZone: string;
+}
+
+/** 01:00 UTC. */
+export const DEFAULT_SNAPSHOT_SCHEDULE: SnapshotSchedule = { cron: '0 1 * * *', timeZone: 'UTC' };
 
 /**
  * The S3 snapshot repository (body of `PUT _snapshot/ck8s-logs`). Endpoint, region and credentials
@@ -42,16 +56,16 @@ export function s3ClientSettings(snapshots: Pick<LogSnapshots, 'endpoint' | 'reg
 
 /**
  * The SM policy `ck8s-daily-snapshot` (body of `POST _plugins/_sm/policies/ck8s-daily-snapshot`):
- * a snapshot of the log indices every day at 01:00 UTC, snapshots deleted once older than
+ * a snapshot of the log indices every day at `schedule`, snapshots deleted once older than
  * `retentionDays` days (the newest one always kept), so a snapshot never outlives the retention by
  * more than the age of the logs it holds.
  */
-export function snapshotPolicy(retentionDays: number): Record<string, unknown> {
+export function snapshotPolicy(retentionDays: number, schedule: SnapshotSchedule = DEFAULT_SNAPSHOT_SCHEDULE): Record<string, unknown> {
   const days = retentionDays;
   return {
     description: `ck8s: daily snapshot of the log indices, kept ${days} days`,
     enabled: true,
-    creation: { schedule: { cron: { expression: '0 1 * * *', timezone: 'UTC' } }, time_limit: '1h' },
+    creation: { schedule: { cron: { expression: schedule.cron, timezone: schedule.timeZone } }, time_limit: '1h' },
     deletion: {
       schedule: { cron: { expression: '0 2 * * *', timezone: 'UTC' } },
       condition: { max_age: `${days}d`, min_count: 1 },

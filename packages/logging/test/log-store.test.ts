@@ -192,6 +192,8 @@ describe('LogStore', () => {
     expect(Object.keys(out.policies).sort()).toEqual(['apply-policies.sh', 'index-template.json', 'ism-ck8s-retention.json']);
     expect(out.policies['apply-policies.sh']).not.toMatch(/_sm\/|_snapshot/);
     expect(out.os.keystore).toEqual([]);
+    expect(out.os.plugins).toEqual({ enabled: false, installList: [] });
+    expect(out.objects.find((o) => o.metadata.name === 'allow-plugin-download')).toBeUndefined();
     expect(Object.keys(out.opensearchYml).filter((k) => k.startsWith('s3.'))).toEqual([]);
     expect(out.objects.find((o) => o.metadata.name === 'allow-opensearch-to-object-storage')).toBeUndefined();
   });
@@ -225,6 +227,15 @@ describe('LogStore', () => {
       ports: ['443/TCP'],
     });
     expect((snapshotPolicy(90) as K8sObject).deletion.condition.max_age).toBe('90d');
+    // the s3 repository type is a plugin the image lacks: installed at start, from the internet on 443 only
+    expect(snap.os.plugins).toEqual({ enabled: true, installList: ['repository-s3'] });
+    expect(flows(find(snap.objects, 'NetworkPolicy', 'allow-plugin-download'))).toMatchObject({ direction: 'egress', ports: ['443/TCP'] });
+  });
+
+  it('takes the snapshots at the time and in the time zone of the daily backups when given', () => {
+    const snap = render({ snapshots: { ...snapshots, schedule: { cron: '45 0 * * *', timeZone: 'Europe/Stockholm' } } });
+    const sm = JSON.parse(snap.policies['sm-ck8s-daily-snapshot.json']!);
+    expect(sm.creation.schedule.cron).toEqual({ expression: '45 0 * * *', timezone: 'Europe/Stockholm' });
   });
 
   it('needs the addresses of the ingress where the identity provider is served', () => {

@@ -16,6 +16,20 @@ export const PLATFORM_ALERT_METRICS = {
   /** Velero server (port 8085), per `schedule`. */
   backupFailures: 'velero_backup_failure_total',
   backupLastSuccess: 'velero_backup_last_successful_timestamp',
+  /** Velero server: backups that finished PartiallyFailed (a pod volume or an item could not be backed up), per `schedule`. */
+  backupPartialFailures: 'velero_backup_partial_failure_total',
+  /** Velero node agent (port 8085), per `node`: pod volume backups completed (file-system backup). */
+  podVolumeBackupsCompleted: 'podVolume_pod_volume_backup_dequeue_count',
+  /** Velero node agent, per `node`: CSI snapshot data uploads done and failed (snapshot data movement). */
+  dataUploadSuccesses: 'podVolume_data_upload_success_total',
+  dataUploadFailures: 'podVolume_data_upload_failure_total',
+  /** kube-state-metrics: DaemonSet pods wanted and available (the Velero node agent). */
+  daemonSetDesired: 'kube_daemonset_status_desired_number_scheduled',
+  daemonSetAvailable: 'kube_daemonset_status_number_available',
+  /** kube-state-metrics: a CronJob's last successful run, and its Jobs' failed pods and start (the registry database dump). */
+  cronJobLastSuccess: 'kube_cronjob_status_last_successful_time',
+  jobFailed: 'kube_job_status_failed',
+  jobStartTime: 'kube_job_status_start_time',
   /** Falco's own Prometheus metrics (port 8765, `metrics.enabled`), per rule and numeric priority. */
   falcoRuleMatches: 'falcosecurity_falco_rules_matches_total',
   /** Fluent Bit (port 2020), per output `name`. */
@@ -48,6 +62,20 @@ export const FALCO_PRIORITY = { critical: '[0-2]', warningOrWorse: '[0-4]', warn
 
 /** How long the newest successful backup of a schedule may be: a daily schedule plus two hours of slack. */
 export const BACKUP_MAX_AGE_HOURS = 26;
+
+/** The Velero node agent DaemonSet (velero chart, namespace velero): one pod per node copies that node's pod volumes. */
+export const NODE_AGENT = { namespace: 'velero', daemonSet: 'node-agent' } as const;
+
+/** The CronJob that dumps the registry's database to object storage (registry package, namespace harbor). */
+export const DATABASE_DUMP = { namespace: 'harbor', cronJob: 'harbor-database-dump' } as const;
+
+/**
+ * A cluster whose node agents completed volume backups in the last week but none in the last
+ * BACKUP_MAX_AGE_HOURS has stopped backing up volume data (a cluster without volumes never alerts).
+ */
+function stoppedIn(metric: string): string {
+  return `((sum by (cluster) (increase(${metric}[7d])) > 0) unless (sum by (cluster) (increase(${metric}[${BACKUP_MAX_AGE_HOURS}h])) > 0))`;
+}
 
 /** How far ahead certificate expiry is reported. cert-manager renews at two thirds of the lifetime (30 days before for Let's Encrypt). */
 export const CERTIFICATE_EXPIRY_DAYS = 14;
@@ -153,6 +181,46 @@ export function platformAlertGroups(props: PlatformAlertGroupsProps): RuleGroup[
           undefined,
           `No successful backup for ${BACKUP_MAX_AGE_HOURS} hours`,
           `The last successful backup of schedule {{ $labels.schedule }} ${IN_CLUSTER} is {{ $value | humanizeDuration }} old.`,
+        ),
+        alert(
+          'VolumeBackupFailed',
+          'critical',
+          `sum by (cluster, schedule) (increase(${m.backupPartialFailures}[1h])) > 0 or sum by (cluster, node) (increase(${m.dataUploadFailures}[1h])) > 0`,
+          undefined,
+          'A volume backup failed',
+          `A backup ${IN_CLUSTER} finished partially failed (schedule {{ $labels.schedule }}) or a snapshot data upload failed (node {{ $labels.node }}) in the last hour: the data of some volumes is not in it (velero backup describe --details).`,
+        ),
+        alert(
+          'VolumeBackupMissing',
+          'critical',
+          `${stoppedIn(m.podVolumeBackupsCompleted)} or ${stoppedIn(m.dataUploadSuccesses)}`,
+          undefined,
+          `No volume backup for ${BACKUP_MAX_AGE_HOURS} hours`,
+          `The node agents ${IN_CLUSTER} backed up volumes during the last week but completed none in the last ${BACKUP_MAX_AGE_HOURS} hours.`,
+        ),
+        alert(
+          'BackupNodeAgentDown',
+          'critical',
+          `max by (cluster) (${m.daemonSetDesired}{namespace="${NODE_AGENT.namespace}", daemonset="${NODE_AGENT.daemonSet}"} - ${m.daemonSetAvailable}{namespace="${NODE_AGENT.namespace}", daemonset="${NODE_AGENT.daemonSet}"}) > 0`,
+          '15m',
+          'A Velero node agent is down',
+          `{{ $value }} node(s) ${IN_CLUSTER} have had no available Velero node agent for 15 minutes: the volumes of their pods are not backed up.`,
+        ),
+        alert(
+          'DatabaseDumpFailed',
+          'critical',
+          `max by (cluster, job_name) ((${m.jobFailed}{namespace="${DATABASE_DUMP.namespace}", job_name=~"${DATABASE_DUMP.cronJob}-.*"} > 0) and on (cluster, namespace, job_name) (time() - ${m.jobStartTime}{namespace="${DATABASE_DUMP.namespace}", job_name=~"${DATABASE_DUMP.cronJob}-.*"} < 86400))`,
+          undefined,
+          'A registry database dump failed',
+          `Job {{ $labels.job_name }} ${IN_CLUSTER} failed to dump Harbor's database to object storage in the last day (kubectl -n ${DATABASE_DUMP.namespace} logs job/{{ $labels.job_name }} --all-containers).`,
+        ),
+        alert(
+          'DatabaseDumpMissing',
+          'critical',
+          `time() - max by (cluster) (${m.cronJobLastSuccess}{namespace="${DATABASE_DUMP.namespace}", cronjob="${DATABASE_DUMP.cronJob}"}) > ${BACKUP_MAX_AGE_HOURS} * 3600`,
+          undefined,
+          `No registry database dump for ${BACKUP_MAX_AGE_HOURS} hours`,
+          `The last successful dump of Harbor's database ${IN_CLUSTER} is {{ $value | humanizeDuration }} old.`,
         ),
       ],
     },

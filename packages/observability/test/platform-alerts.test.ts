@@ -15,7 +15,7 @@ function metricNames(expr: string): string[] {
   const stripped = expr
     .replace(/\{[^}]*\}/g, '')
     .replace(/\[[^\]]*\]/g, '')
-    .replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '');
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
   return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((m) => m[1]!).filter((n) => !['and', 'or', 'unless'].includes(n));
 }
 
@@ -83,6 +83,11 @@ describe('PlatformAlerts', () => {
       'CertificateNotReady',
       'BackupFailed',
       'BackupMissing',
+      'VolumeBackupFailed',
+      'VolumeBackupMissing',
+      'BackupNodeAgentDown',
+      'DatabaseDumpFailed',
+      'DatabaseDumpMissing',
       'FalcoCriticalEvent',
       'FalcoWarningEvent',
       'LogShippingStalled',
@@ -123,6 +128,26 @@ describe('PlatformAlerts', () => {
     const groups = find(objects, 'PrometheusRule', 'platform-alerts').spec.groups as { name: string; rules: { alert?: string }[] }[];
     const shipping = groups.find((g) => g.name === 'log-shipping')!.rules.map((r) => r.alert);
     expect(shipping).toEqual(expect.arrayContaining(['AuditArchiveFailing', 'AuditArchiveStopped']));
+  });
+
+  it('alerts on failed and missing volume backups, a node agent down, and failed and missing database dumps', () => {
+    expect(byName('VolumeBackupFailed').expr).toBe(
+      'sum by (cluster, schedule) (increase(velero_backup_partial_failure_total[1h])) > 0 or sum by (cluster, node) (increase(podVolume_data_upload_failure_total[1h])) > 0',
+    );
+    // volumes backed up during the week, none in the last 26 hours: a cluster without volumes stays quiet
+    expect(byName('VolumeBackupMissing').expr).toContain(
+      '((sum by (cluster) (increase(podVolume_pod_volume_backup_dequeue_count[7d])) > 0) unless (sum by (cluster) (increase(podVolume_pod_volume_backup_dequeue_count[26h])) > 0))',
+    );
+    expect(byName('VolumeBackupMissing').expr).toContain('podVolume_data_upload_success_total[26h]');
+    expect(byName('BackupNodeAgentDown')).toMatchObject({
+      expr: 'max by (cluster) (kube_daemonset_status_desired_number_scheduled{namespace="velero", daemonset="node-agent"} - kube_daemonset_status_number_available{namespace="velero", daemonset="node-agent"}) > 0',
+      for: '15m',
+      labels: { severity: 'critical' },
+    });
+    expect(byName('DatabaseDumpFailed').expr).toContain('kube_job_status_failed{namespace="harbor", job_name=~"harbor-database-dump-.*"} > 0');
+    expect(byName('DatabaseDumpMissing').expr).toBe(
+      'time() - max by (cluster) (kube_cronjob_status_last_successful_time{namespace="harbor", cronjob="harbor-database-dump"}) > 26 * 3600',
+    );
   });
 
   it('reads only the documented metrics', () => {

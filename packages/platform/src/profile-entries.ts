@@ -1,4 +1,4 @@
-import { BackupSchedule, Velero } from '@ck8s/backup';
+import { BACKUP_TIME_ZONE, BackupSchedule, dailyCron, Velero, type VolumeBackup } from '@ck8s/backup';
 import {
   clusterConfigPath,
   ConfigError,
@@ -107,10 +107,25 @@ export function metricsServer(c: ClusterProfile): void {
   });
 }
 
-/** The service cluster's log store: OpenSearch and Dashboards. */
+/**
+ * The object storage of a cluster's application-consistent backups (log store snapshots, registry
+ * database dumps) and when they run: the backups' own bucket and daily time, unless the cluster
+ * switched backups off.
+ */
+function dailyBackupTarget(c: ClusterProfile) {
+  const { backup: settings } = c.cluster;
+  return {
+    objectStorage: settings.enabled ? settings.objectStorage : undefined,
+    schedule: { cron: dailyCron(settings.time), timeZone: BACKUP_TIME_ZONE },
+  };
+}
+
+/** The service cluster's log store: OpenSearch and Dashboards, with daily snapshots (to the backup bucket unless logging.snapshots names another). */
 export function logStore(c: ClusterProfile): void {
   const { logging, oidc, rbac, name } = c.cluster;
   if (!logging.enabled) return;
+  const target = dailyBackupTarget(c);
+  const snapshotStorage = logging.snapshots ?? target.objectStorage;
   new LogStore(c, 'opensearch', {
     catalog: c.catalog,
     hosts: { opensearch: host(c.service.logs), dashboards: host(c.service.logDashboards) },
@@ -119,7 +134,7 @@ export function logStore(c: ClusterProfile): void {
     operatorGroups: rbac.operatorGroups,
     retentionDays: logging.retentionDays,
     retentionSize: logging.retentionSize,
-    ...(logging.snapshots ? { snapshots: { ...logging.snapshots, prefix: name } } : {}),
+    ...(snapshotStorage ? { snapshots: { ...snapshotStorage, prefix: name, schedule: target.schedule } } : {}),
   });
 }
 
@@ -127,6 +142,7 @@ export function logStore(c: ClusterProfile): void {
 export function registry(c: ClusterProfile): void {
   const { registry: settings, oidc, rbac, name } = c.cluster;
   if (!settings.enabled || !settings.storage) return;
+  const target = dailyBackupTarget(c);
   new Registry(c, 'harbor', {
     catalog: c.catalog,
     host: c.service.registry,
@@ -140,6 +156,9 @@ export function registry(c: ClusterProfile): void {
     ),
     blockSeverity: settings.blockSeverity,
     robotAccounts: settings.robotAccounts,
+    ...(target.objectStorage
+      ? { databaseDump: { objectStorage: target.objectStorage, prefix: name, schedule: target.schedule, keep: c.cluster.backup.keep } }
+      : {}),
   });
 }
 
@@ -230,8 +249,18 @@ export function intrusionDetection(c: ClusterProfile): void {
 export function backup(c: ClusterProfile): void {
   const { backup: settings, name } = c.cluster;
   if (!settings.enabled || !settings.objectStorage) return;
-  new Velero(c, 'velero', { catalog: c.catalog, objectStorageEndpoint: settings.objectStorage.endpoint });
-  new BackupSchedule(c, 'backup-schedule', { objectStorage: settings.objectStorage, prefix: name, keep: settings.keep });
+  const { method, csiDriver, volumeSnapshotClass } = settings.volumes;
+  // the loader has checked that CSI snapshots name their driver and class
+  const volumes: VolumeBackup =
+    method === 'csi-snapshot-data-movement' ? { method, csiDriver: csiDriver!, volumeSnapshotClass: volumeSnapshotClass! } : { method };
+  new Velero(c, 'velero', { catalog: c.catalog, objectStorageEndpoint: settings.objectStorage.endpoint, volumeBackup: method });
+  new BackupSchedule(c, 'backup-schedule', {
+    objectStorage: settings.objectStorage,
+    prefix: name,
+    keep: settings.keep,
+    time: settings.time,
+    volumes,
+  });
 }
 
 /** The platform's alerts on every cluster reporting here, and the dashboards; after every component, whose namespaces the alerts watch. */

@@ -1,5 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CLUSTER_INPUTS, ConfigError, findTool, fleetRecipients, NODE_FOLDER, parseManifests, readTree, RepeatedYamlReader } from '@ck8s/core';
+import {
+  CLUSTER_INPUTS,
+  ConfigError,
+  findTool,
+  fleetRecipients,
+  NODE_FOLDER,
+  parseManifests,
+  readTree,
+  RepeatedYamlReader,
+  type YamlDocumentsReader,
+} from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
 import { checkSecrets } from '@ck8s/secrets';
 import {
@@ -7,6 +17,7 @@ import {
   evaluateControls,
   type ManifestFile,
   type OutputObject,
+  prepareManifest,
   resolveSchemaLocations,
   validateManifests,
 } from '@ck8s/validate';
@@ -68,7 +79,7 @@ function manifestFiles(context: FleetContext, name: string, files: ReadonlyMap<s
   return [...files].filter(([file]) => isManifest(file)).map(([file, content]) => ({ displayPath: `${display}/${file}`, content }));
 }
 
-function readCommittedOutput(context: FleetContext, name: string, files: ReadonlyMap<string, string>, reader: RepeatedYamlReader): CommittedOutput {
+function readCommittedOutput(context: FleetContext, name: string, files: ReadonlyMap<string, string>, reader: YamlDocumentsReader): CommittedOutput {
   const display = context.workspace.relative(context.workspace.clusterDir(name));
   const objects: OutputObject[] = [];
   const nodeFiles = new Map<string, OutputObject>();
@@ -90,14 +101,47 @@ function readCommittedOutput(context: FleetContext, name: string, files: Readonl
  * and the committed files (and .sops.yaml) equal to a fresh synth.
  */
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
-  const problems: ValidationReportProblem[] = [];
   const platformExceptions: PlatformExceptionReport[] = [];
-  // the committed files, read once for the schema check, the drift check and the controls
-  const committed = new Map(clusters.map((name) => [name, readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS })]));
-  // kubeconform checks the committed files while this process synthesizes and checks the rest
-  const schemaCheck = checkSchemas(context, clusters, committed);
+  const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
+
+  // Each cluster's committed files are read once, for the controls and for kubeconform, then
+  // dropped; texts repeated across clusters are read at most twice (RepeatedYamlReader).
+  const shared = new RepeatedYamlReader();
+  const committed = new Map<string, ReadonlyMap<string, string>>();
+  const schemaFiles: { name: string; files: ManifestFile[] }[] = [];
+  const controls: (ControlResult & { cluster: string })[] = [];
+  const controlProblems: ValidationReportProblem[] = [];
+  for (const name of clusters) {
+    const files = readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS });
+    committed.set(name, files);
+    const reader = new ClusterReader(shared);
+    schemaFiles.push({ name, files: manifestFiles(context, name, files).map((file) => ({ ...file, prepared: prepareManifest(file, reader) })) });
+    const cluster = context.fleet.clusters.get(name)!;
+    const { display: dir, objects: parsed, nodeFiles } = readCommittedOutput(context, name, files, reader);
+    const rules = clusterRules(cluster, context.fleet);
+    const results = evaluateControls({
+      cluster,
+      objects: parsed,
+      nodeFiles,
+      expectedPolicies: {
+        podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
+        platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
+      },
+      secretProblems: secretProblems
+        .filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`))
+        .map((p) => `${p.file}: ${p.path}: ${p.message}`),
+    });
+    for (const result of results) {
+      controls.push({ cluster: name, ...result });
+      for (const finding of result.findings) controlProblems.push({ check: 'control', file: dir, object: result.id, message: finding });
+    }
+  }
+
+  // kubeconform checks the committed files while this process synthesizes them afresh
+  const schemaCheck = checkSchemas(context, schemaFiles);
   schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
+  const problems: ValidationReportProblem[] = [];
   for (const name of clusters) {
     const dir = context.workspace.clusterDir(name);
     try {
@@ -119,53 +163,33 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     });
   }
 
-  const afterDrift = problems.length;
-  const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
-  for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
-
-  const controls: (ControlResult & { cluster: string })[] = [];
-  const controlProblems: ValidationReportProblem[] = [];
-  // clusters share most of their files: a repeated text is read once more, then kept; each
-  // cluster's documents are dropped once its controls are evaluated
-  const reader = new RepeatedYamlReader();
-  for (const name of clusters) {
-    const cluster = context.fleet.clusters.get(name)!;
-    const { display: dir, objects: parsed, nodeFiles } = readCommittedOutput(context, name, committed.get(name)!, reader);
-    const rules = clusterRules(cluster, context.fleet);
-    const results = evaluateControls({
-      cluster,
-      objects: parsed,
-      nodeFiles,
-      expectedPolicies: {
-        podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
-        platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
-      },
-      secretProblems: secretProblems
-        .filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`))
-        .map((p) => `${p.file}: ${p.path}: ${p.message}`),
-    });
-    for (const result of results) {
-      controls.push({ cluster: name, ...result });
-      for (const finding of result.findings) controlProblems.push({ check: 'control', file: dir, object: result.id, message: finding });
-    }
-  }
-
   const { objects, schemaSources, problems: schemaProblems } = await schemaCheck;
   // in the order of the checks: synth and drift, schemas, secrets, controls
-  problems.splice(afterDrift, 0, ...schemaProblems);
+  problems.push(...schemaProblems);
+  for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
   return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls, platformExceptions };
+}
+
+/** One cluster's reads: each text's documents kept while the cluster is checked, read through the fleet's reader. */
+class ClusterReader implements YamlDocumentsReader {
+  private readonly kept = new Map<string, unknown[] | undefined>();
+  constructor(private readonly fleet: YamlDocumentsReader) {}
+
+  read(text: string): unknown[] | undefined {
+    if (!this.kept.has(text)) this.kept.set(text, this.fleet.read(text));
+    return this.kept.get(text);
+  }
 }
 
 /** kubeconform -strict on the committed files of the clusters, one run per Kubernetes version. */
 async function checkSchemas(
   context: FleetContext,
-  clusters: readonly string[],
-  committed: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  clusters: readonly { name: string; files: readonly ManifestFile[] }[],
 ): Promise<{ objects: number; schemaSources: Record<string, string>; problems: ValidationReportProblem[] }> {
   const byVersion = new Map<string, ManifestFile[]>();
-  for (const name of clusters) {
+  for (const { name, files } of clusters) {
     const version = context.fleet.clusters.get(name)!.kubernetesVersion;
-    byVersion.set(version, [...(byVersion.get(version) ?? []), ...manifestFiles(context, name, committed.get(name)!)]);
+    byVersion.set(version, [...(byVersion.get(version) ?? []), ...files]);
   }
   let objects = 0;
   const schemaSources: Record<string, string> = {};

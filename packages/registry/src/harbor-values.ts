@@ -50,6 +50,7 @@ export interface HarborValues {
   };
   readonly database: {
     readonly internal: {
+      readonly image: { readonly repository: string; readonly tag: string };
       readonly resources: ContainerResources;
       readonly initContainer: { readonly permissions: { readonly resources: ContainerResources } };
     };

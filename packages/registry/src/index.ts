@@ -1,4 +1,5 @@
 export * from './apply-projects-script.js';
+export * from './database-dump.js';
 export * from './harbor-oidc.js';
 export * from './harbor-values.js';
 export * from './registry-configuration.js';

@@ -11,6 +11,14 @@ import {
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { applyProjectsScript, REGISTRY_CONFIGURATION_FILES } from './apply-projects-script.js';
+import {
+  DATABASE_DUMP_JOB,
+  DATABASE_DUMP_LABELS,
+  DATABASE_DUMP_SECRET,
+  type DatabaseDumpProps,
+  databaseDumpCronJob,
+  HARBOR_DB_IMAGE,
+} from './database-dump.js';
 import { HARBOR_OIDC_CLIENT_ID, HARBOR_OIDC_REDIRECT_PATH, HARBOR_OIDC_SECRET, HARBOR_OIDC_SECRET_ENV, harborOidcSettings } from './harbor-oidc.js';
 import type { HarborValues } from './harbor-values.js';
 import { type BlockSeverity, type RegistryConfiguration, registryConfiguration, type RegistryTenant } from './registry-configuration.js';
@@ -40,6 +48,8 @@ export interface RegistryProps {
   readonly replicas?: number;
   /** Requests and memory limits of Harbor's containers, by container. @default HARBOR_RESOURCES */
   readonly resources?: HarborResources;
+  /** A daily dump of Harbor's database to object storage (see databaseDumpCronJob). @default none */
+  readonly databaseDump?: Omit<DatabaseDumpProps, 'namespace' | 'database'>;
 }
 
 /**
@@ -110,6 +120,11 @@ function harborPods(component: 'nginx' | 'core' | 'registry' | 'trivy'): Pods {
 
 /** Every pod of the namespace: Harbor's components talk to each other on the ports they serve. */
 const HARBOR_PODS: Pods = { name: 'harbor', namespace: REGISTRY_NAMESPACE };
+
+const DATABASE_DUMP_PODS: Pods = { name: DATABASE_DUMP_JOB, namespace: REGISTRY_NAMESPACE, labels: DATABASE_DUMP_LABELS };
+
+/** The chart's database Service. */
+export const HARBOR_DATABASE_SERVICE = 'harbor-database';
 
 /**
  * The private container registry of a service cluster (`controllers/harbor.yaml`): Harbor in the
@@ -219,6 +234,26 @@ export class Registry extends Component {
       generate: (context) => ({ password: context.password() }),
     });
 
+    const dump = props.databaseDump;
+    if (dump) {
+      this.requireSecret({
+        namespace,
+        ...DATABASE_DUMP_SECRET,
+        purpose: `object storage keys of the daily dump of Harbor's database to bucket ${dump.objectStorage.bucket}`,
+        generate: (context) => ({
+          'access-key-id': context.outside('s3-access-key-id'),
+          'secret-access-key': context.outside('s3-secret-access-key'),
+        }),
+      });
+      new ApiObject(
+        this,
+        'database-dump',
+        databaseDumpCronJob({ ...dump, namespace, database: { host: HARBOR_DATABASE_SERVICE, passwordSecret: s.database.name } }),
+      );
+      // it reaches the database through the namespace's internal flow (5432)
+      this.addFlow({ from: DATABASE_DUMP_PODS, to: { peer: 'object-storage', endpoint: dump.objectStorage.endpoint } });
+    }
+
     new ApiObject(this, 'projects', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -294,7 +329,14 @@ export class Registry extends Component {
           registry: { resources: resources.registry },
           controller: { resources: resources.registryController },
         },
-        database: { internal: { resources: resources.database, initContainer: { permissions: { resources: resources.databaseInit } } } },
+        database: {
+          internal: {
+            // the image the dump Job's pg_dump comes from: one definition, so client and server cannot drift
+            image: { ...HARBOR_DB_IMAGE },
+            resources: resources.database,
+            initContainer: { permissions: { resources: resources.databaseInit } },
+          },
+        },
         redis: { internal: { resources: resources.redis } },
         trivy: { enabled: true, skipUpdate: false, offlineScan: false, ignoreUnfixed: false },
         metrics: { enabled: false },

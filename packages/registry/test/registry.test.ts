@@ -2,7 +2,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { Registry, type RegistryProps, REGISTRY_SECRETS, registryConfiguration } from '../src/index.js';
+import { execFileSync } from 'node:child_process';
+import {
+  DATABASE_DUMP_SECRET,
+  HARBOR_DB_IMAGE,
+  oldDumpsFilter,
+  Registry,
+  type RegistryProps,
+  REGISTRY_SECRETS,
+  registryConfiguration,
+} from '../src/index.js';
 import { props, storage, tenants } from './fixtures.js';
 
 function render(extra: Partial<RegistryProps> = {}, network = {}) {
@@ -213,12 +222,91 @@ describe('Registry', () => {
   });
 });
 
+const backupStorage = { endpoint: 'https://s3.example.com', bucket: 'ck8s-backups', region: 'eu-north-1' };
+const databaseDump: RegistryProps['databaseDump'] = {
+  objectStorage: backupStorage,
+  prefix: 'sc',
+  schedule: { cron: '30 1 * * *', timeZone: 'Europe/Stockholm' },
+};
+
+describe('the daily dump of the registry database', () => {
+  const out = render({ databaseDump });
+  const cronJob = find(out.objects, 'CronJob', 'harbor-database-dump');
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+
+  it('is off without object storage for it', () => {
+    expect(render().objects.find((o) => o.kind === 'CronJob')).toBeUndefined();
+    expect(render().component.requiredSecrets.map((s) => s.name)).not.toContain(DATABASE_DUMP_SECRET.name);
+  });
+
+  it('runs daily at the backup time in its time zone, one run at a time', () => {
+    expect(cronJob.spec).toMatchObject({ schedule: '30 1 * * *', timeZone: 'Europe/Stockholm', concurrencyPolicy: 'Forbid' });
+  });
+
+  it("dumps the registry database with pg_dump from the database's own image, with the database's password", () => {
+    const [dump] = pod.initContainers;
+    expect(dump.image).toBe(`${HARBOR_DB_IMAGE.repository}:${HARBOR_DB_IMAGE.tag}`);
+    expect(out.values.database.internal.image).toEqual(HARBOR_DB_IMAGE);
+    expect(dump.command).toEqual(['pg_dump']);
+    expect(dump.args).toEqual(
+      expect.arrayContaining(['--host=harbor-database', '--dbname=registry', '--format=custom', '--file=/dump/registry.dump']),
+    );
+    expect(dump.env).toEqual([{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: REGISTRY_SECRETS.database.name, key: 'password' } } }]);
+  });
+
+  it("uploads to the backup bucket under the cluster's prefix with keys from a declared sops Secret, and may reach only that bucket", () => {
+    const [upload] = pod.containers;
+    const env = Object.fromEntries(upload.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      BUCKET: 'ck8s-backups',
+      DUMP_PATH: 'harbor-database/sc/',
+      RCLONE_CONFIG_DUMPS_TYPE: 's3',
+      RCLONE_CONFIG_DUMPS_ENDPOINT: 'https://s3.example.com',
+      RCLONE_CONFIG_DUMPS_ACCESS_KEY_ID: { secretKeyRef: { name: 'harbor-database-dump-s3', key: 'access-key-id' } },
+    });
+    expect(out.component.requiredSecrets).toContainEqual(expect.objectContaining({ ...DATABASE_DUMP_SECRET, namespace: 'harbor' }));
+    expect(flows(out.objects).filter((f) => f.includes('harbor-database-dump'))).toEqual([
+      expect.stringMatching(/^allow-harbor-database-dump-to-object-storage: name=harbor-database-dump -> [0-9./]+ :[0-9]+$/),
+    ]);
+  });
+
+  it('runs restricted, non-root, without a service account token, with requests and memory limits', () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      expect(c.securityContext, c.name).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+      });
+      expect(c.resources.requests, c.name).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(c.resources.limits.memory, c.name).toEqual(expect.any(String));
+    }
+  });
+
+  it('deletes all but the newest dumps, by name (a UTC timestamp), and nothing else in the folder', () => {
+    const listing = [
+      'registry-20260101T003000Z.dump',
+      'registry-20260104T003000Z.dump',
+      'registry-20260102T003000Z.dump',
+      'notes.txt',
+      'registry-20260103T003000Z.dump',
+    ].join('\n');
+    const old = (keep: number) =>
+      execFileSync('sh', ['-c', oldDumpsFilter(keep)], { input: `${listing}\n`, encoding: 'utf8' })
+        .trim()
+        .split('\n');
+    expect(old(3)).toEqual(['registry-20260101T003000Z.dump']);
+    expect(old(2)).toEqual(['registry-20260102T003000Z.dump', 'registry-20260101T003000Z.dump']);
+  });
+});
+
 describe('kubeconform -strict on the registry', () => {
   const kubeconform = new Kubeconform();
   afterAll(() => kubeconform.dispose());
 
-  it('accepts every object: Namespace, NetworkPolicies, ConfigMap, HelmRepository and HelmRelease', async () => {
-    const objects = render().objects;
+  it('accepts every object: Namespace, NetworkPolicies, ConfigMap, CronJob, HelmRepository and HelmRelease', async () => {
+    const objects = render({ databaseDump }).objects;
     const result = await kubeconform.run({ harbor: objects });
     expect(problems(result)).toEqual([]);
     expect(result.summary).toEqual({ valid: objects.length, invalid: 0, errors: 0, skipped: 0 });
@@ -226,6 +314,7 @@ describe('kubeconform -strict on the registry', () => {
     for (const kind of [
       'v1/Namespace',
       'v1/ConfigMap',
+      'batch/v1/CronJob',
       'networking.k8s.io/v1/NetworkPolicy',
       'source.toolkit.fluxcd.io/v1/HelmRepository',
       'helm.toolkit.fluxcd.io/v2/HelmRelease',

@@ -94,7 +94,7 @@ export async function validateManifests(props: ValidateManifestsProps): Promise<
     if (preparedByText.has(file.content)) {
       content = preparedByText.get(file.content);
     } else {
-      const prepared = prepareManifest(file);
+      const prepared = file.prepared ?? prepareManifest(file);
       problems.push(...prepared.problems);
       if (prepared.problems.length === 0) preparedByText.set(file.content, prepared.content);
       content = prepared.content;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { loadYamlDocuments } from '@ck8s/core/base';
+import { loadYamlDocuments, type YamlDocumentsReader } from '@ck8s/core/base';
 import { type Document, isMap, isScalar, parseAllDocuments } from 'yaml';
 import type { ManifestFile, ValidationProblem } from './validation-problem.js';
 
@@ -49,11 +49,13 @@ function isEmpty(doc: Document.Parsed): boolean {
  * Turns one file into the text kubeconform should see: documents that are Kubernetes objects only,
  * with the `sops` metadata of encrypted documents removed (it is not part of the object; the
  * `ENC[...]` values stay, they are strings). Files that need no change are passed on byte for byte.
+ * @param reader reads the documents of the text; a caller that reads them for checks of its own
+ *   passes its reader, so the text is read once @default loadYamlDocuments
  */
-export function prepareManifest(file: ManifestFile): PreparedManifest {
+export function prepareManifest(file: ManifestFile, reader: YamlDocumentsReader = { read: loadYamlDocuments }): PreparedManifest {
   // Most files need no change: when the fast reader sees only Kubernetes objects without sops
   // metadata, the text goes to kubeconform as it is, without building yaml Documents.
-  const fast = loadYamlDocuments(file.content);
+  const fast = reader.read(file.content);
   if (fast !== undefined && fast.length > 0 && fast.every(isMapping)) {
     if (!fast.some(hasSopsMetadata)) return { content: file.content, problems: [] };
     // sops writes its metadata as the block under a top-level `sops:` line: cut those lines, and

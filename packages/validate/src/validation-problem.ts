@@ -1,9 +1,16 @@
+import type { PreparedManifest } from './prepare-manifest.js';
+
 /** One YAML file to validate, as the caller wants it named in problems. */
 export interface ManifestFile {
   /** How problems name the file, e.g. `clusters/dev/apps/web.yaml`; unique within one call. */
   readonly displayPath: string;
   /** The file's text: one or more YAML documents. */
   readonly content: string;
+  /**
+   * The file as prepareManifest made it, when the caller prepared it already (to read each file
+   * once for its own checks too). @default prepared from content
+   */
+  readonly prepared?: PreparedManifest;
 }
 
 /** One reason a resource (or a whole file) failed validation. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importKubernetesSchemas, type ManifestFile, validateManifests, type ValidationResult } from '../src/index.js';
+import { importKubernetesSchemas, type ManifestFile, prepareManifest, validateManifests, type ValidationResult } from '../src/index.js';
 import { definitions133, kubeconformBinary, mirrorLocations, tempDir } from './support.js';
 
 let schemasDir: string;
@@ -71,6 +71,14 @@ describe('validateManifests with the real kubeconform', () => {
       'clusters/d/apps/web.yaml Deployment/web',
     ]);
     expect(new Set(result.problems.map((p) => p.message)).size).toBe(1);
+  });
+
+  it('checks the file as the caller prepared it, without preparing it again', async () => {
+    // the caller read the file already and cut a wrong field: kubeconform sees what it was given
+    const wrong = deployment('          imagePullPolicyy: Always\n');
+    const prepared = prepareManifest({ displayPath: 'x', content: deployment() });
+    const result = await validate([{ displayPath: 'clusters/a/apps/web.yaml', content: wrong, prepared }]);
+    expect(result).toEqual({ resources: 1, problems: [] });
   });
 
   it('rejects an unknown field in strict mode and names the field', async () => {

@@ -11,6 +11,14 @@ describe('prepareManifest', () => {
     expect(prepareManifest(file(content))).toEqual({ content, problems: [] });
   });
 
+  it("reads the text through the caller's reader, once", () => {
+    const content = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n';
+    const reads: string[] = [];
+    const reader = { read: (text: string) => (reads.push(text), [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }]) };
+    expect(prepareManifest(file(content), reader)).toEqual({ content, problems: [] });
+    expect(reads).toEqual([content]);
+  });
+
   it('drops the sops metadata of every encrypted document and keeps the ENC values and YAML 1.1 scalars', () => {
     const secret = (name: string): string =>
       `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\ndata:\n  token: ENC[AES256_GCM,data:abc=,iv:def=,tag:ghi=,type:str]\nstringData:\n  enabled: yes\n  mode: "0755"\nsops:\n  mac: ENC[AES256_GCM,data:mac]\n  version: 3.13.3\n  age:\n    - recipient: age1abc\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        -----END AGE ENCRYPTED FILE-----\n`;

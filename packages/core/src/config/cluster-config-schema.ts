@@ -352,7 +352,11 @@ const logging = z
       .regex(/^[0-9]+(mb|gb|tb)$/, { error: 'is not a size (e.g. 50gb)' })
       .default('50gb')
       .describe('... or when an index set grows past this size.'),
-    snapshots: objectStorage.optional().describe('Service cluster: object storage for snapshots of the log store.'),
+    snapshots: objectStorage
+      .optional()
+      .describe(
+        "Service cluster: object storage for the daily snapshots of the log store (kept as long as the logs). Default: the backup's object storage (backup.objectStorage); none when backups are off.",
+      ),
     auditArchive: auditArchive.optional().describe('Also archive the API server audit log and Falco events to a bucket with object lock.'),
   })
   .describe('Log shipping and storage.');
@@ -367,6 +371,34 @@ const backup = z
       .max(30, { error: 'must be at most 30' })
       .default(3)
       .describe('Daily backups to keep.'),
+    time: z
+      .string()
+      .regex(/^0[01]:[0-5][0-9]$/, {
+        error: 'is not a time between 00:00 and 01:59 (HH:MM; the 00:00-03:00 window without the hour daylight saving skips or repeats)',
+      })
+      .default('01:30')
+      .describe('Local time (Europe/Stockholm, CET/CEST) of the daily backup, of the log store snapshot and of the registry database dump.'),
+    volumes: z
+      .strictObject({
+        method: z
+          .enum(['file-system', 'csi-snapshot-data-movement'], { error: 'is not a volume backup method (file-system, csi-snapshot-data-movement)' })
+          .default('file-system')
+          .describe(
+            'file-system: the Velero node agent copies every pod volume with kopia (opt out per volume with the pod annotation backup.velero.io/backup-volumes-excludes); csi-snapshot-data-movement: CSI snapshots of the persistent volumes, moved to object storage by the node agent (needs a VolumeSnapshotClass).',
+          ),
+        csiDriver: z
+          .string()
+          .regex(/^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/, { error: 'is not a CSI driver name (e.g. ebs.csi.aws.com)' })
+          .optional()
+          .describe('csi-snapshot-data-movement: the CSI driver (StorageClass provisioner) of the volumes.'),
+        volumeSnapshotClass: z
+          .string()
+          .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, { error: 'is not a VolumeSnapshotClass name (a DNS subdomain)' })
+          .optional()
+          .describe("csi-snapshot-data-movement: the cluster's VolumeSnapshotClass for that driver."),
+      })
+      .prefault({})
+      .describe('How the data of volumes is backed up.'),
   })
   .describe('Backups.');
 

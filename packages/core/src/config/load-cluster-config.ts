@@ -215,6 +215,21 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       message: 'is required when backups are enabled (endpoint, bucket, region); or set backup.enabled: false',
     });
   }
+  const volumes = valueAt(raw, ['backup', 'volumes']);
+  if (valueAt(volumes, ['method']) === 'csi-snapshot-data-movement') {
+    for (const field of ['csiDriver', 'volumeSnapshotClass'])
+      if (valueAt(volumes, [field]) === undefined)
+        problems.push({
+          file,
+          path: `backup.volumes.${field}`,
+          message:
+            'is required for method csi-snapshot-data-movement (the CSI driver of the volumes and its VolumeSnapshotClass in the cluster); or use method file-system',
+        });
+  } else {
+    for (const field of ['csiDriver', 'volumeSnapshotClass'])
+      if (valueAt(volumes, [field]) !== undefined)
+        problems.push({ file, path: `backup.volumes.${field}`, message: 'is only allowed with method csi-snapshot-data-movement' });
+  }
   if (profile === 'service' && valueAt(raw, ['registry', 'enabled']) !== false && valueAt(raw, ['registry', 'storage']) === undefined) {
     problems.push({
       file,

@@ -51,7 +51,12 @@ export function loadYamlDocuments(text: string): unknown[] | undefined {
  * memory holds the documents of repeated texts only. Texts are known by their sha256. Kept
  * documents are shared between the copies: callers must not change them.
  */
-export class RepeatedYamlReader {
+/** Reads the documents of a text as loadYamlDocuments does, maybe from what it kept. */
+export interface YamlDocumentsReader {
+  read(text: string): unknown[] | undefined;
+}
+
+export class RepeatedYamlReader implements YamlDocumentsReader {
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, unknown[] | undefined>();
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { LAYERS, NODE_FOLDER } from '../component.js';
 import { LABELS } from '../naming.js';
-import { RepeatedYamlReader } from '../config/yaml-documents.js';
+import { RepeatedYamlReader, type YamlDocumentsReader } from '../config/yaml-documents.js';
 import { CLUSTER_INPUTS } from '../workspace.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -49,7 +49,7 @@ export function isOutputFile(file: string): boolean {
  * @param reader reads the documents of a text; pass one reader for many clusters, whose files are
  * mostly copies of each other (their bodies are then shared: do not change them) @default a new one
  */
-export function parseManifests(files: ClusterFiles, reader: RepeatedYamlReader = new RepeatedYamlReader()): ManifestObject[] {
+export function parseManifests(files: ClusterFiles, reader: YamlDocumentsReader = new RepeatedYamlReader()): ManifestObject[] {
   const objects: ManifestObject[] = [];
   for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) objects.push(...parseFile(file, text, reader));
   // the same object written twice (which validate would reject) must not hide one of them
@@ -62,7 +62,7 @@ export function parseManifests(files: ClusterFiles, reader: RepeatedYamlReader =
 }
 
 /** The documents of a file as data: read fast, or by the yaml package when js-yaml refuses it; undefined when it is not valid YAML. */
-function readBodies(text: string, reader: RepeatedYamlReader): unknown[] | undefined {
+function readBodies(text: string, reader: YamlDocumentsReader): unknown[] | undefined {
   const fast = reader.read(text);
   if (fast !== undefined) return fast;
   const documents = parseAllDocuments(text, { prettyErrors: false });
@@ -75,7 +75,7 @@ function readBodies(text: string, reader: RepeatedYamlReader): unknown[] | undef
   }
 }
 
-function parseFile(file: string, text: string, reader: RepeatedYamlReader): ManifestObject[] {
+function parseFile(file: string, text: string, reader: YamlDocumentsReader): ManifestObject[] {
   const bodies = readBodies(text, reader);
   if (bodies === undefined)
     return [{ id: `file:${file}`, file, component: componentOf(file, undefined), secret: false, body: undefined, unparsable: text }];
