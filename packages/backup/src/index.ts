@@ -1,3 +1,4 @@
 export * from './backup-schedule.js';
+export * from './restore-templates.js';
 export * from './velero.js';
 export * from './volume-backup.js';

@@ -111,7 +111,8 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
     const release = (name: string) => objects.find((o) => o.doc.kind === 'HelmRelease' && o.doc.metadata.name === name)!.doc;
     if (cluster === 'demo-wc') {
       const prometheus = release('kube-prometheus-stack').spec.values.prometheus;
-      expect(prometheus.agentMode).toBe(true);
+      expect(prometheus.agentMode).toBe(false);
+      expect(prometheus.prometheusSpec.enforcedNamespaceLabel).toBe('namespace');
       expect(prometheus.prometheusSpec.remoteWrite[0].url).toBe('https://prometheus.demo-sc.example.com/api/v1/write');
     } else {
       expect(release('kube-prometheus-stack').spec.values.prometheus.prometheusSpec).toMatchObject({

@@ -84,6 +84,17 @@ export function kubernetesClientId(cluster: string): string {
 export const TENANT_READER_ROLE = 'ck8s-tenant-reader';
 
 /**
+ * ClusterRoles for the tenants' own monitoring objects (ServiceMonitors, PodMonitors,
+ * PrometheusRules, AlertmanagerConfigs): bound only by RoleBindings in a tenant's namespace, never
+ * cluster-wide, so they grant nothing outside it. `edit` for its admin groups and reconciler, `view`
+ * for its view groups.
+ */
+export const TENANT_MONITORING_ROLES = { edit: 'ck8s-tenant-monitoring-edit', view: 'ck8s-tenant-monitoring-view' } as const;
+
+/** The Prometheus operator's kinds a tenant may write in its namespace (plural resource names of monitoring.coreos.com). */
+export const TENANT_MONITORING_RESOURCES: readonly string[] = ['alertmanagerconfigs', 'podmonitors', 'prometheusrules', 'servicemonitors'];
+
+/**
  * The id under which onboarding generates an OIDC client's secret once (CredentialContext.shared),
  * so the identity provider and the application hold the same value.
  */

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
-import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
+import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_MONITORING_ROLES, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
@@ -21,7 +21,8 @@ export interface TenantProps {
  * A tenant: its namespace at the restricted Pod Security level with default-deny networking and
  * its allowed hosts, allow rules for the ingress controller and Prometheus on the declared ports
  * only, a ResourceQuota (CPU requests, memory requests and limits, storage, pods), RoleBindings
- * that give its OIDC groups `admin` and `view` in that namespace only, and the ServiceAccount its
+ * that give its OIDC groups `admin` and `view` in that namespace only (and the right to write, or
+ * read, its own monitors, rules and alert routes there), and the ServiceAccount its
  * own Flux objects reconcile as (`flux-reconciler`, `admin` in the namespace). Written to
  * `tenants/<name>.yaml`, so a change to one tenant touches one file.
  */
@@ -62,16 +63,24 @@ export class Tenant extends Component {
     if (tenant.metricsPorts.length > 0)
       this.addFlow({ from: { role: 'scraper' }, to: namespace, ports: tenant.metricsPorts.map((port) => ({ port })) });
 
-    const bind = (id: string, name: string, role: 'admin' | 'view', groups: readonly string[]): void => {
-      if (groups.length === 0) return;
+    const reconciler = { kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name };
+    const bind = (id: string, name: string, role: string, groups: readonly string[], accounts: readonly (typeof reconciler)[] = []): void => {
+      if (groups.length === 0 && accounts.length === 0) return;
       new k8s.KubeRoleBinding(this, id, {
         metadata: { name, namespace: tenant.name },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-        subjects: [...groups].sort().map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: oidcGroup(group) })),
+        subjects: [
+          ...[...groups].sort().map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: oidcGroup(group) })),
+          ...accounts,
+        ],
       });
     };
     bind('admins', 'tenant-admins', 'admin', tenant.adminGroups);
     bind('viewers', 'tenant-viewers', 'view', tenant.viewGroups);
+    // its own ServiceMonitors, PodMonitors, PrometheusRules and AlertmanagerConfigs, in this namespace
+    // only (the chart's roles aggregated into admin stay off: they would follow every admin binding)
+    bind('monitoring-admins', 'tenant-monitoring-admins', TENANT_MONITORING_ROLES.edit, tenant.adminGroups, [reconciler]);
+    bind('monitoring-viewers', 'tenant-monitoring-viewers', TENANT_MONITORING_ROLES.view, tenant.viewGroups);
 
     // self-service GitOps: the tenant's own Flux Kustomizations and HelmReleases name this account
     // and so apply with the tenant's rights in this namespace, nothing more. Flux impersonates it

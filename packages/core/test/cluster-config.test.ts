@@ -59,7 +59,7 @@ describe('cluster config', () => {
       allowNodePort: false,
     });
     expect(config?.policy).toEqual({ enforcement: {}, exceptions: [] });
-    expect(config?.rbac).toEqual({ operatorGroups: [] });
+    expect(config?.rbac).toEqual({ operatorGroups: [], auditorGroups: [] });
     expect(config?.sops.ageRecipients).toEqual([]);
     expect(config?.ingress).toEqual({ enabled: true, replicas: 2, minAvailable: 1, hstsMaxAge: 31536000 });
     expect(config?.ids).toEqual({ enabled: true, minimumPriority: 'notice', credentialsSecret: 'falcosidekick-credentials' });

@@ -17,7 +17,15 @@ export interface Component {
 }
 
 export type ComponentName =
-  'kubernetes' | 'etcd' | 'kwok' | 'source-controller' | 'kustomize-controller' | 'helm-controller' | 'oci-registry' | 'gateway-api';
+  | 'kubernetes'
+  | 'etcd'
+  | 'kwok'
+  | 'source-controller'
+  | 'kustomize-controller'
+  | 'helm-controller'
+  | 'oci-registry'
+  | 'gateway-api'
+  | 'prometheus-operator';
 
 /** Every binary the harness runs. */
 export type BinaryName =

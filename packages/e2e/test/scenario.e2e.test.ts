@@ -225,6 +225,43 @@ describe('GitOps on a real control plane', () => {
     log(`${expected.length} admission policies live`);
   });
 
+  it("lets a tenant admin create a ServiceMonitor in its own namespace, and not in another tenant's or selecting another's", async () => {
+    const alice = cluster.clientAs(TENANT_ADMIN.user, TENANT_ADMIN.groups);
+    const monitor = (namespace: string, spec: object = {}): KubeObject => ({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'web', namespace },
+      spec: { selector: { matchLabels: { app: 'web' } }, endpoints: [{ port: 'metrics' }], ...spec },
+    });
+    /** Why the API server refused alice's create: RBAC, an admission policy, or undefined when it admitted it. */
+    const refusal = async (object: KubeObject): Promise<string | undefined> => {
+      try {
+        await alice.create(object);
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof KubeApiError)) throw e;
+        log(`ServiceMonitor ${object.metadata.namespace}/${object.metadata.name} refused: ${e.message}`);
+        const policy = /ValidatingAdmissionPolicy '([^']+)'/.exec(e.message);
+        if (policy) return policy[1];
+        if (e.status === 403 && /cannot create resource "servicemonitors"/.test(e.message)) return 'rbac';
+        throw e;
+      }
+    };
+    expect(await refusal(monitor('team-a'))).toBeUndefined();
+    const created = await cluster.client.get({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', name: 'web', namespace: 'team-a' });
+    expect(created?.metadata.namespace).toBe('team-a');
+    await alice.delete({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', name: 'web', namespace: 'team-a' });
+    expect(await refusal(monitor('team-b'))).toBe('rbac');
+    expect(await refusal(monitor('monitoring'))).toBe('rbac');
+    expect(await refusal({ ...monitor('team-a', { namespaceSelector: { any: true } }), metadata: { name: 'all', namespace: 'team-a' } })).toBe(
+      'ck8s-tenant-monitors',
+    );
+    expect(
+      await refusal({ ...monitor('team-a', { namespaceSelector: { matchNames: ['team-b'] } }), metadata: { name: 'b', namespace: 'team-a' } }),
+    ).toBe('ck8s-tenant-monitors');
+    log("team-a's admin: ServiceMonitor created in team-a; refused in team-b and monitoring (RBAC) and across namespaces (admission)");
+  });
+
   it("holds the platform's own namespaces to its rules for workloads: requests, tags and the namespace's registries", async () => {
     const sized = { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } };
     const deployment = (name: string, image: string, resources?: object): KubeObject => ({

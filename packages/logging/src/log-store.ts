@@ -17,7 +17,14 @@ import { DASHBOARDS_PORT, DASHBOARDS_SERVICE, OPENSEARCH_HTTP_PORT, OPENSEARCH_S
 import type { OpenSearchDashboardsValues } from './opensearch-dashboards-values.js';
 import type { OpenSearchValues } from './opensearch-values.js';
 import { logIndexTemplate, retentionPolicy } from './retention-policy.js';
-import { DASHBOARDS_SERVER_USER, LOG_READER_GROUP, LOG_STORE_ADMIN_USER, LOG_WRITER_BACKEND_ROLE, securityConfig } from './security-config.js';
+import {
+  DASHBOARDS_SERVER_USER,
+  LOG_READER_GROUP,
+  LOG_STORE_ADMIN_USER,
+  LOG_WRITER_BACKEND_ROLE,
+  type LogTenant,
+  securityConfig,
+} from './security-config.js';
 import { type LogSnapshots, s3ClientSettings, SNAPSHOT_PLUGIN, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
 
 export interface LogStoreProps {
@@ -30,8 +37,12 @@ export interface LogStoreProps {
   readonly claims?: { readonly username: string; readonly groups: string };
   /** Identity-provider groups of the platform operators: all_access. @default none */
   readonly operatorGroups?: readonly string[];
-  /** Identity-provider groups whose members read logs (role log_reader). @default [LOG_READER_GROUP] */
+  /** Identity-provider groups whose members read every cluster's application logs (role log_reader). @default [LOG_READER_GROUP] */
   readonly logReaderGroups?: readonly string[];
+  /** Identity-provider groups whose members read audit logs and Falco events (role audit_reader). @default none: operators only */
+  readonly auditorGroups?: readonly string[];
+  /** Tenants of the workload clusters that ship logs here: each one's groups read its namespace's application logs only. @default none */
+  readonly tenants?: readonly LogTenant[];
   /** Delete a log index after this many days ... @default 30 */
   readonly retentionDays?: number;
   /** ... or once it holds this much primary data. @default '50gb' */
@@ -271,6 +282,8 @@ export class LogStore extends Component {
               claims,
               operatorGroups: props.operatorGroups ?? [],
               readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP],
+              auditorGroups: props.auditorGroups ?? [],
+              tenants: props.tenants ?? [],
             }),
           },
         },

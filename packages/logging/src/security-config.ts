@@ -3,8 +3,23 @@ import { LOG_INDEX_PATTERNS } from './log-indices.js';
 
 /** Role of the forwarders' accounts: append to log indices, nothing else. */
 export const LOG_WRITER_ROLE = 'log_writer';
-/** Role of the people who read logs in Dashboards. */
+/** Role of the people who read every cluster's application logs in Dashboards. */
 export const LOG_READER_ROLE = 'log_reader';
+/** Role of the people who read the evidence: API server audit logs and Falco events (besides the operators). */
+export const AUDIT_READER_ROLE = 'audit_reader';
+
+/** Index patterns of the application logs (`app-<cluster>-<day>`): the only logs tenants and log readers see. */
+export const APP_LOG_INDEX_PATTERNS: readonly string[] = ['app-*'];
+/** Index patterns of the evidence: audit logs and Falco events, for operators and auditors only. */
+export const AUDIT_LOG_INDEX_PATTERNS: readonly string[] = ['audit-*', 'falco*'];
+
+/**
+ * Fields of an application log record that say where it comes from: the `cluster` Fluent Bit's
+ * record_modifier sets and the namespace its kubernetes filter adds (a pod's own JSON is merged
+ * under `log_processed`, so it cannot set either). Exact values are matched on the `.keyword`
+ * sub-fields OpenSearch's dynamic mapping gives strings.
+ */
+export const LOG_SOURCE_FIELDS = { cluster: 'cluster.keyword', namespace: 'kubernetes.namespace_name.keyword' } as const;
 
 /**
  * Backend role that maps internal users to `log_writer`. Every forwarder account (Fluent Bit of
@@ -37,6 +52,21 @@ export const LOG_WRITER_INDEX_ACTIONS: readonly string[] = [
 /** Read actions of `log_reader`: search and the metadata Dashboards needs for index patterns. */
 export const LOG_READER_INDEX_ACTIONS: readonly string[] = ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'];
 
+/** A tenant of a workload cluster, whose groups read that namespace's application logs of that cluster only. */
+export interface LogTenant {
+  /** The workload cluster. */
+  readonly cluster: string;
+  /** The tenant's namespace (its name). */
+  readonly namespace: string;
+  /** Identity-provider groups of the tenant (its adminGroups and viewGroups). */
+  readonly groups: readonly string[];
+}
+
+/** The role name of a tenant's log readers, e.g. `tenant_demo-wc_team-a`. */
+export function tenantLogRole(tenant: Pick<LogTenant, 'cluster' | 'namespace'>): string {
+  return `tenant_${tenant.cluster}_${tenant.namespace}`;
+}
+
 export interface SecurityConfigProps {
   /** The OIDC issuer people sign in at. */
   readonly issuer: string;
@@ -44,8 +74,12 @@ export interface SecurityConfigProps {
   readonly claims: { readonly username: string; readonly groups: string };
   /** Identity-provider groups of the platform operators: all_access. */
   readonly operatorGroups: readonly string[];
-  /** Identity-provider groups mapped to log_reader. */
+  /** Identity-provider groups mapped to log_reader: every cluster's application logs. */
   readonly readerGroups: readonly string[];
+  /** Identity-provider groups mapped to audit_reader: audit logs and Falco events. @default none (operators only) */
+  readonly auditorGroups?: readonly string[];
+  /** The tenants of the workload clusters that ship logs here, each reading its own namespace's application logs. @default none */
+  readonly tenants?: readonly LogTenant[];
 }
 
 /**
@@ -57,7 +91,7 @@ export interface SecurityConfigProps {
 export function securityConfig(props: SecurityConfigProps): Record<'config.yml' | 'roles.yml' | 'roles_mapping.yml', string> {
   return {
     'config.yml': yaml(securityConfigFile(props)),
-    'roles.yml': yaml(securityRoles()),
+    'roles.yml': yaml(securityRoles(props.tenants ?? [])),
     'roles_mapping.yml': yaml(securityRoleMappings(props)),
   };
 }
@@ -101,8 +135,13 @@ export function securityConfigFile(props: Pick<SecurityConfigProps, 'issuer' | '
   };
 }
 
-/** `roles.yml`: log_writer (append only) and log_reader (read only), both on the log indices only. */
-export function securityRoles(): Record<string, unknown> {
+/**
+ * `roles.yml`: log_writer (append only, every log index), log_reader (read every application log),
+ * audit_reader (read audit logs and Falco events), and one read-only role per tenant: its cluster's
+ * application log indices, with document-level security that keeps the documents of its namespace
+ * in that cluster only (DLS is applied by the log store to every search, aggregation and get).
+ */
+export function securityRoles(tenants: readonly LogTenant[] = []): Record<string, unknown> {
   return {
     _meta: { type: 'roles', config_version: 2 },
     [LOG_WRITER_ROLE]: {
@@ -112,16 +151,53 @@ export function securityRoles(): Record<string, unknown> {
       index_permissions: [{ index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: [...LOG_WRITER_INDEX_ACTIONS] }],
     },
     [LOG_READER_ROLE]: {
-      description: 'people: search the log indices',
+      description: "people: search every cluster's application logs (not the audit logs or Falco events)",
       cluster_permissions: ['cluster_composite_ops_ro'],
-      index_permissions: [{ index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: [...LOG_READER_INDEX_ACTIONS] }],
+      index_permissions: [{ index_patterns: [...APP_LOG_INDEX_PATTERNS], allowed_actions: [...LOG_READER_INDEX_ACTIONS] }],
     },
+    [AUDIT_READER_ROLE]: {
+      description: 'auditors: search the API server audit logs and Falco events',
+      cluster_permissions: ['cluster_composite_ops_ro'],
+      index_permissions: [{ index_patterns: [...AUDIT_LOG_INDEX_PATTERNS], allowed_actions: [...LOG_READER_INDEX_ACTIONS] }],
+    },
+    ...Object.fromEntries(
+      sortedTenants(tenants).map((t) => [
+        tenantLogRole(t),
+        {
+          description: `tenant ${t.namespace} of ${t.cluster}: search its namespace's application logs of that cluster only`,
+          cluster_permissions: ['cluster_composite_ops_ro'],
+          index_permissions: [
+            {
+              index_patterns: [`app-${t.cluster}-*`],
+              // the index pattern alone would also match a cluster named `<cluster>-x`: the cluster is in the query too
+              dls: JSON.stringify({
+                bool: { filter: [{ term: { [LOG_SOURCE_FIELDS.cluster]: t.cluster } }, { term: { [LOG_SOURCE_FIELDS.namespace]: t.namespace } }] },
+              }),
+              allowed_actions: [...LOG_READER_INDEX_ACTIONS],
+            },
+          ],
+        },
+      ]),
+    ),
   };
 }
 
-/** `roles_mapping.yml`: operators get all_access, readers log_reader, forwarders log_writer. */
-export function securityRoleMappings(props: Pick<SecurityConfigProps, 'operatorGroups' | 'readerGroups'>): Record<string, unknown> {
+function sortedTenants(tenants: readonly LogTenant[]): LogTenant[] {
+  // by code point, not locale: the same bytes on every machine
+  return [...tenants].sort((a, b) => (tenantLogRole(a) < tenantLogRole(b) ? -1 : tenantLogRole(a) > tenantLogRole(b) ? 1 : 0));
+}
+
+/**
+ * `roles_mapping.yml`: operators get all_access, readers log_reader, auditors audit_reader, each
+ * tenant's groups its own role, forwarders log_writer.
+ */
+export function securityRoleMappings(
+  props: Pick<SecurityConfigProps, 'operatorGroups' | 'readerGroups' | 'auditorGroups' | 'tenants'>,
+): Record<string, unknown> {
   const operators = props.operatorGroups;
+  const auditors = props.auditorGroups ?? [];
+  const tenants = sortedTenants(props.tenants ?? []);
+  const people = [...new Set([...props.readerGroups, ...auditors, ...tenants.flatMap((t) => t.groups), ...operators])].sort();
   return {
     _meta: { type: 'rolesmapping', config_version: 2 },
     all_access: {
@@ -131,9 +207,16 @@ export function securityRoleMappings(props: Pick<SecurityConfigProps, 'operatorG
       description: 'platform operators and the break-glass admin',
     },
     kibana_server: { reserved: true, users: [DASHBOARDS_SERVER_USER], description: "OpenSearch Dashboards' server" },
-    // kibana_user lets people use Dashboards itself (saved objects); what they see is decided by log_reader
-    kibana_user: { reserved: false, backend_roles: [...new Set([...props.readerGroups, ...operators])], description: 'people who use Dashboards' },
-    [LOG_READER_ROLE]: { reserved: false, backend_roles: [...props.readerGroups], description: 'people who read logs' },
+    // kibana_user lets people use Dashboards itself (saved objects); what they see is decided by the roles below
+    kibana_user: { reserved: false, backend_roles: people, description: 'people who use Dashboards' },
+    [LOG_READER_ROLE]: { reserved: false, backend_roles: [...props.readerGroups], description: "people who read every cluster's application logs" },
+    [AUDIT_READER_ROLE]: { reserved: false, backend_roles: [...auditors], description: 'auditors: audit logs and Falco events' },
+    ...Object.fromEntries(
+      tenants.map((t) => [
+        tenantLogRole(t),
+        { reserved: false, backend_roles: [...t.groups].sort(), description: `tenant ${t.namespace} of ${t.cluster}` },
+      ]),
+    ),
     [LOG_WRITER_ROLE]: { reserved: false, backend_roles: [LOG_WRITER_BACKEND_ROLE], description: 'forwarder accounts' },
   };
 }

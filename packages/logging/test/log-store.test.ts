@@ -2,7 +2,6 @@ import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import {
-  LOG_INDEX_PATTERNS,
   LOG_STORE_SECRETS,
   LOG_WRITER_INDEX_ACTIONS,
   LogForwarder,
@@ -113,16 +112,16 @@ describe('LogStore', () => {
     expect(out.mapping.log_writer).toMatchObject({ backend_roles: ['log-writer'] });
   });
 
-  it('gives log_reader read rights on the log indices to an identity-provider group, and operators all_access', () => {
+  it('gives log_reader read rights on the application log indices (not audit logs or Falco events) to an identity-provider group, and operators all_access', () => {
     const reader = out.roles.log_reader;
     expect(reader.index_permissions).toEqual([
-      { index_patterns: [...LOG_INDEX_PATTERNS], allowed_actions: ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'] },
+      { index_patterns: ['app-*'], allowed_actions: ['read', 'indices:admin/mappings/get', 'indices:admin/resolve/index'] },
     ]);
     expect(out.mapping.log_reader.backend_roles).toEqual(['log-readers']);
     expect(out.mapping.all_access.backend_roles).toEqual(['platform-operators']);
     const custom = render({ logReaderGroups: ['auditors', 'sre'] });
     expect(custom.mapping.log_reader.backend_roles).toEqual(['auditors', 'sre']);
-    expect(custom.mapping.kibana_user.backend_roles).toEqual(['auditors', 'sre', 'platform-operators']);
+    expect(custom.mapping.kibana_user.backend_roles).toEqual(['auditors', 'platform-operators', 'sre']);
   });
 
   it("signs people in through the service cluster's identity provider, in OpenSearch and in Dashboards", () => {

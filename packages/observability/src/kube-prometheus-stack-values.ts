@@ -117,9 +117,23 @@ export interface PrometheusSpecValues {
   readonly probeNamespaceSelector: Record<string, never>;
   readonly ruleSelectorNilUsesHelmValues?: boolean;
   readonly ruleSelector?: Record<string, never>;
-  readonly ruleNamespaceSelector?: Record<string, never>;
+  readonly ruleNamespaceSelector?: Record<string, never> | NamespaceSelectorValues;
+  /** The label set to the namespace of origin on what tenant monitors scrape and tenant rules return, and added to their selectors. */
+  readonly enforcedNamespaceLabel?: string;
+  /** Monitors and rules whose namespace label is not enforced (the platform's own, which read other namespaces). */
+  readonly excludedFromEnforcement?: readonly {
+    readonly group: 'monitoring.coreos.com';
+    readonly resource: string;
+    readonly namespace: string;
+    readonly name?: string;
+  }[];
   readonly securityContext: PodSecurityContextValues;
   readonly resources: ResourcesValues;
+}
+
+/** A label selector of namespaces, as the operator's `*NamespaceSelector` fields take it. */
+export interface NamespaceSelectorValues {
+  readonly matchExpressions: readonly { readonly key: string; readonly operator: 'Exists' }[];
 }
 
 export interface AlertmanagerValues {
@@ -129,6 +143,11 @@ export interface AlertmanagerValues {
   readonly alertmanagerSpec?: {
     /** Secrets mounted at /etc/alertmanager/secrets/<name>/. */
     readonly secrets: readonly string[];
+    /** AlertmanagerConfig objects merged into the configuration, and the namespaces they are read from. @default none read */
+    readonly alertmanagerConfigSelector?: Record<string, never>;
+    readonly alertmanagerConfigNamespaceSelector?: NamespaceSelectorValues;
+    /** `OnNamespace`: each AlertmanagerConfig's routes match only alerts whose namespace label is its own. */
+    readonly alertmanagerConfigMatcherStrategy?: { readonly type: 'OnNamespace' };
     readonly securityContext: PodSecurityContextValues;
     readonly resources: ResourcesValues;
   };

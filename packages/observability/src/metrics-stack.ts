@@ -1,6 +1,7 @@
 import {
   type ChartCatalog,
   Component,
+  LABELS,
   type ContainerResources,
   containerResources,
   HelmChart,
@@ -10,7 +11,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
-import { alertmanagerSetup, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
+import { alertmanagerSetup, NULL_RECEIVER, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
 import type {
@@ -34,9 +35,12 @@ interface MetricsStackCommonProps {
 export interface MetricsStackResources {
   /** Prometheus of a service cluster: every cluster's series and the alert rules. @default 500m CPU, 2Gi memory, 6Gi limit */
   readonly prometheus?: ContainerResources;
-  /** Prometheus in agent mode (workload cluster): scrapes and writes to the service cluster. @default 200m CPU, 512Mi memory, 2Gi limit */
-  readonly prometheusAgent?: ContainerResources;
-  /** Alertmanager (service cluster). @default 50m CPU, 128Mi memory, 256Mi limit */
+  /**
+   * Prometheus of a workload cluster: scrapes, writes everything to the service cluster, keeps a day
+   * and evaluates the tenants' rules. @default 200m CPU, 512Mi memory, 2Gi limit
+   */
+  readonly prometheusWorkload?: ContainerResources;
+  /** Alertmanager (service cluster; in a workload cluster, the tenants' own). @default 50m CPU, 128Mi memory, 256Mi limit */
   readonly alertmanager?: ContainerResources;
   /** Grafana (service cluster). @default 100m CPU, 256Mi memory, 512Mi limit */
   readonly grafana?: ContainerResources;
@@ -60,7 +64,7 @@ export interface MetricsStackResources {
 /** The sizes the stack's containers get unless the props say otherwise: the one place they are written. */
 export const METRICS_STACK_RESOURCES: Required<MetricsStackResources> = {
   prometheus: containerResources('500m', '2Gi', '6Gi'),
-  prometheusAgent: containerResources('200m', '512Mi', '2Gi'),
+  prometheusWorkload: containerResources('200m', '512Mi', '2Gi'),
   alertmanager: containerResources('50m', '128Mi', '256Mi'),
   grafana: containerResources('100m', '256Mi', '512Mi'),
   grafanaSidecars: containerResources('10m', '64Mi', '256Mi'),
@@ -89,16 +93,36 @@ export interface MetricsServerProps extends MetricsStackCommonProps {
   readonly hosts: { readonly grafana: string; readonly prometheus: string; readonly alertmanager: string };
 }
 
-/** A workload cluster's stack: Prometheus in agent mode writes everything to the service cluster. */
-export interface MetricsAgentProps extends MetricsStackCommonProps {
-  readonly mode: 'agent';
+/**
+ * A workload cluster's stack: Prometheus writes everything to the service cluster and evaluates the
+ * tenants' own rules; Alertmanager sends the tenants' alerts to the receivers they configure.
+ */
+export interface MetricsWorkloadProps extends MetricsStackCommonProps {
+  readonly mode: 'workload';
   /** The service cluster's remote-write URL. */
   readonly remoteWriteUrl: string;
+  /** How long the workload cluster keeps its own series, for the tenants' rules (the service cluster keeps them for good). @default '1d' */
+  readonly localRetention?: string;
+  /** Ports the tenants' Alertmanager reaches their receivers on (HTTPS, SMTP submission). @default [443, 587] */
+  readonly tenantReceiverPorts?: readonly number[];
 }
 
-export type MetricsStackProps = MetricsServerProps | MetricsAgentProps;
+export type MetricsStackProps = MetricsServerProps | MetricsWorkloadProps;
 
-/** sops Secret a workload cluster's Prometheus agent authenticates to the service cluster with. */
+/** Ports the tenants' receivers are reached on unless the props say otherwise: HTTPS (Slack, PagerDuty, webhooks) and SMTP submission. */
+export const TENANT_RECEIVER_PORTS: readonly number[] = [443, 587];
+
+/**
+ * The label Prometheus sets, from the namespace of the tenant's ServiceMonitor, PodMonitor or
+ * PrometheusRule, on every series it scrapes for it and every alert of its rules, and adds as a
+ * matcher to every selector of its rules: a tenant can neither read nor write another's series.
+ */
+export const ENFORCED_NAMESPACE_LABEL = 'namespace';
+
+/** The tenant namespaces: those the platform labels with the tenant's name. */
+const TENANT_NAMESPACES = { matchExpressions: [{ key: LABELS.tenant, operator: 'Exists' as const }] };
+
+/** sops Secret a workload cluster's Prometheus authenticates to the service cluster with. */
 export const REMOTE_WRITE_SECRET = { name: 'prometheus-remote-write', usernameKey: 'username', passwordKey: 'password' } as const;
 
 /** htpasswd Secrets of the server's endpoints that have no login of their own, and what their clients are. */
@@ -113,7 +137,7 @@ export const NO_CLIENTS_YET = '# no clients yet: ck8s init adds a line for each 
 /** The external label (and scrape label) that names the cluster a series comes from. */
 export const CLUSTER_LABEL = 'cluster';
 
-/** The account name of a cluster's Prometheus agent at its service cluster's remote-write endpoint. */
+/** The account name of a workload cluster's Prometheus at its service cluster's remote-write endpoint. */
 export function remoteWriteUser(cluster: string): string {
   return `prometheus-${cluster}`;
 }
@@ -130,12 +154,12 @@ export const NODE_EXPORTER_POD_SECURITY_EXCEPTION =
 /**
  * Ports Prometheus scrapes inside the monitoring namespace, through the chart's own ServiceMonitors:
  * Grafana 3000, kube-state-metrics and the config reloaders 8080, Prometheus 9090, Alertmanager 9093
- * (also where alerts go), and the operator's HTTPS port 10250. An agent runs neither Grafana nor
- * Alertmanager, so nothing listens on their ports there and they stay closed.
+ * (also where alerts go), and the operator's HTTPS port 10250. A workload cluster runs no Grafana,
+ * so nothing listens on its port there and it stays closed.
  */
 export const MONITORING_SCRAPE_PORTS: Readonly<Record<MetricsStackProps['mode'], readonly number[]>> = {
   server: [3000, 8080, 9090, 9093, 10250],
-  agent: [8080, 9090, 10250],
+  workload: [8080, 9090, 9093, 10250],
 };
 
 /**
@@ -159,20 +183,26 @@ const CONTAINER: ContainerSecurityContextValues = restrictedContainerSecurityCon
  *   sends every alert to the first receiver; Grafana logs people in through the identity provider.
  *   It serves Grafana, Prometheus (remote write) and Alertmanager; the latter two have no login of
  *   their own, so their endpoints ask for basic auth, and onboarding adds each cluster's account.
- * - agent (workload cluster): Prometheus in agent mode writes everything to the service cluster with
- *   the credentials of the sops Secret `monitoring/prometheus-remote-write`; no Alertmanager, no Grafana.
+ * - workload (workload cluster): Prometheus writes everything to the service cluster with the
+ *   credentials of the sops Secret `monitoring/prometheus-remote-write`, keeps a day of it, and
+ *   evaluates the PrometheusRules of tenant namespaces (not agent mode, so the tenants' rules have a
+ *   Prometheus near their targets that keeps alerting while the service cluster is unreachable, and
+ *   the tenants' objects, which live in this cluster, need no copying elsewhere). Its Alertmanager
+ *   takes the tenants' AlertmanagerConfigs, each matching only its namespace's alerts, and drops
+ *   everything else; the platform's alerts are evaluated and sent by the service cluster. No Grafana.
  *
  * Prometheus plays the cluster's `scraper` role: every metrics endpoint a component declares, and
  * every tenant's metrics ports, are opened to it. Every series carries `cluster: <name>` (a scrape
  * label, and the external label on what leaves the cluster). Tenants may add ServiceMonitors and
- * PodMonitors in their namespaces. node-exporter runs in its own privileged namespace; everything
- * else meets the restricted profile.
+ * PodMonitors in their namespaces; in a workload cluster the `namespace` label of the monitor's (or
+ * rule's) namespace is enforced on everything but the platform's own objects in `monitoring`.
+ * node-exporter runs in its own privileged namespace; everything else meets the restricted profile.
  */
 export class MetricsStack extends Component {
   constructor(scope: Construct, id: string, props: MetricsStackProps) {
     super(scope, id, { layer: 'controllers' });
     const server = props.mode === 'server';
-    const prometheus: Pods = server ? MONITORING_PODS.prometheus : MONITORING_PODS.prometheusAgent;
+    const prometheus: Pods = MONITORING_PODS.prometheus;
 
     this.addNamespace({ name: MONITORING_NAMESPACE });
     this.addNamespace({ name: NODE_EXPORTER_NAMESPACE, podSecurity: 'privileged', podSecurityException: NODE_EXPORTER_POD_SECURITY_EXCEPTION });
@@ -235,13 +265,14 @@ export class MetricsStack extends Component {
       });
       values = {
         ...common,
-        // an agent evaluates no rules: the service cluster does, on everything it receives
+        // the platform's rules are evaluated by the service cluster, on everything it receives
         defaultRules: { create: false },
         prometheus: {
           enabled: true,
-          agentMode: true,
+          agentMode: false,
           prometheusSpec: {
             ...commonSpec,
+            retention: prometheusRetention(props.localRetention ?? '1d'),
             remoteWrite: [
               {
                 url: props.remoteWriteUrl,
@@ -251,10 +282,40 @@ export class MetricsStack extends Component {
                 },
               },
             ],
-            resources: resources.prometheusAgent,
+            // the tenants' rules only, each confined to its namespace's series
+            ruleSelectorNilUsesHelmValues: false,
+            ruleSelector: {},
+            ruleNamespaceSelector: TENANT_NAMESPACES,
+            enforcedNamespaceLabel: ENFORCED_NAMESPACE_LABEL,
+            // the chart's and the platform's monitors in monitoring scrape other namespaces' targets
+            // (kubelet, kube-state-metrics, the components' PodMonitors) and keep their namespace labels
+            excludedFromEnforcement: (['servicemonitors', 'podmonitors', 'probes', 'prometheusrules'] as const).map((resource) => ({
+              group: 'monitoring.coreos.com' as const,
+              resource,
+              namespace: MONITORING_NAMESPACE,
+            })),
+            resources: resources.prometheusWorkload,
           },
         },
-        alertmanager: { enabled: false },
+        alertmanager: {
+          enabled: true,
+          // nothing of the platform's is sent from here: what no tenant route takes is dropped
+          config: {
+            global: { resolve_timeout: '5m' },
+            route: { receiver: NULL_RECEIVER, group_by: ['namespace', 'alertname'], group_wait: '30s', group_interval: '5m', repeat_interval: '12h' },
+            receivers: [{ name: NULL_RECEIVER }],
+            templates: ['/etc/alertmanager/config/*.tmpl'],
+          },
+          alertmanagerSpec: {
+            secrets: [],
+            // the tenants' AlertmanagerConfigs, each only for alerts whose namespace is its own
+            alertmanagerConfigSelector: {},
+            alertmanagerConfigNamespaceSelector: TENANT_NAMESPACES,
+            alertmanagerConfigMatcherStrategy: { type: 'OnNamespace' },
+            securityContext: { ...POD, runAsUser: 1000, runAsGroup: 2000, fsGroup: 2000 },
+            resources: resources.alertmanager,
+          },
+        },
         grafana: { enabled: false },
       };
     }
@@ -286,12 +347,10 @@ export class MetricsStack extends Component {
           `ValidatingWebhookConfiguration/${release}-admission`,
         ],
         // the operator runs these from the chart's custom resources: web 9090/9093, Alertmanager's mesh 9094, the config reloader 8080
-        operatorPods: server
-          ? [
-              { resource: `Prometheus/${release}-prometheus`, labels: { ...MONITORING_PODS.prometheus.labels }, ports: [9090, 8080] },
-              { resource: `Alertmanager/${release}-alertmanager`, labels: { ...MONITORING_PODS.alertmanager.labels }, ports: [9093, 9094, 8080] },
-            ]
-          : [{ resource: `PrometheusAgent/${release}-prometheus`, labels: { ...MONITORING_PODS.prometheusAgent.labels }, ports: [9090, 8080] }],
+        operatorPods: [
+          { resource: `Prometheus/${release}-prometheus`, labels: { ...MONITORING_PODS.prometheus.labels }, ports: [9090, 8080] },
+          { resource: `Alertmanager/${release}-alertmanager`, labels: { ...MONITORING_PODS.alertmanager.labels }, ports: [9093, 9094, 8080] },
+        ],
       },
     });
 
@@ -315,8 +374,14 @@ export class MetricsStack extends Component {
     // scraped through the chart's ServiceMonitor; on the host network, which most CNIs do not police
     this.addMetrics({ name: 'node-exporter', pods: MONITORING_PODS.nodeExporter, port: 9100, monitor: false });
 
-    if (props.mode === 'agent') {
+    if (props.mode === 'workload') {
       this.addFlow({ from: prometheus, to: { peer: 'service-cluster' } });
+      this.addFlow({
+        from: MONITORING_PODS.alertmanager,
+        to: { peer: 'internet', reason: "the tenants' Slack, PagerDuty, webhook and mail receivers have no stable addresses: narrowed by port only" },
+        ports: (props.tenantReceiverPorts ?? TENANT_RECEIVER_PORTS).map((port) => ({ port })),
+        name: 'allow-alertmanager-to-receivers',
+      });
       return;
     }
     const endpoint = (name: 'grafana' | 'prometheus' | 'alertmanager', pods: Pods, targetPort: number): void => {

@@ -19,14 +19,9 @@ function monitoring(name: string, labels: Record<string, string>): Pods {
   return { name, namespace: MONITORING_NAMESPACE, labels };
 }
 
-/**
- * The pods of the metrics stack, labelled as the charts and the Prometheus operator label them.
- * In agent mode the operator labels the Prometheus pods `prometheus-agent` (a selector label that
- * podMetadata cannot override); both are named `prometheus` in the policies.
- */
+/** The pods of the metrics stack, labelled as the charts and the Prometheus operator label them. */
 export const MONITORING_PODS = {
   prometheus: monitoring('prometheus', { 'app.kubernetes.io/name': 'prometheus' }),
-  prometheusAgent: monitoring('prometheus', { 'app.kubernetes.io/name': 'prometheus-agent' }),
   alertmanager: monitoring('alertmanager', { 'app.kubernetes.io/name': 'alertmanager' }),
   grafana: monitoring('grafana', { 'app.kubernetes.io/name': 'grafana' }),
   operator: monitoring('operator', { app: `${METRICS_RELEASE}-operator` }),

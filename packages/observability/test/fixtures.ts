@@ -1,5 +1,5 @@
 import { ChartCatalog, type MetricsEndpoint, serviceEndpoints } from '@ck8s/core';
-import type { MetricsAgentProps, MetricsServerProps, ReceiverConfig } from '../src/index.js';
+import type { MetricsWorkloadProps, MetricsServerProps, ReceiverConfig } from '../src/index.js';
 
 /** The two charts this package deploys, pinned as in charts/catalog.yaml. */
 export const catalog = new ChartCatalog([
@@ -46,7 +46,7 @@ export function serverProps(extra: Partial<Omit<MetricsServerProps, 'mode'>> = {
 }
 
 /** A workload cluster `wc`'s metrics stack, writing to the service cluster `sc`. */
-export const agentProps: MetricsAgentProps = { mode: 'agent', catalog, clusterName: 'wc', remoteWriteUrl: service.metricsRemoteWrite };
+export const workloadProps: MetricsWorkloadProps = { mode: 'workload', catalog, clusterName: 'wc', remoteWriteUrl: service.metricsRemoteWrite };
 
 /** Metrics endpoints as components declare them: by labels, with a path of its own, and by label expressions. */
 export const scrapeTargets: readonly MetricsEndpoint[] = [

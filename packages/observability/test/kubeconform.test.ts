@@ -4,7 +4,7 @@ import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 import type { K8sObject } from '../../../test-support/manifests.js';
 import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts, PlatformMonitors } from '../src/index.js';
-import { agentProps, catalog, scrapeTargets, serverProps } from './fixtures.js';
+import { workloadProps, catalog, scrapeTargets, serverProps } from './fixtures.js';
 
 const kubeconform = new Kubeconform();
 afterAll(() => kubeconform.dispose());
@@ -47,7 +47,7 @@ describe('kubeconform -strict on the generated objects', () => {
 
   it("accepts a workload cluster's metrics stack and monitors", async () => {
     const app = testApp();
-    const stack = new MetricsStack(app, 'kube-prometheus-stack', agentProps);
+    const stack = new MetricsStack(app, 'kube-prometheus-stack', workloadProps);
     const monitors = new PlatformMonitors(app, 'platform-monitors', { targets: scrapeTargets });
     connect(app, { roles: ['ingress-controller'] });
     const files = outputOf(stack, monitors);

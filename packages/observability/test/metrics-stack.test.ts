@@ -17,7 +17,7 @@ import {
   prometheusRetentionSize,
   prometheusVolumeSize,
 } from '../src/index.js';
-import { agentProps, serverProps } from './fixtures.js';
+import { workloadProps, serverProps } from './fixtures.js';
 
 /** Every key of a nested object, at any depth. */
 function keysOf(value: unknown): string[] {
@@ -55,7 +55,7 @@ function synth(props: MetricsStackProps, network: Partial<ClusterNetwork> = {}):
   const app = testApp();
   const stack = new MetricsStack(app, 'kube-prometheus-stack', props);
   new Exporter(app);
-  if (props.mode === 'agent') for (const tenant of tenants) new Tenant(app, { tenant });
+  if (props.mode === 'workload') for (const tenant of tenants) new Tenant(app, { tenant });
   connect(app, { roles: ['ingress-controller'], network: { isServiceCluster: props.mode === 'server', ...network } });
   const objects: K8sObject[] = stack.toJson();
   return { stack, objects, values: find(objects, 'HelmRelease', 'kube-prometheus-stack').spec.values };
@@ -332,17 +332,46 @@ describe('MetricsStack in a service cluster', () => {
 });
 
 describe('MetricsStack in a workload cluster', () => {
-  const { stack, objects, values } = synth(agentProps);
+  const { stack, objects, values } = synth(workloadProps);
   const spec = values.prometheus.prometheusSpec;
 
-  it('runs Prometheus in agent mode, without Alertmanager, Grafana or rules', () => {
-    expect(values.prometheus).toMatchObject({ enabled: true, agentMode: true });
-    expect(values.alertmanager).toEqual({ enabled: false });
+  it("runs Prometheus (not in agent mode) keeping a day, with the tenants' Alertmanager, no Grafana and none of the platform's rules", () => {
+    expect(values.prometheus).toMatchObject({ enabled: true, agentMode: false });
     expect(values.grafana).toEqual({ enabled: false });
     expect(values.defaultRules).toEqual({ create: false });
-    expect(spec.retention).toBeUndefined();
+    expect(spec.retention).toBe('1d');
+    expect(spec.storageSpec).toBeUndefined();
     expect(spec.enableRemoteWriteReceiver).toBeUndefined();
     expect(stack.endpoints).toEqual([]);
+  });
+
+  it("evaluates only the tenants' rules, with the namespace label enforced on everything but the platform's own monitors", () => {
+    expect(spec.ruleSelector).toEqual({});
+    expect(spec.ruleNamespaceSelector).toEqual({ matchExpressions: [{ key: 'platform.ck8s.io/tenant', operator: 'Exists' }] });
+    expect(spec.enforcedNamespaceLabel).toBe('namespace');
+    expect(spec.excludedFromEnforcement).toEqual(
+      ['servicemonitors', 'podmonitors', 'probes', 'prometheusrules'].map((resource) => ({
+        group: 'monitoring.coreos.com',
+        resource,
+        namespace: 'monitoring',
+      })),
+    );
+    // nothing in a tenant namespace is excluded
+    expect(JSON.stringify(spec.excludedFromEnforcement)).not.toMatch(/team-/);
+  });
+
+  it("sends the tenants' alerts only through their own AlertmanagerConfigs, each matched to its namespace, and drops the rest", () => {
+    const am = values.alertmanager;
+    expect(am.enabled).toBe(true);
+    expect(am.config.route).toMatchObject({ receiver: 'null' });
+    expect(am.config.route.routes).toBeUndefined();
+    expect(am.config.receivers).toEqual([{ name: 'null' }]);
+    expect(am.alertmanagerSpec).toMatchObject({
+      alertmanagerConfigSelector: {},
+      alertmanagerConfigNamespaceSelector: { matchExpressions: [{ key: 'platform.ck8s.io/tenant', operator: 'Exists' }] },
+      alertmanagerConfigMatcherStrategy: { type: 'OnNamespace' },
+      secrets: [],
+    });
   });
 
   it("writes to the service cluster's remote-write endpoint with the credentials of a declared sops Secret", () => {
@@ -373,11 +402,11 @@ describe('MetricsStack in a workload cluster', () => {
   });
 
   it('needs the addresses of the service cluster and the API server', () => {
-    expect(() => synth(agentProps, { serviceClusterCidrs: [] })).toThrow(ConfigError);
-    expect(() => synth(agentProps, { serviceClusterCidrs: [] })).toThrow(
+    expect(() => synth(workloadProps, { serviceClusterCidrs: [] })).toThrow(ConfigError);
+    expect(() => synth(workloadProps, { serviceClusterCidrs: [] })).toThrow(
       /^clusters\/test\/cluster\.yaml: network\.serviceClusterCidrs: is required: kube-prometheus-stack sends to the service cluster's ingress \(its addresses\)/,
     );
-    expect(() => synth(agentProps, { apiServer: undefined })).toThrow(
+    expect(() => synth(workloadProps, { apiServer: undefined })).toThrow(
       /clusters\/test\/cluster\.yaml: network\.apiServer: is required: kube-prometheus-stack must reach the Kubernetes API server/,
     );
   });
@@ -388,21 +417,22 @@ describe('MetricsStack in a workload cluster', () => {
       'monitoring allow-admission-create-to-api-server: app=kube-prometheus-stack-admission-create -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-patch-to-api-server: app=kube-prometheus-stack-admission-patch -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-webhook-from-api-server: app=kube-prometheus-stack-operator <- 10.0.0.1/32 :10250',
+      'monitoring allow-alertmanager-to-receivers: name=alertmanager -> 0.0.0.0/0 ::/0 :443,587',
       'monitoring allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
-      'monitoring allow-from-prometheus: * <- monitoring[name=prometheus-agent] :8080,9090,10250',
+      'monitoring allow-from-prometheus: * <- monitoring[name=prometheus] :8080,9090,9093,10250',
       'monitoring allow-kube-state-metrics-to-api-server: name=kube-state-metrics -> 10.0.0.1/32 :6443',
       'monitoring allow-operator-to-api-server: app=kube-prometheus-stack-operator -> 10.0.0.1/32 :6443',
-      'monitoring allow-prometheus-to-api-server: name=prometheus-agent -> 10.0.0.1/32 :6443',
-      'monitoring allow-prometheus-to-coredns: name=prometheus-agent -> kube-system[k8s-app=kube-dns] :9153',
-      'monitoring allow-prometheus-to-exporter: name=prometheus-agent -> exporter[*] :9402',
-      'monitoring allow-prometheus-to-monitoring: name=prometheus-agent -> monitoring[*] :8080,9090,10250',
-      'monitoring allow-prometheus-to-node-exporter: name=prometheus-agent -> node-exporter[*] :9100',
-      'monitoring allow-prometheus-to-nodes: name=prometheus-agent -> 0.0.0.0/0 ::/0 :9100,10250',
-      'monitoring allow-prometheus-to-service-cluster: name=prometheus-agent -> 192.0.2.10/32 :443',
-      'monitoring allow-prometheus-to-team-a: name=prometheus-agent -> team-a[*] :8081,9090',
+      'monitoring allow-prometheus-to-api-server: name=prometheus -> 10.0.0.1/32 :6443',
+      'monitoring allow-prometheus-to-coredns: name=prometheus -> kube-system[k8s-app=kube-dns] :9153',
+      'monitoring allow-prometheus-to-exporter: name=prometheus -> exporter[*] :9402',
+      'monitoring allow-prometheus-to-monitoring: name=prometheus -> monitoring[*] :8080,9090,9093,10250',
+      'monitoring allow-prometheus-to-node-exporter: name=prometheus -> node-exporter[*] :9100',
+      'monitoring allow-prometheus-to-nodes: name=prometheus -> 0.0.0.0/0 ::/0 :9100,10250',
+      'monitoring allow-prometheus-to-service-cluster: name=prometheus -> 192.0.2.10/32 :443',
+      'monitoring allow-prometheus-to-team-a: name=prometheus -> team-a[*] :8081,9090',
       'monitoring default-deny: * deny ingress+egress',
       'node-exporter allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
-      'node-exporter allow-metrics-from-prometheus: name=prometheus-node-exporter <- monitoring[name=prometheus-agent] :9100',
+      'node-exporter allow-metrics-from-prometheus: name=prometheus-node-exporter <- monitoring[name=prometheus] :9100',
       'node-exporter default-deny: * deny ingress+egress',
     ]);
     // nothing comes in from outside the cluster, and team-b declared no metrics port
@@ -411,7 +441,7 @@ describe('MetricsStack in a workload cluster', () => {
 });
 
 describe('MetricsStack in both profiles', () => {
-  for (const props of [serverProps(), agentProps]) {
+  for (const props of [serverProps(), workloadProps]) {
     const { objects, values } = synth(props);
     const profile = props.mode === 'server' ? 'service' : 'workload';
 

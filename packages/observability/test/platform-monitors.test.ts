@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import { flows, type K8sObject } from '../../../test-support/manifests.js';
 import { MetricsStack, PlatformMonitors } from '../src/index.js';
-import { agentProps, scrapeTargets } from './fixtures.js';
+import { workloadProps, scrapeTargets } from './fixtures.js';
 
 /** Components that declare metrics endpoints, as the platform's do; each owns the namespaces of its endpoints but Flux's. */
 class Declarer extends Component {
@@ -46,7 +46,7 @@ describe('PlatformMonitors', () => {
 
   it("scrapes only ports Prometheus's egress rules open and the components' ingress rules admit", () => {
     const app = testApp();
-    const stack = new MetricsStack(app, 'kube-prometheus-stack', agentProps);
+    const stack = new MetricsStack(app, 'kube-prometheus-stack', workloadProps);
     const declarer = new Declarer(app, scrapeTargets);
     // as a profile collects them: node-exporter's (monitor: false) is scraped through the chart's ServiceMonitor
     const targets = componentsOf(app)
@@ -73,8 +73,8 @@ describe('PlatformMonitors', () => {
       ).toEqual([`allow-prometheus-to-${namespace}`]);
     }
     expect(flows(declarer.toJson(), { namespaces: true }).filter((f) => f.includes('prometheus'))).toEqual([
-      'cert-manager allow-metrics-from-prometheus: component=controller,name=cert-manager <- monitoring[name=prometheus-agent] :9402',
-      'logging allow-metrics-from-prometheus: name=fluent-bit <- monitoring[name=prometheus-agent] :2020',
+      'cert-manager allow-metrics-from-prometheus: component=controller,name=cert-manager <- monitoring[name=prometheus] :9402',
+      'logging allow-metrics-from-prometheus: name=fluent-bit <- monitoring[name=prometheus] :2020',
     ]);
   });
 });

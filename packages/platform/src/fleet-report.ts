@@ -85,6 +85,7 @@ function clusterReport(context: FleetContext, name: string, validation: Validati
       })),
     exceptions: clusterExceptions(context, name, output.podSecurityExceptions, validation),
     secrets: output.secrets,
+    access: output.access,
   };
 }
 

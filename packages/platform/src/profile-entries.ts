@@ -13,7 +13,7 @@ import { FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
-import { LogForwarder, LogStore } from '@ck8s/logging';
+import { LogForwarder, LogStore, type LogTenant } from '@ck8s/logging';
 import { GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
@@ -80,11 +80,11 @@ export function logForwarder(c: ClusterProfile): void {
   });
 }
 
-/** A workload cluster's Prometheus agent, writing everything to the service cluster. */
-export function metricsAgent(c: ClusterProfile): void {
+/** A workload cluster's Prometheus, writing everything to the service cluster, with the tenants' rules and alerts. */
+export function workloadMetrics(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
   new MetricsStack(c, 'kube-prometheus-stack', {
-    mode: 'agent',
+    mode: 'workload',
     catalog: c.catalog,
     clusterName: c.cluster.name,
     remoteWriteUrl: c.service.metricsRemoteWrite,
@@ -132,10 +132,19 @@ export function logStore(c: ClusterProfile): void {
     issuer: c.service.identity,
     claims: { username: oidc.usernameClaim, groups: oidc.groupsClaim },
     operatorGroups: rbac.operatorGroups,
+    auditorGroups: rbac.auditorGroups,
+    tenants: logTenants(c),
     retentionDays: logging.retentionDays,
     retentionSize: logging.retentionSize,
     ...(snapshotStorage ? { snapshots: { ...snapshotStorage, prefix: name, schedule: target.schedule } } : {}),
   });
+}
+
+/** The tenants of the workload clusters reporting to this service cluster, with the groups that read their logs. */
+function logTenants(c: ClusterProfile): LogTenant[] {
+  return [...c.fleet.clusters.values()]
+    .filter((w) => w.profile === 'workload' && w.serviceCluster === c.cluster.name)
+    .flatMap((w) => w.tenants.map((t) => ({ cluster: w.name, namespace: t.name, groups: [...new Set([...t.adminGroups, ...t.viewGroups])].sort() })));
 }
 
 /** The service cluster's registry, with a project for every tenant of its workload clusters. */

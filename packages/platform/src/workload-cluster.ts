@@ -1,5 +1,5 @@
 import type { Profile } from './cluster-profile.js';
-import { backup, gitOps, ingress, intrusionDetection, logForwarder, metricsAgent, policies, postureScanning, tenants } from './profile-entries.js';
+import { backup, gitOps, ingress, intrusionDetection, logForwarder, workloadMetrics, policies, postureScanning, tenants } from './profile-entries.js';
 
 /**
  * A workload cluster: the tenants' applications and the agents that must run beside them, each
@@ -7,5 +7,5 @@ import { backup, gitOps, ingress, intrusionDetection, logForwarder, metricsAgent
  */
 export const WORKLOAD_CLUSTER: Profile = {
   name: 'workload',
-  entries: [gitOps, policies, logForwarder, metricsAgent, postureScanning, ingress, intrusionDetection, backup, tenants],
+  entries: [gitOps, policies, logForwarder, workloadMetrics, postureScanning, ingress, intrusionDetection, backup, tenants],
 };

@@ -212,11 +212,11 @@ describe('a new component', () => {
     });
     expect(flows(widget)).toEqual([
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
-      'allow-metrics-from-prometheus: name=widget <- monitoring[name=prometheus-agent] :9999',
+      'allow-metrics-from-prometheus: name=widget <- monitoring[name=prometheus] :9999',
       'allow-widget-to-api-server: name=widget -> 10.0.0.1/32 :6443',
       'default-deny: * deny ingress+egress',
     ]);
-    expect(flows(objects, { namespaces: true })).toContain('monitoring allow-prometheus-to-widget: name=prometheus-agent -> widget[*] :9999');
+    expect(flows(objects, { namespaces: true })).toContain('monitoring allow-prometheus-to-widget: name=prometheus -> widget[*] :9999');
   });
 
   it('reserves its namespace', () => {

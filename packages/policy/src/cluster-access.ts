@@ -1,4 +1,4 @@
-import { Component, oidcGroup, TENANT_READER_ROLE } from '@ck8s/core';
+import { Component, oidcGroup, TENANT_MONITORING_RESOURCES, TENANT_MONITORING_ROLES, TENANT_READER_ROLE } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 
@@ -8,11 +8,13 @@ export interface ClusterAccessProps {
 }
 
 const READ = ['get', 'list', 'watch'];
+const WRITE = [...READ, 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /**
  * Cluster-wide access (`platform/cluster-access.yaml`): the read-only ClusterRole every tenant
- * is bound to (each tenant binds it in its own file), and cluster-admin for the platform
- * operators' groups only. Tenants get nothing else outside their namespace.
+ * is bound to (each tenant binds it in its own file), the roles for the tenants' monitoring objects
+ * (bound in each tenant's namespace only), and cluster-admin for the platform operators' groups
+ * only. Tenants get nothing else outside their namespace.
  */
 export class ClusterAccess extends Component {
   constructor(scope: Construct, id: string, props: ClusterAccessProps = {}) {
@@ -31,6 +33,20 @@ export class ClusterAccess extends Component {
         { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'], verbs: READ },
       ],
     });
+
+    // tenants' own monitors, rules and alert routes: bound per tenant namespace only (tenants/<name>.yaml);
+    // the admission rule tenant-monitors and the Prometheus's enforced namespace label keep them to it
+    for (const [verbs, name] of [
+      [WRITE, TENANT_MONITORING_ROLES.edit],
+      [READ, TENANT_MONITORING_ROLES.view],
+    ] as const) {
+      new ApiObject(this, name, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name },
+        rules: [{ apiGroups: ['monitoring.coreos.com'], resources: [...TENANT_MONITORING_RESOURCES], verbs: [...verbs] }],
+      });
+    }
 
     const operators = [...(props.operatorGroups ?? [])].sort();
     if (operators.length > 0) {

@@ -8,6 +8,7 @@ export * from './cluster-rules.js';
 export * from './default-registries.js';
 export * from './evaluator/index.js';
 export * from './exposure-rules.js';
+export * from './monitoring-rules.js';
 export * from './platform-rules.js';
 export * from './pod-security-baseline.js';
 export * from './pod-security-lists.js';

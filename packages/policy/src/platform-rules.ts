@@ -3,6 +3,7 @@ import { FLUX_PLATFORM_APPLIER, PLATFORM_NAMESPACES, serviceAccountUser } from '
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
 import { exposureRules } from './exposure-rules.js';
+import { monitoringRules } from './monitoring-rules.js';
 import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
 
 /**
@@ -183,6 +184,7 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
     },
     ...accessRules({ notPlatform: NOT_PLATFORM }),
     ...exposureRules(),
+    ...monitoringRules(),
   ];
 }
 

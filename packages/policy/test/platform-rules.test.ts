@@ -327,3 +327,25 @@ describe('the tenant quota and the resource rule', () => {
     expect(required).toEqual(declared);
   });
 });
+
+describe('tenant-monitors and monitor-files', () => {
+  const monitor = (namespaceSelector: object) => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: 'web' },
+    spec: { namespaceSelector, selector: {}, endpoints: [{ port: 'metrics' }] },
+  });
+
+  it('names the other namespaces a monitor selects, and admits its own by name', () => {
+    expect(verdict(monitor({ matchNames: ['team-a', 'team-b', 'monitoring'] })).violations.map((v) => v.message)).toEqual([
+      'a tenant monitor may select only its own namespace team-a (rule tenant-monitors): namespaceSelector.matchNames names team-b, monitoring',
+    ]);
+    expect(verdict(monitor({ matchNames: ['team-a'] })).violations).toEqual([]);
+    expect(verdict(monitor({ any: false })).violations).toEqual([]);
+  });
+
+  it('judges the same monitor by the namespace it is created in', () => {
+    const other = monitor({ matchNames: ['team-a'] });
+    expect(verdict(other, 'team-b').violations.map((v) => v.policy)).toEqual(['ck8s-tenant-monitors']);
+  });
+});

@@ -1,5 +1,6 @@
 import { type CatalogEntry, compareFiles, parseManifests, POD_SECURITY_EXCEPTION_ANNOTATION } from '@ck8s/core';
-import type { ChartReport, ComponentReport, KindCount, PolicyExceptionReport, SecretReport } from './report-model.js';
+import { parse } from 'yaml';
+import type { AccessReport, ChartReport, ComponentReport, KindCount, PolicyExceptionReport, SecretReport } from './report-model.js';
 
 export interface ReadClusterOutputOptions {
   /** The cluster folder relative to the repository root (e.g. `clusters/demo-wc`), put in front of every file. */
@@ -12,6 +13,8 @@ export interface ReadClusterOutputOptions {
 export interface ClusterOutput {
   readonly components: readonly ComponentReport[];
   readonly secrets: readonly SecretReport[];
+  /** Who can read what, from the RBAC bindings of identity-provider groups and the log store's roles. */
+  readonly access: readonly AccessReport[];
   /** Namespaces whose Pod Security level is lowered, with the reason written on them. */
   readonly podSecurityExceptions: readonly PolicyExceptionReport[];
 }
@@ -134,7 +137,56 @@ export function readClusterOutput(files: ReadonlyMap<string, string>, options: R
 
   return {
     components,
+    access: accessOf(componentFiles, display),
     secrets: secrets.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name) || compare(a.file, b.file)),
     podSecurityExceptions,
   };
+}
+
+/** The prefix the API server gives identity-provider groups (core's OIDC_GROUP_PREFIX). */
+const OIDC_PREFIX = 'oidc:';
+
+/**
+ * Grants of identity-provider groups: RoleBindings and ClusterRoleBindings of `oidc:` groups, and
+ * the log store's role mappings (the OpenSearch security configuration in its HelmRelease's values)
+ * with the indices each role reads and its document-level security.
+ */
+function accessOf(files: readonly ParsedFile[], display: (file: string) => string): AccessReport[] {
+  const access: AccessReport[] = [];
+  for (const f of files) {
+    for (const d of f.docs) {
+      if ((d.kind === 'RoleBinding' || d.kind === 'ClusterRoleBinding') && Array.isArray(d.subjects)) {
+        for (const s of d.subjects as { kind?: string; name?: string }[]) {
+          if (s.kind !== 'Group' || !String(s.name).startsWith(OIDC_PREFIX)) continue;
+          access.push({
+            group: String(s.name).slice(OIDC_PREFIX.length),
+            grant: `${d.roleRef?.kind ?? 'Role'} ${d.roleRef?.name ?? ''}`,
+            scope: d.kind === 'RoleBinding' ? String(d.metadata?.namespace ?? '') : 'cluster-wide',
+            source: display(f.file),
+          });
+        }
+      }
+      const data = d.kind === 'HelmRelease' ? d.spec?.values?.securityConfig?.config?.data : undefined;
+      if (data && typeof data['roles.yml'] === 'string' && typeof data['roles_mapping.yml'] === 'string') {
+        const roles = (parse(data['roles.yml']) ?? {}) as Record<string, { index_permissions?: { index_patterns?: string[]; dls?: string }[] }>;
+        const mappings = (parse(data['roles_mapping.yml']) ?? {}) as Record<string, { backend_roles?: string[] }>;
+        for (const [role, mapping] of Object.entries(mappings)) {
+          if (role === '_meta') continue;
+          const permissions = roles[role]?.index_permissions ?? [];
+          const indices = permissions.flatMap((p) => p.index_patterns ?? []);
+          const dls = permissions.map((p) => p.dls).filter((q): q is string => typeof q === 'string');
+          for (const group of mapping.backend_roles ?? []) {
+            access.push({
+              group,
+              grant: `log store role ${role}${role === 'all_access' ? ' (every index)' : indices.length > 0 ? ` (indices ${indices.join(', ')})` : ''}`,
+              scope: 'log store',
+              ...(dls.length > 0 ? { limit: `documents matching ${dls.join(' or ')}` } : {}),
+              source: display(f.file),
+            });
+          }
+        }
+      }
+    }
+  }
+  return access.sort((a, b) => compare(a.group, b.group) || compare(a.scope, b.scope) || compare(a.grant, b.grant));
 }

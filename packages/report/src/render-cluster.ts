@@ -1,5 +1,13 @@
 import { anchorId, type Html, html } from './html.js';
-import type { ChartReport, ClusterReport, ComponentReport, ControlReport, PolicyExceptionReport, SecretReport } from './report-model.js';
+import type {
+  AccessReport,
+  ChartReport,
+  ClusterReport,
+  ComponentReport,
+  ControlReport,
+  PolicyExceptionReport,
+  SecretReport,
+} from './report-model.js';
 
 /** Fragment id of a cluster's section. */
 export function clusterAnchor(cluster: string): string {
@@ -70,6 +78,13 @@ function secretsTable(secrets: readonly SecretReport[]): Html {
   return html`<p class="muted">Names only: values are encrypted and never read by the report.</p><table><thead><tr><th>Secret</th><th>Encryption</th><th>File</th></tr></thead><tbody>${secrets.map(row)}</tbody></table>`;
 }
 
+function accessTable(access: readonly AccessReport[]): Html {
+  if (access.length === 0) return html`<p class="muted">No identity-provider group is granted anything in this cluster.</p>`;
+  const row = (a: AccessReport): Html =>
+    html`<tr><td><code>${a.group}</code></td><td>${a.grant}${a.limit ? html`<br><span class="muted mono">${a.limit}</span>` : ''}</td><td>${a.scope}</td><td><code class="muted">${a.source}</code></td></tr>`;
+  return html`<p class="muted">Identity-provider groups and what the generated RBAC bindings and log store roles give them.</p><table><thead><tr><th>Group</th><th>Grant</th><th>Where</th><th>File</th></tr></thead><tbody>${access.map(row)}</tbody></table>`;
+}
+
 /** The section of one cluster: settings, components, controls, exceptions and Secrets. */
 export function renderCluster(cluster: ClusterReport): Html {
   const passed = cluster.controls.filter((c) => c.status === 'pass').length;
@@ -87,6 +102,12 @@ ${controlsTable(cluster)}
 <h3>Policy exceptions</h3>
 ${exceptionsTable(cluster.exceptions)}
 <h3>Secrets</h3>
-${secretsTable(cluster.secrets)}
+${secretsTable(cluster.secrets)}${
+    cluster.access
+      ? html`
+<h3>Who can read what</h3>
+${accessTable(cluster.access)}`
+      : ''
+  }
 </section>`;
 }

@@ -43,6 +43,22 @@ export interface ClusterReport {
   readonly exceptions: readonly PolicyExceptionReport[];
   /** sops-encrypted Secrets committed in the output: names only, never values. */
   readonly secrets: readonly SecretReport[];
+  /** Who can read what: each identity-provider group's grants, from the generated RBAC and log store roles. @default none */
+  readonly access?: readonly AccessReport[];
+}
+
+/** One grant of one identity-provider group, as the generated output gives it. */
+export interface AccessReport {
+  /** The group, as the identity provider names it (without the API server's `oidc:` prefix). */
+  readonly group: string;
+  /** What it may do: a Kubernetes role, or a log store role with the indices it reads. */
+  readonly grant: string;
+  /** Where: a namespace, `cluster-wide`, or `log store`. */
+  readonly scope: string;
+  /** Further limits, e.g. the log store's document-level security query. @default none */
+  readonly limit?: string;
+  /** The generated file that holds it. */
+  readonly source: string;
 }
 
 /** One generated file: a component of the platform. */

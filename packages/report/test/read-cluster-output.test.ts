@@ -86,3 +86,38 @@ describe('readClusterOutput', () => {
     expect(JSON.stringify(output)).not.toContain('hunter2');
   });
 });
+
+describe('who can read what, from the committed demo fleet (team-a and team-b)', () => {
+  const wc = readClusterOutput(files, { displayDir: 'clusters/demo-wc', catalog: entries }).access;
+  const sc = readClusterOutput(readTree(path.join(REPO_ROOT, 'clusters/demo-sc'), { keep: ['cluster.yaml'] }), {
+    displayDir: 'clusters/demo-sc',
+    catalog: entries,
+  }).access;
+  const grants = (list: typeof wc, group: string) => list.filter((a) => a.group === group).map((a) => `${a.scope}: ${a.grant}`);
+
+  it("lists each tenant's Kubernetes grants in its own namespace only, besides the cluster-wide reader role", () => {
+    expect(grants(wc, 'team-a-admins')).toEqual([
+      'cluster-wide: ClusterRole ck8s-tenant-reader',
+      'team-a: ClusterRole admin',
+      'team-a: ClusterRole ck8s-tenant-monitoring-edit',
+    ]);
+    expect(grants(wc, 'team-b-admins')).toEqual([
+      'cluster-wide: ClusterRole ck8s-tenant-reader',
+      'team-b: ClusterRole admin',
+      'team-b: ClusterRole ck8s-tenant-monitoring-edit',
+    ]);
+    expect(grants(wc, 'platform-operators')).toEqual(['cluster-wide: ClusterRole cluster-admin']);
+  });
+
+  it("lists each tenant's log store role with the document-level security that keeps it to its namespace", () => {
+    const teamA = sc.find((a) => a.group === 'team-a-admins' && a.grant.startsWith('log store role tenant_'))!;
+    expect(teamA.grant).toBe('log store role tenant_demo-wc_team-a (indices app-demo-wc-*)');
+    expect(teamA.limit).toContain('"kubernetes.namespace_name.keyword":"team-a"');
+    expect(teamA.source).toBe('clusters/demo-sc/controllers/opensearch.yaml');
+    expect(grants(sc, 'team-b-admins')).toEqual([
+      'log store: log store role kibana_user',
+      'log store: log store role tenant_demo-wc_team-b (indices app-demo-wc-*)',
+    ]);
+    expect(grants(sc, 'platform-operators')).toContain('log store: log store role all_access (every index)');
+  });
+});

@@ -167,6 +167,12 @@ const policy = z
 const rbac = z
   .strictObject({
     operatorGroups: z.array(group).default([]).describe('OIDC groups of the platform operators; they get cluster-admin.'),
+    auditorGroups: z
+      .array(group)
+      .default([])
+      .describe(
+        "OIDC groups of the auditors: besides the operators, they alone read the API server audit logs and Falco events in the service cluster's log store.",
+      ),
   })
   .describe('Cluster-wide access.');
 

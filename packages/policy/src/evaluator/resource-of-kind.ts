@@ -12,6 +12,10 @@ const CUSTOM: ReadonlySet<string> = new Set([
   'gateway.networking.k8s.io/HTTPRoute',
   'gateway.networking.k8s.io/GRPCRoute',
   'gateway.networking.k8s.io/TLSRoute',
+  'monitoring.coreos.com/ServiceMonitor',
+  'monitoring.coreos.com/PodMonitor',
+  'monitoring.coreos.com/PrometheusRule',
+  'monitoring.coreos.com/AlertmanagerConfig',
 ]);
 
 /** Plural resource names of the kinds offline evaluation knows, by `<group>/<Kind>` (core group empty). */
@@ -41,6 +45,10 @@ const RESOURCES: ReadonlyMap<string, string> = new Map([
   ['gateway.networking.k8s.io/HTTPRoute', 'httproutes'],
   ['gateway.networking.k8s.io/GRPCRoute', 'grpcroutes'],
   ['gateway.networking.k8s.io/TLSRoute', 'tlsroutes'],
+  ['monitoring.coreos.com/ServiceMonitor', 'servicemonitors'],
+  ['monitoring.coreos.com/PodMonitor', 'podmonitors'],
+  ['monitoring.coreos.com/PrometheusRule', 'prometheusrules'],
+  ['monitoring.coreos.com/AlertmanagerConfig', 'alertmanagerconfigs'],
 ]);
 
 /**

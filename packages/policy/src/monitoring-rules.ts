@@ -1,0 +1,56 @@
+import type { AdmissionRule } from './admission-rule.js';
+
+/** Fields of a ServiceMonitor endpoint `e` that make Prometheus read a file of its own pod: its ServiceAccount token, keys, CAs. */
+const READS_FILE =
+  'has(e.bearerTokenFile) || (has(e.tlsConfig) && (has(e.tlsConfig.caFile) || has(e.tlsConfig.certFile) || has(e.tlsConfig.keyFile)))';
+
+/**
+ * Rules that keep a tenant's ServiceMonitors and PodMonitors to its own namespace. Prometheus
+ * enforces the namespace label on what they scrape, but a monitor still chooses where to look:
+ * another namespace's Services or pods (their series would be labelled as the tenant's), or a
+ * file of Prometheus's own pod (its ServiceAccount token, sent to the tenant's endpoint). Both
+ * are served only where the Prometheus operator's CRDs are installed; elsewhere they match nothing.
+ * Each expression names only fields of the kinds it matches, as the API server type-checks them
+ * against each kind's schema.
+ */
+export function monitoringRules(): AdmissionRule[] {
+  return [
+    {
+      id: 'tenant-monitors',
+      title: 'tenant ServiceMonitors and PodMonitors select targets in their own namespace only',
+      scope: 'tenants',
+      match: [
+        { apiGroups: ['monitoring.coreos.com'], apiVersions: ['*'], resources: ['servicemonitors', 'podmonitors'], operations: ['CREATE', 'UPDATE'] },
+      ],
+      variables: [],
+      validations: [
+        {
+          expression: '!has(object.spec.namespaceSelector) || !has(object.spec.namespaceSelector.any) || !object.spec.namespaceSelector.any',
+          message:
+            'a tenant monitor may not select every namespace (namespaceSelector.any); leave namespaceSelector out to select its own (rule tenant-monitors)',
+        },
+        {
+          expression:
+            '!has(object.spec.namespaceSelector) || !has(object.spec.namespaceSelector.matchNames) || object.spec.namespaceSelector.matchNames.all(n, n == request.namespace)',
+          message: 'a tenant monitor may select only its own namespace (namespaceSelector.matchNames) (rule tenant-monitors)',
+          messageExpression:
+            "'a tenant monitor may select only its own namespace ' + request.namespace + ' (rule tenant-monitors): namespaceSelector.matchNames names ' + object.spec.namespaceSelector.matchNames.filter(n, n != request.namespace).join(', ')",
+        },
+      ],
+    },
+    {
+      id: 'monitor-files',
+      title: "tenant ServiceMonitors read no file of Prometheus's pod (bearerTokenFile, tlsConfig caFile, certFile, keyFile)",
+      scope: 'tenants',
+      match: [{ apiGroups: ['monitoring.coreos.com'], apiVersions: ['*'], resources: ['servicemonitors'], operations: ['CREATE', 'UPDATE'] }],
+      variables: [],
+      validations: [
+        {
+          expression: `!has(object.spec.endpoints) || object.spec.endpoints.all(e, !(${READS_FILE}))`,
+          message:
+            "a tenant ServiceMonitor may not read files of Prometheus's pod (bearerTokenFile, tlsConfig.caFile, certFile, keyFile); reference Secrets of its namespace instead (rule monitor-files)",
+        },
+      ],
+    },
+  ];
+}
