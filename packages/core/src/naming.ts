@@ -108,6 +108,9 @@ export const DEX_CLIENT_SECRETS = 'dex-client-secrets';
 /** Alertmanager receiver that drops what it gets (the Watchdog heartbeat, InfoInhibitor); no configured receiver may use its name. */
 export const NULL_RECEIVER = 'null';
 
+/** Alertmanager receiver of the Watchdog heartbeat (the dead man's switch); no configured receiver may use its name. */
+export const HEARTBEAT_RECEIVER = 'heartbeat';
+
 /**
  * Flux's controllers, as `flux install` names their Deployments and ServiceAccounts. The
  * platform runs these four; Flux's image automation controllers are not installed.

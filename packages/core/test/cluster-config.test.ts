@@ -97,6 +97,24 @@ describe('cluster config', () => {
     ]);
   });
 
+  it('audit archive: retention defaults to 30 days, bounded to 1-3650, and the writer must be an IAM principal', () => {
+    const at = { endpoint: 'https://s3.example.com', bucket: 'wc-audit', writer: 'arn:aws:iam:::user/wc-audit-writer' };
+    const config = validateClusterConfig({ ...valid, logging: { auditArchive: at } }, 'clusters/demo-wc/cluster.yaml', 'demo-wc').config;
+    expect(config?.logging.auditArchive).toEqual({ ...at, region: 'us-east-1', retentionDays: 30 });
+    expect(problemsOf({ ...valid, logging: { auditArchive: { ...at, retentionDays: 0 } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: logging.auditArchive.retentionDays: 0 must be at least 1',
+    ]);
+    expect(problemsOf({ ...valid, logging: { auditArchive: { ...at, retentionDays: 36500 } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: logging.auditArchive.retentionDays: 36500 must be at most 3650 (ten years)',
+    ]);
+    expect(problemsOf({ ...valid, logging: { auditArchive: { ...at, writer: 'wc-audit-writer' } } })).toEqual([
+      'clusters/demo-wc/cluster.yaml: logging.auditArchive.writer: "wc-audit-writer" is not an IAM user or role ARN (arn:aws:iam::<account>:user/<name>, or arn:aws:iam:::user/<name> on Ceph)',
+    ]);
+    expect(problemsOf({ ...valid, logging: { auditArchive: { ...at, mode: 'governance' } } })).toEqual([
+      expect.stringContaining('logging.auditArchive.mode: unknown field; allowed fields here: endpoint, bucket, region, retentionDays, writer'),
+    ]);
+  });
+
   it('rejects unknown keys in nested blocks, listing the allowed ones', () => {
     expect(problemsOf({ ...valid, gitops: { ...valid.gitops, brnach: 'main' } })).toEqual([
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName, fluxManifests',
@@ -233,12 +251,14 @@ describe('cluster config', () => {
       { name: 'mail', type: 'email', secret: 'm', to: 'a@example.com' },
       { name: 'mail', type: 'webhook', secret: 'w' },
       { name: 'null', type: 'webhook', secret: 'w' },
+      { name: 'heartbeat', type: 'webhook', secret: 'w' },
     ];
     expect(problemsOf({ ...service, observability: { receivers } }).map((p) => p.replace('clusters/demo-wc/cluster.yaml: ', ''))).toEqual([
       'observability.receivers[1].name: "mail" is already observability.receivers[0].name; receiver names must be unique',
       'observability.receivers[0].from: is required for an email receiver ("mail")',
       'observability.receivers[0].smarthost: is required for an email receiver ("mail")',
-      'observability.receivers[2].name: "null" is reserved for the receiver that drops the Watchdog heartbeat; choose another name',
+      'observability.receivers[2].name: "null" is reserved for the receiver that drops the InfoInhibitor helper alert; choose another name',
+      'observability.receivers[3].name: "heartbeat" is reserved for the receiver of the Watchdog heartbeat (the dead man\'s switch); choose another name',
     ]);
   });
 

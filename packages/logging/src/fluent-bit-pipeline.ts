@@ -1,3 +1,4 @@
+import { AUDIT_ARCHIVE_OUTPUT, auditArchivePrefix } from './audit-archive.js';
 import { type LogKind, logIndexPrefix } from './log-indices.js';
 
 /** Where the Kubernetes API server writes its audit log (the `--audit-log-path` that @ck8s/apiserver sets). */
@@ -26,6 +27,8 @@ export interface FluentBitPipelineProps {
   readonly host: string;
   /** @default 443 */
   readonly port?: number;
+  /** Also archive the audit log and Falco events to this bucket (Fluent Bit's s3 output). @default no archive */
+  readonly archive?: { readonly endpoint: string; readonly bucket: string; readonly region: string };
 }
 
 /** The four classic-mode sections of the chart's `config` value. */
@@ -38,6 +41,19 @@ export interface FluentBitPipeline {
 
 /** Tags of the inputs, matched by filters and outputs. */
 const TAGS: Record<LogKind, string> = { app: 'kube.*', audit: 'audit.*' };
+
+/** Tag of Falco's events, copied out of the Falco containers' logs for the archive. */
+const FALCO_EVENTS_TAG = 'falco.events';
+
+/**
+ * The tail input's tag of the Falco containers' logs in the falco namespace (`kube.` + the file path
+ * with '/' as '.': <pod>_<namespace>_<container>-<id>.log); the namespace is part of the file name,
+ * so no pod elsewhere can pass its output off as Falco's.
+ */
+const FALCO_CONTAINER_TAG = 'kube.var.log.containers.*_falco_falco-*.log';
+
+/** Local store of the s3 output: files wait here until they are uploaded. */
+const ARCHIVE_STORE_DIR = `${LOG_FORWARDER_STATE_DIR}/archive`;
 
 /**
  * The Fluent Bit pipeline: container logs with Kubernetes metadata and the API server's audit log,
@@ -108,6 +124,19 @@ export function fluentBitPipeline(props: FluentBitPipelineProps): FluentBitPipel
       ['K8S-Logging.Parser', 'Off'],
       ['K8S-Logging.Exclude', 'Off'],
     ]),
+    ...(props.archive
+      ? [
+          // Falco prints every event as one JSON line with `rule` (json_output); falcosidekick sends them
+          // to the log store, and this copy goes to the archive. Startup lines have no `rule`.
+          section('FILTER', [
+            ['Name', 'rewrite_tag'],
+            ['Match', FALCO_CONTAINER_TAG],
+            ['Rule', `$log_processed['rule'] ^.+$ ${FALCO_EVENTS_TAG} true`],
+            ['Emitter_Name', 'falco-events'],
+            ['Emitter_Storage.type', 'filesystem'],
+          ]),
+        ]
+      : []),
     section('FILTER', [
       ['Name', 'record_modifier'],
       ['Match', '*'],
@@ -143,7 +172,32 @@ export function fluentBitPipeline(props: FluentBitPipelineProps): FluentBitPipel
     )
     .join('\n');
 
-  return { service, inputs, filters, outputs };
+  const archive = props.archive
+    ? section('OUTPUT', [
+        ['Name', 's3'],
+        ['Alias', AUDIT_ARCHIVE_OUTPUT],
+        // the audit log and Falco's events; $TAG[0] (audit, falco) names the folder
+        ['Match_Regex', '^(audit|falco)\\..*'],
+        ['endpoint', props.archive.endpoint],
+        ['bucket', props.archive.bucket],
+        ['region', props.archive.region],
+        ['s3_key_format', `/${auditArchivePrefix(props.clusterName)}$TAG[0]/%Y/%m/%d/%H%M%S-$UUID.json.gz`],
+        ['s3_key_format_tag_delimiters', '.'],
+        ['compression', 'gzip'],
+        // one PutObject per file, no multipart upload: the writer needs no other action than s3:PutObject
+        ['use_put_object', 'On'],
+        // object lock refuses uploads without an integrity header
+        ['send_content_md5', 'On'],
+        ['total_file_size', '50M'],
+        ['upload_timeout', '5m'],
+        ['store_dir', ARCHIVE_STORE_DIR],
+        ['store_dir_limit_size', LOG_FORWARDER_BUFFER_LIMIT],
+        ['Retry_Limit', 'False'],
+        ['storage.total_limit_size', LOG_FORWARDER_BUFFER_LIMIT],
+      ])
+    : undefined;
+
+  return { service, inputs, filters, outputs: archive ? `${outputs}\n${archive}` : outputs };
 }
 
 /** One classic-mode section with aligned keys. */

@@ -1,4 +1,5 @@
 export * from './apply-policies-script.js';
+export * from './audit-archive.js';
 export * from './fluent-bit-pipeline.js';
 export * from './fluent-bit-values.js';
 export * from './log-forwarder.js';

@@ -8,6 +8,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { AUDIT_ARCHIVE_CREDENTIAL_PLACEHOLDER, AUDIT_ARCHIVE_CREDENTIALS_SECRET, AUDIT_ARCHIVE_ENV, type AuditArchive } from './audit-archive.js';
 import { fluentBitPipeline, LOG_FORWARDER_ENV, LOG_FORWARDER_METRICS_PORT, LOG_FORWARDER_STATE_DIR } from './fluent-bit-pipeline.js';
 import type { FluentBitValues } from './fluent-bit-values.js';
 
@@ -17,6 +18,8 @@ export interface LogForwarderProps {
   readonly clusterName: string;
   /** The service cluster's log store, e.g. `https://opensearch.<domain>`. */
   readonly logStoreUrl: string;
+  /** Also archive the audit log and Falco events to a bucket with object lock, with a write-only key. @default no archive */
+  readonly archive?: AuditArchive;
 }
 
 /** The account name of a cluster's Fluent Bit at its service cluster's log store. */
@@ -50,7 +53,9 @@ export const LOG_FORWARDER_POD_SECURITY_EXCEPTION =
  * them over verified TLS to the service cluster's log store, into `app-<cluster>-YYYY.MM.DD` and
  * `audit-<cluster>-YYYY.MM.DD`. Records wait in a filesystem buffer on the node while the service
  * cluster is unreachable and are retried without limit. Falco events reach the log store through
- * falcosidekick (index `falco`), not through this pipeline.
+ * falcosidekick (index `falco`), not through this pipeline. With `archive`, the audit log and Falco's
+ * events (read from the Falco containers' logs) also go to a bucket with object lock (see
+ * auditArchiveBucketPolicy), with a key that can only add objects.
  *
  * This component owns the `logging` namespace; the log store of a service cluster lives in it too.
  */
@@ -71,9 +76,32 @@ export class LogForwarder extends Component {
       },
     });
 
+    if (props.archive) {
+      this.requireSecret({
+        namespace,
+        name: AUDIT_ARCHIVE_CREDENTIALS_SECRET,
+        keys: [AUDIT_ARCHIVE_ENV.accessKeyId, AUDIT_ARCHIVE_ENV.secretAccessKey],
+        purpose: `the write-only object storage key of ${props.archive.writer} for the audit archive in bucket ${props.archive.bucket}`,
+        // a placeholder until the store's administrator issues the writer's key (see AUDIT_ARCHIVE_CREDENTIAL_PLACEHOLDER)
+        generate: () => ({
+          [AUDIT_ARCHIVE_ENV.accessKeyId]: AUDIT_ARCHIVE_CREDENTIAL_PLACEHOLDER,
+          [AUDIT_ARCHIVE_ENV.secretAccessKey]: AUDIT_ARCHIVE_CREDENTIAL_PLACEHOLDER,
+        }),
+      });
+    }
+
     this.addNamespace({ name: namespace, podSecurity: 'privileged', podSecurityException: LOG_FORWARDER_POD_SECURITY_EXCEPTION });
 
-    const secretEnv = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: LOG_FORWARDER_CREDENTIALS_SECRET, key: name } } });
+    const secretEnv = (name: string, secret = LOG_FORWARDER_CREDENTIALS_SECRET) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: secret, key: name } },
+    });
+    const archiveEnv = props.archive
+      ? [
+          secretEnv(AUDIT_ARCHIVE_ENV.accessKeyId, AUDIT_ARCHIVE_CREDENTIALS_SECRET),
+          secretEnv(AUDIT_ARCHIVE_ENV.secretAccessKey, AUDIT_ARCHIVE_CREDENTIALS_SECRET),
+        ]
+      : [];
     new HelmChart<FluentBitValues>(this, 'chart', {
       catalog: props.catalog,
       chart: 'fluent-bit',
@@ -92,7 +120,7 @@ export class LogForwarder extends Component {
         // the audit log exists only on control-plane nodes
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-        env: [secretEnv(LOG_FORWARDER_ENV.username), secretEnv(LOG_FORWARDER_ENV.password)],
+        env: [secretEnv(LOG_FORWARDER_ENV.username), secretEnv(LOG_FORWARDER_ENV.password), ...archiveEnv],
         metricsPort: LOG_FORWARDER_METRICS_PORT,
         // a ServiceMonitor needs the Prometheus Operator CRDs, which not every cluster has at this layer
         serviceMonitor: { enabled: false },
@@ -104,12 +132,18 @@ export class LogForwarder extends Component {
           { name: 'varlog', mountPath: '/var/log', readOnly: true },
           { name: 'state', mountPath: LOG_FORWARDER_STATE_DIR, readOnly: false },
         ],
-        config: fluentBitPipeline({ clusterName: props.clusterName, host: logs.hostname, port: logs.port ? Number(logs.port) : 443 }),
+        config: fluentBitPipeline({
+          clusterName: props.clusterName,
+          host: logs.hostname,
+          port: logs.port ? Number(logs.port) : 443,
+          ...(props.archive ? { archive: { endpoint: props.archive.endpoint, bucket: props.archive.bucket, region: props.archive.region } } : {}),
+        }),
       },
     });
 
     const pods = LOG_FORWARDER_PODS;
     this.addFlow({ from: pods, to: { peer: 'service-cluster' } });
+    if (props.archive) this.addFlow({ from: pods, to: { peer: 'object-storage', endpoint: props.archive.endpoint } });
     // the kubernetes metadata filter
     this.addFlow({ from: pods, to: { peer: 'api-server' } });
     this.addMetrics({ name: 'fluent-bit', pods, port: LOG_FORWARDER_METRICS_PORT, path: '/api/v2/metrics/prometheus' });

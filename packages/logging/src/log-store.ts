@@ -315,7 +315,8 @@ export class LogStore extends Component {
         securityContext,
         resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { memory: '1Gi' } },
         ingress: { enabled: false },
-        serviceAccount: { create: true },
+        // Dashboards never calls the Kubernetes API: no token in its pods (a key since chart 3.6.0)
+        serviceAccount: { create: true, automountServiceAccountToken: false },
         rbac: { create: false },
       },
     });

@@ -18,6 +18,7 @@ export interface OpenSearchDashboardsValues {
   readonly securityContext: Record<string, unknown>;
   readonly resources: { readonly requests: Record<string, string>; readonly limits: Record<string, string> };
   readonly ingress: { readonly enabled: boolean };
-  readonly serviceAccount: { readonly create: boolean };
+  /** `automountServiceAccountToken: false` keeps the API token out of the pods (the chart's default is true). */
+  readonly serviceAccount: { readonly create: boolean; readonly automountServiceAccountToken: boolean };
   readonly rbac: { readonly create: boolean };
 }

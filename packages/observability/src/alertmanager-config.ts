@@ -1,4 +1,4 @@
-import { type ClusterConfig, NULL_RECEIVER, type RequiredSecret } from '@ck8s/core';
+import { type ClusterConfig, HEARTBEAT_RECEIVER, NULL_RECEIVER, type RequiredSecret } from '@ck8s/core';
 import { MONITORING_NAMESPACE } from './monitoring-names.js';
 
 export type ReceiverConfig = ClusterConfig['observability']['receivers'][number];
@@ -15,11 +15,32 @@ export const RECEIVER_SECRET_KEYS: Readonly<Record<ReceiverType, string>> = {
 /** Where the Prometheus operator mounts the Secrets listed in `alertmanagerSpec.secrets`. */
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 
-/**
- * Receiver that drops what it gets: the Watchdog heartbeat (always firing, by design) and the
- * InfoInhibitor helper go here, as in the chart's default configuration, so they page nobody.
- */
+/** Receiver that drops what it gets: the InfoInhibitor helper alert goes here, as in the chart's default configuration. */
 export { NULL_RECEIVER };
+
+/**
+ * Receiver of the Watchdog alert, which always fires while Prometheus evaluates rules and
+ * Alertmanager sends: a webhook to a dead man's switch (a monitoring service's heartbeat endpoint)
+ * that raises the alarm, outside the platform, when the pings stop.
+ */
+export { HEARTBEAT_RECEIVER };
+
+/** sops Secret in the monitoring namespace with the heartbeat endpoint's URL (key `url`), a credential. */
+export const HEARTBEAT_SECRET = 'alertmanager-heartbeat';
+
+/**
+ * What `ck8s init` writes as the heartbeat URL until the operator sets the real one (`ck8s secrets
+ * set <cluster> monitoring/alertmanager-heartbeat --stdin url`): a name under `.invalid`, which never
+ * resolves (RFC 2606), so a forgotten placeholder pings nobody and Alertmanager counts the failures.
+ */
+export const HEARTBEAT_PLACEHOLDER_URL = 'https://heartbeat.invalid/replace-with-your-heartbeat-url';
+
+/**
+ * How often the heartbeat is sent. Alertmanager re-sends a firing group every `repeat_interval`,
+ * checked at each `group_interval`: a ping every 5 to 6 minutes. Configure the dead man's switch to
+ * expect one every 5 minutes with a grace period of at least 10.
+ */
+export const HEARTBEAT_INTERVAL = { groupInterval: '1m', repeatInterval: '5m' } as const;
 
 /** The file Alertmanager reads a receiver's credential from. */
 export function receiverCredentialFile(receiver: Pick<ReceiverConfig, 'type' | 'secret'>): string {
@@ -52,7 +73,7 @@ export function alertmanagerSetup(receivers: readonly ReceiverConfig[]): Alertma
     if (!list.includes(RECEIVER_SECRET_KEYS[r.type])) list.push(RECEIVER_SECRET_KEYS[r.type]);
     keys.set(r.secret, list);
   }
-  const requiredSecrets = secrets.map((name): RequiredSecret => ({
+  const receiverSecrets = secrets.map((name): RequiredSecret => ({
     namespace: MONITORING_NAMESPACE,
     name,
     keys: keys.get(name)!,
@@ -62,6 +83,15 @@ export function alertmanagerSetup(receivers: readonly ReceiverConfig[]): Alertma
       .join(', ')}`,
     generate: (context) => Object.fromEntries(keys.get(name)!.map((key) => [key, context.outside(`alert-receiver/${key}`)])),
   }));
+  const heartbeatSecret: RequiredSecret = {
+    namespace: MONITORING_NAMESPACE,
+    name: HEARTBEAT_SECRET,
+    keys: ['url'],
+    purpose: "URL of the dead man's switch the Watchdog heartbeat pings",
+    // a placeholder until the operator sets the monitoring service's URL
+    generate: () => ({ url: HEARTBEAT_PLACEHOLDER_URL }),
+  };
+  const requiredSecrets = [...receiverSecrets, heartbeatSecret];
 
   // inhibition as in the chart's defaults, but never across clusters
   const inhibitRules = [
@@ -78,13 +108,29 @@ export function alertmanagerSetup(receivers: readonly ReceiverConfig[]): Alertma
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '12h',
-      routes: [{ receiver: NULL_RECEIVER, matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }],
+      routes: [
+        // the dead man's switch: sent at once, then again every few minutes while it fires (always)
+        {
+          receiver: HEARTBEAT_RECEIVER,
+          matchers: ['alertname = "Watchdog"'],
+          group_by: ['cluster'],
+          group_wait: '0s',
+          group_interval: HEARTBEAT_INTERVAL.groupInterval,
+          repeat_interval: HEARTBEAT_INTERVAL.repeatInterval,
+        },
+        { receiver: NULL_RECEIVER, matchers: ['alertname = "InfoInhibitor"'] },
+      ],
     },
     inhibit_rules: inhibitRules,
-    receivers: [...receivers.map(receiverConfig), { name: NULL_RECEIVER }],
+    receivers: [
+      ...receivers.map(receiverConfig),
+      // a heartbeat never resolves while things work: no resolved message
+      { name: HEARTBEAT_RECEIVER, webhook_configs: [{ url_file: `${ALERTMANAGER_SECRETS_DIR}/${HEARTBEAT_SECRET}/url`, send_resolved: false }] },
+      { name: NULL_RECEIVER },
+    ],
     templates: ['/etc/alertmanager/config/*.tmpl'],
   };
-  return { config, secrets, requiredSecrets };
+  return { config, secrets: [...secrets, HEARTBEAT_SECRET], requiredSecrets };
 }
 
 function receiverConfig(r: ReceiverConfig): Record<string, unknown> {

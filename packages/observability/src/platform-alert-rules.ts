@@ -35,6 +35,11 @@ export const PLATFORM_ALERT_METRICS = {
   /** Fluent Bit (port 2020), per output `name`. */
   logRecordsSent: 'fluentbit_output_proc_records_total',
   logRetriesFailed: 'fluentbit_output_retries_failed_total',
+  logOutputErrors: 'fluentbit_output_errors_total',
+  logOutputRetries: 'fluentbit_output_retries_total',
+  logRecordsDropped: 'fluentbit_output_dropped_records_total',
+  /** Fluent Bit, per input `name` (its alias). */
+  logRecordsRead: 'fluentbit_input_records_total',
   /** node-exporter. */
   filesystemAvailable: 'node_filesystem_avail_bytes',
 } as const;
@@ -74,6 +79,13 @@ function stoppedIn(metric: string): string {
 
 /** How far ahead certificate expiry is reported. cert-manager renews at two thirds of the lifetime (30 days before for Let's Encrypt). */
 export const CERTIFICATE_EXPIRY_DAYS = 14;
+
+/**
+ * Alias of Fluent Bit's s3 output that archives audit logs and Falco events, and of the audit log's
+ * input (@ck8s/logging's AUDIT_ARCHIVE_OUTPUT and the tail input's alias; the metrics' `name` label).
+ */
+export const AUDIT_ARCHIVE_OUTPUT_NAME = 'audit-archive';
+const AUDIT_INPUT_NAME = 'audit';
 
 /** Where the cluster is named in every description, from the `cluster` label every series carries. */
 const IN_CLUSTER = 'in cluster {{ $labels.cluster }}';
@@ -239,7 +251,8 @@ export function platformAlertGroups(props: PlatformAlertGroupsProps): RuleGroup[
         alert(
           'LogShippingStalled',
           'critical',
-          `sum by (cluster, pod, name) (rate(${m.logRecordsSent}[15m])) == 0`,
+          // the archive gets Falco's events, which may not come for hours: AuditArchiveStopped watches it
+          `sum by (cluster, pod, name) (rate(${m.logRecordsSent}{name!="${AUDIT_ARCHIVE_OUTPUT_NAME}"}[15m])) == 0`,
           '5m',
           'Logs are not leaving a node',
           `Fluent Bit {{ $labels.pod }} ${IN_CLUSTER} has sent no records through output {{ $labels.name }} for 15 minutes: audit and application logs are not reaching the log store.`,
@@ -251,6 +264,27 @@ export function platformAlertGroups(props: PlatformAlertGroupsProps): RuleGroup[
           undefined,
           'Log records are being dropped after retries',
           `Fluent Bit {{ $labels.pod }} ${IN_CLUSTER} gave up on {{ $value }} chunks of output {{ $labels.name }} in the last 15 minutes.`,
+        ),
+        // The s3 output buffers in its own store and reports few upload failures in these counters
+        // (fluent/fluent-bit#6141), so both alerts watch it: any error, retry or drop it does report,
+        // and audit records read on a node while the archive took none of them.
+        alert(
+          'AuditArchiveFailing',
+          'critical',
+          [m.logOutputErrors, m.logOutputRetries, m.logRetriesFailed, m.logRecordsDropped]
+            .map((metric) => `sum by (cluster, pod) (increase(${metric}{name="${AUDIT_ARCHIVE_OUTPUT_NAME}"}[15m])) > 0`)
+            .join(' or '),
+          undefined,
+          'The audit-log archive is failing',
+          `Fluent Bit {{ $labels.pod }} ${IN_CLUSTER} reports errors, retries or dropped records on output ${AUDIT_ARCHIVE_OUTPUT_NAME} in the last 15 minutes: audit logs and Falco events may not reach the tamper-proof bucket (check its logs and the key in logging/fluent-bit-archive-credentials).`,
+        ),
+        alert(
+          'AuditArchiveStopped',
+          'critical',
+          `(sum by (cluster, pod) (rate(${m.logRecordsRead}{name="${AUDIT_INPUT_NAME}"}[30m])) > 0) and on (cluster, pod) (sum by (cluster, pod) (rate(${m.logRecordsSent}{name="${AUDIT_ARCHIVE_OUTPUT_NAME}"}[30m])) == 0)`,
+          '15m',
+          'The audit-log archive stopped receiving',
+          `Fluent Bit {{ $labels.pod }} ${IN_CLUSTER} reads the API server audit log but has passed no record to output ${AUDIT_ARCHIVE_OUTPUT_NAME} for 30 minutes: the tamper-proof archive stopped receiving.`,
         ),
       ],
     },

@@ -6,6 +6,7 @@ import { connect, testApp } from '../../../test-support/connect.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
 import {
   ALERTMANAGER_SECRETS_DIR,
+  HEARTBEAT_PLACEHOLDER_URL,
   COLLECTED_METRICS,
   FLUX_RESOURCE_INFO,
   grafanaRoleAttributePath,
@@ -116,8 +117,11 @@ describe('MetricsStack in a service cluster', () => {
     expect(am.enabled).toBe(true);
     expect(am.config.route.receiver).toBe('ops-slack');
     expect(am.config.route.group_by).toContain('cluster');
-    // only the always-firing heartbeat is dropped
-    expect(am.config.route.routes).toEqual([{ receiver: 'null', matchers: ['alertname =~ "Watchdog|InfoInhibitor"'] }]);
+    // the always-firing Watchdog goes to the heartbeat receiver, only the InfoInhibitor helper is dropped
+    expect(am.config.route.routes.map((r: K8sObject) => [r.receiver, r.matchers])).toEqual([
+      ['heartbeat', ['alertname = "Watchdog"']],
+      ['null', ['alertname = "InfoInhibitor"']],
+    ]);
     const byName = Object.fromEntries(am.config.receivers.map((r: K8sObject) => [r.name, r]));
     expect(byName['ops-slack'].slack_configs[0]).toMatchObject({
       api_url_file: `${ALERTMANAGER_SECRETS_DIR}/alert-slack/url`,
@@ -132,7 +136,30 @@ describe('MetricsStack in a service cluster', () => {
     });
     expect(byName['ops-pager'].pagerduty_configs[0]).toMatchObject({ routing_key_file: '/etc/alertmanager/secrets/alert-pagerduty/routing-key' });
     expect(byName['ops-hook'].webhook_configs[0]).toMatchObject({ url_file: '/etc/alertmanager/secrets/alert-webhook/url' });
-    expect(am.alertmanagerSpec.secrets).toEqual(['alert-slack', 'alert-mail', 'alert-pagerduty', 'alert-webhook']);
+    expect(am.alertmanagerSpec.secrets).toEqual(['alert-slack', 'alert-mail', 'alert-pagerduty', 'alert-webhook', 'alertmanager-heartbeat']);
+  });
+
+  it("sends the Watchdog to a dead man's switch: a webhook whose URL is a sops Secret, repeated every few minutes, never resolved", () => {
+    const am = values.alertmanager;
+    const route = am.config.route.routes.find((r: K8sObject) => r.receiver === 'heartbeat');
+    // first, so no other route takes the Watchdog; sent at once and again every 5 minutes (dead man's switch period)
+    expect(am.config.route.routes[0]).toBe(route);
+    expect(route).toEqual({
+      receiver: 'heartbeat',
+      matchers: ['alertname = "Watchdog"'],
+      group_by: ['cluster'],
+      group_wait: '0s',
+      group_interval: '1m',
+      repeat_interval: '5m',
+    });
+    expect(am.config.receivers.find((r: K8sObject) => r.name === 'heartbeat')).toEqual({
+      name: 'heartbeat',
+      webhook_configs: [{ url_file: '/etc/alertmanager/secrets/alertmanager-heartbeat/url', send_resolved: false }],
+    });
+    // the URL is a credential: init writes a placeholder that never resolves, the operator sets the real one
+    const secret = stack.requiredSecrets.find((s) => s.name === 'alertmanager-heartbeat')!;
+    expect(secret.generate!({} as CredentialContext)).toEqual({ url: HEARTBEAT_PLACEHOLDER_URL });
+    expect(new URL(HEARTBEAT_PLACEHOLDER_URL).hostname.endsWith('.invalid')).toBe(true);
   });
 
   it('never puts a credential into the values', () => {
@@ -152,6 +179,7 @@ describe('MetricsStack in a service cluster', () => {
       ['monitoring/alert-mail', ['password']],
       ['monitoring/alert-pagerduty', ['routing-key']],
       ['monitoring/alert-webhook', ['url']],
+      ['monitoring/alertmanager-heartbeat', ['url']],
       ['monitoring/grafana-oidc', ['client-secret']],
       ['monitoring/grafana-admin', ['admin-user', 'admin-password']],
       ['monitoring/prometheus-basic-auth', ['auth']],
@@ -191,7 +219,7 @@ describe('MetricsStack in a service cluster', () => {
     });
     const { stack: s, values: v } = synth(shared);
     expect(s.requiredSecrets.filter((r) => r.name === 'alerting').map((r) => r.keys)).toEqual([['url', 'routing-key']]);
-    expect(v.alertmanager.alertmanagerSpec.secrets).toEqual(['alerting']);
+    expect(v.alertmanager.alertmanagerSpec.secrets).toEqual(['alerting', 'alertmanager-heartbeat']);
   });
 
   it('needs a receiver: Alertmanager sends every alert to the first one', () => {

@@ -92,6 +92,8 @@ describe('PlatformAlerts', () => {
       'FalcoWarningEvent',
       'LogShippingStalled',
       'LogShippingRetriesFailing',
+      'AuditArchiveFailing',
+      'AuditArchiveStopped',
       'NodeFilesystemFillingUp',
     ]);
     expect(byName('PlatformTargetDown').expr).toBe(
@@ -108,9 +110,24 @@ describe('PlatformAlerts', () => {
     // Falco numbers priorities 0 (emergency) to 7 (debug): warning and above is 0-4
     expect(byName('FalcoCriticalEvent').expr).toContain('falcosecurity_falco_rules_matches_total{priority=~"[0-2]"}');
     expect(byName('FalcoWarningEvent').expr).toContain('falcosecurity_falco_rules_matches_total{priority=~"[34]"}');
-    expect(byName('LogShippingStalled').expr).toBe('sum by (cluster, pod, name) (rate(fluentbit_output_proc_records_total[15m])) == 0');
+    expect(byName('LogShippingStalled').expr).toBe(
+      'sum by (cluster, pod, name) (rate(fluentbit_output_proc_records_total{name!="audit-archive"}[15m])) == 0',
+    );
     expect(byName('LogShippingRetriesFailing').expr).toContain('fluentbit_output_retries_failed_total[15m]');
     expect(byName('NodeFilesystemFillingUp').expr).toBe('predict_linear(node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"}[6h], 24 * 3600) < 0');
+  });
+
+  it('alerts when the audit-log archive fails or stops receiving, next to log shipping', () => {
+    const failing = byName('AuditArchiveFailing');
+    for (const metric of ['errors_total', 'retries_total', 'retries_failed_total', 'dropped_records_total'])
+      expect(failing.expr).toContain(`sum by (cluster, pod) (increase(fluentbit_output_${metric}{name="audit-archive"}[15m])) > 0`);
+    expect(byName('AuditArchiveStopped').expr).toBe(
+      '(sum by (cluster, pod) (rate(fluentbit_input_records_total{name="audit"}[30m])) > 0) and on (cluster, pod) (sum by (cluster, pod) (rate(fluentbit_output_proc_records_total{name="audit-archive"}[30m])) == 0)',
+    );
+    for (const name of ['AuditArchiveFailing', 'AuditArchiveStopped']) expect(byName(name).labels.severity, name).toBe('critical');
+    const groups = find(objects, 'PrometheusRule', 'platform-alerts').spec.groups as { name: string; rules: { alert?: string }[] }[];
+    const shipping = groups.find((g) => g.name === 'log-shipping')!.rules.map((r) => r.alert);
+    expect(shipping).toEqual(expect.arrayContaining(['AuditArchiveFailing', 'AuditArchiveStopped']));
   });
 
   it('alerts on failed and missing volume backups, a node agent down, and failed and missing database dumps', () => {

@@ -14,6 +14,7 @@ import {
   HelmChart,
   KUBERNETES_NAMESPACES,
   kubernetesOidcClient,
+  NODE_FOLDER,
   POD_SECURITY_VERSION_CONTEXT,
   type ServedEndpoint,
   serviceClusterOf,
@@ -21,6 +22,7 @@ import {
   type ServiceEndpoints,
 } from '@ck8s/core';
 import { PlatformEndpoints } from '@ck8s/ingress';
+import { auditArchiveBucketPolicy, auditArchiveLifecycle, auditArchiveObjectLock } from '@ck8s/logging';
 import type { AdmissionPolicies } from '@ck8s/policy';
 import { AvailabilityProbes, PlatformMonitors } from '@ck8s/observability';
 import { Construct } from 'constructs';
@@ -80,11 +82,23 @@ export class ClusterProfile extends Construct {
     this.connect();
   }
 
-  /** Files that are not components: the node configuration the installer applies. */
+  /**
+   * Files that are not components: the node configuration the installer applies and, with an audit
+   * archive, the settings its bucket's administrator applies (policy, object lock, lifecycle).
+   */
   nodeFiles(): ExtraFile[] {
     const { issuer, clientId } = kubernetesOidcClient(this.cluster, this.fleet);
     const { usernameClaim, groupsClaim } = this.cluster.oidc;
-    return nodeFiles({ oidc: { issuerUrl: issuer, clientId, usernameClaim, groupsClaim } });
+    const archive = this.cluster.logging.enabled ? this.cluster.logging.auditArchive : undefined;
+    const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+    const archiveFiles: ExtraFile[] = archive
+      ? [
+          { layer: NODE_FOLDER, path: 'audit-archive-bucket-policy.json', content: json(auditArchiveBucketPolicy(archive, this.cluster.name)) },
+          { layer: NODE_FOLDER, path: 'audit-archive-object-lock.json', content: json(auditArchiveObjectLock(archive.retentionDays)) },
+          { layer: NODE_FOLDER, path: 'audit-archive-lifecycle.json', content: json(auditArchiveLifecycle(archive.retentionDays)) },
+        ]
+      : [];
+    return [...nodeFiles({ oidc: { issuerUrl: issuer, clientId, usernameClaim, groupsClaim } }), ...archiveFiles];
   }
 
   /** Namespaces the components composed so far own, sorted (tenants' excluded). */

@@ -85,7 +85,14 @@ export function policies(c: ClusterProfile): void {
 
 /** Fluent Bit, shipping the cluster's logs to its service cluster's log store. */
 export function logForwarder(c: ClusterProfile): void {
-  if (c.cluster.logging.enabled) new LogForwarder(c, 'fluent-bit', { catalog: c.catalog, clusterName: c.cluster.name, logStoreUrl: c.service.logs });
+  const { logging, name } = c.cluster;
+  if (!logging.enabled) return;
+  new LogForwarder(c, 'fluent-bit', {
+    catalog: c.catalog,
+    clusterName: name,
+    logStoreUrl: c.service.logs,
+    ...(logging.auditArchive ? { archive: logging.auditArchive } : {}),
+  });
 }
 
 /** A workload cluster's Prometheus, writing everything to the service cluster, with the tenants' rules and alerts. */

@@ -327,6 +327,28 @@ const observability = z
   })
   .describe('Metrics, dashboards and alerting.');
 
+/** At most ten years: compliance-mode locks cannot be shortened, so a typo must not lock data for a century. */
+const MAX_ARCHIVE_RETENTION_DAYS = 3650;
+
+const auditArchive = objectStorage
+  .extend({
+    retentionDays: z
+      .int({ error: 'is not a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_ARCHIVE_RETENTION_DAYS, { error: `must be at most ${MAX_ARCHIVE_RETENTION_DAYS} (ten years)` })
+      .default(30)
+      .describe('Days every archived object stays locked in compliance mode (nobody can delete it), then expires.'),
+    writer: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::[0-9A-Za-z_-]*:(user|role)\/[\w+=,.@/-]+$/, {
+        error: 'is not an IAM user or role ARN (arn:aws:iam::<account>:user/<name>, or arn:aws:iam:::user/<name> on Ceph)',
+      })
+      .describe(
+        'The principal whose write-only key is in the Secret logging/fluent-bit-archive-credentials; the bucket policy lets it only add objects.',
+      ),
+  })
+  .describe("A bucket of the cluster's own, created with object lock enabled.");
+
 const logging = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy log shipping (and, in the service cluster, the log store).'),
@@ -345,6 +367,7 @@ const logging = z
       .describe(
         "Service cluster: object storage for the daily snapshots of the log store (kept as long as the logs). Default: the backup's object storage (backup.objectStorage); none when backups are off.",
       ),
+    auditArchive: auditArchive.optional().describe('Also archive the API server audit log and Falco events to a bucket with object lock.'),
   })
   .describe('Log shipping and storage.');
 

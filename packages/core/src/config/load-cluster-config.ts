@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ConfigProblem, ConfigError } from './config-error.js';
-import { DEX_CLIENT_SECRETS, NULL_RECEIVER } from '../naming.js';
+import { DEX_CLIENT_SECRETS, HEARTBEAT_RECEIVER, NULL_RECEIVER } from '../naming.js';
 import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
 import { formatPath, valueAt } from './paths.js';
 import { redactUrlCredentials, urlCredentialProblems } from './url-credentials.js';
@@ -280,7 +280,14 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
         problems.push({
           file,
           path: `observability.receivers[${i}].name`,
-          message: `"${NULL_RECEIVER}" is reserved for the receiver that drops the Watchdog heartbeat; choose another name`,
+          message: `"${NULL_RECEIVER}" is reserved for the receiver that drops the InfoInhibitor helper alert; choose another name`,
+        });
+      }
+      if (valueAt(r, ['name']) === HEARTBEAT_RECEIVER) {
+        problems.push({
+          file,
+          path: `observability.receivers[${i}].name`,
+          message: `"${HEARTBEAT_RECEIVER}" is reserved for the receiver of the Watchdog heartbeat (the dead man's switch); choose another name`,
         });
       }
       if (valueAt(r, ['type']) !== 'email') return;
