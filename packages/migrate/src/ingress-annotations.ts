@@ -16,6 +16,12 @@ const SNIPPET: Equivalent = {
     'configuration snippets are off on the platform and the ingress-snippets rule refuses them; use the nginx.org/* annotation that sets what the snippet did',
 };
 
+const SOURCE_RANGE: Equivalent = {
+  replacement: null,
+  detail:
+    'no Ingress annotation in NGINX Open Source (the access-control Policy resource is off on the platform); check the client address in the application, or ask the platform team',
+};
+
 /**
  * ingress-nginx annotations by name (after the prefix), with the NGINX Ingress Controller's
  * equivalent (docs.nginx.com, "Advanced configuration with Annotations") where one exists in NGINX
@@ -64,16 +70,8 @@ const EQUIVALENTS: Readonly<Record<string, Equivalent>> = {
   'stream-snippet': SNIPPET,
   affinity: { replacement: null, detail: 'cookie affinity (nginx.org/sticky-cookie-services) needs NGINX Plus; keep session state out of the pods' },
   'enable-cors': { replacement: null, detail: 'answer CORS in the application' },
-  'whitelist-source-range': {
-    replacement: null,
-    detail:
-      'no Ingress annotation in NGINX Open Source (the access-control Policy resource is off on the platform); check the client address in the application, or ask the platform team',
-  },
-  'allowlist-source-range': {
-    replacement: null,
-    detail:
-      'no Ingress annotation in NGINX Open Source (the access-control Policy resource is off on the platform); check the client address in the application, or ask the platform team',
-  },
+  'whitelist-source-range': SOURCE_RANGE,
+  'allowlist-source-range': SOURCE_RANGE,
   'ssl-passthrough': {
     replacement: null,
     detail: 'TLS passthrough needs a TransportServer, which the platform does not offer; end TLS at the Ingress',
