@@ -58,6 +58,9 @@ describe('IngressController', () => {
     });
     // the chart's crds/ folder holds only the custom resources switched off
     expect(byKind(objects, 'HelmRelease')[0].spec.install.crds).toBe('Skip');
+    // the chart's values.schema.json $refs the internet (nginx/kubernetes-ingress#7193): helm-controller skips it
+    const { install, upgrade } = byKind(objects, 'HelmRelease')[0].spec;
+    expect([install.disableSchemaValidation, upgrade.disableSchemaValidation]).toEqual([true, true]);
     expect(values.controller.resources).toEqual(NGINX_INGRESS_RESOURCES.controller);
     expect(values.controller.initContainerResources).toEqual(NGINX_INGRESS_RESOURCES.init);
   });
