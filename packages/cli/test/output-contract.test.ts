@@ -95,8 +95,9 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
   it('runs every namespace restricted except the documented node agents, each saying why', () => {
     const namespaces = objects.filter((o) => o.doc.kind === 'Namespace').map((o) => o.doc);
     const below = namespaces.filter((ns) => ns.metadata.labels['pod-security.kubernetes.io/enforce'] !== 'restricted');
-    // Falco (eBPF probe), Fluent Bit (reads /var/log) and node-exporter (node metrics) need host access; nothing else does
-    expect(below.map((ns) => ns.metadata.name).sort()).toEqual(['falco', 'logging', 'node-exporter']);
+    // Falco (eBPF probe), Fluent Bit (reads /var/log), node-exporter (node metrics) and Velero's node
+    // agent (reads pod volumes under /var/lib/kubelet/pods) need host access; nothing else does
+    expect(below.map((ns) => ns.metadata.name).sort()).toEqual(['falco', 'logging', 'node-exporter', 'velero']);
     for (const ns of below) expect(ns.metadata.annotations['platform.ck8s.io/pod-security-exception']).toMatch(/host/);
     expect(namespaces.map((ns) => ns.metadata.name)).toEqual(expect.arrayContaining(['ingress-nginx', 'cert-manager', 'falco']));
   });

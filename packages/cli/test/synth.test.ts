@@ -36,8 +36,13 @@ describe('ck8s synth', () => {
     const result = await ck8s(repo, ['synth']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('changed: demo-sc, demo-wc');
-    // the tenant's own file, and its project in the service cluster's registry (whose members are the tenant's groups)
-    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual(['demo-sc/controllers/harbor.yaml', 'demo-wc/tenants/team-b.yaml']);
+    // the tenant's own file, and what the service cluster maps from the tenant's groups: its project
+    // in the registry and its role in the log store
+    expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([
+      'demo-sc/controllers/harbor.yaml',
+      'demo-sc/controllers/opensearch.yaml',
+      'demo-wc/tenants/team-b.yaml',
+    ]);
     expect(readFileSync(path.join(repo, 'clusters/demo-wc/tenants/team-b.yaml'), 'utf8')).toContain('name: oidc:team-b-leads');
   });
 
