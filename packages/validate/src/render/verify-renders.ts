@@ -1,5 +1,5 @@
 import type { ChartExpectations } from '@ck8s/core';
-import { stringify } from 'yaml';
+import { toYamlStream } from '@ck8s/core/base';
 import { validateManifests } from '../kubeconform.js';
 import { type ChartRef, chartObtainer, type ObtainedChart } from './chart-source.js';
 import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
@@ -162,8 +162,8 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
       summarize(chart.from, chart.digest, objects.length);
       const displayPath = `rendered/${cluster.name}/${namespace}/${name}.yaml`;
       // helm omits the release namespace on most objects; kubeconform checks them as they are
-      // YAML 1.1 quoting: kubeconform reads `no`, `on`, `yes` unquoted as booleans
-      files.push({ displayPath, content: objects.map((o) => stringify(o, { version: '1.1' })).join('---\n') });
+      // the platform's own writer quotes what kubeconform's YAML 1.1 reader would take for another type (`no`, `on`)
+      files.push({ displayPath, content: toYamlStream(objects) });
       byFile.set(displayPath, release);
     }
 
