@@ -86,22 +86,27 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--cluster <name>', 'with --decrypt: only the files of this cluster (repeatable; default: every cluster)', collect, [])
     .action(async (options: { decrypt?: boolean; cluster: string[] }) => {
       if (options.cluster.length > 0 && !options.decrypt) throw new UsageError('--cluster only applies to --decrypt');
-      const { ageKeyFromEnv, checkSecrets, verifyDecryption } = await import('@ck8s/secrets');
+      const { ageKeyFromEnv, checkSecrets, readAllAgeRecipients, RepositoryLayout, verifyDecryption } = await import('@ck8s/secrets/check');
       const ageKey = options.decrypt ? ageKeyFromEnv() : undefined;
       if (options.decrypt && ageKey === undefined) {
         throw new UsageError(
           '--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked',
         );
       }
-      const { openWorkspace, selectClusters } = await import('@ck8s/platform/fleet-context');
-      const { fleetRecipients, loadFleet } = await import('@ck8s/core/base');
-      // the clusters' recipients are all it needs: no chart catalog
-      const workspace = openWorkspace(io.cwd, program.opts().root);
-      const fleet = loadFleet(workspace);
-      const problems = [...(await checkSecrets(workspace, fleetRecipients(fleet)))];
+      // the files and the clusters' recipients are all it needs, read without validating the settings or
+      // the rest of each cluster.yaml (that is `ck8s validate`'s job): no config schema, no chart catalog,
+      // and a cluster whose config is still incomplete gets its Secrets checked too
+      const root: string | undefined = program.opts().root;
+      const workspace = root ? new RepositoryLayout(path.resolve(io.cwd, root)) : RepositoryLayout.find(io.cwd);
+      const recipients = readAllAgeRecipients(workspace);
+      const problems = [...(await checkSecrets(workspace, recipients))];
       let verified = '';
       if (ageKey !== undefined) {
-        const clusters = options.cluster.length > 0 ? selectClusters({ fleet }, options.cluster) : undefined;
+        const unknown = options.cluster.filter((c) => !recipients.has(c));
+        if (unknown.length > 0) {
+          throw new Error(`unknown cluster ${unknown.map((n) => `"${n}"`).join(', ')}; clusters: ${[...recipients.keys()].join(', ') || 'none'}`);
+        }
+        const clusters = options.cluster.length > 0 ? [...new Set(options.cluster)] : undefined;
         const result = await verifyDecryption({ workspace, ageKey, ...(clusters ? { clusters } : {}) });
         problems.push(...result.problems);
         verified = `; ${result.verified.length} encrypted file(s) decrypted in memory with intact MAC`;
