@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { connect, testApp } from '../../../test-support/connect.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { MetricsStack, type MetricsTenant, tenantProxyName, tenantWriteRelabelings } from '../src/index.js';
+import { MetricsStack, type MetricsTenant, tenantProxyName, type WriteRelabeling } from '../src/index.js';
 import { serverProps, workloadProps } from './fixtures.js';
 
 /**
@@ -158,7 +158,7 @@ describe('metrics per tenant in the service cluster', () => {
 });
 
 /** Prometheus' relabelling of the two actions the write relabelling uses (regexes are anchored). */
-function relabel(series: Record<string, string>, rules: ReturnType<typeof tenantWriteRelabelings>): Record<string, string> {
+function relabel(series: Record<string, string>, rules: readonly WriteRelabeling[]): Record<string, string> {
   let labels = { ...series };
   for (const r of rules) {
     const re = new RegExp(`^(?:${r.regex})$`);
