@@ -37,9 +37,10 @@ describe('ck8s synth', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('changed: demo-sc, demo-wc');
     // the tenant's own file, and what the service cluster maps from the tenant's groups: its project
-    // in the registry and its role in the log store
+    // in the registry, its role in the log store and its Grafana organisation
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([
       'demo-sc/controllers/harbor.yaml',
+      'demo-sc/controllers/kube-prometheus-stack.yaml',
       'demo-sc/controllers/opensearch.yaml',
       'demo-wc/tenants/team-b.yaml',
     ]);
@@ -52,7 +53,9 @@ describe('ck8s synth', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('tenants:\n', 'tenants:\n  - name: team-c\n'));
     const before = snapshot(path.join(repo, 'clusters'));
     expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
+    // and the remote write, which labels the new namespace's series with its tenant
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([
+      'demo-wc/controllers/kube-prometheus-stack.yaml',
       'demo-wc/tenants/kustomization.yaml',
       'demo-wc/tenants/team-c.yaml',
     ]);

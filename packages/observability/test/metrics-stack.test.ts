@@ -101,7 +101,7 @@ describe('MetricsStack in a service cluster', () => {
     expect(spec.scrapeClasses).toEqual([
       { name: 'cluster', default: true, relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'sc' }] },
     ]);
-    expect(values.defaultRules).toEqual({ create: true, additionalAggregationLabels: ['cluster'] });
+    expect(values.defaultRules).toEqual({ create: true, additionalAggregationLabels: ['cluster', 'ck8s_tenant'] });
   });
 
   it('selects monitors, probes and rules in every namespace', () => {
@@ -229,7 +229,7 @@ describe('MetricsStack in a service cluster', () => {
     );
   });
 
-  it('logs people into Grafana through the identity provider: operators as Admin, everyone else as Viewer', () => {
+  it('logs people into Grafana through the identity provider: operators as Admin, whoever no group maps is refused', () => {
     const g = values.grafana;
     expect(g.enabled).toBe(true);
     expect(g['grafana.ini']['auth.generic_oauth']).toMatchObject({
@@ -238,11 +238,14 @@ describe('MetricsStack in a service cluster', () => {
       auth_url: 'https://dex.sc.example.com/auth',
       token_url: 'https://dex.sc.example.com/token',
       api_url: 'https://dex.sc.example.com/userinfo',
-      role_attribute_path: "(contains(groups[*], 'platform-operators') || contains(groups[*], 'sre')) && 'Admin' || 'Viewer'",
+      role_attribute_path: "(contains(groups[*], 'platform-operators') || contains(groups[*], 'sre')) && 'Admin' || ''",
+      org_attribute_path: 'groups',
+      org_mapping: 'platform-operators:1:Admin sre:1:Admin',
+      role_attribute_strict: true,
     });
     expect(g['grafana.ini'].server.root_url).toBe('https://grafana.sc.example.com');
-    expect(grafanaRoleAttributePath([])).toBe("'Viewer'");
-    expect(grafanaRoleAttributePath(["o'neil"])).toBe("(contains(groups[*], 'o\\'neil')) && 'Admin' || 'Viewer'");
+    expect(grafanaRoleAttributePath([])).toBe("''");
+    expect(grafanaRoleAttributePath(["o'neil"])).toBe("(contains(groups[*], 'o\\'neil')) && 'Admin' || ''");
   });
 
   it('loads dashboards from labelled ConfigMaps in every namespace', () => {
@@ -378,6 +381,8 @@ describe('MetricsStack in a workload cluster', () => {
     expect(spec.remoteWrite).toEqual([
       {
         url: 'https://prometheus.sc.example.com/api/v1/write',
+        // no tenant namespaces in these props: a tenant label a series came with is dropped all the same
+        writeRelabelConfigs: [{ action: 'labeldrop', regex: 'ck8s_tenant' }],
         basicAuth: { username: { name: 'prometheus-remote-write', key: 'username' }, password: { name: 'prometheus-remote-write', key: 'password' } },
       },
     ]);

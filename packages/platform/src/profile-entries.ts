@@ -103,6 +103,7 @@ export function workloadMetrics(c: ClusterProfile): void {
     catalog: c.catalog,
     clusterName: c.cluster.name,
     remoteWriteUrl: c.service.metricsRemoteWrite,
+    tenantNamespaces: c.cluster.tenants.map((t) => t.name),
   });
 }
 
@@ -117,7 +118,15 @@ export function metricsServer(c: ClusterProfile): void {
     retentionTime: observability.retentionTime,
     retentionSize: observability.retentionSize,
     receivers: observability.receivers,
-    grafana: { url: c.service.grafana, issuer: c.service.identity, operatorGroups: rbac.operatorGroups },
+    grafana: {
+      url: c.service.grafana,
+      issuer: c.service.identity,
+      operatorGroups: rbac.operatorGroups,
+      auditorGroups: rbac.auditorGroups,
+      tenants: workloadClusters(c).flatMap((w) =>
+        w.tenants.map((t) => ({ cluster: w.name, namespace: t.name, adminGroups: t.adminGroups, viewGroups: t.viewGroups })),
+      ),
+    },
     hosts: { grafana: host(c.service.grafana), prometheus: host(c.service.metricsRemoteWrite), alertmanager: host(c.service.alertmanager) },
   });
 }

@@ -267,6 +267,33 @@ describe("cluster.yaml mapped to the components' props", () => {
     for (const k of layers) expect(k.spec, k.metadata.name).toMatchObject({ interval: '5m', wait: false, path: `./clusters/wc/${k.metadata.name}` });
   });
 
+  it('gives the tenants of every workload cluster reporting to the service cluster a Grafana organisation, and labels their series at remote write', () => {
+    const a = clusterConfig({
+      ...wc,
+      tenants: [
+        { name: 'team-a', adminGroups: ['a-admins'], viewGroups: ['a-readers'] },
+        { name: 'team-b', adminGroups: ['b-admins'] },
+      ],
+    });
+    const b = clusterConfig({ ...wc, name: 'wc2', domain: 'wc2.example.com', tenants: [{ name: 'team-a', viewGroups: ['wc2-a-readers'] }] });
+    const operators = clusterConfig({ ...sc, rbac: { operatorGroups: ['ops'], auditorGroups: ['audit'] } });
+    const f = fleetOf(operators, a, b);
+    const grafana = find(compose(operators, f).objects, 'HelmRelease', 'kube-prometheus-stack').spec.values.grafana;
+    expect(grafana['grafana.ini']['auth.generic_oauth'].org_mapping).toBe(
+      'ops:1:Admin audit:1:Viewer a-admins:2:Editor a-readers:2:Viewer b-admins:3:Editor wc2-a-readers:4:Viewer',
+    );
+    expect([...grafana.lifecycleHooks.postStart.exec.command[2].matchAll(/^org (\d+) '([^']+)'$/gm)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      '2 wc/team-a',
+      '3 wc/team-b',
+      '4 wc2/team-a',
+    ]);
+    const relabel = (c: ClusterConfig) =>
+      find(compose(c, f).objects, 'HelmRelease', 'kube-prometheus-stack').spec.values.prometheus.prometheusSpec.remoteWrite[0].writeRelabelConfigs[1]
+        .regex;
+    expect(relabel(a)).toBe('(wc/(?:team-a|team-b))');
+    expect(relabel(b)).toBe('(wc2/(?:team-a))');
+  });
+
   it("enforces the policy block and the tenants' settings, and names cluster.yaml for an unknown rule", () => {
     const custom = clusterConfig({
       ...wc,
