@@ -3,6 +3,7 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import {
+  BASIC_AUTH_SECRET_ANNOTATION,
   CERT_MANAGER_RESOURCES,
   CertManager,
   ClusterIssuers,
@@ -10,6 +11,7 @@ import {
   IngressController,
   NGINX_INGRESS_RESOURCES,
   PlatformEndpoint,
+  PlatformEndpoints,
   PRIVATE_CA_SECRET,
 } from '../src/index.js';
 import { clusterConfig } from '../../../test-support/cluster-config.js';
@@ -203,6 +205,38 @@ describe('PlatformEndpoint', () => {
       issuerRef: { name: 'letsencrypt-production', kind: 'ClusterIssuer', group: 'cert-manager.io' },
     });
     expect(ingress.spec.tls).toEqual([{ hosts: ['grafana.sc.example.com'], secretName: 'grafana-tls' }]);
+  });
+});
+
+describe('PlatformEndpoints', () => {
+  it("guards an endpoint without a login of its own with the htpasswd Secret it names, required of the controller's type and key", () => {
+    const endpoints = new PlatformEndpoints(new App(), 'endpoints', {
+      issuer: 'letsencrypt-production',
+      endpoints: [
+        {
+          name: 'prometheus',
+          host: 'prometheus.sc.example.com',
+          pods: { name: 'prometheus', namespace: 'monitoring', labels: { app: 'prometheus' } },
+          service: { name: 'prometheus', port: 9090 },
+          basicAuthSecret: 'prometheus-basic-auth',
+        },
+        {
+          name: 'grafana',
+          host: 'grafana.sc.example.com',
+          pods: { name: 'grafana', namespace: 'monitoring', labels: { app: 'grafana' } },
+          service: { name: 'grafana', port: 80 },
+        },
+      ],
+    });
+    const ingresses = byKind(endpoints.toJson(), 'Ingress');
+    expect(ingresses.find((i) => i.metadata.name === 'prometheus').metadata.annotations).toEqual({
+      [BASIC_AUTH_SECRET_ANNOTATION]: 'prometheus-basic-auth',
+      'nginx.org/basic-auth-realm': 'prometheus',
+    });
+    expect(ingresses.find((i) => i.metadata.name === 'grafana').metadata.annotations).toBeUndefined();
+    expect(endpoints.requiredSecrets).toEqual([
+      expect.objectContaining({ namespace: 'monitoring', name: 'prometheus-basic-auth', type: 'nginx.org/htpasswd', keys: ['htpasswd'] }),
+    ]);
   });
 });
 

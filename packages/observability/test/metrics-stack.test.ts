@@ -182,17 +182,22 @@ describe('MetricsStack in a service cluster', () => {
       ['monitoring/alertmanager-heartbeat', ['url']],
       ['monitoring/grafana-oidc', ['client-secret']],
       ['monitoring/grafana-admin', ['admin-user', 'admin-password']],
-      ['monitoring/prometheus-basic-auth', ['auth']],
-      ['monitoring/alertmanager-basic-auth', ['auth']],
+      ['monitoring/prometheus-basic-auth', ['htpasswd']],
+      ['monitoring/alertmanager-basic-auth', ['htpasswd']],
     ]);
   });
 
   it('guards Prometheus and Alertmanager with basic auth, starting without clients, to which onboarding adds each cluster', () => {
     const basicAuth = stack.requiredSecrets.filter((s) => s.name.endsWith('-basic-auth'));
-    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ auth: NO_CLIENTS_YET });
+    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ htpasswd: NO_CLIENTS_YET });
+    // the only type and key the F5 NGINX Ingress Controller reads basic auth from
+    expect(basicAuth.map((s) => s.type)).toEqual(['nginx.org/htpasswd', 'nginx.org/htpasswd']);
+    expect(stack.requiredSecrets.filter((s) => !s.name.endsWith('-basic-auth')).map((s) => s.type)).toEqual(
+      stack.requiredSecrets.filter((s) => !s.name.endsWith('-basic-auth')).map(() => undefined),
+    );
     expect(stack.accountSinks.map((a) => [a.kind, `${a.namespace}/${a.secret}`, a.key])).toEqual([
-      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'auth'],
-      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'auth'],
+      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'htpasswd'],
+      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'htpasswd'],
     ]);
     const context = { upsertHtpasswd: (text: string, user: string, password: string) => `${text}${user}:${password}\n` } as Pick<
       CredentialContext,
