@@ -147,7 +147,7 @@ describe('ck8s synth', () => {
     const file = 'secrets/demo-sc/monitoring.prometheus-basic-auth.sops.yaml';
     const command = 'ck8s secrets set demo-sc monitoring/prometheus-basic-auth --replace --type nginx.org/htpasswd --from-file htpasswd=<file>';
     expect(result.stderr).toContain(
-      `${file}: type: is "Opaque", but kube-prometheus-stack reads only a Secret of type nginx.org/htpasswd (htpasswd of the clients of https://prometheus.demo-sc.example.com (its backend has no login of its own)); allowed: nginx.org/htpasswd; re-create it with \`${command}\``,
+      `${file}: type: is "Opaque", but endpoints reads only a Secret of type nginx.org/htpasswd (htpasswd of the clients of https://prometheus.demo-sc.example.com (its backend has no login of its own)); allowed: nginx.org/htpasswd; re-create it with \`${command}\``,
     );
     expect(result.stderr).toContain(`${file}: data.htpasswd: is missing`);
     const fix = command
