@@ -137,6 +137,30 @@ describe('ck8s synth', () => {
     );
   });
 
+  it("fails an endpoint's htpasswd Secret of another type than the ingress controller reads, and the command it names fixes it", async () => {
+    const repo = copyRepo();
+    const clients = path.join(repo, 'clients.htpasswd');
+    writeFileSync(clients, '# no clients yet\n');
+    // the Secret as ingress-nginx read it: Opaque, key auth
+    expect(
+      (await ck8s(repo, ['secrets', 'set', 'demo-sc', 'monitoring/prometheus-basic-auth', '--replace', '--from-file', `auth=${clients}`])).code,
+    ).toBe(0);
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    const file = 'secrets/demo-sc/monitoring.prometheus-basic-auth.sops.yaml';
+    const command = 'ck8s secrets set demo-sc monitoring/prometheus-basic-auth --replace --type nginx.org/htpasswd --from-file htpasswd=<file>';
+    expect(result.stderr).toContain(
+      `${file}: type: is "Opaque", but endpoints reads only a Secret of type nginx.org/htpasswd (htpasswd of the clients of https://prometheus.demo-sc.example.com (its backend has no login of its own)); allowed: nginx.org/htpasswd; re-create it with \`${command}\``,
+    );
+    expect(result.stderr).toContain(`${file}: data.htpasswd: is missing`);
+    const fix = command
+      .split(' ')
+      .slice(1)
+      .map((arg) => arg.replace('<file>', clients));
+    expect((await ck8s(repo, fix)).code).toBe(0);
+    expect((await ck8s(repo, ['synth'])).code).toBe(0);
+  });
+
   it('switches a capability off per cluster', async () => {
     const repo = copyRepo();
     const config = path.join(repo, 'clusters/demo-wc/cluster.yaml');

@@ -92,13 +92,19 @@ export interface ServedEndpoint {
   readonly targetPort?: number;
   /** Protocol between the ingress controller and the Service. @default 'HTTP' */
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
-  /** htpasswd Secret (key `auth`) in the pods' namespace that guards an endpoint without a login of its own. @default none */
+  /** htpasswd Secret (of the form BASIC_AUTH_SECRET) in the pods' namespace that guards an endpoint without a login of its own. @default none */
   readonly basicAuthSecret?: string;
   /** Extra annotations the Ingress needs (e.g. no body size limit for a registry). @default none */
   readonly ingressAnnotations?: Readonly<Record<string, string>>;
   /** Whether its availability is probed (the URL must answer 2xx without a login). @default true */
   readonly probe?: boolean;
 }
+
+/**
+ * The Secret an endpoint's basic auth is read from: the F5 NGINX Ingress Controller takes the
+ * htpasswd text only from a Secret of this type, under this key, and refuses any other.
+ */
+export const BASIC_AUTH_SECRET = { type: 'nginx.org/htpasswd', key: 'htpasswd' } as const;
 
 /**
  * A web application that signs people in at the service cluster's identity provider as a
@@ -168,6 +174,12 @@ export interface RequiredSecret {
   readonly name: string;
   /** Keys the Secret must have. */
   readonly keys: readonly string[];
+  /**
+   * The Secret's type, for a reader that accepts only one (e.g. BASIC_AUTH_SECRET's); synth fails
+   * when the committed Secret has another, and onboarding creates it with this one.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
   /** What it is for, shown when it is missing. */
   readonly purpose: string;
   /**

@@ -276,7 +276,10 @@ describe('LogStore', () => {
       .map(flows);
     const os = { 'app.kubernetes.io/name': 'opensearch' };
     const osd = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
-    const ingress = { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
+    const ingress = {
+      namespace: 'ingress-nginx',
+      pods: { 'app.kubernetes.io/name': 'nginx-ingress', 'app.kubernetes.io/instance': 'nginx-ingress' },
+    };
     expect(policies).toEqual([
       { name: 'allow-opensearch-from-ingress-controller', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
       { name: 'allow-opensearch-dashboards-from-ingress-controller', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },

@@ -1,4 +1,5 @@
 import {
+  BASIC_AUTH_SECRET,
   type ChartCatalog,
   Component,
   LABELS,
@@ -132,10 +133,10 @@ const TENANT_NAMESPACES = { matchExpressions: [{ key: LABELS.tenant, operator: '
 /** sops Secret a workload cluster's Prometheus authenticates to the service cluster with. */
 export const REMOTE_WRITE_SECRET = { name: 'prometheus-remote-write', usernameKey: 'username', passwordKey: 'password' } as const;
 
-/** htpasswd Secrets of the server's endpoints that have no login of their own, and what their clients are. */
+/** htpasswd Secrets of the server's endpoints that have no login of their own (of the form BASIC_AUTH_SECRET), and what their clients are. */
 export const ENDPOINT_CLIENTS_SECRETS = {
-  prometheus: { name: 'prometheus-basic-auth', key: 'auth', kind: 'metrics-writer' },
-  alertmanager: { name: 'alertmanager-basic-auth', key: 'auth', kind: 'alert-sender' },
+  prometheus: { name: 'prometheus-basic-auth', kind: 'metrics-writer' },
+  alertmanager: { name: 'alertmanager-basic-auth', kind: 'alert-sender' },
 } as const;
 
 /** htpasswd text without users: nginx reads '#' lines as comments, and refuses every request until a client is added. */
@@ -407,16 +408,17 @@ export class MetricsStack extends Component {
       this.requireSecret({
         namespace: MONITORING_NAMESPACE,
         name: clients.name,
-        keys: [clients.key],
+        keys: [BASIC_AUTH_SECRET.key],
+        type: BASIC_AUTH_SECRET.type,
         purpose: `htpasswd of the clients of https://${props.hosts[name]} (its backend has no login of its own)`,
         // no client until a cluster is onboarded (a comment rather than an empty value, which sops would leave unencrypted)
-        generate: () => ({ [clients.key]: NO_CLIENTS_YET }),
+        generate: () => ({ [BASIC_AUTH_SECRET.key]: NO_CLIENTS_YET }),
       });
       this.acceptAccounts({
         kind: clients.kind,
         namespace: MONITORING_NAMESPACE,
         secret: clients.name,
-        key: clients.key,
+        key: BASIC_AUTH_SECRET.key,
         add: (text, accounts, context) => accounts.reduce((t, a) => context.upsertHtpasswd(t, a.user, a.password), text),
       });
     };

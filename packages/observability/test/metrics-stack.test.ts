@@ -182,17 +182,22 @@ describe('MetricsStack in a service cluster', () => {
       ['monitoring/alertmanager-heartbeat', ['url']],
       ['monitoring/grafana-oidc', ['client-secret']],
       ['monitoring/grafana-admin', ['admin-user', 'admin-password']],
-      ['monitoring/prometheus-basic-auth', ['auth']],
-      ['monitoring/alertmanager-basic-auth', ['auth']],
+      ['monitoring/prometheus-basic-auth', ['htpasswd']],
+      ['monitoring/alertmanager-basic-auth', ['htpasswd']],
     ]);
   });
 
   it('guards Prometheus and Alertmanager with basic auth, starting without clients, to which onboarding adds each cluster', () => {
     const basicAuth = stack.requiredSecrets.filter((s) => s.name.endsWith('-basic-auth'));
-    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ auth: NO_CLIENTS_YET });
+    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ htpasswd: NO_CLIENTS_YET });
+    // the only type and key the F5 NGINX Ingress Controller reads basic auth from
+    expect(basicAuth.map((s) => s.type)).toEqual(['nginx.org/htpasswd', 'nginx.org/htpasswd']);
+    expect(stack.requiredSecrets.filter((s) => !s.name.endsWith('-basic-auth')).map((s) => s.type)).toEqual(
+      stack.requiredSecrets.filter((s) => !s.name.endsWith('-basic-auth')).map(() => undefined),
+    );
     expect(stack.accountSinks.map((a) => [a.kind, `${a.namespace}/${a.secret}`, a.key])).toEqual([
-      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'auth'],
-      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'auth'],
+      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'htpasswd'],
+      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'htpasswd'],
     ]);
     const context = { upsertHtpasswd: (text: string, user: string, password: string) => `${text}${user}:${password}\n` } as Pick<
       CredentialContext,
@@ -295,19 +300,19 @@ describe('MetricsStack in a service cluster', () => {
       'monitoring allow-admission-patch-to-api-server: app=kube-prometheus-stack-admission-patch -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-webhook-from-api-server: app=kube-prometheus-stack-operator <- 10.0.0.1/32 :10250',
       'monitoring allow-alertmanager-from-grafana: name=alertmanager <- monitoring[name=grafana] :9093',
-      'monitoring allow-alertmanager-from-ingress-controller: name=alertmanager <- ingress-nginx[component=controller,name=ingress-nginx] :9093',
+      'monitoring allow-alertmanager-from-ingress-controller: name=alertmanager <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :9093',
       'monitoring allow-alertmanager-to-receivers: name=alertmanager -> 0.0.0.0/0 ::/0 :443,587',
       'monitoring allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
       'monitoring allow-from-prometheus: * <- monitoring[name=prometheus] :3000,8080,9090,9093,10250',
-      'monitoring allow-grafana-from-ingress-controller: name=grafana <- ingress-nginx[component=controller,name=ingress-nginx] :3000',
+      'monitoring allow-grafana-from-ingress-controller: name=grafana <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :3000',
       'monitoring allow-grafana-to-alertmanager: name=grafana -> monitoring[name=alertmanager] :9093',
       'monitoring allow-grafana-to-api-server: name=grafana -> 10.0.0.1/32 :6443',
-      'monitoring allow-grafana-to-identity-provider: name=grafana -> ingress-nginx[component=controller,name=ingress-nginx] 192.0.2.10/32 :443',
+      'monitoring allow-grafana-to-identity-provider: name=grafana -> ingress-nginx[instance=nginx-ingress,name=nginx-ingress] 192.0.2.10/32 :443',
       'monitoring allow-grafana-to-prometheus: name=grafana -> monitoring[name=prometheus] :9090',
       'monitoring allow-kube-state-metrics-to-api-server: name=kube-state-metrics -> 10.0.0.1/32 :6443',
       'monitoring allow-operator-to-api-server: app=kube-prometheus-stack-operator -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-from-grafana: name=prometheus <- monitoring[name=grafana] :9090',
-      'monitoring allow-prometheus-from-ingress-controller: name=prometheus <- ingress-nginx[component=controller,name=ingress-nginx] :9090',
+      'monitoring allow-prometheus-from-ingress-controller: name=prometheus <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :9090',
       'monitoring allow-prometheus-to-api-server: name=prometheus -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-to-coredns: name=prometheus -> kube-system[k8s-app=kube-dns] :9153',
       // every namespace with a declared metrics endpoint, on exactly the declared ports

@@ -241,7 +241,7 @@ export function postureScanning(c: ClusterProfile): void {
 export function ingress(c: ClusterProfile): void {
   const { ingress: settings, certificates, externalDns, name, domain } = c.cluster;
   if (settings.enabled)
-    new IngressController(c, 'ingress-nginx', {
+    new IngressController(c, 'nginx-ingress', {
       catalog: c.catalog,
       replicas: settings.replicas,
       minAvailable: settings.minAvailable,

@@ -64,7 +64,7 @@ describe('Registry', () => {
         targetPort: 8080,
       }),
     ]);
-    expect(out.component.endpoints[0]!.ingressAnnotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    expect(out.component.endpoints[0]!.ingressAnnotations!['nginx.org/client-max-body-size']).toBe('0');
     expect(out.component.oidcClients).toEqual([{ id: 'harbor', name: 'Harbor', redirectURIs: ['https://registry.sc.example.com/c/oidc/callback'] }]);
     expect(out.values.expose).toEqual({ type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor', ports: { httpPort: 80 } } });
   });
@@ -199,7 +199,7 @@ describe('Registry', () => {
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
       'allow-harbor-internal-egress: * -> harbor[*] :5000,5432,6379,8080',
       'allow-harbor-internal-ingress: * <- harbor[*] :5000,5432,6379,8080',
-      'allow-registry-from-ingress-controller: app=harbor,component=nginx <- ingress-nginx[component=controller,name=ingress-nginx] :8080',
+      'allow-registry-from-ingress-controller: app=harbor,component=nginx <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :8080',
       'allow-registry-to-object-storage: app=harbor,component=registry -> 198.51.100.0/24 :443',
       'allow-trivy-db-download: app=harbor,component=trivy -> 0.0.0.0/0 ::/0 :443',
       'default-deny: * deny ingress+egress',

@@ -51,27 +51,37 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--from-file <key=path>', 'set KEY to the content of a file (repeatable)', collect, [])
     .option('--stdin <key>', 'set KEY to all of standard input')
     .option('--replace', 'write only the given keys instead of merging into the existing Secret (needs no private key)', false)
-    .action(async (cluster: string, secret: string, args: string[], options: { fromFile: string[]; stdin?: string; replace: boolean }) => {
-      const entries: Record<string, string | Uint8Array> = {};
-      const add = (key: string, value: string | Uint8Array): void => {
-        if (key in entries) throw new UsageError(`key "${key}" is given twice`);
-        entries[key] = value;
-      };
-      for (const arg of args) add(...keyValue(arg, 'entry'));
-      for (const arg of options.fromFile) {
-        const [key, file] = keyValue(arg, '--from-file');
-        add(key, readFileSync(path.resolve(io.cwd, file)));
-      }
-      if (options.stdin) add(options.stdin, await io.readStdin());
-      if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
-      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
-      const { setSecret } = await import('@ck8s/secrets');
-      const workspace = openWorkspace(io.cwd, program.opts().root);
-      const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
-      io.stdout(
-        `secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`,
-      );
-    });
+    .option('--type <type>', "the Secret's type, e.g. nginx.org/htpasswd for an endpoint's basic auth (default: the existing Secret's, else Opaque)")
+    .action(
+      async (cluster: string, secret: string, args: string[], options: { fromFile: string[]; stdin?: string; replace: boolean; type?: string }) => {
+        const entries: Record<string, string | Uint8Array> = {};
+        const add = (key: string, value: string | Uint8Array): void => {
+          if (key in entries) throw new UsageError(`key "${key}" is given twice`);
+          entries[key] = value;
+        };
+        for (const arg of args) add(...keyValue(arg, 'entry'));
+        for (const arg of options.fromFile) {
+          const [key, file] = keyValue(arg, '--from-file');
+          add(key, readFileSync(path.resolve(io.cwd, file)));
+        }
+        if (options.stdin) add(options.stdin, await io.readStdin());
+        if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
+        const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+        const { setSecret } = await import('@ck8s/secrets');
+        const workspace = openWorkspace(io.cwd, program.opts().root);
+        const file = await setSecret({
+          workspace,
+          cluster,
+          secret,
+          entries,
+          replace: options.replace,
+          ...(options.type ? { type: options.type } : {}),
+        });
+        io.stdout(
+          `secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`,
+        );
+      },
+    );
 
   secrets
     .command('check')

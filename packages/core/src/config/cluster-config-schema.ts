@@ -207,7 +207,7 @@ const oidc = z
 
 const ingress = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Deploy the ingress controller (ingress-nginx).'),
+    enabled: z.boolean().default(true).describe('Deploy the ingress controller (F5 NGINX Ingress Controller).'),
     replicas: z
       .int({ error: 'is not a whole number' })
       .min(1, { error: 'must be at least 1' })
