@@ -1,4 +1,4 @@
-import { Component, PLATFORM_NAMESPACES } from '@ck8s/core';
+import { Component, ENGINE_NAMESPACE, gitopsEngineOf, PLATFORM_NAMESPACES } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { VOLUME_SNAPSHOT_CLASS_ANNOTATION_PREFIX, type VolumeBackup } from './volume-backup.js';
@@ -61,8 +61,9 @@ export function backupTtlHours(keep: number): number {
 /**
  * The backup storage location and the daily Schedule (`platform/backup-schedule.yaml`):
  * every namespace with its resources and the cluster-scoped state, except the ephemeral
- * system namespaces and flux-system (Flux is bootstrapped again from git, and its decryption
- * key belongs in the secret manager, not in a backup), and the data of every pod volume:
+ * system namespaces and the GitOps engine's (flux-system or argocd: the engine is bootstrapped
+ * again from git, and its decryption key belongs in the secret manager, not in a backup), and the
+ * data of every pod volume:
  *
  * - `file-system`: every volume of every running pod goes through the node agent (kopia), except
  *   those a pod lists in its VOLUME_OPT_OUT_ANNOTATION (and host paths, Secrets, ConfigMaps and
@@ -108,7 +109,7 @@ export class BackupSchedule extends Component {
           ttl: `${backupTtlHours(props.keep ?? 3)}h0m0s`,
           storageLocation: 'default',
           includedNamespaces: ['*'],
-          excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'],
+          excludedNamespaces: [ENGINE_NAMESPACE[gitopsEngineOf(this)], 'kube-node-lease', 'kube-public'],
           includeClusterResources: true,
           // resources labelled velero.io/exclude-from-backup=true are skipped by Velero itself
           snapshotVolumes: csi,

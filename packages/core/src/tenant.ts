@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { gitopsEngineOf } from './argocd/common.js';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
 import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_MONITORING_ROLES, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
@@ -22,8 +23,9 @@ export interface TenantProps {
  * its allowed hosts, allow rules for the ingress controller and Prometheus on the declared ports
  * only, a ResourceQuota (CPU requests, memory requests and limits, storage, pods), RoleBindings
  * that give its OIDC groups `admin` and `view` in that namespace only (and the right to write, or
- * read, its own monitors, rules and alert routes there), and the ServiceAccount its
- * own Flux objects reconcile as (`flux-reconciler`, `admin` in the namespace). Written to
+ * read, its own monitors, rules and alert routes there), and on a Flux cluster the ServiceAccount
+ * its own Flux objects reconcile as (`flux-reconciler`, `admin` in the namespace; an Argo CD
+ * cluster has no tenant Applications, so no such account). Written to
  * `tenants/<name>.yaml`, so a change to one tenant touches one file.
  */
 export class Tenant extends Component {
@@ -63,6 +65,7 @@ export class Tenant extends Component {
     if (tenant.metricsPorts.length > 0)
       this.addFlow({ from: { role: 'scraper' }, to: namespace, ports: tenant.metricsPorts.map((port) => ({ port })) });
 
+    const engine = gitopsEngineOf(this);
     const reconciler = { kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name };
     const bind = (id: string, name: string, role: string, groups: readonly string[], accounts: readonly (typeof reconciler)[] = []): void => {
       if (groups.length === 0 && accounts.length === 0) return;
@@ -79,21 +82,23 @@ export class Tenant extends Component {
     bind('viewers', 'tenant-viewers', 'view', tenant.viewGroups);
     // its own ServiceMonitors, PodMonitors, PrometheusRules and AlertmanagerConfigs, in this namespace
     // only (the chart's roles aggregated into admin stay off: they would follow every admin binding)
-    bind('monitoring-admins', 'tenant-monitoring-admins', TENANT_MONITORING_ROLES.edit, tenant.adminGroups, [reconciler]);
+    bind('monitoring-admins', 'tenant-monitoring-admins', TENANT_MONITORING_ROLES.edit, tenant.adminGroups, engine === 'flux' ? [reconciler] : []);
     bind('monitoring-viewers', 'tenant-monitoring-viewers', TENANT_MONITORING_ROLES.view, tenant.viewGroups);
 
     // self-service GitOps: the tenant's own Flux Kustomizations and HelmReleases name this account
     // and so apply with the tenant's rights in this namespace, nothing more. Flux impersonates it
     // (no token is mounted); an object that names no account runs as `default`, which has no rights.
-    new k8s.KubeServiceAccount(this, 'reconciler', {
-      metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
-      automountServiceAccountToken: false,
-    });
-    new k8s.KubeRoleBinding(this, 'reconciler-binding', {
-      metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
-      subjects: [{ kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name }],
-    });
+    if (engine === 'flux') {
+      new k8s.KubeServiceAccount(this, 'reconciler', {
+        metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
+        automountServiceAccountToken: false,
+      });
+      new k8s.KubeRoleBinding(this, 'reconciler-binding', {
+        metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+        subjects: [{ kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name }],
+      });
+    }
 
     // cluster-wide reads, bound here so that a change to this tenant's groups touches only its file
     const groups = [...new Set([...tenant.adminGroups, ...tenant.viewGroups])].sort();

@@ -56,6 +56,22 @@ const kubeconform = new Kubeconform();
 afterAll(() => kubeconform.dispose?.());
 
 describe('gitops.engine argocd', () => {
+  it("makes Argo CD's application-controller, not Flux's applier, the one the platform's guard rules let through, and gives tenants no Flux account", () => {
+    const policies = byKind('ValidatingAdmissionPolicy');
+    const guarded = policies.filter((p) => (p.spec.matchConditions ?? []).some((c: { name: string }) => c.name === 'not-platform'));
+    expect(guarded.length).toBeGreaterThan(0);
+    for (const p of guarded) {
+      const expression = p.spec.matchConditions.find((c: { name: string }) => c.name === 'not-platform').expression as string;
+      expect(expression, p.metadata.name).toContain("'system:serviceaccount:argocd:argocd-application-controller'");
+      expect(expression, p.metadata.name).not.toContain('flux-system');
+    }
+    const tenant = out.all.filter((o) => o.metadata.namespace === 'team-a');
+    expect(tenant.filter((o) => o.metadata.name === 'flux-reconciler')).toEqual([]);
+    const monitoring = tenant.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'tenant-monitoring-admins') as
+      { subjects?: { kind: string }[] } | undefined;
+    expect((monitoring?.subjects ?? []).filter((s) => s.kind === 'ServiceAccount')).toEqual([]);
+  });
+
   it('is accepted; anything else is refused naming the allowed engines', () => {
     expect(argo.gitops.engine).toBe('argocd');
     const { problems } = validateClusterConfig(

@@ -1,4 +1,4 @@
-import { LABELS, MANAGED_BY } from '@ck8s/core';
+import { ARGOCD_TRACKING_ANNOTATION, type GitOpsEngine, LABELS, MANAGED_BY } from '@ck8s/core';
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 
 /**
@@ -15,17 +15,33 @@ const FORBIDDEN_SUBJECT =
 
 /**
  * What marks an object as the platform's: a `platform.ck8s.io/` label or annotation, the
- * platform's managed-by label, or the label Flux puts on what the platform's own Kustomizations
- * (in flux-system) apply, which also covers the sops Secrets copied verbatim into a layer.
+ * platform's managed-by label, or what the GitOps engine puts on everything the platform's layers
+ * apply, which also covers the sops Secrets copied verbatim into a layer: the label of Flux's
+ * Kustomizations in flux-system, or Argo CD's tracking annotation (only the platform has Applications).
  */
-function platformMarked(o: string): string {
-  return (
-    `(has(${o}.metadata.labels) && (${o}.metadata.labels.exists(k, k.startsWith('platform.ck8s.io/')) || ` +
-    `('${LABELS.managedBy}' in ${o}.metadata.labels && ${o}.metadata.labels['${LABELS.managedBy}'] == '${MANAGED_BY}') || ` +
-    `('kustomize.toolkit.fluxcd.io/namespace' in ${o}.metadata.labels && ${o}.metadata.labels['kustomize.toolkit.fluxcd.io/namespace'] == 'flux-system'))) || ` +
-    `(has(${o}.metadata.annotations) && ${o}.metadata.annotations.exists(k, k.startsWith('platform.ck8s.io/')))`
-  );
+function platformMarked(o: string, engine: GitOpsEngine): string {
+  const labels = [
+    `${o}.metadata.labels.exists(k, k.startsWith('platform.ck8s.io/'))`,
+    `('${LABELS.managedBy}' in ${o}.metadata.labels && ${o}.metadata.labels['${LABELS.managedBy}'] == '${MANAGED_BY}')`,
+    ...(engine === 'flux'
+      ? [
+          `('kustomize.toolkit.fluxcd.io/namespace' in ${o}.metadata.labels && ${o}.metadata.labels['kustomize.toolkit.fluxcd.io/namespace'] == 'flux-system')`,
+        ]
+      : []),
+  ];
+  const annotations = [
+    `${o}.metadata.annotations.exists(k, k.startsWith('platform.ck8s.io/'))`,
+    ...(engine === 'argocd' ? [`'${ARGOCD_TRACKING_ANNOTATION}' in ${o}.metadata.annotations`] : []),
+  ];
+  const any = (terms: string[]) => (terms.length === 1 ? terms[0]! : `(${terms.join(' || ')})`);
+  return `(has(${o}.metadata.labels) && ${any(labels)}) || (has(${o}.metadata.annotations) && ${any(annotations)})`;
 }
+
+/** How an engine marks what the platform's layers apply, for the rule's message. */
+const ENGINE_MARK: Record<GitOpsEngine, string> = {
+  flux: 'kustomize.toolkit.fluxcd.io/namespace=flux-system',
+  argocd: ARGOCD_TRACKING_ANNOTATION,
+};
 
 /**
  * Namespaced objects other than the Namespace itself. A binding's namespaceSelector never skips
@@ -42,10 +58,13 @@ const NAMESPACED_ONLY: CelNamedExpression = {
 export interface AccessRulesProps {
   /** Requests of the platform itself, which the guard of its objects lets through. */
   readonly notPlatform: CelNamedExpression;
+  /** The cluster's GitOps engine, whose mark on what it applies makes an object the platform's. @default 'flux' */
+  readonly engine?: GitOpsEngine;
 }
 
 /** Rules that keep a tenant's access inside its namespace and the platform's objects out of its reach. */
 export function accessRules(props: AccessRulesProps): AdmissionRule[] {
+  const engine = props.engine ?? 'flux';
   return [
     {
       id: 'binding-subjects',
@@ -70,8 +89,8 @@ export function accessRules(props: AccessRulesProps): AdmissionRule[] {
       match: [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['CREATE', 'UPDATE', 'DELETE'] }],
       matchConditions: [props.notPlatform, NAMESPACED_ONLY],
       variables: [
-        { name: 'oldMarked', expression: `request.operation != 'CREATE' && (${platformMarked('oldObject')})` },
-        { name: 'newMarked', expression: `request.operation != 'DELETE' && (${platformMarked('object')})` },
+        { name: 'oldMarked', expression: `request.operation != 'CREATE' && (${platformMarked('oldObject', engine)})` },
+        { name: 'newMarked', expression: `request.operation != 'DELETE' && (${platformMarked('object', engine)})` },
       ],
       validations: [
         {
@@ -83,8 +102,7 @@ export function accessRules(props: AccessRulesProps): AdmissionRule[] {
         },
         {
           expression: 'variables.oldMarked || !variables.newMarked',
-          message:
-            "the labels and annotations platform.ck8s.io/*, app.kubernetes.io/managed-by=ck8s and kustomize.toolkit.fluxcd.io/namespace=flux-system mark the platform's objects; tenants cannot set them (rule protect-platform-objects)",
+          message: `the labels and annotations platform.ck8s.io/*, app.kubernetes.io/managed-by=ck8s and ${ENGINE_MARK[engine]} mark the platform's objects; tenants cannot set them (rule protect-platform-objects)`,
         },
       ],
     },

@@ -6,5 +6,8 @@ import { podSecurityRules } from './pod-security-rules.js';
 
 /** Every admission rule a cluster enforces: the Pod Security Standards of its Kubernetes version, then the platform rules. */
 export function clusterRules(cluster: ClusterConfig, fleet: Fleet): AdmissionRule[] {
-  return [...podSecurityRules(cluster.kubernetesVersion), ...platformRules({ allowedRegistries: allowedRegistries(cluster, fleet) })];
+  return [
+    ...podSecurityRules(cluster.kubernetesVersion),
+    ...platformRules({ allowedRegistries: allowedRegistries(cluster, fleet), engine: cluster.gitops.engine }),
+  ];
 }

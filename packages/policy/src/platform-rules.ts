@@ -1,5 +1,5 @@
 import { accessRules } from './access-rules.js';
-import { FLUX_PLATFORM_APPLIER, PLATFORM_NAMESPACES, serviceAccountUser } from '@ck8s/core';
+import { ARGOCD_APPLIER, ARGOCD_NAMESPACE, FLUX_PLATFORM_APPLIER, type GitOpsEngine, PLATFORM_NAMESPACES, serviceAccountUser } from '@ck8s/core';
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
 import { exposureRules } from './exposure-rules.js';
@@ -8,22 +8,31 @@ import { POD_RESOURCES, POD_VARIABLES } from './pod-spec.js';
 
 /**
  * The exact users whose requests the rules that guard what tenants may change let through, and
- * why: each one only ever acts for the platform.
+ * why: each one only ever acts for the platform. The applier is the cluster's GitOps engine's.
  */
-export const PLATFORM_USERS: readonly { readonly user: string; readonly reason: string }[] = [
-  {
-    user: serviceAccountUser(PLATFORM_NAMESPACES.flux, FLUX_PLATFORM_APPLIER),
-    reason:
-      "Flux applies and prunes the platform's generated objects (the layers name this account; tenants' Flux objects cannot, under the lockdown)",
-  },
-  { user: serviceAccountUser('kube-system', 'namespace-controller'), reason: 'removes a pruned namespace with everything in it' },
-];
+export function platformUsers(engine: GitOpsEngine): readonly { readonly user: string; readonly reason: string }[] {
+  const applier =
+    engine === 'argocd'
+      ? {
+          user: serviceAccountUser(ARGOCD_NAMESPACE, ARGOCD_APPLIER),
+          reason:
+            "Argo CD's application-controller applies and prunes the platform's generated objects (tenants have no Applications: the project allows the platform's repository only)",
+        }
+      : {
+          user: serviceAccountUser(PLATFORM_NAMESPACES.flux, FLUX_PLATFORM_APPLIER),
+          reason:
+            "Flux applies and prunes the platform's generated objects (the layers name this account; tenants' Flux objects cannot, under the lockdown)",
+        };
+  return [applier, { user: serviceAccountUser('kube-system', 'namespace-controller'), reason: 'removes a pruned namespace with everything in it' }];
+}
 
-/** Requests made by the platform itself (PLATFORM_USERS, no one else) are exempt from the rules that guard what tenants may change. */
-export const NOT_PLATFORM: CelNamedExpression = {
-  name: 'not-platform',
-  expression: `!(request.userInfo.username in ${celStringList(PLATFORM_USERS.map((p) => p.user))})`,
-};
+/** Requests made by the platform itself (platformUsers, no one else) are exempt from the rules that guard what tenants may change. */
+export function notPlatform(engine: GitOpsEngine): CelNamedExpression {
+  return {
+    name: 'not-platform',
+    expression: `!(request.userInfo.username in ${celStringList(platformUsers(engine).map((p) => p.user))})`,
+  };
+}
 
 /** Regular and init containers: the ones that can declare resources (ephemeral containers cannot). */
 const WORKLOAD_CONTAINERS: CelNamedExpression = {
@@ -41,6 +50,8 @@ const PINNED_IMAGE =
 export interface PlatformRulesProps {
   /** Registries (host, optionally with a port and path) tenant images may come from; an empty list admits no image. */
   readonly allowedRegistries: readonly string[];
+  /** The cluster's GitOps engine, whose applier the rules guarding the platform's objects let through. @default 'flux' */
+  readonly engine?: GitOpsEngine;
 }
 
 /** The platform's own admission rules, on top of the Pod Security Standards. */
@@ -134,7 +145,7 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
       title: "tenants cannot delete or weaken their namespace's default-deny NetworkPolicy",
       scope: 'tenants',
       match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['networkpolicies'], operations: ['UPDATE', 'DELETE'] }],
-      matchConditions: [NOT_PLATFORM],
+      matchConditions: [notPlatform(props.engine ?? 'flux')],
       variables: [],
       validations: [
         {
@@ -148,7 +159,7 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
       title: 'tenant NetworkPolicies only open flows between pods of their own namespace',
       scope: 'tenants',
       match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['networkpolicies'], operations: ['CREATE', 'UPDATE'] }],
-      matchConditions: [NOT_PLATFORM],
+      matchConditions: [notPlatform(props.engine ?? 'flux')],
       variables: [
         {
           name: 'peers',
@@ -182,7 +193,7 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
         },
       ],
     },
-    ...accessRules({ notPlatform: NOT_PLATFORM }),
+    ...accessRules({ notPlatform: notPlatform(props.engine ?? 'flux'), engine: props.engine ?? 'flux' }),
     ...exposureRules(),
     ...monitoringRules(),
   ];

@@ -349,3 +349,38 @@ describe('tenant-monitors and monitor-files', () => {
     expect(verdict(other, 'team-b').violations.map((v) => v.policy)).toEqual(['ck8s-tenant-monitors']);
   });
 });
+
+describe('platform rules of a cluster Argo CD syncs', () => {
+  const argocd = platformRules({ allowedRegistries: ['registry.example.com'], engine: 'argocd' });
+  const rule = argocd.find((r) => r.id === 'protect-platform-objects')!;
+  const controller = { username: 'system:serviceaccount:argocd:argocd-application-controller', groups: ['system:serviceaccounts'] };
+  const flux = { username: 'system:serviceaccount:flux-system:kustomize-controller', groups: ['system:serviceaccounts'] };
+  const tenant = { username: 'oidc:alice@example.com', groups: ['oidc:team-a-admins', 'system:authenticated'] };
+  // a sops Secret as Argo CD applies it: no generated label, only its tracking annotation
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'app-database', namespace: 'team-a', annotations: { 'argocd.argoproj.io/tracking-id': 'tenants:/Secret:team-a/app-database' } },
+    data: { password: 'aGVsbG8=' },
+  };
+  const remove = (userInfo: { username: string; groups: string[] }) =>
+    evaluateRule(rule, { operation: 'DELETE', oldObject: secret, namespace: 'team-a', userInfo });
+
+  it("lets Argo CD's application-controller apply and prune the platform's objects, and not Flux's applier", () => {
+    expect(remove(controller).applies).toBe(false);
+    expect(remove(flux).violations).toHaveLength(1);
+    for (const r of argocd.filter((r) => r.matchConditions?.some((c) => c.name === 'not-platform'))) {
+      expect(r.matchConditions!.find((c) => c.name === 'not-platform')!.expression, r.id).toContain(controller.username);
+      expect(r.matchConditions!.find((c) => c.name === 'not-platform')!.expression, r.id).not.toContain('flux-system');
+    }
+  });
+
+  it('protects what Argo CD applied by its tracking annotation, and keeps tenants from setting it', () => {
+    expect(remove(tenant).violations).toHaveLength(1);
+    const own = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'team-a' }, data: {} };
+    const forged = { ...own, metadata: { ...own.metadata, annotations: { 'argocd.argoproj.io/tracking-id': 'tenants:/ConfigMap:team-a/app' } } };
+    expect(evaluateRule(rule, { operation: 'CREATE', object: forged, namespace: 'team-a', userInfo: tenant }).violations[0]!.message).toBe(
+      "the labels and annotations platform.ck8s.io/*, app.kubernetes.io/managed-by=ck8s and argocd.argoproj.io/tracking-id mark the platform's objects; tenants cannot set them (rule protect-platform-objects)",
+    );
+  });
+});

@@ -1,3 +1,5 @@
+import type { IConstruct } from 'constructs';
+
 /** Argo CD's API version for Application and AppProject (served by Argo CD 2.x and 3.x). */
 export const ARGOCD_API = 'argoproj.io/v1alpha1';
 
@@ -6,6 +8,16 @@ export const ARGOCD_NAMESPACE = 'argocd';
 
 /** The cluster Argo CD runs in, as Argo CD names it: every Application of a cluster deploys only there. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/**
+ * The ServiceAccount in Argo CD's namespace as which its application-controller applies and prunes
+ * every Application's objects (the argo-cd chart's name): the platform's applier, as Flux's
+ * kustomize-controller is on a Flux cluster.
+ */
+export const ARGOCD_APPLIER = 'argocd-application-controller';
+
+/** Annotation Argo CD's default (annotation) resource tracking puts on every object it applies. */
+export const ARGOCD_TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
 
 /** AppProject every generated Application belongs to (never Argo CD's permissive `default`). */
 export const ARGOCD_PROJECT = 'platform';
@@ -28,6 +40,14 @@ export type GitOpsEngine = (typeof GITOPS_ENGINES)[number];
 
 /** Construct context key holding the cluster's GitOps engine; components read it (HelmChart). */
 export const GITOPS_ENGINE_CONTEXT = 'ck8s:gitopsEngine';
+
+/** The GitOps engine of the cluster a construct belongs to (its context). @default 'flux' when none is set */
+export function gitopsEngineOf(scope: IConstruct): GitOpsEngine {
+  return (scope.node.tryGetContext(GITOPS_ENGINE_CONTEXT) as GitOpsEngine | undefined) ?? 'flux';
+}
+
+/** Where an engine runs and keeps the cluster's age key. */
+export const ENGINE_NAMESPACE: Record<GitOpsEngine, string> = { flux: 'flux-system', argocd: ARGOCD_NAMESPACE };
 
 /** Automated sync, server-side apply and retries, as every generated Application syncs. */
 export interface ArgoSyncPolicy {
