@@ -234,8 +234,14 @@ describe('ck8s init: a new environment from nothing', () => {
       'fluent-bit-acme-sc',
       'fluent-bit-acme-wc',
       'kibanaserver',
+      'snapshot-monitor',
     ]);
     expect(users['fluent-bit-acme-wc'].backend_roles).toEqual(['log-writer']);
+    // the snapshot exporter's account: no backend role (no log-writer), mapped by name to snapshot_monitor
+    expect(users['snapshot-monitor'].backend_roles).toBeUndefined();
+    const exporter = await read('acme-sc', 'opensearch/opensearch-snapshot-exporter-account');
+    expect(exporter.username).toBe('snapshot-monitor');
+    expect(bcryptMatches(exporter.password!, users['snapshot-monitor'].hash)).toBe(true);
     expect(bcryptMatches(fluentBit.OPENSEARCH_PASSWORD!, users[fluentBit.OPENSEARCH_USERNAME!].hash)).toBe(true);
     expect(bcryptMatches(sidekick.ELASTICSEARCH_PASSWORD!, users['falcosidekick-acme-wc'].hash)).toBe(true);
     expect(bcryptMatches((await read('acme-sc', 'opensearch/opensearch-admin')).password!, users.admin.hash)).toBe(true);

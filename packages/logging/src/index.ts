@@ -10,4 +10,5 @@ export * from './opensearch-dashboards-values.js';
 export * from './opensearch-values.js';
 export * from './retention-policy.js';
 export * from './security-config.js';
+export * from './snapshot-exporter-values.js';
 export * from './snapshot-policy.js';

@@ -9,6 +9,8 @@ export interface PlatformAlertsProps {
   readonly workloadClusters?: readonly string[];
   /** Namespaces of the platform's components, whose scrape targets must be up. @default none (Kubernetes' and Flux's only) */
   readonly namespaces?: readonly string[];
+  /** The log store's snapshot repository, when the log store here takes snapshots: they must succeed. @default none */
+  readonly logSnapshotRepository?: string;
 }
 
 /**
@@ -27,7 +29,11 @@ export class PlatformAlerts extends Component {
     this.rule = new PrometheusRule(this, 'rule', {
       name: 'platform-alerts',
       namespace: MONITORING_NAMESPACE,
-      groups: platformAlertGroups({ workloadClusters: props.workloadClusters ?? [], namespaces: props.namespaces ?? [] }),
+      groups: platformAlertGroups({
+        workloadClusters: props.workloadClusters ?? [],
+        namespaces: props.namespaces ?? [],
+        ...(props.logSnapshotRepository ? { logSnapshotRepository: props.logSnapshotRepository } : {}),
+      }),
     });
   }
 }

@@ -13,7 +13,7 @@ import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayer
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
-import { LogForwarder, LogStore, type LogTenant } from '@ck8s/logging';
+import { LogForwarder, LogStore, type LogTenant, SNAPSHOT_REPOSITORY } from '@ck8s/logging';
 import { GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
@@ -144,12 +144,18 @@ function dailyBackupTarget(c: ClusterProfile) {
   };
 }
 
+/** Where the service cluster's log store takes its snapshots: logging.snapshots, else the backup bucket; none without a log store. */
+function logSnapshotStorage(c: ClusterProfile) {
+  const { logging } = c.cluster;
+  return logging.enabled ? (logging.snapshots ?? dailyBackupTarget(c).objectStorage) : undefined;
+}
+
 /** The service cluster's log store: OpenSearch and Dashboards, with daily snapshots (to the backup bucket unless logging.snapshots names another). */
 export function logStore(c: ClusterProfile): void {
   const { logging, oidc, rbac, name } = c.cluster;
   if (!logging.enabled) return;
   const target = dailyBackupTarget(c);
-  const snapshotStorage = logging.snapshots ?? target.objectStorage;
+  const snapshotStorage = logSnapshotStorage(c);
   new LogStore(c, 'opensearch', {
     catalog: c.catalog,
     hosts: { opensearch: host(c.service.logs), dashboards: host(c.service.logDashboards) },
@@ -299,7 +305,11 @@ export function backup(c: ClusterProfile): void {
 /** The platform's alerts on every cluster reporting here, and the dashboards; after every component, whose namespaces the alerts watch. */
 export function alertsAndDashboards(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
-  new PlatformAlerts(c, 'platform-alerts', { workloadClusters: workloadClusters(c).map((w) => w.name), namespaces: c.platformNamespaces() });
+  new PlatformAlerts(c, 'platform-alerts', {
+    workloadClusters: workloadClusters(c).map((w) => w.name),
+    namespaces: c.platformNamespaces(),
+    ...(logSnapshotStorage(c) ? { logSnapshotRepository: SNAPSHOT_REPOSITORY } : {}),
+  });
   new GoldenSignalDashboards(c, 'dashboards');
 }
 
