@@ -9,6 +9,8 @@ export interface PlatformAlertsProps {
   readonly workloadClusters?: readonly string[];
   /** Namespaces of the platform's components, whose scrape targets must be up. @default none (Kubernetes' and Flux's only) */
   readonly namespaces?: readonly string[];
+  /** URL of the runbook page, for the alerts' `runbook_url` (see runbooksUrl). @default no runbook links */
+  readonly runbookUrl?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export class PlatformAlerts extends Component {
       name: 'platform-alerts',
       namespace: MONITORING_NAMESPACE,
       groups: platformAlertGroups({ workloadClusters: props.workloadClusters ?? [], namespaces: props.namespaces ?? [] }),
+      ...(props.runbookUrl ? { runbookUrl: props.runbookUrl } : {}),
     });
   }
 }
