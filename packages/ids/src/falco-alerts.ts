@@ -16,7 +16,7 @@ export const FALCO_ALERTS: ComponentAlertGroup = {
       expr: `sum by (cluster, destination) (increase(${FALCOSIDEKICK_OUTPUTS}{status="error"}[15m])) > 0`,
       summary: 'Falco events are not reaching an output',
       description:
-        'falcosidekick in cluster {{ $labels.cluster }} failed {{ $value }} times in the last 15 minutes to send events to {{ $labels.destination }}: intrusion detection events may be missing from the log store or Alertmanager. Check falcosidekick\'s logs (kubectl -n falco logs deploy/falco-falcosidekick) and its credentials Secret.',
+        "falcosidekick in cluster {{ $labels.cluster }} failed {{ $value }} times in the last 15 minutes to send events to {{ $labels.destination }}: intrusion detection events may be missing from the log store or Alertmanager. Check falcosidekick's logs (kubectl -n falco logs deploy/falco-falcosidekick) and its credentials Secret.",
       metrics: { [FALCOSIDEKICK_OUTPUTS]: FALCOSIDEKICK_METRICS },
     },
   ],

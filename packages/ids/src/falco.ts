@@ -84,7 +84,11 @@ export interface FalcoRuleSelection {
  * opts in, then the custom rules (`rules.d`, the platform's exceptions).
  */
 export function falcoRuleSets(selection: FalcoRuleSelection): { files: string[]; refs: string[] } {
-  const sets = [FALCO_RULE_SETS.stable, ...(selection.incubating ? [FALCO_RULE_SETS.incubating] : []), ...(selection.sandbox ? [FALCO_RULE_SETS.sandbox] : [])];
+  const sets = [
+    FALCO_RULE_SETS.stable,
+    ...(selection.incubating ? [FALCO_RULE_SETS.incubating] : []),
+    ...(selection.sandbox ? [FALCO_RULE_SETS.sandbox] : []),
+  ];
   return { files: [...sets.map((r) => r.file), '/etc/falco/rules.d'], refs: sets.map((r) => r.ref) };
 }
 

@@ -62,7 +62,7 @@ describe('Falco', () => {
     ]);
   });
 
-  it('watches falcosidekick\'s deliveries: its metrics endpoint and an alert on output errors', () => {
+  it("watches falcosidekick's deliveries: its metrics endpoint and an alert on output errors", () => {
     expect(component.metrics.map((m) => `${m.name}:${m.port}`)).toEqual(['falco:8765', 'falcosidekick:2801']);
     const alerts = component.alertGroups.flatMap((g) => g.alerts);
     expect(alerts.map((a) => a.alert)).toEqual(['FalcoEventDeliveryFailing']);

@@ -28,17 +28,35 @@ export function backupsDashboard(): DashboardSpec {
       {
         title: 'Cluster backups (Velero)',
         panels: [
-          panel(BACKUP, 'Age of the last successful backup', 'Time since the newest successful backup of each schedule; the objective is under 26 hours.', 's', [
-            { expr: `time() - max by (cluster, schedule) (velero_backup_last_successful_timestamp{${C}, schedule!=""})`, legend: '{{cluster}} {{schedule}}' },
-          ]),
+          panel(
+            BACKUP,
+            'Age of the last successful backup',
+            'Time since the newest successful backup of each schedule; the objective is under 26 hours.',
+            's',
+            [
+              {
+                expr: `time() - max by (cluster, schedule) (velero_backup_last_successful_timestamp{${C}, schedule!=""})`,
+                legend: '{{cluster}} {{schedule}}',
+              },
+            ],
+          ),
           panel(BACKUP, 'Backups per day by outcome', 'Successful, partially failed and failed backups per day.', 'short', [
             { expr: `sum by (cluster) (increase(velero_backup_success_total{${C}}[1d]))`, legend: '{{cluster}} succeeded' },
             { expr: `sum by (cluster) (increase(velero_backup_partial_failure_total{${C}}[1d]))`, legend: '{{cluster}} partially failed' },
             { expr: `sum by (cluster) (increase(velero_backup_failure_total{${C}}[1d]))`, legend: '{{cluster}} failed' },
           ]),
-          panel(BACKUP, 'Age of the last registry database dump', "Time since the last successful dump of Harbor's database to object storage.", 's', [
-            { expr: `time() - max by (cluster) (kube_cronjob_status_last_successful_time{${C}, cronjob="harbor-database-dump"})`, legend: '{{cluster}}' },
-          ]),
+          panel(
+            BACKUP,
+            'Age of the last registry database dump',
+            "Time since the last successful dump of Harbor's database to object storage.",
+            's',
+            [
+              {
+                expr: `time() - max by (cluster) (kube_cronjob_status_last_successful_time{${C}, cronjob="harbor-database-dump"})`,
+                legend: '{{cluster}}',
+              },
+            ],
+          ),
         ],
       },
     ],
@@ -62,15 +80,30 @@ export function intrusionDetectionDashboard(): DashboardSpec {
               legend: '{{cluster}} {{rule_name}} (priority {{priority}})',
             },
           ]),
-          panel(MONITORING, 'Events by priority', 'Rule matches per hour by numeric priority: 0-2 emergency to critical, 3 error, 4 warning, 5 notice.', 'short', [
-            { expr: `sum by (cluster, priority) (increase(falcosecurity_falco_rules_matches_total{${C}}[1h]))`, legend: '{{cluster}} {{priority}}' },
-          ]),
-          panel(MONITORING, 'Deliveries by output and status', 'Events falcosidekick sent to each output, ok or error: detections must reach the log store.', 'short', [
-            {
-              expr: `sum by (cluster, destination, status) (increase(falcosecurity_falcosidekick_outputs_total{${C}}[1h]))`,
-              legend: '{{cluster}} {{destination}} {{status}}',
-            },
-          ]),
+          panel(
+            MONITORING,
+            'Events by priority',
+            'Rule matches per hour by numeric priority: 0-2 emergency to critical, 3 error, 4 warning, 5 notice.',
+            'short',
+            [
+              {
+                expr: `sum by (cluster, priority) (increase(falcosecurity_falco_rules_matches_total{${C}}[1h]))`,
+                legend: '{{cluster}} {{priority}}',
+              },
+            ],
+          ),
+          panel(
+            MONITORING,
+            'Deliveries by output and status',
+            'Events falcosidekick sent to each output, ok or error: detections must reach the log store.',
+            'short',
+            [
+              {
+                expr: `sum by (cluster, destination, status) (increase(falcosecurity_falcosidekick_outputs_total{${C}}[1h]))`,
+                legend: '{{cluster}} {{destination}} {{status}}',
+              },
+            ],
+          ),
         ],
       },
     ],
@@ -92,14 +125,23 @@ export function admissionDashboard(): DashboardSpec {
           panel(CONFIGURATION, 'Denials by policy', 'Requests refused per hour, per policy (the namespace and user are in the audit log).', 'short', [
             { expr: `sum by (cluster, policy) (increase(${checks}{${C}, enforcement_action="deny"}[1h]))`, legend: '{{cluster}} {{policy}}' },
           ]),
-          panel(CONFIGURATION, 'Warnings and audits by policy', 'Violations let through by a warn or audit enforcement, per hour: rules not enforced yet.', 'short', [
-            {
-              expr: `sum by (cluster, policy, enforcement_action) (increase(${checks}{${C}, enforcement_action=~"warn|audit"}[1h]))`,
-              legend: '{{cluster}} {{policy}} {{enforcement_action}}',
-            },
-          ]),
+          panel(
+            CONFIGURATION,
+            'Warnings and audits by policy',
+            'Violations let through by a warn or audit enforcement, per hour: rules not enforced yet.',
+            'short',
+            [
+              {
+                expr: `sum by (cluster, policy, enforcement_action) (increase(${checks}{${C}, enforcement_action=~"warn|audit"}[1h]))`,
+                legend: '{{cluster}} {{policy}} {{enforcement_action}}',
+              },
+            ],
+          ),
           panel(CONFIGURATION, 'Policy errors', 'Checks that failed to evaluate (error_type other than no_error), per policy.', 'short', [
-            { expr: `sum by (cluster, policy, error_type) (rate(${checks}{${C}, error_type!="no_error"}[${RATE}]))`, legend: '{{cluster}} {{policy}} {{error_type}}' },
+            {
+              expr: `sum by (cluster, policy, error_type) (rate(${checks}{${C}, error_type!="no_error"}[${RATE}]))`,
+              legend: '{{cluster}} {{policy}} {{error_type}}',
+            },
           ]),
         ],
       },
@@ -118,19 +160,31 @@ export function networkPoliciesDashboard(): DashboardSpec {
       {
         title: 'NetworkPolicies',
         panels: [
-          panel(NETWORK, 'Namespaces without a NetworkPolicy', 'Namespaces with no NetworkPolicy at all: every platform and tenant namespace has a default deny, so this stays empty.', 'short', [
-            {
-              expr: `count by (cluster, namespace) (kube_namespace_created{${C}}) unless on (cluster, namespace) count by (cluster, namespace) (kube_networkpolicy_created{${C}})`,
-              legend: '{{cluster}} {{namespace}}',
-            },
-          ]),
+          panel(
+            NETWORK,
+            'Namespaces without a NetworkPolicy',
+            'Namespaces with no NetworkPolicy at all: every platform and tenant namespace has a default deny, so this stays empty.',
+            'short',
+            [
+              {
+                expr: `count by (cluster, namespace) (kube_namespace_created{${C}}) unless on (cluster, namespace) count by (cluster, namespace) (kube_networkpolicy_created{${C}})`,
+                legend: '{{cluster}} {{namespace}}',
+              },
+            ],
+          ),
           panel(NETWORK, 'NetworkPolicies per namespace', 'How many NetworkPolicies each namespace has.', 'short', [
             { expr: `count by (cluster, namespace) (kube_networkpolicy_created{${C}})`, legend: '{{cluster}} {{namespace}}' },
           ]),
-          panel(NETWORK, 'Ingress and egress rules per namespace', 'Allow rules of the NetworkPolicies of each namespace; growth means new flows.', 'short', [
-            { expr: `sum by (cluster, namespace) (kube_networkpolicy_spec_ingress_rules{${C}})`, legend: '{{cluster}} {{namespace}} ingress' },
-            { expr: `sum by (cluster, namespace) (kube_networkpolicy_spec_egress_rules{${C}})`, legend: '{{cluster}} {{namespace}} egress' },
-          ]),
+          panel(
+            NETWORK,
+            'Ingress and egress rules per namespace',
+            'Allow rules of the NetworkPolicies of each namespace; growth means new flows.',
+            'short',
+            [
+              { expr: `sum by (cluster, namespace) (kube_networkpolicy_spec_ingress_rules{${C}})`, legend: '{{cluster}} {{namespace}} ingress' },
+              { expr: `sum by (cluster, namespace) (kube_networkpolicy_spec_egress_rules{${C}})`, legend: '{{cluster}} {{namespace}} egress' },
+            ],
+          ),
         ],
       },
     ],
@@ -154,9 +208,13 @@ export function vulnerabilitiesDashboard(): DashboardSpec {
           panel(VULNERABILITIES, 'Namespaces with critical vulnerabilities', 'Critical vulnerabilities per namespace.', 'short', [
             { expr: `sum by (cluster, namespace) (trivy_image_vulnerabilities{${C}, severity="Critical"}) > 0`, legend: '{{cluster}} {{namespace}}' },
           ]),
-          panel(CONFIGURATION, 'Misconfigurations by severity', 'Failed configuration checks of workloads (ConfigAuditReports), by severity.', 'short', [
-            { expr: `sum by (cluster, severity) (trivy_resource_configaudits{${C}})`, legend: '{{cluster}} {{severity}}' },
-          ]),
+          panel(
+            CONFIGURATION,
+            'Misconfigurations by severity',
+            'Failed configuration checks of workloads (ConfigAuditReports), by severity.',
+            'short',
+            [{ expr: `sum by (cluster, severity) (trivy_resource_configaudits{${C}})`, legend: '{{cluster}} {{severity}}' }],
+          ),
           panel(CONFIGURATION, 'Compliance controls failing', 'Failing controls per compliance report (CIS, NSA, MITRE ATT&CK).', 'short', [
             { expr: `sum by (cluster, title) (trivy_cluster_compliance{${C}, status="Fail"})`, legend: '{{cluster}} {{title}}' },
           ]),

@@ -63,7 +63,7 @@ describe('component alerts', () => {
   const platformRules = rules(service.objects).filter((r) => ['platform-alerts', 'component-alerts', 'availability'].includes(r.metadata.name));
 
   it('are one PrometheusRule of the service cluster with the failure modes of every component', () => {
-    const names = alertsOf(rules(service.objects).find((r) => r.metadata.name === 'component-alerts')!).map((a) => a.alert);
+    const names = alertsOf(rules(service.objects).find((r) => r.metadata.name === 'component-alerts')).map((a) => a.alert);
     expect(names).toEqual(
       expect.arrayContaining([
         'FalcoEventDeliveryFailing',

@@ -18,7 +18,12 @@ export const HARBOR_PROJECT_USAGE = 'harbor_project_quota_usage_byte';
 export const HARBOR_PROJECT_QUOTA = 'harbor_project_quota_byte';
 
 /** The scrape jobs of Harbor's metrics endpoints (the names its component declares). */
-export const HARBOR_METRICS = { core: 'harbor-core', registry: 'harbor-registry', jobservice: 'harbor-jobservice', exporter: 'harbor-exporter' } as const;
+export const HARBOR_METRICS = {
+  core: 'harbor-core',
+  registry: 'harbor-registry',
+  jobservice: 'harbor-jobservice',
+  exporter: 'harbor-exporter',
+} as const;
 
 /** Share of server errors that pages. */
 export const HARBOR_ERROR_RATIO = 0.05;

@@ -265,11 +265,10 @@ const ids = z
     incubatingRules: z
       .boolean()
       .default(false)
-      .describe("Also load Falco's incubating rule set (more detections, more noise from legitimate workloads); off by default: the stable set only."),
-    sandboxRules: z
-      .boolean()
-      .default(false)
-      .describe("Also load Falco's sandbox rule set (experimental detections, the noisiest); off by default."),
+      .describe(
+        "Also load Falco's incubating rule set (more detections, more noise from legitimate workloads); off by default: the stable set only.",
+      ),
+    sandboxRules: z.boolean().default(false).describe("Also load Falco's sandbox rule set (experimental detections, the noisiest); off by default."),
     credentialsSecret: dnsLabel()
       .default('falcosidekick-credentials')
       .describe(
