@@ -1,5 +1,4 @@
 import { Component } from '@ck8s/core';
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import {
   admissionDashboard,
@@ -8,8 +7,8 @@ import {
   networkPoliciesDashboard,
   vulnerabilitiesDashboard,
 } from './compliance-dashboard-specs.js';
-import { type DashboardSpec, dashboardJson } from './grafana-dashboard.js';
-import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
+import { addDashboardConfigMaps } from './dashboard-config-maps.js';
+import type { DashboardSpec } from './grafana-dashboard.js';
 
 /** The compliance dashboards, by ConfigMap name. */
 export const COMPLIANCE_DASHBOARDS: Readonly<Record<string, () => DashboardSpec>> = {
@@ -29,14 +28,6 @@ export const COMPLIANCE_DASHBOARDS: Readonly<Record<string, () => DashboardSpec>
 export class ComplianceDashboards extends Component {
   constructor(scope: Construct, id: string) {
     super(scope, id, { layer: 'platform' });
-    for (const [name, spec] of Object.entries(COMPLIANCE_DASHBOARDS)) {
-      const dashboard = spec();
-      new ApiObject(this, name, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name, namespace: MONITORING_NAMESPACE, labels: { [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value } },
-        data: { [`${dashboard.uid}.json`]: dashboardJson(dashboard) },
-      });
-    }
+    addDashboardConfigMaps(this, COMPLIANCE_DASHBOARDS);
   }
 }

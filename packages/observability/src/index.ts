@@ -6,6 +6,7 @@ export * from './capacity-alerts.js';
 export * from './compliance-dashboard-specs.js';
 export * from './compliance-dashboards.js';
 export * from './component-alerts.js';
+export * from './dashboard-config-maps.js';
 export * from './flux-resource-metrics.js';
 export * from './golden-signal-dashboards.js';
 export * from './golden-signal-specs.js';
