@@ -28,5 +28,5 @@ function reportingAlertGroups(props: Omit<ClusterProfileProps, 'profile' | 'repo
   return [...props.fleet.clusters.values()]
     .filter((w) => w.profile === 'workload' && w.serviceCluster === props.cluster.name)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((w) => composeCluster(new App(), { ...props, cluster: w }).components.flatMap((c) => c.alertGroups));
+    .flatMap((w) => composeCluster(new App(), { cluster: w, fleet: props.fleet, catalog: props.catalog }).components.flatMap((c) => c.alertGroups));
 }
