@@ -78,6 +78,42 @@ export interface MetricsEndpoint {
   readonly monitor?: boolean;
 }
 
+/**
+ * Scrape jobs of the cluster's own exporters, which the metrics stack scrapes for every cluster
+ * (kube-prometheus-stack's job names): an alert may read them besides its component's own endpoints.
+ */
+export const CLUSTER_METRICS_SOURCES = ['apiserver', 'kubelet', 'kube-state-metrics', 'node-exporter'] as const;
+export type ClusterMetricsSource = (typeof CLUSTER_METRICS_SOURCES)[number];
+
+/**
+ * An alert a component declares about its own failure modes, next to the metrics it reads. The
+ * service cluster evaluates the alerts of every component of itself and of its workload clusters
+ * (each series carries a `cluster` label), with a runbook link per alert.
+ */
+export interface ComponentAlert {
+  /** Alert name, PascalCase; the anchor of its runbook section is its lowercase form. */
+  readonly alert: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  /** PromQL; every aggregation keeps `cluster`, so the alert names the cluster it is about. */
+  readonly expr: string;
+  /** How long the condition must hold. @default fires at once */
+  readonly for?: string;
+  readonly summary: string;
+  /** What happened where, and what to check first. */
+  readonly description: string;
+  /**
+   * Every metric the expression reads, with the scrape job that serves it: the name of a metrics
+   * endpoint of this component (addMetrics) or one of CLUSTER_METRICS_SOURCES.
+   */
+  readonly metrics: Readonly<Record<string, string>>;
+}
+
+/** A named group of a component's alerts (a PrometheusRule group). */
+export interface ComponentAlertGroup {
+  readonly name: string;
+  readonly alerts: readonly ComponentAlert[];
+}
+
 /** An endpoint a component serves to people or other clusters, through the ingress controller with a certificate. */
 export interface ServedEndpoint {
   /** Endpoint name, a DNS label: the first label of its host, and the name of its Certificate and Ingress. */

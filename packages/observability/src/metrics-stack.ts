@@ -12,6 +12,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { CAPACITY_ALERTS } from './capacity-alerts.js';
 import { alertmanagerSetup, NULL_RECEIVER, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
@@ -383,6 +384,7 @@ export class MetricsStack extends Component {
     });
     // scraped through the chart's ServiceMonitor; on the host network, which most CNIs do not police
     this.addMetrics({ name: 'node-exporter', pods: MONITORING_PODS.nodeExporter, port: 9100, monitor: false });
+    this.addAlerts(CAPACITY_ALERTS);
 
     if (props.mode === 'workload') {
       this.addFlow({ from: prometheus, to: { peer: 'service-cluster' } });

@@ -11,6 +11,8 @@ export interface PlatformAlertsProps {
   readonly namespaces?: readonly string[];
   /** The log store's snapshot repository, when the log store here takes snapshots: they must succeed. @default none */
   readonly logSnapshotRepository?: string;
+  /** URL of the runbook page, for the alerts' `runbook_url` (see runbooksUrl). @default no runbook links */
+  readonly runbookUrl?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export class PlatformAlerts extends Component {
         namespaces: props.namespaces ?? [],
         ...(props.logSnapshotRepository ? { logSnapshotRepository: props.logSnapshotRepository } : {}),
       }),
+      ...(props.runbookUrl ? { runbookUrl: props.runbookUrl } : {}),
     });
   }
 }

@@ -14,7 +14,7 @@ import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
 import { LogForwarder, LogStore, type LogTenant, SNAPSHOT_REPOSITORY } from '@ck8s/logging';
-import { GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '@ck8s/observability';
+import { ComplianceDashboards, ComponentAlerts, GoldenSignalDashboards, MetricsStack, PlatformAlerts, runbooksUrl } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
@@ -280,6 +280,8 @@ export function intrusionDetection(c: ClusterProfile): void {
     logStoreUrl: c.service.logs,
     alertmanagerUrl: c.service.alertmanager,
     minimumPriority: ids.minimumPriority,
+    incubatingRules: ids.incubatingRules,
+    sandboxRules: ids.sandboxRules,
     credentialsSecret: ids.credentialsSecret,
   });
 }
@@ -305,12 +307,17 @@ export function backup(c: ClusterProfile): void {
 /** The platform's alerts on every cluster reporting here, and the dashboards; after every component, whose namespaces the alerts watch. */
 export function alertsAndDashboards(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
+  const runbookUrl = runbooksUrl(c.cluster.gitops.repository, c.cluster.gitops.branch);
   new PlatformAlerts(c, 'platform-alerts', {
     workloadClusters: workloadClusters(c).map((w) => w.name),
     namespaces: c.platformNamespaces(),
     ...(logSnapshotStorage(c) ? { logSnapshotRepository: SNAPSHOT_REPOSITORY } : {}),
+    runbookUrl,
   });
+  const groups = [...c.components.flatMap((x) => x.alertGroups), ...c.reportingAlertGroups()];
+  if (groups.length > 0) new ComponentAlerts(c, 'component-alerts', { groups, runbookUrl });
   new GoldenSignalDashboards(c, 'dashboards');
+  new ComplianceDashboards(c, 'compliance-dashboards');
 }
 
 /** One component per tenant. */

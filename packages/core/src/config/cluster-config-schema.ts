@@ -260,6 +260,13 @@ const ids = z
       .enum(PRIORITIES, { error: 'is not a Falco priority' })
       .default('notice')
       .describe('Lowest priority of events forwarded to the service cluster.'),
+    incubatingRules: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also load Falco's incubating rule set (more detections, more noise from legitimate workloads); off by default: the stable set only.",
+      ),
+    sandboxRules: z.boolean().default(false).describe("Also load Falco's sandbox rule set (experimental detections, the noisiest); off by default."),
     credentialsSecret: dnsLabel()
       .default('falcosidekick-credentials')
       .describe(
