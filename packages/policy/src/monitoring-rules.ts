@@ -14,8 +14,22 @@ const READS_FILE =
 const KEEPS_ADDRESS =
   "(!has(r.action) || !(r.action in ['labelmap', 'LabelMap'])) && (!has(r.targetLabel) || (r.targetLabel != '__address__' && !r.targetLabel.contains('$')))";
 
-const TARGETS_MESSAGE =
-  "a tenant monitor may not choose its scrape address through relabelings (targetLabel __address__, a targetLabel computed with $, or action labelmap): Prometheus would scrape any pod under this namespace's label; select this namespace's own Services or pods, and copy labels with action replace (rule monitor-targets)";
+/** The rule that keeps the relabelings of one kind of tenant monitor (its endpoint list `endpoints`) to KEEPS_ADDRESS. */
+function targetsRule(id: string, kinds: string, resource: string, endpoints: string): AdmissionRule {
+  return {
+    id,
+    title: `tenant ${kinds} do not relabel their scrape address (__address__, computed target labels, labelmap)`,
+    scope: 'tenants',
+    match: [{ apiGroups: ['monitoring.coreos.com'], apiVersions: ['*'], resources: [resource], operations: ['CREATE', 'UPDATE'] }],
+    variables: [],
+    validations: [
+      {
+        expression: `!has(object.spec.${endpoints}) || object.spec.${endpoints}.all(e, !has(e.relabelings) || e.relabelings.all(r, ${KEEPS_ADDRESS}))`,
+        message: `a tenant monitor may not choose its scrape address through relabelings (targetLabel __address__, a targetLabel computed with $, or action labelmap): Prometheus would scrape any pod under this namespace's label; select this namespace's own Services or pods, and copy labels with action replace (rule ${id})`,
+      },
+    ],
+  };
+}
 
 /**
  * Rules that keep a tenant's ServiceMonitors and PodMonitors to its own namespace. Prometheus
@@ -65,32 +79,8 @@ export function monitoringRules(): AdmissionRule[] {
         },
       ],
     },
-    {
-      id: 'monitor-targets',
-      title: 'tenant ServiceMonitors and PodMonitors do not relabel their scrape address (__address__, computed target labels, labelmap)',
-      scope: 'tenants',
-      match: [{ apiGroups: ['monitoring.coreos.com'], apiVersions: ['*'], resources: ['servicemonitors'], operations: ['CREATE', 'UPDATE'] }],
-      variables: [],
-      validations: [
-        {
-          expression: `!has(object.spec.endpoints) || object.spec.endpoints.all(e, !has(e.relabelings) || e.relabelings.all(r, ${KEEPS_ADDRESS}))`,
-          message: TARGETS_MESSAGE,
-        },
-      ],
-    },
-    {
-      // the same for PodMonitors, a rule of its own: an expression names only fields of the kinds it matches
-      id: 'pod-monitor-targets',
-      title: 'tenant PodMonitors do not relabel their scrape address (__address__, computed target labels, labelmap)',
-      scope: 'tenants',
-      match: [{ apiGroups: ['monitoring.coreos.com'], apiVersions: ['*'], resources: ['podmonitors'], operations: ['CREATE', 'UPDATE'] }],
-      variables: [],
-      validations: [
-        {
-          expression: `!has(object.spec.podMetricsEndpoints) || object.spec.podMetricsEndpoints.all(e, !has(e.relabelings) || e.relabelings.all(r, ${KEEPS_ADDRESS}))`,
-          message: TARGETS_MESSAGE.replace('(rule monitor-targets)', '(rule pod-monitor-targets)'),
-        },
-      ],
-    },
+    // one rule per kind: an expression names only fields of the kinds it matches
+    targetsRule('monitor-targets', 'ServiceMonitors', 'servicemonitors', 'endpoints'),
+    targetsRule('pod-monitor-targets', 'PodMonitors', 'podmonitors', 'podMetricsEndpoints'),
   ];
 }
