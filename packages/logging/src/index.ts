@@ -4,6 +4,7 @@ export * from './fluent-bit-pipeline.js';
 export * from './fluent-bit-values.js';
 export * from './log-forwarder.js';
 export * from './log-indices.js';
+export * from './log-store-alerts.js';
 export * from './log-store-endpoints.js';
 export * from './log-store.js';
 export * from './opensearch-dashboards-values.js';

@@ -26,6 +26,7 @@ import {
   SNAPSHOT_MONITOR_USER,
   securityConfig,
 } from './security-config.js';
+import { logStoreAlerts } from './log-store-alerts.js';
 import type { ElasticsearchExporterValues } from './snapshot-exporter-values.js';
 import { type LogSnapshots, s3ClientSettings, SNAPSHOT_PLUGIN, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
 
@@ -408,8 +409,9 @@ export class LogStore extends Component {
         replicaCount: 1,
         es: {
           uri: `https://${OPENSEARCH_SERVICE}:${OPENSEARCH_HTTP_PORT}`,
-          // the collectors of indices and shards would need read rights on the log indices: off
-          all: false,
+          // every node's stats (disks for the watermark alert): cluster_monitor; the collectors of
+          // indices and shards would need read rights on the log indices: off
+          all: true,
           indices: false,
           indices_settings: false,
           indices_mappings: false,
@@ -431,6 +433,8 @@ export class LogStore extends Component {
     });
     this.addFlow({ from: SNAPSHOT_EXPORTER_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_HTTP_PORT }] });
     this.addMetrics({ name: SNAPSHOT_EXPORTER.name, pods: SNAPSHOT_EXPORTER_PODS, port: SNAPSHOT_EXPORTER.port });
+    // the same exporter reports the cluster's health and every node's disks (cluster_monitor reads both)
+    this.addAlerts(logStoreAlerts(SNAPSHOT_EXPORTER.name));
   }
 }
 
