@@ -75,3 +75,14 @@ export class RepositoryLayout {
       .sort();
   }
 }
+
+/**
+ * The clusters an operation works on: the named ones (each must exist, once) or all.
+ * @throws Error naming the unknown clusters and the known ones
+ */
+export function selectClusterNames(all: readonly string[], names: readonly string[]): string[] {
+  if (names.length === 0) return [...all];
+  const unknown = names.filter((n) => !all.includes(n));
+  if (unknown.length > 0) throw new Error(`unknown cluster ${unknown.map((n) => `"${n}"`).join(', ')}; clusters: ${all.join(', ') || 'none'}`);
+  return [...new Set(names)];
+}

@@ -7,4 +7,4 @@ export * from './check-secrets.js';
 export * from './cluster-recipients.js';
 export * from './verify-decryption.js';
 // the repository's layout without its settings: the check reads files and nothing else
-export { RepositoryLayout } from '@ck8s/core/base';
+export { RepositoryLayout, selectClusterNames } from '@ck8s/core/base';

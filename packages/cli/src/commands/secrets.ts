@@ -96,7 +96,8 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--cluster <name>', 'with --decrypt: only the files of this cluster (repeatable; default: every cluster)', collect, [])
     .action(async (options: { decrypt?: boolean; cluster: string[] }) => {
       if (options.cluster.length > 0 && !options.decrypt) throw new UsageError('--cluster only applies to --decrypt');
-      const { ageKeyFromEnv, checkSecrets, readAllAgeRecipients, RepositoryLayout, verifyDecryption } = await import('@ck8s/secrets/check');
+      const { ageKeyFromEnv, checkSecrets, readAllAgeRecipients, RepositoryLayout, selectClusterNames, verifyDecryption } =
+        await import('@ck8s/secrets/check');
       const ageKey = options.decrypt ? ageKeyFromEnv() : undefined;
       if (options.decrypt && ageKey === undefined) {
         throw new UsageError(
@@ -112,11 +113,7 @@ export function registerSecrets(program: Command, io: CliIo): void {
       const problems = [...(await checkSecrets(workspace, recipients))];
       let verified = '';
       if (ageKey !== undefined) {
-        const unknown = options.cluster.filter((c) => !recipients.has(c));
-        if (unknown.length > 0) {
-          throw new Error(`unknown cluster ${unknown.map((n) => `"${n}"`).join(', ')}; clusters: ${[...recipients.keys()].join(', ') || 'none'}`);
-        }
-        const clusters = options.cluster.length > 0 ? [...new Set(options.cluster)] : undefined;
+        const clusters = options.cluster.length > 0 ? selectClusterNames([...recipients.keys()], options.cluster) : undefined;
         const result = await verifyDecryption({ workspace, ageKey, ...(clusters ? { clusters } : {}) });
         problems.push(...result.problems);
         verified = `; ${result.verified.length} encrypted file(s) decrypted in memory with intact MAC`;
