@@ -14,6 +14,7 @@ import {
   ManagedProcess,
   freePorts,
   httpGet,
+  readVersions,
   repositoryRoot,
   resolveBinaries,
   toObjects,
@@ -32,6 +33,7 @@ const S3_SECRET_KEY = 'ck8s-e2e-not-a-secret';
 
 const processes: ManagedProcess[] = [];
 let velero: ManagedProcess | undefined;
+let veleroCli = '';
 let s3DataDir = '';
 let bucket = '';
 let prefix = '';
@@ -64,7 +66,15 @@ async function waitForCompletion(kind: 'Backup' | 'Restore', name: string): Prom
     },
     { what: `${kind} ${name} to finish`, timeoutMs: 240_000, intervalMs: 1_000, details: () => velero?.tail(40) ?? '' },
   );
-  if (status?.phase !== 'Completed') throw new Error(`${kind} ${name} ended ${JSON.stringify(status)}\nvelero server log:\n${velero?.tail(60)}`);
+  if (status?.phase !== 'Completed') {
+    // the errors and warnings of each item are in the object store; `velero describe --details` fetches them through the server
+    const { stdout, stderr } = await execa(
+      veleroCli,
+      [kind.toLowerCase(), 'describe', name, '--details', `--namespace=${VELERO_NS}`, `--kubeconfig=${cluster.kubeconfigPath}`],
+      { env: { HOME: cluster.dataDir }, reject: false },
+    );
+    throw new Error(`${kind} ${name} ended ${JSON.stringify(status)}\n${stdout}${stderr}`);
+  }
   return status;
 }
 
@@ -134,12 +144,15 @@ function tenantObjects(): KubeObject[] {
 
 beforeAll(async () => {
   const binaries = resolveBinaries(root, ['velero', 'velero-plugin-for-aws', 'versitygw']);
+  veleroCli = binaries.velero;
   await cluster.start();
   const dir = path.join(cluster.dataDir, 'backup');
   const pluginDir = path.join(dir, 'plugins');
   const tmp = path.join(dir, 'tmp');
-  s3DataDir = path.join(dir, 's3');
-  for (const d of [pluginDir, tmp, s3DataDir, path.join(dir, 's3-meta')]) mkdirSync(d, { recursive: true });
+  s3DataDir = path.join(dir, 'buckets');
+  // versitygw refuses a sidecar folder whose path starts with the root's
+  const s3MetaDir = path.join(dir, 'metadata');
+  for (const d of [pluginDir, tmp, s3DataDir, s3MetaDir]) mkdirSync(d, { recursive: true });
 
   // the object store: versitygw's posix backend keeps each bucket as a folder (metadata in a sidecar folder, no xattrs needed)
   const bsl = platformObject('BackupStorageLocation');
@@ -147,11 +160,13 @@ beforeAll(async () => {
   bucket = storage.bucket;
   prefix = storage.prefix;
   mkdirSync(path.join(s3DataDir, bucket));
+  const config = (bsl.spec as { config: Record<string, string> }).config;
   const [s3Port, metricsPort, profilerPort] = await freePorts(3);
   const s3 = ManagedProcess.start({
     name: 'versitygw',
     command: binaries.versitygw,
-    args: ['--port', `127.0.0.1:${s3Port}`, 'posix', '--sidecar', path.join(dir, 's3-meta'), s3DataDir],
+    // the region the storage location signs its requests for (the demo's), which versitygw checks
+    args: ['--port', `127.0.0.1:${s3Port}`, '--region', config.region ?? 'us-east-1', 'posix', '--sidecar', s3MetaDir, s3DataDir],
     env: { ROOT_ACCESS_KEY_ID: S3_ACCESS_KEY, ROOT_SECRET_ACCESS_KEY: S3_SECRET_KEY },
     logFile: path.join(dir, 'versitygw.log'),
   });
@@ -180,6 +195,23 @@ beforeAll(async () => {
   }
   await cluster.createNamespace(VELERO_NS);
 
+  // Velero's pod restore action reads its own Deployment (the chart's, named velero) for the image of the
+  // restore init container; the server runs outside a pod here, so the Deployment stands for it with no replica
+  const serverLabels = { 'app.kubernetes.io/name': 'velero' };
+  await cluster.client.apply({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'velero', namespace: VELERO_NS, labels: serverLabels },
+    spec: {
+      replicas: 0,
+      selector: { matchLabels: serverLabels },
+      template: {
+        metadata: { labels: serverLabels },
+        spec: { containers: [{ name: 'velero', image: `docker.io/velero/velero:${readVersions(root).components.velero.version}` }] },
+      },
+    },
+  });
+
   // the credentials Secret the platform's storage location names (sops-encrypted in the repository; key `cloud`, an AWS credentials file)
   const credential = (bsl.spec as { credential: { name: string; key: string } }).credential;
   const credentialsFile = path.join(dir, 'cloud');
@@ -192,7 +224,6 @@ beforeAll(async () => {
     stringData: { [credential.key]: readFileSync(credentialsFile, 'utf8') },
   });
   // the platform's storage location, on the loopback S3 server instead of the demo's endpoint
-  const config = (bsl.spec as { config: Record<string, string> }).config;
   await cluster.client.apply({ ...bsl, spec: { ...(bsl.spec as object), config: { ...config, s3Url: `http://127.0.0.1:${s3Port}` } } });
 
   // the plugin folder holds only the AWS plugin, as the chart's init container copies it into /plugins
@@ -240,11 +271,14 @@ describe('Velero v1.18 (real server and AWS plugin) with the platform objects', 
 
   it('the platform schedule backs up the tenant objects to the bucket', async () => {
     await cluster.client.apply(tenantObjects());
-    // Velero starts a schedule's first backup when the schedule is created (skipImmediately is not set)
     await cluster.client.apply(platformObject('Schedule'));
+    // the schedule runs at night; an operator's on-demand backup of it, as the velero CLI makes one (its template, its labels)
+    await execa(veleroCli, ['backup', 'create', '--from-schedule', 'daily', `--namespace=${VELERO_NS}`, `--kubeconfig=${cluster.kubeconfigPath}`], {
+      env: { HOME: cluster.dataDir },
+    });
     const backup = await waitUntil(
       async () => (await cluster.client.list('velero.io/v1', 'Backup', { namespace: VELERO_NS, labelSelector: 'velero.io/schedule-name=daily' }))[0],
-      { what: 'the schedule daily to create a backup', timeoutMs: 120_000, intervalMs: 1_000, details: () => velero?.tail(40) ?? '' },
+      { what: 'a backup of the schedule daily', timeoutMs: 120_000, intervalMs: 1_000, details: () => velero?.tail(40) ?? '' },
     );
     backupName = backup.metadata.name;
     const status = await waitForCompletion('Backup', backupName);
