@@ -7,8 +7,10 @@ import { type BinaryName, type Component, type ComponentName, binaryPath, readVe
 export interface BuildToolsOptions {
   /** Repository root. @default the folder above this package that holds e2e-tools/versions.json */
   root?: string;
-  /** Build only these binaries. @default every binary of e2e-tools/versions.json */
+  /** Build only these binaries. @default every binary of e2e-tools/versions.json that belongs to no suite, plus those of `suite` */
   only?: BinaryName[];
+  /** Also build the components of this opt-in suite (versions.json `suite`, e.g. `backup`). @default none: suite components are left out */
+  suite?: string;
   /** Rebuild binaries even when the cached build matches the pins. @default false */
   force?: boolean;
   /** Receives progress lines. @default writes them to stderr */
@@ -31,6 +33,7 @@ export interface BuildResult {
  * Builds the pinned binaries of e2e-tools/versions.json into `.tools/e2e/<name>-<version>` with
  * `go build -trimpath` from their wrapper modules. A binary is rebuilt only when its inputs change:
  * the pin and the wrapper's go.mod, go.sum and Go files (hashed into `<name>-<version>.inputs`).
+ * Components of an opt-in suite (e.g. Velero, whose cold build takes most of an hour) are built only when asked for.
  * @throws Error naming the component when go is missing, a pin disagrees with its wrapper's go.mod, or a build fails
  */
 export async function buildTools(options: BuildToolsOptions = {}): Promise<BuildResult[]> {
@@ -47,7 +50,7 @@ export async function buildTools(options: BuildToolsOptions = {}): Promise<Build
     checkPin(name, component, wrapper);
     const flags = buildFlags(name, component);
     const inputs = inputsHash(component, wrapper, flags);
-    const wanted = (Object.keys(component.binaries) as BinaryName[]).filter((b) => !options.only || options.only.includes(b));
+    const wanted = selectedBinaries(component, options);
     const stale = wanted.filter((b) => options.force || !isCurrent(binaryPath(root, versions, b), inputs));
     for (const b of wanted.filter((w) => !stale.includes(w)))
       results.push({ binary: b, path: binaryPath(root, versions, b), built: false, seconds: 0 });
@@ -87,6 +90,13 @@ export async function buildTools(options: BuildToolsOptions = {}): Promise<Build
   return results;
 }
 
+/** The binaries of a component a build makes: those `only` names, else every binary of a component of no suite or of the suite asked for. */
+export function selectedBinaries(component: Component, options: Pick<BuildToolsOptions, 'only' | 'suite'>): BinaryName[] {
+  return (Object.keys(component.binaries) as BinaryName[]).filter((b) =>
+    options.only ? options.only.includes(b) : component.suite === undefined || component.suite === options.suite,
+  );
+}
+
 /** Flags of `go build` for a component: reproducible (-trimpath, no VCS stamp), stripped like upstream's release builds. */
 export function buildFlags(name: ComponentName, component: Component): string[] {
   const ldflags = ['-s', '-w'];
@@ -98,6 +108,13 @@ export function buildFlags(name: ComponentName, component: Component): string[] 
       for (const [key, value] of Object.entries(vars)) ldflags.push(`-X ${pkg}.${key}=${value}`);
     }
   }
+  if (name === 'velero') {
+    // what hack/build.sh stamps for a release (REGISTRY defaults to velero in its Makefile), so `velero version` and backups report it
+    const pkg = 'github.com/vmware-tanzu/velero/pkg/buildinfo';
+    for (const [key, value] of Object.entries({ Version: component.version, ImageRegistry: 'velero', GitTreeState: 'clean' }))
+      ldflags.push(`-X ${pkg}.${key}=${value}`);
+  }
+  if (name === 'versitygw') ldflags.push(`-X main.Version=${component.version}`);
   return ['-trimpath', '-buildvcs=false', '-mod=readonly', `-ldflags=${ldflags.join(' ')}`];
 }
 

@@ -14,6 +14,8 @@ export interface Component {
   binaries: Record<string, string>;
   /** Folder inside the module that holds CRD manifests, if the component ships CRDs. */
   crds?: string;
+  /** The opt-in scenario that needs it (e.g. `backup`): built only by that suite's build, never by default, and not installed into every cluster. @default needed by every run */
+  suite?: string;
 }
 
 export type ComponentName =
@@ -25,7 +27,10 @@ export type ComponentName =
   | 'helm-controller'
   | 'oci-registry'
   | 'gateway-api'
-  | 'prometheus-operator';
+  | 'prometheus-operator'
+  | 'velero'
+  | 'velero-plugin-for-aws'
+  | 'versitygw';
 
 /** Every binary the harness runs. */
 export type BinaryName =
@@ -37,7 +42,10 @@ export type BinaryName =
   | 'source-controller'
   | 'kustomize-controller'
   | 'helm-controller'
-  | 'oci-registry';
+  | 'oci-registry'
+  | 'velero'
+  | 'velero-plugin-for-aws'
+  | 'versitygw';
 
 export interface Versions {
   /** The Flux release of the Flux controllers (e.g. `v2.7.3`); charts/catalog.yaml pins the same. */

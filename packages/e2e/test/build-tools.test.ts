@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VELERO_AWS_PLUGIN_IMAGE } from '@ck8s/backup';
 import { parse } from 'yaml';
-import { buildFlags, buildTools } from '../src/build-tools.js';
+import { buildFlags, buildTools, selectedBinaries } from '../src/build-tools.js';
 import { binaryPath, readVersions, repositoryRoot } from '../src/versions.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-build-test-'));
@@ -19,6 +20,27 @@ describe('pinned tools', () => {
     const root = repositoryRoot();
     const catalog = parse(readFileSync(path.join(root, 'charts/catalog.yaml'), 'utf8')) as { flux: { version: string } };
     expect(readVersions(root).flux).toBe(catalog.flux.version);
+  });
+
+  it('builds the backup suite (Velero, its AWS plugin, the S3 server) only when asked for', () => {
+    const { components } = readVersions();
+    for (const name of ['velero', 'velero-plugin-for-aws', 'versitygw'] as const) {
+      expect(components[name].suite).toBe('backup');
+      expect(selectedBinaries(components[name], {})).toEqual([]);
+      expect(selectedBinaries(components[name], { suite: 'backup' })).toEqual([name]);
+    }
+    expect(selectedBinaries(components.kubernetes, { suite: 'backup' })).toEqual(['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']);
+    expect(selectedBinaries(components.kubernetes, { only: ['etcd'] })).toEqual([]);
+  });
+
+  it('runs the AWS plugin release the clusters install', () => {
+    expect(`velero/velero-plugin-for-aws:${readVersions().components['velero-plugin-for-aws'].version}`).toBe(VELERO_AWS_PLUGIN_IMAGE);
+  });
+
+  it('stamps the Velero release like its own build script', () => {
+    const { components } = readVersions();
+    const ldflags = buildFlags('velero', components.velero).find((f) => f.startsWith('-ldflags='));
+    expect(ldflags).toContain(`-X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=${components.velero.version}`);
   });
 
   it('keys each binary by name and version', () => {
