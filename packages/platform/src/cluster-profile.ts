@@ -9,6 +9,7 @@ import {
   ConfigError,
   type ConfigProblem,
   type ExtraFile,
+  type OidcClient,
   type Fleet,
   deriveNetworkPolicies,
   GITOPS_ENGINE_CONTEXT,
@@ -48,8 +49,8 @@ export interface ClusterProfileProps {
   /** Every cluster of the repository: a workload cluster finds its service cluster here, a service cluster its workload clusters. */
   readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
-  /** The alert groups of the components of the clusters that report to this one, composed on demand. @default none */
-  readonly reportingAlertGroups?: () => readonly ComponentAlertGroup[];
+  /** The components of the clusters that report to this one, composed on demand. @default none */
+  readonly reportingComponents?: () => readonly Component[];
 }
 
 /** Pod Security Standards version matching the cluster, e.g. `v1.33`, so upgrades never change policy silently. */
@@ -71,14 +72,14 @@ export class ClusterProfile extends Construct {
   public readonly file: string;
   /** The endpoints of the service cluster this cluster reports to (its own, for a service cluster). */
   public readonly service: ServiceEndpoints;
-  private readonly reporting: () => readonly ComponentAlertGroup[];
+  private readonly reporting: () => readonly Component[];
 
   constructor(scope: Construct, id: string, props: ClusterProfileProps) {
     super(scope, id);
     this.cluster = props.cluster;
     this.fleet = props.fleet;
     this.catalog = props.catalog;
-    this.reporting = props.reportingAlertGroups ?? (() => []);
+    this.reporting = props.reportingComponents ?? (() => []);
     this.file = clusterConfigPath(props.cluster.name);
     this.service = serviceEndpoints(serviceClusterOf(props.cluster, props.fleet).domain);
     this.node.setContext(POD_SECURITY_VERSION_CONTEXT, podSecurityVersion(props.cluster));
@@ -113,7 +114,12 @@ export class ClusterProfile extends Construct {
 
   /** The alert groups the components of the clusters reporting here declare (their workload clusters', for a service cluster). */
   reportingAlertGroups(): readonly ComponentAlertGroup[] {
-    return this.reporting();
+    return this.reporting().flatMap((c) => c.alertGroups);
+  }
+
+  /** The OIDC clients the components of the clusters reporting here declare, which this cluster's identity provider registers. */
+  reportingOidcClients(): readonly OidcClient[] {
+    return this.reporting().flatMap((c) => c.oidcClients);
   }
 
   /** Every component of the cluster, in construct order. */

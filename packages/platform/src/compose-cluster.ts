@@ -1,4 +1,4 @@
-import type { ComponentAlertGroup } from '@ck8s/core';
+import type { Component } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { ClusterProfile, type ClusterProfileProps, type Profile } from './cluster-profile.js';
 import { SERVICE_CLUSTER } from './service-cluster.js';
@@ -10,23 +10,24 @@ export const PROFILES: Readonly<Record<'service' | 'workload', Profile>> = { ser
 /** A cluster composed by its profile: every component it gets, connected. */
 export function composeCluster(
   app: App,
-  props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups'> & { readonly profile?: Profile },
+  props: Omit<ClusterProfileProps, 'profile' | 'reportingComponents'> & { readonly profile?: Profile },
 ): ClusterProfile {
+  let reporting: Component[] | undefined;
   return new ClusterProfile(app, props.cluster.name, {
     ...props,
     profile: props.profile ?? PROFILES[props.cluster.profile],
-    reportingAlertGroups: () => reportingAlertGroups(props),
+    reportingComponents: () => (reporting ??= reportingComponents(props)),
   });
 }
 
 /**
- * The alert groups the components of a service cluster's workload clusters declare, each cluster
- * composed apart (in memory, nothing rendered): the service cluster evaluates them.
+ * The components of a service cluster's workload clusters, each cluster composed apart (in memory,
+ * nothing rendered): the service cluster evaluates their alerts and registers their OIDC clients.
  */
-function reportingAlertGroups(props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups'>): ComponentAlertGroup[] {
+function reportingComponents(props: Omit<ClusterProfileProps, 'profile' | 'reportingComponents'>): Component[] {
   if (props.cluster.profile !== 'service') return [];
   return [...props.fleet.clusters.values()]
     .filter((w) => w.profile === 'workload' && w.serviceCluster === props.cluster.name)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((w) => composeCluster(new App(), { cluster: w, fleet: props.fleet, catalog: props.catalog }).components.flatMap((c) => c.alertGroups));
+    .flatMap((w) => composeCluster(new App(), { cluster: w, fleet: props.fleet, catalog: props.catalog }).components);
 }
