@@ -8,6 +8,7 @@ import {
   serviceClusterOf,
   Tenant,
   tenantHosts,
+  uiHost,
 } from '@ck8s/core';
 import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
@@ -345,7 +346,7 @@ export function enterpriseUi(c: ClusterProfile): void {
   ];
   new Headlamp(c, 'headlamp', {
     catalog: c.catalog,
-    host: `headlamp.${cluster.domain}`,
+    host: uiHost(cluster.domain),
     clusterName: cluster.name,
     issuer: service.identity,
     clientId: headlampClientId(cluster.name),
