@@ -152,21 +152,23 @@ describe('profiles', () => {
 });
 
 describe('the identity provider', () => {
+  const wcB = clusterConfig({
+    name: 'wc-b',
+    profile: 'workload',
+    domain: 'wc-b.example.com',
+    serviceCluster: 'sc',
+    oidc: { clientId: 'k8s-team-b' },
+  });
+  // its API server trusts another issuer
+  const external = clusterConfig({
+    name: 'wc-ext',
+    profile: 'workload',
+    domain: 'wc-ext.example.com',
+    serviceCluster: 'sc',
+    oidc: { issuerUrl: 'https://login.example.org' },
+  });
+
   it('registers a public client for each API server that trusts it, then the web applications the components declare', () => {
-    const wcB = clusterConfig({
-      name: 'wc-b',
-      profile: 'workload',
-      domain: 'wc-b.example.com',
-      serviceCluster: 'sc',
-      oidc: { clientId: 'k8s-team-b' },
-    });
-    const external = clusterConfig({
-      name: 'wc-ext',
-      profile: 'workload',
-      domain: 'wc-ext.example.com',
-      serviceCluster: 'sc',
-      oidc: { issuerUrl: 'https://login.example.org' },
-    });
     const dex = find(compose(sc, fleetOf(sc, wc, wcB, external)).objects, 'HelmRelease', 'dex', 'dex').spec.values.config;
     expect(dex.staticClients.map((c: K8sObject) => [c.id, c.public === true])).toEqual([
       ['kubernetes-sc', true],
@@ -183,13 +185,6 @@ describe('the identity provider', () => {
   });
 
   it("registers each cluster's Headlamp with its callback, and lets only that cluster's API client trust it", () => {
-    const wcB = clusterConfig({
-      name: 'wc-b',
-      profile: 'workload',
-      domain: 'wc-b.example.com',
-      serviceCluster: 'sc',
-      oidc: { clientId: 'k8s-team-b' },
-    });
     const dex = find(compose(sc, fleetOf(sc, wc, wcB)).objects, 'HelmRelease', 'dex', 'dex').spec.values.config;
     const client = (id: string) => dex.staticClients.find((c: K8sObject) => c.id === id);
     expect(client('headlamp-wc')).toEqual({
@@ -231,13 +226,6 @@ describe('the identity provider', () => {
   });
 
   it('leaves the UI out where nobody could sign in: the API server trusts another issuer, or ui.enabled is false', () => {
-    const external = clusterConfig({
-      name: 'wc-ext',
-      profile: 'workload',
-      domain: 'wc-ext.example.com',
-      serviceCluster: 'sc',
-      oidc: { issuerUrl: 'https://login.example.org' },
-    });
     const off = clusterConfig({ name: 'wc-off', profile: 'workload', domain: 'wc-off.example.com', serviceCluster: 'sc', ui: { enabled: false } });
     const fleet = fleetOf(sc, wc, external, off);
     for (const c of [external, off])
