@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Installs the pinned command-line tools of tools.json into .tools/bin with `go install`, and
-// builds ck8s' own Go helpers (every module folder under tools/, e.g. tools/ck8s-rename-exchange).
+// builds every module folder under tools/: ck8s' own Go helpers (e.g. tools/ck8s-rename-exchange)
+// and wrapper modules of tools `go install pkg@version` cannot build (e.g. tools/promtool: its
+// module has replace directives), which name the package in a `tool` directive of their go.mod and
+// may give build tags and ldflags in a build.json.
 // Idempotent: a tool is rebuilt only when its pin (for a helper: the hash of its files) changes
 // (recorded in .tools/bin/.pins.json).
 // Also makes sure Debian's chromium is there for the report's browser test (see ensureChromium).
@@ -61,9 +64,15 @@ for (const name of helpers) {
   for (const file of readdirSync(dir).sort()) hash.update(`${file}\0`).update(readFileSync(path.join(dir, file)));
   const pin = `./tools/${name}#${hash.digest('hex').slice(0, 16)}`;
   if (installed[name] === pin && existsSync(path.join(bin, name))) continue;
-  process.stdout.write(`setup: go build ./tools/${name}\n`);
+  const tool = /^tool\s+(\S+)\s*$/m.exec(readFileSync(path.join(dir, 'go.mod'), 'utf8'))?.[1];
+  const buildFile = path.join(dir, 'build.json');
+  const { tags = [], ldflags } = existsSync(buildFile) ? JSON.parse(readFileSync(buildFile, 'utf8')) : {};
+  const flags = [...(tags.length > 0 ? ['-tags', tags.join(',')] : []), ...(ldflags ? ['-ldflags', ldflags] : [])];
+  process.stdout.write(
+    `setup: go build ${flags.map((f) => (f.includes(' ') ? `"${f}"` : f)).join(' ')}${flags.length > 0 ? ' ' : ''}${tool ?? '.'} (./tools/${name})\n`,
+  );
   try {
-    await execa('go', ['build', '-o', path.join(bin, name), '.'], {
+    await execa('go', ['build', ...flags, '-o', path.join(bin, name), tool ?? '.'], {
       cwd: dir,
       env: { CGO_ENABLED: '0', GOFLAGS: '-trimpath -buildvcs=false -mod=readonly' },
       stdio: 'inherit',

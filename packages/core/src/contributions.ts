@@ -106,6 +106,39 @@ export interface ComponentAlert {
    * endpoint of this component (addMetrics) or one of CLUSTER_METRICS_SOURCES.
    */
   readonly metrics: Readonly<Record<string, string>>;
+  /**
+   * Unit test cases run with `promtool test rules` (the platform's rule test fails for an alert
+   * without one that fires): the failure it is written for, and ideally a case where it stays quiet.
+   * @default none
+   */
+  readonly tests?: readonly AlertTest[];
+}
+
+/** An alert expected to fire in an AlertTest: its labels besides `alertname` and the rule's own, and its annotations as rendered. */
+export interface ExpectedAlert {
+  /** Labels the expression yields, e.g. `{ cluster: 'sc', schedule: 'daily' }`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The description with its templates rendered. */
+  readonly description: string;
+  /** The summary, rendered, when it has templates. @default the rule's summary */
+  readonly summary?: string;
+}
+
+/**
+ * A unit test case of an alerting rule in promtool's terms: input series from time 0, and the
+ * alerts of that name expected at one evaluation time.
+ */
+export interface AlertTest {
+  /** What the case shows, e.g. `fires after a failed backup`. */
+  readonly name: string;
+  /** Input series: a series selector and its values in promtool's expanding notation, e.g. `{ 'up{cluster="sc"}': '1 0x20' }`. */
+  readonly series: Readonly<Record<string, string>>;
+  /** Time between two samples of the input series. @default '1m' */
+  readonly interval?: string;
+  /** When the rule is evaluated, counted from the first sample, e.g. `20m`. */
+  readonly at: string;
+  /** The alerts firing at that time; empty: the alert stays quiet. */
+  readonly fires: readonly ExpectedAlert[];
 }
 
 /** A named group of a component's alerts (a PrometheusRule group). */

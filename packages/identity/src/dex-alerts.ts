@@ -24,6 +24,32 @@ export const DEX_ALERTS: ComponentAlertGroup = {
       summary: 'Sign-ins at Dex are failing',
       description: `{{ $value | humanizePercentage }} of the requests to Dex's {{ $labels.handler }} in cluster {{ $labels.cluster }} failed with a server error for 10 minutes: people cannot sign in. Check Dex's logs (kubectl -n ${IDENTITY_NAMESPACE} logs deploy/dex) for the upstream connector's error.`,
       metrics: { [DEX_HTTP_REQUESTS]: 'dex' },
+      tests: [
+        {
+          name: 'fires when a tenth of the token requests fail for 10 minutes',
+          series: {
+            [`${DEX_HTTP_REQUESTS}{cluster="sc", namespace="${IDENTITY_NAMESPACE}", handler="/token", code="500"}`]: '0+1x30',
+            [`${DEX_HTTP_REQUESTS}{cluster="sc", namespace="${IDENTITY_NAMESPACE}", handler="/token", code="200"}`]: '0+9x30',
+          },
+          at: '15m',
+          fires: [
+            {
+              labels: { cluster: 'sc', handler: '/token' },
+              description:
+                "10% of the requests to Dex's /token in cluster sc failed with a server error for 10 minutes: people cannot sign in. Check Dex's logs (kubectl -n dex logs deploy/dex) for the upstream connector's error.",
+            },
+          ],
+        },
+        {
+          name: 'stays quiet without server errors, and for other routes',
+          series: {
+            [`${DEX_HTTP_REQUESTS}{cluster="sc", namespace="${IDENTITY_NAMESPACE}", handler="/token", code="200"}`]: '0+9x30',
+            [`${DEX_HTTP_REQUESTS}{cluster="sc", namespace="${IDENTITY_NAMESPACE}", handler="/healthz", code="500"}`]: '0+9x30',
+          },
+          at: '15m',
+          fires: [],
+        },
+      ],
     },
   ],
 };

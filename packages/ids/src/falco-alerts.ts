@@ -18,6 +18,26 @@ export const FALCO_ALERTS: ComponentAlertGroup = {
       description:
         "falcosidekick in cluster {{ $labels.cluster }} failed {{ $value }} times in the last 15 minutes to send events to {{ $labels.destination }}: intrusion detection events may be missing from the log store or Alertmanager. Check falcosidekick's logs (kubectl -n falco logs deploy/falco-falcosidekick) and its credentials Secret.",
       metrics: { [FALCOSIDEKICK_OUTPUTS]: FALCOSIDEKICK_METRICS },
+      tests: [
+        {
+          name: 'fires when an event could not be sent',
+          series: { [`${FALCOSIDEKICK_OUTPUTS}{cluster="sc", destination="opensearch", status="error"}`]: '0x10 1x10' },
+          at: '12m',
+          fires: [
+            {
+              labels: { cluster: 'sc', destination: 'opensearch' },
+              description:
+                "falcosidekick in cluster sc failed 1 times in the last 15 minutes to send events to opensearch: intrusion detection events may be missing from the log store or Alertmanager. Check falcosidekick's logs (kubectl -n falco logs deploy/falco-falcosidekick) and its credentials Secret.",
+            },
+          ],
+        },
+        {
+          name: 'stays quiet while events are sent',
+          series: { [`${FALCOSIDEKICK_OUTPUTS}{cluster="sc", destination="opensearch", status="ok"}`]: '0+5x20' },
+          at: '12m',
+          fires: [],
+        },
+      ],
     },
   ],
 };

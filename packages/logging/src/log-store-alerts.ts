@@ -34,6 +34,26 @@ export function logStoreAlerts(source: string): ComponentAlertGroup {
         description:
           'OpenSearch in cluster {{ $labels.cluster }} has been red for 5 minutes: logs and audit logs written to an index without a primary shard are lost or held back by the forwarders. Check GET _cluster/health?level=indices and GET _cluster/allocation/explain.',
         metrics: metrics(HEALTH),
+        tests: [
+          {
+            name: 'fires when the cluster is red for 5 minutes',
+            series: { [`${HEALTH}{cluster="sc", color="red"}`]: '1x10', [`${HEALTH}{cluster="sc", color="green"}`]: '0x10' },
+            at: '7m',
+            fires: [
+              {
+                labels: { cluster: 'sc' },
+                description:
+                  'OpenSearch in cluster sc has been red for 5 minutes: logs and audit logs written to an index without a primary shard are lost or held back by the forwarders. Check GET _cluster/health?level=indices and GET _cluster/allocation/explain.',
+              },
+            ],
+          },
+          {
+            name: 'stays quiet when green',
+            series: { [`${HEALTH}{cluster="sc", color="red"}`]: '0x10', [`${HEALTH}{cluster="sc", color="green"}`]: '1x10' },
+            at: '7m',
+            fires: [],
+          },
+        ],
       },
       {
         alert: 'LogStoreClusterYellow',
@@ -44,6 +64,26 @@ export function logStoreAlerts(source: string): ComponentAlertGroup {
         description:
           'OpenSearch in cluster {{ $labels.cluster }} has been yellow for 30 minutes: losing one more node loses data. Check GET _cluster/allocation/explain (disk watermarks, a node down).',
         metrics: metrics(HEALTH),
+        tests: [
+          {
+            name: 'fires when the cluster is yellow for 30 minutes',
+            series: { [`${HEALTH}{cluster="sc", color="yellow"}`]: '1x40' },
+            at: '35m',
+            fires: [
+              {
+                labels: { cluster: 'sc' },
+                description:
+                  'OpenSearch in cluster sc has been yellow for 30 minutes: losing one more node loses data. Check GET _cluster/allocation/explain (disk watermarks, a node down).',
+              },
+            ],
+          },
+          {
+            name: 'stays quiet for a short yellow spell',
+            series: { [`${HEALTH}{cluster="sc", color="yellow"}`]: '1x10 0x30' },
+            at: '35m',
+            fires: [],
+          },
+        ],
       },
       {
         alert: 'LogStoreDiskWatermark',
@@ -53,6 +93,32 @@ export function logStoreAlerts(source: string): ComponentAlertGroup {
         summary: "A log store node's data disk is past the low watermark",
         description: `Node {{ $labels.name }} of the log store in cluster {{ $labels.cluster }} has less than ${LOG_STORE_DISK_FREE_RATIO * 100} % of its data disk free: OpenSearch places no new shards there, and at 5 % it makes its indices read-only. Shorten the retention or grow the volume.`,
         metrics: metrics(AVAILABLE, SIZE),
+        tests: [
+          {
+            name: 'fires for a node with 10 % of its disk free',
+            series: {
+              [`${AVAILABLE}{cluster="sc", name="opensearch-master-0"}`]: '10000000000x20',
+              [`${SIZE}{cluster="sc", name="opensearch-master-0"}`]: '100000000000x20',
+            },
+            at: '17m',
+            fires: [
+              {
+                labels: { cluster: 'sc', name: 'opensearch-master-0' },
+                description:
+                  'Node opensearch-master-0 of the log store in cluster sc has less than 15 % of its data disk free: OpenSearch places no new shards there, and at 5 % it makes its indices read-only. Shorten the retention or grow the volume.',
+              },
+            ],
+          },
+          {
+            name: 'stays quiet with half the disk free',
+            series: {
+              [`${AVAILABLE}{cluster="sc", name="opensearch-master-0"}`]: '50000000000x20',
+              [`${SIZE}{cluster="sc", name="opensearch-master-0"}`]: '100000000000x20',
+            },
+            at: '17m',
+            fires: [],
+          },
+        ],
       },
       {
         alert: 'LogStoreShardLimitNear',
@@ -62,6 +128,26 @@ export function logStoreAlerts(source: string): ComponentAlertGroup {
         summary: 'The log store is near its shard limit',
         description: `The log store in cluster {{ $labels.cluster }} uses more than 90 % of its ${LOG_STORE_MAX_SHARDS_PER_NODE} shards per data node: at the limit no new daily index can be created and log intake stops. Shorten the retention, or merge indices.`,
         metrics: metrics(ACTIVE_SHARDS, DATA_NODES),
+        tests: [
+          {
+            name: 'fires at 950 shards on one data node',
+            series: { [`${ACTIVE_SHARDS}{cluster="sc"}`]: '950x20', [`${DATA_NODES}{cluster="sc"}`]: '1x20' },
+            at: '17m',
+            fires: [
+              {
+                labels: { cluster: 'sc' },
+                description:
+                  'The log store in cluster sc uses more than 90 % of its 1000 shards per data node: at the limit no new daily index can be created and log intake stops. Shorten the retention, or merge indices.',
+              },
+            ],
+          },
+          {
+            name: 'stays quiet at 950 shards on two data nodes',
+            series: { [`${ACTIVE_SHARDS}{cluster="sc"}`]: '950x20', [`${DATA_NODES}{cluster="sc"}`]: '2x20' },
+            at: '17m',
+            fires: [],
+          },
+        ],
       },
     ],
   };

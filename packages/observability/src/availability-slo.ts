@@ -1,3 +1,4 @@
+import type { AlertTest } from '@ck8s/core';
 import type { AlertingRule, RecordingRule, RuleGroup } from './prometheus-rule.js';
 
 /** Job label of the availability probes; the rules select their `probe_success` by it. */
@@ -61,8 +62,22 @@ export function availabilityRuleGroups(objectivePercent: number): RuleGroup[] {
   const by = `by (cluster, ${ENDPOINT_LABEL})`;
   const windows = [...new Set(BURN_RATE_ALERTS.flatMap((a) => [a.shortWindow, a.longWindow]))];
   const ratios: RecordingRule[] = windows.map((w) => ({ record: errorRatioRecord(w), expr: `1 - avg ${by} (avg_over_time(${success}[${w}]))` }));
+  const probe = (value: string): Record<string, string> => ({ [`${success.slice(0, -1)}, cluster="sc", ${ENDPOINT_LABEL}="grafana"}`]: value });
+  // every probe fails from time 0: each alert fires once its windows and `for` have passed
+  const failing = (at: string, description: string, summary: string): AlertTest[] => [
+    {
+      name: 'fires when every probe fails',
+      series: probe('0x60'),
+      at,
+      fires: [{ labels: { cluster: 'sc', [ENDPOINT_LABEL]: 'grafana' }, description, summary }],
+    },
+    { name: 'stays quiet when every probe succeeds', series: probe('1x60'), at, fires: [] },
+  ];
   const alerts: AlertingRule[] = BURN_RATE_ALERTS.map((a) => {
     const threshold = burnRateThreshold(objectivePercent, a.burnRate);
+    const description =
+      `Probes of {{ $labels.${ENDPOINT_LABEL} }} in cluster {{ $labels.cluster }} failed more than ${threshold} of the time over the last ${a.longWindow} and ${a.shortWindow} ` +
+      `(${a.burnRate} x the error budget ${budget} of the ${objectivePercent}% objective over ${SLO_PERIOD}).`;
     return {
       alert: a.alert,
       expr: `${errorRatioRecord(a.longWindow)} > ${threshold} and ${errorRatioRecord(a.shortWindow)} > ${threshold}`,
@@ -70,10 +85,13 @@ export function availabilityRuleGroups(objectivePercent: number): RuleGroup[] {
       labels: { severity: a.severity },
       annotations: {
         summary: `Endpoint {{ $labels.${ENDPOINT_LABEL} }} burns its error budget ${a.burnRate} times too fast`,
-        description:
-          `Probes of {{ $labels.${ENDPOINT_LABEL} }} in cluster {{ $labels.cluster }} failed more than ${threshold} of the time over the last ${a.longWindow} and ${a.shortWindow} ` +
-          `(${a.burnRate} x the error budget ${budget} of the ${objectivePercent}% objective over ${SLO_PERIOD}).`,
+        description,
       },
+      tests: failing(
+        '30m',
+        `Probes of grafana in cluster sc failed more than ${threshold} of the time over the last ${a.longWindow} and ${a.shortWindow} (${a.burnRate} x the error budget ${budget} of the ${objectivePercent}% objective over ${SLO_PERIOD}).`,
+        `Endpoint grafana burns its error budget ${a.burnRate} times too fast`,
+      ),
     };
   });
   return [
@@ -100,6 +118,11 @@ export function availabilityRuleGroups(objectivePercent: number): RuleGroup[] {
             summary: `Endpoint {{ $labels.${ENDPOINT_LABEL} }} missed its availability objective`,
             description: `{{ $labels.${ENDPOINT_LABEL} }} in cluster {{ $labels.cluster }} has spent its whole error budget (${budget}) of the last ${SLO_PERIOD}: availability is below ${objectivePercent}%.`,
           },
+          tests: failing(
+            '30m',
+            `grafana in cluster sc has spent its whole error budget (${budget}) of the last ${SLO_PERIOD}: availability is below ${objectivePercent}%.`,
+            'Endpoint grafana missed its availability objective',
+          ),
         },
       ],
     },

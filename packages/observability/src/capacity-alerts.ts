@@ -29,6 +29,32 @@ export const CAPACITY_ALERTS: ComponentAlertGroup = {
       summary: 'A tenant uses most of its quota',
       description: `Tenant namespace {{ $labels.namespace }} in cluster {{ $labels.cluster }} uses {{ $value | humanizePercentage }} of its ${TENANT_QUOTA} for {{ $labels.resource }}: new pods or volumes will be refused. Check kubectl -n {{ $labels.namespace }} describe resourcequota ${TENANT_QUOTA}, then agree with the tenant on a larger quota (cluster.yaml tenants[].quota) or a smaller footprint.`,
       metrics: { [RESOURCE_QUOTA]: 'kube-state-metrics' },
+      tests: [
+        {
+          name: 'fires for a tenant at 95 % of its CPU quota',
+          series: {
+            [`${RESOURCE_QUOTA}{cluster="wc", namespace="team-a", resourcequota="${TENANT_QUOTA}", resource="requests.cpu", type="used"}`]: '9.5x20',
+            [`${RESOURCE_QUOTA}{cluster="wc", namespace="team-a", resourcequota="${TENANT_QUOTA}", resource="requests.cpu", type="hard"}`]: '10x20',
+          },
+          at: '17m',
+          fires: [
+            {
+              labels: { cluster: 'wc', namespace: 'team-a', resource: 'requests.cpu' },
+              description:
+                'Tenant namespace team-a in cluster wc uses 95% of its tenant-quota for requests.cpu: new pods or volumes will be refused. Check kubectl -n team-a describe resourcequota tenant-quota, then agree with the tenant on a larger quota (cluster.yaml tenants[].quota) or a smaller footprint.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet at half its quota',
+          series: {
+            [`${RESOURCE_QUOTA}{cluster="wc", namespace="team-a", resourcequota="${TENANT_QUOTA}", resource="requests.cpu", type="used"}`]: '5x20',
+            [`${RESOURCE_QUOTA}{cluster="wc", namespace="team-a", resourcequota="${TENANT_QUOTA}", resource="requests.cpu", type="hard"}`]: '10x20',
+          },
+          at: '17m',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'PersistentVolumeFillingUp',
@@ -38,6 +64,32 @@ export const CAPACITY_ALERTS: ComponentAlertGroup = {
       summary: 'A persistent volume will be full within four days',
       description: `Volume claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} in cluster {{ $labels.cluster }} has {{ $value | humanizePercentage }} free and fills up within four days at the rate of the last 6 hours. Find what writes to it (log store indices, registry blobs, Prometheus blocks) before expanding it.`,
       metrics: { [VOLUME_AVAILABLE]: 'kubelet', [VOLUME_CAPACITY]: 'kubelet' },
+      tests: [
+        {
+          name: 'fires for a volume with 13 % free losing 300 MB an hour',
+          series: {
+            [`${VOLUME_AVAILABLE}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '14000000000-5000000x130',
+            [`${VOLUME_CAPACITY}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '100000000000x130',
+          },
+          at: '2h',
+          fires: [
+            {
+              labels: { cluster: 'sc', namespace: 'harbor', persistentvolumeclaim: 'harbor-registry' },
+              description:
+                'Volume claim harbor/harbor-registry in cluster sc has 13.4% free and fills up within four days at the rate of the last 6 hours. Find what writes to it (log store indices, registry blobs, Prometheus blocks) before expanding it.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet for a volume with 14 % free that does not grow',
+          series: {
+            [`${VOLUME_AVAILABLE}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '14000000000x130',
+            [`${VOLUME_CAPACITY}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '100000000000x130',
+          },
+          at: '2h',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'PersistentVolumeFull',
@@ -47,6 +99,32 @@ export const CAPACITY_ALERTS: ComponentAlertGroup = {
       summary: 'A persistent volume is almost full',
       description: `Volume claim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} in cluster {{ $labels.cluster }} has {{ $value | humanizePercentage }} free: its application will fail to write. Expand the claim (its StorageClass must allow expansion) or free space now.`,
       metrics: { [VOLUME_AVAILABLE]: 'kubelet', [VOLUME_CAPACITY]: 'kubelet' },
+      tests: [
+        {
+          name: 'fires for a volume with 2 % free',
+          series: {
+            [`${VOLUME_AVAILABLE}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '2000000000x10',
+            [`${VOLUME_CAPACITY}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '100000000000x10',
+          },
+          at: '7m',
+          fires: [
+            {
+              labels: { cluster: 'sc', namespace: 'harbor', persistentvolumeclaim: 'harbor-registry' },
+              description:
+                'Volume claim harbor/harbor-registry in cluster sc has 2% free: its application will fail to write. Expand the claim (its StorageClass must allow expansion) or free space now.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet with 10 % free',
+          series: {
+            [`${VOLUME_AVAILABLE}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '10000000000x10',
+            [`${VOLUME_CAPACITY}{cluster="sc", namespace="harbor", persistentvolumeclaim="harbor-registry"}`]: '100000000000x10',
+          },
+          at: '7m',
+          fires: [],
+        },
+      ],
     },
   ],
 };

@@ -20,6 +20,7 @@ function rule(a: ComponentAlert): AlertingRule {
     ...(a.for ? { for: a.for } : {}),
     labels: { severity: a.severity },
     annotations: { summary: a.summary, description: a.description },
+    ...(a.tests ? { tests: a.tests } : {}),
   };
 }
 

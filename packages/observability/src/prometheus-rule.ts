@@ -1,3 +1,4 @@
+import type { AlertTest } from '@ck8s/core';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 
@@ -11,6 +12,8 @@ export interface AlertingRule {
   readonly for?: string;
   readonly labels: { readonly severity: AlertSeverity } & Readonly<Record<string, string>>;
   readonly annotations: { readonly summary: string; readonly description: string } & Readonly<Record<string, string>>;
+  /** Unit test cases for `promtool test rules`; not part of the generated rule. @default none */
+  readonly tests?: readonly AlertTest[];
 }
 
 /** A recording rule. */
@@ -79,11 +82,11 @@ export class PrometheusRule extends Construct {
       spec: {
         groups: props.groups.map((g) => ({
           ...g,
-          rules: g.rules.map((r) =>
-            props.runbookUrl && isAlertingRule(r)
-              ? { ...r, annotations: { ...r.annotations, runbook_url: runbookLink(props.runbookUrl, r.alert) } }
-              : { ...r },
-          ),
+          rules: g.rules.map((r) => {
+            if (!isAlertingRule(r)) return { ...r };
+            const { tests: _tests, ...rule } = r;
+            return props.runbookUrl ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookLink(props.runbookUrl, r.alert) } } : rule;
+          }),
         })),
       },
     });

@@ -21,6 +21,32 @@ export const ADMISSION_ALERTS: ComponentAlertGroup = {
       summary: 'An admission policy denies far more requests than usual',
       description: `Policy {{ $labels.policy }} in cluster {{ $labels.cluster }} denied {{ $value }} requests in the last 10 minutes, over ${ADMISSION_DENIAL_SPIKE} times its rate of the last day. Find who is denied in the API server's audit log (index audit, annotation validation.policy.admission.k8s.io/validation_failure) and whether a release or a rule changed.`,
       metrics: { [ADMISSION_POLICY_CHECKS]: 'apiserver' },
+      tests: [
+        {
+          name: 'fires when a quiet policy denies 20 requests in 10 minutes',
+          series: {
+            [`${ADMISSION_POLICY_CHECKS}{cluster="wc", policy="ck8s-restrict-images", enforcement_action="deny", error_type="no_error"}`]:
+              '0x60 2+2x9',
+          },
+          at: '70m',
+          fires: [
+            {
+              labels: { cluster: 'wc', policy: 'ck8s-restrict-images' },
+              description:
+                "Policy ck8s-restrict-images in cluster wc denied 20 requests in the last 10 minutes, over 3 times its rate of the last day. Find who is denied in the API server's audit log (index audit, annotation validation.policy.admission.k8s.io/validation_failure) and whether a release or a rule changed.",
+            },
+          ],
+        },
+        {
+          name: 'stays quiet for a policy that has denied at that rate all day',
+          series: {
+            [`${ADMISSION_POLICY_CHECKS}{cluster="wc", policy="ck8s-restrict-images", enforcement_action="deny", error_type="no_error"}`]: '0+10x300',
+          },
+          interval: '5m',
+          at: '25h',
+          fires: [],
+        },
+      ],
     },
   ],
 };

@@ -32,6 +32,33 @@ export const POSTURE_ALERTS: ComponentAlertGroup = {
       description:
         '{{ $labels.resource_kind }} {{ $labels.namespace }}/{{ $labels.resource_name }} in cluster {{ $labels.cluster }} has {{ $value }} critical vulnerabilities, more than a day ago. Read its VulnerabilityReport (kubectl -n {{ $labels.namespace }} get vulnerabilityreports -o wide) and rebuild or update the image.',
       metrics: { [TRIVY_IMAGE_VULNERABILITIES]: POSTURE_METRICS },
+      tests: [
+        {
+          name: 'fires for critical vulnerabilities that appeared today',
+          series: {
+            [`${TRIVY_IMAGE_VULNERABILITIES}{cluster="wc", namespace="team-a", resource_kind="Deployment", resource_name="shop", container_name="app", severity="Critical"}`]:
+              '2x10',
+          },
+          at: '5m',
+          fires: [
+            {
+              labels: { cluster: 'wc', namespace: 'team-a', resource_kind: 'Deployment', resource_name: 'shop' },
+              description:
+                'Deployment team-a/shop in cluster wc has 2 critical vulnerabilities, more than a day ago. Read its VulnerabilityReport (kubectl -n team-a get vulnerabilityreports -o wide) and rebuild or update the image.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet for vulnerabilities known for more than a day',
+          series: {
+            [`${TRIVY_IMAGE_VULNERABILITIES}{cluster="wc", namespace="team-a", resource_kind="Deployment", resource_name="shop", container_name="app", severity="Critical"}`]:
+              '2x30',
+          },
+          interval: '1h',
+          at: '26h',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'ComplianceChecksFailing',
@@ -41,6 +68,28 @@ export const POSTURE_ALERTS: ComponentAlertGroup = {
       description:
         '{{ $value }} controls of "{{ $labels.title }}" fail in cluster {{ $labels.cluster }}, more than a day ago. Compare its ClusterComplianceReport (kubectl get clustercompliancereports -o wide) with the change that was applied.',
       metrics: { [TRIVY_CLUSTER_COMPLIANCE]: POSTURE_METRICS },
+      tests: [
+        {
+          name: 'fires when more controls fail than a day ago',
+          series: { [`${TRIVY_CLUSTER_COMPLIANCE}{cluster="sc", title="CIS Kubernetes Benchmark v1.23", status="Fail"}`]: '1x25 3x5' },
+          interval: '1h',
+          at: '27h',
+          fires: [
+            {
+              labels: { cluster: 'sc', title: 'CIS Kubernetes Benchmark v1.23' },
+              description:
+                '3 controls of "CIS Kubernetes Benchmark v1.23" fail in cluster sc, more than a day ago. Compare its ClusterComplianceReport (kubectl get clustercompliancereports -o wide) with the change that was applied.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet when as many fail as a day ago',
+          series: { [`${TRIVY_CLUSTER_COMPLIANCE}{cluster="sc", title="CIS Kubernetes Benchmark v1.23", status="Fail"}`]: '3x30' },
+          interval: '1h',
+          at: '27h',
+          fires: [],
+        },
+      ],
     },
   ],
 };

@@ -48,6 +48,29 @@ export const REGISTRY_ALERTS: ComponentAlertGroup = {
       summary: 'A Harbor component is unhealthy',
       description: `Harbor reports its {{ $labels.component }} unhealthy in cluster {{ $labels.cluster }} for 10 minutes. Check kubectl -n ${REGISTRY_NAMESPACE} get pods and the component's logs.`,
       metrics: { [HARBOR_COMPONENT_UP]: HARBOR_METRICS.exporter },
+      tests: [
+        {
+          name: 'fires when jobservice is unhealthy for 10 minutes',
+          series: {
+            [`${HARBOR_COMPONENT_UP}{cluster="sc", ${NS}, component="jobservice"}`]: '0x15',
+            [`${HARBOR_COMPONENT_UP}{cluster="sc", ${NS}, component="core"}`]: '1x15',
+          },
+          at: '12m',
+          fires: [
+            {
+              labels: { cluster: 'sc', component: 'jobservice' },
+              description:
+                "Harbor reports its jobservice unhealthy in cluster sc for 10 minutes. Check kubectl -n harbor get pods and the component's logs.",
+            },
+          ],
+        },
+        {
+          name: 'stays quiet while healthy',
+          series: { [`${HARBOR_COMPONENT_UP}{cluster="sc", ${NS}, component="jobservice"}`]: '1x15' },
+          at: '12m',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'HarborCoreErrors',
@@ -57,6 +80,32 @@ export const REGISTRY_ALERTS: ComponentAlertGroup = {
       summary: "Harbor's API answers with server errors",
       description: `{{ $value | humanizePercentage }} of the requests to Harbor's core in cluster {{ $labels.cluster }} failed with a server error for 10 minutes: logins, pushes and the UI fail. Check kubectl -n ${REGISTRY_NAMESPACE} logs deploy/harbor-core and the database.`,
       metrics: { [HARBOR_CORE_REQUESTS]: HARBOR_METRICS.core },
+      tests: [
+        {
+          name: 'fires when a tenth of the API requests fail for 10 minutes',
+          series: {
+            [`${HARBOR_CORE_REQUESTS}{cluster="sc", ${NS}, code="500"}`]: '0+1x30',
+            [`${HARBOR_CORE_REQUESTS}{cluster="sc", ${NS}, code="200"}`]: '0+9x30',
+          },
+          at: '15m',
+          fires: [
+            {
+              labels: { cluster: 'sc' },
+              description:
+                "10% of the requests to Harbor's core in cluster sc failed with a server error for 10 minutes: logins, pushes and the UI fail. Check kubectl -n harbor logs deploy/harbor-core and the database.",
+            },
+          ],
+        },
+        {
+          name: 'stays quiet for client errors',
+          series: {
+            [`${HARBOR_CORE_REQUESTS}{cluster="sc", ${NS}, code="404"}`]: '0+1x30',
+            [`${HARBOR_CORE_REQUESTS}{cluster="sc", ${NS}, code="200"}`]: '0+9x30',
+          },
+          at: '15m',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'HarborRegistryErrors',
@@ -66,6 +115,29 @@ export const REGISTRY_ALERTS: ComponentAlertGroup = {
       summary: "Harbor's registry answers pulls and pushes with server errors",
       description: `{{ $value | humanizePercentage }} of the requests to Harbor's registry in cluster {{ $labels.cluster }} failed with a server error for 10 minutes: image pulls fail. Check kubectl -n ${REGISTRY_NAMESPACE} logs deploy/harbor-registry -c registry (object storage credentials, the bucket).`,
       metrics: { [HARBOR_REGISTRY_REQUESTS]: HARBOR_METRICS.registry },
+      tests: [
+        {
+          name: 'fires when a tenth of the pulls and pushes fail for 10 minutes',
+          series: {
+            [`${HARBOR_REGISTRY_REQUESTS}{cluster="sc", ${NS}, code="503"}`]: '0+1x30',
+            [`${HARBOR_REGISTRY_REQUESTS}{cluster="sc", ${NS}, code="200"}`]: '0+9x30',
+          },
+          at: '15m',
+          fires: [
+            {
+              labels: { cluster: 'sc' },
+              description:
+                "10% of the requests to Harbor's registry in cluster sc failed with a server error for 10 minutes: image pulls fail. Check kubectl -n harbor logs deploy/harbor-registry -c registry (object storage credentials, the bucket).",
+            },
+          ],
+        },
+        {
+          name: 'stays quiet without server errors',
+          series: { [`${HARBOR_REGISTRY_REQUESTS}{cluster="sc", ${NS}, code="200"}`]: '0+9x30' },
+          at: '15m',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'HarborJobsFailing',
@@ -74,6 +146,26 @@ export const REGISTRY_ALERTS: ComponentAlertGroup = {
       summary: 'Harbor jobs fail',
       description: `{{ $value }} Harbor jobs of type {{ $labels.type }} failed in cluster {{ $labels.cluster }} in the last hour (IMAGE_SCAN: images go unscanned and the vulnerability policy cannot judge them). Check the job logs in Harbor (Administration, Job Service Dashboard) and kubectl -n ${REGISTRY_NAMESPACE} logs deploy/harbor-jobservice.`,
       metrics: { [HARBOR_JOBSERVICE_TASKS]: HARBOR_METRICS.jobservice },
+      tests: [
+        {
+          name: 'fires when a scan job failed',
+          series: { [`${HARBOR_JOBSERVICE_TASKS}{cluster="sc", ${NS}, type="IMAGE_SCAN", status="fail"}`]: '0x5 1x10' },
+          at: '10m',
+          fires: [
+            {
+              labels: { cluster: 'sc', type: 'IMAGE_SCAN' },
+              description:
+                '1 Harbor jobs of type IMAGE_SCAN failed in cluster sc in the last hour (IMAGE_SCAN: images go unscanned and the vulnerability policy cannot judge them). Check the job logs in Harbor (Administration, Job Service Dashboard) and kubectl -n harbor logs deploy/harbor-jobservice.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet when jobs succeed',
+          series: { [`${HARBOR_JOBSERVICE_TASKS}{cluster="sc", ${NS}, type="IMAGE_SCAN", status="success"}`]: '0+1x15' },
+          at: '10m',
+          fires: [],
+        },
+      ],
     },
     {
       alert: 'HarborProjectQuotaNearLimit',
@@ -83,6 +175,32 @@ export const REGISTRY_ALERTS: ComponentAlertGroup = {
       summary: 'A registry project is near its storage quota',
       description: `Project {{ $labels.project_name }} in the registry of cluster {{ $labels.cluster }} uses {{ $value | humanizePercentage }} of its storage quota: pushes will be refused. Delete old artifacts (a tag retention policy) or raise the quota.`,
       metrics: { [HARBOR_PROJECT_USAGE]: HARBOR_METRICS.exporter, [HARBOR_PROJECT_QUOTA]: HARBOR_METRICS.exporter },
+      tests: [
+        {
+          name: 'fires for a project at 95 % of its quota for an hour',
+          series: {
+            [`${HARBOR_PROJECT_USAGE}{cluster="sc", ${NS}, project_name="team-a"}`]: '95x70',
+            [`${HARBOR_PROJECT_QUOTA}{cluster="sc", ${NS}, project_name="team-a"}`]: '100x70',
+          },
+          at: '65m',
+          fires: [
+            {
+              labels: { cluster: 'sc', project_name: 'team-a' },
+              description:
+                'Project team-a in the registry of cluster sc uses 95% of its storage quota: pushes will be refused. Delete old artifacts (a tag retention policy) or raise the quota.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet for a project without a quota',
+          series: {
+            [`${HARBOR_PROJECT_USAGE}{cluster="sc", ${NS}, project_name="team-a"}`]: '95x70',
+            [`${HARBOR_PROJECT_QUOTA}{cluster="sc", ${NS}, project_name="team-a"}`]: '-1x70',
+          },
+          at: '65m',
+          fires: [],
+        },
+      ],
     },
   ],
 };
