@@ -166,6 +166,8 @@ describe('ck8s init: a new environment from nothing', () => {
     expect(clients.get('grafana').redirectURIs).toEqual(['https://grafana.acme-sc.example.com/login/generic_oauth']);
     expect(clients.get('opensearch-dashboards').redirectURIs).toEqual(['https://opensearch-dashboards.acme-sc.example.com/auth/openid/login']);
     expect(clients.get('harbor').redirectURIs).toEqual(['https://registry.acme-sc.example.com/c/oidc/callback']);
+    expect(clients.get('headlamp-acme-wc').redirectURIs).toEqual(['https://headlamp.acme-wc.example.com/oidc-callback']);
+    expect(clients.get('kubernetes-acme-wc').trustedPeers).toEqual(['headlamp-acme-wc']);
     const grafana = sc.get('HelmRelease/kube-prometheus-stack')!.spec.values.grafana['grafana.ini']['auth.generic_oauth'];
     expect(grafana.auth_url).toBe(`${issuer}/auth`);
     for (const file of ['acme-wc/node/talos-patch.yaml', 'acme-sc/node/talos-patch.yaml']) {
@@ -212,7 +214,10 @@ describe('ck8s init: a new environment from nothing', () => {
     expect((await read('acme-sc', 'monitoring/grafana-oidc'))['client-secret']).toBe(dex.grafana);
     expect((await read('acme-sc', 'harbor/harbor-oidc'))['client-secret']).toBe(dex.harbor);
     expect((await read('acme-sc', 'opensearch/opensearch-dashboards-oidc'))['client-secret']).toBe(dex['opensearch-dashboards']);
-    expect(new Set([dex.grafana, dex.harbor, dex['opensearch-dashboards']]).size).toBe(3);
+    // each cluster's Headlamp: the service cluster's own, and the workload cluster's added to Dex at its onboarding
+    expect((await read('acme-sc', 'headlamp/headlamp-oidc'))['client-secret']).toBe(dex['headlamp-acme-sc']);
+    expect((await read('acme-wc', 'headlamp/headlamp-oidc'))['client-secret']).toBe(dex['headlamp-acme-wc']);
+    expect(new Set([dex.grafana, dex.harbor, dex['opensearch-dashboards'], dex['headlamp-acme-sc'], dex['headlamp-acme-wc']]).size).toBe(5);
     expect(await read('acme-sc', 'dex/dex-corporate')).toEqual({ 'client-id': 'ck8s', 'client-secret': OUTSIDE.CK8S_IDP_CLIENT_SECRET });
     expect((await read('acme-sc', 'monitoring/alertmanager-platform-team')).url).toBe(OUTSIDE.CK8S_RECEIVER_SECRET);
     expect((await read('acme-wc', 'velero/velero-credentials')).cloud).toBe(

@@ -186,6 +186,13 @@ export interface OidcClient {
   /** Name shown on the login page. */
   readonly name: string;
   readonly redirectURIs: readonly string[];
+  /**
+   * Client ids of Kubernetes APIs whose ID tokens this client obtains for the people it signs in
+   * (it asks for the scope `audience:server:client_id:<id>`; the identity provider lets each of those
+   * clients trust this one), so a web UI can pass the person's own token to the API server.
+   * @default none
+   */
+  readonly tokenAudiences?: readonly string[];
 }
 
 /** Accounts a cluster's agents hold at its service cluster's endpoints. */

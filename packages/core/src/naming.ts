@@ -67,6 +67,7 @@ export const PLATFORM_NAMESPACES = {
   identity: 'dex',
   registry: 'harbor',
   posture: 'trivy-system',
+  ui: 'headlamp',
 } as const;
 
 /** Namespaces Kubernetes itself owns: never a tenant's, whatever the components. */

@@ -35,6 +35,11 @@ export function serviceEndpoints(serviceDomain: string): ServiceEndpoints {
   };
 }
 
+/** Host of a cluster's enterprise UI (Headlamp), in every cluster: no tenant may take it. */
+export function uiHost(domain: string): string {
+  return `headlamp.${domain}`;
+}
+
 /**
  * The service cluster a cluster reports to: its `serviceCluster` for a workload cluster, itself
  * for a service cluster.

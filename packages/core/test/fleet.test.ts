@@ -68,9 +68,20 @@ describe('fleet', () => {
     });
     expect(problems(w)).toEqual([
       'clusters/sc/cluster.yaml: tenants[0].hosts: the default host "grafana.sc.example.com" covers grafana.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host',
-      ...['alertmanager', 'dex', 'grafana', 'opensearch-dashboards', 'opensearch', 'prometheus', 'registry'].map(
+      // every cluster's enterprise UI (headlamp.<domain>) is a platform endpoint too
+      ...[
+        'alertmanager.sc',
+        'dex.sc',
+        'grafana.sc',
+        'headlamp.sc',
+        'headlamp.wc',
+        'opensearch-dashboards.sc',
+        'opensearch.sc',
+        'prometheus.sc',
+        'registry.sc',
+      ].map(
         (h) =>
-          `clusters/wc/cluster.yaml: tenants[0].hosts[1]: "*.example.com" covers ${h}.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host`,
+          `clusters/wc/cluster.yaml: tenants[0].hosts[1]: "*.example.com" covers ${h}.example.com, a platform endpoint of cluster ${h.split('.')[1]}; a tenant may not serve a platform host`,
       ),
       'clusters/wc/cluster.yaml: tenants[1].hosts[0]: "registry.sc.example.com" covers registry.sc.example.com, a platform endpoint of cluster sc; a tenant may not serve a platform host',
       'clusters/wc/cluster.yaml: tenants[1].hosts[0]: "registry.sc.example.com" overlaps "*.example.com" of tenant team-a (tenants[0].hosts[1]); tenants may not share hosts',

@@ -8,6 +8,8 @@ export interface DexStaticClientConfig {
   readonly public?: true;
   /** Environment variable with the client secret (Dex reads it at start; never in the config). */
   readonly secretEnv?: string;
+  /** Clients that may obtain ID tokens with this client as their audience (Dex's cross-client trust). */
+  readonly trustedPeers?: readonly string[];
 }
 
 /** Dex's configuration file (the chart writes `config` into a Secret as config.yaml). */

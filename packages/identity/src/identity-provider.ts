@@ -82,6 +82,7 @@ export class IdentityProvider extends Component {
     const namespace = IDENTITY_NAMESPACE;
     const { connectors, issuer, clients } = props;
     checkConnectors(connectors);
+    checkPeers(clients);
 
     this.addNamespace({ name: namespace });
 
@@ -134,6 +135,7 @@ export class IdentityProvider extends Component {
         name: c.name,
         redirectURIs: c.redirectURIs,
         ...(c.public ? { public: true as const } : { secretEnv: clientSecretEnvName(c.id) }),
+        ...(c.trustedPeers && c.trustedPeers.length > 0 ? { trustedPeers: [...c.trustedPeers].sort() } : {}),
       })),
     };
 
@@ -186,6 +188,14 @@ export class IdentityProvider extends Component {
 /** Environment variable with a confidential client's secret, e.g. `CLIENT_SECRET_OPENSEARCH_DASHBOARDS` (not `DEX_`: Dex reads its own settings from DEX_* variables). */
 export function clientSecretEnvName(clientId: string): string {
   return `CLIENT_SECRET_${clientId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** A trusted peer Dex does not know would make every login of that peer fail with "peer does not trust client". */
+function checkPeers(clients: readonly StaticClient[]): void {
+  const ids = new Set(clients.map((c) => c.id));
+  for (const c of clients)
+    for (const peer of c.trustedPeers ?? [])
+      if (!ids.has(peer)) throw new Error(`identity provider: client "${c.id}" trusts "${peer}", which is not a registered client`);
 }
 
 /** Problems Dex would only report at start (or not at all); cluster.yaml's are caught at load already. */

@@ -23,6 +23,11 @@ export interface StaticClient {
   readonly public: boolean;
   /** For a Kubernetes API client: the cluster whose API server accepts its tokens. @default none */
   readonly cluster?: string;
+  /**
+   * Clients that may obtain ID tokens for this one (scope `audience:server:client_id:<this id>`):
+   * a web UI that passes the person's token to this client's API server. @default none
+   */
+  readonly trustedPeers?: readonly string[];
 }
 
 /** The public client of a cluster's Kubernetes API, for `kubectl oidc-login`. */

@@ -9,6 +9,7 @@ import {
   ConfigError,
   type ConfigProblem,
   type ExtraFile,
+  type OidcClient,
   type Fleet,
   deriveNetworkPolicies,
   GITOPS_ENGINE_CONTEXT,
@@ -50,6 +51,8 @@ export interface ClusterProfileProps {
   readonly catalog: ChartCatalog;
   /** The alert groups of the components of the clusters that report to this one, composed on demand. @default none */
   readonly reportingAlertGroups?: () => readonly ComponentAlertGroup[];
+  /** The OIDC clients the components of the clusters that report to this one declare, composed on demand. @default none */
+  readonly reportingOidcClients?: () => readonly OidcClient[];
 }
 
 /** Pod Security Standards version matching the cluster, e.g. `v1.33`, so upgrades never change policy silently. */
@@ -71,14 +74,16 @@ export class ClusterProfile extends Construct {
   public readonly file: string;
   /** The endpoints of the service cluster this cluster reports to (its own, for a service cluster). */
   public readonly service: ServiceEndpoints;
-  private readonly reporting: () => readonly ComponentAlertGroup[];
+  private readonly reportingAlerts: () => readonly ComponentAlertGroup[];
+  private readonly reportingClients: () => readonly OidcClient[];
 
   constructor(scope: Construct, id: string, props: ClusterProfileProps) {
     super(scope, id);
     this.cluster = props.cluster;
     this.fleet = props.fleet;
     this.catalog = props.catalog;
-    this.reporting = props.reportingAlertGroups ?? (() => []);
+    this.reportingAlerts = props.reportingAlertGroups ?? (() => []);
+    this.reportingClients = props.reportingOidcClients ?? (() => []);
     this.file = clusterConfigPath(props.cluster.name);
     this.service = serviceEndpoints(serviceClusterOf(props.cluster, props.fleet).domain);
     this.node.setContext(POD_SECURITY_VERSION_CONTEXT, podSecurityVersion(props.cluster));
@@ -113,7 +118,12 @@ export class ClusterProfile extends Construct {
 
   /** The alert groups the components of the clusters reporting here declare (their workload clusters', for a service cluster). */
   reportingAlertGroups(): readonly ComponentAlertGroup[] {
-    return this.reporting();
+    return this.reportingAlerts();
+  }
+
+  /** The OIDC clients the components of the clusters reporting here declare, which this cluster's identity provider registers. */
+  reportingOidcClients(): readonly OidcClient[] {
+    return this.reportingClients();
   }
 
   /** Every component of the cluster, in construct order. */

@@ -1,4 +1,4 @@
-import type { ChartCatalog, ComponentAlertGroup, Fleet } from '@ck8s/core';
+import type { ChartCatalog, ComponentAlertGroup, Fleet, OidcClient } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { ClusterProfile, type ClusterProfileProps, type Profile } from './cluster-profile.js';
 import { SERVICE_CLUSTER } from './service-cluster.js';
@@ -10,15 +10,18 @@ export const PROFILES: Readonly<Record<'service' | 'workload', Profile>> = { ser
 /** A cluster composed by its profile: every component it gets, connected. */
 export function composeCluster(
   app: App,
-  props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups'> & { readonly profile?: Profile },
+  props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups' | 'reportingOidcClients'> & { readonly profile?: Profile },
 ): ClusterProfile {
+  let reported: ReportingDeclarations[] | undefined;
+  const reportingOnce = () => (reported ??= reporting(props));
   const composed = new ClusterProfile(app, props.cluster.name, {
     ...props,
     profile: props.profile ?? PROFILES[props.cluster.profile],
-    reportingAlertGroups: () => reportingAlertGroups(props),
+    reportingAlertGroups: () => reportingOnce().flatMap((r) => r.alertGroups),
+    reportingOidcClients: () => reportingOnce().flatMap((r) => r.oidcClients),
   });
   if (props.profile === undefined && props.cluster.profile === 'workload') {
-    composedAlertGroups(props).set(props.cluster.name, alertGroupsOf(composed));
+    composedDeclarations(props).set(props.cluster.name, declarationsOf(composed));
   }
   return composed;
 }
@@ -32,32 +35,39 @@ export function compositionOrder(fleet: Fleet, names: readonly string[]): string
   return [...names.filter(workload), ...names.filter((name) => !workload(name))];
 }
 
-// The alert groups of the workload clusters composed so far, per fleet and catalog (they depend on
-// nothing else): data only, so a large fleet keeps no construct tree alive for them.
-const alertGroupsByFleet = new WeakMap<Fleet, WeakMap<ChartCatalog, Map<string, readonly ComponentAlertGroup[]>>>();
+/** What a workload cluster's components declare for its service cluster: alerts it evaluates, OIDC clients its identity provider registers. */
+interface ReportingDeclarations {
+  readonly alertGroups: readonly ComponentAlertGroup[];
+  readonly oidcClients: readonly OidcClient[];
+}
 
-function composedAlertGroups(props: { readonly fleet: Fleet; readonly catalog: ChartCatalog }): Map<string, readonly ComponentAlertGroup[]> {
-  let byCatalog = alertGroupsByFleet.get(props.fleet);
-  if (!byCatalog) alertGroupsByFleet.set(props.fleet, (byCatalog = new WeakMap()));
+// The declarations of the workload clusters composed so far, per fleet and catalog (they depend on
+// nothing else): data only, so a large fleet keeps no construct tree alive for them.
+const declarationsByFleet = new WeakMap<Fleet, WeakMap<ChartCatalog, Map<string, ReportingDeclarations>>>();
+
+function composedDeclarations(props: { readonly fleet: Fleet; readonly catalog: ChartCatalog }): Map<string, ReportingDeclarations> {
+  let byCatalog = declarationsByFleet.get(props.fleet);
+  if (!byCatalog) declarationsByFleet.set(props.fleet, (byCatalog = new WeakMap()));
   let groups = byCatalog.get(props.catalog);
   if (!groups) byCatalog.set(props.catalog, (groups = new Map()));
   return groups;
 }
 
-function alertGroupsOf(composed: ClusterProfile): readonly ComponentAlertGroup[] {
-  return composed.components.flatMap((c) => c.alertGroups);
+function declarationsOf(composed: ClusterProfile): ReportingDeclarations {
+  const components = composed.components;
+  return { alertGroups: components.flatMap((c) => c.alertGroups), oidcClients: components.flatMap((c) => c.oidcClients) };
 }
 
 /**
- * The alert groups the components of a service cluster's workload clusters declare (the service
- * cluster evaluates them): as recorded when each was composed, or composed apart now (in memory,
- * nothing rendered).
+ * What the components of a service cluster's workload clusters declare for it (the alerts it
+ * evaluates, the OIDC clients it registers): as recorded when each was composed, or composed apart
+ * now (in memory, nothing rendered).
  */
-function reportingAlertGroups(props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups'>): ComponentAlertGroup[] {
+function reporting(props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups' | 'reportingOidcClients'>): ReportingDeclarations[] {
   if (props.cluster.profile !== 'service') return [];
-  const composed = composedAlertGroups(props);
+  const composed = composedDeclarations(props);
   return [...props.fleet.clusters.values()]
     .filter((w) => w.profile === 'workload' && w.serviceCluster === props.cluster.name)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((w) => composed.get(w.name) ?? alertGroupsOf(composeCluster(new App(), { cluster: w, fleet: props.fleet, catalog: props.catalog })));
+    .map((w) => composed.get(w.name) ?? declarationsOf(composeCluster(new App(), { cluster: w, fleet: props.fleet, catalog: props.catalog })));
 }

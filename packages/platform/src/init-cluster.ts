@@ -1,5 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { acquireRepositoryLock, type ClusterConfigInput, ConfigError, type RepositoryLockOptions, validateClusterConfig } from '@ck8s/core';
+import {
+  acquireRepositoryLock,
+  type ClusterConfigInput,
+  ConfigError,
+  DEX_CLIENT_SECRETS,
+  PLATFORM_NAMESPACES,
+  type RepositoryLockOptions,
+  validateClusterConfig,
+} from '@ck8s/core';
 import { initClusterKey, readSecret, setSecret } from '@ck8s/secrets';
 import { App } from 'cdk8s';
 import { addServiceAccounts } from './add-service-accounts.js';
@@ -56,12 +64,18 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
     throw new ConfigError(checked.problems.map((p) => ({ ...p, message: `${p.message}${props.hint?.(p.path) ?? ''}` })));
   const serviceCluster = config.profile === 'workload' ? config.serviceCluster : undefined;
   // the service cluster's Secrets that list its clients' accounts: a wrong key fails here, before anything is written
-  const sinks = serviceCluster
-    ? accountSinks(composeCluster(new App(), { ...context, cluster: context.fleet.clusters.get(serviceCluster)! }).components)
-    : new Map();
+  const serviceComponents = serviceCluster
+    ? composeCluster(new App(), { ...context, cluster: context.fleet.clusters.get(serviceCluster)! }).components
+    : [];
+  const sinks = accountSinks(serviceComponents);
+  // the service cluster's identity provider holds the secrets of the new cluster's OIDC clients (its Headlamp) too
+  const clientSecrets = serviceComponents
+    .flatMap((c) => c.requiredSecrets)
+    .find((s) => s.namespace === PLATFORM_NAMESPACES.identity && s.name === DEX_CLIENT_SECRETS);
   if (props.serviceClusterKey !== undefined && serviceCluster) {
-    for (const sink of new Set([...sinks.values()].flat().map((s) => `${s.namespace}/${s.secret}`))) {
-      await readSecret({ workspace, cluster: serviceCluster, secret: sink, ageKey: props.serviceClusterKey });
+    const held = [...sinks.values()].flat().map((s) => `${s.namespace}/${s.secret}`);
+    for (const secret of new Set([...held, ...(clientSecrets ? [`${clientSecrets.namespace}/${clientSecrets.name}`] : [])])) {
+      await readSecret({ workspace, cluster: serviceCluster, secret, ageKey: props.serviceClusterKey });
     }
   }
 
@@ -91,6 +105,17 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
     if (props.serviceClusterKey !== undefined && serviceCluster) {
       const files = await addServiceAccounts({ workspace, serviceCluster, ageKey: props.serviceClusterKey, sinks, accounts: credentials.accounts });
       progress(`init: ${serviceCluster}: accounts of ${name} added to ${files.join(', ')}`);
+      if (clientSecrets && credentials.oidcClientSecrets.size > 0) {
+        const entries = Object.fromEntries([...credentials.oidcClientSecrets].sort(([a], [b]) => a.localeCompare(b)));
+        const file = await setSecret({
+          workspace,
+          cluster: serviceCluster,
+          secret: `${clientSecrets.namespace}/${clientSecrets.name}`,
+          entries,
+          ageKey: props.serviceClusterKey,
+        });
+        progress(`init: ${serviceCluster}: OIDC client secrets of ${name} (${Object.keys(entries).join(', ')}) added to ${file}`);
+      }
     }
 
     const all = [...loaded.fleet.clusters.keys()];

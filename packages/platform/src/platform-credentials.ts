@@ -1,4 +1,13 @@
-import type { Account, AccountKind, AccountSink, Component, CredentialContext, OutsideCredential, RequiredSecret } from '@ck8s/core';
+import {
+  type Account,
+  type AccountKind,
+  type AccountSink,
+  type Component,
+  type CredentialContext,
+  oidcClientSecretId,
+  type OutsideCredential,
+  type RequiredSecret,
+} from '@ck8s/core';
 import { bcryptHash, htpasswdLine, randomPassword, selfSignedTls, upsertHtpasswd } from '@ck8s/secrets';
 
 /** Credentials of outside systems, given by the person onboarding (environment variables or hidden prompts). */
@@ -16,6 +25,11 @@ export interface PlatformCredentials {
   readonly secrets: ReadonlyMap<string, GeneratedSecret>;
   /** The accounts this cluster holds at its service cluster's endpoints, by kind. */
   readonly accounts: ReadonlyMap<AccountKind, readonly Account[]>;
+  /**
+   * The secret of each OIDC client the cluster's components declare, by client id: a workload
+   * cluster's (its Headlamp) are registered at its service cluster's identity provider, which needs the same value.
+   */
+  readonly oidcClientSecrets: ReadonlyMap<string, string>;
 }
 
 /** What an account sink needs to add accounts: the hashing helpers. */
@@ -93,7 +107,12 @@ export async function platformCredentials(
     if (!secret) throw new Error(`component declares accounts in ${sink.namespace}/${sink.secret}, but no Secret of that name`);
     secret.entries[sink.key] = sink.add(secret.entries[sink.key] ?? '', own, SINK_CONTEXT);
   }
-  return { secrets, accounts };
+  const oidcClientSecrets = new Map<string, string>();
+  for (const client of components.flatMap((c) => c.oidcClients)) {
+    const value = shared.get(oidcClientSecretId(client.id));
+    if (value !== undefined) oidcClientSecrets.set(client.id, value);
+  }
+  return { secrets, accounts, oidcClientSecrets };
 }
 
 /** The account sinks of a service cluster's components, by kind of account. */

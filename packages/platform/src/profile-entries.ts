@@ -8,6 +8,7 @@ import {
   serviceClusterOf,
   Tenant,
   tenantHosts,
+  uiHost,
 } from '@ck8s/core';
 import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
@@ -18,6 +19,7 @@ import { ComplianceDashboards, ComponentAlerts, GoldenSignalDashboards, MetricsS
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
+import { Headlamp, headlampClientId } from '@ck8s/ui';
 import type { ClusterProfile } from './cluster-profile.js';
 
 // The entries profiles are made of: each composes one capability for a cluster, mapping its
@@ -211,9 +213,15 @@ export function identityProvider(c: ClusterProfile): void {
   const apis = [cluster, ...workloadClusters(c)]
     .map((w) => ({ name: w.name, ...kubernetesOidcClient(w, c.fleet) }))
     .filter((w) => w.issuer.replace(/\/$/, '') === service.identity);
+  const apps = [...c.components.flatMap((k) => k.oidcClients), ...c.reportingOidcClients()];
+  // a web UI that passes people's tokens to an API server obtains them with that API's client as audience
+  const peers = (clientId: string) => apps.filter((a) => a.tokenAudiences?.includes(clientId)).map((a) => a.id);
   const clients: StaticClient[] = [
-    ...apis.map((w) => kubernetesApiClient(w.name, w.clientId)),
-    ...c.components.flatMap((k) => k.oidcClients).map((k) => ({ ...k, public: false })),
+    ...apis.map((w) => {
+      const trustedPeers = peers(w.clientId);
+      return { ...kubernetesApiClient(w.name, w.clientId), ...(trustedPeers.length > 0 ? { trustedPeers } : {}) };
+    }),
+    ...apps.map(({ tokenAudiences: _, ...k }) => ({ ...k, public: false })),
   ];
   // the platform's own ids are fixed, so a clash is always some cluster's oidc.clientId
   const problems: ConfigProblem[] = [];
@@ -318,6 +326,34 @@ export function alertsAndDashboards(c: ClusterProfile): void {
   if (groups.length > 0) new ComponentAlerts(c, 'component-alerts', { groups, runbookUrl });
   new GoldenSignalDashboards(c, 'dashboards');
   new ComplianceDashboards(c, 'compliance-dashboards');
+}
+
+/**
+ * The enterprise UI, when the cluster's API server trusts its service cluster's identity provider
+ * (Headlamp signs people in there and passes their tokens on; otherwise nobody could sign in, and
+ * the UI is left out), with links to the service cluster's tools that run.
+ */
+export function enterpriseUi(c: ClusterProfile): void {
+  const { cluster, service } = c;
+  const sc = serviceClusterOf(cluster, c.fleet);
+  const api = kubernetesOidcClient(cluster, c.fleet);
+  // without the platform's identity provider trusted by the API server, nobody could sign in
+  if (!cluster.ui.enabled || !sc.identity.enabled || api.issuer.replace(/\/$/, '') !== service.identity) return;
+  const links = [
+    ...(sc.observability.enabled ? [{ name: 'grafana', label: 'Grafana (metrics)', url: service.grafana }] : []),
+    ...(sc.logging.enabled ? [{ name: 'logs', label: 'OpenSearch Dashboards (logs)', url: service.logDashboards }] : []),
+    ...(sc.registry.enabled && sc.registry.storage ? [{ name: 'registry', label: 'Harbor (registry)', url: `https://${service.registry}` }] : []),
+  ];
+  new Headlamp(c, 'headlamp', {
+    catalog: c.catalog,
+    host: uiHost(cluster.domain),
+    clusterName: cluster.name,
+    issuer: service.identity,
+    clientId: headlampClientId(cluster.name),
+    apiClientId: api.clientId,
+    links,
+    fluxPlugin: cluster.gitops.engine === 'flux',
+  });
 }
 
 /** One component per tenant. */

@@ -2,6 +2,7 @@ import type { Profile } from './cluster-profile.js';
 import {
   alertsAndDashboards,
   backup,
+  enterpriseUi,
   gitOps,
   identityProvider,
   ingress,
@@ -33,6 +34,7 @@ export const SERVICE_CLUSTER: Profile = {
     ingress,
     intrusionDetection,
     backup,
+    enterpriseUi,
     identityProvider,
     alertsAndDashboards,
     tenants,

@@ -1,5 +1,16 @@
 import type { Profile } from './cluster-profile.js';
-import { backup, gitOps, ingress, intrusionDetection, logForwarder, workloadMetrics, policies, postureScanning, tenants } from './profile-entries.js';
+import {
+  backup,
+  enterpriseUi,
+  gitOps,
+  ingress,
+  intrusionDetection,
+  logForwarder,
+  workloadMetrics,
+  policies,
+  postureScanning,
+  tenants,
+} from './profile-entries.js';
 
 /**
  * A workload cluster: the tenants' applications and the agents that must run beside them, each
@@ -7,5 +18,5 @@ import { backup, gitOps, ingress, intrusionDetection, logForwarder, workloadMetr
  */
 export const WORKLOAD_CLUSTER: Profile = {
   name: 'workload',
-  entries: [gitOps, policies, logForwarder, workloadMetrics, postureScanning, ingress, intrusionDetection, backup, tenants],
+  entries: [gitOps, policies, logForwarder, workloadMetrics, postureScanning, ingress, intrusionDetection, backup, enterpriseUi, tenants],
 };

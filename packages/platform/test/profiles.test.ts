@@ -152,21 +152,23 @@ describe('profiles', () => {
 });
 
 describe('the identity provider', () => {
+  const wcB = clusterConfig({
+    name: 'wc-b',
+    profile: 'workload',
+    domain: 'wc-b.example.com',
+    serviceCluster: 'sc',
+    oidc: { clientId: 'k8s-team-b' },
+  });
+  // its API server trusts another issuer
+  const external = clusterConfig({
+    name: 'wc-ext',
+    profile: 'workload',
+    domain: 'wc-ext.example.com',
+    serviceCluster: 'sc',
+    oidc: { issuerUrl: 'https://login.example.org' },
+  });
+
   it('registers a public client for each API server that trusts it, then the web applications the components declare', () => {
-    const wcB = clusterConfig({
-      name: 'wc-b',
-      profile: 'workload',
-      domain: 'wc-b.example.com',
-      serviceCluster: 'sc',
-      oidc: { clientId: 'k8s-team-b' },
-    });
-    const external = clusterConfig({
-      name: 'wc-ext',
-      profile: 'workload',
-      domain: 'wc-ext.example.com',
-      serviceCluster: 'sc',
-      oidc: { issuerUrl: 'https://login.example.org' },
-    });
     const dex = find(compose(sc, fleetOf(sc, wc, wcB, external)).objects, 'HelmRelease', 'dex', 'dex').spec.values.config;
     expect(dex.staticClients.map((c: K8sObject) => [c.id, c.public === true])).toEqual([
       ['kubernetes-sc', true],
@@ -175,7 +177,60 @@ describe('the identity provider', () => {
       ['grafana', false],
       ['opensearch-dashboards', false],
       ['harbor', false],
+      // the enterprise UI of every cluster whose API server trusts this issuer (not wc-ext's)
+      ['headlamp-sc', false],
+      ['headlamp-wc', false],
+      ['headlamp-wc-b', false],
     ]);
+  });
+
+  it("registers each cluster's Headlamp with its callback, and lets only that cluster's API client trust it", () => {
+    const dex = find(compose(sc, fleetOf(sc, wc, wcB)).objects, 'HelmRelease', 'dex', 'dex').spec.values.config;
+    const client = (id: string) => dex.staticClients.find((c: K8sObject) => c.id === id);
+    expect(client('headlamp-wc')).toEqual({
+      id: 'headlamp-wc',
+      name: 'Headlamp (wc)',
+      redirectURIs: [`https://headlamp.${wc.domain}/oidc-callback`],
+      secretEnv: 'CLIENT_SECRET_HEADLAMP_WC',
+    });
+    expect(client('headlamp-wc-b').redirectURIs).toEqual(['https://headlamp.wc-b.example.com/oidc-callback']);
+    // cross-client trust: Headlamp obtains ID tokens whose audience is its own cluster's API server
+    expect(client('kubernetes-sc').trustedPeers).toEqual(['headlamp-sc']);
+    expect(client('kubernetes-wc').trustedPeers).toEqual(['headlamp-wc']);
+    expect(client('k8s-team-b').trustedPeers).toEqual(['headlamp-wc-b']);
+    expect(dex.staticClients.filter((c: K8sObject) => c.trustedPeers).length).toBe(3);
+    // the workload cluster's Headlamp asks for that audience and holds the secret Dex reads under its id
+    const values = find(compose(wc, fleetOf(sc, wc, wcB)).objects, 'HelmRelease', 'headlamp', 'headlamp').spec.values;
+    expect(values.config.oidc).toMatchObject({ clientID: 'headlamp-wc', issuerURL: `https://dex.${sc.domain}` });
+    expect(values.config.oidc.scopes.split(',')).toContain('audience:server:client_id:kubernetes-wc');
+  });
+
+  it("serves each cluster's Headlamp behind its ingress controller with a certificate for its host", () => {
+    const { objects } = compose(wc);
+    const ingress = find(objects, 'Ingress', 'headlamp', 'headlamp');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['headlamp.wc.example.com'], secretName: 'headlamp-tls' }]);
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'headlamp', port: { number: 80 } });
+    expect(find(objects, 'Certificate', 'headlamp', 'headlamp').spec).toMatchObject({
+      dnsNames: ['headlamp.wc.example.com'],
+      secretName: 'headlamp-tls',
+    });
+    // the ingress controller may reach Headlamp's port, and Headlamp only the API server and the identity provider
+    expect(flows(objects, { namespaces: true }).filter((f) => f.startsWith('headlamp ') || f.includes('headlamp['))).toEqual([
+      expect.stringMatching(/^headlamp allow-dns-egress: /),
+      expect.stringMatching(/^headlamp allow-headlamp-from-ingress-controller: .* <- ingress-nginx\[.*\] :4466$/),
+      expect.stringMatching(/^headlamp allow-headlamp-to-api-server: .* -> 10\.0\.0\.1\/32 :6443$/),
+      expect.stringMatching(/^headlamp allow-headlamp-to-identity-provider: .* -> /),
+      'headlamp default-deny: * deny ingress+egress',
+      expect.stringMatching(/^ingress-nginx allow-ingress-controller-to-headlamp: .* -> headlamp\[.*\] :4466$/),
+    ]);
+  });
+
+  it('leaves the UI out where nobody could sign in: the API server trusts another issuer, or ui.enabled is false', () => {
+    const off = clusterConfig({ name: 'wc-off', profile: 'workload', domain: 'wc-off.example.com', serviceCluster: 'sc', ui: { enabled: false } });
+    const fleet = fleetOf(sc, wc, external, off);
+    for (const c of [external, off])
+      expect(compose(c, fleet).objects.some((o) => o.kind === 'HelmRelease' && o.metadata.name === 'headlamp')).toBe(false);
+    expect(compose(wc, fleet).objects.some((o) => o.kind === 'HelmRelease' && o.metadata.name === 'headlamp')).toBe(true);
   });
 
   it('refuses two clusters with the same client id, naming the cluster that sets it', () => {

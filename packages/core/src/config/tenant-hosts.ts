@@ -1,7 +1,7 @@
 import type { ConfigProblem } from './config-error.js';
 import type { ClusterConfig, TenantConfig } from './cluster-config-schema.js';
 import type { Fleet } from './load-fleet.js';
-import { serviceEndpoints } from '../service-endpoints.js';
+import { serviceEndpoints, uiHost } from '../service-endpoints.js';
 
 /**
  * The host names a tenant's Ingresses and routes may use: `tenants[].hosts`, or by default its own
@@ -37,13 +37,16 @@ export interface PlatformHost {
  */
 export function platformHosts(fleet: Fleet): PlatformHost[] {
   return [...fleet.clusters.values()]
-    .filter((c) => c.profile === 'service')
-    .flatMap((c) =>
-      Object.values(serviceEndpoints(c.domain)).map((endpoint) => ({
-        host: endpoint.includes('://') ? new URL(endpoint).hostname : endpoint,
-        cluster: c.name,
-      })),
-    )
+    .flatMap((c) => [
+      ...(c.profile === 'service'
+        ? Object.values(serviceEndpoints(c.domain)).map((endpoint) => ({
+            host: endpoint.includes('://') ? new URL(endpoint).hostname : endpoint,
+            cluster: c.name,
+          }))
+        : []),
+      // every cluster's enterprise UI
+      { host: uiHost(c.domain), cluster: c.name },
+    ])
     .filter((h, i, all) => all.findIndex((o) => o.host === h.host) === i)
     .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
 }
