@@ -14,6 +14,8 @@ export interface Component {
   binaries: Record<string, string>;
   /** Folder inside the module that holds CRD manifests, if the component ships CRDs. */
   crds?: string;
+  /** Go toolchain the module needs when newer than the installed one, e.g. `go1.27.4` (GOTOOLCHAIN of its build). @default the installed Go */
+  go?: string;
 }
 
 export type ComponentName =
@@ -25,7 +27,8 @@ export type ComponentName =
   | 'helm-controller'
   | 'oci-registry'
   | 'gateway-api'
-  | 'prometheus-operator';
+  | 'prometheus-operator'
+  | 'argocd';
 
 /** Every binary the harness runs. */
 export type BinaryName =
@@ -37,7 +40,8 @@ export type BinaryName =
   | 'source-controller'
   | 'kustomize-controller'
   | 'helm-controller'
-  | 'oci-registry';
+  | 'oci-registry'
+  | 'argocd';
 
 export interface Versions {
   /** The Flux release of the Flux controllers (e.g. `v2.7.3`); charts/catalog.yaml pins the same. */
@@ -60,7 +64,16 @@ export function repositoryRoot(from: string = path.dirname(fileURLToPath(import.
 export function readVersions(root: string = repositoryRoot()): Versions {
   const file = path.join(root, 'e2e-tools', 'versions.json');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Versions>;
-  const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
+  const required: ComponentName[] = [
+    'kubernetes',
+    'etcd',
+    'kwok',
+    'source-controller',
+    'kustomize-controller',
+    'helm-controller',
+    'oci-registry',
+    'argocd',
+  ];
   if (typeof parsed.flux !== 'string' || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(parsed.flux))
     throw new Error(`${file}: flux needs the Flux release of the controllers, e.g. v2.7.3`);
   for (const name of required) {
