@@ -18,7 +18,7 @@ export const TEST_SCRAPER: Pods = { name: 'prometheus', namespace: 'monitoring',
 export const TEST_INGRESS_CONTROLLER: Pods = {
   name: 'ingress-controller',
   namespace: 'ingress-nginx',
-  labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+  labels: { 'app.kubernetes.io/name': 'nginx-ingress', 'app.kubernetes.io/instance': 'nginx-ingress' },
 };
 
 /** The network block of a test cluster. */

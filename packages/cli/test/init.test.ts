@@ -234,8 +234,14 @@ describe('ck8s init: a new environment from nothing', () => {
       'fluent-bit-acme-sc',
       'fluent-bit-acme-wc',
       'kibanaserver',
+      'snapshot-monitor',
     ]);
     expect(users['fluent-bit-acme-wc'].backend_roles).toEqual(['log-writer']);
+    // the snapshot exporter's account: no backend role (no log-writer), mapped by name to snapshot_monitor
+    expect(users['snapshot-monitor'].backend_roles).toBeUndefined();
+    const exporter = await read('acme-sc', 'opensearch/opensearch-snapshot-exporter-account');
+    expect(exporter.username).toBe('snapshot-monitor');
+    expect(bcryptMatches(exporter.password!, users['snapshot-monitor'].hash)).toBe(true);
     expect(bcryptMatches(fluentBit.OPENSEARCH_PASSWORD!, users[fluentBit.OPENSEARCH_USERNAME!].hash)).toBe(true);
     expect(bcryptMatches(sidekick.ELASTICSEARCH_PASSWORD!, users['falcosidekick-acme-wc'].hash)).toBe(true);
     expect(bcryptMatches((await read('acme-sc', 'opensearch/opensearch-admin')).password!, users.admin.hash)).toBe(true);
@@ -249,7 +255,11 @@ describe('ck8s init: a new environment from nothing', () => {
           .filter((l) => !l.startsWith('#'))
           .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
       );
-    const alertmanager = htpasswd((await read('acme-sc', 'monitoring/alertmanager-basic-auth')).auth!);
+    // of the only type and key the F5 NGINX Ingress Controller reads an endpoint's clients from
+    for (const name of ['alertmanager-basic-auth', 'prometheus-basic-auth']) {
+      expect(parse(readFileSync(path.join(repo, `secrets/acme-sc/monitoring.${name}.sops.yaml`), 'utf8')).type).toBe('nginx.org/htpasswd');
+    }
+    const alertmanager = htpasswd((await read('acme-sc', 'monitoring/alertmanager-basic-auth')).htpasswd!);
     expect([...alertmanager.keys()]).toEqual(['falcosidekick-acme-sc', 'falcosidekick-acme-wc', 'flux-acme-sc', 'flux-acme-wc']);
     expect(sidekick.ALERTMANAGER_CUSTOMHEADERS).toBe(
       `Authorization:Basic ${Buffer.from(`falcosidekick-acme-wc:${sidekick.ELASTICSEARCH_PASSWORD}`).toString('base64')}`,
@@ -261,7 +271,7 @@ describe('ck8s init: a new environment from nothing', () => {
       expect(flux.username).toBe(`flux-${cluster}`);
       expect(bcryptMatches(flux.password!, alertmanager.get(`flux-${cluster}`)!)).toBe(true);
     }
-    const remote = htpasswd((await read('acme-sc', 'monitoring/prometheus-basic-auth')).auth!);
+    const remote = htpasswd((await read('acme-sc', 'monitoring/prometheus-basic-auth')).htpasswd!);
     expect([...remote.keys()]).toEqual(['prometheus-acme-wc']);
     expect(bcryptMatches(remoteWrite.password!, remote.get(remoteWrite.username!)!)).toBe(true);
   });

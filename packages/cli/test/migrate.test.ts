@@ -54,7 +54,8 @@ describe('ck8s migrate scan', () => {
       '## 3. Dependency matrix and migration order',
       '## 4. Admission pre-check against demo-wc',
       '## 5. API versions',
-      '## 6. Tenant stub',
+      '## 6. Ingress annotations',
+      '## 7. Tenant stub',
     ]) {
       expect(first.stdout).toContain(heading);
     }

@@ -37,9 +37,10 @@ describe('ck8s synth', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('changed: demo-sc, demo-wc');
     // the tenant's own file, and what the service cluster maps from the tenant's groups: its project
-    // in the registry and its role in the log store
+    // in the registry, its role in the log store and its Grafana organisation
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([
       'demo-sc/controllers/harbor.yaml',
+      'demo-sc/controllers/kube-prometheus-stack.yaml',
       'demo-sc/controllers/opensearch.yaml',
       'demo-wc/tenants/team-b.yaml',
     ]);
@@ -52,7 +53,9 @@ describe('ck8s synth', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('tenants:\n', 'tenants:\n  - name: team-c\n'));
     const before = snapshot(path.join(repo, 'clusters'));
     expect((await ck8s(repo, ['synth', 'demo-wc'])).code).toBe(0);
+    // and the remote write, which labels the new namespace's series with its tenant
     expect(changedFiles(before, snapshot(path.join(repo, 'clusters')))).toEqual([
+      'demo-wc/controllers/kube-prometheus-stack.yaml',
       'demo-wc/tenants/kustomization.yaml',
       'demo-wc/tenants/team-c.yaml',
     ]);
@@ -132,6 +135,30 @@ describe('ck8s synth', () => {
     expect(result.stderr).toContain(
       "secrets/demo-wc/falco.falcosidekick-credentials.sops.yaml: (file): is missing: falco needs it (falcosidekick's accounts on the service cluster's log store and Alertmanager); create it with `ck8s secrets set demo-wc falco/falcosidekick-credentials --from-file ELASTICSEARCH_USERNAME=<file> --from-file ELASTICSEARCH_PASSWORD=<file> --from-file ALERTMANAGER_CUSTOMHEADERS=<file>`",
     );
+  });
+
+  it("fails an endpoint's htpasswd Secret of another type than the ingress controller reads, and the command it names fixes it", async () => {
+    const repo = copyRepo();
+    const clients = path.join(repo, 'clients.htpasswd');
+    writeFileSync(clients, '# no clients yet\n');
+    // the Secret as ingress-nginx read it: Opaque, key auth
+    expect(
+      (await ck8s(repo, ['secrets', 'set', 'demo-sc', 'monitoring/prometheus-basic-auth', '--replace', '--from-file', `auth=${clients}`])).code,
+    ).toBe(0);
+    const result = await ck8s(repo, ['synth']);
+    expect(result.code).toBe(1);
+    const file = 'secrets/demo-sc/monitoring.prometheus-basic-auth.sops.yaml';
+    const command = 'ck8s secrets set demo-sc monitoring/prometheus-basic-auth --replace --type nginx.org/htpasswd --from-file htpasswd=<file>';
+    expect(result.stderr).toContain(
+      `${file}: type: is "Opaque", but endpoints reads only a Secret of type nginx.org/htpasswd (htpasswd of the clients of https://prometheus.demo-sc.example.com (its backend has no login of its own)); allowed: nginx.org/htpasswd; re-create it with \`${command}\``,
+    );
+    expect(result.stderr).toContain(`${file}: data.htpasswd: is missing`);
+    const fix = command
+      .split(' ')
+      .slice(1)
+      .map((arg) => arg.replace('<file>', clients));
+    expect((await ck8s(repo, fix)).code).toBe(0);
+    expect((await ck8s(repo, ['synth'])).code).toBe(0);
   });
 
   it('switches a capability off per cluster', async () => {

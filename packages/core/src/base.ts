@@ -5,6 +5,7 @@
  * `@ck8s/core/base` so they start fast; `@ck8s/core` re-exports all of it.
  */
 export * from './catalog.js';
+export * from './config/age-recipient.js';
 export * from './config/cluster-config-schema.js';
 export * from './config/config-error.js';
 export * from './config/enforcement.js';
@@ -14,6 +15,7 @@ export * from './config/paths.js';
 export * from './config/tenant-hosts.js';
 export * from './config/url-credentials.js';
 export * from './config/yaml-documents.js';
+export * from './config/yaml-file.js';
 export * from './container-resources.js';
 export * from './contributions.js';
 export * from './flux/common.js';
@@ -28,6 +30,7 @@ export * from './output/repository-lock.js';
 export * from './output/scratch.js';
 export * from './output/swap-directory.js';
 export * from './pods.js';
+export * from './repository-layout.js';
 export * from './schema-mirror.js';
 export * from './security-context.js';
 export * from './service-endpoints.js';

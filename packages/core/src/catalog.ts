@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from './config/zod.js';
 import { ConfigError } from './config/config-error.js';
-import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
+import { issuesToProblems } from './config/load-cluster-config.js';
+import { parseYamlFile } from './config/yaml-file.js';
 import { urlCredentialProblems } from './config/url-credentials.js';
 
 const entry = z.strictObject({

@@ -2,6 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   type AccountSink,
+  CLUSTER_METRICS_SOURCES,
+  type ComponentAlertGroup,
   type Flow,
   type MetricsEndpoint,
   type OidcClient,
@@ -72,6 +74,7 @@ export class Component extends Chart {
   private readonly sinks: AccountSink[] = [];
   private readonly clients: OidcClient[] = [];
   private readonly exceptions: PlatformAdmissionException[] = [];
+  private readonly alertGroupList: ComponentAlertGroup[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
@@ -112,6 +115,34 @@ export class Component extends Chart {
       ports: [{ port: endpoint.port }],
       name: first ? 'allow-metrics-from-prometheus' : `allow-${endpoint.name}-metrics-from-prometheus`,
     });
+  }
+
+  /**
+   * Declares alerts on this component's failure modes. Each names the metrics it reads and where
+   * they come from (an endpoint declared with addMetrics, or the cluster's own exporters), so an
+   * alert never watches a series nobody scrapes.
+   * @throws Error when an alert reads a metric from a source the component does not have
+   */
+  addAlerts(group: ComponentAlertGroup): void {
+    const where = `component ${this.componentName}: alert group ${group.name}`;
+    if (group.alerts.length === 0) throw new Error(`${where} has no alerts`);
+    const sources = new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.map((m) => m.name)]);
+    for (const a of group.alerts) {
+      if (!/^[A-Z][A-Za-z0-9]*$/.test(a.alert)) throw new Error(`${where}: alert "${a.alert}" is not PascalCase`);
+      if (Object.keys(a.metrics).length === 0) throw new Error(`${where}: alert ${a.alert} names no metrics`);
+      for (const [metric, source] of Object.entries(a.metrics)) {
+        if (!sources.has(source))
+          throw new Error(
+            `${where}: alert ${a.alert} reads ${metric} from "${source}", which is neither a metrics endpoint of the component nor one of ${CLUSTER_METRICS_SOURCES.join(', ')}`,
+          );
+      }
+    }
+    this.alertGroupList.push(group);
+  }
+
+  /** The alert groups declared with addAlerts. */
+  get alertGroups(): readonly ComponentAlertGroup[] {
+    return this.alertGroupList;
   }
 
   /**

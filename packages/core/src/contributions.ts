@@ -78,6 +78,42 @@ export interface MetricsEndpoint {
   readonly monitor?: boolean;
 }
 
+/**
+ * Scrape jobs of the cluster's own exporters, which the metrics stack scrapes for every cluster
+ * (kube-prometheus-stack's job names): an alert may read them besides its component's own endpoints.
+ */
+export const CLUSTER_METRICS_SOURCES = ['apiserver', 'kubelet', 'kube-state-metrics', 'node-exporter'] as const;
+export type ClusterMetricsSource = (typeof CLUSTER_METRICS_SOURCES)[number];
+
+/**
+ * An alert a component declares about its own failure modes, next to the metrics it reads. The
+ * service cluster evaluates the alerts of every component of itself and of its workload clusters
+ * (each series carries a `cluster` label), with a runbook link per alert.
+ */
+export interface ComponentAlert {
+  /** Alert name, PascalCase; the anchor of its runbook section is its lowercase form. */
+  readonly alert: string;
+  readonly severity: 'critical' | 'warning' | 'info';
+  /** PromQL; every aggregation keeps `cluster`, so the alert names the cluster it is about. */
+  readonly expr: string;
+  /** How long the condition must hold. @default fires at once */
+  readonly for?: string;
+  readonly summary: string;
+  /** What happened where, and what to check first. */
+  readonly description: string;
+  /**
+   * Every metric the expression reads, with the scrape job that serves it: the name of a metrics
+   * endpoint of this component (addMetrics) or one of CLUSTER_METRICS_SOURCES.
+   */
+  readonly metrics: Readonly<Record<string, string>>;
+}
+
+/** A named group of a component's alerts (a PrometheusRule group). */
+export interface ComponentAlertGroup {
+  readonly name: string;
+  readonly alerts: readonly ComponentAlert[];
+}
+
 /** An endpoint a component serves to people or other clusters, through the ingress controller with a certificate. */
 export interface ServedEndpoint {
   /** Endpoint name, a DNS label: the first label of its host, and the name of its Certificate and Ingress. */
@@ -92,13 +128,19 @@ export interface ServedEndpoint {
   readonly targetPort?: number;
   /** Protocol between the ingress controller and the Service. @default 'HTTP' */
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
-  /** htpasswd Secret (key `auth`) in the pods' namespace that guards an endpoint without a login of its own. @default none */
+  /** htpasswd Secret (of the form BASIC_AUTH_SECRET) in the pods' namespace that guards an endpoint without a login of its own. @default none */
   readonly basicAuthSecret?: string;
   /** Extra annotations the Ingress needs (e.g. no body size limit for a registry). @default none */
   readonly ingressAnnotations?: Readonly<Record<string, string>>;
   /** Whether its availability is probed (the URL must answer 2xx without a login). @default true */
   readonly probe?: boolean;
 }
+
+/**
+ * The Secret an endpoint's basic auth is read from: the F5 NGINX Ingress Controller takes the
+ * htpasswd text only from a Secret of this type, under this key, and refuses any other.
+ */
+export const BASIC_AUTH_SECRET = { type: 'nginx.org/htpasswd', key: 'htpasswd' } as const;
 
 /**
  * A web application that signs people in at the service cluster's identity provider as a
@@ -168,6 +210,12 @@ export interface RequiredSecret {
   readonly name: string;
   /** Keys the Secret must have. */
   readonly keys: readonly string[];
+  /**
+   * The Secret's type, for a reader that accepts only one (e.g. BASIC_AUTH_SECRET's); synth fails
+   * when the committed Secret has another, and onboarding creates it with this one.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
   /** What it is for, shown when it is missing. */
   readonly purpose: string;
   /**

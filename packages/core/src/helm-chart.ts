@@ -67,6 +67,13 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
   readonly interval?: string;
   /** What Helm does with the chart's CRDs on install and upgrade. @default 'CreateReplace' */
   readonly crds?: CrdPolicy;
+  /**
+   * Why helm must not check the values against the chart's values.schema.json (install and upgrade):
+   * only for a schema that cannot be checked where helm-controller runs (e.g. `$ref`s to the internet).
+   * The render verification then checks every key set against the chart's values.yaml instead.
+   * @default none: helm checks the values against the chart's schema
+   */
+  readonly skipSchemaValidation?: string;
   /** Releases that must be ready first. @default none */
   readonly dependsOn?: readonly NamespacedObjectReference[];
   /** Values merged from Secrets or ConfigMaps (for credentials kept in sops files). @default none */
@@ -135,6 +142,9 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
     const interval = props.interval ?? '30m';
     const crds = props.crds ?? 'CreateReplace';
     const isOci = this.entry.repository.startsWith('oci://');
+    if (props.skipSchemaValidation !== undefined && !props.skipSchemaValidation.trim())
+      throw new Error(`chart ${props.chart}: skipSchemaValidation needs the reason helm cannot check the chart's schema`);
+    const skipSchema = props.skipSchemaValidation ? { disableSchemaValidation: true } : {};
 
     this.namespace = props.namespace;
     this.releaseName = name;
@@ -174,8 +184,8 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
         ...(isOci
           ? { chartRef: { kind: 'OCIRepository', name } }
           : { chart: { spec: { chart: this.entry.chart, version: this.entry.version, sourceRef: { kind: 'HelmRepository', name }, interval } } }),
-        install: { crds, remediation: { retries: 3 } },
-        upgrade: { crds, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true, strategy: 'rollback' } },
+        install: { crds, ...skipSchema, remediation: { retries: 3 } },
+        upgrade: { crds, ...skipSchema, cleanupOnFail: true, remediation: { retries: 3, remediateLastFailure: true, strategy: 'rollback' } },
         driftDetection: { mode: 'enabled' },
         ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn } : {}),
         ...(props.values ? { values: props.values as Record<string, unknown> } : {}),

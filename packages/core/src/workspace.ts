@@ -1,24 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from './config/zod.js';
 import { ConfigError } from './config/config-error.js';
-import { issuesToProblems, parseYamlFile } from './config/load-cluster-config.js';
+import { issuesToProblems } from './config/load-cluster-config.js';
+import { parseYamlFile } from './config/yaml-file.js';
 import { urlCredentialProblems } from './config/url-credentials.js';
 import { DEFAULT_MAINTENANCE, type MaintenanceSettings, maintenanceSettingsSchema } from './maintenance-window.js';
-
-/** Marks the repository root and holds repository-wide settings. */
-export const SETTINGS_FILE = 'ck8s.config.yaml';
-
-/** cluster.yaml of a cluster, relative to the repository root: how messages name it. */
-export function clusterConfigPath(cluster: string): string {
-  return `clusters/${cluster}/${CLUSTER_CONFIG_FILE}`;
-}
-
-/** The input file of a cluster folder: everything else in it is generated. */
-export const CLUSTER_CONFIG_FILE = 'cluster.yaml';
-
-/** Entries of a cluster folder that are input: synth never writes, moves or removes them. */
-export const CLUSTER_INPUTS: readonly string[] = [CLUSTER_CONFIG_FILE];
+import { RepositoryLayout, SETTINGS_FILE } from './repository-layout.js';
 
 const settingsSchema = z.strictObject({
   validation: z
@@ -80,18 +68,11 @@ export interface WorkspaceSettings {
   readonly maintenance: MaintenanceSettings;
 }
 
-/** The repository: where clusters, secrets and the chart catalog live. */
-export class Workspace {
+/** The repository with its settings (ck8s.config.yaml): where clusters, secrets and the chart catalog live. */
+export class Workspace extends RepositoryLayout {
   /** Finds the repository root by walking up from `start` to the folder holding ck8s.config.yaml. */
-  static find(start: string = process.cwd()): Workspace {
-    let dir = path.resolve(start);
-    for (;;) {
-      if (existsSync(path.join(dir, SETTINGS_FILE))) return new Workspace(dir);
-      const parent = path.dirname(dir);
-      if (parent === dir)
-        throw new Error(`no ${SETTINGS_FILE} found in ${start} or any parent folder; run ck8s inside the platform repository or pass --root`);
-      dir = parent;
-    }
+  static override find(start: string = process.cwd()): Workspace {
+    return new Workspace(RepositoryLayout.find(start).root);
   }
 
   public readonly settings: WorkspaceSettings;
@@ -101,10 +82,8 @@ export class Workspace {
    * `CK8S_SCHEMA_LOCATIONS` (comma-separated kubeconform locations), e.g. for a CI runner whose
    * mirror lives elsewhere. @default process.env
    */
-  constructor(
-    public readonly root: string,
-    env: NodeJS.ProcessEnv = process.env,
-  ) {
+  constructor(root: string, env: NodeJS.ProcessEnv = process.env) {
+    super(root);
     const file = path.join(root, SETTINGS_FILE);
     let settings: WorkspaceSettings = {
       validation: {},
@@ -143,46 +122,5 @@ export class Workspace {
         charts: { mirror: /^(https?|oci):\/\//.test(env.CK8S_CHART_MIRROR) ? env.CK8S_CHART_MIRROR : path.resolve(env.CK8S_CHART_MIRROR) },
       };
     this.settings = settings;
-  }
-
-  get clustersDir(): string {
-    return path.join(this.root, 'clusters');
-  }
-
-  get secretsDir(): string {
-    return path.join(this.root, 'secrets');
-  }
-
-  get catalogFile(): string {
-    return path.join(this.root, 'charts', 'catalog.yaml');
-  }
-
-  get sopsConfigFile(): string {
-    return path.join(this.root, '.sops.yaml');
-  }
-
-  clusterDir(name: string): string {
-    return path.join(this.clustersDir, name);
-  }
-
-  clusterConfigFile(name: string): string {
-    return path.join(this.clusterDir(name), 'cluster.yaml');
-  }
-
-  /** Path relative to the root with forward slashes, for messages and generated files. */
-  relative(file: string): string {
-    return path.relative(this.root, file).split(path.sep).join('/');
-  }
-
-  /**
-   * Names of all clusters (folders under clusters/ with a cluster.yaml), sorted. Hidden folders are
-   * not clusters: they include the `.ck8s-*` scratch copy of a cluster folder a killed synth left.
-   */
-  clusterNames(): string[] {
-    if (!existsSync(this.clustersDir)) return [];
-    return readdirSync(this.clustersDir, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && existsSync(path.join(this.clustersDir, e.name, 'cluster.yaml')))
-      .map((e) => e.name)
-      .sort();
   }
 }

@@ -157,6 +157,18 @@ describe('HelmChart', () => {
     expect(release.spec.install.crds).toBe('Skip');
   });
 
+  it('skips the chart schema only with a reason', () => {
+    const [, release] = objects(
+      (c) => new HelmChart(c, 'ing', { catalog, chart: 'cert-manager', namespace: 'cert-manager', skipSchemaValidation: 'offline' }),
+    );
+    expect([release.spec.install.disableSchemaValidation, release.spec.upgrade.disableSchemaValidation]).toEqual([true, true]);
+    const [, checked] = objects((c) => new HelmChart(c, 'ing', { catalog, chart: 'cert-manager', namespace: 'cert-manager' }));
+    expect(checked.spec.install.disableSchemaValidation).toBeUndefined();
+    expect(() =>
+      objects((c) => new HelmChart(c, 'x', { catalog, chart: 'cert-manager', namespace: 'cert-manager', skipSchemaValidation: ' ' })),
+    ).toThrow("chart cert-manager: skipSchemaValidation needs the reason helm cannot check the chart's schema");
+  });
+
   it('fails synth for a chart missing from the catalog', () => {
     expect(() => objects((c) => new HelmChart(c, 'x', { catalog, chart: 'falco', namespace: 'falco' }))).toThrow(
       'chart "falco" is not in charts/catalog.yaml; add it there with repository, chart and an exact version (known: cert-manager, ingress-nginx)',

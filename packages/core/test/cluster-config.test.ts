@@ -62,7 +62,13 @@ describe('cluster config', () => {
     expect(config?.rbac).toEqual({ operatorGroups: [], auditorGroups: [] });
     expect(config?.sops.ageRecipients).toEqual([]);
     expect(config?.ingress).toEqual({ enabled: true, replicas: 2, minAvailable: 1, hstsMaxAge: 31536000 });
-    expect(config?.ids).toEqual({ enabled: true, minimumPriority: 'notice', credentialsSecret: 'falcosidekick-credentials' });
+    expect(config?.ids).toEqual({
+      enabled: true,
+      minimumPriority: 'notice',
+      incubatingRules: false,
+      sandboxRules: false,
+      credentialsSecret: 'falcosidekick-credentials',
+    });
   });
 
   it('names file, field path, bad value and rule', () => {
@@ -120,7 +126,7 @@ describe('cluster config', () => {
       'clusters/demo-wc/cluster.yaml: gitops.brnach: unknown field; allowed fields here: engine, repository, branch, interval, wait, secretName, fluxManifests',
     ]);
     expect(problemsOf({ ...valid, ids: { falco: true } })).toEqual([
-      'clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, credentialsSecret',
+      'clusters/demo-wc/cluster.yaml: ids.falco: unknown field; allowed fields here: enabled, minimumPriority, incubatingRules, sandboxRules, credentialsSecret',
     ]);
     expect(problemsOf({ ...valid, identity: { dex: true } })).toEqual([
       'clusters/demo-wc/cluster.yaml: identity.dex: unknown field; allowed fields here: enabled, connectors',

@@ -286,14 +286,15 @@ describe('GitOps on a real control plane', () => {
         return `${found[1]} (${found[2]})`;
       }
     };
-    const controller = 'registry.k8s.io/ingress-nginx/controller:v1.12.3';
+    // the NGINX Ingress Controller's image, from Docker Hub: nginx-ingress's registry in charts/catalog.yaml
+    const controller = 'nginx/nginx-ingress:5.5.4';
     expect(await refusal(deployment('sized', controller, sized))).toBeUndefined();
     expect(await refusal(deployment('unsized', controller))).toBe('ck8s-resource-requirements (ck8s-resource-requirements-platform)');
-    expect(await refusal(deployment('latest', 'registry.k8s.io/ingress-nginx/controller:latest', sized))).toBe(
-      'ck8s-image-tag (ck8s-image-tag-platform)',
+    expect(await refusal(deployment('latest', 'nginx/nginx-ingress:latest', sized))).toBe('ck8s-image-tag (ck8s-image-tag-platform)');
+    // the retired ingress-nginx's registry is no longer among the namespace's registries
+    expect(await refusal(deployment('elsewhere', 'registry.k8s.io/ingress-nginx/controller:v1.12.3', sized))).toBe(
+      'ck8s-platform-registries (ck8s-platform-registries-platform)',
     );
-    // Docker Hub is not among ingress-nginx's registries in charts/catalog.yaml
-    expect(await refusal(deployment('elsewhere', 'nginx:1.27.0', sized))).toBe('ck8s-platform-registries (ck8s-platform-registries-platform)');
   });
 
   it('decrypts each sops Secret to its exact original values', async () => {
@@ -309,17 +310,17 @@ describe('GitOps on a real control plane', () => {
     const release = await cluster.client.get({
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
-      name: 'ingress-nginx',
+      name: 'nginx-ingress',
       namespace: 'ingress-nginx',
     });
-    expect(release?.spec).toMatchObject({ chart: { spec: { chart: 'ingress-nginx' } } });
+    expect(release?.spec).toMatchObject({ chartRef: { kind: 'OCIRepository', name: 'nginx-ingress' } });
     const source = await cluster.client.waitFor(
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', name: 'ingress-nginx', namespace: 'ingress-nginx' },
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', name: 'nginx-ingress', namespace: 'ingress-nginx' },
       (o) => conditionsOf(o).some((c) => c.type === 'Ready' && c.status === 'False'),
       { timeoutMs: 120_000, what: 'the chart source to report its fetch failure' },
     );
     const ready = conditionsOf(source).find((c) => c.type === 'Ready')!;
-    log(`HelmRepository ingress-nginx: ${ready.reason}: ${ready.message}`);
+    log(`OCIRepository nginx-ingress: ${ready.reason}: ${ready.message}`);
     expect(ready.reason).toMatch(/Fail/);
     // the layer that applied it is Ready: nothing failed to apply (while Flux's own Kustomization
     // reconciles, which it does every interval, the layers that depend on it report
@@ -349,7 +350,7 @@ describe('GitOps on a real control plane', () => {
 
   it("installs a platform chart's cluster-scoped objects as the release's own account, and nothing as the namespace's default", async () => {
     const ns = 'ingress-nginx';
-    const account = (await cluster.client.get({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'ingress-nginx', namespace: ns }))
+    const account = (await cluster.client.get({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'nginx-ingress', namespace: ns }))
       ?.spec as { serviceAccountName?: string } | undefined;
     const charts = await GitWorkTree.init(await cluster.git.createRepository('platform-charts'));
     try {

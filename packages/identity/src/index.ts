@@ -1,3 +1,4 @@
+export * from './dex-alerts.js';
 export * from './dex-connectors.js';
 export * from './dex-values.js';
 export * from './identity-endpoints.js';

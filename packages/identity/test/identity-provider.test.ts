@@ -169,7 +169,7 @@ describe('IdentityProvider', () => {
 
   it('allows only the flows Dex needs', () => {
     expect(flows(out.objects)).toEqual([
-      'allow-dex-from-ingress-controller: name=dex <- ingress-nginx[component=controller,name=ingress-nginx] :5556',
+      'allow-dex-from-ingress-controller: name=dex <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :5556',
       'allow-dex-to-api-server: name=dex -> 10.0.0.1/32 :6443',
       'allow-dex-to-upstream-identity-providers: name=dex -> 0.0.0.0/0 ::/0 :443,636',
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',

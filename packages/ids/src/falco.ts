@@ -10,6 +10,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { FALCO_ALERTS, FALCOSIDEKICK_METRICS } from './falco-alerts.js';
 import type { FalcoValues } from './falco-values.js';
 import { platformRulesFile } from './platform-exceptions.js';
 
@@ -25,6 +26,10 @@ export interface FalcoProps {
   readonly minimumPriority?: FalcoPriority;
   /** sops Secret in the namespace with falcosidekick's accounts at the log store and Alertmanager. @default 'falcosidekick-credentials' */
   readonly credentialsSecret?: string;
+  /** Also load the incubating rule set (more detections, more false positives from legitimate workloads). @default false */
+  readonly incubatingRules?: boolean;
+  /** Also load the sandbox rule set (experimental detections, the noisiest). @default false */
+  readonly sandboxRules?: boolean;
   /** Requests and memory limits of its containers, by container. @default FALCO_RESOURCES */
   readonly resources?: FalcoResources;
 }
@@ -60,16 +65,32 @@ const NAMESPACE = PLATFORM_NAMESPACES.ids;
 const FALCO_PODS: Pods = { name: 'falco', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falco' } };
 const SIDEKICK_PODS: Pods = { name: 'falcosidekick', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falcosidekick' } };
 
-/** The upstream rule sets, all enabled, so every detection this platform promises fires. */
-export const FALCO_RULES_FILES: readonly string[] = [
-  '/etc/falco/falco_rules.yaml',
-  '/etc/falco/falco-incubating_rules.yaml',
-  '/etc/falco/falco-sandbox_rules.yaml',
-  '/etc/falco/rules.d',
-];
+/** The upstream rule sets Falco can load, with their falcoctl refs at the majors the pinned Falco (0.44) is released with. */
+export const FALCO_RULE_SETS = {
+  stable: { file: '/etc/falco/falco_rules.yaml', ref: 'falco-rules:5' },
+  incubating: { file: '/etc/falco/falco-incubating_rules.yaml', ref: 'falco-incubating-rules:6' },
+  sandbox: { file: '/etc/falco/falco-sandbox_rules.yaml', ref: 'falco-sandbox-rules:6' },
+} as const;
 
-/** The rule sets falcoctl installs, at the majors the pinned Falco (0.44) is released with. */
-export const FALCO_RULES_REFS: readonly string[] = ['falco-rules:5', 'falco-incubating-rules:6', 'falco-sandbox-rules:6'];
+/** Which optional rule sets a cluster loads besides the stable one. */
+export interface FalcoRuleSelection {
+  readonly incubating: boolean;
+  readonly sandbox: boolean;
+}
+
+/**
+ * The rule sets to install and load: the stable set always (its rules are the ones upstream keeps
+ * low-noise; the platform's exceptions refine only them), incubating and sandbox when a cluster
+ * opts in, then the custom rules (`rules.d`, the platform's exceptions).
+ */
+export function falcoRuleSets(selection: FalcoRuleSelection): { files: string[]; refs: string[] } {
+  const sets = [
+    FALCO_RULE_SETS.stable,
+    ...(selection.incubating ? [FALCO_RULE_SETS.incubating] : []),
+    ...(selection.sandbox ? [FALCO_RULE_SETS.sandbox] : []),
+  ];
+  return { files: [...sets.map((r) => r.file), '/etc/falco/rules.d'], refs: sets.map((r) => r.ref) };
+}
 
 /**
  * The one documented exception to the restricted profile: Falco's modern eBPF probe needs the
@@ -82,7 +103,7 @@ export const FALCO_POD_SECURITY_EXCEPTION =
 
 /**
  * Falco with falcosidekick (`controllers/falco.yaml`): the modern eBPF driver in least-privileged
- * mode; the stable, incubating and sandbox rule sets plus the platform's named exceptions; events
+ * mode; the stable rule set (incubating and sandbox when the cluster opts in) plus the platform's named exceptions; events
  * at or above the configured priority forwarded to the service cluster's log store and
  * Alertmanager, so they leave the cluster as they happen.
  */
@@ -92,6 +113,7 @@ export class Falco extends Component {
     const priority = props.minimumPriority ?? 'notice';
     const secret = props.credentialsSecret ?? 'falcosidekick-credentials';
     const resources = { ...FALCO_RESOURCES, ...props.resources };
+    const ruleSets = falcoRuleSets({ incubating: props.incubatingRules ?? false, sandbox: props.sandboxRules ?? false });
 
     this.requireSecret({
       namespace: NAMESPACE,
@@ -131,7 +153,7 @@ export class Falco extends Component {
         tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
         resources: resources.falco,
         falco: {
-          rules_files: FALCO_RULES_FILES,
+          rules_files: ruleSets.files,
           json_output: true,
           json_include_output_property: true,
           priority: 'debug',
@@ -149,7 +171,7 @@ export class Falco extends Component {
           // Falco's engine 0.57 (Falco 0.42+) and the container plugin, which the chart adds to the refs
           // (collectors.containerEngine, plugin type allowed) and Falco loads.
           config: {
-            artifact: { install: { refs: FALCO_RULES_REFS }, allowedTypes: ['rulesfile'] },
+            artifact: { install: { refs: ruleSets.refs }, allowedTypes: ['rulesfile'] },
           },
         },
         customRules: { 'ck8s-exceptions.yaml': platformRulesFile() },
@@ -178,5 +200,7 @@ export class Falco extends Component {
       name: 'allow-rules-download',
     });
     this.addMetrics({ name: 'falco', pods: FALCO_PODS, port: 8765 });
+    this.addMetrics({ name: FALCOSIDEKICK_METRICS, pods: SIDEKICK_PODS, port: 2801 });
+    this.addAlerts(FALCO_ALERTS);
   }
 }

@@ -1,3 +1,4 @@
-export * from './falco.js';
+export * from './falco-alerts.js';
 export * from './falco-values.js';
+export * from './falco.js';
 export * from './platform-exceptions.js';

@@ -33,7 +33,7 @@ export const PLATFORM_EXCEPTIONS: readonly RuleException[] = [
     rule: 'Contact K8S API Server From Container',
     name: 'ck8s_platform_controllers',
     reason:
-      'controllers of the platform (Flux, cert-manager, ingress-nginx, external-dns, Prometheus, Fluent Bit, Velero) watch the API server by design',
+      'controllers of the platform (Flux, cert-manager, the NGINX Ingress Controller, external-dns, Prometheus, Fluent Bit, Velero) watch the API server by design',
     fields: ['k8s.ns.name'],
     comps: ['in'],
     values: [[PLATFORM_API_CLIENT_NAMESPACES]],

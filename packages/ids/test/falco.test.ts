@@ -30,14 +30,9 @@ describe('Falco', () => {
     expect(values.driver).toEqual({ kind: 'modern_ebpf', modernEbpf: { leastPrivileged: true } });
   });
 
-  it('loads the stable, incubating and sandbox rule sets and the platform exceptions', () => {
-    expect(values.falco.rules_files).toEqual([
-      '/etc/falco/falco_rules.yaml',
-      '/etc/falco/falco-incubating_rules.yaml',
-      '/etc/falco/falco-sandbox_rules.yaml',
-      '/etc/falco/rules.d',
-    ]);
-    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5', 'falco-incubating-rules:6', 'falco-sandbox-rules:6']);
+  it('loads the stable rule set only by default, and the platform exceptions', () => {
+    expect(values.falco.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d']);
+    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5']);
     const rules = parse(values.customRules['ck8s-exceptions.yaml']);
     expect(rules).toEqual(
       PLATFORM_EXCEPTIONS.map((e) => ({
@@ -48,6 +43,30 @@ describe('Falco', () => {
     );
     // narrow: never a shell, privileged container, sensitive mount or sensitive read rule
     for (const e of PLATFORM_EXCEPTIONS) expect(e.rule).not.toMatch(/shell|Privileged|Sensitive/i);
+  });
+
+  it('loads the incubating and sandbox rule sets when the cluster opts in', () => {
+    const optIn = new Falco(new App(), 'falco', { ...props, incubatingRules: true, sandboxRules: true });
+    const v = optIn.toJson().find((o: any) => o.kind === 'HelmRelease').spec.values;
+    expect(v.falco.rules_files).toEqual([
+      '/etc/falco/falco_rules.yaml',
+      '/etc/falco/falco-incubating_rules.yaml',
+      '/etc/falco/falco-sandbox_rules.yaml',
+      '/etc/falco/rules.d',
+    ]);
+    expect(v.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5', 'falco-incubating-rules:6', 'falco-sandbox-rules:6']);
+    const incubatingOnly = new Falco(new App(), 'falco', { ...props, incubatingRules: true });
+    expect(incubatingOnly.toJson().find((o: any) => o.kind === 'HelmRelease').spec.values.falcoctl.config.artifact.install.refs).toEqual([
+      'falco-rules:5',
+      'falco-incubating-rules:6',
+    ]);
+  });
+
+  it("watches falcosidekick's deliveries: its metrics endpoint and an alert on output errors", () => {
+    expect(component.metrics.map((m) => `${m.name}:${m.port}`)).toEqual(['falco:8765', 'falcosidekick:2801']);
+    const alerts = component.alertGroups.flatMap((g) => g.alerts);
+    expect(alerts.map((a) => a.alert)).toEqual(['FalcoEventDeliveryFailing']);
+    expect(alerts[0]!.expr).toContain('falcosecurity_falcosidekick_outputs_total{status="error"}');
   });
 
   it("forwards events at or above the configured priority to the service cluster's log store and Alertmanager", () => {

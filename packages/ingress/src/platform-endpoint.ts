@@ -2,6 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { INGRESS_CLASS } from './ingress-controller.js';
 
+/** The annotation naming the Secret (BASIC_AUTH_SECRET of @ck8s/core) the controller checks an Ingress's clients against. */
+export const BASIC_AUTH_SECRET_ANNOTATION = 'nginx.org/basic-auth-secret';
+
 /** A platform endpoint served through the ingress controller. */
 export interface EndpointProps {
   /** ClusterIssuer of the certificate. */
@@ -15,9 +18,9 @@ export interface EndpointProps {
   readonly service: { readonly name: string; readonly port: number };
   /** Protocol the controller speaks to the backend. @default 'HTTP' */
   readonly backendProtocol?: 'HTTP' | 'HTTPS';
-  /** Secret (key `auth`, htpasswd lines) that guards an endpoint without its own login. @default none (the backend authenticates) */
+  /** Secret (of the form BASIC_AUTH_SECRET: type `nginx.org/htpasswd`, key `htpasswd`) that guards an endpoint without its own login. @default none (the backend authenticates) */
   readonly basicAuthSecret?: string;
-  /** Extra ingress-nginx annotations. @default none */
+  /** Extra NGINX Ingress Controller annotations (`nginx.org/*`). @default none */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
@@ -46,14 +49,9 @@ export class PlatformEndpoint extends Construct {
           ? {
               annotations: {
                 ...props.annotations,
-                ...(props.backendProtocol === 'HTTPS' ? { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' } : {}),
-                ...(props.basicAuthSecret
-                  ? {
-                      'nginx.ingress.kubernetes.io/auth-type': 'basic',
-                      'nginx.ingress.kubernetes.io/auth-secret': props.basicAuthSecret,
-                      'nginx.ingress.kubernetes.io/auth-realm': props.name,
-                    }
-                  : {}),
+                // the controller speaks TLS to the Services it names here
+                ...(props.backendProtocol === 'HTTPS' ? { 'nginx.org/ssl-services': props.service.name } : {}),
+                ...(props.basicAuthSecret ? { [BASIC_AUTH_SECRET_ANNOTATION]: props.basicAuthSecret, 'nginx.org/basic-auth-realm': props.name } : {}),
               },
             }
           : {}),

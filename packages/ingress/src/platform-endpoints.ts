@@ -1,4 +1,4 @@
-import { Component, type ServedEndpoint } from '@ck8s/core';
+import { BASIC_AUTH_SECRET, Component, type ServedEndpoint } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { PlatformEndpoint } from './platform-endpoint.js';
 
@@ -12,7 +12,7 @@ export interface PlatformEndpointsProps {
 /**
  * Certificates and Ingresses of every platform endpoint of the cluster
  * (`platform/endpoints.yaml`), applied after the components that serve them. An endpoint without
- * a login of its own needs its htpasswd Secret.
+ * a login of its own needs its htpasswd Secret, of the type and key the controller reads (BASIC_AUTH_SECRET).
  */
 export class PlatformEndpoints extends Component {
   constructor(scope: Construct, id: string, props: PlatformEndpointsProps) {
@@ -23,7 +23,8 @@ export class PlatformEndpoints extends Component {
         this.requireSecret({
           namespace,
           name: e.basicAuthSecret,
-          keys: ['auth'],
+          keys: [BASIC_AUTH_SECRET.key],
+          type: BASIC_AUTH_SECRET.type,
           purpose: `htpasswd of the clients of https://${e.host} (its backend has no login of its own)`,
         });
       }

@@ -3,13 +3,15 @@ import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import {
+  BASIC_AUTH_SECRET_ANNOTATION,
   CERT_MANAGER_RESOURCES,
   CertManager,
   ClusterIssuers,
   ExternalDns,
-  INGRESS_NGINX_RESOURCES,
   IngressController,
+  NGINX_INGRESS_RESOURCES,
   PlatformEndpoint,
+  PlatformEndpoints,
   PRIVATE_CA_SECRET,
 } from '../src/index.js';
 import { clusterConfig } from '../../../test-support/cluster-config.js';
@@ -25,14 +27,14 @@ const TENANTS = clusterConfig({
 /** The ingress controller with tenants, connected as in a cluster. */
 function controller(network = {}) {
   const app = testApp();
-  const component = new IngressController(app, 'ingress-nginx', { catalog, replicas: 3, minAvailable: 2 });
+  const component = new IngressController(app, 'nginx-ingress', { catalog, replicas: 3, minAvailable: 2 });
   for (const tenant of TENANTS) new Tenant(app, { tenant });
   connect(app, { network, roles: false });
   return component;
 }
 
 const catalog = new ChartCatalog([
-  { name: 'ingress-nginx', repository: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.15.1' },
+  { name: 'nginx-ingress', repository: 'oci://ghcr.io/nginx/charts', chart: 'nginx-ingress', version: '2.6.4' },
   { name: 'cert-manager', repository: 'oci://quay.io/jetstack/charts', chart: 'cert-manager', version: 'v1.21.1' },
   { name: 'external-dns', repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
 ]);
@@ -40,40 +42,70 @@ const catalog = new ChartCatalog([
 const byKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
 
 describe('IngressController', () => {
-  const objects = controller().toJson();
+  const component = controller();
+  const objects = component.toJson();
   const values = byKind(objects, 'HelmRelease')[0].spec.values;
 
-  it('disables snippet and risky annotations and turns on HTTPS redirect, HSTS and the admission webhook', () => {
-    expect(values.controller.allowSnippetAnnotations).toBe(false);
-    expect(values.controller.config).toMatchObject({
-      'allow-snippet-annotations': 'false',
-      'annotations-risk-level': 'High',
-      'force-ssl-redirect': 'true',
+  it('turns snippets and custom resources off, and HTTPS redirect, HSTS and TLS 1.2+ on', () => {
+    expect(values.controller.enableSnippets).toBe(false);
+    expect(values.controller.enableCustomResources).toBe(false);
+    expect(values.controller.telemetryReporting).toEqual({ enable: false });
+    expect(values.controller.config.entries).toEqual({
+      'ssl-redirect': 'true',
       hsts: 'true',
+      'hsts-max-age': '31536000',
+      'hsts-include-subdomains': 'true',
       'server-tokens': 'false',
+      'ssl-protocols': 'TLSv1.2 TLSv1.3',
     });
-    expect(values.controller.admissionWebhooks).toMatchObject({ enabled: true, failurePolicy: 'Fail' });
-    // the admission hook Jobs too: the platform's resource-requirements rule holds for its own namespaces
-    expect(values.controller.admissionWebhooks.createSecretJob.resources).toEqual(INGRESS_NGINX_RESOURCES.createSecretJob);
-    expect(values.controller.admissionWebhooks.patchWebhookJob.resources).toEqual(INGRESS_NGINX_RESOURCES.patchWebhookJob);
-    expect(values.controller.resources).toEqual(INGRESS_NGINX_RESOURCES.controller);
-    expect(values.controller.metrics.enabled).toBe(true);
+    // the chart's crds/ folder holds only the custom resources switched off
+    expect(byKind(objects, 'HelmRelease')[0].spec.install.crds).toBe('Skip');
+    // the chart's values.schema.json $refs the internet (nginx/kubernetes-ingress#7193): helm-controller skips it
+    const { install, upgrade } = byKind(objects, 'HelmRelease')[0].spec;
+    expect([install.disableSchemaValidation, upgrade.disableSchemaValidation]).toEqual([true, true]);
+    expect(values.controller.resources).toEqual(NGINX_INGRESS_RESOURCES.controller);
+    expect(values.controller.initContainerResources).toEqual(NGINX_INGRESS_RESOURCES.init);
   });
 
-  it('is the default IngressClass, with replicas and a disruption budget from config', () => {
-    expect(values.controller.ingressClassResource).toMatchObject({ name: 'nginx', default: true });
+  it('takes the HSTS max-age from the props', () => {
+    const app = testApp();
+    const component = new IngressController(app, 'nginx-ingress', { catalog, hstsMaxAge: 63072000 });
+    expect(byKind(component.toJson(), 'HelmRelease')[0].spec.values.controller.config.entries['hsts-max-age']).toBe('63072000');
+  });
+
+  it('is the default IngressClass under the name tenants use, with replicas and a disruption budget from config', () => {
+    expect(values.controller.ingressClass).toEqual({ name: 'nginx', create: true, setAsDefaultIngress: true });
     expect(values.controller.replicaCount).toBe(3);
-    expect(values.controller.minAvailable).toBe(2);
+    expect(values.controller.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 2 });
   });
 
-  it('runs restricted, keeping only what the restricted profile allows', () => {
-    expect(values.controller.image).toMatchObject({
-      runAsNonRoot: true,
+  it('runs restricted with a read-only root filesystem, keeping only NET_BIND_SERVICE', () => {
+    expect(values.controller.readOnlyRootFilesystem).toBe(true);
+    expect(values.controller.podSecurityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(values.controller.securityContext).toEqual({
       allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 101,
+      capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
+    expect(values.controller.initContainerSecurityContext.capabilities).toEqual({ drop: ['ALL'] });
     const [ns] = byKind(objects, 'Namespace');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it("exports metrics and lets Prometheus scrape the exporter's port", () => {
+    expect(values.prometheus).toEqual({ create: true, port: 9113, serviceMonitor: { create: false } });
+    expect(values.controller.enableLatencyMetrics).toBe(true);
+    // the declaration the scrape config and the flow from Prometheus are derived from
+    expect(component.metrics).toEqual([
+      {
+        name: 'nginx-ingress',
+        port: 9113,
+        pods: expect.objectContaining({ labels: { 'app.kubernetes.io/name': 'nginx-ingress', 'app.kubernetes.io/instance': 'nginx-ingress' } }),
+      },
+    ]);
   });
 
   it('admits the internet on 80/443 and reaches tenants only on their declared ports', () => {
@@ -91,14 +123,6 @@ describe('IngressController', () => {
     });
     expect(policies['allow-ingress-controller-to-team-b']).toBeUndefined();
     expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-  });
-
-  it('lets the admission hook Jobs reach the API server: they create the certificate Secret the controller mounts', () => {
-    const policy = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'allow-admission-hooks-to-api-server');
-    expect(policy.spec.podSelector).toEqual({
-      matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'admission-webhook' },
-    });
-    expect(policy.spec.policyTypes).toEqual(['Egress']);
   });
 
   it('needs to know where the API server is', () => {
@@ -153,7 +177,7 @@ describe('CertManager', () => {
     expect(values.startupapicheck.resources).toEqual(CERT_MANAGER_RESOURCES.startupapicheck);
   });
 
-  it('keeps HTTP-01 solver Ingresses off pathType Exact unless asked, since ingress-nginx rejects it', () => {
+  it('keeps HTTP-01 solver Ingresses off pathType Exact unless asked, as ingress-nginx before 1.14 rejected it', () => {
     const gates = (props: { acmeHttp01PathTypeExact?: boolean }) =>
       byKind(new CertManager(new App(), 'cert-manager', { catalog, ...props }).toJson(), 'HelmRelease')[0].spec.values.config.featureGates;
     expect(gates({})).toEqual({ ACMEHTTP01IngressPathTypeExact: false });
@@ -181,6 +205,38 @@ describe('PlatformEndpoint', () => {
       issuerRef: { name: 'letsencrypt-production', kind: 'ClusterIssuer', group: 'cert-manager.io' },
     });
     expect(ingress.spec.tls).toEqual([{ hosts: ['grafana.sc.example.com'], secretName: 'grafana-tls' }]);
+  });
+});
+
+describe('PlatformEndpoints', () => {
+  it("guards an endpoint without a login of its own with the htpasswd Secret it names, required of the controller's type and key", () => {
+    const endpoints = new PlatformEndpoints(new App(), 'endpoints', {
+      issuer: 'letsencrypt-production',
+      endpoints: [
+        {
+          name: 'prometheus',
+          host: 'prometheus.sc.example.com',
+          pods: { name: 'prometheus', namespace: 'monitoring', labels: { app: 'prometheus' } },
+          service: { name: 'prometheus', port: 9090 },
+          basicAuthSecret: 'prometheus-basic-auth',
+        },
+        {
+          name: 'grafana',
+          host: 'grafana.sc.example.com',
+          pods: { name: 'grafana', namespace: 'monitoring', labels: { app: 'grafana' } },
+          service: { name: 'grafana', port: 80 },
+        },
+      ],
+    });
+    const ingresses = byKind(endpoints.toJson(), 'Ingress');
+    expect(ingresses.find((i) => i.metadata.name === 'prometheus').metadata.annotations).toEqual({
+      [BASIC_AUTH_SECRET_ANNOTATION]: 'prometheus-basic-auth',
+      'nginx.org/basic-auth-realm': 'prometheus',
+    });
+    expect(ingresses.find((i) => i.metadata.name === 'grafana').metadata.annotations).toBeUndefined();
+    expect(endpoints.requiredSecrets).toEqual([
+      expect.objectContaining({ namespace: 'monitoring', name: 'prometheus-basic-auth', type: 'nginx.org/htpasswd', keys: ['htpasswd'] }),
+    ]);
   });
 });
 

@@ -23,9 +23,15 @@ import {
   LOG_STORE_ADMIN_USER,
   LOG_WRITER_BACKEND_ROLE,
   type LogTenant,
+  SNAPSHOT_MONITOR_USER,
   securityConfig,
 } from './security-config.js';
+import { logStoreAlerts } from './log-store-alerts.js';
+import type { ElasticsearchExporterValues } from './snapshot-exporter-values.js';
 import { type LogSnapshots, s3ClientSettings, SNAPSHOT_PLUGIN, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
+
+/** The exporter of the snapshots' state (prometheus-elasticsearch-exporter, with snapshots only): its Deployment, pods and metrics port. */
+export const SNAPSHOT_EXPORTER = { name: 'opensearch-snapshot-exporter', port: 9108 } as const;
 
 export interface LogStoreProps {
   readonly catalog: ChartCatalog;
@@ -65,6 +71,8 @@ export const LOG_STORE_SECRETS = {
   snapshotCredentials: { name: 'opensearch-snapshot-credentials', keys: ['s3.client.default.access_key', 's3.client.default.secret_key'] },
   /** The break-glass admin's password (only its hash is in the internal users): kept for people, read by nothing in the cluster. */
   admin: { name: 'opensearch-admin', keys: ['username', 'password'] },
+  /** The snapshot exporter's account (username must be snapshot-monitor; its hash is in the internal users), with snapshots only. */
+  snapshotExporterAccount: { name: 'opensearch-snapshot-exporter-account', keys: ['username', 'password'] },
 } as const;
 
 /** Subject of the node certificate; the security plugin accepts transport connections from it only. */
@@ -83,9 +91,18 @@ export const LOG_STORE_POLICIES_CONFIGMAP = 'opensearch-policies';
 const NAMESPACE = PLATFORM_NAMESPACES.logStore;
 const OPENSEARCH_PODS: Pods = { name: 'opensearch', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'opensearch' } };
 const DASHBOARDS_PODS: Pods = { name: 'dashboards', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'opensearch-dashboards' } };
+const SNAPSHOT_EXPORTER_PODS: Pods = {
+  name: 'snapshot-exporter',
+  namespace: NAMESPACE,
+  labels: { 'app.kubernetes.io/name': 'prometheus-elasticsearch-exporter' },
+};
 
 /** The ids under which onboarding shares the passwords whose hashes the internal users hold. */
-const SHARED = { admin: 'opensearch/admin-password', dashboards: 'opensearch/dashboards-password' } as const;
+const SHARED = {
+  admin: 'opensearch/admin-password',
+  dashboards: 'opensearch/dashboards-password',
+  snapshotMonitor: 'opensearch/snapshot-monitor-password',
+} as const;
 
 /** Plugin indices only the security plugin's admin may touch (the chart's default list). */
 const SYSTEM_INDICES = [
@@ -108,6 +125,7 @@ const OPENSEARCH_HOME = '/usr/share/opensearch';
 const CERTS_DIR = `${OPENSEARCH_HOME}/config/certs`;
 const POLICIES_DIR = `${OPENSEARCH_HOME}/ck8s`;
 const DASHBOARDS_CA = '/usr/share/opensearch-dashboards/certs/ca.crt';
+const SNAPSHOT_EXPORTER_CA = '/etc/opensearch/ca.crt';
 
 /**
  * The log store of a service cluster (`controllers/opensearch.yaml`): a three-node OpenSearch with
@@ -122,7 +140,9 @@ const DASHBOARDS_CA = '/usr/share/opensearch-dashboards/certs/ca.crt';
  *   daily snapshots to S3 (`ck8s-daily-snapshot`, see snapshotPolicy). Both live in OpenSearch's
  *   own indices, so they are delivered as the ConfigMap `opensearch-policies`, mounted into the
  *   OpenSearch pods with a script an operator runs once after install and after each change
- *   (see applyPoliciesScript).
+ *   (see applyPoliciesScript). With snapshots, an exporter (prometheus-elasticsearch-exporter,
+ *   snapshots collector only) signs in as `snapshot-monitor` and exposes their state for the
+ *   platform's LogSnapshotFailed and LogSnapshotMissing alerts.
  * - Pods follow the restricted profile: non-root, no capabilities, no privilege escalation, seccomp
  *   RuntimeDefault; the chart's privileged sysctl and root chown init containers are off. Nodes must
  *   therefore come with `vm.max_map_count=262144` set by the installer (OpenSearch refuses to start
@@ -151,6 +171,7 @@ export class LogStore extends Component {
           _meta: { type: 'internalusers', config_version: 2 },
           [LOG_STORE_ADMIN_USER]: { hash: context.bcrypt(password(context, SHARED.admin)), reserved: true, backend_roles: ['admin'] },
           [DASHBOARDS_SERVER_USER]: { hash: context.bcrypt(password(context, SHARED.dashboards)), reserved: true },
+          ...(snapshots ? { [SNAPSHOT_MONITOR_USER]: { hash: context.bcrypt(password(context, SHARED.snapshotMonitor)) } } : {}),
         }),
       }),
     });
@@ -212,6 +233,12 @@ export class LogStore extends Component {
           's3.client.default.access_key': context.outside('s3-access-key-id'),
           's3.client.default.secret_key': context.outside('s3-secret-access-key'),
         }),
+      });
+      this.requireSecret({
+        namespace,
+        ...secrets.snapshotExporterAccount,
+        purpose: `the snapshot exporter's account (username ${SNAPSHOT_MONITOR_USER}, role snapshot_monitor: reads snapshot state only)`,
+        generate: (context) => ({ username: SNAPSHOT_MONITOR_USER, password: password(context, SHARED.snapshotMonitor) }),
       });
     }
 
@@ -284,6 +311,7 @@ export class LogStore extends Component {
               readerGroups: props.logReaderGroups ?? [LOG_READER_GROUP],
               auditorGroups: props.auditorGroups ?? [],
               tenants: props.tenants ?? [],
+              snapshotMonitor: snapshots !== undefined,
             }),
           },
         },
@@ -340,6 +368,7 @@ export class LogStore extends Component {
       name: 'OpenSearch Dashboards',
       redirectURIs: [`https://${props.hosts.dashboards}${DASHBOARDS_OIDC_REDIRECT_PATH}`],
     });
+    if (snapshots) this.snapshotExporter(props.catalog, opensearch.releaseName);
     this.addFlow({ from: DASHBOARDS_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_HTTP_PORT }] });
     // the nodes form one cluster over the transport port
     this.addFlow({ from: OPENSEARCH_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_TRANSPORT_PORT }] });
@@ -358,6 +387,54 @@ export class LogStore extends Component {
         name: 'allow-plugin-download',
       });
     }
+  }
+
+  /**
+   * The exporter whose snapshots collector turns `GET _snapshot/<repository>/_all` into metrics (state,
+   * failures and start time of the newest snapshot, start of the newest successful one), for the
+   * platform's snapshot alerts. It signs in as SNAPSHOT_MONITOR_USER, which may read cluster health
+   * and list snapshots only, and verifies the nodes' certificate with their CA (never their key).
+   */
+  private snapshotExporter(catalog: ChartCatalog, opensearchRelease: string): void {
+    const account = LOG_STORE_SECRETS.snapshotExporterAccount.name;
+    new HelmChart<ElasticsearchExporterValues>(this, 'snapshot-exporter', {
+      catalog,
+      chart: 'prometheus-elasticsearch-exporter',
+      releaseName: SNAPSHOT_EXPORTER.name,
+      namespace: NAMESPACE,
+      expects: { workloads: [`Deployment/${SNAPSHOT_EXPORTER.name}`] },
+      dependsOn: [{ name: opensearchRelease, namespace: NAMESPACE }],
+      values: {
+        fullnameOverride: SNAPSHOT_EXPORTER.name,
+        replicaCount: 1,
+        es: {
+          uri: `https://${OPENSEARCH_SERVICE}:${OPENSEARCH_HTTP_PORT}`,
+          // every node's stats (disks for the watermark alert): cluster_monitor; the collectors of
+          // indices and shards would need read rights on the log indices: off
+          all: true,
+          indices: false,
+          indices_settings: false,
+          indices_mappings: false,
+          shards: false,
+          snapshots: true,
+          ssl: { enabled: true, useExistingSecrets: true, ca: { path: SNAPSHOT_EXPORTER_CA }, client: { enabled: false } },
+        },
+        extraEnvSecrets: { ES_USERNAME: { secret: account, key: 'username' }, ES_PASSWORD: { secret: account, key: 'password' } },
+        // the CA only, never the node's private key
+        secretMounts: [{ name: 'opensearch-ca', secretName: LOG_STORE_SECRETS.nodeTls.name, path: SNAPSHOT_EXPORTER_CA, subPath: 'ca.crt' }],
+        podSecurityContext: restrictedPodSecurityContext({ runAsUser: 1000, runAsGroup: 1000 }),
+        securityContext: restrictedContainerSecurityContext({ runAsUser: 1000, runAsGroup: 1000 }),
+        resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+        // it never calls the Kubernetes API: no token in its pod
+        serviceAccount: { create: true, name: SNAPSHOT_EXPORTER.name, automountServiceAccountToken: false },
+        // scraped through the platform's own metrics declaration below
+        serviceMonitor: { enabled: false },
+      },
+    });
+    this.addFlow({ from: SNAPSHOT_EXPORTER_PODS, to: OPENSEARCH_PODS, ports: [{ port: OPENSEARCH_HTTP_PORT }] });
+    this.addMetrics({ name: SNAPSHOT_EXPORTER.name, pods: SNAPSHOT_EXPORTER_PODS, port: SNAPSHOT_EXPORTER.port });
+    // the same exporter reports the cluster's health and every node's disks (cluster_monitor reads both)
+    this.addAlerts(logStoreAlerts(SNAPSHOT_EXPORTER.name));
   }
 }
 

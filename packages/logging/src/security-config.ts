@@ -36,6 +36,15 @@ export const DASHBOARDS_SERVER_USER = 'kibanaserver';
 
 /** Internal break-glass user with all_access, e.g. to apply the policies; defined in internal_users.yml. */
 export const LOG_STORE_ADMIN_USER = 'admin';
+/** Internal user of the snapshot exporter (role SNAPSHOT_MONITOR_ROLE); the account Secret must use this name. */
+export const SNAPSHOT_MONITOR_USER = 'snapshot-monitor';
+/** Role of the snapshot exporter: cluster health and node stats, list repositories and snapshots; nothing on any index. */
+export const SNAPSHOT_MONITOR_ROLE = 'snapshot_monitor';
+/**
+ * What the exporter calls: GET / and _cluster/health, _nodes/_local/stats (cluster_monitor), GET
+ * _snapshot and GET _snapshot/<repository>/_all. No create, delete or restore of a snapshot.
+ */
+export const SNAPSHOT_MONITOR_CLUSTER_ACTIONS: readonly string[] = ['cluster_monitor', 'cluster:admin/repository/get', 'cluster:admin/snapshot/get'];
 
 /**
  * Exactly what a forwarder may do on a log index: create the day's index, extend its mapping and add
@@ -80,6 +89,8 @@ export interface SecurityConfigProps {
   readonly auditorGroups?: readonly string[];
   /** The tenants of the workload clusters that ship logs here, each reading its own namespace's application logs. @default none */
   readonly tenants?: readonly LogTenant[];
+  /** Whether the snapshot exporter's internal user gets SNAPSHOT_MONITOR_ROLE (with snapshots). @default false */
+  readonly snapshotMonitor?: boolean;
 }
 
 /**
@@ -91,7 +102,7 @@ export interface SecurityConfigProps {
 export function securityConfig(props: SecurityConfigProps): Record<'config.yml' | 'roles.yml' | 'roles_mapping.yml', string> {
   return {
     'config.yml': yaml(securityConfigFile(props)),
-    'roles.yml': yaml(securityRoles(props.tenants ?? [])),
+    'roles.yml': yaml(securityRoles(props.tenants ?? [], props.snapshotMonitor ?? false)),
     'roles_mapping.yml': yaml(securityRoleMappings(props)),
   };
 }
@@ -141,7 +152,7 @@ export function securityConfigFile(props: Pick<SecurityConfigProps, 'issuer' | '
  * application log indices, with document-level security that keeps the documents of its namespace
  * in that cluster only (DLS is applied by the log store to every search, aggregation and get).
  */
-export function securityRoles(tenants: readonly LogTenant[] = []): Record<string, unknown> {
+export function securityRoles(tenants: readonly LogTenant[] = [], snapshotMonitor = false): Record<string, unknown> {
   return {
     _meta: { type: 'roles', config_version: 2 },
     [LOG_WRITER_ROLE]: {
@@ -179,6 +190,14 @@ export function securityRoles(tenants: readonly LogTenant[] = []): Record<string
         },
       ]),
     ),
+    ...(snapshotMonitor
+      ? {
+          [SNAPSHOT_MONITOR_ROLE]: {
+            description: 'the snapshot exporter: list snapshot repositories and snapshots, cluster health',
+            cluster_permissions: [...SNAPSHOT_MONITOR_CLUSTER_ACTIONS],
+          },
+        }
+      : {}),
   };
 }
 
@@ -192,7 +211,7 @@ function sortedTenants(tenants: readonly LogTenant[]): LogTenant[] {
  * tenant's groups its own role, forwarders log_writer.
  */
 export function securityRoleMappings(
-  props: Pick<SecurityConfigProps, 'operatorGroups' | 'readerGroups' | 'auditorGroups' | 'tenants'>,
+  props: Pick<SecurityConfigProps, 'operatorGroups' | 'readerGroups' | 'auditorGroups' | 'tenants' | 'snapshotMonitor'>,
 ): Record<string, unknown> {
   const operators = props.operatorGroups;
   const auditors = props.auditorGroups ?? [];
@@ -218,6 +237,9 @@ export function securityRoleMappings(
       ]),
     ),
     [LOG_WRITER_ROLE]: { reserved: false, backend_roles: [LOG_WRITER_BACKEND_ROLE], description: 'forwarder accounts' },
+    ...(props.snapshotMonitor
+      ? { [SNAPSHOT_MONITOR_ROLE]: { reserved: false, users: [SNAPSHOT_MONITOR_USER], description: 'the snapshot exporter' } }
+      : {}),
   };
 }
 

@@ -6,6 +6,12 @@ export const catalog = new ChartCatalog([
   { name: 'fluent-bit', repository: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '9.9.1' },
   { name: 'opensearch', repository: 'https://opensearch-project.github.io/helm-charts', chart: 'opensearch', version: '9.9.2' },
   { name: 'opensearch-dashboards', repository: 'https://opensearch-project.github.io/helm-charts', chart: 'opensearch-dashboards', version: '9.9.3' },
+  {
+    name: 'prometheus-elasticsearch-exporter',
+    repository: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'prometheus-elasticsearch-exporter',
+    version: '9.9.4',
+  },
 ]);
 
 /** The log store's endpoints in the service cluster sc. */

@@ -231,6 +231,27 @@ describe('LogStore', () => {
     expect(flows(find(snap.objects, 'NetworkPolicy', 'allow-plugin-download'))).toMatchObject({ direction: 'egress', ports: ['443/TCP'] });
   });
 
+  it("watches its own health through the snapshot exporter: red, yellow, disk watermark and shard limit, on every node's stats", () => {
+    expect(out.component.alertGroups).toEqual([]);
+    const snap = render(withSnapshots);
+    const [group] = snap.component.alertGroups;
+    expect(group!.alerts.map((a) => a.alert)).toEqual([
+      'LogStoreClusterRed',
+      'LogStoreClusterYellow',
+      'LogStoreDiskWatermark',
+      'LogStoreShardLimitNear',
+    ]);
+    // every metric comes from the exporter this component declares and Prometheus scrapes
+    expect(new Set(group!.alerts.flatMap((a) => Object.values(a.metrics)))).toEqual(new Set(['opensearch-snapshot-exporter']));
+    for (const a of group!.alerts) for (const metric of Object.keys(a.metrics)) expect(a.expr).toContain(metric);
+    // the disk alert needs every node's stats, not only the node the exporter happens to reach
+    expect(find(snap.objects, 'HelmRelease', 'opensearch-snapshot-exporter').spec.values.es).toMatchObject({
+      all: true,
+      indices: false,
+      shards: false,
+    });
+  });
+
   it('takes the snapshots at the time and in the time zone of the daily backups when given', () => {
     const snap = render({ snapshots: { ...snapshots, schedule: { cron: '45 0 * * *', timeZone: 'Europe/Stockholm' } } });
     const sm = JSON.parse(snap.policies['sm-ck8s-daily-snapshot.json']!);
@@ -276,7 +297,10 @@ describe('LogStore', () => {
       .map(flows);
     const os = { 'app.kubernetes.io/name': 'opensearch' };
     const osd = { 'app.kubernetes.io/name': 'opensearch-dashboards' };
-    const ingress = { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } };
+    const ingress = {
+      namespace: 'ingress-nginx',
+      pods: { 'app.kubernetes.io/name': 'nginx-ingress', 'app.kubernetes.io/instance': 'nginx-ingress' },
+    };
     expect(policies).toEqual([
       { name: 'allow-opensearch-from-ingress-controller', direction: 'ingress', pods: os, peers: [ingress], ports: ['9200/TCP'] },
       { name: 'allow-opensearch-dashboards-from-ingress-controller', direction: 'ingress', pods: osd, peers: [ingress], ports: ['5601/TCP'] },

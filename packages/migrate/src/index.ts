@@ -2,6 +2,7 @@ export * from './admission-precheck.js';
 export * from './api-versions.js';
 export * from './azure-services.js';
 export * from './fix-kustomization.js';
+export * from './ingress-annotations.js';
 export * from './migration-target.js';
 export * from './redact.js';
 export * from './render-html.js';

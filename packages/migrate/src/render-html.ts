@@ -157,8 +157,25 @@ export function renderMigrationHtml(scan: MigrationScan): string {
         )
       }
     </section>
+    <section id="ingress-annotations">
+      <h2>6. Ingress annotations</h2>
+      ${
+        scan.ingressAnnotations.length === 0
+          ? html`<p>No ingress-nginx annotations (<code>nginx.ingress.kubernetes.io/*</code>).</p>`
+          : html`<p class="notice warn">The target runs the F5 NGINX Ingress Controller, which ignores ingress-nginx annotations: replace each with its nginx.org equivalent.</p>
+              ${table(
+                ['Object', 'Annotation', 'Use', 'Detail'],
+                scan.ingressAnnotations.map((f) => [
+                  f.object,
+                  html`<code>${f.annotation}</code>`,
+                  f.replacement ? html`<code>${f.replacement}</code>` : '—',
+                  f.detail,
+                ]),
+              )}`
+      }
+    </section>
     <section id="tenant">
-      <h2>6. Tenant stub for cluster.yaml</h2>
+      <h2>7. Tenant stub for cluster.yaml</h2>
       <pre><code>${scan.tenantStub}</code></pre>
     </section>`;
   return renderStaticPage({ title: `ck8s migration scan: ${scan.target.cluster}`, generator: 'ck8s migrate scan', body });

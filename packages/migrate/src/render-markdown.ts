@@ -160,6 +160,19 @@ export function renderMigrationMarkdown(scan: MigrationScan): string {
       '',
     );
 
-  out.push('## 6. Tenant stub for cluster.yaml', '', '```yaml', scan.tenantStub.trimEnd(), '```', '');
+  out.push(`## 6. Ingress annotations for ${scan.target.cluster}'s NGINX Ingress Controller`, '');
+  if (scan.ingressAnnotations.length === 0) out.push('No ingress-nginx annotations (nginx.ingress.kubernetes.io/*).', '');
+  else
+    out.push(
+      'The target runs the F5 NGINX Ingress Controller, which ignores ingress-nginx annotations: replace each with its nginx.org equivalent.',
+      '',
+      ...table(
+        ['object', 'annotation', 'use', 'detail'],
+        scan.ingressAnnotations.map((f) => [`${f.object} (${f.file})`, f.annotation, f.replacement ?? '—', f.detail]),
+      ),
+      '',
+    );
+
+  out.push('## 7. Tenant stub for cluster.yaml', '', '```yaml', scan.tenantStub.trimEnd(), '```', '');
   return out.join('\n');
 }

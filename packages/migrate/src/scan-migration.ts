@@ -4,6 +4,7 @@ import { apiVersionFindings } from './api-versions.js';
 import { buildInventory } from './build-inventory.js';
 import { dependencyMatrix, migrationOrder, workloadLinks } from './dependency-matrix.js';
 import { detectDependencies } from './detect-dependencies.js';
+import { ingressAnnotationFindings } from './ingress-annotations.js';
 import { inputObjects } from './input-objects.js';
 import type { MigrationTarget } from './migration-target.js';
 import { Relations } from './relations.js';
@@ -19,7 +20,8 @@ export interface MigrationScanResult {
 /**
  * Scans manifests of workloads leaving AKS for a target cluster: inventory, Azure dependencies with
  * evidence and replacements, the dependency matrix and migration order, the admission pre-check
- * with fixes, API versions the target no longer serves, and a tenant stub. Pure: reads only the
+ * with fixes, API versions the target no longer serves, ingress-nginx annotations
+ * with their NGINX Ingress Controller equivalents, and a tenant stub. Pure: reads only the
  * schema mirror; the same documents give the same scan.
  * @param documents parsed manifests (`loadManifests`), files named as they should be shown
  * @param inputs the paths as given, for the report
@@ -52,6 +54,7 @@ export function scanMigration(documents: readonly ManifestDocument[], target: Mi
           findings: apiVersionFindings(objects, target.schemaMirror, target.kubernetesVersion),
         }
       : { source: null, findings: [] },
+    ingressAnnotations: ingressAnnotationFindings(objects),
     tenantStub: tenantStub(objects, relations, dependencies, target.cluster),
   };
   return { scan, patches };

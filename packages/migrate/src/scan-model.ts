@@ -189,6 +189,18 @@ export interface ApiVersionFinding {
   readonly detail: string;
 }
 
+/** An ingress-nginx annotation on an input Ingress, which the target's NGINX Ingress Controller ignores. */
+export interface IngressAnnotationFinding {
+  readonly object: string;
+  readonly file: string;
+  /** `nginx.ingress.kubernetes.io/<name>`. */
+  readonly annotation: string;
+  /** The nginx.org annotation to use instead; null when NGINX Open Source has none on Ingress. */
+  readonly replacement: string | null;
+  /** How the value changes, or what to do instead. */
+  readonly detail: string;
+}
+
 export interface MigrationScan {
   readonly version: typeof MIGRATION_SCAN_FORMAT;
   readonly target: {
@@ -208,6 +220,8 @@ export interface MigrationScan {
     readonly source: string | null;
     readonly findings: readonly ApiVersionFinding[];
   };
+  /** ingress-nginx annotations the target's ingress controller ignores, with their nginx.org equivalents. */
+  readonly ingressAnnotations: readonly IngressAnnotationFinding[];
   /** YAML to paste under `tenants:` of the target's cluster.yaml. */
   readonly tenantStub: string;
 }

@@ -20,6 +20,8 @@ export interface AvailabilityProbesProps {
   readonly objective?: number;
   /** The endpoints to probe. */
   readonly endpoints: readonly ProbedEndpoint[];
+  /** URL of the runbook page, for the alerts' `runbook_url` (see runbooksUrl). @default no runbook links */
+  readonly runbookUrl?: string;
   /** How often each endpoint is probed. @default '1m' */
   readonly interval?: string;
 }
@@ -91,7 +93,12 @@ export class AvailabilityProbes extends Component {
       });
     }
 
-    this.rule = new PrometheusRule(this, 'rule', { name: 'availability', namespace, groups: availabilityRuleGroups(props.objective ?? 99.95) });
+    this.rule = new PrometheusRule(this, 'rule', {
+      name: 'availability',
+      namespace,
+      groups: availabilityRuleGroups(props.objective ?? 99.95),
+      ...(props.runbookUrl ? { runbookUrl: props.runbookUrl } : {}),
+    });
 
     this.addFlow({
       from: MONITORING_PODS.prometheus,

@@ -1,9 +1,8 @@
 import { Component } from '@ck8s/core';
-import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { type DashboardSpec, dashboardJson } from './grafana-dashboard.js';
+import { addDashboardConfigMaps } from './dashboard-config-maps.js';
+import type { DashboardSpec } from './grafana-dashboard.js';
 import { platformDashboard, tenantDashboard } from './golden-signal-specs.js';
-import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
 
 /** The dashboards, by ConfigMap name. */
 export const GOLDEN_SIGNAL_DASHBOARDS: Readonly<Record<string, () => DashboardSpec>> = {
@@ -21,14 +20,6 @@ export const GOLDEN_SIGNAL_DASHBOARDS: Readonly<Record<string, () => DashboardSp
 export class GoldenSignalDashboards extends Component {
   constructor(scope: Construct, id: string) {
     super(scope, id, { layer: 'platform' });
-    for (const [name, spec] of Object.entries(GOLDEN_SIGNAL_DASHBOARDS)) {
-      const dashboard = spec();
-      new ApiObject(this, name, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name, namespace: MONITORING_NAMESPACE, labels: { [DASHBOARD_LABEL.key]: DASHBOARD_LABEL.value } },
-        data: { [`${dashboard.uid}.json`]: dashboardJson(dashboard) },
-      });
-    }
+    addDashboardConfigMaps(this, GOLDEN_SIGNAL_DASHBOARDS);
   }
 }

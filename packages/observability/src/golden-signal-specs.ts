@@ -7,8 +7,13 @@ const RATE = '$__rate_interval';
 const C = 'cluster=~"$cluster"';
 /** Tenant namespaces: the namespace variable plus the cluster. */
 const T = `${C}, namespace=~"$namespace"`;
-/** ingress-nginx reports the Ingress's namespace, which becomes `exported_namespace` beside the scrape target's own `namespace`. */
-const TI = `${C}, exported_namespace=~"$namespace"`;
+/**
+ * The NGINX Ingress Controller's latency metrics (controller.enableLatencyMetrics) name the Ingress's
+ * namespace `resource_namespace`, beside the scrape target's own `namespace`.
+ */
+const TI = `${C}, resource_namespace=~"$namespace"`;
+/** Upstream response time by Ingress and status code, in milliseconds: its `_count` counts the responses. */
+const INGRESS_LATENCY = 'nginx_ingress_controller_upstream_server_response_latency_ms';
 
 /** Name of the ResourceQuota every tenant namespace has (see Tenant in @ck8s/core). */
 export const TENANT_QUOTA = 'tenant-quota';
@@ -43,32 +48,32 @@ export function platformDashboard(): DashboardSpec {
     tags: ['ck8s', 'platform', 'golden-signals'],
     rows: [
       {
-        title: 'Ingress controller (ingress-nginx)',
+        title: 'Ingress controller (NGINX Ingress Controller)',
         panels: [
           {
             title: 'Latency (p99)',
-            description: 'Time to answer a request, 99th percentile.',
-            unit: 's',
-            queries: [{ expr: p99('nginx_ingress_controller_request_duration_seconds_bucket', C, 'cluster'), legend: '{{cluster}}' }],
+            description: 'Time the backends take to answer a request through the controller, 99th percentile.',
+            unit: 'ms',
+            queries: [{ expr: p99(`${INGRESS_LATENCY}_bucket`, C, 'cluster'), legend: '{{cluster}}' }],
           },
           {
             title: 'Traffic',
             description: 'Requests per second.',
             unit: 'reqps',
-            queries: [{ expr: `sum by (cluster) (rate(nginx_ingress_controller_requests{${C}}[${RATE}]))`, legend: '{{cluster}}' }],
+            queries: [{ expr: `sum by (cluster) (rate(nginx_ingress_nginx_http_requests_total{${C}}[${RATE}]))`, legend: '{{cluster}}' }],
           },
           {
             title: 'Errors (5xx)',
-            description: 'Share of requests answered with a 5xx status.',
+            description: 'Share of backend responses with a 5xx status.',
             unit: 'percentunit',
             queries: [
               {
-                expr: `sum by (cluster) (rate(nginx_ingress_controller_requests{${C}, status=~"5.."}[${RATE}])) / sum by (cluster) (rate(nginx_ingress_controller_requests{${C}}[${RATE}]))`,
+                expr: `sum by (cluster) (rate(${INGRESS_LATENCY}_count{${C}, code=~"5.."}[${RATE}])) / sum by (cluster) (rate(${INGRESS_LATENCY}_count{${C}}[${RATE}]))`,
                 legend: '{{cluster}}',
               },
             ],
           },
-          memorySaturation('Saturation (memory of limit)', [PLATFORM_NAMESPACES.ingress], 'controller'),
+          memorySaturation('Saturation (memory of limit)', [PLATFORM_NAMESPACES.ingress], 'nginx-ingress'),
         ],
       },
       {
@@ -285,12 +290,12 @@ export function tenantDashboard(): DashboardSpec {
         panels: [
           {
             title: 'Latency (p99)',
-            description: 'Time to answer a request, 99th percentile, per namespace.',
-            unit: 's',
+            description: 'Time the backends take to answer a request, 99th percentile, per namespace.',
+            unit: 'ms',
             queries: [
               {
-                expr: p99('nginx_ingress_controller_request_duration_seconds_bucket', TI, 'cluster, exported_namespace'),
-                legend: '{{cluster}} {{exported_namespace}}',
+                expr: p99(`${INGRESS_LATENCY}_bucket`, TI, 'cluster, resource_namespace'),
+                legend: '{{cluster}} {{resource_namespace}}',
               },
             ],
           },
@@ -300,8 +305,8 @@ export function tenantDashboard(): DashboardSpec {
             unit: 'reqps',
             queries: [
               {
-                expr: `sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{${TI}}[${RATE}]))`,
-                legend: '{{cluster}} {{exported_namespace}}',
+                expr: `sum by (cluster, resource_namespace) (rate(${INGRESS_LATENCY}_count{${TI}}[${RATE}]))`,
+                legend: '{{cluster}} {{resource_namespace}}',
               },
             ],
           },
@@ -311,8 +316,8 @@ export function tenantDashboard(): DashboardSpec {
             unit: 'percentunit',
             queries: [
               {
-                expr: `sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{${TI}, status=~"5.."}[${RATE}])) / sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{${TI}}[${RATE}]))`,
-                legend: '{{cluster}} {{exported_namespace}}',
+                expr: `sum by (cluster, resource_namespace) (rate(${INGRESS_LATENCY}_count{${TI}, code=~"5.."}[${RATE}])) / sum by (cluster, resource_namespace) (rate(${INGRESS_LATENCY}_count{${TI}}[${RATE}]))`,
+                legend: '{{cluster}} {{resource_namespace}}',
               },
             ],
           },

@@ -5,8 +5,10 @@ import {
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
 } from '@ck8s/core';
+import { grafanaOrgMapping, orgMappingSetting, tenantOrganisationsScript } from './grafana-tenant-orgs.js';
 import type { GrafanaValues } from './kube-prometheus-stack-values.js';
 import { DASHBOARD_LABEL, MONITORING_NAMESPACE } from './monitoring-names.js';
+import { type MetricsTenant, tenantOrganisations } from './tenant-metrics.js';
 
 /** Client id of Grafana at the identity provider; the identity provider must register it with the redirect below. */
 export const GRAFANA_OIDC_CLIENT_ID = 'grafana';
@@ -21,14 +23,15 @@ export const GRAFANA_OIDC_SECRET = { name: 'grafana-oidc', key: 'client-secret' 
 export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
 
 /**
- * The JMESPath Grafana evaluates on the identity token to pick a role: Admin for members of a
- * platform operator group, Viewer for everyone else.
+ * The JMESPath Grafana evaluates on the identity token for a role of its own: Admin for members of a
+ * platform operator group, none for everyone else (their organisations and roles come from
+ * `org_mapping` alone; whoever it maps nowhere is refused).
  */
 export function grafanaRoleAttributePath(operatorGroups: readonly string[]): string {
-  if (operatorGroups.length === 0) return "'Viewer'";
+  if (operatorGroups.length === 0) return "''";
   // in a JMESPath raw string literal only the quote is escaped (go-jmespath, which Grafana uses)
   const checks = [...operatorGroups].sort().map((g) => `contains(groups[*], '${g.replaceAll("'", "\\'")}')`);
-  return `(${checks.join(' || ')}) && 'Admin' || 'Viewer'`;
+  return `(${checks.join(' || ')}) && 'Admin' || ''`;
 }
 
 export interface GrafanaSetupProps {
@@ -36,8 +39,12 @@ export interface GrafanaSetupProps {
   readonly url: string;
   /** The OIDC issuer people sign in at. */
   readonly issuer: string;
-  /** Identity-provider groups of the platform operators: Grafana Admins. */
+  /** Identity-provider groups of the platform operators: Admins of the main organisation (every series). */
   readonly operatorGroups: readonly string[];
+  /** Identity-provider groups of the auditors: Viewers of the main organisation. @default none */
+  readonly auditorGroups?: readonly string[];
+  /** Tenants of the workload clusters reporting here: one organisation each, whose data source sees only their series. @default none */
+  readonly tenants?: readonly MetricsTenant[];
 }
 
 export interface GrafanaSetup {
@@ -59,6 +66,8 @@ export interface GrafanaResources {
 
 export function grafanaSetup(props: GrafanaSetupProps, resources: GrafanaResources): GrafanaSetup {
   const issuer = props.issuer;
+  const orgs = tenantOrganisations(props.tenants ?? []);
+  const mapping = grafanaOrgMapping(props.operatorGroups, props.auditorGroups ?? [], orgs);
   const values: GrafanaSetup['values'] = {
     enabled: true,
     admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
@@ -79,8 +88,12 @@ export function grafanaSetup(props: GrafanaSetupProps, resources: GrafanaResourc
         email_attribute_path: 'email',
         groups_attribute_path: 'groups',
         role_attribute_path: grafanaRoleAttributePath(props.operatorGroups),
-        // a token without groups gets the default role (Viewer) instead of being refused
-        role_attribute_strict: false,
+        // organisations and roles from the groups: operators and auditors in the main organisation,
+        // each tenant's groups in the tenant's own (numbers, see tenantOrganisations)
+        org_attribute_path: 'groups',
+        ...(mapping.length > 0 ? { org_mapping: orgMappingSetting(mapping) } : {}),
+        // whoever no group maps anywhere is refused, rather than made a Viewer of the main organisation
+        role_attribute_strict: true,
       },
       // the namespace denies egress to the internet: no update checks or usage reports
       analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false },
@@ -102,6 +115,7 @@ export function grafanaSetup(props: GrafanaSetupProps, resources: GrafanaResourc
     containerSecurityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: false }),
     // the chown init container runs as root; without persistence there is nothing to chown
     initChownData: { enabled: false },
+    ...(orgs.length > 0 ? { lifecycleHooks: { postStart: { exec: { command: ['/bin/bash', '-c', tenantOrganisationsScript(orgs)] } } } } : {}),
     testFramework: { enabled: false },
     resources: resources.grafana,
   };

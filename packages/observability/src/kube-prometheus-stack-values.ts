@@ -1,4 +1,5 @@
 import type { ContainerResources, ContainerSecurityContextValues, PodSecurityContextValues } from '@ck8s/core';
+import type { WriteRelabeling } from './tenant-metrics.js';
 
 /**
  * The values of the kube-prometheus-stack chart this platform sets: a typed subset of the chart's
@@ -84,6 +85,8 @@ export interface SecretKeyRef {
 
 export interface RemoteWriteValues {
   readonly url: string;
+  /** Applied to every series before it is sent (after the external labels are added). */
+  readonly writeRelabelConfigs?: readonly WriteRelabeling[];
   readonly basicAuth: { readonly username: SecretKeyRef; readonly password: SecretKeyRef };
 }
 
@@ -176,6 +179,8 @@ export type GrafanaValues =
       readonly securityContext: PodSecurityContextValues;
       readonly containerSecurityContext: ContainerSecurityContextValues;
       readonly initChownData: { readonly enabled: boolean };
+      /** Hooks of the grafana container: the start-up hook that makes the tenants' organisations. */
+      readonly lifecycleHooks?: { readonly postStart: { readonly exec: { readonly command: readonly string[] } } };
       readonly testFramework: { readonly enabled: boolean };
       readonly resources: ResourcesValues;
     };

@@ -1,4 +1,5 @@
 import {
+  BASIC_AUTH_SECRET,
   type ChartCatalog,
   Component,
   LABELS,
@@ -11,6 +12,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { CAPACITY_ALERTS } from './capacity-alerts.js';
 import { alertmanagerSetup, NULL_RECEIVER, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
@@ -22,6 +24,8 @@ import type {
 } from './kube-prometheus-stack-values.js';
 import { METRICS_RELEASE, MONITORING_NAMESPACE, MONITORING_PODS, MONITORING_SERVICES, NODE_EXPORTER_NAMESPACE } from './monitoring-names.js';
 import { prometheusRetention, prometheusRetentionSize, prometheusVolumeSize } from './retention.js';
+import { TENANT_PROXY_LABELS, TenantMetricsProxy } from './tenant-metrics-proxy.js';
+import { TENANT_METRICS_LABEL, TENANT_PROXY_PORT, tenantWriteRelabelings } from './tenant-metrics.js';
 
 interface MetricsStackCommonProps {
   readonly catalog: ChartCatalog;
@@ -46,6 +50,8 @@ export interface MetricsStackResources {
   readonly grafana?: ContainerResources;
   /** Grafana's dashboard and datasource sidecars, which watch ConfigMaps and Secrets. @default 10m CPU, 64Mi memory, 256Mi limit */
   readonly grafanaSidecars?: ContainerResources;
+  /** Each tenant's prom-label-proxy (service cluster). @default 10m CPU, 32Mi memory, 64Mi limit */
+  readonly tenantProxy?: ContainerResources;
   /** The Prometheus operator. @default 100m CPU, 128Mi memory, 512Mi limit */
   readonly operator?: ContainerResources;
   /**
@@ -68,6 +74,7 @@ export const METRICS_STACK_RESOURCES: Required<MetricsStackResources> = {
   alertmanager: containerResources('50m', '128Mi', '256Mi'),
   grafana: containerResources('100m', '256Mi', '512Mi'),
   grafanaSidecars: containerResources('10m', '64Mi', '256Mi'),
+  tenantProxy: containerResources('10m', '32Mi', '64Mi'),
   operator: containerResources('100m', '128Mi', '512Mi'),
   configReloader: containerResources('10m', '32Mi', '64Mi'),
   admissionJobs: containerResources('10m', '32Mi', '64Mi'),
@@ -101,6 +108,8 @@ export interface MetricsWorkloadProps extends MetricsStackCommonProps {
   readonly mode: 'workload';
   /** The service cluster's remote-write URL. */
   readonly remoteWriteUrl: string;
+  /** The tenants' namespaces: their series are labelled with their tenant when written to the service cluster. @default none */
+  readonly tenantNamespaces?: readonly string[];
   /** How long the workload cluster keeps its own series, for the tenants' rules (the service cluster keeps them for good). @default '1d' */
   readonly localRetention?: string;
   /** Ports the tenants' Alertmanager reaches their receivers on (HTTPS, SMTP submission). @default [443, 587] */
@@ -125,10 +134,10 @@ const TENANT_NAMESPACES = { matchExpressions: [{ key: LABELS.tenant, operator: '
 /** sops Secret a workload cluster's Prometheus authenticates to the service cluster with. */
 export const REMOTE_WRITE_SECRET = { name: 'prometheus-remote-write', usernameKey: 'username', passwordKey: 'password' } as const;
 
-/** htpasswd Secrets of the server's endpoints that have no login of their own, and what their clients are. */
+/** htpasswd Secrets of the server's endpoints that have no login of their own (of the form BASIC_AUTH_SECRET), and what their clients are. */
 export const ENDPOINT_CLIENTS_SECRETS = {
-  prometheus: { name: 'prometheus-basic-auth', key: 'auth', kind: 'metrics-writer' },
-  alertmanager: { name: 'alertmanager-basic-auth', key: 'auth', kind: 'alert-sender' },
+  prometheus: { name: 'prometheus-basic-auth', kind: 'metrics-writer' },
+  alertmanager: { name: 'alertmanager-basic-auth', kind: 'alert-sender' },
 } as const;
 
 /** htpasswd text without users: nginx reads '#' lines as comments, and refuses every request until a client is added. */
@@ -219,7 +228,8 @@ export class MetricsStack extends Component {
       const retentionSize = props.retentionSize ?? '50GB';
       values = {
         ...common,
-        defaultRules: { create: true, additionalAggregationLabels: [CLUSTER_LABEL] },
+        // the recorded series keep the tenant label, so tenants read them through their proxies too
+        defaultRules: { create: true, additionalAggregationLabels: [CLUSTER_LABEL, TENANT_METRICS_LABEL] },
         prometheus: {
           enabled: true,
           agentMode: false,
@@ -276,6 +286,7 @@ export class MetricsStack extends Component {
             remoteWrite: [
               {
                 url: props.remoteWriteUrl,
+                writeRelabelConfigs: tenantWriteRelabelings(props.clusterName, CLUSTER_LABEL, ENFORCED_NAMESPACE_LABEL, props.tenantNamespaces ?? []),
                 basicAuth: {
                   username: { name: REMOTE_WRITE_SECRET.name, key: REMOTE_WRITE_SECRET.usernameKey },
                   password: { name: REMOTE_WRITE_SECRET.name, key: REMOTE_WRITE_SECRET.passwordKey },
@@ -373,6 +384,7 @@ export class MetricsStack extends Component {
     });
     // scraped through the chart's ServiceMonitor; on the host network, which most CNIs do not police
     this.addMetrics({ name: 'node-exporter', pods: MONITORING_PODS.nodeExporter, port: 9100, monitor: false });
+    this.addAlerts(CAPACITY_ALERTS);
 
     if (props.mode === 'workload') {
       this.addFlow({ from: prometheus, to: { peer: 'service-cluster' } });
@@ -398,16 +410,17 @@ export class MetricsStack extends Component {
       this.requireSecret({
         namespace: MONITORING_NAMESPACE,
         name: clients.name,
-        keys: [clients.key],
+        keys: [BASIC_AUTH_SECRET.key],
+        type: BASIC_AUTH_SECRET.type,
         purpose: `htpasswd of the clients of https://${props.hosts[name]} (its backend has no login of its own)`,
         // no client until a cluster is onboarded (a comment rather than an empty value, which sops would leave unencrypted)
-        generate: () => ({ [clients.key]: NO_CLIENTS_YET }),
+        generate: () => ({ [BASIC_AUTH_SECRET.key]: NO_CLIENTS_YET }),
       });
       this.acceptAccounts({
         kind: clients.kind,
         namespace: MONITORING_NAMESPACE,
         secret: clients.name,
-        key: clients.key,
+        key: BASIC_AUTH_SECRET.key,
         add: (text, accounts, context) => accounts.reduce((t, a) => context.upsertHtpasswd(t, a.user, a.password), text),
       });
     };
@@ -417,6 +430,15 @@ export class MetricsStack extends Component {
     endpoint('prometheus', prometheus, MONITORING_SERVICES.prometheus.port);
     endpoint('alertmanager', MONITORING_PODS.alertmanager, MONITORING_SERVICES.alertmanager.port);
     this.addFlow({ from: MONITORING_PODS.grafana, to: prometheus, ports: [{ port: MONITORING_SERVICES.prometheus.port }] });
+    // each tenant's organisation queries Prometheus through the tenant's proxy, and only Grafana reaches the proxies
+    const tenants = props.grafana.tenants ?? [];
+    for (const tenant of tenants)
+      new TenantMetricsProxy(this, `tenant-proxy-${tenant.cluster}-${tenant.namespace}`, { tenant, resources: resources.tenantProxy });
+    if (tenants.length > 0) {
+      const proxies: Pods = { name: 'tenant-metrics-proxy', namespace: MONITORING_NAMESPACE, labels: { ...TENANT_PROXY_LABELS } };
+      this.addFlow({ from: MONITORING_PODS.grafana, to: proxies, ports: [{ port: TENANT_PROXY_PORT }] });
+      this.addFlow({ from: proxies, to: prometheus, ports: [{ port: MONITORING_SERVICES.prometheus.port }] });
+    }
     this.addFlow({ from: MONITORING_PODS.grafana, to: MONITORING_PODS.alertmanager, ports: [{ port: MONITORING_SERVICES.alertmanager.port }] });
     // the dashboard and datasource sidecars watch ConfigMaps through the API server
     this.addFlow({ from: MONITORING_PODS.grafana, to: toApiServer });

@@ -30,6 +30,15 @@ export const PLATFORM_ALERT_METRICS = {
   cronJobLastSuccess: 'kube_cronjob_status_last_successful_time',
   jobFailed: 'kube_job_status_failed',
   jobStartTime: 'kube_job_status_start_time',
+  /**
+   * prometheus-elasticsearch-exporter's snapshots collector on the log store, per `repository`: the
+   * start of the newest SUCCESS or PARTIAL snapshot (0 when there is none), and the newest
+   * snapshot's failed shards, labelled with its `state` (SUCCESS, PARTIAL, FAILED, IN_PROGRESS, INCOMPATIBLE).
+   */
+  snapshotLatestSuccess: 'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds',
+  snapshotFailedShards: 'elasticsearch_snapshot_stats_snapshot_failed_shards',
+  /** The exporter, per `collector`: 0 when the last scrape of the cluster failed (no rights, unreachable). */
+  exporterScrapeSuccess: 'elasticsearch_scrape_success',
   /** Falco's own Prometheus metrics (port 8765, `metrics.enabled`), per rule and numeric priority. */
   falcoRuleMatches: 'falcosecurity_falco_rules_matches_total',
   /** Fluent Bit (port 2020), per output `name`. */
@@ -52,6 +61,8 @@ export interface PlatformAlertGroupsProps {
   readonly workloadClusters: readonly string[];
   /** Namespaces of the platform's components, whose targets must be up (Kubernetes' and Flux's are added). */
   readonly namespaces: readonly string[];
+  /** The log store's snapshot repository, when it takes daily snapshots: its snapshots must succeed. @default none */
+  readonly logSnapshotRepository?: string;
 }
 
 /**
@@ -75,6 +86,43 @@ export const DATABASE_DUMP = { namespace: 'harbor', cronJob: 'harbor-database-du
  */
 function stoppedIn(metric: string): string {
   return `((sum by (cluster) (increase(${metric}[7d])) > 0) unless (sum by (cluster) (increase(${metric}[${BACKUP_MAX_AGE_HOURS}h])) > 0))`;
+}
+
+/**
+ * The log store's snapshots: the newest one failed (FAILED, or PARTIAL with failed shards), none
+ * succeeded for BACKUP_MAX_AGE_HOURS, or the exporter cannot read them (then neither of the others
+ * could fire; an exporter that is down is PlatformTargetDown).
+ */
+function logSnapshotAlerts(repository: string): AlertingRule[] {
+  const m = PLATFORM_ALERT_METRICS;
+  const repo = `repository="${repository}"`;
+  return [
+    alert(
+      'LogSnapshotFailed',
+      'critical',
+      `count by (cluster, repository, state) (${m.snapshotFailedShards}{${repo}, state=~"FAILED|PARTIAL|INCOMPATIBLE"}) > 0`,
+      undefined,
+      'A log store snapshot failed',
+      `The newest snapshot in repository {{ $labels.repository }} ${IN_CLUSTER} ended {{ $labels.state }}: logs and audit logs are not all in object storage (GET _snapshot/{{ $labels.repository }}/_all; GET _plugins/_sm/policies/ck8s-daily-snapshot/_explain).`,
+    ),
+    alert(
+      'LogSnapshotMissing',
+      'critical',
+      `time() - max by (cluster, repository) (${m.snapshotLatestSuccess}{${repo}}) > ${BACKUP_MAX_AGE_HOURS} * 3600`,
+      undefined,
+      `No log store snapshot for ${BACKUP_MAX_AGE_HOURS} hours`,
+      `The newest successful snapshot in repository {{ $labels.repository }} ${IN_CLUSTER} is {{ $value | humanizeDuration }} old (or there is none): check the snapshot policy with GET _plugins/_sm/policies/ck8s-daily-snapshot/_explain.`,
+    ),
+    alert(
+      'LogSnapshotStateUnknown',
+      'critical',
+      // the collector fails, or it runs but the repository is not among the cluster's (the policies script has not run)
+      `max by (cluster, pod) (${m.exporterScrapeSuccess}{collector="snapshots"} == 0) or (count by (cluster) (${m.exporterScrapeSuccess}{collector="snapshots"}) unless count by (cluster) (${m.snapshotLatestSuccess}{${repo}}))`,
+      '1h',
+      'The state of the log store snapshots is unknown',
+      `The snapshot exporter ${IN_CLUSTER} has not read repository ${repository} for an hour (the log store is unreachable, the account opensearch/opensearch-snapshot-exporter-account is refused, or the repository does not exist yet: run the policies script): a failed or missing snapshot would not alert.`,
+    ),
+  ];
 }
 
 /** How far ahead certificate expiry is reported. cert-manager renews at two thirds of the lifetime (30 days before for Let's Encrypt). */
@@ -222,6 +270,7 @@ export function platformAlertGroups(props: PlatformAlertGroupsProps): RuleGroup[
           `No registry database dump for ${BACKUP_MAX_AGE_HOURS} hours`,
           `The last successful dump of Harbor's database ${IN_CLUSTER} is {{ $value | humanizeDuration }} old.`,
         ),
+        ...(props.logSnapshotRepository ? logSnapshotAlerts(props.logSnapshotRepository) : []),
       ],
     },
     {

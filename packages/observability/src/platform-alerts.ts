@@ -9,6 +9,10 @@ export interface PlatformAlertsProps {
   readonly workloadClusters?: readonly string[];
   /** Namespaces of the platform's components, whose scrape targets must be up. @default none (Kubernetes' and Flux's only) */
   readonly namespaces?: readonly string[];
+  /** The log store's snapshot repository, when the log store here takes snapshots: they must succeed. @default none */
+  readonly logSnapshotRepository?: string;
+  /** URL of the runbook page, for the alerts' `runbook_url` (see runbooksUrl). @default no runbook links */
+  readonly runbookUrl?: string;
 }
 
 /**
@@ -27,7 +31,12 @@ export class PlatformAlerts extends Component {
     this.rule = new PrometheusRule(this, 'rule', {
       name: 'platform-alerts',
       namespace: MONITORING_NAMESPACE,
-      groups: platformAlertGroups({ workloadClusters: props.workloadClusters ?? [], namespaces: props.namespaces ?? [] }),
+      groups: platformAlertGroups({
+        workloadClusters: props.workloadClusters ?? [],
+        namespaces: props.namespaces ?? [],
+        ...(props.logSnapshotRepository ? { logSnapshotRepository: props.logSnapshotRepository } : {}),
+      }),
+      ...(props.runbookUrl ? { runbookUrl: props.runbookUrl } : {}),
     });
   }
 }

@@ -31,6 +31,32 @@ export interface PrometheusRuleProps {
   readonly name: string;
   readonly namespace: string;
   readonly groups: readonly RuleGroup[];
+  /**
+   * URL of the runbook page (RUNBOOKS_FILE in the fleet repository): every alerting rule gets a
+   * `runbook_url` annotation to its section, `<url>#<alert name in lowercase>`.
+   * @default no runbook links
+   */
+  readonly runbookUrl?: string;
+}
+
+/** The runbook page of the platform's alerts in the fleet repository: one section per alert, headed by its name. */
+export const RUNBOOKS_FILE = 'docs/runbooks.md';
+
+/** The link to an alert's section of the runbook page (a Markdown heading `## AlertName` has the anchor `alertname`). */
+export function runbookLink(runbookUrl: string, alert: string): string {
+  return `${runbookUrl}#${alert.toLowerCase()}`;
+}
+
+/**
+ * The browsable URL of RUNBOOKS_FILE on a branch of the fleet repository, from its clone URL
+ * (`https://host/path.git`, `ssh://git@host/path.git` or `git@host:path.git`), in the
+ * `/blob/<branch>/` form of GitHub and Gitea.
+ */
+export function runbooksUrl(repository: string, branch: string): string {
+  const scp = /^[^@/]+@([^:/]+):(.+)$/.exec(repository);
+  const url = scp ? new URL(`https://${scp[1]}/${scp[2]}`) : new URL(repository);
+  const repoPath = url.pathname.replace(/\.git$/, '').replace(/\/+$/, '');
+  return `https://${url.hostname}${repoPath}/blob/${branch}/${RUNBOOKS_FILE}`;
 }
 
 /** A `monitoring.coreos.com/v1` PrometheusRule: rule groups Prometheus loads from any namespace. */
@@ -50,7 +76,16 @@ export class PrometheusRule extends Construct {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: props.name, namespace: props.namespace },
-      spec: { groups: props.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r })) })) },
+      spec: {
+        groups: props.groups.map((g) => ({
+          ...g,
+          rules: g.rules.map((r) =>
+            props.runbookUrl && isAlertingRule(r)
+              ? { ...r, annotations: { ...r.annotations, runbook_url: runbookLink(props.runbookUrl, r.alert) } }
+              : { ...r },
+          ),
+        })),
+      },
     });
   }
 }

@@ -135,7 +135,7 @@ describe('AvailabilityProbes', () => {
   it('lets Prometheus reach the exporter and the exporter reach endpoints on 443 only', () => {
     expect(flows(objects, { namespaces: true })).toEqual([
       'monitoring allow-blackbox-exporter-from-prometheus: name=prometheus-blackbox-exporter <- monitoring[name=prometheus] :9115',
-      'monitoring allow-blackbox-exporter-to-endpoints: name=prometheus-blackbox-exporter -> ingress-nginx[component=controller,name=ingress-nginx] 0.0.0.0/0 ::/0 :443',
+      'monitoring allow-blackbox-exporter-to-endpoints: name=prometheus-blackbox-exporter -> ingress-nginx[instance=nginx-ingress,name=nginx-ingress] 0.0.0.0/0 ::/0 :443',
       'monitoring allow-prometheus-to-blackbox-exporter: name=prometheus -> monitoring[name=prometheus-blackbox-exporter] :9115',
     ]);
   });

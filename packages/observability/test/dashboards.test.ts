@@ -56,7 +56,7 @@ describe('GoldenSignalDashboards', () => {
   it('shows latency, traffic, errors and saturation of the platform components and the nodes', () => {
     const d = platformDashboard();
     expect(d.rows.map((r) => r.title)).toEqual([
-      'Ingress controller (ingress-nginx)',
+      'Ingress controller (NGINX Ingress Controller)',
       'Kubernetes API server',
       'Prometheus',
       'Log shipping (Fluent Bit to OpenSearch)',
@@ -66,8 +66,9 @@ describe('GoldenSignalDashboards', () => {
       expect(row.panels.map((p) => p.title.split(' ')[0])).toEqual(['Latency', 'Traffic', 'Errors', 'Saturation']);
     const exprs = d.rows.flatMap((r) => r.panels.flatMap((p) => p.queries.map((q) => q.expr))).join('\n');
     for (const metric of [
-      'nginx_ingress_controller_request_duration_seconds_bucket',
-      'nginx_ingress_controller_requests',
+      'nginx_ingress_controller_upstream_server_response_latency_ms_bucket',
+      'nginx_ingress_nginx_http_requests_total',
+      'nginx_ingress_controller_upstream_server_response_latency_ms_count',
       'apiserver_request_duration_seconds_bucket',
       'apiserver_request_total',
       'apiserver_current_inflight_requests',
@@ -81,7 +82,7 @@ describe('GoldenSignalDashboards', () => {
     ]) {
       expect(exprs).toContain(metric);
     }
-    expect(exprs).toContain('status=~"5.."');
+    expect(exprs).toContain('code=~"5.."');
   });
 
   it('shows latency, traffic, errors and saturation of the tenants per namespace', () => {
@@ -95,12 +96,12 @@ describe('GoldenSignalDashboards', () => {
     ]);
     const panelsByTitle = Object.fromEntries(d.rows.flatMap((r) => r.panels).map((p) => [p.title, p.queries.map((q) => q.expr).join('\n')]));
     expect(panelsByTitle['Latency (p99)']).toContain(
-      'sum by (cluster, exported_namespace, le) (rate(nginx_ingress_controller_request_duration_seconds_bucket',
+      'sum by (cluster, resource_namespace, le) (rate(nginx_ingress_controller_upstream_server_response_latency_ms_bucket',
     );
     expect(panelsByTitle['Traffic']).toBe(
-      'sum by (cluster, exported_namespace) (rate(nginx_ingress_controller_requests{cluster=~"$cluster", exported_namespace=~"$namespace"}[$__rate_interval]))',
+      'sum by (cluster, resource_namespace) (rate(nginx_ingress_controller_upstream_server_response_latency_ms_count{cluster=~"$cluster", resource_namespace=~"$namespace"}[$__rate_interval]))',
     );
-    expect(panelsByTitle['Errors (5xx)']).toContain('status=~"5.."');
+    expect(panelsByTitle['Errors (5xx)']).toContain('code=~"5.."');
     expect(panelsByTitle['CPU of quota']).toContain('container_cpu_usage_seconds_total');
     expect(panelsByTitle['CPU of quota']).toContain('resource="requests.cpu", type="hard"');
     expect(panelsByTitle['Memory of quota']).toContain('container_memory_working_set_bytes');

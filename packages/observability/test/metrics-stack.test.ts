@@ -101,7 +101,7 @@ describe('MetricsStack in a service cluster', () => {
     expect(spec.scrapeClasses).toEqual([
       { name: 'cluster', default: true, relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'sc' }] },
     ]);
-    expect(values.defaultRules).toEqual({ create: true, additionalAggregationLabels: ['cluster'] });
+    expect(values.defaultRules).toEqual({ create: true, additionalAggregationLabels: ['cluster', 'ck8s_tenant'] });
   });
 
   it('selects monitors, probes and rules in every namespace', () => {
@@ -182,17 +182,22 @@ describe('MetricsStack in a service cluster', () => {
       ['monitoring/alertmanager-heartbeat', ['url']],
       ['monitoring/grafana-oidc', ['client-secret']],
       ['monitoring/grafana-admin', ['admin-user', 'admin-password']],
-      ['monitoring/prometheus-basic-auth', ['auth']],
-      ['monitoring/alertmanager-basic-auth', ['auth']],
+      ['monitoring/prometheus-basic-auth', ['htpasswd']],
+      ['monitoring/alertmanager-basic-auth', ['htpasswd']],
     ]);
   });
 
   it('guards Prometheus and Alertmanager with basic auth, starting without clients, to which onboarding adds each cluster', () => {
     const basicAuth = stack.requiredSecrets.filter((s) => s.name.endsWith('-basic-auth'));
-    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ auth: NO_CLIENTS_YET });
+    for (const s of basicAuth) expect(s.generate!({} as CredentialContext)).toEqual({ htpasswd: NO_CLIENTS_YET });
+    // the only type and key the F5 NGINX Ingress Controller reads basic auth from
+    expect(basicAuth.map((s) => s.type)).toEqual(['nginx.org/htpasswd', 'nginx.org/htpasswd']);
+    expect(stack.requiredSecrets.filter((s) => !s.name.endsWith('-basic-auth')).map((s) => s.type)).toEqual(
+      stack.requiredSecrets.filter((s) => !s.name.endsWith('-basic-auth')).map(() => undefined),
+    );
     expect(stack.accountSinks.map((a) => [a.kind, `${a.namespace}/${a.secret}`, a.key])).toEqual([
-      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'auth'],
-      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'auth'],
+      ['metrics-writer', 'monitoring/prometheus-basic-auth', 'htpasswd'],
+      ['alert-sender', 'monitoring/alertmanager-basic-auth', 'htpasswd'],
     ]);
     const context = { upsertHtpasswd: (text: string, user: string, password: string) => `${text}${user}:${password}\n` } as Pick<
       CredentialContext,
@@ -229,7 +234,7 @@ describe('MetricsStack in a service cluster', () => {
     );
   });
 
-  it('logs people into Grafana through the identity provider: operators as Admin, everyone else as Viewer', () => {
+  it('logs people into Grafana through the identity provider: operators as Admin, whoever no group maps is refused', () => {
     const g = values.grafana;
     expect(g.enabled).toBe(true);
     expect(g['grafana.ini']['auth.generic_oauth']).toMatchObject({
@@ -238,11 +243,14 @@ describe('MetricsStack in a service cluster', () => {
       auth_url: 'https://dex.sc.example.com/auth',
       token_url: 'https://dex.sc.example.com/token',
       api_url: 'https://dex.sc.example.com/userinfo',
-      role_attribute_path: "(contains(groups[*], 'platform-operators') || contains(groups[*], 'sre')) && 'Admin' || 'Viewer'",
+      role_attribute_path: "(contains(groups[*], 'platform-operators') || contains(groups[*], 'sre')) && 'Admin' || ''",
+      org_attribute_path: 'groups',
+      org_mapping: 'platform-operators:1:Admin sre:1:Admin',
+      role_attribute_strict: true,
     });
     expect(g['grafana.ini'].server.root_url).toBe('https://grafana.sc.example.com');
-    expect(grafanaRoleAttributePath([])).toBe("'Viewer'");
-    expect(grafanaRoleAttributePath(["o'neil"])).toBe("(contains(groups[*], 'o\\'neil')) && 'Admin' || 'Viewer'");
+    expect(grafanaRoleAttributePath([])).toBe("''");
+    expect(grafanaRoleAttributePath(["o'neil"])).toBe("(contains(groups[*], 'o\\'neil')) && 'Admin' || ''");
   });
 
   it('loads dashboards from labelled ConfigMaps in every namespace', () => {
@@ -292,19 +300,19 @@ describe('MetricsStack in a service cluster', () => {
       'monitoring allow-admission-patch-to-api-server: app=kube-prometheus-stack-admission-patch -> 10.0.0.1/32 :6443',
       'monitoring allow-admission-webhook-from-api-server: app=kube-prometheus-stack-operator <- 10.0.0.1/32 :10250',
       'monitoring allow-alertmanager-from-grafana: name=alertmanager <- monitoring[name=grafana] :9093',
-      'monitoring allow-alertmanager-from-ingress-controller: name=alertmanager <- ingress-nginx[component=controller,name=ingress-nginx] :9093',
+      'monitoring allow-alertmanager-from-ingress-controller: name=alertmanager <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :9093',
       'monitoring allow-alertmanager-to-receivers: name=alertmanager -> 0.0.0.0/0 ::/0 :443,587',
       'monitoring allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
       'monitoring allow-from-prometheus: * <- monitoring[name=prometheus] :3000,8080,9090,9093,10250',
-      'monitoring allow-grafana-from-ingress-controller: name=grafana <- ingress-nginx[component=controller,name=ingress-nginx] :3000',
+      'monitoring allow-grafana-from-ingress-controller: name=grafana <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :3000',
       'monitoring allow-grafana-to-alertmanager: name=grafana -> monitoring[name=alertmanager] :9093',
       'monitoring allow-grafana-to-api-server: name=grafana -> 10.0.0.1/32 :6443',
-      'monitoring allow-grafana-to-identity-provider: name=grafana -> ingress-nginx[component=controller,name=ingress-nginx] 192.0.2.10/32 :443',
+      'monitoring allow-grafana-to-identity-provider: name=grafana -> ingress-nginx[instance=nginx-ingress,name=nginx-ingress] 192.0.2.10/32 :443',
       'monitoring allow-grafana-to-prometheus: name=grafana -> monitoring[name=prometheus] :9090',
       'monitoring allow-kube-state-metrics-to-api-server: name=kube-state-metrics -> 10.0.0.1/32 :6443',
       'monitoring allow-operator-to-api-server: app=kube-prometheus-stack-operator -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-from-grafana: name=prometheus <- monitoring[name=grafana] :9090',
-      'monitoring allow-prometheus-from-ingress-controller: name=prometheus <- ingress-nginx[component=controller,name=ingress-nginx] :9090',
+      'monitoring allow-prometheus-from-ingress-controller: name=prometheus <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :9090',
       'monitoring allow-prometheus-to-api-server: name=prometheus -> 10.0.0.1/32 :6443',
       'monitoring allow-prometheus-to-coredns: name=prometheus -> kube-system[k8s-app=kube-dns] :9153',
       // every namespace with a declared metrics endpoint, on exactly the declared ports
@@ -378,6 +386,8 @@ describe('MetricsStack in a workload cluster', () => {
     expect(spec.remoteWrite).toEqual([
       {
         url: 'https://prometheus.sc.example.com/api/v1/write',
+        // no tenant namespaces in these props: a tenant label a series came with is dropped all the same
+        writeRelabelConfigs: [{ action: 'labeldrop', regex: 'ck8s_tenant' }],
         basicAuth: { username: { name: 'prometheus-remote-write', key: 'username' }, password: { name: 'prometheus-remote-write', key: 'password' } },
       },
     ]);

@@ -34,7 +34,7 @@ const namespaces = [
   'velero',
 ];
 
-function synth(props: PlatformAlertsProps = { workloadClusters: ['wc'], namespaces }): {
+function synth(props: PlatformAlertsProps = { workloadClusters: ['wc'], namespaces, logSnapshotRepository: 'ck8s-logs' }): {
   component: PlatformAlerts;
   objects: K8sObject[];
   alerts: AlertingRule[];
@@ -88,6 +88,9 @@ describe('PlatformAlerts', () => {
       'BackupNodeAgentDown',
       'DatabaseDumpFailed',
       'DatabaseDumpMissing',
+      'LogSnapshotFailed',
+      'LogSnapshotMissing',
+      'LogSnapshotStateUnknown',
       'FalcoCriticalEvent',
       'FalcoWarningEvent',
       'LogShippingStalled',
@@ -115,6 +118,25 @@ describe('PlatformAlerts', () => {
     );
     expect(byName('LogShippingRetriesFailing').expr).toContain('fluentbit_output_retries_failed_total[15m]');
     expect(byName('NodeFilesystemFillingUp').expr).toBe('predict_linear(node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"}[6h], 24 * 3600) < 0');
+  });
+
+  it('alerts on a failed or missing log store snapshot, and when the exporter cannot read them; only where the log store takes snapshots', () => {
+    // the exporter labels the newest snapshot's series with its state
+    expect(byName('LogSnapshotFailed').expr).toBe(
+      'count by (cluster, repository, state) (elasticsearch_snapshot_stats_snapshot_failed_shards{repository="ck8s-logs", state=~"FAILED|PARTIAL|INCOMPATIBLE"}) > 0',
+    );
+    // 0 when no snapshot ever succeeded, which is older than any limit
+    expect(byName('LogSnapshotMissing').expr).toBe(
+      'time() - max by (cluster, repository) (elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{repository="ck8s-logs"}) > 26 * 3600',
+    );
+    expect(byName('LogSnapshotStateUnknown')).toMatchObject({
+      expr: 'max by (cluster, pod) (elasticsearch_scrape_success{collector="snapshots"} == 0) or (count by (cluster) (elasticsearch_scrape_success{collector="snapshots"}) unless count by (cluster) (elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{repository="ck8s-logs"}))',
+      for: '1h',
+    });
+    for (const name of ['LogSnapshotFailed', 'LogSnapshotMissing', 'LogSnapshotStateUnknown'])
+      expect(byName(name).labels.severity, name).toBe('critical');
+    const without = synth({ workloadClusters: ['wc'], namespaces }).alerts.map((a) => a.alert);
+    expect(without.filter((name) => name.startsWith('LogSnapshot'))).toEqual([]);
   });
 
   it('alerts when the audit-log archive fails or stops receiving, next to log shipping', () => {

@@ -4,6 +4,7 @@ import {
   type ClusterConfig,
   clusterConfigPath,
   type Component,
+  type ComponentAlertGroup,
   componentsOf,
   ConfigError,
   type ConfigProblem,
@@ -24,7 +25,7 @@ import {
 import { PlatformEndpoints } from '@ck8s/ingress';
 import { auditArchiveBucketPolicy, auditArchiveLifecycle, auditArchiveObjectLock } from '@ck8s/logging';
 import type { AdmissionPolicies } from '@ck8s/policy';
-import { AvailabilityProbes, PlatformMonitors } from '@ck8s/observability';
+import { AvailabilityProbes, PlatformMonitors, runbooksUrl } from '@ck8s/observability';
 import { Construct } from 'constructs';
 
 /**
@@ -47,6 +48,8 @@ export interface ClusterProfileProps {
   /** Every cluster of the repository: a workload cluster finds its service cluster here, a service cluster its workload clusters. */
   readonly fleet: Fleet;
   readonly catalog: ChartCatalog;
+  /** The alert groups of the components of the clusters that report to this one, composed on demand. @default none */
+  readonly reportingAlertGroups?: () => readonly ComponentAlertGroup[];
 }
 
 /** Pod Security Standards version matching the cluster, e.g. `v1.33`, so upgrades never change policy silently. */
@@ -68,12 +71,14 @@ export class ClusterProfile extends Construct {
   public readonly file: string;
   /** The endpoints of the service cluster this cluster reports to (its own, for a service cluster). */
   public readonly service: ServiceEndpoints;
+  private readonly reporting: () => readonly ComponentAlertGroup[];
 
   constructor(scope: Construct, id: string, props: ClusterProfileProps) {
     super(scope, id);
     this.cluster = props.cluster;
     this.fleet = props.fleet;
     this.catalog = props.catalog;
+    this.reporting = props.reportingAlertGroups ?? (() => []);
     this.file = clusterConfigPath(props.cluster.name);
     this.service = serviceEndpoints(serviceClusterOf(props.cluster, props.fleet).domain);
     this.node.setContext(POD_SECURITY_VERSION_CONTEXT, podSecurityVersion(props.cluster));
@@ -104,6 +109,11 @@ export class ClusterProfile extends Construct {
   /** Namespaces the components composed so far own, sorted (tenants' excluded). */
   platformNamespaces(): string[] {
     return [...new Set(this.components.filter((c) => c.layer !== 'tenants').flatMap((c) => c.namespaces))].sort();
+  }
+
+  /** The alert groups the components of the clusters reporting here declare (their workload clusters', for a service cluster). */
+  reportingAlertGroups(): readonly ComponentAlertGroup[] {
+    return this.reporting();
   }
 
   /** Every component of the cluster, in construct order. */
@@ -141,6 +151,7 @@ export class ClusterProfile extends Construct {
         new AvailabilityProbes(this, 'availability', {
           catalog: this.catalog,
           objective: cluster.observability.availabilityObjective,
+          runbookUrl: runbooksUrl(cluster.gitops.repository, cluster.gitops.branch),
           endpoints: probed.map((e) => ({ name: e.name, url: `https://${e.host}` })),
         });
       }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ChartCatalog, type Fleet, loadFleet, Workspace } from '@ck8s/core/base';
+import { ChartCatalog, type Fleet, loadFleet, selectClusterNames, Workspace } from '@ck8s/core/base';
 
 /** What every operation on the repository needs, loaded and validated once. */
 export interface FleetContext {
@@ -27,9 +27,5 @@ export function loadFleetContext(cwd: string, root?: string): FleetContext {
  * @throws Error naming the unknown clusters and the known ones
  */
 export function selectClusters(context: Pick<FleetContext, 'fleet'>, names: readonly string[]): string[] {
-  const all = [...context.fleet.clusters.keys()];
-  if (names.length === 0) return all;
-  const unknown = names.filter((n) => !context.fleet.clusters.has(n));
-  if (unknown.length > 0) throw new Error(`unknown cluster ${unknown.map((n) => `"${n}"`).join(', ')}; clusters: ${all.join(', ') || 'none'}`);
-  return [...new Set(names)];
+  return selectClusterNames([...context.fleet.clusters.keys()], names);
 }

@@ -16,3 +16,4 @@ export * from './synthesize-fleet.js';
 export * from './workload-cluster.js';
 export * from './run-render-verification.js';
 export * from './platform-exceptions.js';
+export * from './secret-requirements.js';

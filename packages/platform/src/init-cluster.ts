@@ -85,7 +85,8 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
     const app = new App();
     const components = composeCluster(app, { cluster, fleet: loaded.fleet, catalog: loaded.catalog }).components;
     const credentials = await platformCredentials(name, components, outside);
-    for (const [secret, entries] of credentials.secrets) await setSecret({ workspace, cluster: name, secret, entries, replace: true });
+    for (const [secret, { type, entries }] of credentials.secrets)
+      await setSecret({ workspace, cluster: name, secret, entries, type, replace: true });
     progress(`init: ${name}: ${credentials.secrets.size} Secret(s) encrypted into secrets/${name}/ (no plaintext written)`);
     if (props.serviceClusterKey !== undefined && serviceCluster) {
       const files = await addServiceAccounts({ workspace, serviceCluster, ageKey: props.serviceClusterKey, sinks, accounts: credentials.accounts });

@@ -4,9 +4,16 @@ import { bcryptHash, htpasswdLine, randomPassword, selfSignedTls, upsertHtpasswd
 /** Credentials of outside systems, given by the person onboarding (environment variables or hidden prompts). */
 export type OutsideCredentials = Readonly<Partial<Record<OutsideCredential, string>>>;
 
+/** A generated Secret: its type (as its component declares it) and its keys with plaintext values. */
+export interface GeneratedSecret {
+  /** @see RequiredSecret.type */
+  readonly type: string;
+  readonly entries: Readonly<Record<string, string>>;
+}
+
 export interface PlatformCredentials {
-  /** Each Secret the cluster's components need, as `namespace/name` → keys and plaintext values. */
-  readonly secrets: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Each Secret the cluster's components need, as `namespace/name` → its type, keys and plaintext values. */
+  readonly secrets: ReadonlyMap<string, GeneratedSecret>;
   /** The accounts this cluster holds at its service cluster's endpoints, by kind. */
   readonly accounts: ReadonlyMap<AccountKind, readonly Account[]>;
 }
@@ -73,16 +80,18 @@ export async function platformCredentials(
       `init cannot fill these Secrets of cluster ${cluster}: ${unknown.join('; ')}; switch the component off in cluster.yaml or create them with \`ck8s secrets set\` after init`,
     );
   }
-  const secrets = new Map<string, Record<string, string>>();
-  for (const [name, secret] of [...required].sort(([a], [b]) => a.localeCompare(b))) secrets.set(name, await secret.generate!(context));
+  const secrets = new Map<string, { type: string; entries: Record<string, string> }>();
+  for (const [name, secret] of [...required].sort(([a], [b]) => a.localeCompare(b))) {
+    secrets.set(name, { type: secret.type ?? 'Opaque', entries: { ...(await secret.generate!(context)) } });
+  }
 
   // a service cluster's own agents report to itself
   for (const sink of components.flatMap((c) => c.accountSinks)) {
     const own = accounts.get(sink.kind) ?? [];
     if (own.length === 0) continue;
-    const entries = secrets.get(`${sink.namespace}/${sink.secret}`);
-    if (!entries) throw new Error(`component declares accounts in ${sink.namespace}/${sink.secret}, but no Secret of that name`);
-    entries[sink.key] = sink.add(entries[sink.key] ?? '', own, SINK_CONTEXT);
+    const secret = secrets.get(`${sink.namespace}/${sink.secret}`);
+    if (!secret) throw new Error(`component declares accounts in ${sink.namespace}/${sink.secret}, but no Secret of that name`);
+    secret.entries[sink.key] = sink.add(secret.entries[sink.key] ?? '', own, SINK_CONTEXT);
   }
   return { secrets, accounts };
 }

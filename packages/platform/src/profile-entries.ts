@@ -13,8 +13,8 @@ import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayer
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
-import { LogForwarder, LogStore, type LogTenant } from '@ck8s/logging';
-import { GoldenSignalDashboards, MetricsStack, PlatformAlerts } from '@ck8s/observability';
+import { LogForwarder, LogStore, type LogTenant, SNAPSHOT_REPOSITORY } from '@ck8s/logging';
+import { ComplianceDashboards, ComponentAlerts, GoldenSignalDashboards, MetricsStack, PlatformAlerts, runbooksUrl } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
@@ -103,6 +103,7 @@ export function workloadMetrics(c: ClusterProfile): void {
     catalog: c.catalog,
     clusterName: c.cluster.name,
     remoteWriteUrl: c.service.metricsRemoteWrite,
+    tenantNamespaces: c.cluster.tenants.map((t) => t.name),
   });
 }
 
@@ -117,7 +118,15 @@ export function metricsServer(c: ClusterProfile): void {
     retentionTime: observability.retentionTime,
     retentionSize: observability.retentionSize,
     receivers: observability.receivers,
-    grafana: { url: c.service.grafana, issuer: c.service.identity, operatorGroups: rbac.operatorGroups },
+    grafana: {
+      url: c.service.grafana,
+      issuer: c.service.identity,
+      operatorGroups: rbac.operatorGroups,
+      auditorGroups: rbac.auditorGroups,
+      tenants: workloadClusters(c).flatMap((w) =>
+        w.tenants.map((t) => ({ cluster: w.name, namespace: t.name, adminGroups: t.adminGroups, viewGroups: t.viewGroups })),
+      ),
+    },
     hosts: { grafana: host(c.service.grafana), prometheus: host(c.service.metricsRemoteWrite), alertmanager: host(c.service.alertmanager) },
   });
 }
@@ -135,12 +144,18 @@ function dailyBackupTarget(c: ClusterProfile) {
   };
 }
 
+/** Where the service cluster's log store takes its snapshots: logging.snapshots, else the backup bucket; none without a log store. */
+function logSnapshotStorage(c: ClusterProfile) {
+  const { logging } = c.cluster;
+  return logging.enabled ? (logging.snapshots ?? dailyBackupTarget(c).objectStorage) : undefined;
+}
+
 /** The service cluster's log store: OpenSearch and Dashboards, with daily snapshots (to the backup bucket unless logging.snapshots names another). */
 export function logStore(c: ClusterProfile): void {
   const { logging, oidc, rbac, name } = c.cluster;
   if (!logging.enabled) return;
   const target = dailyBackupTarget(c);
-  const snapshotStorage = logging.snapshots ?? target.objectStorage;
+  const snapshotStorage = logSnapshotStorage(c);
   new LogStore(c, 'opensearch', {
     catalog: c.catalog,
     hosts: { opensearch: host(c.service.logs), dashboards: host(c.service.logDashboards) },
@@ -232,7 +247,7 @@ export function postureScanning(c: ClusterProfile): void {
 export function ingress(c: ClusterProfile): void {
   const { ingress: settings, certificates, externalDns, name, domain } = c.cluster;
   if (settings.enabled)
-    new IngressController(c, 'ingress-nginx', {
+    new IngressController(c, 'nginx-ingress', {
       catalog: c.catalog,
       replicas: settings.replicas,
       minAvailable: settings.minAvailable,
@@ -265,6 +280,8 @@ export function intrusionDetection(c: ClusterProfile): void {
     logStoreUrl: c.service.logs,
     alertmanagerUrl: c.service.alertmanager,
     minimumPriority: ids.minimumPriority,
+    incubatingRules: ids.incubatingRules,
+    sandboxRules: ids.sandboxRules,
     credentialsSecret: ids.credentialsSecret,
   });
 }
@@ -290,8 +307,17 @@ export function backup(c: ClusterProfile): void {
 /** The platform's alerts on every cluster reporting here, and the dashboards; after every component, whose namespaces the alerts watch. */
 export function alertsAndDashboards(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
-  new PlatformAlerts(c, 'platform-alerts', { workloadClusters: workloadClusters(c).map((w) => w.name), namespaces: c.platformNamespaces() });
+  const runbookUrl = runbooksUrl(c.cluster.gitops.repository, c.cluster.gitops.branch);
+  new PlatformAlerts(c, 'platform-alerts', {
+    workloadClusters: workloadClusters(c).map((w) => w.name),
+    namespaces: c.platformNamespaces(),
+    ...(logSnapshotStorage(c) ? { logSnapshotRepository: SNAPSHOT_REPOSITORY } : {}),
+    runbookUrl,
+  });
+  const groups = [...c.components.flatMap((x) => x.alertGroups), ...c.reportingAlertGroups()];
+  if (groups.length > 0) new ComponentAlerts(c, 'component-alerts', { groups, runbookUrl });
   new GoldenSignalDashboards(c, 'dashboards');
+  new ComplianceDashboards(c, 'compliance-dashboards');
 }
 
 /** One component per tenant. */

@@ -19,6 +19,7 @@ import {
 import { encryptionProblems, parseSecretFileName } from '@ck8s/secrets';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { composeCluster } from './compose-cluster.js';
+import { checkSecretRequirements } from './secret-requirements.js';
 import { type PlatformExceptionReport, platformExceptionsOf } from './platform-exceptions.js';
 
 export interface SynthesizeClusterProps {
@@ -44,38 +45,8 @@ export function synthesizeCluster(props: SynthesizeClusterProps): RenderedTree {
   props.exceptions?.push(...platformExceptionsOf(app, props.name));
   const argocd = cluster.gitops.engine === 'argocd';
   const secrets = placeSecrets(props.workspace, props.name, namespaceLayers(app, argocd ? ARGOCD_NAMESPACE : 'flux-system'));
-  checkRequiredSecrets(app, props.name, secrets);
+  checkSecretRequirements(app, props.name, secrets);
   return renderApp(app, [...extra, ...secrets], argocd ? { bootstrapFolder: ARGOCD_FOLDER } : {});
-}
-
-/**
- * Fails when a component needs a Secret that is not committed (or lacks a key), naming the
- * command that creates it: better than a HelmRelease that never becomes ready.
- */
-function checkRequiredSecrets(app: App, cluster: string, placed: readonly ExtraFile[]): void {
-  const problems: ConfigProblem[] = [];
-  for (const component of componentsOf(app)) {
-    for (const secret of component.requiredSecrets.filter((s) => !s.optional)) {
-      const fileName = `${secret.namespace}.${secret.name}.sops.yaml`;
-      const file = `secrets/${cluster}/${fileName}`;
-      const found = placed.find((f) => f.path === `secrets/${fileName}`);
-      const keysArgs = secret.keys.length > 0 ? secret.keys.map((k) => ` --from-file ${k}=<file>`).join('') : ' --from-file KEY=<file>';
-      if (!found) {
-        problems.push({
-          file,
-          path: '(file)',
-          message: `is missing: ${component.componentName} needs it (${secret.purpose}); create it with \`ck8s secrets set ${cluster} ${secret.namespace}/${secret.name}${keysArgs}\``,
-        });
-        continue;
-      }
-      const data = (parseYamlFile(found.content, file).data as { data?: Record<string, unknown>; stringData?: Record<string, unknown> }) ?? {};
-      for (const key of secret.keys) {
-        if (!(key in (data.data ?? {})) && !(key in (data.stringData ?? {})))
-          problems.push({ file, path: `data.${key}`, message: `is missing: ${component.componentName} reads it (${secret.purpose})` });
-      }
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /** The layer that creates each namespace of the cluster; the GitOps engine's namespace exists from bootstrap. */

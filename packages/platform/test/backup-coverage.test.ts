@@ -57,8 +57,44 @@ function snapshotsOf(objects: K8s[], pattern: string): boolean {
   );
 }
 
-/** The data classes of the backup scope, where each lives and what backs it up. */
-const DATA_CLASSES: readonly { readonly name: string; readonly clusters: readonly ClusterName[]; readonly covered: (objects: K8s[]) => boolean }[] = [
+/** The platform's alerting rules, all evaluated by the service cluster's Prometheus on every cluster's series. */
+function alertRules(objects: K8s[]): K8s[] {
+  return objects
+    .filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((r) => (r.spec.groups ?? []).flatMap((g: K8s) => g.rules ?? []).filter((rule: K8s) => rule.alert));
+}
+
+/** What a data class's alerts must watch: an alert whose expression reads `failed`, and one that reads `missing`. */
+interface FailureAlerts {
+  readonly failed: RegExp;
+  readonly missing: RegExp;
+}
+
+/** Whether the rules alert both when the class's backup fails and when none has succeeded for a day. */
+function alertsOn(rules: K8s[], watch: FailureAlerts): boolean {
+  return rules.some((r) => watch.failed.test(r.expr)) && rules.some((r) => watch.missing.test(r.expr));
+}
+
+const VELERO_OBJECTS: FailureAlerts = { failed: /velero_backup_failure_total/, missing: /velero_backup_last_successful_timestamp/ };
+const VELERO_VOLUMES: FailureAlerts = {
+  failed: /velero_backup_partial_failure_total.*podVolume_data_upload_failure_total/,
+  missing: /podVolume_pod_volume_backup_dequeue_count.*podVolume_data_upload_success_total/,
+};
+// the repository the policies script creates and the snapshot policy writes to
+const LOG_SNAPSHOTS: FailureAlerts = {
+  failed: /elasticsearch_snapshot_stats_snapshot_failed_shards\{repository="ck8s-logs", state=~"FAILED\|PARTIAL/,
+  // the age of the newest successful one (the absent() of the exporter's own alert is no substitute)
+  missing:
+    /time\(\) - max by \(cluster, repository\) \(elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds\{repository="ck8s-logs"\}\) > /,
+};
+
+/** The data classes of the backup scope, where each lives, what backs it up and what alerts when that fails. */
+const DATA_CLASSES: readonly {
+  readonly name: string;
+  readonly clusters: readonly ClusterName[];
+  readonly covered: (objects: K8s[]) => boolean;
+  readonly alerts: FailureAlerts;
+}[] = [
   {
     name: "customers' Kubernetes resources and the cluster state to restore the platform",
     clusters: ['demo-wc', 'demo-sc'],
@@ -66,16 +102,28 @@ const DATA_CLASSES: readonly { readonly name: string; readonly clusters: readonl
       const template = dailySchedule(objects)?.spec.template;
       return template?.includedNamespaces?.includes('*') === true && template.includeClusterResources === true;
     },
+    alerts: VELERO_OBJECTS,
   },
-  { name: 'persistent volumes of tenants', clusters: ['demo-wc', 'demo-sc'], covered: (objects) => backsUpVolumes(objects, 'team-a') },
+  {
+    name: 'persistent volumes of tenants',
+    clusters: ['demo-wc', 'demo-sc'],
+    covered: (objects) => backsUpVolumes(objects, 'team-a'),
+    alerts: VELERO_VOLUMES,
+  },
   {
     name: 'monitoring data (Prometheus, Alertmanager silences, Grafana)',
     clusters: ['demo-sc'],
     covered: (objects) => one(objects, 'HelmRelease', 'kube-prometheus-stack') !== undefined && backsUpVolumes(objects, 'monitoring'),
+    alerts: VELERO_VOLUMES,
   },
-  { name: "application logs of the platform's services", clusters: ['demo-sc'], covered: (objects) => snapshotsOf(objects, 'app-*') },
-  { name: "the API server's audit logs", clusters: ['demo-sc'], covered: (objects) => snapshotsOf(objects, 'audit-*') },
-  { name: 'intrusion detection events (Falco)', clusters: ['demo-sc'], covered: (objects) => snapshotsOf(objects, 'falco*') },
+  {
+    name: "application logs of the platform's services",
+    clusters: ['demo-sc'],
+    covered: (objects) => snapshotsOf(objects, 'app-*'),
+    alerts: LOG_SNAPSHOTS,
+  },
+  { name: "the API server's audit logs", clusters: ['demo-sc'], covered: (objects) => snapshotsOf(objects, 'audit-*'), alerts: LOG_SNAPSHOTS },
+  { name: 'intrusion detection events (Falco)', clusters: ['demo-sc'], covered: (objects) => snapshotsOf(objects, 'falco*'), alerts: LOG_SNAPSHOTS },
   {
     name: "the registry's database (projects, members, robot accounts)",
     clusters: ['demo-sc'],
@@ -86,6 +134,10 @@ const DATA_CLASSES: readonly { readonly name: string; readonly clusters: readonl
         /^[0-5]?[0-9] [01] \* \* \*$/.test(dump.spec.schedule) &&
         dump.spec.jobTemplate.spec.template.spec.initContainers.some((c: K8s) => c.command?.[0] === 'pg_dump')
       );
+    },
+    alerts: {
+      failed: /kube_job_status_failed\{namespace="harbor", job_name=~"harbor-database-dump-\.\*"\}/,
+      missing: /kube_cronjob_status_last_successful_time\{namespace="harbor", cronjob="harbor-database-dump"\}/,
     },
   },
 ];
@@ -107,6 +159,42 @@ describe('the backup scope in the demo fleet', () => {
     );
     expect(backsUpVolumes(noAgent, 'team-a')).toBe(false);
     expect(snapshotsOf(fleet['demo-sc'], 'tenant-*')).toBe(false);
+  });
+});
+
+describe('the failure alerts of the backup scope in the demo fleet', () => {
+  // the service cluster's Prometheus evaluates the alerts on its own series and on those its workload clusters write to it
+  const rules = alertRules(fleet['demo-sc']);
+
+  for (const dataClass of DATA_CLASSES)
+    it(`${dataClass.name}: an alert fires when its backup fails and when none succeeded for a day`, () => {
+      expect(alertsOn(rules, dataClass.alerts)).toBe(true);
+    });
+
+  it('the log store snapshots are read by an exporter the service cluster scrapes', () => {
+    const exporter = one(fleet['demo-sc'], 'HelmRelease', 'opensearch-snapshot-exporter');
+    expect(exporter?.spec.values.es).toMatchObject({ snapshots: true, indices: false, shards: false });
+    expect(exporter?.spec.values.extraEnvSecrets.ES_PASSWORD).toEqual({ secret: 'opensearch-snapshot-exporter-account', key: 'password' });
+    const flows = fleet['demo-sc'].filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'opensearch');
+    const exporterIngress = flows.find((p) => (p.spec.ingress ?? []).some((i: K8s) => (i.ports ?? []).some((port: K8s) => port.port === 9108)));
+    expect(exporterIngress?.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus-elasticsearch-exporter' });
+  });
+
+  it('finds no alert where one is missing (the checks can fail)', () => {
+    for (const name of [
+      'LogSnapshotFailed',
+      'LogSnapshotMissing',
+      'DatabaseDumpFailed',
+      'DatabaseDumpMissing',
+      'VolumeBackupMissing',
+      'BackupFailed',
+    ]) {
+      const without = rules.filter((r) => r.alert !== name);
+      expect(
+        DATA_CLASSES.some((c) => !alertsOn(without, c.alerts)),
+        name,
+      ).toBe(true);
+    }
   });
 });
 

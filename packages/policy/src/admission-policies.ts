@@ -8,6 +8,7 @@ import {
   type RuleEnforcement,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { ADMISSION_ALERTS } from './admission-alerts.js';
 import type { AdmissionRule } from './admission-rule.js';
 import { AdmissionPolicy, type BindingException } from './admission-policy.js';
 import { platformRegistriesRule } from './platform-rules.js';
@@ -67,6 +68,7 @@ export class AdmissionPolicies extends Component {
 
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps) {
     super(scope, id, { layer: 'policies' });
+    this.addAlerts(ADMISSION_ALERTS);
     const { rules, enforcement = {}, exceptions = [] } = props;
     const file = props.configFile ?? 'cluster.yaml';
     const ids = rules.map((r) => r.id);

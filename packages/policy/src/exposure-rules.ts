@@ -12,6 +12,20 @@ const ALLOWED = (h: string) => `variables.allowedHosts.exists(a, a == ${h} || (a
 
 const ALLOWED_LIST = "(size(variables.allowedHosts) == 0 ? 'none' : variables.allowedHosts.join(', '))";
 
+/**
+ * Snippet annotations of the NGINX Ingress Controller (`nginx.org/server-snippets`,
+ * `nginx.org/location-snippets`, and any later `nginx.org/` or `nginx.com/` one with "snippet" in
+ * its name) and of ingress-nginx (`nginx.ingress.kubernetes.io/configuration-snippet`,
+ * `-server-snippet`, `-auth-snippet`, `-stream-snippet`), which tenants migrating from it carry.
+ * The controller runs with snippets off (controller.enableSnippets: false); the rule refuses them
+ * at the API so the tenant learns at apply time instead of from an ignored annotation.
+ */
+const SNIPPET_ANNOTATIONS: CelNamedExpression = {
+  name: 'snippetAnnotations',
+  expression:
+    "has(object.metadata.annotations) ? object.metadata.annotations.filter(k, (k.startsWith('nginx.org/') || k.startsWith('nginx.com/') || k.startsWith('nginx.ingress.kubernetes.io/')) && k.contains('snippet')) : []",
+};
+
 /** Rules that keep a tenant from exposing, intercepting or capturing traffic that is not its own. */
 export function exposureRules(): AdmissionRule[] {
   const services = [{ apiGroups: [''], apiVersions: ['v1'], resources: ['services'], operations: ['CREATE', 'UPDATE'] }] as const;
@@ -69,6 +83,22 @@ export function exposureRules(): AdmissionRule[] {
           expression: `!has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts) || t.hosts.all(h, ${ALLOWED('h')}))`,
           message: "Ingress TLS hosts must be among the namespace's allowed hosts (tenants[].hosts in cluster.yaml) (rule ingress-hosts)",
           messageExpression: `'Ingress TLS hosts must be among the namespace\\'s allowed hosts (rule ingress-hosts): ' + object.spec.tls.filter(t, has(t.hosts) && t.hosts.exists(h, !${ALLOWED('h')})).map(t, t.hosts.filter(h, !${ALLOWED('h')}).join(', ')).join(', ') + '; allowed: ' + ${ALLOWED_LIST}`,
+        },
+      ],
+    },
+    {
+      id: 'ingress-snippets',
+      title: 'no nginx configuration snippets on tenant Ingresses (they would run any nginx directive for every host the controller serves)',
+      scope: 'tenants',
+      match: [{ apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['ingresses'], operations: ['CREATE', 'UPDATE'] }],
+      variables: [SNIPPET_ANNOTATIONS],
+      validations: [
+        {
+          expression: 'size(variables.snippetAnnotations) == 0',
+          message:
+            'nginx configuration snippets are not allowed on a tenant Ingress: they inject raw nginx configuration into the shared ingress controller (as in CVE-2021-25742) (rule ingress-snippets)',
+          messageExpression:
+            "'nginx configuration snippets are not allowed on a tenant Ingress (rule ingress-snippets): ' + variables.snippetAnnotations.join(', ') + '; use the nginx.org/* annotations that set what you need, or ask the platform team'",
         },
       ],
     },

@@ -1,4 +1,5 @@
 export * from './access-rules.js';
+export * from './admission-alerts.js';
 export * from './admission-policies.js';
 export * from './admission-policy.js';
 export * from './admission-rule.js';

@@ -5,6 +5,33 @@ const READS_FILE =
   'has(e.bearerTokenFile) || (has(e.tlsConfig) && (has(e.tlsConfig.caFile) || has(e.tlsConfig.certFile) || has(e.tlsConfig.keyFile)))';
 
 /**
+ * A relabeling `r` that cannot choose the scrape address: `__address__` is where Prometheus scrapes,
+ * so a tenant that writes it (directly, through a label name computed from capture groups, or by
+ * `labelmap`, whose new names come from the matched names, e.g. of its pods' annotations) could
+ * scrape another tenant's pod and read its series under its own namespace label. The action enum
+ * of the operator's CRD spells labelmap two ways.
+ */
+const KEEPS_ADDRESS =
+  "(!has(r.action) || !(r.action in ['labelmap', 'LabelMap'])) && (!has(r.targetLabel) || (r.targetLabel != '__address__' && !r.targetLabel.contains('$')))";
+
+/** The rule that keeps the relabelings of one kind of tenant monitor (its endpoint list `endpoints`) to KEEPS_ADDRESS. */
+function targetsRule(id: string, kinds: string, resource: string, endpoints: string): AdmissionRule {
+  return {
+    id,
+    title: `tenant ${kinds} do not relabel their scrape address (__address__, computed target labels, labelmap)`,
+    scope: 'tenants',
+    match: [{ apiGroups: ['monitoring.coreos.com'], apiVersions: ['*'], resources: [resource], operations: ['CREATE', 'UPDATE'] }],
+    variables: [],
+    validations: [
+      {
+        expression: `!has(object.spec.${endpoints}) || object.spec.${endpoints}.all(e, !has(e.relabelings) || e.relabelings.all(r, ${KEEPS_ADDRESS}))`,
+        message: `a tenant monitor may not choose its scrape address through relabelings (targetLabel __address__, a targetLabel computed with $, or action labelmap): Prometheus would scrape any pod under this namespace's label; select this namespace's own Services or pods, and copy labels with action replace (rule ${id})`,
+      },
+    ],
+  };
+}
+
+/**
  * Rules that keep a tenant's ServiceMonitors and PodMonitors to its own namespace. Prometheus
  * enforces the namespace label on what they scrape, but a monitor still chooses where to look:
  * another namespace's Services or pods (their series would be labelled as the tenant's), or a
@@ -52,5 +79,8 @@ export function monitoringRules(): AdmissionRule[] {
         },
       ],
     },
+    // one rule per kind: an expression names only fields of the kinds it matches
+    targetsRule('monitor-targets', 'ServiceMonitors', 'servicemonitors', 'endpoints'),
+    targetsRule('pod-monitor-targets', 'PodMonitors', 'podmonitors', 'podMetricsEndpoints'),
   ];
 }

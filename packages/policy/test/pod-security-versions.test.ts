@@ -84,7 +84,14 @@ describe('pod security by version', () => {
 
   it('follow the cluster kubernetesVersion in clusterRules', () => {
     const cluster = (kubernetesVersion: string) =>
-      ({ kubernetesVersion, name: 'wc', profile: 'workload', registry: { enabled: false }, policy: { allowedRegistries: [] } }) as never;
+      ({
+        kubernetesVersion,
+        name: 'wc',
+        profile: 'workload',
+        gitops: { engine: 'flux' },
+        registry: { enabled: false },
+        policy: { allowedRegistries: [] },
+      }) as never;
     const fleet = { clusters: new Map() } as never;
     const unmasked = fixtures.find((f) => f.name === 'unmasked-proc-mount-user-namespace.yaml')!;
     const baseline = (version: string) => {

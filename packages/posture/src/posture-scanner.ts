@@ -8,6 +8,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { POSTURE_ALERTS, POSTURE_METRICS } from './posture-alerts.js';
 import type { TrivyOperatorValues } from './trivy-operator-values.js';
 
 export interface PostureScannerProps {
@@ -151,6 +152,7 @@ export class PostureScanner extends Component {
       ports: [{ port: 443 }],
       name: 'allow-vulnerability-db-and-registries',
     });
-    this.addMetrics({ name: 'trivy-operator', pods: POSTURE_OPERATOR_PODS, port: POSTURE_METRICS_PORT });
+    this.addMetrics({ name: POSTURE_METRICS, pods: POSTURE_OPERATOR_PODS, port: POSTURE_METRICS_PORT });
+    this.addAlerts(POSTURE_ALERTS);
   }
 }

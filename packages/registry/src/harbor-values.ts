@@ -58,4 +58,5 @@ export interface HarborValues {
   readonly redis: { readonly internal: { readonly resources: ContainerResources } };
   readonly trivy: { readonly enabled: true; readonly skipUpdate: boolean; readonly offlineScan: boolean; readonly ignoreUnfixed: boolean };
   readonly metrics: { readonly enabled: boolean };
+  readonly exporter: { readonly resources: ContainerResources };
 }

@@ -9,11 +9,12 @@ export const HARBOR_HTTP_PORT = 80;
 export const HARBOR_NGINX_PORT = 8080;
 
 /**
- * Annotations the registry's Ingress needs: image layers are far larger than ingress-nginx's
- * default 1 MiB body limit, and pushes of large layers outlast its default 60 s timeouts.
+ * Annotations the registry's Ingress needs (NGINX Ingress Controller's `nginx.org/*`): image layers
+ * are far larger than nginx's default 1 MiB body limit, and pushes of large layers outlast its
+ * default 60 s timeouts.
  */
 export const REGISTRY_INGRESS_ANNOTATIONS: Readonly<Record<string, string>> = {
-  'nginx.ingress.kubernetes.io/proxy-body-size': '0',
-  'nginx.ingress.kubernetes.io/proxy-read-timeout': '900',
-  'nginx.ingress.kubernetes.io/proxy-send-timeout': '900',
+  'nginx.org/client-max-body-size': '0',
+  'nginx.org/proxy-read-timeout': '900s',
+  'nginx.org/proxy-send-timeout': '900s',
 };

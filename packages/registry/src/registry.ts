@@ -21,6 +21,7 @@ import {
 } from './database-dump.js';
 import { HARBOR_OIDC_CLIENT_ID, HARBOR_OIDC_REDIRECT_PATH, HARBOR_OIDC_SECRET, HARBOR_OIDC_SECRET_ENV, harborOidcSettings } from './harbor-oidc.js';
 import type { HarborValues } from './harbor-values.js';
+import { HARBOR_METRICS, REGISTRY_ALERTS } from './registry-alerts.js';
 import { type BlockSeverity, type RegistryConfiguration, registryConfiguration, type RegistryTenant } from './registry-configuration.js';
 import { HARBOR_HTTP_PORT, HARBOR_NGINX_PORT, HARBOR_SERVICE, REGISTRY_INGRESS_ANNOTATIONS, REGISTRY_NAMESPACE } from './registry-endpoints.js';
 
@@ -76,6 +77,8 @@ export interface HarborResources {
   readonly databaseInit?: ContainerResources;
   /** The internal Redis: sessions and the job queue. @default 50m CPU, 64Mi memory, 256Mi limit */
   readonly redis?: ContainerResources;
+  /** The metrics exporter: reads Harbor's health, projects and quotas for Prometheus. @default 10m CPU, 32Mi memory, 128Mi limit */
+  readonly exporter?: ContainerResources;
 }
 
 /** The sizes Harbor's containers get unless the props say otherwise: the one place they are written. */
@@ -89,6 +92,7 @@ export const HARBOR_RESOURCES: Required<HarborResources> = {
   database: containerResources('100m', '256Mi', '1Gi'),
   databaseInit: containerResources('10m', '32Mi', '64Mi'),
   redis: containerResources('50m', '64Mi', '256Mi'),
+  exporter: containerResources('10m', '32Mi', '128Mi'),
 };
 
 /** The sops Secrets of the registry in namespace harbor; `keys` are what each must hold. */
@@ -113,8 +117,11 @@ export const REGISTRY_CONFIGURATION_CONFIGMAP = 'harbor-projects';
 /** Ports Harbor's components serve each other on: core, portal, jobservice, registryctl and Trivy 8080, registry 5000, PostgreSQL 5432, Redis 6379. */
 export const HARBOR_INTERNAL_PORTS: readonly number[] = [5000, 5432, 6379, 8080];
 
+/** Port of the metrics of Harbor's core, jobservice, registry and exporter (the chart's `metrics.<component>.port`). */
+export const HARBOR_METRICS_PORT = 8001;
+
 /** Pods of one Harbor component, as the chart labels them (`app: harbor`, `component: <name>`). */
-function harborPods(component: 'nginx' | 'core' | 'registry' | 'trivy'): Pods {
+function harborPods(component: 'nginx' | 'core' | 'registry' | 'trivy' | 'jobservice' | 'exporter'): Pods {
   return { name: component, namespace: REGISTRY_NAMESPACE, labels: { app: 'harbor', component } };
 }
 
@@ -270,7 +277,7 @@ export class Registry extends Component {
       namespace,
       expects: {
         workloads: [
-          ...['core', 'jobservice', 'nginx', 'portal', 'registry'].map((c) => `Deployment/harbor-${c}`),
+          ...['core', 'exporter', 'jobservice', 'nginx', 'portal', 'registry'].map((c) => `Deployment/harbor-${c}`),
           ...['database', 'redis', 'trivy'].map((c) => `StatefulSet/harbor-${c}`),
         ],
       },
@@ -339,7 +346,9 @@ export class Registry extends Component {
         },
         redis: { internal: { resources: resources.redis } },
         trivy: { enabled: true, skipUpdate: false, offlineScan: false, ignoreUnfixed: false },
-        metrics: { enabled: false },
+        // core, jobservice, the registry and the exporter serve metrics on 8001 (scraped by the PodMonitors below)
+        metrics: { enabled: true },
+        exporter: { resources: resources.exporter },
       },
       valuesFrom: [{ kind: 'Secret', name: s.database.name, valuesKey: s.database.keys[0], targetPath: 'database.internal.password' }],
     });
@@ -355,6 +364,9 @@ export class Registry extends Component {
     this.addOidcClient({ id: HARBOR_OIDC_CLIENT_ID, name: 'Harbor', redirectURIs: [`https://${props.host}${HARBOR_OIDC_REDIRECT_PATH}`] });
     // Harbor's components talk to each other on the ports they serve; see the class comment
     this.addFlow({ from: HARBOR_PODS, to: HARBOR_PODS, ports: HARBOR_INTERNAL_PORTS.map((port) => ({ port })) });
+    for (const component of ['core', 'registry', 'jobservice', 'exporter'] as const)
+      this.addMetrics({ name: HARBOR_METRICS[component], pods: harborPods(component), port: HARBOR_METRICS_PORT });
+    this.addAlerts(REGISTRY_ALERTS);
     this.addFlow({ from: harborPods('registry'), to: { peer: 'object-storage', endpoint: storage.endpoint } });
     this.addFlow({ from: harborPods('core'), to: { peer: 'identity-provider' } });
     this.addFlow({

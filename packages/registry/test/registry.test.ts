@@ -64,7 +64,7 @@ describe('Registry', () => {
         targetPort: 8080,
       }),
     ]);
-    expect(out.component.endpoints[0]!.ingressAnnotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('0');
+    expect(out.component.endpoints[0]!.ingressAnnotations!['nginx.org/client-max-body-size']).toBe('0');
     expect(out.component.oidcClients).toEqual([{ id: 'harbor', name: 'Harbor', redirectURIs: ['https://registry.sc.example.com/c/oidc/callback'] }]);
     expect(out.values.expose).toEqual({ type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor', ports: { httpPort: 80 } } });
   });
@@ -197,13 +197,38 @@ describe('Registry', () => {
     expect(flows(out.objects)).toEqual([
       'allow-core-to-identity-provider: app=harbor,component=core -> 192.0.2.10/32 :443',
       'allow-dns-egress: * -> kube-system[k8s-app=kube-dns] :53/UDP,53',
+      // Prometheus scrapes core, jobservice, the registry and the exporter on the metrics port only
+      'allow-harbor-exporter-metrics-from-prometheus: app=harbor,component=exporter <- monitoring[name=prometheus] :8001',
       'allow-harbor-internal-egress: * -> harbor[*] :5000,5432,6379,8080',
       'allow-harbor-internal-ingress: * <- harbor[*] :5000,5432,6379,8080',
-      'allow-registry-from-ingress-controller: app=harbor,component=nginx <- ingress-nginx[component=controller,name=ingress-nginx] :8080',
+      'allow-harbor-jobservice-metrics-from-prometheus: app=harbor,component=jobservice <- monitoring[name=prometheus] :8001',
+      'allow-harbor-registry-metrics-from-prometheus: app=harbor,component=registry <- monitoring[name=prometheus] :8001',
+      'allow-metrics-from-prometheus: app=harbor,component=core <- monitoring[name=prometheus] :8001',
+      'allow-registry-from-ingress-controller: app=harbor,component=nginx <- ingress-nginx[instance=nginx-ingress,name=nginx-ingress] :8080',
       'allow-registry-to-object-storage: app=harbor,component=registry -> 198.51.100.0/24 :443',
       'allow-trivy-db-download: app=harbor,component=trivy -> 0.0.0.0/0 ::/0 :443',
       'default-deny: * deny ingress+egress',
     ]);
+  });
+
+  it("serves Harbor's metrics and declares alerts on its failure modes from them", () => {
+    expect(out.values.metrics).toEqual({ enabled: true });
+    expect(out.values.exporter.resources.limits.memory).toBe('128Mi');
+    expect(out.component.metrics.map((m) => `${m.name}:${m.pods.labels!.component}:${m.port}`)).toEqual([
+      'harbor-core:core:8001',
+      'harbor-registry:registry:8001',
+      'harbor-jobservice:jobservice:8001',
+      'harbor-exporter:exporter:8001',
+    ]);
+    const alerts = out.component.alertGroups.flatMap((g) => g.alerts);
+    expect(alerts.map((a) => a.alert)).toEqual([
+      'HarborComponentUnhealthy',
+      'HarborCoreErrors',
+      'HarborRegistryErrors',
+      'HarborJobsFailing',
+      'HarborProjectQuotaNearLimit',
+    ]);
+    expect(alerts.find((a) => a.alert === 'HarborJobsFailing')!.expr).toContain('harbor_jobservice_task_total{namespace="harbor", status="fail"}');
   });
 
   it('uses the object storage port of the endpoint', () => {

@@ -166,6 +166,7 @@ function accessOf(files: readonly ParsedFile[], display: (file: string) => strin
           });
         }
       }
+      if (d.kind === 'HelmRelease') access.push(...grafanaAccess(d, f, display));
       const data = d.kind === 'HelmRelease' ? d.spec?.values?.securityConfig?.config?.data : undefined;
       if (data && typeof data['roles.yml'] === 'string' && typeof data['roles_mapping.yml'] === 'string') {
         const roles = (parse(data['roles.yml']) ?? {}) as Record<string, { index_permissions?: { index_patterns?: string[]; dls?: string }[] }>;
@@ -189,4 +190,38 @@ function accessOf(files: readonly ParsedFile[], display: (file: string) => strin
     }
   }
   return access.sort((a, b) => compare(a.group, b.group) || compare(a.scope, b.scope) || compare(a.grant, b.grant));
+}
+
+/**
+ * Grafana's grants from the kube-prometheus-stack release: each `group:org:role` of the SSO org
+ * mapping, and for a tenant's organisation the label its only data source's prom-label-proxy
+ * enforces (data source URL → the proxy's Deployment → its `-label` and `-label-value` flags).
+ */
+function grafanaAccess(release: Doc, file: ParsedFile, display: (file: string) => string): AccessReport[] {
+  const grafana = release.spec?.values?.grafana;
+  const mapping = grafana?.['grafana.ini']?.['auth.generic_oauth']?.org_mapping;
+  if (typeof mapping !== 'string') return [];
+  // the tenant organisations' data sources are written by Grafana's start-up script (see grafana-tenant-orgs)
+  const script = JSON.stringify(grafana?.lifecycleHooks ?? {});
+  const proxyOfOrg = new Map<string, string>();
+  for (const m of script.matchAll(/orgId: (\d+)\\n\s*url: http:\/\/([a-z0-9-]+)\.[a-z0-9-]+\.svc:\d+/g)) proxyOfOrg.set(m[1]!, m[2]!);
+  const enforced = (org: string): string | undefined => {
+    const proxy = proxyOfOrg.get(org);
+    const deployment = file.docs.find((x) => x.kind === 'Deployment' && x.metadata?.name === proxy);
+    const args: string[] = deployment?.spec?.template?.spec?.containers?.[0]?.args ?? [];
+    const label = args.find((a) => a.startsWith('-label='))?.slice('-label='.length);
+    const value = args.find((a) => a.startsWith('-label-value='))?.slice('-label-value='.length);
+    return label && value ? `series with ${label}="${value}" (prom-label-proxy ${proxy})` : undefined;
+  };
+  return mapping
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((entry) => {
+      // group names may carry escaped colons; org and role are the last two fields
+      const parts = entry.split(/(?<!\\):/);
+      const [role, org] = [parts.pop() ?? '', parts.pop() ?? ''];
+      const group = parts.join(':').replace(/\\:/g, ':');
+      const limit = org === '1' ? 'every series of every cluster' : (enforced(org) ?? 'no label-enforcing data source found');
+      return { group, grant: `Grafana ${role} of organisation ${org}`, scope: 'metrics', limit, source: display(file.file) };
+    });
 }

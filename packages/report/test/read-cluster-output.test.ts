@@ -114,10 +114,24 @@ describe('who can read what, from the committed demo fleet (team-a and team-b)',
     expect(teamA.grant).toBe('log store role tenant_demo-wc_team-a (indices app-demo-wc-*)');
     expect(teamA.limit).toContain('"kubernetes.namespace_name.keyword":"team-a"');
     expect(teamA.source).toBe('clusters/demo-sc/controllers/opensearch.yaml');
-    expect(grants(sc, 'team-b-admins')).toEqual([
+    expect(grants(sc, 'team-b-admins').filter((g) => g.startsWith('log store:'))).toEqual([
       'log store: log store role kibana_user',
       'log store: log store role tenant_demo-wc_team-b (indices app-demo-wc-*)',
     ]);
     expect(grants(sc, 'platform-operators')).toContain('log store: log store role all_access (every index)');
+  });
+
+  it("lists each tenant's Grafana organisation with the label its data source's proxy enforces; operators see every series", () => {
+    const metrics = (group: string) => sc.filter((a) => a.group === group && a.scope === 'metrics').map((a) => `${a.grant}: ${a.limit}`);
+    expect(metrics('team-a-admins')).toEqual([
+      'Grafana Editor of organisation 2: series with ck8s_tenant="demo-wc/team-a" (prom-label-proxy metrics-demo-wc-team-a)',
+    ]);
+    expect(metrics('team-a-developers')).toEqual([
+      'Grafana Viewer of organisation 2: series with ck8s_tenant="demo-wc/team-a" (prom-label-proxy metrics-demo-wc-team-a)',
+    ]);
+    expect(metrics('team-b-admins')).toEqual([
+      'Grafana Editor of organisation 3: series with ck8s_tenant="demo-wc/team-b" (prom-label-proxy metrics-demo-wc-team-b)',
+    ]);
+    expect(metrics('platform-operators')).toEqual(['Grafana Admin of organisation 1: every series of every cluster']);
   });
 });

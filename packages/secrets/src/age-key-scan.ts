@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, gitText, type Workspace } from '@ck8s/core/base';
+import { type ConfigProblem, gitText, type RepositoryLayout } from '@ck8s/core/base';
 
 /**
  * An age private key: `AGE-SECRET-KEY-1` (or the post-quantum `AGE-SECRET-KEY-PQ-1`) and its
@@ -21,7 +21,7 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.tools', '.ck8s', '.nx
  * walks the repository, leaving out dependencies, tool binaries and caches. Symbolic links are not
  * followed.
  */
-export async function findAgePrivateKeys(workspace: Workspace): Promise<ConfigProblem[]> {
+export async function findAgePrivateKeys(workspace: RepositoryLayout): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   for (const file of await candidateFiles(workspace.root)) {
     const absolute = path.join(workspace.root, file);

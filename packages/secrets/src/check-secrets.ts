@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, isScratchName, RepeatedYamlReader, showValue, type Workspace } from '@ck8s/core/base';
+import { type ConfigProblem, isScratchName, RepeatedYamlReader, showValue, type RepositoryLayout } from '@ck8s/core/base';
 import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import { findAgePrivateKeys } from './age-key-scan.js';
 import { mayHoldSecret } from './may-hold-secret.js';
@@ -23,7 +23,7 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  * Values are never shown in problems, only their keys.
  * @param recipientsByCluster every cluster of the repository with its `sops.ageRecipients`
  */
-export async function checkSecrets(workspace: Workspace, recipientsByCluster: ReadonlyMap<string, readonly string[]>): Promise<ConfigProblem[]> {
+export async function checkSecrets(workspace: RepositoryLayout, recipientsByCluster: ReadonlyMap<string, readonly string[]>): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   // synth copies every file of secrets/ into clusters/: each is read once; only Secrets and sops
   // files are parsed (mayHoldSecret), so keeping them all stays small
@@ -58,7 +58,7 @@ function isFile(file: string): boolean {
   }
 }
 
-function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
+function checkSecretsFile(workspace: RepositoryLayout, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
@@ -87,7 +87,7 @@ function checkSecretsFile(workspace: Workspace, absolute: string, recipientsByCl
   return problems;
 }
 
-function checkClusterFile(workspace: Workspace, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
+function checkClusterFile(workspace: RepositoryLayout, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   if (!YAML_FILE.test(absolute)) return [];
   const text = readFileSync(absolute, 'utf8');
   // generated output is large; most of it is provably neither a Secret nor sops-encrypted

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { AGE_RECIPIENT, type ConfigProblem, ConfigError, parseYamlFile, showValue, valueAt, type Workspace } from '@ck8s/core/base';
+import { AGE_RECIPIENT, clusterConfigCredentialProblems, type ConfigProblem, ConfigError, parseYamlFile, showValue, valueAt, type RepositoryLayout } from '@ck8s/core/base';
 
 /**
  * Checks that `cluster` is a cluster of the workspace.
  * @throws Error naming the cluster and listing the existing ones
  */
-export function assertCluster(workspace: Workspace, cluster: string): void {
+export function assertCluster(workspace: RepositoryLayout, cluster: string): void {
   const names = workspace.clusterNames();
   if (!names.includes(cluster)) {
     throw new Error(`unknown cluster ${JSON.stringify(cluster)}: no ${workspace.relative(workspace.clusterConfigFile(cluster))}; clusters: ${names.join(', ') || 'none'}`);
@@ -15,9 +15,9 @@ export function assertCluster(workspace: Workspace, cluster: string): void {
 /**
  * Reads `sops.ageRecipients` of one cluster.yaml as written, without validating the rest of the file,
  * so a key can be added to a cluster whose config is still incomplete.
- * @throws ConfigError when the file cannot be read or a recipient is not an age recipient
+ * @throws ConfigError when the file cannot be read, holds a URL with credentials or a recipient is not an age recipient
  */
-export function readAgeRecipients(workspace: Workspace, cluster: string): string[] {
+export function readAgeRecipients(workspace: RepositoryLayout, cluster: string): string[] {
   assertCluster(workspace, cluster);
   const { recipients, problems } = recipientsOfFile(workspace, cluster);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -28,7 +28,7 @@ export function readAgeRecipients(workspace: Workspace, cluster: string): string
  * The raw `sops.ageRecipients` of every cluster (sorted by name), e.g. to render .sops.yaml.
  * @throws ConfigError listing the problems of every file
  */
-export function readAllAgeRecipients(workspace: Workspace): Map<string, string[]> {
+export function readAllAgeRecipients(workspace: RepositoryLayout): Map<string, string[]> {
   const all = new Map<string, string[]>();
   const problems: ConfigProblem[] = [];
   for (const cluster of workspace.clusterNames()) {
@@ -40,7 +40,7 @@ export function readAllAgeRecipients(workspace: Workspace): Map<string, string[]
   return all;
 }
 
-function recipientsOfFile(workspace: Workspace, cluster: string): { recipients: string[]; problems: ConfigProblem[] } {
+function recipientsOfFile(workspace: RepositoryLayout, cluster: string): { recipients: string[]; problems: ConfigProblem[] } {
   const absolute = workspace.clusterConfigFile(cluster);
   const file = workspace.relative(absolute);
   let text: string;
@@ -51,6 +51,9 @@ function recipientsOfFile(workspace: Workspace, cluster: string): { recipients: 
   }
   const parsed = parseYamlFile(text, file);
   if (parsed.problems.length > 0) return { recipients: [], problems: parsed.problems };
+  // a credential in a URL is a plaintext secret in the repository: refused wherever cluster.yaml is read
+  const credentials = clusterConfigCredentialProblems(parsed.data, file);
+  if (credentials.length > 0) return { recipients: [], problems: credentials };
   const sops = valueAt(parsed.data, ['sops']);
   if (sops === undefined || sops === null) return { recipients: [], problems: [] };
   if (typeof sops !== 'object' || Array.isArray(sops)) {

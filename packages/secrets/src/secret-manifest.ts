@@ -1,4 +1,5 @@
 import { isDnsLabel } from '@ck8s/core/base';
+import { SECRET_TYPES } from './secret-metadata.js';
 
 /** Characters Kubernetes allows in a Secret or ConfigMap key. */
 export const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -19,12 +20,19 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * Builds an Opaque Secret with base64 `data`. Strings are encoded as UTF-8; bytes are kept as they are.
- * @throws Error naming the invalid namespace, name or key
+ * Builds a Secret of `type` with base64 `data`. Strings are encoded as UTF-8; bytes are kept as they are.
+ * @param type one of SECRET_TYPES (e.g. `nginx.org/htpasswd` for an endpoint's basic auth) @default 'Opaque'
+ * @throws Error naming the invalid namespace, name, type or key
  */
-export function secretManifest(namespace: string, name: string, entries: Readonly<Record<string, string | Uint8Array>>): SecretManifest {
+export function secretManifest(
+  namespace: string,
+  name: string,
+  entries: Readonly<Record<string, string | Uint8Array>>,
+  type = 'Opaque',
+): SecretManifest {
   assertDnsLabel('namespace', namespace);
   assertDnsLabel('secret name', name);
+  assertSecretType(type);
   const data: Record<string, string> = {};
   for (const key of Object.keys(entries).sort()) {
     if (!isSecretKey(key)) {
@@ -32,7 +40,12 @@ export function secretManifest(namespace: string, name: string, entries: Readonl
     }
     data[key] = Buffer.from(entries[key]!).toString('base64');
   }
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', data };
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type, data };
+}
+
+/** @throws Error when `type` is not one of SECRET_TYPES (a custom type would be free text in plaintext) */
+export function assertSecretType(type: string): void {
+  if (!SECRET_TYPES.includes(type)) throw new Error(`secret type ${JSON.stringify(type)} is not allowed; allowed: ${SECRET_TYPES.join(', ')}`);
 }
 
 function assertDnsLabel(what: string, value: string): void {

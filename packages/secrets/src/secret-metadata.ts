@@ -23,9 +23,15 @@ export const SECRET_ANNOTATIONS_ALLOWED: Readonly<Record<string, { readonly valu
   'kubernetes.io/service-account.name': { values: DNS_SUBDOMAIN, why: 'a service account name' },
 };
 
-/** The Secret types Kubernetes defines; a custom type is free text in plaintext, so it is not allowed. */
+/**
+ * The Secret types Kubernetes defines, and the one custom type a platform component reads: a
+ * custom type is free text in plaintext, so any other is not allowed.
+ */
 export const SECRET_TYPES: readonly string[] = [
   'Opaque',
+  // the F5 NGINX Ingress Controller reads an endpoint's htpasswd only from a Secret of this type;
+  // a fixed, public value, so it tells nothing about the contents
+  'nginx.org/htpasswd',
   'kubernetes.io/basic-auth',
   'kubernetes.io/dockercfg',
   'kubernetes.io/dockerconfigjson',
@@ -63,7 +69,7 @@ export function secretMetadataProblems(doc: Record<string, unknown>): SecretMeta
     if (!TOP_LEVEL.includes(key)) problems.push({ path: key, message: `is not a field of a Secret; ${PLAINTEXT}, so only ${TOP_LEVEL.join(', ')} are allowed` });
   }
   if (doc.type !== undefined && (typeof doc.type !== 'string' || !SECRET_TYPES.includes(doc.type))) {
-    problems.push({ path: 'type', message: `is not a Kubernetes Secret type; allowed: ${SECRET_TYPES.join(', ')}` });
+    problems.push({ path: 'type', message: `is not an allowed Secret type; allowed: ${SECRET_TYPES.join(', ')}` });
   }
   const metadata = doc.metadata;
   if (!isRecord(metadata)) return problems;

@@ -18,6 +18,11 @@ export interface SetSecretOptions {
   readonly secret: string;
   /** Keys to set; string values are stored as UTF-8. */
   readonly entries: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * The Secret's type (one of SECRET_TYPES), e.g. `nginx.org/htpasswd`; it replaces the type of an existing Secret.
+   * @default the existing Secret's type when merging, else 'Opaque'
+   */
+  readonly type?: string;
   /** Overwrite an existing Secret with only `entries` instead of merging; needs no private key. @default false */
   readonly replace?: boolean;
   /** Private age key(s) to decrypt the existing file for merging. @default SOPS_AGE_KEY_FILE and SOPS_AGE_KEY from `env` */
@@ -45,7 +50,7 @@ export async function setSecret(options: SetSecretOptions): Promise<string> {
     throw new Error(`cluster "${cluster}" lists no age recipients (sops.ageRecipients in ${clusterFile}); run \`ck8s secrets init ${cluster}\` to create its key first`);
   }
   if (Object.keys(options.entries).length === 0) throw new Error(`no keys given for secret ${options.secret}; pass at least one key and value`);
-  const manifest = secretManifest(ref.namespace, ref.name, options.entries);
+  const manifest = secretManifest(ref.namespace, ref.name, options.entries, options.type);
 
   const file = secretFilePath(cluster, ref);
   const absolute = path.join(workspace.root, file);
@@ -61,6 +66,7 @@ export async function setSecret(options: SetSecretOptions): Promise<string> {
     }
     const plaintext = await sops.decrypt(readFileSync(absolute, 'utf8'), { ageKey, filename: file });
     secret = merge(parseExisting(plaintext, file), manifest.data, ref.namespace, ref.name);
+    if (options.type !== undefined) secret.type = options.type;
   }
 
   const ciphertext = await sops.encrypt(toYamlStream([secret]), { filename: file });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTool, type Workspace } from '@ck8s/core/base';
+import { findTool, type RepositoryLayout } from '@ck8s/core/base';
 import { parse } from 'yaml';
 import { hasAgeIdentity } from './age-key-pair.js';
 import { ageRecipientsOf } from './sops-metadata.js';
@@ -9,7 +9,7 @@ import { SopsError } from './sops-error.js';
 
 export interface SopsOptions {
   /** The repository: sops runs in its root and takes the recipients from its `.sops.yaml`. */
-  readonly workspace: Workspace;
+  readonly workspace: RepositoryLayout;
   /** The sops executable. @default findTool('sops', workspace.root) */
   readonly binary?: string;
   /** Milliseconds before a sops run is stopped. @default 30000 */
@@ -34,7 +34,7 @@ export interface SopsDecryptOptions {
  */
 export class Sops {
   public readonly binary: string;
-  private readonly workspace: Workspace;
+  private readonly workspace: RepositoryLayout;
   private readonly timeout: number;
 
   constructor(options: SopsOptions) {

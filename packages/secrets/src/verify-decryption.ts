@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigProblem, Workspace } from '@ck8s/core/base';
+import type { ConfigProblem, RepositoryLayout } from '@ck8s/core/base';
 import { parseAllDocuments } from 'yaml';
 import { ageRecipientsOf } from './sops-metadata.js';
 import { SopsError } from './sops-error.js';
 import { Sops } from './sops.js';
 
 export interface VerifyDecryptionOptions {
-  readonly workspace: Workspace;
+  readonly workspace: RepositoryLayout;
   /** Private age key(s): the text of an age key file or SOPS_AGE_KEY. */
   readonly ageKey: string;
   /** Only the files of these clusters (`secrets/<c>/`, `clusters/<c>/`). @default every cluster */
@@ -67,7 +67,7 @@ export async function verifyDecryption(options: VerifyDecryptionOptions): Promis
 }
 
 /** Files with a sops block, relative to the root, with the recipients of their first encrypted document. */
-function encryptedFiles(workspace: Workspace, clusters: readonly string[] | undefined): { file: string; recipients: string[] }[] {
+function encryptedFiles(workspace: RepositoryLayout, clusters: readonly string[] | undefined): { file: string; recipients: string[] }[] {
   const found: { file: string; recipients: string[] }[] = [];
   for (const dir of [workspace.secretsDir, workspace.clustersDir]) {
     for (const absolute of walk(dir)) {

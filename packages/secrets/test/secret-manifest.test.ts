@@ -16,6 +16,16 @@ describe('secretManifest', () => {
     expect(Buffer.from(secret.data['tls.bin']!, 'base64').equals(binary)).toBe(true);
   });
 
+  it("takes the Secret's type, only one of those a committed Secret may carry", () => {
+    expect(secretManifest('monitoring', 'basic-auth', { htpasswd: '# none\n' }, 'nginx.org/htpasswd')).toMatchObject({
+      type: 'nginx.org/htpasswd',
+      data: { htpasswd: Buffer.from('# none\n').toString('base64') },
+    });
+    expect(() => secretManifest('app', 'db', { a: 'b' }, 'example.com/custom')).toThrow(
+      /^secret type "example.com\/custom" is not allowed; allowed: Opaque, nginx.org\/htpasswd, kubernetes.io\/basic-auth, /,
+    );
+  });
+
   it('rejects a namespace or name that is not a DNS label, naming the value', () => {
     expect(() => secretManifest('App', 'db', {})).toThrow(/namespace "App" is not a DNS-1123 label/);
     expect(() => secretManifest('app', 'db.prod', {})).toThrow(/secret name "db.prod" is not a DNS-1123 label/);

@@ -28,7 +28,7 @@ async function readSecret(file: string): Promise<{ doc: Record<string, unknown>;
   return { doc, values: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) };
 }
 
-const set = (entries: Record<string, string>, extra: { replace?: boolean; env?: NodeJS.ProcessEnv; ageKey?: string } = {}) =>
+const set = (entries: Record<string, string>, extra: { replace?: boolean; env?: NodeJS.ProcessEnv; ageKey?: string; type?: string } = {}) =>
   setSecret({ workspace: repo.workspace, cluster: 'demo', secret: 'app/db', entries, sops: repo.sops, env: {}, ...extra });
 
 describe('setSecret', () => {
@@ -83,6 +83,20 @@ describe('setSecret', () => {
     await set({ password: 'old', user: 'svc-db' });
     await set({ token: 't' }, { replace: true });
     expect((await readSecret(FILE)).values).toEqual({ token: 't' });
+  });
+
+  it("sets the Secret's type when given, on a new Secret and over an existing one's; keeps the existing type otherwise", async () => {
+    await set({ htpasswd: 'u:h\n' }, { type: 'nginx.org/htpasswd' });
+    expect(parse(repo.read(FILE)).type).toBe('nginx.org/htpasswd');
+    await set({ extra: 'x' }, { env: { SOPS_AGE_KEY_FILE: keyFile } });
+    expect((await readSecret(FILE)).doc.type).toBe('nginx.org/htpasswd');
+    await set({ more: 'y' }, { env: { SOPS_AGE_KEY_FILE: keyFile }, type: 'Opaque' });
+    const { doc, values } = await readSecret(FILE);
+    expect(doc.type).toBe('Opaque');
+    expect(values).toEqual({ extra: 'x', htpasswd: 'u:h\n', more: 'y' });
+    const before = repo.read(FILE);
+    await expect(set({ a: 'b' }, { replace: true, type: 'example.com/custom' })).rejects.toThrow(/secret type "example.com\/custom" is not allowed/);
+    expect(repo.read(FILE)).toBe(before);
   });
 
   it('refuses a key that cannot decrypt the existing file', async () => {

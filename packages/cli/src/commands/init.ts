@@ -26,7 +26,7 @@ export function registerInit(program: Command, io: CliIo): void {
     command.addOption(q.choices ? option.choices([...q.choices]) : option);
   }
   command.action(async (name: string, flags: Record<string, string | undefined>) => {
-    const { DEFAULT_KUBERNETES_VERSION, isDnsLabel } = await import('@ck8s/core/base');
+    const { DEFAULT_KUBERNETES_VERSION, isDnsLabel } = await import('@ck8s/core');
     const { RECEIVER_SECRET_KEYS } = await import('@ck8s/observability');
     const { initCluster, loadFleetContext } = await import('@ck8s/platform');
     const { clusterConfigFromAnswers, renderClusterDocument } = await import('../init/cluster-document.js');

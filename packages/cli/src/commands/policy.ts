@@ -27,7 +27,7 @@ async function rulesFor(io: CliIo, root: string | undefined, options: EvalOption
   if (options.kubernetesVersion && options.cluster)
     throw new UsageError("--kubernetes-version and --cluster exclude each other: a cluster's rules follow its kubernetesVersion");
   if (options.level && !options.cluster) {
-    const { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } = await import('@ck8s/core/base');
+    const { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } = await import('@ck8s/core');
     const version = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     if (!isSupportedKubernetesVersion(version.replace(/^v/, '')))
       throw new UsageError(`--kubernetes-version "${version}" is not supported; allowed: ${SUPPORTED_KUBERNETES_MINORS.join(', ')}`);

@@ -31,7 +31,7 @@ export function registerReport(program: Command, io: CliIo): void {
       if (!/^[1-9][0-9]*$/.test(options.changes))
         throw new UsageError(`--changes "${options.changes}" is not supported; allowed: a whole number of 1 or more`);
       const { fleetReport, loadFleetContext, selectClusters } = await import('@ck8s/platform');
-      const { writeFileAtomic } = await import('@ck8s/core/base');
+      const { writeFileAtomic } = await import('@ck8s/core');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const out = path.resolve(io.cwd, options.out);
       const clustersDir = context.workspace.clustersDir;

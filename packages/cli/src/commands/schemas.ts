@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 
 /** The JSON Schema of cluster.yaml as committed text (stable key order, trailing newline). */
 export async function clusterConfigSchemaText(): Promise<string> {
-  const { clusterConfigJsonSchema } = await import('@ck8s/core/base');
+  const { clusterConfigJsonSchema } = await import('@ck8s/core');
   return `${JSON.stringify(clusterConfigJsonSchema(), null, 2)}\n`;
 }
 
@@ -45,7 +45,7 @@ export function registerSchemas(program: Command, io: CliIo): void {
       }
       const file = path.resolve(io.cwd, options.out);
       mkdirSync(path.dirname(file), { recursive: true });
-      const { writeFileAtomic } = await import('@ck8s/core/base');
+      const { writeFileAtomic } = await import('@ck8s/core');
       writeFileAtomic(file, text);
       io.stdout(`schemas: cluster config schema written to ${options.out}\n`);
     });

@@ -51,27 +51,37 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--from-file <key=path>', 'set KEY to the content of a file (repeatable)', collect, [])
     .option('--stdin <key>', 'set KEY to all of standard input')
     .option('--replace', 'write only the given keys instead of merging into the existing Secret (needs no private key)', false)
-    .action(async (cluster: string, secret: string, args: string[], options: { fromFile: string[]; stdin?: string; replace: boolean }) => {
-      const entries: Record<string, string | Uint8Array> = {};
-      const add = (key: string, value: string | Uint8Array): void => {
-        if (key in entries) throw new UsageError(`key "${key}" is given twice`);
-        entries[key] = value;
-      };
-      for (const arg of args) add(...keyValue(arg, 'entry'));
-      for (const arg of options.fromFile) {
-        const [key, file] = keyValue(arg, '--from-file');
-        add(key, readFileSync(path.resolve(io.cwd, file)));
-      }
-      if (options.stdin) add(options.stdin, await io.readStdin());
-      if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
-      const { openWorkspace } = await import('@ck8s/platform/fleet-context');
-      const { setSecret } = await import('@ck8s/secrets');
-      const workspace = openWorkspace(io.cwd, program.opts().root);
-      const file = await setSecret({ workspace, cluster, secret, entries, replace: options.replace });
-      io.stdout(
-        `secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`,
-      );
-    });
+    .option('--type <type>', "the Secret's type, e.g. nginx.org/htpasswd for an endpoint's basic auth (default: the existing Secret's, else Opaque)")
+    .action(
+      async (cluster: string, secret: string, args: string[], options: { fromFile: string[]; stdin?: string; replace: boolean; type?: string }) => {
+        const entries: Record<string, string | Uint8Array> = {};
+        const add = (key: string, value: string | Uint8Array): void => {
+          if (key in entries) throw new UsageError(`key "${key}" is given twice`);
+          entries[key] = value;
+        };
+        for (const arg of args) add(...keyValue(arg, 'entry'));
+        for (const arg of options.fromFile) {
+          const [key, file] = keyValue(arg, '--from-file');
+          add(key, readFileSync(path.resolve(io.cwd, file)));
+        }
+        if (options.stdin) add(options.stdin, await io.readStdin());
+        if (Object.keys(entries).length === 0) throw new UsageError('no keys given; pass KEY=VALUE, --from-file KEY=PATH or --stdin KEY');
+        const { openWorkspace } = await import('@ck8s/platform/fleet-context');
+        const { setSecret } = await import('@ck8s/secrets');
+        const workspace = openWorkspace(io.cwd, program.opts().root);
+        const file = await setSecret({
+          workspace,
+          cluster,
+          secret,
+          entries,
+          replace: options.replace,
+          ...(options.type ? { type: options.type } : {}),
+        });
+        io.stdout(
+          `secrets: ${Object.keys(entries).sort().join(', ')} encrypted into ${file}; run \`ck8s synth\` to place it in the cluster's output\n`,
+        );
+      },
+    );
 
   secrets
     .command('check')
@@ -86,22 +96,24 @@ export function registerSecrets(program: Command, io: CliIo): void {
     .option('--cluster <name>', 'with --decrypt: only the files of this cluster (repeatable; default: every cluster)', collect, [])
     .action(async (options: { decrypt?: boolean; cluster: string[] }) => {
       if (options.cluster.length > 0 && !options.decrypt) throw new UsageError('--cluster only applies to --decrypt');
-      const { ageKeyFromEnv, checkSecrets, verifyDecryption } = await import('@ck8s/secrets');
+      const { ageKeyFromEnv, checkSecrets, readAllAgeRecipients, RepositoryLayout, selectClusterNames, verifyDecryption } =
+        await import('@ck8s/secrets/check');
       const ageKey = options.decrypt ? ageKeyFromEnv() : undefined;
       if (options.decrypt && ageKey === undefined) {
         throw new UsageError(
           '--decrypt needs the private key(s) of the clusters: set SOPS_AGE_KEY_FILE to an age key file (or SOPS_AGE_KEY to a key); nothing was checked',
         );
       }
-      const { openWorkspace, selectClusters } = await import('@ck8s/platform/fleet-context');
-      const { fleetRecipients, loadFleet } = await import('@ck8s/core/base');
-      // the clusters' recipients are all it needs: no chart catalog
-      const workspace = openWorkspace(io.cwd, program.opts().root);
-      const fleet = loadFleet(workspace);
-      const problems = [...(await checkSecrets(workspace, fleetRecipients(fleet)))];
+      // the files and the clusters' recipients are all it needs, read without validating the settings or
+      // the rest of each cluster.yaml (that is `ck8s validate`'s job): no config schema, no chart catalog,
+      // and a cluster whose config is still incomplete gets its Secrets checked too
+      const root: string | undefined = program.opts().root;
+      const workspace = root ? new RepositoryLayout(path.resolve(io.cwd, root)) : RepositoryLayout.find(io.cwd);
+      const recipients = readAllAgeRecipients(workspace);
+      const problems = [...(await checkSecrets(workspace, recipients))];
       let verified = '';
       if (ageKey !== undefined) {
-        const clusters = options.cluster.length > 0 ? selectClusters({ fleet }, options.cluster) : undefined;
+        const clusters = options.cluster.length > 0 ? selectClusterNames([...recipients.keys()], options.cluster) : undefined;
         const result = await verifyDecryption({ workspace, ageKey, ...(clusters ? { clusters } : {}) });
         problems.push(...result.problems);
         verified = `; ${result.verified.length} encrypted file(s) decrypted in memory with intact MAC`;

@@ -2,6 +2,7 @@ import { z } from './zod.js';
 import { GITOPS_ENGINES } from '../argocd/common.js';
 import { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } from '../kubernetes-versions.js';
 import { DNS_LABEL, DNS_SUBDOMAIN, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES } from '../naming.js';
+import { AGE_RECIPIENT } from './age-recipient.js';
 
 const DNS_LABEL_RULE =
   "is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
@@ -16,9 +17,6 @@ const domain = z
 
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const quantity = z.string().regex(QUANTITY, { error: 'is not a Kubernetes quantity (e.g. 500m, 2, 4Gi)' });
-
-/** Age X25519 recipients are bech32 strings with the `age1` prefix. */
-export const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
 const GIT_URL = /^(https|ssh):\/\/.+$|^http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?\/.*$/;
 
@@ -209,7 +207,7 @@ const oidc = z
 
 const ingress = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Deploy the ingress controller (ingress-nginx).'),
+    enabled: z.boolean().default(true).describe('Deploy the ingress controller (F5 NGINX Ingress Controller).'),
     replicas: z
       .int({ error: 'is not a whole number' })
       .min(1, { error: 'must be at least 1' })
@@ -262,6 +260,13 @@ const ids = z
       .enum(PRIORITIES, { error: 'is not a Falco priority' })
       .default('notice')
       .describe('Lowest priority of events forwarded to the service cluster.'),
+    incubatingRules: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also load Falco's incubating rule set (more detections, more noise from legitimate workloads); off by default: the stable set only.",
+      ),
+    sandboxRules: z.boolean().default(false).describe("Also load Falco's sandbox rule set (experimental detections, the noisiest); off by default."),
     credentialsSecret: dnsLabel()
       .default('falcosidekick-credentials')
       .describe(

@@ -1,54 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type ConfigProblem, ConfigError } from './config-error.js';
 import { DEX_CLIENT_SECRETS, HEARTBEAT_RECEIVER, NULL_RECEIVER } from '../naming.js';
 import { type ClusterConfig, ClusterConfigSchema, RESERVED_NAMESPACES } from './cluster-config-schema.js';
 import { formatPath, valueAt } from './paths.js';
-import { redactUrlCredentials, urlCredentialProblems } from './url-credentials.js';
-import { loadYamlDocuments } from './yaml-documents.js';
-
-/** Parses YAML text into plain data, reporting syntax errors and duplicate keys with line and column. */
-export function parseYamlFile(text: string, file: string): { data: unknown; problems: ConfigProblem[] } {
-  const fast = loadYamlDocuments(text);
-  // one document (or none) that js-yaml read: the common case, without building a yaml Document
-  if (fast !== undefined && fast.length <= 1) {
-    const data = fast[0];
-    if (data === undefined) return { data: {}, problems: [] };
-    if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, problems: [] };
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const problems = doc.errors.map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
-    return { file, path: `line ${pos.line} column ${pos.col}`, message: `invalid YAML: ${firstLine(e.message)}` };
-  });
-  if (problems.length > 0) return { data: undefined, problems };
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    return { data: undefined, problems: [{ file, path: '(document root)', message: 'must be a mapping of fields' }] };
-  }
-  try {
-    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}, problems: [] };
-  } catch (e) {
-    // the yaml library refuses documents whose aliases expand without bound ("billion laughs")
-    return { data: undefined, problems: [{ file, path: '(document root)', message: `cannot be read: ${firstLine((e as Error).message)}` }] };
-  }
-}
-
-/** Alias expansions a document may need; a hand-written cluster.yaml needs a few at most. */
-const MAX_ALIAS_COUNT = 100;
-
-function firstLine(message: string): string {
-  const line = message.split('\n')[0] ?? message;
-  return line.charAt(0).toLowerCase() + line.slice(1);
-}
-
-/** Shows a bad value compactly: strings quoted, long values cut, credentials in URLs replaced by `***`. */
-export function showValue(value: unknown): string {
-  const text = redactUrlCredentials(JSON.stringify(value) ?? String(value));
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+import { clusterConfigCredentialProblems } from './url-credentials.js';
+import { parseYamlFile, showValue } from './yaml-file.js';
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -353,20 +311,6 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
   return problems;
 }
 
-/** Where the credentials of a URL field of cluster.yaml belong instead. */
-function clusterCredentialAdvice(fieldPath: string): string {
-  if (fieldPath.startsWith('gitops.')) {
-    return "Git credentials belong in a Secret in flux-system that Flux's GitRepository reads through secretRef: create it when you bootstrap the cluster (`flux create secret git <name> --url=<url without credentials> ...`) and name it in gitops.secretName.";
-  }
-  if (/^(backup\.objectStorage|registry\.storage|logging\.snapshots)\./.test(fieldPath)) {
-    return "Object storage keys belong in the component's sops Secret (`ck8s init` writes them from CK8S_S3_ACCESS_KEY_ID and CK8S_S3_SECRET_ACCESS_KEY; or `ck8s secrets set`).";
-  }
-  if (fieldPath.startsWith('identity.') || fieldPath.startsWith('oidc.')) {
-    return "Identity provider credentials belong in the connector's sops Secret (identity.connectors[].secret, written by `ck8s secrets set`).";
-  }
-  return 'Credentials belong in a sops-encrypted Secret (`ck8s secrets set <cluster> <namespace>/<name> --stdin KEY`) that the component reads.';
-}
-
 /** Problems for list entries whose `field` repeats an earlier entry's. */
 function duplicates(raw: unknown, listPath: readonly string[], field: string, file: string, rule: string): ConfigProblem[] {
   const list = valueAt(raw, listPath);
@@ -395,7 +339,7 @@ function duplicates(raw: unknown, listPath: readonly string[], field: string, fi
 export function validateClusterConfig(raw: unknown, file: string, folderName?: string): { config?: ClusterConfig; problems: ConfigProblem[] } {
   const result = ClusterConfigSchema.safeParse(raw);
   const problems = [
-    ...urlCredentialProblems(raw, file, clusterCredentialAdvice),
+    ...clusterConfigCredentialProblems(raw, file),
     ...(result.success ? [] : issuesToProblems(result.error.issues, raw, file)),
     ...crossFieldProblems(raw, file, folderName),
   ];

@@ -94,3 +94,25 @@ export function urlCredentialProblems(data: unknown, file: string, advice: (path
 function defaultAdvice(): string {
   return 'Credentials belong in a sops-encrypted Secret (`ck8s secrets set <cluster> <namespace>/<name> --stdin KEY`) that the component reads.';
 }
+
+/** Where the credentials of a URL field of cluster.yaml belong instead. */
+function clusterCredentialAdvice(fieldPath: string): string {
+  if (fieldPath.startsWith('gitops.')) {
+    return "Git credentials belong in a Secret in flux-system that Flux's GitRepository reads through secretRef: create it when you bootstrap the cluster (`flux create secret git <name> --url=<url without credentials> ...`) and name it in gitops.secretName.";
+  }
+  if (/^(backup\.objectStorage|registry\.storage|logging\.snapshots)\./.test(fieldPath)) {
+    return "Object storage keys belong in the component's sops Secret (`ck8s init` writes them from CK8S_S3_ACCESS_KEY_ID and CK8S_S3_SECRET_ACCESS_KEY; or `ck8s secrets set`).";
+  }
+  if (fieldPath.startsWith('identity.') || fieldPath.startsWith('oidc.')) {
+    return "Identity provider credentials belong in the connector's sops Secret (identity.connectors[].secret, written by `ck8s secrets set`).";
+  }
+  return 'Credentials belong in a sops-encrypted Secret (`ck8s secrets set <cluster> <namespace>/<name> --stdin KEY`) that the component reads.';
+}
+
+/**
+ * URLs with credentials anywhere in a cluster.yaml, each with where its credentials belong instead.
+ * Without the config schema: reading a cluster's recipients refuses such a file too.
+ */
+export function clusterConfigCredentialProblems(data: unknown, file: string): ConfigProblem[] {
+  return urlCredentialProblems(data, file, clusterCredentialAdvice);
+}

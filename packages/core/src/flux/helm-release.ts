@@ -18,9 +18,15 @@ export interface HelmReleaseSpec {
   };
   /** Chart from an OCIRepository. Exactly one of chart and chartRef. */
   readonly chartRef?: { readonly kind: 'OCIRepository'; readonly name: string; readonly namespace?: string };
-  readonly install?: { readonly crds?: CrdPolicy; readonly createNamespace?: boolean; readonly remediation?: { readonly retries: number } };
+  readonly install?: {
+    readonly crds?: CrdPolicy;
+    readonly createNamespace?: boolean;
+    readonly disableSchemaValidation?: boolean;
+    readonly remediation?: { readonly retries: number };
+  };
   readonly upgrade?: {
     readonly crds?: CrdPolicy;
+    readonly disableSchemaValidation?: boolean;
     readonly cleanupOnFail?: boolean;
     readonly remediation?: { readonly retries: number; readonly remediateLastFailure?: boolean; readonly strategy?: 'rollback' | 'uninstall' };
   };

@@ -3,7 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { LAYERS, NODE_FOLDER } from '../component.js';
 import { LABELS } from '../naming.js';
 import { RepeatedYamlReader, type YamlDocumentsReader } from '../config/yaml-documents.js';
-import { CLUSTER_INPUTS } from '../workspace.js';
+import { CLUSTER_INPUTS } from '../repository-layout.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -13,6 +13,8 @@ export interface HelmTemplateProps {
   readonly kubernetesVersion: string;
   /** `group/version` and `group/version/Kind` the cluster serves beyond the built-in APIs (its CRDs). */
   readonly apiVersions: readonly string[];
+  /** Leave out the check of the values against the chart's values.schema.json, as the release does (`disableSchemaValidation`). @default false */
+  readonly skipSchemaValidation?: boolean;
 }
 
 /** A rendered object, a plain YAML document. */
@@ -38,6 +40,7 @@ export async function helmTemplate(props: HelmTemplateProps): Promise<RenderedOb
     '-',
   ];
   for (const api of [...new Set(props.apiVersions)].sort()) args.push('--api-versions', api);
+  if (props.skipSchemaValidation) args.push('--skip-schema-validation');
   const result = await runTool(props.helm, args, { input: stringify(props.values), timeout: 300_000 });
   if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `helm template exited with ${result.exitCode}`);
   const objects: RenderedObject[] = [];
@@ -82,4 +85,19 @@ export function setValuePath(values: Record<string, unknown>, dotted: string, va
     at = at[k] as Record<string, unknown>;
   }
   at[keys[keys.length - 1]!] = value;
+}
+
+/** The chart's default values (its values.yaml), with `helm show values`. */
+export async function chartDefaultValues(helm: string, chart: string): Promise<Record<string, unknown>> {
+  const result = await runTool(helm, ['show', 'values', chart], { timeout: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`helm show values ${chart}: ${result.stderr.trim()}`);
+  const values = parseAllDocuments(result.stdout)[0]?.toJSON() as unknown;
+  return values && typeof values === 'object' && !Array.isArray(values) ? (values as Record<string, unknown>) : {};
+}
+
+/** The text of a chart archive's templates (`<chart>/templates/`, sub-charts' included), for what they read from `.Values`. */
+export async function chartTemplates(chart: string): Promise<string> {
+  const result = await runTool('tar', ['-xzOf', chart, '--wildcards', '*/templates/*'], { timeout: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`reading the templates of ${chart}: ${result.stderr.trim()}`);
+  return result.stdout;
 }

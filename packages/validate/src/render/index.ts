@@ -5,4 +5,5 @@ export * from './network-reach.js';
 export * from './pod-templates.js';
 export * from './post-render.js';
 export * from './render-checks.js';
+export * from './unknown-value-keys.js';
 export * from './verify-renders.js';

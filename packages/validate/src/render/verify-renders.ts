@@ -2,7 +2,8 @@ import type { ChartExpectations } from '@ck8s/core';
 import { toYamlStream } from '@ck8s/core/base';
 import { validateManifests } from '../kubeconform.js';
 import { type ChartRef, chartObtainer, type ObtainedChart } from './chart-source.js';
-import { chartCrds, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
+import { chartCrds, chartDefaultValues, chartTemplates, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
+import { unknownValueKeys } from './unknown-value-keys.js';
 import { checkDeclaredFlows, type DeclaredFlow, type FlowSummary } from './flow-checks.js';
 import type { ExternalDestination } from './network-reach.js';
 import { applyPostRenderPatches, type KustomizePatch } from './post-render.js';
@@ -131,8 +132,16 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         summarize('unavailable', '', 0);
         continue;
       }
+      // as helm-controller installs it; its values are then checked against the chart's values.yaml instead
+      const skipSchemaValidation = r.helmRelease.spec?.install?.disableSchemaValidation === true;
       let objects: RenderedObject[];
       try {
+        if (skipSchemaValidation) {
+          for (const key of unknownValueKeys(r.values, await chartDefaultValues(props.helm, chart.file), await chartTemplates(chart.file)))
+            fail(
+              `value ${key} is not a key of the chart's values.yaml nor read by its templates (the release skips the chart's values.schema.json, so nothing else checks it)`,
+            );
+        }
         objects = await helmTemplate({
           helm: props.helm,
           chart: chart.file,
@@ -141,6 +150,7 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
           values: r.values,
           kubernetesVersion: cluster.kubernetesVersion,
           apiVersions,
+          skipSchemaValidation,
         });
         const patches: KustomizePatch[] = (r.helmRelease.spec?.postRenderers ?? []).flatMap((p: RenderedObject) => p.kustomize?.patches ?? []);
         objects = applyPostRenderPatches(objects, patches);

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChartCatalog, CLUSTER_METRICS_SOURCES, type ClusterConfig, type Component, type ComponentAlertGroup } from '@ck8s/core';
+import { App } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { clusterConfig, fleetOf } from '../../../test-support/cluster-config.js';
+import type { K8sObject } from '../../../test-support/manifests.js';
+import { composeCluster } from '../src/index.js';
+
+// Every alert the service cluster evaluates links to a runbook section that exists, and reads only
+// metrics that a component of a cluster reporting here scrapes: an alert on a series nobody
+// scrapes never fires, which is worse than no alert.
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const catalog = ChartCatalog.load(path.join(repoRoot, 'charts', 'catalog.yaml'));
+
+const sc = clusterConfig({
+  name: 'sc',
+  profile: 'service',
+  domain: 'sc.example.com',
+  gitops: { repository: 'ssh://git@git.example.com/platform/fleet.git', branch: 'main' },
+  observability: { receivers: [{ name: 'ops', type: 'webhook', secret: 'alert-webhook' }] },
+  identity: { connectors: [{ type: 'oidc', id: 'corp', name: 'Corporate', secret: 'dex-corp', issuer: 'https://login.example.com' }] },
+  registry: { storage: { endpoint: 'https://s3.example.com', bucket: 'registry' } },
+});
+const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a' }] });
+const fleet = fleetOf(sc, wc);
+
+function compose(cluster: ClusterConfig): { components: Component[]; objects: K8sObject[] } {
+  const components = composeCluster(new App(), { cluster, fleet, catalog }).components;
+  return { components, objects: components.flatMap((c) => c.toJson()) };
+}
+
+/** Metric names in a PromQL expression: identifiers left after label matchers, ranges, offsets and groupings, that are not function calls. */
+function metricNames(expr: string): string[] {
+  const stripped = expr
+    .replace(/"[^"]*"/g, '""')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\boffset\s+\w+/g, '')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
+  return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !['and', 'or', 'unless', 'bool'].includes(n) && !/^\d/.test(n));
+}
+
+/** Anchors of the runbook page's sections (GitHub's: a `## Name` heading has the anchor `name`). */
+function runbookAnchors(): Set<string> {
+  const text = readFileSync(path.join(repoRoot, 'docs', 'runbooks.md'), 'utf8');
+  return new Set([...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/\s+/g, '-')));
+}
+
+const rules = (objects: K8sObject[]): K8sObject[] => objects.filter((o) => o.kind === 'PrometheusRule');
+const alertsOf = (rule: K8sObject): K8sObject[] => rule.spec.groups.flatMap((g: K8sObject) => g.rules).filter((r: K8sObject) => 'alert' in r);
+
+describe('component alerts', () => {
+  const service = compose(sc);
+  const workload = compose(wc);
+  const platformRules = rules(service.objects).filter((r) => ['platform-alerts', 'component-alerts', 'availability'].includes(r.metadata.name));
+
+  it('are one PrometheusRule of the service cluster with the failure modes of every component', () => {
+    const names = alertsOf(rules(service.objects).find((r) => r.metadata.name === 'component-alerts')).map((a) => a.alert);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'FalcoEventDeliveryFailing',
+        'DexLoginErrors',
+        'NewCriticalVulnerabilities',
+        'ComplianceChecksFailing',
+        'AdmissionDenialsSpiking',
+        'TenantQuotaNearLimit',
+        'PersistentVolumeFillingUp',
+        'PersistentVolumeFull',
+        'HarborComponentUnhealthy',
+        'HarborCoreErrors',
+        'HarborRegistryErrors',
+        'HarborJobsFailing',
+        'HarborProjectQuotaNearLimit',
+      ]),
+    );
+    // a workload cluster evaluates no platform rule: its series go to the service cluster
+    expect(rules(workload.objects).map((r) => r.metadata.name)).not.toContain('component-alerts');
+  });
+
+  it('give every platform alert a runbook link to a section of docs/runbooks.md', () => {
+    const anchors = runbookAnchors();
+    const base = 'https://git.example.com/platform/fleet/blob/main/docs/runbooks.md#';
+    expect(platformRules.map((r) => r.metadata.name).sort()).toEqual(['availability', 'component-alerts', 'platform-alerts']);
+    for (const a of platformRules.flatMap(alertsOf)) {
+      const url: string = a.annotations.runbook_url ?? '';
+      expect(url.startsWith(base), `${a.alert}: runbook_url ${url}`).toBe(true);
+      expect(anchors.has(url.slice(base.length)), `${a.alert}: no section "## ${a.alert}" in docs/runbooks.md`).toBe(true);
+    }
+  });
+
+  it('read only metrics a scraped target of an enabled component serves', () => {
+    for (const { components, objects } of [service, workload]) {
+      const endpoints = new Set(components.flatMap((c) => c.metrics.map((m) => m.name)));
+      const scraped = components.some((c) => c.roles.has('scraper'));
+      const monitors = new Set(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name));
+      const groups: ComponentAlertGroup[] = components.flatMap((c) => c.alertGroups);
+      for (const a of groups.flatMap((g) => g.alerts)) {
+        expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual([...new Set(metricNames(a.expr))].sort());
+        for (const [metric, source] of Object.entries(a.metrics)) {
+          expect(scraped, `${a.alert}: ${metric} needs a Prometheus in the cluster`).toBe(true);
+          if ((CLUSTER_METRICS_SOURCES as readonly string[]).includes(source)) continue;
+          expect(endpoints.has(source), `${a.alert}: ${metric} from ${source}, an endpoint no component declares`).toBe(true);
+          expect(monitors.has(source), `${a.alert}: ${metric} from ${source}, which no PodMonitor scrapes`).toBe(true);
+        }
+      }
+    }
+  });
+
+  // promtool of the pinned Prometheus (3.14.0), built from its Go module (see the README's tools section)
+  const promtool = [path.join(repoRoot, '.tools', 'bin', 'promtool')].find((p) => existsSync(p));
+  it.skipIf(!promtool)('pass promtool check rules', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-rules-'));
+    try {
+      const files = platformRules.map((r) => {
+        const file = path.join(dir, `${r.metadata.name}.yaml`);
+        writeFileSync(file, stringify({ groups: r.spec.groups }));
+        return file;
+      });
+      const out = execFileSync(promtool!, ['check', 'rules', ...files], { encoding: 'utf8' });
+      expect(out).toContain('SUCCESS');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
