@@ -94,7 +94,9 @@ describe('BackupSchedule', () => {
       app.node.setContext(GITOPS_ENGINE_CONTEXT, engine);
       const template = new BackupSchedule(app, 'backup-schedule', { objectStorage, prefix: 'wc' }).toJson().find((o: any) => o.kind === 'Schedule')
         .spec.template;
-      const restore = restoreTemplates({ backup: 'daily-20261127003000', namespace: 'team-a', engine }).cluster.spec as { excludedNamespaces: string[] };
+      const restore = restoreTemplates({ backup: 'daily-20261127003000', namespace: 'team-a', engine }).cluster.spec as {
+        excludedNamespaces: string[];
+      };
       expect(template.excludedNamespaces, engine).toContain(namespace);
       expect(restore.excludedNamespaces, engine).toEqual([namespace, 'velero']);
       // a namespace of the other engine's name is an ordinary one there: backed up and restored

@@ -312,7 +312,9 @@ export function alertsAndDashboards(c: ClusterProfile): void {
   new PlatformAlerts(c, 'platform-alerts', {
     workloadClusters: workloadClusters(c).map((w) => w.name),
     // and the GitOps engine's of each cluster reporting here (only those: flux-system is a tenant's name on an Argo CD fleet)
-    namespaces: [...new Set([...c.platformNamespaces(), ...[c.cluster, ...workloadClusters(c)].map((w) => ENGINE_NAMESPACE[w.gitops.engine])])].sort(),
+    namespaces: [
+      ...new Set([...c.platformNamespaces(), ...[c.cluster, ...workloadClusters(c)].map((w) => ENGINE_NAMESPACE[w.gitops.engine])]),
+    ].sort(),
     ...(logSnapshotStorage(c) ? { logSnapshotRepository: SNAPSHOT_REPOSITORY } : {}),
     runbookUrl,
   });

@@ -100,7 +100,12 @@ function applicationChartOf(app: Doc, catalog: readonly CatalogEntry[]): ChartRe
   const namespace: string = app.spec?.destination?.namespace ?? '';
   const release = source.helm?.releaseName ?? app.metadata?.name ?? '';
   return withCatalog(
-    { release: `${namespace ? `${namespace}/` : ''}${release}`, chart: String(source.chart), version: String(source.targetRevision ?? '*'), repository },
+    {
+      release: `${namespace ? `${namespace}/` : ''}${release}`,
+      chart: String(source.chart),
+      version: String(source.targetRevision ?? '*'),
+      repository,
+    },
     catalog,
   );
 }

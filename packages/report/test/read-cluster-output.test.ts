@@ -201,7 +201,12 @@ spec:
     ]);
     // the registry gets its scheme back to match the catalog, which flags the version that differs from its pin
     expect(component('controllers', 'cert-manager')?.charts).toEqual([
-      expect.objectContaining({ release: 'cert-manager/cert-manager', repository: certManager.repository, version: '0.0.1', catalogVersion: certManager.version }),
+      expect.objectContaining({
+        release: 'cert-manager/cert-manager',
+        repository: certManager.repository,
+        version: '0.0.1',
+        catalogVersion: certManager.version,
+      }),
     ]);
     // an Application of git folders (a layer) deploys no chart
     expect(component('argocd', 'layers')?.charts).toEqual([]);

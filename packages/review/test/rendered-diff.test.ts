@@ -218,7 +218,9 @@ describe('rendered diff of a chart bump on a cluster Argo CD syncs', () => {
       ['added', 'Service', 'fx-bump'],
     ]);
     const text = renderDiffText({ ...(await diffFleet({ root: repo.dir, base })), rendered: diff });
-    expect(text).toContain('render: fx Application argocd/fx-bump, release fx/fx-bump (fx-bump-1.0.0 → fx-bump-2.0.0): 1 added, 2 changed, 0 removed\n');
+    expect(text).toContain(
+      'render: fx Application argocd/fx-bump, release fx/fx-bump (fx-bump-1.0.0 → fx-bump-2.0.0): 1 added, 2 changed, 0 removed\n',
+    );
     // what helm rendered from the (plain, in-git) values never shows
     for (const out of [text.slice(text.indexOf('\nrender:')), JSON.stringify(diff)])
       for (const secret of [...PASSWORDS, ...PASSWORDS.map((p) => Buffer.from(p).toString('base64'))]) expect(out).not.toContain(secret);
