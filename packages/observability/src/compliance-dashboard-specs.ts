@@ -16,6 +16,8 @@ const MONITORING = 'A.8.16 Monitoring activities';
 const CONFIGURATION = 'A.8.9 Configuration management';
 const NETWORK = 'A.8.22 Segregation of networks';
 const VULNERABILITIES = 'A.8.8 Management of technical vulnerabilities';
+const CRYPTOGRAPHY = 'A.8.24 Use of cryptography';
+const CHANGE = 'A.8.32 Change management';
 
 /** Backups: when each schedule last succeeded, and what failed. */
 export function backupsDashboard(): DashboardSpec {
@@ -217,6 +219,76 @@ export function vulnerabilitiesDashboard(): DashboardSpec {
           ),
           panel(CONFIGURATION, 'Compliance controls failing', 'Failing controls per compliance report (CIS, NSA, MITRE ATT&CK).', 'short', [
             { expr: `sum by (cluster, title) (trivy_cluster_compliance{${C}, status="Fail"})`, legend: '{{cluster}} {{title}}' },
+          ]),
+        ],
+      },
+    ],
+  };
+}
+
+/** Certificates: how long each of cert-manager's certificates stays valid, and which are not ready. */
+export function certificatesDashboard(): DashboardSpec {
+  return {
+    uid: 'ck8s-compliance-certificates',
+    title: 'Compliance / Certificates',
+    description: "Expiry and readiness of every certificate cert-manager manages (the platform's endpoints and tenants' hosts).",
+    tags: ['ck8s', 'compliance', 'certificates'],
+    rows: [
+      {
+        title: 'cert-manager',
+        panels: [
+          panel(CRYPTOGRAPHY, 'Time until expiry', 'Time left before each certificate expires; cert-manager renews 30 days ahead.', 's', [
+            {
+              expr: `min by (cluster, namespace, name) (certmanager_certificate_expiration_timestamp_seconds{${C}}) - time()`,
+              legend: '{{cluster}} {{namespace}}/{{name}}',
+            },
+          ]),
+          panel(
+            CRYPTOGRAPHY,
+            'Certificates not ready',
+            'Certificates whose Ready condition is not True: their hosts serve no valid certificate.',
+            'short',
+            [
+              {
+                expr: `sum by (cluster, namespace, name) (certmanager_certificate_ready_status{${C}, condition!="True"}) > 0`,
+                legend: '{{cluster}} {{namespace}}/{{name}}',
+              },
+            ],
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+/** GitOps: what revision each cluster runs and since when, and what Flux could not apply. */
+export function gitOpsDashboard(): DashboardSpec {
+  const info = `gotk_resource_info{${C}`;
+  return {
+    uid: 'ck8s-compliance-gitops',
+    title: 'Compliance / GitOps',
+    description:
+      "The reviewed revision of the fleet repository each cluster runs and since when (each revision's line starts when Flux applied it), and what is not applied.",
+    tags: ['ck8s', 'compliance', 'gitops'],
+    rows: [
+      {
+        title: 'Flux',
+        panels: [
+          panel(CHANGE, 'Revision applied, per layer', 'The commit each Kustomization applied; a new line starts at each change.', 'short', [
+            { expr: `max by (cluster, name, revision) (${info}, customresource_kind="Kustomization"})`, legend: '{{cluster}} {{name}} {{revision}}' },
+          ]),
+          panel(CHANGE, 'Chart version installed, per release', 'The chart version each HelmRelease last installed or upgraded to.', 'short', [
+            { expr: `max by (cluster, name, revision) (${info}, customresource_kind="HelmRelease"})`, legend: '{{cluster}} {{name}} {{revision}}' },
+          ]),
+          panel(
+            CONFIGURATION,
+            'Objects not Ready',
+            'Flux objects whose Ready condition is not True: the cluster does not run what git says.',
+            'short',
+            [{ expr: `count by (cluster, customresource_kind) (${info}, ready!="True"})`, legend: '{{cluster}} {{customresource_kind}}' }],
+          ),
+          panel(CHANGE, 'Objects suspended', 'Suspended Flux objects: changes in git do not reach the cluster until resumed.', 'short', [
+            { expr: `count by (cluster, customresource_kind) (${info}, suspended="true"})`, legend: '{{cluster}} {{customresource_kind}}' },
           ]),
         ],
       },

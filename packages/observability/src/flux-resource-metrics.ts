@@ -3,19 +3,21 @@ import { FLUX_API } from '@ck8s/core';
 /**
  * The metric kube-state-metrics derives from Flux objects: one series per object, value 1, with
  * the labels `customresource_kind`, `name`, `exported_namespace`, `ready` (the Ready condition's
- * status: "True", "False" or "Unknown") and `suspended`. Flux's controllers stopped exporting
+ * status: "True", "False" or "Unknown"), `suspended` and `revision` (what the object last
+ * fetched or applied: a source's artifact, a Kustomization's commit, a HelmRelease's chart version). Flux's controllers stopped exporting
  * readiness themselves (gotk_reconcile_condition is gone), so this is what the alerts read.
  */
 export const FLUX_RESOURCE_INFO = 'gotk_resource_info';
 
 /** The Flux kinds the platform generates, whose readiness is watched. */
-const FLUX_KINDS: readonly { readonly apiVersion: string; readonly kind: string; readonly resource: string }[] = [
-  { apiVersion: FLUX_API.source, kind: 'GitRepository', resource: 'gitrepositories' },
-  { apiVersion: FLUX_API.source, kind: 'HelmRepository', resource: 'helmrepositories' },
-  { apiVersion: FLUX_API.source, kind: 'OCIRepository', resource: 'ocirepositories' },
-  { apiVersion: FLUX_API.kustomize, kind: 'Kustomization', resource: 'kustomizations' },
-  { apiVersion: FLUX_API.helm, kind: 'HelmRelease', resource: 'helmreleases' },
-];
+const FLUX_KINDS: readonly { readonly apiVersion: string; readonly kind: string; readonly resource: string; readonly revision: readonly string[] }[] =
+  [
+    { apiVersion: FLUX_API.source, kind: 'GitRepository', resource: 'gitrepositories', revision: ['status', 'artifact', 'revision'] },
+    { apiVersion: FLUX_API.source, kind: 'HelmRepository', resource: 'helmrepositories', revision: ['status', 'artifact', 'revision'] },
+    { apiVersion: FLUX_API.source, kind: 'OCIRepository', resource: 'ocirepositories', revision: ['status', 'artifact', 'revision'] },
+    { apiVersion: FLUX_API.kustomize, kind: 'Kustomization', resource: 'kustomizations', revision: ['status', 'lastAppliedRevision'] },
+    { apiVersion: FLUX_API.helm, kind: 'HelmRelease', resource: 'helmreleases', revision: ['status', 'lastAttemptedRevision'] },
+  ];
 
 /**
  * kube-state-metrics' custom resource state configuration for {@link FLUX_RESOURCE_INFO}, after
@@ -24,7 +26,7 @@ const FLUX_KINDS: readonly { readonly apiVersion: string; readonly kind: string;
 export function fluxResourceStateConfig(): Record<string, unknown> {
   return {
     spec: {
-      resources: FLUX_KINDS.map(({ apiVersion, kind }) => {
+      resources: FLUX_KINDS.map(({ apiVersion, kind, revision }) => {
         const [group, version] = apiVersion.split('/');
         return {
           groupVersionKind: { group, version, kind },
@@ -38,6 +40,7 @@ export function fluxResourceStateConfig(): Record<string, unknown> {
                 exported_namespace: ['metadata', 'namespace'],
                 ready: ['status', 'conditions', '[type=Ready]', 'status'],
                 suspended: ['spec', 'suspend'],
+                revision: [...revision],
               },
             },
           ],

@@ -1,3 +1,5 @@
+import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/schema';
+
 /** A query of a panel. */
 export interface PanelQuery {
   readonly expr: string;
@@ -48,12 +50,20 @@ const PANEL_WIDTH = 24 / PANELS_PER_ROW;
 const PANEL_HEIGHT = 8;
 
 /**
+ * The dashboard schema version of the Grafana the platform runs (13.2, in kube-prometheus-stack's
+ * pinned chart), which @grafana/schema of the same version describes: Grafana loads such a model
+ * without migrating it.
+ */
+export const DASHBOARD_SCHEMA_VERSION = 42;
+
+/**
  * A Grafana dashboard model from a spec: a `datasource` and a `cluster` variable, then one row per
  * spec row with its panels four abreast. Deterministic: ids and positions follow the spec's
- * order, and nothing depends on the time of generation.
+ * order, and nothing depends on the time of generation. Typed by Grafana's own dashboard schema,
+ * so a field it does not know or a value of the wrong type fails the build.
  */
-export function dashboardModel(spec: DashboardSpec): Record<string, unknown> {
-  const panels: Record<string, unknown>[] = [];
+export function dashboardModel(spec: DashboardSpec): Dashboard {
+  const panels: (Panel | RowPanel)[] = [];
   let id = 1;
   let y = 0;
   for (const row of spec.rows) {
@@ -74,12 +84,11 @@ export function dashboardModel(spec: DashboardSpec): Record<string, unknown> {
     });
     y += Math.ceil(row.panels.length / PANELS_PER_ROW) * PANEL_HEIGHT;
   }
-  const queryVariable = (v: QueryVariableSpec): Record<string, unknown> => ({
+  const queryVariable = (v: QueryVariableSpec): VariableModel => ({
     name: v.name,
     label: v.label,
     type: 'query',
     datasource: DATASOURCE,
-    definition: v.query,
     query: { query: v.query, refId: `${v.name}-variable` },
     includeAll: true,
     multi: true,
@@ -95,7 +104,7 @@ export function dashboardModel(spec: DashboardSpec): Record<string, unknown> {
     tags: [...spec.tags],
     editable: false,
     graphTooltip: 1,
-    schemaVersion: 39,
+    schemaVersion: DASHBOARD_SCHEMA_VERSION,
     version: 1,
     refresh: '1m',
     time: { from: 'now-6h', to: 'now' },

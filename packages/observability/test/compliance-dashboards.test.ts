@@ -1,3 +1,4 @@
+import { defaultDashboard } from '@grafana/schema';
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../../../test-support/connect.js';
 import type { K8sObject } from '../../../test-support/manifests.js';
@@ -22,12 +23,20 @@ describe('ComplianceDashboards', () => {
     expect(objects.map((o) => o.metadata.name)).toEqual([
       'dashboard-compliance-admission',
       'dashboard-compliance-backups',
+      'dashboard-compliance-certificates',
+      'dashboard-compliance-gitops',
       'dashboard-compliance-intrusion-detection',
       'dashboard-compliance-network-policies',
       'dashboard-compliance-vulnerabilities',
     ]);
     for (const o of objects) expect(o.metadata.labels!.grafana_dashboard).toBe('1');
     expect(synth()).toEqual(objects);
+  });
+
+  it("declare the dashboard schema version of the Grafana the platform runs, as Grafana's own schema package gives it", () => {
+    // @grafana/schema is pinned to the Grafana of kube-prometheus-stack's chart: a newer Grafana
+    // means a newer package, whose version this test then asks the dashboards to follow
+    for (const d of all) expect(d.schemaVersion, d.title).toBe(defaultDashboard.schemaVersion);
   });
 
   it('names the control each panel evidences, and every query filters on the cluster', () => {
@@ -42,8 +51,11 @@ describe('ComplianceDashboards', () => {
     const metrics = new Set(panels.flatMap((p: K8sObject) => p.targets.flatMap((t: K8sObject) => selectors(t.expr).map((s) => s.split('{')[0]))));
     expect([...metrics].sort()).toEqual([
       'apiserver_validating_admission_policy_check_total',
+      'certmanager_certificate_expiration_timestamp_seconds',
+      'certmanager_certificate_ready_status',
       'falcosecurity_falco_rules_matches_total',
       'falcosecurity_falcosidekick_outputs_total',
+      'gotk_resource_info',
       'kube_cronjob_status_last_successful_time',
       'kube_namespace_created',
       'kube_networkpolicy_created',

@@ -474,6 +474,17 @@ describe('MetricsStack in both profiles', () => {
       const kinds = ksm.customResourceState.config.spec.resources.map((r: K8sObject) => r.groupVersionKind.kind);
       expect(kinds).toEqual(['GitRepository', 'HelmRepository', 'OCIRepository', 'Kustomization', 'HelmRelease']);
       for (const r of ksm.customResourceState.config.spec.resources) expect(`${r.metricNamePrefix}_${r.metrics[0].name}`).toBe(FLUX_RESOURCE_INFO);
+      // the revision each object fetched or applied, read where each kind's status keeps it
+      const revisions = Object.fromEntries(
+        ksm.customResourceState.config.spec.resources.map((r: K8sObject) => [r.groupVersionKind.kind, r.metrics[0].labelsFromPath.revision]),
+      );
+      expect(revisions).toEqual({
+        GitRepository: ['status', 'artifact', 'revision'],
+        HelmRepository: ['status', 'artifact', 'revision'],
+        OCIRepository: ['status', 'artifact', 'revision'],
+        Kustomization: ['status', 'lastAppliedRevision'],
+        HelmRelease: ['status', 'lastAttemptedRevision'],
+      });
       expect(ksm.rbac.extraRules.flatMap((r: K8sObject) => r.verbs)).toEqual(['list', 'watch', 'list', 'watch', 'list', 'watch']);
     });
 

@@ -27,6 +27,7 @@ import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
 import { synthesizeCluster } from './synthesize-cluster.js';
 import { compareTrees } from './drift.js';
+import { compositionOrder } from './compose-cluster.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */
 export type CheckName = 'synth' | 'schema' | 'secrets' | 'drift' | 'control';
@@ -101,7 +102,6 @@ function readCommittedOutput(context: FleetContext, name: string, files: Readonl
  * and the committed files (and .sops.yaml) equal to a fresh synth.
  */
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
-  const platformExceptions: PlatformExceptionReport[] = [];
   const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
 
   // Each cluster's committed files are read once, for the controls and for kubeconform, then
@@ -141,18 +141,26 @@ export async function runValidation(context: FleetContext, clusters: readonly st
   const schemaCheck = checkSchemas(context, schemaFiles);
   schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
-  const problems: ValidationReportProblem[] = [];
-  for (const name of clusters) {
+  const byCluster = new Map<string, ValidationReportProblem[]>();
+  const exceptionsByCluster = new Map<string, PlatformExceptionReport[]>();
+  for (const name of compositionOrder(context.fleet, clusters)) {
     const dir = context.workspace.clusterDir(name);
+    const found: ValidationReportProblem[] = [];
+    const exceptions: PlatformExceptionReport[] = [];
+    byCluster.set(name, found);
+    exceptionsByCluster.set(name, exceptions);
     try {
-      const fresh = synthesizeCluster({ ...context, name, exceptions: platformExceptions });
-      for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) problems.push({ check: 'drift', ...p });
+      const fresh = synthesizeCluster({ ...context, name, exceptions });
+      for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) found.push({ check: 'drift', ...p });
     } catch (e) {
       // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
       if (!(e instanceof ConfigError)) throw e;
-      for (const p of e.problems) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
+      for (const p of e.problems) found.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
     }
   }
+  // reported in the clusters' order, whatever the order of composition
+  const problems = clusters.flatMap((name) => byCluster.get(name)!);
+  const platformExceptions = clusters.flatMap((name) => exceptionsByCluster.get(name)!);
 
   const sopsFile = context.workspace.sopsConfigFile;
   if (!existsSync(sopsFile) || readFileSync(sopsFile, 'utf8') !== expectedSopsConfig(context)) {

@@ -9,6 +9,7 @@ import {
   type RepositoryLockOptions,
   withRepositoryLock,
 } from '@ck8s/core';
+import { compositionOrder } from './compose-cluster.js';
 import type { FleetContext } from './fleet-context.js';
 import { writeSopsConfig } from './sops-config.js';
 import { synthesizeCluster } from './synthesize-cluster.js';
@@ -38,19 +39,21 @@ function synthesizeLocked(context: FleetContext, selected: readonly string[]): S
   removeDeadScratch(context.workspace.root);
   for (const name of selected) removeDeadScratch(path.join(context.workspace.secretsDir, name));
   const trees = new Map<string, RenderedTree>();
-  const problems: ConfigProblem[] = [];
-  for (const name of selected) {
+  const problems = new Map<string, readonly ConfigProblem[]>();
+  for (const name of compositionOrder(context.fleet, selected)) {
     try {
       trees.set(name, synthesizeCluster({ ...context, name }));
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      problems.push(...e.problems);
+      problems.set(name, e.problems);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  // problems and writes in the order asked for, whatever the order of composition
+  if (problems.size > 0) throw new ConfigError(selected.flatMap((name) => problems.get(name) ?? []));
   const changed: string[] = [];
   let files = 0;
-  for (const [name, tree] of trees) {
+  for (const name of selected) {
+    const tree = trees.get(name)!;
     files += tree.size;
     if (replaceTree(context.workspace.clusterDir(name), tree, { keep: CLUSTER_INPUTS })) changed.push(name);
   }
