@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -39,7 +39,7 @@ import { type KubeObject, KubeClient, conditionsOf, toObjects } from './kube-cli
 import { freePorts } from './ports.js';
 import { type ExitStatus, ManagedProcess, groupAlive, processAlive } from './process.js';
 import { execa } from 'execa';
-import { BINARIES, componentCrds, resolveBinaries } from './tools.js';
+import { BINARIES, componentCrds, moduleDir, resolveBinaries } from './tools.js';
 import { stringify } from 'yaml';
 import { type BinaryName, readVersions, repositoryRoot } from './versions.js';
 import { httpOk, waitUntil } from './wait.js';
@@ -389,15 +389,22 @@ export class LocalCluster {
     });
     await this.waitFor('argocd-cmp-server', `its socket ${pluginSocket}`, () => existsSync(pluginSocket) || undefined);
 
+    // the repo-server runs git-verify-wrapper.sh on every revision it generates manifests of, even
+    // with GnuPG off (it then finds no signature, which the AppProject does not require); the image
+    // ships the module's hack/ script on PATH, the module cache keeps it without its execute bit
+    const wrapperDir = path.join(argo.dir, 'bin');
+    mkdirSync(wrapperDir, { recursive: true, mode: 0o700 });
+    const wrapper = path.join(wrapperDir, 'git-verify-wrapper.sh');
+    copyFileSync(path.join(await moduleDir(root, versions.components.argocd), 'hack', 'git-verify-wrapper.sh'), wrapper);
+    chmodSync(wrapper, 0o755);
     this.spawn('argocd-repo-server', binary, repoServerArgs(argo), {
       ARGOCD_BINARY_NAME: 'argocd-repo-server',
       ARGOCD_PLUGINSOCKFILEPATH: f.pluginSockets,
       ARGOCD_ASK_PASS_SOCK: f.askPassSocket,
-      // no GnuPG keyring and no signature verification (the repo-server would run the module's
-      // hack/git-verify-wrapper.sh for it): the AppProject requires no signed commits
+      // no GnuPG keyring: the AppProject requires no signed commits
       ARGOCD_GPG_ENABLED: 'false',
       REDIS_PASSWORD: options.redisPassword,
-      PATH: systemPath,
+      PATH: `${wrapperDir}:${systemPath}`,
     });
     await this.waitHealthy('argocd-repo-server', `http://127.0.0.1:${argo.repoServerMetricsPort}/metrics`);
 

@@ -190,7 +190,8 @@ describe('GitOps with real Argo CD', () => {
         `${LAYERS[i]} created at ${created}, before ${LAYERS[i - 1]} applied anything (${first.at})`,
       ).toBeGreaterThanOrEqual(Date.parse(first.at));
     }
-  });
+    // the root's own wait (7 min) and the layers' (4 min each) bound it, not the file's 5-minute default
+  }, 1_200_000);
 
   it('creates namespaces, network policies, RBAC and the admission policies', async () => {
     for (const ns of ['team-a', 'team-b']) {
