@@ -3,6 +3,7 @@ export { type ArgoCdOptions, type ArgoCdProcess, type ClusterComponent, LocalClu
 export { KWOK_NODE_ANNOTATION, fakeNode } from './components.js';
 export { GitServer, type GitServerOptions, gitEnv } from './git-server.js';
 export { GitWorkTree, type GitWorkTreeOptions } from './git-worktree.js';
+export { E2E_SERVICE_CLUSTER, fleetWorkTree } from './fleet-work-tree.js';
 export {
   type ApplyOptions,
   type Condition,

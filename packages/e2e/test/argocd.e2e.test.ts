@@ -8,7 +8,7 @@
 // fetched: a chart's Application reports the fetch failure and, holding no objects, does not hold
 // back its layer (as the Flux scenario runs with `wait: false`).
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -17,7 +17,7 @@ import { loadFleet, Workspace } from '@ck8s/core';
 import { clusterRules } from '@ck8s/policy';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARGOCD_NAMESPACE, GitWorkTree, type KubeObject, LocalCluster, type ObjectRef } from '../src/index.js';
+import { ARGOCD_NAMESPACE, fleetWorkTree, type GitWorkTree, type KubeObject, LocalCluster, type ObjectRef } from '../src/index.js';
 import { repositoryRoot } from '../src/versions.js';
 
 const ROOT = repositoryRoot();
@@ -115,22 +115,7 @@ async function argoState(): Promise<string> {
 
 beforeAll(async () => {
   await cluster.start();
-  tree = await GitWorkTree.init(await cluster.git.createRepository('fleet'));
-  const settings = readFileSync(path.join(ROOT, 'ck8s.config.yaml'), 'utf8').replace(
-    /schemaMirror: (.*)/,
-    (_, p: string) => `schemaMirror: ${path.resolve(ROOT, p)}`,
-  );
-  tree.write({
-    'ck8s.config.yaml': settings,
-    'charts/catalog.yaml': readFileSync(path.join(ROOT, 'charts/catalog.yaml'), 'utf8'),
-    'clusters/e2e-argo/cluster.yaml': clusterYaml(TENANTS),
-    'clusters/e2e-sc/cluster.yaml':
-      'name: e2e-sc\nprofile: service\nenvironment: e2e\nkubernetesVersion: "1.36"\ndomain: e2e-sc.example.com\ngitops: { repository: https://git.invalid/fleet.git }\n' +
-      'certificates: { enabled: false }\nids: { enabled: false }\nlogging: { enabled: false }\nobservability: { enabled: false }\nbackup: { enabled: false }\nposture: { enabled: false }\nregistry: { enabled: false }\nidentity: { enabled: false }\ningress: { enabled: false }\n',
-  });
-  mkdirSync(path.join(tree.dir, '.tools'), { recursive: true });
-  cpSync(path.join(ROOT, '.tools', 'bin'), path.join(tree.dir, '.tools', 'bin'), { recursive: true });
-  writeFileSync(path.join(tree.dir, '.gitignore'), '.tools/\n.ck8s/\n');
+  tree = await fleetWorkTree(cluster.git, ROOT, { 'clusters/e2e-argo/cluster.yaml': clusterYaml(TENANTS) });
   keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-key-')), 'e2e-argo.agekey');
   await ck8s(['secrets', 'init', 'e2e-argo', '--key-file', keyFile]);
   await ck8s(['secrets', 'set', 'e2e-argo', 'team-a/app-database', 'username=app', '--stdin', 'password'], SECRET_VALUE);
