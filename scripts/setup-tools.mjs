@@ -6,7 +6,7 @@
 // may give build tags and ldflags in a build.json.
 // Idempotent: a tool is rebuilt only when its pin (for a helper: the hash of its files) changes
 // (recorded in .tools/bin/.pins.json).
-// Also makes sure Debian's chromium is there for the report's browser test (see ensureChromium).
+// Also makes sure Debian's chromium and redis-server are there for the tests that run them (see ensureDebianPackage).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -95,13 +95,16 @@ console.log(
 );
 
 /**
- * The report's browser test renders the page in Debian's chromium package (npm never downloads a
- * browser). As root with apt-get it is installed here; otherwise this says what to run, and the
- * browser test fails with the same advice rather than being skipped.
+ * Debian packages some tests run: chromium for the report's browser test (npm never downloads a
+ * browser), redis-server for Argo CD's cache in the Argo CD end-to-end scenario. As root with
+ * apt-get each is installed here; otherwise this says what to run, and the test that needs it
+ * fails with the same advice rather than being skipped.
+ * @param binary where the package puts the program
+ * @param override an environment variable that names another program instead, if any
  */
-async function ensureChromium() {
-  const chromium = process.env.CK8S_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(chromium) && !process.env.CK8S_CHROMIUM) {
+async function ensureDebianPackage({ pkg, binary, why, override }) {
+  const program = (override && process.env[override]) || binary;
+  if (!existsSync(program) && !(override && process.env[override])) {
     const root = process.getuid?.() === 0;
     const apt = await execa('apt-get', ['--version']).then(
       () => true,
@@ -109,33 +112,38 @@ async function ensureChromium() {
     );
     if (!root || !apt) {
       console.error(
-        `setup: ${chromium} is missing; the report's browser test needs it: install Debian's chromium (${root ? '' : 'sudo '}apt-get install -y --no-install-recommends chromium) or set CK8S_CHROMIUM to a Chromium binary`,
+        `setup: ${program} is missing; ${why} needs it: install Debian's ${pkg} (${root ? '' : 'sudo '}apt-get install -y --no-install-recommends ${pkg})${override ? ` or set ${override} to another ${pkg} binary` : ''}`,
       );
       return;
     }
+    // a package's postinst may try to start its service: the policy of the machine decides (containers forbid it)
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
-    const install = () => execa('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, stdio: 'inherit' });
-    process.stdout.write('setup: chromium is missing; apt-get install -y --no-install-recommends chromium\n');
+    const install = () => execa('apt-get', ['install', '-y', '--no-install-recommends', pkg], { env, stdio: 'inherit' });
+    process.stdout.write(`setup: ${pkg} is missing; apt-get install -y --no-install-recommends ${pkg}\n`);
     try {
       await install().catch(async () => {
         // package lists may be missing or stale on a fresh machine
-        process.stdout.write('setup: apt-get update, then install chromium again\n');
+        process.stdout.write(`setup: apt-get update, then install ${pkg} again\n`);
         await execa('apt-get', ['update'], { env, stdio: 'inherit' });
         await install();
       });
     } catch (e) {
-      console.error(`setup: installing chromium failed (${e.shortMessage ?? e.message}); the report's browser test fails until ${chromium} exists`);
+      console.error(`setup: installing ${pkg} failed (${e.shortMessage ?? e.message}); ${why} fails until ${program} exists`);
       return;
     }
   }
-  if (!existsSync(chromium)) {
-    console.error(
-      `setup: ${process.env.CK8S_CHROMIUM ? 'CK8S_CHROMIUM=' : ''}${chromium} does not exist; the report's browser test fails until it does`,
-    );
+  if (!existsSync(program)) {
+    console.error(`setup: ${override && process.env[override] ? `${override}=` : ''}${program} does not exist; ${why} fails until it does`);
     return;
   }
-  const version = await execa(chromium, ['--version'], { reject: false });
-  console.log(`setup: ${version.stdout.trim() || 'chromium'} at ${chromium}`);
+  const version = await execa(program, ['--version'], { reject: false });
+  console.log(`setup: ${version.stdout.trim().split('\n')[0] || pkg} at ${program}`);
 }
 
-await ensureChromium();
+await ensureDebianPackage({
+  pkg: 'chromium',
+  binary: '/usr/bin/chromium',
+  why: "the report's browser test",
+  override: 'CK8S_CHROMIUM',
+});
+await ensureDebianPackage({ pkg: 'redis-server', binary: '/usr/bin/redis-server', why: 'the Argo CD end-to-end scenario (Argo CD caches in Redis)' });

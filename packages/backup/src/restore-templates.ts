@@ -1,4 +1,4 @@
-import { PLATFORM_NAMESPACES } from '@ck8s/core';
+import { ENGINE_NAMESPACE, type GitOpsEngine, PLATFORM_NAMESPACES } from '@ck8s/core';
 
 /** The Velero `Restore` objects of the README's restore steps, by what they bring back. */
 export interface RestoreTemplates {
@@ -16,12 +16,21 @@ export const VOLUME_RESTORE_RESOURCES: readonly string[] = ['persistentvolumecla
 /** The namespace of the platform's metrics stack (the observability package's; listed here as the README's restore step names it). */
 export const MONITORING_NAMESPACE = 'monitoring';
 
+export interface RestoreTemplatesProps {
+  /** The backup to restore from, e.g. `daily-20261127003000`. */
+  readonly backup: string;
+  /** The namespace whose volumes the volume restore brings back. */
+  readonly namespace: string;
+  /** The cluster's GitOps engine (cluster.yaml `gitops.engine`), whose namespace the cluster restore leaves out. @default 'flux' */
+  readonly engine?: GitOpsEngine;
+}
+
 /**
  * The Restores an operator creates (`kubectl create -f`) after picking a backup of the daily
- * schedule: never generated into a cluster folder, as Flux would start a restore on every apply.
- * Existing objects are left as they are (`existingResourcePolicy: none`): Flux owns what is in git.
+ * schedule: never generated into a cluster folder, as the engine would start a restore on every apply.
+ * Existing objects are left as they are (`existingResourcePolicy: none`): the engine owns what is in git.
  */
-export function restoreTemplates(props: { readonly backup: string; readonly namespace: string }): RestoreTemplates {
+export function restoreTemplates(props: RestoreTemplatesProps): RestoreTemplates {
   const restore = (name: string, spec: Record<string, unknown>) => ({
     apiVersion: 'velero.io/v1',
     kind: 'Restore',
@@ -31,8 +40,9 @@ export function restoreTemplates(props: { readonly backup: string; readonly name
   return {
     cluster: restore('cluster', {
       includedNamespaces: ['*'],
-      // Flux is bootstrapped from git; Velero restores into its own namespace only what it needs
-      excludedNamespaces: ['flux-system', PLATFORM_NAMESPACES.backup],
+      // the engine (flux-system or argocd) is bootstrapped from git with the age key, as the
+      // schedule leaves its namespace out; Velero restores into its own namespace only what it needs
+      excludedNamespaces: [ENGINE_NAMESPACE[props.engine ?? 'flux'], PLATFORM_NAMESPACES.backup],
       includeClusterResources: true,
     }),
     volumes: restore(`volumes-${props.namespace}`, { includedNamespaces: [props.namespace], includedResources: [...VOLUME_RESTORE_RESOURCES] }),

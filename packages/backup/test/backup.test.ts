@@ -1,4 +1,4 @@
-import { ChartCatalog } from '@ck8s/core';
+import { ChartCatalog, GITOPS_ENGINE_CONTEXT } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../../test-support/connect.js';
@@ -10,6 +10,7 @@ import {
   GC_FREQUENCY_HOURS,
   KUBELET_PODS_PATH,
   NODE_AGENT_CONFIGMAP,
+  restoreTemplates,
   Velero,
 } from '../src/index.js';
 
@@ -82,6 +83,25 @@ describe('BackupSchedule', () => {
       includeClusterResources: true,
       excludedNamespaces: ['flux-system', 'kube-node-lease', 'kube-public'],
     });
+  });
+
+  it("leaves out the cluster's own GitOps engine's namespace, in the schedule and in the cluster restore alike", () => {
+    for (const [engine, namespace, other] of [
+      ['flux', 'flux-system', 'argocd'],
+      ['argocd', 'argocd', 'flux-system'],
+    ] as const) {
+      const app = new App();
+      app.node.setContext(GITOPS_ENGINE_CONTEXT, engine);
+      const template = new BackupSchedule(app, 'backup-schedule', { objectStorage, prefix: 'wc' }).toJson().find((o: any) => o.kind === 'Schedule')
+        .spec.template;
+      const restore = restoreTemplates({ backup: 'daily-20261127003000', namespace: 'team-a', engine }).cluster.spec as {
+        excludedNamespaces: string[];
+      };
+      expect(template.excludedNamespaces, engine).toContain(namespace);
+      expect(restore.excludedNamespaces, engine).toEqual([namespace, 'velero']);
+      // a namespace of the other engine's name is an ordinary one there: backed up and restored
+      expect(template.excludedNamespaces, engine).not.toContain(other);
+    }
   });
 
   it('stores backups in the configured S3-compatible bucket under the cluster name', () => {

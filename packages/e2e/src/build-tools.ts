@@ -65,7 +65,8 @@ export async function buildTools(options: BuildToolsOptions = {}): Promise<Build
     try {
       await execa('go', ['build', ...flags, '-o', `${staging}${path.sep}`, ...packages], {
         cwd: wrapper,
-        env: { CGO_ENABLED: '0', ...options.env },
+        // a component that needs a newer Go than the installed one names it; go fetches that toolchain from the proxy
+        env: { CGO_ENABLED: '0', ...(component.go ? { GOTOOLCHAIN: component.go } : {}), ...options.env },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       const seconds = (Date.now() - started) / 1000;
@@ -115,6 +116,12 @@ export function buildFlags(name: ComponentName, component: Component): string[] 
       ldflags.push(`-X ${pkg}.${key}=${value}`);
   }
   if (name === 'versitygw') ldflags.push(`-X main.Version=${component.version}`);
+  if (name === 'argocd') {
+    // what Argo CD's Makefile stamps for a release, so `argocd version` reports it
+    const pkg = 'github.com/argoproj/argo-cd/v3/common';
+    const vars = { version: component.version.replace(/^v/, ''), gitTag: component.version, gitTreeState: 'clean' };
+    for (const [key, value] of Object.entries(vars)) ldflags.push(`-X ${pkg}.${key}=${value}`);
+  }
   return ['-trimpath', '-buildvcs=false', '-mod=readonly', `-ldflags=${ldflags.join(' ')}`];
 }
 

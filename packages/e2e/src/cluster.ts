@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -19,14 +20,28 @@ import {
   schedulerArgs,
   sourceControllerArgs,
 } from './components.js';
+import {
+  ARGOCD_CONTROLLER,
+  ARGOCD_NAMESPACE,
+  type ArgoCdLayout,
+  NETNS_RELAY,
+  argoCdFiles,
+  argoCdInstall,
+  cmpServerArgs,
+  controllerArgs,
+  pluginConfig,
+  redisConfig,
+  repoServerArgs,
+} from './argocd-install.js';
 import { FLUX_CONTROLLERS, FLUX_SYSTEM, type FluxControllerName, fluxRbac } from './flux-install.js';
 import { GitServer } from './git-server.js';
 import { type KubeObject, KubeClient, conditionsOf, toObjects } from './kube-client.js';
 import { freePorts } from './ports.js';
 import { type ExitStatus, ManagedProcess, groupAlive, processAlive } from './process.js';
 import { execa } from 'execa';
-import { BINARIES, componentCrds, resolveBinaries } from './tools.js';
-import { type BinaryName, repositoryRoot } from './versions.js';
+import { BINARIES, componentCrds, moduleDir, resolveBinaries } from './tools.js';
+import { stringify } from 'yaml';
+import { type BinaryName, readVersions, repositoryRoot } from './versions.js';
 import { httpOk, waitUntil } from './wait.js';
 
 export interface LocalClusterOptions {
@@ -71,8 +86,27 @@ export interface StopReport {
   ms: number;
 }
 
-/** The processes of a cluster, named after the binaries that run them. */
-export type ClusterComponent = BinaryName;
+/** The processes of a cluster, named after the binaries that run them (Argo CD's one binary runs as three). */
+export type ClusterComponent = BinaryName | ArgoCdProcess;
+
+/** The processes of Argo CD (startArgoCd()), and the Redis its manifest cache lives in. */
+export type ArgoCdProcess = 'redis-server' | 'argocd-repo-server' | 'argocd-cmp-server' | 'argocd-application-controller';
+
+/** How Argo CD is installed: what the platform generated for it (the argo-cd chart's values) and its secrets. */
+export interface ArgoCdOptions {
+  /** Data of argocd-cm: the chart values' `configs.cm`. */
+  settings: Record<string, unknown>;
+  /** The config-management plugins, by name: the chart values' `configs.cmp.plugins`. */
+  plugins: Record<string, unknown>;
+  /** Redis's password (the decrypted `argocd-redis` Secret's `auth`). */
+  redisPassword: string;
+  /** The cluster's age key file: given to the cmp-server alone, as only the plugin sidecar mounts it. */
+  ageKeyFile: string;
+  /** Extra PATH entries of the cmp-server, where the plugin finds `sops`. @default none */
+  pluginPath?: string[];
+}
+
+const ARGOCD_PROCESSES: ArgoCdProcess[] = ['argocd-application-controller', 'argocd-repo-server', 'argocd-cmp-server'];
 
 const CONTROLLERS: ClusterComponent[] = [
   'kube-controller-manager',
@@ -123,6 +157,7 @@ export class LocalCluster {
   private readonly clients: KubeClient[] = [];
   private nodes: string[] = [];
   private stopped: Promise<StopReport> | undefined;
+  private readonly relays: net.Server[] = [];
 
   constructor(options: LocalClusterOptions = {}) {
     this.dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-'));
@@ -268,7 +303,7 @@ export class LocalCluster {
   }
 
   /** The tails of several components' logs, headed by their names, for failure messages. @default components: the controllers */
-  diagnostics(components: ClusterComponent[] = CONTROLLERS, lines = 15): string {
+  diagnostics(components: ClusterComponent[] = [...CONTROLLERS, ...ARGOCD_PROCESSES, 'redis-server'], lines = 15): string {
     return components
       .filter((c) => this.processes.has(c))
       .map((c) => `--- ${c} (${this.processes.get(c)?.logFile}) ---\n${this.logs(c, lines)}`)
@@ -292,6 +327,131 @@ export class LocalCluster {
   stop(): Promise<StopReport> {
     this.stopped ??= this.stopAll();
     return this.stopped;
+  }
+
+  /**
+   * Installs and runs Argo CD as the platform's bootstrap does: its CRDs (from the pinned module)
+   * and those of the other components (Gateway API, Prometheus operator), the namespace, the
+   * controller's account, argocd-cm with the generated settings, then Redis (Debian's
+   * redis-server, with the generated password), the repo-server, the cmp-server of each generated
+   * plugin (with the age key, which no other process gets) and the application-controller, as
+   * its ServiceAccount. Apply the project and the root Application afterwards.
+   * @throws Error naming the process that failed to start, with its log
+   */
+  async startArgoCd(options: ArgoCdOptions): Promise<void> {
+    const layout = this.requireLayout();
+    const root = this.options.root;
+    const versions = readVersions(root);
+    const binary = resolveBinaries(root, ['argocd'], versions).argocd;
+    const redis = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((f) => existsSync(f));
+    if (!redis)
+      throw new Error("redis-server is not installed; Argo CD caches in Redis: install Debian's redis-server (apt-get install redis-server)");
+    const [redisPort, repoServerPort, repoServerMetricsPort, controllerMetricsPort] = await freePorts(4);
+    const argo: ArgoCdLayout = {
+      dir: path.join(this.dataDir, 'argocd'),
+      apiserverPort: layout.ports.apiserver,
+      redisPort: redisPort!,
+      repoServerPort: repoServerPort!,
+      repoServerMetricsPort: repoServerMetricsPort!,
+      controllerMetricsPort: controllerMetricsPort!,
+    };
+    const f = argoCdFiles(argo);
+    for (const dir of [argo.dir, f.redisData, f.pluginConfigDir, f.pluginSockets, f.relay]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+
+    const crds = [...(await componentCrds(root, versions, (n) => !(FLUX_CONTROLLERS as readonly string[]).includes(n))).values()].flatMap((text) =>
+      toObjects(text),
+    );
+    await this.client.apply(crds);
+    await Promise.all(
+      crds.map((crd) =>
+        this.client.waitForCondition({ apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name }, 'Established', {
+          timeoutMs: this.options.componentTimeoutMs,
+        }),
+      ),
+    );
+    await this.client.apply(argoCdInstall(options.settings));
+
+    writeFileSync(f.redisConfig, redisConfig(argo, options.redisPassword), { mode: 0o600 });
+    this.spawn('redis-server', redis, [f.redisConfig]);
+    await this.waitFor('redis-server', `a connection to 127.0.0.1:${argo.redisPort}`, () => tcpOpen(argo.redisPort));
+
+    const plugins = Object.entries(options.plugins);
+    if (plugins.length !== 1) throw new Error(`the harness runs one config-management plugin; the settings have ${plugins.length}`);
+    const [[pluginName, pluginSpec]] = plugins as [[string, unknown]];
+    writeFileSync(path.join(f.pluginConfigDir, 'plugin.yaml'), stringify(pluginConfig(pluginName, pluginSpec)));
+    const systemPath = process.env.PATH ?? '/usr/bin:/bin';
+    const pluginSocket = path.join(f.pluginSockets, `${pluginName}.sock`);
+    this.spawn('argocd-cmp-server', binary, cmpServerArgs(argo), {
+      ARGOCD_BINARY_NAME: 'argocd-cmp-server',
+      ARGOCD_PLUGINSOCKFILEPATH: f.pluginSockets,
+      SOPS_AGE_KEY_FILE: options.ageKeyFile,
+      PATH: [...(options.pluginPath ?? []), systemPath].join(':'),
+    });
+    await this.waitFor('argocd-cmp-server', `its socket ${pluginSocket}`, () => existsSync(pluginSocket) || undefined);
+
+    // the repo-server runs git-verify-wrapper.sh on every revision it generates manifests of, even
+    // with GnuPG off (it then finds no signature, which the AppProject does not require); the image
+    // ships the module's hack/ script on PATH, the module cache keeps it without its execute bit
+    const wrapperDir = path.join(argo.dir, 'bin');
+    mkdirSync(wrapperDir, { recursive: true, mode: 0o700 });
+    const wrapper = path.join(wrapperDir, 'git-verify-wrapper.sh');
+    copyFileSync(path.join(await moduleDir(root, versions.components.argocd), 'hack', 'git-verify-wrapper.sh'), wrapper);
+    chmodSync(wrapper, 0o755);
+    this.spawn('argocd-repo-server', binary, repoServerArgs(argo), {
+      ARGOCD_BINARY_NAME: 'argocd-repo-server',
+      ARGOCD_PLUGINSOCKFILEPATH: f.pluginSockets,
+      ARGOCD_ASK_PASS_SOCK: f.askPassSocket,
+      // no GnuPG keyring: the AppProject requires no signed commits
+      ARGOCD_GPG_ENABLED: 'false',
+      REDIS_PASSWORD: options.redisPassword,
+      PATH: `${wrapperDir}:${systemPath}`,
+    });
+    await this.waitHealthy('argocd-repo-server', `http://127.0.0.1:${argo.repoServerMetricsPort}/metrics`);
+
+    // the controller acts as its ServiceAccount, as in the cluster
+    const answer = await this.client.request<{ status: { token: string } }>(
+      'POST',
+      `/api/v1/namespaces/${ARGOCD_NAMESPACE}/serviceaccounts/${ARGOCD_CONTROLLER}/token`,
+      { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 24 * 3600 } } },
+    );
+    writeFileSync(f.controllerKubeconfig, kubeconfig(this.server, this.caPem, answer.status.token, ARGOCD_NAMESPACE), { mode: 0o600 });
+    const env = {
+      ARGOCD_BINARY_NAME: 'argocd-application-controller',
+      ARGOCD_FAKE_IN_CLUSTER: 'true',
+      KUBECONFIG: f.controllerKubeconfig,
+      REDIS_PASSWORD: options.redisPassword,
+    };
+    const unshare = await networkNamespaceCommand();
+    if (!unshare) {
+      // no network namespace to be had (no unshare, or neither root nor user namespaces): its
+      // metrics port then listens on every interface of this machine while the test runs
+      this.spawn('argocd-application-controller', binary, controllerArgs(argo), env);
+      return;
+    }
+    const relayed = [argo.apiserverPort, argo.repoServerPort, argo.redisPort];
+    for (const port of relayed) this.relays.push(await relayToLoopback(path.join(f.relay, `${port}.sock`), port));
+    this.spawn(
+      'argocd-application-controller',
+      unshare[0]!,
+      [
+        ...unshare.slice(1),
+        '--',
+        'sh',
+        '-c',
+        'ip link set lo up && { "$E2E_NODE" -e "$E2E_RELAY" "$E2E_RELAY_DIR" $E2E_RELAY_PORTS & } && exec "$@"',
+        'sh',
+        binary,
+        ...controllerArgs(argo),
+      ],
+      {
+        ...env,
+        E2E_NODE: process.execPath,
+        E2E_RELAY: NETNS_RELAY,
+        E2E_RELAY_DIR: f.relay,
+        E2E_RELAY_PORTS: relayed.join(' '),
+        PATH: `${systemPath}:/usr/sbin:/sbin`,
+      },
+    );
   }
 
   private async startAll(): Promise<void> {
@@ -426,7 +586,7 @@ export class LocalCluster {
    * cluster sees.
    */
   private async startFlux(): Promise<void> {
-    const crds = [...(await componentCrds(this.options.root)).values()].flatMap((text) => toObjects(text));
+    const crds = [...(await componentCrds(this.options.root, undefined, (n) => n !== 'argocd')).values()].flatMap((text) => toObjects(text));
     await this.client.apply(crds);
     await Promise.all(
       crds.map((crd) =>
@@ -513,7 +673,9 @@ export class LocalCluster {
     for (const client of this.clients) client.close();
     const stopping = (names: ClusterComponent[]) => Promise.all(names.map((n) => this.processes.get(n)?.stop() ?? Promise.resolve()));
     // clients first, so that they do not spin on a vanished API server; etcd last
-    await Promise.all([stopping(CONTROLLERS), this.gitServer?.stop().catch(() => undefined)]);
+    await Promise.all([stopping([...CONTROLLERS, ...ARGOCD_PROCESSES]), this.gitServer?.stop().catch(() => undefined)]);
+    await stopping(['redis-server']);
+    for (const relay of this.relays) relay.close();
     await stopping(['kube-apiserver']);
     await stopping(['etcd']);
     const leftovers = this.startedPids.filter((pid) => processAlive(pid) || groupAlive(pid));
@@ -543,6 +705,50 @@ function readServingCa(file: string): string | undefined {
   const blocks = readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
   const ca = blocks.find((pem) => new X509Certificate(pem).ca);
   return ca;
+}
+
+/**
+ * The command that runs a program in a new network namespace with loopback up: `unshare --net` as
+ * root, `unshare --net --map-root-user` where user namespaces are allowed; undefined when neither works.
+ */
+async function networkNamespaceCommand(): Promise<string[] | undefined> {
+  const unshare = ['/usr/bin/unshare', '/bin/unshare'].find((u) => existsSync(u));
+  if (!unshare) return undefined;
+  for (const flags of [['--net'], ['--net', '--map-root-user']]) {
+    const probe = await execa(unshare, [...flags, '--', 'sh', '-c', 'ip link set lo up'], {
+      reject: false,
+      env: { PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/sbin:/sbin` },
+    });
+    if (probe.exitCode === 0) return [unshare, ...flags];
+  }
+  return undefined;
+}
+
+/** True once something accepts connections on 127.0.0.1:port. */
+function tcpOpen(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
+/** A unix socket whose connections are piped to 127.0.0.1:port (the host side of a network namespace's relay). */
+function relayToLoopback(socketPath: string, port: number): Promise<net.Server> {
+  const server = net.createServer((c) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    c.pipe(upstream);
+    upstream.pipe(c);
+    c.on('error', () => upstream.destroy());
+    upstream.on('error', () => c.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve(server));
+  });
 }
 
 function hasNotReadyTaint(node: KubeObject | undefined): boolean {

@@ -214,7 +214,7 @@ export function fakeNode(name: string, options: { taint?: boolean } = {}) {
 }
 
 /** A kubeconfig with a bearer token (the admin user's, or a ServiceAccount's), trusting the API server's CA. */
-export function kubeconfig(server: string, caPem: string, token: string): string {
+export function kubeconfig(server: string, caPem: string, token: string, namespace?: string): string {
   const ca = Buffer.from(caPem).toString('base64');
   return [
     'apiVersion: v1',
@@ -230,7 +230,7 @@ export function kubeconfig(server: string, caPem: string, token: string): string
     `      token: ${token}`,
     'contexts:',
     '  - name: e2e',
-    '    context: { cluster: e2e, user: admin }',
+    namespace ? `    context: { cluster: e2e, user: admin, namespace: ${namespace} }` : '    context: { cluster: e2e, user: admin }',
     'current-context: e2e',
     '',
   ].join('\n');

@@ -48,17 +48,18 @@ export function resolveBinaries(
  * @returns file path to YAML text
  * @throws Error naming the component whose CRDs cannot be found
  */
-export async function componentCrds(root: string, versions: Versions = readVersions(root)): Promise<Map<string, string>> {
+export async function componentCrds(
+  root: string,
+  versions: Versions = readVersions(root),
+  include: (name: ComponentName) => boolean = () => true,
+): Promise<Map<string, string>> {
   const crds = new Map<string, string>();
   for (const [name, component] of Object.entries(versions.components) as [ComponentName, Versions['components'][ComponentName]][]) {
     // an opt-in suite's component is not part of every cluster (its scenario installs what it needs)
-    if (!component.crds || component.suite) continue;
+    if (!component.crds || component.suite || !include(name)) continue;
     let dir: string;
     try {
-      const { stdout } = await execa('go', ['mod', 'download', '-json', component.module], { cwd: path.join(root, 'e2e-tools', component.wrapper) });
-      const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
-      if (!info.Dir) throw new Error(info.Error ?? 'no Dir in the answer');
-      dir = path.join(info.Dir, component.crds);
+      dir = path.join(await moduleDir(root, component), component.crds);
     } catch (e) {
       throw new Error(`cannot locate the CRDs of ${name} (${component.module}@${component.version}) in the Go module cache: ${(e as Error).message}`);
     }
@@ -72,4 +73,18 @@ export async function componentCrds(root: string, versions: Versions = readVersi
     for (const [file, text] of files) crds.set(file, text);
   }
   return crds;
+}
+
+/**
+ * The folder of a component's module in the Go module cache: `go mod download -json` in its
+ * wrapper module gives it for exactly the version the wrapper's go.mod pins, downloading it if needed.
+ */
+export async function moduleDir(root: string, component: Versions['components'][ComponentName]): Promise<string> {
+  const { stdout } = await execa('go', ['mod', 'download', '-json', component.module], {
+    cwd: path.join(root, 'e2e-tools', component.wrapper),
+    env: component.go ? { GOTOOLCHAIN: component.go } : {},
+  });
+  const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new Error(info.Error ?? 'no Dir in the answer');
+  return info.Dir;
 }

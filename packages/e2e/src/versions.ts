@@ -16,6 +16,8 @@ export interface Component {
   crds?: string;
   /** The opt-in scenario that needs it (e.g. `backup`): built only by that suite's build, never by default, and not installed into every cluster. @default needed by every run */
   suite?: string;
+  /** Go toolchain the module needs when newer than the installed one, e.g. `go1.27.4` (GOTOOLCHAIN of its build). @default the installed Go */
+  go?: string;
 }
 
 export type ComponentName =
@@ -28,6 +30,7 @@ export type ComponentName =
   | 'oci-registry'
   | 'gateway-api'
   | 'prometheus-operator'
+  | 'argocd'
   | 'velero'
   | 'velero-plugin-for-aws'
   | 'versitygw';
@@ -43,6 +46,7 @@ export type BinaryName =
   | 'kustomize-controller'
   | 'helm-controller'
   | 'oci-registry'
+  | 'argocd'
   | 'velero'
   | 'velero-plugin-for-aws'
   | 'versitygw';
@@ -68,7 +72,16 @@ export function repositoryRoot(from: string = path.dirname(fileURLToPath(import.
 export function readVersions(root: string = repositoryRoot()): Versions {
   const file = path.join(root, 'e2e-tools', 'versions.json');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Versions>;
-  const required: ComponentName[] = ['kubernetes', 'etcd', 'kwok', 'source-controller', 'kustomize-controller', 'helm-controller', 'oci-registry'];
+  const required: ComponentName[] = [
+    'kubernetes',
+    'etcd',
+    'kwok',
+    'source-controller',
+    'kustomize-controller',
+    'helm-controller',
+    'oci-registry',
+    'argocd',
+  ];
   if (typeof parsed.flux !== 'string' || !/^v[0-9]+\.[0-9]+\.[0-9]+$/.test(parsed.flux))
     throw new Error(`${file}: flux needs the Flux release of the controllers, e.g. v2.7.3`);
   for (const name of required) {

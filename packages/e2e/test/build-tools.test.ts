@@ -56,6 +56,17 @@ describe('pinned tools', () => {
     expect(buildFlags('etcd', versions.components.etcd).find((f) => f.startsWith('-ldflags='))).toBe('-ldflags=-s -w');
   });
 
+  it('stamps the Argo CD release into its binary, and builds it with the Go toolchain its pin names', () => {
+    const versions = readVersions();
+    const argocd = versions.components.argocd;
+    expect(buildFlags('argocd', argocd).find((f) => f.startsWith('-ldflags='))).toBe(
+      '-ldflags=-s -w -X github.com/argoproj/argo-cd/v3/common.version=3.6.1 -X github.com/argoproj/argo-cd/v3/common.gitTag=v3.6.1 -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean',
+    );
+    // Argo CD v3.6's go.mod needs Go 1.27; the wrapper's toolchain line and the pin agree
+    expect(argocd.go).toMatch(/^go1\.27\./);
+    expect(readFileSync(path.join(repositoryRoot(), 'e2e-tools', argocd.wrapper, 'go.mod'), 'utf8')).toContain(`toolchain ${argocd.go}\n`);
+  });
+
   it('fails when versions.json and a wrapper go.mod disagree', async () => {
     const root = path.join(scratch, 'repo');
     const versions = readVersions();

@@ -5,7 +5,7 @@
 // policies (against every policy fixture, compared with `ck8s policy eval`), a tenant admin's
 // attempts to escape through Flux, pruning and drift correction are checked. Everything is torn
 // down even when an assertion fails.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '@ck8s/cli';
@@ -20,6 +20,7 @@ import {
   FLUX_CONTROLLERS,
   fluxDeployment,
   fluxRbac,
+  fleetWorkTree,
   GitWorkTree,
   INSTALL_ARGS,
   KubeApiError,
@@ -92,23 +93,7 @@ beforeAll(async () => {
       .map(([k, v]) => `${k} ${v}ms`)
       .join(', ')}`,
   );
-  tree = await GitWorkTree.init(await cluster.git.createRepository('fleet'));
-  const settings = readFileSync(path.join(ROOT, 'ck8s.config.yaml'), 'utf8').replace(
-    /schemaMirror: (.*)/,
-    (_, p: string) => `schemaMirror: ${path.resolve(ROOT, p)}`,
-  );
-  tree.write({
-    'ck8s.config.yaml': settings,
-    'charts/catalog.yaml': readFileSync(path.join(ROOT, 'charts/catalog.yaml'), 'utf8'),
-    'clusters/e2e-wc/cluster.yaml': clusterYaml(TENANTS),
-    'clusters/e2e-sc/cluster.yaml':
-      'name: e2e-sc\nprofile: service\nenvironment: e2e\nkubernetesVersion: "1.36"\ndomain: e2e-sc.example.com\ngitops: { repository: https://git.invalid/fleet.git }\n' +
-      'certificates: { enabled: false }\nids: { enabled: false }\nlogging: { enabled: false }\nobservability: { enabled: false }\nbackup: { enabled: false }\nposture: { enabled: false }\nregistry: { enabled: false }\nidentity: { enabled: false }\ningress: { enabled: false }\n',
-  });
-  // tools and the schema cache of the real repository, as a developer's clone would have them
-  mkdirSync(path.join(tree.dir, '.tools'), { recursive: true });
-  cpSync(path.join(ROOT, '.tools', 'bin'), path.join(tree.dir, '.tools', 'bin'), { recursive: true });
-  writeFileSync(path.join(tree.dir, '.gitignore'), '.tools/\n.ck8s/\n');
+  tree = await fleetWorkTree(cluster.git, ROOT, { 'clusters/e2e-wc/cluster.yaml': clusterYaml(TENANTS) });
   keyFile = path.join(mkdtempSync(path.join(tmpdir(), 'ck8s-e2e-key-')), 'e2e-wc.agekey');
   await ck8s(['secrets', 'init', 'e2e-wc', '--key-file', keyFile]);
   await ck8s(['secrets', 'set', 'e2e-wc', 'team-a/app-database', 'username=app', '--stdin', 'password'], SECRET_VALUE);

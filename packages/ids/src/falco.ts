@@ -3,6 +3,7 @@ import {
   Component,
   type ContainerResources,
   containerResources,
+  gitopsEngineOf,
   HelmChart,
   PLATFORM_NAMESPACES,
   type Pods,
@@ -174,7 +175,7 @@ export class Falco extends Component {
             artifact: { install: { refs: ruleSets.refs }, allowedTypes: ['rulesfile'] },
           },
         },
-        customRules: { 'ck8s-exceptions.yaml': platformRulesFile() },
+        customRules: { 'ck8s-exceptions.yaml': platformRulesFile(gitopsEngineOf(this)) },
         falcosidekick: {
           enabled: true,
           replicaCount: 2,

@@ -1,9 +1,9 @@
-import { ChartCatalog } from '@ck8s/core';
+import { ChartCatalog, GITOPS_ENGINE_CONTEXT } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../../test-support/connect.js';
-import { Falco, FALCO_POD_SECURITY_EXCEPTION, PLATFORM_EXCEPTIONS } from '../src/index.js';
+import { Falco, FALCO_POD_SECURITY_EXCEPTION, platformExceptions } from '../src/index.js';
 
 const catalog = new ChartCatalog([{ name: 'falco', repository: 'https://falcosecurity.github.io/charts', chart: 'falco', version: '9.1.0' }]);
 const props = {
@@ -35,14 +35,29 @@ describe('Falco', () => {
     expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5']);
     const rules = parse(values.customRules['ck8s-exceptions.yaml']);
     expect(rules).toEqual(
-      PLATFORM_EXCEPTIONS.map((e) => ({
+      platformExceptions('flux').map((e) => ({
         rule: e.rule,
         exceptions: [{ name: e.name, fields: e.fields, comps: e.comps, values: e.values }],
         override: { exceptions: 'append' },
       })),
     );
     // narrow: never a shell, privileged container, sensitive mount or sensitive read rule
-    for (const e of PLATFORM_EXCEPTIONS) expect(e.rule).not.toMatch(/shell|Privileged|Sensitive/i);
+    for (const e of [...platformExceptions('flux'), ...platformExceptions('argocd')]) expect(e.rule).not.toMatch(/shell|Privileged|Sensitive/i);
+  });
+
+  it("exempts only the cluster's own GitOps engine's namespace from the API-client rule", () => {
+    const exempt = (v: any): string[] => parse(v.customRules['ck8s-exceptions.yaml'])[0].exceptions[0].values[0][0];
+    expect(exempt(values)).toContain('flux-system');
+    expect(exempt(values)).not.toContain('argocd');
+    const argoApp = new App();
+    argoApp.node.setContext(GITOPS_ENGINE_CONTEXT, 'argocd');
+    // with Argo CD the chart is a Helm-source Application
+    const argo = new Falco(argoApp, 'falco', props).toJson().find((o: any) => o.kind === 'Application').spec.source.helm.valuesObject;
+    // Argo CD's controllers watch the API server; a namespace called flux-system there is anyone's
+    expect(exempt(argo)).toContain('argocd');
+    expect(exempt(argo)).not.toContain('flux-system');
+    expect(argo.customRules['ck8s-exceptions.yaml']).toMatch(/# ck8s_platform_controllers: controllers of the platform \(Argo CD,/);
+    expect(argo.customRules['ck8s-exceptions.yaml']).not.toMatch(/Flux/);
   });
 
   it('loads the incubating and sandbox rule sets when the cluster opts in', () => {

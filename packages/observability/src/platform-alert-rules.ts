@@ -54,13 +54,17 @@ export const PLATFORM_ALERT_METRICS = {
   filesystemAvailable: 'node_filesystem_avail_bytes',
 } as const;
 
-/** Namespaces whose scrape targets are platform components besides the components' own: Kubernetes' and Flux's. */
-export const SYSTEM_TARGET_NAMESPACES: readonly string[] = ['flux-system', 'kube-system'];
+/**
+ * Namespaces whose scrape targets are platform components besides the components' own: Kubernetes'.
+ * The GitOps engines' (flux-system, argocd) come with `namespaces`, as the clusters reporting here
+ * run them: a namespace of the other engine's name is a tenant's.
+ */
+export const SYSTEM_TARGET_NAMESPACES: readonly string[] = ['kube-system'];
 
 export interface PlatformAlertGroupsProps {
   /** The workload clusters that write their metrics to this service cluster. */
   readonly workloadClusters: readonly string[];
-  /** Namespaces of the platform's components, whose targets must be up (Kubernetes' and Flux's are added). */
+  /** Namespaces of the platform's components and of the GitOps engines of the clusters reporting here, whose targets must be up (Kubernetes' is added). */
   readonly namespaces: readonly string[];
   /** The log store's snapshot repository, when it takes daily snapshots: its snapshots must succeed. @default none */
   readonly logSnapshotRepository?: string;

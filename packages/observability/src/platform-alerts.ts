@@ -7,7 +7,7 @@ import { PrometheusRule } from './prometheus-rule.js';
 export interface PlatformAlertsProps {
   /** The workload clusters that report to this service cluster: each must keep sending metrics. @default none */
   readonly workloadClusters?: readonly string[];
-  /** Namespaces of the platform's components, whose scrape targets must be up. @default none (Kubernetes' and Flux's only) */
+  /** Namespaces of the platform's components and of the GitOps engines of the clusters reporting here (flux-system, argocd), whose scrape targets must be up. @default none (Kubernetes' only) */
   readonly namespaces?: readonly string[];
   /** The log store's snapshot repository, when the log store here takes snapshots: they must succeed. @default none */
   readonly logSnapshotRepository?: string;

@@ -24,6 +24,7 @@ const namespaces = [
   'cert-manager',
   'dex',
   'falco',
+  'flux-system',
   'harbor',
   'ingress-nginx',
   'logging',
@@ -187,11 +188,11 @@ describe('PlatformAlerts', () => {
     expect(two.map((a) => a.expr)).toEqual(['absent_over_time(up{cluster="wc"}[10m])', 'absent_over_time(up{cluster="wc2"}[10m])']);
   });
 
-  it("watches Kubernetes' and Flux's targets even without components, and each namespace once", () => {
+  it("watches Kubernetes' targets even without components, a GitOps engine's only when named, and each namespace once", () => {
     const alone = synth({}).alerts;
-    expect(alone.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe(
-      'up{namespace=~"flux-system|kube-system"} == 0 or up{job="apiserver"} == 0',
-    );
+    expect(alone.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe('up{namespace=~"kube-system"} == 0 or up{job="apiserver"} == 0');
+    const argo = synth({ namespaces: ['argocd'] }).alerts;
+    expect(argo.find((a) => a.alert === 'PlatformTargetDown')!.expr).toBe('up{namespace=~"argocd|kube-system"} == 0 or up{job="apiserver"} == 0');
     // no workload cluster reports here: nothing can go missing
     expect(alone.filter((a) => a.alert === 'ClusterMetricsMissing')).toEqual([]);
     const twice = synth({ namespaces: ['monitoring', 'flux-system', 'monitoring'] }).alerts;

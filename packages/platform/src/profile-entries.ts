@@ -3,6 +3,7 @@ import {
   clusterConfigPath,
   ConfigError,
   type ConfigProblem,
+  ENGINE_NAMESPACE,
   kubernetesOidcClient,
   ruleEnforcement,
   serviceClusterOf,
@@ -318,7 +319,10 @@ export function alertsAndDashboards(c: ClusterProfile): void {
   const runbookUrl = runbooksUrl(c.cluster.gitops.repository, c.cluster.gitops.branch);
   new PlatformAlerts(c, 'platform-alerts', {
     workloadClusters: workloadClusters(c).map((w) => w.name),
-    namespaces: c.platformNamespaces(),
+    // and the GitOps engine's of each cluster reporting here (only those: flux-system is a tenant's name on an Argo CD fleet)
+    namespaces: [
+      ...new Set([...c.platformNamespaces(), ...[c.cluster, ...workloadClusters(c)].map((w) => ENGINE_NAMESPACE[w.gitops.engine])]),
+    ].sort(),
     ...(logSnapshotStorage(c) ? { logSnapshotRepository: SNAPSHOT_REPOSITORY } : {}),
     runbookUrl,
   });

@@ -35,9 +35,9 @@ type Obj = {
   spec?: any;
 };
 
-function synth(cluster: ClusterConfig) {
+function synth(cluster: ClusterConfig, of = fleet) {
   const app = new App();
-  const composed = composeCluster(app, { cluster, fleet, catalog });
+  const composed = composeCluster(app, { cluster, fleet: of, catalog });
   const files = renderApp(app, [], cluster.gitops.engine === 'argocd' ? { bootstrapFolder: 'argocd' } : {});
   const objects = new Map<string, Obj[]>();
   for (const [file, content] of files) {
@@ -141,12 +141,14 @@ describe('gitops.engine argocd', () => {
         charts.find((c) => c.releaseName === release.metadata.name && c.namespace === release.metadata.namespace)!.entry.name,
       );
       expect(app!.spec.source).toMatchObject({ chart: entry.chart, targetRevision: entry.version });
+      // Falco's exceptions name the cluster's engine's namespace (checked below); everything else is the same
+      const withoutEngine = (v: any) => (entry.chart === 'falco' ? { ...v, customRules: undefined } : v);
       if (entry.name === 'headlamp') {
-        // the one difference: Headlamp's Flux plugin is loaded where Flux syncs the cluster
+        // the one other difference: Headlamp's Flux plugin is loaded where Flux syncs the cluster
         const { initContainers, ...rest } = release.spec.values;
         expect(initContainers.map((c: { name: string }) => c.name)).toEqual(['flux-plugin']);
         expect(app!.spec.source.helm.valuesObject).toEqual({ ...rest, initContainers: [] });
-      } else expect(app!.spec.source.helm.valuesObject).toEqual(release.spec.values);
+      } else expect(withoutEngine(app!.spec.source.helm.valuesObject)).toEqual(withoutEngine(release.spec.values));
       expect(app!.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
       expect(app!.metadata.namespace).toBe('argocd');
       // after the layer's namespaces, Secrets and NetworkPolicies
@@ -211,6 +213,27 @@ describe('gitops.engine argocd', () => {
       for (let i = 0; i < limit; i++) total += Math.min(seconds(backoff.duration) * backoff.factor ** i, seconds(backoff.maxDuration));
       expect(total, app.metadata.name).toBeGreaterThanOrEqual(600);
     }
+  });
+
+  it("names Argo CD's namespace where Flux clusters name flux-system: Falco's exception, the backup schedule, the service cluster's target alert", () => {
+    const falco = out.all.find((o) => o.kind === 'Application' && o.spec?.source?.chart === 'falco')!;
+    const rules = parseAllDocuments(falco.spec.source.helm.valuesObject.customRules['ck8s-exceptions.yaml'] as string)[0]!.toJSON() as {
+      exceptions: { values: string[][][] }[];
+    }[];
+    const exempt = rules.flatMap((r) => r.exceptions.flatMap((e) => e.values.flat(2)));
+    expect(exempt).toContain('argocd');
+    expect(exempt).not.toContain('flux-system');
+    const schedule = byKind('Schedule')[0]!;
+    expect(schedule.spec.template.excludedNamespaces).toContain('argocd');
+    expect(JSON.stringify(out.all.filter((o) => o.kind !== 'ValidatingAdmissionPolicy'))).not.toContain('flux-system');
+    // the service cluster (Flux) watches the targets of both engines: its own and its Argo CD workload cluster's
+    const scAlerts = synth(sc).all.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'platform-alerts')!;
+    const down = scAlerts.spec.groups
+      .flatMap((g: { rules: { alert?: string; expr: string }[] }) => g.rules)
+      .find((r: { alert?: string }) => r.alert === 'PlatformTargetDown');
+    expect(down.expr).toMatch(/namespace=~"argocd\|[^"]*flux-system\|/);
+    const fluxOnly = synth(sc, fleetOf(sc)).all.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'platform-alerts')!;
+    expect(JSON.stringify(fluxOnly.spec)).not.toMatch(/argocd/);
   });
 
   describe('Argo CD itself', () => {

@@ -44,7 +44,23 @@ function findSource(all: readonly Doc[], kind: string, name: string, namespace: 
   return all.find((d) => d.kind === kind && d.metadata?.name === name && (d.metadata?.namespace ?? undefined) === namespace);
 }
 
+/** An Argo CD Application with a Helm source: what a HelmRelease is on a cluster Argo CD syncs. */
+function isChartApplication(d: Doc): boolean {
+  return d.kind === 'Application' && String(d.apiVersion ?? '').startsWith('argoproj.io/') && typeof d.spec?.source?.chart === 'string';
+}
+
+/** Whether a document deploys a chart: a Flux HelmRelease or an Argo CD Helm-source Application. */
+function deploysChart(d: Doc): boolean {
+  return d.kind === 'HelmRelease' || isChartApplication(d);
+}
+
+/** The chart values of a HelmRelease (`spec.values`) or of a Helm-source Application (`spec.source.helm.valuesObject`). */
+function chartValues(d: Doc): Doc {
+  return d.kind === 'HelmRelease' ? d.spec?.values : isChartApplication(d) ? d.spec?.source?.helm?.valuesObject : undefined;
+}
+
 function chartOf(release: Doc, all: readonly Doc[], catalog: readonly CatalogEntry[]): ChartReport {
+  if (isChartApplication(release)) return applicationChartOf(release, catalog);
   const namespace: string | undefined = release.metadata?.namespace;
   const releaseName = `${namespace ? `${namespace}/` : ''}${release.metadata?.name ?? ''}`;
   let chart = 'unknown';
@@ -70,6 +86,33 @@ function chartOf(release: Doc, all: readonly Doc[], catalog: readonly CatalogEnt
     const pin = source?.spec?.ref;
     version = String(pin?.tag ?? pin?.semver ?? pin?.digest ?? version);
   }
+  return withCatalog({ release: releaseName, chart, version, repository }, catalog);
+}
+
+/**
+ * The chart of a Helm-source Application, named by the release it installs (`namespace/release`,
+ * as a HelmRelease's); Argo CD writes an OCI registry without its scheme.
+ */
+function applicationChartOf(app: Doc, catalog: readonly CatalogEntry[]): ChartReport {
+  const source = app.spec.source;
+  const repoURL = String(source.repoURL ?? 'unknown');
+  const repository = /^[a-z][a-z0-9+.-]*:\/\//.test(repoURL) || repoURL === 'unknown' ? repoURL : `oci://${repoURL}`;
+  const namespace: string = app.spec?.destination?.namespace ?? '';
+  const release = source.helm?.releaseName ?? app.metadata?.name ?? '';
+  return withCatalog(
+    {
+      release: `${namespace ? `${namespace}/` : ''}${release}`,
+      chart: String(source.chart),
+      version: String(source.targetRevision ?? '*'),
+      repository,
+    },
+    catalog,
+  );
+}
+
+/** A chart with its catalog description, and the pinned version when the generated one differs. */
+function withCatalog(found: Pick<ChartReport, 'release' | 'chart' | 'version' | 'repository'>, catalog: readonly CatalogEntry[]): ChartReport {
+  const { release: releaseName, chart, version, repository } = found;
   const entry = catalog.find((e) => e.chart === chart && e.repository === repository);
   return {
     release: releaseName,
@@ -118,7 +161,7 @@ export function readClusterOutput(files: ReadonlyMap<string, string>, options: R
         name: name.replace(/\.yaml$/, ''),
         file: display(f.file),
         kinds: kindCounts(f.docs),
-        charts: f.docs.filter((d) => d.kind === 'HelmRelease').map((d) => chartOf(d, all, catalog)),
+        charts: f.docs.filter(deploysChart).map((d) => chartOf(d, all, catalog)),
       };
     })
     .sort((a, b) => compareFiles(`${a.layer}/${a.name}`, `${b.layer}/${b.name}`));
@@ -166,8 +209,8 @@ function accessOf(files: readonly ParsedFile[], display: (file: string) => strin
           });
         }
       }
-      if (d.kind === 'HelmRelease') access.push(...grafanaAccess(d, f, display));
-      const data = d.kind === 'HelmRelease' ? d.spec?.values?.securityConfig?.config?.data : undefined;
+      if (deploysChart(d)) access.push(...grafanaAccess(d, f, display));
+      const data = deploysChart(d) ? chartValues(d)?.securityConfig?.config?.data : undefined;
       if (data && typeof data['roles.yml'] === 'string' && typeof data['roles_mapping.yml'] === 'string') {
         const roles = (parse(data['roles.yml']) ?? {}) as Record<string, { index_permissions?: { index_patterns?: string[]; dls?: string }[] }>;
         const mappings = (parse(data['roles_mapping.yml']) ?? {}) as Record<string, { backend_roles?: string[] }>;
@@ -198,7 +241,7 @@ function accessOf(files: readonly ParsedFile[], display: (file: string) => strin
  * enforces (data source URL → the proxy's Deployment → its `-label` and `-label-value` flags).
  */
 function grafanaAccess(release: Doc, file: ParsedFile, display: (file: string) => string): AccessReport[] {
-  const grafana = release.spec?.values?.grafana;
+  const grafana = chartValues(release)?.grafana;
   const mapping = grafana?.['grafana.ini']?.['auth.generic_oauth']?.org_mapping;
   if (typeof mapping !== 'string') return [];
   // the tenant organisations' data sources are written by Grafana's start-up script (see grafana-tenant-orgs)

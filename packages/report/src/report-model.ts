@@ -80,9 +80,9 @@ export interface KindCount {
   readonly count: number;
 }
 
-/** A Flux HelmRelease and the chart version it pins. */
+/** A Flux HelmRelease, or an Argo CD Helm-source Application, and the chart version it pins. */
 export interface ChartReport {
-  /** `namespace/name` of the HelmRelease. */
+  /** `namespace/name` of the HelmRelease; of the release an Application installs (destination namespace and release name). */
   readonly release: string;
   readonly chart: string;
   readonly version: string;

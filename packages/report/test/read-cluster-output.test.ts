@@ -135,3 +135,90 @@ describe('who can read what, from the committed demo fleet (team-a and team-b)',
     expect(metrics('platform-operators')).toEqual(['Grafana Admin of organisation 1: every series of every cluster']);
   });
 });
+
+describe('readClusterOutput on the output of a cluster Argo CD syncs', () => {
+  // fixtures in the form the gitops package writes: Helm-source Applications in argocd, one per release
+  const application = (name: string, namespace: string, source: Record<string, unknown>) =>
+    `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: ${name}, namespace: argocd }
+spec:
+  project: ck8s-platform
+  destination: { server: https://kubernetes.default.svc, namespace: ${namespace} }
+  source: ${JSON.stringify(source)}
+`;
+  const falco = catalog.get('falco');
+  const certManager = catalog.get('cert-manager');
+  const argoFiles = new Map<string, string>([
+    [
+      'controllers/falco.yaml',
+      `apiVersion: v1\nkind: Namespace\nmetadata: { name: falco }\n---\n${application('falco', 'falco', {
+        repoURL: falco.repository,
+        chart: falco.chart,
+        targetRevision: falco.version,
+        helm: { releaseName: 'falco', valuesObject: {} },
+      })}`,
+    ],
+    [
+      'controllers/cert-manager.yaml',
+      application('cert-manager', 'cert-manager', {
+        // Argo CD names an OCI registry without its scheme
+        repoURL: certManager.repository.replace(/^oci:\/\//, ''),
+        chart: certManager.chart,
+        targetRevision: '0.0.1',
+        helm: { releaseName: 'cert-manager' },
+      }),
+    ],
+    [
+      'platform/log-store.yaml',
+      application('opensearch', 'opensearch', {
+        repoURL: 'https://opensearch-project.github.io/helm-charts',
+        chart: 'opensearch',
+        targetRevision: '3.0.0',
+        helm: {
+          releaseName: 'opensearch',
+          valuesObject: {
+            securityConfig: {
+              config: {
+                data: {
+                  'roles.yml': 'team-a-logs:\n  index_permissions: [{ index_patterns: [kubernetes-*], dls: \'{"term":{"namespace":"team-a"}}\' }]\n',
+                  'roles_mapping.yml': 'team-a-logs:\n  backend_roles: [team-a-devs]\n',
+                },
+              },
+            },
+          },
+        },
+      }),
+    ],
+    ['argocd/layers.yaml', application('tenants', 'argocd', { repoURL: 'https://git.example.com/fleet.git', path: 'clusters/x/tenants' })],
+  ]);
+  const output = readClusterOutput(argoFiles, { displayDir: 'clusters/argo-wc', catalog: entries });
+  const component = (layer: string, name: string) => output.components.find((c) => c.layer === layer && c.name === name);
+
+  it("lists a Helm-source Application's chart as a HelmRelease's: the release it installs, its chart, version and repository", () => {
+    expect(component('controllers', 'falco')?.charts).toEqual([
+      { release: 'falco/falco', chart: 'falco', version: falco.version, repository: falco.repository, description: falco.description },
+    ]);
+    // the registry gets its scheme back to match the catalog, which flags the version that differs from its pin
+    expect(component('controllers', 'cert-manager')?.charts).toEqual([
+      expect.objectContaining({
+        release: 'cert-manager/cert-manager',
+        repository: certManager.repository,
+        version: '0.0.1',
+        catalogVersion: certManager.version,
+      }),
+    ]);
+    // an Application of git folders (a layer) deploys no chart
+    expect(component('argocd', 'layers')?.charts).toEqual([]);
+  });
+
+  it("reads the log store's role mappings from an Application's values", () => {
+    expect(output.access).toContainEqual({
+      group: 'team-a-devs',
+      grant: 'log store role team-a-logs (indices kubernetes-*)',
+      scope: 'log store',
+      limit: 'documents matching {"term":{"namespace":"team-a"}}',
+      source: 'clusters/argo-wc/platform/log-store.yaml',
+    });
+  });
+});

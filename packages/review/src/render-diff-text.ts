@@ -25,13 +25,17 @@ export function renderDiffText(diff: FleetDiff): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `HelmRelease monitoring/kube-prometheus-stack (kube-prometheus-stack-72.6.2 → 72.7.0)`. */
+/**
+ * `HelmRelease monitoring/kube-prometheus-stack (kube-prometheus-stack-72.6.2 → 72.7.0)`; on a
+ * cluster Argo CD syncs `Application argocd/monitoring-kube-prometheus-stack, release monitoring/kube-prometheus-stack (...)`.
+ */
 export function releaseLabel(r: ReleaseRenderDiff): string {
   const charts =
     r.chartBefore && r.chartAfter && r.chartBefore !== r.chartAfter
       ? `${r.chartBefore} → ${r.chartAfter}`
       : (r.chartAfter ?? r.chartBefore ?? 'chart unknown');
-  return `HelmRelease ${r.namespace}/${r.release} (${charts})`;
+  const what = r.application ? `Application ${r.application}, release ${r.namespace}/${r.release}` : `HelmRelease ${r.namespace}/${r.release}`;
+  return `${what} (${charts})`;
 }
 
 /** `release added: 4 added, 0 changed, 0 removed`, `no rendered changes`, with the render error if any. */

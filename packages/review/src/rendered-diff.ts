@@ -39,6 +39,8 @@ export interface RenderedDiffOptions {
 export interface ReleaseRenderDiff {
   readonly namespace: string;
   readonly release: string;
+  /** The Argo CD Application that installs the release (`Application argocd/<name>`), on a cluster Argo CD syncs. @default absent: a HelmRelease `<namespace>/<release>` */
+  readonly application?: string;
   /** `added`: only in the working tree; `unchanged`: same chart, version and values, so not rendered again. */
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   /** `<chart>-<version>` at the base. @default absent: added */
@@ -65,10 +67,12 @@ export interface RenderedDiff {
   readonly clusters: readonly ClusterRenderDiff[];
 }
 
-/** A HelmRelease of the generated output, with its chart resolved from its source object. */
+/** A HelmRelease or Helm-source Application of the generated output, with its chart resolved from its source. */
 interface OutputRelease {
   readonly namespace: string;
   readonly name: string;
+  /** `argocd/<name>` of the Application that installs it. @default absent: a HelmRelease */
+  readonly application?: string;
   readonly releaseName: string;
   readonly chart?: ChartRef;
   readonly values: Record<string, unknown>;
@@ -145,9 +149,11 @@ export async function diffRenderedReleases(options: RenderedDiffOptions): Promis
       const a = after.releases.get(key);
       const [namespace, release] = key.split('/') as [string, string];
       const chartName = (r: OutputRelease | undefined): string | undefined => (r?.chart ? `${r.chart.chart}-${r.chart.version}` : undefined);
+      const application = a?.application ?? b?.application;
       const base = {
         namespace,
         release,
+        ...(application ? { application } : {}),
         ...(chartName(b) ? { chartBefore: chartName(b)! } : {}),
         ...(chartName(a) ? { chartAfter: chartName(a)! } : {}),
       };
@@ -201,7 +207,11 @@ function namespaced(o: RenderedObject, namespace: string): RenderedObject {
   return { ...o, metadata: { ...o.metadata, namespace } };
 }
 
-/** The HelmReleases of a cluster's generated output, by `namespace/name`, and its other objects (for CRDs). */
+/**
+ * The releases of a cluster's generated output, by `namespace/name`: its HelmReleases and, on a
+ * cluster Argo CD syncs, its Helm-source Applications (keyed by the release they install, so the
+ * same release under either engine renders once); and its other objects (for CRDs).
+ */
 function outputReleases(files: ClusterFiles | undefined): { releases: Map<string, OutputRelease>; generated: RenderedObject[] } {
   const releases = new Map<string, OutputRelease>();
   const generated: RenderedObject[] = [];
@@ -213,6 +223,8 @@ function outputReleases(files: ClusterFiles | undefined): { releases: Map<string
   const source = (kind: string, name: string, namespace: string): RenderedObject | undefined =>
     objects.find((o) => o.kind === kind && o.metadata?.name === name && (o.metadata?.namespace ?? namespace) === namespace);
   for (const o of objects) {
+    const app = applicationRelease(o);
+    if (app) releases.set(`${app.namespace}/${app.releaseName}`, app);
     if (o.kind !== 'HelmRelease' || typeof o.metadata?.name !== 'string') continue;
     const namespace: string = o.metadata.namespace ?? 'default';
     let chart: ChartRef | undefined;
@@ -251,4 +263,31 @@ function outputReleases(files: ClusterFiles | undefined): { releases: Map<string
     });
   }
   return { releases, generated };
+}
+
+/** The release an Argo CD Application with a Helm source installs; undefined for any other object. */
+function applicationRelease(o: RenderedObject): OutputRelease | undefined {
+  const source = o.spec?.source;
+  if (o.kind !== 'Application' || !String(o.apiVersion ?? '').startsWith('argoproj.io/') || typeof source?.chart !== 'string') return undefined;
+  if (typeof o.metadata?.name !== 'string') return undefined;
+  const namespace: string = o.spec?.destination?.namespace ?? 'default';
+  const repoURL = String(source.repoURL ?? '');
+  // Argo CD writes an OCI registry without its scheme
+  const repository = /^[a-z][a-z0-9+.-]*:\/\//.test(repoURL) ? repoURL : `oci://${repoURL}`;
+  const chart: ChartRef | undefined =
+    repoURL && source.targetRevision ? { repository, chart: source.chart, version: String(source.targetRevision) } : undefined;
+  const values = structuredClone(source.helm?.valuesObject ?? {}) as Record<string, unknown>;
+  const releaseName: string = source.helm?.releaseName ?? o.metadata.name;
+  return {
+    namespace,
+    name: o.metadata.name,
+    application: `${o.metadata.namespace ?? 'argocd'}/${o.metadata.name}`,
+    releaseName,
+    ...(chart ? { chart } : {}),
+    values,
+    patches: [],
+    placeholders: 0,
+    // as a HelmRelease's: the same release under either engine is the same render
+    identity: JSON.stringify([chart ?? null, releaseName, values, [], []]),
+  };
 }

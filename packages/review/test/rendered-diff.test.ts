@@ -141,3 +141,102 @@ describe('rendered diff of a chart bump in a git repository', () => {
     }
   });
 });
+
+// the same chart bump on a cluster Argo CD syncs: Helm-source Applications instead of HelmReleases
+function argoOutput(version: string, password: string): string {
+  const application = (name: string, chart: string, chartVersion: string, values: object): string =>
+    [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata:',
+      `  name: ${name}`,
+      '  namespace: argocd',
+      'spec:',
+      '  project: ck8s-platform',
+      '  destination: { server: https://kubernetes.default.svc, namespace: fx }',
+      '  source:',
+      '    repoURL: https://charts.example.com',
+      `    chart: ${chart}`,
+      `    targetRevision: ${chartVersion}`,
+      '    helm:',
+      `      releaseName: ${name}`,
+      `      valuesObject: ${JSON.stringify(values)}`,
+    ].join('\n');
+  return [
+    application('fx-bump', 'fx-bump', version, { password }),
+    '---',
+    // identical at both sides, and in no mirror: rendering it would fail, so the diff must leave it alone
+    application('fx-same', 'fx-absent', '1.0.0', {}),
+    '---',
+    // an Application of a git folder installs no chart
+    'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: tenants, namespace: argocd }\nspec: { source: { repoURL: https://git.example.com/fleet.git, path: clusters/fx/tenants } }',
+    '',
+  ].join('\n');
+}
+
+describe('rendered diff of a chart bump on a cluster Argo CD syncs', () => {
+  let work: string;
+  let mirror: string;
+  let repo: TestRepo;
+  let base: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'ck8s-rendered-diff-argo-'));
+    mirror = path.join(work, 'mirror');
+    for (const version of ['1.0.0', '2.0.0'])
+      execFileSync(helm, ['package', path.join(here, 'fixtures', 'charts', 'fx-bump'), '--version', version, '--destination', mirror]);
+    repo = new TestRepo();
+    repo.write({ 'clusters/fx/cluster.yaml': 'name: fx\n', 'clusters/fx/controllers/fx-bump.yaml': argoOutput('1.0.0', PASSWORDS[0]!) });
+    base = repo.commit('fx-bump 1.0.0', 'alice', '2024-01-01T10:00:00Z');
+    repo.write({ 'clusters/fx/controllers/fx-bump.yaml': argoOutput('2.0.0', PASSWORDS[1]!) });
+  });
+
+  afterAll(() => {
+    removeTestRepos();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const rendered = async () =>
+    diffRenderedReleases({
+      clusters: (await fleetOutputs({ root: repo.dir, base })).clusters.map((c) => ({ ...c, kubernetesVersion: '1.33.0' })),
+      helm,
+      mirror,
+      cacheDir: path.join(work, 'cache'),
+    });
+
+  it("renders an Application's chart at both sides as a HelmRelease's, naming the Application", async () => {
+    const diff = await rendered();
+    expect(diff).toMatchObject({ rendered: 1, identical: 1, placeholders: 0 });
+    const releases = diff.clusters[0]!.releases;
+    expect(releases.map((r) => [r.application, r.namespace, r.release, r.status, r.chartBefore, r.chartAfter])).toEqual([
+      ['argocd/fx-bump', 'fx', 'fx-bump', 'changed', 'fx-bump-1.0.0', 'fx-bump-2.0.0'],
+      ['argocd/fx-same', 'fx', 'fx-same', 'unchanged', 'fx-absent-1.0.0', 'fx-absent-1.0.0'],
+    ]);
+    expect(releases[0]!.objects.map((o) => [o.change, o.kind, o.name])).toEqual([
+      ['changed', 'ConfigMap', 'fx-bump-settings'],
+      ['changed', 'Secret', 'fx-bump-credentials'],
+      ['added', 'Service', 'fx-bump'],
+    ]);
+    const text = renderDiffText({ ...(await diffFleet({ root: repo.dir, base })), rendered: diff });
+    expect(text).toContain(
+      'render: fx Application argocd/fx-bump, release fx/fx-bump (fx-bump-1.0.0 → fx-bump-2.0.0): 1 added, 2 changed, 0 removed\n',
+    );
+    // what helm rendered from the (plain, in-git) values never shows
+    for (const out of [text.slice(text.indexOf('\nrender:')), JSON.stringify(diff)])
+      for (const secret of [...PASSWORDS, ...PASSWORDS.map((p) => Buffer.from(p).toString('base64'))]) expect(out).not.toContain(secret);
+  });
+
+  it('leaves a release alone that only moved from a HelmRelease to an Application (same chart, version and values)', async () => {
+    repo.write({ 'clusters/fx/controllers/fx-bump.yaml': output('1.0.0', PASSWORDS[0]!) });
+    const fluxBase = repo.commit('flux', 'alice', '2024-01-02T10:00:00Z');
+    repo.write({ 'clusters/fx/controllers/fx-bump.yaml': argoOutput('1.0.0', PASSWORDS[0]!) });
+    const outputs = await fleetOutputs({ root: repo.dir, base: fluxBase });
+    const diff = await diffRenderedReleases({
+      clusters: outputs.clusters.map((c) => ({ ...c, kubernetesVersion: '1.33.0' })),
+      helm,
+      mirror,
+      cacheDir: path.join(work, 'cache'),
+    });
+    expect(diff).toMatchObject({ rendered: 0, identical: 2 });
+  });
+});

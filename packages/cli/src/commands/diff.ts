@@ -14,7 +14,7 @@ export function registerDiff(program: Command, io: CliIo): void {
     .option('--output <format>', 'text, markdown (a pull-request comment) or json', 'text')
     .option(
       '--render',
-      'also render, with helm at their pinned chart versions, the HelmReleases whose chart, version or values changed, and show the rendered objects that differ',
+      'also render, with helm at their pinned chart versions, the HelmReleases (Argo CD: Helm-source Applications) whose chart, version or values changed, and show the rendered objects that differ',
     )
     .option(
       '--chart-mirror <folder|url>',
@@ -28,8 +28,8 @@ locally; in CI they are the committed output, which \`ck8s validate\` proves equ
 cluster.yaml is input, so its changes show through the objects they change. Exit status: 0 whether
 or not there are differences, 1 on an error (an unknown revision or cluster, no git repository).
 
-With --render, each HelmRelease whose chart, version, values or post-render patches differ is
-rendered at both sides (as \`validate --render\` renders it, for the working tree's Kubernetes version)
+With --render, each HelmRelease (on a cluster Argo CD syncs, each Helm-source Application, keyed by
+the release it installs) whose chart, version, values or post-render patches differ is rendered at both sides (as \`validate --render\` renders it, for the working tree's Kubernetes version)
 and its rendered objects are compared, like flux-local's diff: a chart bump shows what it changes in
 the cluster. Identical releases are not rendered. Values from sops Secrets are given to helm as the
 same placeholder at both sides (never decrypted); rendered Secrets show key names only. A release
