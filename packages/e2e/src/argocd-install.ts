@@ -64,7 +64,7 @@ export function argoCdInstall(settings: Record<string, unknown>): KubeObject[] {
  * `configs.cmp.plugins` into argocd-cmp-cm for the sidecar to mount as `plugin.yaml`.
  */
 export function pluginConfig(name: string, spec: unknown): KubeObject {
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'ConfigManagementPlugin', metadata: { name }, spec } as KubeObject;
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'ConfigManagementPlugin', metadata: { name }, spec };
 }
 
 /** Ports and files of the Argo CD processes (all on 127.0.0.1). */

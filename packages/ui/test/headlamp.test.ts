@@ -74,7 +74,9 @@ describe('Headlamp', () => {
     // the one binding is the account Flux installs the chart as (every release has its own); none names Headlamp's account
     const bindings = out.objects.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding');
     expect(bindings.map((b) => b.subjects)).toEqual([[{ kind: 'ServiceAccount', name: 'flux-headlamp', namespace: 'headlamp' }]]);
-    const chart = out.component.node.findAll().find((c) => (c as { expects?: unknown }).expects) as { expects: { clusterObjects?: string[] } };
+    const chart = out.component.node.findAll().find((c) => (c as { expects?: unknown }).expects) as unknown as {
+      expects: { clusterObjects?: string[] };
+    };
     expect(chart.expects.clusterObjects ?? []).toEqual([]);
   });
 
