@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { ChartCatalog, CLUSTER_METRICS_SOURCES, type ClusterConfig, type Component, type ComponentAlertGroup } from '@ck8s/core';
 import { isAlertingRule, PrometheusRule } from '@ck8s/observability';
 import { App } from 'cdk8s';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { clusterConfig, fleetOf } from '../../../test-support/cluster-config.js';
 import type { K8sObject } from '../../../test-support/manifests.js';
-import { composeCluster } from '../src/index.js';
+import { ClusterProfile, composeCluster, compositionOrder } from '../src/index.js';
 
 // Every alert the service cluster evaluates links to a runbook section that exists, and reads only
 // metrics that a component of a cluster reporting here scrapes: an alert on a series nobody
@@ -194,5 +194,41 @@ describe('component alerts', () => {
     ]);
     expect(status, out).toBe(0);
     expect(out).toContain('SUCCESS');
+  });
+});
+
+describe("a service cluster's alerts of its workload clusters", () => {
+  const wc2 = clusterConfig({ name: 'wc2', profile: 'workload', domain: 'wc2.example.com', serviceCluster: 'sc' });
+
+  it('are the alert groups the workload clusters declared when they were composed, without composing them again', () => {
+    const fresh = fleetOf(sc, wc, wc2);
+    // every composition ends by connecting its components, once
+    const connect = vi.spyOn(ClusterProfile.prototype as unknown as { connect: () => void }, 'connect');
+    try {
+      const composed = [wc, wc2].flatMap((w) =>
+        composeCluster(new App(), { cluster: w, fleet: fresh, catalog }).components.flatMap((c) => c.alertGroups),
+      );
+      const reporting = composeCluster(new App(), { cluster: sc, fleet: fresh, catalog }).reportingAlertGroups();
+      expect(composed.length).toBeGreaterThan(0);
+      expect(reporting).toEqual(composed);
+      expect(connect).toHaveBeenCalledTimes(3);
+    } finally {
+      connect.mockRestore();
+    }
+  });
+
+  it('are composed on demand when the service cluster comes first, the same groups', () => {
+    const recorded = fleetOf(sc, wc, wc2);
+    for (const w of [wc, wc2]) composeCluster(new App(), { cluster: w, fleet: recorded, catalog });
+    const fromRecord = composeCluster(new App(), { cluster: sc, fleet: recorded, catalog }).reportingAlertGroups();
+    const onDemand = composeCluster(new App(), { cluster: sc, fleet: fleetOf(sc, wc, wc2), catalog }).reportingAlertGroups();
+    expect(onDemand.map((g) => g.name)).toEqual(fromRecord.map((g) => g.name));
+    expect(onDemand).toEqual(fromRecord);
+  });
+
+  it('come first: synth composes workload clusters before the others, each group as given', () => {
+    const fresh = fleetOf(sc, wc, wc2);
+    expect(compositionOrder(fresh, ['sc', 'wc2', 'wc'])).toEqual(['wc2', 'wc', 'sc']);
+    expect(compositionOrder(fresh, ['wc'])).toEqual(['wc']);
   });
 });
