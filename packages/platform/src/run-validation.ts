@@ -141,14 +141,12 @@ export async function runValidation(context: FleetContext, clusters: readonly st
   const schemaCheck = checkSchemas(context, schemaFiles);
   schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
-  const byCluster = new Map<string, ValidationReportProblem[]>();
-  const exceptionsByCluster = new Map<string, PlatformExceptionReport[]>();
+  const synthesized = new Map<string, { found: ValidationReportProblem[]; exceptions: PlatformExceptionReport[] }>();
   for (const name of compositionOrder(context.fleet, clusters)) {
     const dir = context.workspace.clusterDir(name);
     const found: ValidationReportProblem[] = [];
     const exceptions: PlatformExceptionReport[] = [];
-    byCluster.set(name, found);
-    exceptionsByCluster.set(name, exceptions);
+    synthesized.set(name, { found, exceptions });
     try {
       const fresh = synthesizeCluster({ ...context, name, exceptions });
       for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) found.push({ check: 'drift', ...p });
@@ -159,8 +157,8 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     }
   }
   // reported in the clusters' order, whatever the order of composition
-  const problems = clusters.flatMap((name) => byCluster.get(name)!);
-  const platformExceptions = clusters.flatMap((name) => exceptionsByCluster.get(name)!);
+  const problems = clusters.flatMap((name) => synthesized.get(name)!.found);
+  const platformExceptions = clusters.flatMap((name) => synthesized.get(name)!.exceptions);
 
   const sopsFile = context.workspace.sopsConfigFile;
   if (!existsSync(sopsFile) || readFileSync(sopsFile, 'utf8') !== expectedSopsConfig(context)) {
