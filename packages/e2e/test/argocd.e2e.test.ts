@@ -12,13 +12,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main } from '@ck8s/cli';
 import { loadFleet, Workspace } from '@ck8s/core';
 import { clusterRules } from '@ck8s/policy';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARGOCD_NAMESPACE, fleetWorkTree, type GitWorkTree, type KubeObject, LocalCluster, type ObjectRef } from '../src/index.js';
 import { repositoryRoot } from '../src/versions.js';
+import { runCk8s } from './run-ck8s.js';
 
 const ROOT = repositoryRoot();
 const cluster = new LocalCluster({ flux: false });
@@ -34,12 +34,8 @@ function log(message: string): void {
   console.log(`[argocd] ${message}`);
 }
 
-async function ck8s(args: string[], stdin = ''): Promise<string> {
-  let out = '';
-  const code = await main(args, { cwd: tree.dir, stdout: (t) => (out += t), stderr: (t) => (out += t), readStdin: async () => stdin });
-  if (code !== 0) throw new Error(`ck8s ${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
-}
+/** ck8s in the fleet work tree. */
+const ck8s = (args: string[], stdin = ''): Promise<string> => runCk8s(tree.dir, args, stdin);
 
 function clusterYaml(tenants: string): string {
   return `name: e2e-argo

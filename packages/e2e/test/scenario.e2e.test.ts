@@ -8,7 +8,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main } from '@ck8s/cli';
 import { loadFleet, SUPPORTED_KUBERNETES_MINORS, Workspace } from '@ck8s/core';
 import { clusterRules, evaluateManifests, podSecurityRules } from '@ck8s/policy';
 import { generateAgeKeyPair } from '@ck8s/secrets';
@@ -33,6 +32,7 @@ import {
   waitUntil,
 } from '../src/index.js';
 import { repositoryRoot } from '../src/versions.js';
+import { runCk8s } from './run-ck8s.js';
 
 const ROOT = repositoryRoot();
 const cluster = new LocalCluster({ registry: true });
@@ -48,13 +48,8 @@ function log(message: string): void {
   console.log(`[scenario] ${message}`);
 }
 
-/** Runs the ck8s CLI in-process in the work tree; fails the test with its output when it fails. */
-async function ck8s(args: string[], stdin = ''): Promise<string> {
-  let out = '';
-  const code = await main(args, { cwd: tree.dir, stdout: (t) => (out += t), stderr: (t) => (out += t), readStdin: async () => stdin });
-  if (code !== 0) throw new Error(`ck8s ${args.join(' ')} exited ${code}:\n${out}`);
-  return out;
-}
+/** ck8s in the fleet work tree. */
+const ck8s = (args: string[], stdin = ''): Promise<string> => runCk8s(tree.dir, args, stdin);
 
 function clusterYaml(tenants: string): string {
   return `name: e2e-wc
