@@ -16,6 +16,7 @@ export * from './config/tenant-hosts.js';
 export * from './config/url-credentials.js';
 export * from './config/yaml-documents.js';
 export * from './config/yaml-file.js';
+export * from './config/yaml-package.js';
 export * from './container-resources.js';
 export * from './contributions.js';
 export * from './flux/common.js';

@@ -58,29 +58,32 @@ function lineOf(text: string, index: number): number {
 
 /**
  * Files that may hold a key, relative to the repository root, sorted: in a git work tree those in
- * which `git grep` finds the marker (git reads the files, multi-threaded, instead of this process
- * reading every file of the repository); elsewhere every file, checked here.
+ * which `git grep` finds the marker among what git could commit (git reads the files,
+ * multi-threaded, instead of this process reading every file of the repository), plus every file
+ * under clusters/ and secrets/ and the `.ck8s-*` scratch files at the root, ignored or not, which
+ * are few and small and read here; elsewhere every file, checked here.
  */
 async function candidateFiles(root: string): Promise<string[]> {
   const listed = await gitGrepFiles(root);
-  return [...new Set(listed ?? walk(root))].sort();
+  if (listed === undefined) return [...new Set(walk(root))].sort();
+  const scratch = readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile() && e.name.startsWith('.ck8s-'));
+  return [...new Set([...listed, ...walk(root, 'clusters', NOTHING_SKIPPED), ...walk(root, 'secrets', NOTHING_SKIPPED), ...scratch.map((e) => e.name)])].sort();
 }
 
 async function gitGrepFiles(root: string): Promise<string[] | undefined> {
-  // -a: binary files too; -i -F: the marker in any case, as a plain string; exit status 1 is "no match"
-  const grep = async (args: string[]): Promise<string[]> =>
-    (await gitText(root, ['grep', '-z', '-l', '-a', '-i', '-F', '-e', 'AGE-SECRET-KEY-', '--untracked', ...args], { successExitCodes: [0, 1] }))
-      .split('\0')
-      .filter(Boolean);
   try {
-    // what git could commit, then what it ignores where secrets and output live, and scratch at the root
-    return [...(await grep([])), ...(await grep(['--no-exclude-standard', '--', 'clusters', 'secrets', ':(glob).ck8s-*']))];
+    // -a: binary files too; -i -F: the marker in any case, as a plain string; exit status 1 is "no match"
+    const args = ['grep', '-z', '-l', '-a', '-i', '-F', '-e', 'AGE-SECRET-KEY-', '--untracked'];
+    return (await gitText(root, args, { successExitCodes: [0, 1] })).split('\0').filter(Boolean);
   } catch {
     return undefined; // not a git work tree, or no git: every file is read instead
   }
 }
 
-function walk(root: string): string[] {
+const NOTHING_SKIPPED: ReadonlySet<string> = new Set();
+
+/** Files below a folder of the repository (default: all of it), by default without dependencies, tool binaries, caches and git's own. */
+function walk(root: string, from = '', skipped: ReadonlySet<string> = SKIPPED_FOLDERS): string[] {
   const files: string[] = [];
   const visit = (rel: string): void => {
     let entries;
@@ -92,10 +95,10 @@ function walk(root: string): string[] {
     for (const entry of entries) {
       const file = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) visit(file);
+        if (!skipped.has(entry.name)) visit(file);
       } else if (entry.isFile()) files.push(file);
     }
   };
-  visit('');
+  visit(from);
   return files;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type ConfigProblem, isScratchName, RepeatedYamlReader, showValue, type RepositoryLayout } from '@ck8s/core/base';
-import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { type ConfigProblem, isScratchName, RepeatedYamlReader, showValue, type RepositoryLayout, yamlPackage } from '@ck8s/core/base';
+import type { Document } from 'yaml';
 import { findAgePrivateKeys } from './age-key-scan.js';
 import { mayHoldSecret } from './may-hold-secret.js';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
@@ -174,6 +174,7 @@ interface ParsedDoc {
 function parseYaml(text: string, file: string, read: RepeatedYamlReader): { docs: ParsedDoc[]; problems: ConfigProblem[] } {
   const fast = read.read(text);
   if (fast !== undefined) return { docs: fast.map((data, i) => ({ data, label: fast.length > 1 ? ` (document ${i + 1})` : '' })), problems: [] };
+  const { LineCounter, parseAllDocuments } = yamlPackage();
   const lineCounter = new LineCounter();
   // an empty file gives an empty stream: no documents, nothing to check
   const documents: Document[] = [...parseAllDocuments(text, { lineCounter, prettyErrors: false })];

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTool, type RepositoryLayout } from '@ck8s/core/base';
-import { parse } from 'yaml';
+import { findTool, type RepositoryLayout, yamlPackage } from '@ck8s/core/base';
 import { hasAgeIdentity } from './age-key-pair.js';
 import { ageRecipientsOf } from './sops-metadata.js';
 import { SopsError } from './sops-error.js';
@@ -166,7 +165,7 @@ function decryptFailure(file: string, ciphertext: string, code: number | undefin
 
 function recipientsOf(ciphertext: string): string {
   try {
-    const recipients = ageRecipientsOf(parse(ciphertext));
+    const recipients = ageRecipientsOf(yamlPackage().parse(ciphertext));
     return recipients.length > 0 ? `encrypted to ${recipients.join(', ')}` : 'it lists no age recipient';
   } catch {
     return 'its recipients cannot be read';

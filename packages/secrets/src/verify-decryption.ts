@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigProblem, RepositoryLayout } from '@ck8s/core/base';
-import { parseAllDocuments } from 'yaml';
+import { type ConfigProblem, type RepositoryLayout, yamlPackage } from '@ck8s/core/base';
 import { ageRecipientsOf } from './sops-metadata.js';
 import { SopsError } from './sops-error.js';
 import { Sops } from './sops.js';
@@ -79,7 +78,7 @@ function encryptedFiles(workspace: RepositoryLayout, clusters: readonly string[]
       if (!text.includes('sops')) continue;
       let docs: unknown[];
       try {
-        docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+        docs = yamlPackage().parseAllDocuments(text).map((d) => d.toJS() as unknown);
       } catch {
         continue; // unreadable YAML is the static check's finding
       }

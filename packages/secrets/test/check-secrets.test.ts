@@ -256,13 +256,15 @@ describe('age private keys in the repository', () => {
 
   it('in a git work tree: tracked and untracked files, and ignored ones under clusters/ and secrets/ and scratch at the root', async () => {
     const root = repo.workspace.root;
-    repo.write('.gitignore', '*.bak\n.ck8s-*\nbuild/\n');
+    repo.write('.gitignore', '*.bak\n.ck8s-*\nbuild/\nnode_modules/\n');
     execFileSync('git', ['init', '-q'], { cwd: root });
     repo.write('tracked.txt', KEY_LINE(pair));
     execFileSync('git', ['add', 'tracked.txt'], { cwd: root });
     repo.write('untracked.txt', `\n${KEY_LINE(pair)}`);
     repo.write('clusters/demo.bak', KEY_LINE(pair));
     repo.write('clusters/demo/.ck8s-previous-abc/tenants/x.yaml', KEY_LINE(pair));
+    // folders skipped elsewhere are read under clusters/ and secrets/
+    repo.write('clusters/demo/node_modules/x.yaml', KEY_LINE(pair));
     repo.write('secrets/demo/.ck8s-app.db.sops.yaml-1-abcdefabcdef.tmp', KEY_LINE(pair));
     repo.write('.ck8s-.sops.yaml-1-abcdefabcdef.tmp', KEY_LINE(pair));
     // ignored elsewhere: build output git never commits is left alone (dependencies, caches)
@@ -271,6 +273,7 @@ describe('age private keys in the repository', () => {
       '.ck8s-.sops.yaml-1-abcdefabcdef.tmp line 1',
       'clusters/demo.bak line 1',
       'clusters/demo/.ck8s-previous-abc/tenants/x.yaml line 1',
+      'clusters/demo/node_modules/x.yaml line 1',
       'secrets/demo/.ck8s-app.db.sops.yaml-1-abcdefabcdef.tmp line 1',
       'tracked.txt line 1',
       'untracked.txt line 2',

@@ -1,7 +1,7 @@
-import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { ConfigProblem } from './config-error.js';
 import { redactUrlCredentials } from './url-credentials.js';
 import { loadYamlDocuments } from './yaml-documents.js';
+import { yamlPackage } from './yaml-package.js';
 
 // Reading a YAML file and showing a bad value, apart from the cluster config schema: commands that
 // read the repository without validating cluster.yaml (`ck8s secrets check`) load no schema.
@@ -15,6 +15,7 @@ export function parseYamlFile(text: string, file: string): { data: unknown; prob
     if (data === undefined) return { data: {}, problems: [] };
     if (data !== null && typeof data === 'object' && !Array.isArray(data)) return { data, problems: [] };
   }
+  const { isMap, LineCounter, parseDocument } = yamlPackage();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems = doc.errors.map((e) => {

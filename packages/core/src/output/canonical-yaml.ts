@@ -1,5 +1,5 @@
 import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
-import { stringify } from 'yaml';
+import { yamlPackage } from '../config/yaml-package.js';
 
 const TOP_LEVEL_FIRST = ['apiVersion', 'kind', 'metadata'];
 const METADATA_FIRST = ['name', 'namespace'];
@@ -124,5 +124,5 @@ function documentText(object: unknown): string {
 
 /** Serializes one plain data document (no Kubernetes key order), e.g. a kustomization.yaml. */
 export function toYamlDocument(data: unknown): string {
-  return stringify(data, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+  return yamlPackage().stringify(data, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
 }

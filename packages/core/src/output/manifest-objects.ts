@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { LAYERS, NODE_FOLDER } from '../component.js';
 import { LABELS } from '../naming.js';
 import { RepeatedYamlReader, type YamlDocumentsReader } from '../config/yaml-documents.js';
+import { yamlPackage } from '../config/yaml-package.js';
 import { CLUSTER_INPUTS } from '../repository-layout.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -65,7 +65,7 @@ export function parseManifests(files: ClusterFiles, reader: YamlDocumentsReader 
 function readBodies(text: string, reader: YamlDocumentsReader): unknown[] | undefined {
   const fast = reader.read(text);
   if (fast !== undefined) return fast;
-  const documents = parseAllDocuments(text, { prettyErrors: false });
+  const documents = yamlPackage().parseAllDocuments(text, { prettyErrors: false });
   if (!Array.isArray(documents) || documents.some((d) => d.errors.length > 0)) return undefined;
   try {
     return documents.map((d) => d.toJS() as unknown);
