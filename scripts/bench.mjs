@@ -296,6 +296,16 @@ function makeFleet(template, size) {
     writeFileSync(path.join(dir, 'clusters', name, 'cluster.yaml'), text);
     cpSync(path.join(template, 'secrets', service ? 'tpl-sc' : 'tpl-wc'), path.join(dir, 'secrets', name), { recursive: true });
   }
+  // the service clusters' identity providers hold one client secret per web application, keyed by
+  // cluster (Headlamp's): the template's keys become those of each copy's clusters
+  for (let s = 0; s < services; s++) {
+    const file = path.join(dir, 'secrets', `sc-${s}`, 'dex.dex-client-secrets.sops.yaml');
+    const workloads = Array.from({ length: size }, (_, i) => i).filter((i) => i >= services && i % services === s);
+    const text = readFileSync(file, 'utf8')
+      .replace(/^(\s+)([a-z0-9-]+)-tpl-sc: /gm, `$1$2-sc-${s}: `)
+      .replace(/^(\s+)([a-z0-9-]+)-tpl-wc: (.*)\n/gm, (_, indent, app, value) => workloads.map((i) => `${indent}${app}-wc-${i}: ${value}\n`).join(''));
+    writeFileSync(file, text);
+  }
   return dir;
 }
 
