@@ -303,7 +303,9 @@ function makeFleet(template, size) {
     const workloads = Array.from({ length: size }, (_, i) => i).filter((i) => i >= services && i % services === s);
     const text = readFileSync(file, 'utf8')
       .replace(/^(\s+)([a-z0-9-]+)-tpl-sc: /gm, `$1$2-sc-${s}: `)
-      .replace(/^(\s+)([a-z0-9-]+)-tpl-wc: (.*)\n/gm, (_, indent, app, value) => workloads.map((i) => `${indent}${app}-wc-${i}: ${value}\n`).join(''));
+      .replace(/^(\s+)([a-z0-9-]+)-tpl-wc: (.*)\n/gm, (_, indent, app, value) =>
+        workloads.map((i) => `${indent}${app}-wc-${i}: ${value}\n`).join(''),
+      );
     writeFileSync(file, text);
   }
   return dir;
