@@ -5,4 +5,5 @@ export * from './argocd.js';
 export * from './flux-alerts.js';
 export * from './flux-install.js';
 export * from './flux-layers.js';
+export * from './flux-readiness-alerts.js';
 export * from './flux-sync.js';

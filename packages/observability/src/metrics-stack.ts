@@ -12,7 +12,8 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
-import { CAPACITY_ALERTS } from './capacity-alerts.js';
+import { CAPACITY_ALERTS, NODE_CAPACITY_ALERTS } from './capacity-alerts.js';
+import { type FleetAlertsProps, fleetAlerts } from './fleet-alerts.js';
 import { alertmanagerSetup, NULL_RECEIVER, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
@@ -208,9 +209,12 @@ const CONTAINER: ContainerSecurityContextValues = restrictedContainerSecurityCon
  * node-exporter runs in its own privileged namespace; everything else meets the restricted profile.
  */
 export class MetricsStack extends Component {
+  private readonly mode: MetricsStackProps['mode'];
+
   constructor(scope: Construct, id: string, props: MetricsStackProps) {
     super(scope, id, { layer: 'controllers' });
     const server = props.mode === 'server';
+    this.mode = props.mode;
     const prometheus: Pods = MONITORING_PODS.prometheus;
 
     this.addNamespace({ name: MONITORING_NAMESPACE });
@@ -385,6 +389,7 @@ export class MetricsStack extends Component {
     // scraped through the chart's ServiceMonitor; on the host network, which most CNIs do not police
     this.addMetrics({ name: 'node-exporter', pods: MONITORING_PODS.nodeExporter, port: 9100, monitor: false });
     this.addAlerts(CAPACITY_ALERTS);
+    this.addAlerts(NODE_CAPACITY_ALERTS);
 
     if (props.mode === 'workload') {
       this.addFlow({ from: prometheus, to: { peer: 'service-cluster' } });
@@ -453,6 +458,17 @@ export class MetricsStack extends Component {
       ports: receiverPorts(props.receivers).map((port) => ({ port })),
       name: 'allow-alertmanager-to-receivers',
     });
+  }
+
+  /**
+   * Declares the fleet's alerts (fleetAlerts) on this service cluster's stack, the one Prometheus
+   * that sees every cluster reporting here; called once every component exists, as it watches their
+   * namespaces.
+   * @throws Error on a workload cluster's stack, which sees only its own cluster
+   */
+  watchFleet(props: FleetAlertsProps): void {
+    if (this.mode !== 'server') throw new Error(`metrics stack ${this.componentName}: only a service cluster's stack watches the fleet`);
+    this.addAlerts(fleetAlerts(props));
   }
 }
 
