@@ -1,3 +1,4 @@
+export * from './argocd-alerts.js';
 export * from './argocd-layers.js';
 export * from './argocd-project.js';
 export * from './argocd-values.js';

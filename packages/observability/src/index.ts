@@ -1,4 +1,5 @@
 export * from './alertmanager-config.js';
+export * from './argocd-application-metrics.js';
 export * from './availability-probes.js';
 export * from './availability-slo.js';
 export * from './blackbox-exporter-values.js';

@@ -16,6 +16,7 @@ import { CAPACITY_ALERTS, NODE_CAPACITY_ALERTS } from './capacity-alerts.js';
 import { type FleetAlertsProps, fleetAlerts } from './fleet-alerts.js';
 import { alertmanagerSetup, NULL_RECEIVER, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
+import { ARGOCD_APPLICATION_REVISION, argocdApplicationStateResource, argocdApplicationStateRule } from './argocd-application-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
 import type {
   ContainerSecurityContextValues,
@@ -477,6 +478,12 @@ type CommonValues = Omit<KubePrometheusStackValues, 'defaultRules' | 'prometheus
 };
 
 /** The values both modes share. */
+/** The custom resource state configuration with Argo CD's Applications after Flux's kinds. */
+function withArgocdApplications(config: Record<string, unknown>): Record<string, unknown> {
+  const spec = config.spec as { resources: unknown[] };
+  return { ...config, spec: { ...spec, resources: [...spec.resources, argocdApplicationStateResource()] } };
+}
+
 function commonValues(clusterName: string, resources: Required<MetricsStackResources>): CommonValues {
   const everything = {} as Record<string, never>;
   return {
@@ -495,9 +502,10 @@ function commonValues(clusterName: string, resources: Required<MetricsStackResou
     'kube-state-metrics': {
       securityContext: { enabled: true, ...POD, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
       containerSecurityContext: CONTAINER,
-      // readiness of Flux's objects as FLUX_RESOURCE_INFO, for the alerts
-      rbac: { extraRules: fluxResourceStateRules() },
-      customResourceState: { enabled: true, config: fluxResourceStateConfig() },
+      // readiness of Flux's objects as FLUX_RESOURCE_INFO, for the alerts, and the revision of Argo CD's
+      // Applications as ARGOCD_APPLICATION_REVISION, for the GitOps dashboard
+      rbac: { extraRules: [...fluxResourceStateRules(), argocdApplicationStateRule()] },
+      customResourceState: { enabled: true, config: withArgocdApplications(fluxResourceStateConfig()) },
       resources: resources.kubeStateMetrics,
     },
     // node metrics: CPU, memory, disk and network I/O and filesystems of every node
@@ -556,5 +564,6 @@ export const COLLECTED_METRICS = {
   nodeFilesystemAvailable: 'node_filesystem_avail_bytes',
   /** kube-state-metrics. */
   fluxResourceInfo: FLUX_RESOURCE_INFO,
+  argocdApplicationRevision: ARGOCD_APPLICATION_REVISION,
   resourceQuota: 'kube_resourcequota',
 } as const;

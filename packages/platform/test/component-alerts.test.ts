@@ -29,7 +29,15 @@ const sc = clusterConfig({
   registry: { storage: { endpoint: 'https://s3.example.com', bucket: 'registry' } },
 });
 const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a' }] });
-const fleet = fleetOf(sc, wc);
+// a workload cluster Argo CD syncs: its alerts join the service cluster's too
+const argo = clusterConfig({
+  name: 'argo',
+  profile: 'workload',
+  domain: 'argo.example.com',
+  serviceCluster: 'sc',
+  gitops: { engine: 'argocd', repository: 'ssh://git@git.example.com/platform/fleet.git', branch: 'main' },
+});
+const fleet = fleetOf(sc, wc, argo);
 
 function compose(cluster: ClusterConfig): { components: Component[]; objects: K8sObject[] } {
   const components = composeCluster(new App(), { cluster, fleet, catalog }).components;
@@ -61,6 +69,7 @@ const alertsOf = (rule: K8sObject): K8sObject[] => rule.spec.groups.flatMap((g: 
 describe('component alerts', () => {
   const service = compose(sc);
   const workload = compose(wc);
+  const argoWorkload = compose(argo);
   const platformRules = rules(service.objects).filter((r) => ['component-alerts', 'availability'].includes(r.metadata.name));
 
   it('are one PrometheusRule of the service cluster with the failure modes of every component', () => {
@@ -103,6 +112,9 @@ describe('component alerts', () => {
         'AuditArchiveFailing',
         'AuditArchiveStopped',
         'NodeFilesystemFillingUp',
+        // Argo CD's, from the cluster it syncs
+        'ArgoCdApplicationOutOfSync',
+        'ArgoCdApplicationDegraded',
       ]),
     );
     // no second, hand-kept list
@@ -123,7 +135,7 @@ describe('component alerts', () => {
   });
 
   it('read only metrics a scraped target of an enabled component serves', () => {
-    for (const { components, objects } of [service, workload]) {
+    for (const { components, objects } of [service, workload, argoWorkload]) {
       const endpoints = new Set(components.flatMap((c) => c.metrics.map((m) => m.name)));
       const scraped = components.some((c) => c.roles.has('scraper'));
       const monitors = new Set(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name));
