@@ -80,9 +80,10 @@ export interface MetricsEndpoint {
 
 /**
  * Scrape jobs of the cluster's own exporters, which the metrics stack scrapes for every cluster
- * (kube-prometheus-stack's job names): an alert may read them besides its component's own endpoints.
+ * (kube-prometheus-stack's job names), and `prometheus` for the series Prometheus writes itself for
+ * every target it scrapes (`up`): an alert may read them besides its component's own endpoints.
  */
-export const CLUSTER_METRICS_SOURCES = ['apiserver', 'kubelet', 'kube-state-metrics', 'node-exporter'] as const;
+export const CLUSTER_METRICS_SOURCES = ['apiserver', 'kubelet', 'kube-state-metrics', 'node-exporter', 'prometheus'] as const;
 export type ClusterMetricsSource = (typeof CLUSTER_METRICS_SOURCES)[number];
 
 /**

@@ -1,3 +1,4 @@
+export * from './argocd-alerts.js';
 export * from './argocd-layers.js';
 export * from './argocd-project.js';
 export * from './argocd-values.js';
@@ -5,4 +6,5 @@ export * from './argocd.js';
 export * from './flux-alerts.js';
 export * from './flux-install.js';
 export * from './flux-layers.js';
+export * from './flux-readiness-alerts.js';
 export * from './flux-sync.js';

@@ -11,7 +11,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
-import { FALCO_ALERTS, FALCOSIDEKICK_METRICS } from './falco-alerts.js';
+import { FALCO_ALERTS, FALCO_EVENT_ALERTS, FALCOSIDEKICK_METRICS } from './falco-alerts.js';
 import type { FalcoValues } from './falco-values.js';
 import { platformRulesFile } from './platform-exceptions.js';
 
@@ -201,6 +201,7 @@ export class Falco extends Component {
       name: 'allow-rules-download',
     });
     this.addMetrics({ name: 'falco', pods: FALCO_PODS, port: 8765 });
+    this.addAlerts(FALCO_EVENT_ALERTS);
     this.addMetrics({ name: FALCOSIDEKICK_METRICS, pods: SIDEKICK_PODS, port: 2801 });
     this.addAlerts(FALCO_ALERTS);
   }

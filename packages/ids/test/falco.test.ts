@@ -80,8 +80,10 @@ describe('Falco', () => {
   it("watches falcosidekick's deliveries: its metrics endpoint and an alert on output errors", () => {
     expect(component.metrics.map((m) => `${m.name}:${m.port}`)).toEqual(['falco:8765', 'falcosidekick:2801']);
     const alerts = component.alertGroups.flatMap((g) => g.alerts);
-    expect(alerts.map((a) => a.alert)).toEqual(['FalcoEventDeliveryFailing']);
-    expect(alerts[0]!.expr).toContain('falcosecurity_falcosidekick_outputs_total{status="error"}');
+    expect(alerts.map((a) => a.alert)).toEqual(['FalcoCriticalEvent', 'FalcoWarningEvent', 'FalcoEventDeliveryFailing']);
+    expect(alerts[2]!.expr).toContain('falcosecurity_falcosidekick_outputs_total{status="error"}');
+    // its detections at warning and above, from its own metrics endpoint
+    for (const a of alerts.slice(0, 2)) expect(a.metrics).toEqual({ falcosecurity_falco_rules_matches_total: 'falco' });
   });
 
   it("forwards events at or above the configured priority to the service cluster's log store and Alertmanager", () => {

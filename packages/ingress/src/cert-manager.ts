@@ -1,5 +1,6 @@
 import { type ChartCatalog, Component, type ContainerResources, containerResources, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { CERTIFICATE_ALERTS } from './certificate-alerts.js';
 
 export interface CertManagerProps {
   readonly catalog: ChartCatalog;
@@ -124,6 +125,7 @@ export class CertManager extends Component {
     this.addFlow({ from: CERT_MANAGER_PODS, to: { peer: 'api-server' }, name: 'allow-api-server' });
     this.addFlow({ from: { peer: 'api-server' }, to: WEBHOOK_PODS, ports: [{ port: 10250 }] });
     this.addMetrics({ name: 'cert-manager', pods: CONTROLLER_PODS, port: 9402 });
+    this.addAlerts(CERTIFICATE_ALERTS);
     if (props.acme ?? true) {
       this.addFlow({
         from: CONTROLLER_PODS,

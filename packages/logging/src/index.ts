@@ -4,6 +4,8 @@ export * from './fluent-bit-pipeline.js';
 export * from './fluent-bit-values.js';
 export * from './log-forwarder.js';
 export * from './log-indices.js';
+export * from './log-shipping-alerts.js';
+export * from './log-snapshot-alerts.js';
 export * from './log-store-alerts.js';
 export * from './log-store-endpoints.js';
 export * from './log-store.js';

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { AUDIT_ARCHIVE_CREDENTIAL_PLACEHOLDER, AUDIT_ARCHIVE_CREDENTIALS_SECRET, AUDIT_ARCHIVE_ENV, type AuditArchive } from './audit-archive.js';
 import { fluentBitPipeline, LOG_FORWARDER_ENV, LOG_FORWARDER_METRICS_PORT, LOG_FORWARDER_STATE_DIR } from './fluent-bit-pipeline.js';
 import type { FluentBitValues } from './fluent-bit-values.js';
+import { LOG_SHIPPING_ALERTS } from './log-shipping-alerts.js';
 
 export interface LogForwarderProps {
   readonly catalog: ChartCatalog;
@@ -147,5 +148,6 @@ export class LogForwarder extends Component {
     // the kubernetes metadata filter
     this.addFlow({ from: pods, to: { peer: 'api-server' } });
     this.addMetrics({ name: 'fluent-bit', pods, port: LOG_FORWARDER_METRICS_PORT, path: '/api/v2/metrics/prometheus' });
+    this.addAlerts(LOG_SHIPPING_ALERTS);
   }
 }

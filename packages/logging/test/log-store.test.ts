@@ -234,7 +234,11 @@ describe('LogStore', () => {
   it("watches its own health through the snapshot exporter: red, yellow, disk watermark and shard limit, on every node's stats", () => {
     expect(out.component.alertGroups).toEqual([]);
     const snap = render(withSnapshots);
-    const [group] = snap.component.alertGroups;
+    const [group, snapshotGroup] = snap.component.alertGroups;
+    // and its snapshots: the newest failed, none for a day, or their state unread
+    expect(snapshotGroup!.alerts.map((a) => a.alert)).toEqual(['LogSnapshotFailed', 'LogSnapshotMissing', 'LogSnapshotStateUnknown']);
+    expect(snapshotGroup!.alerts.map((a) => a.expr).join(' ')).toContain('repository="ck8s-logs"');
+    expect(new Set(snapshotGroup!.alerts.flatMap((a) => Object.values(a.metrics)))).toEqual(new Set(['opensearch-snapshot-exporter']));
     expect(group!.alerts.map((a) => a.alert)).toEqual([
       'LogStoreClusterRed',
       'LogStoreClusterYellow',

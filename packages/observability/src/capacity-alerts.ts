@@ -128,3 +128,48 @@ export const CAPACITY_ALERTS: ComponentAlertGroup = {
     },
   ],
 };
+
+/** node-exporter: bytes available to unprivileged users per filesystem (`mountpoint`, `device`, `fstype`). */
+export const FILESYSTEM_AVAILABLE = 'node_filesystem_avail_bytes';
+
+/** Capacity alerts on the nodes' own filesystems (node-exporter). */
+export const NODE_CAPACITY_ALERTS: ComponentAlertGroup = {
+  name: 'capacity',
+  alerts: [
+    {
+      alert: 'NodeFilesystemFillingUp',
+      severity: 'warning',
+      expr: `predict_linear(${FILESYSTEM_AVAILABLE}{fstype!~"tmpfs|overlay"}[6h], 24 * 3600) < 0`,
+      for: '1h',
+      summary: 'A filesystem will be full within 24 hours',
+      description:
+        'Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.instance }} in cluster {{ $labels.cluster }} will run out of space within 24 hours at the rate of the last 6 hours.',
+      metrics: { [FILESYSTEM_AVAILABLE]: 'node-exporter' },
+      tests: [
+        {
+          name: 'fires for a filesystem losing 6 GB an hour with 100 GB free',
+          series: {
+            [`${FILESYSTEM_AVAILABLE}{cluster="sc", instance="node-1:9100", mountpoint="/", device="/dev/sda1", fstype="ext4"}`]:
+              '100000000000-100000000x130',
+          },
+          at: '2h',
+          fires: [
+            {
+              labels: { cluster: 'sc', instance: 'node-1:9100', mountpoint: '/', device: '/dev/sda1', fstype: 'ext4' },
+              description:
+                'Filesystem / (/dev/sda1) on node-1:9100 in cluster sc will run out of space within 24 hours at the rate of the last 6 hours.',
+            },
+          ],
+        },
+        {
+          name: 'stays quiet for a steady filesystem',
+          series: {
+            [`${FILESYSTEM_AVAILABLE}{cluster="sc", instance="node-1:9100", mountpoint="/", device="/dev/sda1", fstype="ext4"}`]: '100000000000x130',
+          },
+          at: '2h',
+          fires: [],
+        },
+      ],
+    },
+  ],
+};

@@ -261,14 +261,14 @@ export function certificatesDashboard(): DashboardSpec {
   };
 }
 
-/** GitOps: what revision each cluster runs and since when, and what Flux could not apply. */
+/** GitOps: what revision each cluster runs and since when, and what Flux or Argo CD could not apply. */
 export function gitOpsDashboard(): DashboardSpec {
   const info = `gotk_resource_info{${C}`;
   return {
     uid: 'ck8s-compliance-gitops',
     title: 'Compliance / GitOps',
     description:
-      "The reviewed revision of the fleet repository each cluster runs and since when (each revision's line starts when Flux applied it), and what is not applied.",
+      "The reviewed revision of the fleet repository each cluster runs and since when (each revision's line starts when Flux applied it or Argo CD synced it), and what is not applied.",
     tags: ['ck8s', 'compliance', 'gitops'],
     rows: [
       {
@@ -290,6 +290,37 @@ export function gitOpsDashboard(): DashboardSpec {
           panel(CHANGE, 'Objects suspended', 'Suspended Flux objects: changes in git do not reach the cluster until resumed.', 'short', [
             { expr: `count by (cluster, customresource_kind) (${info}, suspended="true"})`, legend: '{{cluster}} {{customresource_kind}}' },
           ]),
+        ],
+      },
+      {
+        // the same evidence on clusters Argo CD syncs: kube-state-metrics reads each Application's
+        // revision, Argo CD's controller reports its sync and health
+        title: 'Argo CD',
+        panels: [
+          panel(
+            CHANGE,
+            'Revision synced, per Application',
+            'The commit or chart version each Application last synced; a new line starts at each change.',
+            'short',
+            [{ expr: `max by (cluster, name, revision) (argocd_application_revision_info{${C}})`, legend: '{{cluster}} {{name}} {{revision}}' }],
+          ),
+          panel(
+            CONFIGURATION,
+            'Applications not synced',
+            'Applications whose sync status is not Synced: the cluster does not run what git says.',
+            'short',
+            [{ expr: `count by (cluster, sync_status) (argocd_app_info{${C}, sync_status!="Synced"})`, legend: '{{cluster}} {{sync_status}}' }],
+          ),
+          panel(CONFIGURATION, 'Applications not healthy', 'Applications whose health is not Healthy, by health status.', 'short', [
+            { expr: `count by (cluster, health_status) (argocd_app_info{${C}, health_status!="Healthy"})`, legend: '{{cluster}} {{health_status}}' },
+          ]),
+          panel(
+            CHANGE,
+            'Applications without automated sync',
+            'Applications Argo CD does not sync by itself: changes in git wait for someone to sync them.',
+            'short',
+            [{ expr: `count by (cluster) (argocd_app_info{${C}, autosync_enabled="false"})`, legend: '{{cluster}}' }],
+          ),
         ],
       },
     ],

@@ -44,9 +44,11 @@ export class ComponentAlerts extends Component {
           throw new Error(`component alerts: group ${group.name} is declared twice with different alerts`);
         continue;
       }
-      for (const a of group.alerts) {
-        if (alertNames.has(a.alert)) throw new Error(`component alerts: alert ${a.alert} is declared in two groups`);
-        alertNames.add(a.alert);
+      // an alert may have several rules in its group (one per workload cluster), never a second group
+      const names = new Set(group.alerts.map((a) => a.alert));
+      for (const name of names) {
+        if (alertNames.has(name)) throw new Error(`component alerts: alert ${name} is declared in two groups`);
+        alertNames.add(name);
       }
       groups.set(group.name, group);
     }

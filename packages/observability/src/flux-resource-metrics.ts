@@ -1,13 +1,7 @@
-import { FLUX_API } from '@ck8s/core';
+import { FLUX_API, FLUX_RESOURCE_INFO } from '@ck8s/core';
 
-/**
- * The metric kube-state-metrics derives from Flux objects: one series per object, value 1, with
- * the labels `customresource_kind`, `name`, `exported_namespace`, `ready` (the Ready condition's
- * status: "True", "False" or "Unknown"), `suspended` and `revision` (what the object last
- * fetched or applied: a source's artifact, a Kustomization's commit, a HelmRelease's chart version). Flux's controllers stopped exporting
- * readiness themselves (gotk_reconcile_condition is gone), so this is what the alerts read.
- */
-export const FLUX_RESOURCE_INFO = 'gotk_resource_info';
+// FLUX_RESOURCE_INFO lives in @ck8s/core: Flux's component (gitops) alerts on it, this package makes it.
+export { FLUX_RESOURCE_INFO };
 
 /** The Flux kinds the platform generates, whose readiness is watched. */
 const FLUX_KINDS: readonly { readonly apiVersion: string; readonly kind: string; readonly resource: string; readonly revision: readonly string[] }[] =

@@ -12,9 +12,11 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
-import { CAPACITY_ALERTS } from './capacity-alerts.js';
+import { CAPACITY_ALERTS, NODE_CAPACITY_ALERTS } from './capacity-alerts.js';
+import { type FleetAlertsProps, fleetAlerts } from './fleet-alerts.js';
 import { alertmanagerSetup, NULL_RECEIVER, type ReceiverConfig, receiverPorts } from './alertmanager-config.js';
 import { FLUX_RESOURCE_INFO, fluxResourceStateConfig, fluxResourceStateRules } from './flux-resource-metrics.js';
+import { ARGOCD_APPLICATION_REVISION, argocdApplicationStateResource, argocdApplicationStateRule } from './argocd-application-metrics.js';
 import { GRAFANA_OIDC_CLIENT_ID, GRAFANA_OIDC_REDIRECT_PATH, grafanaSetup, type GrafanaSetupProps } from './grafana-sso.js';
 import type {
   ContainerSecurityContextValues,
@@ -208,9 +210,12 @@ const CONTAINER: ContainerSecurityContextValues = restrictedContainerSecurityCon
  * node-exporter runs in its own privileged namespace; everything else meets the restricted profile.
  */
 export class MetricsStack extends Component {
+  private readonly mode: MetricsStackProps['mode'];
+
   constructor(scope: Construct, id: string, props: MetricsStackProps) {
     super(scope, id, { layer: 'controllers' });
     const server = props.mode === 'server';
+    this.mode = props.mode;
     const prometheus: Pods = MONITORING_PODS.prometheus;
 
     this.addNamespace({ name: MONITORING_NAMESPACE });
@@ -385,6 +390,7 @@ export class MetricsStack extends Component {
     // scraped through the chart's ServiceMonitor; on the host network, which most CNIs do not police
     this.addMetrics({ name: 'node-exporter', pods: MONITORING_PODS.nodeExporter, port: 9100, monitor: false });
     this.addAlerts(CAPACITY_ALERTS);
+    this.addAlerts(NODE_CAPACITY_ALERTS);
 
     if (props.mode === 'workload') {
       this.addFlow({ from: prometheus, to: { peer: 'service-cluster' } });
@@ -454,6 +460,17 @@ export class MetricsStack extends Component {
       name: 'allow-alertmanager-to-receivers',
     });
   }
+
+  /**
+   * Declares the fleet's alerts (fleetAlerts) on this service cluster's stack, the one Prometheus
+   * that sees every cluster reporting here; called once every component exists, as it watches their
+   * namespaces.
+   * @throws Error on a workload cluster's stack, which sees only its own cluster
+   */
+  watchFleet(props: FleetAlertsProps): void {
+    if (this.mode !== 'server') throw new Error(`metrics stack ${this.componentName}: only a service cluster's stack watches the fleet`);
+    this.addAlerts(fleetAlerts(props));
+  }
 }
 
 type CommonValues = Omit<KubePrometheusStackValues, 'defaultRules' | 'prometheus' | 'alertmanager' | 'grafana'> & {
@@ -461,6 +478,12 @@ type CommonValues = Omit<KubePrometheusStackValues, 'defaultRules' | 'prometheus
 };
 
 /** The values both modes share. */
+/** The custom resource state configuration with Argo CD's Applications after Flux's kinds. */
+function withArgocdApplications(config: Record<string, unknown>): Record<string, unknown> {
+  const spec = config.spec as { resources: unknown[] };
+  return { ...config, spec: { ...spec, resources: [...spec.resources, argocdApplicationStateResource()] } };
+}
+
 function commonValues(clusterName: string, resources: Required<MetricsStackResources>): CommonValues {
   const everything = {} as Record<string, never>;
   return {
@@ -479,9 +502,10 @@ function commonValues(clusterName: string, resources: Required<MetricsStackResou
     'kube-state-metrics': {
       securityContext: { enabled: true, ...POD, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 },
       containerSecurityContext: CONTAINER,
-      // readiness of Flux's objects as FLUX_RESOURCE_INFO, for the alerts
-      rbac: { extraRules: fluxResourceStateRules() },
-      customResourceState: { enabled: true, config: fluxResourceStateConfig() },
+      // readiness of Flux's objects as FLUX_RESOURCE_INFO, for the alerts, and the revision of Argo CD's
+      // Applications as ARGOCD_APPLICATION_REVISION, for the GitOps dashboard
+      rbac: { extraRules: [...fluxResourceStateRules(), argocdApplicationStateRule()] },
+      customResourceState: { enabled: true, config: withArgocdApplications(fluxResourceStateConfig()) },
       resources: resources.kubeStateMetrics,
     },
     // node metrics: CPU, memory, disk and network I/O and filesystems of every node
@@ -540,5 +564,6 @@ export const COLLECTED_METRICS = {
   nodeFilesystemAvailable: 'node_filesystem_avail_bytes',
   /** kube-state-metrics. */
   fluxResourceInfo: FLUX_RESOURCE_INFO,
+  argocdApplicationRevision: ARGOCD_APPLICATION_REVISION,
   resourceQuota: 'kube_resourcequota',
 } as const;

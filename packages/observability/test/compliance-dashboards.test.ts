@@ -51,6 +51,8 @@ describe('ComplianceDashboards', () => {
     const metrics = new Set(panels.flatMap((p: K8sObject) => p.targets.flatMap((t: K8sObject) => selectors(t.expr).map((s) => s.split('{')[0]))));
     expect([...metrics].sort()).toEqual([
       'apiserver_validating_admission_policy_check_total',
+      'argocd_app_info',
+      'argocd_application_revision_info',
       'certmanager_certificate_expiration_timestamp_seconds',
       'certmanager_certificate_ready_status',
       'falcosecurity_falco_rules_matches_total',

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 import type { K8sObject } from '../../../test-support/manifests.js';
-import { AvailabilityProbes, GoldenSignalDashboards, MetricsStack, PlatformAlerts, PlatformMonitors } from '../src/index.js';
+import { AvailabilityProbes, ComponentAlerts, GoldenSignalDashboards, MetricsStack, PlatformMonitors } from '../src/index.js';
 import { workloadProps, catalog, scrapeTargets, serverProps } from './fixtures.js';
 
 const kubeconform = new Kubeconform();
@@ -17,7 +17,8 @@ describe('kubeconform -strict on the generated objects', () => {
   it('accepts everything the service cluster gets: PrometheusRules, Probes, dashboard ConfigMaps and the metrics stack', async () => {
     const app = testApp();
     const stack = new MetricsStack(app, 'kube-prometheus-stack', serverProps());
-    const alerts = new PlatformAlerts(app, 'platform-alerts', { workloadClusters: ['wc'], namespaces: stack.namespaces });
+    stack.watchFleet({ workloadClusters: ['wc'], namespaces: stack.namespaces });
+    const alerts = new ComponentAlerts(app, 'component-alerts', { groups: stack.alertGroups, runbookUrl: 'https://git.example.com/runbooks.md' });
     const probes = new AvailabilityProbes(app, 'availability', {
       catalog,
       endpoints: stack.endpoints.map((e) => ({ name: e.name, url: `https://${e.host}/` })),

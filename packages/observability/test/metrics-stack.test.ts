@@ -8,6 +8,7 @@ import {
   ALERTMANAGER_SECRETS_DIR,
   HEARTBEAT_PLACEHOLDER_URL,
   COLLECTED_METRICS,
+  ARGOCD_APPLICATION_REVISION,
   FLUX_RESOURCE_INFO,
   grafanaRoleAttributePath,
   MetricsStack,
@@ -468,16 +469,22 @@ describe('MetricsStack in both profiles', () => {
       });
     });
 
-    it(`${profile}: derives Flux readiness from kube-state-metrics`, () => {
+    it(`${profile}: derives Flux readiness, and Argo CD Applications' revision, from kube-state-metrics`, () => {
       const ksm = values['kube-state-metrics'];
       expect(ksm.customResourceState.enabled).toBe(true);
-      const kinds = ksm.customResourceState.config.spec.resources.map((r: K8sObject) => r.groupVersionKind.kind);
+      const resources: K8sObject[] = ksm.customResourceState.config.spec.resources;
+      const flux = resources.filter((r) => r.groupVersionKind.group !== 'argoproj.io');
+      const kinds = flux.map((r: K8sObject) => r.groupVersionKind.kind);
       expect(kinds).toEqual(['GitRepository', 'HelmRepository', 'OCIRepository', 'Kustomization', 'HelmRelease']);
-      for (const r of ksm.customResourceState.config.spec.resources) expect(`${r.metricNamePrefix}_${r.metrics[0].name}`).toBe(FLUX_RESOURCE_INFO);
+      for (const r of flux) expect(`${r.metricNamePrefix}_${r.metrics[0].name}`).toBe(FLUX_RESOURCE_INFO);
+      // Argo CD's own argocd_app_info has no revision: kube-state-metrics reads the Application's
+      const argo = resources.filter((r) => r.groupVersionKind.group === 'argoproj.io');
+      expect(argo.map((r) => `${r.groupVersionKind.version}/${r.groupVersionKind.kind}`)).toEqual(['v1alpha1/Application']);
+      expect(`${argo[0]!.metricNamePrefix}_${argo[0]!.metrics[0].name}`).toBe(ARGOCD_APPLICATION_REVISION);
+      expect(argo[0]!.metrics[0].labelsFromPath.revision).toEqual(['status', 'sync', 'revision']);
+      expect(ksm.rbac.extraRules).toContainEqual({ apiGroups: ['argoproj.io'], resources: ['applications'], verbs: ['list', 'watch'] });
       // the revision each object fetched or applied, read where each kind's status keeps it
-      const revisions = Object.fromEntries(
-        ksm.customResourceState.config.spec.resources.map((r: K8sObject) => [r.groupVersionKind.kind, r.metrics[0].labelsFromPath.revision]),
-      );
+      const revisions = Object.fromEntries(flux.map((r: K8sObject) => [r.groupVersionKind.kind, r.metrics[0].labelsFromPath.revision]));
       expect(revisions).toEqual({
         GitRepository: ['status', 'artifact', 'revision'],
         HelmRepository: ['status', 'artifact', 'revision'],
@@ -485,7 +492,7 @@ describe('MetricsStack in both profiles', () => {
         Kustomization: ['status', 'lastAppliedRevision'],
         HelmRelease: ['status', 'lastAttemptedRevision'],
       });
-      expect(ksm.rbac.extraRules.flatMap((r: K8sObject) => r.verbs)).toEqual(['list', 'watch', 'list', 'watch', 'list', 'watch']);
+      expect(ksm.rbac.extraRules.flatMap((r: K8sObject) => r.verbs)).toEqual(['list', 'watch', 'list', 'watch', 'list', 'watch', 'list', 'watch']);
     });
 
     it(`${profile}: runs node-exporter in its own namespace, the documented privileged exception`, () => {

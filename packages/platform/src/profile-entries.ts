@@ -15,8 +15,8 @@ import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayer
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
-import { LogForwarder, LogStore, type LogTenant, SNAPSHOT_REPOSITORY } from '@ck8s/logging';
-import { ComplianceDashboards, ComponentAlerts, GoldenSignalDashboards, MetricsStack, PlatformAlerts, runbooksUrl } from '@ck8s/observability';
+import { LogForwarder, LogStore, type LogTenant } from '@ck8s/logging';
+import { ComplianceDashboards, ComponentAlerts, GoldenSignalDashboards, MetricsStack, runbooksUrl } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
@@ -317,14 +317,15 @@ export function backup(c: ClusterProfile): void {
 export function alertsAndDashboards(c: ClusterProfile): void {
   if (!c.cluster.observability.enabled) return;
   const runbookUrl = runbooksUrl(c.cluster.gitops.repository, c.cluster.gitops.branch);
-  new PlatformAlerts(c, 'platform-alerts', {
+  // the service cluster's metrics stack alone sees every cluster reporting here (found by its
+  // method: cdk8s' Chart answers instanceof for any chart)
+  const stack = c.components.find((x): x is MetricsStack => typeof (x as Partial<MetricsStack>).watchFleet === 'function');
+  stack?.watchFleet({
     workloadClusters: workloadClusters(c).map((w) => w.name),
     // and the GitOps engine's of each cluster reporting here (only those: flux-system is a tenant's name on an Argo CD fleet)
     namespaces: [
       ...new Set([...c.platformNamespaces(), ...[c.cluster, ...workloadClusters(c)].map((w) => ENGINE_NAMESPACE[w.gitops.engine])]),
     ].sort(),
-    ...(logSnapshotStorage(c) ? { logSnapshotRepository: SNAPSHOT_REPOSITORY } : {}),
-    runbookUrl,
   });
   const groups = [...c.components.flatMap((x) => x.alertGroups), ...c.reportingAlertGroups()];
   if (groups.length > 0) new ComponentAlerts(c, 'component-alerts', { groups, runbookUrl });

@@ -227,12 +227,12 @@ describe('gitops.engine argocd', () => {
     expect(schedule.spec.template.excludedNamespaces).toContain('argocd');
     expect(JSON.stringify(out.all.filter((o) => o.kind !== 'ValidatingAdmissionPolicy'))).not.toContain('flux-system');
     // the service cluster (Flux) watches the targets of both engines: its own and its Argo CD workload cluster's
-    const scAlerts = synth(sc).all.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'platform-alerts')!;
+    const scAlerts = synth(sc).all.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'component-alerts')!;
     const down = scAlerts.spec.groups
       .flatMap((g: { rules: { alert?: string; expr: string }[] }) => g.rules)
       .find((r: { alert?: string }) => r.alert === 'PlatformTargetDown');
     expect(down.expr).toMatch(/namespace=~"argocd\|[^"]*flux-system\|/);
-    const fluxOnly = synth(sc, fleetOf(sc)).all.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'platform-alerts')!;
+    const fluxOnly = synth(sc, fleetOf(sc)).all.find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'component-alerts')!;
     expect(JSON.stringify(fluxOnly.spec)).not.toMatch(/argocd/);
   });
 

@@ -29,7 +29,15 @@ const sc = clusterConfig({
   registry: { storage: { endpoint: 'https://s3.example.com', bucket: 'registry' } },
 });
 const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a' }] });
-const fleet = fleetOf(sc, wc);
+// a workload cluster Argo CD syncs: its alerts join the service cluster's too
+const argo = clusterConfig({
+  name: 'argo',
+  profile: 'workload',
+  domain: 'argo.example.com',
+  serviceCluster: 'sc',
+  gitops: { engine: 'argocd', repository: 'ssh://git@git.example.com/platform/fleet.git', branch: 'main' },
+});
+const fleet = fleetOf(sc, wc, argo);
 
 function compose(cluster: ClusterConfig): { components: Component[]; objects: K8sObject[] } {
   const components = composeCluster(new App(), { cluster, fleet, catalog }).components;
@@ -61,7 +69,8 @@ const alertsOf = (rule: K8sObject): K8sObject[] => rule.spec.groups.flatMap((g: 
 describe('component alerts', () => {
   const service = compose(sc);
   const workload = compose(wc);
-  const platformRules = rules(service.objects).filter((r) => ['platform-alerts', 'component-alerts', 'availability'].includes(r.metadata.name));
+  const argoWorkload = compose(argo);
+  const platformRules = rules(service.objects).filter((r) => ['component-alerts', 'availability'].includes(r.metadata.name));
 
   it('are one PrometheusRule of the service cluster with the failure modes of every component', () => {
     const names = alertsOf(rules(service.objects).find((r) => r.metadata.name === 'component-alerts')).map((a) => a.alert);
@@ -80,8 +89,36 @@ describe('component alerts', () => {
         'HarborRegistryErrors',
         'HarborJobsFailing',
         'HarborProjectQuotaNearLimit',
+        // the older platform alerts, each now declared by the component that owns its failure mode
+        'PlatformTargetDown',
+        'ClusterMetricsMissing',
+        'FluxResourceNotReady',
+        'CertificateExpiresSoon',
+        'CertificateNotReady',
+        'BackupFailed',
+        'BackupMissing',
+        'VolumeBackupFailed',
+        'VolumeBackupMissing',
+        'BackupNodeAgentDown',
+        'DatabaseDumpFailed',
+        'DatabaseDumpMissing',
+        'LogSnapshotFailed',
+        'LogSnapshotMissing',
+        'LogSnapshotStateUnknown',
+        'FalcoCriticalEvent',
+        'FalcoWarningEvent',
+        'LogShippingStalled',
+        'LogShippingRetriesFailing',
+        'AuditArchiveFailing',
+        'AuditArchiveStopped',
+        'NodeFilesystemFillingUp',
+        // Argo CD's, from the cluster it syncs
+        'ArgoCdApplicationOutOfSync',
+        'ArgoCdApplicationDegraded',
       ]),
     );
+    // no second, hand-kept list
+    expect(rules(service.objects).map((r) => r.metadata.name)).not.toContain('platform-alerts');
     // a workload cluster evaluates no platform rule: its series go to the service cluster
     expect(rules(workload.objects).map((r) => r.metadata.name)).not.toContain('component-alerts');
   });
@@ -89,7 +126,7 @@ describe('component alerts', () => {
   it('give every platform alert a runbook link to a section of docs/runbooks.md', () => {
     const anchors = runbookAnchors();
     const base = 'https://git.example.com/platform/fleet/blob/main/docs/runbooks.md#';
-    expect(platformRules.map((r) => r.metadata.name).sort()).toEqual(['availability', 'component-alerts', 'platform-alerts']);
+    expect(platformRules.map((r) => r.metadata.name).sort()).toEqual(['availability', 'component-alerts']);
     for (const a of platformRules.flatMap(alertsOf)) {
       const url: string = a.annotations.runbook_url ?? '';
       expect(url.startsWith(base), `${a.alert}: runbook_url ${url}`).toBe(true);
@@ -98,7 +135,7 @@ describe('component alerts', () => {
   });
 
   it('read only metrics a scraped target of an enabled component serves', () => {
-    for (const { components, objects } of [service, workload]) {
+    for (const { components, objects } of [service, workload, argoWorkload]) {
       const endpoints = new Set(components.flatMap((c) => c.metrics.map((m) => m.name)));
       const scraped = components.some((c) => c.roles.has('scraper'));
       const monitors = new Set(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name));

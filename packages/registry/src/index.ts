@@ -1,5 +1,6 @@
 export * from './apply-projects-script.js';
 export * from './database-dump.js';
+export * from './database-dump-alerts.js';
 export * from './harbor-oidc.js';
 export * from './harbor-values.js';
 export * from './registry-alerts.js';

@@ -19,6 +19,7 @@ import {
   databaseDumpCronJob,
   HARBOR_DB_IMAGE,
 } from './database-dump.js';
+import { DATABASE_DUMP_ALERTS } from './database-dump-alerts.js';
 import { HARBOR_OIDC_CLIENT_ID, HARBOR_OIDC_REDIRECT_PATH, HARBOR_OIDC_SECRET, HARBOR_OIDC_SECRET_ENV, harborOidcSettings } from './harbor-oidc.js';
 import type { HarborValues } from './harbor-values.js';
 import { HARBOR_METRICS, REGISTRY_ALERTS } from './registry-alerts.js';
@@ -259,6 +260,7 @@ export class Registry extends Component {
       );
       // it reaches the database through the namespace's internal flow (5432)
       this.addFlow({ from: DATABASE_DUMP_PODS, to: { peer: 'object-storage', endpoint: dump.objectStorage.endpoint } });
+      this.addAlerts(DATABASE_DUMP_ALERTS);
     }
 
     new ApiObject(this, 'projects', {
