@@ -75,6 +75,8 @@ export class Component extends Chart {
   private readonly clients: OidcClient[] = [];
   private readonly exceptions: PlatformAdmissionException[] = [];
   private readonly alertGroupList: ComponentAlertGroup[] = [];
+  private readonly registryList: { readonly namespace: string; readonly registries: readonly string[] }[] = [];
+  private readonly operatorPodList: OperatorPods[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
@@ -141,6 +143,32 @@ export class Component extends Chart {
       }
     }
     this.alertGroupList.push(group);
+  }
+
+  /**
+   * Declares the registries images of one of its namespaces come from, for what it installs without
+   * a HelmChart (whose catalog entry says so itself): upstream manifests pinned in the catalog.
+   */
+  addImageRegistries(namespace: string, registries: readonly string[]): void {
+    this.registryList.push({ namespace, registries });
+  }
+
+  /**
+   * Declares the pods an operator makes from a custom resource this component writes (no chart
+   * renders them), so the render verification checks the flows to and from them.
+   */
+  addOperatorPods(pods: OperatorPods): void {
+    this.operatorPodList.push(pods);
+  }
+
+  /** The pods declared with addOperatorPods. */
+  get operatorPods(): readonly OperatorPods[] {
+    return this.operatorPodList;
+  }
+
+  /** The registries declared with addImageRegistries. */
+  get imageRegistries(): readonly { readonly namespace: string; readonly registries: readonly string[] }[] {
+    return this.registryList;
   }
 
   /** The alert groups declared with addAlerts. */
@@ -260,6 +288,15 @@ export class Component extends Chart {
   get outputFile(): string {
     return `${this.layer}/${this.componentName}.yaml`;
   }
+}
+
+/** Pods an operator makes from a custom resource a component writes: their labels and container ports. */
+export interface OperatorPods {
+  /** `Kind/name` of the custom resource. */
+  readonly resource: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly number[];
 }
 
 const COMPONENT = Symbol.for('@ck8s/core.Component');

@@ -2,10 +2,12 @@ import { type ChartCatalog, ConfigError, type ConfigProblem, type DataServiceCon
 import type { Construct } from 'constructs';
 import type { DataServiceBackup, DataServiceDefinition } from './data-service-definition.js';
 import { POSTGRESQL } from './postgresql.js';
+import { RABBITMQ } from './rabbitmq.js';
 
 /** The kinds this release runs, by kind; a kind declared in cluster.yaml but missing here is refused naming the field. */
 export const DATA_SERVICE_DEFINITIONS: Partial<Record<DataServiceKind, DataServiceDefinition>> = {
   postgresql: POSTGRESQL,
+  rabbitmq: RABBITMQ,
 };
 
 function definitionOf(kind: DataServiceKind): DataServiceDefinition | undefined {

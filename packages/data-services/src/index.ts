@@ -3,3 +3,5 @@ export * from './data-services.js';
 export * from './backup-time.js';
 export * from './postgresql.js';
 export * from './postgresql-alerts.js';
+export * from './rabbitmq.js';
+export * from './rabbitmq-alerts.js';

@@ -247,6 +247,12 @@ export class PostgresqlInstance extends Component {
     // the instance manager reads and updates its Cluster, Secrets and its pod's status
     this.addFlow({ from: pods, to: { peer: 'api-server' } });
     this.addFlow({ from: CNPG_OPERATOR_PODS, to: pods, ports: [{ port: POSTGRESQL_PORTS.status }] });
+    this.addOperatorPods({
+      resource: `Cluster/${names.cluster}`,
+      namespace: tenant,
+      labels: { ...pods.labels },
+      ports: [POSTGRESQL_PORTS.postgresql, POSTGRESQL_PORTS.metrics, POSTGRESQL_PORTS.status],
+    });
     // the initdb and join Jobs carry the cluster's label too, so the flows above cover them
     this.addMetrics({ name: `postgresql-${pods.name}`, pods, port: POSTGRESQL_PORTS.metrics, job: POSTGRESQL_METRICS_JOB });
     this.addAlerts(POSTGRESQL_ALERTS);

@@ -34,7 +34,15 @@ const wc = clusterConfig({
   domain: 'wc.example.com',
   serviceCluster: 'sc',
   // every kind of data service, whose instances declare their alerts
-  tenants: [{ name: 'team-a', services: [{ kind: 'postgresql', name: 'orders' }] }],
+  tenants: [
+    {
+      name: 'team-a',
+      services: [
+        { kind: 'postgresql', name: 'orders' },
+        { kind: 'rabbitmq', name: 'events' },
+      ],
+    },
+  ],
 });
 const fleet = fleetOf(sc, wc);
 
@@ -90,6 +98,9 @@ describe('component alerts', () => {
         'PostgresqlInstanceDown',
         'PostgresqlReplicationLag',
         'PostgresqlBackupFailed',
+        'RabbitmqNodeDown',
+        'RabbitmqMemoryAlarm',
+        'RabbitmqDefinitionsExportFailed',
       ]),
     );
     // a workload cluster evaluates no platform rule: its series go to the service cluster
