@@ -1,9 +1,10 @@
-import { ChartCatalog, Component, FLUX_API, GITOPS_ENGINE_CONTEXT, Tenant, type TenantConfig, validateClusterConfig } from '@ck8s/core';
+import { ChartCatalog, Component, FLUX_API, GITOPS_ENGINE_CONTEXT, Tenant, type TenantConfig } from '@ck8s/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, testApp } from '../../../test-support/connect.js';
+import { tenantsOf, testBackup } from './fixtures.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { addDataServices, type DataServiceBackup, dataServiceImages, RABBITMQ_IMAGE } from '../src/index.js';
+import { addDataServices, dataServiceImages, RABBITMQ_IMAGE } from '../src/index.js';
 
 /** A tag and commit deliberately not the pinned ones: the operator must take them from the catalog. */
 const catalog = new ChartCatalog([], 'charts/catalog.yaml', undefined, [
@@ -17,33 +18,7 @@ const catalog = new ChartCatalog([], 'charts/catalog.yaml', undefined, [
   },
 ]);
 
-const backup: DataServiceBackup = {
-  objectStorage: { endpoint: 'https://s3.example.com', bucket: 'backups', region: 'eu-north-1' },
-  prefix: 'wc',
-  schedule: { cron: '30 1 * * *', timeZone: 'Europe/Stockholm' },
-  keep: 4,
-};
-
-function tenantsOf(raw: readonly Record<string, unknown>[]): TenantConfig[] {
-  const { config, problems: found } = validateClusterConfig(
-    {
-      name: 'wc',
-      profile: 'workload',
-      environment: 'test',
-      kubernetesVersion: '1.33',
-      domain: 'wc.example.com',
-      serviceCluster: 'sc',
-      gitops: { repository: 'ssh://git@git.example.com/fleet.git' },
-      certificates: { acmeEmail: 'ops@example.com' },
-      backup: { objectStorage: backup.objectStorage },
-      tenants: raw,
-    },
-    'clusters/wc/cluster.yaml',
-    'wc',
-  );
-  expect(found).toEqual([]);
-  return config!.tenants;
-}
+const backup = testBackup(4);
 
 function compose(tenants: TenantConfig[], engine: 'flux' | 'argocd' = 'flux') {
   const app = testApp();
