@@ -27,10 +27,41 @@ const fluxEntry = z.strictObject({
   description: z.string().optional(),
 });
 
+const manifestsEntry = z.strictObject({
+  repository: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'is not a Git repository URL (https://...)' }),
+  tag: z.string().regex(/^v?[0-9]+\.[0-9]+\.[0-9]+$/, { error: 'is not an exact release tag (every bump is reviewed here)' }),
+  commit: z.string().regex(/^[0-9a-f]{40}$/, { error: "is not the tag's full commit hash (40 hex digits)" }),
+  path: z.string().regex(/^[a-z0-9][-a-z0-9_./]*$/, { error: 'is not a folder of the repository' }),
+  description: z.string().optional(),
+  registries: z
+    .array(
+      z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?$/, { error: 'is not a registry host (e.g. quay.io, registry.k8s.io, docker.io)' }),
+    )
+    .optional(),
+});
+
 const catalogSchema = z.strictObject({
   flux: fluxEntry,
   charts: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a DNS-1123 label' }), entry),
+  manifests: z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'is not a DNS-1123 label' }), manifestsEntry).optional(),
 });
+
+/**
+ * Upstream install manifests of a project that ships no Helm chart: a kustomize folder of its Git
+ * repository at a release tag, pinned to the tag's commit (Flux checks out exactly that commit).
+ */
+export interface ManifestsEntry {
+  readonly name: string;
+  /** https URL of the Git repository. */
+  readonly repository: string;
+  readonly tag: string;
+  readonly commit: string;
+  /** The kustomize folder applied. */
+  readonly path: string;
+  readonly description?: string;
+  /** Registries its images may come from. @default none declared */
+  readonly registries?: readonly string[];
+}
 
 /** One pinned upstream chart. */
 export interface CatalogEntry {
@@ -74,18 +105,35 @@ export class ChartCatalog {
       Object.entries(result.data.charts).map(([name, e]) => ({ name, ...e })),
       displayPath,
       result.data.flux,
+      Object.entries(result.data.manifests ?? {}).map(([name, e]) => ({ name, ...e })),
     );
   }
 
   private readonly entries: ReadonlyMap<string, CatalogEntry>;
+  private readonly manifestEntries: ReadonlyMap<string, ManifestsEntry>;
 
-  /** @param fluxRelease the pinned Flux release. @default none (`flux` then throws) */
+  /**
+   * @param fluxRelease the pinned Flux release. @default none (`flux` then throws)
+   * @param manifests pinned install manifests of projects without a chart. @default none
+   */
   constructor(
     entries: readonly CatalogEntry[],
     public readonly source: string = 'charts/catalog.yaml',
     private readonly fluxRelease?: FluxRelease,
+    manifests: readonly ManifestsEntry[] = [],
   ) {
     this.entries = new Map(entries.map((e) => [e.name, e]));
+    this.manifestEntries = new Map(manifests.map((e) => [e.name, e]));
+  }
+
+  /** @throws Error when the manifests are not in the catalog, so nothing unpinned reaches a cluster */
+  manifests(name: string): ManifestsEntry {
+    const found = this.manifestEntries.get(name);
+    if (!found)
+      throw new Error(
+        `manifests "${name}" are not in ${this.source}; add them under manifests: with repository, tag, commit and path (known: ${[...this.manifestEntries.keys()].sort().join(', ') || 'none'})`,
+      );
+    return found;
   }
 
   /** The pinned Flux release. @throws Error when the catalog pins none */

@@ -75,6 +75,8 @@ export class Component extends Chart {
   private readonly clients: OidcClient[] = [];
   private readonly exceptions: PlatformAdmissionException[] = [];
   private readonly alertGroupList: ComponentAlertGroup[] = [];
+  private readonly registryList: { readonly namespace: string; readonly registries: readonly string[] }[] = [];
+  private readonly operatorPodList: OperatorPods[] = [];
 
   constructor(scope: Construct, id: string, props: ComponentProps) {
     if (!isDnsLabel(id)) throw new Error(`component name "${id}" is not a DNS-1123 label`);
@@ -107,7 +109,10 @@ export class Component extends Chart {
    * a flow from the scraper on its port (`allow-metrics-from-prometheus`) and a PodMonitor.
    */
   addMetrics(endpoint: MetricsEndpoint): void {
-    const first = !this.ownMetrics.some((m) => m.pods.namespace === endpoint.pods.namespace);
+    // the short name only in a namespace of its own: several components scrape in one tenant's namespace
+    const first =
+      this.ownNamespaces.some((n) => n.name === endpoint.pods.namespace) &&
+      !this.ownMetrics.some((m) => m.pods.namespace === endpoint.pods.namespace);
     this.ownMetrics.push(endpoint);
     this.addFlow({
       from: { role: 'scraper' },
@@ -126,7 +131,7 @@ export class Component extends Chart {
   addAlerts(group: ComponentAlertGroup): void {
     const where = `component ${this.componentName}: alert group ${group.name}`;
     if (group.alerts.length === 0) throw new Error(`${where} has no alerts`);
-    const sources = new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.map((m) => m.name)]);
+    const sources = new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])]);
     for (const a of group.alerts) {
       if (!/^[A-Z][A-Za-z0-9]*$/.test(a.alert)) throw new Error(`${where}: alert "${a.alert}" is not PascalCase`);
       if (Object.keys(a.metrics).length === 0) throw new Error(`${where}: alert ${a.alert} names no metrics`);
@@ -138,6 +143,32 @@ export class Component extends Chart {
       }
     }
     this.alertGroupList.push(group);
+  }
+
+  /**
+   * Declares the registries images of one of its namespaces come from, for what it installs without
+   * a HelmChart (whose catalog entry says so itself): upstream manifests pinned in the catalog.
+   */
+  addImageRegistries(namespace: string, registries: readonly string[]): void {
+    this.registryList.push({ namespace, registries });
+  }
+
+  /**
+   * Declares the pods an operator makes from a custom resource this component writes (no chart
+   * renders them), so the render verification checks the flows to and from them.
+   */
+  addOperatorPods(pods: OperatorPods): void {
+    this.operatorPodList.push(pods);
+  }
+
+  /** The pods declared with addOperatorPods. */
+  get operatorPods(): readonly OperatorPods[] {
+    return this.operatorPodList;
+  }
+
+  /** The registries declared with addImageRegistries. */
+  get imageRegistries(): readonly { readonly namespace: string; readonly registries: readonly string[] }[] {
+    return this.registryList;
   }
 
   /** The alert groups declared with addAlerts. */
@@ -257,6 +288,15 @@ export class Component extends Chart {
   get outputFile(): string {
     return `${this.layer}/${this.componentName}.yaml`;
   }
+}
+
+/** Pods an operator makes from a custom resource a component writes: their labels and container ports. */
+export interface OperatorPods {
+  /** `Kind/name` of the custom resource. */
+  readonly resource: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly number[];
 }
 
 const COMPONENT = Symbol.for('@ck8s/core.Component');

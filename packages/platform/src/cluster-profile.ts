@@ -205,6 +205,7 @@ export class ClusterProfile extends Construct {
         allow(chart.namespace, chart.entry.registries);
         for (const namespace of c.namespaces) allow(namespace, chart.entry.registries);
       }
+      for (const declared of c.imageRegistries) allow(declared.namespace, declared.registries);
     }
     if (this.cluster.certificates.issuer.startsWith('letsencrypt') && this.catalog.names.includes('cert-manager')) {
       for (const namespace of endpointNamespaces) allow(namespace, this.catalog.get('cert-manager').registries);

@@ -138,6 +138,8 @@ export async function runRenderVerification(
       apiServer: { cidrs: cluster.network.apiServer?.cidrs ?? [], port: cluster.network.apiServer?.port ?? 6443 },
       releases,
       flows: declaredFlows(componentsOf(app)),
+      operatorPods: componentsOf(app).flatMap((c) => c.operatorPods),
+      tenantNamespaces: cluster.tenants.map((t) => t.name),
     });
   }
 

@@ -28,7 +28,22 @@ const sc = clusterConfig({
   identity: { connectors: [{ type: 'oidc', id: 'corp', name: 'Corporate', secret: 'dex-corp', issuer: 'https://login.example.com' }] },
   registry: { storage: { endpoint: 'https://s3.example.com', bucket: 'registry' } },
 });
-const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a' }] });
+const wc = clusterConfig({
+  name: 'wc',
+  profile: 'workload',
+  domain: 'wc.example.com',
+  serviceCluster: 'sc',
+  // every kind of data service, whose instances declare their alerts
+  tenants: [
+    {
+      name: 'team-a',
+      services: [
+        { kind: 'postgresql', name: 'orders' },
+        { kind: 'rabbitmq', name: 'events' },
+      ],
+    },
+  ],
+});
 // a workload cluster Argo CD syncs: its alerts join the service cluster's too
 const argo = clusterConfig({
   name: 'argo',
@@ -115,6 +130,13 @@ describe('component alerts', () => {
         // Argo CD's, from the cluster it syncs
         'ArgoCdApplicationOutOfSync',
         'ArgoCdApplicationDegraded',
+        // the data services' instances
+        'PostgresqlInstanceDown',
+        'PostgresqlReplicationLag',
+        'PostgresqlBackupFailed',
+        'RabbitmqNodeDown',
+        'RabbitmqMemoryAlarm',
+        'RabbitmqDefinitionsExportFailed',
       ]),
     );
     // no second, hand-kept list
@@ -136,9 +158,19 @@ describe('component alerts', () => {
 
   it('read only metrics a scraped target of an enabled component serves', () => {
     for (const { components, objects } of [service, workload, argoWorkload]) {
-      const endpoints = new Set(components.flatMap((c) => c.metrics.map((m) => m.name)));
+      const endpoints = new Set(components.flatMap((c) => c.metrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])));
       const scraped = components.some((c) => c.roles.has('scraper'));
-      const monitors = new Set(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name));
+      // a PodMonitor scrapes under its name, or under the job its relabeling sets (one job for many endpoints)
+      const monitors = new Set(
+        objects
+          .filter((o) => o.kind === 'PodMonitor')
+          .flatMap((o) => [
+            o.metadata.name,
+            ...o.spec.podMetricsEndpoints.flatMap((e: K8sObject) =>
+              (e.relabelings ?? []).filter((r: K8sObject) => r.targetLabel === 'job').map((r: K8sObject) => r.replacement),
+            ),
+          ]),
+      );
       const groups: ComponentAlertGroup[] = components.flatMap((c) => c.alertGroups);
       for (const a of groups.flatMap((g) => g.alerts)) {
         expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual([...new Set(metricNames(a.expr))].sort());

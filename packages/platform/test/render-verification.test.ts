@@ -8,6 +8,7 @@ import { AdmissionPolicies, BoundPolicies, evaluateManifests, platformRules, POD
 import { App } from 'cdk8s';
 import {
   type AdmissionCheck,
+  type ClusterToRender,
   type DeclaredFlow,
   importKubernetesSchemas,
   type PodSecurityCheck,
@@ -108,7 +109,13 @@ function generatedAdmission(extra: RenderedObject[]): AdmissionCheck {
     bound.evaluate(object, namespace).map((v) => ({ rule: v.policy.replace(/^ck8s-/, ''), message: `${v.policy}: ${v.message}` }));
 }
 
-function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withAdmission = false, flows?: DeclaredFlow[]): Promise<RenderReport> {
+function verify(
+  releases: ReleaseToRender[],
+  extra: RenderedObject[] = [],
+  withAdmission = false,
+  flows?: DeclaredFlow[],
+  more: Pick<ClusterToRender, 'operatorPods' | 'tenantNamespaces'> = {},
+): Promise<RenderReport> {
   return verifyRenders({
     clusters: [
       {
@@ -119,6 +126,7 @@ function verify(releases: ReleaseToRender[], extra: RenderedObject[] = [], withA
         apiServer: API_SERVER,
         releases,
         ...(flows ? { flows } : {}),
+        ...more,
         ...(withAdmission ? { admission: generatedAdmission(extra) } : {}),
       },
     ],
@@ -317,6 +325,34 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       ]);
       expect(brief(report)).toEqual([]);
       expect(report.flows).toEqual({ checked: 1, skipped: [{ reason: "peer api-server, outside the cluster's pods", count: 1 }] });
+    });
+
+    it("checks flows to the pods an operator makes from a generated custom resource, and skips a tenant's whole namespace", async () => {
+      const store = { name: 'store', namespace: NAMESPACE, labels: { app: 'fx-flow-store' } };
+      const resource = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'store', namespace: NAMESPACE } };
+      const storeSides = [
+        side('allow-client-to-store', 'Egress', client.labels, store.labels, 5432),
+        side('allow-store-from-client', 'Ingress', store.labels, client.labels, 5432),
+      ];
+      const operatorPods = [{ resource: 'ConfigMap/store', namespace: NAMESPACE, labels: store.labels, ports: [5432] }];
+      const flows = [
+        flow(store, 5432),
+        { component: 'fx-flow', from: { pods: client }, to: { pods: { name: NAMESPACE, namespace: NAMESPACE } }, ports: [{ port: 7777 }] },
+      ];
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], [...storeSides, resource], false, flows, {
+        operatorPods,
+        tenantNamespaces: [NAMESPACE],
+      });
+      expect(brief(report)).toEqual([]);
+      expect(report.flows).toEqual({
+        checked: 1,
+        skipped: [{ reason: `into the whole of tenant namespace ${NAMESPACE}, whose applications nothing renders`, count: 1 }],
+      });
+      // without the resource the operator makes nothing, and the flow lands on no pod
+      const without = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], storeSides, false, [flow(store, 5432)], { operatorPods });
+      expect(brief(without)).toEqual([
+        'fx-flow: flow: flow client -> store:5432: lands on no rendered pod: selector app=fx-flow-store matches nothing in fx',
+      ]);
     });
 
     it('catches a flow whose selector matches no rendered pod', async () => {

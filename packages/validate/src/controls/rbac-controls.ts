@@ -22,7 +22,7 @@ function subjectsOf(binding: OutputObject): { kind: string; name: string; namesp
 
 /**
  * The accounts Flux installs the platform's charts as (`namespace/name`): a ServiceAccount that a
- * HelmRelease of the output names in `spec.serviceAccountName`, in a namespace that is not a
+ * HelmRelease (or a Kustomization of upstream manifests) of the output names in `spec.serviceAccountName`, in a namespace that is not a
  * tenant's. Charts create cluster-scoped objects, so each holds cluster-admin (see HelmChart in
  * @ck8s/core), as `flux install` binds helm-controller; their bindings are evidence of the
  * controls, like the operators'. A tenant's account, or one no platform release names, is never one.
@@ -30,7 +30,8 @@ function subjectsOf(binding: OutputObject): { kind: string; name: string; namesp
 function releaseReconcilers(context: ControlContext): Set<string> {
   const tenants = new Set(context.cluster.tenants.map((t) => t.name));
   const found = new Set<string>();
-  for (const release of ofKind(context.objects, 'HelmRelease')) {
+  // and the Kustomizations that apply upstream manifests of a project without a chart, as a release would
+  for (const release of [...ofKind(context.objects, 'HelmRelease'), ...ofKind(context.objects, 'Kustomization')]) {
     const namespace = release.doc.metadata?.namespace;
     const account = release.doc.spec?.serviceAccountName;
     if (typeof account === 'string' && typeof namespace === 'string' && !tenants.has(namespace)) found.add(`${namespace}/${account}`);

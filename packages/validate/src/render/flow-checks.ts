@@ -41,6 +41,15 @@ export interface CheckDeclaredFlowsProps {
   readonly releases: readonly RenderedRelease[];
   /** The cluster's committed output: Namespaces (their labels), NetworkPolicies, generated workloads and Services. */
   readonly generated: readonly RenderedObject[];
+  /** Pods operators make from generated custom resources (`Kind/name` in a namespace), with their labels and ports. @default none */
+  readonly operatorPods?: readonly {
+    readonly resource: string;
+    readonly namespace: string;
+    readonly labels: Labels;
+    readonly ports: readonly number[];
+  }[];
+  /** Tenant namespaces: a flow into the whole of one ends at the tenant's applications, which nothing renders. @default none */
+  readonly tenantNamespaces?: readonly string[];
 }
 
 /** A pod template as the flow check sees it: where it runs, its labels, its container ports. */
@@ -101,6 +110,17 @@ export function checkDeclaredFlows(props: CheckDeclaredFlowsProps): { problems: 
         });
     }
   }
+  for (const p of props.operatorPods ?? []) {
+    const [kind, name] = p.resource.split('/');
+    if (props.generated.some((o) => o.kind === kind && o.metadata?.name === name && o.metadata?.namespace === p.namespace))
+      running.push({
+        namespace: p.namespace,
+        workload: `${p.resource} (operator)`,
+        release: undefined,
+        labels: p.labels,
+        ports: p.ports.map((port) => ({ port })),
+      });
+  }
   const namespaceLabels = (ns: string): Labels => ({ ...nsLabels.get(ns), 'kubernetes.io/metadata.name': ns });
   const matching = (pods: FlowPods): RunningPods[] => running.filter((r) => r.namespace === pods.namespace && selects(selectorOf(pods), r.labels));
 
@@ -112,6 +132,10 @@ export function checkDeclaredFlows(props: CheckDeclaredFlowsProps): { problems: 
     }
     const from = (flow.from as { pods: FlowPods }).pods;
     const to = (flow.to as { pods: FlowPods }).pods;
+    if (!to.labels && !to.expressions && (props.tenantNamespaces ?? []).includes(to.namespace)) {
+      skip(`into the whole of tenant namespace ${to.namespace}, whose applications nothing renders`);
+      continue;
+    }
     if (!running.some((r) => r.namespace === to.namespace)) {
       skip(`into ${to.namespace}, where nothing rendered runs pods`);
       continue;

@@ -4,7 +4,7 @@ import { validateManifests } from '../kubeconform.js';
 import { type ChartRef, chartObtainer, type ObtainedChart } from './chart-source.js';
 import { chartCrds, chartDefaultValues, chartTemplates, crdApiVersions, helmTemplate, type RenderedObject } from './helm-template.js';
 import { unknownValueKeys } from './unknown-value-keys.js';
-import { checkDeclaredFlows, type DeclaredFlow, type FlowSummary } from './flow-checks.js';
+import { type CheckDeclaredFlowsProps, checkDeclaredFlows, type DeclaredFlow, type FlowSummary } from './flow-checks.js';
 import type { ExternalDestination } from './network-reach.js';
 import { applyPostRenderPatches, type KustomizePatch } from './post-render.js';
 import {
@@ -47,6 +47,10 @@ export interface ClusterToRender {
   readonly releases: readonly ReleaseToRender[];
   /** The flows the cluster's components declare, checked against the rendered pods. @default none */
   readonly flows?: readonly DeclaredFlow[];
+  /** Pods operators make from the cluster's generated custom resources (see CheckDeclaredFlowsProps). @default none */
+  readonly operatorPods?: CheckDeclaredFlowsProps['operatorPods'];
+  /** The cluster's tenant namespaces. @default none */
+  readonly tenantNamespaces?: readonly string[];
 }
 
 export interface VerifyRendersProps {
@@ -209,7 +213,14 @@ export async function verifyRenders(props: VerifyRendersProps): Promise<RenderRe
         ...(cluster.admission || props.admission ? { admission: (cluster.admission ?? props.admission)! } : {}),
       }),
     );
-    const flows = checkDeclaredFlows({ cluster: cluster.name, flows: cluster.flows ?? [], releases: rendered, generated: cluster.generated });
+    const flows = checkDeclaredFlows({
+      cluster: cluster.name,
+      flows: cluster.flows ?? [],
+      releases: rendered,
+      generated: cluster.generated,
+      ...(cluster.operatorPods ? { operatorPods: cluster.operatorPods } : {}),
+      ...(cluster.tenantNamespaces ? { tenantNamespaces: cluster.tenantNamespaces } : {}),
+    });
     problems.push(...flows.problems);
     flowsChecked += flows.summary.checked;
     for (const s of flows.summary.skipped) flowsSkipped.set(s.reason, (flowsSkipped.get(s.reason) ?? 0) + s.count);

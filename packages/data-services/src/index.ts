@@ -1,0 +1,7 @@
+export * from './data-service-definition.js';
+export * from './data-services.js';
+export * from './backup-time.js';
+export * from './postgresql.js';
+export * from './postgresql-alerts.js';
+export * from './rabbitmq.js';
+export * from './rabbitmq-alerts.js';
