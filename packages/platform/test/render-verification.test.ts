@@ -339,6 +339,30 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       ]);
     });
 
+    it("skips, in a tenant's namespace where a chart runs, the flows to pods no chart renders, and still checks those to its pods", async () => {
+      const tenant: RenderedObject = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'platform.ck8s.io/tenant': NAMESPACE } },
+      };
+      const whole = { name: NAMESPACE, namespace: NAMESPACE };
+      const flows: DeclaredFlow[] = [
+        // an operator-made instance, and the tenant's own workloads on a port the chart's pods do not serve
+        flow({ name: 'store', namespace: NAMESPACE, labels: { app: 'fx-flow-store' } }, 8080),
+        flow(whole, 9090),
+        flow(server, 8080),
+      ];
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], [...opened(), tenant], false, flows);
+      expect(brief(report)).toEqual([]);
+      const reason = "into tenant namespace fx, to pods no chart renders (the tenant's own, or made by an operator)";
+      expect(report.flows).toEqual({ checked: 1, skipped: [{ reason, count: 2 }] });
+      // the flows to the chart's pods are checked as anywhere
+      const closed = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], [...opened().slice(0, 1), tenant], false, flows);
+      expect(brief(closed)).toEqual([
+        'fx-flow: flow: flow client -> server:8080: is not open on both sides: ingress to Deployment/fx-flow-server in fx from Deployment/fx-flow-client on 8080 is denied: no ingress rule of default-deny lets it through',
+      ]);
+    });
+
     it('catches a flow the NetworkPolicies leave closed on one side', async () => {
       const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened().slice(0, 1), false, [flow(server, 8080)]);
       expect(brief(report)).toEqual([
