@@ -7,6 +7,7 @@
 export * from './catalog.js';
 export * from './config/age-recipient.js';
 export * from './config/cluster-config-schema.js';
+export * from './config/data-services-schema.js';
 export * from './config/config-error.js';
 export * from './config/enforcement.js';
 export * from './config/load-cluster-config.js';

@@ -107,7 +107,10 @@ export class Component extends Chart {
    * a flow from the scraper on its port (`allow-metrics-from-prometheus`) and a PodMonitor.
    */
   addMetrics(endpoint: MetricsEndpoint): void {
-    const first = !this.ownMetrics.some((m) => m.pods.namespace === endpoint.pods.namespace);
+    // the short name only in a namespace of its own: several components scrape in one tenant's namespace
+    const first =
+      this.ownNamespaces.some((n) => n.name === endpoint.pods.namespace) &&
+      !this.ownMetrics.some((m) => m.pods.namespace === endpoint.pods.namespace);
     this.ownMetrics.push(endpoint);
     this.addFlow({
       from: { role: 'scraper' },
@@ -126,7 +129,7 @@ export class Component extends Chart {
   addAlerts(group: ComponentAlertGroup): void {
     const where = `component ${this.componentName}: alert group ${group.name}`;
     if (group.alerts.length === 0) throw new Error(`${where} has no alerts`);
-    const sources = new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.map((m) => m.name)]);
+    const sources = new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])]);
     for (const a of group.alerts) {
       if (!/^[A-Z][A-Za-z0-9]*$/.test(a.alert)) throw new Error(`${where}: alert "${a.alert}" is not PascalCase`);
       if (Object.keys(a.metrics).length === 0) throw new Error(`${where}: alert ${a.alert} names no metrics`);

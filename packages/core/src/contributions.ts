@@ -71,6 +71,13 @@ export interface MetricsEndpoint {
   /** @default '/metrics' */
   readonly path?: string;
   /**
+   * The `job` label of its series, when several endpoints (of several components) are one kind of
+   * target whose alerts are declared once, e.g. every PostgreSQL instance of the cluster; an alert
+   * may name it as the source of a metric.
+   * @default the PodMonitor's (`monitoring/<name>`)
+   */
+  readonly job?: string;
+  /**
    * Whether the platform writes a PodMonitor for it; false when the chart brings its own ServiceMonitor
    * (the port is opened to Prometheus either way).
    * @default true

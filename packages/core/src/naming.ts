@@ -18,6 +18,13 @@ export const MANAGED_BY = 'ck8s';
 /** Annotation on a tenant namespace: the host patterns its Ingresses and routes may use, comma-separated (read by the ingress-hosts and route-hosts rules). */
 export const TENANT_HOSTS_ANNOTATION = 'platform.ck8s.io/hosts';
 
+/**
+ * Annotation on a tenant namespace: the exact image references (comma-separated) the platform's
+ * operators start there for the tenant's data services, which the allowed-registries rule admits
+ * besides the allowed registries. Tenants cannot change their namespace, so they cannot widen it.
+ */
+export const TENANT_IMAGES_ANNOTATION = 'platform.ck8s.io/data-service-images';
+
 /** Annotation on an admission policy binding that does not deny: why (policy.enforcement.<rule>.reason). */
 export const ENFORCEMENT_REASON_ANNOTATION = 'platform.ck8s.io/enforcement-reason';
 

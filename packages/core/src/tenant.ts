@@ -3,7 +3,15 @@ import type { Construct } from 'constructs';
 import { gitopsEngineOf } from './argocd/common.js';
 import { Component } from './component.js';
 import type { TenantConfig } from './config/cluster-config-schema.js';
-import { LABELS, oidcGroup, TENANT_HOSTS_ANNOTATION, TENANT_MONITORING_ROLES, TENANT_READER_ROLE, TENANT_RECONCILER } from './naming.js';
+import {
+  LABELS,
+  oidcGroup,
+  TENANT_HOSTS_ANNOTATION,
+  TENANT_IMAGES_ANNOTATION,
+  TENANT_MONITORING_ROLES,
+  TENANT_READER_ROLE,
+  TENANT_RECONCILER,
+} from './naming.js';
 
 export interface TenantProps {
   /** The tenant's entry of cluster.yaml, with defaults applied. */
@@ -16,6 +24,13 @@ export interface TenantProps {
    * @default none: the tenant may use no host
    */
   readonly hosts?: readonly string[];
+  /**
+   * Exact image references the platform's operators start in the namespace for the tenant's data
+   * services (see TENANT_IMAGES_ANNOTATION): admitted besides the allowed registries, nothing else of
+   * their registries is.
+   * @default none
+   */
+  readonly images?: readonly string[];
 }
 
 /**
@@ -33,11 +48,15 @@ export class Tenant extends Component {
     const { tenant } = props;
     super(scope, tenant.name, { layer: 'tenants', labels: { [LABELS.tenant]: tenant.name } });
 
+    const annotations = {
+      ...(props.hosts && props.hosts.length > 0 ? { [TENANT_HOSTS_ANNOTATION]: props.hosts.join(',') } : {}),
+      ...(props.images && props.images.length > 0 ? { [TENANT_IMAGES_ANNOTATION]: [...props.images].sort().join(',') } : {}),
+    };
     this.addNamespace({
       name: tenant.name,
       podSecurity: 'restricted',
       ...(props.podSecurityVersion ? { podSecurityVersion: props.podSecurityVersion } : {}),
-      ...(props.hosts && props.hosts.length > 0 ? { annotations: { [TENANT_HOSTS_ANNOTATION]: props.hosts.join(',') } } : {}),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     });
 
     new k8s.KubeResourceQuota(this, 'quota', {

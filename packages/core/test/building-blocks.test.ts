@@ -90,6 +90,7 @@ describe('Tenant', () => {
     metricsPorts: [],
     allowLoadBalancer: false,
     allowNodePort: false,
+    services: [],
   };
 
   it('writes its allowed hosts on its namespace, for the host admission rules', () => {

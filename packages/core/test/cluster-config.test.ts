@@ -57,6 +57,7 @@ describe('cluster config', () => {
       metricsPorts: [],
       allowLoadBalancer: false,
       allowNodePort: false,
+      services: [],
     });
     expect(config?.policy).toEqual({ enforcement: {}, exceptions: [] });
     expect(config?.rbac).toEqual({ operatorGroups: [], auditorGroups: [] });
@@ -225,6 +226,71 @@ describe('cluster config', () => {
     expect(problemsOf({ ...valid, policy: { enforcement: { 'image-tag': { action: 'warn', reason: 'a good long reason', until: 'Q3' } } } })).toEqual(
       ['clusters/demo-wc/cluster.yaml: policy.enforcement.image-tag.until: unknown field; allowed fields here: action, reason'],
     );
+  });
+
+  it("takes a tenant's data services by kind, with defaults, and names the field and what is allowed", () => {
+    const withServices = (services: unknown[]) => ({ ...valid, tenants: [{ name: 'team-a', services }] });
+    const { config, problems } = validateClusterConfig(
+      withServices([
+        { kind: 'postgresql', name: 'orders', instances: 3, storage: '20Gi', version: '17' },
+        { kind: 'mariadb', name: 'legacy', instances: 3, storage: '10Gi' },
+        { kind: 'rabbitmq', name: 'events', replicas: 3 },
+        { kind: 'nats', name: 'stream', replicas: 3, jetstream: { storage: '10Gi' } },
+      ]),
+      'cluster.yaml',
+      'demo-wc',
+    );
+    expect(problems).toEqual([]);
+    expect(config?.tenants[0]?.services).toEqual([
+      {
+        kind: 'postgresql',
+        name: 'orders',
+        version: '17',
+        instances: 3,
+        storage: '20Gi',
+        resources: { cpu: '500m', memory: '1Gi' },
+        database: 'app',
+      },
+      { kind: 'mariadb', name: 'legacy', version: '11.8', instances: 3, storage: '10Gi', resources: { cpu: '500m', memory: '1Gi' }, database: 'app' },
+      { kind: 'rabbitmq', name: 'events', replicas: 3, storage: '10Gi', resources: { cpu: '500m', memory: '1Gi' } },
+      { kind: 'nats', name: 'stream', replicas: 3, jetstream: { storage: '10Gi' }, resources: { cpu: '250m', memory: '512Mi' } },
+    ]);
+    expect(
+      problemsOf(
+        withServices([
+          { kind: 'redis', name: 'cache' },
+          { kind: 'postgresql', name: 'orders', version: '13', extra: 1 },
+          { kind: 'rabbitmq', name: 'Events', replicas: 2 },
+          { kind: 'nats', name: 'stream', jetstream: { storage: '10G' } },
+          { name: 'nokind' },
+          { kind: 'mariadb', name: 'orders', instances: 2 },
+        ]),
+      ),
+    ).toEqual([
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[0].kind: "redis" is not a data service kind; allowed: postgresql, mariadb, rabbitmq, nats',
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[1].version: "13" is not a supported PostgreSQL major version; allowed: "15", "16", "17", "18"',
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[1].extra: unknown field; allowed fields here: kind, name, version, instances, storage, storageClass, resources, database',
+      expect.stringContaining('tenants[0].services[2].name: "Events" is not a DNS-1123 label of at most 40 characters'),
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[2].replicas: 2 must be odd (1, 3, 5, ...): quorum queues need a majority',
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[3].jetstream.storage: "10G" is not a volume size (a whole number of Mi, Gi or Ti, e.g. 10Gi)',
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[4].kind: is required; allowed: postgresql, mariadb, rabbitmq, nats',
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[5].instances: 2 must be 1 (no Galera) or at least 3 (a Galera cluster needs a quorum)',
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[5].name: "orders" is already tenants[0].services[1].name; data service names must be unique in a tenant',
+    ]);
+    // the same name in two tenants is fine; <tenant>-<name> must stay a DNS label
+    const long = 'a'.repeat(30);
+    expect(
+      problemsOf({
+        ...valid,
+        tenants: [
+          { name: 'team-a', services: [{ kind: 'rabbitmq', name: 'events' }] },
+          { name: 'team-b', services: [{ kind: 'rabbitmq', name: 'events' }] },
+          { name: `t-${long}`, services: [{ kind: 'nats', name: `n-${long}` }] },
+        ],
+      }),
+    ).toEqual([
+      `clusters/demo-wc/cluster.yaml: tenants[2].services[0].name: "n-${long}" is too long for tenant "t-${long}": "<tenant>-<name>" names the instance's objects and must be at most 63 characters`,
+    ]);
   });
 
   it('takes tenant hosts as DNS names or wildcard suffixes', () => {

@@ -32,7 +32,14 @@ export class PlatformMonitors extends Component {
               : {}),
           },
           // by number: the charts name their metrics ports differently
-          podMetricsEndpoints: [{ targetPort: target.port, path: target.path ?? '/metrics' }],
+          podMetricsEndpoints: [
+            {
+              targetPort: target.port,
+              path: target.path ?? '/metrics',
+              // one job for a kind of target whose alerts are declared once (every PostgreSQL instance, say)
+              ...(target.job ? { relabelings: [{ action: 'replace', targetLabel: 'job', replacement: target.job }] } : {}),
+            },
+          ],
         },
       });
     }

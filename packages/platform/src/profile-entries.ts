@@ -11,6 +11,7 @@ import {
   tenantHosts,
   uiHost,
 } from '@ck8s/core';
+import { addDataServices, dataServiceImages } from '@ck8s/data-services';
 import { ArgoCd, ArgoCdLayers, ArgoCdProject, FluxAlerts, FluxInstall, FluxLayers, FluxSync } from '@ck8s/gitops';
 import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/identity';
 import { Falco } from '@ck8s/ids';
@@ -360,7 +361,27 @@ export function enterpriseUi(c: ClusterProfile): void {
   });
 }
 
-/** One component per tenant. */
+/** One component per tenant; its namespace admits the images the operators start there for its data services. */
 export function tenants(c: ClusterProfile): void {
-  for (const tenant of c.cluster.tenants) new Tenant(c, { tenant, hosts: tenantHosts(c.cluster, tenant) });
+  for (const tenant of c.cluster.tenants)
+    new Tenant(c, { tenant, hosts: tenantHosts(c.cluster, tenant), images: dataServiceImages(tenant.services) });
+}
+
+/**
+ * The tenants' data services: each kind's operator when some tenant declares it, and every instance
+ * in its tenant's namespace, backed up to the cluster's backup bucket at the daily backup time
+ * (none when backups are off).
+ */
+export function dataServices(c: ClusterProfile): void {
+  const { tenants: list, backup: settings, name } = c.cluster;
+  if (!list.some((t) => t.services.length > 0)) return;
+  const target = dailyBackupTarget(c);
+  addDataServices(c, {
+    catalog: c.catalog,
+    tenants: list,
+    file: clusterConfigPath(name),
+    ...(target.objectStorage
+      ? { backup: { objectStorage: target.objectStorage, prefix: name, schedule: target.schedule, keep: settings.keep } }
+      : {}),
+  });
 }

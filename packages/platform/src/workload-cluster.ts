@@ -1,6 +1,7 @@
 import type { Profile } from './cluster-profile.js';
 import {
   backup,
+  dataServices,
   enterpriseUi,
   gitOps,
   ingress,
@@ -18,5 +19,17 @@ import {
  */
 export const WORKLOAD_CLUSTER: Profile = {
   name: 'workload',
-  entries: [gitOps, policies, logForwarder, workloadMetrics, postureScanning, ingress, intrusionDetection, backup, enterpriseUi, tenants],
+  entries: [
+    gitOps,
+    policies,
+    logForwarder,
+    workloadMetrics,
+    postureScanning,
+    ingress,
+    intrusionDetection,
+    backup,
+    enterpriseUi,
+    tenants,
+    dataServices,
+  ],
 };

@@ -28,7 +28,14 @@ const sc = clusterConfig({
   identity: { connectors: [{ type: 'oidc', id: 'corp', name: 'Corporate', secret: 'dex-corp', issuer: 'https://login.example.com' }] },
   registry: { storage: { endpoint: 'https://s3.example.com', bucket: 'registry' } },
 });
-const wc = clusterConfig({ name: 'wc', profile: 'workload', domain: 'wc.example.com', serviceCluster: 'sc', tenants: [{ name: 'team-a' }] });
+const wc = clusterConfig({
+  name: 'wc',
+  profile: 'workload',
+  domain: 'wc.example.com',
+  serviceCluster: 'sc',
+  // every kind of data service, whose instances declare their alerts
+  tenants: [{ name: 'team-a', services: [{ kind: 'postgresql', name: 'orders' }] }],
+});
 const fleet = fleetOf(sc, wc);
 
 function compose(cluster: ClusterConfig): { components: Component[]; objects: K8sObject[] } {
@@ -80,6 +87,9 @@ describe('component alerts', () => {
         'HarborRegistryErrors',
         'HarborJobsFailing',
         'HarborProjectQuotaNearLimit',
+        'PostgresqlInstanceDown',
+        'PostgresqlReplicationLag',
+        'PostgresqlBackupFailed',
       ]),
     );
     // a workload cluster evaluates no platform rule: its series go to the service cluster
@@ -99,9 +109,19 @@ describe('component alerts', () => {
 
   it('read only metrics a scraped target of an enabled component serves', () => {
     for (const { components, objects } of [service, workload]) {
-      const endpoints = new Set(components.flatMap((c) => c.metrics.map((m) => m.name)));
+      const endpoints = new Set(components.flatMap((c) => c.metrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])));
       const scraped = components.some((c) => c.roles.has('scraper'));
-      const monitors = new Set(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name));
+      // a PodMonitor scrapes under its name, or under the job its relabeling sets (one job for many endpoints)
+      const monitors = new Set(
+        objects
+          .filter((o) => o.kind === 'PodMonitor')
+          .flatMap((o) => [
+            o.metadata.name,
+            ...o.spec.podMetricsEndpoints.flatMap((e: K8sObject) =>
+              (e.relabelings ?? []).filter((r: K8sObject) => r.targetLabel === 'job').map((r: K8sObject) => r.replacement),
+            ),
+          ]),
+      );
       const groups: ComponentAlertGroup[] = components.flatMap((c) => c.alertGroups);
       for (const a of groups.flatMap((g) => g.alerts)) {
         expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual([...new Set(metricNames(a.expr))].sort());

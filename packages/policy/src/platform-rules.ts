@@ -1,5 +1,13 @@
 import { accessRules } from './access-rules.js';
-import { ARGOCD_APPLIER, ARGOCD_NAMESPACE, FLUX_PLATFORM_APPLIER, type GitOpsEngine, PLATFORM_NAMESPACES, serviceAccountUser } from '@ck8s/core';
+import {
+  ARGOCD_APPLIER,
+  ARGOCD_NAMESPACE,
+  FLUX_PLATFORM_APPLIER,
+  type GitOpsEngine,
+  PLATFORM_NAMESPACES,
+  serviceAccountUser,
+  TENANT_IMAGES_ANNOTATION,
+} from '@ck8s/core';
 import type { AdmissionRule, CelNamedExpression } from './admission-rule.js';
 import { celStringList } from './cel-literal.js';
 import { exposureRules } from './exposure-rules.js';
@@ -47,6 +55,9 @@ const HAS_RESOURCES =
 const PINNED_IMAGE =
   "c.image.contains('@sha256:') || (c.image.split('/')[size(c.image.split('/')) - 1].contains(':') && !c.image.endsWith(':latest'))";
 
+/** From an allowed registry, or exactly one of the images the platform's operators start in the namespace. */
+const ALLOWED_IMAGE = 'variables.registries.exists(r, c.image.startsWith(r)) || c.image in variables.serviceImages';
+
 export interface PlatformRulesProps {
   /** Registries (host, optionally with a port and path) tenant images may come from; an empty list admits no image. */
   readonly allowedRegistries: readonly string[];
@@ -90,12 +101,20 @@ export function platformRules(props: PlatformRulesProps): AdmissionRule[] {
       title: 'images only from the allowed registries',
       scope: 'tenants',
       match: POD_RESOURCES,
-      variables: [...POD_VARIABLES, { name: 'registries', expression: registries }],
+      variables: [
+        ...POD_VARIABLES,
+        { name: 'registries', expression: registries },
+        // the exact images the platform's operators start here for the tenant's data services (written by the platform on the namespace)
+        {
+          name: 'serviceImages',
+          expression: `has(namespaceObject.metadata.annotations) && '${TENANT_IMAGES_ANNOTATION}' in namespaceObject.metadata.annotations ? namespaceObject.metadata.annotations['${TENANT_IMAGES_ANNOTATION}'].split(',') : []`,
+        },
+      ],
       validations: [
         {
-          expression: 'variables.containers.all(c, variables.registries.exists(r, c.image.startsWith(r)))',
+          expression: `variables.containers.all(c, ${ALLOWED_IMAGE})`,
           message: `images must come from an allowed registry: ${props.allowedRegistries.join(', ') || 'none configured'} (rule allowed-registries)`,
-          messageExpression: `'images must come from an allowed registry (rule allowed-registries): ' + variables.containers.filter(c, !variables.registries.exists(r, c.image.startsWith(r))).map(c, c.name + ' uses ' + c.image).join(', ')`,
+          messageExpression: `'images must come from an allowed registry (rule allowed-registries): ' + variables.containers.filter(c, !(${ALLOWED_IMAGE})).map(c, c.name + ' uses ' + c.image).join(', ')`,
         },
       ],
     },

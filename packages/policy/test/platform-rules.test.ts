@@ -41,6 +41,42 @@ describe('platform rule fixtures', () => {
     );
   });
 
+  it("admits exactly the data service images written on the tenant's namespace, nothing else of their registry", () => {
+    const fixture = fixtures.find((f) => f.name === 'resource-requirements/pass-requests-and-limits.yaml')!;
+    const pod = (image: string) => {
+      const object = structuredClone(fixture.object) as { spec: { template: { spec: { containers: { image: string }[] } } } };
+      for (const c of object.spec.template.spec.containers) c.image = image;
+      return object as unknown as Record<string, unknown>;
+    };
+    const pinned = 'ghcr.io/cloudnative-pg/postgresql:17.10-system-trixie';
+    const namespace = new Tenant(new App(), {
+      tenant: {
+        name: 'team-a',
+        adminGroups: [],
+        viewGroups: [],
+        quota: { cpu: '4', memory: '8Gi', storage: '50Gi', pods: 50 },
+        ingressPorts: [],
+        metricsPorts: [],
+        allowLoadBalancer: false,
+        allowNodePort: false,
+        services: [],
+      },
+      images: [pinned],
+    })
+      .toJson()
+      .find((o: { kind: string }) => o.kind === 'Namespace') as Record<string, unknown>;
+    const decide = (image: string) =>
+      evaluateManifests(rules, [{ file: 'x.yaml', object: pod(image) }], {
+        namespace: 'team-a',
+        namespaces: new Map([['team-a', namespace]]),
+      })[0]!.violations.map((v) => v.policy);
+    expect(decide(pinned)).toEqual([]);
+    expect(decide('ghcr.io/cloudnative-pg/postgresql:16.14-system-trixie')).toEqual(['ck8s-allowed-registries']);
+    expect(decide('ghcr.io/attacker/miner:1.0')).toEqual(['ck8s-allowed-registries']);
+    // without the annotation the pinned image is refused like any other
+    expect(verdict(pod(pinned)).violations.map((v) => v.policy)).toEqual(['ck8s-allowed-registries']);
+  });
+
   it('skips a rule in a namespace with an exception', () => {
     const fixture = fixtures.find((f) => f.name === 'image-tag/fail-latest.yaml')!;
     const [result] = evaluateManifests(rules, [{ file: 'x.yaml', object: fixture.object }], {
@@ -311,6 +347,7 @@ describe('the tenant quota and the resource rule', () => {
         metricsPorts: [],
         allowLoadBalancer: false,
         allowNodePort: false,
+        services: [],
       },
     });
     const quota = chart.toJson().find((o: { kind: string }) => o.kind === 'ResourceQuota') as { spec: { hard: Record<string, unknown> } };

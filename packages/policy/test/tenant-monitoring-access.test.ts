@@ -30,6 +30,7 @@ const tenant = (name: string, viewGroups: string[] = []): TenantConfig => ({
   metricsPorts: [],
   allowLoadBalancer: false,
   allowNodePort: false,
+  services: [],
 });
 
 /** The RBAC objects of a cluster with two tenants, as the platform generates them. */

@@ -3,6 +3,7 @@ import { GITOPS_ENGINES } from '../argocd/common.js';
 import { DEFAULT_KUBERNETES_VERSION, isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_MINORS } from '../kubernetes-versions.js';
 import { DNS_LABEL, DNS_SUBDOMAIN, KUBERNETES_NAMESPACES, PLATFORM_NAMESPACES } from '../naming.js';
 import { AGE_RECIPIENT } from './age-recipient.js';
+import { dataService } from './data-services-schema.js';
 
 const DNS_LABEL_RULE =
   "is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)";
@@ -106,6 +107,12 @@ const tenant = z.strictObject({
     .optional()
     .describe(
       "Host names the tenant's Ingresses and Gateway API routes may use: DNS names, or wildcard suffixes (*.apps.example.com covers every name below apps.example.com). Default: <tenant>.<cluster domain> and *.<tenant>.<cluster domain>. None may cover a platform endpoint or another tenant's host.",
+    ),
+  services: z
+    .array(dataService)
+    .default([])
+    .describe(
+      "Data services run for the tenant in its namespace (under its quota): PostgreSQL, MariaDB, RabbitMQ and NATS, each by its operator, with generated credentials in sops Secrets, daily backups, and network access from the tenant's pods only. Names are unique in the tenant.",
     ),
 });
 

@@ -61,7 +61,8 @@ export function issuesToProblems(
     } else if (issue.code === 'invalid_value') {
       message = `${showValue(value)} ${issue.message}; allowed: ${issue.values.map((v) => showValue(v)).join(', ')}`;
     } else {
-      message = `${showValue(value)} ${issue.message}`;
+      // a missing field the schema checks by hand (a union's discriminator) says so in its own message
+      message = value === undefined ? issue.message : `${showValue(value)} ${issue.message}`;
     }
     problems.push({ file, path: formatPath(issue.path), message });
   }
@@ -147,6 +148,7 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       if (first !== undefined)
         problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is already used by tenants[${first}]` });
       else seen.set(tenantName, i);
+      problems.push(...serviceNameProblems(tenant, tenantName, `tenants[${i}]`, file));
     });
   }
   const certs = valueAt(raw, ['certificates']);
@@ -308,6 +310,30 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       }
     });
   }
+  return problems;
+}
+
+/**
+ * A tenant's data services: names unique in the tenant, and `<tenant>-<name>` (the instance's
+ * component and the prefix of its objects) still a DNS label.
+ */
+function serviceNameProblems(tenant: unknown, tenantName: string, at: string, file: string): ConfigProblem[] {
+  const services = valueAt(tenant, ['services']);
+  if (!Array.isArray(services)) return [];
+  const problems = duplicates(tenant, ['services'], 'name', file, 'data service names must be unique in a tenant').map((p) => ({
+    ...p,
+    path: `${at}.${p.path}`,
+    message: p.message.replace(' is already services[', ` is already ${at}.services[`),
+  }));
+  services.forEach((service, j) => {
+    const name = valueAt(service, ['name']);
+    if (typeof name === 'string' && `${tenantName}-${name}`.length > 63)
+      problems.push({
+        file,
+        path: `${at}.services[${j}].name`,
+        message: `${showValue(name)} is too long for tenant ${showValue(tenantName)}: "<tenant>-<name>" names the instance's objects and must be at most 63 characters`,
+      });
+  });
   return problems;
 }
 
