@@ -1,11 +1,15 @@
 import { type ChartCatalog, ConfigError, type ConfigProblem, type DataServiceConfig, type DataServiceKind, type TenantConfig } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import type { DataServiceBackup, DataServiceDefinition } from './data-service-definition.js';
+import { MARIADB } from './mariadb.js';
+import { NATS } from './nats.js';
 import { POSTGRESQL } from './postgresql.js';
 
 /** The kinds this release runs, by kind; a kind declared in cluster.yaml but missing here is refused naming the field. */
 export const DATA_SERVICE_DEFINITIONS: Partial<Record<DataServiceKind, DataServiceDefinition>> = {
   postgresql: POSTGRESQL,
+  mariadb: MARIADB,
+  nats: NATS,
 };
 
 function definitionOf(kind: DataServiceKind): DataServiceDefinition | undefined {
@@ -46,11 +50,16 @@ export function addDataServices(scope: Construct, props: DataServicesProps): voi
       .filter((t) => t.services.some((s) => s.kind === kind))
       .map((t) => t.name)
       .sort();
-    definitionOf(kind)!.addOperator(scope, { catalog: props.catalog, tenantNamespaces, ...(props.backup ? { backup: props.backup } : {}) });
+    definitionOf(kind)!.addOperator?.(scope, { catalog: props.catalog, tenantNamespaces, ...(props.backup ? { backup: props.backup } : {}) });
   }
   for (const tenant of props.tenants)
     for (const service of tenant.services)
-      definitionOf(service.kind)!.addInstance(scope, { tenant: tenant.name, service, ...(props.backup ? { backup: props.backup } : {}) });
+      definitionOf(service.kind)!.addInstance(scope, {
+        catalog: props.catalog,
+        tenant: tenant.name,
+        service,
+        ...(props.backup ? { backup: props.backup } : {}),
+      });
 }
 
 /**

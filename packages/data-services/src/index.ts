@@ -3,3 +3,7 @@ export * from './data-services.js';
 export * from './backup-time.js';
 export * from './postgresql.js';
 export * from './postgresql-alerts.js';
+export * from './mariadb.js';
+export * from './mariadb-alerts.js';
+export * from './nats.js';
+export * from './nats-alerts.js';

@@ -69,13 +69,13 @@ describe('data services', () => {
         name: 'team-a',
         services: [
           { kind: 'postgresql', name: 'orders' },
-          { kind: 'nats', name: 'stream' },
+          { kind: 'rabbitmq', name: 'events' },
         ],
       },
     ]);
     const run = () => compose(tenants);
     expect(run).toThrow(ConfigError);
-    expect(run).toThrow('tenants[0].services[1].kind: "nats" is not available in this release yet');
+    expect(run).toThrow('tenants[0].services[1].kind: "rabbitmq" is not available in this release yet');
   });
 
   it("admit in the tenant's namespace exactly the images the operator starts there", () => {

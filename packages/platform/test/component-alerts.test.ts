@@ -34,7 +34,16 @@ const wc = clusterConfig({
   domain: 'wc.example.com',
   serviceCluster: 'sc',
   // every kind of data service, whose instances declare their alerts
-  tenants: [{ name: 'team-a', services: [{ kind: 'postgresql', name: 'orders' }] }],
+  tenants: [
+    {
+      name: 'team-a',
+      services: [
+        { kind: 'postgresql', name: 'orders' },
+        { kind: 'mariadb', name: 'legacy' },
+        { kind: 'nats', name: 'stream', jetstream: { storage: '1Gi' } },
+      ],
+    },
+  ],
 });
 const fleet = fleetOf(sc, wc);
 
@@ -90,6 +99,14 @@ describe('component alerts', () => {
         'PostgresqlInstanceDown',
         'PostgresqlReplicationLag',
         'PostgresqlBackupFailed',
+        'MariadbInstanceDown',
+        'MariadbGaleraNotPrimary',
+        'MariadbGaleraClusterIncomplete',
+        'MariadbGaleraReplicationLag',
+        'MariadbBackupFailed',
+        'NatsServerDown',
+        'NatsServerIsolated',
+        'NatsJetStreamStorageFilling',
       ]),
     );
     // a workload cluster evaluates no platform rule: its series go to the service cluster
@@ -122,6 +139,8 @@ describe('component alerts', () => {
             ),
           ]),
       );
+      // an endpoint whose chart or operator brings its own ServiceMonitor is scraped under its job all the same
+      for (const m of components.flatMap((c) => c.metrics)) if (m.monitor === false && m.job) monitors.add(m.job);
       const groups: ComponentAlertGroup[] = components.flatMap((c) => c.alertGroups);
       for (const a of groups.flatMap((g) => g.alerts)) {
         expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual([...new Set(metricNames(a.expr))].sort());
