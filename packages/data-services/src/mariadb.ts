@@ -17,6 +17,7 @@ import {
   type DataServiceOperatorProps,
   instanceComponentName,
 } from './data-service-definition.js';
+import { applicationCredentials, instanceResources } from './instance-parts.js';
 import { MARIADB_ALERTS, MARIADB_BACKUP_SUFFIX, MARIADB_METRICS_JOB } from './mariadb-alerts.js';
 
 /** The operator's namespace. */
@@ -232,14 +233,14 @@ export class MariadbInstance extends Component {
     const exporter = exporterPods(tenant, service.name);
     const galera = service.instances > 1;
 
-    this.requireSecret({
-      namespace: tenant,
-      name: names.credentials,
-      keys: ['username', 'password'],
-      type: 'kubernetes.io/basic-auth',
-      purpose: `user and password of the application's database ${service.database} in MariaDB ${service.name}`,
-      generate: (context) => ({ username: service.database, password: context.password() }),
-    });
+    this.requireSecret(
+      applicationCredentials(
+        tenant,
+        names.credentials,
+        service.database,
+        `user and password of the application's database ${service.database} in MariaDB ${service.name}`,
+      ),
+    );
     this.requireSecret({
       namespace: tenant,
       name: names.internal,
@@ -248,10 +249,7 @@ export class MariadbInstance extends Component {
       generate: (context) => ({ 'root-password': context.password(), 'agent-password': context.password(), 'metrics-password': context.password() }),
     });
 
-    const resources = {
-      requests: { cpu: service.resources.cpu, memory: service.resources.memory },
-      limits: { memory: service.resources.memory },
-    };
+    const resources = instanceResources(service);
     // mariadbd writes its socket and pid under /run/mysqld and temporary files under /tmp, which
     // the operator mounts no volume on: the root filesystem stays writable (restricted allows it)
     const serverSecurity = operatorContainerSecurity(false);

@@ -10,6 +10,7 @@ import {
   TENANT_RECONCILER,
 } from '@ck8s/core';
 import { type DataServiceDefinition, type DataServiceInstanceProps, instanceComponentName } from './data-service-definition.js';
+import { applicationCredentials, instanceResources } from './instance-parts.js';
 import { NATS_ALERTS, NATS_METRICS_JOB } from './nats-alerts.js';
 
 /** The NATS server image of the chart nats 2.14.2 (its default, with the registry named). */
@@ -89,14 +90,7 @@ export class NatsInstance extends Component {
     const pods = natsPods(tenant, service.name);
     const clustered = service.replicas > 1;
 
-    this.requireSecret({
-      namespace: tenant,
-      name: names.credentials,
-      keys: ['username', 'password'],
-      type: 'kubernetes.io/basic-auth',
-      purpose: `user and password of the clients of NATS ${service.name}`,
-      generate: (context) => ({ username: 'app', password: context.password() }),
-    });
+    this.requireSecret(applicationCredentials(tenant, names.credentials, 'app', `user and password of the clients of NATS ${service.name}`));
 
     const fromSecret = (key: string) => ({ valueFrom: { secretKeyRef: { name: names.credentials, key } } });
     const containerSecurity = restrictedContainerSecurityContext();
@@ -124,10 +118,7 @@ export class NatsInstance extends Component {
         container: {
           image: NATS_IMAGE,
           env: { NATS_USER: fromSecret('username'), NATS_PASSWORD: fromSecret('password') },
-          resources: {
-            requests: { cpu: service.resources.cpu, memory: service.resources.memory },
-            limits: { memory: service.resources.memory },
-          },
+          resources: instanceResources(service),
           // the pid file is on an emptyDir and JetStream's store on its volume: the root stays read-only
           merge: { securityContext: containerSecurity },
         },

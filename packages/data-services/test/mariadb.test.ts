@@ -1,58 +1,19 @@
-import { ChartCatalog, Component, type MariadbServiceConfig, Tenant, type TenantConfig, validateClusterConfig } from '@ck8s/core';
+import { ChartCatalog, type MariadbServiceConfig } from '@ck8s/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
-import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { addDataServices, type DataServiceBackup, dataServiceImages, MARIADB_IMAGES, MARIADB_OPERATOR_IMAGE } from '../src/index.js';
+import { find, flows } from '../../../test-support/manifests.js';
+import { dataServiceImages, MARIADB_IMAGES, MARIADB_OPERATOR_IMAGE } from '../src/index.js';
+import { compose, tenantsOf } from './support.js';
 
 /** The version is deliberately not the pinned one: the operator must take it from the catalog. */
 const catalog = new ChartCatalog([
   { name: 'mariadb-operator', repository: 'oci://ghcr.io/mariadb-operator/charts', chart: 'mariadb-operator', version: '9.9.9' },
 ]);
 
-const backup: DataServiceBackup = {
-  objectStorage: { endpoint: 'https://s3.example.com', bucket: 'backups', region: 'eu-north-1' },
-  prefix: 'wc',
-  schedule: { cron: '30 1 * * *', timeZone: 'Europe/Stockholm' },
-  keep: 5,
-};
-
-/** Tenants as the config loader leaves them (defaults applied). */
-function tenantsOf(raw: readonly Record<string, unknown>[]): TenantConfig[] {
-  const { config, problems: found } = validateClusterConfig(
-    {
-      name: 'wc',
-      profile: 'workload',
-      environment: 'test',
-      kubernetesVersion: '1.33',
-      domain: 'wc.example.com',
-      serviceCluster: 'sc',
-      gitops: { repository: 'ssh://git@git.example.com/fleet.git' },
-      certificates: { acmeEmail: 'ops@example.com' },
-      backup: { objectStorage: backup.objectStorage },
-      tenants: raw,
-    },
-    'clusters/wc/cluster.yaml',
-    'wc',
-  );
-  expect(found).toEqual([]);
-  return config!.tenants;
-}
-
-function compose(tenants: TenantConfig[], withBackup = true) {
-  const app = testApp();
-  for (const tenant of tenants) new Tenant(app, { tenant });
-  addDataServices(app, { catalog, tenants, file: 'clusters/wc/cluster.yaml', ...(withBackup ? { backup } : {}) });
-  connect(app);
-  const components = app.node.findAll().filter((c): c is Component => Component.isComponent(c));
-  const byName = new Map(components.map((c) => [c.componentName, c]));
-  return { byName, objects: (name: string): K8sObject[] => byName.get(name)!.toJson() };
-}
-
 const teamA = [{ name: 'team-a', services: [{ kind: 'mariadb', name: 'legacy', instances: 3, storage: '10Gi', version: '11.4' }] }];
 
 describe('MariaDB', () => {
-  const out = compose(tenantsOf(teamA));
+  const out = compose(catalog, tenantsOf(teamA));
   const objects = out.objects('team-a-legacy');
   const mariadb = find(objects, 'MariaDB', 'legacy', 'team-a');
   const service = tenantsOf(teamA)[0]!.services[0] as MariadbServiceConfig;
@@ -70,7 +31,7 @@ describe('MariaDB', () => {
       galera: { enabled: true, sst: 'mariabackup', agent: { basicAuth: { enabled: true } } },
     });
     // one server: no Galera, so no agent or init container
-    const single = compose(tenantsOf([{ name: 'team-a', services: [{ kind: 'mariadb', name: 'legacy', instances: 1 }] }]));
+    const single = compose(catalog, tenantsOf([{ name: 'team-a', services: [{ kind: 'mariadb', name: 'legacy', instances: 1 }] }]));
     const spec = find(single.objects('team-a-legacy'), 'MariaDB', 'legacy', 'team-a').spec;
     expect(spec.replicas).toBe(1);
     expect(spec.galera).toBeUndefined();
@@ -152,7 +113,7 @@ describe('MariaDB', () => {
       'app.kubernetes.io/name': 'mariadb-backup',
       'app.kubernetes.io/instance': 'legacy-mariadb-backup',
     });
-    const bare = compose(tenantsOf(teamA), false);
+    const bare = compose(catalog, tenantsOf(teamA), false);
     expect(bare.objects('team-a-legacy').map((o) => o.kind)).not.toContain('Backup');
     expect(bare.byName.get('team-a-legacy')!.requiredSecrets.map((s) => s.name)).toEqual(['legacy-credentials', 'legacy-internal']);
   });
@@ -185,7 +146,7 @@ describe('MariaDB', () => {
       ].sort(),
     );
     // a single server: no Galera ports, and no API access (no init or agent container)
-    const single = compose(tenantsOf([{ name: 'team-a', services: [{ kind: 'mariadb', name: 'legacy', instances: 1 }] }]), false);
+    const single = compose(catalog, tenantsOf([{ name: 'team-a', services: [{ kind: 'mariadb', name: 'legacy', instances: 1 }] }]), false);
     const alone = flows(single.objects('team-a-legacy'), { namespaces: true });
     expect(alone.filter((f) => f.includes('internal') || f.includes('api-server'))).toEqual([]);
     expect(alone).toContain(`mariadb-operator allow-mariadb-operator-controller-to-team-a-legacy: name=mariadb-operator -> team-a[${server}] :3306`);

@@ -1,49 +1,17 @@
-import { ChartCatalog, Component, Tenant, type TenantConfig, validateClusterConfig } from '@ck8s/core';
+import { ChartCatalog } from '@ck8s/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, testApp } from '../../../test-support/connect.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
-import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { addDataServices, dataServiceImages } from '../src/index.js';
+import { find, flows } from '../../../test-support/manifests.js';
+import { dataServiceImages } from '../src/index.js';
+import { compose, tenantsOf } from './support.js';
 
 /** The version is deliberately not the pinned one: the release must take it from the catalog. */
 const catalog = new ChartCatalog([{ name: 'nats', repository: 'https://nats-io.github.io/k8s/helm/charts', chart: 'nats', version: '9.9.9' }]);
 
-/** Tenants as the config loader leaves them (defaults applied). */
-function tenantsOf(raw: readonly Record<string, unknown>[]): TenantConfig[] {
-  const { config, problems: found } = validateClusterConfig(
-    {
-      name: 'wc',
-      profile: 'workload',
-      environment: 'test',
-      kubernetesVersion: '1.33',
-      domain: 'wc.example.com',
-      serviceCluster: 'sc',
-      gitops: { repository: 'ssh://git@git.example.com/fleet.git' },
-      certificates: { acmeEmail: 'ops@example.com' },
-      backup: { enabled: false },
-      tenants: raw,
-    },
-    'clusters/wc/cluster.yaml',
-    'wc',
-  );
-  expect(found).toEqual([]);
-  return config!.tenants;
-}
-
-function compose(tenants: TenantConfig[]) {
-  const app = testApp();
-  for (const tenant of tenants) new Tenant(app, { tenant });
-  addDataServices(app, { catalog, tenants, file: 'clusters/wc/cluster.yaml' });
-  connect(app);
-  const components = app.node.findAll().filter((c): c is Component => Component.isComponent(c));
-  const byName = new Map(components.map((c) => [c.componentName, c]));
-  return { byName, objects: (name: string): K8sObject[] => byName.get(name)!.toJson() };
-}
-
 const teamA = [{ name: 'team-a', services: [{ kind: 'nats', name: 'stream', replicas: 3, jetstream: { storage: '10Gi' } }] }];
 
 describe('NATS', () => {
-  const out = compose(tenantsOf(teamA));
+  const out = compose(catalog, tenantsOf(teamA));
   const objects = out.objects('team-a-stream');
   const release = find(objects, 'HelmRelease', 'stream', 'team-a');
   const values = release.spec.values;
@@ -62,7 +30,7 @@ describe('NATS', () => {
     expect(values.fullnameOverride).toBe('stream');
     expect(values.config.cluster).toEqual({ enabled: true, replicas: 3 });
     expect(values.config.jetstream).toMatchObject({ enabled: true, fileStore: { pvc: { enabled: true, size: '10Gi' } } });
-    const single = compose(tenantsOf([{ name: 'team-a', services: [{ kind: 'nats', name: 'stream', replicas: 1 }] }]));
+    const single = compose(catalog, tenantsOf([{ name: 'team-a', services: [{ kind: 'nats', name: 'stream', replicas: 1 }] }]));
     const bare = find(single.objects('team-a-stream'), 'HelmRelease', 'stream', 'team-a').spec.values;
     expect([bare.config.cluster, bare.config.jetstream]).toEqual([{ enabled: false }, { enabled: false }]);
   });
@@ -109,7 +77,7 @@ describe('NATS', () => {
       ].sort(),
     );
     // one server has no peers: no routes
-    const single = compose(tenantsOf([{ name: 'team-a', services: [{ kind: 'nats', name: 'stream', replicas: 1 }] }]));
+    const single = compose(catalog, tenantsOf([{ name: 'team-a', services: [{ kind: 'nats', name: 'stream', replicas: 1 }] }]));
     expect(flows(single.objects('team-a-stream'), { namespaces: true }).filter((f) => f.includes('6222'))).toEqual([]);
   });
 
