@@ -74,21 +74,38 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
     for (const k of kustomizations) expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
   });
 
-  it('installs every HelmRelease as an account of its own namespace that the same file creates', () => {
+  it("installs every platform HelmRelease as an account of its own namespace that the same file creates, a tenant's as the tenant's own", () => {
     const releases = objects.filter((o) => o.doc.kind === 'HelmRelease');
     expect(releases.length).toBeGreaterThan(3);
+    const tenants = new Set(
+      objects.filter((o) => o.doc.kind === 'Namespace' && o.doc.metadata.labels['platform.ck8s.io/tenant']).map((o) => o.doc.metadata.name),
+    );
     for (const { file, doc } of releases) {
       const account = doc.spec.serviceAccountName;
-      expect(account, `${doc.metadata.namespace}/${doc.metadata.name}`).toBe(`flux-${doc.metadata.name}`);
+      const tenant = tenants.has(doc.metadata.namespace);
+      // a data service's release in a tenant's namespace: the tenant's flux-reconciler (admin there only), since
+      // any account in that namespace is usable by the tenant's own pods
+      expect(account, `${doc.metadata.namespace}/${doc.metadata.name}`).toBe(tenant ? 'flux-reconciler' : `flux-${doc.metadata.name}`);
       expect(
         objects.some(
           (o) =>
-            o.file === file &&
+            (tenant || o.file === file) &&
             o.doc.kind === 'ServiceAccount' &&
             o.doc.metadata.name === account &&
             o.doc.metadata.namespace === doc.metadata.namespace,
         ),
       ).toBe(true);
+      if (tenant)
+        expect(
+          objects
+            .filter(
+              (o) =>
+                o.doc.kind.endsWith('RoleBinding') &&
+                o.doc.subjects?.some((x: { name: string; namespace?: string }) => x.name === account && x.namespace === doc.metadata.namespace),
+            )
+            .map((o) => `${o.doc.kind} ${o.doc.roleRef.name}`)
+            .sort(),
+        ).toEqual(['RoleBinding admin', `RoleBinding ck8s-tenant-monitoring-edit`]);
     }
   });
 
