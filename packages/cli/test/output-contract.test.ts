@@ -58,7 +58,8 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
 
   it('decrypts with sops, prunes, and orders every Flux Kustomization of the cluster folder, each as kustomize-controller', () => {
     const kustomizations = objects.filter((o) => o.doc.kind === 'Kustomization').map((o) => o.doc);
-    const ofGit = kustomizations.filter((k) => k.spec.sourceRef.kind === 'GitRepository');
+    // the layers, from the fleet repository's GitRepository
+    const ofGit = kustomizations.filter((k) => k.spec.sourceRef.kind === 'GitRepository' && k.spec.sourceRef.name === 'flux-system');
     expect(ofGit.map((k) => k.metadata.name)).toEqual(['flux-system', 'controllers', 'policies', 'platform', 'tenants']);
     for (const k of ofGit) {
       expect(k.spec.prune).toBe(true);
@@ -66,29 +67,58 @@ describe.each(['demo-wc', 'demo-sc'])('generated output of %s', (cluster) => {
       expect(k.spec.path).toBe(`./clusters/${cluster}/${k.metadata.name}`);
     }
     // and Flux itself, which the first layer waits for
-    expect(kustomizations.filter((k) => !ofGit.includes(k)).map((k) => [k.metadata.name, k.spec.sourceRef])).toEqual([
-      ['flux', { kind: 'OCIRepository', name: 'flux-manifests' }],
+    const others = kustomizations.filter((k) => !ofGit.includes(k));
+    expect(others.filter((k) => k.spec.sourceRef.kind === 'OCIRepository').map((k) => [k.metadata.name, k.spec.sourceRef.name])).toEqual([
+      ['flux', 'flux-manifests'],
     ]);
     expect(ofGit.find((k) => k.metadata.name === 'controllers').spec.dependsOn).toEqual([{ name: 'flux' }]);
     // under Flux's lockdown one without an account would run as flux-system's default, which may do nothing
-    for (const k of kustomizations) expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
+    for (const k of [...ofGit, others.find((o) => o.metadata.name === 'flux')])
+      expect(k.spec.serviceAccountName, k.metadata.name).toBe('kustomize-controller');
+    // and upstream manifests of a project without a chart (RabbitMQ's operator, where a tenant declares one): at a
+    // commit-pinned tag, applied as an account of their own namespace, like a platform HelmRelease
+    const manifests = others.filter((k) => k.spec.sourceRef.kind === 'GitRepository');
+    expect(manifests.map((k) => k.metadata.name)).toEqual(cluster === 'demo-wc' ? ['rabbitmq-cluster-operator'] : []);
+    for (const k of manifests) {
+      expect(k.spec.serviceAccountName).toBe(`flux-${k.metadata.name}`);
+      const source = objects.find((o) => o.doc.kind === 'GitRepository' && o.doc.metadata.name === k.spec.sourceRef.name)!.doc;
+      expect(source.metadata.namespace).toBe(k.metadata.namespace);
+      expect(source.spec.ref.commit).toMatch(/^[0-9a-f]{40}$/);
+    }
   });
 
-  it('installs every HelmRelease as an account of its own namespace that the same file creates', () => {
+  it("installs every platform HelmRelease as an account of its own namespace that the same file creates, a tenant's as the tenant's own", () => {
     const releases = objects.filter((o) => o.doc.kind === 'HelmRelease');
     expect(releases.length).toBeGreaterThan(3);
+    const tenants = new Set(
+      objects.filter((o) => o.doc.kind === 'Namespace' && o.doc.metadata.labels['platform.ck8s.io/tenant']).map((o) => o.doc.metadata.name),
+    );
     for (const { file, doc } of releases) {
       const account = doc.spec.serviceAccountName;
-      expect(account, `${doc.metadata.namespace}/${doc.metadata.name}`).toBe(`flux-${doc.metadata.name}`);
+      const tenant = tenants.has(doc.metadata.namespace);
+      // a data service's release in a tenant's namespace: the tenant's flux-reconciler (admin there only), since
+      // any account in that namespace is usable by the tenant's own pods
+      expect(account, `${doc.metadata.namespace}/${doc.metadata.name}`).toBe(tenant ? 'flux-reconciler' : `flux-${doc.metadata.name}`);
       expect(
         objects.some(
           (o) =>
-            o.file === file &&
+            (tenant || o.file === file) &&
             o.doc.kind === 'ServiceAccount' &&
             o.doc.metadata.name === account &&
             o.doc.metadata.namespace === doc.metadata.namespace,
         ),
       ).toBe(true);
+      if (tenant)
+        expect(
+          objects
+            .filter(
+              (o) =>
+                o.doc.kind.endsWith('RoleBinding') &&
+                o.doc.subjects?.some((x: { name: string; namespace?: string }) => x.name === account && x.namespace === doc.metadata.namespace),
+            )
+            .map((o) => `${o.doc.kind} ${o.doc.roleRef.name}`)
+            .sort(),
+        ).toEqual(['RoleBinding admin', `RoleBinding ck8s-tenant-monitoring-edit`]);
     }
   });
 

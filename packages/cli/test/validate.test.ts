@@ -153,7 +153,7 @@ describe('ck8s validate', () => {
         `render: demo-wc/cert-manager (cert-manager-v1.21.1): HelmRelease/cert-manager: [render] chart cert-manager v1.21.1 is not in the chart mirror ${emptyMirror}: expected cert-manager-v1.21.1.tgz\n`,
       );
       expect(result.stdout).toMatch(
-        /validate --render: 10 release\(s\) in 1 cluster\(s\), 0 objects rendered from mirror .*, 0 admission exception\(s\), 10 problem\(s\)\n$/,
+        /validate --render: 12 release\(s\) in 1 cluster\(s\), 0 objects rendered from mirror .*, 0 admission exception\(s\), 12 problem\(s\)\n$/,
       );
     } finally {
       rmSync(emptyMirror, { recursive: true, force: true });

@@ -91,6 +91,15 @@ export interface HelmChartProps<Values extends object = Record<string, unknown>>
   readonly patches?: readonly PostRenderPatch[];
   /** What the chart is expected to render. @default nothing declared: the render verification reports every workload */
   readonly expects?: ChartExpectations;
+  /**
+   * An existing ServiceAccount of the release's namespace that Flux installs the release as, instead
+   * of `flux-<release>` bound to cluster-admin: for a release in a tenant's namespace, where any account
+   * is usable by the tenant's own pods, the tenant's `flux-reconciler` (the tenant's rights in its
+   * namespace, nothing more). Only for a chart that renders namespaced objects alone. Argo CD does not
+   * impersonate, so it is not used there.
+   * @default `flux-<release>`, created here and bound to cluster-admin
+   */
+  readonly serviceAccountName?: string;
 }
 
 /** The ServiceAccount Flux installs a platform release as: `flux-<release>` in the release's namespace. */
@@ -150,7 +159,7 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
     this.releaseName = name;
     this.values = props.values as Record<string, unknown> | undefined;
     this.dependsOn = props.dependsOn ?? [];
-    this.reconciler = releaseReconciler(name);
+    this.reconciler = props.serviceAccountName ?? releaseReconciler(name);
     const engine = (this.node.tryGetContext(GITOPS_ENGINE_CONTEXT) as GitOpsEngine | undefined) ?? 'flux';
     if (engine === 'argocd') {
       this.release = undefined;
@@ -194,6 +203,7 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
       },
     });
 
+    if (props.serviceAccountName) return;
     new k8s.KubeServiceAccount(this, 'reconciler', {
       metadata: { name: this.reconciler, namespace: props.namespace },
       automountServiceAccountToken: false,

@@ -147,6 +147,14 @@ describe('HelmChart', () => {
     });
   });
 
+  it("is installed as a tenant's own account when named, with no account or cluster-wide binding of its own", () => {
+    const all = objects(
+      (c) => new HelmChart(c, 'cm', { catalog, chart: 'cert-manager', namespace: 'team-a', serviceAccountName: 'flux-reconciler' }),
+    );
+    expect(all.find((o) => o.kind === 'HelmRelease').spec.serviceAccountName).toBe('flux-reconciler');
+    expect(all.filter((o) => ['ServiceAccount', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
+  });
+
   it('delivers an HTTPS chart through a HelmRepository at the pinned version', () => {
     const [source, release] = objects((c) => new HelmChart(c, 'ing', { catalog, chart: 'ingress-nginx', namespace: 'ingress-nginx', crds: 'Skip' }));
     expect(source).toMatchObject({ kind: 'HelmRepository', spec: { url: 'https://kubernetes.github.io/ingress-nginx' } });

@@ -24,6 +24,8 @@ export interface DataServiceOperatorProps {
 
 /** What one instance needs: its tenant, its entry of cluster.yaml, and where it backs up. */
 export interface DataServiceInstanceProps<S extends DataServiceConfig = DataServiceConfig> {
+  /** The chart catalog, for a kind whose instances are chart releases (NATS). */
+  readonly catalog: ChartCatalog;
   /** The tenant, whose namespace the instance runs in. */
   readonly tenant: string;
   /** The instance's entry of `tenants[].services`, with defaults applied. */
@@ -40,8 +42,11 @@ export interface DataServiceInstanceProps<S extends DataServiceConfig = DataServ
  */
 export interface DataServiceDefinition<S extends DataServiceConfig = DataServiceConfig> {
   readonly kind: S['kind'];
-  /** Adds the operator (controllers layer, its own hardened namespace). */
-  addOperator(scope: Construct, props: DataServiceOperatorProps): Component;
+  /**
+   * Adds the operator (controllers layer, its own hardened namespace).
+   * @default none: a kind without an operator (NATS: each instance is a release of the project's chart)
+   */
+  addOperator?(scope: Construct, props: DataServiceOperatorProps): Component;
   /** Adds one instance (tenants layer), named instanceComponentName(tenant, service.name). */
   addInstance(scope: Construct, props: DataServiceInstanceProps<S>): Component;
   /**

@@ -11,6 +11,7 @@ import {
   restrictedPodSecurityContext,
 } from '@ck8s/core';
 import { utcDailyCronWithSeconds } from './backup-time.js';
+import { applicationCredentials, instanceResources } from './instance-parts.js';
 import {
   type DataServiceDefinition,
   type DataServiceInstanceProps,
@@ -161,19 +162,16 @@ export class PostgresqlInstance extends Component {
     const names = postgresqlNames(service.name);
     const pods = postgresqlPods(tenant, service.name);
 
-    this.requireSecret({
-      namespace: tenant,
-      name: names.credentials,
-      keys: ['username', 'password'],
-      type: 'kubernetes.io/basic-auth',
-      purpose: `user and password of the application's database ${service.database} in PostgreSQL ${service.name}`,
-      generate: (context) => ({ username: service.database, password: context.password() }),
-    });
+    this.requireSecret(
+      applicationCredentials(
+        tenant,
+        names.credentials,
+        service.database,
+        `user and password of the application's database ${service.database} in PostgreSQL ${service.name}`,
+      ),
+    );
 
-    const resources = {
-      requests: { cpu: service.resources.cpu, memory: service.resources.memory },
-      limits: { memory: service.resources.memory },
-    };
+    const resources = instanceResources(service);
     new ApiObject(this, 'cluster', {
       apiVersion: 'postgresql.cnpg.io/v1',
       kind: 'Cluster',

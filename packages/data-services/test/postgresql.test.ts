@@ -1,10 +1,9 @@
-import { ChartCatalog, Component, ConfigError, type PostgresqlServiceConfig, Tenant, type TenantConfig } from '@ck8s/core';
+import { ChartCatalog, type PostgresqlServiceConfig } from '@ck8s/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, testApp } from '../../../test-support/connect.js';
-import { tenantsOf, testBackup } from './fixtures.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
-import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { addDataServices, dataServiceImages, POSTGRESQL_IMAGES, utcDailyCronWithSeconds } from '../src/index.js';
+import { find, flows } from '../../../test-support/manifests.js';
+import { dataServiceImages, POSTGRESQL_IMAGES, utcDailyCronWithSeconds } from '../src/index.js';
+import { compose, tenantsOf } from './support.js';
 
 /** Versions deliberately not the pinned ones: the components must take them from the catalog. */
 const catalog = new ChartCatalog([
@@ -12,44 +11,18 @@ const catalog = new ChartCatalog([
   { name: 'plugin-barman-cloud', repository: 'https://cloudnative-pg.github.io/charts', chart: 'plugin-barman-cloud', version: '8.8.8' },
 ]);
 
-const backup = testBackup(5);
-
-function compose(tenants: TenantConfig[], withBackup = true) {
-  const app = testApp();
-  // the tenants own their namespaces, as in a cluster: the instances' ingress rules are written there
-  for (const tenant of tenants) new Tenant(app, { tenant });
-  addDataServices(app, { catalog, tenants, file: 'clusters/wc/cluster.yaml', ...(withBackup ? { backup } : {}) });
-  connect(app);
-  const components = app.node.findAll().filter((c): c is Component => Component.isComponent(c));
-  const byName = new Map(components.map((c) => [c.componentName, c]));
-  return { byName, objects: (name: string): K8sObject[] => byName.get(name)!.toJson() };
-}
-
 const teamA = [{ name: 'team-a', services: [{ kind: 'postgresql', name: 'orders', instances: 3, storage: '20Gi', version: '16' }] }];
 
 describe('data services', () => {
   it('compose an operator only for a kind some tenant declares, and one instance per declaration', () => {
-    expect([...compose(tenantsOf([{ name: 'team-a' }])).byName.keys()].filter((n) => n !== 'role-players' && !n.startsWith('team-'))).toEqual([]);
-    const out = compose(tenantsOf([...teamA, { name: 'team-b', services: [{ kind: 'postgresql', name: 'orders' }] }]));
+    expect(
+      [...compose(catalog, tenantsOf([{ name: 'team-a' }])).byName.keys()].filter((n) => n !== 'role-players' && !n.startsWith('team-')),
+    ).toEqual([]);
+    const out = compose(catalog, tenantsOf([...teamA, { name: 'team-b', services: [{ kind: 'postgresql', name: 'orders' }] }]));
     expect([...out.byName.keys()].filter((n) => n !== 'role-players' && !n.startsWith('team-'))).toEqual(['cloudnative-pg']);
     expect([...out.byName.keys()].filter((n) => n.endsWith('-orders'))).toEqual(['team-a-orders', 'team-b-orders']);
     expect(out.byName.get('cloudnative-pg')!.layer).toBe('controllers');
     expect(out.byName.get('team-a-orders')!.layer).toBe('tenants');
-  });
-
-  it('refuse a kind this release does not run, naming the field', () => {
-    const tenants = tenantsOf([
-      {
-        name: 'team-a',
-        services: [
-          { kind: 'postgresql', name: 'orders' },
-          { kind: 'nats', name: 'stream' },
-        ],
-      },
-    ]);
-    const run = () => compose(tenants);
-    expect(run).toThrow(ConfigError);
-    expect(run).toThrow('tenants[0].services[1].kind: "nats" is not available in this release yet');
   });
 
   it("admit in the tenant's namespace exactly the images the operator starts there", () => {
@@ -63,7 +36,7 @@ describe('data services', () => {
 });
 
 describe('PostgreSQL', () => {
-  const out = compose(tenantsOf(teamA));
+  const out = compose(catalog, tenantsOf(teamA));
   const objects = out.objects('team-a-orders');
   const cluster = find(objects, 'Cluster', 'orders', 'team-a');
   const service = tenantsOf(teamA)[0]!.services[0] as PostgresqlServiceConfig;
@@ -104,7 +77,7 @@ describe('PostgreSQL', () => {
     const scheduled = find(objects, 'ScheduledBackup', 'orders-daily', 'team-a');
     expect(scheduled.spec).toMatchObject({ schedule: '0 30 0 * * *', method: 'plugin', cluster: { name: 'orders' } });
     // without the cluster's backups, no backup objects and no key
-    const bare = compose(tenantsOf(teamA), false);
+    const bare = compose(catalog, tenantsOf(teamA), false);
     expect(bare.objects('team-a-orders').map((o) => o.kind)).not.toContain('ScheduledBackup');
     expect(bare.byName.get('team-a-orders')!.requiredSecrets.map((s) => s.name)).toEqual(['orders-credentials']);
   });

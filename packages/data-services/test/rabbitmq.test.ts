@@ -1,10 +1,9 @@
-import { ChartCatalog, Component, FLUX_API, GITOPS_ENGINE_CONTEXT, Tenant, type TenantConfig } from '@ck8s/core';
+import { ChartCatalog, FLUX_API } from '@ck8s/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connect, testApp } from '../../../test-support/connect.js';
-import { tenantsOf, testBackup } from './fixtures.js';
 import { Kubeconform, problems } from '../../../test-support/kubeconform.js';
 import { find, flows, type K8sObject } from '../../../test-support/manifests.js';
-import { addDataServices, dataServiceImages, RABBITMQ_IMAGE } from '../src/index.js';
+import { dataServiceImages, RABBITMQ_IMAGE } from '../src/index.js';
+import { compose, tenantsOf } from './support.js';
 
 /** A tag and commit deliberately not the pinned ones: the operator must take them from the catalog. */
 const catalog = new ChartCatalog([], 'charts/catalog.yaml', undefined, [
@@ -18,27 +17,10 @@ const catalog = new ChartCatalog([], 'charts/catalog.yaml', undefined, [
   },
 ]);
 
-const backup = testBackup(4);
-
-function compose(tenants: TenantConfig[], engine: 'flux' | 'argocd' = 'flux') {
-  const app = testApp();
-  app.node.setContext(GITOPS_ENGINE_CONTEXT, engine);
-  for (const tenant of tenants) new Tenant(app, { tenant });
-  addDataServices(app, { catalog, tenants, file: 'clusters/wc/cluster.yaml', backup });
-  connect(app);
-  const byName = new Map(
-    app.node
-      .findAll()
-      .filter((c): c is Component => Component.isComponent(c))
-      .map((c) => [c.componentName, c]),
-  );
-  return { byName, objects: (name: string): K8sObject[] => byName.get(name)!.toJson() };
-}
-
 const teamA = [{ name: 'team-a', services: [{ kind: 'rabbitmq', name: 'events', replicas: 3 }] }];
 
 describe('RabbitMQ', () => {
-  const out = compose(tenantsOf(teamA));
+  const out = compose(catalog, tenantsOf(teamA));
   const objects = out.objects('team-a-events');
   const cluster = find(objects, 'RabbitmqCluster', 'events', 'team-a');
 
@@ -73,7 +55,7 @@ describe('RabbitMQ', () => {
     expect(job.spec).toMatchObject({ schedule: '30 1 * * *', timeZone: 'Europe/Stockholm', concurrencyPolicy: 'Forbid' });
     const container = job.spec.jobTemplate.spec.template.spec.containers[0];
     expect(container.command[2]).toContain('rclone copyurl "http://$USERNAME:$PASSWORD@events.team-a.svc:15672/api/definitions"');
-    expect(container.command[2]).toContain("awk 'NR > 4'");
+    expect(container.command[2]).toContain("awk 'NR > 5'");
     expect(container.env).toContainEqual({ name: 'EXPORT_PATH', value: 'rabbitmq/wc/team-a/events/' });
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } });
     expect(container.securityContext).toMatchObject({
@@ -120,7 +102,7 @@ describe('RabbitMQ', () => {
   });
 
   it('refuses an Argo CD cluster, which has no way to apply the upstream manifests yet', () => {
-    expect(() => compose(tenantsOf(teamA), 'argocd')).toThrow('not supported with gitops.engine argocd yet');
+    expect(() => compose(catalog, tenantsOf(teamA), true, 'argocd')).toThrow('not supported with gitops.engine argocd yet');
   });
 
   const kubeconform = new Kubeconform();

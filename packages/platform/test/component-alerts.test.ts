@@ -40,6 +40,8 @@ const wc = clusterConfig({
       services: [
         { kind: 'postgresql', name: 'orders' },
         { kind: 'rabbitmq', name: 'events' },
+        { kind: 'mariadb', name: 'legacy' },
+        { kind: 'nats', name: 'stream', jetstream: { storage: '1Gi' } },
       ],
     },
   ],
@@ -137,6 +139,14 @@ describe('component alerts', () => {
         'RabbitmqNodeDown',
         'RabbitmqMemoryAlarm',
         'RabbitmqDefinitionsExportFailed',
+        'MariadbInstanceDown',
+        'MariadbGaleraNotPrimary',
+        'MariadbGaleraClusterIncomplete',
+        'MariadbGaleraReplicationLag',
+        'MariadbBackupFailed',
+        'NatsServerDown',
+        'NatsServerIsolated',
+        'NatsJetStreamStorageFilling',
       ]),
     );
     // no second, hand-kept list
@@ -171,6 +181,8 @@ describe('component alerts', () => {
             ),
           ]),
       );
+      // an endpoint whose chart or operator brings its own ServiceMonitor is scraped under its job all the same
+      for (const m of components.flatMap((c) => c.metrics)) if (m.monitor === false && m.job) monitors.add(m.job);
       const groups: ComponentAlertGroup[] = components.flatMap((c) => c.alertGroups);
       for (const a of groups.flatMap((g) => g.alerts)) {
         expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual([...new Set(metricNames(a.expr))].sort());

@@ -282,7 +282,7 @@ describe('verifyRenders with the real helm on fixture charts', () => {
     const FLOW_EXPECTS = { workloads: ['Deployment/fx-flow-server', 'Deployment/fx-flow-client'] };
     const client = { name: 'client', namespace: NAMESPACE, labels: { app: 'fx-flow-client' } };
     const server = { name: 'server', namespace: NAMESPACE, labels: { app: 'fx-flow-server' } };
-    const flow = (to: typeof server, port: number): DeclaredFlow => ({
+    const flow = (to: Omit<typeof server, 'labels'> & { labels?: Record<string, string> }, port: number): DeclaredFlow => ({
       component: 'fx-flow',
       from: { pods: client },
       to: { pods: to },
@@ -372,6 +372,30 @@ describe('verifyRenders with the real helm on fixture charts', () => {
       const servicePort = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], opened(80), false, [flow(server, 80)]);
       expect(brief(servicePort)).toEqual([
         "fx-flow: flow: flow client -> server:80: port 80 is Service fx-flow-server's port; its pods (Deployment/fx-flow-server) receive on 8080, which NetworkPolicies must name",
+      ]);
+    });
+
+    it("skips, in a tenant's namespace where a chart runs, the flows to pods no chart renders, and still checks those to its pods", async () => {
+      const tenant: RenderedObject = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'platform.ck8s.io/tenant': NAMESPACE } },
+      };
+      const whole = { name: NAMESPACE, namespace: NAMESPACE };
+      const flows: DeclaredFlow[] = [
+        // an operator-made instance, and the tenant's own workloads on a port the chart's pods do not serve
+        flow({ name: 'store', namespace: NAMESPACE, labels: { app: 'fx-flow-store' } }, 8080),
+        flow(whole, 9090),
+        flow(server, 8080),
+      ];
+      const report = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], [...opened(), tenant], false, flows);
+      expect(brief(report)).toEqual([]);
+      const reason = "into tenant namespace fx, to pods no chart renders (the tenant's own, or made by an operator)";
+      expect(report.flows).toEqual({ checked: 1, skipped: [{ reason, count: 2 }] });
+      // the flows to the chart's pods are checked as anywhere
+      const closed = await verify([release('fx-flow', { expects: FLOW_EXPECTS })], [...opened().slice(0, 1), tenant], false, flows);
+      expect(brief(closed)).toEqual([
+        'fx-flow: flow: flow client -> server:8080: is not open on both sides: ingress to Deployment/fx-flow-server in fx from Deployment/fx-flow-client on 8080 is denied: no ingress rule of default-deny lets it through',
       ]);
     });
 

@@ -1,4 +1,4 @@
-import type { LabelExpression } from '@ck8s/core';
+import { LABELS, type LabelExpression } from '@ck8s/core';
 import type { RenderedObject } from './helm-template.js';
 import { selects } from './network-reach.js';
 import { allContainers, objectRef, podTemplate } from './pod-templates.js';
@@ -69,7 +69,10 @@ interface RunningPods {
  * port of such a pod (or a Service port whose targetPort is one), and the cluster's NetworkPolicies
  * let it through on both sides (egress where it starts, ingress where it ends). Flows with an end
  * outside the cluster's pods, or into a namespace where nothing rendered runs pods, are counted as
- * skipped with the reason.
+ * skipped with the reason. So are flows into a tenant's namespace (a chart can run there: a data
+ * service's release) that land on none of its rendered pods, or, to the whole namespace, on a port
+ * none of them serves: they are for the tenant's own workloads and the pods operators make from
+ * generated resources, which no chart renders.
  */
 export function checkDeclaredFlows(props: CheckDeclaredFlowsProps): { problems: RenderProblem[]; summary: FlowSummary } {
   const problems: RenderProblem[] = [];
@@ -140,8 +143,16 @@ export function checkDeclaredFlows(props: CheckDeclaredFlowsProps): { problems: 
       skip(`into ${to.namespace}, where nothing rendered runs pods`);
       continue;
     }
-    checked++;
     const targets = matching(to);
+    if (LABELS.tenant in (nsLabels.get(to.namespace) ?? {})) {
+      const whole = !to.labels && !to.expressions;
+      const served = flow.ports.every(({ port }) => targets.some((t) => t.ports.some((p) => p.port === port)));
+      if (targets.length === 0 || (whole && !served)) {
+        skip(`into tenant namespace ${to.namespace}, to pods no chart renders (the tenant's own, or made by an operator)`);
+        continue;
+      }
+    }
+    checked++;
     const sources = matching(from);
     const ports = flow.ports.map((p) => p.port).join(',');
     const object = `flow ${from.name} -> ${to.name}:${ports}`;
