@@ -291,6 +291,24 @@ describe('cluster config', () => {
     ).toEqual([
       `clusters/demo-wc/cluster.yaml: tenants[2].services[0].name: "n-${long}" is too long for tenant "t-${long}": "<tenant>-<name>" names the instance's objects and must be at most 63 characters`,
     ]);
+    // RabbitMQ's operator comes as upstream manifests that Flux applies
+    const argocd = { ...valid, gitops: { ...(valid.gitops as object), engine: 'argocd' } };
+    expect(
+      problemsOf({
+        ...argocd,
+        tenants: [
+          {
+            name: 'team-a',
+            services: [
+              { kind: 'postgresql', name: 'orders' },
+              { kind: 'rabbitmq', name: 'events' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([
+      'clusters/demo-wc/cluster.yaml: tenants[0].services[1].kind: "rabbitmq" needs gitops.engine flux (its operator is applied from upstream manifests by Flux); with argocd: postgresql, mariadb, nats',
+    ]);
   });
 
   it('takes tenant hosts as DNS names or wildcard suffixes', () => {

@@ -115,6 +115,9 @@ export class RabbitmqClusterOperator extends Component {
       metadata: { name, namespace },
       spec: {
         interval: '30m',
+        // its Certificate and Issuer need the CRDs of cert-manager, which a release of the same layer installs:
+        // a first attempt before them fails, and is retried soon rather than at the interval
+        retryInterval: '2m',
         path: `./${entry.path}`,
         sourceRef: { kind: 'GitRepository', name },
         prune: true,

@@ -93,6 +93,8 @@ describe('RabbitMQ', () => {
     const kustomization = find(operator, 'Kustomization', 'rabbitmq-cluster-operator');
     expect(kustomization.apiVersion).toBe(FLUX_API.kustomize);
     expect(kustomization.spec).toMatchObject({ path: './config/installation', serviceAccountName: 'flux-rabbitmq-cluster-operator', prune: true });
+    // its Certificate waits for cert-manager's CRDs: retried within minutes, not at the 30m interval
+    expect(kustomization.spec.retryInterval).toBe('2m');
     expect(kustomization.spec.patches.map((p: K8sObject) => p.target)).toEqual([
       { kind: 'Namespace' },
       { kind: 'Deployment', name: 'rabbitmq-cluster-operator' },

@@ -148,7 +148,7 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
       if (first !== undefined)
         problems.push({ file, path: `tenants[${i}].name`, message: `${showValue(tenantName)} is already used by tenants[${first}]` });
       else seen.set(tenantName, i);
-      problems.push(...serviceNameProblems(tenant, tenantName, `tenants[${i}]`, file));
+      problems.push(...serviceNameProblems(tenant, tenantName, `tenants[${i}]`, file, valueAt(raw, ['gitops', 'engine'])));
     });
   }
   const certs = valueAt(raw, ['certificates']);
@@ -317,7 +317,7 @@ function crossFieldProblems(raw: unknown, file: string, folderName: string | und
  * A tenant's data services: names unique in the tenant, and `<tenant>-<name>` (the instance's
  * component and the prefix of its objects) still a DNS label.
  */
-function serviceNameProblems(tenant: unknown, tenantName: string, at: string, file: string): ConfigProblem[] {
+function serviceNameProblems(tenant: unknown, tenantName: string, at: string, file: string, engine: unknown): ConfigProblem[] {
   const services = valueAt(tenant, ['services']);
   if (!Array.isArray(services)) return [];
   const problems = duplicates(tenant, ['services'], 'name', file, 'data service names must be unique in a tenant').map((p) => ({
@@ -332,6 +332,14 @@ function serviceNameProblems(tenant: unknown, tenantName: string, at: string, fi
         file,
         path: `${at}.services[${j}].name`,
         message: `${showValue(name)} is too long for tenant ${showValue(tenantName)}: "<tenant>-<name>" names the instance's objects and must be at most 63 characters`,
+      });
+    // the RabbitMQ operator ships as upstream manifests, which the platform applies with a Flux Kustomization
+    if (valueAt(service, ['kind']) === 'rabbitmq' && engine === 'argocd')
+      problems.push({
+        file,
+        path: `${at}.services[${j}].kind`,
+        message:
+          '"rabbitmq" needs gitops.engine flux (its operator is applied from upstream manifests by Flux); with argocd: postgresql, mariadb, nats',
       });
   });
   return problems;
