@@ -14,10 +14,6 @@ export const DATA_SERVICE_DEFINITIONS: Record<DataServiceKind, DataServiceDefini
   rabbitmq: RABBITMQ,
 };
 
-function definitionOf(kind: DataServiceKind): DataServiceDefinition {
-  return DATA_SERVICE_DEFINITIONS[kind];
-}
-
 export interface DataServicesProps {
   readonly catalog: ChartCatalog;
   /** The cluster's tenants, with their services. */
@@ -39,11 +35,15 @@ export function addDataServices(scope: Construct, props: DataServicesProps): voi
       .filter((t) => t.services.some((s) => s.kind === kind))
       .map((t) => t.name)
       .sort();
-    definitionOf(kind).addOperator?.(scope, { catalog: props.catalog, tenantNamespaces, ...(props.backup ? { backup: props.backup } : {}) });
+    DATA_SERVICE_DEFINITIONS[kind].addOperator?.(scope, {
+      catalog: props.catalog,
+      tenantNamespaces,
+      ...(props.backup ? { backup: props.backup } : {}),
+    });
   }
   for (const tenant of props.tenants)
     for (const service of tenant.services)
-      definitionOf(service.kind).addInstance(scope, {
+      DATA_SERVICE_DEFINITIONS[service.kind].addInstance(scope, {
         catalog: props.catalog,
         tenant: tenant.name,
         service,
@@ -57,5 +57,5 @@ export function addDataServices(scope: Construct, props: DataServicesProps): voi
  * adds none (composing it fails).
  */
 export function dataServiceImages(services: readonly DataServiceConfig[]): string[] {
-  return [...new Set(services.flatMap((s) => definitionOf(s.kind).instanceImages(s)))].sort();
+  return [...new Set(services.flatMap((s) => DATA_SERVICE_DEFINITIONS[s.kind].instanceImages(s)))].sort();
 }
