@@ -1,4 +1,4 @@
-import { DEFAULT_SCHEMA, dump, Type } from 'js-yaml';
+import { CORE_SCHEMA, dump, Type } from 'js-yaml';
 import { yamlPackage } from '../config/yaml-package.js';
 
 const TOP_LEVEL_FIRST = ['apiVersion', 'kind', 'metadata'];
@@ -59,9 +59,11 @@ const YAML_11_PLAIN = new RegExp(`^(?:${YAML_11_FORMS.map((form) => `(?:${form})
 
 /**
  * js-yaml quotes a string when a type of the schema would read it as plain: this type, never used
- * to read, makes it quote the YAML 1.1 forms too.
+ * to read, makes it quote the YAML 1.1 forms too. It covers the timestamps and the merge key, so
+ * the schema is the core one without js-yaml's own timestamp and merge types, whose patterns every
+ * string written would otherwise be tested against as well.
  */
-const DUMP_SCHEMA = DEFAULT_SCHEMA.extend({
+const DUMP_SCHEMA = CORE_SCHEMA.extend({
   implicit: [new Type('tag:ck8s.io,2025:yaml-1.1-plain', { kind: 'scalar', resolve: (data: string) => YAML_11_PLAIN.test(data) })],
 });
 
