@@ -6,7 +6,7 @@
 // github.com/falcosecurity/rules:
 //
 //   git show falco-rules-5.1.0:rules/falco_rules.yaml > /tmp/falco_rules.yaml
-//   node scripts/falco-rule-names.mjs --ref falco-rules:5 --tag falco-rules-5.1.0 \
+//   node scripts/falco-rule-names.mjs --ref falco-rules:5.1.0 --tag falco-rules-5.1.0 \
 //     --commit "$(git rev-parse falco-rules-5.1.0)" --path rules/falco_rules.yaml /tmp/falco_rules.yaml \
 //     > packages/ids/data/falco-rules.names.json
 import { readFileSync } from 'node:fs';

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Component, readTree, renderApp, replaceTree, toYamlStream } from '../src/index.js';
+import { Component, readTree, renderApp, replaceTree, stageTree, toYamlStream } from '../src/index.js';
 
 describe('canonical YAML', () => {
   it('orders keys the same way whatever the input order', () => {
@@ -109,5 +109,27 @@ describe('replaceTree', () => {
     expect([...readTree(dir, { keep: ['cluster.yaml'] })]).toEqual([['stale/old.yaml', 'old: true\n']]);
     expect(() => replaceTree(dir, new Map([['cluster.yaml', 'x']]), { keep: ['cluster.yaml'] })).toThrow('refusing to overwrite input cluster.yaml');
     expect(readFileSync(path.join(dir, 'cluster.yaml'), 'utf8')).toBe('# input\n');
+  });
+
+  it('stages a tree beside the folder, which stays as it is until the tree is committed or discarded', () => {
+    // synth stages every cluster before it swaps any in: all or none, without the fleet's texts in memory
+    const dir = clusterDir();
+    const keep = { keep: ['cluster.yaml'] };
+    const scratch = (): string[] => readdirSync(path.dirname(dir)).filter((name) => name !== 'demo');
+    const discarded = stageTree(dir, new Map([['platform/a.yaml', 'a: 1\n']]), keep)!;
+    expect(scratch()).toHaveLength(1);
+    expect([...readTree(dir, keep)]).toEqual([['stale/old.yaml', 'old: true\n']]);
+    discarded.discard();
+    expect(scratch()).toEqual([]);
+    expect([...readTree(dir, keep)]).toEqual([['stale/old.yaml', 'old: true\n']]);
+
+    const committed = stageTree(dir, new Map([['platform/a.yaml', 'a: 2\n']]), keep)!;
+    // an input edited after the tree was staged is in the new folder
+    writeFileSync(path.join(dir, 'cluster.yaml'), '# edited\n');
+    committed.commit();
+    expect([...readTree(dir, keep)]).toEqual([['platform/a.yaml', 'a: 2\n']]);
+    expect(readFileSync(path.join(dir, 'cluster.yaml'), 'utf8')).toBe('# edited\n');
+    expect(scratch()).toEqual([]);
+    expect(stageTree(dir, new Map([['platform/a.yaml', 'a: 2\n']]), keep)).toBeUndefined();
   });
 });

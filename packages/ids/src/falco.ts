@@ -67,11 +67,16 @@ const NAMESPACE = PLATFORM_NAMESPACES.ids;
 const FALCO_PODS: Pods = { name: 'falco', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falco' } };
 const SIDEKICK_PODS: Pods = { name: 'falcosidekick', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'falcosidekick' } };
 
-/** The upstream rule sets Falco can load, with their falcoctl refs at the majors the pinned Falco (0.44) is released with. */
+/**
+ * The upstream rule sets Falco can load, with their falcoctl refs pinned to one release each, of
+ * the majors the pinned Falco (0.44) is released with: a floating major would let falcoctl load
+ * rules nobody reviewed, and the exceptions check (data/falco-rules.names.json) proves the
+ * platform's exceptions against exactly the stable release named here.
+ */
 export const FALCO_RULE_SETS = {
-  stable: { file: '/etc/falco/falco_rules.yaml', ref: 'falco-rules:5' },
-  incubating: { file: '/etc/falco/falco-incubating_rules.yaml', ref: 'falco-incubating-rules:6' },
-  sandbox: { file: '/etc/falco/falco-sandbox_rules.yaml', ref: 'falco-sandbox-rules:6' },
+  stable: { file: '/etc/falco/falco_rules.yaml', ref: 'falco-rules:5.1.0' },
+  incubating: { file: '/etc/falco/falco-incubating_rules.yaml', ref: 'falco-incubating-rules:6.0.1' },
+  sandbox: { file: '/etc/falco/falco-sandbox_rules.yaml', ref: 'falco-sandbox-rules:6.1.0' },
 } as const;
 
 /** Which optional rule sets a cluster loads besides the stable one. */

@@ -32,7 +32,7 @@ describe('Falco', () => {
 
   it('loads the stable rule set only by default, and the platform exceptions', () => {
     expect(values.falco.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d']);
-    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5']);
+    expect(values.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5.1.0']);
     const rules = parse(values.customRules['ck8s-exceptions.yaml']);
     expect(rules).toEqual(
       platformExceptions('flux').map((e) => ({
@@ -69,11 +69,11 @@ describe('Falco', () => {
       '/etc/falco/falco-sandbox_rules.yaml',
       '/etc/falco/rules.d',
     ]);
-    expect(v.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5', 'falco-incubating-rules:6', 'falco-sandbox-rules:6']);
+    expect(v.falcoctl.config.artifact.install.refs).toEqual(['falco-rules:5.1.0', 'falco-incubating-rules:6.0.1', 'falco-sandbox-rules:6.1.0']);
     const incubatingOnly = new Falco(new App(), 'falco', { ...props, incubatingRules: true });
     expect(incubatingOnly.toJson().find((o: any) => o.kind === 'HelmRelease').spec.values.falcoctl.config.artifact.install.refs).toEqual([
-      'falco-rules:5',
-      'falco-incubating-rules:6',
+      'falco-rules:5.1.0',
+      'falco-incubating-rules:6.0.1',
     ]);
   });
 

@@ -4,7 +4,10 @@ export interface DriftProblem {
   readonly message: string;
 }
 
-/** Compares committed generated files (as readTree gives them) with a fresh synth, file by file. */
+/**
+ * Compares committed generated files with a fresh synth, file by file: both by name, with their
+ * texts or digests of them (a large fleet's texts need not stay in memory).
+ */
 export function compareTrees(committed: ReadonlyMap<string, string>, displayDir: string, fresh: ReadonlyMap<string, string>): DriftProblem[] {
   const problems: DriftProblem[] = [];
   for (const [file, content] of fresh) {

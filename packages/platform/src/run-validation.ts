@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import {
   CLUSTER_INPUTS,
@@ -16,10 +17,10 @@ import {
   type ControlResult,
   evaluateControls,
   type ManifestFile,
+  ManifestStage,
   type OutputObject,
   prepareManifest,
   resolveSchemaLocations,
-  validateManifests,
 } from '@ck8s/validate';
 
 import type { PlatformExceptionReport } from './platform-exceptions.js';
@@ -104,76 +105,91 @@ function readCommittedOutput(context: FleetContext, name: string, files: Readonl
 export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
 
-  // Each cluster's committed files are read once, for the controls and for kubeconform, then
-  // dropped; texts repeated across clusters are read at most twice (RepeatedYamlReader).
+  // Each cluster's committed files are read once, for the controls and for kubeconform (staged on
+  // disk as they are read), and only their digests are kept for the drift check: a large fleet's
+  // texts never are all in memory. Texts repeated across clusters are read at most twice (RepeatedYamlReader).
   const shared = new RepeatedYamlReader();
   const committed = new Map<string, ReadonlyMap<string, string>>();
-  const schemaFiles: { name: string; files: ManifestFile[] }[] = [];
+  const stages = new Map<string, ManifestStage>();
   const controls: (ControlResult & { cluster: string })[] = [];
   const controlProblems: ValidationReportProblem[] = [];
-  for (const name of clusters) {
-    const files = readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS });
-    committed.set(name, files);
-    const reader = new ClusterReader(shared);
-    schemaFiles.push({ name, files: manifestFiles(context, name, files).map((file) => ({ ...file, prepared: prepareManifest(file, reader) })) });
-    const cluster = context.fleet.clusters.get(name)!;
-    const { display: dir, objects: parsed, nodeFiles } = readCommittedOutput(context, name, files, reader);
-    const rules = clusterRules(cluster, context.fleet);
-    const results = evaluateControls({
-      cluster,
-      objects: parsed,
-      nodeFiles,
-      expectedPolicies: {
-        podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
-        platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
-      },
-      secretProblems: secretProblems
-        .filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`))
-        .map((p) => `${p.file}: ${p.path}: ${p.message}`),
-    });
-    for (const result of results) {
-      controls.push({ cluster: name, ...result });
-      for (const finding of result.findings) controlProblems.push({ check: 'control', file: dir, object: result.id, message: finding });
+  let schemaCheck: ReturnType<typeof checkSchemas> | undefined;
+  try {
+    for (const name of clusters) {
+      const files = readTree(context.workspace.clusterDir(name), { keep: CLUSTER_INPUTS });
+      committed.set(name, digests(files));
+      const cluster = context.fleet.clusters.get(name)!;
+      const reader = new ClusterReader(shared);
+      let stage = stages.get(cluster.kubernetesVersion);
+      if (!stage) stages.set(cluster.kubernetesVersion, (stage = new ManifestStage()));
+      for (const file of manifestFiles(context, name, files)) stage.add({ ...file, prepared: prepareManifest(file, reader) });
+      const { display: dir, objects: parsed, nodeFiles } = readCommittedOutput(context, name, files, reader);
+      const rules = clusterRules(cluster, context.fleet);
+      const results = evaluateControls({
+        cluster,
+        objects: parsed,
+        nodeFiles,
+        expectedPolicies: {
+          podSecurity: rules.filter((r) => r.level).map((r) => policyName(r.id)),
+          platform: rules.filter((r) => !r.level).map((r) => policyName(r.id)),
+        },
+        secretProblems: secretProblems
+          .filter((p) => p.file.startsWith(`clusters/${name}/`) || p.file.startsWith(`secrets/${name}/`))
+          .map((p) => `${p.file}: ${p.path}: ${p.message}`),
+      });
+      for (const result of results) {
+        controls.push({ cluster: name, ...result });
+        for (const finding of result.findings) controlProblems.push({ check: 'control', file: dir, object: result.id, message: finding });
+      }
     }
-  }
 
-  // kubeconform checks the committed files while this process synthesizes them afresh
-  const schemaCheck = checkSchemas(context, schemaFiles);
-  schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
+    // kubeconform checks the committed files while this process synthesizes them afresh
+    schemaCheck = checkSchemas(context, stages);
+    schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
-  const synthesized = new Map<string, { found: ValidationReportProblem[]; exceptions: PlatformExceptionReport[] }>();
-  for (const name of compositionOrder(context.fleet, clusters)) {
-    const dir = context.workspace.clusterDir(name);
-    const found: ValidationReportProblem[] = [];
-    const exceptions: PlatformExceptionReport[] = [];
-    synthesized.set(name, { found, exceptions });
-    try {
-      const fresh = synthesizeCluster({ ...context, name, exceptions });
-      for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), fresh)) found.push({ check: 'drift', ...p });
-    } catch (e) {
-      // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
-      if (!(e instanceof ConfigError)) throw e;
-      for (const p of e.problems) found.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
+    const synthesized = new Map<string, { found: ValidationReportProblem[]; exceptions: PlatformExceptionReport[] }>();
+    for (const name of compositionOrder(context.fleet, clusters)) {
+      const dir = context.workspace.clusterDir(name);
+      const found: ValidationReportProblem[] = [];
+      const exceptions: PlatformExceptionReport[] = [];
+      synthesized.set(name, { found, exceptions });
+      try {
+        const fresh = synthesizeCluster({ ...context, name, exceptions });
+        for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), digests(fresh))) found.push({ check: 'drift', ...p });
+      } catch (e) {
+        // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
+        if (!(e instanceof ConfigError)) throw e;
+        for (const p of e.problems) found.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
+      }
     }
-  }
-  // reported in the clusters' order, whatever the order of composition
-  const problems = clusters.flatMap((name) => synthesized.get(name)!.found);
-  const platformExceptions = clusters.flatMap((name) => synthesized.get(name)!.exceptions);
+    // reported in the clusters' order, whatever the order of composition
+    const problems = clusters.flatMap((name) => synthesized.get(name)!.found);
+    const platformExceptions = clusters.flatMap((name) => synthesized.get(name)!.exceptions);
 
-  const sopsFile = context.workspace.sopsConfigFile;
-  if (!existsSync(sopsFile) || readFileSync(sopsFile, 'utf8') !== expectedSopsConfig(context)) {
-    problems.push({
-      check: 'drift',
-      file: '.sops.yaml',
-      message: 'does not match the recipients in cluster.yaml files; run `ck8s synth` and commit the result',
-    });
-  }
+    const sopsFile = context.workspace.sopsConfigFile;
+    if (!existsSync(sopsFile) || readFileSync(sopsFile, 'utf8') !== expectedSopsConfig(context)) {
+      problems.push({
+        check: 'drift',
+        file: '.sops.yaml',
+        message: 'does not match the recipients in cluster.yaml files; run `ck8s synth` and commit the result',
+      });
+    }
 
-  const { objects, schemaSources, problems: schemaProblems } = await schemaCheck;
-  // in the order of the checks: synth and drift, schemas, secrets, controls
-  problems.push(...schemaProblems);
-  for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
-  return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls, platformExceptions };
+    const { objects, schemaSources, problems: schemaProblems } = await schemaCheck;
+    // in the order of the checks: synth and drift, schemas, secrets, controls
+    problems.push(...schemaProblems);
+    for (const p of secretProblems) problems.push({ check: 'secrets', file: p.file, message: `${p.path}: ${p.message}` });
+    return { clusters, objects, schemaSources, problems: [...problems, ...controlProblems], controls, platformExceptions };
+  } finally {
+    // the staged files go only once kubeconform has stopped reading them
+    await schemaCheck?.catch(() => undefined);
+    for (const stage of stages.values()) stage.dispose();
+  }
+}
+
+/** The files' digests by name: what the drift check compares, without keeping the texts. */
+function digests(files: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...files].map(([file, text]) => [file, createHash('sha256').update(text).digest('base64')]));
 }
 
 /** One cluster's reads: each text's documents kept while the cluster is checked, read through the fleet's reader. */
@@ -187,33 +203,20 @@ class ClusterReader implements YamlDocumentsReader {
   }
 }
 
-/** kubeconform -strict on the committed files of the clusters, one run per Kubernetes version. */
+/** kubeconform -strict on the staged files of the clusters, one run per Kubernetes version. */
 async function checkSchemas(
   context: FleetContext,
-  clusters: readonly { name: string; files: readonly ManifestFile[] }[],
+  stages: ReadonlyMap<string, ManifestStage>,
 ): Promise<{ objects: number; schemaSources: Record<string, string>; problems: ValidationReportProblem[] }> {
-  const byVersion = new Map<string, ManifestFile[]>();
-  for (const { name, files } of clusters) {
-    const version = context.fleet.clusters.get(name)!.kubernetesVersion;
-    // appended in place: copying the list for each cluster costs a large fleet quadratic time
-    const list = byVersion.get(version) ?? [];
-    list.push(...files);
-    byVersion.set(version, list);
-  }
   let objects = 0;
   const schemaSources: Record<string, string> = {};
   const problems: ValidationReportProblem[] = [];
-  if (byVersion.size === 0) return { objects, schemaSources, problems };
+  if (stages.size === 0) return { objects, schemaSources, problems };
   const kubeconform = findTool('kubeconform', context.workspace.root);
-  for (const [version, files] of [...byVersion].sort()) {
+  for (const [version, stage] of [...stages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const locations = resolveSchemaLocations(context.workspace, version);
     schemaSources[locations.kubernetesVersion] = locations.source;
-    const result = await validateManifests({
-      files,
-      kubernetesVersion: locations.kubernetesVersion,
-      schemaLocations: locations.locations,
-      kubeconform,
-    });
+    const result = await stage.validate({ kubernetesVersion: locations.kubernetesVersion, schemaLocations: locations.locations, kubeconform });
     objects += result.resources;
     for (const p of result.problems)
       problems.push({ check: 'schema', file: p.file, ...(p.kind ? { object: `${p.kind}/${p.name}` } : {}), message: p.message });

@@ -3,6 +3,7 @@ export * from './kubeconform.js';
 export * from './kubeconform-report.js';
 export * from './kubernetes-schema-converter.js';
 export * from './kubernetes-version.js';
+export * from './manifest-stage.js';
 export * from './prepare-manifest.js';
 export * from './schema-file-name.js';
 export * from './schema-locations.js';

@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importKubernetesSchemas, type ManifestFile, prepareManifest, validateManifests, type ValidationResult } from '../src/index.js';
+import {
+  importKubernetesSchemas,
+  type ManifestFile,
+  ManifestStage,
+  prepareManifest,
+  validateManifests,
+  type ValidationResult,
+} from '../src/index.js';
 import { definitions133, kubeconformBinary, mirrorLocations, tempDir } from './support.js';
 
 let schemasDir: string;
@@ -71,6 +78,26 @@ describe('validateManifests with the real kubeconform', () => {
       'clusters/d/apps/web.yaml Deployment/web',
     ]);
     expect(new Set(result.problems.map((p) => p.message)).size).toBe(1);
+  });
+
+  it('stages each distinct text once, as files are added, and drops the stage on dispose', async () => {
+    // validate adds a large fleet's files cluster by cluster and keeps none of their texts: the stage is on disk
+    const dir = tempDir('stage');
+    const stage = new ManifestStage({ tempDir: dir });
+    const encrypted = `${deployment()}sops:\n    mac: ENC[AES256_GCM,data:x]\n    version: 3.11.0\n`;
+    for (const cluster of ['a', 'b', 'c']) {
+      stage.add({ displayPath: `clusters/${cluster}/apps/web.yaml`, content: deployment() });
+      // its sops block cut, the same text as the others: staged once
+      stage.add({ displayPath: `clusters/${cluster}/apps/web-copy.yaml`, content: encrypted });
+      stage.add({ displayPath: `clusters/${cluster}/apps/other.yaml`, content: deployment('', cluster === 'c' ? '3' : '2') });
+    }
+    const [staged] = readdirSync(dir);
+    expect(readdirSync(path.join(dir, staged!)).sort()).toEqual(['0-web.yaml', '8-other.yaml']);
+    const result = await stage.validate({ kubernetesVersion: '1.33.0', schemaLocations: mirrorLocations(schemasDir), kubeconform });
+    expect(result).toEqual({ resources: 9, problems: [] });
+    stage.dispose();
+    expect(readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('checks the file as the caller prepared it, without preparing it again', async () => {

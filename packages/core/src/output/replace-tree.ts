@@ -51,6 +51,27 @@ export function treeEquals(dir: string, files: ReadonlyMap<string, string>, opti
  * @throws Error before anything is written when a path leaves the folder or names a kept entry
  */
 export function replaceTree(dir: string, files: ReadonlyMap<string, string>, options: ReplaceTreeOptions): boolean {
+  const staged = stageTree(dir, files, options);
+  staged?.commit();
+  return staged !== undefined;
+}
+
+/** A folder's new tree, written beside it under a scratch name and not yet swapped in. */
+export interface StagedTree {
+  /** Swaps the staged tree in, with the folder's kept entries (see replaceTree). */
+  commit(): void;
+  /** Removes the staged tree; the folder stays as it is. */
+  discard(): void;
+}
+
+/**
+ * The first half of replaceTree: writes the new tree beside the folder, so a caller replacing many
+ * folders all or none needs none of their texts in memory until it swaps them in. Until commit or
+ * discard, the staged tree is scratch of this process (a crash leaves it to the next run to remove).
+ * @returns undefined when the folder already holds exactly these files (nothing is written)
+ * @throws Error before anything is written when a path leaves the folder or names a kept entry
+ */
+export function stageTree(dir: string, files: ReadonlyMap<string, string>, options: ReplaceTreeOptions): StagedTree | undefined {
   for (const file of files.keys()) {
     if (file.split('/').some((part) => part === '..' || part === '' || part === '.') || path.isAbsolute(file))
       throw new Error(`refusing to write outside the output folder: ${file}`);
@@ -59,9 +80,10 @@ export function replaceTree(dir: string, files: ReadonlyMap<string, string>, opt
   const parent = path.dirname(path.resolve(dir));
   mkdirSync(parent, { recursive: true });
   removeDeadScratch(parent);
-  if (existsSync(dir) && treeEquals(dir, files, options)) return false;
+  if (existsSync(dir) && treeEquals(dir, files, options)) return undefined;
 
   const staging = path.join(parent, scratchName(path.basename(dir)));
+  const discard = (): void => rmSync(staging, { recursive: true, force: true });
   try {
     mkdirSync(staging);
     for (const [file, content] of files) {
@@ -69,14 +91,24 @@ export function replaceTree(dir: string, files: ReadonlyMap<string, string>, opt
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
-    const kept = options.keep.filter((entry) => existsSync(path.join(dir, entry)));
-    for (const entry of kept) carryOver(path.join(dir, entry), path.join(staging, entry));
-    swapDirectory(staging, dir, { beforeRemove: (old) => keepLatest(old, dir, kept) });
   } catch (e) {
-    rmSync(staging, { recursive: true, force: true });
+    discard();
     throw e;
   }
-  return true;
+  return {
+    commit: () => {
+      try {
+        // the kept inputs are linked at the swap, not when staged: an edit saved meanwhile is in the new tree
+        const kept = options.keep.filter((entry) => existsSync(path.join(dir, entry)));
+        for (const entry of kept) carryOver(path.join(dir, entry), path.join(staging, entry));
+        swapDirectory(staging, dir, { beforeRemove: (old) => keepLatest(old, dir, kept) });
+      } catch (e) {
+        discard();
+        throw e;
+      }
+    },
+    discard,
+  };
 }
 
 /**
