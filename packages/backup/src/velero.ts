@@ -9,6 +9,7 @@ import {
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { VELERO_ALERTS } from './velero-alerts.js';
+import { VELERO_DASHBOARD } from './velero-dashboard.js';
 import { KUBELET_PODS_PATH, type VolumeBackupMethod } from './volume-backup.js';
 
 export interface VeleroProps {
@@ -198,5 +199,6 @@ export class Velero extends Component {
     // the server and every node agent serve their metrics on 8085 (one PodMonitor selects both)
     this.addMetrics({ name: 'velero', pods: VELERO_PODS, port: 8085 });
     this.addAlerts(VELERO_ALERTS);
+    this.addDashboard(VELERO_DASHBOARD);
   }
 }

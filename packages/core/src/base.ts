@@ -19,6 +19,7 @@ export * from './config/yaml-documents.js';
 export * from './config/yaml-file.js';
 export * from './config/yaml-package.js';
 export * from './container-resources.js';
+export * from './component-dashboard.js';
 export * from './contributions.js';
 export * from './flux/common.js';
 export * from './git.js';

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { type ComponentDashboard, promqlMetricNames } from './component-dashboard.js';
 import {
   type AccountSink,
   CLUSTER_METRICS_SOURCES,
@@ -75,6 +76,7 @@ export class Component extends Chart {
   private readonly clients: OidcClient[] = [];
   private readonly exceptions: PlatformAdmissionException[] = [];
   private readonly alertGroupList: ComponentAlertGroup[] = [];
+  private readonly dashboardList: ComponentDashboard[] = [];
   private readonly registryList: { readonly namespace: string; readonly registries: readonly string[] }[] = [];
   private readonly operatorPodList: OperatorPods[] = [];
 
@@ -131,7 +133,7 @@ export class Component extends Chart {
   addAlerts(group: ComponentAlertGroup): void {
     const where = `component ${this.componentName}: alert group ${group.name}`;
     if (group.alerts.length === 0) throw new Error(`${where} has no alerts`);
-    const sources = new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])]);
+    const sources = this.metricsSources();
     for (const a of group.alerts) {
       if (!/^[A-Z][A-Za-z0-9]*$/.test(a.alert)) throw new Error(`${where}: alert "${a.alert}" is not PascalCase`);
       if (Object.keys(a.metrics).length === 0) throw new Error(`${where}: alert ${a.alert} names no metrics`);
@@ -143,6 +145,55 @@ export class Component extends Chart {
       }
     }
     this.alertGroupList.push(group);
+  }
+
+  /**
+   * Declares a Grafana dashboard of this component, which the service cluster's Grafana shows for
+   * every cluster reporting there. Like an alert, it names the metrics its panels read and where they
+   * come from, so no panel queries a series nobody scrapes.
+   * @throws Error when a panel reads a metric the dashboard does not name, or a metric comes from a source the component does not have
+   */
+  addDashboard(dashboard: ComponentDashboard): void {
+    const where = `component ${this.componentName}: dashboard ${dashboard.name}`;
+    if (!isDnsLabel(dashboard.name)) throw new Error(`${where}: name is not a DNS-1123 label`);
+    if (this.dashboardList.some((d) => d.name === dashboard.name)) throw new Error(`${where} is declared twice`);
+    if (dashboard.rows.length === 0) throw new Error(`${where} has no rows`);
+    const sources = this.metricsSources();
+    for (const [metric, source] of Object.entries(dashboard.metrics)) {
+      if (!sources.has(source))
+        throw new Error(
+          `${where}: reads ${metric} from "${source}", which is neither a metrics endpoint of the component nor one of ${CLUSTER_METRICS_SOURCES.join(', ')}`,
+        );
+    }
+    const read = new Set<string>();
+    for (const row of dashboard.rows) {
+      if (row.panels.length === 0) throw new Error(`${where}: row "${row.title}" has no panels`);
+      for (const panel of row.panels) {
+        if (panel.queries.length === 0) throw new Error(`${where}: panel "${panel.title}" has no queries`);
+        for (const query of panel.queries) {
+          const names = promqlMetricNames(query.expr);
+          if (names.length === 0) throw new Error(`${where}: panel "${panel.title}" has a query that reads no metric: ${query.expr}`);
+          for (const metric of names) {
+            if (!(metric in dashboard.metrics))
+              throw new Error(`${where}: panel "${panel.title}" reads ${metric}, which the dashboard's metrics do not name with its source`);
+            read.add(metric);
+          }
+        }
+      }
+    }
+    const unread = Object.keys(dashboard.metrics).filter((m) => !read.has(m));
+    if (unread.length > 0) throw new Error(`${where}: names metrics no panel reads: ${unread.join(', ')}`);
+    this.dashboardList.push(dashboard);
+  }
+
+  /** The dashboards declared with addDashboard. */
+  get dashboards(): readonly ComponentDashboard[] {
+    return this.dashboardList;
+  }
+
+  /** Where an alert or a dashboard of this component may read metrics from: its endpoints (by name or job) and the cluster's exporters. */
+  private metricsSources(): Set<string> {
+    return new Set<string>([...CLUSTER_METRICS_SOURCES, ...this.ownMetrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])]);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
 } from './data-service-definition.js';
 import { applicationCredentials, instanceResources } from './instance-parts.js';
 import { MARIADB_ALERTS, MARIADB_BACKUP_SUFFIX, MARIADB_METRICS_JOB } from './mariadb-alerts.js';
+import { MARIADB_DASHBOARD } from './mariadb-dashboard.js';
 
 /** The operator's namespace. */
 export const MARIADB_OPERATOR_NAMESPACE = 'mariadb-operator';
@@ -381,6 +382,7 @@ export class MariadbInstance extends Component {
     // the operator's ServiceMonitor of the instance scrapes the exporter (job from MARIADB_JOB_LABEL)
     this.addMetrics({ name: `mariadb-${pods.name}`, pods: exporter, port: MARIADB_PORTS.metrics, job: MARIADB_METRICS_JOB, monitor: false });
     this.addAlerts(MARIADB_ALERTS);
+    this.addDashboard(MARIADB_DASHBOARD);
   }
 }
 

@@ -12,6 +12,7 @@ import {
 import { type DataServiceDefinition, type DataServiceInstanceProps, instanceComponentName } from './data-service-definition.js';
 import { applicationCredentials, instanceResources } from './instance-parts.js';
 import { NATS_ALERTS, NATS_METRICS_JOB } from './nats-alerts.js';
+import { NATS_DASHBOARD } from './nats-dashboard.js';
 
 /** The NATS server image of the chart nats 2.14.2 (its default, with the registry named). */
 export const NATS_IMAGE = { registry: 'docker.io', repository: 'nats', tag: '2.14.2-alpine' } as const;
@@ -149,6 +150,7 @@ export class NatsInstance extends Component {
     if (clustered) this.addFlow({ from: pods, to: pods, ports: [{ port: NATS_PORTS.cluster }] });
     this.addMetrics({ name: `nats-${pods.name}`, pods, port: NATS_PORTS.metrics, job: NATS_METRICS_JOB });
     this.addAlerts(NATS_ALERTS);
+    this.addDashboard(NATS_DASHBOARD);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   instanceComponentName,
 } from './data-service-definition.js';
 import { POSTGRESQL_ALERTS, POSTGRESQL_METRICS_JOB } from './postgresql-alerts.js';
+import { POSTGRESQL_DASHBOARD } from './postgresql-dashboard.js';
 
 /** The operator's namespace (the chart's and the Barman Cloud plugin's, which the operator reaches there). */
 export const CNPG_NAMESPACE = 'cnpg-system';
@@ -254,6 +255,7 @@ export class PostgresqlInstance extends Component {
     // the initdb and join Jobs carry the cluster's label too, so the flows above cover them
     this.addMetrics({ name: `postgresql-${pods.name}`, pods, port: POSTGRESQL_PORTS.metrics, job: POSTGRESQL_METRICS_JOB });
     this.addAlerts(POSTGRESQL_ALERTS);
+    this.addDashboard(POSTGRESQL_DASHBOARD);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   instanceComponentName,
 } from './data-service-definition.js';
 import { RABBITMQ_ALERTS, RABBITMQ_METRICS_JOB } from './rabbitmq-alerts.js';
+import { RABBITMQ_DASHBOARD } from './rabbitmq-dashboard.js';
 
 /** The operator's namespace (the upstream manifests' own name for it). */
 export const RABBITMQ_OPERATOR_NAMESPACE = 'rabbitmq-system';
@@ -299,6 +300,7 @@ export class RabbitmqInstance extends Component {
     });
     this.addMetrics({ name: `rabbitmq-${pods.name}`, pods, port: RABBITMQ_PORTS.prometheus, job: RABBITMQ_METRICS_JOB });
     this.addAlerts(RABBITMQ_ALERTS);
+    this.addDashboard(RABBITMQ_DASHBOARD);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   SOPS_AGE_SECRET,
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { FLUX_DASHBOARD } from './flux-dashboard.js';
 import { FLUX_READINESS_ALERTS } from './flux-readiness-alerts.js';
 
 /** Namespace and name of Flux's own objects, as `flux bootstrap` creates them. */
@@ -88,5 +89,6 @@ export class FluxSync extends Component {
     // Flux's own installation admits Prometheus (its allow-scraping policy); the platform adds the PodMonitor and the egress
     this.addMetrics({ name: 'flux', pods: FLUX_CONTROLLER_PODS, port: 8080 });
     this.addAlerts(FLUX_READINESS_ALERTS);
+    this.addDashboard(FLUX_DASHBOARD);
   }
 }

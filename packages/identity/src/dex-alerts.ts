@@ -5,12 +5,12 @@ import { IDENTITY_NAMESPACE } from './identity-endpoints.js';
 export const DEX_HTTP_REQUESTS = 'http_requests_total';
 
 /** The routes people and clients sign in through: authorization, connector login, callbacks and the token endpoint. */
-const LOGIN_HANDLERS = '/auth.*|/callback.*|/token';
+export const DEX_LOGIN_HANDLERS = '/auth.*|/callback.*|/token';
 
 /** Share of failed sign-in requests that pages: above the odd upstream hiccup. */
 export const DEX_LOGIN_ERROR_RATIO = 0.05;
 
-const selector = (extra = ''): string => `${DEX_HTTP_REQUESTS}{namespace="${IDENTITY_NAMESPACE}", handler=~"${LOGIN_HANDLERS}"${extra}}`;
+const selector = (extra = ''): string => `${DEX_HTTP_REQUESTS}{namespace="${IDENTITY_NAMESPACE}", handler=~"${DEX_LOGIN_HANDLERS}"${extra}}`;
 
 /** Dex's alerts: nobody signs in to Grafana, OpenSearch Dashboards, Harbor or the Kubernetes API when its logins fail. */
 export const DEX_ALERTS: ComponentAlertGroup = {

@@ -16,6 +16,7 @@ import {
   type SecretEnvVar,
   upstreamPorts,
 } from './dex-connectors.js';
+import { DEX_DASHBOARD } from './dex-dashboard.js';
 import { DEX_ALERTS } from './dex-alerts.js';
 import type { DexConfig, DexStaticClientConfig, DexValues } from './dex-values.js';
 import { DEX_HTTP_PORT, DEX_PODS, DEX_SERVICE, DEX_TELEMETRY_PORT, IDENTITY_NAMESPACE } from './identity-endpoints.js';
@@ -167,6 +168,7 @@ export class IdentityProvider extends Component {
     this.addEndpoint({ name: 'dex', host: new URL(issuer).hostname, pods: DEX_PODS, service: { name: DEX_SERVICE, port: DEX_HTTP_PORT } });
     this.addMetrics({ name: 'dex', pods: DEX_PODS, port: DEX_TELEMETRY_PORT });
     this.addAlerts(DEX_ALERTS);
+    this.addDashboard(DEX_DASHBOARD);
     // the kubernetes storage
     this.addFlow({ from: DEX_PODS, to: { peer: 'api-server' } });
     const ports = upstreamPorts(connectors);

@@ -12,6 +12,7 @@ import {
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { FALCO_ALERTS, FALCO_EVENT_ALERTS, FALCOSIDEKICK_METRICS } from './falco-alerts.js';
+import { FALCO_DASHBOARD } from './falco-dashboard.js';
 import type { FalcoValues } from './falco-values.js';
 import { platformRulesFile } from './platform-exceptions.js';
 
@@ -209,5 +210,6 @@ export class Falco extends Component {
     this.addAlerts(FALCO_EVENT_ALERTS);
     this.addMetrics({ name: FALCOSIDEKICK_METRICS, pods: SIDEKICK_PODS, port: 2801 });
     this.addAlerts(FALCO_ALERTS);
+    this.addDashboard(FALCO_DASHBOARD);
   }
 }

@@ -1,4 +1,5 @@
 export * from './falco-alerts.js';
+export * from './falco-dashboard.js';
 export * from './falco-exceptions-check.js';
 export * from './falco-values.js';
 export * from './falco.js';

@@ -1,5 +1,6 @@
 import { type ChartCatalog, Component, type ContainerResources, containerResources, HelmChart, PLATFORM_NAMESPACES, type Pods } from '@ck8s/core';
 import type { Construct } from 'constructs';
+import { CERT_MANAGER_DASHBOARD } from './cert-manager-dashboard.js';
 import { CERTIFICATE_ALERTS } from './certificate-alerts.js';
 
 export interface CertManagerProps {
@@ -126,6 +127,7 @@ export class CertManager extends Component {
     this.addFlow({ from: { peer: 'api-server' }, to: WEBHOOK_PODS, ports: [{ port: 10250 }] });
     this.addMetrics({ name: 'cert-manager', pods: CONTROLLER_PODS, port: 9402 });
     this.addAlerts(CERTIFICATE_ALERTS);
+    this.addDashboard(CERT_MANAGER_DASHBOARD);
     if (props.acme ?? true) {
       this.addFlow({
         from: CONTROLLER_PODS,

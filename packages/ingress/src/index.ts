@@ -1,4 +1,5 @@
 export * from './cert-manager.js';
+export * from './cert-manager-dashboard.js';
 export * from './certificate-alerts.js';
 export * from './cluster-issuers.js';
 export * from './external-dns.js';

@@ -7,6 +7,7 @@ export * from './log-indices.js';
 export * from './log-shipping-alerts.js';
 export * from './log-snapshot-alerts.js';
 export * from './log-store-alerts.js';
+export * from './log-store-dashboard.js';
 export * from './log-store-endpoints.js';
 export * from './log-store.js';
 export * from './opensearch-dashboards-values.js';

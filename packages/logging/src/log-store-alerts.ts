@@ -8,6 +8,15 @@ const DATA_NODES = 'elasticsearch_cluster_health_number_of_data_nodes';
 const AVAILABLE = 'elasticsearch_filesystem_data_available_bytes';
 const SIZE = 'elasticsearch_filesystem_data_size_bytes';
 
+/** The exporter's metrics the log store's alerts read, for its dashboard too. */
+export const LOG_STORE_HEALTH_METRICS = {
+  health: HEALTH,
+  activeShards: ACTIVE_SHARDS,
+  dataNodes: DATA_NODES,
+  available: AVAILABLE,
+  size: SIZE,
+} as const;
+
 /** OpenSearch's default `cluster.max_shards_per_node`, which the platform leaves as it is: past it, no index is created. */
 export const LOG_STORE_MAX_SHARDS_PER_NODE = 1000;
 

@@ -27,6 +27,7 @@ import {
   securityConfig,
 } from './security-config.js';
 import { logStoreAlerts } from './log-store-alerts.js';
+import { logStoreDashboard } from './log-store-dashboard.js';
 import { logSnapshotAlerts } from './log-snapshot-alerts.js';
 import type { ElasticsearchExporterValues } from './snapshot-exporter-values.js';
 import { type LogSnapshots, s3ClientSettings, SNAPSHOT_PLUGIN, snapshotPolicy, snapshotRepository } from './snapshot-policy.js';
@@ -437,6 +438,7 @@ export class LogStore extends Component {
     // the same exporter reports the cluster's health and every node's disks (cluster_monitor reads both)
     this.addAlerts(logStoreAlerts(SNAPSHOT_EXPORTER.name));
     this.addAlerts(logSnapshotAlerts(SNAPSHOT_EXPORTER.name));
+    this.addDashboard(logStoreDashboard(SNAPSHOT_EXPORTER.name));
   }
 }
 

@@ -1,4 +1,5 @@
-import type { DashboardSpec, PanelSpec } from './grafana-dashboard.js';
+import type { PanelSpec } from '@ck8s/core';
+import type { DashboardSpec } from './grafana-dashboard.js';
 
 // Dashboards for auditors: each panel says which control it evidences (ISO/IEC 27001:2022 Annex A)
 // and reads only metrics the platform's exporters serve at their pinned versions (Velero 1.18,

@@ -1,5 +1,5 @@
-import { PLATFORM_NAMESPACES } from '@ck8s/core';
-import type { DashboardSpec, PanelSpec } from './grafana-dashboard.js';
+import { type PanelSpec, PLATFORM_NAMESPACES } from '@ck8s/core';
+import type { DashboardSpec } from './grafana-dashboard.js';
 import { MONITORING_NAMESPACE } from './monitoring-names.js';
 
 /** Grafana's rate window: at least four scrape intervals, so a rate never sees a single sample. */

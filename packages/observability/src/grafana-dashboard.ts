@@ -1,26 +1,5 @@
+import type { RowSpec } from '@ck8s/core';
 import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/schema';
-
-/** A query of a panel. */
-export interface PanelQuery {
-  readonly expr: string;
-  /** Series name, with `{{label}}` placeholders. */
-  readonly legend: string;
-}
-
-/** A time-series panel. */
-export interface PanelSpec {
-  readonly title: string;
-  readonly description: string;
-  /** Grafana unit, e.g. `s`, `reqps`, `percentunit`, `bytes`, `Bps`, `short`. */
-  readonly unit: string;
-  readonly queries: readonly PanelQuery[];
-}
-
-/** A row of panels, typically the four golden signals of one component. */
-export interface RowSpec {
-  readonly title: string;
-  readonly panels: readonly PanelSpec[];
-}
 
 /** A template variable filled from a label's values. */
 export interface QueryVariableSpec {

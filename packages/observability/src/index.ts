@@ -7,6 +7,7 @@ export * from './capacity-alerts.js';
 export * from './compliance-dashboard-specs.js';
 export * from './compliance-dashboards.js';
 export * from './component-alerts.js';
+export * from './component-dashboards.js';
 export * from './dashboard-config-maps.js';
 export * from './fleet-alerts.js';
 export * from './flux-resource-metrics.js';

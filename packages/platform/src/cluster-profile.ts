@@ -5,6 +5,7 @@ import {
   clusterConfigPath,
   type Component,
   type ComponentAlertGroup,
+  type ComponentDashboard,
   componentsOf,
   ConfigError,
   type ConfigProblem,
@@ -51,6 +52,8 @@ export interface ClusterProfileProps {
   readonly catalog: ChartCatalog;
   /** The alert groups of the components of the clusters that report to this one, composed on demand. @default none */
   readonly reportingAlertGroups?: () => readonly ComponentAlertGroup[];
+  /** The dashboards the components of the clusters that report to this one declare, composed on demand. @default none */
+  readonly reportingDashboards?: () => readonly ComponentDashboard[];
   /** The OIDC clients the components of the clusters that report to this one declare, composed on demand. @default none */
   readonly reportingOidcClients?: () => readonly OidcClient[];
 }
@@ -75,6 +78,7 @@ export class ClusterProfile extends Construct {
   /** The endpoints of the service cluster this cluster reports to (its own, for a service cluster). */
   public readonly service: ServiceEndpoints;
   private readonly reportingAlerts: () => readonly ComponentAlertGroup[];
+  private readonly reportingDashboardList: () => readonly ComponentDashboard[];
   private readonly reportingClients: () => readonly OidcClient[];
 
   constructor(scope: Construct, id: string, props: ClusterProfileProps) {
@@ -83,6 +87,7 @@ export class ClusterProfile extends Construct {
     this.fleet = props.fleet;
     this.catalog = props.catalog;
     this.reportingAlerts = props.reportingAlertGroups ?? (() => []);
+    this.reportingDashboardList = props.reportingDashboards ?? (() => []);
     this.reportingClients = props.reportingOidcClients ?? (() => []);
     this.file = clusterConfigPath(props.cluster.name);
     this.service = serviceEndpoints(serviceClusterOf(props.cluster, props.fleet).domain);
@@ -119,6 +124,11 @@ export class ClusterProfile extends Construct {
   /** The alert groups the components of the clusters reporting here declare (their workload clusters', for a service cluster). */
   reportingAlertGroups(): readonly ComponentAlertGroup[] {
     return this.reportingAlerts();
+  }
+
+  /** The dashboards the components of the clusters reporting here declare (their workload clusters', for a service cluster). */
+  reportingDashboards(): readonly ComponentDashboard[] {
+    return this.reportingDashboardList();
   }
 
   /** The OIDC clients the components of the clusters reporting here declare, which this cluster's identity provider registers. */

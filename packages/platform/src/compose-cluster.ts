@@ -1,4 +1,4 @@
-import type { ChartCatalog, ComponentAlertGroup, Fleet, OidcClient } from '@ck8s/core';
+import type { ChartCatalog, ComponentAlertGroup, ComponentDashboard, Fleet, OidcClient } from '@ck8s/core';
 import { App } from 'cdk8s';
 import { ClusterProfile, type ClusterProfileProps, type Profile } from './cluster-profile.js';
 import { SERVICE_CLUSTER } from './service-cluster.js';
@@ -10,7 +10,9 @@ export const PROFILES: Readonly<Record<'service' | 'workload', Profile>> = { ser
 /** A cluster composed by its profile: every component it gets, connected. */
 export function composeCluster(
   app: App,
-  props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups' | 'reportingOidcClients'> & { readonly profile?: Profile },
+  props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups' | 'reportingDashboards' | 'reportingOidcClients'> & {
+    readonly profile?: Profile;
+  },
 ): ClusterProfile {
   let reported: ReportingDeclarations[] | undefined;
   const reportingOnce = () => (reported ??= reporting(props));
@@ -18,6 +20,7 @@ export function composeCluster(
     ...props,
     profile: props.profile ?? PROFILES[props.cluster.profile],
     reportingAlertGroups: () => reportingOnce().flatMap((r) => r.alertGroups),
+    reportingDashboards: () => reportingOnce().flatMap((r) => r.dashboards),
     reportingOidcClients: () => reportingOnce().flatMap((r) => r.oidcClients),
   });
   if (props.profile === undefined && props.cluster.profile === 'workload') {
@@ -35,9 +38,10 @@ export function compositionOrder(fleet: Fleet, names: readonly string[]): string
   return [...names.filter(workload), ...names.filter((name) => !workload(name))];
 }
 
-/** What a workload cluster's components declare for its service cluster: alerts it evaluates, OIDC clients its identity provider registers. */
+/** What a workload cluster's components declare for its service cluster: alerts it evaluates, dashboards its Grafana shows, OIDC clients its identity provider registers. */
 interface ReportingDeclarations {
   readonly alertGroups: readonly ComponentAlertGroup[];
+  readonly dashboards: readonly ComponentDashboard[];
   readonly oidcClients: readonly OidcClient[];
 }
 
@@ -55,7 +59,11 @@ function composedDeclarations(props: { readonly fleet: Fleet; readonly catalog: 
 
 function declarationsOf(composed: ClusterProfile): ReportingDeclarations {
   const components = composed.components;
-  return { alertGroups: components.flatMap((c) => c.alertGroups), oidcClients: components.flatMap((c) => c.oidcClients) };
+  return {
+    alertGroups: components.flatMap((c) => c.alertGroups),
+    dashboards: components.flatMap((c) => c.dashboards),
+    oidcClients: components.flatMap((c) => c.oidcClients),
+  };
 }
 
 /**
@@ -63,7 +71,9 @@ function declarationsOf(composed: ClusterProfile): ReportingDeclarations {
  * evaluates, the OIDC clients it registers): as recorded when each was composed, or composed apart
  * now (in memory, nothing rendered).
  */
-function reporting(props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups' | 'reportingOidcClients'>): ReportingDeclarations[] {
+function reporting(
+  props: Omit<ClusterProfileProps, 'profile' | 'reportingAlertGroups' | 'reportingDashboards' | 'reportingOidcClients'>,
+): ReportingDeclarations[] {
   if (props.cluster.profile !== 'service') return [];
   const composed = composedDeclarations(props);
   return [...props.fleet.clusters.values()]

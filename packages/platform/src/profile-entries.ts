@@ -17,7 +17,7 @@ import { IdentityProvider, kubernetesApiClient, type StaticClient } from '@ck8s/
 import { Falco } from '@ck8s/ids';
 import { CertManager, ClusterIssuers, ExternalDns, IngressController } from '@ck8s/ingress';
 import { LogForwarder, LogStore, type LogTenant } from '@ck8s/logging';
-import { ComplianceDashboards, ComponentAlerts, GoldenSignalDashboards, MetricsStack, runbooksUrl } from '@ck8s/observability';
+import { ComplianceDashboards, ComponentAlerts, ComponentDashboards, GoldenSignalDashboards, MetricsStack, runbooksUrl } from '@ck8s/observability';
 import { AdmissionPolicies, ClusterAccess, clusterRules, tenantExceptions } from '@ck8s/policy';
 import { MitreAttackCompliance, PostureScanner } from '@ck8s/posture';
 import { Registry } from '@ck8s/registry';
@@ -332,6 +332,8 @@ export function alertsAndDashboards(c: ClusterProfile): void {
   if (groups.length > 0) new ComponentAlerts(c, 'component-alerts', { groups, runbookUrl });
   new GoldenSignalDashboards(c, 'dashboards');
   new ComplianceDashboards(c, 'compliance-dashboards');
+  const dashboards = [...c.components.flatMap((x) => x.dashboards), ...c.reportingDashboards()];
+  if (dashboards.length > 0) new ComponentDashboards(c, 'component-dashboards', { dashboards });
 }
 
 /**

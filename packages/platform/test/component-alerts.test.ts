@@ -3,7 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChartCatalog, CLUSTER_METRICS_SOURCES, type ClusterConfig, type Component, type ComponentAlertGroup } from '@ck8s/core';
+import {
+  ChartCatalog,
+  CLUSTER_MATCHER,
+  CLUSTER_METRICS_SOURCES,
+  type ClusterConfig,
+  type Component,
+  type ComponentAlertGroup,
+  promqlMetricNames,
+} from '@ck8s/core';
 import { isAlertingRule, PrometheusRule } from '@ck8s/observability';
 import { App } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
@@ -56,28 +64,39 @@ const argo = clusterConfig({
 });
 const fleet = fleetOf(sc, wc, argo);
 
+// promtool of the pinned Prometheus (3.14.0), built by `npm run setup` from its Go module
+// (tools/promtool); a missing promtool fails these tests rather than skipping them
+const promtool = path.join(repoRoot, '.tools', 'bin', 'promtool');
+
 function compose(cluster: ClusterConfig): { components: Component[]; objects: K8sObject[] } {
   const components = composeCluster(new App(), { cluster, fleet, catalog }).components;
   return { components, objects: components.flatMap((c) => c.toJson()) };
-}
-
-/** Metric names in a PromQL expression: identifiers left after label matchers, ranges, offsets and groupings, that are not function calls. */
-function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/"[^"]*"/g, '""')
-    .replace(/\{[^}]*\}/g, '')
-    .replace(/\[[^\]]*\]/g, '')
-    .replace(/\boffset\s+\w+/g, '')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
-  return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)]
-    .map((m) => m[1]!)
-    .filter((n) => !['and', 'or', 'unless', 'bool'].includes(n) && !/^\d/.test(n));
 }
 
 /** Anchors of the runbook page's sections (GitHub's: a `## Name` heading has the anchor `name`). */
 function runbookAnchors(): Set<string> {
   const text = readFileSync(path.join(repoRoot, 'docs', 'runbooks.md'), 'utf8');
   return new Set([...text.matchAll(/^## (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/\s+/g, '-')));
+}
+
+/** What a cluster scrapes: the endpoints its components declare (by name and job), whether a Prometheus runs, and the jobs its PodMonitors (or the charts' own monitors) scrape. */
+function scrapeJobs(components: Component[], objects: K8sObject[]): { endpoints: Set<string>; scraped: boolean; monitors: Set<string> } {
+  const endpoints = new Set(components.flatMap((c) => c.metrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])));
+  const scraped = components.some((c) => c.roles.has('scraper'));
+  // a PodMonitor scrapes under its name, or under the job its relabeling sets (one job for many endpoints)
+  const monitors = new Set(
+    objects
+      .filter((o) => o.kind === 'PodMonitor')
+      .flatMap((o) => [
+        o.metadata.name,
+        ...o.spec.podMetricsEndpoints.flatMap((e: K8sObject) =>
+          (e.relabelings ?? []).filter((r: K8sObject) => r.targetLabel === 'job').map((r: K8sObject) => r.replacement),
+        ),
+      ]),
+  );
+  // an endpoint whose chart or operator brings its own ServiceMonitor is scraped under its job all the same
+  for (const m of components.flatMap((c) => c.metrics)) if (m.monitor === false && m.job) monitors.add(m.job);
+  return { endpoints, scraped, monitors };
 }
 
 const rules = (objects: K8sObject[]): K8sObject[] => objects.filter((o) => o.kind === 'PrometheusRule');
@@ -168,24 +187,10 @@ describe('component alerts', () => {
 
   it('read only metrics a scraped target of an enabled component serves', () => {
     for (const { components, objects } of [service, workload, argoWorkload]) {
-      const endpoints = new Set(components.flatMap((c) => c.metrics.flatMap((m) => [m.name, ...(m.job ? [m.job] : [])])));
-      const scraped = components.some((c) => c.roles.has('scraper'));
-      // a PodMonitor scrapes under its name, or under the job its relabeling sets (one job for many endpoints)
-      const monitors = new Set(
-        objects
-          .filter((o) => o.kind === 'PodMonitor')
-          .flatMap((o) => [
-            o.metadata.name,
-            ...o.spec.podMetricsEndpoints.flatMap((e: K8sObject) =>
-              (e.relabelings ?? []).filter((r: K8sObject) => r.targetLabel === 'job').map((r: K8sObject) => r.replacement),
-            ),
-          ]),
-      );
-      // an endpoint whose chart or operator brings its own ServiceMonitor is scraped under its job all the same
-      for (const m of components.flatMap((c) => c.metrics)) if (m.monitor === false && m.job) monitors.add(m.job);
+      const { endpoints, scraped, monitors } = scrapeJobs(components, objects);
       const groups: ComponentAlertGroup[] = components.flatMap((c) => c.alertGroups);
       for (const a of groups.flatMap((g) => g.alerts)) {
-        expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual([...new Set(metricNames(a.expr))].sort());
+        expect(Object.keys(a.metrics).sort(), `${a.alert}: metrics read vs declared`).toEqual(promqlMetricNames(a.expr).sort());
         for (const [metric, source] of Object.entries(a.metrics)) {
           expect(scraped, `${a.alert}: ${metric} needs a Prometheus in the cluster`).toBe(true);
           if ((CLUSTER_METRICS_SOURCES as readonly string[]).includes(source)) continue;
@@ -196,9 +201,6 @@ describe('component alerts', () => {
     }
   });
 
-  // promtool of the pinned Prometheus (3.14.0), built by `npm run setup` from its Go module
-  // (tools/promtool); a missing promtool fails these tests rather than skipping them
-  const promtool = path.join(repoRoot, '.tools', 'bin', 'promtool');
   const ruleObjects = rules(service.objects).filter((r) => platformRules.includes(r));
   const ruleConstructs = service.components.flatMap((c) => c.node.findAll()).filter((n): n is PrometheusRule => n instanceof PrometheusRule);
 
@@ -275,6 +277,83 @@ describe('component alerts', () => {
     ]);
     expect(status, out).toBe(0);
     expect(out).toContain('SUCCESS');
+  });
+});
+
+// Every dashboard a component declares reaches the service cluster's Grafana once, filters on the
+// cluster, reads only metrics a scraped target of its cluster serves, and every query parses as PromQL.
+describe('component dashboards', () => {
+  const clusters = [sc, wc, argo].map(compose);
+  const [service, workload] = clusters;
+  const configMaps = service!.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('dashboard-component-'));
+  const declared = clusters.flatMap(({ components }) => components.flatMap((c) => c.dashboards));
+
+  it("are one ConfigMap of the service cluster per component dashboard, of its own components and its workload clusters'", () => {
+    expect(configMaps.map((o) => o.metadata.name)).toEqual(
+      ['cert-manager', 'dex', 'falco', 'flux', 'harbor', 'mariadb', 'nats', 'opensearch', 'postgresql', 'rabbitmq', 'trivy-operator', 'velero'].map(
+        (n) => `dashboard-component-${n}`,
+      ),
+    );
+    // the data services run in the workload cluster only: their dashboards come from there
+    expect(service!.components.flatMap((c) => c.dashboards).map((d) => d.name)).not.toContain('postgresql');
+    expect(workload!.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('dashboard-'))).toEqual([]);
+  });
+
+  it('read only metrics a scraped target of the declaring cluster serves, each query naming the metrics it reads', () => {
+    for (const { components, objects } of clusters) {
+      const { endpoints, scraped, monitors } = scrapeJobs(components, objects);
+      for (const d of components.flatMap((c) => c.dashboards)) {
+        const read = new Set(d.rows.flatMap((r) => r.panels.flatMap((p) => p.queries.flatMap((q) => promqlMetricNames(q.expr)))));
+        expect([...read].sort(), `${d.name}: metrics read vs declared`).toEqual(Object.keys(d.metrics).sort());
+        for (const [metric, source] of Object.entries(d.metrics)) {
+          expect(scraped, `${d.name}: ${metric} needs a Prometheus in the cluster`).toBe(true);
+          if ((CLUSTER_METRICS_SOURCES as readonly string[]).includes(source)) continue;
+          expect(endpoints.has(source), `${d.name}: ${metric} from ${source}, an endpoint no component declares`).toBe(true);
+          expect(monitors.has(source), `${d.name}: ${metric} from ${source}, which no PodMonitor scrapes`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('filter every series on the cluster variable, and keep to 2-9 panels', () => {
+    for (const d of declared) {
+      const panels = d.rows.flatMap((r) => r.panels);
+      expect(panels.length, d.name).toBeGreaterThanOrEqual(2);
+      expect(panels.length, d.name).toBeLessThanOrEqual(9);
+      for (const p of panels)
+        for (const q of p.queries) {
+          // every metric is read through a selector, and every selector carries the cluster matcher
+          const selectors = [...q.expr.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)];
+          expect(selectors.map((m) => m[1]).sort(), `${d.name} ${p.title}: ${q.expr}`).toEqual(
+            expect.arrayContaining(promqlMetricNames(q.expr).sort()),
+          );
+          for (const m of selectors) expect(m[2], `${d.name} ${p.title}: ${q.expr}`).toContain(CLUSTER_MATCHER);
+        }
+    }
+  });
+
+  it('parse as PromQL in promtool check rules, with Grafana variables given values', () => {
+    expect(existsSync(promtool), `${promtool} is missing: run npm run setup`).toBe(true);
+    const dir = mkdtempSync(path.join(tmpdir(), 'ck8s-dashboards-'));
+    try {
+      const groups = [...new Map(declared.map((d) => [d.name, d])).values()].map((d) => ({
+        name: d.name,
+        rules: d.rows
+          .flatMap((r) => r.panels.flatMap((p) => p.queries))
+          .map((q, i) => ({
+            record: `ck8s:${d.name.replace(/-/g, '_')}:${i}`,
+            expr: q.expr.replaceAll('$__rate_interval', '5m').replaceAll('$cluster', '.*'),
+          })),
+      }));
+      const file = path.join(dir, 'dashboards.yaml');
+      writeFileSync(file, stringify({ groups }));
+      const result = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8' });
+      const out = `${result.stdout}${result.stderr}`;
+      expect(result.status, out).toBe(0);
+      expect(out).toContain(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { POSTURE_ALERTS, POSTURE_METRICS } from './posture-alerts.js';
+import { POSTURE_DASHBOARD } from './posture-dashboard.js';
 import type { TrivyOperatorValues } from './trivy-operator-values.js';
 
 export interface PostureScannerProps {
@@ -154,5 +155,6 @@ export class PostureScanner extends Component {
     });
     this.addMetrics({ name: POSTURE_METRICS, pods: POSTURE_OPERATOR_PODS, port: POSTURE_METRICS_PORT });
     this.addAlerts(POSTURE_ALERTS);
+    this.addDashboard(POSTURE_DASHBOARD);
   }
 }

@@ -23,6 +23,7 @@ import { DATABASE_DUMP_ALERTS } from './database-dump-alerts.js';
 import { HARBOR_OIDC_CLIENT_ID, HARBOR_OIDC_REDIRECT_PATH, HARBOR_OIDC_SECRET, HARBOR_OIDC_SECRET_ENV, harborOidcSettings } from './harbor-oidc.js';
 import type { HarborValues } from './harbor-values.js';
 import { HARBOR_METRICS, REGISTRY_ALERTS } from './registry-alerts.js';
+import { REGISTRY_DASHBOARD } from './registry-dashboard.js';
 import { type BlockSeverity, type RegistryConfiguration, registryConfiguration, type RegistryTenant } from './registry-configuration.js';
 import { HARBOR_HTTP_PORT, HARBOR_NGINX_PORT, HARBOR_SERVICE, REGISTRY_INGRESS_ANNOTATIONS, REGISTRY_NAMESPACE } from './registry-endpoints.js';
 
@@ -369,6 +370,7 @@ export class Registry extends Component {
     for (const component of ['core', 'registry', 'jobservice', 'exporter'] as const)
       this.addMetrics({ name: HARBOR_METRICS[component], pods: harborPods(component), port: HARBOR_METRICS_PORT });
     this.addAlerts(REGISTRY_ALERTS);
+    this.addDashboard(REGISTRY_DASHBOARD);
     this.addFlow({ from: harborPods('registry'), to: { peer: 'object-storage', endpoint: storage.endpoint } });
     this.addFlow({ from: harborPods('core'), to: { peer: 'identity-provider' } });
     this.addFlow({
