@@ -12,6 +12,7 @@ import {
 } from '@ck8s/core';
 import type { Construct } from 'constructs';
 import { ARGOCD_ALERTS, ARGOCD_CONTROLLER_METRICS } from './argocd-alerts.js';
+import { ARGOCD_DASHBOARD, ARGOCD_REPO_SERVER_METRICS } from './argocd-dashboard.js';
 import type { ArgoCdValues, ConfigManagementPluginSpec } from './argocd-values.js';
 
 /** Argo CD's workloads, as the argo-cd chart labels them (release `argocd`). */
@@ -181,9 +182,10 @@ export class ArgoCd extends Component {
     this.addFlow({ from: ARGOCD_SERVER_PODS, to: { peer: 'api-server' }, name: 'allow-server-to-api-server' });
     this.addFlow({ from: ARGOCD_APPLICATIONSET_PODS, to: { peer: 'api-server' }, name: 'allow-applicationset-to-api-server' });
     this.addMetrics({ name: ARGOCD_CONTROLLER_METRICS, pods: ARGOCD_CONTROLLER_PODS, port: 8082 });
-    this.addMetrics({ name: 'argocd-repo-server', pods: ARGOCD_REPO_SERVER_PODS, port: 8084 });
+    this.addMetrics({ name: ARGOCD_REPO_SERVER_METRICS, pods: ARGOCD_REPO_SERVER_PODS, port: 8084 });
     this.addMetrics({ name: 'argocd-redis', pods: ARGOCD_REDIS_PODS, port: 9121 });
     this.addAlerts(ARGOCD_ALERTS);
+    this.addDashboard(ARGOCD_DASHBOARD);
   }
 }
 

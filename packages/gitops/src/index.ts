@@ -1,4 +1,5 @@
 export * from './argocd-alerts.js';
+export * from './argocd-dashboard.js';
 export * from './argocd-layers.js';
 export * from './argocd-project.js';
 export * from './argocd-values.js';

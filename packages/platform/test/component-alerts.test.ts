@@ -290,9 +290,21 @@ describe('component dashboards', () => {
 
   it("are one ConfigMap of the service cluster per component dashboard, of its own components and its workload clusters'", () => {
     expect(configMaps.map((o) => o.metadata.name)).toEqual(
-      ['cert-manager', 'dex', 'falco', 'flux', 'harbor', 'mariadb', 'nats', 'opensearch', 'postgresql', 'rabbitmq', 'trivy-operator', 'velero'].map(
-        (n) => `dashboard-component-${n}`,
-      ),
+      [
+        'argocd',
+        'cert-manager',
+        'dex',
+        'falco',
+        'flux',
+        'harbor',
+        'mariadb',
+        'nats',
+        'opensearch',
+        'postgresql',
+        'rabbitmq',
+        'trivy-operator',
+        'velero',
+      ].map((n) => `dashboard-component-${n}`),
     );
     // the data services run in the workload cluster only: their dashboards come from there
     expect(service!.components.flatMap((c) => c.dashboards).map((d) => d.name)).not.toContain('postgresql');
