@@ -4,7 +4,8 @@
 import { defineConfig } from 'rolldown';
 
 export default defineConfig({
-  input: { main: 'dist/main.js' },
+  // the synthesis worker is an entry of its own: worker threads load it by its file name
+  input: { main: 'dist/main.js', 'synth-worker': 'dist/synth-worker.js' },
   platform: 'node',
   logLevel: 'warn',
   output: { dir: 'dist/bundle', format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js', cleanDir: true },

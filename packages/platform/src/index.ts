@@ -13,6 +13,8 @@ export * from './service-cluster.js';
 export * from './sops-config.js';
 export * from './synthesize-cluster.js';
 export * from './synthesize-fleet.js';
+export * from './synthesize-shares.js';
+export * from './fleet-shares.js';
 export * from './workload-cluster.js';
 export * from './run-render-verification.js';
 export * from './platform-exceptions.js';

@@ -119,7 +119,7 @@ export async function initCluster(props: InitClusterProps): Promise<InitClusterR
     }
 
     const all = [...loaded.fleet.clusters.keys()];
-    const synth = synthesizeFleet(loaded, all);
+    const synth = await synthesizeFleet(loaded, all);
     const validation = await runValidation(loaded, all);
     if (validation.problems.length > 0) {
       snapshot.restore();

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import {
   CLUSTER_INPUTS,
-  ConfigError,
   findTool,
   fleetRecipients,
   NODE_FOLDER,
@@ -26,9 +24,8 @@ import {
 import type { PlatformExceptionReport } from './platform-exceptions.js';
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
-import { synthesizeCluster } from './synthesize-cluster.js';
+import { type SynthesisThreads, synthesizeClusters, textDigest } from './synthesize-shares.js';
 import { compareTrees } from './drift.js';
-import { compositionOrder } from './compose-cluster.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */
 export type CheckName = 'synth' | 'schema' | 'secrets' | 'drift' | 'control';
@@ -102,7 +99,14 @@ function readCommittedOutput(context: FleetContext, name: string, files: Readonl
  * (kubeconform -strict), every Secret in the repository encrypted to its cluster's recipients,
  * and the committed files (and .sops.yaml) equal to a fresh synth.
  */
-export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
+/** The threads the drift check synthesizes on (see synthesizeClusters). */
+export type RunValidationOptions = SynthesisThreads;
+
+export async function runValidation(
+  context: FleetContext,
+  clusters: readonly string[],
+  options: RunValidationOptions = {},
+): Promise<ValidationReport> {
   const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
 
   // Each cluster's committed files are read once, for the controls and for kubeconform (staged on
@@ -147,24 +151,17 @@ export async function runValidation(context: FleetContext, clusters: readonly st
     schemaCheck = checkSchemas(context, stages);
     schemaCheck.catch(() => undefined); // awaited below; a failure must not go unhandled while synth runs
 
-    const synthesized = new Map<string, { found: ValidationReportProblem[]; exceptions: PlatformExceptionReport[] }>();
-    for (const name of compositionOrder(context.fleet, clusters)) {
-      const dir = context.workspace.clusterDir(name);
-      const found: ValidationReportProblem[] = [];
-      const exceptions: PlatformExceptionReport[] = [];
-      synthesized.set(name, { found, exceptions });
-      try {
-        const fresh = synthesizeCluster({ ...context, name, exceptions });
-        for (const p of compareTrees(committed.get(name)!, context.workspace.relative(dir), digests(fresh))) found.push({ check: 'drift', ...p });
-      } catch (e) {
-        // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
-        if (!(e instanceof ConfigError)) throw e;
-        for (const p of e.problems) found.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
-      }
-    }
+    const problems: ValidationReportProblem[] = [];
+    const platformExceptions: PlatformExceptionReport[] = [];
     // reported in the clusters' order, whatever the order of composition
-    const problems = clusters.flatMap((name) => synthesized.get(name)!.found);
-    const platformExceptions = clusters.flatMap((name) => synthesized.get(name)!.exceptions);
+    for (const synthesis of await synthesizeClusters(context, clusters, 'digest', options)) {
+      platformExceptions.push(...synthesis.exceptions);
+      // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
+      for (const p of synthesis.problems ?? []) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });
+      if (!synthesis.digests) continue;
+      const dir = context.workspace.relative(context.workspace.clusterDir(synthesis.name));
+      for (const p of compareTrees(committed.get(synthesis.name)!, dir, new Map(synthesis.digests))) problems.push({ check: 'drift', ...p });
+    }
 
     const sopsFile = context.workspace.sopsConfigFile;
     if (!existsSync(sopsFile) || readFileSync(sopsFile, 'utf8') !== expectedSopsConfig(context)) {
@@ -189,7 +186,7 @@ export async function runValidation(context: FleetContext, clusters: readonly st
 
 /** The files' digests by name: what the drift check compares, without keeping the texts. */
 function digests(files: ReadonlyMap<string, string>): Map<string, string> {
-  return new Map([...files].map(([file, text]) => [file, createHash('sha256').update(text).digest('base64')]));
+  return new Map([...files].map(([file, text]) => [file, textDigest(text)]));
 }
 
 /** One cluster's reads: each text's documents kept while the cluster is checked, read through the fleet's reader. */

@@ -23,23 +23,25 @@ function emptyRepository(): string {
 }
 
 describe('synthesizeFleet holds the repository lock', () => {
-  it('waits for a live holder and then fails naming it, writing nothing', () => {
+  it('waits for a live holder and then fails naming it, writing nothing', async () => {
     const root = emptyRepository();
     // the test runner's parent process is alive for the whole test
     const holder = { pid: process.ppid, host: hostname(), since: '2026-01-01T00:00:00.000Z' };
     writeFileSync(path.join(root, REPOSITORY_LOCK_FILE), JSON.stringify(holder));
     const waited: number[] = [];
-    expect(() => synthesizeFleet(loadFleetContext(root), [], { timeoutMs: 300, onWait: (h) => waited.push(h.pid) })).toThrow(RepositoryLockedError);
+    await expect(synthesizeFleet(loadFleetContext(root), [], { timeoutMs: 300, onWait: (h) => waited.push(h.pid) })).rejects.toThrow(
+      RepositoryLockedError,
+    );
     expect(waited).toEqual([process.ppid]);
     expect(existsSync(path.join(root, '.sops.yaml'))).toBe(false);
     expect(JSON.parse(readFileSync(path.join(root, REPOSITORY_LOCK_FILE), 'utf8'))).toEqual(holder);
   });
 
-  it('takes over the lock of a run that was killed, and releases it when done', () => {
+  it('takes over the lock of a run that was killed, and releases it when done', async () => {
     const root = emptyRepository();
     const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
     writeFileSync(path.join(root, REPOSITORY_LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), since: '2026-01-01T00:00:00.000Z' }));
-    expect(synthesizeFleet(loadFleetContext(root), [], { timeoutMs: 300 })).toMatchObject({ clusters: 0, changed: [] });
+    expect(await synthesizeFleet(loadFleetContext(root), [], { timeoutMs: 300 })).toMatchObject({ clusters: 0, changed: [] });
     expect(existsSync(path.join(root, REPOSITORY_LOCK_FILE))).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { RepositoryLockOptions } from '@ck8s/core/base';
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { synthesisWorkerScript } from '../synthesis-worker-script.js';
 
 export function registerSynth(program: Command, io: CliIo): void {
   program
@@ -11,7 +12,8 @@ export function registerSynth(program: Command, io: CliIo): void {
     .action(async (names: string[]) => {
       const { loadFleetContext, selectClusters, synthesizeFleet } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
-      const result = synthesizeFleet(context, selectClusters(context, names), { onWait: waitNotice(io) });
+      const worker = synthesisWorkerScript();
+      const result = await synthesizeFleet(context, selectClusters(context, names), { onWait: waitNotice(io), ...(worker ? { worker } : {}) });
       const what = result.changed.length === 0 ? 'no changes' : `changed: ${result.changed.join(', ')}`;
       io.stdout(`synth: ${result.clusters} cluster(s), ${result.files} files, ${what}${result.sopsChanged ? '; .sops.yaml updated' : ''}\n`);
     });

@@ -58,6 +58,10 @@ export function replaceTree(dir: string, files: ReadonlyMap<string, string>, opt
 
 /** A folder's new tree, written beside it under a scratch name and not yet swapped in. */
 export interface StagedTree {
+  /** The folder the tree replaces. */
+  readonly dir: string;
+  /** Where the tree is staged: a scratch folder beside `dir`. */
+  readonly staging: string;
   /** Swaps the staged tree in, with the folder's kept entries (see replaceTree). */
   commit(): void;
   /** Removes the staged tree; the folder stays as it is. */
@@ -82,20 +86,30 @@ export function stageTree(dir: string, files: ReadonlyMap<string, string>, optio
   removeDeadScratch(parent);
   if (existsSync(dir) && treeEquals(dir, files, options)) return undefined;
 
-  const staging = path.join(parent, scratchName(path.basename(dir)));
-  const discard = (): void => rmSync(staging, { recursive: true, force: true });
+  const staged = stagedTree(dir, path.join(parent, scratchName(path.basename(dir))), options);
   try {
-    mkdirSync(staging);
+    mkdirSync(staged.staging);
     for (const [file, content] of files) {
-      const target = path.join(staging, file);
+      const target = path.join(staged.staging, file);
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, content);
     }
   } catch (e) {
-    discard();
+    staged.discard();
     throw e;
   }
+  return staged;
+}
+
+/**
+ * The handle of a tree staged by stageTree, from its two paths: a worker thread stages a tree and
+ * passes the paths on, and the thread holding the other folders swaps it in with them.
+ */
+export function stagedTree(dir: string, staging: string, options: ReplaceTreeOptions): StagedTree {
+  const discard = (): void => rmSync(staging, { recursive: true, force: true });
   return {
+    dir,
+    staging,
     commit: () => {
       try {
         // the kept inputs are linked at the swap, not when staged: an edit saved meanwhile is in the new tree

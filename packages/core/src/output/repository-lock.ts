@@ -101,6 +101,16 @@ export function withRepositoryLock<T>(root: string, fn: () => T, options: Reposi
   }
 }
 
+/** Runs the asynchronous `fn` while holding the repository's lock; releases it once `fn` has settled. */
+export async function withRepositoryLockAsync<T>(root: string, fn: () => Promise<T>, options: RepositoryLockOptions = {}): Promise<T> {
+  const lock = acquireRepositoryLock(root, options);
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}
+
 function handle(file: string): RepositoryLock {
   let released = false;
   return {
