@@ -24,7 +24,7 @@ import {
 import type { PlatformExceptionReport } from './platform-exceptions.js';
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
-import { type SynthesisThreads, synthesizeClusters, textDigest } from './synthesize-shares.js';
+import { synthesizeClusters, textDigest } from './synthesize-shares.js';
 import { compareTrees } from './drift.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */
@@ -99,14 +99,7 @@ function readCommittedOutput(context: FleetContext, name: string, files: Readonl
  * (kubeconform -strict), every Secret in the repository encrypted to its cluster's recipients,
  * and the committed files (and .sops.yaml) equal to a fresh synth.
  */
-/** The threads the drift check synthesizes on (see synthesizeClusters). */
-export type RunValidationOptions = SynthesisThreads;
-
-export async function runValidation(
-  context: FleetContext,
-  clusters: readonly string[],
-  options: RunValidationOptions = {},
-): Promise<ValidationReport> {
+export async function runValidation(context: FleetContext, clusters: readonly string[]): Promise<ValidationReport> {
   const secretProblems = await checkSecrets(context.workspace, fleetRecipients(context.fleet));
 
   // Each cluster's committed files are read once, for the controls and for kubeconform (staged on
@@ -153,8 +146,10 @@ export async function runValidation(
 
     const problems: ValidationReportProblem[] = [];
     const platformExceptions: PlatformExceptionReport[] = [];
-    // reported in the clusters' order, whatever the order of composition
-    for (const synthesis of await synthesizeClusters(context, clusters, 'digest', options)) {
+    // reported in the clusters' order, whatever the order of composition. One thread: kubeconform
+    // already works on the other CPUs, and a second synthesis thread (measured on 1000 clusters)
+    // saved no time and cost 14 CPU seconds
+    for (const synthesis of await synthesizeClusters(context, clusters, 'digest')) {
       platformExceptions.push(...synthesis.exceptions);
       // a cluster that cannot be synthesized has no fresh output to compare; report why and go on
       for (const p of synthesis.problems ?? []) problems.push({ check: 'synth', file: p.file, message: `${p.path}: ${p.message}` });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
 import { printProblems, printRenderReport, printWindowReport, validationSummary } from '../validation-output.js';
-import { synthesisWorkerScript } from '../synthesis-worker-script.js';
 import type { Workspace } from '@ck8s/core/base';
 import type { WindowCheckReport } from '@ck8s/review';
 
@@ -36,8 +35,7 @@ export function registerValidate(program: Command, io: CliIo): void {
       const { loadFleetContext, runRenderVerification, runValidation, selectClusters } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const clusters = selectClusters(context, names);
-      const worker = synthesisWorkerScript();
-      const report = await runValidation(context, clusters, worker ? { worker } : {});
+      const report = await runValidation(context, clusters);
       const render = options.render
         ? await runRenderVerification(context, clusters, options.chartMirror ? { mirror: options.chartMirror } : {})
         : undefined;
