@@ -7,6 +7,7 @@ import {
   parseManifests,
   readTree,
   RepeatedYamlReader,
+  textDigest,
   type YamlDocumentsReader,
 } from '@ck8s/core';
 import { clusterRules, policyName } from '@ck8s/policy';
@@ -24,7 +25,7 @@ import {
 import type { PlatformExceptionReport } from './platform-exceptions.js';
 import type { FleetContext } from './fleet-context.js';
 import { expectedSopsConfig } from './sops-config.js';
-import { synthesizeClusters, textDigest } from './synthesize-shares.js';
+import { synthesizeClusters } from './synthesize-shares.js';
 import { compareTrees } from './drift.js';
 
 /** The checks `ck8s validate` runs; each problem is reported under one of them. */

@@ -37,19 +37,21 @@ async function synthesizeLocked(context: FleetContext, selected: readonly string
   removeDeadScratch(context.workspace.root);
   for (const name of selected) removeDeadScratch(path.join(context.workspace.secretsDir, name));
   const results = await synthesizeClusters(context, selected, 'stage', threads);
-  const staged = results.flatMap((r) => (r.staging ? [stagedTree(context.workspace.clusterDir(r.name), r.staging, { keep: CLUSTER_INPUTS })] : []));
+  const staged = results.flatMap((r) =>
+    r.staging ? [{ name: r.name, tree: stagedTree(context.workspace.clusterDir(r.name), r.staging, { keep: CLUSTER_INPUTS }) }] : [],
+  );
   try {
     // problems and writes in the order asked for, whatever the order of composition
     const problems = results.flatMap((r) => r.problems ?? []);
     if (problems.length > 0) throw new ConfigError(problems);
     const changed: string[] = [];
     while (staged.length > 0) {
-      const tree = staged.shift()!;
+      const { name, tree } = staged.shift()!;
       tree.commit();
-      changed.push(results.find((r) => r.staging === tree.staging)!.name);
+      changed.push(name);
     }
     return { clusters: selected.length, files: results.reduce((sum, r) => sum + r.files, 0), changed, sopsChanged: writeSopsConfig(context) };
   } finally {
-    for (const tree of staged) tree.discard();
+    for (const { tree } of staged) tree.discard();
   }
 }

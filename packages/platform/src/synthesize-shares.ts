@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { CLUSTER_INPUTS, type ConfigProblem, ConfigError, stagedTree, stageTree } from '@ck8s/core';
+import { CLUSTER_INPUTS, type ConfigProblem, ConfigError, stagedTree, stageTree, textDigest } from '@ck8s/core';
 import { compositionOrder } from './compose-cluster.js';
 import { type FleetContext, loadFleetContext } from './fleet-context.js';
 import { fleetShares } from './fleet-shares.js';
@@ -43,11 +42,6 @@ interface ShareInput {
  * clusters took 8.2 s instead of 8.6 s, 1000 clusters 53 s instead of 79 s.
  */
 export const PARALLEL_MIN_CLUSTERS = 100;
-
-/** A text's digest, as the drift check compares them. */
-export function textDigest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
-}
 
 function synthesizeShare(context: FleetContext, names: readonly string[], mode: ShareMode): ClusterSynthesis[] {
   const results: ClusterSynthesis[] = [];

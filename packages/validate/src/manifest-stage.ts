@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { textDigest } from '@ck8s/core/base';
 import { parseKubeconformReport, problemMessages } from './kubeconform-report.js';
 import { parseKubernetesVersion } from './kubernetes-version.js';
 import { prepareManifest } from './prepare-manifest.js';
@@ -34,11 +34,6 @@ function stagedPath(displayPath: string, index: number): string {
   const name = `${index}-${path.posix.basename(displayPath.replaceAll('\\', '/')) || 'manifest'}`;
   // kubeconform only reads files named *.yaml, *.yml or *.json when walking a folder.
   return MANIFEST_EXTENSION.test(name) ? name : `${name}.yaml`;
-}
-
-/** A text's identity: a fleet's texts are compared by digest, so none has to stay in memory. */
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
 }
 
 interface ToolRun {
@@ -98,7 +93,7 @@ export class ManifestStage {
   add(file: ManifestFile): void {
     if (this.displayPaths.has(file.displayPath)) throw new Error(`file ${file.displayPath} is given twice; displayPath must be unique`);
     this.displayPaths.add(file.displayPath);
-    const key = digest(file.content);
+    const key = textDigest(file.content);
     const known = this.preparedByDigest.get(key);
     if (known !== undefined) {
       if (known !== null) this.copies.get(known)!.push(file.displayPath);
@@ -108,7 +103,7 @@ export class ManifestStage {
     this.problems.push(...prepared.problems);
     let staged: string | null = null;
     if (prepared.content !== undefined) {
-      const contentKey = prepared.content === file.content ? key : digest(prepared.content);
+      const contentKey = prepared.content === file.content ? key : textDigest(prepared.content);
       const copyOf = this.stagedByDigest.get(contentKey);
       if (copyOf !== undefined) {
         this.copies.get(copyOf)!.push(file.displayPath);

@@ -51,6 +51,11 @@ export function loadYamlDocuments(text: string): unknown[] | undefined {
  * memory holds the documents of repeated texts only. Texts are known by their sha256. Kept
  * documents are shared between the copies: callers must not change them.
  */
+/** A text's identity for caches and comparisons: texts are compared by digest, so none has to stay in memory. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
 /** Reads the documents of a text as loadYamlDocuments does, maybe from what it kept. */
 export interface YamlDocumentsReader {
   read(text: string): unknown[] | undefined;
@@ -68,7 +73,7 @@ export class RepeatedYamlReader implements YamlDocumentsReader {
 
   /** The documents of the text, as loadYamlDocuments gives them. */
   read(text: string): unknown[] | undefined {
-    const key = createHash('sha256').update(text).digest('base64');
+    const key = textDigest(text);
     if (this.kept.has(key)) return this.kept.get(key);
     const documents = loadYamlDocuments(text);
     if (this.keepAll || this.seen.has(key)) this.kept.set(key, documents);
