@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ConfigProblem, isScratchName, RepeatedYamlReader, showValue, type RepositoryLayout, yamlPackage } from '@ck8s/core/base';
 import type { Document } from 'yaml';
-import { findAgePrivateKeys } from './age-key-scan.js';
+import { AgeKeyScan } from './age-key-scan.js';
 import { mayHoldSecret } from './may-hold-secret.js';
 import { parseSecretFileName, type SecretRef } from './secret-path.js';
 import { ageRecipientsOf, encryptionProblems } from './sops-metadata.js';
@@ -19,35 +19,52 @@ const LAYOUT = 'secrets/<cluster>/<namespace>.<name>.sops.yaml';
  * - secrets/ holds only `<cluster>/<namespace>.<name>.sops.yaml` files, each one Secret named like its file;
  * - a Secret carries no plaintext outside its encrypted fields beyond the allowed labels and annotations;
  * - Secrets inside a `kind: List` (or `SecretList`, any `*List` with items) are checked like any other;
- * - no file of the repository holds an age private key (see findAgePrivateKeys).
+ * - no file of the repository holds an age private key (see AgeKeyScan).
  * Values are never shown in problems, only their keys.
  * @param recipientsByCluster every cluster of the repository with its `sops.ageRecipients`
  */
 export async function checkSecrets(workspace: RepositoryLayout, recipientsByCluster: ReadonlyMap<string, readonly string[]>): Promise<ConfigProblem[]> {
+  // the key scan reads the files of these two folders from here, and asks git about the rest meanwhile
+  const keys = new AgeKeyScan(workspace);
   const problems: ConfigProblem[] = [];
   // synth copies every file of secrets/ into clusters/: each is read once; only Secrets and sops
   // files are parsed (mayHoldSecret), so keeping them all stays small
   const read = new RepeatedYamlReader(true);
-  for (const absolute of listFiles(workspace.secretsDir)) {
-    problems.push(...checkSecretsFile(workspace, absolute, recipientsByCluster, read));
+  for (const file of listFiles(workspace.secretsDir)) {
+    const content = readAndScan(workspace, file, keys);
+    problems.push(...checkSecretsFile(workspace, file.absolute, content, recipientsByCluster, read));
   }
-  for (const absolute of listFiles(workspace.clustersDir)) {
-    problems.push(...checkClusterFile(workspace, absolute, recipientsByCluster, read));
+  for (const file of listFiles(workspace.clustersDir)) {
+    const content = readAndScan(workspace, file, keys);
+    problems.push(...checkClusterFile(workspace, file.absolute, content, recipientsByCluster, read));
   }
-  problems.push(...(await findAgePrivateKeys(workspace)));
+  problems.push(...(await keys.problems()));
   return problems;
 }
 
+interface ListedFile {
+  readonly absolute: string;
+  /** A symbolic link to a file: checked as a Secret, but not followed by the key scan. */
+  readonly link: boolean;
+}
+
 /** Every file below a folder, sorted. Symlinked folders are not followed (they could loop or leave the repository). */
-function listFiles(dir: string): string[] {
+function listFiles(dir: string): ListedFile[] {
   if (!existsSync(dir)) return [];
-  const files: string[] = [];
+  const files: ListedFile[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const absolute = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...listFiles(absolute));
-    else if (entry.isFile() || (entry.isSymbolicLink() && isFile(absolute))) files.push(absolute);
+    else if (entry.isFile()) files.push({ absolute, link: false });
+    else if (entry.isSymbolicLink() && isFile(absolute)) files.push({ absolute, link: true });
   }
   return files;
+}
+
+function readAndScan(workspace: RepositoryLayout, file: ListedFile, keys: AgeKeyScan): Buffer {
+  const content = readFileSync(file.absolute);
+  if (!file.link) keys.scan(workspace.relative(file.absolute), content);
+  return content;
 }
 
 function isFile(file: string): boolean {
@@ -58,7 +75,7 @@ function isFile(file: string): boolean {
   }
 }
 
-function checkSecretsFile(workspace: RepositoryLayout, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
+function checkSecretsFile(workspace: RepositoryLayout, absolute: string, content: Buffer, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   const file = workspace.relative(absolute);
   const parts = file.split('/');
   const clusters = [...recipientsByCluster.keys()].sort().join(', ') || 'none';
@@ -71,7 +88,7 @@ function checkSecretsFile(workspace: RepositoryLayout, absolute: string, recipie
   const ref = parseSecretFileName(parts[2]!);
   if (!ref) return layout(`${JSON.stringify(parts[2])} is not <namespace>.<name>.sops.yaml; only sops-encrypted Secrets belong in secrets/`);
 
-  const parsed = parseYaml(readFileSync(absolute, 'utf8'), file, read);
+  const parsed = parseYaml(content.toString('utf8'), file, read);
   if (parsed.problems.length > 0) return parsed.problems;
   const docs = parsed.docs.filter((d) => d.data !== null && d.data !== undefined);
   const problems: ConfigProblem[] = [];
@@ -87,9 +104,9 @@ function checkSecretsFile(workspace: RepositoryLayout, absolute: string, recipie
   return problems;
 }
 
-function checkClusterFile(workspace: RepositoryLayout, absolute: string, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
+function checkClusterFile(workspace: RepositoryLayout, absolute: string, content: Buffer, recipientsByCluster: ReadonlyMap<string, readonly string[]>, read: RepeatedYamlReader): ConfigProblem[] {
   if (!YAML_FILE.test(absolute)) return [];
-  const text = readFileSync(absolute, 'utf8');
+  const text = content.toString('utf8');
   // generated output is large; most of it is provably neither a Secret nor sops-encrypted
   if (!mayHoldSecret(text)) return [];
   const file = workspace.relative(absolute);

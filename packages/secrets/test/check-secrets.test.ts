@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
+import * as path from 'node:path';
 import { toYamlStream } from '@ck8s/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -278,6 +279,28 @@ describe('age private keys in the repository', () => {
       'tracked.txt line 1',
       'untracked.txt line 2',
     ]);
+  });
+  it('in a git work tree the secrets check reports each key once, tracked under clusters/ and secrets/ or not, and follows no link', async () => {
+    const root = repo.workspace.root;
+    repo.write('.gitignore', '*.bak\n');
+    repo.write('clusters/demo/apps/notes.txt', `\n\n${KEY_LINE(pair)}`);
+    repo.write('secrets/demo/app.db.sops.yaml', KEY_LINE(pair));
+    repo.write('clusters/demo.bak', KEY_LINE(pair));
+    repo.write('docs/runbook.md', KEY_LINE(pair));
+    // a link is no committed key: git commits the link, not what it points to
+    repo.write('outside/keys.txt', KEY_LINE(pair));
+    symlinkSync(path.join(root, 'outside/keys.txt'), path.join(root, 'clusters/demo/apps/keys.txt'));
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    execFileSync('git', ['add', 'clusters', 'secrets', 'docs'], { cwd: root });
+    const keys = (await check()).filter((p) => p.message.startsWith('holds an age private key'));
+    expect(keys.map((p) => `${p.file} ${p.path}`)).toEqual([
+      'clusters/demo.bak line 1',
+      'clusters/demo/apps/notes.txt line 3',
+      'docs/runbook.md line 1',
+      'outside/keys.txt line 1',
+      'secrets/demo/app.db.sops.yaml line 1',
+    ]);
+    expect((await findAgePrivateKeys(repo.workspace)).map((p) => `${p.file} ${p.path}`)).toEqual(keys.map((p) => `${p.file} ${p.path}`));
   });
 });
 
