@@ -18,6 +18,7 @@ import {
   instanceComponentName,
 } from './data-service-definition.js';
 import { applicationCredentials, instanceResources } from './instance-parts.js';
+import { addOperatorFlows } from './operator-flows.js';
 import { MARIADB_ALERTS, MARIADB_BACKUP_SUFFIX, MARIADB_METRICS_JOB } from './mariadb-alerts.js';
 import { MARIADB_DASHBOARD } from './mariadb-dashboard.js';
 
@@ -208,9 +209,7 @@ export class MariadbOperator extends Component {
         ],
       },
     });
-    this.addFlow({ from: MARIADB_OPERATOR_PODS, to: { peer: 'api-server' } });
-    this.addFlow({ from: { peer: 'api-server' }, to: WEBHOOK_PODS, ports: [{ port: 9443 }], name: 'allow-webhooks-from-api-server' });
-    this.addMetrics({ name: 'mariadb-operator', pods: CONTROLLER_PODS, port: 8080 });
+    addOperatorFlows(this, { pods: MARIADB_OPERATOR_PODS, webhookPods: WEBHOOK_PODS, metricsPods: CONTROLLER_PODS, metricsName: 'mariadb-operator' });
   }
 }
 

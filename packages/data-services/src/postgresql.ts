@@ -12,6 +12,7 @@ import {
 } from '@ck8s/core';
 import { utcDailyCronWithSeconds } from './backup-time.js';
 import { applicationCredentials, instanceResources } from './instance-parts.js';
+import { addOperatorFlows } from './operator-flows.js';
 import {
   type DataServiceDefinition,
   type DataServiceInstanceProps,
@@ -139,11 +140,9 @@ export class CloudNativePg extends Component {
         clusterObjects: ['ClusterRole/plugin-barman-cloud', 'ClusterRoleBinding/plugin-barman-cloud-binding'],
       },
     });
-    this.addFlow({ from: CNPG_OPERATOR_PODS, to: { peer: 'api-server' } });
-    this.addFlow({ from: { peer: 'api-server' }, to: CNPG_OPERATOR_PODS, ports: [{ port: 9443 }], name: 'allow-webhooks-from-api-server' });
+    addOperatorFlows(this, { pods: CNPG_OPERATOR_PODS, metricsName: 'cloudnative-pg' });
     this.addFlow({ from: CNPG_OPERATOR_PODS, to: BARMAN_CLOUD_PODS, ports: [{ port: 9090 }] });
     this.addFlow({ from: BARMAN_CLOUD_PODS, to: { peer: 'api-server' } });
-    this.addMetrics({ name: 'cloudnative-pg', pods: CNPG_OPERATOR_PODS, port: 8080 });
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type DataServiceOperatorProps,
   instanceComponentName,
 } from './data-service-definition.js';
+import { addOperatorFlows } from './operator-flows.js';
 import { RABBITMQ_ALERTS, RABBITMQ_METRICS_JOB } from './rabbitmq-alerts.js';
 import { RABBITMQ_DASHBOARD } from './rabbitmq-dashboard.js';
 
@@ -148,9 +149,7 @@ export class RabbitmqClusterOperator extends Component {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: [{ kind: 'ServiceAccount', name: reconciler, namespace }],
     });
-    this.addFlow({ from: RABBITMQ_OPERATOR_PODS, to: { peer: 'api-server' } });
-    this.addFlow({ from: { peer: 'api-server' }, to: RABBITMQ_OPERATOR_PODS, ports: [{ port: 9443 }], name: 'allow-webhooks-from-api-server' });
-    this.addMetrics({ name: 'rabbitmq-cluster-operator', pods: RABBITMQ_OPERATOR_PODS, port: 8080 });
+    addOperatorFlows(this, { pods: RABBITMQ_OPERATOR_PODS, metricsName: 'rabbitmq-cluster-operator' });
   }
 }
 
