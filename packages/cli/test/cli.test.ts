@@ -82,7 +82,6 @@ describe('ck8s command line', () => {
     expect(check).toContain('@ck8s/secrets');
     for (const heavy of [
       'cdk8s',
-      'cdk8s-plus-28',
       'constructs',
       'execa',
       'age-encryption',

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { isDnsLabel } from './naming.js';
 
@@ -52,7 +52,9 @@ export class HardenedNamespace extends Construct {
     }
     const version = props.podSecurityVersion ?? (this.node.tryGetContext(POD_SECURITY_VERSION_CONTEXT) as string | undefined) ?? 'latest';
 
-    new k8s.KubeNamespace(this, 'namespace', {
+    new ApiObject(this, 'namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: {
         name: props.name,
         labels: {
@@ -75,13 +77,17 @@ export class HardenedNamespace extends Construct {
       },
     });
 
-    new k8s.KubeNetworkPolicy(this, 'default-deny', {
+    new ApiObject(this, 'default-deny', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: 'default-deny', namespace: props.name },
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
     if (props.allowDns ?? true) {
-      new k8s.KubeNetworkPolicy(this, 'allow-dns', {
+      new ApiObject(this, 'allow-dns', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
         metadata: { name: 'allow-dns-egress', namespace: props.name },
         spec: {
           podSelector: {},
@@ -95,8 +101,8 @@ export class HardenedNamespace extends Construct {
                 },
               ],
               ports: [
-                { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
-                { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+                { protocol: 'UDP', port: 53 },
+                { protocol: 'TCP', port: 53 },
               ],
             },
           ],

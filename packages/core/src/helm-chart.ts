@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ChartCatalog, CatalogEntry } from './catalog.js';
 import type { PlatformAdmissionRule } from './contributions.js';
@@ -204,11 +204,15 @@ export class HelmChart<Values extends object = Record<string, unknown>> extends 
     });
 
     if (props.serviceAccountName) return;
-    new k8s.KubeServiceAccount(this, 'reconciler', {
+    new ApiObject(this, 'reconciler', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: { name: this.reconciler, namespace: props.namespace },
       automountServiceAccountToken: false,
     });
-    new k8s.KubeClusterRoleBinding(this, 'reconciler-binding', {
+    new ApiObject(this, 'reconciler-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
       metadata: { name: objectName('flux', props.namespace, name) },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
       subjects: [{ kind: 'ServiceAccount', name: this.reconciler, namespace: props.namespace }],

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** One side of an allowed flow: pods in a namespace, or addresses outside the cluster. */
@@ -48,7 +48,7 @@ export class NetworkAllow extends Construct {
     super(scope, id);
     if (props.ports.length === 0) throw new Error(`network policy ${props.namespace}/${props.name}: an allow rule must name its ports`);
     if (props.peers.length === 0) throw new Error(`network policy ${props.namespace}/${props.name}: an allow rule must name its peers`);
-    const peers = props.peers.flatMap((peer): k8s.NetworkPolicyPeer[] => {
+    const peers = props.peers.flatMap((peer): Record<string, unknown>[] => {
       if (peer.cidrs) return peer.cidrs.map((cidr) => ({ ipBlock: { cidr } }));
       if (!peer.namespace) throw new Error(`network policy ${props.namespace}/${props.name}: a peer needs a namespace or cidrs`);
       return [
@@ -65,9 +65,11 @@ export class NetworkAllow extends Construct {
         },
       ];
     });
-    const ports = props.ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: k8s.IntOrString.fromNumber(p.port) }));
+    const ports = props.ports.map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port }));
     const rule = props.direction === 'ingress' ? { ingress: [{ from: peers, ports }] } : { egress: [{ to: peers, ports }] };
-    new k8s.KubeNetworkPolicy(this, 'policy', {
+    new ApiObject(this, 'policy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         podSelector: {
@@ -81,6 +83,6 @@ export class NetworkAllow extends Construct {
   }
 }
 
-function matchExpressions(expressions: NonNullable<NetworkPeer['podExpressions']>): k8s.LabelSelectorRequirement[] {
+function matchExpressions(expressions: NonNullable<NetworkPeer['podExpressions']>): { key: string; operator: string; values?: string[] }[] {
   return expressions.map((e) => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
 }

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { gitopsEngineOf } from './argocd/common.js';
 import { Component } from './component.js';
@@ -59,7 +59,9 @@ export class Tenant extends Component {
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     });
 
-    new k8s.KubeResourceQuota(this, 'quota', {
+    new ApiObject(this, 'quota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
       metadata: { name: 'tenant-quota', namespace: tenant.name },
       spec: {
         // No limits.cpu: a quota on it makes the API server reject every container without a CPU
@@ -68,11 +70,11 @@ export class Tenant extends Component {
         // idle; the CPU requests are what the quota caps and the scheduler reserves. Memory keeps
         // its limit, since memory cannot be reclaimed without killing a process.
         hard: {
-          'requests.cpu': k8s.Quantity.fromString(tenant.quota.cpu),
-          'requests.memory': k8s.Quantity.fromString(tenant.quota.memory),
-          'limits.memory': k8s.Quantity.fromString(tenant.quota.memory),
-          'requests.storage': k8s.Quantity.fromString(tenant.quota.storage),
-          pods: k8s.Quantity.fromNumber(tenant.quota.pods),
+          'requests.cpu': tenant.quota.cpu,
+          'requests.memory': tenant.quota.memory,
+          'limits.memory': tenant.quota.memory,
+          'requests.storage': tenant.quota.storage,
+          pods: tenant.quota.pods,
         },
       },
     });
@@ -88,7 +90,9 @@ export class Tenant extends Component {
     const reconciler = { kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name };
     const bind = (id: string, name: string, role: string, groups: readonly string[], accounts: readonly (typeof reconciler)[] = []): void => {
       if (groups.length === 0 && accounts.length === 0) return;
-      new k8s.KubeRoleBinding(this, id, {
+      new ApiObject(this, id, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
         metadata: { name, namespace: tenant.name },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
         subjects: [
@@ -108,11 +112,15 @@ export class Tenant extends Component {
     // and so apply with the tenant's rights in this namespace, nothing more. Flux impersonates it
     // (no token is mounted); an object that names no account runs as `default`, which has no rights.
     if (engine === 'flux') {
-      new k8s.KubeServiceAccount(this, 'reconciler', {
+      new ApiObject(this, 'reconciler', {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
         metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
         automountServiceAccountToken: false,
       });
-      new k8s.KubeRoleBinding(this, 'reconciler-binding', {
+      new ApiObject(this, 'reconciler-binding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
         metadata: { name: TENANT_RECONCILER, namespace: tenant.name },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
         subjects: [{ kind: 'ServiceAccount', name: TENANT_RECONCILER, namespace: tenant.name }],
@@ -122,7 +130,9 @@ export class Tenant extends Component {
     // cluster-wide reads, bound here so that a change to this tenant's groups touches only its file
     const groups = [...new Set([...tenant.adminGroups, ...tenant.viewGroups])].sort();
     if (groups.length > 0) {
-      new k8s.KubeClusterRoleBinding(this, 'reader', {
+      new ApiObject(this, 'reader', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
         metadata: { name: `${TENANT_READER_ROLE}-${tenant.name}` },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: TENANT_READER_ROLE },
         subjects: groups.map((group) => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: oidcGroup(group) })),
