@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { CORE_SCHEMA, loadAll, Type } from 'js-yaml';
 
 // Numbers exactly as the `yaml` package's YAML 1.2 core schema resolves them: js-yaml's own int
@@ -45,14 +45,13 @@ export function loadYamlDocuments(text: string): unknown[] | undefined {
   }
 }
 
-/**
- * loadYamlDocuments for many files of which many are copies (a fleet's clusters share most of
- * their generated files): a text met a second time is kept read, so it is read at most twice and
- * memory holds the documents of repeated texts only. Texts are known by their sha256. Kept
- * documents are shared between the copies: callers must not change them.
- */
+// node:crypto loads sixteen modules (10 ms): loaded on the first digest, so a short command that
+// never digests (the secrets check) does not pay for it
+let createHash: typeof import('node:crypto').createHash | undefined;
+
 /** A text's identity for caches and comparisons: texts are compared by digest, so none has to stay in memory. */
 export function textDigest(text: string): string {
+  createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash;
   return createHash('sha256').update(text).digest('base64');
 }
 
@@ -61,6 +60,12 @@ export interface YamlDocumentsReader {
   read(text: string): unknown[] | undefined;
 }
 
+/**
+ * loadYamlDocuments for many files of which many are copies (a fleet's clusters share most of
+ * their generated files): a text met a second time is kept read, so it is read at most twice and
+ * memory holds the documents of repeated texts only. Texts are known by their sha256 (with
+ * keepAll, by themselves). Kept documents are shared between the copies: callers must not change them.
+ */
 export class RepeatedYamlReader implements YamlDocumentsReader {
   private readonly seen = new Set<string>();
   private readonly kept = new Map<string, unknown[] | undefined>();
@@ -73,7 +78,9 @@ export class RepeatedYamlReader implements YamlDocumentsReader {
 
   /** The documents of the text, as loadYamlDocuments gives them. */
   read(text: string): unknown[] | undefined {
-    const key = textDigest(text);
+    // a small set kept whole is looked up by its texts: no hashing, and a short command such as the
+    // secrets check never loads node:crypto
+    const key = this.keepAll ? text : textDigest(text);
     if (this.kept.has(key)) return this.kept.get(key);
     const documents = loadYamlDocuments(text);
     if (this.keepAll || this.seen.has(key)) this.kept.set(key, documents);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
@@ -20,7 +19,7 @@ const UNOWNED_SCRATCH_AGE_MS = 60 * 60 * 1000;
 
 /** A scratch name owned by this process: `.ck8s-<purpose>-<pid>-<random>`. */
 export function scratchName(purpose: string): string {
-  return `${SCRATCH_PREFIX}${purpose}-${process.pid}-${randomBytes(6).toString('hex')}`;
+  return `${SCRATCH_PREFIX}${purpose}-${process.pid}-${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('hex')}`;
 }
 
 /** Whether a file or folder name is a ck8s scratch name. */
