@@ -1,3 +1,4 @@
+import type * as NodeCrypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { CORE_SCHEMA, loadAll, Type } from 'js-yaml';
 
@@ -47,11 +48,11 @@ export function loadYamlDocuments(text: string): unknown[] | undefined {
 
 // node:crypto loads sixteen modules (10 ms): loaded on the first digest, so a short command that
 // never digests (the secrets check) does not pay for it
-let createHash: typeof import('node:crypto').createHash | undefined;
+let createHash: typeof NodeCrypto.createHash | undefined;
 
 /** A text's identity for caches and comparisons: texts are compared by digest, so none has to stay in memory. */
 export function textDigest(text: string): string {
-  createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash;
+  createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto).createHash;
   return createHash('sha256').update(text).digest('base64');
 }
 
