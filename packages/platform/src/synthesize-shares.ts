@@ -119,15 +119,49 @@ export async function synthesizeClusters(
   return names.map((name) => byName.get(name)!);
 }
 
+/** A synthesis running on a worker thread; see synthesizeInBackground. */
+export interface BackgroundSynthesis {
+  /** The results in the clusters' order, once the thread has reported. */
+  readonly results: Promise<ClusterSynthesis[]>;
+  /** Stops the thread if it still runs (a caller that failed meanwhile); nothing was staged in `digest` mode. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Synthesizes the clusters on one worker thread, so this thread is free meanwhile: validate reads
+ * and checks the committed files while their fresh synthesis runs beside it. The thread loads the
+ * fleet from the repository itself, as any synthesis thread does.
+ */
+export function synthesizeInBackground(context: FleetContext, names: readonly string[], mode: ShareMode, worker: URL): BackgroundSynthesis {
+  const thread = startWorker(worker, { root: context.workspace.root, names: compositionOrder(context.fleet, names), mode });
+  const results = thread.results.then((settled) => {
+    const byName = new Map(settled.map((r) => [r.name, r]));
+    return names.map((name) => byName.get(name)!);
+  });
+  // awaited by the caller, or stopped; a failure must not go unhandled while the caller still works
+  results.catch(() => undefined);
+  return {
+    results,
+    stop: async () => {
+      await thread.thread.terminate();
+    },
+  };
+}
+
 function runWorker(script: URL, input: ShareInput): Promise<ClusterSynthesis[]> {
-  return new Promise((resolve, reject) => {
-    // none of this process's Node options: a test runner's module conditions would load other code than the script's
-    const thread = new Worker(script, { workerData: input, execArgv: [] });
+  return startWorker(script, input).results;
+}
+
+function startWorker(script: URL, input: ShareInput): { thread: Worker; results: Promise<ClusterSynthesis[]> } {
+  // none of this process's Node options: a test runner's module conditions would load other code than the script's
+  const thread = new Worker(script, { workerData: input, execArgv: [] });
+  const results = new Promise<ClusterSynthesis[]>((resolve, reject) => {
     let result: ClusterSynthesis[] | undefined;
     thread.once('message', (message: ClusterSynthesis[]) => (result = message));
     thread.once('error', reject);
     thread.once('exit', (code) => (result ? resolve(result) : reject(new Error(`a synthesis thread exited with code ${code} before it reported`))));
   });
+  return { thread, results };
 }
 
 /** The body of a synthesis worker thread: loads the fleet itself and sends back its share's results. */

@@ -1,10 +1,10 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readTree } from '@ck8s/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clusterConfig, fleetOf } from '../../../test-support/cluster-config.js';
-import { fleetShares, loadFleetContext, synthesizeClusters, synthesizeFleet } from '../src/index.js';
+import { fleetShares, loadFleetContext, runValidation, synthesizeClusters, synthesizeFleet } from '../src/index.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 const WORKER = new URL('./fixtures/synthesis-worker.mjs', import.meta.url);
@@ -81,5 +81,21 @@ describe('synthesis on worker threads', () => {
     for (const cluster of ['demo-sc', 'demo-wc']) expect(readTree(path.join(root, 'clusters', cluster), KEEP)).toEqual(expected[cluster]);
     // no staging folder is left beside the clusters
     expect(readdirSync(path.join(root, 'clusters')).filter((n) => n.startsWith('.ck8s-'))).toEqual([]);
+  });
+
+  it("runs validate's drift check on a background thread to the same report", async () => {
+    // beside the copy: the schema mirror its settings name (../shared) and the tools setup built
+    const base = mkdtempSync(path.join(tmpdir(), 'ck8s-platform-validate-'));
+    roots.push(base);
+    const root = path.join(base, 'repo');
+    cpSync(demoCopy(), root, { recursive: true });
+    symlinkSync(path.resolve(REPO_ROOT, '../shared'), path.join(base, 'shared'));
+    symlinkSync(path.join(REPO_ROOT, '.tools'), path.join(root, '.tools'));
+    appendFileSync(path.join(root, 'clusters/demo-wc/platform/kustomization.yaml'), '# edited by hand\n');
+    const names = ['demo-sc', 'demo-wc'];
+    const here = await runValidation(loadFleetContext(root, root), names);
+    const beside = await runValidation(loadFleetContext(root, root), names, { worker: WORKER, background: true });
+    expect(here.problems.filter((p) => p.check === 'drift').map((p) => p.file)).toEqual(['clusters/demo-wc/platform/kustomization.yaml']);
+    expect(beside).toEqual(here);
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type CliIo, ReportedFailure, UsageError } from '../io.js';
+import { synthesisWorkerScript } from '../synthesis-worker-script.js';
 import { printProblems, printRenderReport, printWindowReport, validationSummary } from '../validation-output.js';
 import type { Workspace } from '@ck8s/core/base';
 import type { WindowCheckReport } from '@ck8s/review';
@@ -35,7 +36,8 @@ export function registerValidate(program: Command, io: CliIo): void {
       const { loadFleetContext, runRenderVerification, runValidation, selectClusters } = await import('@ck8s/platform');
       const context = loadFleetContext(io.cwd, program.opts().root);
       const clusters = selectClusters(context, names);
-      const report = await runValidation(context, clusters);
+      const worker = synthesisWorkerScript();
+      const report = await runValidation(context, clusters, worker ? { worker } : {});
       const render = options.render
         ? await runRenderVerification(context, clusters, options.chartMirror ? { mirror: options.chartMirror } : {})
         : undefined;
